@@ -1,0 +1,39 @@
+package mkg
+
+import (
+	"context"
+	"time"
+)
+
+// Store is everything the server keeps. The sqlstore package implements it
+// on SQLite and PostgreSQL.
+type Store interface {
+	StationReader
+	StationWriter
+	ObservationReader
+	ObservationWriter
+	EarthquakeReader
+	EarthquakeWriter
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+	// IsEmpty reports whether nothing has been stored yet (first start).
+	IsEmpty(ctx context.Context) (bool, error)
+}
+
+// Cache keeps serialized results for a while, shared by every server
+// instance that uses the same backend. A cache is an optimisation only:
+// callers treat any error as a miss and carry on with the database.
+type Cache interface {
+	// Get returns the value, or ErrCacheMiss.
+	Get(ctx context.Context, key string) ([]byte, error)
+	// Set stores value for ttl.
+	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
+	// Incr atomically increments a counter and returns the new value; used
+	// for generation numbers that invalidate a whole namespace at once.
+	Incr(ctx context.Context, key string) (int64, error)
+	// Ping checks that the backend answers.
+	Ping(ctx context.Context) error
+}
+
+// ErrCacheMiss is returned by Cache.Get when there is no value.
+var ErrCacheMiss = Errorf(ENOTFOUND, "cache miss")

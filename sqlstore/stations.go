@@ -1,0 +1,334 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/bmkg/mkggraph/mkg"
+)
+
+const stationColumns = `st.id, st.wmo_index, st.name, st.kinds, st.latitude, st.longitude, st.elevation_m, st.region,
+	st.country, st.status, st.operating_from, st.operating_to, st.sources, st.created_at, st.updated_at`
+
+type stationRow struct {
+	ID            int64           `db:"id"`
+	WMOIndex      sql.NullString  `db:"wmo_index"`
+	Name          string          `db:"name"`
+	Kinds         string          `db:"kinds"`
+	Latitude      float64         `db:"latitude"`
+	Longitude     float64         `db:"longitude"`
+	ElevationM    sql.NullFloat64 `db:"elevation_m"`
+	Region        string          `db:"region"`
+	Country       string          `db:"country"`
+	Status        string          `db:"status"`
+	OperatingFrom dbNullTime      `db:"operating_from"`
+	OperatingTo   dbNullTime      `db:"operating_to"`
+	Sources       string          `db:"sources"`
+	CreatedAt     dbTime          `db:"created_at"`
+	UpdatedAt     dbTime          `db:"updated_at"`
+	DistanceKm    sql.NullFloat64 `db:"distance_km"`
+	Idx           int             `db:"idx"`
+}
+
+func (r *stationRow) station() *mkg.Station {
+	s := &mkg.Station{
+		ID: r.ID, WMOIndex: r.WMOIndex.String, Name: r.Name, Latitude: r.Latitude, Longitude: r.Longitude,
+		Region: r.Region, Country: r.Country, Status: mkg.StationStatus(r.Status),
+		OperatingFrom: r.OperatingFrom.Time, OperatingTo: r.OperatingTo.Time,
+		Sources: splitList(r.Sources), CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
+	}
+	if r.ElevationM.Valid {
+		s.ElevationM = mkg.Ptr(r.ElevationM.Float64)
+	}
+	for _, k := range splitList(r.Kinds) {
+		s.Kinds = append(s.Kinds, mkg.StationKind(k))
+	}
+	return s
+}
+
+// joinList and splitList store small sets as ",a,b," so that one member
+// matches with LIKE '%,a,%' on both databases.
+func joinList[T ~string](vals []T) string {
+	if len(vals) == 0 {
+		return ","
+	}
+	var b strings.Builder
+	b.WriteByte(',')
+	for _, v := range vals {
+		b.WriteString(string(v))
+		b.WriteByte(',')
+	}
+	return b.String()
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// stationQuery builds the filtered station set: a FROM clause with its
+// arguments and the WHERE conditions. With a Near filter the FROM is a
+// subquery that carries distance_km, so that the outer query can filter and
+// order on it in both dialects.
+func stationQuery(f mkg.StationFilter) (from string, fromArgs []any, w where) {
+	if len(f.Kinds) > 0 {
+		var ors []string
+		var args []any
+		for _, k := range f.Kinds {
+			ors = append(ors, "st.kinds LIKE ?")
+			args = append(args, "%,"+string(k)+",%")
+		}
+		w.add(strings.Join(ors, " OR "), args...)
+	}
+	if f.WMOIndex != "" {
+		w.add("st.wmo_index = ?", f.WMOIndex)
+	}
+	if strings.TrimSpace(f.Search) != "" {
+		w.add(`st.search_text LIKE ? ESCAPE '\'`, likePattern(f.Search))
+	}
+	if len(f.Status) > 0 {
+		ph := make([]string, len(f.Status))
+		args := make([]any, len(f.Status))
+		for i, s := range f.Status {
+			ph[i], args[i] = "?", string(s)
+		}
+		w.add("st.status IN ("+strings.Join(ph, ", ")+")", args...)
+	}
+	if f.BBox != nil {
+		w.bbox(*f.BBox, "st.latitude", "st.longitude")
+	}
+	if f.Near == nil {
+		return "stations st", nil, w
+	}
+	w.bbox(f.Near.Bounds(), "st.latitude", "st.longitude")
+	inner := "SELECT st.*, " + distanceFromH(haversineH("st.latitude", "st.longitude", "p.plat", "p.plon")) +
+		" AS distance_km FROM stations st CROSS JOIN " + pointSQL + " WHERE " + w.sql()
+	fromArgs = append([]any{f.Near.Center.Latitude, f.Near.Center.Longitude}, w.args...)
+	var outer where
+	outer.add("st.distance_km <= ?", f.Near.RadiusKm)
+	return "(" + inner + ") st", fromArgs, outer
+}
+
+// pointSQL makes a one-row table p(plat, plon) from two arguments, so that a
+// distance expression names the point's coordinates as columns.
+const pointSQL = "(SELECT CAST(? AS DOUBLE PRECISION) AS plat, CAST(? AS DOUBLE PRECISION) AS plon) p"
+
+// Stations implements mkg.StationReader.
+func (s *Store) Stations(ctx context.Context, f mkg.StationFilter, p mkg.Page) (*mkg.StationPage, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	from, args, w := stationQuery(f)
+	order := mkg.OrderStationName
+	orderBy := "st.name, st.id"
+	cols := stationColumns
+	if f.Near != nil {
+		order, orderBy, cols = mkg.OrderStationDistance, "st.distance_km, st.id", stationColumns+", st.distance_km"
+	}
+	if p.After != nil {
+		if p.After.Order != order {
+			return nil, mkg.Invalid("after", "cursor belongs to another ordering of this list")
+		}
+		if err := stationKeyset(&w, order, p.After); err != nil {
+			return nil, err
+		}
+	}
+	query := "SELECT " + cols + " FROM " + from + " WHERE " + w.sql() + " ORDER BY " + orderBy + " LIMIT ?"
+	args = append(append(args, w.args...), p.Limit+1)
+	var rows []stationRow
+	if err := sqlx.SelectContext(ctx, s.q(), &rows, s.rebind(query), args...); err != nil {
+		return nil, s.wrap(err)
+	}
+	page := &mkg.StationPage{HasNextPage: len(rows) > p.Limit}
+	rows = rows[:min(len(rows), p.Limit)]
+	stations := make([]*mkg.Station, len(rows))
+	for i := range rows {
+		stations[i] = rows[i].station()
+		edge := mkg.StationEdge{Station: stations[i], Cursor: mkg.Cursor{Order: order, Value: rows[i].Name, ID: rows[i].ID}}
+		if rows[i].DistanceKm.Valid {
+			edge.DistanceKm = mkg.Ptr(rows[i].DistanceKm.Float64)
+			edge.Cursor.Value = formatFloat(rows[i].DistanceKm.Float64)
+		}
+		page.Edges = append(page.Edges, edge)
+	}
+	return page, s.attachIdentifiers(ctx, stations)
+}
+
+func stationKeyset(w *where, order string, c *mkg.Cursor) error {
+	if order == mkg.OrderStationName {
+		w.add("st.name > ? OR (st.name = ? AND st.id > ?)", c.Value, c.Value, c.ID)
+		return nil
+	}
+	d, err := c.Float()
+	if err != nil {
+		return err
+	}
+	w.add("st.distance_km > ? OR (st.distance_km = ? AND st.id > ?)", d, d, c.ID)
+	return nil
+}
+
+// CountStations implements mkg.StationReader.
+func (s *Store) CountStations(ctx context.Context, f mkg.StationFilter) (int, error) {
+	if err := f.Validate(); err != nil {
+		return 0, err
+	}
+	from, args, w := stationQuery(f)
+	var n int
+	err := sqlx.GetContext(ctx, s.q(), &n, s.rebind("SELECT COUNT(*) FROM "+from+" WHERE "+w.sql()), append(args, w.args...)...)
+	return n, s.wrap(err)
+}
+
+// StationByWMO implements mkg.StationReader.
+func (s *Store) StationByWMO(ctx context.Context, wmo string) (*mkg.Station, error) {
+	if !mkg.IsWMOIndex(wmo) {
+		return nil, mkg.Invalid("wmoIndex", "WMO index must be 5 digits (got %q)", wmo)
+	}
+	st, err := s.StationsByWMO(ctx, []string{wmo})
+	if err != nil {
+		return nil, err
+	}
+	if st[0] == nil {
+		return nil, mkg.NotFound("station")
+	}
+	return st[0], nil
+}
+
+// StationsByID implements mkg.StationReader.
+func (s *Store) StationsByID(ctx context.Context, ids []int64) ([]*mkg.Station, error) {
+	found, err := s.stationsWhere(ctx, "st.id IN (?)", ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*mkg.Station, len(ids))
+	for i, id := range ids {
+		out[i] = found[id]
+	}
+	return out, nil
+}
+
+// StationsByWMO implements mkg.StationReader.
+func (s *Store) StationsByWMO(ctx context.Context, wmos []string) ([]*mkg.Station, error) {
+	found, err := s.stationsWhere(ctx, "st.wmo_index IN (?)", wmos)
+	if err != nil {
+		return nil, err
+	}
+	byWMO := make(map[string]*mkg.Station, len(found))
+	for _, st := range found {
+		byWMO[st.WMOIndex] = st
+	}
+	out := make([]*mkg.Station, len(wmos))
+	for i, w := range wmos {
+		out[i] = byWMO[w]
+	}
+	return out, nil
+}
+
+func (s *Store) stationsWhere(ctx context.Context, cond string, list any) (map[int64]*mkg.Station, error) {
+	out := map[int64]*mkg.Station{}
+	if reflectLen(list) == 0 {
+		return out, nil
+	}
+	query, args, err := s.in("SELECT "+stationColumns+" FROM stations st WHERE "+cond, list)
+	if err != nil {
+		return nil, err
+	}
+	var rows []stationRow
+	if err := sqlx.SelectContext(ctx, s.q(), &rows, query, args...); err != nil {
+		return nil, s.wrap(err)
+	}
+	list2 := make([]*mkg.Station, len(rows))
+	for i := range rows {
+		list2[i] = rows[i].station()
+		out[rows[i].ID] = list2[i]
+	}
+	return out, s.attachIdentifiers(ctx, list2)
+}
+
+// attachIdentifiers loads the identifiers of a set of stations in one statement.
+func (s *Store) attachIdentifiers(ctx context.Context, stations []*mkg.Station) error {
+	if len(stations) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*mkg.Station, len(stations))
+	ids := make([]int64, 0, len(stations))
+	for _, st := range stations {
+		if _, dup := byID[st.ID]; !dup {
+			ids = append(ids, st.ID)
+		}
+		byID[st.ID] = st
+	}
+	query, args, err := s.in(`SELECT station_id, scheme, value FROM station_identifiers WHERE station_id IN (?) ORDER BY scheme, value`, ids)
+	if err != nil {
+		return err
+	}
+	var rows []struct {
+		StationID int64  `db:"station_id"`
+		Scheme    string `db:"scheme"`
+		Value     string `db:"value"`
+	}
+	if err := sqlx.SelectContext(ctx, s.q(), &rows, query, args...); err != nil {
+		return s.wrap(err)
+	}
+	for _, r := range rows {
+		st := byID[r.StationID]
+		st.Identifiers = append(st.Identifiers, mkg.Identifier{Scheme: r.Scheme, Value: r.Value})
+	}
+	// Several entries may share one *Station (same id twice in a batch);
+	// copy the list to each pointer that was not the map's.
+	for _, st := range stations {
+		if byID[st.ID] != st {
+			st.Identifiers = byID[st.ID].Identifiers
+		}
+	}
+	return nil
+}
+
+// NearestStations implements mkg.StationReader: one statement ranks every
+// (point, station) pair with a window function, which both databases have.
+func (s *Store) NearestStations(ctx context.Context, points []mkg.Point, n int, kinds []mkg.StationKind) ([][]mkg.StationDistance, error) {
+	out := make([][]mkg.StationDistance, len(points))
+	if len(points) == 0 || n <= 0 {
+		return out, nil
+	}
+	values := make([]string, len(points))
+	var args []any
+	for i, p := range points {
+		values[i] = "(CAST(? AS INTEGER), CAST(? AS DOUBLE PRECISION), CAST(? AS DOUBLE PRECISION))"
+		args = append(args, i, p.Latitude, p.Longitude)
+	}
+	var w where
+	if len(kinds) > 0 {
+		var ors []string
+		for _, k := range kinds {
+			ors = append(ors, "st.kinds LIKE ?")
+			w.args = append(w.args, "%,"+string(k)+",%")
+		}
+		w.conds = append(w.conds, strings.Join(ors, " OR "))
+	}
+	query := `WITH pts (idx, plat, plon) AS (VALUES ` + strings.Join(values, ", ") + `),
+	h AS (SELECT pts.idx, st.id, ` + haversineH("st.latitude", "st.longitude", "pts.plat", "pts.plon") + ` AS h
+	      FROM pts CROSS JOIN stations st WHERE ` + w.sql() + `),
+	r AS (SELECT idx, id, ` + distanceFromH("h") + ` AS distance_km,
+	             ROW_NUMBER() OVER (PARTITION BY idx ORDER BY h, id) AS rn FROM h)
+	SELECT r.idx, r.distance_km, ` + stationColumns + ` FROM r JOIN stations st ON st.id = r.id
+	WHERE r.rn <= ? ORDER BY r.idx, r.rn`
+	args = append(append(args, w.args...), n)
+	var rows []stationRow
+	if err := sqlx.SelectContext(ctx, s.q(), &rows, s.rebind(query), args...); err != nil {
+		return nil, s.wrap(err)
+	}
+	all := make([]*mkg.Station, len(rows))
+	for i := range rows {
+		all[i] = rows[i].station()
+		out[rows[i].Idx] = append(out[rows[i].Idx], mkg.StationDistance{Station: all[i], DistanceKm: rows[i].DistanceKm.Float64})
+	}
+	return out, s.attachIdentifiers(ctx, all)
+}

@@ -1,0 +1,235 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/bmkg/mkggraph/mkg"
+)
+
+// identifierPriority orders the schemes by how surely they name one station:
+// a WMO index is decisive, an ICAO code can be reused after a move.
+var identifierPriority = []string{mkg.SchemeWMO, mkg.SchemeWIGOS, mkg.SchemeSeismic, mkg.SchemeISD, mkg.SchemeICAO}
+
+// UpsertStations implements mkg.StationWriter. Each record is stored in its
+// own transaction, so one bad record never costs the others. The station is
+// then rebuilt from all of its catalogue records, lowest rank first, which
+// makes the result independent of the order files are ingested in.
+func (s *Store) UpsertStations(ctx context.Context, recs []mkg.StationRecord) ([]mkg.WriteResult, error) {
+	out := make([]mkg.WriteResult, len(recs))
+	for i := range recs {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		if err := recs[i].Validate(); err != nil {
+			out[i] = mkg.WriteResult{Outcome: mkg.Rejected, Err: err}
+			continue
+		}
+		err := s.tx(ctx, func(q sqlx.ExtContext) error {
+			var err error
+			out[i], err = s.upsertStation(ctx, q, &recs[i])
+			return err
+		})
+		if err != nil {
+			out[i] = mkg.WriteResult{Outcome: mkg.Rejected, Err: err}
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) upsertStation(ctx context.Context, q sqlx.ExtContext, r *mkg.StationRecord) (mkg.WriteResult, error) {
+	body, err := json.Marshal(r)
+	if err != nil {
+		return mkg.WriteResult{}, err
+	}
+	var prev struct {
+		StationID int64  `db:"station_id"`
+		Record    string `db:"record"`
+	}
+	err = sqlx.GetContext(ctx, q, &prev, s.rebind(`SELECT station_id, record FROM station_records WHERE source = ? AND source_key = ?`), r.Source, r.SourceKey)
+	switch {
+	case err == nil && prev.Record == string(body):
+		return mkg.WriteResult{Outcome: mkg.Unchanged, ID: prev.StationID}, nil
+	case err != nil && !errors.Is(err, sql.ErrNoRows):
+		return mkg.WriteResult{}, s.wrap(err)
+	}
+	id := prev.StationID
+	if id == 0 {
+		if id, err = s.findStation(ctx, q, r.Identifiers); err != nil {
+			return mkg.WriteResult{}, err
+		}
+	}
+	outcome := mkg.Updated
+	now := dbTime{s.now()}
+	if id == 0 {
+		outcome = mkg.Inserted
+		err = sqlx.GetContext(ctx, q, &id, s.rebind(`INSERT INTO stations (name, kinds, latitude, longitude, status, sources, search_text, created_at, updated_at)
+			VALUES (?, ',', ?, ?, ?, ',', '', ?, ?) RETURNING id`), r.Name, r.Latitude, r.Longitude, string(mkg.StatusUnknown), now, now)
+		if err != nil {
+			return mkg.WriteResult{}, s.wrap(err)
+		}
+	}
+	_, err = q.ExecContext(ctx, s.rebind(`INSERT INTO station_records (station_id, source, source_key, record, starts_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (source, source_key) DO UPDATE SET record = excluded.record, starts_at = excluded.starts_at, updated_at = excluded.updated_at`),
+		id, r.Source, r.SourceKey, string(body), nullTime(r.From), now)
+	if err != nil {
+		return mkg.WriteResult{}, s.wrap(err)
+	}
+	return mkg.WriteResult{Outcome: outcome, ID: id}, s.rebuildStation(ctx, q, id)
+}
+
+// findStation returns the station that owns one of the identifiers, trying
+// the surest schemes first, or 0.
+func (s *Store) findStation(ctx context.Context, q sqlx.ExtContext, ids []mkg.Identifier) (int64, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	var ors []string
+	var args []any
+	for _, id := range ids {
+		ors = append(ors, "(scheme = ? AND value = ?)")
+		args = append(args, id.Scheme, id.Value)
+	}
+	var rows []struct {
+		Scheme    string `db:"scheme"`
+		StationID int64  `db:"station_id"`
+	}
+	err := sqlx.SelectContext(ctx, q, &rows, s.rebind(`SELECT scheme, station_id FROM station_identifiers WHERE `+strings.Join(ors, " OR ")), args...)
+	if err != nil || len(rows) == 0 {
+		return 0, s.wrap(err)
+	}
+	slices.SortFunc(rows, func(a, b struct {
+		Scheme    string `db:"scheme"`
+		StationID int64  `db:"station_id"`
+	}) int {
+		return cmp.Compare(schemeRank(a.Scheme), schemeRank(b.Scheme))
+	})
+	return rows[0].StationID, nil
+}
+
+func schemeRank(scheme string) int {
+	if i := slices.Index(identifierPriority, scheme); i >= 0 {
+		return i
+	}
+	return len(identifierPriority)
+}
+
+// rebuildStation recomputes a station from all its catalogue records and
+// rewrites its row and identifiers.
+func (s *Store) rebuildStation(ctx context.Context, q sqlx.ExtContext, id int64) error {
+	recs, err := s.stationRecords(ctx, q, []int64{id})
+	if err != nil {
+		return err
+	}
+	list := recs[id]
+	slices.SortStableFunc(list, func(a, b mkg.StationRecord) int {
+		return cmp.Or(cmp.Compare(a.Rank, b.Rank), cmp.Compare(a.Source, b.Source), compareTimes(a.From, b.From), cmp.Compare(a.SourceKey, b.SourceKey))
+	})
+	st := &mkg.Station{ID: id, Status: mkg.StatusUnknown}
+	best := 0
+	for i := range list {
+		_, best = mkg.MergeStation(st, best, &list[i])
+	}
+	owned, err := s.syncIdentifiers(ctx, q, id, st.Identifiers)
+	if err != nil {
+		return err
+	}
+	st.Identifiers = owned
+	st.WMOIndex = ""
+	for _, i := range owned {
+		if i.Scheme == mkg.SchemeWMO {
+			st.WMOIndex = i.Value
+		}
+	}
+	var wmo any
+	if st.WMOIndex != "" {
+		wmo = st.WMOIndex
+	}
+	_, err = q.ExecContext(ctx, s.rebind(`UPDATE stations SET wmo_index = ?, name = ?, kinds = ?, latitude = ?, longitude = ?,
+		elevation_m = ?, region = ?, country = ?, status = ?, operating_from = ?, operating_to = ?, sources = ?, search_text = ?,
+		updated_at = ? WHERE id = ?`),
+		wmo, st.Name, joinList(st.Kinds), st.Latitude, st.Longitude, st.ElevationM, st.Region, st.Country, string(st.Status),
+		nullTime(st.OperatingFrom), nullTime(st.OperatingTo), joinList(st.Sources), searchText(st), dbTime{s.now()}, id)
+	return s.wrap(err)
+}
+
+// syncIdentifiers makes the station own exactly ids, except codes another
+// station owns already (a catalogue error we do not resolve by stealing).
+func (s *Store) syncIdentifiers(ctx context.Context, q sqlx.ExtContext, id int64, ids []mkg.Identifier) ([]mkg.Identifier, error) {
+	if _, err := q.ExecContext(ctx, s.rebind(`DELETE FROM station_identifiers WHERE station_id = ?`), id); err != nil {
+		return nil, s.wrap(err)
+	}
+	var owned []mkg.Identifier
+	for _, ident := range ids {
+		res, err := q.ExecContext(ctx, s.rebind(`INSERT INTO station_identifiers (scheme, value, station_id) VALUES (?, ?, ?)
+			ON CONFLICT (scheme, value) DO NOTHING`), ident.Scheme, ident.Value, id)
+		if err != nil {
+			return nil, s.wrap(err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			owned = append(owned, ident)
+		} else {
+			s.log.Warn("station identifier already belongs to another station", "scheme", ident.Scheme, "value", ident.Value, "station", id)
+		}
+	}
+	return owned, nil
+}
+
+func searchText(st *mkg.Station) string {
+	parts := []string{st.Name}
+	for _, i := range st.Identifiers {
+		parts = append(parts, i.Value)
+	}
+	return strings.ToLower(strings.Join(parts, " "))
+}
+
+// stationRecords loads the catalogue records of the given stations.
+func (s *Store) stationRecords(ctx context.Context, q sqlx.ExtContext, ids []int64) (map[int64][]mkg.StationRecord, error) {
+	query, args, err := s.in(`SELECT station_id, record FROM station_records WHERE station_id IN (?) ORDER BY station_id, starts_at, id`, ids)
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		StationID int64  `db:"station_id"`
+		Record    string `db:"record"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
+		return nil, s.wrap(err)
+	}
+	out := map[int64][]mkg.StationRecord{}
+	for _, row := range rows {
+		var r mkg.StationRecord
+		if err := json.Unmarshal([]byte(row.Record), &r); err != nil {
+			return nil, err
+		}
+		out[row.StationID] = append(out[row.StationID], r)
+	}
+	return out, nil
+}
+
+// StationEpochs implements mkg.StationReader.
+func (s *Store) StationEpochs(ctx context.Context, ids []int64) ([][]mkg.StationEpoch, error) {
+	out := make([][]mkg.StationEpoch, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	recs, err := s.stationRecords(ctx, s.q(), ids)
+	if err != nil {
+		return nil, err
+	}
+	for i, id := range ids {
+		for _, r := range recs[id] {
+			out[i] = append(out[i], mkg.StationEpoch{StationID: id, Source: r.Source, From: r.From, To: r.To,
+				Latitude: r.Latitude, Longitude: r.Longitude, ElevationM: r.ElevationM, Description: r.Description})
+		}
+	}
+	return out, nil
+}
