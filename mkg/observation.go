@@ -108,6 +108,12 @@ type ObservationReader interface {
 	// (nil when it has none), in wmos order, in one statement.
 	LatestObservations(ctx context.Context, wmos []string) ([]*Observation, error)
 	ObservationsByID(ctx context.Context, ids []int64) ([]*Observation, error)
+	// ObservationsOfStations returns one page per station (in wmos order)
+	// with the same window and page size for all, in one statement; f's own
+	// station conditions are ignored.
+	ObservationsOfStations(ctx context.Context, wmos []string, f ObservationFilter, p Page) ([]*ObservationPage, error)
+	// CountObservationsOfStations counts per station, in one statement.
+	CountObservationsOfStations(ctx context.Context, wmos []string, f ObservationFilter) ([]int, error)
 }
 
 // ObservationWriter is what ingest writes.

@@ -1,0 +1,212 @@
+// Package dataloaders batches the nested reads of one GraphQL request: every
+// Station.latestObservation of a list, every Earthquake.nearestStations …
+// becomes one statement per kind of read, whatever the list's length. The
+// loaders live for one request (they cache what they loaded, and a cache
+// that outlived the request could serve one caller's data to another).
+package dataloaders
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/bmkg/mkggraph/mkg"
+)
+
+// Reader is what the loaders read from.
+type Reader interface {
+	mkg.StationReader
+	mkg.ObservationReader
+	mkg.EarthquakeReader
+}
+
+// Loaders are one request's loaders.
+type Loaders struct {
+	StationByID       *dataloadgen.Loader[int64, *mkg.Station]
+	StationByWMO      *dataloadgen.Loader[string, *mkg.Station]
+	StationHistory    *dataloadgen.Loader[int64, []mkg.StationEpoch]
+	LatestObservation *dataloadgen.Loader[string, *mkg.Observation]
+	ObservationByID   *dataloadgen.Loader[int64, *mkg.Observation]
+	StationObs        *dataloadgen.Loader[StationObsKey, *mkg.ObservationPage]
+	StationObsCount   *dataloadgen.Loader[StationObsKey, int]
+	EarthquakeByID    *dataloadgen.Loader[int64, *mkg.Earthquake]
+	Nearest           *dataloadgen.Loader[NearestKey, []mkg.StationDistance]
+}
+
+// wait is how long a loader collects keys before it runs: long enough for
+// the sibling resolvers of a list (run concurrently by gqlgen) to join one
+// batch, short enough not to be felt.
+const wait = 2 * time.Millisecond
+
+// New returns fresh loaders for one request.
+func New(r Reader) *Loaders {
+	opts := []dataloadgen.Option{dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(1000)}
+	return &Loaders{
+		StationByID:       dataloadgen.NewLoader(ordered(r.StationsByID), opts...),
+		StationByWMO:      dataloadgen.NewLoader(ordered(r.StationsByWMO), opts...),
+		StationHistory:    dataloadgen.NewLoader(ordered(r.StationEpochs), opts...),
+		LatestObservation: dataloadgen.NewLoader(ordered(r.LatestObservations), opts...),
+		ObservationByID:   dataloadgen.NewLoader(ordered(r.ObservationsByID), opts...),
+		StationObs:        dataloadgen.NewLoader(stationObs(r), opts...),
+		StationObsCount:   dataloadgen.NewLoader(stationObsCount(r), opts...),
+		EarthquakeByID:    dataloadgen.NewLoader(ordered(r.EarthquakesByID), opts...),
+		Nearest:           dataloadgen.NewLoader(nearest(r), opts...),
+	}
+}
+
+// ordered adapts a store read that returns results in key order (the
+// contract of every batch read in mkg) to a loader's fetch function.
+func ordered[K comparable, V any](fetch func(context.Context, []K) ([]V, error)) func(context.Context, []K) ([]V, []error) {
+	return func(ctx context.Context, keys []K) ([]V, []error) {
+		vals, err := fetch(ctx, keys)
+		if err != nil {
+			return nil, []error{err}
+		}
+		return vals, nil
+	}
+}
+
+type ctxKey struct{}
+
+// With returns ctx carrying the loaders.
+func With(ctx context.Context, l *Loaders) context.Context { return context.WithValue(ctx, ctxKey{}, l) }
+
+// For returns the request's loaders. Requests always get loaders from the
+// HTTP middleware; a missing one is a wiring bug, so it panics (and the
+// request, only it, gets an internal error).
+func For(ctx context.Context) *Loaders {
+	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	if !ok {
+		panic("dataloaders: no loaders in the request context")
+	}
+	return l
+}
+
+// StationObsKey asks for one station's observations in a window. Keys that
+// differ only in the station share one statement.
+type StationObsKey struct {
+	WMO        string
+	From, To   time.Time // zero = open
+	IncludeNil bool
+	Limit      int
+	After      mkg.Cursor
+}
+
+func (k StationObsKey) group() StationObsKey { k.WMO = ""; return k }
+
+func (k StationObsKey) filter() mkg.ObservationFilter {
+	f := mkg.ObservationFilter{IncludeNil: k.IncludeNil}
+	if !k.From.IsZero() {
+		f.From = &k.From
+	}
+	if !k.To.IsZero() {
+		f.To = &k.To
+	}
+	return f
+}
+
+func (k StationObsKey) page() mkg.Page {
+	p := mkg.Page{Limit: k.Limit}
+	if k.After.ID != 0 {
+		p.After = &k.After
+	}
+	return p
+}
+
+// grouped runs one batch read per group of keys that share everything but
+// their subject, and puts the results back in key order.
+func grouped[K comparable, G comparable, V any](group func(K) G, fetch func(context.Context, G, []K) ([]V, error)) func(context.Context, []K) ([]V, []error) {
+	return func(ctx context.Context, keys []K) ([]V, []error) {
+		out := make([]V, len(keys))
+		idx := map[G][]int{}
+		var order []G
+		for i, k := range keys {
+			g := group(k)
+			if _, seen := idx[g]; !seen {
+				order = append(order, g)
+			}
+			idx[g] = append(idx[g], i)
+		}
+		errs := make([]error, len(keys))
+		failed := false
+		for _, g := range order {
+			members := make([]K, len(idx[g]))
+			for j, i := range idx[g] {
+				members[j] = keys[i]
+			}
+			vals, err := fetch(ctx, g, members)
+			for j, i := range idx[g] {
+				if err != nil {
+					errs[i], failed = err, true
+				} else {
+					out[i] = vals[j]
+				}
+			}
+		}
+		if !failed {
+			errs = nil
+		}
+		return out, errs
+	}
+}
+
+func stationObs(r Reader) func(context.Context, []StationObsKey) ([]*mkg.ObservationPage, []error) {
+	return grouped(StationObsKey.group, func(ctx context.Context, g StationObsKey, keys []StationObsKey) ([]*mkg.ObservationPage, error) {
+		return r.ObservationsOfStations(ctx, wmosOf(keys), g.filter(), g.page())
+	})
+}
+
+func stationObsCount(r Reader) func(context.Context, []StationObsKey) ([]int, []error) {
+	countGroup := func(k StationObsKey) StationObsKey { k.WMO, k.Limit, k.After = "", 0, mkg.Cursor{}; return k }
+	return grouped(countGroup, func(ctx context.Context, g StationObsKey, keys []StationObsKey) ([]int, error) {
+		return r.CountObservationsOfStations(ctx, wmosOf(keys), g.filter())
+	})
+}
+
+func wmosOf(keys []StationObsKey) []string {
+	w := make([]string, len(keys))
+	for i, k := range keys {
+		w[i] = k.WMO
+	}
+	return w
+}
+
+// NearestKey asks for the N stations nearest a point; Kinds is the sorted,
+// comma-joined kind list ("" = all kinds).
+type NearestKey struct {
+	Point mkg.Point
+	N     int
+	Kinds string
+}
+
+// KindsKey joins kinds for NearestKey.
+func KindsKey(kinds []mkg.StationKind) string {
+	s := make([]string, len(kinds))
+	for i, k := range kinds {
+		s[i] = string(k)
+	}
+	return strings.Join(sortedUnique(s), ",")
+}
+
+func nearest(r Reader) func(context.Context, []NearestKey) ([][]mkg.StationDistance, []error) {
+	type group struct {
+		N     int
+		Kinds string
+	}
+	return grouped(func(k NearestKey) group { return group{k.N, k.Kinds} },
+		func(ctx context.Context, g group, keys []NearestKey) ([][]mkg.StationDistance, error) {
+			points := make([]mkg.Point, len(keys))
+			for i, k := range keys {
+				points[i] = k.Point
+			}
+			var kinds []mkg.StationKind
+			for _, k := range strings.Split(g.Kinds, ",") {
+				if k != "" {
+					kinds = append(kinds, mkg.StationKind(k))
+				}
+			}
+			return r.NearestStations(ctx, points, g.N, kinds)
+		})
+}

@@ -1,0 +1,72 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/bmkg/mkggraph/internal/requestid"
+	"github.com/bmkg/mkggraph/mkg"
+)
+
+// ErrorPresenter maps every error to what a client may see: domain errors
+// keep their message and get their code (and the argument at fault);
+// GraphQL's own errors (syntax, validation, limits) pass through; anything
+// else is logged with the request id and shown only as an internal error
+// carrying that id, so SQL, file paths and stack traces never leave.
+func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		out := graphql.DefaultErrorPresenter(ctx, err)
+		var e *mkg.Error
+		if errors.As(err, &e) {
+			out.Message = e.Message
+			out.Extensions = map[string]any{"code": e.Code}
+			if e.Field != "" {
+				out.Extensions["field"] = e.Field
+			}
+			return out
+		}
+		var gqlErr *gqlerror.Error
+		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
+			if gqlErr.Extensions == nil || gqlErr.Extensions["code"] == nil {
+				out.Extensions = withCode(gqlErr.Extensions, "GRAPHQL_VALIDATION_FAILED")
+			}
+			return out
+		}
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			out.Message = "the request was cancelled or took too long"
+			out.Extensions = map[string]any{"code": "TIMEOUT"}
+			return out
+		}
+		id := requestid.From(ctx)
+		log.ErrorContext(ctx, "internal error", "request_id", id, "path", out.Path.String(), "err", err)
+		out.Message = "internal error"
+		out.Extensions = map[string]any{"code": mkg.EINTERNAL, "requestId": id}
+		return out
+	}
+}
+
+func withCode(ext map[string]any, code string) map[string]any {
+	out := map[string]any{"code": code}
+	for k, v := range ext {
+		if k != "code" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// Recover turns a panic in a resolver into an internal error for that field
+// of that request only, logging the stack with the request id.
+func Recover(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "panic in resolver", "request_id", requestid.From(ctx), "panic", fmt.Sprint(p),
+			"stack", string(debug.Stack()))
+		return errors.New("panic") // not an *mkg.Error, so presented as INTERNAL with the request id
+	}
+}

@@ -1,0 +1,64 @@
+// Package model holds the GraphQL-only types: connections, edges, page info,
+// the Node interface and the DateTime scalar. Everything else the schema
+// returns is a domain type from package mkg, bound in gqlgen.yml.
+package model
+
+import "github.com/bmkg/mkggraph/mkg"
+
+// Node is any object with a global ID (the schema's Node interface). It is
+// empty on purpose: domain types know nothing of GraphQL, and the generated
+// code dispatches on their concrete types.
+type Node any
+
+// PageInfo is the Relay page information.
+type PageInfo struct {
+	HasNextPage     bool    `json:"hasNextPage"`
+	HasPreviousPage bool    `json:"hasPreviousPage"`
+	StartCursor     *string `json:"startCursor,omitempty"`
+	EndCursor       *string `json:"endCursor,omitempty"`
+}
+
+// StationConnection is a page of stations; Filter is kept for totalCount,
+// which is only counted when asked for.
+type StationConnection struct {
+	Edges    []*StationEdge
+	PageInfo *PageInfo
+	Filter   mkg.StationFilter
+}
+
+// StationEdge is a station in a list.
+type StationEdge struct {
+	Cursor     string
+	Node       *mkg.Station
+	DistanceKm *float64
+}
+
+// ObservationConnection is a page of observations. StationWMO is set when
+// the list is a station's own (Station.observations), so that its count goes
+// through the per-station loader.
+type ObservationConnection struct {
+	Edges      []*ObservationEdge
+	PageInfo   *PageInfo
+	Filter     mkg.ObservationFilter
+	StationWMO string
+}
+
+// ObservationEdge is an observation in a list.
+type ObservationEdge struct {
+	Cursor string
+	Node   *mkg.Observation
+}
+
+// EarthquakeConnection is a page of earthquakes.
+type EarthquakeConnection struct {
+	Edges    []*EarthquakeEdge
+	PageInfo *PageInfo
+	Filter   mkg.EarthquakeFilter
+}
+
+// EarthquakeEdge is an earthquake in a list.
+type EarthquakeEdge struct {
+	Cursor     string
+	Node       *mkg.Earthquake
+	DistanceKm *float64
+}

@@ -1,0 +1,72 @@
+// Package httpapi serves MKG Graph over HTTP: /graphql (GraphQL over HTTP,
+// POST and GET), GraphiQL, health and readiness, with the middleware every
+// request goes through (request id, structured log, panic recovery, body
+// limit, CORS).
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/bmkg/mkggraph/graph"
+	"github.com/bmkg/mkggraph/resolvers"
+)
+
+// Limits bound what one request may cost.
+type Limits struct {
+	MaxBodyBytes   int64         // request body, bytes
+	MaxDepth       int           // field nesting
+	MaxComplexity  int           // gqlgen complexity, list fields scaled by page size
+	MaxTokens      int           // lexer tokens of the query document
+	RequestTimeout time.Duration // whole request
+}
+
+// DefaultLimits are the defaults the configuration documents.
+var DefaultLimits = Limits{MaxBodyBytes: 1 << 20, MaxDepth: 12, MaxComplexity: 50000, MaxTokens: 15000, RequestTimeout: 30 * time.Second}
+
+// NewGraphQL builds the GraphQL handler: explicit transports (no websocket:
+// the API has no subscriptions yet), the limits, the error presenter and the
+// panic recovery.
+func NewGraphQL(r *resolvers.Resolver, lim Limits, log *slog.Logger) *handler.Server {
+	cfg := graph.Config{Resolvers: r}
+	graph.SetComplexity(&cfg.Complexity)
+	srv := handler.New(graph.NewExecutableSchema(cfg))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(getOnlyQueries{transport.GET{}})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(lim.MaxTokens)
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(graph.DepthLimit{Max: lim.MaxDepth})
+	srv.Use(extension.FixedComplexityLimit(lim.MaxComplexity))
+	srv.SetErrorPresenter(graph.ErrorPresenter(log))
+	srv.SetRecoverFunc(graph.Recover(log))
+	return srv
+}
+
+// getOnlyQueries answers a mutation sent by GET with 405 and Allow: POST,
+// as the GraphQL-over-HTTP specification asks (gqlgen answers 406).
+type getOnlyQueries struct{ transport.GET }
+
+func (g getOnlyQueries) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	g.GET.Do(&methodNotAllowed{ResponseWriter: w}, r, exec)
+}
+
+type methodNotAllowed struct{ http.ResponseWriter }
+
+func (m *methodNotAllowed) WriteHeader(code int) {
+	if code == http.StatusNotAcceptable {
+		m.Header().Set("Allow", "POST")
+		code = http.StatusMethodNotAllowed
+	}
+	m.ResponseWriter.WriteHeader(code)
+}

@@ -1,0 +1,45 @@
+package resolvers
+
+import (
+	"github.com/bmkg/mkggraph/graph/model"
+	"github.com/bmkg/mkggraph/mkg"
+)
+
+func stationConnection(page *mkg.StationPage, f mkg.StationFilter, after *string) *model.StationConnection {
+	c := &model.StationConnection{Filter: f, Edges: make([]*model.StationEdge, len(page.Edges))}
+	for i, e := range page.Edges {
+		c.Edges[i] = &model.StationEdge{Cursor: e.Cursor.Encode(), Node: e.Station, DistanceKm: e.DistanceKm}
+	}
+	var first, last *mkg.Cursor
+	if n := len(page.Edges); n > 0 {
+		first, last = &page.Edges[0].Cursor, &page.Edges[n-1].Cursor
+	}
+	c.PageInfo = pageInfo(after, page.HasNextPage, first, last)
+	return c
+}
+
+func observationConnection(page *mkg.ObservationPage, f mkg.ObservationFilter, wmo string, after *string) *model.ObservationConnection {
+	c := &model.ObservationConnection{Filter: f, StationWMO: wmo, Edges: make([]*model.ObservationEdge, len(page.Edges))}
+	for i, e := range page.Edges {
+		c.Edges[i] = &model.ObservationEdge{Cursor: e.Cursor.Encode(), Node: e.Observation}
+	}
+	var first, last *mkg.Cursor
+	if n := len(page.Edges); n > 0 {
+		first, last = &page.Edges[0].Cursor, &page.Edges[n-1].Cursor
+	}
+	c.PageInfo = pageInfo(after, page.HasNextPage, first, last)
+	return c
+}
+
+func earthquakeConnection(page *mkg.EarthquakePage, f mkg.EarthquakeFilter, after *string) *model.EarthquakeConnection {
+	c := &model.EarthquakeConnection{Filter: f, Edges: make([]*model.EarthquakeEdge, len(page.Edges))}
+	for i, e := range page.Edges {
+		c.Edges[i] = &model.EarthquakeEdge{Cursor: e.Cursor.Encode(), Node: e.Earthquake, DistanceKm: e.DistanceKm}
+	}
+	var first, last *mkg.Cursor
+	if n := len(page.Edges); n > 0 {
+		first, last = &page.Edges[0].Cursor, &page.Edges[n-1].Cursor
+	}
+	c.PageInfo = pageInfo(after, page.HasNextPage, first, last)
+	return c
+}

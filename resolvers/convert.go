@@ -1,0 +1,104 @@
+package resolvers
+
+import (
+	"github.com/bmkg/mkggraph/graph/model"
+	"github.com/bmkg/mkggraph/mkg"
+)
+
+// optional returns nil for an empty string, so that the API says null
+// rather than "" for what a source did not state.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func pageArgs(first *int, after *string) mkg.PageArgs { return mkg.PageArgs{First: first, After: after} }
+
+func pageInfo(after *string, hasNext bool, first, last *mkg.Cursor) *model.PageInfo {
+	pi := &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: after != nil && *after != ""}
+	if first != nil {
+		s, e := first.Encode(), last.Encode()
+		pi.StartCursor, pi.EndCursor = &s, &e
+	}
+	return pi
+}
+
+func bbox(b *model.BoundingBoxInput) *mkg.BBox {
+	if b == nil {
+		return nil
+	}
+	return &mkg.BBox{South: b.South, West: b.West, North: b.North, East: b.East}
+}
+
+// circle turns near + radiusKm into a circle. Without a radius the circle
+// covers the globe (a pure "nearest first" ordering) when openRadius allows
+// it; a radius without a point is always an error.
+func circle(near *model.PointInput, radiusKm *float64, openRadius bool) (*mkg.Circle, error) {
+	switch {
+	case near == nil && radiusKm != nil:
+		return nil, mkg.Invalid("filter.radiusKm", "radiusKm needs filter.near, the point to measure from")
+	case near == nil:
+		return nil, nil
+	case radiusKm == nil && !openRadius:
+		return nil, mkg.Invalid("filter.radiusKm", "filter.near needs radiusKm, the distance in km")
+	}
+	c := &mkg.Circle{Center: mkg.Point{Latitude: near.Latitude, Longitude: near.Longitude}, RadiusKm: mkg.MaxRadiusKm}
+	if radiusKm != nil {
+		c.RadiusKm = *radiusKm
+	}
+	return c, nil
+}
+
+func stationFilter(in *model.StationFilter) (mkg.StationFilter, error) {
+	if in == nil {
+		return mkg.StationFilter{}, nil
+	}
+	near, err := circle(in.Near, in.RadiusKm, true)
+	if err != nil {
+		return mkg.StationFilter{}, err
+	}
+	f := mkg.StationFilter{Kinds: in.Kinds, Status: in.Status, BBox: bbox(in.Bbox), Near: near}
+	if in.WmoIndex != nil {
+		f.WMOIndex = *in.WmoIndex
+	}
+	if in.Search != nil {
+		f.Search = *in.Search
+	}
+	return f, f.Validate()
+}
+
+func earthquakeFilter(in *model.EarthquakeFilter) (mkg.EarthquakeFilter, error) {
+	if in == nil {
+		return mkg.EarthquakeFilter{}, nil
+	}
+	near, err := circle(in.Near, in.RadiusKm, false)
+	if err != nil {
+		return mkg.EarthquakeFilter{}, err
+	}
+	f := mkg.EarthquakeFilter{From: in.From, To: in.To, MinMagnitude: in.MinMagnitude, MaxMagnitude: in.MaxMagnitude,
+		MaxDepthKm: in.MaxDepth, BBox: bbox(in.Bbox), Near: near}
+	if in.EventID != nil {
+		f.EventID = *in.EventID
+	}
+	return f, nil
+}
+
+func observationFilter(in *model.ObservationFilter) (mkg.ObservationFilter, error) {
+	if in == nil {
+		return mkg.ObservationFilter{}, nil
+	}
+	f := mkg.ObservationFilter{From: in.From, To: in.To, StationWMOs: in.WmoIndexes}
+	if in.IncludeNil != nil {
+		f.IncludeNil = *in.IncludeNil
+	}
+	for _, id := range in.StationIds {
+		n, err := model.ParseTypedID(id, model.TypeStation)
+		if err != nil {
+			return f, mkg.Invalid("filter.stationIds", "%q is not a station ID", id)
+		}
+		f.StationIDs = append(f.StationIDs, n)
+	}
+	return f, f.Validate("filter")
+}
