@@ -60,11 +60,12 @@ func (s *Store) upsertStation(ctx context.Context, q sqlx.ExtContext, r *mkg.Sta
 	case err != nil && !errors.Is(err, sql.ErrNoRows):
 		return mkg.WriteResult{}, s.wrap(err)
 	}
-	id := prev.StationID
-	if id == 0 {
-		if id, err = s.findStation(ctx, q, r.Identifiers); err != nil {
-			return mkg.WriteResult{}, err
-		}
+	id, others, err := s.findStations(ctx, q, r, prev.StationID)
+	if err != nil {
+		return mkg.WriteResult{}, err
+	}
+	if err := s.absorbStations(ctx, q, id, others); err != nil {
+		return mkg.WriteResult{}, err
 	}
 	outcome := mkg.Updated
 	now := dbTime{s.now()}
@@ -86,33 +87,75 @@ func (s *Store) upsertStation(ctx context.Context, q sqlx.ExtContext, r *mkg.Sta
 	return mkg.WriteResult{Outcome: outcome, ID: id}, s.rebuildStation(ctx, q, id)
 }
 
-// findStation returns the station that owns one of the identifiers, trying
-// the surest schemes first, or 0.
-func (s *Store) findStation(ctx context.Context, q sqlx.ExtContext, ids []mkg.Identifier) (int64, error) {
-	if len(ids) == 0 {
-		return 0, nil
+// icaoMatchKm is how close a station found by ICAO code must be to count
+// as the same: aerodrome codes are reused, WMO indexes and seismic codes are
+// not (they are decisive whatever the distance).
+const icaoMatchKm = 25
+
+// findStations returns the station a record belongs to (0 for a new one)
+// and any other stations that share one of its identifiers: those are the
+// same station listed apart so far (one catalogue named it by an old code),
+// and are merged into it. The record's own previous station wins, then the
+// surest identifier scheme.
+func (s *Store) findStations(ctx context.Context, q sqlx.ExtContext, r *mkg.StationRecord, prev int64) (int64, []int64, error) {
+	if len(r.Identifiers) == 0 {
+		return prev, nil, nil
 	}
 	var ors []string
 	var args []any
-	for _, id := range ids {
-		ors = append(ors, "(scheme = ? AND value = ?)")
+	for _, id := range r.Identifiers {
+		ors = append(ors, "(i.scheme = ? AND i.value = ?)")
 		args = append(args, id.Scheme, id.Value)
 	}
-	var rows []struct {
-		Scheme    string `db:"scheme"`
-		StationID int64  `db:"station_id"`
+	var rows []identifierMatch
+	err := sqlx.SelectContext(ctx, q, &rows, s.rebind(`SELECT i.scheme, i.station_id, st.latitude, st.longitude
+		FROM station_identifiers i JOIN stations st ON st.id = i.station_id WHERE `+strings.Join(ors, " OR ")), args...)
+	if err != nil {
+		return 0, nil, s.wrap(err)
 	}
-	err := sqlx.SelectContext(ctx, q, &rows, s.rebind(`SELECT scheme, station_id FROM station_identifiers WHERE `+strings.Join(ors, " OR ")), args...)
-	if err != nil || len(rows) == 0 {
-		return 0, s.wrap(err)
-	}
-	slices.SortFunc(rows, func(a, b struct {
-		Scheme    string `db:"scheme"`
-		StationID int64  `db:"station_id"`
-	}) int {
-		return cmp.Compare(schemeRank(a.Scheme), schemeRank(b.Scheme))
+	here := mkg.Point{Latitude: r.Latitude, Longitude: r.Longitude}
+	rows = slices.DeleteFunc(rows, func(m identifierMatch) bool {
+		return m.Scheme == mkg.SchemeICAO && mkg.DistanceKm(here, mkg.Point{Latitude: m.Latitude, Longitude: m.Longitude}) > icaoMatchKm
 	})
-	return rows[0].StationID, nil
+	slices.SortFunc(rows, func(a, b identifierMatch) int { return cmp.Compare(schemeRank(a.Scheme), schemeRank(b.Scheme)) })
+	target := prev
+	if target == 0 && len(rows) > 0 {
+		target = rows[0].StationID
+	}
+	var others []int64
+	for _, m := range rows {
+		if m.StationID != target && !slices.Contains(others, m.StationID) {
+			others = append(others, m.StationID)
+		}
+	}
+	return target, others, nil
+}
+
+type identifierMatch struct {
+	Scheme    string  `db:"scheme"`
+	StationID int64   `db:"station_id"`
+	Latitude  float64 `db:"latitude"`
+	Longitude float64 `db:"longitude"`
+}
+
+// absorbStations moves the catalogue records of others to target and
+// deletes them; target is rebuilt from all records afterwards.
+func (s *Store) absorbStations(ctx context.Context, q sqlx.ExtContext, target int64, others []int64) error {
+	if target == 0 || len(others) == 0 {
+		return nil
+	}
+	query, args, err := s.in(`UPDATE station_records SET station_id = ? WHERE station_id IN (?)`, target, others)
+	if err != nil {
+		return err
+	}
+	if _, err := q.ExecContext(ctx, query, args...); err != nil {
+		return s.wrap(err)
+	}
+	if query, args, err = s.in(`DELETE FROM stations WHERE id IN (?)`, others); err != nil {
+		return err
+	}
+	_, err = q.ExecContext(ctx, query, args...)
+	return s.wrap(err)
 }
 
 func schemeRank(scheme string) int {

@@ -4,12 +4,16 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/bmkg/mkggraph/mkg"
 )
 
 // forEachStore runs fn against a fresh SQLite store and, when
@@ -24,7 +28,7 @@ func forEachStore(t *testing.T, fn func(t *testing.T, s *Store)) {
 
 func newSQLiteStore(t *testing.T) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "test.db"), Options{})
+	s, err := Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "test.db"), Options{Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +39,7 @@ func newSQLiteStore(t *testing.T) *Store {
 func newPostgresStore(t *testing.T) *Store {
 	t.Helper()
 	u := postgresURL(t)
-	s, err := Open(context.Background(), u, Options{})
+	s, err := Open(context.Background(), u, Options{Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,3 +85,7 @@ func postgresURL(t *testing.T) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+func asError(err error, target **mkg.Error) bool { return errors.As(err, target) }
+
+var quiet = slog.New(slog.DiscardHandler)

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/bmkg/mkggraph/httpapi"
+)
+
+// Config is every setting of the server and its subcommands. Each has a
+// flag and an environment variable; a flag wins over the variable, the
+// variable over the default.
+type Config struct {
+	Addr            string
+	DatabaseURL     string
+	SQLitePath      string
+	RedisURL        string
+	RedisPrefix     string
+	DemoData        string // auto, true or false
+	CacheMaxBytes   int
+	StationTTL      time.Duration
+	EarthquakeTTL   time.Duration
+	Limits          httpapi.Limits
+	CORSOrigins     string
+	ShutdownTimeout time.Duration
+	LogLevel        string
+	LogFormat       string
+}
+
+// setting binds one flag to its environment variable.
+type setting struct {
+	flag, env string
+}
+
+func defineFlags(fs *flag.FlagSet, c *Config) []setting {
+	lim := httpapi.DefaultLimits
+	var s []setting
+	str := func(p *string, name, env, def, usage string) {
+		fs.StringVar(p, name, def, usage+" (env "+env+")")
+		s = append(s, setting{name, env})
+	}
+	dur := func(p *time.Duration, name, env string, def time.Duration, usage string) {
+		fs.DurationVar(p, name, def, usage+" (env "+env+")")
+		s = append(s, setting{name, env})
+	}
+	num := func(p *int, name, env string, def int, usage string) {
+		fs.IntVar(p, name, def, usage+" (env "+env+")")
+		s = append(s, setting{name, env})
+	}
+	str(&c.Addr, "addr", "MKG_ADDR", ":8080", "address to listen on")
+	str(&c.DatabaseURL, "database-url", "DATABASE_URL", "", "PostgreSQL URL (postgres://user:pass@host/db?sslmode=disable); empty = embedded SQLite")
+	str(&c.SQLitePath, "sqlite-path", "MKG_SQLITE_PATH", "mkggraph.db", "SQLite database file used when no database URL is set")
+	str(&c.RedisURL, "redis-url", "REDIS_URL", "", "Redis URL (redis://host:6379/0) for the shared cache; empty = in-process cache")
+	str(&c.RedisPrefix, "redis-prefix", "MKG_REDIS_PREFIX", "mkg:", "prefix of every Redis key")
+	str(&c.DemoData, "demo-data", "MKG_DEMO_DATA", "auto", "load the bundled real demo data into an empty database: auto (only for the embedded SQLite), true or false")
+	num(&c.CacheMaxBytes, "cache-max-bytes", "MKG_CACHE_MAX_BYTES", 64<<20, "size of the in-process cache")
+	dur(&c.StationTTL, "cache-station-ttl", "MKG_CACHE_STATION_TTL", 10*time.Minute, "how long station catalogue reads are cached")
+	dur(&c.EarthquakeTTL, "cache-earthquake-ttl", "MKG_CACHE_EARTHQUAKE_TTL", 30*time.Second, "how long the latest-earthquake read is cached")
+	fs.Int64Var(&c.Limits.MaxBodyBytes, "max-body-bytes", lim.MaxBodyBytes, "largest request body accepted (env MKG_MAX_BODY_BYTES)")
+	s = append(s, setting{"max-body-bytes", "MKG_MAX_BODY_BYTES"})
+	num(&c.Limits.MaxDepth, "max-query-depth", "MKG_MAX_QUERY_DEPTH", lim.MaxDepth, "deepest field nesting a query may have")
+	num(&c.Limits.MaxComplexity, "max-query-cost", "MKG_MAX_QUERY_COST", lim.MaxComplexity, "largest query cost (each list field costs its children times its page size)")
+	num(&c.Limits.MaxTokens, "max-query-tokens", "MKG_MAX_QUERY_TOKENS", lim.MaxTokens, "largest query document, in lexer tokens")
+	dur(&c.Limits.RequestTimeout, "request-timeout", "MKG_REQUEST_TIMEOUT", lim.RequestTimeout, "time limit of one GraphQL request")
+	str(&c.CORSOrigins, "cors-origins", "MKG_CORS_ORIGINS", "*", "comma-separated origins browsers may call the API from; * = any")
+	dur(&c.ShutdownTimeout, "shutdown-timeout", "MKG_SHUTDOWN_TIMEOUT", 20*time.Second, "how long in-flight requests may finish on SIGTERM")
+	str(&c.LogLevel, "log-level", "MKG_LOG_LEVEL", "info", "debug, info, warn or error")
+	str(&c.LogFormat, "log-format", "MKG_LOG_FORMAT", "json", "json or text")
+	return s
+}
+
+// applyEnv sets every flag not given on the command line from its
+// environment variable, through the flag's own parser so values are
+// checked the same way.
+func applyEnv(fs *flag.FlagSet, settings []setting, getenv func(string) string) error {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for _, s := range settings {
+		if v := getenv(s.env); v != "" && !given[s.flag] {
+			if err := fs.Set(s.flag, v); err != nil {
+				return fmt.Errorf("%s=%q: %w", s.env, v, err)
+			}
+		}
+	}
+	return nil
+}
+
+// Validate checks the settings together.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") &&
+		!strings.HasPrefix(c.DatabaseURL, "sqlite:") {
+		errs = append(errs, errors.New("DATABASE_URL must start with postgres://, postgresql:// or sqlite:"))
+	}
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
+		errs = append(errs, errors.New("REDIS_URL must start with redis:// or rediss://"))
+	}
+	switch c.DemoData {
+	case "auto", "true", "false":
+	default:
+		errs = append(errs, fmt.Errorf("demo-data must be auto, true or false (got %q)", c.DemoData))
+	}
+	if c.Limits.MaxBodyBytes < 1024 || c.Limits.MaxDepth < 2 || c.Limits.MaxComplexity < 10 || c.Limits.MaxTokens < 100 {
+		errs = append(errs, errors.New("limits are too small to run any query (max-body-bytes ≥ 1024, max-query-depth ≥ 2, max-query-cost ≥ 10, max-query-tokens ≥ 100)"))
+	}
+	switch c.LogFormat {
+	case "json", "text":
+	default:
+		errs = append(errs, fmt.Errorf("log-format must be json or text (got %q)", c.LogFormat))
+	}
+	return errors.Join(errs...)
+}
+
+// databaseURL is the URL the store opens.
+func (c *Config) databaseURL() string {
+	if c.DatabaseURL != "" {
+		return c.DatabaseURL
+	}
+	return "sqlite:" + c.SQLitePath
+}
+
+// embedded reports whether the server runs on its own SQLite default.
+func (c *Config) embedded() bool { return c.DatabaseURL == "" }
+
+// redact hides the password of a URL, for logs.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+const usageText = `MKG Graph: a GraphQL server for BMKG's meteorology, climatology and geophysics data.
+
+Usage:
+  mkggraph [serve] [flags]        run the server (GraphiQL at http://localhost:8080/graphiql/)
+  mkggraph migrate [flags]        apply pending database migrations and exit
+  mkggraph ingest [flags] FILE…   load data files (format detected from content)
+
+Ingest flags:
+  -reference-time RFC3339   completes SYNOP times when a file name does not carry its date
+  -progress auto|always|never  progress bar on stderr (auto: for files over 1 MB on a terminal)
+
+Flags (every one also read from the environment variable named):
+`
+
+func usage(fs *flag.FlagSet, w io.Writer) func() {
+	return func() {
+		fmt.Fprint(w, usageText)
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+	}
+}
+

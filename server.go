@@ -1,0 +1,229 @@
+// Command mkggraph is MKG Graph: a GraphQL server for BMKG's meteorology,
+// climatology and geophysics data. This file only wires the parts together:
+// config → store → cache → readers → resolvers → GraphQL → HTTP → shutdown.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/bmkg/mkggraph/cache"
+	"github.com/bmkg/mkggraph/demo"
+	"github.com/bmkg/mkggraph/httpapi"
+	"github.com/bmkg/mkggraph/inmem"
+	"github.com/bmkg/mkggraph/ingest"
+	"github.com/bmkg/mkggraph/mkg"
+	"github.com/bmkg/mkggraph/redis"
+	"github.com/bmkg/mkggraph/resolvers"
+	"github.com/bmkg/mkggraph/sqlstore"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// run is main with its dependencies passed in, so tests can drive it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cmd, rest := "serve", args
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, rest = args[0], args[1:]
+	}
+	fs := flag.NewFlagSet("mkggraph", flag.ContinueOnError)
+	var cfg Config
+	settings := defineFlags(fs, &cfg)
+	refTime := fs.String("reference-time", "", "")
+	progress := fs.String("progress", "auto", "")
+	fs.Usage = usage(fs, stderr)
+	fs.SetOutput(stderr)
+	if err := fs.Parse(rest); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if err := applyEnv(fs, settings, getenv); err != nil {
+		fmt.Fprintln(stderr, "configuration:", err)
+		return 2
+	}
+	if err := cfg.Validate(); err != nil {
+		fmt.Fprintln(stderr, "configuration:", err)
+		return 2
+	}
+	log := newLogger(&cfg, stderr)
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(ctx, &cfg, log)
+	case "migrate":
+		err = migrate(ctx, &cfg, log, stdout)
+	case "ingest":
+		var failed bool
+		failed, err = ingestFiles(ctx, &cfg, log, fs.Args(), *refTime, *progress, stdout, stderr)
+		if err == nil && failed {
+			return 1
+		}
+	case "help":
+		fs.Usage()
+		return 0
+	default:
+		fmt.Fprintf(stderr, "unknown command %q; commands: serve, migrate, ingest, help\n", cmd)
+		return 2
+	}
+	if err != nil {
+		log.Error(cmd+" failed", "err", err)
+		return 1
+	}
+	return 0
+}
+
+func newLogger(cfg *Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+func openStore(ctx context.Context, cfg *Config, log *slog.Logger) (*sqlstore.Store, error) {
+	log.Info("opening database", "url", redact(cfg.databaseURL()))
+	return sqlstore.Open(ctx, cfg.databaseURL(), sqlstore.Options{Logger: log})
+}
+
+// openCache returns Redis when configured (even if it does not answer yet:
+// the server then answers from the database and reports the cache on
+// /readyz until Redis is back), else the in-process cache.
+func openCache(ctx context.Context, cfg *Config, log *slog.Logger) (*cache.Resilient, func()) {
+	if cfg.RedisURL == "" {
+		return cache.NewResilient(inmem.NewCache(cfg.CacheMaxBytes), "memory", log), func() {}
+	}
+	rc, err := redis.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
+	if rc == nil {
+		log.Error("Redis URL unusable; using the in-process cache", "err", err)
+		return cache.NewResilient(inmem.NewCache(cfg.CacheMaxBytes), "memory", log), func() {}
+	}
+	c := cache.NewResilient(rc, "redis", log)
+	if err != nil {
+		log.Error("Redis does not answer; serving from the database until it does", "url", redact(cfg.RedisURL), "err", err)
+		c.Ping(ctx) // records the failure for /readyz
+	}
+	return c, func() { rc.Close() }
+}
+
+func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	c, closeCache := openCache(ctx, cfg, log)
+	defer closeCache()
+	invalidate := func(ctx context.Context, ns ...string) error { return cache.Invalidate(ctx, c, ns...) }
+	if err := maybeLoadDemo(ctx, cfg, store, ingest.New(store, invalidate, log), log); err != nil {
+		return err
+	}
+	opts := cache.Options{StationTTL: cfg.StationTTL, EarthquakeTTL: cfg.EarthquakeTTL}
+	res := &resolvers.Resolver{
+		StationData:     cache.NewStationReader(store, c, opts),
+		ObservationData: store,
+		EarthquakeData:  cache.NewEarthquakeReader(store, c, opts),
+	}
+	api := &httpapi.Server{
+		GraphQL:     httpapi.NewGraphQL(res, cfg.Limits, log),
+		Loaders:     store,
+		Readiness:   httpapi.Readiness{Database: store.Ping, Cache: func(ctx context.Context) cache.Status { c.Ping(ctx); return c.Status() }},
+		Limits:      cfg.Limits,
+		CORSOrigins: httpapi.ParseOrigins(cfg.CORSOrigins),
+		Log:         log,
+	}
+	return listenAndServe(ctx, cfg, api.Handler(), log)
+}
+
+// maybeLoadDemo fills an empty database with the bundled real samples: by
+// default only the embedded SQLite one, so a production PostgreSQL is never
+// filled with samples unless asked.
+func maybeLoadDemo(ctx context.Context, cfg *Config, store mkg.Store, in *ingest.Ingester, log *slog.Logger) error {
+	if cfg.DemoData == "false" || (cfg.DemoData == "auto" && !cfg.embedded()) {
+		return nil
+	}
+	empty, err := store.IsEmpty(ctx)
+	if err != nil || !empty {
+		return err
+	}
+	log.Info("empty database: loading the bundled demo data (real public samples, see demo/samples/ATTRIBUTION.md)")
+	_, err = demo.Load(ctx, in, log)
+	return err
+}
+
+func listenAndServe(ctx context.Context, cfg *Config, h http.Handler, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      cfg.Limits.RequestTimeout + 30*time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "graphiql", "http://"+displayAddr(ln.Addr())+"/graphiql/")
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil || host == "::" || host == "0.0.0.0" || host == "" {
+		return "localhost:" + port
+	}
+	return a.String()
+}
+
+func migrate(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) error {
+	store, err := sqlstore.Connect(ctx, cfg.databaseURL(), sqlstore.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	applied, err := store.Migrate(ctx)
+	for _, m := range applied {
+		fmt.Fprintf(stdout, "applied %04d_%s\n", m.Version, m.Name)
+	}
+	if err == nil && len(applied) == 0 {
+		fmt.Fprintln(stdout, "database is up to date")
+	}
+	return err
+}
