@@ -160,4 +160,3 @@ func usage(fs *flag.FlagSet, w io.Writer) func() {
 		fs.PrintDefaults()
 	}
 }
-

@@ -71,7 +71,9 @@ func ordered[K comparable, V any](fetch func(context.Context, []K) ([]V, error))
 type ctxKey struct{}
 
 // With returns ctx carrying the loaders.
-func With(ctx context.Context, l *Loaders) context.Context { return context.WithValue(ctx, ctxKey{}, l) }
+func With(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
 
 // For returns the request's loaders. Requests always get loaders from the
 // HTTP middleware; a missing one is a wiring bug, so it panics (and the

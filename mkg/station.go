@@ -41,9 +41,9 @@ const (
 
 // Identifier schemes: the networks a station is known under.
 const (
-	SchemeWMO     = "WMO"      // 5-digit WMO block+station index, e.g. 96749
-	SchemeWIGOS   = "WIGOS"    // WIGOS station identifier, e.g. 0-20000-0-96749
-	SchemeICAO    = "ICAO"     // aerodrome location indicator, e.g. WIII
+	SchemeWMO     = "WMO"       // 5-digit WMO block+station index, e.g. 96749
+	SchemeWIGOS   = "WIGOS"     // WIGOS station identifier, e.g. 0-20000-0-96749
+	SchemeICAO    = "ICAO"      // aerodrome location indicator, e.g. WIII
 	SchemeISD     = "USAF_WBAN" // NOAA ISD USAF-WBAN pair, e.g. 967490-99999
 	SchemeSeismic = "BMKG_SEISMIC"
 )

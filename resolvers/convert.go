@@ -14,7 +14,9 @@ func optional(s string) *string {
 	return &s
 }
 
-func pageArgs(first *int, after *string) mkg.PageArgs { return mkg.PageArgs{First: first, After: after} }
+func pageArgs(first *int, after *string) mkg.PageArgs {
+	return mkg.PageArgs{First: first, After: after}
+}
 
 func pageInfo(after *string, hasNext bool, first, last *mkg.Cursor) *model.PageInfo {
 	pi := &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: after != nil && *after != ""}

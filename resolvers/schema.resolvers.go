@@ -143,4 +143,3 @@ func found[T any](v *T, err error) (*T, error) {
 	}
 	return v, nil
 }
-
