@@ -1,0 +1,50 @@
+package bmkgquake
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseFelt(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []Felt
+	}{
+		{"II Dompu", []Felt{{"II", 2, 2, "Dompu"}}},
+		{"II - III Tomata", []Felt{{"II-III", 2, 3, "Tomata"}}},
+		{"II-III Bengkulu Utara, II-III Bengkulu Selatan", []Felt{{"II-III", 2, 3, "Bengkulu Utara"}, {"II-III", 2, 3, "Bengkulu Selatan"}}},
+		{"III Tomohon , II-III Ternate", []Felt{{"III", 3, 3, "Tomohon"}, {"II-III", 2, 3, "Ternate"}}},
+		{"IV - V Cianjur, III -IV Sukabumi", []Felt{{"IV-V", 4, 5, "Cianjur"}, {"III-IV", 3, 4, "Sukabumi"}}},
+		{"III\tSarmi,", []Felt{{"III", 3, 3, "Sarmi"}}},
+		{"II-III \tMorotai,", []Felt{{"II-III", 2, 3, "Morotai"}}},
+		{" II\tPangandaran, I-II\tGarut,", []Felt{{"II", 2, 2, "Pangandaran"}, {"I-II", 1, 2, "Garut"}}},
+		{"II-III Kab. Gorontalo, II Kab. Gorontalo Utara", []Felt{{"II-III", 2, 3, "Kab. Gorontalo"}, {"II", 2, 2, "Kab. Gorontalo Utara"}}},
+		{"II-III Lombok Utara, Lombok Barat", []Felt{{"II-III", 2, 3, "Lombok Utara, Lombok Barat"}}},
+		{"Dirasakan (Skala MMI): II - III Kota Jayapura", []Felt{{"II-III", 2, 3, "Kota Jayapura"}}},
+		{"III MMI Bima", []Felt{{"III", 3, 3, "Bima"}}},
+		{"II–III Palu", []Felt{{"II-III", 2, 3, "Palu"}}},
+		{"XII Everywhere", []Felt{{"XII", 12, 12, "Everywhere"}}},
+		{"Ile Ape", nil},     // a place, not intensity I
+		{"III-II Bima", nil}, // range backwards
+		{"XIII Bima", nil},   // not an MMI degree
+		{"IIIBima", nil},     // numeral glued to the word
+		{"III", nil},         // no place
+		{"-", nil},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		got := parseFelt(tt.in)
+		if !equalFelt(got, tt.want) {
+			t.Errorf("parseFelt(%q) = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
+}
+
+// A text of many commas must not cost time quadratic in its length.
+func TestParseFeltManySegments(t *testing.T) {
+	in := "II Bima" + strings.Repeat(", x", 200000)
+	got := parseFelt(in)
+	if len(got) != 1 || len(got[0].Place) != len("Bima")+200000*len(", x") {
+		t.Fatalf("got %d items", len(got))
+	}
+}

@@ -1,0 +1,127 @@
+package quakeml
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// convert turns a decoded event into an Event, or says why it cannot.
+func convert(q qEvent) (Event, error) {
+	e := Event{
+		Feed:      FeedQuakeML,
+		EventID:   strings.TrimSpace(q.PublicID),
+		EventType: collapse(q.Type),
+		Region:    region(q.Descriptions),
+	}
+	if strings.EqualFold(e.EventType, "not existing") {
+		return Event{}, fmt.Errorf("event %s has type %q", e.EventID, e.EventType)
+	}
+	o := preferredOrigin(q)
+	if o == nil {
+		return Event{}, fmt.Errorf("event %s has no origin", e.EventID)
+	}
+	if err := fillOrigin(&e, o); err != nil {
+		return Event{}, err
+	}
+	if err := fillMagnitude(&e, preferredMagnitude(q, o)); err != nil {
+		return Event{}, err
+	}
+	if reason := check(&e); reason != "" {
+		return Event{}, errors.New(reason)
+	}
+	return e, nil
+}
+
+func fillOrigin(e *Event, o *qOrigin) error {
+	var err error
+	if e.OriginTime, err = parseTime(o.Time.Value); err != nil {
+		return err
+	}
+	if e.Latitude, err = required(o.Latitude.Value, "origin latitude/value"); err != nil {
+		return err
+	}
+	if e.Longitude, err = required(o.Longitude.Value, "origin longitude/value"); err != nil {
+		return err
+	}
+	if e.DepthKm, err = metresToKm(o.Depth.Value); err != nil {
+		return err
+	}
+	e.Status = strings.TrimSpace(o.EvaluationMode)
+	return nil
+}
+
+func fillMagnitude(e *Event, m *qMag) error {
+	if m == nil {
+		return nil
+	}
+	e.MagnitudeType = strings.TrimSpace(m.Type)
+	if strings.TrimSpace(m.Mag.Value) == "" {
+		return nil
+	}
+	v, err := required(m.Mag.Value, "magnitude mag/value")
+	if err != nil {
+		return err
+	}
+	e.Magnitude = &v
+	return nil
+}
+
+// preferredOrigin is the origin preferredOriginID names, else the first.
+func preferredOrigin(q qEvent) *qOrigin {
+	if len(q.Origins) == 0 {
+		return nil
+	}
+	if id := strings.TrimSpace(q.PreferredOriginID); id != "" {
+		for i := range q.Origins {
+			if strings.TrimSpace(q.Origins[i].PublicID) == id {
+				return &q.Origins[i]
+			}
+		}
+	}
+	return &q.Origins[0]
+}
+
+// preferredMagnitude is the magnitude preferredMagnitudeID names, else the
+// first computed for the chosen origin, else the first.
+func preferredMagnitude(q qEvent, o *qOrigin) *qMag {
+	if len(q.Magnitudes) == 0 {
+		return nil
+	}
+	if id := strings.TrimSpace(q.PreferredMagnitudeID); id != "" {
+		for i := range q.Magnitudes {
+			if strings.TrimSpace(q.Magnitudes[i].PublicID) == id {
+				return &q.Magnitudes[i]
+			}
+		}
+	}
+	if oid := strings.TrimSpace(o.PublicID); oid != "" {
+		for i := range q.Magnitudes {
+			if strings.TrimSpace(q.Magnitudes[i].OriginID) == oid {
+				return &q.Magnitudes[i]
+			}
+		}
+	}
+	return &q.Magnitudes[0]
+}
+
+// regionTypes are the description types that name where an event is, best
+// first.
+var regionTypes = []string{"flinn-engdahl region", "region name", "earthquake name"}
+
+// region picks the description that best names the place.
+func region(ds []qDesc) string {
+	for _, want := range regionTypes {
+		for _, d := range ds {
+			if strings.EqualFold(collapse(d.Type), want) && collapse(d.Text) != "" {
+				return collapse(d.Text)
+			}
+		}
+	}
+	for _, d := range ds {
+		if t := collapse(d.Text); t != "" {
+			return t
+		}
+	}
+	return ""
+}

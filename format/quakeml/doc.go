@@ -1,0 +1,18 @@
+// Package quakeml reads earthquake events from QuakeML 1.2 files, as
+// exported by ISC, USGS, EMSC, GFZ and others.
+//
+// Elements are matched by local name only, so both the ISC style (a default
+// namespace http://quakeml.org/xmlns/quakeml/1.2 on every element) and the
+// USGS/EMSC style (a q:quakeml root with the BED namespace
+// http://quakeml.org/xmlns/bed/1.2 as default) read the same.
+//
+// For each event: the origin is the one named by preferredOriginID, else the
+// first; the magnitude is the one named by preferredMagnitudeID, else the
+// first whose originID is that origin, else the first. Depth is converted
+// from metres to km. The region is the description of type "Flinn-Engdahl
+// region", else "region name", else "earthquake name", else the first
+// description with text. Status is the origin's evaluationMode.
+//
+// Events whose type is "not existing" are rejected; events of other types
+// (explosion, quarry blast, ...) are kept with the type in EventType.
+package quakeml

@@ -1,0 +1,127 @@
+package quakeml
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+)
+
+// sniffLen caps what Detect looks at, so that it stays cheap even when
+// handed a whole file.
+const sniffLen = 8192
+
+// Detect reports whether head, the first few KB of a file, looks like
+// QuakeML: XML that names quakeml (the root element or its namespace).
+func Detect(head []byte) bool {
+	head = head[:min(len(head), sniffLen)]
+	head = bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
+	return len(head) > 0 && head[0] == '<' && bytes.Contains(bytes.ToLower(head), []byte("quakeml"))
+}
+
+var bom = []byte("\xEF\xBB\xBF")
+
+// Parse reads the events of one QuakeML file. It returns an error only when
+// the file is not QuakeML; an event that cannot be used becomes a Reject and
+// the others are returned. A file cut short keeps the events before the cut
+// and rejects the rest with the syntax error.
+func Parse(data []byte) ([]Event, []Reject, error) {
+	if len(data) > MaxInputSize {
+		return nil, nil, fmt.Errorf("quakeml: input is %d bytes, more than the %d allowed", len(data), MaxInputSize)
+	}
+	data = bytes.TrimPrefix(data, bom)
+	if !utf8.Valid(data) && !declaresEncoding(data) {
+		data = bytes.ToValidUTF8(data, []byte("\uFFFD"))
+	}
+	d := xml.NewDecoder(bytes.NewReader(data))
+	d.CharsetReader = charsetReader
+	if err := expectRoot(d); err != nil {
+		return nil, nil, err
+	}
+	var p parser
+	p.run(d)
+	return p.events, p.rejects, nil
+}
+
+// expectRoot reads up to the root element and refuses any root but
+// <quakeml>, whatever its prefix.
+func expectRoot(d *xml.Decoder) error {
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return fmt.Errorf("quakeml: no XML root element: %v", err)
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			if se.Name.Local != "quakeml" {
+				return fmt.Errorf("quakeml: XML root is <%s>, not <quakeml>", se.Name.Local)
+			}
+			return nil
+		}
+	}
+}
+
+// parser walks the document below the root and decodes each <event>
+// element on its own, so memory follows the largest event, not the file.
+type parser struct {
+	events  []Event
+	rejects []Reject
+	record  int
+}
+
+func (p *parser) run(d *xml.Decoder) {
+	depth := 0
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			p.stop(err)
+			return
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Local == "event" {
+				if err := p.event(d, t); err != nil {
+					p.stop(err)
+					return
+				}
+				continue
+			}
+			if depth++; depth > maxDepth {
+				p.stop(fmt.Errorf("XML nested deeper than %d levels", maxDepth))
+				return
+			}
+		case xml.EndElement:
+			if depth--; depth < 0 {
+				return // the root closed
+			}
+		}
+	}
+}
+
+// event decodes one <event> and records it as an Event or a Reject.
+func (p *parser) event(d *xml.Decoder, start xml.StartElement) error {
+	var q qEvent
+	if err := d.DecodeElement(&q, &start); err != nil {
+		return err
+	}
+	p.record++
+	e, err := convert(q)
+	if err != nil {
+		p.rejects = append(p.rejects, Reject{Record: p.record, Reason: err.Error()})
+		return nil
+	}
+	e.Record = p.record
+	p.events = append(p.events, e)
+	return nil
+}
+
+// stop records why reading ended early; the end of input after the root
+// closed is not a reason.
+func (p *parser) stop(err error) {
+	if errors.Is(err, io.EOF) {
+		return
+	}
+	reason := fmt.Sprintf("file cannot be read past event %d: %v", p.record, err)
+	p.rejects = append(p.rejects, Reject{Record: p.record + 1, Reason: reason})
+}
