@@ -127,16 +127,44 @@ func openCache(ctx context.Context, cfg *Config, log *slog.Logger) (*cache.Resil
 }
 
 func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
-	store, err := openStore(ctx, cfg, log)
+	a, err := newApp(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer a.Close()
+	return listenAndServe(ctx, cfg, a.Handler, log)
+}
+
+// app is the wired server, without its listener (tests serve it with
+// httptest).
+type app struct {
+	Store   *sqlstore.Store
+	Cache   *cache.Resilient
+	Ingest  *ingest.Ingester
+	Handler http.Handler
+	closers []func()
+}
+
+// Close releases the cache and the database.
+func (a *app) Close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+}
+
+func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{Store: store, closers: []func(){func() { store.Close() }}}
 	c, closeCache := openCache(ctx, cfg, log)
-	defer closeCache()
+	a.Cache, a.closers = c, append(a.closers, closeCache)
 	invalidate := func(ctx context.Context, ns ...string) error { return cache.Invalidate(ctx, c, ns...) }
-	if err := maybeLoadDemo(ctx, cfg, store, ingest.New(store, invalidate, log), log); err != nil {
-		return err
+	a.Ingest = ingest.New(store, invalidate, log)
+	if err := maybeLoadDemo(ctx, cfg, store, a.Ingest, log); err != nil {
+		a.Close()
+		return nil, err
 	}
 	opts := cache.Options{StationTTL: cfg.StationTTL, EarthquakeTTL: cfg.EarthquakeTTL}
 	res := &resolvers.Resolver{
@@ -152,7 +180,8 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 		CORSOrigins: httpapi.ParseOrigins(cfg.CORSOrigins),
 		Log:         log,
 	}
-	return listenAndServe(ctx, cfg, api.Handler(), log)
+	a.Handler = api.Handler()
+	return a, nil
 }
 
 // maybeLoadDemo fills an empty database with the bundled real samples: by

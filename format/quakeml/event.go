@@ -68,8 +68,11 @@ func check(e *Event) string {
 		return fmt.Sprintf("latitude %g is outside -90..90", e.Latitude)
 	case !inRange(e.Longitude, -180, 180):
 		return fmt.Sprintf("longitude %g is outside -180..180", e.Longitude)
-	case e.DepthKm != nil && (!inRange(*e.DepthKm, 0, 1000) || *e.DepthKm == 1000):
-		return fmt.Sprintf("depth %g km is outside 0..<1000", *e.DepthKm)
+	// QuakeML depths are positive down from sea level: events under
+	// mountains are slightly negative (USGS reports some), so a few km
+	// above sea level are real.
+	case e.DepthKm != nil && (!inRange(*e.DepthKm, -10, 1000) || *e.DepthKm == 1000):
+		return fmt.Sprintf("depth %g km is outside -10..<1000", *e.DepthKm)
 	case e.Magnitude != nil && !inRange(*e.Magnitude, -2, 10):
 		return fmt.Sprintf("magnitude %g is outside -2..10", *e.Magnitude)
 	}

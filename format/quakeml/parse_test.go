@@ -176,7 +176,7 @@ func TestBadEventsAreRejected(t *testing.T) {
 		{`<event publicID="x"><origin><time><value>2020-01-01T00:00:00Z</value></time><longitude><value>2</value></longitude></origin></event>`, "origin latitude/value is missing"},
 		{`<event publicID="x"><origin><time><value>2020-01-01T00:00:00Z</value></time><latitude><value>NaN</value></latitude><longitude><value>2</value></longitude></origin></event>`, `origin latitude/value "NaN"`},
 		{`<event publicID="x"><origin><time><value>2020-01-01T00:00:00Z</value></time><latitude><value>91</value></latitude><longitude><value>2</value></longitude></origin></event>`, "latitude 91"},
-		{`<event publicID="x"><origin><time><value>2020-01-01T00:00:00Z</value></time><latitude><value>1</value></latitude><longitude><value>2</value></longitude><depth><value>-1500</value></depth></origin></event>`, "depth -1.5 km"},
+		{`<event publicID="x"><origin><time><value>2020-01-01T00:00:00Z</value></time><latitude><value>1</value></latitude><longitude><value>2</value></longitude><depth><value>-15000</value></depth></origin></event>`, "depth -15 km"},
 		{`<event publicID="x"><origin><time><value>2020-01-01T00:00:00Z</value></time><latitude><value>1</value></latitude><longitude><value>2</value></longitude><depth><value>1200000</value></depth></origin></event>`, "depth 1200 km"},
 		{`<event publicID="x">` + origin1 + `<magnitude><mag><value>besar</value></mag></magnitude></event>`, `magnitude mag/value "besar"`},
 		{`<event publicID="x">` + origin1 + `<magnitude><mag><value>10.5</value></mag></magnitude></event>`, "magnitude 10.5"},
