@@ -21,10 +21,17 @@ func Required() bool { return os.Getenv("MKG_REQUIRE_SERVICES") == "1" }
 
 func missing(t testing.TB, env string) {
 	t.Helper()
+	Missing(t, env+" is not set")
+}
+
+// Missing skips the test for want of what it needs, or fails it when
+// MKG_REQUIRE_SERVICES=1.
+func Missing(t testing.TB, what string) {
+	t.Helper()
 	if Required() {
-		t.Fatalf("%s is not set but MKG_REQUIRE_SERVICES=1: this suite must run", env)
+		t.Fatalf("%s, but MKG_REQUIRE_SERVICES=1: this suite must run", what)
 	}
-	t.Skipf("%s not set", env)
+	t.Skip(what)
 }
 
 // RandomName returns a short random identifier with the given prefix.

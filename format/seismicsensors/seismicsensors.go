@@ -1,0 +1,197 @@
+// Package seismicsensors parses BMKG's list of seismic and accelerograph
+// sensors, a tab-separated file with the columns
+//
+//	code  latitude  longitude  elevation  location  datetime
+//
+// where elevation is in metres (may be empty), location is free text that
+// often starts with the station type ("Station Type MR, Alor Selatan, Alor,
+// NTT") and datetime is the start of that row's epoch (ISO 8601 without a
+// zone, "2020-10-01T00:00:00", sometimes with fractional seconds).
+//
+// Columns are located by header name (case-insensitive; a few aliases such
+// as lat/lon are accepted); code, latitude and longitude are required. A file
+// without a header is read in the column order above when its first line
+// already holds numeric coordinates.
+//
+// A code can appear on several rows: the sensor was moved or re-installed,
+// and each row is one epoch starting at its datetime. Every row is kept, in
+// file order; merging epochs into one station is the caller's business.
+//
+// Normalisation rules:
+//
+//   - The station type is taken off the front of location when the text
+//     starts with "Station Type X" or "Type X" (X a short capitalised code:
+//     MR, A, B, …), "Station LIBRA" (LIBRA) or "Tide Gauge network"
+//     (Tide Gauge). The rest, without the joining comma, is the location
+//     description. Networks named elsewhere in the text (JISNET, CTBTO,
+//     IA-Net, ex-CEA) stay in the description.
+//   - datetime has no zone in the file and is read as UTC.
+//   - Empty elevation or datetime give nil; values that do not parse, and
+//     coordinates out of range, reject the row.
+package seismicsensors
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// MaxSize is the largest input Parse accepts. The national list of about
+// 1300 sensors is about 120 KB.
+const MaxSize = 16 << 20
+
+var (
+	// ErrFormat is returned when the input is not a sensor list.
+	ErrFormat = errors.New("seismicsensors: not a BMKG sensor TSV")
+	// ErrTooLarge is returned when the input is larger than MaxSize.
+	ErrTooLarge = errors.New("seismicsensors: input larger than MaxSize")
+)
+
+// Station is one row of the sensor list: one epoch of one sensor site.
+type Station struct {
+	Code        string     `json:"code"`                  // station code as given, "AAFM"
+	Latitude    float64    `json:"latitude"`              // decimal degrees north
+	Longitude   float64    `json:"longitude"`             // decimal degrees east
+	Elevation   *float64   `json:"elevation"`             // metres; nil when empty
+	StationType string     `json:"stationType,omitempty"` // "MR", "A", "B", "LIBRA", "Tide Gauge"; "" when not stated
+	Location    string     `json:"location"`              // location text without the station type
+	Start       *time.Time `json:"start"`                 // start of this epoch (UTC); nil when empty
+}
+
+// Reject is a row that could not be loaded.
+type Reject struct {
+	Record int    `json:"record"` // 1-based line number in the file
+	Reason string `json:"reason"` // names the column and the bad value
+}
+
+var bom = []byte("\xef\xbb\xbf")
+
+// Detect reports whether head, the first bytes of a file, starts like a
+// sensor list: a tab-separated header naming code, latitude and longitude,
+// or a first row with a code and numeric coordinates.
+func Detect(head []byte) bool {
+	line, _, _ := bytes.Cut(bytes.TrimPrefix(head, bom), []byte("\n"))
+	fields := strings.Split(strings.TrimRight(string(line), "\r"), "\t")
+	if len(fields) < 3 {
+		return false
+	}
+	if _, err := locate(fields); err == nil {
+		return true
+	}
+	return looksLikeRow(fields)
+}
+
+// Parse reads a sensor list. Rows that break the format are returned as
+// rejects and the rest of the file still loads; the error is non-nil only
+// when data is not this format at all or is too large.
+func Parse(data []byte) ([]Station, []Reject, error) {
+	if len(data) > MaxSize {
+		return nil, nil, ErrTooLarge
+	}
+	lines := strings.Split(string(bytes.TrimPrefix(data, bom)), "\n")
+	first := 0
+	for first < len(lines) && strings.TrimSpace(lines[first]) == "" {
+		first++
+	}
+	if first == len(lines) {
+		return nil, nil, fmt.Errorf("%w: empty", ErrFormat)
+	}
+	header := splitRow(lines[first])
+	cols, err := locate(header)
+	switch {
+	case err == nil:
+		first++
+	case looksLikeRow(header):
+		cols, header = defaultColumns, nil
+	default:
+		return nil, nil, err
+	}
+	width := cols.width(header)
+	var stations []Station
+	var rejects []Reject
+	for i := first; i < len(lines); i++ {
+		if strings.TrimSpace(lines[i]) == "" {
+			continue
+		}
+		rec := splitRow(lines[i])
+		if len(rec) != width {
+			rejects = append(rejects, Reject{i + 1, fmt.Sprintf("row has %d fields, want %d", len(rec), width)})
+			continue
+		}
+		st, reason := cols.station(rec)
+		if reason != "" {
+			rejects = append(rejects, Reject{i + 1, reason})
+			continue
+		}
+		stations = append(stations, st)
+	}
+	return stations, rejects, nil
+}
+
+func splitRow(line string) []string {
+	return strings.Split(strings.TrimSuffix(line, "\r"), "\t")
+}
+
+// columns holds the index of each known column in a row; -1 when absent.
+type columns struct {
+	code, lat, lon, elev, loc, datetime int
+}
+
+// defaultColumns is the column order of a file without a header.
+var defaultColumns = columns{0, 1, 2, 3, 4, 5}
+
+// width is the number of fields a row must have.
+func (c columns) width(header []string) int {
+	if header != nil {
+		return len(header)
+	}
+	return 6
+}
+
+var aliases = map[string]string{
+	"code": "code", "sta": "code", "station": "code", "kode": "code",
+	"latitude": "lat", "lat": "lat", "lintang": "lat",
+	"longitude": "lon", "lon": "lon", "long": "lon", "lng": "lon", "bujur": "lon",
+	"elevation": "elev", "elevation(m)": "elev", "elev": "elev", "elevasi": "elev", "height": "elev",
+	"location": "loc", "lokasi": "loc", "description": "loc",
+	"datetime": "datetime", "date": "datetime", "start": "datetime", "starttime": "datetime",
+}
+
+func locate(header []string) (columns, error) {
+	c := columns{-1, -1, -1, -1, -1, -1}
+	fields := map[string]*int{
+		"code": &c.code, "lat": &c.lat, "lon": &c.lon,
+		"elev": &c.elev, "loc": &c.loc, "datetime": &c.datetime,
+	}
+	for i, h := range header {
+		if p := fields[aliases[strings.ToLower(strings.TrimSpace(h))]]; p != nil && *p < 0 {
+			*p = i
+		}
+	}
+	for _, req := range []string{"code", "latitude", "longitude"} {
+		if *fields[aliases[req]] < 0 {
+			return c, fmt.Errorf("%w: no %s column", ErrFormat, req)
+		}
+	}
+	return c, nil
+}
+
+// looksLikeRow reports whether fields is a headerless data row in the
+// default column order.
+func looksLikeRow(fields []string) bool {
+	if len(fields) != 6 || !validCode(strings.TrimSpace(fields[0])) {
+		return false
+	}
+	_, okLat := decimal(strings.TrimSpace(fields[1]))
+	_, okLon := decimal(strings.TrimSpace(fields[2]))
+	return okLat && okLon
+}
+
+func field(rec []string, i int) string {
+	if i < 0 {
+		return ""
+	}
+	return strings.TrimSpace(rec[i])
+}

@@ -1,0 +1,100 @@
+package graphiql_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+)
+
+// fakeGraphQL stands in for the real server in the browser tests: it
+// answers introspection with a tiny schema (so GraphiQL has no schema
+// error to report) and any other query with one canned stations result.
+// It records the Authorization header of the last query.
+type fakeGraphQL struct {
+	mu            sync.Mutex
+	authorization string
+	queries       int
+}
+
+// cannedResult is the answer to every non-introspection query.
+const cannedResult = `{"data":{"stations":{"totalCount":1,"edges":[{"node":{"id":"U3RhdGlvbjo5Njc0OQ==",` +
+	`"wmoIndex":"96749","name":"Jakarta / Soekarno-Hatta","latitude":-6.1167,"longitude":106.65}}]}}}`
+
+func (f *fakeGraphQL) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Query string `json:"query"`
+	}
+	if r.Method != http.MethodPost || json.NewDecoder(r.Body).Decode(&req) != nil {
+		http.Error(w, `{"errors":[{"message":"POST a JSON GraphQL request"}]}`, http.StatusBadRequest)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if strings.Contains(req.Query, "__schema") {
+		json.NewEncoder(w).Encode(map[string]any{"data": map[string]any{"__schema": fakeSchema()}})
+		return
+	}
+	f.mu.Lock()
+	f.authorization = r.Header.Get("Authorization")
+	f.queries++
+	f.mu.Unlock()
+	w.Write([]byte(cannedResult))
+}
+
+func (f *fakeGraphQL) lastAuthorization() (string, int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.authorization, f.queries
+}
+
+// fakeSchema is the introspection result for
+//
+//	type Query { stations(first: Int): StationConnection! }
+//	type StationConnection { totalCount: Int!  edges: [StationEdge!]! }
+//	type StationEdge { node: Station! }
+//	type Station { id: ID!  wmoIndex: String  name: String!  latitude: Float!  longitude: Float! }
+func fakeSchema() map[string]any {
+	named := func(kind, name string) map[string]any {
+		return map[string]any{"kind": kind, "name": name, "ofType": nil}
+	}
+	nonNull := func(t map[string]any) map[string]any {
+		return map[string]any{"kind": "NON_NULL", "name": nil, "ofType": t}
+	}
+	list := func(t map[string]any) map[string]any { return map[string]any{"kind": "LIST", "name": nil, "ofType": t} }
+	field := func(name string, t map[string]any, args ...map[string]any) map[string]any {
+		if args == nil {
+			args = []map[string]any{}
+		}
+		return map[string]any{"name": name, "description": nil, "args": args, "type": t,
+			"isDeprecated": false, "deprecationReason": nil}
+	}
+	object := func(name string, fields ...map[string]any) map[string]any {
+		return map[string]any{"kind": "OBJECT", "name": name, "description": nil, "fields": fields,
+			"inputFields": nil, "interfaces": []any{}, "enumValues": nil, "possibleTypes": nil}
+	}
+	scalar := func(name string) map[string]any {
+		return map[string]any{"kind": "SCALAR", "name": name, "description": nil, "fields": nil,
+			"inputFields": nil, "interfaces": nil, "enumValues": nil, "possibleTypes": nil}
+	}
+	first := map[string]any{"name": "first", "description": nil, "type": named("SCALAR", "Int"), "defaultValue": nil}
+	return map[string]any{
+		"queryType":        map[string]any{"name": "Query"},
+		"mutationType":     nil,
+		"subscriptionType": nil,
+		"directives":       []any{},
+		"types": []any{
+			object("Query", field("stations", nonNull(named("OBJECT", "StationConnection")), first)),
+			object("StationConnection",
+				field("totalCount", nonNull(named("SCALAR", "Int"))),
+				field("edges", nonNull(list(nonNull(named("OBJECT", "StationEdge")))))),
+			object("StationEdge", field("node", nonNull(named("OBJECT", "Station")))),
+			object("Station",
+				field("id", nonNull(named("SCALAR", "ID"))),
+				field("wmoIndex", named("SCALAR", "String")),
+				field("name", nonNull(named("SCALAR", "String"))),
+				field("latitude", nonNull(named("SCALAR", "Float"))),
+				field("longitude", nonNull(named("SCALAR", "Float")))),
+			scalar("ID"), scalar("String"), scalar("Int"), scalar("Float"), scalar("Boolean"),
+		},
+	}
+}
