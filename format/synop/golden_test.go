@@ -1,0 +1,69 @@
+package synop
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/golden from the current parser")
+
+// samples are the real bulletins the package is tested on.
+var samples = []string{
+	"A_SMRO01YRBK211200_C_EDZW_20220321120500_12524785.txt",
+	"cuba-SMCU20-MUHV-310000.WX.00.txt",
+}
+
+func readSample(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "demo", "samples", "synop", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func parseSample(t testing.TB, name string) *File {
+	t.Helper()
+	f, err := Parse(readSample(t, name))
+	if err != nil {
+		t.Fatalf("Parse(%s): %v", name, err)
+	}
+	return f
+}
+
+// TestGolden compares the full parse of each sample, as indented JSON, with
+// testdata/golden/<sample without .txt>.json. Run with -update after an intended change
+// and review the diff.
+func TestGolden(t *testing.T) {
+	for _, name := range samples {
+		t.Run(name, func(t *testing.T) {
+			got, err := json.MarshalIndent(parseSample(t, name), "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			path := filepath.Join("testdata", "golden", strings.TrimSuffix(name, ".txt")+".json")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./format/synop -update)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("parse of %s differs from %s; run with -update and review the diff", name, path)
+			}
+		})
+	}
+}
