@@ -147,7 +147,7 @@ Usage:
   mkggraph ingest [flags] FILE…   load data files (format detected from content)
 
 Ingest flags:
-  -reference-time RFC3339   completes SYNOP times when a file name does not carry its date
+  -reference-time RFC3339   completes SYNOP day/hour times of files whose name carries no date (WMO names do)
   -progress auto|always|never  progress bar on stderr (auto: for files over 1 MB on a terminal)
 
 Flags (every one also read from the environment variable named):

@@ -37,10 +37,13 @@ type ResolverRoot interface {
 	Observation() ObservationResolver
 	ObservationConnection() ObservationConnectionResolver
 	Query() QueryResolver
+	SnowDepth() SnowDepthResolver
 	Station() StationResolver
 	StationConnection() StationConnectionResolver
 	StationEpoch() StationEpochResolver
 	SynopDecoded() SynopDecodedResolver
+	TemperatureExtreme() TemperatureExtremeResolver
+	Wind() WindResolver
 }
 
 type DirectiveRoot struct {
@@ -56,28 +59,47 @@ type ComplexityRoot struct {
 		YYGGgg       func(childComplexity int) int
 	}
 
-	CloudCover struct {
-		Oktas       func(childComplexity int) int
-		SkyObscured func(childComplexity int) int
+	CloudDirection struct {
+		Direction func(childComplexity int) int
+		Elevation func(childComplexity int) int
+		Genus     func(childComplexity int) int
+	}
+
+	CloudDrift struct {
+		High   func(childComplexity int) int
+		Low    func(childComplexity int) int
+		Middle func(childComplexity int) int
 	}
 
 	CloudLayer struct {
 		AmountOktas func(childComplexity int) int
+		Base        func(childComplexity int) int
 		Genus       func(childComplexity int) int
-		HeightM     func(childComplexity int) int
-		SkyObscured func(childComplexity int) int
+		Group       func(childComplexity int) int
+		Obscured    func(childComplexity int) int
 	}
 
-	CloudTypes struct {
+	CloudType struct {
+		Code        func(childComplexity int) int
+		Description func(childComplexity int) int
+	}
+
+	Clouds struct {
 		AmountOktas func(childComplexity int) int
 		High        func(childComplexity int) int
 		Low         func(childComplexity int) int
 		Middle      func(childComplexity int) int
-		SkyObscured func(childComplexity int) int
+		Obscured    func(childComplexity int) int
 	}
 
 	CodedValue struct {
 		Code        func(childComplexity int) int
+		Description func(childComplexity int) int
+	}
+
+	CompassDirection struct {
+		Code        func(childComplexity int) int
+		Degrees     func(childComplexity int) int
 		Description func(childComplexity int) int
 	}
 
@@ -128,6 +150,16 @@ type ComplexityRoot struct {
 		SourceEventID func(childComplexity int) int
 	}
 
+	Evaporation struct {
+		AmountMM   func(childComplexity int) int
+		Instrument func(childComplexity int) int
+	}
+
+	ExactTime struct {
+		Hour   func(childComplexity int) int
+		Minute func(childComplexity int) int
+	}
+
 	FeltReport struct {
 		Intensity func(childComplexity int) int
 		MaxMMI    func(childComplexity int) int
@@ -135,15 +167,19 @@ type ComplexityRoot struct {
 		Place     func(childComplexity int) int
 	}
 
-	HeightRange struct {
-		Code func(childComplexity int) int
+	IsobaricSurface struct {
+		HeightGpm  func(childComplexity int) int
+		SurfaceHPa func(childComplexity int) int
+	}
+
+	MetreRange struct {
 		MaxM func(childComplexity int) int
 		MinM func(childComplexity int) int
 	}
 
-	IsobaricSurface struct {
-		GeopotentialHeightM func(childComplexity int) int
-		PressureHPa         func(childComplexity int) int
+	NationalSection struct {
+		Groups func(childComplexity int) int
+		Marker func(childComplexity int) int
 	}
 
 	Observation struct {
@@ -178,16 +214,17 @@ type ComplexityRoot struct {
 	}
 
 	Precipitation struct {
-		AmountMM    func(childComplexity int) int
-		PeriodHours func(childComplexity int) int
-		Section     func(childComplexity int) int
-		Trace       func(childComplexity int) int
+		AmountMM func(childComplexity int) int
+		AtLeast  func(childComplexity int) int
+		Group    func(childComplexity int) int
+		PeriodH  func(childComplexity int) int
+		Section  func(childComplexity int) int
+		Trace    func(childComplexity int) int
 	}
 
 	PressureTendency struct {
 		ChangeHPa      func(childComplexity int) int
 		Characteristic func(childComplexity int) int
-		Description    func(childComplexity int) int
 	}
 
 	Query struct {
@@ -202,9 +239,15 @@ type ComplexityRoot struct {
 	}
 
 	Radiation struct {
-		JPerM2      func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		PeriodHours func(childComplexity int) int
+		Group   func(childComplexity int) int
+		JPerM2  func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		PeriodH func(childComplexity int) int
+	}
+
+	SnowDepth struct {
+		DepthM      func(childComplexity int) int
+		Description func(childComplexity int) int
 	}
 
 	Station struct {
@@ -261,47 +304,66 @@ type ComplexityRoot struct {
 	}
 
 	Sunshine struct {
-		Hours       func(childComplexity int) int
-		PeriodHours func(childComplexity int) int
+		DurationMin func(childComplexity int) int
+		PeriodH     func(childComplexity int) int
+	}
+
+	SupplementaryGroup struct {
+		Description func(childComplexity int) int
+		Group       func(childComplexity int) int
+		Interpreted func(childComplexity int) int
 	}
 
 	SynopDecoded struct {
 		AirTemperatureC          func(childComplexity int) int
-		CloudBaseHeight          func(childComplexity int) int
-		CloudCover               func(childComplexity int) int
+		Automatic                func(childComplexity int) int
+		CloudBase                func(childComplexity int) int
+		CloudDirection           func(childComplexity int) int
+		CloudDrift               func(childComplexity int) int
 		CloudLayers              func(childComplexity int) int
 		Clouds                   func(childComplexity int) int
 		DewPointC                func(childComplexity int) int
-		ExactObservationTime     func(childComplexity int) int
+		Evaporation              func(childComplexity int) int
+		ExactTime                func(childComplexity int) int
+		Geopotential             func(childComplexity int) int
+		GroundMinTemperatureC    func(childComplexity int) int
 		GroundState              func(childComplexity int) int
-		Gusts                    func(childComplexity int) int
-		IsobaricSurface          func(childComplexity int) int
 		MaxTemperature           func(childComplexity int) int
 		MinTemperature           func(childComplexity int) int
+		NoPrecipitation          func(childComplexity int) int
+		Notes                    func(childComplexity int) int
+		OtherSections            func(childComplexity int) int
 		PastWeather1             func(childComplexity int) int
 		PastWeather2             func(childComplexity int) int
-		PastWeatherPeriodHours   func(childComplexity int) int
+		PastWeatherPeriodH       func(childComplexity int) int
 		Precipitation            func(childComplexity int) int
+		PrecipitationIndicator   func(childComplexity int) int
 		PresentWeather           func(childComplexity int) int
 		PressureChange24hHPa     func(childComplexity int) int
 		PressureTendency         func(childComplexity int) int
 		Radiation                func(childComplexity int) int
+		Region                   func(childComplexity int) int
+		Regional                 func(childComplexity int) int
 		RelativeHumidityComputed func(childComplexity int) int
 		RelativeHumidityPct      func(childComplexity int) int
 		SeaLevelPressureHPa      func(childComplexity int) int
 		SeaSurfaceTemperatureC   func(childComplexity int) int
-		SnowDepthCm              func(childComplexity int) int
-		SnowDepthNote            func(childComplexity int) int
+		Section2                 func(childComplexity int) int
+		Section4                 func(childComplexity int) int
+		Section5                 func(childComplexity int) int
+		SnowDepth                func(childComplexity int) int
+		SnowGroundState          func(childComplexity int) int
 		StationOperation         func(childComplexity int) int
 		StationPressureHPa       func(childComplexity int) int
 		Sunshine                 func(childComplexity int) int
-		UninterpretedGroups      func(childComplexity int) int
-		VisibilityCode           func(childComplexity int) int
-		VisibilityM              func(childComplexity int) int
-		WeatherOmittedReason     func(childComplexity int) int
+		Supplementary            func(childComplexity int) int
+		TemperatureChange        func(childComplexity int) int
+		TotalCloud               func(childComplexity int) int
+		Visibility               func(childComplexity int) int
 		Wind                     func(childComplexity int) int
-		WindSpeedEstimated       func(childComplexity int) int
+		WindMeasured             func(childComplexity int) int
 		WindSpeedUnit            func(childComplexity int) int
+		WindSpeeds               func(childComplexity int) int
 	}
 
 	SynopReport struct {
@@ -310,10 +372,20 @@ type ComplexityRoot struct {
 		Text    func(childComplexity int) int
 	}
 
-	TemperaturePeriod struct {
-		PeriodHours func(childComplexity int) int
-		PeriodNote  func(childComplexity int) int
-		ValueC      func(childComplexity int) int
+	TemperatureChange struct {
+		ChangeC     func(childComplexity int) int
+		HoursBefore func(childComplexity int) int
+	}
+
+	TemperatureExtreme struct {
+		Note    func(childComplexity int) int
+		PeriodH func(childComplexity int) int
+		ValueC  func(childComplexity int) int
+	}
+
+	TotalCloud struct {
+		Oktas       func(childComplexity int) int
+		SkyObscured func(childComplexity int) int
 	}
 
 	WeatherCode struct {
@@ -326,14 +398,15 @@ type ComplexityRoot struct {
 		Calm          func(childComplexity int) int
 		DirectionDeg  func(childComplexity int) int
 		ReportedSpeed func(childComplexity int) int
+		ReportedUnit  func(childComplexity int) int
 		SpeedMS       func(childComplexity int) int
 		Variable      func(childComplexity int) int
 	}
 
-	WindGust struct {
+	WindSpeedGroup struct {
 		Group         func(childComplexity int) int
 		Kind          func(childComplexity int) int
-		PeriodMinutes func(childComplexity int) int
+		PeriodMin     func(childComplexity int) int
 		ReportedSpeed func(childComplexity int) int
 		SpeedMS       func(childComplexity int) int
 	}
@@ -385,6 +458,9 @@ type QueryResolver interface {
 	Earthquake(ctx context.Context, id string) (*mkg.Earthquake, error)
 	LatestEarthquake(ctx context.Context) (*mkg.Earthquake, error)
 }
+type SnowDepthResolver interface {
+	Description(ctx context.Context, obj *mkg.SnowDepth) (*string, error)
+}
 type StationResolver interface {
 	ID(ctx context.Context, obj *mkg.Station) (string, error)
 	WmoIndex(ctx context.Context, obj *mkg.Station) (*string, error)
@@ -403,8 +479,14 @@ type StationEpochResolver interface {
 	Description(ctx context.Context, obj *mkg.StationEpoch) (*string, error)
 }
 type SynopDecodedResolver interface {
-	StationOperation(ctx context.Context, obj *mkg.SynopValues) (*string, error)
+	Region(ctx context.Context, obj *mkg.SynopValues) (*string, error)
 	WindSpeedUnit(ctx context.Context, obj *mkg.SynopValues) (*string, error)
+}
+type TemperatureExtremeResolver interface {
+	Note(ctx context.Context, obj *mkg.TemperatureExtreme) (*string, error)
+}
+type WindResolver interface {
+	ReportedUnit(ctx context.Context, obj *mkg.Wind) (*string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -462,18 +544,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BulletinHeading.YYGGgg(childComplexity), true
 
-	case "CloudCover.oktas":
-		if e.ComplexityRoot.CloudCover.Oktas == nil {
+	case "CloudDirection.direction":
+		if e.ComplexityRoot.CloudDirection.Direction == nil {
 			break
 		}
 
-		return e.ComplexityRoot.CloudCover.Oktas(childComplexity), true
-	case "CloudCover.skyObscured":
-		if e.ComplexityRoot.CloudCover.SkyObscured == nil {
+		return e.ComplexityRoot.CloudDirection.Direction(childComplexity), true
+	case "CloudDirection.elevation":
+		if e.ComplexityRoot.CloudDirection.Elevation == nil {
 			break
 		}
 
-		return e.ComplexityRoot.CloudCover.SkyObscured(childComplexity), true
+		return e.ComplexityRoot.CloudDirection.Elevation(childComplexity), true
+	case "CloudDirection.genus":
+		if e.ComplexityRoot.CloudDirection.Genus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudDirection.Genus(childComplexity), true
+
+	case "CloudDrift.high":
+		if e.ComplexityRoot.CloudDrift.High == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudDrift.High(childComplexity), true
+	case "CloudDrift.low":
+		if e.ComplexityRoot.CloudDrift.Low == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudDrift.Low(childComplexity), true
+	case "CloudDrift.middle":
+		if e.ComplexityRoot.CloudDrift.Middle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudDrift.Middle(childComplexity), true
 
 	case "CloudLayer.amountOktas":
 		if e.ComplexityRoot.CloudLayer.AmountOktas == nil {
@@ -481,55 +588,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CloudLayer.AmountOktas(childComplexity), true
+	case "CloudLayer.base":
+		if e.ComplexityRoot.CloudLayer.Base == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloudLayer.Base(childComplexity), true
 	case "CloudLayer.genus":
 		if e.ComplexityRoot.CloudLayer.Genus == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CloudLayer.Genus(childComplexity), true
-	case "CloudLayer.height":
-		if e.ComplexityRoot.CloudLayer.HeightM == nil {
+	case "CloudLayer.group":
+		if e.ComplexityRoot.CloudLayer.Group == nil {
 			break
 		}
 
-		return e.ComplexityRoot.CloudLayer.HeightM(childComplexity), true
-	case "CloudLayer.skyObscured":
-		if e.ComplexityRoot.CloudLayer.SkyObscured == nil {
+		return e.ComplexityRoot.CloudLayer.Group(childComplexity), true
+	case "CloudLayer.obscured":
+		if e.ComplexityRoot.CloudLayer.Obscured == nil {
 			break
 		}
 
-		return e.ComplexityRoot.CloudLayer.SkyObscured(childComplexity), true
+		return e.ComplexityRoot.CloudLayer.Obscured(childComplexity), true
 
-	case "CloudTypes.amountOktas":
-		if e.ComplexityRoot.CloudTypes.AmountOktas == nil {
+	case "CloudType.code":
+		if e.ComplexityRoot.CloudType.Code == nil {
 			break
 		}
 
-		return e.ComplexityRoot.CloudTypes.AmountOktas(childComplexity), true
-	case "CloudTypes.high":
-		if e.ComplexityRoot.CloudTypes.High == nil {
+		return e.ComplexityRoot.CloudType.Code(childComplexity), true
+	case "CloudType.description":
+		if e.ComplexityRoot.CloudType.Description == nil {
 			break
 		}
 
-		return e.ComplexityRoot.CloudTypes.High(childComplexity), true
-	case "CloudTypes.low":
-		if e.ComplexityRoot.CloudTypes.Low == nil {
+		return e.ComplexityRoot.CloudType.Description(childComplexity), true
+
+	case "Clouds.amountOktas":
+		if e.ComplexityRoot.Clouds.AmountOktas == nil {
 			break
 		}
 
-		return e.ComplexityRoot.CloudTypes.Low(childComplexity), true
-	case "CloudTypes.middle":
-		if e.ComplexityRoot.CloudTypes.Middle == nil {
+		return e.ComplexityRoot.Clouds.AmountOktas(childComplexity), true
+	case "Clouds.high":
+		if e.ComplexityRoot.Clouds.High == nil {
 			break
 		}
 
-		return e.ComplexityRoot.CloudTypes.Middle(childComplexity), true
-	case "CloudTypes.skyObscured":
-		if e.ComplexityRoot.CloudTypes.SkyObscured == nil {
+		return e.ComplexityRoot.Clouds.High(childComplexity), true
+	case "Clouds.low":
+		if e.ComplexityRoot.Clouds.Low == nil {
 			break
 		}
 
-		return e.ComplexityRoot.CloudTypes.SkyObscured(childComplexity), true
+		return e.ComplexityRoot.Clouds.Low(childComplexity), true
+	case "Clouds.middle":
+		if e.ComplexityRoot.Clouds.Middle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clouds.Middle(childComplexity), true
+	case "Clouds.obscured":
+		if e.ComplexityRoot.Clouds.Obscured == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clouds.Obscured(childComplexity), true
 
 	case "CodedValue.code":
 		if e.ComplexityRoot.CodedValue.Code == nil {
@@ -543,6 +669,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CodedValue.Description(childComplexity), true
+
+	case "CompassDirection.code":
+		if e.ComplexityRoot.CompassDirection.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompassDirection.Code(childComplexity), true
+	case "CompassDirection.degrees":
+		if e.ComplexityRoot.CompassDirection.Degrees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompassDirection.Degrees(childComplexity), true
+	case "CompassDirection.description":
+		if e.ComplexityRoot.CompassDirection.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompassDirection.Description(childComplexity), true
 
 	case "DecodeProblem.group":
 		if e.ComplexityRoot.DecodeProblem.Group == nil {
@@ -746,6 +891,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EarthquakeSource.SourceEventID(childComplexity), true
 
+	case "Evaporation.amount":
+		if e.ComplexityRoot.Evaporation.AmountMM == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaporation.AmountMM(childComplexity), true
+	case "Evaporation.instrument":
+		if e.ComplexityRoot.Evaporation.Instrument == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaporation.Instrument(childComplexity), true
+
+	case "ExactTime.hour":
+		if e.ComplexityRoot.ExactTime.Hour == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExactTime.Hour(childComplexity), true
+	case "ExactTime.minute":
+		if e.ComplexityRoot.ExactTime.Minute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExactTime.Minute(childComplexity), true
+
 	case "FeltReport.intensity":
 		if e.ComplexityRoot.FeltReport.Intensity == nil {
 			break
@@ -771,37 +942,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FeltReport.Place(childComplexity), true
 
-	case "HeightRange.code":
-		if e.ComplexityRoot.HeightRange.Code == nil {
-			break
-		}
-
-		return e.ComplexityRoot.HeightRange.Code(childComplexity), true
-	case "HeightRange.max":
-		if e.ComplexityRoot.HeightRange.MaxM == nil {
-			break
-		}
-
-		return e.ComplexityRoot.HeightRange.MaxM(childComplexity), true
-	case "HeightRange.min":
-		if e.ComplexityRoot.HeightRange.MinM == nil {
-			break
-		}
-
-		return e.ComplexityRoot.HeightRange.MinM(childComplexity), true
-
 	case "IsobaricSurface.geopotentialHeight":
-		if e.ComplexityRoot.IsobaricSurface.GeopotentialHeightM == nil {
+		if e.ComplexityRoot.IsobaricSurface.HeightGpm == nil {
 			break
 		}
 
-		return e.ComplexityRoot.IsobaricSurface.GeopotentialHeightM(childComplexity), true
+		return e.ComplexityRoot.IsobaricSurface.HeightGpm(childComplexity), true
 	case "IsobaricSurface.pressure":
-		if e.ComplexityRoot.IsobaricSurface.PressureHPa == nil {
+		if e.ComplexityRoot.IsobaricSurface.SurfaceHPa == nil {
 			break
 		}
 
-		return e.ComplexityRoot.IsobaricSurface.PressureHPa(childComplexity), true
+		return e.ComplexityRoot.IsobaricSurface.SurfaceHPa(childComplexity), true
+
+	case "MetreRange.max":
+		if e.ComplexityRoot.MetreRange.MaxM == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetreRange.MaxM(childComplexity), true
+	case "MetreRange.min":
+		if e.ComplexityRoot.MetreRange.MinM == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetreRange.MinM(childComplexity), true
+
+	case "NationalSection.groups":
+		if e.ComplexityRoot.NationalSection.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalSection.Groups(childComplexity), true
+	case "NationalSection.marker":
+		if e.ComplexityRoot.NationalSection.Marker == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalSection.Marker(childComplexity), true
 
 	case "Observation.id":
 		if e.ComplexityRoot.Observation.ID == nil {
@@ -927,12 +1105,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Precipitation.AmountMM(childComplexity), true
-	case "Precipitation.periodHours":
-		if e.ComplexityRoot.Precipitation.PeriodHours == nil {
+	case "Precipitation.atLeast":
+		if e.ComplexityRoot.Precipitation.AtLeast == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Precipitation.PeriodHours(childComplexity), true
+		return e.ComplexityRoot.Precipitation.AtLeast(childComplexity), true
+	case "Precipitation.group":
+		if e.ComplexityRoot.Precipitation.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Precipitation.Group(childComplexity), true
+	case "Precipitation.periodHours":
+		if e.ComplexityRoot.Precipitation.PeriodH == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Precipitation.PeriodH(childComplexity), true
 	case "Precipitation.section":
 		if e.ComplexityRoot.Precipitation.Section == nil {
 			break
@@ -958,12 +1148,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PressureTendency.Characteristic(childComplexity), true
-	case "PressureTendency.description":
-		if e.ComplexityRoot.PressureTendency.Description == nil {
-			break
-		}
-
-		return e.ComplexityRoot.PressureTendency.Description(childComplexity), true
 
 	case "Query.earthquake":
 		if e.ComplexityRoot.Query.Earthquake == nil {
@@ -1050,6 +1234,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Stations(childComplexity, args["filter"].(*model.StationFilter), args["first"].(*int), args["after"].(*string)), true
 
+	case "Radiation.group":
+		if e.ComplexityRoot.Radiation.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Radiation.Group(childComplexity), true
 	case "Radiation.amount":
 		if e.ComplexityRoot.Radiation.JPerM2 == nil {
 			break
@@ -1063,11 +1253,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Radiation.Kind(childComplexity), true
 	case "Radiation.periodHours":
-		if e.ComplexityRoot.Radiation.PeriodHours == nil {
+		if e.ComplexityRoot.Radiation.PeriodH == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Radiation.PeriodHours(childComplexity), true
+		return e.ComplexityRoot.Radiation.PeriodH(childComplexity), true
+
+	case "SnowDepth.depth":
+		if e.ComplexityRoot.SnowDepth.DepthM == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnowDepth.DepthM(childComplexity), true
+	case "SnowDepth.description":
+		if e.ComplexityRoot.SnowDepth.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnowDepth.Description(childComplexity), true
 
 	case "Station.country":
 		if e.ComplexityRoot.Station.Country == nil {
@@ -1290,18 +1493,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StationIdentifier.Value(childComplexity), true
 
-	case "Sunshine.hours":
-		if e.ComplexityRoot.Sunshine.Hours == nil {
+	case "Sunshine.durationMinutes":
+		if e.ComplexityRoot.Sunshine.DurationMin == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Sunshine.Hours(childComplexity), true
+		return e.ComplexityRoot.Sunshine.DurationMin(childComplexity), true
 	case "Sunshine.periodHours":
-		if e.ComplexityRoot.Sunshine.PeriodHours == nil {
+		if e.ComplexityRoot.Sunshine.PeriodH == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Sunshine.PeriodHours(childComplexity), true
+		return e.ComplexityRoot.Sunshine.PeriodH(childComplexity), true
+
+	case "SupplementaryGroup.description":
+		if e.ComplexityRoot.SupplementaryGroup.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupplementaryGroup.Description(childComplexity), true
+	case "SupplementaryGroup.group":
+		if e.ComplexityRoot.SupplementaryGroup.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupplementaryGroup.Group(childComplexity), true
+	case "SupplementaryGroup.interpreted":
+		if e.ComplexityRoot.SupplementaryGroup.Interpreted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupplementaryGroup.Interpreted(childComplexity), true
 
 	case "SynopDecoded.airTemperature":
 		if e.ComplexityRoot.SynopDecoded.AirTemperatureC == nil {
@@ -1309,18 +1531,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SynopDecoded.AirTemperatureC(childComplexity), true
-	case "SynopDecoded.cloudBaseHeight":
-		if e.ComplexityRoot.SynopDecoded.CloudBaseHeight == nil {
+	case "SynopDecoded.automatic":
+		if e.ComplexityRoot.SynopDecoded.Automatic == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SynopDecoded.CloudBaseHeight(childComplexity), true
-	case "SynopDecoded.cloudCover":
-		if e.ComplexityRoot.SynopDecoded.CloudCover == nil {
+		return e.ComplexityRoot.SynopDecoded.Automatic(childComplexity), true
+	case "SynopDecoded.cloudBase":
+		if e.ComplexityRoot.SynopDecoded.CloudBase == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SynopDecoded.CloudCover(childComplexity), true
+		return e.ComplexityRoot.SynopDecoded.CloudBase(childComplexity), true
+	case "SynopDecoded.cloudDirection":
+		if e.ComplexityRoot.SynopDecoded.CloudDirection == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopDecoded.CloudDirection(childComplexity), true
+	case "SynopDecoded.cloudDrift":
+		if e.ComplexityRoot.SynopDecoded.CloudDrift == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopDecoded.CloudDrift(childComplexity), true
 	case "SynopDecoded.cloudLayers":
 		if e.ComplexityRoot.SynopDecoded.CloudLayers == nil {
 			break
@@ -1339,30 +1573,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SynopDecoded.DewPointC(childComplexity), true
-	case "SynopDecoded.exactObservationTime":
-		if e.ComplexityRoot.SynopDecoded.ExactObservationTime == nil {
+	case "SynopDecoded.evaporation":
+		if e.ComplexityRoot.SynopDecoded.Evaporation == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SynopDecoded.ExactObservationTime(childComplexity), true
+		return e.ComplexityRoot.SynopDecoded.Evaporation(childComplexity), true
+	case "SynopDecoded.exactTime":
+		if e.ComplexityRoot.SynopDecoded.ExactTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopDecoded.ExactTime(childComplexity), true
+	case "SynopDecoded.isobaricSurface":
+		if e.ComplexityRoot.SynopDecoded.Geopotential == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopDecoded.Geopotential(childComplexity), true
+	case "SynopDecoded.groundMinimumTemperature":
+		if e.ComplexityRoot.SynopDecoded.GroundMinTemperatureC == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopDecoded.GroundMinTemperatureC(childComplexity), true
 	case "SynopDecoded.groundState":
 		if e.ComplexityRoot.SynopDecoded.GroundState == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SynopDecoded.GroundState(childComplexity), true
-	case "SynopDecoded.gusts":
-		if e.ComplexityRoot.SynopDecoded.Gusts == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SynopDecoded.Gusts(childComplexity), true
-	case "SynopDecoded.isobaricSurface":
-		if e.ComplexityRoot.SynopDecoded.IsobaricSurface == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SynopDecoded.IsobaricSurface(childComplexity), true
 	case "SynopDecoded.maximumTemperature":
 		if e.ComplexityRoot.SynopDecoded.MaxTemperature == nil {
 			break
@@ -1375,6 +1615,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SynopDecoded.MinTemperature(childComplexity), true
+	case "SynopDecoded.noPrecipitation":
+		if e.ComplexityRoot.SynopDecoded.NoPrecipitation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopDecoded.NoPrecipitation(childComplexity), true
+	case "SynopDecoded.notes":
+		if e.ComplexityRoot.SynopDecoded.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopDecoded.Notes(childComplexity), true
+	case "SynopDecoded.nationalSections":
+		if e.ComplexityRoot.SynopDecoded.OtherSections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopDecoded.OtherSections(childComplexity), true
 	case "SynopDecoded.pastWeather1":
 		if e.ComplexityRoot.SynopDecoded.PastWeather1 == nil {
 			break
@@ -1388,17 +1646,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SynopDecoded.PastWeather2(childComplexity), true
 	case "SynopDecoded.pastWeatherPeriodHours":
-		if e.ComplexityRoot.SynopDecoded.PastWeatherPeriodHours == nil {
+		if e.ComplexityRoot.SynopDecoded.PastWeatherPeriodH == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SynopDecoded.PastWeatherPeriodHours(childComplexity), true
+		return e.ComplexityRoot.SynopDecoded.PastWeatherPeriodH(childComplexity), true
 	case "SynopDecoded.precipitation":
 		if e.ComplexityRoot.SynopDecoded.Precipitation == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SynopDecoded.Precipitation(childComplexity), true
+	case "SynopDecoded.precipitationIndicator":
+		if e.ComplexityRoot.SynopDecoded.PrecipitationIndicator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopDecoded.PrecipitationIndicator(childComplexity), true
 	case "SynopDecoded.presentWeather":
 		if e.ComplexityRoot.SynopDecoded.PresentWeather == nil {
 			break
@@ -1423,6 +1687,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SynopDecoded.Radiation(childComplexity), true
+	case "SynopDecoded.region":
+		if e.ComplexityRoot.SynopDecoded.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopDecoded.Region(childComplexity), true
+	case "SynopDecoded.regionalGroups":
+		if e.ComplexityRoot.SynopDecoded.Regional == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopDecoded.Regional(childComplexity), true
 	case "SynopDecoded.relativeHumidityComputed":
 		if e.ComplexityRoot.SynopDecoded.RelativeHumidityComputed == nil {
 			break
@@ -1447,18 +1723,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SynopDecoded.SeaSurfaceTemperatureC(childComplexity), true
+	case "SynopDecoded.section2Groups":
+		if e.ComplexityRoot.SynopDecoded.Section2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopDecoded.Section2(childComplexity), true
+	case "SynopDecoded.section4Groups":
+		if e.ComplexityRoot.SynopDecoded.Section4 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopDecoded.Section4(childComplexity), true
+	case "SynopDecoded.section5Groups":
+		if e.ComplexityRoot.SynopDecoded.Section5 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopDecoded.Section5(childComplexity), true
 	case "SynopDecoded.snowDepth":
-		if e.ComplexityRoot.SynopDecoded.SnowDepthCm == nil {
+		if e.ComplexityRoot.SynopDecoded.SnowDepth == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SynopDecoded.SnowDepthCm(childComplexity), true
-	case "SynopDecoded.snowDepthNote":
-		if e.ComplexityRoot.SynopDecoded.SnowDepthNote == nil {
+		return e.ComplexityRoot.SynopDecoded.SnowDepth(childComplexity), true
+	case "SynopDecoded.snowGroundState":
+		if e.ComplexityRoot.SynopDecoded.SnowGroundState == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SynopDecoded.SnowDepthNote(childComplexity), true
+		return e.ComplexityRoot.SynopDecoded.SnowGroundState(childComplexity), true
 	case "SynopDecoded.stationOperation":
 		if e.ComplexityRoot.SynopDecoded.StationOperation == nil {
 			break
@@ -1477,48 +1771,54 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SynopDecoded.Sunshine(childComplexity), true
-	case "SynopDecoded.uninterpretedGroups":
-		if e.ComplexityRoot.SynopDecoded.UninterpretedGroups == nil {
+	case "SynopDecoded.supplementaryGroups":
+		if e.ComplexityRoot.SynopDecoded.Supplementary == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SynopDecoded.UninterpretedGroups(childComplexity), true
-	case "SynopDecoded.visibilityCode":
-		if e.ComplexityRoot.SynopDecoded.VisibilityCode == nil {
+		return e.ComplexityRoot.SynopDecoded.Supplementary(childComplexity), true
+	case "SynopDecoded.temperatureChange":
+		if e.ComplexityRoot.SynopDecoded.TemperatureChange == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SynopDecoded.VisibilityCode(childComplexity), true
+		return e.ComplexityRoot.SynopDecoded.TemperatureChange(childComplexity), true
+	case "SynopDecoded.totalCloud":
+		if e.ComplexityRoot.SynopDecoded.TotalCloud == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopDecoded.TotalCloud(childComplexity), true
 	case "SynopDecoded.visibility":
-		if e.ComplexityRoot.SynopDecoded.VisibilityM == nil {
+		if e.ComplexityRoot.SynopDecoded.Visibility == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SynopDecoded.VisibilityM(childComplexity), true
-	case "SynopDecoded.weatherOmittedReason":
-		if e.ComplexityRoot.SynopDecoded.WeatherOmittedReason == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SynopDecoded.WeatherOmittedReason(childComplexity), true
+		return e.ComplexityRoot.SynopDecoded.Visibility(childComplexity), true
 	case "SynopDecoded.wind":
 		if e.ComplexityRoot.SynopDecoded.Wind == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SynopDecoded.Wind(childComplexity), true
-	case "SynopDecoded.windSpeedEstimated":
-		if e.ComplexityRoot.SynopDecoded.WindSpeedEstimated == nil {
+	case "SynopDecoded.windMeasured":
+		if e.ComplexityRoot.SynopDecoded.WindMeasured == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SynopDecoded.WindSpeedEstimated(childComplexity), true
+		return e.ComplexityRoot.SynopDecoded.WindMeasured(childComplexity), true
 	case "SynopDecoded.windSpeedUnit":
 		if e.ComplexityRoot.SynopDecoded.WindSpeedUnit == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SynopDecoded.WindSpeedUnit(childComplexity), true
+	case "SynopDecoded.windSpeeds":
+		if e.ComplexityRoot.SynopDecoded.WindSpeeds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopDecoded.WindSpeeds(childComplexity), true
 
 	case "SynopReport.heading":
 		if e.ComplexityRoot.SynopReport.Heading == nil {
@@ -1539,24 +1839,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SynopReport.Text(childComplexity), true
 
-	case "TemperaturePeriod.periodHours":
-		if e.ComplexityRoot.TemperaturePeriod.PeriodHours == nil {
+	case "TemperatureChange.change":
+		if e.ComplexityRoot.TemperatureChange.ChangeC == nil {
 			break
 		}
 
-		return e.ComplexityRoot.TemperaturePeriod.PeriodHours(childComplexity), true
-	case "TemperaturePeriod.periodNote":
-		if e.ComplexityRoot.TemperaturePeriod.PeriodNote == nil {
+		return e.ComplexityRoot.TemperatureChange.ChangeC(childComplexity), true
+	case "TemperatureChange.hoursBefore":
+		if e.ComplexityRoot.TemperatureChange.HoursBefore == nil {
 			break
 		}
 
-		return e.ComplexityRoot.TemperaturePeriod.PeriodNote(childComplexity), true
-	case "TemperaturePeriod.value":
-		if e.ComplexityRoot.TemperaturePeriod.ValueC == nil {
+		return e.ComplexityRoot.TemperatureChange.HoursBefore(childComplexity), true
+
+	case "TemperatureExtreme.note":
+		if e.ComplexityRoot.TemperatureExtreme.Note == nil {
 			break
 		}
 
-		return e.ComplexityRoot.TemperaturePeriod.ValueC(childComplexity), true
+		return e.ComplexityRoot.TemperatureExtreme.Note(childComplexity), true
+	case "TemperatureExtreme.periodHours":
+		if e.ComplexityRoot.TemperatureExtreme.PeriodH == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TemperatureExtreme.PeriodH(childComplexity), true
+	case "TemperatureExtreme.value":
+		if e.ComplexityRoot.TemperatureExtreme.ValueC == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TemperatureExtreme.ValueC(childComplexity), true
+
+	case "TotalCloud.oktas":
+		if e.ComplexityRoot.TotalCloud.Oktas == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TotalCloud.Oktas(childComplexity), true
+	case "TotalCloud.skyObscured":
+		if e.ComplexityRoot.TotalCloud.SkyObscured == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TotalCloud.SkyObscured(childComplexity), true
 
 	case "WeatherCode.automatic":
 		if e.ComplexityRoot.WeatherCode.Automatic == nil {
@@ -1595,6 +1921,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Wind.ReportedSpeed(childComplexity), true
+	case "Wind.reportedUnit":
+		if e.ComplexityRoot.Wind.ReportedUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Wind.ReportedUnit(childComplexity), true
 	case "Wind.speed":
 		if e.ComplexityRoot.Wind.SpeedMS == nil {
 			break
@@ -1608,36 +1940,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Wind.Variable(childComplexity), true
 
-	case "WindGust.group":
-		if e.ComplexityRoot.WindGust.Group == nil {
+	case "WindSpeedGroup.group":
+		if e.ComplexityRoot.WindSpeedGroup.Group == nil {
 			break
 		}
 
-		return e.ComplexityRoot.WindGust.Group(childComplexity), true
-	case "WindGust.kind":
-		if e.ComplexityRoot.WindGust.Kind == nil {
+		return e.ComplexityRoot.WindSpeedGroup.Group(childComplexity), true
+	case "WindSpeedGroup.kind":
+		if e.ComplexityRoot.WindSpeedGroup.Kind == nil {
 			break
 		}
 
-		return e.ComplexityRoot.WindGust.Kind(childComplexity), true
-	case "WindGust.periodMinutes":
-		if e.ComplexityRoot.WindGust.PeriodMinutes == nil {
+		return e.ComplexityRoot.WindSpeedGroup.Kind(childComplexity), true
+	case "WindSpeedGroup.periodMinutes":
+		if e.ComplexityRoot.WindSpeedGroup.PeriodMin == nil {
 			break
 		}
 
-		return e.ComplexityRoot.WindGust.PeriodMinutes(childComplexity), true
-	case "WindGust.reportedSpeed":
-		if e.ComplexityRoot.WindGust.ReportedSpeed == nil {
+		return e.ComplexityRoot.WindSpeedGroup.PeriodMin(childComplexity), true
+	case "WindSpeedGroup.reportedSpeed":
+		if e.ComplexityRoot.WindSpeedGroup.ReportedSpeed == nil {
 			break
 		}
 
-		return e.ComplexityRoot.WindGust.ReportedSpeed(childComplexity), true
-	case "WindGust.speed":
-		if e.ComplexityRoot.WindGust.SpeedMS == nil {
+		return e.ComplexityRoot.WindSpeedGroup.ReportedSpeed(childComplexity), true
+	case "WindSpeedGroup.speed":
+		if e.ComplexityRoot.WindSpeedGroup.SpeedMS == nil {
 			break
 		}
 
-		return e.ComplexityRoot.WindGust.SpeedMS(childComplexity), true
+		return e.ComplexityRoot.WindSpeedGroup.SpeedMS(childComplexity), true
 
 	}
 	return 0, false
@@ -1849,7 +2181,14 @@ type Earthquake implements Node {
   shakemapUrl: String
   "Review status when a feed gives one (e.g. realtime ` + "`" + `M` + "`" + ` manual / ` + "`" + `A` + "`" + ` automatic, QuakeML ` + "`" + `manual` + "`" + `, ` + "`" + `automatic` + "`" + `)."
   evaluationStatus: String
-  "The feed whose solution (time, position, depth, magnitude) is shown: reviewed public bulletins rank over the catalogue, which ranks over automatic realtime solutions."
+  """
+  The feed whose solution (time, position, depth, magnitude) is shown. Every
+  value comes from the most trusted feed that states it, in this order: the
+  agency's reviewed catalogue (repogempa), its public bulletins (autogempa,
+  gempadirasakan, gempaterkini; the pre-2021 layouts below the current ones),
+  external catalogues (QuakeML), automatic realtime solutions. The order does
+  not depend on when the feeds arrived.
+  """
   solutionFeed: String!
   "Every feed that reported the event."
   sources: [EarthquakeSource!]!
@@ -2001,193 +2340,193 @@ type DecodeProblem {
   message: String!
 }
 
-"Whether a station is staffed (iX)."
-enum StationOperation {
-  MANNED
-  AUTOMATIC
-}
-
 "The unit wind speeds were reported in (iw)."
 enum WindSpeedUnit {
+  "Metres per second (iw = 0 or 1)."
   METRES_PER_SECOND
+  "Knots (iw = 3 or 4)."
   KNOTS
 }
 
 """
 Level 2: the values of a SYNOP report, decoded by this server's FM-12
-decoder (WMO-No. 306). Every value is null when the report omits it or
-reports it as missing (` + "`" + `/` + "`" + `). Speeds are converted to m/s whatever the
-reported unit; the reported figure is kept beside it.
+decoder (WMO-No. 306, Manual on Codes) group by group. A value is null (or a
+list empty) when the report omits the group, reports it missing (` + "`" + `/` + "`" + `), or
+the group could not be decoded (then ` + "`" + `Observation.decodeProblems` + "`" + ` says why).
+Speeds are converted to m/s whatever the reported unit; the reported figure
+is kept beside it. Nothing here comes from a station list.
 """
 type SynopDecoded {
-  "Manned or automatic station (iX)."
-  stationOperation: StationOperation
+  "WMO Regional Association of the station, from its index (I … VI, Antarctic); it selects regional rules such as the period of extreme temperatures."
+  region: String
   "Unit the station reported wind speeds in (iw)."
   windSpeedUnit: WindSpeedUnit
-  "Whether wind speed was estimated rather than measured by an anemometer (iw)."
-  windSpeedEstimated: Boolean
+  "Whether the wind was measured by an anemometer (true) or estimated (false) (iw)."
+  windMeasured: Boolean
+  "Precipitation indicator iR (code table 1819): where precipitation groups are included or why they are omitted."
+  precipitationIndicator: CodedValue
+  "Station operation and weather-group indicator ix (code table 1860)."
+  stationOperation: CodedValue
+  "Whether the station is automatic (ix 4-7) rather than manned (1-3)."
+  automatic: Boolean
+  "True when iR = 3: precipitation groups are omitted because nothing fell."
+  noPrecipitation: Boolean!
+  "Height above ground of the base of the lowest cloud, m, as the class of code h (table 1600)."
+  cloudBase: MetreRange
+  "Horizontal visibility, m, as the class of code VV (table 4377), e.g. 10000..20000 for ` + "`" + `97` + "`" + `, 50000 or more for ` + "`" + `99` + "`" + `."
+  visibility: MetreRange
+  "Total cloud cover N."
+  totalCloud: TotalCloud
+  "Surface wind: the 10-minute mean before the observation (Nddff, 00fff)."
+  wind: Wind
   "Air temperature, °C (1SnTTT)."
   airTemperature: Float
   "Dew-point temperature, °C (2SnTdTdTd)."
   dewPointTemperature: Float
-  "Relative humidity, % (29UUU, or computed from temperature and dew point: see relativeHumidityComputed)."
-  relativeHumidity: Float
-  "Whether relativeHumidity was computed from temperature and dew point (Magnus formula over water) rather than reported."
+  "Relative humidity, % (29UUU; or computed from air temperature and dew point with the Magnus formula over water, coefficients 17.27 and 237.3 °C, rounded: see relativeHumidityComputed)."
+  relativeHumidity: Int
+  "Whether relativeHumidity was computed rather than reported."
   relativeHumidityComputed: Boolean!
   "Pressure at station level, hPa (3P0P0P0P0)."
   stationPressure: Float
   "Pressure reduced to mean sea level, hPa (4PPPP)."
   seaLevelPressure: Float
-  "Geopotential of a standard isobaric surface, reported by high stations instead of sea-level pressure (4a3hhh)."
+  "Geopotential height of a standard isobaric surface, reported instead of sea-level pressure by high stations (4a3hhh)."
   isobaricSurface: IsobaricSurface
-  "Pressure tendency over the last 3 hours (5appp)."
+  "Pressure tendency over the 3 hours before the observation (5appp)."
   pressureTendency: PressureTendency
-  "Pressure change over the last 24 hours, hPa (section 3, 58p24p24p24 / 59p24p24p24)."
-  pressureChange24h: Float
-  "Surface wind (Nddff, 00fff)."
-  wind: Wind
-  "Gusts and wind extremes of section 3 (910ff, 911ff …)."
-  gusts: [WindGust!]!
-  "Horizontal visibility, m: the lower bound of the reported class (VV, code table 4377; e.g. 10000 for ` + "`" + `97` + "`" + `, 50000 for ` + "`" + `99` + "`" + ` '50 km or more')."
-  visibility: Float
-  "The visibility code VV as reported."
-  visibilityCode: Int
-  "Total cloud cover (N)."
-  cloudCover: CloudCover
-  "Height of the base of the lowest cloud (h, code table 1600)."
-  cloudBaseHeight: HeightRange
-  "Cloud amount and types (8NhCLCMCH)."
-  clouds: CloudTypes
-  "Individual cloud layers of section 3 (8NsChshs)."
-  cloudLayers: [CloudLayer!]!
-  "Present weather (ww, code table 4677; wawa, 4680, for automatic stations)."
-  presentWeather: WeatherCode
-  "Past weather, first code (W1, code table 4561; 4531 for automatic stations)."
-  pastWeather1: WeatherCode
-  "Past weather, second code (W2)."
-  pastWeather2: WeatherCode
-  "Period covered by past weather, hours (6 at 00/06/12/18 UTC, 3 at intermediate hours)."
-  pastWeatherPeriodHours: Int
-  "Why the weather group is absent, when iX says it was omitted (e.g. 'no significant phenomenon')."
-  weatherOmittedReason: String
-  "Precipitation amounts with their periods (6RRRtR in sections 1 and 3, 7R24R24R24R24)."
+  "Precipitation amounts with their periods: 6RRRtR of sections 1 and 3, 7R24R24R24R24 of section 3."
   precipitation: [Precipitation!]!
-  "Maximum temperature (section 3, 1SnTxTxTx)."
-  maximumTemperature: TemperaturePeriod
-  "Minimum temperature (section 3, 2SnTnTnTn)."
-  minimumTemperature: TemperaturePeriod
-  "State of the ground (section 3, 3EsnTgTg / 4E'sss: code tables 0901 and 0975)."
-  groundState: CodedValue
-  "Total snow depth, cm (section 3, 4E'sss)."
-  snowDepth: Float
-  "Special snow-depth report (e.g. 'less than 0.5 cm', 'snow cover not continuous', 'measurement impossible')."
-  snowDepthNote: String
-  "Sunshine durations (section 3, 55SSS daily, 553SS hourly)."
-  sunshine: [Sunshine!]!
-  "Radiation amounts (section 3, groups 0FFFF…6FFFF after 55SSS/553SS)."
-  radiation: [Radiation!]!
-  "Sea-surface temperature, °C (section 2, 0SnTwTwTw)."
+  "Present weather: ww (code table 4677) or, at automatic stations, wawa (4680)."
+  presentWeather: WeatherCode
+  "Past weather W1 (code table 4561, or 4531 at automatic stations)."
+  pastWeather1: WeatherCode
+  "Past weather W2."
+  pastWeather2: WeatherCode
+  "Period covered by past weather, hours: 6 at 00, 06, 12, 18 UTC, 3 at 03, 09, 15, 21 UTC; null at other hours (it depends on the station's schedule)."
+  pastWeatherPeriodHours: Int
+  "Cloud amount and types (8NhCLCMCH)."
+  clouds: Clouds
+  "Exact time of the observation when the report gives one (9GGgg), UTC."
+  exactTime: ExactTime
+  "Sea-surface temperature, °C (section 2, 0SsTwTwTw)."
   seaSurfaceTemperature: Float
-  "Exact time of observation when the report gives one (9GGgg), hhmm UTC."
-  exactObservationTime: String
-  "Groups kept but not decoded (national section 5, regional and unknown groups), as ` + "`" + `section:group` + "`" + `."
-  uninterpretedGroups: [String!]!
-}
-
-"A standard isobaric surface and its geopotential height."
-type IsobaricSurface {
-  "Pressure of the surface, hPa (1000, 925, 850, 700 or 500)."
-  pressure: Float!
-  "Geopotential height of the surface, geopotential metres."
-  geopotentialHeight: Float!
-}
-
-"Pressure tendency over the 3 hours before the observation."
-type PressureTendency {
-  "Characteristic of the tendency, code table 0200 (0..8)."
-  characteristic: Int!
-  "Meaning of the characteristic."
-  description: String!
-  "Amount of the change, hPa, signed (negative when the pressure fell)."
-  change: Float
-}
-
-"Surface wind."
-type Wind {
-  "Direction the wind blows from, degrees true (10..360); null when calm or variable."
-  direction: Int
-  "Whether the air was calm."
-  calm: Boolean!
-  "Whether the direction was variable (dd = 99)."
-  variable: Boolean!
-  "Speed, m/s (converted from knots when the station reported knots)."
-  speed: Float
-  "Speed as reported, in windSpeedUnit."
-  reportedSpeed: Float
-}
-
-"A gust or mean-wind extreme from section 3."
-type WindGust {
-  "What the group reports, e.g. 'highest gust during the 10 minutes preceding the observation'."
-  kind: String!
-  "Speed, m/s."
-  speed: Float!
-  "Speed as reported, in windSpeedUnit."
-  reportedSpeed: Float!
-  "Period the value covers, minutes; null when the regulations leave it to regional practice."
-  periodMinutes: Int
-  "The group as written."
-  group: String!
-}
-
-"Total cloud cover."
-type CloudCover {
-  "Eighths of the sky covered (0..8); null when the sky is obscured."
-  oktas: Int
-  "Whether the sky was obscured (fog, heavy snow …) so cloud could not be seen (N = 9)."
-  skyObscured: Boolean!
-}
-
-"A class of heights."
-type HeightRange {
-  "The code as reported."
-  code: Int!
-  "Lower bound, m."
-  min: Float!
-  "Upper bound, m; null for the open top class."
-  max: Float
-}
-
-"Cloud amount and types (8NhCLCMCH)."
-type CloudTypes {
-  "Amount of all low cloud, or of middle cloud when there is no low cloud, in oktas (Nh)."
-  amountOktas: Int
-  "Whether the sky was obscured (Nh = 9)."
-  skyObscured: Boolean!
-  "Low cloud type (CL, code table 0513)."
-  low: CodedValue
-  "Middle cloud type (CM, code table 0515)."
-  middle: CodedValue
-  "High cloud type (CH, code table 0509)."
-  high: CodedValue
-}
-
-"A cloud layer (8NsChshs)."
-type CloudLayer {
-  "Amount of the layer in oktas."
-  amountOktas: Int
-  "Whether the sky was obscured (Ns = 9)."
-  skyObscured: Boolean!
-  "Cloud genus (C, code table 0500)."
-  genus: CodedValue
-  "Height of the layer's base, m (code table 1677)."
-  height: Float
+  "Section 2 groups as received (222Dsvs first); only the sea-surface temperature is decoded from them."
+  section2Groups: [String!]!
+  "Section 3 regional groups (0xxxx) as received: their meaning is defined per WMO region."
+  regionalGroups: [String!]!
+  "Maximum air temperature (section 3, 1SnTxTxTx)."
+  maximumTemperature: TemperatureExtreme
+  "Minimum air temperature (section 3, 2SnTnTnTn)."
+  minimumTemperature: TemperatureExtreme
+  "State of the ground without snow (E of 3EsnTgTg, code table 0901)."
+  groundState: CodedValue
+  "Grass minimum temperature, whole °C (TgTg of 3EsnTgTg)."
+  groundMinimumTemperature: Int
+  "State of the ground with snow or ice (E' of 4E'sss, code table 0975)."
+  snowGroundState: CodedValue
+  "Total snow depth (sss of 4E'sss, code table 3889)."
+  snowDepth: SnowDepth
+  "Evaporation or evapotranspiration over the preceding 24 hours (5EEEiE)."
+  evaporation: Evaporation
+  "Change of temperature (54g0sndT)."
+  temperatureChange: TemperatureChange
+  "Sunshine duration (55SSS: the previous day, 553SS: the previous hour)."
+  sunshine: [Sunshine!]!
+  "Radiation amounts (groups 0FFFF … 6FFFF after 55SSS, 553SS, 5540x, 5550x)."
+  radiation: [Radiation!]!
+  "Directions of cloud drift (56DLDMDH)."
+  cloudDrift: CloudDrift
+  "Direction and elevation of a cloud (57CDaeC)."
+  cloudDirection: CloudDirection
+  "Pressure change over the last 24 hours, hPa, signed (58p24p24p24 / 59p24p24p24)."
+  pressureChange24h: Float
+  "Individual cloud layers (8NsChshs)."
+  cloudLayers: [CloudLayer!]!
+  "Gusts and mean wind speeds of section 3 (910ff … 913ff)."
+  windSpeeds: [WindSpeedGroup!]!
+  "Other supplementary groups (9SpSpspsp, code table 3778), interpreted where the decoder knows how."
+  supplementaryGroups: [SupplementaryGroup!]!
+  "Section 4 groups as received."
+  section4Groups: [String!]!
+  "Section 5 (national) groups as received."
+  section5Groups: [String!]!
+  "National sections 666 … 999 as received."
+  nationalSections: [NationalSection!]!
+  "Choices the decoder made that a reader should know about (e.g. a group present though ix says it is omitted). They are not problems."
+  notes: [String!]!
 }
 
 "A coded value and what it means."
 type CodedValue {
+  "The code figure as reported."
   code: Int!
+  "What it means, from the WMO code table."
   description: String!
+}
+
+"A distance or height that a code table gives as a class, in metres."
+type MetreRange {
+  "Lower bound, m (0 for a 'less than' class)."
+  min: Int!
+  "Upper bound, m; equal to min for an exact value, null for an open 'or more' class."
+  max: Int
+}
+
+"Total cloud cover N (code table 2700)."
+type TotalCloud {
+  "Eighths of the sky covered, 0..8; null when the sky is obscured."
+  oktas: Int
+  "Whether the sky was obscured or the amount could not be estimated (N = 9)."
+  skyObscured: Boolean!
+}
+
+"Surface wind."
+type Wind {
+  "Direction the wind blows from, degrees true, 10..360; null when calm or variable."
+  direction: Int
+  "Whether the air was calm (dd = 00)."
+  calm: Boolean!
+  "Whether the direction was variable, all around or unknown (dd = 99)."
+  variable: Boolean!
+  "Speed, m/s (converted from knots when reported in knots)."
+  speed: Float
+  "Speed as reported (ff or fff), in reportedUnit."
+  reportedSpeed: Int
+  "Unit of reportedSpeed: ` + "`" + `m/s` + "`" + ` or ` + "`" + `kt` + "`" + `."
+  reportedUnit: String
+}
+
+"A standard isobaric surface and its geopotential height (4a3hhh)."
+type IsobaricSurface {
+  "Pressure of the surface, hPa (1000, 925, 850, 700 or 500)."
+  pressure: Int!
+  "Geopotential height of the surface, geopotential metres (thousands digit restored)."
+  geopotentialHeight: Int!
+}
+
+"Pressure tendency over the 3 hours before the observation (5appp)."
+type PressureTendency {
+  "Characteristic a (code table 0200)."
+  characteristic: CodedValue
+  "Amount of the change, hPa, signed (negative when the pressure fell)."
+  change: Float
+}
+
+"An amount of precipitation over a period."
+type Precipitation {
+  "Report section the group came from: 1 or 3."
+  section: Int!
+  "The group as written."
+  group: String!
+  "Amount, mm; 0 for a trace; null when the amount is reported missing."
+  amount: Float
+  "Whether the amount was a trace (too small to measure)."
+  trace: Boolean!
+  "Whether the amount is a lower bound (RRR = 989: 989 mm or more)."
+  atLeast: Boolean!
+  "Period ending at the observation, hours (tR, code table 4019; 24 for 7R24R24R24R24)."
+  periodHours: Int
 }
 
 "A present or past weather code."
@@ -2200,44 +2539,156 @@ type WeatherCode {
   description: String!
 }
 
-"An amount of precipitation over a period."
-type Precipitation {
-  "Amount, mm (0 for a trace)."
-  amount: Float!
-  "Whether the amount was a trace (too small to measure)."
-  trace: Boolean!
-  "Period the amount covers, hours (code table 4019); null when left to regional practice."
-  periodHours: Int
-  "Report section the group came from: 1 or 3."
-  section: String!
+"Cloud amount and types (8NhCLCMCH)."
+type Clouds {
+  "Nh: amount of all low clouds, or of all middle clouds when there are no low clouds, oktas."
+  amountOktas: Int
+  "Whether the sky was obscured (Nh = 9)."
+  obscured: Boolean!
+  "Low clouds CL (code table 0513)."
+  low: CloudType!
+  "Middle clouds CM (code table 0515)."
+  middle: CloudType!
+  "High clouds CH (code table 0509)."
+  high: CloudType!
 }
 
-"An extreme temperature."
-type TemperaturePeriod {
+"A cloud code figure."
+type CloudType {
+  "The code; null when the clouds could not be seen (reported ` + "`" + `/` + "`" + `)."
+  code: Int
+  "What it means."
+  description: String!
+}
+
+"An exact time of day, UTC."
+type ExactTime {
+  hour: Int!
+  minute: Int!
+}
+
+"A maximum or minimum air temperature."
+type TemperatureExtreme {
   "Temperature, °C."
   value: Float!
-  "Period it covers, hours; null when the regulations leave it to regional practice (see periodNote)."
+  "Length of the period ending at the observation, hours, as the WMO region's rules define it for this hour; null when they leave it to national practice (see note)."
   periodHours: Int
-  "How the period is defined where periodHours is null."
-  periodNote: String
+  "How the period is defined when periodHours is null."
+  note: String
+}
+
+"Total snow depth."
+type SnowDepth {
+  "Depth, m; 0 for 'less than 0.5 cm'; null for 'snow cover not continuous' or 'measurement impossible'."
+  depth: Float
+  "Meaning of the special codes 997-999."
+  description: String
+}
+
+"Evaporation over the preceding 24 hours."
+type Evaporation {
+  "Amount, mm."
+  amount: Float!
+  "Type of instrument or crop (iE, code table 1806)."
+  instrument: CodedValue
+}
+
+"A change of temperature (54g0sndT)."
+type TemperatureChange {
+  "Change, whole °C, signed."
+  change: Int!
+  "Whole hours before the observation at which the change began."
+  hoursBefore: Int!
 }
 
 "A duration of bright sunshine."
 type Sunshine {
-  "Duration, hours."
-  hours: Float!
   "Period it covers, hours (24 for 55SSS, 1 for 553SS)."
   periodHours: Int!
+  "Duration, minutes; null when reported missing."
+  durationMinutes: Int
 }
 
 "An amount of radiation."
 type Radiation {
-  "Which radiation: net, global solar, diffuse solar, downward or upward long-wave, short-wave, direct solar …"
+  "The group as written."
+  group: String!
+  "Which radiation: net, globalSolar, diffuseSolar, downwardLongWave, upwardLongWave, shortWave, netShortWave or directSolar."
   kind: String!
-  "Amount, J/m²."
-  amount: Float!
   "Period it covers, hours (24 after 55SSS, 1 after 553SS)."
   periodHours: Int!
+  "Amount, J/m² (net radiation is signed)."
+  amount: Float!
+}
+
+"A compass direction (code table 0700)."
+type CompassDirection {
+  code: Int!
+  "Degrees true, 45..360; null for stationary, all directions or unknown."
+  degrees: Int
+  description: String!
+}
+
+"Directions from which low, middle and high clouds move (56DLDMDH)."
+type CloudDrift {
+  low: CompassDirection
+  middle: CompassDirection
+  high: CompassDirection
+}
+
+"Direction and elevation of a cloud (57CDaeC)."
+type CloudDirection {
+  "Cloud genus (code table 0500)."
+  genus: CloudType
+  "Direction of the cloud."
+  direction: CompassDirection
+  "Elevation angle of its top or summit (code table 1004)."
+  elevation: CodedValue
+}
+
+"A cloud layer (8NsChshs)."
+type CloudLayer {
+  "The group as written."
+  group: String!
+  "Amount of the layer, oktas."
+  amountOktas: Int
+  "Whether the sky was obscured (Ns = 9); base is then a vertical visibility."
+  obscured: Boolean!
+  "Cloud genus (code table 0500)."
+  genus: CloudType
+  "Height of the base above ground, m (code table 1677)."
+  base: MetreRange
+}
+
+"A gust or mean wind speed of section 3."
+type WindSpeedGroup {
+  "The group as written."
+  group: String!
+  "highestGust (910, 911), highestMeanSpeed (912) or meanSpeed (913)."
+  kind: String!
+  "Speed, m/s."
+  speed: Float
+  "Speed as reported, in the report's wind unit."
+  reportedSpeed: Int!
+  "Period ending at the observation, minutes: 10 for 910; for the others the one a preceding 907tt gives, else the past-weather period."
+  periodMinutes: Int
+}
+
+"A supplementary group (9SpSpspsp)."
+type SupplementaryGroup {
+  "The group as written."
+  group: String!
+  "Its value, when interpreted; otherwise what kind of group it is (its class in code table 3778)."
+  description: String!
+  "Whether description gives the group's value."
+  interpreted: Boolean!
+}
+
+"A national section (666 … 999) as received."
+type NationalSection {
+  "The section's marker, e.g. ` + "`" + `555` + "`" + `."
+  marker: String!
+  groups: [String!]!
 }
 
 "Which observations to list. Conditions combine with AND; omitted ones do not filter."
@@ -2429,44 +2880,70 @@ func (ec *executionContext) childFields_BulletinHeading(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type BulletinHeading", field.Name)
 }
 
-func (ec *executionContext) childFields_CloudCover(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_CloudDirection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "oktas":
-		return ec.fieldContext_CloudCover_oktas(ctx, field)
-	case "skyObscured":
-		return ec.fieldContext_CloudCover_skyObscured(ctx, field)
+	case "genus":
+		return ec.fieldContext_CloudDirection_genus(ctx, field)
+	case "direction":
+		return ec.fieldContext_CloudDirection_direction(ctx, field)
+	case "elevation":
+		return ec.fieldContext_CloudDirection_elevation(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type CloudCover", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type CloudDirection", field.Name)
+}
+
+func (ec *executionContext) childFields_CloudDrift(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "low":
+		return ec.fieldContext_CloudDrift_low(ctx, field)
+	case "middle":
+		return ec.fieldContext_CloudDrift_middle(ctx, field)
+	case "high":
+		return ec.fieldContext_CloudDrift_high(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CloudDrift", field.Name)
 }
 
 func (ec *executionContext) childFields_CloudLayer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "group":
+		return ec.fieldContext_CloudLayer_group(ctx, field)
 	case "amountOktas":
 		return ec.fieldContext_CloudLayer_amountOktas(ctx, field)
-	case "skyObscured":
-		return ec.fieldContext_CloudLayer_skyObscured(ctx, field)
+	case "obscured":
+		return ec.fieldContext_CloudLayer_obscured(ctx, field)
 	case "genus":
 		return ec.fieldContext_CloudLayer_genus(ctx, field)
-	case "height":
-		return ec.fieldContext_CloudLayer_height(ctx, field)
+	case "base":
+		return ec.fieldContext_CloudLayer_base(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CloudLayer", field.Name)
 }
 
-func (ec *executionContext) childFields_CloudTypes(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_CloudType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_CloudType_code(ctx, field)
+	case "description":
+		return ec.fieldContext_CloudType_description(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CloudType", field.Name)
+}
+
+func (ec *executionContext) childFields_Clouds(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "amountOktas":
-		return ec.fieldContext_CloudTypes_amountOktas(ctx, field)
-	case "skyObscured":
-		return ec.fieldContext_CloudTypes_skyObscured(ctx, field)
+		return ec.fieldContext_Clouds_amountOktas(ctx, field)
+	case "obscured":
+		return ec.fieldContext_Clouds_obscured(ctx, field)
 	case "low":
-		return ec.fieldContext_CloudTypes_low(ctx, field)
+		return ec.fieldContext_Clouds_low(ctx, field)
 	case "middle":
-		return ec.fieldContext_CloudTypes_middle(ctx, field)
+		return ec.fieldContext_Clouds_middle(ctx, field)
 	case "high":
-		return ec.fieldContext_CloudTypes_high(ctx, field)
+		return ec.fieldContext_Clouds_high(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type CloudTypes", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type Clouds", field.Name)
 }
 
 func (ec *executionContext) childFields_CodedValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2477,6 +2954,18 @@ func (ec *executionContext) childFields_CodedValue(ctx context.Context, field gr
 		return ec.fieldContext_CodedValue_description(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CodedValue", field.Name)
+}
+
+func (ec *executionContext) childFields_CompassDirection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_CompassDirection_code(ctx, field)
+	case "degrees":
+		return ec.fieldContext_CompassDirection_degrees(ctx, field)
+	case "description":
+		return ec.fieldContext_CompassDirection_description(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompassDirection", field.Name)
 }
 
 func (ec *executionContext) childFields_DecodeProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2573,6 +3062,26 @@ func (ec *executionContext) childFields_EarthquakeSource(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type EarthquakeSource", field.Name)
 }
 
+func (ec *executionContext) childFields_Evaporation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amount":
+		return ec.fieldContext_Evaporation_amount(ctx, field)
+	case "instrument":
+		return ec.fieldContext_Evaporation_instrument(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Evaporation", field.Name)
+}
+
+func (ec *executionContext) childFields_ExactTime(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hour":
+		return ec.fieldContext_ExactTime_hour(ctx, field)
+	case "minute":
+		return ec.fieldContext_ExactTime_minute(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExactTime", field.Name)
+}
+
 func (ec *executionContext) childFields_FeltReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "intensity":
@@ -2587,18 +3096,6 @@ func (ec *executionContext) childFields_FeltReport(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type FeltReport", field.Name)
 }
 
-func (ec *executionContext) childFields_HeightRange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-	switch field.Name {
-	case "code":
-		return ec.fieldContext_HeightRange_code(ctx, field)
-	case "min":
-		return ec.fieldContext_HeightRange_min(ctx, field)
-	case "max":
-		return ec.fieldContext_HeightRange_max(ctx, field)
-	}
-	return nil, fmt.Errorf("no field named %q was found under type HeightRange", field.Name)
-}
-
 func (ec *executionContext) childFields_IsobaricSurface(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "pressure":
@@ -2607,6 +3104,26 @@ func (ec *executionContext) childFields_IsobaricSurface(ctx context.Context, fie
 		return ec.fieldContext_IsobaricSurface_geopotentialHeight(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IsobaricSurface", field.Name)
+}
+
+func (ec *executionContext) childFields_MetreRange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "min":
+		return ec.fieldContext_MetreRange_min(ctx, field)
+	case "max":
+		return ec.fieldContext_MetreRange_max(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MetreRange", field.Name)
+}
+
+func (ec *executionContext) childFields_NationalSection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "marker":
+		return ec.fieldContext_NationalSection_marker(ctx, field)
+	case "groups":
+		return ec.fieldContext_NationalSection_groups(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NationalSection", field.Name)
 }
 
 func (ec *executionContext) childFields_Observation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2673,14 +3190,18 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 
 func (ec *executionContext) childFields_Precipitation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "section":
+		return ec.fieldContext_Precipitation_section(ctx, field)
+	case "group":
+		return ec.fieldContext_Precipitation_group(ctx, field)
 	case "amount":
 		return ec.fieldContext_Precipitation_amount(ctx, field)
 	case "trace":
 		return ec.fieldContext_Precipitation_trace(ctx, field)
+	case "atLeast":
+		return ec.fieldContext_Precipitation_atLeast(ctx, field)
 	case "periodHours":
 		return ec.fieldContext_Precipitation_periodHours(ctx, field)
-	case "section":
-		return ec.fieldContext_Precipitation_section(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Precipitation", field.Name)
 }
@@ -2689,8 +3210,6 @@ func (ec *executionContext) childFields_PressureTendency(ctx context.Context, fi
 	switch field.Name {
 	case "characteristic":
 		return ec.fieldContext_PressureTendency_characteristic(ctx, field)
-	case "description":
-		return ec.fieldContext_PressureTendency_description(ctx, field)
 	case "change":
 		return ec.fieldContext_PressureTendency_change(ctx, field)
 	}
@@ -2699,14 +3218,26 @@ func (ec *executionContext) childFields_PressureTendency(ctx context.Context, fi
 
 func (ec *executionContext) childFields_Radiation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "group":
+		return ec.fieldContext_Radiation_group(ctx, field)
 	case "kind":
 		return ec.fieldContext_Radiation_kind(ctx, field)
-	case "amount":
-		return ec.fieldContext_Radiation_amount(ctx, field)
 	case "periodHours":
 		return ec.fieldContext_Radiation_periodHours(ctx, field)
+	case "amount":
+		return ec.fieldContext_Radiation_amount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Radiation", field.Name)
+}
+
+func (ec *executionContext) childFields_SnowDepth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "depth":
+		return ec.fieldContext_SnowDepth_depth(ctx, field)
+	case "description":
+		return ec.fieldContext_SnowDepth_description(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SnowDepth", field.Name)
 }
 
 func (ec *executionContext) childFields_Station(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2817,22 +3348,50 @@ func (ec *executionContext) childFields_StationIdentifier(ctx context.Context, f
 
 func (ec *executionContext) childFields_Sunshine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "hours":
-		return ec.fieldContext_Sunshine_hours(ctx, field)
 	case "periodHours":
 		return ec.fieldContext_Sunshine_periodHours(ctx, field)
+	case "durationMinutes":
+		return ec.fieldContext_Sunshine_durationMinutes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Sunshine", field.Name)
 }
 
+func (ec *executionContext) childFields_SupplementaryGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "group":
+		return ec.fieldContext_SupplementaryGroup_group(ctx, field)
+	case "description":
+		return ec.fieldContext_SupplementaryGroup_description(ctx, field)
+	case "interpreted":
+		return ec.fieldContext_SupplementaryGroup_interpreted(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SupplementaryGroup", field.Name)
+}
+
 func (ec *executionContext) childFields_SynopDecoded(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "stationOperation":
-		return ec.fieldContext_SynopDecoded_stationOperation(ctx, field)
+	case "region":
+		return ec.fieldContext_SynopDecoded_region(ctx, field)
 	case "windSpeedUnit":
 		return ec.fieldContext_SynopDecoded_windSpeedUnit(ctx, field)
-	case "windSpeedEstimated":
-		return ec.fieldContext_SynopDecoded_windSpeedEstimated(ctx, field)
+	case "windMeasured":
+		return ec.fieldContext_SynopDecoded_windMeasured(ctx, field)
+	case "precipitationIndicator":
+		return ec.fieldContext_SynopDecoded_precipitationIndicator(ctx, field)
+	case "stationOperation":
+		return ec.fieldContext_SynopDecoded_stationOperation(ctx, field)
+	case "automatic":
+		return ec.fieldContext_SynopDecoded_automatic(ctx, field)
+	case "noPrecipitation":
+		return ec.fieldContext_SynopDecoded_noPrecipitation(ctx, field)
+	case "cloudBase":
+		return ec.fieldContext_SynopDecoded_cloudBase(ctx, field)
+	case "visibility":
+		return ec.fieldContext_SynopDecoded_visibility(ctx, field)
+	case "totalCloud":
+		return ec.fieldContext_SynopDecoded_totalCloud(ctx, field)
+	case "wind":
+		return ec.fieldContext_SynopDecoded_wind(ctx, field)
 	case "airTemperature":
 		return ec.fieldContext_SynopDecoded_airTemperature(ctx, field)
 	case "dewPointTemperature":
@@ -2849,24 +3408,8 @@ func (ec *executionContext) childFields_SynopDecoded(ctx context.Context, field 
 		return ec.fieldContext_SynopDecoded_isobaricSurface(ctx, field)
 	case "pressureTendency":
 		return ec.fieldContext_SynopDecoded_pressureTendency(ctx, field)
-	case "pressureChange24h":
-		return ec.fieldContext_SynopDecoded_pressureChange24h(ctx, field)
-	case "wind":
-		return ec.fieldContext_SynopDecoded_wind(ctx, field)
-	case "gusts":
-		return ec.fieldContext_SynopDecoded_gusts(ctx, field)
-	case "visibility":
-		return ec.fieldContext_SynopDecoded_visibility(ctx, field)
-	case "visibilityCode":
-		return ec.fieldContext_SynopDecoded_visibilityCode(ctx, field)
-	case "cloudCover":
-		return ec.fieldContext_SynopDecoded_cloudCover(ctx, field)
-	case "cloudBaseHeight":
-		return ec.fieldContext_SynopDecoded_cloudBaseHeight(ctx, field)
-	case "clouds":
-		return ec.fieldContext_SynopDecoded_clouds(ctx, field)
-	case "cloudLayers":
-		return ec.fieldContext_SynopDecoded_cloudLayers(ctx, field)
+	case "precipitation":
+		return ec.fieldContext_SynopDecoded_precipitation(ctx, field)
 	case "presentWeather":
 		return ec.fieldContext_SynopDecoded_presentWeather(ctx, field)
 	case "pastWeather1":
@@ -2875,30 +3418,56 @@ func (ec *executionContext) childFields_SynopDecoded(ctx context.Context, field 
 		return ec.fieldContext_SynopDecoded_pastWeather2(ctx, field)
 	case "pastWeatherPeriodHours":
 		return ec.fieldContext_SynopDecoded_pastWeatherPeriodHours(ctx, field)
-	case "weatherOmittedReason":
-		return ec.fieldContext_SynopDecoded_weatherOmittedReason(ctx, field)
-	case "precipitation":
-		return ec.fieldContext_SynopDecoded_precipitation(ctx, field)
+	case "clouds":
+		return ec.fieldContext_SynopDecoded_clouds(ctx, field)
+	case "exactTime":
+		return ec.fieldContext_SynopDecoded_exactTime(ctx, field)
+	case "seaSurfaceTemperature":
+		return ec.fieldContext_SynopDecoded_seaSurfaceTemperature(ctx, field)
+	case "section2Groups":
+		return ec.fieldContext_SynopDecoded_section2Groups(ctx, field)
+	case "regionalGroups":
+		return ec.fieldContext_SynopDecoded_regionalGroups(ctx, field)
 	case "maximumTemperature":
 		return ec.fieldContext_SynopDecoded_maximumTemperature(ctx, field)
 	case "minimumTemperature":
 		return ec.fieldContext_SynopDecoded_minimumTemperature(ctx, field)
 	case "groundState":
 		return ec.fieldContext_SynopDecoded_groundState(ctx, field)
+	case "groundMinimumTemperature":
+		return ec.fieldContext_SynopDecoded_groundMinimumTemperature(ctx, field)
+	case "snowGroundState":
+		return ec.fieldContext_SynopDecoded_snowGroundState(ctx, field)
 	case "snowDepth":
 		return ec.fieldContext_SynopDecoded_snowDepth(ctx, field)
-	case "snowDepthNote":
-		return ec.fieldContext_SynopDecoded_snowDepthNote(ctx, field)
+	case "evaporation":
+		return ec.fieldContext_SynopDecoded_evaporation(ctx, field)
+	case "temperatureChange":
+		return ec.fieldContext_SynopDecoded_temperatureChange(ctx, field)
 	case "sunshine":
 		return ec.fieldContext_SynopDecoded_sunshine(ctx, field)
 	case "radiation":
 		return ec.fieldContext_SynopDecoded_radiation(ctx, field)
-	case "seaSurfaceTemperature":
-		return ec.fieldContext_SynopDecoded_seaSurfaceTemperature(ctx, field)
-	case "exactObservationTime":
-		return ec.fieldContext_SynopDecoded_exactObservationTime(ctx, field)
-	case "uninterpretedGroups":
-		return ec.fieldContext_SynopDecoded_uninterpretedGroups(ctx, field)
+	case "cloudDrift":
+		return ec.fieldContext_SynopDecoded_cloudDrift(ctx, field)
+	case "cloudDirection":
+		return ec.fieldContext_SynopDecoded_cloudDirection(ctx, field)
+	case "pressureChange24h":
+		return ec.fieldContext_SynopDecoded_pressureChange24h(ctx, field)
+	case "cloudLayers":
+		return ec.fieldContext_SynopDecoded_cloudLayers(ctx, field)
+	case "windSpeeds":
+		return ec.fieldContext_SynopDecoded_windSpeeds(ctx, field)
+	case "supplementaryGroups":
+		return ec.fieldContext_SynopDecoded_supplementaryGroups(ctx, field)
+	case "section4Groups":
+		return ec.fieldContext_SynopDecoded_section4Groups(ctx, field)
+	case "section5Groups":
+		return ec.fieldContext_SynopDecoded_section5Groups(ctx, field)
+	case "nationalSections":
+		return ec.fieldContext_SynopDecoded_nationalSections(ctx, field)
+	case "notes":
+		return ec.fieldContext_SynopDecoded_notes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SynopDecoded", field.Name)
 }
@@ -2915,16 +3484,36 @@ func (ec *executionContext) childFields_SynopReport(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type SynopReport", field.Name)
 }
 
-func (ec *executionContext) childFields_TemperaturePeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_TemperatureChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "change":
+		return ec.fieldContext_TemperatureChange_change(ctx, field)
+	case "hoursBefore":
+		return ec.fieldContext_TemperatureChange_hoursBefore(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TemperatureChange", field.Name)
+}
+
+func (ec *executionContext) childFields_TemperatureExtreme(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "value":
-		return ec.fieldContext_TemperaturePeriod_value(ctx, field)
+		return ec.fieldContext_TemperatureExtreme_value(ctx, field)
 	case "periodHours":
-		return ec.fieldContext_TemperaturePeriod_periodHours(ctx, field)
-	case "periodNote":
-		return ec.fieldContext_TemperaturePeriod_periodNote(ctx, field)
+		return ec.fieldContext_TemperatureExtreme_periodHours(ctx, field)
+	case "note":
+		return ec.fieldContext_TemperatureExtreme_note(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type TemperaturePeriod", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type TemperatureExtreme", field.Name)
+}
+
+func (ec *executionContext) childFields_TotalCloud(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "oktas":
+		return ec.fieldContext_TotalCloud_oktas(ctx, field)
+	case "skyObscured":
+		return ec.fieldContext_TotalCloud_skyObscured(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TotalCloud", field.Name)
 }
 
 func (ec *executionContext) childFields_WeatherCode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2951,24 +3540,26 @@ func (ec *executionContext) childFields_Wind(ctx context.Context, field graphql.
 		return ec.fieldContext_Wind_speed(ctx, field)
 	case "reportedSpeed":
 		return ec.fieldContext_Wind_reportedSpeed(ctx, field)
+	case "reportedUnit":
+		return ec.fieldContext_Wind_reportedUnit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Wind", field.Name)
 }
 
-func (ec *executionContext) childFields_WindGust(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_WindSpeedGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "kind":
-		return ec.fieldContext_WindGust_kind(ctx, field)
-	case "speed":
-		return ec.fieldContext_WindGust_speed(ctx, field)
-	case "reportedSpeed":
-		return ec.fieldContext_WindGust_reportedSpeed(ctx, field)
-	case "periodMinutes":
-		return ec.fieldContext_WindGust_periodMinutes(ctx, field)
 	case "group":
-		return ec.fieldContext_WindGust_group(ctx, field)
+		return ec.fieldContext_WindSpeedGroup_group(ctx, field)
+	case "kind":
+		return ec.fieldContext_WindSpeedGroup_kind(ctx, field)
+	case "speed":
+		return ec.fieldContext_WindSpeedGroup_speed(ctx, field)
+	case "reportedSpeed":
+		return ec.fieldContext_WindSpeedGroup_reportedSpeed(ctx, field)
+	case "periodMinutes":
+		return ec.fieldContext_WindSpeedGroup_periodMinutes(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type WindGust", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type WindSpeedGroup", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3527,50 +4118,219 @@ func (ec *executionContext) fieldContext_BulletinHeading_isCorrection(_ context.
 	return graphql.NewScalarFieldContext("BulletinHeading", field, true, false, "Boolean")
 }
 
-func (ec *executionContext) _CloudCover_oktas(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudCover) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudDirection_genus(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudDirection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CloudCover_oktas(ctx, field)
+			return ec.fieldContext_CloudDirection_genus(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Oktas, nil
+			return obj.Genus, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CloudType) graphql.Marshaler {
+			return ec.marshalOCloudType2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_CloudCover_oktas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CloudCover", field, false, false, "Int")
+func (ec *executionContext) fieldContext_CloudDirection_genus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloudDirection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CloudType(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
-func (ec *executionContext) _CloudCover_skyObscured(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudCover) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudDirection_direction(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudDirection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CloudCover_skyObscured(ctx, field)
+			return ec.fieldContext_CloudDirection_direction(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.SkyObscured, nil
+			return obj.Direction, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Direction) graphql.Marshaler {
+			return ec.marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDirection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CloudDirection_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloudDirection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompassDirection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CloudDirection_elevation(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudDirection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloudDirection_elevation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Elevation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
+			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CloudDirection_elevation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloudDirection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CodedValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CloudDrift_low(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudDrift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloudDrift_low(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Low, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Direction) graphql.Marshaler {
+			return ec.marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDirection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CloudDrift_low(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloudDrift",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompassDirection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CloudDrift_middle(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudDrift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloudDrift_middle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Middle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Direction) graphql.Marshaler {
+			return ec.marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDirection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CloudDrift_middle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloudDrift",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompassDirection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CloudDrift_high(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudDrift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloudDrift_high(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.High, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Direction) graphql.Marshaler {
+			return ec.marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDirection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CloudDrift_high(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloudDrift",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompassDirection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CloudLayer_group(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudLayer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloudLayer_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_CloudCover_skyObscured(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CloudCover", field, false, false, "Boolean")
+func (ec *executionContext) fieldContext_CloudLayer_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CloudLayer", field, false, false, "String")
 }
 
 func (ec *executionContext) _CloudLayer_amountOktas(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudLayer) (ret graphql.Marshaler) {
@@ -3596,16 +4356,16 @@ func (ec *executionContext) fieldContext_CloudLayer_amountOktas(_ context.Contex
 	return graphql.NewScalarFieldContext("CloudLayer", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CloudLayer_skyObscured(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudLayer) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudLayer_obscured(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudLayer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CloudLayer_skyObscured(ctx, field)
+			return ec.fieldContext_CloudLayer_obscured(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.SkyObscured, nil
+			return obj.Obscured, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -3615,7 +4375,7 @@ func (ec *executionContext) _CloudLayer_skyObscured(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_CloudLayer_skyObscured(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_CloudLayer_obscured(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CloudLayer", field, false, false, "Boolean")
 }
 
@@ -3631,8 +4391,8 @@ func (ec *executionContext) _CloudLayer_genus(ctx context.Context, field graphql
 			return obj.Genus, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
-			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CloudType) graphql.Marshaler {
+			return ec.marshalOCloudType2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx, selections, v)
 		},
 		true,
 		false,
@@ -3645,42 +4405,97 @@ func (ec *executionContext) fieldContext_CloudLayer_genus(_ context.Context, fie
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CodedValue(ctx, field)
+			return ec.childFields_CloudType(ctx, field)
 		},
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _CloudLayer_height(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudLayer) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudLayer_base(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudLayer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CloudLayer_height(ctx, field)
+			return ec.fieldContext_CloudLayer_base(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.HeightM, nil
+			return obj.Base, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Range) graphql.Marshaler {
+			return ec.marshalOMetreRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRange(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_CloudLayer_height(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CloudLayer", field, false, false, "Float")
+func (ec *executionContext) fieldContext_CloudLayer_base(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloudLayer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MetreRange(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
-func (ec *executionContext) _CloudTypes_amountOktas(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudTypes) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudType_code(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CloudTypes_amountOktas(ctx, field)
+			return ec.fieldContext_CloudType_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CloudType_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CloudType", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CloudType_description(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloudType_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CloudType_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CloudType", field, false, false, "String")
+}
+
+func (ec *executionContext) _Clouds_amountOktas(ctx context.Context, field graphql.CollectedField, obj *mkg.Clouds) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clouds_amountOktas(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.AmountOktas, nil
@@ -3693,20 +4508,20 @@ func (ec *executionContext) _CloudTypes_amountOktas(ctx context.Context, field g
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_CloudTypes_amountOktas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CloudTypes", field, false, false, "Int")
+func (ec *executionContext) fieldContext_Clouds_amountOktas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Clouds", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CloudTypes_skyObscured(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudTypes) (ret graphql.Marshaler) {
+func (ec *executionContext) _Clouds_obscured(ctx context.Context, field graphql.CollectedField, obj *mkg.Clouds) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CloudTypes_skyObscured(ctx, field)
+			return ec.fieldContext_Clouds_obscured(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.SkyObscured, nil
+			return obj.Obscured, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -3716,101 +4531,101 @@ func (ec *executionContext) _CloudTypes_skyObscured(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_CloudTypes_skyObscured(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CloudTypes", field, false, false, "Boolean")
+func (ec *executionContext) fieldContext_Clouds_obscured(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Clouds", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _CloudTypes_low(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudTypes) (ret graphql.Marshaler) {
+func (ec *executionContext) _Clouds_low(ctx context.Context, field graphql.CollectedField, obj *mkg.Clouds) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CloudTypes_low(ctx, field)
+			return ec.fieldContext_Clouds_low(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Low, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
-			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.CloudType) graphql.Marshaler {
+			return ec.marshalNCloudType2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
-func (ec *executionContext) fieldContext_CloudTypes_low(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Clouds_low(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "CloudTypes",
+		Object:     "Clouds",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CodedValue(ctx, field)
+			return ec.childFields_CloudType(ctx, field)
 		},
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _CloudTypes_middle(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudTypes) (ret graphql.Marshaler) {
+func (ec *executionContext) _Clouds_middle(ctx context.Context, field graphql.CollectedField, obj *mkg.Clouds) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CloudTypes_middle(ctx, field)
+			return ec.fieldContext_Clouds_middle(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Middle, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
-			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.CloudType) graphql.Marshaler {
+			return ec.marshalNCloudType2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
-func (ec *executionContext) fieldContext_CloudTypes_middle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Clouds_middle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "CloudTypes",
+		Object:     "Clouds",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CodedValue(ctx, field)
+			return ec.childFields_CloudType(ctx, field)
 		},
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _CloudTypes_high(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudTypes) (ret graphql.Marshaler) {
+func (ec *executionContext) _Clouds_high(ctx context.Context, field graphql.CollectedField, obj *mkg.Clouds) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CloudTypes_high(ctx, field)
+			return ec.fieldContext_Clouds_high(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.High, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
-			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.CloudType) graphql.Marshaler {
+			return ec.marshalNCloudType2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
-func (ec *executionContext) fieldContext_CloudTypes_high(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Clouds_high(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "CloudTypes",
+		Object:     "Clouds",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CodedValue(ctx, field)
+			return ec.childFields_CloudType(ctx, field)
 		},
 	}
 	return fc, nil
@@ -3860,6 +4675,75 @@ func (ec *executionContext) _CodedValue_description(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_CodedValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CodedValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _CompassDirection_code(ctx context.Context, field graphql.CollectedField, obj *mkg.Direction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompassDirection_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompassDirection_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompassDirection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CompassDirection_degrees(ctx context.Context, field graphql.CollectedField, obj *mkg.Direction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompassDirection_degrees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Degrees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CompassDirection_degrees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompassDirection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CompassDirection_description(ctx context.Context, field graphql.CollectedField, obj *mkg.Direction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompassDirection_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompassDirection_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompassDirection", field, false, false, "String")
 }
 
 func (ec *executionContext) _DecodeProblem_group(ctx context.Context, field graphql.CollectedField, obj *mkg.DecodeProblem) (ret graphql.Marshaler) {
@@ -4664,6 +5548,107 @@ func (ec *executionContext) fieldContext_EarthquakeSource_lastSeenAt(_ context.C
 	return graphql.NewScalarFieldContext("EarthquakeSource", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _Evaporation_amount(ctx context.Context, field graphql.CollectedField, obj *mkg.Evaporation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaporation_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountMM, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaporation_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evaporation", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Evaporation_instrument(ctx context.Context, field graphql.CollectedField, obj *mkg.Evaporation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaporation_instrument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Instrument, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
+			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Evaporation_instrument(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evaporation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CodedValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExactTime_hour(ctx context.Context, field graphql.CollectedField, obj *mkg.ExactTime) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExactTime_hour(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hour, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExactTime_hour(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExactTime", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExactTime_minute(ctx context.Context, field graphql.CollectedField, obj *mkg.ExactTime) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExactTime_minute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExactTime_minute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExactTime", field, false, false, "Int")
+}
+
 func (ec *executionContext) _FeltReport_intensity(ctx context.Context, field graphql.CollectedField, obj *mkg.FeltReport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4756,16 +5741,16 @@ func (ec *executionContext) fieldContext_FeltReport_place(_ context.Context, fie
 	return graphql.NewScalarFieldContext("FeltReport", field, false, false, "String")
 }
 
-func (ec *executionContext) _HeightRange_code(ctx context.Context, field graphql.CollectedField, obj *mkg.HeightRange) (ret graphql.Marshaler) {
+func (ec *executionContext) _IsobaricSurface_pressure(ctx context.Context, field graphql.CollectedField, obj *mkg.Geopotential) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_HeightRange_code(ctx, field)
+			return ec.fieldContext_IsobaricSurface_pressure(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
+			return obj.SurfaceHPa, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -4775,80 +5760,11 @@ func (ec *executionContext) _HeightRange_code(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_HeightRange_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("HeightRange", field, false, false, "Int")
-}
-
-func (ec *executionContext) _HeightRange_min(ctx context.Context, field graphql.CollectedField, obj *mkg.HeightRange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_HeightRange_min(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MinM, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_HeightRange_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("HeightRange", field, false, false, "Float")
-}
-
-func (ec *executionContext) _HeightRange_max(ctx context.Context, field graphql.CollectedField, obj *mkg.HeightRange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_HeightRange_max(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MaxM, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_HeightRange_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("HeightRange", field, false, false, "Float")
-}
-
-func (ec *executionContext) _IsobaricSurface_pressure(ctx context.Context, field graphql.CollectedField, obj *mkg.IsobaricSurface) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IsobaricSurface_pressure(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PressureHPa, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
 func (ec *executionContext) fieldContext_IsobaricSurface_pressure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IsobaricSurface", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("IsobaricSurface", field, false, false, "Int")
 }
 
-func (ec *executionContext) _IsobaricSurface_geopotentialHeight(ctx context.Context, field graphql.CollectedField, obj *mkg.IsobaricSurface) (ret graphql.Marshaler) {
+func (ec *executionContext) _IsobaricSurface_geopotentialHeight(ctx context.Context, field graphql.CollectedField, obj *mkg.Geopotential) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4857,18 +5773,110 @@ func (ec *executionContext) _IsobaricSurface_geopotentialHeight(ctx context.Cont
 			return ec.fieldContext_IsobaricSurface_geopotentialHeight(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.GeopotentialHeightM, nil
+			return obj.HeightGpm, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_IsobaricSurface_geopotentialHeight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IsobaricSurface", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("IsobaricSurface", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MetreRange_min(ctx context.Context, field graphql.CollectedField, obj *mkg.Range) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetreRange_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinM, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetreRange_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetreRange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MetreRange_max(ctx context.Context, field graphql.CollectedField, obj *mkg.Range) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetreRange_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxM, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetreRange_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetreRange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NationalSection_marker(ctx context.Context, field graphql.CollectedField, obj *mkg.RawSection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalSection_marker(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Marker, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalSection_marker(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalSection", field, false, false, "String")
+}
+
+func (ec *executionContext) _NationalSection_groups(ctx context.Context, field graphql.CollectedField, obj *mkg.RawSection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalSection_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalSection_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalSection", field, false, false, "String")
 }
 
 func (ec *executionContext) _Observation_id(ctx context.Context, field graphql.CollectedField, obj *mkg.Observation) (ret graphql.Marshaler) {
@@ -5371,6 +6379,52 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
+func (ec *executionContext) _Precipitation_section(ctx context.Context, field graphql.CollectedField, obj *mkg.Precipitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Precipitation_section(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Section, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Precipitation_section(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Precipitation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Precipitation_group(ctx context.Context, field graphql.CollectedField, obj *mkg.Precipitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Precipitation_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Precipitation_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Precipitation", field, false, false, "String")
+}
+
 func (ec *executionContext) _Precipitation_amount(ctx context.Context, field graphql.CollectedField, obj *mkg.Precipitation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5383,11 +6437,11 @@ func (ec *executionContext) _Precipitation_amount(ctx context.Context, field gra
 			return obj.AmountMM, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Precipitation_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5417,6 +6471,29 @@ func (ec *executionContext) fieldContext_Precipitation_trace(_ context.Context, 
 	return graphql.NewScalarFieldContext("Precipitation", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Precipitation_atLeast(ctx context.Context, field graphql.CollectedField, obj *mkg.Precipitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Precipitation_atLeast(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AtLeast, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Precipitation_atLeast(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Precipitation", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Precipitation_periodHours(ctx context.Context, field graphql.CollectedField, obj *mkg.Precipitation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5426,7 +6503,7 @@ func (ec *executionContext) _Precipitation_periodHours(ctx context.Context, fiel
 			return ec.fieldContext_Precipitation_periodHours(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PeriodHours, nil
+			return obj.PeriodH, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -5438,29 +6515,6 @@ func (ec *executionContext) _Precipitation_periodHours(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_Precipitation_periodHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Precipitation", field, false, false, "Int")
-}
-
-func (ec *executionContext) _Precipitation_section(ctx context.Context, field graphql.CollectedField, obj *mkg.Precipitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Precipitation_section(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Section, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Precipitation_section(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Precipitation", field, false, false, "String")
 }
 
 func (ec *executionContext) _PressureTendency_characteristic(ctx context.Context, field graphql.CollectedField, obj *mkg.PressureTendency) (ret graphql.Marshaler) {
@@ -5475,38 +6529,24 @@ func (ec *executionContext) _PressureTendency_characteristic(ctx context.Context
 			return obj.Characteristic, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
+			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_PressureTendency_characteristic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PressureTendency", field, false, false, "Int")
-}
-
-func (ec *executionContext) _PressureTendency_description(ctx context.Context, field graphql.CollectedField, obj *mkg.PressureTendency) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PressureTendency_description(ctx, field)
+	fc = &graphql.FieldContext{
+		Object:     "PressureTendency",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CodedValue(ctx, field)
 		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_PressureTendency_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PressureTendency", field, false, false, "String")
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PressureTendency_change(ctx context.Context, field graphql.CollectedField, obj *mkg.PressureTendency) (ret graphql.Marshaler) {
@@ -5948,6 +6988,29 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Radiation_group(ctx context.Context, field graphql.CollectedField, obj *mkg.Radiation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Radiation_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Radiation_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Radiation", field, false, false, "String")
+}
+
 func (ec *executionContext) _Radiation_kind(ctx context.Context, field graphql.CollectedField, obj *mkg.Radiation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5969,6 +7032,29 @@ func (ec *executionContext) _Radiation_kind(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Radiation_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Radiation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Radiation_periodHours(ctx context.Context, field graphql.CollectedField, obj *mkg.Radiation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Radiation_periodHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodH, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Radiation_periodHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Radiation", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Radiation_amount(ctx context.Context, field graphql.CollectedField, obj *mkg.Radiation) (ret graphql.Marshaler) {
@@ -5994,27 +7080,50 @@ func (ec *executionContext) fieldContext_Radiation_amount(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Radiation", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Radiation_periodHours(ctx context.Context, field graphql.CollectedField, obj *mkg.Radiation) (ret graphql.Marshaler) {
+func (ec *executionContext) _SnowDepth_depth(ctx context.Context, field graphql.CollectedField, obj *mkg.SnowDepth) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Radiation_periodHours(ctx, field)
+			return ec.fieldContext_SnowDepth_depth(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PeriodHours, nil
+			return obj.DepthM, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
-func (ec *executionContext) fieldContext_Radiation_periodHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Radiation", field, false, false, "Int")
+func (ec *executionContext) fieldContext_SnowDepth_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SnowDepth", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SnowDepth_description(ctx context.Context, field graphql.CollectedField, obj *mkg.SnowDepth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SnowDepth_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SnowDepth().Description(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SnowDepth_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SnowDepth", field, true, true, "String")
 }
 
 func (ec *executionContext) _Station_id(ctx context.Context, field graphql.CollectedField, obj *mkg.Station) (ret graphql.Marshaler) {
@@ -6906,29 +8015,6 @@ func (ec *executionContext) fieldContext_StationIdentifier_value(_ context.Conte
 	return graphql.NewScalarFieldContext("StationIdentifier", field, false, false, "String")
 }
 
-func (ec *executionContext) _Sunshine_hours(ctx context.Context, field graphql.CollectedField, obj *mkg.Sunshine) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Sunshine_hours(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Hours, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Sunshine_hours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Sunshine", field, false, false, "Float")
-}
-
 func (ec *executionContext) _Sunshine_periodHours(ctx context.Context, field graphql.CollectedField, obj *mkg.Sunshine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6938,7 +8024,7 @@ func (ec *executionContext) _Sunshine_periodHours(ctx context.Context, field gra
 			return ec.fieldContext_Sunshine_periodHours(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PeriodHours, nil
+			return obj.PeriodH, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -6952,27 +8038,119 @@ func (ec *executionContext) fieldContext_Sunshine_periodHours(_ context.Context,
 	return graphql.NewScalarFieldContext("Sunshine", field, false, false, "Int")
 }
 
-func (ec *executionContext) _SynopDecoded_stationOperation(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _Sunshine_durationMinutes(ctx context.Context, field graphql.CollectedField, obj *mkg.Sunshine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SynopDecoded_stationOperation(ctx, field)
+			return ec.fieldContext_Sunshine_durationMinutes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.SynopDecoded().StationOperation(ctx, obj)
+			return obj.DurationMin, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOStationOperation2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_SynopDecoded_stationOperation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SynopDecoded", field, true, true, "StationOperation")
+func (ec *executionContext) fieldContext_Sunshine_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sunshine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SupplementaryGroup_group(ctx context.Context, field graphql.CollectedField, obj *mkg.SupplementaryGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupplementaryGroup_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupplementaryGroup_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupplementaryGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _SupplementaryGroup_description(ctx context.Context, field graphql.CollectedField, obj *mkg.SupplementaryGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupplementaryGroup_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupplementaryGroup_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupplementaryGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _SupplementaryGroup_interpreted(ctx context.Context, field graphql.CollectedField, obj *mkg.SupplementaryGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupplementaryGroup_interpreted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interpreted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupplementaryGroup_interpreted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupplementaryGroup", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SynopDecoded_region(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SynopDecoded().Region(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SynopDecoded", field, true, true, "String")
 }
 
 func (ec *executionContext) _SynopDecoded_windSpeedUnit(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
@@ -6998,16 +8176,16 @@ func (ec *executionContext) fieldContext_SynopDecoded_windSpeedUnit(_ context.Co
 	return graphql.NewScalarFieldContext("SynopDecoded", field, true, true, "WindSpeedUnit")
 }
 
-func (ec *executionContext) _SynopDecoded_windSpeedEstimated(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_windMeasured(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SynopDecoded_windSpeedEstimated(ctx, field)
+			return ec.fieldContext_SynopDecoded_windMeasured(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.WindSpeedEstimated, nil
+			return obj.WindMeasured, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
@@ -7017,8 +8195,246 @@ func (ec *executionContext) _SynopDecoded_windSpeedEstimated(ctx context.Context
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_SynopDecoded_windSpeedEstimated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_SynopDecoded_windMeasured(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SynopDecoded_precipitationIndicator(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_precipitationIndicator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PrecipitationIndicator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
+			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_precipitationIndicator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopDecoded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CodedValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SynopDecoded_stationOperation(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_stationOperation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StationOperation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
+			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_stationOperation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopDecoded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CodedValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SynopDecoded_automatic(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_automatic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Automatic, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_automatic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SynopDecoded_noPrecipitation(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_noPrecipitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NoPrecipitation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_noPrecipitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SynopDecoded_cloudBase(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_cloudBase(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CloudBase, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Range) graphql.Marshaler {
+			return ec.marshalOMetreRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_cloudBase(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopDecoded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MetreRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SynopDecoded_visibility(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Range) graphql.Marshaler {
+			return ec.marshalOMetreRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopDecoded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MetreRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SynopDecoded_totalCloud(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_totalCloud(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCloud, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.TotalCloud) graphql.Marshaler {
+			return ec.marshalOTotalCloud2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTotalCloud(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_totalCloud(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopDecoded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TotalCloud(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SynopDecoded_wind(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_wind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Wind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Wind) graphql.Marshaler {
+			return ec.marshalOWind2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_wind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopDecoded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Wind(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SynopDecoded_airTemperature(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
@@ -7079,15 +8495,15 @@ func (ec *executionContext) _SynopDecoded_relativeHumidity(ctx context.Context, 
 			return obj.RelativeHumidityPct, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_SynopDecoded_relativeHumidity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SynopDecoded_relativeHumidityComputed(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
@@ -7168,11 +8584,11 @@ func (ec *executionContext) _SynopDecoded_isobaricSurface(ctx context.Context, f
 			return ec.fieldContext_SynopDecoded_isobaricSurface(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.IsobaricSurface, nil
+			return obj.Geopotential, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.IsobaricSurface) graphql.Marshaler {
-			return ec.marshalOIsobaricSurface2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐIsobaricSurface(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Geopotential) graphql.Marshaler {
+			return ec.marshalOIsobaricSurface2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐGeopotential(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7223,262 +8639,33 @@ func (ec *executionContext) fieldContext_SynopDecoded_pressureTendency(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_pressureChange24h(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_precipitation(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SynopDecoded_pressureChange24h(ctx, field)
+			return ec.fieldContext_SynopDecoded_precipitation(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PressureChange24hHPa, nil
+			return obj.Precipitation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []mkg.Precipitation) graphql.Marshaler {
+			return ec.marshalNPrecipitation2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐPrecipitationᚄ(ctx, selections, v)
 		},
 		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_SynopDecoded_pressureChange24h(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Float")
-}
-
-func (ec *executionContext) _SynopDecoded_wind(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SynopDecoded_wind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Wind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Wind) graphql.Marshaler {
-			return ec.marshalOWind2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWind(ctx, selections, v)
-		},
 		true,
-		false,
 	)
 }
-func (ec *executionContext) fieldContext_SynopDecoded_wind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_SynopDecoded_precipitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "SynopDecoded",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Wind(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _SynopDecoded_gusts(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SynopDecoded_gusts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Gusts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []mkg.WindGust) graphql.Marshaler {
-			return ec.marshalNWindGust2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWindGustᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_SynopDecoded_gusts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "SynopDecoded",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_WindGust(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _SynopDecoded_visibility(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SynopDecoded_visibility(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.VisibilityM, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_SynopDecoded_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Float")
-}
-
-func (ec *executionContext) _SynopDecoded_visibilityCode(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SynopDecoded_visibilityCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.VisibilityCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_SynopDecoded_visibilityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Int")
-}
-
-func (ec *executionContext) _SynopDecoded_cloudCover(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SynopDecoded_cloudCover(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CloudCover, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CloudCover) graphql.Marshaler {
-			return ec.marshalOCloudCover2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudCover(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_SynopDecoded_cloudCover(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "SynopDecoded",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CloudCover(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _SynopDecoded_cloudBaseHeight(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SynopDecoded_cloudBaseHeight(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CloudBaseHeight, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.HeightRange) graphql.Marshaler {
-			return ec.marshalOHeightRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐHeightRange(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_SynopDecoded_cloudBaseHeight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "SynopDecoded",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_HeightRange(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _SynopDecoded_clouds(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SynopDecoded_clouds(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Clouds, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CloudTypes) graphql.Marshaler {
-			return ec.marshalOCloudTypes2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudTypes(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_SynopDecoded_clouds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "SynopDecoded",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CloudTypes(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _SynopDecoded_cloudLayers(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SynopDecoded_cloudLayers(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CloudLayers, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []mkg.CloudLayer) graphql.Marshaler {
-			return ec.marshalNCloudLayer2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudLayerᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_SynopDecoded_cloudLayers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "SynopDecoded",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CloudLayer(ctx, field)
+			return ec.childFields_Precipitation(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7589,7 +8776,7 @@ func (ec *executionContext) _SynopDecoded_pastWeatherPeriodHours(ctx context.Con
 			return ec.fieldContext_SynopDecoded_pastWeatherPeriodHours(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PastWeatherPeriodHours, nil
+			return obj.PastWeatherPeriodH, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -7603,59 +8790,137 @@ func (ec *executionContext) fieldContext_SynopDecoded_pastWeatherPeriodHours(_ c
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Int")
 }
 
-func (ec *executionContext) _SynopDecoded_weatherOmittedReason(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_clouds(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SynopDecoded_weatherOmittedReason(ctx, field)
+			return ec.fieldContext_SynopDecoded_clouds(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.WeatherOmittedReason, nil
+			return obj.Clouds, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Clouds) graphql.Marshaler {
+			return ec.marshalOClouds2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClouds(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_SynopDecoded_weatherOmittedReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "String")
-}
-
-func (ec *executionContext) _SynopDecoded_precipitation(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SynopDecoded_precipitation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Precipitation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []mkg.Precipitation) graphql.Marshaler {
-			return ec.marshalNPrecipitation2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐPrecipitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_SynopDecoded_precipitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_SynopDecoded_clouds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "SynopDecoded",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Precipitation(ctx, field)
+			return ec.childFields_Clouds(ctx, field)
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SynopDecoded_exactTime(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_exactTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExactTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.ExactTime) graphql.Marshaler {
+			return ec.marshalOExactTime2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐExactTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_exactTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopDecoded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExactTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SynopDecoded_seaSurfaceTemperature(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_seaSurfaceTemperature(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeaSurfaceTemperatureC, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_seaSurfaceTemperature(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SynopDecoded_section2Groups(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_section2Groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Section2, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_section2Groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "String")
+}
+
+func (ec *executionContext) _SynopDecoded_regionalGroups(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_regionalGroups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Regional, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_regionalGroups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "String")
 }
 
 func (ec *executionContext) _SynopDecoded_maximumTemperature(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
@@ -7670,8 +8935,8 @@ func (ec *executionContext) _SynopDecoded_maximumTemperature(ctx context.Context
 			return obj.MaxTemperature, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.TemperaturePeriod) graphql.Marshaler {
-			return ec.marshalOTemperaturePeriod2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTemperaturePeriod(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.TemperatureExtreme) graphql.Marshaler {
+			return ec.marshalOTemperatureExtreme2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTemperatureExtreme(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7684,7 +8949,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_maximumTemperature(_ conte
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_TemperaturePeriod(ctx, field)
+			return ec.childFields_TemperatureExtreme(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7702,8 +8967,8 @@ func (ec *executionContext) _SynopDecoded_minimumTemperature(ctx context.Context
 			return obj.MinTemperature, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.TemperaturePeriod) graphql.Marshaler {
-			return ec.marshalOTemperaturePeriod2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTemperaturePeriod(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.TemperatureExtreme) graphql.Marshaler {
+			return ec.marshalOTemperatureExtreme2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTemperatureExtreme(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7716,7 +8981,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_minimumTemperature(_ conte
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_TemperaturePeriod(ctx, field)
+			return ec.childFields_TemperatureExtreme(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7754,6 +9019,61 @@ func (ec *executionContext) fieldContext_SynopDecoded_groundState(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _SynopDecoded_groundMinimumTemperature(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_groundMinimumTemperature(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroundMinTemperatureC, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_groundMinimumTemperature(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SynopDecoded_snowGroundState(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_snowGroundState(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SnowGroundState, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
+			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_snowGroundState(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopDecoded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CodedValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SynopDecoded_snowDepth(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7763,41 +9083,91 @@ func (ec *executionContext) _SynopDecoded_snowDepth(ctx context.Context, field g
 			return ec.fieldContext_SynopDecoded_snowDepth(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.SnowDepthCm, nil
+			return obj.SnowDepth, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.SnowDepth) graphql.Marshaler {
+			return ec.marshalOSnowDepth2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSnowDepth(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_SynopDecoded_snowDepth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Float")
+	fc = &graphql.FieldContext{
+		Object:     "SynopDecoded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SnowDepth(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_snowDepthNote(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_evaporation(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SynopDecoded_snowDepthNote(ctx, field)
+			return ec.fieldContext_SynopDecoded_evaporation(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.SnowDepthNote, nil
+			return obj.Evaporation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Evaporation) graphql.Marshaler {
+			return ec.marshalOEvaporation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEvaporation(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_SynopDecoded_snowDepthNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "String")
+func (ec *executionContext) fieldContext_SynopDecoded_evaporation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopDecoded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evaporation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SynopDecoded_temperatureChange(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_temperatureChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TemperatureChange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.TemperatureChange) graphql.Marshaler {
+			return ec.marshalOTemperatureChange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTemperatureChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_temperatureChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopDecoded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TemperatureChange(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SynopDecoded_sunshine(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
@@ -7864,16 +9234,80 @@ func (ec *executionContext) fieldContext_SynopDecoded_radiation(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_seaSurfaceTemperature(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_cloudDrift(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SynopDecoded_seaSurfaceTemperature(ctx, field)
+			return ec.fieldContext_SynopDecoded_cloudDrift(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.SeaSurfaceTemperatureC, nil
+			return obj.CloudDrift, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CloudDrift) graphql.Marshaler {
+			return ec.marshalOCloudDrift2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudDrift(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_cloudDrift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopDecoded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CloudDrift(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SynopDecoded_cloudDirection(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_cloudDirection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CloudDirection, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CloudDirection) graphql.Marshaler {
+			return ec.marshalOCloudDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudDirection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_cloudDirection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopDecoded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CloudDirection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SynopDecoded_pressureChange24h(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_pressureChange24h(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PressureChange24hHPa, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
@@ -7883,43 +9317,116 @@ func (ec *executionContext) _SynopDecoded_seaSurfaceTemperature(ctx context.Cont
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_SynopDecoded_seaSurfaceTemperature(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_SynopDecoded_pressureChange24h(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Float")
 }
 
-func (ec *executionContext) _SynopDecoded_exactObservationTime(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_cloudLayers(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SynopDecoded_exactObservationTime(ctx, field)
+			return ec.fieldContext_SynopDecoded_cloudLayers(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ExactObservationTime, nil
+			return obj.CloudLayers, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []mkg.CloudLayer) graphql.Marshaler {
+			return ec.marshalNCloudLayer2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudLayerᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
-func (ec *executionContext) fieldContext_SynopDecoded_exactObservationTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "String")
+func (ec *executionContext) fieldContext_SynopDecoded_cloudLayers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopDecoded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CloudLayer(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_uninterpretedGroups(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_windSpeeds(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SynopDecoded_uninterpretedGroups(ctx, field)
+			return ec.fieldContext_SynopDecoded_windSpeeds(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.UninterpretedGroups, nil
+			return obj.WindSpeeds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []mkg.WindSpeed) graphql.Marshaler {
+			return ec.marshalNWindSpeedGroup2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWindSpeedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_windSpeeds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopDecoded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WindSpeedGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SynopDecoded_supplementaryGroups(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_supplementaryGroups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Supplementary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []mkg.SupplementaryGroup) graphql.Marshaler {
+			return ec.marshalNSupplementaryGroup2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSupplementaryGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_supplementaryGroups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopDecoded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SupplementaryGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SynopDecoded_section4Groups(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_section4Groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Section4, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -7929,7 +9436,85 @@ func (ec *executionContext) _SynopDecoded_uninterpretedGroups(ctx context.Contex
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_SynopDecoded_uninterpretedGroups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_SynopDecoded_section4Groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "String")
+}
+
+func (ec *executionContext) _SynopDecoded_section5Groups(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_section5Groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Section5, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_section5Groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "String")
+}
+
+func (ec *executionContext) _SynopDecoded_nationalSections(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_nationalSections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OtherSections, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []mkg.RawSection) graphql.Marshaler {
+			return ec.marshalNNationalSection2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRawSectionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_nationalSections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopDecoded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NationalSection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SynopDecoded_notes(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopDecoded_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SynopDecoded_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "String")
 }
 
@@ -8011,13 +9596,59 @@ func (ec *executionContext) fieldContext_SynopReport_source(_ context.Context, f
 	return graphql.NewScalarFieldContext("SynopReport", field, false, false, "String")
 }
 
-func (ec *executionContext) _TemperaturePeriod_value(ctx context.Context, field graphql.CollectedField, obj *mkg.TemperaturePeriod) (ret graphql.Marshaler) {
+func (ec *executionContext) _TemperatureChange_change(ctx context.Context, field graphql.CollectedField, obj *mkg.TemperatureChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TemperaturePeriod_value(ctx, field)
+			return ec.fieldContext_TemperatureChange_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangeC, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TemperatureChange_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TemperatureChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TemperatureChange_hoursBefore(ctx context.Context, field graphql.CollectedField, obj *mkg.TemperatureChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TemperatureChange_hoursBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HoursBefore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TemperatureChange_hoursBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TemperatureChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TemperatureExtreme_value(ctx context.Context, field graphql.CollectedField, obj *mkg.TemperatureExtreme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TemperatureExtreme_value(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.ValueC, nil
@@ -8030,20 +9661,20 @@ func (ec *executionContext) _TemperaturePeriod_value(ctx context.Context, field 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_TemperaturePeriod_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TemperaturePeriod", field, false, false, "Float")
+func (ec *executionContext) fieldContext_TemperatureExtreme_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TemperatureExtreme", field, false, false, "Float")
 }
 
-func (ec *executionContext) _TemperaturePeriod_periodHours(ctx context.Context, field graphql.CollectedField, obj *mkg.TemperaturePeriod) (ret graphql.Marshaler) {
+func (ec *executionContext) _TemperatureExtreme_periodHours(ctx context.Context, field graphql.CollectedField, obj *mkg.TemperatureExtreme) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TemperaturePeriod_periodHours(ctx, field)
+			return ec.fieldContext_TemperatureExtreme_periodHours(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PeriodHours, nil
+			return obj.PeriodH, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -8053,20 +9684,20 @@ func (ec *executionContext) _TemperaturePeriod_periodHours(ctx context.Context, 
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_TemperaturePeriod_periodHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TemperaturePeriod", field, false, false, "Int")
+func (ec *executionContext) fieldContext_TemperatureExtreme_periodHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TemperatureExtreme", field, false, false, "Int")
 }
 
-func (ec *executionContext) _TemperaturePeriod_periodNote(ctx context.Context, field graphql.CollectedField, obj *mkg.TemperaturePeriod) (ret graphql.Marshaler) {
+func (ec *executionContext) _TemperatureExtreme_note(ctx context.Context, field graphql.CollectedField, obj *mkg.TemperatureExtreme) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TemperaturePeriod_periodNote(ctx, field)
+			return ec.fieldContext_TemperatureExtreme_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PeriodNote, nil
+			return ec.Resolvers.TemperatureExtreme().Note(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8076,8 +9707,54 @@ func (ec *executionContext) _TemperaturePeriod_periodNote(ctx context.Context, f
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_TemperaturePeriod_periodNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TemperaturePeriod", field, false, false, "String")
+func (ec *executionContext) fieldContext_TemperatureExtreme_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TemperatureExtreme", field, true, true, "String")
+}
+
+func (ec *executionContext) _TotalCloud_oktas(ctx context.Context, field graphql.CollectedField, obj *mkg.TotalCloud) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TotalCloud_oktas(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Oktas, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TotalCloud_oktas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TotalCloud", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TotalCloud_skyObscured(ctx context.Context, field graphql.CollectedField, obj *mkg.TotalCloud) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TotalCloud_skyObscured(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SkyObscured, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TotalCloud_skyObscured(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TotalCloud", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _WeatherCode_code(ctx context.Context, field graphql.CollectedField, obj *mkg.WeatherCode) (ret graphql.Marshaler) {
@@ -8253,98 +9930,6 @@ func (ec *executionContext) _Wind_reportedSpeed(ctx context.Context, field graph
 			return obj.ReportedSpeed, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Wind_reportedSpeed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Wind", field, false, false, "Float")
-}
-
-func (ec *executionContext) _WindGust_kind(ctx context.Context, field graphql.CollectedField, obj *mkg.WindGust) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WindGust_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_WindGust_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WindGust", field, false, false, "String")
-}
-
-func (ec *executionContext) _WindGust_speed(ctx context.Context, field graphql.CollectedField, obj *mkg.WindGust) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WindGust_speed(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SpeedMS, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_WindGust_speed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WindGust", field, false, false, "Float")
-}
-
-func (ec *executionContext) _WindGust_reportedSpeed(ctx context.Context, field graphql.CollectedField, obj *mkg.WindGust) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WindGust_reportedSpeed(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReportedSpeed, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_WindGust_reportedSpeed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WindGust", field, false, false, "Float")
-}
-
-func (ec *executionContext) _WindGust_periodMinutes(ctx context.Context, field graphql.CollectedField, obj *mkg.WindGust) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WindGust_periodMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PeriodMinutes, nil
-		},
-		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
 			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
@@ -8352,17 +9937,40 @@ func (ec *executionContext) _WindGust_periodMinutes(ctx context.Context, field g
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_WindGust_periodMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WindGust", field, false, false, "Int")
+func (ec *executionContext) fieldContext_Wind_reportedSpeed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Wind", field, false, false, "Int")
 }
 
-func (ec *executionContext) _WindGust_group(ctx context.Context, field graphql.CollectedField, obj *mkg.WindGust) (ret graphql.Marshaler) {
+func (ec *executionContext) _Wind_reportedUnit(ctx context.Context, field graphql.CollectedField, obj *mkg.Wind) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WindGust_group(ctx, field)
+			return ec.fieldContext_Wind_reportedUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Wind().ReportedUnit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Wind_reportedUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Wind", field, true, true, "String")
+}
+
+func (ec *executionContext) _WindSpeedGroup_group(ctx context.Context, field graphql.CollectedField, obj *mkg.WindSpeed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WindSpeedGroup_group(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Group, nil
@@ -8375,8 +9983,100 @@ func (ec *executionContext) _WindGust_group(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_WindGust_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WindGust", field, false, false, "String")
+func (ec *executionContext) fieldContext_WindSpeedGroup_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WindSpeedGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _WindSpeedGroup_kind(ctx context.Context, field graphql.CollectedField, obj *mkg.WindSpeed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WindSpeedGroup_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WindSpeedGroup_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WindSpeedGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _WindSpeedGroup_speed(ctx context.Context, field graphql.CollectedField, obj *mkg.WindSpeed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WindSpeedGroup_speed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SpeedMS, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WindSpeedGroup_speed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WindSpeedGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _WindSpeedGroup_reportedSpeed(ctx context.Context, field graphql.CollectedField, obj *mkg.WindSpeed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WindSpeedGroup_reportedSpeed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReportedSpeed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WindSpeedGroup_reportedSpeed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WindSpeedGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WindSpeedGroup_periodMinutes(ctx context.Context, field graphql.CollectedField, obj *mkg.WindSpeed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WindSpeedGroup_periodMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodMin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WindSpeedGroup_periodMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WindSpeedGroup", field, false, false, "Int")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -9921,25 +11621,73 @@ func (ec *executionContext) _BulletinHeading(ctx context.Context, sel ast.Select
 	return out
 }
 
-var cloudCoverImplementors = []string{"CloudCover"}
+var cloudDirectionImplementors = []string{"CloudDirection"}
 
-func (ec *executionContext) _CloudCover(ctx context.Context, sel ast.SelectionSet, obj *mkg.CloudCover) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, cloudCoverImplementors)
+func (ec *executionContext) _CloudDirection(ctx context.Context, sel ast.SelectionSet, obj *mkg.CloudDirection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cloudDirectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CloudCover")
-		case "oktas":
-			out.Values[i] = ec._CloudCover_oktas(ctx, field, obj)
+			out.Values[i] = graphql.MarshalString("CloudDirection")
+		case "genus":
+			out.Values[i] = ec._CloudDirection_genus(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "skyObscured":
-			out.Values[i] = ec._CloudCover_skyObscured(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+		case "direction":
+			out.Values[i] = ec._CloudDirection_direction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "elevation":
+			out.Values[i] = ec._CloudDirection_elevation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cloudDriftImplementors = []string{"CloudDrift"}
+
+func (ec *executionContext) _CloudDrift(ctx context.Context, sel ast.SelectionSet, obj *mkg.CloudDrift) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cloudDriftImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CloudDrift")
+		case "low":
+			out.Values[i] = ec._CloudDrift_low(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "middle":
+			out.Values[i] = ec._CloudDrift_middle(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "high":
+			out.Values[i] = ec._CloudDrift_high(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -9970,13 +11718,18 @@ func (ec *executionContext) _CloudLayer(ctx context.Context, sel ast.SelectionSe
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("CloudLayer")
+		case "group":
+			out.Values[i] = ec._CloudLayer_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "amountOktas":
 			out.Values[i] = ec._CloudLayer_amountOktas(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "skyObscured":
-			out.Values[i] = ec._CloudLayer_skyObscured(ctx, field, obj)
+		case "obscured":
+			out.Values[i] = ec._CloudLayer_obscured(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -9985,8 +11738,8 @@ func (ec *executionContext) _CloudLayer(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "height":
-			out.Values[i] = ec._CloudLayer_height(ctx, field, obj)
+		case "base":
+			out.Values[i] = ec._CloudLayer_base(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -10007,40 +11760,78 @@ func (ec *executionContext) _CloudLayer(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
-var cloudTypesImplementors = []string{"CloudTypes"}
+var cloudTypeImplementors = []string{"CloudType"}
 
-func (ec *executionContext) _CloudTypes(ctx context.Context, sel ast.SelectionSet, obj *mkg.CloudTypes) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, cloudTypesImplementors)
+func (ec *executionContext) _CloudType(ctx context.Context, sel ast.SelectionSet, obj *mkg.CloudType) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cloudTypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CloudTypes")
-		case "amountOktas":
-			out.Values[i] = ec._CloudTypes_amountOktas(ctx, field, obj)
+			out.Values[i] = graphql.MarshalString("CloudType")
+		case "code":
+			out.Values[i] = ec._CloudType_code(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "skyObscured":
-			out.Values[i] = ec._CloudTypes_skyObscured(ctx, field, obj)
+		case "description":
+			out.Values[i] = ec._CloudType_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cloudsImplementors = []string{"Clouds"}
+
+func (ec *executionContext) _Clouds(ctx context.Context, sel ast.SelectionSet, obj *mkg.Clouds) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cloudsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Clouds")
+		case "amountOktas":
+			out.Values[i] = ec._Clouds_amountOktas(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "obscured":
+			out.Values[i] = ec._Clouds_obscured(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "low":
-			out.Values[i] = ec._CloudTypes_low(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			out.Values[i] = ec._Clouds_low(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "middle":
-			out.Values[i] = ec._CloudTypes_middle(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			out.Values[i] = ec._Clouds_middle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "high":
-			out.Values[i] = ec._CloudTypes_high(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			out.Values[i] = ec._Clouds_high(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -10078,6 +11869,49 @@ func (ec *executionContext) _CodedValue(ctx context.Context, sel ast.SelectionSe
 			}
 		case "description":
 			out.Values[i] = ec._CodedValue_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var compassDirectionImplementors = []string{"CompassDirection"}
+
+func (ec *executionContext) _CompassDirection(ctx context.Context, sel ast.SelectionSet, obj *mkg.Direction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, compassDirectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompassDirection")
+		case "code":
+			out.Values[i] = ec._CompassDirection_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "degrees":
+			out.Values[i] = ec._CompassDirection_degrees(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._CompassDirection_description(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -10409,6 +12243,82 @@ func (ec *executionContext) _EarthquakeSource(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var evaporationImplementors = []string{"Evaporation"}
+
+func (ec *executionContext) _Evaporation(ctx context.Context, sel ast.SelectionSet, obj *mkg.Evaporation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, evaporationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Evaporation")
+		case "amount":
+			out.Values[i] = ec._Evaporation_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "instrument":
+			out.Values[i] = ec._Evaporation_instrument(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var exactTimeImplementors = []string{"ExactTime"}
+
+func (ec *executionContext) _ExactTime(ctx context.Context, sel ast.SelectionSet, obj *mkg.ExactTime) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exactTimeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExactTime")
+		case "hour":
+			out.Values[i] = ec._ExactTime_hour(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minute":
+			out.Values[i] = ec._ExactTime_minute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var feltReportImplementors = []string{"FeltReport"}
 
 func (ec *executionContext) _FeltReport(ctx context.Context, sel ast.SelectionSet, obj *mkg.FeltReport) graphql.Marshaler {
@@ -10457,29 +12367,62 @@ func (ec *executionContext) _FeltReport(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
-var heightRangeImplementors = []string{"HeightRange"}
+var isobaricSurfaceImplementors = []string{"IsobaricSurface"}
 
-func (ec *executionContext) _HeightRange(ctx context.Context, sel ast.SelectionSet, obj *mkg.HeightRange) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, heightRangeImplementors)
+func (ec *executionContext) _IsobaricSurface(ctx context.Context, sel ast.SelectionSet, obj *mkg.Geopotential) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, isobaricSurfaceImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("HeightRange")
-		case "code":
-			out.Values[i] = ec._HeightRange_code(ctx, field, obj)
+			out.Values[i] = graphql.MarshalString("IsobaricSurface")
+		case "pressure":
+			out.Values[i] = ec._IsobaricSurface_pressure(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "geopotentialHeight":
+			out.Values[i] = ec._IsobaricSurface_geopotentialHeight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var metreRangeImplementors = []string{"MetreRange"}
+
+func (ec *executionContext) _MetreRange(ctx context.Context, sel ast.SelectionSet, obj *mkg.Range) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, metreRangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MetreRange")
 		case "min":
-			out.Values[i] = ec._HeightRange_min(ctx, field, obj)
+			out.Values[i] = ec._MetreRange_min(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "max":
-			out.Values[i] = ec._HeightRange_max(ctx, field, obj)
+			out.Values[i] = ec._MetreRange_max(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -10500,24 +12443,24 @@ func (ec *executionContext) _HeightRange(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
-var isobaricSurfaceImplementors = []string{"IsobaricSurface"}
+var nationalSectionImplementors = []string{"NationalSection"}
 
-func (ec *executionContext) _IsobaricSurface(ctx context.Context, sel ast.SelectionSet, obj *mkg.IsobaricSurface) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, isobaricSurfaceImplementors)
+func (ec *executionContext) _NationalSection(ctx context.Context, sel ast.SelectionSet, obj *mkg.RawSection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nationalSectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("IsobaricSurface")
-		case "pressure":
-			out.Values[i] = ec._IsobaricSurface_pressure(ctx, field, obj)
+			out.Values[i] = graphql.MarshalString("NationalSection")
+		case "marker":
+			out.Values[i] = ec._NationalSection_marker(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "geopotentialHeight":
-			out.Values[i] = ec._IsobaricSurface_geopotentialHeight(ctx, field, obj)
+		case "groups":
+			out.Values[i] = ec._NationalSection_groups(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -10760,9 +12703,19 @@ func (ec *executionContext) _Precipitation(ctx context.Context, sel ast.Selectio
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Precipitation")
+		case "section":
+			out.Values[i] = ec._Precipitation_section(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "group":
+			out.Values[i] = ec._Precipitation_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "amount":
 			out.Values[i] = ec._Precipitation_amount(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "trace":
@@ -10770,14 +12723,14 @@ func (ec *executionContext) _Precipitation(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "atLeast":
+			out.Values[i] = ec._Precipitation_atLeast(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "periodHours":
 			out.Values[i] = ec._Precipitation_periodHours(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "section":
-			out.Values[i] = ec._Precipitation_section(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -10810,12 +12763,7 @@ func (ec *executionContext) _PressureTendency(ctx context.Context, sel ast.Selec
 			out.Values[i] = graphql.MarshalString("PressureTendency")
 		case "characteristic":
 			out.Values[i] = ec._PressureTendency_characteristic(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "description":
-			out.Values[i] = ec._PressureTendency_description(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "change":
@@ -10949,13 +12897,13 @@ func (ec *executionContext) _Radiation(ctx context.Context, sel ast.SelectionSet
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Radiation")
-		case "kind":
-			out.Values[i] = ec._Radiation_kind(ctx, field, obj)
+		case "group":
+			out.Values[i] = ec._Radiation_group(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "amount":
-			out.Values[i] = ec._Radiation_amount(ctx, field, obj)
+		case "kind":
+			out.Values[i] = ec._Radiation_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -10964,6 +12912,50 @@ func (ec *executionContext) _Radiation(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "amount":
+			out.Values[i] = ec._Radiation_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var snowDepthImplementors = []string{"SnowDepth"}
+
+func (ec *executionContext) _SnowDepth(ctx context.Context, sel ast.SelectionSet, obj *mkg.SnowDepth) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, snowDepthImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SnowDepth")
+		case "depth":
+			out.Values[i] = ec._SnowDepth_depth(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SnowDepth_description(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11344,13 +13336,56 @@ func (ec *executionContext) _Sunshine(ctx context.Context, sel ast.SelectionSet,
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Sunshine")
-		case "hours":
-			out.Values[i] = ec._Sunshine_hours(ctx, field, obj)
+		case "periodHours":
+			out.Values[i] = ec._Sunshine_periodHours(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "periodHours":
-			out.Values[i] = ec._Sunshine_periodHours(ctx, field, obj)
+		case "durationMinutes":
+			out.Values[i] = ec._Sunshine_durationMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var supplementaryGroupImplementors = []string{"SupplementaryGroup"}
+
+func (ec *executionContext) _SupplementaryGroup(ctx context.Context, sel ast.SelectionSet, obj *mkg.SupplementaryGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, supplementaryGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SupplementaryGroup")
+		case "group":
+			out.Values[i] = ec._SupplementaryGroup_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._SupplementaryGroup_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "interpreted":
+			out.Values[i] = ec._SupplementaryGroup_interpreted(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11382,11 +13417,11 @@ func (ec *executionContext) _SynopDecoded(ctx context.Context, sel ast.Selection
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("SynopDecoded")
-		case "stationOperation":
+		case "region":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._SynopDecoded_stationOperation(ctx, field, obj)
+					return ec._SynopDecoded_region(ctx, field, obj)
 				})
 		case "windSpeedUnit":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -11394,8 +13429,48 @@ func (ec *executionContext) _SynopDecoded(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SynopDecoded_windSpeedUnit(ctx, field, obj)
 				})
-		case "windSpeedEstimated":
-			out.Values[i] = ec._SynopDecoded_windSpeedEstimated(ctx, field, obj)
+		case "windMeasured":
+			out.Values[i] = ec._SynopDecoded_windMeasured(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "precipitationIndicator":
+			out.Values[i] = ec._SynopDecoded_precipitationIndicator(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "stationOperation":
+			out.Values[i] = ec._SynopDecoded_stationOperation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "automatic":
+			out.Values[i] = ec._SynopDecoded_automatic(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "noPrecipitation":
+			out.Values[i] = ec._SynopDecoded_noPrecipitation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cloudBase":
+			out.Values[i] = ec._SynopDecoded_cloudBase(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "visibility":
+			out.Values[i] = ec._SynopDecoded_visibility(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCloud":
+			out.Values[i] = ec._SynopDecoded_totalCloud(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "wind":
+			out.Values[i] = ec._SynopDecoded_wind(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -11439,48 +13514,8 @@ func (ec *executionContext) _SynopDecoded(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "pressureChange24h":
-			out.Values[i] = ec._SynopDecoded_pressureChange24h(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "wind":
-			out.Values[i] = ec._SynopDecoded_wind(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "gusts":
-			out.Values[i] = ec._SynopDecoded_gusts(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "visibility":
-			out.Values[i] = ec._SynopDecoded_visibility(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "visibilityCode":
-			out.Values[i] = ec._SynopDecoded_visibilityCode(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "cloudCover":
-			out.Values[i] = ec._SynopDecoded_cloudCover(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "cloudBaseHeight":
-			out.Values[i] = ec._SynopDecoded_cloudBaseHeight(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "clouds":
-			out.Values[i] = ec._SynopDecoded_clouds(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "cloudLayers":
-			out.Values[i] = ec._SynopDecoded_cloudLayers(ctx, field, obj)
+		case "precipitation":
+			out.Values[i] = ec._SynopDecoded_precipitation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -11504,13 +13539,28 @@ func (ec *executionContext) _SynopDecoded(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "weatherOmittedReason":
-			out.Values[i] = ec._SynopDecoded_weatherOmittedReason(ctx, field, obj)
+		case "clouds":
+			out.Values[i] = ec._SynopDecoded_clouds(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "precipitation":
-			out.Values[i] = ec._SynopDecoded_precipitation(ctx, field, obj)
+		case "exactTime":
+			out.Values[i] = ec._SynopDecoded_exactTime(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "seaSurfaceTemperature":
+			out.Values[i] = ec._SynopDecoded_seaSurfaceTemperature(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "section2Groups":
+			out.Values[i] = ec._SynopDecoded_section2Groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "regionalGroups":
+			out.Values[i] = ec._SynopDecoded_regionalGroups(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -11529,13 +13579,28 @@ func (ec *executionContext) _SynopDecoded(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "groundMinimumTemperature":
+			out.Values[i] = ec._SynopDecoded_groundMinimumTemperature(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "snowGroundState":
+			out.Values[i] = ec._SynopDecoded_snowGroundState(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "snowDepth":
 			out.Values[i] = ec._SynopDecoded_snowDepth(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "snowDepthNote":
-			out.Values[i] = ec._SynopDecoded_snowDepthNote(ctx, field, obj)
+		case "evaporation":
+			out.Values[i] = ec._SynopDecoded_evaporation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "temperatureChange":
+			out.Values[i] = ec._SynopDecoded_temperatureChange(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -11549,18 +13614,53 @@ func (ec *executionContext) _SynopDecoded(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "seaSurfaceTemperature":
-			out.Values[i] = ec._SynopDecoded_seaSurfaceTemperature(ctx, field, obj)
+		case "cloudDrift":
+			out.Values[i] = ec._SynopDecoded_cloudDrift(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "exactObservationTime":
-			out.Values[i] = ec._SynopDecoded_exactObservationTime(ctx, field, obj)
+		case "cloudDirection":
+			out.Values[i] = ec._SynopDecoded_cloudDirection(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "uninterpretedGroups":
-			out.Values[i] = ec._SynopDecoded_uninterpretedGroups(ctx, field, obj)
+		case "pressureChange24h":
+			out.Values[i] = ec._SynopDecoded_pressureChange24h(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cloudLayers":
+			out.Values[i] = ec._SynopDecoded_cloudLayers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "windSpeeds":
+			out.Values[i] = ec._SynopDecoded_windSpeeds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "supplementaryGroups":
+			out.Values[i] = ec._SynopDecoded_supplementaryGroups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "section4Groups":
+			out.Values[i] = ec._SynopDecoded_section4Groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "section5Groups":
+			out.Values[i] = ec._SynopDecoded_section5Groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nationalSections":
+			out.Values[i] = ec._SynopDecoded_nationalSections(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notes":
+			out.Values[i] = ec._SynopDecoded_notes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -11624,30 +13724,107 @@ func (ec *executionContext) _SynopReport(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
-var temperaturePeriodImplementors = []string{"TemperaturePeriod"}
+var temperatureChangeImplementors = []string{"TemperatureChange"}
 
-func (ec *executionContext) _TemperaturePeriod(ctx context.Context, sel ast.SelectionSet, obj *mkg.TemperaturePeriod) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, temperaturePeriodImplementors)
+func (ec *executionContext) _TemperatureChange(ctx context.Context, sel ast.SelectionSet, obj *mkg.TemperatureChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, temperatureChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("TemperaturePeriod")
-		case "value":
-			out.Values[i] = ec._TemperaturePeriod_value(ctx, field, obj)
+			out.Values[i] = graphql.MarshalString("TemperatureChange")
+		case "change":
+			out.Values[i] = ec._TemperatureChange_change(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "hoursBefore":
+			out.Values[i] = ec._TemperatureChange_hoursBefore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var temperatureExtremeImplementors = []string{"TemperatureExtreme"}
+
+func (ec *executionContext) _TemperatureExtreme(ctx context.Context, sel ast.SelectionSet, obj *mkg.TemperatureExtreme) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, temperatureExtremeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TemperatureExtreme")
+		case "value":
+			out.Values[i] = ec._TemperatureExtreme_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "periodHours":
-			out.Values[i] = ec._TemperaturePeriod_periodHours(ctx, field, obj)
+			out.Values[i] = ec._TemperatureExtreme_periodHours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TemperatureExtreme_note(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var totalCloudImplementors = []string{"TotalCloud"}
+
+func (ec *executionContext) _TotalCloud(ctx context.Context, sel ast.SelectionSet, obj *mkg.TotalCloud) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, totalCloudImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TotalCloud")
+		case "oktas":
+			out.Values[i] = ec._TotalCloud_oktas(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "periodNote":
-			out.Values[i] = ec._TemperaturePeriod_periodNote(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+		case "skyObscured":
+			out.Values[i] = ec._TotalCloud_skyObscured(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -11724,28 +13901,34 @@ func (ec *executionContext) _Wind(ctx context.Context, sel ast.SelectionSet, obj
 		case "direction":
 			out.Values[i] = ec._Wind_direction(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "calm":
 			out.Values[i] = ec._Wind_calm(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "variable":
 			out.Values[i] = ec._Wind_variable(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "speed":
 			out.Values[i] = ec._Wind_speed(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "reportedSpeed":
 			out.Values[i] = ec._Wind_reportedSpeed(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "reportedUnit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Wind_reportedUnit(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11763,40 +13946,40 @@ func (ec *executionContext) _Wind(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
-var windGustImplementors = []string{"WindGust"}
+var windSpeedGroupImplementors = []string{"WindSpeedGroup"}
 
-func (ec *executionContext) _WindGust(ctx context.Context, sel ast.SelectionSet, obj *mkg.WindGust) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, windGustImplementors)
+func (ec *executionContext) _WindSpeedGroup(ctx context.Context, sel ast.SelectionSet, obj *mkg.WindSpeed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, windSpeedGroupImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("WindGust")
+			out.Values[i] = graphql.MarshalString("WindSpeedGroup")
+		case "group":
+			out.Values[i] = ec._WindSpeedGroup_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "kind":
-			out.Values[i] = ec._WindGust_kind(ctx, field, obj)
+			out.Values[i] = ec._WindSpeedGroup_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "speed":
-			out.Values[i] = ec._WindGust_speed(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			out.Values[i] = ec._WindSpeedGroup_speed(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "reportedSpeed":
-			out.Values[i] = ec._WindGust_reportedSpeed(ctx, field, obj)
+			out.Values[i] = ec._WindSpeedGroup_reportedSpeed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "periodMinutes":
-			out.Values[i] = ec._WindGust_periodMinutes(ctx, field, obj)
+			out.Values[i] = ec._WindSpeedGroup_periodMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "group":
-			out.Values[i] = ec._WindGust_group(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -12216,6 +14399,10 @@ func (ec *executionContext) marshalNCloudLayer2ᚕgithubᚗcomᚋbmkgᚋmkggraph
 	return ret
 }
 
+func (ec *executionContext) marshalNCloudType2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx context.Context, sel ast.SelectionSet, v mkg.CloudType) graphql.Marshaler {
+	return ec._CloudType(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := model.UnmarshalDateTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12370,6 +14557,26 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNNationalSection2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRawSection(ctx context.Context, sel ast.SelectionSet, v mkg.RawSection) graphql.Marshaler {
+	return ec._NationalSection(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNNationalSection2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRawSectionᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.RawSection) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNationalSection2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRawSection(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNObservation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐObservation(ctx context.Context, sel ast.SelectionSet, v *mkg.Observation) graphql.Marshaler {
@@ -12691,6 +14898,26 @@ func (ec *executionContext) marshalNSunshine2ᚕgithubᚗcomᚋbmkgᚋmkggraph�
 	return ret
 }
 
+func (ec *executionContext) marshalNSupplementaryGroup2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSupplementaryGroup(ctx context.Context, sel ast.SelectionSet, v mkg.SupplementaryGroup) graphql.Marshaler {
+	return ec._SupplementaryGroup(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSupplementaryGroup2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSupplementaryGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.SupplementaryGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSupplementaryGroup2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSupplementaryGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNSynopReport2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐObservation(ctx context.Context, sel ast.SelectionSet, v *mkg.Observation) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SynopReport!")
@@ -12699,15 +14926,15 @@ func (ec *executionContext) marshalNSynopReport2ᚖgithubᚗcomᚋbmkgᚋmkggrap
 	return ec._SynopReport(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNWindGust2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWindGust(ctx context.Context, sel ast.SelectionSet, v mkg.WindGust) graphql.Marshaler {
-	return ec._WindGust(ctx, sel, &v)
+func (ec *executionContext) marshalNWindSpeedGroup2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWindSpeed(ctx context.Context, sel ast.SelectionSet, v mkg.WindSpeed) graphql.Marshaler {
+	return ec._WindSpeedGroup(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNWindGust2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWindGustᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.WindGust) graphql.Marshaler {
+func (ec *executionContext) marshalNWindSpeedGroup2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWindSpeedᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.WindSpeed) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNWindGust2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWindGust(ctx, sel, v[i])
+		return ec.marshalNWindSpeedGroup2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWindSpeed(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -12899,18 +15126,32 @@ func (ec *executionContext) unmarshalOBoundingBoxInput2ᚖgithubᚗcomᚋbmkgᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOCloudCover2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudCover(ctx context.Context, sel ast.SelectionSet, v *mkg.CloudCover) graphql.Marshaler {
+func (ec *executionContext) marshalOCloudDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudDirection(ctx context.Context, sel ast.SelectionSet, v *mkg.CloudDirection) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return ec._CloudCover(ctx, sel, v)
+	return ec._CloudDirection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOCloudTypes2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudTypes(ctx context.Context, sel ast.SelectionSet, v *mkg.CloudTypes) graphql.Marshaler {
+func (ec *executionContext) marshalOCloudDrift2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudDrift(ctx context.Context, sel ast.SelectionSet, v *mkg.CloudDrift) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return ec._CloudTypes(ctx, sel, v)
+	return ec._CloudDrift(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCloudType2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx context.Context, sel ast.SelectionSet, v *mkg.CloudType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CloudType(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOClouds2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClouds(ctx context.Context, sel ast.SelectionSet, v *mkg.Clouds) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Clouds(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx context.Context, sel ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
@@ -12918,6 +15159,13 @@ func (ec *executionContext) marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraph
 		return graphql.Null
 	}
 	return ec._CodedValue(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDirection(ctx context.Context, sel ast.SelectionSet, v *mkg.Direction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CompassDirection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
@@ -12972,6 +15220,20 @@ func (ec *executionContext) marshalOEarthquakeOrder2ᚖgithubᚗcomᚋbmkgᚋmkg
 	return res
 }
 
+func (ec *executionContext) marshalOEvaporation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEvaporation(ctx context.Context, sel ast.SelectionSet, v *mkg.Evaporation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Evaporation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOExactTime2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐExactTime(ctx context.Context, sel ast.SelectionSet, v *mkg.ExactTime) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ExactTime(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -12987,13 +15249,6 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalFloatContext(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
-}
-
-func (ec *executionContext) marshalOHeightRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐHeightRange(ctx context.Context, sel ast.SelectionSet, v *mkg.HeightRange) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._HeightRange(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -13049,11 +15304,18 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
-func (ec *executionContext) marshalOIsobaricSurface2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐIsobaricSurface(ctx context.Context, sel ast.SelectionSet, v *mkg.IsobaricSurface) graphql.Marshaler {
+func (ec *executionContext) marshalOIsobaricSurface2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐGeopotential(ctx context.Context, sel ast.SelectionSet, v *mkg.Geopotential) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._IsobaricSurface(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMetreRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRange(ctx context.Context, sel ast.SelectionSet, v *mkg.Range) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MetreRange(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalONode2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
@@ -13091,6 +15353,13 @@ func (ec *executionContext) marshalOPressureTendency2ᚖgithubᚗcomᚋbmkgᚋmk
 		return graphql.Null
 	}
 	return ec._PressureTendency(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSnowDepth2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSnowDepth(ctx context.Context, sel ast.SelectionSet, v *mkg.SnowDepth) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SnowDepth(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOStation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStation(ctx context.Context, sel ast.SelectionSet, v *mkg.Station) graphql.Marshaler {
@@ -13144,24 +15413,6 @@ func (ec *executionContext) marshalOStationKind2ᚕgithubᚗcomᚋbmkgᚋmkggrap
 	return ret
 }
 
-func (ec *executionContext) unmarshalOStationOperation2ᚖstring(ctx context.Context, v any) (*string, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := graphql.UnmarshalString(v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOStationOperation2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(*v)
-	return res
-}
-
 func (ec *executionContext) unmarshalOStationStatus2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStationStatusᚄ(ctx context.Context, v any) ([]mkg.StationStatus, error) {
 	if v == nil {
 		return nil, nil
@@ -13196,18 +15447,6 @@ func (ec *executionContext) marshalOStationStatus2ᚕgithubᚗcomᚋbmkgᚋmkggr
 	}
 
 	return ret
-}
-
-func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(v)
-	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -13270,11 +15509,25 @@ func (ec *executionContext) marshalOSynopDecoded2ᚖgithubᚗcomᚋbmkgᚋmkggra
 	return ec._SynopDecoded(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOTemperaturePeriod2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTemperaturePeriod(ctx context.Context, sel ast.SelectionSet, v *mkg.TemperaturePeriod) graphql.Marshaler {
+func (ec *executionContext) marshalOTemperatureChange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTemperatureChange(ctx context.Context, sel ast.SelectionSet, v *mkg.TemperatureChange) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return ec._TemperaturePeriod(ctx, sel, v)
+	return ec._TemperatureChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTemperatureExtreme2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTemperatureExtreme(ctx context.Context, sel ast.SelectionSet, v *mkg.TemperatureExtreme) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TemperatureExtreme(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTotalCloud2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTotalCloud(ctx context.Context, sel ast.SelectionSet, v *mkg.TotalCloud) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TotalCloud(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOWeatherCode2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWeatherCode(ctx context.Context, sel ast.SelectionSet, v *mkg.WeatherCode) graphql.Marshaler {

@@ -1,17 +1,16 @@
 package mkg
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"math"
 	"slices"
 	"strings"
 	"time"
 )
 
-// Feeds an earthquake can be reported by. Their rank decides whose solution
-// (time, position, depth, magnitude) an event shows when several report it:
-// the agency's reviewed public bulletins over its catalogue over automatic
-// realtime solutions. External catalogues (QuakeML) rank with the catalogue.
+// Feeds an earthquake can be reported by.
 const (
 	FeedAutogempa      = "autogempa"
 	FeedGempaterkini   = "gempaterkini"
@@ -21,18 +20,22 @@ const (
 	FeedQuakeML        = "quakeml"
 )
 
-// FeedRank returns how much a feed's solution is trusted; higher wins.
-func FeedRank(feed string) int {
-	switch strings.TrimPrefix(feed, "legacy-") {
-	case FeedAutogempa, FeedGempaterkini, FeedGempadirasakan:
-		return 3
-	case FeedRepogempa, FeedQuakeML:
-		return 2
-	case FeedRealtime:
-		return 1
-	}
-	return 0
+// feedOrder ranks the feeds, most trusted last. The agency's reviewed
+// catalogue (repogempa) comes first, then its public bulletins (current
+// layouts over the pre-2021 ones; the felt-report and M5+ lists after the
+// latest-event bulletin), then external catalogues (QuakeML), then the
+// automatic realtime solutions. The order is total, so which feed's value
+// an event shows never depends on the order the files arrived in.
+var feedOrder = []string{
+	FeedRealtime, FeedQuakeML,
+	"legacy-" + FeedGempaterkini, "legacy-" + FeedGempadirasakan, "legacy-" + FeedAutogempa,
+	FeedGempaterkini, FeedGempadirasakan, FeedAutogempa,
+	FeedRepogempa,
 }
+
+// FeedRank returns how much a feed is trusted; higher wins. Unknown feeds
+// rank lowest.
+func FeedRank(feed string) int { return slices.Index(feedOrder, feed) + 1 }
 
 // Matching tolerances: two reports without a shared event id are the same
 // event when their origin times, epicentres and magnitudes are this close.
@@ -55,12 +58,13 @@ type FeltReport struct {
 	Place     string `json:"place"`
 }
 
-// EarthquakeSource records that a feed reported an event.
+// EarthquakeSource is a feed's report of an event, as last received.
 type EarthquakeSource struct {
 	Feed          string
 	SourceEventID string
 	FirstSeenAt   time.Time
 	LastSeenAt    time.Time
+	Report        EarthquakeReport
 }
 
 // Earthquake is one event, merged from every feed that reported it.
@@ -79,7 +83,7 @@ type Earthquake struct {
 	Felt             []FeltReport
 	Shakemap         string
 	EvaluationStatus string
-	SolutionFeed     string // the feed whose solution the event shows
+	SolutionFeed     string // the feed whose solution the event shows (see Rebuild)
 	Sources          []EarthquakeSource
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
@@ -170,93 +174,60 @@ func MatchScore(q *Earthquake, r *EarthquakeReport) (score float64, ok bool) {
 	return dt/MatchTimeTolerance.Seconds() + dist/MatchDistanceKm + dm/MatchMagnitudeTolerance, true
 }
 
-// MergeEarthquake folds a report into an event and reports whether anything
-// changed. The solution (time, position, depth, magnitude, region) is taken
-// from the report when its feed ranks at least as high as the one the event
-// shows, so a later revision from the same feed updates it; descriptive
-// fields (tsunami potential, felt reports, shakemap) are taken from any
-// report that has them. seenAt is when the report was ingested.
-func MergeEarthquake(q *Earthquake, r *EarthquakeReport, seenAt time.Time) bool {
-	before := q.fingerprint()
-	if q.takesSolution(r) {
+// Rebuild computes the event from its sources' reports. Reports are
+// applied from the least to the most trusted feed (FeedRank; ties by first
+// arrival), each setting what it states: so every value comes from the most
+// trusted feed that states it, the result does not depend on the order the
+// reports arrived in, and ingesting the same files again changes nothing.
+// The solution (time, position, depth, magnitude) moves as one piece.
+func (q *Earthquake) Rebuild() {
+	srcs := slices.Clone(q.Sources)
+	slices.SortStableFunc(srcs, func(a, b EarthquakeSource) int {
+		if c := FeedRank(a.Feed) - FeedRank(b.Feed); c != 0 {
+			return c
+		}
+		return a.FirstSeenAt.Compare(b.FirstSeenAt)
+	})
+	id, sources, created, updated := q.ID, q.Sources, q.CreatedAt, q.UpdatedAt
+	*q = Earthquake{ID: id, Sources: sources, CreatedAt: created, UpdatedAt: updated}
+	for _, src := range srcs {
+		r := &src.Report
 		q.OriginTime = r.OriginTime.UTC()
 		q.Latitude, q.Longitude = r.Latitude, r.Longitude
 		q.DepthKm = orPtr(r.DepthKm, q.DepthKm)
 		if r.Magnitude != nil {
 			q.Magnitude, q.MagnitudeType = r.Magnitude, r.MagnitudeType
 		}
+		q.SolutionFeed = r.Feed
+		q.EventID = firstNonEmpty(r.EventID, q.EventID)
 		q.Region = firstNonEmpty(r.Region, q.Region)
 		q.EvaluationStatus = firstNonEmpty(r.EvaluationStatus, q.EvaluationStatus)
-		q.SolutionFeed = r.Feed
-	} else {
-		q.Region = firstNonEmpty(q.Region, r.Region)
-	}
-	if q.EventID == "" {
-		q.EventID = r.EventID
-	}
-	q.TsunamiPotential = firstNonEmpty(r.TsunamiPotential, q.TsunamiPotential)
-	if strings.TrimSpace(r.FeltText) != "" {
-		q.FeltText, q.Felt = r.FeltText, slices.Clone(r.Felt)
-	}
-	q.Shakemap = firstNonEmpty(r.Shakemap, q.Shakemap)
-	changed := q.fingerprint() != before
-	q.addSource(r, seenAt)
-	return changed
-}
-
-// takesSolution decides whether r's solution replaces q's: a better-ranked
-// feed always does, an equally ranked one only when it says something
-// different (a revision), so re-ingesting the same files changes nothing.
-func (q *Earthquake) takesSolution(r *EarthquakeReport) bool {
-	if q.SolutionFeed == "" {
-		return true
-	}
-	rr, qr := FeedRank(r.Feed), FeedRank(q.SolutionFeed)
-	if rr != qr {
-		return rr > qr
-	}
-	same := q.OriginTime.Equal(r.OriginTime) && q.Latitude == r.Latitude && q.Longitude == r.Longitude &&
-		equalPtr(q.DepthKm, r.DepthKm) && (r.Magnitude == nil || equalPtr(q.Magnitude, r.Magnitude) && q.MagnitudeType == r.MagnitudeType) &&
-		(r.Region == "" || r.Region == q.Region)
-	return !same
-}
-
-func equalPtr[T comparable](a, b *T) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return *a == *b
-}
-
-// addSource records the feed; seeing the same feed again is not a change of
-// the event, only of when it was last seen.
-func (q *Earthquake) addSource(r *EarthquakeReport, seenAt time.Time) {
-	for i, s := range q.Sources {
-		if s.Feed == r.Feed && (s.SourceEventID == r.SourceEventID || r.SourceEventID == "" || s.SourceEventID == "") {
-			q.Sources[i].LastSeenAt = seenAt
-			if s.SourceEventID == "" {
-				q.Sources[i].SourceEventID = r.SourceEventID
-			}
-			return
+		q.TsunamiPotential = firstNonEmpty(r.TsunamiPotential, q.TsunamiPotential)
+		if strings.TrimSpace(r.FeltText) != "" {
+			q.FeltText, q.Felt = r.FeltText, slices.Clone(r.Felt)
 		}
+		q.Shakemap = firstNonEmpty(r.Shakemap, q.Shakemap)
 	}
-	q.Sources = append(q.Sources, EarthquakeSource{Feed: r.Feed, SourceEventID: r.SourceEventID, FirstSeenAt: seenAt, LastSeenAt: seenAt})
 }
 
-// HasNewSource reports whether merging r would add a feed to q's sources.
-func (q *Earthquake) HasNewSource(r *EarthquakeReport) bool {
-	for _, s := range q.Sources {
-		if s.Feed == r.Feed {
+// AddReport records a feed's report on the event: it replaces that feed's
+// earlier report of the event (a revision) or adds a source. It reports
+// whether the stored report changed; seeing the same report again only
+// moves LastSeenAt.
+func (q *Earthquake) AddReport(r *EarthquakeReport, seenAt time.Time) (changed bool) {
+	for i, s := range q.Sources {
+		if s.Feed != r.Feed || (s.SourceEventID != r.SourceEventID && s.SourceEventID != "" && r.SourceEventID != "") {
+			continue
+		}
+		q.Sources[i].LastSeenAt = seenAt
+		if sameReport(&s.Report, r) {
 			return false
 		}
+		q.Sources[i].Report, q.Sources[i].SourceEventID = *r, r.SourceEventID
+		return true
 	}
+	q.Sources = append(q.Sources, EarthquakeSource{Feed: r.Feed, SourceEventID: r.SourceEventID, FirstSeenAt: seenAt, LastSeenAt: seenAt, Report: *r})
 	return true
-}
-
-func (q *Earthquake) fingerprint() string {
-	return sprint([]any{q.EventID, q.OriginTime.UTC(), q.Latitude, q.Longitude, deref(q.DepthKm), q.DepthKm == nil,
-		deref(q.Magnitude), q.Magnitude == nil, q.MagnitudeType, q.Region, q.TsunamiPotential, q.FeltText, q.Felt,
-		q.Shakemap, q.EvaluationStatus, q.SolutionFeed})
 }
 
 func orPtr[T any](a, b *T) *T {
@@ -374,4 +345,37 @@ type EarthquakeWriter interface {
 	// UpsertEarthquakes merges each report into the event it matches
 	// (MatchScore), or stores a new event.
 	UpsertEarthquakes(ctx context.Context, reps []EarthquakeReport) ([]WriteResult, error)
+}
+
+// SameValues reports whether two events show the same values (sources and
+// timestamps aside).
+func (q *Earthquake) SameValues(o *Earthquake) bool {
+	type values struct {
+		EventID                                           string
+		OriginTime                                        time.Time
+		Latitude, Longitude                               float64
+		DepthKm, Magnitude                                *float64
+		MagnitudeType, Region, TsunamiPotential, FeltText string
+		Felt                                              []FeltReport
+		Shakemap, EvaluationStatus, SolutionFeed          string
+	}
+	pick := func(e *Earthquake) values {
+		felt := e.Felt
+		if len(felt) == 0 {
+			felt = nil // stored events read back with an empty list
+		}
+		return values{e.EventID, e.OriginTime.UTC(), e.Latitude, e.Longitude, e.DepthKm, e.Magnitude, e.MagnitudeType,
+			e.Region, e.TsunamiPotential, e.FeltText, felt, e.Shakemap, e.EvaluationStatus, e.SolutionFeed}
+	}
+	a, err1 := json.Marshal(pick(q))
+	b, err2 := json.Marshal(pick(o))
+	return err1 == nil && err2 == nil && bytes.Equal(a, b)
+}
+
+// sameReport compares reports by their stored (JSON) form, which is what a
+// report read back from the store is made from.
+func sameReport(a, b *EarthquakeReport) bool {
+	ja, err1 := json.Marshal(a)
+	jb, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(ja, jb)
 }

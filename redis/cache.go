@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -44,6 +45,17 @@ func Open(ctx context.Context, url, prefix string) (*Cache, error) {
 	}
 	return c, nil
 }
+
+// debugLogger sends go-redis's own messages (one per failed dial, which
+// would flood stderr while Redis is down) to the debug log: the cache's
+// state changes are logged once by cache.Resilient.
+type debugLogger struct{}
+
+func (debugLogger) Printf(ctx context.Context, format string, v ...any) {
+	slog.DebugContext(ctx, "redis: "+fmt.Sprintf(format, v...))
+}
+
+func init() { goredis.SetLogger(debugLogger{}) }
 
 // Get implements mkg.Cache.
 func (c *Cache) Get(ctx context.Context, key string) ([]byte, error) {

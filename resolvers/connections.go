@@ -43,3 +43,27 @@ func earthquakeConnection(page *mkg.EarthquakePage, f mkg.EarthquakeFilter, afte
 	c.PageInfo = pageInfo(after, page.HasNextPage, first, last)
 	return c
 }
+
+func stationsOf(page *mkg.StationPage) []*mkg.Station {
+	out := make([]*mkg.Station, len(page.Edges))
+	for i, e := range page.Edges {
+		out[i] = e.Station
+	}
+	return out
+}
+
+func observationsOf(page *mkg.ObservationPage) []*mkg.Observation {
+	out := make([]*mkg.Observation, len(page.Edges))
+	for i, e := range page.Edges {
+		out[i] = e.Observation
+	}
+	return out
+}
+
+func earthquakesOf(page *mkg.EarthquakePage) []*mkg.Earthquake {
+	out := make([]*mkg.Earthquake, len(page.Edges))
+	for i, e := range page.Edges {
+		out[i] = e.Earthquake
+	}
+	return out
+}

@@ -104,3 +104,17 @@ func observationFilter(in *model.ObservationFilter) (mkg.ObservationFilter, erro
 	}
 	return f, f.Validate("filter")
 }
+
+// found turns a loader's nil result into NOT_FOUND.
+func found[T any](v *T, err error) (*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return nil, &mkg.Error{Code: mkg.ENOTFOUND, Message: "not found"}
+	}
+	return v, nil
+}
+
+// MaxNearestStations bounds Earthquake.nearestStations(first:).
+const MaxNearestStations = 50

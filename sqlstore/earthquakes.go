@@ -273,7 +273,7 @@ func (s *Store) attachSourcesWith(ctx context.Context, q sqlx.ExtContext, quakes
 		}
 		byID[e.ID] = append(byID[e.ID], e)
 	}
-	query, args, err := s.in(`SELECT earthquake_id, feed, source_event_id, first_seen_at, last_seen_at FROM earthquake_sources
+	query, args, err := s.in(`SELECT earthquake_id, feed, source_event_id, report, first_seen_at, last_seen_at FROM earthquake_sources
 		WHERE earthquake_id IN (?) ORDER BY earthquake_id, first_seen_at, feed`, ids)
 	if err != nil {
 		return err
@@ -282,6 +282,7 @@ func (s *Store) attachSourcesWith(ctx context.Context, q sqlx.ExtContext, quakes
 		EarthquakeID  int64  `db:"earthquake_id"`
 		Feed          string `db:"feed"`
 		SourceEventID string `db:"source_event_id"`
+		Report        string `db:"report"`
 		FirstSeenAt   dbTime `db:"first_seen_at"`
 		LastSeenAt    dbTime `db:"last_seen_at"`
 	}
@@ -289,9 +290,12 @@ func (s *Store) attachSourcesWith(ctx context.Context, q sqlx.ExtContext, quakes
 		return s.wrap(err)
 	}
 	for _, r := range rows {
+		src := mkg.EarthquakeSource{Feed: r.Feed, SourceEventID: r.SourceEventID, FirstSeenAt: r.FirstSeenAt.Time, LastSeenAt: r.LastSeenAt.Time}
+		if err := json.Unmarshal([]byte(r.Report), &src.Report); err != nil {
+			return err
+		}
 		for _, e := range byID[r.EarthquakeID] {
-			e.Sources = append(e.Sources, mkg.EarthquakeSource{Feed: r.Feed, SourceEventID: r.SourceEventID,
-				FirstSeenAt: r.FirstSeenAt.Time, LastSeenAt: r.LastSeenAt.Time})
+			e.Sources = append(e.Sources, src)
 		}
 	}
 	return nil

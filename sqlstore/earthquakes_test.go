@@ -26,7 +26,7 @@ func upsertQuakes(t *testing.T, s *Store, reps ...mkg.EarthquakeReport) []mkg.Wr
 func TestEarthquakeMatching(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
-		// Cianjur 2022: the public bulletin, then the catalogue (0.4 s, 3 km, 0.2 M apart).
+		// Cianjur 2022: the public bulletin, then the reviewed catalogue (0.4 s, 3 km, 0.2 M apart).
 		res := upsertQuakes(t, s,
 			quakeReport(mkg.FeedAutogempa, 0, -6.84, 107.05, 5.6),
 			quakeReport(mkg.FeedRepogempa, 400*time.Millisecond, -6.86, 107.07, 5.4),
@@ -38,8 +38,8 @@ func TestEarthquakeMatching(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(q.Sources) != 2 || *q.Magnitude != 5.6 || q.SolutionFeed != mkg.FeedAutogempa {
-			t.Errorf("event %+v: want the bulletin's solution and both feeds", q)
+		if len(q.Sources) != 2 || *q.Magnitude != 5.4 || q.SolutionFeed != mkg.FeedRepogempa {
+			t.Errorf("event %+v: want the catalogue's solution and both feeds", q)
 		}
 		// An aftershock 20 s later is another event.
 		res = upsertQuakes(t, s, quakeReport(mkg.FeedRepogempa, 20*time.Second, -6.85, 107.06, 2.1))

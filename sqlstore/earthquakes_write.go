@@ -41,16 +41,19 @@ func (s *Store) upsertEarthquake(ctx context.Context, q sqlx.ExtContext, r *mkg.
 	now := s.now().UTC()
 	if match == nil {
 		e := &mkg.Earthquake{CreatedAt: now, UpdatedAt: now}
-		mkg.MergeEarthquake(e, r, now)
+		e.AddReport(r, now)
+		e.Rebuild()
 		if err := s.insertEarthquake(ctx, q, e); err != nil {
 			return mkg.WriteResult{}, err
 		}
 		return mkg.WriteResult{Outcome: mkg.Inserted, ID: e.ID}, s.writeSources(ctx, q, e)
 	}
-	newSource := match.HasNewSource(r)
-	changed := mkg.MergeEarthquake(match, r, now)
+	before := *match
+	feeds := len(match.Sources)
+	match.AddReport(r, now)
+	match.Rebuild()
 	outcome := mkg.Unchanged
-	if changed || newSource {
+	if !match.SameValues(&before) || len(match.Sources) != feeds {
 		outcome = mkg.Updated
 		match.UpdatedAt = now
 		if err := s.updateEarthquake(ctx, q, match); err != nil {
@@ -125,8 +128,12 @@ func (s *Store) writeSources(ctx context.Context, q sqlx.ExtContext, e *mkg.Eart
 		return s.wrap(err)
 	}
 	for _, src := range e.Sources {
-		_, err := q.ExecContext(ctx, s.rebind(`INSERT INTO earthquake_sources (earthquake_id, feed, source_event_id, first_seen_at, last_seen_at)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`), e.ID, src.Feed, src.SourceEventID, dbTime{src.FirstSeenAt}, dbTime{src.LastSeenAt})
+		report, err := json.Marshal(src.Report)
+		if err != nil {
+			return err
+		}
+		_, err = q.ExecContext(ctx, s.rebind(`INSERT INTO earthquake_sources (earthquake_id, feed, source_event_id, report, first_seen_at, last_seen_at)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`), e.ID, src.Feed, src.SourceEventID, string(report), dbTime{src.FirstSeenAt}, dbTime{src.LastSeenAt})
 		if err != nil {
 			return s.wrap(err)
 		}

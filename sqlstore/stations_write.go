@@ -8,6 +8,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -173,8 +174,12 @@ func (s *Store) rebuildStation(ctx context.Context, q sqlx.ExtContext, id int64)
 		return err
 	}
 	list := recs[id]
+	// Within a catalogue, the entry valid most recently is applied last (and
+	// so wins): for a seismic sensor its latest epoch, for an ISD station
+	// the id that reported last.
 	slices.SortStableFunc(list, func(a, b mkg.StationRecord) int {
-		return cmp.Or(cmp.Compare(a.Rank, b.Rank), cmp.Compare(a.Source, b.Source), compareTimes(a.From, b.From), cmp.Compare(a.SourceKey, b.SourceKey))
+		return cmp.Or(cmp.Compare(a.Rank, b.Rank), cmp.Compare(a.Source, b.Source), compareTimes(lastKnown(a), lastKnown(b)),
+			cmp.Compare(a.SourceKey, b.SourceKey))
 	})
 	st := &mkg.Station{ID: id, Status: mkg.StatusUnknown}
 	best := 0
@@ -275,4 +280,12 @@ func (s *Store) StationEpochs(ctx context.Context, ids []int64) ([][]mkg.Station
 		}
 	}
 	return out, nil
+}
+
+// lastKnown is the latest date a record is known valid: its end, else its start.
+func lastKnown(r mkg.StationRecord) *time.Time {
+	if r.To != nil {
+		return r.To
+	}
+	return r.From
 }

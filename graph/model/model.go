@@ -41,6 +41,9 @@ type ObservationConnection struct {
 	PageInfo   *PageInfo
 	Filter     mkg.ObservationFilter
 	StationWMO string
+	// Empty is set for a list known to be empty without asking (a station
+	// without a WMO index sends no SYNOP reports).
+	Empty bool
 }
 
 // ObservationEdge is an observation in a list.

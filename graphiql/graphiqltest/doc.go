@@ -8,8 +8,8 @@
 // --remote-debugging-port WebSocket with a minimal client built on the
 // standard library alone, so it adds no dependency to the module. It needs a
 // Chromium binary (Debian: apt-get install chromium); tests that use it
-// should skip when FindChromium fails and sit behind a build tag, as
-// graphiql/browser_test.go does.
+// should skip when FindChromium fails (and fail instead when
+// MKG_REQUIRE_SERVICES=1), as graphiql/browser_test.go does.
 //
 // Typical use against a running server:
 //

@@ -39,4 +39,3 @@ func Valid(id string) bool {
 	}
 	return true
 }
-

@@ -8,6 +8,8 @@ package testenv
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"testing"
@@ -45,33 +47,49 @@ func RandomName(prefix string) string {
 // search_path points at it; the schema is dropped when the test ends.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
+	if os.Getenv("TEST_DATABASE_URL") == "" {
+		missing(t, "TEST_DATABASE_URL")
+	}
+	u, drop, err := NewPostgresSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drop)
+	return u
+}
+
+// NewPostgresSchema creates an empty schema in TEST_DATABASE_URL's database
+// and returns a URL whose search_path points at it, and a func that drops
+// it; for fixtures shared by several tests (set up from TestMain).
+func NewPostgresSchema() (string, func(), error) {
 	base := os.Getenv("TEST_DATABASE_URL")
 	if base == "" {
-		missing(t, "TEST_DATABASE_URL")
+		return "", nil, errors.New("TEST_DATABASE_URL is not set")
 	}
 	admin, err := sqlx.Open("postgres", base)
 	if err != nil {
-		t.Fatal(err)
+		return "", nil, err
 	}
 	defer admin.Close()
 	schema := RandomName("t_")
 	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("PostgreSQL at TEST_DATABASE_URL is not usable: %v", err)
+		return "", nil, fmt.Errorf("PostgreSQL at TEST_DATABASE_URL is not usable: %w", err)
 	}
-	t.Cleanup(func() {
+	drop := func() {
 		if a, err := sqlx.Open("postgres", base); err == nil {
 			a.Exec("DROP SCHEMA " + schema + " CASCADE")
 			a.Close()
 		}
-	})
+	}
 	u, err := url.Parse(base)
 	if err != nil {
-		t.Fatal(err)
+		drop()
+		return "", nil, err
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return u.String()
+	return u.String(), drop, nil
 }
 
 // RedisURL returns TEST_REDIS_URL and a fresh key prefix for the test.

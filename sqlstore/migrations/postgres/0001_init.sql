@@ -86,11 +86,13 @@ CREATE INDEX earthquakes_time ON earthquakes (origin_time, id);
 CREATE INDEX earthquakes_magnitude ON earthquakes (magnitude, id);
 CREATE INDEX earthquakes_position ON earthquakes (latitude, longitude);
 
--- Which feeds reported an event.
+-- Each feed's report of an event, as last received: the event's values are
+-- rebuilt from them (mkg.Earthquake.Rebuild).
 CREATE TABLE earthquake_sources (
     earthquake_id   BIGINT NOT NULL REFERENCES earthquakes (id) ON DELETE CASCADE,
     feed            TEXT NOT NULL,
     source_event_id TEXT NOT NULL DEFAULT '',
+    report          TEXT NOT NULL,
     first_seen_at   TIMESTAMPTZ NOT NULL,
     last_seen_at    TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (earthquake_id, feed, source_event_id)

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/bmkg/mkggraph/demo"
+	"github.com/bmkg/mkggraph/ingest"
+	"github.com/bmkg/mkggraph/internal/testenv"
+)
+
+const countQuery = `{ stations(filter: {kinds: [SYNOPTIC]}) { totalCount } }`
+
+func stationCount(t *testing.T, srvURL string) float64 {
+	t.Helper()
+	r := post(t, srvURL, countQuery, nil)
+	n, _ := dig(mustData(t, r), "stations", "totalCount").(float64)
+	return n
+}
+
+// ingestDemoFile loads one bundled sample through an app's ingester.
+func ingestDemoFile(t *testing.T, a *app, name string) {
+	t.Helper()
+	data, err := fs.ReadFile(demo.FS(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Ingest.File(context.Background(), name, data, ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRedisSharedAcrossInstances: two server instances share a database and
+// a Redis cache. A cached read costs no SQL; an ingest through one instance
+// invalidates the other's cached reads at once.
+func TestRedisSharedAcrossInstances(t *testing.T) {
+	redisURL, prefix := testenv.RedisURL(t)
+	dbPath := filepath.Join(t.TempDir(), "shared.db")
+	newInstance := func() (*app, string) {
+		cfg := testConfig(t, "sqlite")
+		cfg.SQLitePath, cfg.DemoData = dbPath, "false"
+		cfg.RedisURL, cfg.RedisPrefix = redisURL, prefix
+		a, srv := startApp(t, cfg)
+		return a, srv.URL
+	}
+	a, urlA := newInstance()
+	b, urlB := newInstance()
+	ingestDemoFile(t, a, "stations/indonesia-synop-stations-kensein.json")
+
+	if n := stationCount(t, urlA); n != 149 {
+		t.Fatalf("A sees %v synoptic stations, want 149", n)
+	}
+	before := b.Store.Statements()
+	if n := stationCount(t, urlB); n != 149 {
+		t.Fatalf("B sees %v", n)
+	}
+	if d := b.Store.Statements() - before; d != 0 {
+		t.Errorf("B answered a read A had cached with %d statements, want 0 (shared cache)", d)
+	}
+	ingestDemoFile(t, b, "stations/noaa-isd-history-indonesia-96xxx.csv")
+	if n := stationCount(t, urlA); n != 158 {
+		t.Errorf("after B ingested ISD, A sees %v synoptic stations, want 158 (the cache must not serve the old count)", n)
+	}
+}
+
+// TestInProcessCacheInvalidatedByIngest: the default cache is invalidated
+// when the server's own ingest changes the data.
+func TestInProcessCacheInvalidatedByIngest(t *testing.T) {
+	cfg := testConfig(t, "sqlite")
+	cfg.DemoData = "false"
+	a, srv := startApp(t, cfg)
+	ingestDemoFile(t, a, "stations/indonesia-synop-stations-kensein.json")
+	stationCount(t, srv.URL)
+	before := a.Store.Statements()
+	if n := stationCount(t, srv.URL); n != 149 || a.Store.Statements() != before {
+		t.Fatalf("second read: %v stations, %d statements; want 149 from the cache", n, a.Store.Statements()-before)
+	}
+	ingestDemoFile(t, a, "stations/noaa-isd-history-indonesia-96xxx.csv")
+	if n := stationCount(t, srv.URL); n != 158 {
+		t.Errorf("after ingest: %v, want 158", n)
+	}
+}
+
+// TestRedisGoesAway: a Redis that stops answering costs speed, never
+// answers; /readyz says so and the server stays ready.
+func TestRedisGoesAway(t *testing.T) {
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		testenv.Missing(t, "redis-server not installed")
+	}
+	port := freePort(t)
+	redis := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+	if err := redis.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { redis.Process.Kill(); redis.Wait() })
+	waitForPort(t, port)
+
+	cfg := testConfig(t, "sqlite")
+	cfg.RedisURL = "redis://127.0.0.1:" + strconv.Itoa(port) + "/0"
+	_, srv := startApp(t, cfg)
+	if n := stationCount(t, srv.URL); n < 149 {
+		t.Fatalf("with Redis up: %v", n)
+	}
+	if st := readiness(t, srv.URL); st["status"] != "ready" {
+		t.Errorf("readyz with Redis up: %v", st)
+	}
+
+	redis.Process.Kill()
+	redis.Wait()
+	for i := range 3 {
+		start := time.Now()
+		if n := stationCount(t, srv.URL); n < 149 {
+			t.Fatalf("request %d after Redis died: %v stations", i, n)
+		}
+		if d := time.Since(start); d > 3*time.Second {
+			t.Errorf("request %d took %v with Redis down", i, d)
+		}
+	}
+	st := readiness(t, srv.URL)
+	cache, _ := st["cache"].(map[string]any)
+	if st["status"] != "degraded" || cache["ok"] != false || st["httpStatus"] != float64(200) {
+		t.Errorf("readyz with Redis down: %v; want 200, status degraded, cache not ok", st)
+	}
+}
+
+func readiness(t *testing.T, base string) map[string]any {
+	t.Helper()
+	resp, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	if err := json.Unmarshal(body, &out); err != nil {
+		t.Fatalf("readyz: %s", body)
+	}
+	out["httpStatus"] = float64(resp.StatusCode)
+	return out
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func waitForPort(t *testing.T, port int) {
+	t.Helper()
+	for range 100 {
+		if c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
+			c.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("nothing listens on %d", port)
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"testing"
+)
+
+// statements runs a query and returns how many SQL statements it cost.
+func statements(t *testing.T, a *app, srv *httptest.Server, query string) int64 {
+	t.Helper()
+	before := a.Store.Statements()
+	mustData(t, post(t, srv.URL, query, nil))
+	return a.Store.Statements() - before
+}
+
+// TestNoNPlusOne: nested relations go through per-request loaders, so a
+// page of 100 stations with their latest observation and history, or of 50
+// earthquakes with their nearest stations, costs the same few statements as
+// a page of 5.
+func TestNoNPlusOne(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, a *app, srv *httptest.Server) {
+		queries := []struct {
+			name  string
+			query string // %d = page size
+			small int
+			large int
+			max   int64
+		}{
+			{"stations with latest observation and history", `{ stations(first: %d, filter: {kinds: [SYNOPTIC]}) { edges { node {
+				name identifiers { value } history { source from }
+				latestObservation { observedAt raw { text } decoded { airTemperature } station { name } } } } } }`, 5, 100, 5},
+			{"earthquakes with nearest stations", `{ earthquakes(first: %d) { edges { node {
+				magnitude sources { feed }
+				nearestStations(first: 3) { distanceKm station { name latestObservation { observedAt } } } } } } }`, 5, 50, 6},
+			{"observations with their station", `{ observations(first: %d) { edges { node { observedAt station { name history { source } } } } } }`, 2, 23, 4},
+			{"station observations per station", `{ stations(first: %d, filter: {search: "1"}) { edges { node { observations(first: 3) { totalCount edges { node { observedAt } } } } } } }`, 3, 60, 5},
+		}
+		for _, q := range queries {
+			small := statements(t, a, srv, fmt.Sprintf(q.query, q.small))
+			large := statements(t, a, srv, fmt.Sprintf(q.query, q.large))
+			if small != large || large > q.max {
+				t.Errorf("%s: %d statements for %d items, %d for %d; want the same, at most %d", q.name, small, q.small, large, q.large, q.max)
+			} else {
+				t.Logf("%s: %d statements for %d or %d items", q.name, large, q.small, q.large)
+			}
+		}
+	})
+}

@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/bmkg/mkggraph/internal/testenv"
+)
+
+// testConfig is the default configuration, as `go run .` would have it,
+// with the demo data loaded into a fresh database of the given backend.
+func testConfig(t *testing.T, backend string) *Config {
+	t.Helper()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	var cfg Config
+	defineFlags(fs, &cfg)
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	cfg.DemoData = "true"
+	switch backend {
+	case "sqlite":
+		cfg.SQLitePath = filepath.Join(t.TempDir(), "mkggraph.db")
+	case "postgres":
+		cfg.DatabaseURL = testenv.PostgresURL(t)
+	}
+	return &cfg
+}
+
+// startApp wires the whole server as serve does and serves it over HTTP.
+func startApp(t *testing.T, cfg *Config) (*app, *httptest.Server) {
+	t.Helper()
+	a, err := newApp(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a.Handler)
+	t.Cleanup(func() { srv.Close(); a.Close() })
+	return a, srv
+}
+
+// forEachBackend runs fn against a server with the demo data on each
+// database. The servers are shared by the tests that only read (loading the
+// demo data costs seconds, more under -race); tests that write start their
+// own with startApp.
+func forEachBackend(t *testing.T, fn func(t *testing.T, a *app, srv *httptest.Server)) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			s := shared[backend]
+			s.once.Do(func() { s.start(backend) })
+			if s.skip != "" {
+				testenv.Missing(t, s.skip)
+			}
+			if s.err != nil {
+				t.Fatal(s.err)
+			}
+			fn(t, s.app, s.srv)
+		})
+	}
+}
+
+type sharedApp struct {
+	once    sync.Once
+	app     *app
+	srv     *httptest.Server
+	err     error
+	skip    string
+	cleanup []func()
+}
+
+var shared = map[string]*sharedApp{"sqlite": {}, "postgres": {}}
+
+func (s *sharedApp) start(backend string) {
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	var cfg Config
+	defineFlags(fs, &cfg)
+	fs.Parse(nil)
+	cfg.DemoData = "true"
+	switch backend {
+	case "sqlite":
+		dir, err := os.MkdirTemp("", "mkggraph-e2e")
+		if err != nil {
+			s.err = err
+			return
+		}
+		s.cleanup = append(s.cleanup, func() { os.RemoveAll(dir) })
+		cfg.SQLitePath = filepath.Join(dir, "mkggraph.db")
+	case "postgres":
+		if os.Getenv("TEST_DATABASE_URL") == "" {
+			s.skip = "TEST_DATABASE_URL is not set"
+			return
+		}
+		u, drop, err := testenv.NewPostgresSchema()
+		if err != nil {
+			s.err = err
+			return
+		}
+		s.cleanup = append(s.cleanup, drop)
+		cfg.DatabaseURL = u
+	}
+	s.app, s.err = newApp(context.Background(), &cfg, slog.New(slog.DiscardHandler))
+	if s.err == nil {
+		s.srv = httptest.NewServer(s.app.Handler)
+		s.cleanup = append(s.cleanup, s.srv.Close, s.app.Close)
+	}
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, s := range shared {
+		for i := len(s.cleanup) - 1; i >= 0; i-- {
+			s.cleanup[i]()
+		}
+	}
+	os.Exit(code)
+}
+
+// gqlResponse is a GraphQL response as a client reads it.
+type gqlResponse struct {
+	Status int
+	Data   map[string]any `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Path       []any          `json:"path"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+	Raw string
+}
+
+func (r *gqlResponse) code(i int) string {
+	if i >= len(r.Errors) {
+		return ""
+	}
+	c, _ := r.Errors[i].Extensions["code"].(string)
+	return c
+}
+
+func post(t *testing.T, base string, query string, vars map[string]any) *gqlResponse {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	resp, err := http.Post(base+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return decode(t, resp)
+}
+
+func get(t *testing.T, base string, query string) *gqlResponse {
+	t.Helper()
+	resp, err := http.Get(base + "/graphql?query=" + url.QueryEscape(query))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return decode(t, resp)
+}
+
+func decode(t *testing.T, resp *http.Response) *gqlResponse {
+	t.Helper()
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	out := &gqlResponse{Status: resp.StatusCode, Raw: string(raw)}
+	if err := json.Unmarshal(raw, out); err != nil {
+		t.Fatalf("response is not JSON (%d): %s", resp.StatusCode, raw)
+	}
+	return out
+}
+
+// dig walks a decoded JSON value: dig(v, "a", 0, "b").
+func dig(v any, path ...any) any {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, ok := v.(map[string]any)
+			if !ok {
+				return nil
+			}
+			v = m[k]
+		case int:
+			l, ok := v.([]any)
+			if !ok || k >= len(l) {
+				return nil
+			}
+			v = l[k]
+		}
+	}
+	return v
+}
+
+func mustData(t *testing.T, r *gqlResponse) map[string]any {
+	t.Helper()
+	if len(r.Errors) > 0 || r.Status != http.StatusOK {
+		t.Fatalf("status %d, errors: %s", r.Status, r.Raw)
+	}
+	return r.Data
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

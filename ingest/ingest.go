@@ -1,0 +1,167 @@
+// Package ingest loads data files into the store: it recognises a file's
+// format from its content, parses it with the format's package, maps what
+// the file states to domain records, stores them and reports, record by
+// record, what was stored, updated, left unchanged or rejected and why.
+// Good records are always stored, whatever is wrong with the others.
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/bmkg/mkggraph/mkg"
+)
+
+// Store is what ingest writes to.
+type Store interface {
+	mkg.StationWriter
+	mkg.ObservationWriter
+	mkg.EarthquakeWriter
+}
+
+// Invalidator retires cached reads of the given namespaces once their data
+// changed (cache.Invalidate bound to the server's cache).
+type Invalidator func(ctx context.Context, namespaces ...string) error
+
+// MaxFileBytes bounds one input file; larger ones are refused before they
+// are read into memory.
+const MaxFileBytes = 256 << 20
+
+// Options tune one ingest.
+type Options struct {
+	// ReferenceTime completes SYNOP report times (day and hour only) of
+	// files whose name does not carry the time they were issued (WMO file
+	// naming does); zero = now.
+	ReferenceTime time.Time
+	// Progress, when set, is called as records are stored.
+	Progress func(done, total int)
+}
+
+// Rejection is one record that was not stored.
+type Rejection struct {
+	Position string `json:"position"` // "record 12", "line 40" …
+	Reason   string `json:"reason"`
+}
+
+// Summary is what one file did.
+type Summary struct {
+	File      string      `json:"file"`
+	Format    string      `json:"format"`
+	Read      int         `json:"read"`
+	Inserted  int         `json:"inserted"`
+	Updated   int         `json:"updated"`
+	Unchanged int         `json:"unchanged"`
+	Rejected  []Rejection `json:"rejected"`
+	// Notes are things worth knowing that are not rejections (e.g. a
+	// corrected source error, decode problems kept on stored reports).
+	Notes []string `json:"notes,omitempty"`
+}
+
+func (s *Summary) reject(pos, format string, args ...any) {
+	s.Rejected = append(s.Rejected, Rejection{Position: pos, Reason: fmt.Sprintf(format, args...)})
+}
+
+// count adds the outcomes of a batch; positions names each record for
+// rejections.
+func (s *Summary) count(results []mkg.WriteResult, positions []string) {
+	for i, r := range results {
+		switch r.Outcome {
+		case mkg.Inserted:
+			s.Inserted++
+		case mkg.Updated:
+			s.Updated++
+		case mkg.Unchanged:
+			s.Unchanged++
+		default:
+			s.reject(positions[i], "%s", clientMessage(r.Err))
+		}
+	}
+}
+
+// clientMessage is the part of a store error fit for a report: domain
+// errors say what is wrong; anything else is a storage failure whose detail
+// belongs in the log.
+func clientMessage(err error) string {
+	if err == nil {
+		return "not stored"
+	}
+	if e, ok := err.(*mkg.Error); ok {
+		if e.Field != "" {
+			return e.Field + ": " + e.Message
+		}
+		return e.Message
+	}
+	return "could not be stored (storage error, see the server log)"
+}
+
+// Ingester loads files.
+type Ingester struct {
+	store      Store
+	invalidate Invalidator
+	log        *slog.Logger
+	now        func() time.Time
+}
+
+// New returns an Ingester. invalidate may be nil when nothing is cached.
+func New(store Store, invalidate Invalidator, log *slog.Logger) *Ingester {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Ingester{store: store, invalidate: invalidate, log: log, now: time.Now}
+}
+
+// File ingests one file. The error is for the file as a whole (unknown
+// format, unreadable); record-level problems are in the summary.
+func (in *Ingester) File(ctx context.Context, name string, data []byte, opt Options) (*Summary, error) {
+	s := &Summary{File: filepath.Base(name)}
+	if len(data) > MaxFileBytes {
+		return s, fmt.Errorf("%s is %d bytes; the limit is %d", s.File, len(data), MaxFileBytes)
+	}
+	f := detect(data)
+	if f == nil {
+		return s, fmt.Errorf("%s: format not recognised; known formats: %s", s.File, KnownFormats())
+	}
+	s.Format = f.name
+	if err := f.run(ctx, in, name, data, opt, s); err != nil {
+		return s, fmt.Errorf("%s (%s): %w", s.File, f.name, err)
+	}
+	if in.invalidate != nil && s.Inserted+s.Updated > 0 && len(f.namespaces) > 0 {
+		if err := in.invalidate(ctx, f.namespaces...); err != nil {
+			in.log.Warn("could not invalidate the cache after ingest; cached reads expire with their TTL", "err", err)
+		}
+	}
+	return s, nil
+}
+
+// KnownFormats lists the formats File recognises.
+func KnownFormats() string {
+	names := make([]string, len(formats))
+	for i, f := range formats {
+		names[i] = f.name + " (" + f.describe + ")"
+	}
+	return strings.Join(names, "; ")
+}
+
+// batchSize is how many records are stored between progress reports.
+const batchSize = 100
+
+// storeAll writes records in batches, counting outcomes and reporting progress.
+func storeAll[T any](ctx context.Context, recs []T, positions []string, s *Summary, opt Options,
+	write func(context.Context, []T) ([]mkg.WriteResult, error)) error {
+	for i := 0; i < len(recs); i += batchSize {
+		j := min(i+batchSize, len(recs))
+		res, err := write(ctx, recs[i:j])
+		if err != nil {
+			return err
+		}
+		s.count(res, positions[i:j])
+		if opt.Progress != nil {
+			opt.Progress(j, len(recs))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,268 @@
+package resolvers
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/bmkg/mkggraph/dataloaders"
+	"github.com/bmkg/mkggraph/graph/model"
+	"github.com/bmkg/mkggraph/mkg"
+)
+
+// prefetcher looks ahead into the query when a list resolver has its page,
+// and loads everything the query asks of the page's items through the
+// request's loaders with one LoadAll per kind of read. The nested resolvers
+// then find their data in the loaders' caches. Batching by the loaders'
+// time window alone depends on how fast sibling resolvers start, which
+// varies with load; looking ahead makes "one statement per kind of read"
+// hold whatever the timing. Errors are left in the loaders' caches for the
+// nested resolvers to report at their own paths.
+type prefetcher struct {
+	ctx context.Context
+	op  *graphql.OperationContext
+	l   *dataloaders.Loaders
+}
+
+func prefetch(ctx context.Context) *prefetcher {
+	return &prefetcher{ctx: ctx, op: graphql.GetOperationContext(ctx), l: dataloaders.For(ctx)}
+}
+
+// here returns the current field's selection set.
+func (p *prefetcher) here() []ast.SelectionSet {
+	return []ast.SelectionSet{graphql.GetFieldContext(p.ctx).Field.Selections}
+}
+
+// fields returns the fields selected in sets on an object of type typ (and
+// the interfaces it implements), fragments and @skip/@include applied.
+func (p *prefetcher) fields(sets []ast.SelectionSet, typ ...string) []graphql.CollectedField {
+	var out []graphql.CollectedField
+	for _, s := range sets {
+		out = append(out, graphql.CollectFields(p.op, s, typ)...)
+	}
+	return out
+}
+
+// child returns the selection sets of the fields named name in sets.
+func (p *prefetcher) child(sets []ast.SelectionSet, name string, typ ...string) []ast.SelectionSet {
+	var out []ast.SelectionSet
+	for _, f := range p.fields(sets, typ...) {
+		if f.Name == name {
+			out = append(out, f.Selections)
+		}
+	}
+	return out
+}
+
+// nodes returns the selection sets of edges.node in a connection.
+func (p *prefetcher) nodes(sets []ast.SelectionSet, conn, edge string) []ast.SelectionSet {
+	return p.child(p.child(sets, "edges", conn), "node", edge)
+}
+
+func (p *prefetcher) stations(sets []ast.SelectionSet, list []*mkg.Station) {
+	if len(sets) == 0 || len(list) == 0 {
+		return
+	}
+	var ids []int64
+	var wmos []string
+	for _, st := range list {
+		p.l.StationByID.Prime(st.ID, st)
+		ids = append(ids, st.ID)
+		if st.WMOIndex != "" {
+			p.l.StationByWMO.Prime(st.WMOIndex, st)
+			wmos = append(wmos, st.WMOIndex)
+		}
+	}
+	for _, f := range p.fields(sets, "Station", "Node") {
+		switch f.Name {
+		case "history":
+			p.l.StationHistory.LoadAll(p.ctx, ids)
+		case "latestObservation":
+			obs, _ := p.l.LatestObservation.LoadAll(p.ctx, wmos)
+			p.observations([]ast.SelectionSet{f.Selections}, obs)
+		case "observations":
+			p.stationObservations(f, list)
+		}
+	}
+}
+
+func (p *prefetcher) stationObservations(f graphql.CollectedField, list []*mkg.Station) {
+	args := f.ArgumentMap(p.op.Variables)
+	from, to := argTime(args, "from"), argTime(args, "to")
+	page, err := pageArgs(argInt(args, "first"), argString(args, "after")).Resolve(mkg.OrderObservationTime)
+	if err != nil || (from == nil && args["from"] != nil) || (to == nil && args["to"] != nil) {
+		return // the resolver reports the bad argument
+	}
+	var keys []dataloaders.StationObsKey
+	for _, st := range list {
+		if st.WMOIndex != "" {
+			keys = append(keys, stationObsKey(st.WMOIndex, from, to, page))
+		}
+	}
+	sets := []ast.SelectionSet{f.Selections}
+	if len(p.child(sets, "totalCount", "ObservationConnection")) > 0 {
+		p.l.StationObsCount.LoadAll(p.ctx, countKeys(keys))
+	}
+	if nodeSets := p.nodes(sets, "ObservationConnection", "ObservationEdge"); len(nodeSets) > 0 {
+		pages, _ := p.l.StationObs.LoadAll(p.ctx, keys)
+		var obs []*mkg.Observation
+		for _, pg := range pages {
+			if pg != nil {
+				for _, e := range pg.Edges {
+					obs = append(obs, e.Observation)
+				}
+			}
+		}
+		p.observations(nodeSets, obs)
+	}
+}
+
+func (p *prefetcher) observations(sets []ast.SelectionSet, list []*mkg.Observation) {
+	list = slices.DeleteFunc(slices.Clone(list), func(o *mkg.Observation) bool { return o == nil })
+	if len(sets) == 0 || len(list) == 0 {
+		return
+	}
+	for _, f := range p.fields(sets, "Observation", "Node") {
+		if f.Name != "station" {
+			continue
+		}
+		wmos := make([]string, len(list))
+		for i, o := range list {
+			wmos[i] = o.StationWMO
+		}
+		stations, _ := p.l.StationByWMO.LoadAll(p.ctx, wmos)
+		p.stations([]ast.SelectionSet{f.Selections}, nonNil(stations))
+	}
+}
+
+func (p *prefetcher) earthquakes(sets []ast.SelectionSet, list []*mkg.Earthquake) {
+	if len(sets) == 0 || len(list) == 0 {
+		return
+	}
+	for _, f := range p.fields(sets, "Earthquake", "Node") {
+		if f.Name != "nearestStations" {
+			continue
+		}
+		args := f.ArgumentMap(p.op.Variables)
+		kinds := argKinds(args, "kinds")
+		keys := make([]dataloaders.NearestKey, 0, len(list))
+		for _, q := range list {
+			k, err := nearestKey(q, argInt(args, "first"), kinds)
+			if err != nil {
+				return
+			}
+			keys = append(keys, k)
+		}
+		lists, _ := p.l.Nearest.LoadAll(p.ctx, keys)
+		var stations []*mkg.Station
+		for _, l := range lists {
+			for i := range l {
+				stations = append(stations, l[i].Station)
+			}
+		}
+		p.stations(p.child([]ast.SelectionSet{f.Selections}, "station", "StationDistance"), stations)
+	}
+}
+
+// stationObsKey is the loader key of Station.observations; the resolver and
+// the prefetcher build it the same way so the prefetched page is found.
+func stationObsKey(wmo string, from, to *time.Time, p mkg.Page) dataloaders.StationObsKey {
+	key := dataloaders.StationObsKey{WMO: wmo, Limit: p.Limit}
+	if from != nil {
+		key.From = *from
+	}
+	if to != nil {
+		key.To = *to
+	}
+	if p.After != nil {
+		key.After = *p.After
+	}
+	return key
+}
+
+func countKeys(keys []dataloaders.StationObsKey) []dataloaders.StationObsKey {
+	out := make([]dataloaders.StationObsKey, len(keys))
+	for i, k := range keys {
+		out[i] = dataloaders.StationObsKey{WMO: k.WMO, From: k.From, To: k.To, IncludeNil: k.IncludeNil}
+	}
+	return out
+}
+
+// nearestKey is the loader key of Earthquake.nearestStations.
+func nearestKey(q *mkg.Earthquake, first *int, kinds []mkg.StationKind) (dataloaders.NearestKey, error) {
+	n := 5
+	if first != nil {
+		n = *first
+	}
+	if n < 0 || n > MaxNearestStations {
+		return dataloaders.NearestKey{}, mkg.Invalid("first", "first must be between 0 and %d (got %d)", MaxNearestStations, n)
+	}
+	for _, k := range kinds {
+		if !k.Valid() {
+			return dataloaders.NearestKey{}, mkg.Invalid("kinds", "unknown station kind %q", k)
+		}
+	}
+	return dataloaders.NearestKey{Point: q.Point(), N: n, Kinds: dataloaders.KindsKey(kinds)}, nil
+}
+
+func nonNil[T any](list []*T) []*T {
+	return slices.DeleteFunc(slices.Clone(list), func(v *T) bool { return v == nil })
+}
+
+// Argument values in an ArgumentMap are int64 for literals and json.Number
+// for variables (gqlgen decodes variables with UseNumber).
+func argInt(args map[string]any, name string) *int {
+	var n int64
+	switch v := args[name].(type) {
+	case int64:
+		n = v
+	case int:
+		n = int64(v)
+	case json.Number:
+		var err error
+		if n, err = v.Int64(); err != nil {
+			return nil
+		}
+	case float64:
+		n = int64(v)
+	default:
+		return nil
+	}
+	i := int(n)
+	return &i
+}
+
+func argString(args map[string]any, name string) *string {
+	if s, ok := args[name].(string); ok {
+		return &s
+	}
+	return nil
+}
+
+func argTime(args map[string]any, name string) *time.Time {
+	s, ok := args[name].(string)
+	if !ok {
+		return nil
+	}
+	t, err := model.UnmarshalDateTime(s)
+	if err != nil {
+		return nil
+	}
+	return &t
+}
+
+func argKinds(args map[string]any, name string) []mkg.StationKind {
+	list, _ := args[name].([]any)
+	var out []mkg.StationKind
+	for _, v := range list {
+		if s, ok := v.(string); ok {
+			out = append(out, mkg.StationKind(s))
+		}
+	}
+	return out
+}
+
