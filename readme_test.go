@@ -1,0 +1,33 @@
+package main
+
+import (
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"testing"
+)
+
+// TestReadmeExamples runs every GraphQL example of the README against the
+// demo data: the README stays true.
+func TestReadmeExamples(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```graphql\n(.*?)```").FindAllSubmatch(readme, -1)
+	if len(blocks) < 3 {
+		t.Fatalf("found %d GraphQL examples in the README", len(blocks))
+	}
+	forEachBackend(t, func(t *testing.T, a *app, srv *httptest.Server) {
+		for _, b := range blocks {
+			r := post(t, srv.URL, string(b[1]), nil)
+			if len(r.Errors) > 0 || r.Status != 200 {
+				t.Errorf("README example fails:\n%s\n→ %s", b[1], r.Raw)
+				continue
+			}
+			if len(r.Raw) < 200 {
+				t.Errorf("README example returns almost nothing:\n%s\n→ %s", b[1], r.Raw)
+			}
+		}
+	})
+}
