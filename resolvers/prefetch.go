@@ -265,4 +265,3 @@ func argKinds(args map[string]any, name string) []mkg.StationKind {
 	}
 	return out
 }
-
