@@ -5,9 +5,16 @@
   'use strict';
 
   var defaultQuery = [
-    '# MKG Graph: BMKG meteorology and geophysics data over GraphQL.',
-    '# Press the run button (or Ctrl-Enter) to send this query.',
-    '{ stations(first: 5) { totalCount edges { node { id wmoIndex name latitude longitude } } } }',
+    '# MKG Graph: BMKG meteorology, climatology and geophysics data.',
+    '# Press the run button (or Ctrl-Enter) to send this query;',
+    '# the Docs button (top left) describes every type and field.',
+    '{',
+    '  stations(first: 5) {',
+    '    totalCount',
+    '    edges { node { id wmoIndex name latitude longitude } }',
+    '  }',
+    '  latestEarthquake { originTime magnitude depth region }',
+    '}',
     ''
   ].join('\n');
 
