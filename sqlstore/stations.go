@@ -1,8 +1,10 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -291,18 +293,16 @@ func (s *Store) attachIdentifiers(ctx context.Context, stations []*mkg.Station) 
 	return nil
 }
 
-// NearestStations implements mkg.StationReader: one statement ranks every
-// (point, station) pair with a window function, which both databases have.
+// NearestStations implements mkg.StationReader. The ranking is done in Go
+// over the stations' positions (one statement reads them, one more the
+// chosen stations): a window function over every (point, station) pair
+// cost SQLite half a second for 50 points; this costs a few milliseconds
+// for the catalogue's ~1,600 stations, with the same distance formula as the
+// SQL filters (mkg.DistanceKm).
 func (s *Store) NearestStations(ctx context.Context, points []mkg.Point, n int, kinds []mkg.StationKind) ([][]mkg.StationDistance, error) {
 	out := make([][]mkg.StationDistance, len(points))
 	if len(points) == 0 || n <= 0 {
 		return out, nil
-	}
-	values := make([]string, len(points))
-	var args []any
-	for i, p := range points {
-		values[i] = "(CAST(? AS INTEGER), CAST(? AS DOUBLE PRECISION), CAST(? AS DOUBLE PRECISION))"
-		args = append(args, i, p.Latitude, p.Longitude)
 	}
 	var w where
 	if len(kinds) > 0 {
@@ -313,22 +313,51 @@ func (s *Store) NearestStations(ctx context.Context, points []mkg.Point, n int, 
 		}
 		w.conds = append(w.conds, strings.Join(ors, " OR "))
 	}
-	query := `WITH pts (idx, plat, plon) AS (VALUES ` + strings.Join(values, ", ") + `),
-	h AS (SELECT pts.idx, st.id, ` + haversineH("st.latitude", "st.longitude", "pts.plat", "pts.plon") + ` AS h
-	      FROM pts CROSS JOIN stations st WHERE ` + w.sql() + `),
-	r AS (SELECT idx, id, ` + distanceFromH("h") + ` AS distance_km,
-	             ROW_NUMBER() OVER (PARTITION BY idx ORDER BY h, id) AS rn FROM h)
-	SELECT r.idx, r.distance_km, ` + stationColumns + ` FROM r JOIN stations st ON st.id = r.id
-	WHERE r.rn <= ? ORDER BY r.idx, r.rn`
-	args = append(append(args, w.args...), n)
-	var rows []stationRow
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, s.rebind(query), args...); err != nil {
+	var all []struct {
+		ID        int64   `db:"id"`
+		Latitude  float64 `db:"latitude"`
+		Longitude float64 `db:"longitude"`
+	}
+	if err := sqlx.SelectContext(ctx, s.q(), &all, s.rebind("SELECT st.id, st.latitude, st.longitude FROM stations st WHERE "+w.sql()), w.args...); err != nil {
 		return nil, s.wrap(err)
 	}
-	all := make([]*mkg.Station, len(rows))
-	for i := range rows {
-		all[i] = rows[i].station()
-		out[rows[i].Idx] = append(out[rows[i].Idx], mkg.StationDistance{Station: all[i], DistanceKm: rows[i].DistanceKm.Float64})
+	type ranked struct {
+		id int64
+		km float64
 	}
-	return out, s.attachIdentifiers(ctx, all)
+	chosen := make([][]ranked, len(points))
+	var ids []int64
+	for i, p := range points {
+		best := make([]ranked, 0, n+1)
+		for _, st := range all {
+			d := mkg.DistanceKm(p, mkg.Point{Latitude: st.Latitude, Longitude: st.Longitude})
+			if len(best) == n && (d > best[n-1].km || d == best[n-1].km && st.ID > best[n-1].id) {
+				continue
+			}
+			at, _ := slices.BinarySearchFunc(best, ranked{st.ID, d}, func(a, b ranked) int {
+				return cmp.Or(cmp.Compare(a.km, b.km), cmp.Compare(a.id, b.id))
+			})
+			best = slices.Insert(best, at, ranked{st.ID, d})
+			if len(best) > n {
+				best = best[:n]
+			}
+		}
+		chosen[i] = best
+		for _, r := range best {
+			ids = append(ids, r.id)
+		}
+	}
+	slices.Sort(ids)
+	byID, err := s.stationsWhere(ctx, "st.id IN (?)", slices.Compact(ids))
+	if err != nil {
+		return nil, err
+	}
+	for i, list := range chosen {
+		for _, r := range list {
+			if st := byID[r.id]; st != nil {
+				out[i] = append(out[i], mkg.StationDistance{Station: st, DistanceKm: r.km})
+			}
+		}
+	}
+	return out, nil
 }

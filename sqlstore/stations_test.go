@@ -242,8 +242,8 @@ func TestNearestAndByID(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := s.Statements() - before; got != 2 {
-			t.Errorf("NearestStations ran %d statements, want 2 (ranking + identifiers)", got)
+		if got := s.Statements() - before; got != 3 {
+			t.Errorf("NearestStations ran %d statements, want 3 (positions, stations, identifiers)", got)
 		}
 		if near[0][0].Station.Name != "Jakarta / Observatory" || near[1][0].Station.Name != "Medan / Polonia" || len(near[1]) != 2 {
 			t.Errorf("nearest = %v", near)
