@@ -145,6 +145,8 @@ Usage:
   mkggraph [serve] [flags]        run the server (GraphiQL at http://localhost:8080/graphiql/)
   mkggraph migrate [flags]        apply pending database migrations and exit
   mkggraph ingest [flags] FILE…   load data files (format detected from content)
+  mkggraph create-admin -organisation ORG -name NAME -email EMAIL [flags]
+                                  create an administrator account and print its API key (once)
 
 Ingest flags:
   -reference-time RFC3339   completes SYNOP day/hour times of files whose name carries no date (WMO names do)

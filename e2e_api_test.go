@@ -71,7 +71,7 @@ func TestSameEventFromSeveralFeedsIsOne(t *testing.T) {
 // TestBadInputNamesTheArgument: every validation failure is BAD_USER_INPUT
 // with the argument at fault.
 func TestBadInputNamesTheArgument(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, a *app, srv *httptest.Server) {
+	forEachBackendAs(t, func(t *testing.T, a *app, srv *httptest.Server, c *callers) {
 		cases := []struct{ query, field string }{
 			{`{ stations(filter: {bbox: {south: -100, west: 0, north: 0, east: 1}}) { totalCount } }`, "filter.bbox.south"},
 			{`{ stations(filter: {bbox: {south: 5, west: 0, north: 0, east: 1}}) { totalCount } }`, "filter.bbox"},
@@ -88,10 +88,10 @@ func TestBadInputNamesTheArgument(t *testing.T) {
 			{`{ stationByWmo(wmoIndex: "12") { name } }`, "wmoIndex"},
 			{`{ latestEarthquake { nearestStations(first: 51) { distanceKm } } }`, "first"},
 		}
-		for _, c := range cases {
-			r := post(t, srv.URL, c.query, nil)
-			if r.code(0) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != c.field {
-				t.Errorf("%s\n  got %s\n  want BAD_USER_INPUT on %s", c.query, r.Raw, c.field)
+		for _, cs := range cases {
+			r := postAs(t, srv.URL, c.full, cs.query, nil)
+			if r.code(0) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != cs.field {
+				t.Errorf("%s\n  got %s\n  want BAD_USER_INPUT on %s", cs.query, r.Raw, cs.field)
 			}
 		}
 		// A malformed DateTime is refused with a message that says what is expected.

@@ -20,7 +20,7 @@ func TestGraphiQLInChromium(t *testing.T) {
 	if _, err := graphiqltest.FindChromium(); err != nil {
 		testenv.Missing(t, err.Error())
 	}
-	forEachBackend(t, func(t *testing.T, a *app, srv *httptest.Server) {
+	forEachBackendAs(t, func(t *testing.T, a *app, srv *httptest.Server, c *callers) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
 		b, err := graphiqltest.Launch(ctx, graphiqltest.Options{})
@@ -31,6 +31,7 @@ func TestGraphiQLInChromium(t *testing.T) {
 		res, err := graphiqltest.RunQuery(ctx, b, srv.URL+"/graphiql/", graphiqltest.Query{
 			Query: `{ stationByWmo(wmoIndex: "15015") { name latestObservation { observedAt decoded { airTemperature } } }
 			          latestEarthquake { originTime magnitude region } }`,
+			Headers: map[string]string{"Authorization": "Bearer " + c.full},
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -73,6 +73,7 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, a *app, srv *httptest.Se
 
 type sharedApp struct {
 	once    sync.Once
+	callers *callers
 	app     *app
 	srv     *httptest.Server
 	err     error
@@ -149,8 +150,19 @@ func (r *gqlResponse) code(i int) string {
 
 func post(t *testing.T, base string, query string, vars map[string]any) *gqlResponse {
 	t.Helper()
+	return postAs(t, base, "", query, vars)
+}
+
+// postAs sends a query with an API key ("" = anonymous).
+func postAs(t *testing.T, base, key, query string, vars map[string]any) *gqlResponse {
+	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	resp, err := http.Post(base+"/graphql", "application/json", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

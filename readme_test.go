@@ -18,9 +18,9 @@ func TestReadmeExamples(t *testing.T) {
 	if len(blocks) < 3 {
 		t.Fatalf("found %d GraphQL examples in the README", len(blocks))
 	}
-	forEachBackend(t, func(t *testing.T, a *app, srv *httptest.Server) {
+	forEachBackendAs(t, func(t *testing.T, a *app, srv *httptest.Server, c *callers) {
 		for _, b := range blocks {
-			r := post(t, srv.URL, string(b[1]), nil)
+			r := postAs(t, srv.URL, c.full, string(b[1]), nil)
 			if len(r.Errors) > 0 || r.Status != 200 {
 				t.Errorf("README example fails:\n%s\n→ %s", b[1], r.Raw)
 				continue

@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/bmkg/mkggraph/access"
 	"github.com/bmkg/mkggraph/cache"
 	"github.com/bmkg/mkggraph/demo"
 	"github.com/bmkg/mkggraph/httpapi"
@@ -46,6 +47,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	settings := defineFlags(fs, &cfg)
 	refTime := fs.String("reference-time", "", "")
 	progress := fs.String("progress", "auto", "")
+	var admin adminFlags
+	fs.StringVar(&admin.organisation, "organisation", "", "")
+	fs.StringVar(&admin.name, "name", "", "")
+	fs.StringVar(&admin.email, "email", "", "")
 	fs.Usage = usage(fs, stderr)
 	fs.SetOutput(stderr)
 	if err := fs.Parse(rest); err != nil {
@@ -75,11 +80,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err == nil && failed {
 			return 1
 		}
+	case "create-admin":
+		err = createAdmin(ctx, &cfg, log, admin, stdout)
 	case "help":
 		fs.Usage()
 		return 0
 	default:
-		fmt.Fprintf(stderr, "unknown command %q; commands: serve, migrate, ingest, help\n", cmd)
+		fmt.Fprintf(stderr, "unknown command %q; commands: serve, migrate, ingest, create-admin, help\n", cmd)
 		return 2
 	}
 	if err != nil {
@@ -166,14 +173,24 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		a.Close()
 		return nil, err
 	}
-	opts := cache.Options{StationTTL: cfg.StationTTL, EarthquakeTTL: cfg.EarthquakeTTL}
+	// Cached reads are keyed by the caller's rights: never served to a
+	// caller who may see something else.
+	opts := cache.Options{StationTTL: cfg.StationTTL, EarthquakeTTL: cfg.EarthquakeTTL,
+		Scope: func(ctx context.Context) string { return mkg.PrincipalFrom(ctx).Fingerprint() }}
 	res := &resolvers.Resolver{
 		StationData:     cache.NewStationReader(store, c, opts),
 		ObservationData: store,
 		EarthquakeData:  cache.NewEarthquakeReader(store, c, opts),
+		AccessData:      access.NewAdmin(store, c, log),
+	}
+	gql, err := httpapi.NewGraphQL(res, cfg.Limits, log)
+	if err != nil {
+		a.Close()
+		return nil, err
 	}
 	api := &httpapi.Server{
-		GraphQL:     httpapi.NewGraphQL(res, cfg.Limits, log),
+		GraphQL:     gql,
+		Auth:        access.NewAuthenticator(store, c, log),
 		Loaders:     store,
 		Readiness:   httpapi.Readiness{Database: store.Ping, Cache: func(ctx context.Context) cache.Status { c.Ping(ctx); return c.Status() }},
 		Limits:      cfg.Limits,

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"time"
 
 	"github.com/bmkg/mkggraph/mkg"
 )
@@ -57,10 +58,15 @@ func key(ctx context.Context, c mkg.Cache, ns, scope string, request any) (strin
 	return ns + ":v" + version + ":" + gen + ":" + scope + ":" + hex.EncodeToString(sum[:16]), true
 }
 
-// load returns the cached value for the request, or calls fetch and caches
-// its result. Errors from fetch are returned and never cached.
-func load[T any](ctx context.Context, c mkg.Cache, o Options, ns string, request any, fetch func() (T, error)) (T, error) {
-	k, ok := key(ctx, c, ns, o.scope(ctx), request)
+// Load returns the cached value of a request in a namespace, or calls
+// fetch and caches its result for ttl. scope separates callers who may see
+// different data (see Options.Scope). Errors from fetch are returned and
+// never cached; a nil cache or one that fails just calls fetch.
+func Load[T any](ctx context.Context, c mkg.Cache, ns, scope string, request any, ttl time.Duration, fetch func() (T, error)) (T, error) {
+	if c == nil {
+		return fetch()
+	}
+	k, ok := key(ctx, c, ns, scope, request)
 	if ok {
 		if b, err := c.Get(ctx, k); err == nil {
 			var v T
@@ -74,9 +80,13 @@ func load[T any](ctx context.Context, c mkg.Cache, o Options, ns string, request
 		return v, err
 	}
 	if b, err := json.Marshal(v); err == nil {
-		c.Set(ctx, k, b, o.ttl(ns))
+		c.Set(ctx, k, b, ttl)
 	}
 	return v, nil
+}
+
+func load[T any](ctx context.Context, c mkg.Cache, o Options, ns string, request any, fetch func() (T, error)) (T, error) {
+	return Load(ctx, c, ns, o.scope(ctx), request, o.ttl(ns), fetch)
 }
 
 // version tags cached encodings so a deploy that changes a type does not

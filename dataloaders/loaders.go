@@ -20,6 +20,10 @@ type Reader interface {
 	mkg.StationReader
 	mkg.ObservationReader
 	mkg.EarthquakeReader
+	AccountsByID(ctx context.Context, ids []int64) ([]*mkg.Account, error)
+	KeysOfAccounts(ctx context.Context, ids []int64) ([][]mkg.APIKey, error)
+	APIKeysByID(ctx context.Context, ids []int64) ([]*mkg.APIKey, error)
+	AuditEventsByID(ctx context.Context, ids []int64) ([]*mkg.AuditEvent, error)
 }
 
 // Loaders are one request's loaders.
@@ -33,6 +37,10 @@ type Loaders struct {
 	StationObsCount   *dataloadgen.Loader[StationObsKey, int]
 	EarthquakeByID    *dataloadgen.Loader[int64, *mkg.Earthquake]
 	Nearest           *dataloadgen.Loader[NearestKey, []mkg.StationDistance]
+	AccountByID       *dataloadgen.Loader[int64, *mkg.Account]
+	KeysOfAccount     *dataloadgen.Loader[int64, []mkg.APIKey]
+	APIKeyByID        *dataloadgen.Loader[int64, *mkg.APIKey]
+	AuditEventByID    *dataloadgen.Loader[int64, *mkg.AuditEvent]
 }
 
 // wait is how long a loader collects keys before it runs: long enough for
@@ -53,6 +61,10 @@ func New(r Reader) *Loaders {
 		StationObsCount:   dataloadgen.NewLoader(stationObsCount(r), opts...),
 		EarthquakeByID:    dataloadgen.NewLoader(ordered(r.EarthquakesByID), opts...),
 		Nearest:           dataloadgen.NewLoader(nearest(r), opts...),
+		AccountByID:       dataloadgen.NewLoader(ordered(r.AccountsByID), opts...),
+		KeysOfAccount:     dataloadgen.NewLoader(ordered(r.KeysOfAccounts), opts...),
+		APIKeyByID:        dataloadgen.NewLoader(ordered(r.APIKeysByID), opts...),
+		AuditEventByID:    dataloadgen.NewLoader(ordered(r.AuditEventsByID), opts...),
 	}
 }
 

@@ -29,6 +29,9 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			if e.Field != "" {
 				out.Extensions["field"] = e.Field
 			}
+			for k, v := range e.Extra {
+				out.Extensions[k] = v
+			}
 			return out
 		}
 		var gqlErr *gqlerror.Error

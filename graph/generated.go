@@ -30,10 +30,19 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Account() AccountResolver
+	AccountConnection() AccountConnectionResolver
+	ApiKey() ApiKeyResolver
+	AuditEvent() AuditEventResolver
 	BulletinHeading() BulletinHeadingResolver
+	ClientApplication() ClientApplicationResolver
+	DatasetInfo() DatasetInfoResolver
+	DatasetRight() DatasetRightResolver
 	Earthquake() EarthquakeResolver
 	EarthquakeConnection() EarthquakeConnectionResolver
 	EarthquakeSource() EarthquakeSourceResolver
+	Grant() GrantResolver
+	Mutation() MutationResolver
 	Observation() ObservationResolver
 	ObservationConnection() ObservationConnectionResolver
 	Query() QueryResolver
@@ -43,6 +52,7 @@ type ResolverRoot interface {
 	StationEpoch() StationEpochResolver
 	SynopDecoded() SynopDecodedResolver
 	TemperatureExtreme() TemperatureExtremeResolver
+	Viewer() ViewerResolver
 	Wind() WindResolver
 }
 
@@ -50,6 +60,67 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Account struct {
+		APIKeys      func(childComplexity int) int
+		Application  func(childComplexity int) int
+		ContactEmail func(childComplexity int) int
+		ContactName  func(childComplexity int) int
+		ContactPhone func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Grants       func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Organisation func(childComplexity int) int
+		Roles        func(childComplexity int) int
+		Status       func(childComplexity int) int
+		StatusReason func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		ValidUntil   func(childComplexity int) int
+	}
+
+	AccountConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AccountEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ApiKey struct {
+		Active       func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		ExpiresAt    func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Label        func(childComplexity int) int
+		LastUsedAt   func(childComplexity int) int
+		Prefix       func(childComplexity int) int
+		RevokeReason func(childComplexity int) int
+		RevokedAt    func(childComplexity int) int
+	}
+
+	AuditEvent struct {
+		Action       func(childComplexity int) int
+		Actor        func(childComplexity int) int
+		ActorAccount func(childComplexity int) int
+		At           func(childComplexity int) int
+		Details      func(childComplexity int) int
+		ID           func(childComplexity int) int
+		TargetID     func(childComplexity int) int
+		TargetType   func(childComplexity int) int
+	}
+
+	AuditEventConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	AuditEventEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	BulletinHeading struct {
 		Bbb          func(childComplexity int) int
 		CCCC         func(childComplexity int) int
@@ -57,6 +128,15 @@ type ComplexityRoot struct {
 		Line         func(childComplexity int) int
 		TTAAii       func(childComplexity int) int
 		YYGGgg       func(childComplexity int) int
+	}
+
+	ClientApplication struct {
+		CallbackURL   func(childComplexity int) int
+		CallsPerDay   func(childComplexity int) int
+		Description   func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Platform      func(childComplexity int) int
+		SourceAddress func(childComplexity int) int
 	}
 
 	CloudDirection struct {
@@ -101,6 +181,21 @@ type ComplexityRoot struct {
 		Code        func(childComplexity int) int
 		Degrees     func(childComplexity int) int
 		Description func(childComplexity int) int
+	}
+
+	DatasetInfo struct {
+		Classification func(childComplexity int) int
+		Dataset        func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		UpdatedBy      func(childComplexity int) int
+	}
+
+	DatasetRight struct {
+		Allowed        func(childComplexity int) int
+		Classification func(childComplexity int) int
+		Dataset        func(childComplexity int) int
+		GrantExpiresAt func(childComplexity int) int
+		Reason         func(childComplexity int) int
 	}
 
 	DecodeProblem struct {
@@ -167,14 +262,39 @@ type ComplexityRoot struct {
 		Place     func(childComplexity int) int
 	}
 
+	Grant struct {
+		Active    func(childComplexity int) int
+		Dataset   func(childComplexity int) int
+		ExpiresAt func(childComplexity int) int
+		GrantedAt func(childComplexity int) int
+		GrantedBy func(childComplexity int) int
+	}
+
 	IsobaricSurface struct {
 		HeightGpm  func(childComplexity int) int
 		SurfaceHPa func(childComplexity int) int
 	}
 
+	IssuedApiKey struct {
+		APIKey func(childComplexity int) int
+		Key    func(childComplexity int) int
+	}
+
 	MetreRange struct {
 		MaxM func(childComplexity int) int
 		MinM func(childComplexity int) int
+	}
+
+	Mutation struct {
+		CreateAccount            func(childComplexity int, input model.AccountInput) int
+		GrantDataset             func(childComplexity int, accountID string, dataset string, expiresAt *time.Time) int
+		IssueAPIKey              func(childComplexity int, accountID string, label *string, expiresAt *time.Time) int
+		RevokeAPIKey             func(childComplexity int, id string, reason *string) int
+		RevokeGrant              func(childComplexity int, accountID string, dataset string) int
+		RotateAPIKey             func(childComplexity int, id string) int
+		SetAccountStatus         func(childComplexity int, id string, status mkg.AccountStatus, reason *string) int
+		SetDatasetClassification func(childComplexity int, dataset string, classification string) int
+		UpdateAccount            func(childComplexity int, id string, input model.AccountInput) int
 	}
 
 	NationalSection struct {
@@ -228,6 +348,10 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		Account          func(childComplexity int, id string) int
+		Accounts         func(childComplexity int, filter *model.AccountFilter, first *int, after *string) int
+		AuditLog         func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
+		Datasets         func(childComplexity int) int
 		Earthquake       func(childComplexity int, id string) int
 		Earthquakes      func(childComplexity int, filter *model.EarthquakeFilter, orderBy *mkg.EarthquakeOrder, first *int, after *string) int
 		LatestEarthquake func(childComplexity int) int
@@ -236,6 +360,7 @@ type ComplexityRoot struct {
 		Station          func(childComplexity int, id string) int
 		StationByWmo     func(childComplexity int, wmoIndex string) int
 		Stations         func(childComplexity int, filter *model.StationFilter, first *int, after *string) int
+		Viewer           func(childComplexity int) int
 	}
 
 	Radiation struct {
@@ -388,6 +513,14 @@ type ComplexityRoot struct {
 		SkyObscured func(childComplexity int) int
 	}
 
+	Viewer struct {
+		Account   func(childComplexity int) int
+		Anonymous func(childComplexity int) int
+		KeyPrefix func(childComplexity int) int
+		Rights    func(childComplexity int) int
+		Roles     func(childComplexity int) int
+	}
+
 	WeatherCode struct {
 		Automatic   func(childComplexity int) int
 		Code        func(childComplexity int) int
@@ -416,8 +549,46 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type AccountResolver interface {
+	ID(ctx context.Context, obj *mkg.Account) (string, error)
+
+	ContactPhone(ctx context.Context, obj *mkg.Account) (*string, error)
+
+	StatusReason(ctx context.Context, obj *mkg.Account) (*string, error)
+
+	APIKeys(ctx context.Context, obj *mkg.Account) ([]*mkg.APIKey, error)
+}
+type AccountConnectionResolver interface {
+	TotalCount(ctx context.Context, obj *model.AccountConnection) (int, error)
+}
+type ApiKeyResolver interface {
+	ID(ctx context.Context, obj *mkg.APIKey) (string, error)
+
+	Label(ctx context.Context, obj *mkg.APIKey) (*string, error)
+
+	RevokeReason(ctx context.Context, obj *mkg.APIKey) (*string, error)
+	Active(ctx context.Context, obj *mkg.APIKey) (bool, error)
+}
+type AuditEventResolver interface {
+	ID(ctx context.Context, obj *mkg.AuditEvent) (string, error)
+
+	ActorAccount(ctx context.Context, obj *mkg.AuditEvent) (*mkg.Account, error)
+
+	Details(ctx context.Context, obj *mkg.AuditEvent) (string, error)
+}
 type BulletinHeadingResolver interface {
 	Bbb(ctx context.Context, obj *mkg.BulletinHeading) (*string, error)
+}
+type ClientApplicationResolver interface {
+	Description(ctx context.Context, obj *mkg.ClientApplication) (*string, error)
+	Platform(ctx context.Context, obj *mkg.ClientApplication) (*string, error)
+	CallbackURL(ctx context.Context, obj *mkg.ClientApplication) (*string, error)
+}
+type DatasetInfoResolver interface {
+	UpdatedBy(ctx context.Context, obj *mkg.DatasetInfo) (*string, error)
+}
+type DatasetRightResolver interface {
+	Reason(ctx context.Context, obj *mkg.Right) (*string, error)
 }
 type EarthquakeResolver interface {
 	ID(ctx context.Context, obj *mkg.Earthquake) (string, error)
@@ -439,6 +610,20 @@ type EarthquakeConnectionResolver interface {
 type EarthquakeSourceResolver interface {
 	SourceEventID(ctx context.Context, obj *mkg.EarthquakeSource) (*string, error)
 }
+type GrantResolver interface {
+	Active(ctx context.Context, obj *mkg.Grant) (bool, error)
+}
+type MutationResolver interface {
+	CreateAccount(ctx context.Context, input model.AccountInput) (*mkg.Account, error)
+	UpdateAccount(ctx context.Context, id string, input model.AccountInput) (*mkg.Account, error)
+	SetAccountStatus(ctx context.Context, id string, status mkg.AccountStatus, reason *string) (*mkg.Account, error)
+	GrantDataset(ctx context.Context, accountID string, dataset string, expiresAt *time.Time) (*mkg.Account, error)
+	RevokeGrant(ctx context.Context, accountID string, dataset string) (*mkg.Account, error)
+	IssueAPIKey(ctx context.Context, accountID string, label *string, expiresAt *time.Time) (*model.IssuedAPIKey, error)
+	RotateAPIKey(ctx context.Context, id string) (*model.IssuedAPIKey, error)
+	RevokeAPIKey(ctx context.Context, id string, reason *string) (*mkg.APIKey, error)
+	SetDatasetClassification(ctx context.Context, dataset string, classification string) (*mkg.DatasetInfo, error)
+}
 type ObservationResolver interface {
 	ID(ctx context.Context, obj *mkg.Observation) (string, error)
 	Station(ctx context.Context, obj *mkg.Observation) (*mkg.Station, error)
@@ -457,6 +642,11 @@ type QueryResolver interface {
 	Earthquakes(ctx context.Context, filter *model.EarthquakeFilter, orderBy *mkg.EarthquakeOrder, first *int, after *string) (*model.EarthquakeConnection, error)
 	Earthquake(ctx context.Context, id string) (*mkg.Earthquake, error)
 	LatestEarthquake(ctx context.Context) (*mkg.Earthquake, error)
+	Viewer(ctx context.Context) (*mkg.Principal, error)
+	Datasets(ctx context.Context) ([]*mkg.DatasetInfo, error)
+	Accounts(ctx context.Context, filter *model.AccountFilter, first *int, after *string) (*model.AccountConnection, error)
+	Account(ctx context.Context, id string) (*mkg.Account, error)
+	AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.AuditEventConnection, error)
 }
 type SnowDepthResolver interface {
 	Description(ctx context.Context, obj *mkg.SnowDepth) (*string, error)
@@ -485,6 +675,11 @@ type SynopDecodedResolver interface {
 type TemperatureExtremeResolver interface {
 	Note(ctx context.Context, obj *mkg.TemperatureExtreme) (*string, error)
 }
+type ViewerResolver interface {
+	KeyPrefix(ctx context.Context, obj *mkg.Principal) (*string, error)
+	Roles(ctx context.Context, obj *mkg.Principal) ([]mkg.Role, error)
+	Rights(ctx context.Context, obj *mkg.Principal) ([]*mkg.Right, error)
+}
 type WindResolver interface {
 	ReportedUnit(ctx context.Context, obj *mkg.Wind) (*string, error)
 }
@@ -506,6 +701,253 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Account.apiKeys":
+		if e.ComplexityRoot.Account.APIKeys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.APIKeys(childComplexity), true
+	case "Account.application":
+		if e.ComplexityRoot.Account.Application == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Application(childComplexity), true
+	case "Account.contactEmail":
+		if e.ComplexityRoot.Account.ContactEmail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.ContactEmail(childComplexity), true
+	case "Account.contactName":
+		if e.ComplexityRoot.Account.ContactName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.ContactName(childComplexity), true
+	case "Account.contactPhone":
+		if e.ComplexityRoot.Account.ContactPhone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.ContactPhone(childComplexity), true
+	case "Account.createdAt":
+		if e.ComplexityRoot.Account.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.CreatedAt(childComplexity), true
+	case "Account.grants":
+		if e.ComplexityRoot.Account.Grants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Grants(childComplexity), true
+	case "Account.id":
+		if e.ComplexityRoot.Account.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.ID(childComplexity), true
+	case "Account.organisation":
+		if e.ComplexityRoot.Account.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Organisation(childComplexity), true
+	case "Account.roles":
+		if e.ComplexityRoot.Account.Roles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Roles(childComplexity), true
+	case "Account.status":
+		if e.ComplexityRoot.Account.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Status(childComplexity), true
+	case "Account.statusReason":
+		if e.ComplexityRoot.Account.StatusReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.StatusReason(childComplexity), true
+	case "Account.updatedAt":
+		if e.ComplexityRoot.Account.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.UpdatedAt(childComplexity), true
+	case "Account.validUntil":
+		if e.ComplexityRoot.Account.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.ValidUntil(childComplexity), true
+
+	case "AccountConnection.edges":
+		if e.ComplexityRoot.AccountConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountConnection.Edges(childComplexity), true
+	case "AccountConnection.pageInfo":
+		if e.ComplexityRoot.AccountConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountConnection.PageInfo(childComplexity), true
+	case "AccountConnection.totalCount":
+		if e.ComplexityRoot.AccountConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountConnection.TotalCount(childComplexity), true
+
+	case "AccountEdge.cursor":
+		if e.ComplexityRoot.AccountEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountEdge.Cursor(childComplexity), true
+	case "AccountEdge.node":
+		if e.ComplexityRoot.AccountEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountEdge.Node(childComplexity), true
+
+	case "ApiKey.active":
+		if e.ComplexityRoot.ApiKey.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.Active(childComplexity), true
+	case "ApiKey.createdAt":
+		if e.ComplexityRoot.ApiKey.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.CreatedAt(childComplexity), true
+	case "ApiKey.expiresAt":
+		if e.ComplexityRoot.ApiKey.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.ExpiresAt(childComplexity), true
+	case "ApiKey.id":
+		if e.ComplexityRoot.ApiKey.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.ID(childComplexity), true
+	case "ApiKey.label":
+		if e.ComplexityRoot.ApiKey.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.Label(childComplexity), true
+	case "ApiKey.lastUsedAt":
+		if e.ComplexityRoot.ApiKey.LastUsedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.LastUsedAt(childComplexity), true
+	case "ApiKey.prefix":
+		if e.ComplexityRoot.ApiKey.Prefix == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.Prefix(childComplexity), true
+	case "ApiKey.revokeReason":
+		if e.ComplexityRoot.ApiKey.RevokeReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.RevokeReason(childComplexity), true
+	case "ApiKey.revokedAt":
+		if e.ComplexityRoot.ApiKey.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.RevokedAt(childComplexity), true
+
+	case "AuditEvent.action":
+		if e.ComplexityRoot.AuditEvent.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Action(childComplexity), true
+	case "AuditEvent.actor":
+		if e.ComplexityRoot.AuditEvent.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Actor(childComplexity), true
+	case "AuditEvent.actorAccount":
+		if e.ComplexityRoot.AuditEvent.ActorAccount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.ActorAccount(childComplexity), true
+	case "AuditEvent.at":
+		if e.ComplexityRoot.AuditEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.At(childComplexity), true
+	case "AuditEvent.details":
+		if e.ComplexityRoot.AuditEvent.Details == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Details(childComplexity), true
+	case "AuditEvent.id":
+		if e.ComplexityRoot.AuditEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.ID(childComplexity), true
+	case "AuditEvent.targetId":
+		if e.ComplexityRoot.AuditEvent.TargetID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.TargetID(childComplexity), true
+	case "AuditEvent.targetType":
+		if e.ComplexityRoot.AuditEvent.TargetType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.TargetType(childComplexity), true
+
+	case "AuditEventConnection.edges":
+		if e.ComplexityRoot.AuditEventConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventConnection.Edges(childComplexity), true
+	case "AuditEventConnection.pageInfo":
+		if e.ComplexityRoot.AuditEventConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventConnection.PageInfo(childComplexity), true
+
+	case "AuditEventEdge.cursor":
+		if e.ComplexityRoot.AuditEventEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventEdge.Cursor(childComplexity), true
+	case "AuditEventEdge.node":
+		if e.ComplexityRoot.AuditEventEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventEdge.Node(childComplexity), true
 
 	case "BulletinHeading.bbb":
 		if e.ComplexityRoot.BulletinHeading.Bbb == nil {
@@ -543,6 +985,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BulletinHeading.YYGGgg(childComplexity), true
+
+	case "ClientApplication.callbackUrl":
+		if e.ComplexityRoot.ClientApplication.CallbackURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientApplication.CallbackURL(childComplexity), true
+	case "ClientApplication.callsPerDay":
+		if e.ComplexityRoot.ClientApplication.CallsPerDay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientApplication.CallsPerDay(childComplexity), true
+	case "ClientApplication.description":
+		if e.ComplexityRoot.ClientApplication.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientApplication.Description(childComplexity), true
+	case "ClientApplication.name":
+		if e.ComplexityRoot.ClientApplication.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientApplication.Name(childComplexity), true
+	case "ClientApplication.platform":
+		if e.ComplexityRoot.ClientApplication.Platform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientApplication.Platform(childComplexity), true
+	case "ClientApplication.sourceAddresses":
+		if e.ComplexityRoot.ClientApplication.SourceAddress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientApplication.SourceAddress(childComplexity), true
 
 	case "CloudDirection.direction":
 		if e.ComplexityRoot.CloudDirection.Direction == nil {
@@ -688,6 +1167,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CompassDirection.Description(childComplexity), true
+
+	case "DatasetInfo.classification":
+		if e.ComplexityRoot.DatasetInfo.Classification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetInfo.Classification(childComplexity), true
+	case "DatasetInfo.dataset":
+		if e.ComplexityRoot.DatasetInfo.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetInfo.Dataset(childComplexity), true
+	case "DatasetInfo.updatedAt":
+		if e.ComplexityRoot.DatasetInfo.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetInfo.UpdatedAt(childComplexity), true
+	case "DatasetInfo.updatedBy":
+		if e.ComplexityRoot.DatasetInfo.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetInfo.UpdatedBy(childComplexity), true
+
+	case "DatasetRight.allowed":
+		if e.ComplexityRoot.DatasetRight.Allowed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetRight.Allowed(childComplexity), true
+	case "DatasetRight.classification":
+		if e.ComplexityRoot.DatasetRight.Classification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetRight.Classification(childComplexity), true
+	case "DatasetRight.dataset":
+		if e.ComplexityRoot.DatasetRight.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetRight.Dataset(childComplexity), true
+	case "DatasetRight.grantExpiresAt":
+		if e.ComplexityRoot.DatasetRight.GrantExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetRight.GrantExpiresAt(childComplexity), true
+	case "DatasetRight.reason":
+		if e.ComplexityRoot.DatasetRight.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetRight.Reason(childComplexity), true
 
 	case "DecodeProblem.group":
 		if e.ComplexityRoot.DecodeProblem.Group == nil {
@@ -942,6 +1477,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FeltReport.Place(childComplexity), true
 
+	case "Grant.active":
+		if e.ComplexityRoot.Grant.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grant.Active(childComplexity), true
+	case "Grant.dataset":
+		if e.ComplexityRoot.Grant.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grant.Dataset(childComplexity), true
+	case "Grant.expiresAt":
+		if e.ComplexityRoot.Grant.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grant.ExpiresAt(childComplexity), true
+	case "Grant.grantedAt":
+		if e.ComplexityRoot.Grant.GrantedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grant.GrantedAt(childComplexity), true
+	case "Grant.grantedBy":
+		if e.ComplexityRoot.Grant.GrantedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grant.GrantedBy(childComplexity), true
+
 	case "IsobaricSurface.geopotentialHeight":
 		if e.ComplexityRoot.IsobaricSurface.HeightGpm == nil {
 			break
@@ -955,6 +1521,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IsobaricSurface.SurfaceHPa(childComplexity), true
 
+	case "IssuedApiKey.apiKey":
+		if e.ComplexityRoot.IssuedApiKey.APIKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedApiKey.APIKey(childComplexity), true
+	case "IssuedApiKey.key":
+		if e.ComplexityRoot.IssuedApiKey.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedApiKey.Key(childComplexity), true
+
 	case "MetreRange.max":
 		if e.ComplexityRoot.MetreRange.MaxM == nil {
 			break
@@ -967,6 +1546,106 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MetreRange.MinM(childComplexity), true
+
+	case "Mutation.createAccount":
+		if e.ComplexityRoot.Mutation.CreateAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAccount(childComplexity, args["input"].(model.AccountInput)), true
+	case "Mutation.grantDataset":
+		if e.ComplexityRoot.Mutation.GrantDataset == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_grantDataset_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.GrantDataset(childComplexity, args["accountId"].(string), args["dataset"].(string), args["expiresAt"].(*time.Time)), true
+	case "Mutation.issueApiKey":
+		if e.ComplexityRoot.Mutation.IssueAPIKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_issueApiKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IssueAPIKey(childComplexity, args["accountId"].(string), args["label"].(*string), args["expiresAt"].(*time.Time)), true
+	case "Mutation.revokeApiKey":
+		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeApiKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(string), args["reason"].(*string)), true
+	case "Mutation.revokeGrant":
+		if e.ComplexityRoot.Mutation.RevokeGrant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeGrant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeGrant(childComplexity, args["accountId"].(string), args["dataset"].(string)), true
+	case "Mutation.rotateApiKey":
+		if e.ComplexityRoot.Mutation.RotateAPIKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateApiKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateAPIKey(childComplexity, args["id"].(string)), true
+	case "Mutation.setAccountStatus":
+		if e.ComplexityRoot.Mutation.SetAccountStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setAccountStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetAccountStatus(childComplexity, args["id"].(string), args["status"].(mkg.AccountStatus), args["reason"].(*string)), true
+	case "Mutation.setDatasetClassification":
+		if e.ComplexityRoot.Mutation.SetDatasetClassification == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setDatasetClassification_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetDatasetClassification(childComplexity, args["dataset"].(string), args["classification"].(string)), true
+	case "Mutation.updateAccount":
+		if e.ComplexityRoot.Mutation.UpdateAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAccount(childComplexity, args["id"].(string), args["input"].(model.AccountInput)), true
 
 	case "NationalSection.groups":
 		if e.ComplexityRoot.NationalSection.Groups == nil {
@@ -1149,6 +1828,45 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PressureTendency.Characteristic(childComplexity), true
 
+	case "Query.account":
+		if e.ComplexityRoot.Query.Account == nil {
+			break
+		}
+
+		args, err := ec.field_Query_account_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Account(childComplexity, args["id"].(string)), true
+	case "Query.accounts":
+		if e.ComplexityRoot.Query.Accounts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_accounts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Accounts(childComplexity, args["filter"].(*model.AccountFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.auditLog":
+		if e.ComplexityRoot.Query.AuditLog == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["filter"].(*model.AuditFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.datasets":
+		if e.ComplexityRoot.Query.Datasets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Datasets(childComplexity), true
 	case "Query.earthquake":
 		if e.ComplexityRoot.Query.Earthquake == nil {
 			break
@@ -1233,6 +1951,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Stations(childComplexity, args["filter"].(*model.StationFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.viewer":
+		if e.ComplexityRoot.Query.Viewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 
 	case "Radiation.group":
 		if e.ComplexityRoot.Radiation.Group == nil {
@@ -1884,6 +2608,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TotalCloud.SkyObscured(childComplexity), true
 
+	case "Viewer.account":
+		if e.ComplexityRoot.Viewer.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Account(childComplexity), true
+	case "Viewer.anonymous":
+		if e.ComplexityRoot.Viewer.Anonymous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Anonymous(childComplexity), true
+	case "Viewer.keyPrefix":
+		if e.ComplexityRoot.Viewer.KeyPrefix == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.KeyPrefix(childComplexity), true
+	case "Viewer.rights":
+		if e.ComplexityRoot.Viewer.Rights == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Rights(childComplexity), true
+	case "Viewer.roles":
+		if e.ComplexityRoot.Viewer.Roles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Roles(childComplexity), true
+
 	case "WeatherCode.automatic":
 		if e.ComplexityRoot.WeatherCode.Automatic == nil {
 			break
@@ -1980,7 +2735,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AccountFilter", ec.unmarshalInputAccountFilter),
+			graphql.NewInputUnmarshaler("AccountInput", ec.unmarshalInputAccountInput),
+			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("BoundingBoxInput", ec.unmarshalInputBoundingBoxInput),
+			graphql.NewInputUnmarshaler("ClientApplicationInput", ec.unmarshalInputClientApplicationInput),
 			graphql.NewInputUnmarshaler("EarthquakeFilter", ec.unmarshalInputEarthquakeFilter),
 			graphql.NewInputUnmarshaler("ObservationFilter", ec.unmarshalInputObservationFilter),
 			graphql.NewInputUnmarshaler("PointInput", ec.unmarshalInputPointInput),
@@ -2020,6 +2779,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 			return &response
 		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -2058,13 +2832,19 @@ Conventions used throughout:
 - Units are named in every field's description (°C, hPa, m/s, km …).
 - Lists are Relay connections: ` + "`" + `first` + "`" + ` (default 50, maximum 500) and ` + "`" + `after` + "`" + `
   (an opaque cursor from a previous page's ` + "`" + `pageInfo.endCursor` + "`" + `).
+- Access: each field's data belong to a dataset (` + "`" + `@dataset` + "`" + ` in this schema)
+  whose classification (OPEN, REGISTERED, RESTRICTED) and the caller's
+  rights decide whether it is delivered. Send ` + "`" + `Authorization: Bearer <key>` + "`" + `;
+  without it the caller is anonymous. ` + "`" + `viewer` + "`" + ` shows what the caller may see.
 - Errors carry ` + "`" + `extensions.code` + "`" + `: ` + "`" + `BAD_USER_INPUT` + "`" + ` (with ` + "`" + `extensions.field` + "`" + `
-  naming the argument at fault), ` + "`" + `NOT_FOUND` + "`" + `, ` + "`" + `FORBIDDEN` + "`" + `, ` + "`" + `UNAUTHENTICATED` + "`" + `,
-  ` + "`" + `QUERY_TOO_COMPLEX` + "`" + `, ` + "`" + `INTERNAL` + "`" + ` (with ` + "`" + `extensions.requestId` + "`" + ` to quote to
-  the operators).
+  naming the argument at fault), ` + "`" + `NOT_FOUND` + "`" + `, ` + "`" + `FORBIDDEN` + "`" + ` and
+  ` + "`" + `UNAUTHENTICATED` + "`" + ` (with ` + "`" + `extensions.dataset` + "`" + ` or ` + "`" + `extensions.requiredRoles` + "`" + `),
+  ` + "`" + `DEPTH_LIMIT_EXCEEDED` + "`" + `, ` + "`" + `COMPLEXITY_LIMIT_EXCEEDED` + "`" + `, ` + "`" + `INTERNAL` + "`" + ` (with
+  ` + "`" + `extensions.requestId` + "`" + ` to quote to the operators).
 """
 schema {
   query: Query
+  mutation: Mutation
 }
 
 """
@@ -2113,7 +2893,7 @@ input PointInput {
 }
 
 type Query {
-  "Fetches any object by its global ID. Unknown or malformed IDs give null with a NOT_FOUND error."
+  "Fetches any object by its global ID, under the access rules of its type. Unknown or malformed IDs give null with a NOT_FOUND error."
   node(id: ID!): Node
 
   """
@@ -2123,7 +2903,7 @@ type Query {
   Sorted by name, or by distance when ` + "`" + `filter.near` + "`" + ` is given.
   ` + "`" + `first` + "`" + `: default 50, maximum 500.
   """
-  stations(filter: StationFilter, first: Int = 50, after: String): StationConnection!
+  stations(filter: StationFilter, first: Int = 50, after: String): StationConnection @dataset(name: STATION_METADATA)
 
   "A station by its global ID."
   station(id: ID!): Station
@@ -2135,7 +2915,7 @@ type Query {
   SYNOP observations across stations, newest first, e.g. every report in a
   time window. ` + "`" + `first` + "`" + `: default 50, maximum 500.
   """
-  observations(filter: ObservationFilter, first: Int = 50, after: String): ObservationConnection!
+  observations(filter: ObservationFilter, first: Int = 50, after: String): ObservationConnection @dataset(anyOf: [SYNOP_L1, SYNOP_L2])
 
   """
   Earthquakes from every feed the server has ingested (the agency's
@@ -2143,7 +2923,7 @@ type Query {
   QuakeML). An event reported by several feeds appears once.
   ` + "`" + `first` + "`" + `: default 50, maximum 500.
   """
-  earthquakes(filter: EarthquakeFilter, orderBy: EarthquakeOrder = TIME_DESC, first: Int = 50, after: String): EarthquakeConnection!
+  earthquakes(filter: EarthquakeFilter, orderBy: EarthquakeOrder = TIME_DESC, first: Int = 50, after: String): EarthquakeConnection @dataset(name: EARTHQUAKE)
 
   "An earthquake by its global ID."
   earthquake(id: ID!): Earthquake
@@ -2152,8 +2932,315 @@ type Query {
   latestEarthquake: Earthquake
 }
 `, BuiltIn: false},
+	{Name: "../schema/access.graphqls", Input: `"""
+The data behind a field or type belong to a dataset: the caller must have
+the right to it. A field with ` + "`" + `name` + "`" + ` needs that dataset; with ` + "`" + `anyOf` + "`" + `, any
+one of them. On a type, the directive covers every field that returns the
+type. A denied field is null with an error at its path whose
+` + "`" + `extensions.code` + "`" + ` is FORBIDDEN (or UNAUTHENTICATED for an anonymous caller
+who could sign in) and whose ` + "`" + `extensions.dataset` + "`" + ` names what it needs; the
+rest of the response is delivered. A denied list is denied as a whole, never
+silently emptied.
+"""
+directive @dataset(name: Dataset, anyOf: [Dataset!]) on FIELD_DEFINITION | OBJECT
+
+"""
+Staff only: the caller's account must hold one of the roles (and be
+active). Anonymous callers get UNAUTHENTICATED, others FORBIDDEN.
+"""
+directive @hasRole(roles: [Role!]!) on FIELD_DEFINITION | OBJECT
+
+"""
+A kind of Data MKG at one level (2015 regulation), the unit access is
+classified and granted in. Level 1 is raw data as observed; Level 2 is
+processed from Level 1.
+"""
+enum Dataset {
+  "Observing stations: names, positions, codes, history."
+  STATION_METADATA
+  "Surface synoptic observations, Level 1: the SYNOP reports as received."
+  SYNOP_L1
+  "Surface synoptic observations, Level 2: the values decoded from the reports."
+  SYNOP_L2
+  "Satellite imagery products."
+  SATELLITE
+  "Weather radar volume data (.vol)."
+  RADAR_VOLUME
+  "Weather radar data in netCDF."
+  RADAR_NETCDF
+  "Weather radar images."
+  RADAR_IMAGE
+  "Climate data, Level 1: daily station records as received."
+  CLIMATE_L1
+  "Climate data, Level 2: aggregates computed from them."
+  CLIMATE_L2
+  "Air quality, Level 1: measurements as received."
+  AIR_QUALITY_L1
+  "Air quality, Level 2: the daily index (ISPU) and its category."
+  AIR_QUALITY_L2
+  "Earthquake information."
+  EARTHQUAKE
+  "Lightning strikes."
+  LIGHTNING
+  "Strong-motion (ground acceleration) records."
+  GROUND_ACCELERATION
+}
+
+"Who may see a dataset. Admins change it at run time; it takes effect on the next request."
+enum Classification {
+  "Anyone, anonymous callers included."
+  OPEN
+  "Any active API account."
+  REGISTERED
+  "Only accounts granted the dataset."
+  RESTRICTED
+}
+
+"A staff role. Roles run the service; they do not give access to data by themselves."
+enum Role {
+  "Checks API-access request tickets for completeness."
+  SERVICE_DESK
+  "Fulfils tickets: creates accounts, escalates, closes."
+  OFFICER
+  "Manages accounts, grants, keys and classifications."
+  ADMIN
+}
+
+"An account's standing."
+enum AccountStatus {
+  "Its keys work and it sees what its grants and the classifications allow."
+  ACTIVE
+  "Its keys still identify it, but it sees open data only."
+  SUSPENDED
+  "Its keys are refused (HTTP 401). Final."
+  REVOKED
+}
+
+"A dataset and its classification in force."
+type DatasetInfo {
+  dataset: Dataset!
+  classification: Classification!
+  "When the classification last changed."
+  updatedAt: DateTime!
+  "Who changed it last (null for the seeded default)."
+  updatedBy: String
+}
+
+"The caller, as the server sees this request."
+type Viewer {
+  "True when the request carries no API key."
+  anonymous: Boolean!
+  "The caller's account; null when anonymous."
+  account: Account
+  "The public prefix of the key used, e.g. ` + "`" + `mkg_1a2b3c4d` + "`" + `; null when anonymous."
+  keyPrefix: String
+  "Staff roles of the account."
+  roles: [Role!]!
+  "Every dataset with its classification and whether the caller may see it now, and why not."
+  rights: [DatasetRight!]!
+}
+
+"A dataset as one caller sees it."
+type DatasetRight {
+  dataset: Dataset!
+  classification: Classification!
+  "Whether the caller may see the dataset now."
+  allowed: Boolean!
+  "Why not, when not allowed."
+  reason: String
+  "When the caller's grant of the dataset ends, if it holds one with an end."
+  grantExpiresAt: DateTime
+}
+
+"An API account: a partner's, or a staff member's."
+type Account implements Node @hasRole(roles: [ADMIN, OFFICER]) {
+  id: ID!
+  organisation: String!
+  contactName: String!
+  contactEmail: String!
+  contactPhone: String
+  "The client application the account's keys are for."
+  application: ClientApplication!
+  status: AccountStatus!
+  "Why the status was last changed."
+  statusReason: String
+  "End of the account's validity (e.g. of the cooperation agreement); its keys are refused after it."
+  validUntil: DateTime
+  roles: [Role!]!
+  "Datasets granted to the account, expired grants included."
+  grants: [Grant!]!
+  "The account's API keys, newest first (never the secrets)."
+  apiKeys: [ApiKey!]!
+  createdAt: DateTime!
+  updatedAt: DateTime!
+}
+
+"The application that calls the API with an account's keys."
+type ClientApplication {
+  name: String!
+  description: String
+  "Platform, e.g. web, Android, iOS, server."
+  platform: String
+  "Callback URL, where relevant."
+  callbackUrl: String
+  "Source IP addresses or networks the application calls from, where relevant."
+  sourceAddresses: [String!]!
+  "Expected calls per day."
+  callsPerDay: Int
+}
+
+"A dataset granted to an account."
+type Grant {
+  dataset: Dataset!
+  "When the grant ends; null for no end."
+  expiresAt: DateTime
+  "Whether the grant holds now."
+  active: Boolean!
+  grantedAt: DateTime!
+  grantedBy: String!
+}
+
+"An API key, without its secret."
+type ApiKey implements Node @hasRole(roles: [ADMIN, OFFICER]) {
+  id: ID!
+  "Public prefix that identifies the key, e.g. ` + "`" + `mkg_1a2b3c4d` + "`" + `."
+  prefix: String!
+  label: String
+  createdAt: DateTime!
+  expiresAt: DateTime
+  "When the key was last used (recorded at most once a minute)."
+  lastUsedAt: DateTime
+  revokedAt: DateTime
+  revokeReason: String
+  "Whether the key is accepted now."
+  active: Boolean!
+}
+
+"A newly issued key. The key itself is shown only here, once: store it safely; the server keeps only a hash."
+type IssuedApiKey {
+  "The key, to send as ` + "`" + `Authorization: Bearer <key>` + "`" + `."
+  key: String!
+  apiKey: ApiKey!
+}
+
+"An administrative change."
+type AuditEvent implements Node @hasRole(roles: [ADMIN]) {
+  id: ID!
+  at: DateTime!
+  "Who made the change."
+  actor: String!
+  "The account that made it, when it was an account (not the command line)."
+  actorAccount: Account
+  "What was done, e.g. ` + "`" + `account.create` + "`" + `, ` + "`" + `grant.add` + "`" + `, ` + "`" + `key.revoke` + "`" + `, ` + "`" + `dataset.classify` + "`" + `."
+  action: String!
+  "What it was done to: ` + "`" + `account` + "`" + `, ` + "`" + `apiKey` + "`" + `, ` + "`" + `dataset` + "`" + `."
+  targetType: String!
+  targetId: String!
+  "The change, as JSON (never a key or its hash)."
+  details: String!
+}
+
+"The client application, as given when creating or changing an account."
+input ClientApplicationInput {
+  name: String!
+  description: String
+  platform: String
+  callbackUrl: String
+  sourceAddresses: [String!]
+  callsPerDay: Int
+}
+
+"An account's details."
+input AccountInput {
+  organisation: String!
+  contactName: String!
+  contactEmail: String!
+  contactPhone: String
+  application: ClientApplicationInput!
+  "End of validity; must lie in the future."
+  validUntil: DateTime
+  "Staff roles; none for a partner account."
+  roles: [Role!]
+}
+
+"Which accounts to list."
+input AccountFilter {
+  status: [AccountStatus!]
+  role: Role
+  "Case-insensitive text in the organisation, contact name or e-mail."
+  search: String
+  "Only accounts holding (or having held) a grant of this dataset, e.g. ` + "`" + `SYNOP_L1` + "`" + `."
+  dataset: String
+}
+
+"Which audit events to list."
+input AuditFilter {
+  actorAccountId: ID
+  targetType: String
+  targetId: String
+  action: String
+  from: DateTime
+  to: DateTime
+}
+
+type AccountConnection {
+  edges: [AccountEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type AccountEdge {
+  cursor: String!
+  node: Account!
+}
+
+type AuditEventConnection {
+  edges: [AuditEventEdge!]!
+  pageInfo: PageInfo!
+}
+
+type AuditEventEdge {
+  cursor: String!
+  node: AuditEvent!
+}
+
+extend type Query {
+  "The caller: account, roles and effective rights. Open to everyone."
+  viewer: Viewer!
+  "Every dataset with its classification in force. Open to everyone."
+  datasets: [DatasetInfo!]!
+  "API accounts (staff). ` + "`" + `first` + "`" + `: default 50, maximum 500."
+  accounts(filter: AccountFilter, first: Int = 50, after: String): AccountConnection @hasRole(roles: [ADMIN, OFFICER])
+  "One account (staff)."
+  account(id: ID!): Account @hasRole(roles: [ADMIN, OFFICER])
+  "Administrative changes, newest first (admins)."
+  auditLog(filter: AuditFilter, first: Int = 50, after: String): AuditEventConnection @hasRole(roles: [ADMIN])
+}
+
+"Changes. Every change is recorded in the audit log."
+type Mutation {
+  "Creates an API account (admins). Issue it a key with issueApiKey."
+  createAccount(input: AccountInput!): Account @hasRole(roles: [ADMIN])
+  "Replaces an account's details (admins)."
+  updateAccount(id: ID!, input: AccountInput!): Account @hasRole(roles: [ADMIN])
+  "Suspends, reactivates or revokes an account (admins). Revoking also revokes its keys and is final."
+  setAccountStatus(id: ID!, status: AccountStatus!, reason: String): Account @hasRole(roles: [ADMIN])
+  "Grants a dataset to an account, optionally until a time (admins). ` + "`" + `dataset` + "`" + ` is a Dataset name."
+  grantDataset(accountId: ID!, dataset: String!, expiresAt: DateTime): Account @hasRole(roles: [ADMIN])
+  "Withdraws a dataset from an account (admins)."
+  revokeGrant(accountId: ID!, dataset: String!): Account @hasRole(roles: [ADMIN])
+  "Issues an API key to an account (admins). The key is in the result, once."
+  issueApiKey(accountId: ID!, label: String, expiresAt: DateTime): IssuedApiKey @hasRole(roles: [ADMIN])
+  "Revokes a key and issues its replacement (admins)."
+  rotateApiKey(id: ID!): IssuedApiKey @hasRole(roles: [ADMIN])
+  "Revokes a key (admins). Requests with it are refused from the next request on."
+  revokeApiKey(id: ID!, reason: String): ApiKey @hasRole(roles: [ADMIN])
+  "Changes a dataset's classification (admins); in force from the next request, caches included. ` + "`" + `dataset` + "`" + ` is a Dataset name, ` + "`" + `classification` + "`" + ` OPEN, REGISTERED or RESTRICTED."
+  setDatasetClassification(dataset: String!, classification: String!): DatasetInfo @hasRole(roles: [ADMIN])
+}
+`, BuiltIn: false},
 	{Name: "../schema/earthquakes.graphqls", Input: `"An earthquake, merged from every feed that reported it."
-type Earthquake implements Node {
+type Earthquake implements Node @dataset(name: EARTHQUAKE) {
   id: ID!
   "The agency's event id (e.g. ` + "`" + `bmg2022suve` + "`" + `) when a feed gave one."
   eventId: String
@@ -2196,7 +3283,7 @@ type Earthquake implements Node {
   The stations nearest to the epicentre, nearest first, with their distance.
   ` + "`" + `first` + "`" + `: default 5, maximum 50. ` + "`" + `kinds` + "`" + ` restricts the station kinds.
   """
-  nearestStations(first: Int = 5, kinds: [StationKind!]): [StationDistance!]!
+  nearestStations(first: Int = 5, kinds: [StationKind!]): [StationDistance!]
   "When the event first reached this server."
   createdAt: DateTime!
   "When a feed last changed something about the event (a revision, a new feed reporting it)."
@@ -2280,9 +3367,10 @@ type EarthquakeEdge {
 	{Name: "../schema/observations.graphqls", Input: `"""
 A surface synoptic observation: one SYNOP (WMO FM-12) report from a
 station. ` + "`" + `raw` + "`" + ` is Level 1, the report exactly as received; ` + "`" + `decoded` + "`" + ` is
-Level 2, the values this server decoded from it.
+Level 2, the values this server decoded from it. Listing observations needs
+either level; each level's content needs its own.
 """
-type Observation implements Node {
+type Observation implements Node @dataset(anyOf: [SYNOP_L1, SYNOP_L2]) {
   id: ID!
   "The station, when its WMO index is in the catalogue; null otherwise (the report is kept all the same)."
   station: Station
@@ -2293,7 +3381,7 @@ type Observation implements Node {
   "Whether the station sent a NIL report (no observation); a NIL report has no decoded values."
   isNil: Boolean!
   "Level 1: the report as received."
-  raw: SynopReport!
+  raw: SynopReport
   "Level 2: the decoded values; null for a NIL report or when not even the first groups could be read."
   decoded: SynopDecoded
   "What the decoder could not make sense of, group by group. The rest of the report is still decoded."
@@ -2305,7 +3393,7 @@ type Observation implements Node {
 }
 
 "Level 1: a SYNOP report as received."
-type SynopReport {
+type SynopReport @dataset(name: SYNOP_L1) {
   "The WMO abbreviated heading of the bulletin it came in."
   heading: BulletinHeading!
   "The report text exactly as received, line breaks included, ending with ` + "`" + `=` + "`" + `."
@@ -2315,7 +3403,7 @@ type SynopReport {
 }
 
 "A WMO abbreviated heading: TTAAii CCCC YYGGgg [BBB]."
-type BulletinHeading {
+type BulletinHeading @dataset(name: SYNOP_L1) {
   "Data type and area designators, e.g. ` + "`" + `SMID20` + "`" + ` (SM = main synoptic hour, ID = Indonesia)."
   ttaaii: String!
   "ICAO indicator of the originating centre, e.g. ` + "`" + `WIIX` + "`" + ` (Jakarta)."
@@ -2356,7 +3444,7 @@ the group could not be decoded (then ` + "`" + `Observation.decodeProblems` + "`
 Speeds are converted to m/s whatever the reported unit; the reported figure
 is kept beside it. Nothing here comes from a station list.
 """
-type SynopDecoded {
+type SynopDecoded @dataset(name: SYNOP_L2) {
   "WMO Regional Association of the station, from its index (I … VI, Antarctic); it selects regional rules such as the period of extreme temperatures."
   region: String
   "Unit the station reported wind speeds in (iw)."
@@ -2750,7 +3838,7 @@ enum StationStatus {
 }
 
 "An observing site."
-type Station implements Node {
+type Station implements Node @dataset(name: STATION_METADATA) {
   id: ID!
   "5-digit WMO index (block and station number), e.g. ` + "`" + `96749` + "`" + `; null for stations outside the WMO numbering (e.g. seismic sensors)."
   wmoIndex: String
@@ -2783,13 +3871,13 @@ type Station implements Node {
   "The station's latest SYNOP observation that is not a NIL report; null when it has none."
   latestObservation: Observation
   "The station's SYNOP observations, newest first. ` + "`" + `first` + "`" + `: default 50, maximum 500."
-  observations(from: DateTime, to: DateTime, first: Int = 50, after: String): ObservationConnection!
+  observations(from: DateTime, to: DateTime, first: Int = 50, after: String): ObservationConnection @dataset(anyOf: [SYNOP_L1, SYNOP_L2])
   "When the station's record last changed in this server."
   updatedAt: DateTime!
 }
 
 "A code a station is known under."
-type StationIdentifier {
+type StationIdentifier @dataset(name: STATION_METADATA) {
   "The numbering scheme: WMO, WIGOS, ICAO, USAF_WBAN (NOAA ISD) or BMKG_SEISMIC."
   scheme: String!
   "The code, e.g. ` + "`" + `96749` + "`" + `, ` + "`" + `0-20000-0-96749` + "`" + `, ` + "`" + `WIII` + "`" + `, ` + "`" + `967490-99999` + "`" + `, ` + "`" + `AAFM` + "`" + `."
@@ -2797,7 +3885,7 @@ type StationIdentifier {
 }
 
 "One catalogue entry for a station."
-type StationEpoch {
+type StationEpoch @dataset(name: STATION_METADATA) {
   "The catalogue, e.g. ` + "`" + `noaa-isd` + "`" + `, ` + "`" + `bmkg-synop-stations` + "`" + `, ` + "`" + `bmkg-seismic-sensors` + "`" + `."
   source: String!
   "Start of this entry's period, when the catalogue states one."
@@ -2849,7 +3937,7 @@ type StationEdge {
 }
 
 "A station and its distance from something."
-type StationDistance {
+type StationDistance @dataset(name: STATION_METADATA) {
   station: Station!
   "Great-circle distance in km."
   distanceKm: Float!
@@ -2861,6 +3949,128 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_Account(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Account_id(ctx, field)
+	case "organisation":
+		return ec.fieldContext_Account_organisation(ctx, field)
+	case "contactName":
+		return ec.fieldContext_Account_contactName(ctx, field)
+	case "contactEmail":
+		return ec.fieldContext_Account_contactEmail(ctx, field)
+	case "contactPhone":
+		return ec.fieldContext_Account_contactPhone(ctx, field)
+	case "application":
+		return ec.fieldContext_Account_application(ctx, field)
+	case "status":
+		return ec.fieldContext_Account_status(ctx, field)
+	case "statusReason":
+		return ec.fieldContext_Account_statusReason(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_Account_validUntil(ctx, field)
+	case "roles":
+		return ec.fieldContext_Account_roles(ctx, field)
+	case "grants":
+		return ec.fieldContext_Account_grants(ctx, field)
+	case "apiKeys":
+		return ec.fieldContext_Account_apiKeys(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Account_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Account_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
+}
+
+func (ec *executionContext) childFields_AccountConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AccountConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AccountConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AccountConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccountConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AccountEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AccountEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AccountEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccountEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ApiKey_id(ctx, field)
+	case "prefix":
+		return ec.fieldContext_ApiKey_prefix(ctx, field)
+	case "label":
+		return ec.fieldContext_ApiKey_label(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ApiKey_createdAt(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_ApiKey_expiresAt(ctx, field)
+	case "lastUsedAt":
+		return ec.fieldContext_ApiKey_lastUsedAt(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_ApiKey_revokedAt(ctx, field)
+	case "revokeReason":
+		return ec.fieldContext_ApiKey_revokeReason(ctx, field)
+	case "active":
+		return ec.fieldContext_ApiKey_active(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApiKey", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuditEvent_id(ctx, field)
+	case "at":
+		return ec.fieldContext_AuditEvent_at(ctx, field)
+	case "actor":
+		return ec.fieldContext_AuditEvent_actor(ctx, field)
+	case "actorAccount":
+		return ec.fieldContext_AuditEvent_actorAccount(ctx, field)
+	case "action":
+		return ec.fieldContext_AuditEvent_action(ctx, field)
+	case "targetType":
+		return ec.fieldContext_AuditEvent_targetType(ctx, field)
+	case "targetId":
+		return ec.fieldContext_AuditEvent_targetId(ctx, field)
+	case "details":
+		return ec.fieldContext_AuditEvent_details(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AuditEventConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AuditEventConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEventConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AuditEventEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AuditEventEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEventEdge", field.Name)
+}
 
 func (ec *executionContext) childFields_BulletinHeading(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -2878,6 +4088,24 @@ func (ec *executionContext) childFields_BulletinHeading(ctx context.Context, fie
 		return ec.fieldContext_BulletinHeading_isCorrection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BulletinHeading", field.Name)
+}
+
+func (ec *executionContext) childFields_ClientApplication(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_ClientApplication_name(ctx, field)
+	case "description":
+		return ec.fieldContext_ClientApplication_description(ctx, field)
+	case "platform":
+		return ec.fieldContext_ClientApplication_platform(ctx, field)
+	case "callbackUrl":
+		return ec.fieldContext_ClientApplication_callbackUrl(ctx, field)
+	case "sourceAddresses":
+		return ec.fieldContext_ClientApplication_sourceAddresses(ctx, field)
+	case "callsPerDay":
+		return ec.fieldContext_ClientApplication_callsPerDay(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClientApplication", field.Name)
 }
 
 func (ec *executionContext) childFields_CloudDirection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2966,6 +4194,36 @@ func (ec *executionContext) childFields_CompassDirection(ctx context.Context, fi
 		return ec.fieldContext_CompassDirection_description(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CompassDirection", field.Name)
+}
+
+func (ec *executionContext) childFields_DatasetInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dataset":
+		return ec.fieldContext_DatasetInfo_dataset(ctx, field)
+	case "classification":
+		return ec.fieldContext_DatasetInfo_classification(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_DatasetInfo_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_DatasetInfo_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DatasetInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_DatasetRight(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dataset":
+		return ec.fieldContext_DatasetRight_dataset(ctx, field)
+	case "classification":
+		return ec.fieldContext_DatasetRight_classification(ctx, field)
+	case "allowed":
+		return ec.fieldContext_DatasetRight_allowed(ctx, field)
+	case "reason":
+		return ec.fieldContext_DatasetRight_reason(ctx, field)
+	case "grantExpiresAt":
+		return ec.fieldContext_DatasetRight_grantExpiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DatasetRight", field.Name)
 }
 
 func (ec *executionContext) childFields_DecodeProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3096,6 +4354,22 @@ func (ec *executionContext) childFields_FeltReport(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type FeltReport", field.Name)
 }
 
+func (ec *executionContext) childFields_Grant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dataset":
+		return ec.fieldContext_Grant_dataset(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_Grant_expiresAt(ctx, field)
+	case "active":
+		return ec.fieldContext_Grant_active(ctx, field)
+	case "grantedAt":
+		return ec.fieldContext_Grant_grantedAt(ctx, field)
+	case "grantedBy":
+		return ec.fieldContext_Grant_grantedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Grant", field.Name)
+}
+
 func (ec *executionContext) childFields_IsobaricSurface(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "pressure":
@@ -3104,6 +4378,16 @@ func (ec *executionContext) childFields_IsobaricSurface(ctx context.Context, fie
 		return ec.fieldContext_IsobaricSurface_geopotentialHeight(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IsobaricSurface", field.Name)
+}
+
+func (ec *executionContext) childFields_IssuedApiKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_IssuedApiKey_key(ctx, field)
+	case "apiKey":
+		return ec.fieldContext_IssuedApiKey_apiKey(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IssuedApiKey", field.Name)
 }
 
 func (ec *executionContext) childFields_MetreRange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3516,6 +4800,22 @@ func (ec *executionContext) childFields_TotalCloud(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type TotalCloud", field.Name)
 }
 
+func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "anonymous":
+		return ec.fieldContext_Viewer_anonymous(ctx, field)
+	case "account":
+		return ec.fieldContext_Viewer_account(ctx, field)
+	case "keyPrefix":
+		return ec.fieldContext_Viewer_keyPrefix(ctx, field)
+	case "roles":
+		return ec.fieldContext_Viewer_roles(ctx, field)
+	case "rights":
+		return ec.fieldContext_Viewer_rights(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
+}
+
 func (ec *executionContext) childFields_WeatherCode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -3700,6 +5000,212 @@ func (ec *executionContext) field_Earthquake_nearestStations_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AccountInput, error) {
+			return ec.unmarshalNAccountInput2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccountInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_grantDataset_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "accountId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accountId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "dataset",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dataset"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expiresAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expiresAt"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_issueApiKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "accountId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accountId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "label",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["label"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expiresAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expiresAt"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeApiKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeGrant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "accountId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accountId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "dataset",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dataset"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rotateApiKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setAccountStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (mkg.AccountStatus, error) {
+			return ec.unmarshalNAccountStatus2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccountStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setDatasetClassification_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "dataset",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dataset"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "classification",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["classification"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AccountInput, error) {
+			return ec.unmarshalNAccountInput2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccountInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3711,6 +5217,80 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_account_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_accounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.AccountFilter, error) {
+			return ec.unmarshalOAccountFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccountFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.AuditFilter, error) {
+			return ec.unmarshalOAuditFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAuditFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -3980,6 +5560,1016 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _Account_id(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Account().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Account_organisation(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_organisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organisation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_organisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
+}
+
+func (ec *executionContext) _Account_contactName(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_contactName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_contactName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
+}
+
+func (ec *executionContext) _Account_contactEmail(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_contactEmail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactEmail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_contactEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
+}
+
+func (ec *executionContext) _Account_contactPhone(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_contactPhone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Account().ContactPhone(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Account_contactPhone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, true, true, "String")
+}
+
+func (ec *executionContext) _Account_application(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_application(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Application, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.ClientApplication) graphql.Marshaler {
+			return ec.marshalNClientApplication2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClientApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Account",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClientApplication(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Account_status(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.AccountStatus) graphql.Marshaler {
+			return ec.marshalNAccountStatus2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccountStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, false, false, "AccountStatus")
+}
+
+func (ec *executionContext) _Account_statusReason(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_statusReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Account().StatusReason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Account_statusReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, true, true, "String")
+}
+
+func (ec *executionContext) _Account_validUntil(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_validUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Account_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Account_roles(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_roles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Roles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []mkg.Role) graphql.Marshaler {
+			return ec.marshalNRole2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRoleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_roles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, false, false, "Role")
+}
+
+func (ec *executionContext) _Account_grants(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_grants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Grants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []mkg.Grant) graphql.Marshaler {
+			return ec.marshalNGrant2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐGrantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_grants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Account",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Grant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Account_apiKeys(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_apiKeys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Account().APIKeys(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.APIKey) graphql.Marshaler {
+			return ec.marshalNApiKey2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAPIKeyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_apiKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Account",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApiKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Account_createdAt(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Account_updatedAt(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AccountConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AccountConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccountConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AccountEdge) graphql.Marshaler {
+			return ec.marshalNAccountEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccountEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccountConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccountConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccountEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccountConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AccountConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccountConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccountConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccountConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccountConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AccountConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccountConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccountConnection().TotalCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccountConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccountConnection", field, true, true, "Int")
+}
+
+func (ec *executionContext) _AccountEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AccountEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccountEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccountEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccountEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AccountEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AccountEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccountEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
+			return ec.marshalNAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccountEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccountEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApiKey_id(ctx context.Context, field graphql.CollectedField, obj *mkg.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApiKey().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, true, true, "ID")
+}
+
+func (ec *executionContext) _ApiKey_prefix(ctx context.Context, field graphql.CollectedField, obj *mkg.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_prefix(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Prefix, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_prefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApiKey_label(ctx context.Context, field graphql.CollectedField, obj *mkg.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApiKey().Label(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, true, true, "String")
+}
+
+func (ec *executionContext) _ApiKey_createdAt(ctx context.Context, field graphql.CollectedField, obj *mkg.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ApiKey_expiresAt(ctx context.Context, field graphql.CollectedField, obj *mkg.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ApiKey_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *mkg.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_lastUsedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastUsedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_lastUsedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ApiKey_revokedAt(ctx context.Context, field graphql.CollectedField, obj *mkg.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_revokedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ApiKey_revokeReason(ctx context.Context, field graphql.CollectedField, obj *mkg.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_revokeReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApiKey().RevokeReason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_revokeReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, true, true, "String")
+}
+
+func (ec *executionContext) _ApiKey_active(ctx context.Context, field graphql.CollectedField, obj *mkg.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ApiKey().Active(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _AuditEvent_id(ctx context.Context, field graphql.CollectedField, obj *mkg.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEvent().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, true, true, "ID")
+}
+
+func (ec *executionContext) _AuditEvent_at(ctx context.Context, field graphql.CollectedField, obj *mkg.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AuditEvent_actor(ctx context.Context, field graphql.CollectedField, obj *mkg.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEvent_actorAccount(ctx context.Context, field graphql.CollectedField, obj *mkg.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_actorAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEvent().ActorAccount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
+			return ec.marshalOAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_actorAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditEvent_action(ctx context.Context, field graphql.CollectedField, obj *mkg.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEvent_targetType(ctx context.Context, field graphql.CollectedField, obj *mkg.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_targetType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_targetType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEvent_targetId(ctx context.Context, field graphql.CollectedField, obj *mkg.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_targetId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_targetId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEvent_details(ctx context.Context, field graphql.CollectedField, obj *mkg.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_details(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEvent().Details(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_details(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, true, true, "String")
+}
+
+func (ec *executionContext) _AuditEventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AuditEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEventConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEventEdge) graphql.Marshaler {
+			return ec.marshalNAuditEventEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAuditEventEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEventConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEventEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditEventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AuditEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEventConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEventConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditEventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AuditEventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEventEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEventEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AuditEventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEventEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.AuditEvent) graphql.Marshaler {
+			return ec.marshalNAuditEvent2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAuditEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEventEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEventEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BulletinHeading_ttaaii(ctx context.Context, field graphql.CollectedField, obj *mkg.BulletinHeading) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4116,6 +6706,144 @@ func (ec *executionContext) _BulletinHeading_isCorrection(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_BulletinHeading_isCorrection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BulletinHeading", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _ClientApplication_name(ctx context.Context, field graphql.CollectedField, obj *mkg.ClientApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientApplication_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientApplication_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClientApplication_description(ctx context.Context, field graphql.CollectedField, obj *mkg.ClientApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientApplication_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClientApplication().Description(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClientApplication_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientApplication", field, true, true, "String")
+}
+
+func (ec *executionContext) _ClientApplication_platform(ctx context.Context, field graphql.CollectedField, obj *mkg.ClientApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientApplication_platform(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClientApplication().Platform(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClientApplication_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientApplication", field, true, true, "String")
+}
+
+func (ec *executionContext) _ClientApplication_callbackUrl(ctx context.Context, field graphql.CollectedField, obj *mkg.ClientApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientApplication_callbackUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClientApplication().CallbackURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClientApplication_callbackUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientApplication", field, true, true, "String")
+}
+
+func (ec *executionContext) _ClientApplication_sourceAddresses(ctx context.Context, field graphql.CollectedField, obj *mkg.ClientApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientApplication_sourceAddresses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceAddress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientApplication_sourceAddresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClientApplication_callsPerDay(ctx context.Context, field graphql.CollectedField, obj *mkg.ClientApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientApplication_callsPerDay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CallsPerDay, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClientApplication_callsPerDay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientApplication", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CloudDirection_genus(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudDirection) (ret graphql.Marshaler) {
@@ -4746,6 +7474,213 @@ func (ec *executionContext) fieldContext_CompassDirection_description(_ context.
 	return graphql.NewScalarFieldContext("CompassDirection", field, false, false, "String")
 }
 
+func (ec *executionContext) _DatasetInfo_dataset(ctx context.Context, field graphql.CollectedField, obj *mkg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetInfo_dataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dataset, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.Dataset) graphql.Marshaler {
+			return ec.marshalNDataset2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDataset(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetInfo_dataset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetInfo", field, false, false, "Dataset")
+}
+
+func (ec *executionContext) _DatasetInfo_classification(ctx context.Context, field graphql.CollectedField, obj *mkg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetInfo_classification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Classification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.Classification) graphql.Marshaler {
+			return ec.marshalNClassification2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClassification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetInfo_classification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetInfo", field, false, false, "Classification")
+}
+
+func (ec *executionContext) _DatasetInfo_updatedAt(ctx context.Context, field graphql.CollectedField, obj *mkg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetInfo_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetInfo_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetInfo", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _DatasetInfo_updatedBy(ctx context.Context, field graphql.CollectedField, obj *mkg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetInfo_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DatasetInfo().UpdatedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetInfo_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetInfo", field, true, true, "String")
+}
+
+func (ec *executionContext) _DatasetRight_dataset(ctx context.Context, field graphql.CollectedField, obj *mkg.Right) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetRight_dataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dataset, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.Dataset) graphql.Marshaler {
+			return ec.marshalNDataset2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDataset(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetRight_dataset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetRight", field, false, false, "Dataset")
+}
+
+func (ec *executionContext) _DatasetRight_classification(ctx context.Context, field graphql.CollectedField, obj *mkg.Right) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetRight_classification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Classification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.Classification) graphql.Marshaler {
+			return ec.marshalNClassification2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClassification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetRight_classification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetRight", field, false, false, "Classification")
+}
+
+func (ec *executionContext) _DatasetRight_allowed(ctx context.Context, field graphql.CollectedField, obj *mkg.Right) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetRight_allowed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Allowed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetRight_allowed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetRight", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DatasetRight_reason(ctx context.Context, field graphql.CollectedField, obj *mkg.Right) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetRight_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DatasetRight().Reason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetRight_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetRight", field, true, true, "String")
+}
+
+func (ec *executionContext) _DatasetRight_grantExpiresAt(ctx context.Context, field graphql.CollectedField, obj *mkg.Right) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetRight_grantExpiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GrantExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetRight_grantExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetRight", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _DecodeProblem_group(ctx context.Context, field graphql.CollectedField, obj *mkg.DecodeProblem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5215,10 +8150,10 @@ func (ec *executionContext) _Earthquake_nearestStations(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.StationDistance) graphql.Marshaler {
-			return ec.marshalNStationDistance2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStationDistanceᚄ(ctx, selections, v)
+			return ec.marshalOStationDistance2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStationDistanceᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Earthquake_nearestStations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5741,6 +8676,121 @@ func (ec *executionContext) fieldContext_FeltReport_place(_ context.Context, fie
 	return graphql.NewScalarFieldContext("FeltReport", field, false, false, "String")
 }
 
+func (ec *executionContext) _Grant_dataset(ctx context.Context, field graphql.CollectedField, obj *mkg.Grant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Grant_dataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dataset, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.Dataset) graphql.Marshaler {
+			return ec.marshalNDataset2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDataset(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Grant_dataset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Grant", field, false, false, "Dataset")
+}
+
+func (ec *executionContext) _Grant_expiresAt(ctx context.Context, field graphql.CollectedField, obj *mkg.Grant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Grant_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Grant_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Grant", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Grant_active(ctx context.Context, field graphql.CollectedField, obj *mkg.Grant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Grant_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Grant().Active(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Grant_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Grant", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Grant_grantedAt(ctx context.Context, field graphql.CollectedField, obj *mkg.Grant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Grant_grantedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GrantedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Grant_grantedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Grant", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Grant_grantedBy(ctx context.Context, field graphql.CollectedField, obj *mkg.Grant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Grant_grantedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GrantedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Grant_grantedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Grant", field, false, false, "String")
+}
+
 func (ec *executionContext) _IsobaricSurface_pressure(ctx context.Context, field graphql.CollectedField, obj *mkg.Geopotential) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5787,6 +8837,61 @@ func (ec *executionContext) fieldContext_IsobaricSurface_geopotentialHeight(_ co
 	return graphql.NewScalarFieldContext("IsobaricSurface", field, false, false, "Int")
 }
 
+func (ec *executionContext) _IssuedApiKey_key(ctx context.Context, field graphql.CollectedField, obj *model.IssuedAPIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedApiKey_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedApiKey_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IssuedApiKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _IssuedApiKey_apiKey(ctx context.Context, field graphql.CollectedField, obj *model.IssuedAPIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedApiKey_apiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.APIKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.APIKey) graphql.Marshaler {
+			return ec.marshalNApiKey2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAPIKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedApiKey_apiKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IssuedApiKey",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApiKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MetreRange_min(ctx context.Context, field graphql.CollectedField, obj *mkg.Range) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5831,6 +8936,402 @@ func (ec *executionContext) _MetreRange_max(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_MetreRange_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MetreRange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Mutation_createAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateAccount(ctx, fc.Args["input"].(model.AccountInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
+			return ec.marshalOAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAccount(ctx, fc.Args["id"].(string), fc.Args["input"].(model.AccountInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
+			return ec.marshalOAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setAccountStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setAccountStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetAccountStatus(ctx, fc.Args["id"].(string), fc.Args["status"].(mkg.AccountStatus), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
+			return ec.marshalOAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setAccountStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setAccountStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_grantDataset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_grantDataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().GrantDataset(ctx, fc.Args["accountId"].(string), fc.Args["dataset"].(string), fc.Args["expiresAt"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
+			return ec.marshalOAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_grantDataset(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_grantDataset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeGrant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeGrant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeGrant(ctx, fc.Args["accountId"].(string), fc.Args["dataset"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
+			return ec.marshalOAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeGrant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeGrant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_issueApiKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_issueApiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().IssueAPIKey(ctx, fc.Args["accountId"].(string), fc.Args["label"].(*string), fc.Args["expiresAt"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IssuedAPIKey) graphql.Marshaler {
+			return ec.marshalOIssuedApiKey2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐIssuedAPIKey(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_issueApiKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IssuedApiKey(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_issueApiKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rotateApiKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rotateApiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RotateAPIKey(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IssuedAPIKey) graphql.Marshaler {
+			return ec.marshalOIssuedApiKey2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐIssuedAPIKey(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rotateApiKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IssuedApiKey(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rotateApiKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeApiKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeApiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeAPIKey(ctx, fc.Args["id"].(string), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.APIKey) graphql.Marshaler {
+			return ec.marshalOApiKey2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAPIKey(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeApiKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApiKey(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeApiKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setDatasetClassification(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setDatasetClassification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetDatasetClassification(ctx, fc.Args["dataset"].(string), fc.Args["classification"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.DatasetInfo) graphql.Marshaler {
+			return ec.marshalODatasetInfo2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDatasetInfo(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setDatasetClassification(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetInfo(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setDatasetClassification_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _NationalSection_marker(ctx context.Context, field graphql.CollectedField, obj *mkg.RawSection) (ret graphql.Marshaler) {
@@ -6016,10 +9517,10 @@ func (ec *executionContext) _Observation_raw(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Observation) graphql.Marshaler {
-			return ec.marshalNSynopReport2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐObservation(ctx, selections, v)
+			return ec.marshalOSynopReport2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐObservation(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Observation_raw(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6630,10 +10131,10 @@ func (ec *executionContext) _Query_stations(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StationConnection) graphql.Marshaler {
-			return ec.marshalNStationConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐStationConnection(ctx, selections, v)
+			return ec.marshalOStationConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐStationConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_stations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6762,10 +10263,10 @@ func (ec *executionContext) _Query_observations(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ObservationConnection) graphql.Marshaler {
-			return ec.marshalNObservationConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationConnection(ctx, selections, v)
+			return ec.marshalOObservationConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_observations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6806,10 +10307,10 @@ func (ec *executionContext) _Query_earthquakes(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EarthquakeConnection) graphql.Marshaler {
-			return ec.marshalNEarthquakeConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeConnection(ctx, selections, v)
+			return ec.marshalOEarthquakeConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_earthquakes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6908,6 +10409,202 @@ func (ec *executionContext) fieldContext_Query_latestEarthquake(_ context.Contex
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Earthquake(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_viewer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Viewer(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Principal) graphql.Marshaler {
+			return ec.marshalNViewer2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐPrincipal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Viewer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_datasets(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_datasets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Datasets(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.DatasetInfo) graphql.Marshaler {
+			return ec.marshalNDatasetInfo2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDatasetInfoᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_datasets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_accounts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_accounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Accounts(ctx, fc.Args["filter"].(*model.AccountFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AccountConnection) graphql.Marshaler {
+			return ec.marshalOAccountConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccountConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_accounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccountConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_accounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_account(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_account(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Account(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
+			return ec.marshalOAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_account(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_account_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_auditLog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AuditLog(ctx, fc.Args["filter"].(*model.AuditFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEventConnection) graphql.Marshaler {
+			return ec.marshalOAuditEventConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAuditEventConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEventConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_auditLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7535,10 +11232,10 @@ func (ec *executionContext) _Station_observations(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ObservationConnection) graphql.Marshaler {
-			return ec.marshalNObservationConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationConnection(ctx, selections, v)
+			return ec.marshalOObservationConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Station_observations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -9757,6 +13454,139 @@ func (ec *executionContext) fieldContext_TotalCloud_skyObscured(_ context.Contex
 	return graphql.NewScalarFieldContext("TotalCloud", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Viewer_anonymous(ctx context.Context, field graphql.CollectedField, obj *mkg.Principal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_anonymous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Anonymous(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_anonymous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _Viewer_account(ctx context.Context, field graphql.CollectedField, obj *mkg.Principal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_account(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Account, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
+			return ec.marshalOAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Viewer_keyPrefix(ctx context.Context, field graphql.CollectedField, obj *mkg.Principal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_keyPrefix(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().KeyPrefix(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_keyPrefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, true, true, "String")
+}
+
+func (ec *executionContext) _Viewer_roles(ctx context.Context, field graphql.CollectedField, obj *mkg.Principal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_roles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().Roles(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []mkg.Role) graphql.Marshaler {
+			return ec.marshalNRole2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRoleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_roles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, true, true, "Role")
+}
+
+func (ec *executionContext) _Viewer_rights(ctx context.Context, field graphql.CollectedField, obj *mkg.Principal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_rights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().Rights(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.Right) graphql.Marshaler {
+			return ec.marshalNDatasetRight2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRightᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_rights(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetRight(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _WeatherCode_code(ctx context.Context, field graphql.CollectedField, obj *mkg.WeatherCode) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11152,6 +14982,230 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAccountFilter(ctx context.Context, obj any) (model.AccountFilter, error) {
+	var it model.AccountFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "role", "search", "dataset"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOAccountStatus2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccountStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalORole2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "search":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Search = data
+		case "dataset":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataset"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dataset = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAccountFilter unmarshals raw into the AccountFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAccountFilter(ctx context.Context, raw any) (model.AccountFilter, error) {
+	var out model.AccountFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AccountFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAccountInput(ctx context.Context, obj any) (model.AccountInput, error) {
+	var it model.AccountInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"organisation", "contactName", "contactEmail", "contactPhone", "application", "validUntil", "roles"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "organisation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisation"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organisation = data
+		case "contactName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactName = data
+		case "contactEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmail"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactEmail = data
+		case "contactPhone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactPhone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactPhone = data
+		case "application":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("application"))
+			data, err := ec.unmarshalNClientApplicationInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐClientApplicationInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Application = data
+		case "validUntil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntil"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntil = data
+		case "roles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roles"))
+			data, err := ec.unmarshalORole2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRoleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Roles = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAccountInput unmarshals raw into the AccountInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAccountInput(ctx context.Context, raw any) (model.AccountInput, error) {
+	var out model.AccountInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AccountInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAuditFilter(ctx context.Context, obj any) (model.AuditFilter, error) {
+	var it model.AuditFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"actorAccountId", "targetType", "targetId", "action", "from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "actorAccountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorAccountId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorAccountID = data
+		case "targetType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetType"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetType = data
+		case "targetId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetID = data
+		case "action":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("action"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Action = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuditFilter unmarshals raw into the AuditFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuditFilter(ctx context.Context, raw any) (model.AuditFilter, error) {
+	var out model.AuditFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuditFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputBoundingBoxInput(ctx context.Context, obj any) (model.BoundingBoxInput, error) {
 	var it model.BoundingBoxInput
 	if obj == nil {
@@ -11212,6 +15266,83 @@ func (ec *executionContext) unmarshalInputBoundingBoxInput(ctx context.Context, 
 func UnmarshalBoundingBoxInput(ctx context.Context, raw any) (model.BoundingBoxInput, error) {
 	var out model.BoundingBoxInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "BoundingBoxInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputClientApplicationInput(ctx context.Context, obj any) (model.ClientApplicationInput, error) {
+	var it model.ClientApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "description", "platform", "callbackUrl", "sourceAddresses", "callsPerDay"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "platform":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("platform"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Platform = data
+		case "callbackUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callbackUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallbackURL = data
+		case "sourceAddresses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceAddresses"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceAddresses = data
+		case "callsPerDay":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callsPerDay"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallsPerDay = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalClientApplicationInput unmarshals raw into the ClientApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalClientApplicationInput(ctx context.Context, raw any) (model.ClientApplicationInput, error) {
+	var out model.ClientApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ClientApplicationInput", raw, &out)
 	return out, err
 }
 
@@ -11549,6 +15680,27 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Earthquake(ctx, sel, obj)
+	case mkg.AuditEvent:
+		return ec._AuditEvent(ctx, sel, &obj)
+	case *mkg.AuditEvent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuditEvent(ctx, sel, obj)
+	case mkg.APIKey:
+		return ec._ApiKey(ctx, sel, &obj)
+	case *mkg.APIKey:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ApiKey(ctx, sel, obj)
+	case mkg.Account:
+		return ec._Account(ctx, sel, &obj)
+	case *mkg.Account:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Account(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -11561,6 +15713,414 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var accountImplementors = []string{"Account", "Node"}
+
+func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, obj *mkg.Account) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Account")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_id(ctx, field, obj)
+				})
+		case "organisation":
+			out.Values[i] = ec._Account_organisation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contactName":
+			out.Values[i] = ec._Account_contactName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contactEmail":
+			out.Values[i] = ec._Account_contactEmail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contactPhone":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_contactPhone(ctx, field, obj)
+				})
+		case "application":
+			out.Values[i] = ec._Account_application(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Account_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statusReason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_statusReason(ctx, field, obj)
+				})
+		case "validUntil":
+			out.Values[i] = ec._Account_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "roles":
+			out.Values[i] = ec._Account_roles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "grants":
+			out.Values[i] = ec._Account_grants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "apiKeys":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_apiKeys(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Account_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Account_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var accountConnectionImplementors = []string{"AccountConnection"}
+
+func (ec *executionContext) _AccountConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AccountConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accountConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AccountConnection")
+		case "edges":
+			out.Values[i] = ec._AccountConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AccountConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccountConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var accountEdgeImplementors = []string{"AccountEdge"}
+
+func (ec *executionContext) _AccountEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AccountEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accountEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AccountEdge")
+		case "cursor":
+			out.Values[i] = ec._AccountEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._AccountEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var apiKeyImplementors = []string{"ApiKey", "Node"}
+
+func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, obj *mkg.APIKey) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, apiKeyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApiKey")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApiKey_id(ctx, field, obj)
+				})
+		case "prefix":
+			out.Values[i] = ec._ApiKey_prefix(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "label":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApiKey_label(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._ApiKey_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expiresAt":
+			out.Values[i] = ec._ApiKey_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastUsedAt":
+			out.Values[i] = ec._ApiKey_lastUsedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revokedAt":
+			out.Values[i] = ec._ApiKey_revokedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revokeReason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApiKey_revokeReason(ctx, field, obj)
+				})
+		case "active":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApiKey_active(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditEventImplementors = []string{"AuditEvent", "Node"}
+
+func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *mkg.AuditEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEvent")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEvent_id(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._AuditEvent_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actor":
+			out.Values[i] = ec._AuditEvent_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actorAccount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEvent_actorAccount(ctx, field, obj)
+				})
+		case "action":
+			out.Values[i] = ec._AuditEvent_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "targetType":
+			out.Values[i] = ec._AuditEvent_targetType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "targetId":
+			out.Values[i] = ec._AuditEvent_targetId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "details":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEvent_details(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditEventConnectionImplementors = []string{"AuditEventConnection"}
+
+func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEventConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEventConnection")
+		case "edges":
+			out.Values[i] = ec._AuditEventConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AuditEventConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditEventEdgeImplementors = []string{"AuditEventEdge"}
+
+func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEventEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEventEdge")
+		case "cursor":
+			out.Values[i] = ec._AuditEventEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._AuditEventEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var bulletinHeadingImplementors = []string{"BulletinHeading"}
 
@@ -11602,6 +16162,67 @@ func (ec *executionContext) _BulletinHeading(ctx context.Context, sel ast.Select
 		case "isCorrection":
 			out.Values[i] = ec._BulletinHeading_isCorrection(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var clientApplicationImplementors = []string{"ClientApplication"}
+
+func (ec *executionContext) _ClientApplication(ctx context.Context, sel ast.SelectionSet, obj *mkg.ClientApplication) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clientApplicationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClientApplication")
+		case "name":
+			out.Values[i] = ec._ClientApplication_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClientApplication_description(ctx, field, obj)
+				})
+		case "platform":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClientApplication_platform(ctx, field, obj)
+				})
+		case "callbackUrl":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClientApplication_callbackUrl(ctx, field, obj)
+				})
+		case "sourceAddresses":
+			out.Values[i] = ec._ClientApplication_sourceAddresses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "callsPerDay":
+			out.Values[i] = ec._ClientApplication_callsPerDay(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -11932,6 +16553,109 @@ func (ec *executionContext) _CompassDirection(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var datasetInfoImplementors = []string{"DatasetInfo"}
+
+func (ec *executionContext) _DatasetInfo(ctx context.Context, sel ast.SelectionSet, obj *mkg.DatasetInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, datasetInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DatasetInfo")
+		case "dataset":
+			out.Values[i] = ec._DatasetInfo_dataset(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "classification":
+			out.Values[i] = ec._DatasetInfo_classification(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._DatasetInfo_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DatasetInfo_updatedBy(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var datasetRightImplementors = []string{"DatasetRight"}
+
+func (ec *executionContext) _DatasetRight(ctx context.Context, sel ast.SelectionSet, obj *mkg.Right) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, datasetRightImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DatasetRight")
+		case "dataset":
+			out.Values[i] = ec._DatasetRight_dataset(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "classification":
+			out.Values[i] = ec._DatasetRight_classification(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "allowed":
+			out.Values[i] = ec._DatasetRight_allowed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DatasetRight_reason(ctx, field, obj)
+				})
+		case "grantExpiresAt":
+			out.Values[i] = ec._DatasetRight_grantExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var decodeProblemImplementors = []string{"DecodeProblem"}
 
 func (ec *executionContext) _DecodeProblem(ctx context.Context, sel ast.SelectionSet, obj *mkg.DecodeProblem) graphql.Marshaler {
@@ -12076,7 +16800,7 @@ func (ec *executionContext) _Earthquake(ctx context.Context, sel ast.SelectionSe
 			}
 		case "nearestStations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Earthquake_nearestStations(ctx, field, obj)
 				})
@@ -12367,6 +17091,60 @@ func (ec *executionContext) _FeltReport(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var grantImplementors = []string{"Grant"}
+
+func (ec *executionContext) _Grant(ctx context.Context, sel ast.SelectionSet, obj *mkg.Grant) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, grantImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Grant")
+		case "dataset":
+			out.Values[i] = ec._Grant_dataset(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expiresAt":
+			out.Values[i] = ec._Grant_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "active":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Grant_active(ctx, field, obj)
+				})
+		case "grantedAt":
+			out.Values[i] = ec._Grant_grantedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "grantedBy":
+			out.Values[i] = ec._Grant_grantedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var isobaricSurfaceImplementors = []string{"IsobaricSurface"}
 
 func (ec *executionContext) _IsobaricSurface(ctx context.Context, sel ast.SelectionSet, obj *mkg.Geopotential) graphql.Marshaler {
@@ -12405,6 +17183,44 @@ func (ec *executionContext) _IsobaricSurface(ctx context.Context, sel ast.Select
 	return out
 }
 
+var issuedApiKeyImplementors = []string{"IssuedApiKey"}
+
+func (ec *executionContext) _IssuedApiKey(ctx context.Context, sel ast.SelectionSet, obj *model.IssuedAPIKey) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, issuedApiKeyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IssuedApiKey")
+		case "key":
+			out.Values[i] = ec._IssuedApiKey_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "apiKey":
+			out.Values[i] = ec._IssuedApiKey_apiKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var metreRangeImplementors = []string{"MetreRange"}
 
 func (ec *executionContext) _MetreRange(ctx context.Context, sel ast.SelectionSet, obj *mkg.Range) graphql.Marshaler {
@@ -12423,6 +17239,105 @@ func (ec *executionContext) _MetreRange(ctx context.Context, sel ast.SelectionSe
 			}
 		case "max":
 			out.Values[i] = ec._MetreRange_max(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "createAccount":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createAccount(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateAccount":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAccount(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "setAccountStatus":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setAccountStatus(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "grantDataset":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_grantDataset(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "revokeGrant":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeGrant(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "issueApiKey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_issueApiKey(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rotateApiKey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rotateApiKey(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "revokeApiKey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeApiKey(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "setDatasetClassification":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setDatasetClassification(ctx, field)
+			})
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -12521,7 +17436,7 @@ func (ec *executionContext) _Observation(ctx context.Context, sel ast.SelectionS
 			}
 		case "raw":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Observation_raw(ctx, field, obj)
 				})
@@ -12815,7 +17730,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "stations":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_stations(ctx, field)
 				})
@@ -12833,13 +17748,13 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "observations":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_observations(ctx, field)
 				})
 		case "earthquakes":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_earthquakes(ctx, field)
 				})
@@ -12854,6 +17769,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_latestEarthquake(ctx, field)
+				})
+		case "viewer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_viewer(ctx, field)
+				})
+		case "datasets":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_datasets(ctx, field)
+				})
+		case "accounts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_accounts(ctx, field)
+				})
+		case "account":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_account(ctx, field)
+				})
+		case "auditLog":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_auditLog(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -13072,7 +18017,7 @@ func (ec *executionContext) _Station(ctx context.Context, sel ast.SelectionSet, 
 				})
 		case "observations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Station_observations(ctx, field, obj)
 				})
@@ -13844,6 +18789,62 @@ func (ec *executionContext) _TotalCloud(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var viewerImplementors = []string{"Viewer"}
+
+func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *mkg.Principal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Viewer")
+		case "anonymous":
+			out.Values[i] = ec._Viewer_anonymous(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "account":
+			out.Values[i] = ec._Viewer_account(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "keyPrefix":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_keyPrefix(ctx, field, obj)
+				})
+		case "roles":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_roles(ctx, field, obj)
+				})
+		case "rights":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_rights(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var weatherCodeImplementors = []string{"WeatherCode"}
 
 func (ec *executionContext) _WeatherCode(ctx context.Context, sel ast.SelectionSet, obj *mkg.WeatherCode) graphql.Marshaler {
@@ -14361,6 +19362,114 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx context.Context, sel ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Account!")
+		return graphql.Null
+	}
+	return ec._Account(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAccountEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccountEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AccountEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAccountEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccountEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAccountEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccountEdge(ctx context.Context, sel ast.SelectionSet, v *model.AccountEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AccountEdge!")
+		return graphql.Null
+	}
+	return ec._AccountEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAccountInput2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccountInput(ctx context.Context, v any) (model.AccountInput, error) {
+	res, err := ec.unmarshalInputAccountInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAccountStatus2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccountStatus(ctx context.Context, v any) (mkg.AccountStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := mkg.AccountStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAccountStatus2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccountStatus(ctx context.Context, sel ast.SelectionSet, v mkg.AccountStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AccountStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNApiKey2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAPIKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.APIKey) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApiKey2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAPIKey(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNApiKey2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAPIKey(ctx context.Context, sel ast.SelectionSet, v *mkg.APIKey) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApiKey!")
+		return graphql.Null
+	}
+	return ec._ApiKey(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAuditEvent2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAuditEvent(ctx context.Context, sel ast.SelectionSet, v *mkg.AuditEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEvent!")
+		return graphql.Null
+	}
+	return ec._AuditEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAuditEventEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAuditEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEventEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditEventEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAuditEventEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAuditEventEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAuditEventEdge(ctx context.Context, sel ast.SelectionSet, v *model.AuditEventEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEventEdge!")
+		return graphql.Null
+	}
+	return ec._AuditEventEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14377,6 +19486,30 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 
 func (ec *executionContext) marshalNBulletinHeading2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐBulletinHeading(ctx context.Context, sel ast.SelectionSet, v mkg.BulletinHeading) graphql.Marshaler {
 	return ec._BulletinHeading(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNClassification2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClassification(ctx context.Context, v any) (mkg.Classification, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := mkg.Classification(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNClassification2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClassification(ctx context.Context, sel ast.SelectionSet, v mkg.Classification) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Classification!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNClientApplication2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClientApplication(ctx context.Context, sel ast.SelectionSet, v mkg.ClientApplication) graphql.Marshaler {
+	return ec._ClientApplication(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNClientApplicationInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐClientApplicationInput(ctx context.Context, v any) (*model.ClientApplicationInput, error) {
+	res, err := ec.unmarshalInputClientApplicationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNCloudLayer2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudLayer(ctx context.Context, sel ast.SelectionSet, v mkg.CloudLayer) graphql.Marshaler {
@@ -14401,6 +19534,69 @@ func (ec *executionContext) marshalNCloudLayer2ᚕgithubᚗcomᚋbmkgᚋmkggraph
 
 func (ec *executionContext) marshalNCloudType2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx context.Context, sel ast.SelectionSet, v mkg.CloudType) graphql.Marshaler {
 	return ec._CloudType(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNDataset2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDataset(ctx context.Context, v any) (mkg.Dataset, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := mkg.Dataset(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDataset2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDataset(ctx context.Context, sel ast.SelectionSet, v mkg.Dataset) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Dataset!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNDatasetInfo2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDatasetInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.DatasetInfo) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDatasetInfo2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDatasetInfo(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDatasetInfo2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDatasetInfo(ctx context.Context, sel ast.SelectionSet, v *mkg.DatasetInfo) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DatasetInfo!")
+		return graphql.Null
+	}
+	return ec._DatasetInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDatasetRight2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRightᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.Right) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDatasetRight2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRight(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDatasetRight2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRight(ctx context.Context, sel ast.SelectionSet, v *mkg.Right) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DatasetRight!")
+		return graphql.Null
+	}
+	return ec._DatasetRight(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -14443,14 +19639,6 @@ func (ec *executionContext) marshalNEarthquake2ᚖgithubᚗcomᚋbmkgᚋmkggraph
 		return graphql.Null
 	}
 	return ec._Earthquake(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNEarthquakeConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeConnection(ctx context.Context, sel ast.SelectionSet, v *model.EarthquakeConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "EarthquakeConnection!")
-		return graphql.Null
-	}
-	return ec._EarthquakeConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNEarthquakeEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EarthquakeEdge) graphql.Marshaler {
@@ -14531,6 +19719,26 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) marshalNGrant2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐGrant(ctx context.Context, sel ast.SelectionSet, v mkg.Grant) graphql.Marshaler {
+	return ec._Grant(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNGrant2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐGrantᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.Grant) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGrant2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐGrant(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14585,14 +19793,6 @@ func (ec *executionContext) marshalNObservation2ᚖgithubᚗcomᚋbmkgᚋmkggrap
 		return graphql.Null
 	}
 	return ec._Observation(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNObservationConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationConnection(ctx context.Context, sel ast.SelectionSet, v *model.ObservationConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ObservationConnection!")
-		return graphql.Null
-	}
-	return ec._ObservationConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNObservationEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ObservationEdge) graphql.Marshaler {
@@ -14667,27 +19867,40 @@ func (ec *executionContext) marshalNRadiation2ᚕgithubᚗcomᚋbmkgᚋmkggraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNStation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStation(ctx context.Context, sel ast.SelectionSet, v *mkg.Station) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Station!")
-		return graphql.Null
-	}
-	return ec._Station(ctx, sel, v)
+func (ec *executionContext) unmarshalNRole2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRole(ctx context.Context, v any) (mkg.Role, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := mkg.Role(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNStationConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐStationConnection(ctx context.Context, sel ast.SelectionSet, v *model.StationConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "StationConnection!")
-		return graphql.Null
+func (ec *executionContext) marshalNRole2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRole(ctx context.Context, sel ast.SelectionSet, v mkg.Role) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Role!")
 	}
-	return ec._StationConnection(ctx, sel, v)
+	return res
 }
 
-func (ec *executionContext) marshalNStationDistance2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStationDistanceᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.StationDistance) graphql.Marshaler {
+func (ec *executionContext) unmarshalNRole2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRoleᚄ(ctx context.Context, v any) ([]mkg.Role, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]mkg.Role, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRole2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.Role) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNStationDistance2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStationDistance(ctx, sel, v[i])
+		return ec.marshalNRole2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRole(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -14697,6 +19910,14 @@ func (ec *executionContext) marshalNStationDistance2ᚕᚖgithubᚗcomᚋbmkgᚋ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNStation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStation(ctx context.Context, sel ast.SelectionSet, v *mkg.Station) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Station!")
+		return graphql.Null
+	}
+	return ec._Station(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNStationDistance2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStationDistance(ctx context.Context, sel ast.SelectionSet, v *mkg.StationDistance) graphql.Marshaler {
@@ -14918,12 +20139,12 @@ func (ec *executionContext) marshalNSupplementaryGroup2ᚕgithubᚗcomᚋbmkgᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNSynopReport2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐObservation(ctx context.Context, sel ast.SelectionSet, v *mkg.Observation) graphql.Marshaler {
+func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐPrincipal(ctx context.Context, sel ast.SelectionSet, v *mkg.Principal) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SynopReport!")
+		graphql.AddInvalidNullError(ctx, "Viewer!")
 		return graphql.Null
 	}
-	return ec._SynopReport(ctx, sel, v)
+	return ec._Viewer(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNWindSpeedGroup2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWindSpeed(ctx context.Context, sel ast.SelectionSet, v mkg.WindSpeed) graphql.Marshaler {
@@ -15088,6 +20309,86 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx context.Context, sel ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Account(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAccountConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccountConnection(ctx context.Context, sel ast.SelectionSet, v *model.AccountConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AccountConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAccountFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccountFilter(ctx context.Context, v any) (*model.AccountFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAccountFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAccountStatus2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccountStatusᚄ(ctx context.Context, v any) ([]mkg.AccountStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]mkg.AccountStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAccountStatus2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccountStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAccountStatus2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccountStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.AccountStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAccountStatus2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccountStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOApiKey2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAPIKey(ctx context.Context, sel ast.SelectionSet, v *mkg.APIKey) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ApiKey(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAuditEventConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAuditEventConnection(ctx context.Context, sel ast.SelectionSet, v *model.AuditEventConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AuditEventConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAuditFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAuditFilter(ctx context.Context, v any) (*model.AuditFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuditFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -15168,6 +20469,68 @@ func (ec *executionContext) marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmk
 	return ec._CompassDirection(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalODataset2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDatasetᚄ(ctx context.Context, v any) ([]mkg.Dataset, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]mkg.Dataset, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDataset2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDataset(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODataset2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDatasetᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.Dataset) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDataset2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDataset(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalODataset2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDataset(ctx context.Context, v any) (*mkg.Dataset, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := mkg.Dataset(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODataset2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDataset(ctx context.Context, sel ast.SelectionSet, v *mkg.Dataset) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) marshalODatasetInfo2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDatasetInfo(ctx context.Context, sel ast.SelectionSet, v *mkg.DatasetInfo) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DatasetInfo(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
 	if v == nil {
 		return nil, nil
@@ -15191,6 +20554,13 @@ func (ec *executionContext) marshalOEarthquake2ᚖgithubᚗcomᚋbmkgᚋmkggraph
 		return graphql.Null
 	}
 	return ec._Earthquake(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOEarthquakeConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeConnection(ctx context.Context, sel ast.SelectionSet, v *model.EarthquakeConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._EarthquakeConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOEarthquakeFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeFilter(ctx context.Context, v any) (*model.EarthquakeFilter, error) {
@@ -15286,6 +20656,24 @@ func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -15311,6 +20699,13 @@ func (ec *executionContext) marshalOIsobaricSurface2ᚖgithubᚗcomᚋbmkgᚋmkg
 	return ec._IsobaricSurface(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOIssuedApiKey2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐIssuedAPIKey(ctx context.Context, sel ast.SelectionSet, v *model.IssuedAPIKey) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._IssuedApiKey(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOMetreRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRange(ctx context.Context, sel ast.SelectionSet, v *mkg.Range) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -15330,6 +20725,13 @@ func (ec *executionContext) marshalOObservation2ᚖgithubᚗcomᚋbmkgᚋmkggrap
 		return graphql.Null
 	}
 	return ec._Observation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOObservationConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationConnection(ctx context.Context, sel ast.SelectionSet, v *model.ObservationConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ObservationConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOObservationFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationFilter(ctx context.Context, v any) (*model.ObservationFilter, error) {
@@ -15355,6 +20757,61 @@ func (ec *executionContext) marshalOPressureTendency2ᚖgithubᚗcomᚋbmkgᚋmk
 	return ec._PressureTendency(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalORole2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRoleᚄ(ctx context.Context, v any) ([]mkg.Role, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]mkg.Role, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRole2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalORole2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.Role) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRole2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalORole2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRole(ctx context.Context, v any) (*mkg.Role, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := mkg.Role(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORole2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRole(ctx context.Context, sel ast.SelectionSet, v *mkg.Role) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) marshalOSnowDepth2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSnowDepth(ctx context.Context, sel ast.SelectionSet, v *mkg.SnowDepth) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -15367,6 +20824,32 @@ func (ec *executionContext) marshalOStation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋ
 		return graphql.Null
 	}
 	return ec._Station(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOStationConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐStationConnection(ctx context.Context, sel ast.SelectionSet, v *model.StationConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._StationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOStationDistance2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStationDistanceᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.StationDistance) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStationDistance2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStationDistance(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOStationFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐStationFilter(ctx context.Context, v any) (*model.StationFilter, error) {
@@ -15507,6 +20990,13 @@ func (ec *executionContext) marshalOSynopDecoded2ᚖgithubᚗcomᚋbmkgᚋmkggra
 		return graphql.Null
 	}
 	return ec._SynopDecoded(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSynopReport2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐObservation(ctx context.Context, sel ast.SelectionSet, v *mkg.Observation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SynopReport(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOTemperatureChange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTemperatureChange(ctx context.Context, sel ast.SelectionSet, v *mkg.TemperatureChange) graphql.Marshaler {

@@ -17,6 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/bmkg/mkggraph/graph"
+	"github.com/bmkg/mkggraph/graph/model"
 	"github.com/bmkg/mkggraph/resolvers"
 )
 
@@ -35,10 +36,16 @@ var DefaultLimits = Limits{MaxBodyBytes: 1 << 20, MaxDepth: 12, MaxComplexity: 5
 // NewGraphQL builds the GraphQL handler: explicit transports (no websocket:
 // the API has no subscriptions yet), the limits, the error presenter and the
 // panic recovery.
-func NewGraphQL(r *resolvers.Resolver, lim Limits, log *slog.Logger) *handler.Server {
+func NewGraphQL(r *resolvers.Resolver, lim Limits, log *slog.Logger) (*handler.Server, error) {
 	cfg := graph.Config{Resolvers: r}
 	graph.SetComplexity(&cfg.Complexity)
-	srv := handler.New(graph.NewExecutableSchema(cfg))
+	schema := graph.NewExecutableSchema(cfg)
+	authz, err := graph.NewAuthorizer(schema.Schema(), model.TypeName)
+	if err != nil {
+		return nil, err
+	}
+	r.Types = authz
+	srv := handler.New(schema)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(getOnlyQueries{transport.GET{}})
 	srv.AddTransport(transport.POST{})
@@ -48,9 +55,10 @@ func NewGraphQL(r *resolvers.Resolver, lim Limits, log *slog.Logger) *handler.Se
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(graph.DepthLimit{Max: lim.MaxDepth})
 	srv.Use(extension.FixedComplexityLimit(lim.MaxComplexity))
+	srv.AroundFields(authz.Middleware)
 	srv.SetErrorPresenter(graph.ErrorPresenter(log))
 	srv.SetRecoverFunc(graph.Recover(log))
-	return srv
+	return srv, nil
 }
 
 // getOnlyQueries answers a mutation sent by GET with 405 and Allow: POST,

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bmkg/mkggraph/access"
 	"github.com/bmkg/mkggraph/cache"
-	"github.com/bmkg/mkggraph/dataloaders"
 	"github.com/bmkg/mkggraph/httpapi"
 	"github.com/bmkg/mkggraph/mkg"
 	"github.com/bmkg/mkggraph/resolvers"
@@ -45,9 +45,15 @@ func (*leakyError) Error() string {
 func server(t *testing.T) *httptest.Server {
 	t.Helper()
 	res := &resolvers.Resolver{StationData: faultyStations{}}
+	gql, err := httpapi.NewGraphQL(res, httpapi.DefaultLimits, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := store(t)
 	s := &httpapi.Server{
-		GraphQL:     httpapi.NewGraphQL(res, httpapi.DefaultLimits, slog.New(slog.DiscardHandler)),
-		Loaders:     store(t),
+		GraphQL:     gql,
+		Auth:        access.NewAuthenticator(st, nil, slog.New(slog.DiscardHandler)),
+		Loaders:     st,
 		Readiness:   httpapi.Readiness{Database: func(context.Context) error { return nil }, Cache: func(context.Context) cache.Status { return cache.Status{OK: true} }},
 		Limits:      httpapi.DefaultLimits,
 		CORSOrigins: []string{"*"},
@@ -147,7 +153,7 @@ func TestCORS(t *testing.T) {
 }
 
 // store is an empty SQLite store for the request loaders.
-func store(t *testing.T) dataloaders.Reader {
+func store(t *testing.T) *sqlstore.Store {
 	s, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "t.db"), sqlstore.Options{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)

@@ -26,14 +26,33 @@ func requestLog(log *slog.Logger, next http.Handler) http.Handler {
 			id = requestid.New()
 		}
 		w.Header().Set("X-Request-Id", id)
-		ctx := requestid.With(r.Context(), id)
+		info := &logInfo{}
+		ctx := context.WithValue(requestid.With(r.Context(), id), logInfoKey{}, info)
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		start := time.Now()
 		next.ServeHTTP(rec, r.WithContext(ctx))
-		log.LogAttrs(ctx, slog.LevelInfo, "request", slog.String("request_id", id), slog.String("method", r.Method),
+		attrs := []slog.Attr{slog.String("request_id", id), slog.String("method", r.Method),
 			slog.String("path", r.URL.Path), slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes),
-			slog.Duration("duration", time.Since(start)))
+			slog.Duration("duration", time.Since(start))}
+		if info.account != 0 {
+			attrs = append(attrs, slog.Int64("account", info.account), slog.String("key", info.key))
+		}
+		log.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
 	})
+}
+
+// logInfo collects what inner handlers learn for the request's log line:
+// the account and the key's public prefix (never the key).
+type logInfo struct {
+	account int64
+	key     string
+}
+
+type logInfoKey struct{}
+
+func logInfoFrom(ctx context.Context) *logInfo {
+	info, _ := ctx.Value(logInfoKey{}).(*logInfo)
+	return info
 }
 
 type statusRecorder struct {

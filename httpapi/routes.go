@@ -21,6 +21,7 @@ type Readiness struct {
 // Server is the HTTP side of MKG Graph.
 type Server struct {
 	GraphQL     http.Handler
+	Auth        Authenticator
 	Loaders     dataloaders.Reader
 	Readiness   Readiness
 	Limits      Limits
@@ -31,7 +32,7 @@ type Server struct {
 // Handler returns the routes wrapped in the common middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	gql := s.withLoaders(limitBody(s.Limits.MaxBodyBytes, s.GraphQL))
+	gql := s.withPrincipal(s.withLoaders(limitBody(s.Limits.MaxBodyBytes, s.GraphQL)))
 	mux.Handle("/graphql", withTimeout(s.Limits.RequestTimeout, gql))
 	mux.Handle("/graphiql/", http.StripPrefix("/graphiql", graphiql.Handler("/graphql")))
 	mux.Handle("GET /graphiql", http.RedirectHandler("/graphiql/", http.StatusMovedPermanently))

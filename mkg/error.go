@@ -23,6 +23,9 @@ type Error struct {
 	Code    string
 	Message string
 	Field   string
+	// Extra are further facts a client may act on, shown as extensions
+	// (e.g. "dataset": the dataset a FORBIDDEN field needs).
+	Extra map[string]any
 }
 
 func (e *Error) Error() string {

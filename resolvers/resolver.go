@@ -3,11 +3,23 @@
 // call, through the request's loaders for anything nested. No SQL, no rules.
 package resolvers
 
-import "github.com/bmkg/mkggraph/mkg"
+import (
+	"context"
+
+	"github.com/bmkg/mkggraph/mkg"
+)
 
 // Resolver holds what the resolvers read from.
 type Resolver struct {
 	StationData     mkg.StationReader
 	ObservationData mkg.ObservationReader
 	EarthquakeData  mkg.EarthquakeReader
+	// AccessData is the access store as the admin API changes it (its
+	// changes reach every instance's authentication on the next request).
+	AccessData mkg.AccessStore
+	// Types checks the caller against a type's access directives (set by
+	// the GraphQL handler from the schema).
+	Types interface {
+		CheckType(ctx context.Context, typ string) error
+	}
 }

@@ -20,6 +20,11 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	if err != nil {
 		return nil, err
 	}
+	if r.Types != nil {
+		if err := r.Types.CheckType(ctx, typ); err != nil {
+			return nil, err
+		}
+	}
 	l := dataloaders.For(ctx)
 	var node model.Node
 	switch typ {
@@ -29,6 +34,12 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		node, err = found(l.ObservationByID.Load(ctx, n))
 	case model.TypeEarthquake:
 		node, err = found(l.EarthquakeByID.Load(ctx, n))
+	case model.TypeAccount:
+		node, err = found(l.AccountByID.Load(ctx, n))
+	case model.TypeAPIKey:
+		node, err = found(l.APIKeyByID.Load(ctx, n))
+	case model.TypeAuditEvent:
+		node, err = found(l.AuditEventByID.Load(ctx, n))
 	default:
 		return nil, mkg.NotFound("object")
 	}

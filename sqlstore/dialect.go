@@ -18,12 +18,16 @@ type (
 type dialect struct {
 	name   string // "postgres" or "sqlite": also the migrations folder
 	driver string
+	// forUpdate locks the rows a read-modify-write transaction read, so
+	// two admins changing one account take turns. SQLite needs nothing: its
+	// IMMEDIATE transactions already exclude other writers.
+	forUpdate string
 	// lock serialises migrations between server instances starting at once.
 	lock func(ctx context.Context, q sqlx.ExtContext) error
 }
 
 var (
-	postgres = dialect{name: "postgres", driver: "postgres", lock: func(ctx context.Context, q sqlx.ExtContext) error {
+	postgres = dialect{name: "postgres", driver: "postgres", forUpdate: " FOR UPDATE", lock: func(ctx context.Context, q sqlx.ExtContext) error {
 		// Held until the migration transaction ends.
 		_, err := q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7218354012)`)
 		return err

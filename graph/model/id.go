@@ -13,6 +13,9 @@ const (
 	TypeStation     = "Station"
 	TypeObservation = "Observation"
 	TypeEarthquake  = "Earthquake"
+	TypeAccount     = "Account"
+	TypeAPIKey      = "ApiKey"
+	TypeAuditEvent  = "AuditEvent"
 )
 
 // NodeID returns the opaque global ID of an object.
@@ -43,4 +46,24 @@ func ParseTypedID(s, typ string) (int64, error) {
 		return 0, mkg.NotFound(strings.ToLower(typ))
 	}
 	return id, nil
+}
+
+// TypeName names the GraphQL type of a resolved object (for the access
+// check of fields that return an interface, like node).
+func TypeName(v any) string {
+	switch v.(type) {
+	case *mkg.Station:
+		return TypeStation
+	case *mkg.Observation:
+		return TypeObservation
+	case *mkg.Earthquake:
+		return TypeEarthquake
+	case *mkg.Account:
+		return TypeAccount
+	case *mkg.APIKey:
+		return TypeAPIKey
+	case *mkg.AuditEvent:
+		return TypeAuditEvent
+	}
+	return ""
 }

@@ -65,3 +65,34 @@ type EarthquakeEdge struct {
 	Node       *mkg.Earthquake
 	DistanceKm *float64
 }
+
+// IssuedAPIKey is a new key with its record; the key is shown only here.
+type IssuedAPIKey struct {
+	Key    string
+	APIKey *mkg.APIKey
+}
+
+// AccountConnection is a page of accounts.
+type AccountConnection struct {
+	Edges    []*AccountEdge
+	PageInfo *PageInfo
+	Filter   mkg.AccountFilter
+}
+
+// AccountEdge is an account in a list.
+type AccountEdge struct {
+	Cursor string
+	Node   *mkg.Account
+}
+
+// AuditEventConnection is a page of the audit log.
+type AuditEventConnection struct {
+	Edges    []*AuditEventEdge
+	PageInfo *PageInfo
+}
+
+// AuditEventEdge is an audit event in a list.
+type AuditEventEdge struct {
+	Cursor string
+	Node   *mkg.AuditEvent
+}

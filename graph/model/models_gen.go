@@ -8,6 +8,39 @@ import (
 	"github.com/bmkg/mkggraph/mkg"
 )
 
+// Which accounts to list.
+type AccountFilter struct {
+	Status []mkg.AccountStatus `json:"status,omitempty"`
+	Role   *mkg.Role           `json:"role,omitempty"`
+	// Case-insensitive text in the organisation, contact name or e-mail.
+	Search *string `json:"search,omitempty"`
+	// Only accounts holding (or having held) a grant of this dataset, e.g. `SYNOP_L1`.
+	Dataset *string `json:"dataset,omitempty"`
+}
+
+// An account's details.
+type AccountInput struct {
+	Organisation string                  `json:"organisation"`
+	ContactName  string                  `json:"contactName"`
+	ContactEmail string                  `json:"contactEmail"`
+	ContactPhone *string                 `json:"contactPhone,omitempty"`
+	Application  *ClientApplicationInput `json:"application"`
+	// End of validity; must lie in the future.
+	ValidUntil *time.Time `json:"validUntil,omitempty"`
+	// Staff roles; none for a partner account.
+	Roles []mkg.Role `json:"roles,omitempty"`
+}
+
+// Which audit events to list.
+type AuditFilter struct {
+	ActorAccountID *string    `json:"actorAccountId,omitempty"`
+	TargetType     *string    `json:"targetType,omitempty"`
+	TargetID       *string    `json:"targetId,omitempty"`
+	Action         *string    `json:"action,omitempty"`
+	From           *time.Time `json:"from,omitempty"`
+	To             *time.Time `json:"to,omitempty"`
+}
+
 // A rectangle of latitude and longitude, edges included. A box whose `west` is greater than its `east` crosses the 180° meridian.
 type BoundingBoxInput struct {
 	// Southern edge, decimal degrees, -90..90.
@@ -18,6 +51,16 @@ type BoundingBoxInput struct {
 	North float64 `json:"north"`
 	// Eastern edge, decimal degrees, -180..180.
 	East float64 `json:"east"`
+}
+
+// The client application, as given when creating or changing an account.
+type ClientApplicationInput struct {
+	Name            string   `json:"name"`
+	Description     *string  `json:"description,omitempty"`
+	Platform        *string  `json:"platform,omitempty"`
+	CallbackURL     *string  `json:"callbackUrl,omitempty"`
+	SourceAddresses []string `json:"sourceAddresses,omitempty"`
+	CallsPerDay     *int     `json:"callsPerDay,omitempty"`
 }
 
 // Which earthquakes to list. Conditions combine with AND; omitted ones do not filter.
@@ -40,6 +83,10 @@ type EarthquakeFilter struct {
 	RadiusKm *float64 `json:"radiusKm,omitempty"`
 	// Only the event with this agency event id.
 	EventID *string `json:"eventId,omitempty"`
+}
+
+// Changes. Every change is recorded in the audit log.
+type Mutation struct {
 }
 
 // Which observations to list. Conditions combine with AND; omitted ones do not filter.

@@ -1,0 +1,182 @@
+// Package access resolves who is calling (API keys to principals, with the
+// dataset classifications in force) and wraps the administrative store so
+// that every change reaches every server instance on the next request.
+package access
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bmkg/mkggraph/cache"
+	"github.com/bmkg/mkggraph/mkg"
+)
+
+// Namespace is the cache namespace of authentication data; every
+// administrative change invalidates it.
+const Namespace = "auth"
+
+// cacheTTL bounds how long a resolved key or the classifications are
+// reused when no change invalidates them sooner.
+const cacheTTL = time.Minute
+
+// touchEvery is how often a key's last-used time is written at most.
+const touchEvery = time.Minute
+
+// Authenticator turns the Authorization header of a request into a
+// principal. Keys are looked up by their public prefix and compared by hash
+// in constant time; resolved keys (and unknown ones) are cached under the
+// auth generation, so a revocation or classification change is seen by every
+// instance sharing the cache on the next request.
+type Authenticator struct {
+	store   mkg.AccessStore
+	cache   mkg.Cache
+	log     *slog.Logger
+	now     func() time.Time
+	limiter *Limiter
+
+	mu      sync.Mutex
+	touched map[int64]time.Time
+}
+
+// NewAuthenticator returns an Authenticator. c may be nil (no caching).
+func NewAuthenticator(store mkg.AccessStore, c mkg.Cache, log *slog.Logger) *Authenticator {
+	return &Authenticator{store: store, cache: c, log: log, now: time.Now, limiter: NewLimiter(20, time.Minute),
+		touched: map[int64]time.Time{}}
+}
+
+// ErrTooManyFailures is returned while a client is blocked after repeated
+// bad keys.
+var ErrTooManyFailures = errors.New("too many requests with invalid API keys; try again later")
+
+// Authenticate returns the caller of a request: anonymous without an
+// Authorization header, the key's account otherwise. A header that is not a
+// valid, current key is UNAUTHENTICATED (never anonymous); ErrTooManyFailures
+// when client has sent too many bad keys lately.
+func (a *Authenticator) Authenticate(ctx context.Context, header, client string) (*mkg.Principal, error) {
+	now := a.now()
+	if header == "" {
+		classes, err := a.classifications(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return mkg.NewPrincipal(nil, 0, "", classes, now), nil
+	}
+	if a.limiter.Blocked(client, now) {
+		return nil, ErrTooManyFailures
+	}
+	p, err := a.authenticateKey(ctx, header, now)
+	if mkg.ErrorCode(err) == mkg.EUNAUTHENTICATED {
+		a.limiter.Fail(client, now)
+	}
+	return p, err
+}
+
+func unauthenticated(msg string) error { return &mkg.Error{Code: mkg.EUNAUTHENTICATED, Message: msg} }
+
+func (a *Authenticator) authenticateKey(ctx context.Context, header string, now time.Time) (*mkg.Principal, error) {
+	scheme, key, _ := strings.Cut(strings.TrimSpace(header), " ")
+	key = strings.TrimSpace(key)
+	if !strings.EqualFold(scheme, "Bearer") || key == "" {
+		return nil, unauthenticated("the Authorization header must be \"Bearer <API key>\"")
+	}
+	prefix, ok := mkg.KeyPrefix(key)
+	if !ok {
+		return nil, unauthenticated("not an MKG Graph API key (they look like mkg_1a2b3c4d_…)")
+	}
+	cred, err := a.credential(ctx, key, prefix)
+	if err != nil {
+		return nil, err
+	}
+	if err := usable(cred, now); err != nil {
+		return nil, err
+	}
+	classes, err := a.classifications(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a.touch(cred.Key.ID, now)
+	return mkg.NewPrincipal(cred.Account, cred.Key.ID, cred.Key.Prefix, classes, now), nil
+}
+
+// usable says why a known key may not be used now.
+func usable(c *mkg.Credential, now time.Time) error {
+	k, acct := c.Key, c.Account
+	switch {
+	case k.RevokedAt != nil:
+		return unauthenticated("API key " + k.Prefix + " was revoked on " + k.RevokedAt.UTC().Format(time.RFC3339))
+	case k.ExpiresAt != nil && !now.Before(*k.ExpiresAt):
+		return unauthenticated("API key " + k.Prefix + " expired on " + k.ExpiresAt.UTC().Format(time.RFC3339))
+	case acct.Status == mkg.AccountRevoked:
+		return unauthenticated("the account of API key " + k.Prefix + " is revoked")
+	case acct.Expired(now):
+		return unauthenticated("the account of API key " + k.Prefix + " was valid until " + acct.ValidUntil.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// cachedCredential is a resolved key as cached: never the key or its hash.
+type cachedCredential struct {
+	Unknown bool
+	Key     mkg.APIKey
+	Account *mkg.Account
+}
+
+// credential resolves a key through the cache. The cache key is a hash of
+// the presented key, so the cache never holds a key, and an unknown key is
+// remembered too (a flood of the same bad key costs one lookup).
+func (a *Authenticator) credential(ctx context.Context, key, prefix string) (*mkg.Credential, error) {
+	sum := sha256.Sum256([]byte("credential:" + key))
+	req := hex.EncodeToString(sum[:])
+	c, err := cache.Load(ctx, a.cache, Namespace, "keys", req, cacheTTL, func() (cachedCredential, error) {
+		cred, err := a.store.CredentialByPrefix(ctx, prefix)
+		switch {
+		case mkg.ErrorCode(err) == mkg.ENOTFOUND:
+			return cachedCredential{Unknown: true}, nil
+		case err != nil:
+			return cachedCredential{}, err
+		case !mkg.KeyMatches(key, cred.Hash):
+			return cachedCredential{Unknown: true}, nil
+		}
+		return cachedCredential{Key: cred.Key, Account: cred.Account}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if c.Unknown {
+		return nil, unauthenticated("unknown API key")
+	}
+	return &mkg.Credential{Key: c.Key, Account: c.Account}, nil
+}
+
+func (a *Authenticator) classifications(ctx context.Context) (map[mkg.Dataset]mkg.Classification, error) {
+	return cache.Load(ctx, a.cache, Namespace, "classifications", "all", cacheTTL, func() (map[mkg.Dataset]mkg.Classification, error) {
+		return a.store.Classifications(ctx)
+	})
+}
+
+// touch records a key's use at most once a minute per key and instance,
+// after the request, so it never slows one down.
+func (a *Authenticator) touch(keyID int64, now time.Time) {
+	a.mu.Lock()
+	last, seen := a.touched[keyID]
+	if seen && now.Sub(last) < touchEvery {
+		a.mu.Unlock()
+		return
+	}
+	a.touched[keyID] = now
+	a.mu.Unlock()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := a.store.TouchKey(ctx, keyID, now); err != nil {
+			a.log.Warn("could not record a key's last use", "key_id", keyID, "err", err)
+		}
+	}()
+}
+

@@ -1,0 +1,56 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strconv"
+
+	"github.com/bmkg/mkggraph/access"
+	"github.com/bmkg/mkggraph/mkg"
+)
+
+// Authenticator resolves the caller of a request from its Authorization
+// header (access.Authenticator).
+type Authenticator interface {
+	Authenticate(ctx context.Context, header, client string) (*mkg.Principal, error)
+}
+
+// withPrincipal puts the caller in the request context. A key that is not a
+// valid, current key is refused with 401 before any GraphQL runs (never
+// downgraded to anonymous); a client that keeps sending bad keys gets 429.
+func (s *Server) withPrincipal(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.Auth.Authenticate(r.Context(), r.Header.Get("Authorization"), clientIP(r))
+		switch {
+		case errors.Is(err, access.ErrTooManyFailures):
+			w.Header().Set("Retry-After", strconv.Itoa(60))
+			writeJSON(w, http.StatusTooManyRequests, gqlErrorBody(err.Error(), "TOO_MANY_REQUESTS", ""))
+			return
+		case mkg.ErrorCode(err) == mkg.EUNAUTHENTICATED:
+			w.Header().Set("WWW-Authenticate", `Bearer realm="MKG Graph", error="invalid_token"`)
+			writeJSON(w, http.StatusUnauthorized, gqlErrorBody(err.(*mkg.Error).Message, mkg.EUNAUTHENTICATED, ""))
+			return
+		case err != nil:
+			s.Log.ErrorContext(r.Context(), "authentication failed", "err", err)
+			writeJSON(w, http.StatusServiceUnavailable, gqlErrorBody("authentication is unavailable; try again shortly", "UNAVAILABLE", ""))
+			return
+		}
+		if info := logInfoFrom(r.Context()); info != nil && !p.Anonymous() {
+			info.account, info.key = p.Account.ID, p.KeyPrefix
+		}
+		next.ServeHTTP(w, r.WithContext(mkg.WithPrincipal(r.Context(), p)))
+	})
+}
+
+// clientIP is the peer address. Forwarded headers are not trusted: behind a
+// proxy the limiter then counts the proxy, which fails safe (the proxy is
+// throttled, not a forger).
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

@@ -1,0 +1,185 @@
+package mkg
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Principal is who is calling: anonymous, or an account through one of its
+// keys, with the dataset classifications in force for this request. It
+// answers every access question of the request, so one request sees one
+// consistent state even if an admin changes something meanwhile.
+type Principal struct {
+	Account   *Account // nil for an anonymous caller
+	KeyID     int64
+	KeyPrefix string
+	classes   map[Dataset]Classification
+	now       time.Time
+}
+
+// NewPrincipal returns the principal for an account (nil: anonymous) under
+// the given classifications at now. Datasets missing from classes count as
+// RESTRICTED: a dataset nobody classified is not public by accident.
+func NewPrincipal(acct *Account, keyID int64, keyPrefix string, classes map[Dataset]Classification, now time.Time) *Principal {
+	return &Principal{Account: acct, KeyID: keyID, KeyPrefix: keyPrefix, classes: classes, now: now}
+}
+
+// Anonymous reports whether no account is calling.
+func (p *Principal) Anonymous() bool { return p == nil || p.Account == nil }
+
+// Classification returns the dataset's classification in force.
+func (p *Principal) Classification(d Dataset) Classification {
+	if c, ok := p.classes[d]; ok {
+		return c
+	}
+	return Restricted
+}
+
+// Access decides whether the caller may see d: nil when it may; otherwise
+// UNAUTHENTICATED for an anonymous caller (signing in could help) or
+// FORBIDDEN, both naming the dataset.
+func (p *Principal) Access(d Dataset) error {
+	c := p.Classification(d)
+	deny := func(code, format string, args ...any) error {
+		return &Error{Code: code, Message: fmt.Sprintf(format, args...), Extra: map[string]any{"dataset": string(d), "classification": string(c)}}
+	}
+	switch {
+	case c == Open:
+		return nil
+	case p.Anonymous() && c == Registered:
+		return deny(EUNAUTHENTICATED, "%s data need an API account: send Authorization: Bearer <key>", d)
+	case p.Anonymous():
+		return deny(EUNAUTHENTICATED, "%s data need an API account granted %s: send Authorization: Bearer <key>", d, d)
+	case p.Account.Status == AccountSuspended:
+		return deny(EFORBIDDEN, "the account is suspended: only open data are available")
+	case p.Account.Status != AccountActive:
+		return deny(EFORBIDDEN, "the account is not active")
+	case c == Registered:
+		return nil
+	}
+	g, ok := p.grant(d)
+	switch {
+	case !ok:
+		return deny(EFORBIDDEN, "%s is restricted and the account has no grant for it", d)
+	case !g.Active(p.now):
+		return deny(EFORBIDDEN, "the account's grant for %s expired at %s", d, g.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// AccessAny allows when any of ds is allowed; otherwise it returns the
+// denial of the first.
+func (p *Principal) AccessAny(ds ...Dataset) error {
+	var first error
+	for _, d := range ds {
+		err := p.Access(d)
+		if err == nil {
+			return nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+func (p *Principal) grant(d Dataset) (Grant, bool) {
+	for _, g := range p.Account.Grants {
+		if g.Dataset == d {
+			return g, true
+		}
+	}
+	return Grant{}, false
+}
+
+// RequireRole allows a caller holding any of roles: UNAUTHENTICATED for an
+// anonymous caller, FORBIDDEN otherwise. A staff role of a suspended
+// account does not count.
+func (p *Principal) RequireRole(roles ...Role) error {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r)
+	}
+	extra := map[string]any{"requiredRoles": names}
+	if p.Anonymous() {
+		return &Error{Code: EUNAUTHENTICATED, Message: "staff only: sign in with a staff account's key", Extra: extra}
+	}
+	if p.Account.Status == AccountActive {
+		for _, r := range roles {
+			if p.Account.HasRole(r) {
+				return nil
+			}
+		}
+	}
+	return &Error{Code: EFORBIDDEN, Message: "needs the role " + strings.Join(names, " or "), Extra: extra}
+}
+
+// Right is one dataset as the caller sees it.
+type Right struct {
+	Dataset        Dataset
+	Classification Classification
+	Allowed        bool
+	Reason         string     // why not, when not allowed
+	GrantExpiresAt *time.Time // when the caller's grant ends, if it has one
+}
+
+// Rights returns the caller's effective rights over every dataset.
+func (p *Principal) Rights() []Right {
+	out := make([]Right, len(Datasets))
+	for i, d := range Datasets {
+		out[i] = Right{Dataset: d, Classification: p.Classification(d), Allowed: true}
+		if err := p.Access(d); err != nil {
+			out[i].Allowed, out[i].Reason = false, err.(*Error).Message
+		}
+		if !p.Anonymous() {
+			if g, ok := p.grant(d); ok {
+				out[i].GrantExpiresAt = g.ExpiresAt
+			}
+		}
+	}
+	return out
+}
+
+// Fingerprint identifies the caller's effective rights: two callers with
+// the same fingerprint may be served the same cached data. It is derived
+// from what is allowed, never from the key.
+func (p *Principal) Fingerprint() string {
+	var allowed []string
+	for _, r := range p.Rights() {
+		if r.Allowed {
+			allowed = append(allowed, string(r.Dataset))
+		}
+	}
+	slices.Sort(allowed)
+	sum := sha256.Sum256([]byte(strings.Join(allowed, ",")))
+	return hex.EncodeToString(sum[:12])
+}
+
+type principalKey struct{}
+
+// WithPrincipal returns ctx carrying the caller.
+func WithPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// PrincipalFrom returns the caller; a context without one is anonymous
+// under all-restricted classifications (the safe default).
+func PrincipalFrom(ctx context.Context) *Principal {
+	if p, ok := ctx.Value(principalKey{}).(*Principal); ok {
+		return p
+	}
+	return NewPrincipal(nil, 0, "", nil, time.Now())
+}
+
+// Now is the time the request's access decisions are made at.
+func (p *Principal) Now() time.Time {
+	if p.now.IsZero() {
+		return time.Now()
+	}
+	return p.now
+}
