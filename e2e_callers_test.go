@@ -20,7 +20,7 @@ type callers struct {
 	// suspended: a partner with every grant, suspended; admin: an ADMIN
 	// with every grant; partnerAccount: full's account id.
 	full, none, expired, suspended, admin string
-	partnerAccount, adminAccount         int64
+	partnerAccount, adminAccount          int64
 }
 
 var testActor = mkg.Actor{Label: "test fixture"}

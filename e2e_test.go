@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/bmkg/mkggraph/graph/model"
 	"github.com/bmkg/mkggraph/internal/testenv"
 )
 
@@ -219,3 +220,5 @@ func mustData(t *testing.T, r *gqlResponse) map[string]any {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func nodeID(typ string, id int64) string { return model.NodeID(typ, id) }

@@ -20,13 +20,18 @@ func TestReadmeExamples(t *testing.T) {
 	}
 	forEachBackendAs(t, func(t *testing.T, a *app, srv *httptest.Server, c *callers) {
 		for _, b := range blocks {
-			r := postAs(t, srv.URL, c.full, string(b[1]), nil)
+			r := postAs(t, srv.URL, c.admin, string(b[1]), nil)
 			if len(r.Errors) > 0 || r.Status != 200 {
 				t.Errorf("README example fails:\n%s\n→ %s", b[1], r.Raw)
 				continue
 			}
-			if len(r.Raw) < 200 {
-				t.Errorf("README example returns almost nothing:\n%s\n→ %s", b[1], r.Raw)
+			for field, v := range r.Data {
+				if v == nil {
+					t.Errorf("README example returns nothing for %s:\n%s\n→ %s", field, b[1], r.Raw)
+				}
+			}
+			if len(r.Data) == 0 {
+				t.Errorf("README example returns no data:\n%s", b[1])
 			}
 		}
 	})

@@ -521,6 +521,17 @@ type ComplexityRoot struct {
 		Roles     func(childComplexity int) int
 	}
 
+	ViewerAccount struct {
+		Application  func(childComplexity int) int
+		ContactEmail func(childComplexity int) int
+		ContactName  func(childComplexity int) int
+		Grants       func(childComplexity int) int
+		Organisation func(childComplexity int) int
+		Roles        func(childComplexity int) int
+		Status       func(childComplexity int) int
+		ValidUntil   func(childComplexity int) int
+	}
+
 	WeatherCode struct {
 		Automatic   func(childComplexity int) int
 		Code        func(childComplexity int) int
@@ -2639,6 +2650,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Viewer.Roles(childComplexity), true
 
+	case "ViewerAccount.application":
+		if e.ComplexityRoot.ViewerAccount.Application == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewerAccount.Application(childComplexity), true
+	case "ViewerAccount.contactEmail":
+		if e.ComplexityRoot.ViewerAccount.ContactEmail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewerAccount.ContactEmail(childComplexity), true
+	case "ViewerAccount.contactName":
+		if e.ComplexityRoot.ViewerAccount.ContactName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewerAccount.ContactName(childComplexity), true
+	case "ViewerAccount.grants":
+		if e.ComplexityRoot.ViewerAccount.Grants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewerAccount.Grants(childComplexity), true
+	case "ViewerAccount.organisation":
+		if e.ComplexityRoot.ViewerAccount.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewerAccount.Organisation(childComplexity), true
+	case "ViewerAccount.roles":
+		if e.ComplexityRoot.ViewerAccount.Roles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewerAccount.Roles(childComplexity), true
+	case "ViewerAccount.status":
+		if e.ComplexityRoot.ViewerAccount.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewerAccount.Status(childComplexity), true
+	case "ViewerAccount.validUntil":
+		if e.ComplexityRoot.ViewerAccount.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewerAccount.ValidUntil(childComplexity), true
+
 	case "WeatherCode.automatic":
 		if e.ComplexityRoot.WeatherCode.Automatic == nil {
 			break
@@ -3030,14 +3090,29 @@ type DatasetInfo {
 type Viewer {
   "True when the request carries no API key."
   anonymous: Boolean!
-  "The caller's account; null when anonymous."
-  account: Account
+  "The caller's own account; null when anonymous."
+  account: ViewerAccount
   "The public prefix of the key used, e.g. ` + "`" + `mkg_1a2b3c4d` + "`" + `; null when anonymous."
   keyPrefix: String
   "Staff roles of the account."
   roles: [Role!]!
   "Every dataset with its classification and whether the caller may see it now, and why not."
   rights: [DatasetRight!]!
+}
+
+"The caller's own account, as its holder may see it."
+type ViewerAccount {
+  organisation: String!
+  contactName: String!
+  contactEmail: String!
+  "The client application the account's keys are for."
+  application: ClientApplication!
+  status: AccountStatus!
+  "End of the account's validity; keys are refused after it."
+  validUntil: DateTime
+  roles: [Role!]!
+  "Datasets granted to the account, expired grants included."
+  grants: [Grant!]!
 }
 
 "A dataset as one caller sees it."
@@ -4814,6 +4889,28 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_rights(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
+}
+
+func (ec *executionContext) childFields_ViewerAccount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organisation":
+		return ec.fieldContext_ViewerAccount_organisation(ctx, field)
+	case "contactName":
+		return ec.fieldContext_ViewerAccount_contactName(ctx, field)
+	case "contactEmail":
+		return ec.fieldContext_ViewerAccount_contactEmail(ctx, field)
+	case "application":
+		return ec.fieldContext_ViewerAccount_application(ctx, field)
+	case "status":
+		return ec.fieldContext_ViewerAccount_status(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_ViewerAccount_validUntil(ctx, field)
+	case "roles":
+		return ec.fieldContext_ViewerAccount_roles(ctx, field)
+	case "grants":
+		return ec.fieldContext_ViewerAccount_grants(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ViewerAccount", field.Name)
 }
 
 func (ec *executionContext) childFields_WeatherCode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13490,7 +13587,7 @@ func (ec *executionContext) _Viewer_account(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
-			return ec.marshalOAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx, selections, v)
+			return ec.marshalOViewerAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx, selections, v)
 		},
 		true,
 		false,
@@ -13503,7 +13600,7 @@ func (ec *executionContext) fieldContext_Viewer_account(_ context.Context, field
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Account(ctx, field)
+			return ec.childFields_ViewerAccount(ctx, field)
 		},
 	}
 	return fc, nil
@@ -13582,6 +13679,208 @@ func (ec *executionContext) fieldContext_Viewer_rights(_ context.Context, field 
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DatasetRight(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ViewerAccount_organisation(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViewerAccount_organisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organisation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViewerAccount_organisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViewerAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _ViewerAccount_contactName(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViewerAccount_contactName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViewerAccount_contactName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViewerAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _ViewerAccount_contactEmail(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViewerAccount_contactEmail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactEmail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViewerAccount_contactEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViewerAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _ViewerAccount_application(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViewerAccount_application(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Application, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.ClientApplication) graphql.Marshaler {
+			return ec.marshalNClientApplication2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClientApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViewerAccount_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ViewerAccount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClientApplication(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ViewerAccount_status(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViewerAccount_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.AccountStatus) graphql.Marshaler {
+			return ec.marshalNAccountStatus2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccountStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViewerAccount_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViewerAccount", field, false, false, "AccountStatus")
+}
+
+func (ec *executionContext) _ViewerAccount_validUntil(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViewerAccount_validUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ViewerAccount_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViewerAccount", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ViewerAccount_roles(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViewerAccount_roles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Roles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []mkg.Role) graphql.Marshaler {
+			return ec.marshalNRole2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRoleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViewerAccount_roles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViewerAccount", field, false, false, "Role")
+}
+
+func (ec *executionContext) _ViewerAccount_grants(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViewerAccount_grants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Grants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []mkg.Grant) graphql.Marshaler {
+			return ec.marshalNGrant2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐGrantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViewerAccount_grants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ViewerAccount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Grant(ctx, field)
 		},
 	}
 	return fc, nil
@@ -18845,6 +19144,74 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var viewerAccountImplementors = []string{"ViewerAccount"}
+
+func (ec *executionContext) _ViewerAccount(ctx context.Context, sel ast.SelectionSet, obj *mkg.Account) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, viewerAccountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ViewerAccount")
+		case "organisation":
+			out.Values[i] = ec._ViewerAccount_organisation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contactName":
+			out.Values[i] = ec._ViewerAccount_contactName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contactEmail":
+			out.Values[i] = ec._ViewerAccount_contactEmail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "application":
+			out.Values[i] = ec._ViewerAccount_application(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._ViewerAccount_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validUntil":
+			out.Values[i] = ec._ViewerAccount_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "roles":
+			out.Values[i] = ec._ViewerAccount_roles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "grants":
+			out.Values[i] = ec._ViewerAccount_grants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var weatherCodeImplementors = []string{"WeatherCode"}
 
 func (ec *executionContext) _WeatherCode(ctx context.Context, sel ast.SelectionSet, obj *mkg.WeatherCode) graphql.Marshaler {
@@ -21018,6 +21385,13 @@ func (ec *executionContext) marshalOTotalCloud2ᚖgithubᚗcomᚋbmkgᚋmkggraph
 		return graphql.Null
 	}
 	return ec._TotalCloud(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOViewerAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx context.Context, sel ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ViewerAccount(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOWeatherCode2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWeatherCode(ctx context.Context, sel ast.SelectionSet, v *mkg.WeatherCode) graphql.Marshaler {

@@ -16,12 +16,15 @@ import (
 // publicTypes carry no Data MKG and may be reached without any right. A new
 // type is not public until someone adds it here, with the reason.
 var publicTypes = map[string]string{
-	"Query":        "the root",
-	"Mutation":     "the root; every mutation is role-protected (checked below)",
-	"PageInfo":     "pagination only",
-	"Viewer":       "the caller's own identity and rights",
-	"DatasetRight": "the caller's own rights",
-	"DatasetInfo":  "dataset classifications are public",
+	"Query":             "the root",
+	"Mutation":          "the root; every mutation is role-protected (checked below)",
+	"PageInfo":          "pagination only",
+	"Viewer":            "the caller's own identity and rights",
+	"DatasetRight":      "the caller's own rights",
+	"DatasetInfo":       "dataset classifications are public",
+	"ViewerAccount":     "the caller's own account",
+	"ClientApplication": "part of the caller's own account (else reached through Account, staff-only)",
+	"Grant":             "part of the caller's own account (else reached through Account, staff-only)",
 }
 
 // TestEveryDataFieldIsProtected walks the schema from its roots, as a query

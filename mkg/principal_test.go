@@ -1,0 +1,115 @@
+package mkg
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestAccessRules(t *testing.T) {
+	now := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	past, future := now.Add(-time.Hour), now.Add(time.Hour)
+	classes := map[Dataset]Classification{DatasetEarthquake: Open, DatasetSynopL2: Registered, DatasetSynopL1: Restricted}
+	acct := func(status AccountStatus, grants ...Grant) *Account { return &Account{ID: 1, Status: status, Grants: grants} }
+	cases := []struct {
+		name string
+		acct *Account
+		d    Dataset
+		want string // "" allowed, else code
+		msg  string
+	}{
+		{"anonymous, open", nil, DatasetEarthquake, "", ""},
+		{"anonymous, registered", nil, DatasetSynopL2, EUNAUTHENTICATED, "need an API account"},
+		{"anonymous, restricted", nil, DatasetSynopL1, EUNAUTHENTICATED, "granted SYNOP_L1"},
+		{"account, registered", acct(AccountActive), DatasetSynopL2, "", ""},
+		{"account, restricted, no grant", acct(AccountActive), DatasetSynopL1, EFORBIDDEN, "no grant"},
+		{"account, restricted, grant", acct(AccountActive, Grant{Dataset: DatasetSynopL1}), DatasetSynopL1, "", ""},
+		{"account, restricted, grant ending later", acct(AccountActive, Grant{Dataset: DatasetSynopL1, ExpiresAt: &future}), DatasetSynopL1, "", ""},
+		{"account, restricted, expired grant", acct(AccountActive, Grant{Dataset: DatasetSynopL1, ExpiresAt: &past}), DatasetSynopL1, EFORBIDDEN, "expired"},
+		{"suspended, open", acct(AccountSuspended), DatasetEarthquake, "", ""},
+		{"suspended, registered", acct(AccountSuspended), DatasetSynopL2, EFORBIDDEN, "suspended"},
+		{"suspended, granted", acct(AccountSuspended, Grant{Dataset: DatasetSynopL1}), DatasetSynopL1, EFORBIDDEN, "suspended"},
+		{"unclassified dataset counts as restricted", acct(AccountActive), DatasetLightning, EFORBIDDEN, "no grant"},
+	}
+	for _, c := range cases {
+		err := NewPrincipal(c.acct, 0, "", classes, now).Access(c.d)
+		if ErrorCode(err) != c.want && !(c.want == "" && err == nil) {
+			t.Errorf("%s: %v, want %q", c.name, err, c.want)
+			continue
+		}
+		if err != nil {
+			e := err.(*Error)
+			if !strings.Contains(e.Message, c.msg) || e.Extra["dataset"] != string(c.d) {
+				t.Errorf("%s: %+v, want a message with %q and the dataset", c.name, e, c.msg)
+			}
+		}
+	}
+}
+
+func TestRolesAndFingerprints(t *testing.T) {
+	now := time.Now()
+	classes := map[Dataset]Classification{DatasetEarthquake: Open, DatasetSynopL1: Restricted}
+	admin := NewPrincipal(&Account{Status: AccountActive, Roles: []Role{RoleAdmin}}, 0, "", classes, now)
+	partner := NewPrincipal(&Account{Status: AccountActive, Grants: []Grant{{Dataset: DatasetSynopL1}}}, 0, "", classes, now)
+	suspendedAdmin := NewPrincipal(&Account{Status: AccountSuspended, Roles: []Role{RoleAdmin}}, 0, "", classes, now)
+	anon := NewPrincipal(nil, 0, "", classes, now)
+	if admin.RequireRole(RoleAdmin) != nil || ErrorCode(partner.RequireRole(RoleAdmin)) != EFORBIDDEN ||
+		ErrorCode(anon.RequireRole(RoleAdmin)) != EUNAUTHENTICATED || ErrorCode(suspendedAdmin.RequireRole(RoleAdmin)) != EFORBIDDEN {
+		t.Error("role checks")
+	}
+	if admin.Fingerprint() != anon.Fingerprint() {
+		t.Error("an admin without grants sees what an anonymous caller sees: same fingerprint expected")
+	}
+	if partner.Fingerprint() == anon.Fingerprint() {
+		t.Error("a partner granted SYNOP_L1 shares the anonymous fingerprint")
+	}
+	if err := partner.AccessAny(DatasetLightning, DatasetSynopL1); err != nil {
+		t.Errorf("AccessAny: %v", err)
+	}
+}
+
+func TestAPIKeys(t *testing.T) {
+	key, prefix, hash := NewAPIKey()
+	if p, ok := KeyPrefix(key); !ok || p != prefix || !strings.HasPrefix(key, prefix+"_") {
+		t.Fatalf("KeyPrefix(%q) = %q, %v", key, p, ok)
+	}
+	if !KeyMatches(key, hash) || KeyMatches(key+"x", hash) || hash == key || strings.Contains(hash, key[len(prefix)+1:]) {
+		t.Error("hash comparison")
+	}
+	other, _, _ := NewAPIKey()
+	if other == key {
+		t.Error("two keys alike")
+	}
+	for _, bad := range []string{"", "mkg_", key[:len(key)-1], "xyz_" + key[4:], strings.Replace(key, "_", "-", 2), key[:4] + "zzzzzzzz" + key[12:]} {
+		if _, ok := KeyPrefix(bad); ok {
+			t.Errorf("KeyPrefix accepted %q", bad)
+		}
+	}
+}
+
+func TestAdminRules(t *testing.T) {
+	now := time.Now()
+	past := now.Add(-time.Minute)
+	active := &Account{ID: 7, Status: AccountActive, Grants: []Grant{{Dataset: DatasetSynopL1}, {Dataset: DatasetLightning, ExpiresAt: &past}}}
+	revoked := &Account{ID: 8, Status: AccountRevoked}
+	for _, c := range []struct {
+		err   error
+		field string
+	}{
+		{CheckGrant(active, DatasetSynopL1, nil, now), "dataset"},
+		{CheckGrant(active, "NOPE", nil, now), "dataset"},
+		{CheckGrant(active, DatasetSatellite, &past, now), "expiresAt"},
+		{CheckGrant(revoked, DatasetSatellite, nil, now), "accountId"},
+		{CheckKeyIssue(revoked, nil, now), "accountId"},
+		{CheckKeyIssue(active, &past, now), "expiresAt"},
+		{CheckStatusChange(revoked, AccountActive), "status"},
+	} {
+		e, ok := c.err.(*Error)
+		if !ok || e.Code != EINVALID || e.Field != c.field {
+			t.Errorf("%v: want BAD_USER_INPUT on %s", c.err, c.field)
+		}
+	}
+	if CheckGrant(active, DatasetLightning, nil, now) != nil {
+		t.Error("an expired grant cannot be renewed")
+	}
+}
