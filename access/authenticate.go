@@ -179,4 +179,3 @@ func (a *Authenticator) touch(keyID int64, now time.Time) {
 		}
 	}()
 }
-

@@ -149,7 +149,9 @@ type Account struct {
 func (a *Account) HasRole(r Role) bool { return a != nil && slices.Contains(a.Roles, r) }
 
 // Expired reports whether the account's validity has ended at now.
-func (a *Account) Expired(now time.Time) bool { return a.ValidUntil != nil && !now.Before(*a.ValidUntil) }
+func (a *Account) Expired(now time.Time) bool {
+	return a.ValidUntil != nil && !now.Before(*a.ValidUntil)
+}
 
 // Grant gives an account a dataset, until ExpiresAt when set.
 type Grant struct {

@@ -10,7 +10,9 @@ func TestAccessRules(t *testing.T) {
 	now := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
 	past, future := now.Add(-time.Hour), now.Add(time.Hour)
 	classes := map[Dataset]Classification{DatasetEarthquake: Open, DatasetSynopL2: Registered, DatasetSynopL1: Restricted}
-	acct := func(status AccountStatus, grants ...Grant) *Account { return &Account{ID: 1, Status: status, Grants: grants} }
+	acct := func(status AccountStatus, grants ...Grant) *Account {
+		return &Account{ID: 1, Status: status, Grants: grants}
+	}
 	cases := []struct {
 		name string
 		acct *Account
