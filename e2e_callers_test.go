@@ -26,7 +26,7 @@ type callers struct {
 var testActor = mkg.Actor{Label: "test fixture"}
 
 // callersOf returns the callers of a shared app, creating them once.
-func callersOf(t *testing.T, a *app) *callers {
+func callersOf(t testing.TB, a *app) *callers {
 	t.Helper()
 	var s *sharedApp
 	for _, sh := range shared {

@@ -30,9 +30,11 @@ const touchEvery = time.Minute
 
 // Authenticator turns the Authorization header of a request into a
 // principal. Keys are looked up by their public prefix and compared by hash
-// in constant time; resolved keys (and unknown ones) are cached under the
-// auth generation, so a revocation or classification change is seen by every
-// instance sharing the cache on the next request.
+// in constant time. Resolved keys (unknown ones too) and the classifications
+// are cached, keyed by the store's access version, which every access change
+// increments in its own transaction: one tiny read per request tells every
+// instance, shared cache or not (and Redis up or not), that its cached state
+// is stale, so a change is in force everywhere on the next request.
 type Authenticator struct {
 	store   mkg.AccessStore
 	cache   mkg.Cache
@@ -61,7 +63,11 @@ var ErrTooManyFailures = errors.New("too many requests with invalid API keys; tr
 func (a *Authenticator) Authenticate(ctx context.Context, header, client string) (*mkg.Principal, error) {
 	now := a.now()
 	if header == "" {
-		classes, err := a.classifications(ctx)
+		version, err := a.store.AccessVersion(ctx)
+		if err != nil {
+			return nil, err
+		}
+		classes, err := a.classifications(ctx, version)
 		if err != nil {
 			return nil, err
 		}
@@ -89,14 +95,18 @@ func (a *Authenticator) authenticateKey(ctx context.Context, header string, now 
 	if !ok {
 		return nil, unauthenticated("not an MKG Graph API key (they look like mkg_1a2b3c4d_…)")
 	}
-	cred, err := a.credential(ctx, key, prefix)
+	version, err := a.store.AccessVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cred, err := a.credential(ctx, key, prefix, version)
 	if err != nil {
 		return nil, err
 	}
 	if err := usable(cred, now); err != nil {
 		return nil, err
 	}
-	classes, err := a.classifications(ctx)
+	classes, err := a.classifications(ctx, version)
 	if err != nil {
 		return nil, err
 	}
@@ -130,9 +140,12 @@ type cachedCredential struct {
 // credential resolves a key through the cache. The cache key is a hash of
 // the presented key, so the cache never holds a key, and an unknown key is
 // remembered too (a flood of the same bad key costs one lookup).
-func (a *Authenticator) credential(ctx context.Context, key, prefix string) (*mkg.Credential, error) {
+func (a *Authenticator) credential(ctx context.Context, key, prefix string, version int64) (*mkg.Credential, error) {
 	sum := sha256.Sum256([]byte("credential:" + key))
-	req := hex.EncodeToString(sum[:])
+	req := struct {
+		Key     string
+		Version int64
+	}{hex.EncodeToString(sum[:]), version}
 	c, err := cache.Load(ctx, a.cache, Namespace, "keys", req, cacheTTL, func() (cachedCredential, error) {
 		cred, err := a.store.CredentialByPrefix(ctx, prefix)
 		switch {
@@ -154,8 +167,8 @@ func (a *Authenticator) credential(ctx context.Context, key, prefix string) (*mk
 	return &mkg.Credential{Key: c.Key, Account: c.Account}, nil
 }
 
-func (a *Authenticator) classifications(ctx context.Context) (map[mkg.Dataset]mkg.Classification, error) {
-	return cache.Load(ctx, a.cache, Namespace, "classifications", "all", cacheTTL, func() (map[mkg.Dataset]mkg.Classification, error) {
+func (a *Authenticator) classifications(ctx context.Context, version int64) (map[mkg.Dataset]mkg.Classification, error) {
+	return cache.Load(ctx, a.cache, Namespace, "classifications", version, cacheTTL, func() (map[mkg.Dataset]mkg.Classification, error) {
 		return a.store.Classifications(ctx)
 	})
 }

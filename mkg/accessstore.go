@@ -90,6 +90,9 @@ type AuditPage struct {
 // BAD_USER_INPUT naming the argument; a missing account or key is
 // NOT_FOUND.
 type AccessStore interface {
+	// AccessVersion returns a number that changes whenever anything that
+	// affects access changes (accounts, grants, keys, classifications).
+	AccessVersion(ctx context.Context) (int64, error)
 	// Classifications returns every dataset's classification in force.
 	Classifications(ctx context.Context) (map[Dataset]Classification, error)
 	// DatasetInfos lists every dataset with its classification.

@@ -20,7 +20,19 @@ func (s *Store) record(ctx context.Context, q sqlx.ExtContext, by mkg.Actor, at 
 	}
 	_, err = q.ExecContext(ctx, s.rebind(`INSERT INTO audit_events (at, actor_account_id, actor_label, action, target_type, target_id, details)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`), dbTime{at}, nullID(by.AccountID), by.Label, action, targetType, targetID, string(body))
+	if err != nil {
+		return s.wrap(err)
+	}
+	_, err = q.ExecContext(ctx, `UPDATE access_version SET version = version + 1 WHERE id = 1`)
 	return s.wrap(err)
+}
+
+// AccessVersion implements mkg.AccessStore: a number that changes with
+// every access change (one statement on a one-row table).
+func (s *Store) AccessVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := sqlx.GetContext(ctx, s.q(), &v, `SELECT version FROM access_version WHERE id = 1`)
+	return v, s.wrap(err)
 }
 
 const auditColumns = `e.id, e.at, e.actor_account_id, e.actor_label, e.action, e.target_type, e.target_id, e.details`

@@ -88,3 +88,14 @@ CREATE TABLE audit_events (
 CREATE INDEX audit_events_time ON audit_events (at, id);
 CREATE INDEX audit_events_target ON audit_events (target_type, target_id, at, id);
 CREATE INDEX audit_events_actor ON audit_events (actor_account_id, at, id);
+
+-- A counter every access change (each writes an audit event) increments in
+-- its transaction. Every request reads it and compares it with the version
+-- its cached keys and classifications were read at, so a change made through
+-- any instance is in force on every instance's next request. The row lock
+-- makes increments follow commit order.
+CREATE TABLE access_version (
+    id      INTEGER PRIMARY KEY,
+    version BIGINT NOT NULL
+);
+INSERT INTO access_version (id, version) VALUES (1, 0);
