@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bmkg/mkggraph/httpapi"
+	"github.com/bmkg/mkggraph/mkg"
 )
 
 // Config is every setting of the server and its subcommands. Each has a
@@ -30,6 +31,13 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	LogLevel        string
 	LogFormat       string
+	SMTPURL         string
+	MailFrom        string
+	OutboxInterval  time.Duration
+	Standards       mkg.Standards
+
+	// clock replaces time.Now for the store and the outbox (tests only).
+	clock func() time.Time
 }
 
 // setting binds one flag to its environment variable.
@@ -63,12 +71,20 @@ func defineFlags(fs *flag.FlagSet, c *Config) []setting {
 	dur(&c.EarthquakeTTL, "cache-earthquake-ttl", "MKG_CACHE_EARTHQUAKE_TTL", 30*time.Second, "how long the latest-earthquake read is cached")
 	fs.Int64Var(&c.Limits.MaxBodyBytes, "max-body-bytes", lim.MaxBodyBytes, "largest request body accepted (env MKG_MAX_BODY_BYTES)")
 	s = append(s, setting{"max-body-bytes", "MKG_MAX_BODY_BYTES"})
+	fs.Int64Var(&c.Limits.MaxUploadBytes, "max-upload-bytes", lim.MaxUploadBytes, "largest multipart request (with a request letter) accepted; the letter itself is at most 10 MiB (env MKG_MAX_UPLOAD_BYTES)")
+	s = append(s, setting{"max-upload-bytes", "MKG_MAX_UPLOAD_BYTES"})
 	num(&c.Limits.MaxDepth, "max-query-depth", "MKG_MAX_QUERY_DEPTH", lim.MaxDepth, "deepest field nesting a query may have")
 	num(&c.Limits.MaxComplexity, "max-query-cost", "MKG_MAX_QUERY_COST", lim.MaxComplexity, "largest query cost (each list field costs its children times its page size)")
 	num(&c.Limits.MaxTokens, "max-query-tokens", "MKG_MAX_QUERY_TOKENS", lim.MaxTokens, "largest query document, in lexer tokens")
 	dur(&c.Limits.RequestTimeout, "request-timeout", "MKG_REQUEST_TIMEOUT", lim.RequestTimeout, "time limit of one GraphQL request")
 	str(&c.CORSOrigins, "cors-origins", "MKG_CORS_ORIGINS", "*", "comma-separated origins browsers may call the API from; * = any")
 	dur(&c.ShutdownTimeout, "shutdown-timeout", "MKG_SHUTDOWN_TIMEOUT", 20*time.Second, "how long in-flight requests may finish on SIGTERM")
+	str(&c.SMTPURL, "smtp-url", "MKG_SMTP_URL", "", "mail server for notifications to applicants (smtp://user:pass@host:587, smtps://…); empty = write them to the log")
+	str(&c.MailFrom, "mail-from", "MKG_MAIL_FROM", "MKG Graph <noreply@localhost>", "sender address of notifications")
+	dur(&c.OutboxInterval, "outbox-interval", "MKG_OUTBOX_INTERVAL", 5*time.Second, "how often undelivered notifications are retried")
+	dur(&c.Standards.Applicant, "standard-applicant", "MKG_STANDARD_APPLICANT", mkg.DefaultStandards.Applicant, "service standard: the applicant's form, when started in the system")
+	dur(&c.Standards.Review, "standard-review", "MKG_STANDARD_REVIEW", mkg.DefaultStandards.Review, "service standard: the service desk's check")
+	dur(&c.Standards.Fulfilment, "standard-fulfilment", "MKG_STANDARD_FULFILMENT", mkg.DefaultStandards.Fulfilment, "service standard: the officer's fulfilment, forward to close")
 	str(&c.LogLevel, "log-level", "MKG_LOG_LEVEL", "info", "debug, info, warn or error")
 	str(&c.LogFormat, "log-format", "MKG_LOG_FORMAT", "json", "json or text")
 	return s
@@ -104,6 +120,15 @@ func (c *Config) Validate() error {
 	case "auto", "true", "false":
 	default:
 		errs = append(errs, fmt.Errorf("demo-data must be auto, true or false (got %q)", c.DemoData))
+	}
+	if c.Standards.Applicant <= 0 || c.Standards.Review <= 0 || c.Standards.Fulfilment <= 0 {
+		errs = append(errs, errors.New("service standards must be positive durations"))
+	}
+	if c.SMTPURL != "" && !strings.HasPrefix(c.SMTPURL, "smtp://") && !strings.HasPrefix(c.SMTPURL, "smtps://") {
+		errs = append(errs, errors.New("MKG_SMTP_URL must start with smtp:// or smtps://"))
+	}
+	if c.Limits.MaxUploadBytes < c.Limits.MaxBodyBytes {
+		errs = append(errs, errors.New("max-upload-bytes must be at least max-body-bytes"))
 	}
 	if c.Limits.MaxBodyBytes < 1024 || c.Limits.MaxDepth < 2 || c.Limits.MaxComplexity < 10 || c.Limits.MaxTokens < 100 {
 		errs = append(errs, errors.New("limits are too small to run any query (max-body-bytes ≥ 1024, max-query-depth ≥ 2, max-query-cost ≥ 10, max-query-tokens ≥ 100)"))

@@ -105,6 +105,16 @@ var pathArgs = map[string]string{
 	"Mutation.rotateApiKey":             `(id: "{scratchKey1}")`,
 	"Mutation.revokeApiKey":             `(id: "{scratchKey2}", reason: "walk")`,
 	"Mutation.setDatasetClassification": `(dataset: "LIGHTNING", classification: "RESTRICTED")`,
+	"Query.accessRequest":               `(id: "{accessrequest}")`,
+	"Query.accessRequests":              `(first: 2)`,
+	"Query.accessRequestStats":          `(from: "2020-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z")`,
+	"Mutation.reviewAccessRequest":      `(id: "{accessrequest}", checklist: [], decision: FORWARD)`,
+	"Mutation.startFulfilment":          `(id: "{accessrequest}")`,
+	"Mutation.escalateAccessRequest":    `(id: "{accessrequest}", to: APPLICANT, note: "walk")`,
+	"Mutation.resumeFulfilment":         `(id: "{accessrequest}")`,
+	"Mutation.fulfilAccessRequest":      `(id: "{accessrequest}", grants: [])`,
+	"Mutation.closeAccessRequest":       `(id: "{accessrequest}")`,
+	"Mutation.rejectAccessRequest":      `(id: "{accessrequest}", reason: "walk")`,
 }
 
 // protectedEntries finds, breadth first, the shortest path to every field
@@ -373,5 +383,12 @@ func sampleIDs(t *testing.T, a *app, srv *httptest.Server, c *callers) map[strin
 		}
 		ids[name] = model.NodeID(model.TypeAPIKey, k.ID)
 	}
+	// A self-service request, as the public submits it.
+	sub := upload(t, srv.URL, "", submitMutation, map[string]any{"input": requestInput("SIBATIK"),
+		"key": "schema-walk-request-0001"}, "letter.png", letterPNG(t))
+	number := dig(mustData(t, sub), "submitAccessRequest", "request", "number").(string)
+	q := mustData(t, postAs(t, srv.URL, c.admin, `query($n: String!) { accessRequests(first: 1, filter: {number: $n}) { edges { node { id } } } }`,
+		map[string]any{"n": number}))
+	ids["accessrequest"] = dig(q, "accessRequests", "edges", 0, "node", "id").(string)
 	return ids
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/bmkg/mkggraph/ingest"
 	"github.com/bmkg/mkggraph/inmem"
 	"github.com/bmkg/mkggraph/mkg"
+	"github.com/bmkg/mkggraph/notify"
 	"github.com/bmkg/mkggraph/redis"
 	"github.com/bmkg/mkggraph/resolvers"
 	"github.com/bmkg/mkggraph/sqlstore"
@@ -110,7 +111,7 @@ func newLogger(cfg *Config, w io.Writer) *slog.Logger {
 
 func openStore(ctx context.Context, cfg *Config, log *slog.Logger) (*sqlstore.Store, error) {
 	log.Info("opening database", "url", redact(cfg.databaseURL()))
-	return sqlstore.Open(ctx, cfg.databaseURL(), sqlstore.Options{Logger: log})
+	return sqlstore.Open(ctx, cfg.databaseURL(), sqlstore.Options{Logger: log, Standards: cfg.Standards, Now: cfg.clock})
 }
 
 // openCache returns Redis when configured (even if it does not answer yet:
@@ -139,6 +140,7 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 		return err
 	}
 	defer a.Close()
+	go a.Outbox.Run(ctx)
 	return listenAndServe(ctx, cfg, a.Handler, log)
 }
 
@@ -148,6 +150,7 @@ type app struct {
 	Store   *sqlstore.Store
 	Cache   *cache.Resilient
 	Ingest  *ingest.Ingester
+	Outbox  *notify.Outbox
 	Handler http.Handler
 	closers []func()
 }
@@ -182,7 +185,14 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		ObservationData: store,
 		EarthquakeData:  cache.NewEarthquakeReader(store, c, opts),
 		AccessData:      access.NewAdmin(store, c, log),
+		TicketData:      store,
 	}
+	sender, err := notify.NewSender(cfg.SMTPURL, cfg.MailFrom, log)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.Outbox = notify.NewOutbox(store, sender, log, notify.Options{Interval: cfg.OutboxInterval, Now: cfg.clock})
 	gql, err := httpapi.NewGraphQL(res, cfg.Limits, log)
 	if err != nil {
 		a.Close()
@@ -190,8 +200,9 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	}
 	api := &httpapi.Server{
 		GraphQL:     gql,
-		Auth:        access.NewAuthenticator(store, c, log),
+		Auth:        access.NewAuthenticator(store, c, log, cfg.clock),
 		Loaders:     store,
+		Letters:     store,
 		Readiness:   httpapi.Readiness{Database: store.Ping, Cache: func(ctx context.Context) cache.Status { c.Ping(ctx); return c.Status() }},
 		Limits:      cfg.Limits,
 		CORSOrigins: httpapi.ParseOrigins(cfg.CORSOrigins),

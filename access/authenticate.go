@@ -46,9 +46,13 @@ type Authenticator struct {
 	touched map[int64]time.Time
 }
 
-// NewAuthenticator returns an Authenticator. c may be nil (no caching).
-func NewAuthenticator(store mkg.AccessStore, c mkg.Cache, log *slog.Logger) *Authenticator {
-	return &Authenticator{store: store, cache: c, log: log, now: time.Now, limiter: NewLimiter(20, time.Minute),
+// NewAuthenticator returns an Authenticator. c may be nil (no caching);
+// now may be nil (the real clock).
+func NewAuthenticator(store mkg.AccessStore, c mkg.Cache, log *slog.Logger, now func() time.Time) *Authenticator {
+	if now == nil {
+		now = time.Now
+	}
+	return &Authenticator{store: store, cache: c, log: log, now: now, limiter: NewLimiter(20, time.Minute),
 		touched: map[int64]time.Time{}}
 }
 

@@ -54,7 +54,7 @@ func TestAuthenticate(t *testing.T) {
 	}
 	defer s.Close()
 	c := cache.NewResilient(inmem.NewCache(0), "memory", quiet)
-	a := NewAuthenticator(s, c, quiet)
+	a := NewAuthenticator(s, c, quiet, nil)
 	by := mkg.Actor{Label: "test"}
 	acct, err := s.CreateAccount(ctx, by, mkg.AccountInput{Organisation: "O", ContactName: "C", ContactEmail: "c@example.org", Application: mkg.ClientApplication{Name: "a"}})
 	if err != nil {

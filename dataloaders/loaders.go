@@ -24,6 +24,8 @@ type Reader interface {
 	KeysOfAccounts(ctx context.Context, ids []int64) ([][]mkg.APIKey, error)
 	APIKeysByID(ctx context.Context, ids []int64) ([]*mkg.APIKey, error)
 	AuditEventsByID(ctx context.Context, ids []int64) ([]*mkg.AuditEvent, error)
+	TicketsByID(ctx context.Context, ids []int64) ([]*mkg.Ticket, error)
+	EventsOfTickets(ctx context.Context, ids []int64) ([][]mkg.TicketEvent, error)
 }
 
 // Loaders are one request's loaders.
@@ -41,6 +43,8 @@ type Loaders struct {
 	KeysOfAccount     *dataloadgen.Loader[int64, []mkg.APIKey]
 	APIKeyByID        *dataloadgen.Loader[int64, *mkg.APIKey]
 	AuditEventByID    *dataloadgen.Loader[int64, *mkg.AuditEvent]
+	TicketByID        *dataloadgen.Loader[int64, *mkg.Ticket]
+	TicketEvents      *dataloadgen.Loader[int64, []mkg.TicketEvent]
 }
 
 // wait is how long a loader collects keys before it runs: long enough for
@@ -65,6 +69,8 @@ func New(r Reader) *Loaders {
 		KeysOfAccount:     dataloadgen.NewLoader(ordered(r.KeysOfAccounts), opts...),
 		APIKeyByID:        dataloadgen.NewLoader(ordered(r.APIKeysByID), opts...),
 		AuditEventByID:    dataloadgen.NewLoader(ordered(r.AuditEventsByID), opts...),
+		TicketByID:        dataloadgen.NewLoader(ordered(r.TicketsByID), opts...),
+		TicketEvents:      dataloadgen.NewLoader(ordered(r.EventsOfTickets), opts...),
 	}
 }
 

@@ -30,11 +30,17 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	AccessRequest() AccessRequestResolver
+	AccessRequestConnection() AccessRequestConnectionResolver
+	AccessRequestEvent() AccessRequestEventResolver
+	AccessRequestStats() AccessRequestStatsResolver
 	Account() AccountResolver
 	AccountConnection() AccountConnectionResolver
 	ApiKey() ApiKeyResolver
+	Applicant() ApplicantResolver
 	AuditEvent() AuditEventResolver
 	BulletinHeading() BulletinHeadingResolver
+	ChecklistItem() ChecklistItemResolver
 	ClientApplication() ClientApplicationResolver
 	DatasetInfo() DatasetInfoResolver
 	DatasetRight() DatasetRightResolver
@@ -46,12 +52,17 @@ type ResolverRoot interface {
 	Observation() ObservationResolver
 	ObservationConnection() ObservationConnectionResolver
 	Query() QueryResolver
+	RequestLetter() RequestLetterResolver
+	ServiceStep() ServiceStepResolver
+	ServiceStepStats() ServiceStepStatsResolver
 	SnowDepth() SnowDepthResolver
+	StaffMember() StaffMemberResolver
 	Station() StationResolver
 	StationConnection() StationConnectionResolver
 	StationEpoch() StationEpochResolver
 	SynopDecoded() SynopDecodedResolver
 	TemperatureExtreme() TemperatureExtremeResolver
+	TrackedAccessRequest() TrackedAccessRequestResolver
 	Viewer() ViewerResolver
 	Wind() WindResolver
 }
@@ -60,6 +71,66 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AccessBasis struct {
+		Date       func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Number     func(childComplexity int) int
+		ValidFrom  func(childComplexity int) int
+		ValidUntil func(childComplexity int) int
+	}
+
+	AccessRequest struct {
+		Account       func(childComplexity int) int
+		Applicant     func(childComplexity int) int
+		AssignedTo    func(childComplexity int) int
+		Assignee      func(childComplexity int) int
+		Basis         func(childComplexity int) int
+		Breached      func(childComplexity int) int
+		Channel       func(childComplexity int) int
+		ClosedAt      func(childComplexity int) int
+		EscalatedTo   func(childComplexity int) int
+		Events        func(childComplexity int) int
+		Form          func(childComplexity int) int
+		FormStartedAt func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Letter        func(childComplexity int) int
+		Number        func(childComplexity int) int
+		State         func(childComplexity int) int
+		Steps         func(childComplexity int) int
+		SubmittedAt   func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+		ViewerCan     func(childComplexity int) int
+	}
+
+	AccessRequestConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AccessRequestEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	AccessRequestEvent struct {
+		Action    func(childComplexity int) int
+		Actor     func(childComplexity int) int
+		At        func(childComplexity int) int
+		Checklist func(childComplexity int) int
+		Details   func(childComplexity int) int
+		From      func(childComplexity int) int
+		Note      func(childComplexity int) int
+		To        func(childComplexity int) int
+	}
+
+	AccessRequestStats struct {
+		ByState func(childComplexity int) int
+		From    func(childComplexity int) int
+		Steps   func(childComplexity int) int
+		To      func(childComplexity int) int
+	}
+
 	Account struct {
 		APIKeys      func(childComplexity int) int
 		Application  func(childComplexity int) int
@@ -100,6 +171,14 @@ type ComplexityRoot struct {
 		RevokedAt    func(childComplexity int) int
 	}
 
+	Applicant struct {
+		Email        func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Organisation func(childComplexity int) int
+		Phone        func(childComplexity int) int
+		Position     func(childComplexity int) int
+	}
+
 	AuditEvent struct {
 		Action       func(childComplexity int) int
 		Actor        func(childComplexity int) int
@@ -128,6 +207,12 @@ type ComplexityRoot struct {
 		Line         func(childComplexity int) int
 		TTAAii       func(childComplexity int) int
 		YYGGgg       func(childComplexity int) int
+	}
+
+	ChecklistItem struct {
+		Item func(childComplexity int) int
+		Note func(childComplexity int) int
+		OK   func(childComplexity int) int
 	}
 
 	ClientApplication struct {
@@ -175,6 +260,11 @@ type ComplexityRoot struct {
 	CodedValue struct {
 		Code        func(childComplexity int) int
 		Description func(childComplexity int) int
+	}
+
+	CollectedApiKey struct {
+		Key    func(childComplexity int) int
+		Prefix func(childComplexity int) int
 	}
 
 	CompassDirection struct {
@@ -262,6 +352,11 @@ type ComplexityRoot struct {
 		Place     func(childComplexity int) int
 	}
 
+	FormSession struct {
+		StartedAt func(childComplexity int) int
+		Token     func(childComplexity int) int
+	}
+
 	Grant struct {
 		Active    func(childComplexity int) int
 		Dataset   func(childComplexity int) int
@@ -286,15 +381,27 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		CloseAccessRequest       func(childComplexity int, id string, note *string) int
+		CollectAPIKey            func(childComplexity int, token string) int
 		CreateAccount            func(childComplexity int, input model.AccountInput) int
+		EscalateAccessRequest    func(childComplexity int, id string, to model.EscalationTarget, note string) int
+		FulfilAccessRequest      func(childComplexity int, id string, grants []*model.ApprovedGrantInput, omitted []*model.OmittedDatasetInput, validUntil *time.Time, note *string) int
 		GrantDataset             func(childComplexity int, accountID string, dataset string, expiresAt *time.Time) int
 		IssueAPIKey              func(childComplexity int, accountID string, label *string, expiresAt *time.Time) int
+		RejectAccessRequest      func(childComplexity int, id string, reason string) int
+		ResumeFulfilment         func(childComplexity int, id string, note *string) int
+		ReviewAccessRequest      func(childComplexity int, id string, checklist []*model.ChecklistItemInput, decision model.ReviewDecision, note *string, fixes []string, assignTo *string) int
+		ReviseAccessRequest      func(childComplexity int, token string, input model.AccessRequestInput, letter *graphql.Upload) int
 		RevokeAPIKey             func(childComplexity int, id string, reason *string) int
 		RevokeGrant              func(childComplexity int, accountID string, dataset string) int
 		RotateAPIKey             func(childComplexity int, id string) int
 		SetAccountStatus         func(childComplexity int, id string, status mkg.AccountStatus, reason *string) int
 		SetDatasetClassification func(childComplexity int, dataset string, classification string) int
+		StartAccessRequestForm   func(childComplexity int) int
+		StartFulfilment          func(childComplexity int, id string) int
+		SubmitAccessRequest      func(childComplexity int, input model.AccessRequestInput, letter graphql.Upload, idempotencyKey *string, formSession *string) int
 		UpdateAccount            func(childComplexity int, id string, input model.AccountInput) int
+		WithdrawAccessRequest    func(childComplexity int, token string, reason *string) int
 	}
 
 	NationalSection struct {
@@ -348,19 +455,24 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Account          func(childComplexity int, id string) int
-		Accounts         func(childComplexity int, filter *model.AccountFilter, first *int, after *string) int
-		AuditLog         func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
-		Datasets         func(childComplexity int) int
-		Earthquake       func(childComplexity int, id string) int
-		Earthquakes      func(childComplexity int, filter *model.EarthquakeFilter, orderBy *mkg.EarthquakeOrder, first *int, after *string) int
-		LatestEarthquake func(childComplexity int) int
-		Node             func(childComplexity int, id string) int
-		Observations     func(childComplexity int, filter *model.ObservationFilter, first *int, after *string) int
-		Station          func(childComplexity int, id string) int
-		StationByWmo     func(childComplexity int, wmoIndex string) int
-		Stations         func(childComplexity int, filter *model.StationFilter, first *int, after *string) int
-		Viewer           func(childComplexity int) int
+		AccessRequest        func(childComplexity int, id string) int
+		AccessRequestByToken func(childComplexity int, token string) int
+		AccessRequestStats   func(childComplexity int, from time.Time, to time.Time) int
+		AccessRequests       func(childComplexity int, filter *model.AccessRequestFilter, first *int, after *string) int
+		Account              func(childComplexity int, id string) int
+		Accounts             func(childComplexity int, filter *model.AccountFilter, first *int, after *string) int
+		AuditLog             func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
+		Datasets             func(childComplexity int) int
+		Earthquake           func(childComplexity int, id string) int
+		Earthquakes          func(childComplexity int, filter *model.EarthquakeFilter, orderBy *mkg.EarthquakeOrder, first *int, after *string) int
+		LatestEarthquake     func(childComplexity int) int
+		Node                 func(childComplexity int, id string) int
+		Observations         func(childComplexity int, filter *model.ObservationFilter, first *int, after *string) int
+		Officers             func(childComplexity int) int
+		Station              func(childComplexity int, id string) int
+		StationByWmo         func(childComplexity int, wmoIndex string) int
+		Stations             func(childComplexity int, filter *model.StationFilter, first *int, after *string) int
+		Viewer               func(childComplexity int) int
 	}
 
 	Radiation struct {
@@ -370,9 +482,60 @@ type ComplexityRoot struct {
 		PeriodH func(childComplexity int) int
 	}
 
+	RequestLetter struct {
+		ContentType func(childComplexity int) int
+		Filename    func(childComplexity int) int
+		SHA256      func(childComplexity int) int
+		Size        func(childComplexity int) int
+		URL         func(childComplexity int) int
+	}
+
+	ServiceForm struct {
+		Application    func(childComplexity int) int
+		Datasets       func(childComplexity int) int
+		Purpose        func(childComplexity int) int
+		RequestedFrom  func(childComplexity int) int
+		RequestedUntil func(childComplexity int) int
+	}
+
+	ServiceStep struct {
+		Breached       func(childComplexity int) int
+		Cancelled      func(childComplexity int) int
+		DueAt          func(childComplexity int) int
+		FinishedAt     func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		Paused         func(childComplexity int) int
+		Round          func(childComplexity int) int
+		StartedAt      func(childComplexity int) int
+		WorkingSeconds func(childComplexity int) int
+	}
+
+	ServiceStepStats struct {
+		BreachRate    func(childComplexity int) int
+		Breached      func(childComplexity int) int
+		Finished      func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		MedianSeconds func(childComplexity int) int
+		P90Seconds    func(childComplexity int) int
+		Running       func(childComplexity int) int
+	}
+
 	SnowDepth struct {
 		DepthM      func(childComplexity int) int
 		Description func(childComplexity int) int
+	}
+
+	StaffMember struct {
+		Email        func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Organisation func(childComplexity int) int
+		Roles        func(childComplexity int) int
+	}
+
+	StateCount struct {
+		Count func(childComplexity int) int
+		State func(childComplexity int) int
 	}
 
 	Station struct {
@@ -426,6 +589,11 @@ type ComplexityRoot struct {
 	StationIdentifier struct {
 		Scheme func(childComplexity int) int
 		Value  func(childComplexity int) int
+	}
+
+	SubmittedAccessRequest struct {
+		Request       func(childComplexity int) int
+		TrackingToken func(childComplexity int) int
 	}
 
 	Sunshine struct {
@@ -513,6 +681,23 @@ type ComplexityRoot struct {
 		SkyObscured func(childComplexity int) int
 	}
 
+	TrackedAccessRequest struct {
+		Applicant   func(childComplexity int) int
+		Basis       func(childComplexity int) int
+		Channel     func(childComplexity int) int
+		Events      func(childComplexity int) int
+		Fixes       func(childComplexity int) int
+		Form        func(childComplexity int) int
+		KeyWaiting  func(childComplexity int) int
+		Letter      func(childComplexity int) int
+		Number      func(childComplexity int) int
+		State       func(childComplexity int) int
+		Steps       func(childComplexity int) int
+		SubmittedAt func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+		ViewerCan   func(childComplexity int) int
+	}
+
 	Viewer struct {
 		Account   func(childComplexity int) int
 		Anonymous func(childComplexity int) int
@@ -560,6 +745,32 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type AccessRequestResolver interface {
+	ID(ctx context.Context, obj *mkg.Ticket) (string, error)
+
+	Letter(ctx context.Context, obj *mkg.Ticket) (*model.RequestLetter, error)
+	AssignedTo(ctx context.Context, obj *mkg.Ticket) (*mkg.Account, error)
+	Assignee(ctx context.Context, obj *mkg.Ticket) (*mkg.Account, error)
+	EscalatedTo(ctx context.Context, obj *mkg.Ticket) (*model.EscalationTarget, error)
+	Account(ctx context.Context, obj *mkg.Ticket) (*mkg.Account, error)
+
+	Breached(ctx context.Context, obj *mkg.Ticket) (bool, error)
+	Events(ctx context.Context, obj *mkg.Ticket) ([]*mkg.TicketEvent, error)
+	ViewerCan(ctx context.Context, obj *mkg.Ticket) ([]mkg.TicketAction, error)
+}
+type AccessRequestConnectionResolver interface {
+	TotalCount(ctx context.Context, obj *model.AccessRequestConnection) (int, error)
+}
+type AccessRequestEventResolver interface {
+	From(ctx context.Context, obj *mkg.TicketEvent) (*mkg.TicketState, error)
+
+	Note(ctx context.Context, obj *mkg.TicketEvent) (*string, error)
+
+	Details(ctx context.Context, obj *mkg.TicketEvent) (string, error)
+}
+type AccessRequestStatsResolver interface {
+	ByState(ctx context.Context, obj *mkg.TicketStats) ([]*model.StateCount, error)
+}
 type AccountResolver interface {
 	ID(ctx context.Context, obj *mkg.Account) (string, error)
 
@@ -580,6 +791,11 @@ type ApiKeyResolver interface {
 	RevokeReason(ctx context.Context, obj *mkg.APIKey) (*string, error)
 	Active(ctx context.Context, obj *mkg.APIKey) (bool, error)
 }
+type ApplicantResolver interface {
+	Position(ctx context.Context, obj *mkg.Applicant) (*string, error)
+
+	Phone(ctx context.Context, obj *mkg.Applicant) (*string, error)
+}
 type AuditEventResolver interface {
 	ID(ctx context.Context, obj *mkg.AuditEvent) (string, error)
 
@@ -589,6 +805,9 @@ type AuditEventResolver interface {
 }
 type BulletinHeadingResolver interface {
 	Bbb(ctx context.Context, obj *mkg.BulletinHeading) (*string, error)
+}
+type ChecklistItemResolver interface {
+	Note(ctx context.Context, obj *mkg.ChecklistItem) (*string, error)
 }
 type ClientApplicationResolver interface {
 	Description(ctx context.Context, obj *mkg.ClientApplication) (*string, error)
@@ -634,6 +853,18 @@ type MutationResolver interface {
 	RotateAPIKey(ctx context.Context, id string) (*model.IssuedAPIKey, error)
 	RevokeAPIKey(ctx context.Context, id string, reason *string) (*mkg.APIKey, error)
 	SetDatasetClassification(ctx context.Context, dataset string, classification string) (*mkg.DatasetInfo, error)
+	StartAccessRequestForm(ctx context.Context) (*model.FormSession, error)
+	SubmitAccessRequest(ctx context.Context, input model.AccessRequestInput, letter graphql.Upload, idempotencyKey *string, formSession *string) (*model.SubmittedAccessRequest, error)
+	ReviewAccessRequest(ctx context.Context, id string, checklist []*model.ChecklistItemInput, decision model.ReviewDecision, note *string, fixes []string, assignTo *string) (*mkg.Ticket, error)
+	ReviseAccessRequest(ctx context.Context, token string, input model.AccessRequestInput, letter *graphql.Upload) (*mkg.Ticket, error)
+	StartFulfilment(ctx context.Context, id string) (*mkg.Ticket, error)
+	EscalateAccessRequest(ctx context.Context, id string, to model.EscalationTarget, note string) (*mkg.Ticket, error)
+	ResumeFulfilment(ctx context.Context, id string, note *string) (*mkg.Ticket, error)
+	FulfilAccessRequest(ctx context.Context, id string, grants []*model.ApprovedGrantInput, omitted []*model.OmittedDatasetInput, validUntil *time.Time, note *string) (*mkg.Ticket, error)
+	CloseAccessRequest(ctx context.Context, id string, note *string) (*mkg.Ticket, error)
+	RejectAccessRequest(ctx context.Context, id string, reason string) (*mkg.Ticket, error)
+	WithdrawAccessRequest(ctx context.Context, token string, reason *string) (*mkg.Ticket, error)
+	CollectAPIKey(ctx context.Context, token string) (*model.CollectedAPIKey, error)
 }
 type ObservationResolver interface {
 	ID(ctx context.Context, obj *mkg.Observation) (string, error)
@@ -658,9 +889,34 @@ type QueryResolver interface {
 	Accounts(ctx context.Context, filter *model.AccountFilter, first *int, after *string) (*model.AccountConnection, error)
 	Account(ctx context.Context, id string) (*mkg.Account, error)
 	AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.AuditEventConnection, error)
+	AccessRequests(ctx context.Context, filter *model.AccessRequestFilter, first *int, after *string) (*model.AccessRequestConnection, error)
+	AccessRequest(ctx context.Context, id string) (*mkg.Ticket, error)
+	Officers(ctx context.Context) ([]*mkg.Account, error)
+	AccessRequestStats(ctx context.Context, from time.Time, to time.Time) (*mkg.TicketStats, error)
+	AccessRequestByToken(ctx context.Context, token string) (*mkg.Ticket, error)
+}
+type RequestLetterResolver interface {
+	Size(ctx context.Context, obj *model.RequestLetter) (int, error)
+}
+type ServiceStepResolver interface {
+	DueAt(ctx context.Context, obj *mkg.ServiceStep) (*time.Time, error)
+
+	Paused(ctx context.Context, obj *mkg.ServiceStep) (bool, error)
+	WorkingSeconds(ctx context.Context, obj *mkg.ServiceStep) (int, error)
+	Breached(ctx context.Context, obj *mkg.ServiceStep) (bool, error)
+}
+type ServiceStepStatsResolver interface {
+	MedianSeconds(ctx context.Context, obj *mkg.StepStats) (int, error)
+	P90Seconds(ctx context.Context, obj *mkg.StepStats) (int, error)
 }
 type SnowDepthResolver interface {
 	Description(ctx context.Context, obj *mkg.SnowDepth) (*string, error)
+}
+type StaffMemberResolver interface {
+	ID(ctx context.Context, obj *mkg.Account) (string, error)
+	Name(ctx context.Context, obj *mkg.Account) (string, error)
+
+	Email(ctx context.Context, obj *mkg.Account) (string, error)
 }
 type StationResolver interface {
 	ID(ctx context.Context, obj *mkg.Station) (string, error)
@@ -685,6 +941,15 @@ type SynopDecodedResolver interface {
 }
 type TemperatureExtremeResolver interface {
 	Note(ctx context.Context, obj *mkg.TemperatureExtreme) (*string, error)
+}
+type TrackedAccessRequestResolver interface {
+	Letter(ctx context.Context, obj *mkg.Ticket) (*model.RequestLetter, error)
+
+	Fixes(ctx context.Context, obj *mkg.Ticket) ([]string, error)
+
+	Events(ctx context.Context, obj *mkg.Ticket) ([]*mkg.TicketEvent, error)
+
+	ViewerCan(ctx context.Context, obj *mkg.Ticket) ([]mkg.TicketAction, error)
 }
 type ViewerResolver interface {
 	KeyPrefix(ctx context.Context, obj *mkg.Principal) (*string, error)
@@ -712,6 +977,264 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AccessBasis.date":
+		if e.ComplexityRoot.AccessBasis.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessBasis.Date(childComplexity), true
+	case "AccessBasis.kind":
+		if e.ComplexityRoot.AccessBasis.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessBasis.Kind(childComplexity), true
+	case "AccessBasis.number":
+		if e.ComplexityRoot.AccessBasis.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessBasis.Number(childComplexity), true
+	case "AccessBasis.validFrom":
+		if e.ComplexityRoot.AccessBasis.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessBasis.ValidFrom(childComplexity), true
+	case "AccessBasis.validUntil":
+		if e.ComplexityRoot.AccessBasis.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessBasis.ValidUntil(childComplexity), true
+
+	case "AccessRequest.account":
+		if e.ComplexityRoot.AccessRequest.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.Account(childComplexity), true
+	case "AccessRequest.applicant":
+		if e.ComplexityRoot.AccessRequest.Applicant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.Applicant(childComplexity), true
+	case "AccessRequest.assignedTo":
+		if e.ComplexityRoot.AccessRequest.AssignedTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.AssignedTo(childComplexity), true
+	case "AccessRequest.assignee":
+		if e.ComplexityRoot.AccessRequest.Assignee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.Assignee(childComplexity), true
+	case "AccessRequest.basis":
+		if e.ComplexityRoot.AccessRequest.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.Basis(childComplexity), true
+	case "AccessRequest.breached":
+		if e.ComplexityRoot.AccessRequest.Breached == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.Breached(childComplexity), true
+	case "AccessRequest.channel":
+		if e.ComplexityRoot.AccessRequest.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.Channel(childComplexity), true
+	case "AccessRequest.closedAt":
+		if e.ComplexityRoot.AccessRequest.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.ClosedAt(childComplexity), true
+	case "AccessRequest.escalatedTo":
+		if e.ComplexityRoot.AccessRequest.EscalatedTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.EscalatedTo(childComplexity), true
+	case "AccessRequest.events":
+		if e.ComplexityRoot.AccessRequest.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.Events(childComplexity), true
+	case "AccessRequest.form":
+		if e.ComplexityRoot.AccessRequest.Form == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.Form(childComplexity), true
+	case "AccessRequest.formStartedAt":
+		if e.ComplexityRoot.AccessRequest.FormStartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.FormStartedAt(childComplexity), true
+	case "AccessRequest.id":
+		if e.ComplexityRoot.AccessRequest.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.ID(childComplexity), true
+	case "AccessRequest.letter":
+		if e.ComplexityRoot.AccessRequest.Letter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.Letter(childComplexity), true
+	case "AccessRequest.number":
+		if e.ComplexityRoot.AccessRequest.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.Number(childComplexity), true
+	case "AccessRequest.state":
+		if e.ComplexityRoot.AccessRequest.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.State(childComplexity), true
+	case "AccessRequest.steps":
+		if e.ComplexityRoot.AccessRequest.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.Steps(childComplexity), true
+	case "AccessRequest.submittedAt":
+		if e.ComplexityRoot.AccessRequest.SubmittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.SubmittedAt(childComplexity), true
+	case "AccessRequest.updatedAt":
+		if e.ComplexityRoot.AccessRequest.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.UpdatedAt(childComplexity), true
+	case "AccessRequest.viewerCan":
+		if e.ComplexityRoot.AccessRequest.ViewerCan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.ViewerCan(childComplexity), true
+
+	case "AccessRequestConnection.edges":
+		if e.ComplexityRoot.AccessRequestConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestConnection.Edges(childComplexity), true
+	case "AccessRequestConnection.pageInfo":
+		if e.ComplexityRoot.AccessRequestConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestConnection.PageInfo(childComplexity), true
+	case "AccessRequestConnection.totalCount":
+		if e.ComplexityRoot.AccessRequestConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestConnection.TotalCount(childComplexity), true
+
+	case "AccessRequestEdge.cursor":
+		if e.ComplexityRoot.AccessRequestEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestEdge.Cursor(childComplexity), true
+	case "AccessRequestEdge.node":
+		if e.ComplexityRoot.AccessRequestEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestEdge.Node(childComplexity), true
+
+	case "AccessRequestEvent.action":
+		if e.ComplexityRoot.AccessRequestEvent.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestEvent.Action(childComplexity), true
+	case "AccessRequestEvent.actor":
+		if e.ComplexityRoot.AccessRequestEvent.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestEvent.Actor(childComplexity), true
+	case "AccessRequestEvent.at":
+		if e.ComplexityRoot.AccessRequestEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestEvent.At(childComplexity), true
+	case "AccessRequestEvent.checklist":
+		if e.ComplexityRoot.AccessRequestEvent.Checklist == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestEvent.Checklist(childComplexity), true
+	case "AccessRequestEvent.details":
+		if e.ComplexityRoot.AccessRequestEvent.Details == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestEvent.Details(childComplexity), true
+	case "AccessRequestEvent.from":
+		if e.ComplexityRoot.AccessRequestEvent.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestEvent.From(childComplexity), true
+	case "AccessRequestEvent.note":
+		if e.ComplexityRoot.AccessRequestEvent.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestEvent.Note(childComplexity), true
+	case "AccessRequestEvent.to":
+		if e.ComplexityRoot.AccessRequestEvent.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestEvent.To(childComplexity), true
+
+	case "AccessRequestStats.byState":
+		if e.ComplexityRoot.AccessRequestStats.ByState == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestStats.ByState(childComplexity), true
+	case "AccessRequestStats.from":
+		if e.ComplexityRoot.AccessRequestStats.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestStats.From(childComplexity), true
+	case "AccessRequestStats.steps":
+		if e.ComplexityRoot.AccessRequestStats.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestStats.Steps(childComplexity), true
+	case "AccessRequestStats.to":
+		if e.ComplexityRoot.AccessRequestStats.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestStats.To(childComplexity), true
 
 	case "Account.apiKeys":
 		if e.ComplexityRoot.Account.APIKeys == nil {
@@ -885,6 +1408,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ApiKey.RevokedAt(childComplexity), true
 
+	case "Applicant.email":
+		if e.ComplexityRoot.Applicant.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Applicant.Email(childComplexity), true
+	case "Applicant.name":
+		if e.ComplexityRoot.Applicant.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Applicant.Name(childComplexity), true
+	case "Applicant.organisation":
+		if e.ComplexityRoot.Applicant.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Applicant.Organisation(childComplexity), true
+	case "Applicant.phone":
+		if e.ComplexityRoot.Applicant.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Applicant.Phone(childComplexity), true
+	case "Applicant.position":
+		if e.ComplexityRoot.Applicant.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Applicant.Position(childComplexity), true
+
 	case "AuditEvent.action":
 		if e.ComplexityRoot.AuditEvent.Action == nil {
 			break
@@ -996,6 +1550,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BulletinHeading.YYGGgg(childComplexity), true
+
+	case "ChecklistItem.item":
+		if e.ComplexityRoot.ChecklistItem.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChecklistItem.Item(childComplexity), true
+	case "ChecklistItem.note":
+		if e.ComplexityRoot.ChecklistItem.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChecklistItem.Note(childComplexity), true
+	case "ChecklistItem.ok":
+		if e.ComplexityRoot.ChecklistItem.OK == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChecklistItem.OK(childComplexity), true
 
 	case "ClientApplication.callbackUrl":
 		if e.ComplexityRoot.ClientApplication.CallbackURL == nil {
@@ -1159,6 +1732,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CodedValue.Description(childComplexity), true
+
+	case "CollectedApiKey.key":
+		if e.ComplexityRoot.CollectedApiKey.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectedApiKey.Key(childComplexity), true
+	case "CollectedApiKey.prefix":
+		if e.ComplexityRoot.CollectedApiKey.Prefix == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectedApiKey.Prefix(childComplexity), true
 
 	case "CompassDirection.code":
 		if e.ComplexityRoot.CompassDirection.Code == nil {
@@ -1488,6 +2074,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FeltReport.Place(childComplexity), true
 
+	case "FormSession.startedAt":
+		if e.ComplexityRoot.FormSession.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormSession.StartedAt(childComplexity), true
+	case "FormSession.token":
+		if e.ComplexityRoot.FormSession.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormSession.Token(childComplexity), true
+
 	case "Grant.active":
 		if e.ComplexityRoot.Grant.Active == nil {
 			break
@@ -1558,6 +2157,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MetreRange.MinM(childComplexity), true
 
+	case "Mutation.closeAccessRequest":
+		if e.ComplexityRoot.Mutation.CloseAccessRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeAccessRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseAccessRequest(childComplexity, args["id"].(string), args["note"].(*string)), true
+	case "Mutation.collectApiKey":
+		if e.ComplexityRoot.Mutation.CollectAPIKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_collectApiKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CollectAPIKey(childComplexity, args["token"].(string)), true
 	case "Mutation.createAccount":
 		if e.ComplexityRoot.Mutation.CreateAccount == nil {
 			break
@@ -1569,6 +2190,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAccount(childComplexity, args["input"].(model.AccountInput)), true
+	case "Mutation.escalateAccessRequest":
+		if e.ComplexityRoot.Mutation.EscalateAccessRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_escalateAccessRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EscalateAccessRequest(childComplexity, args["id"].(string), args["to"].(model.EscalationTarget), args["note"].(string)), true
+	case "Mutation.fulfilAccessRequest":
+		if e.ComplexityRoot.Mutation.FulfilAccessRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_fulfilAccessRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.FulfilAccessRequest(childComplexity, args["id"].(string), args["grants"].([]*model.ApprovedGrantInput), args["omitted"].([]*model.OmittedDatasetInput), args["validUntil"].(*time.Time), args["note"].(*string)), true
 	case "Mutation.grantDataset":
 		if e.ComplexityRoot.Mutation.GrantDataset == nil {
 			break
@@ -1591,6 +2234,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.IssueAPIKey(childComplexity, args["accountId"].(string), args["label"].(*string), args["expiresAt"].(*time.Time)), true
+	case "Mutation.rejectAccessRequest":
+		if e.ComplexityRoot.Mutation.RejectAccessRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectAccessRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectAccessRequest(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.resumeFulfilment":
+		if e.ComplexityRoot.Mutation.ResumeFulfilment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resumeFulfilment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResumeFulfilment(childComplexity, args["id"].(string), args["note"].(*string)), true
+	case "Mutation.reviewAccessRequest":
+		if e.ComplexityRoot.Mutation.ReviewAccessRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reviewAccessRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReviewAccessRequest(childComplexity, args["id"].(string), args["checklist"].([]*model.ChecklistItemInput), args["decision"].(model.ReviewDecision), args["note"].(*string), args["fixes"].([]string), args["assignTo"].(*string)), true
+	case "Mutation.reviseAccessRequest":
+		if e.ComplexityRoot.Mutation.ReviseAccessRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reviseAccessRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReviseAccessRequest(childComplexity, args["token"].(string), args["input"].(model.AccessRequestInput), args["letter"].(*graphql.Upload)), true
 	case "Mutation.revokeApiKey":
 		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
 			break
@@ -1646,6 +2333,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetDatasetClassification(childComplexity, args["dataset"].(string), args["classification"].(string)), true
+	case "Mutation.startAccessRequestForm":
+		if e.ComplexityRoot.Mutation.StartAccessRequestForm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.StartAccessRequestForm(childComplexity), true
+	case "Mutation.startFulfilment":
+		if e.ComplexityRoot.Mutation.StartFulfilment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startFulfilment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartFulfilment(childComplexity, args["id"].(string)), true
+	case "Mutation.submitAccessRequest":
+		if e.ComplexityRoot.Mutation.SubmitAccessRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitAccessRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitAccessRequest(childComplexity, args["input"].(model.AccessRequestInput), args["letter"].(graphql.Upload), args["idempotencyKey"].(*string), args["formSession"].(*string)), true
 	case "Mutation.updateAccount":
 		if e.ComplexityRoot.Mutation.UpdateAccount == nil {
 			break
@@ -1657,6 +2372,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateAccount(childComplexity, args["id"].(string), args["input"].(model.AccountInput)), true
+	case "Mutation.withdrawAccessRequest":
+		if e.ComplexityRoot.Mutation.WithdrawAccessRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawAccessRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawAccessRequest(childComplexity, args["token"].(string), args["reason"].(*string)), true
 
 	case "NationalSection.groups":
 		if e.ComplexityRoot.NationalSection.Groups == nil {
@@ -1839,6 +2565,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PressureTendency.Characteristic(childComplexity), true
 
+	case "Query.accessRequest":
+		if e.ComplexityRoot.Query.AccessRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Query_accessRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AccessRequest(childComplexity, args["id"].(string)), true
+	case "Query.accessRequestByToken":
+		if e.ComplexityRoot.Query.AccessRequestByToken == nil {
+			break
+		}
+
+		args, err := ec.field_Query_accessRequestByToken_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AccessRequestByToken(childComplexity, args["token"].(string)), true
+	case "Query.accessRequestStats":
+		if e.ComplexityRoot.Query.AccessRequestStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_accessRequestStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AccessRequestStats(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+	case "Query.accessRequests":
+		if e.ComplexityRoot.Query.AccessRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Query_accessRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AccessRequests(childComplexity, args["filter"].(*model.AccessRequestFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.account":
 		if e.ComplexityRoot.Query.Account == nil {
 			break
@@ -1929,6 +2699,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Observations(childComplexity, args["filter"].(*model.ObservationFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.officers":
+		if e.ComplexityRoot.Query.Officers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Officers(childComplexity), true
 	case "Query.station":
 		if e.ComplexityRoot.Query.Station == nil {
 			break
@@ -1994,6 +2770,166 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Radiation.PeriodH(childComplexity), true
 
+	case "RequestLetter.contentType":
+		if e.ComplexityRoot.RequestLetter.ContentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestLetter.ContentType(childComplexity), true
+	case "RequestLetter.filename":
+		if e.ComplexityRoot.RequestLetter.Filename == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestLetter.Filename(childComplexity), true
+	case "RequestLetter.sha256":
+		if e.ComplexityRoot.RequestLetter.SHA256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestLetter.SHA256(childComplexity), true
+	case "RequestLetter.size":
+		if e.ComplexityRoot.RequestLetter.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestLetter.Size(childComplexity), true
+	case "RequestLetter.url":
+		if e.ComplexityRoot.RequestLetter.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestLetter.URL(childComplexity), true
+
+	case "ServiceForm.application":
+		if e.ComplexityRoot.ServiceForm.Application == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceForm.Application(childComplexity), true
+	case "ServiceForm.datasets":
+		if e.ComplexityRoot.ServiceForm.Datasets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceForm.Datasets(childComplexity), true
+	case "ServiceForm.purpose":
+		if e.ComplexityRoot.ServiceForm.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceForm.Purpose(childComplexity), true
+	case "ServiceForm.requestedFrom":
+		if e.ComplexityRoot.ServiceForm.RequestedFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceForm.RequestedFrom(childComplexity), true
+	case "ServiceForm.requestedUntil":
+		if e.ComplexityRoot.ServiceForm.RequestedUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceForm.RequestedUntil(childComplexity), true
+
+	case "ServiceStep.breached":
+		if e.ComplexityRoot.ServiceStep.Breached == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceStep.Breached(childComplexity), true
+	case "ServiceStep.cancelled":
+		if e.ComplexityRoot.ServiceStep.Cancelled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceStep.Cancelled(childComplexity), true
+	case "ServiceStep.dueAt":
+		if e.ComplexityRoot.ServiceStep.DueAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceStep.DueAt(childComplexity), true
+	case "ServiceStep.finishedAt":
+		if e.ComplexityRoot.ServiceStep.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceStep.FinishedAt(childComplexity), true
+	case "ServiceStep.kind":
+		if e.ComplexityRoot.ServiceStep.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceStep.Kind(childComplexity), true
+	case "ServiceStep.paused":
+		if e.ComplexityRoot.ServiceStep.Paused == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceStep.Paused(childComplexity), true
+	case "ServiceStep.round":
+		if e.ComplexityRoot.ServiceStep.Round == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceStep.Round(childComplexity), true
+	case "ServiceStep.startedAt":
+		if e.ComplexityRoot.ServiceStep.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceStep.StartedAt(childComplexity), true
+	case "ServiceStep.workingSeconds":
+		if e.ComplexityRoot.ServiceStep.WorkingSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceStep.WorkingSeconds(childComplexity), true
+
+	case "ServiceStepStats.breachRate":
+		if e.ComplexityRoot.ServiceStepStats.BreachRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceStepStats.BreachRate(childComplexity), true
+	case "ServiceStepStats.breached":
+		if e.ComplexityRoot.ServiceStepStats.Breached == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceStepStats.Breached(childComplexity), true
+	case "ServiceStepStats.finished":
+		if e.ComplexityRoot.ServiceStepStats.Finished == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceStepStats.Finished(childComplexity), true
+	case "ServiceStepStats.kind":
+		if e.ComplexityRoot.ServiceStepStats.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceStepStats.Kind(childComplexity), true
+	case "ServiceStepStats.medianSeconds":
+		if e.ComplexityRoot.ServiceStepStats.MedianSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceStepStats.MedianSeconds(childComplexity), true
+	case "ServiceStepStats.p90Seconds":
+		if e.ComplexityRoot.ServiceStepStats.P90Seconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceStepStats.P90Seconds(childComplexity), true
+	case "ServiceStepStats.running":
+		if e.ComplexityRoot.ServiceStepStats.Running == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceStepStats.Running(childComplexity), true
+
 	case "SnowDepth.depth":
 		if e.ComplexityRoot.SnowDepth.DepthM == nil {
 			break
@@ -2006,6 +2942,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SnowDepth.Description(childComplexity), true
+
+	case "StaffMember.email":
+		if e.ComplexityRoot.StaffMember.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffMember.Email(childComplexity), true
+	case "StaffMember.id":
+		if e.ComplexityRoot.StaffMember.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffMember.ID(childComplexity), true
+	case "StaffMember.name":
+		if e.ComplexityRoot.StaffMember.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffMember.Name(childComplexity), true
+	case "StaffMember.organisation":
+		if e.ComplexityRoot.StaffMember.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffMember.Organisation(childComplexity), true
+	case "StaffMember.roles":
+		if e.ComplexityRoot.StaffMember.Roles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffMember.Roles(childComplexity), true
+
+	case "StateCount.count":
+		if e.ComplexityRoot.StateCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StateCount.Count(childComplexity), true
+	case "StateCount.state":
+		if e.ComplexityRoot.StateCount.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StateCount.State(childComplexity), true
 
 	case "Station.country":
 		if e.ComplexityRoot.Station.Country == nil {
@@ -2227,6 +3207,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StationIdentifier.Value(childComplexity), true
+
+	case "SubmittedAccessRequest.request":
+		if e.ComplexityRoot.SubmittedAccessRequest.Request == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmittedAccessRequest.Request(childComplexity), true
+	case "SubmittedAccessRequest.trackingToken":
+		if e.ComplexityRoot.SubmittedAccessRequest.TrackingToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmittedAccessRequest.TrackingToken(childComplexity), true
 
 	case "Sunshine.durationMinutes":
 		if e.ComplexityRoot.Sunshine.DurationMin == nil {
@@ -2619,6 +3612,91 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TotalCloud.SkyObscured(childComplexity), true
 
+	case "TrackedAccessRequest.applicant":
+		if e.ComplexityRoot.TrackedAccessRequest.Applicant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedAccessRequest.Applicant(childComplexity), true
+	case "TrackedAccessRequest.basis":
+		if e.ComplexityRoot.TrackedAccessRequest.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedAccessRequest.Basis(childComplexity), true
+	case "TrackedAccessRequest.channel":
+		if e.ComplexityRoot.TrackedAccessRequest.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedAccessRequest.Channel(childComplexity), true
+	case "TrackedAccessRequest.events":
+		if e.ComplexityRoot.TrackedAccessRequest.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedAccessRequest.Events(childComplexity), true
+	case "TrackedAccessRequest.fixes":
+		if e.ComplexityRoot.TrackedAccessRequest.Fixes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedAccessRequest.Fixes(childComplexity), true
+	case "TrackedAccessRequest.form":
+		if e.ComplexityRoot.TrackedAccessRequest.Form == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedAccessRequest.Form(childComplexity), true
+	case "TrackedAccessRequest.keyAvailable":
+		if e.ComplexityRoot.TrackedAccessRequest.KeyWaiting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedAccessRequest.KeyWaiting(childComplexity), true
+	case "TrackedAccessRequest.letter":
+		if e.ComplexityRoot.TrackedAccessRequest.Letter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedAccessRequest.Letter(childComplexity), true
+	case "TrackedAccessRequest.number":
+		if e.ComplexityRoot.TrackedAccessRequest.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedAccessRequest.Number(childComplexity), true
+	case "TrackedAccessRequest.state":
+		if e.ComplexityRoot.TrackedAccessRequest.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedAccessRequest.State(childComplexity), true
+	case "TrackedAccessRequest.steps":
+		if e.ComplexityRoot.TrackedAccessRequest.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedAccessRequest.Steps(childComplexity), true
+	case "TrackedAccessRequest.submittedAt":
+		if e.ComplexityRoot.TrackedAccessRequest.SubmittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedAccessRequest.SubmittedAt(childComplexity), true
+	case "TrackedAccessRequest.updatedAt":
+		if e.ComplexityRoot.TrackedAccessRequest.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedAccessRequest.UpdatedAt(childComplexity), true
+	case "TrackedAccessRequest.viewerCan":
+		if e.ComplexityRoot.TrackedAccessRequest.ViewerCan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedAccessRequest.ViewerCan(childComplexity), true
+
 	case "Viewer.account":
 		if e.ComplexityRoot.Viewer.Account == nil {
 			break
@@ -2795,14 +3873,22 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AccessBasisInput", ec.unmarshalInputAccessBasisInput),
+			graphql.NewInputUnmarshaler("AccessRequestFilter", ec.unmarshalInputAccessRequestFilter),
+			graphql.NewInputUnmarshaler("AccessRequestInput", ec.unmarshalInputAccessRequestInput),
 			graphql.NewInputUnmarshaler("AccountFilter", ec.unmarshalInputAccountFilter),
 			graphql.NewInputUnmarshaler("AccountInput", ec.unmarshalInputAccountInput),
+			graphql.NewInputUnmarshaler("ApplicantInput", ec.unmarshalInputApplicantInput),
+			graphql.NewInputUnmarshaler("ApprovedGrantInput", ec.unmarshalInputApprovedGrantInput),
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("BoundingBoxInput", ec.unmarshalInputBoundingBoxInput),
+			graphql.NewInputUnmarshaler("ChecklistItemInput", ec.unmarshalInputChecklistItemInput),
 			graphql.NewInputUnmarshaler("ClientApplicationInput", ec.unmarshalInputClientApplicationInput),
 			graphql.NewInputUnmarshaler("EarthquakeFilter", ec.unmarshalInputEarthquakeFilter),
 			graphql.NewInputUnmarshaler("ObservationFilter", ec.unmarshalInputObservationFilter),
+			graphql.NewInputUnmarshaler("OmittedDatasetInput", ec.unmarshalInputOmittedDatasetInput),
 			graphql.NewInputUnmarshaler("PointInput", ec.unmarshalInputPointInput),
+			graphql.NewInputUnmarshaler("ServiceFormInput", ec.unmarshalInputServiceFormInput),
 			graphql.NewInputUnmarshaler("StationFilter", ec.unmarshalInputStationFilter),
 		)
 	}
@@ -4018,12 +5104,565 @@ type StationDistance @dataset(name: STATION_METADATA) {
   distanceKm: Float!
 }
 `, BuiltIn: false},
+	{Name: "../schema/tickets.graphqls", Input: `"A file sent with a multipart request (GraphQL multipart request specification)."
+scalar Upload
+
+"""
+The result belongs to the applicant who proves it: with the request's
+tracking token (the token argument; a wrong or expired token gets NOT_FOUND,
+the same answer as for a request that does not exist), or by having just
+submitted or opened it. Enforced by the ticket store, which finds requests
+only by the hash of their token.
+"""
+directive @applicantOnly on FIELD_DEFINITION
+
+"Where an API-access request stands (SOP/009/KPJ/IV/2024)."
+enum AccessRequestState {
+  "Waiting for the service desk's check (standard: 15 minutes)."
+  SUBMITTED
+  "Sent back to the applicant to correct; the service desk's clock is stopped."
+  RETURNED
+  "Forwarded to a functional officer, or queued for one (standard: 1 hour to close)."
+  FORWARDED
+  "An officer is working on it."
+  IN_FULFILMENT
+  "Escalated: waiting on the applicant (clock stopped) or on colleagues."
+  ESCALATED
+  "The account is created and its key is waiting for the applicant; to be closed."
+  FULFILLED
+  "Done."
+  CLOSED
+  "Refused by the officer."
+  REJECTED
+  "Withdrawn by the applicant."
+  WITHDRAWN
+}
+
+"Something done to an access request."
+enum AccessRequestAction {
+  SUBMIT
+  FORWARD
+  RETURN
+  REVISE
+  START_FULFILMENT
+  ESCALATE
+  RESUME_FULFILMENT
+  FULFIL
+  CLOSE
+  REJECT
+  WITHDRAW
+}
+
+"The point of contact a request came through."
+enum Channel {
+  "The SiBaTIK ticket application (self-service)."
+  SIBATIK
+  WHATSAPP
+  PHONE
+  "An official letter (surat dinas)."
+  OFFICIAL_LETTER
+  EMAIL
+}
+
+"What an API access is opened on."
+enum BasisKind {
+  "A cooperation agreement (PKS) with its number and validity."
+  COOPERATION_AGREEMENT
+  "An official request letter with its number and date."
+  OFFICIAL_LETTER
+}
+
+"The service desk's decision."
+enum ReviewDecision {
+  "Complete and conforming: forward to a functional officer."
+  FORWARD
+  "Not conforming: return to the applicant with what to fix."
+  RETURN
+}
+
+"Who an escalation waits on."
+enum EscalationTarget {
+  "The applicant (the service clock stops until the officer resumes)."
+  APPLICANT
+  "Colleagues inside the agency (the clock runs)."
+  INTERNAL
+}
+
+"A step of the SOP with a service standard."
+enum ServiceStepKind {
+  "The applicant fills in the form (15 minutes), measured when started in the system."
+  APPLICANT_SUBMISSION
+  "The service desk checks the ticket (15 minutes)."
+  SERVICE_DESK_REVIEW
+  "The officer creates the account and closes the ticket (1 hour)."
+  OFFICER_FULFILMENT
+}
+
+"The legal basis of a request."
+type AccessBasis {
+  kind: BasisKind!
+  "The agreement's or the letter's number."
+  number: String!
+  "The letter's date, or the agreement's signing date."
+  date: DateTime
+  validFrom: DateTime
+  "End of the agreement's validity."
+  validUntil: DateTime
+}
+
+"The applicant."
+type Applicant {
+  name: String!
+  organisation: String!
+  position: String
+  email: String!
+  phone: String
+}
+
+"The electronic data exchange service form."
+type ServiceForm {
+  purpose: String!
+  "Datasets asked for."
+  datasets: [Dataset!]!
+  "The client application that will call the API."
+  application: ClientApplication!
+  requestedFrom: DateTime
+  requestedUntil: DateTime
+}
+
+"The uploaded request letter (checked by content: PDF, JPEG or PNG)."
+type RequestLetter {
+  filename: String!
+  contentType: String!
+  "Size in bytes."
+  size: Int!
+  sha256: String!
+  "Where staff download it (send your key as Authorization: Bearer)."
+  url: String!
+}
+
+"One run of a step and its service standard."
+type ServiceStep {
+  kind: ServiceStepKind!
+  "1 for the first review, 2 after a revision …"
+  round: Int!
+  startedAt: DateTime!
+  "When it is due, moved by any time the ticket waited on the applicant."
+  dueAt: DateTime!
+  finishedAt: DateTime
+  "Whether it is stopped now because the ticket waits on the applicant."
+  paused: Boolean!
+  "Working time so far (pauses excluded), seconds."
+  workingSeconds: Int!
+  "Whether it took (or is taking) longer than its standard."
+  breached: Boolean!
+  "Ended by the applicant's withdrawal (left out of the figures)."
+  cancelled: Boolean!
+}
+
+"A point the service desk checked."
+type ChecklistItem {
+  item: String!
+  ok: Boolean!
+  note: String
+}
+
+"An action on a request, as recorded (immutable)."
+type AccessRequestEvent {
+  at: DateTime!
+  "Who: the staff member, or ` + "`" + `applicant` + "`" + `."
+  actor: String!
+  action: AccessRequestAction!
+  from: AccessRequestState
+  to: AccessRequestState!
+  note: String
+  checklist: [ChecklistItem!]!
+  "Further facts as JSON (what to fix, who it was assigned or escalated to, datasets granted and omitted with reasons)."
+  details: String!
+}
+
+"A staff member, as the service desk sees them to assign and follow work."
+type StaffMember {
+  "The staff member's account ID: what reviewAccessRequest's assignTo and the assignedTo filter take."
+  id: ID!
+  name: String!
+  organisation: String!
+  email: String!
+  roles: [Role!]!
+}
+
+"An API-access request, as staff see it."
+type AccessRequest implements Node @hasRole(roles: [SERVICE_DESK, OFFICER, ADMIN]) {
+  id: ID!
+  "Human-readable number, e.g. API-2026-000123."
+  number: String!
+  state: AccessRequestState!
+  channel: Channel!
+  basis: AccessBasis!
+  applicant: Applicant!
+  form: ServiceForm!
+  letter: RequestLetter
+  "The officer it is assigned to, with the full account (administrators and officers); null while queued for any officer."
+  assignedTo: Account
+  "The officer it is assigned to, as every staff member sees them; null while queued for any officer."
+  assignee: StaffMember
+  "While escalated: APPLICANT or INTERNAL."
+  escalatedTo: EscalationTarget
+  "The account created on fulfilment."
+  account: Account
+  "When the applicant started the form in the system, for self-service requests."
+  formStartedAt: DateTime
+  submittedAt: DateTime!
+  updatedAt: DateTime!
+  closedAt: DateTime
+  "Every run of every step, with its standard."
+  steps: [ServiceStep!]!
+  "Whether any step is past its standard."
+  breached: Boolean!
+  "Every action, oldest first."
+  events: [AccessRequestEvent!]!
+  "What the caller may do to the request now (for a UI's buttons)."
+  viewerCan: [AccessRequestAction!]!
+}
+
+"An API-access request, as its applicant sees it with the tracking token."
+type TrackedAccessRequest {
+  number: String!
+  state: AccessRequestState!
+  channel: Channel!
+  basis: AccessBasis!
+  applicant: Applicant!
+  form: ServiceForm!
+  letter: RequestLetter
+  submittedAt: DateTime!
+  updatedAt: DateTime!
+  "What to fix, when the request was returned."
+  fixes: [String!]!
+  "The steps and their standards."
+  steps: [ServiceStep!]!
+  "What happened, oldest first."
+  events: [AccessRequestEvent!]!
+  "Whether the API key is ready to collect (collectApiKey), once."
+  keyAvailable: Boolean!
+  "What the applicant may do now."
+  viewerCan: [AccessRequestAction!]!
+}
+
+"A new request and its tracking token."
+type SubmittedAccessRequest {
+  request: TrackedAccessRequest!
+  """
+  The tracking token: the only way for the applicant to follow, revise or
+  withdraw the request and to collect the API key. Shown here only (a retry
+  with the same idempotency key shows it again); the server keeps a hash.
+  """
+  trackingToken: String!
+}
+
+"A self-service form session: the applicant's 15 minutes run from startedAt."
+type FormSession {
+  "Pass as formSession when submitting."
+  token: String!
+  startedAt: DateTime!
+}
+
+"The API key issued on fulfilment, shown once."
+type CollectedApiKey {
+  "Send as Authorization: Bearer <key>. It is shown this once."
+  key: String!
+  prefix: String!
+}
+
+type AccessRequestConnection {
+  edges: [AccessRequestEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type AccessRequestEdge {
+  cursor: String!
+  node: AccessRequest!
+}
+
+"One step's figures over a period."
+type ServiceStepStats {
+  kind: ServiceStepKind!
+  "Runs finished in the period's tickets (withdrawn ones left out)."
+  finished: Int!
+  "Runs still going."
+  running: Int!
+  "Median working time of finished runs (the mean of the two middle ones for an even count), seconds, rounded."
+  medianSeconds: Int!
+  "90th percentile (nearest rank: the ceil(0.9·n)-th smallest) of finished runs' working time, seconds, rounded."
+  p90Seconds: Int!
+  "Runs past their standard, finished or running."
+  breached: Int!
+  "breached / (finished + running runs already breached), 0..1."
+  breachRate: Float!
+}
+
+"A count of requests in one state."
+type StateCount {
+  state: AccessRequestState!
+  count: Int!
+}
+
+"Figures of the requests submitted in a period."
+type AccessRequestStats {
+  from: DateTime!
+  to: DateTime!
+  byState: [StateCount!]!
+  steps: [ServiceStepStats!]!
+}
+
+input AccessBasisInput {
+  kind: BasisKind!
+  number: String!
+  date: DateTime
+  validFrom: DateTime
+  validUntil: DateTime
+}
+
+input ApplicantInput {
+  name: String!
+  organisation: String!
+  position: String
+  email: String!
+  phone: String
+}
+
+input ServiceFormInput {
+  purpose: String!
+  "Dataset names, e.g. SYNOP_L2."
+  datasets: [String!]!
+  application: ClientApplicationInput!
+  requestedFrom: DateTime
+  requestedUntil: DateTime
+}
+
+"A request's content. Every missing or invalid field is reported at once (extensions.fields)."
+input AccessRequestInput {
+  "SIBATIK for self-service; the service desk records the others."
+  channel: Channel!
+  basis: AccessBasisInput!
+  applicant: ApplicantInput!
+  form: ServiceFormInput!
+}
+
+input ChecklistItemInput {
+  item: String!
+  ok: Boolean!
+  note: String
+}
+
+input ApprovedGrantInput {
+  "A dataset name from the request."
+  dataset: String!
+  expiresAt: DateTime
+}
+
+input OmittedDatasetInput {
+  dataset: String!
+  "Why it is not granted."
+  reason: String!
+}
+
+"Which requests to list (the service desk's queues). Oldest submission first."
+input AccessRequestFilter {
+  "Requests in any of these states."
+  status: [AccessRequestState!]
+  "The request with this number (API-2026-000123)."
+  number: String
+  "Requests with (true) or without (false) a step past its standard, now."
+  breached: Boolean
+  "Requests assigned to this officer's account; ` + "`" + `unassigned: true` + "`" + ` for the open queue."
+  assignedTo: ID
+  unassigned: Boolean
+  channel: Channel
+  "Submitted at or after."
+  from: DateTime
+  "Submitted before (exclusive)."
+  to: DateTime
+}
+
+extend type Query {
+  "The queue (staff). ` + "`" + `first` + "`" + `: default 50, maximum 500."
+  accessRequests(filter: AccessRequestFilter, first: Int = 50, after: String): AccessRequestConnection @hasRole(roles: [SERVICE_DESK, OFFICER, ADMIN])
+  "One request (staff)."
+  accessRequest(id: ID!): AccessRequest @hasRole(roles: [SERVICE_DESK, OFFICER, ADMIN])
+  "The active officers requests can be assigned to (staff)."
+  officers: [StaffMember!] @hasRole(roles: [SERVICE_DESK, OFFICER, ADMIN])
+  "Service-standard figures for requests submitted in [from, to] (staff)."
+  accessRequestStats(from: DateTime!, to: DateTime!): AccessRequestStats @hasRole(roles: [SERVICE_DESK, OFFICER, ADMIN])
+  "The applicant's view of their request. A wrong or expired token gets NOT_FOUND, like a request that does not exist."
+  accessRequestByToken(token: String!): TrackedAccessRequest @applicantOnly
+}
+
+extend type Mutation {
+  "Opens a self-service form session: the applicant's 15 minutes start now. Open to everyone."
+  startAccessRequestForm: FormSession! @applicantOnly
+  """
+  Submits an API-access request with its request letter (multipart upload:
+  PDF, JPEG or PNG, at most 10 MB). Open to everyone for SIBATIK self-service,
+  which needs an idempotencyKey (at least 16 characters; a retry with the same
+  key and request returns the same request and token, never a second one).
+  The service desk records requests that came by WhatsApp, phone, letter or
+  e-mail the same way, signed in.
+  """
+  submitAccessRequest(input: AccessRequestInput!, letter: Upload!, idempotencyKey: String, formSession: String): SubmittedAccessRequest @applicantOnly
+  "The service desk's check: FORWARD (optionally to an officer) or RETURN (with what to fix)."
+  reviewAccessRequest(id: ID!, checklist: [ChecklistItemInput!]!, decision: ReviewDecision!, note: String, fixes: [String!], assignTo: ID): AccessRequest @hasRole(roles: [SERVICE_DESK])
+  "The applicant corrects a returned request (tracking token), which goes back to review."
+  reviseAccessRequest(token: String!, input: AccessRequestInput!, letter: Upload): TrackedAccessRequest @applicantOnly
+  "An officer takes up a forwarded request."
+  startFulfilment(id: ID!): AccessRequest @hasRole(roles: [OFFICER])
+  "An officer escalates: to the applicant (the clock stops) or inside the agency."
+  escalateAccessRequest(id: ID!, to: EscalationTarget!, note: String!): AccessRequest @hasRole(roles: [OFFICER])
+  "An officer resumes after an escalation."
+  resumeFulfilment(id: ID!, note: String): AccessRequest @hasRole(roles: [OFFICER])
+  """
+  An officer fulfils the request: creates the applicant's account with the
+  approved datasets (a subset of those requested; every one left out needs a
+  reason) and issues its key, which the applicant collects once with the
+  tracking token.
+  """
+  fulfilAccessRequest(id: ID!, grants: [ApprovedGrantInput!]!, omitted: [OmittedDatasetInput!], validUntil: DateTime, note: String): AccessRequest @hasRole(roles: [OFFICER])
+  "An officer closes a fulfilled request."
+  closeAccessRequest(id: ID!, note: String): AccessRequest @hasRole(roles: [OFFICER])
+  "An officer refuses a request, saying why."
+  rejectAccessRequest(id: ID!, reason: String!): AccessRequest @hasRole(roles: [OFFICER])
+  "The applicant withdraws a request (tracking token)."
+  withdrawAccessRequest(token: String!, reason: String): TrackedAccessRequest @applicantOnly
+  "The applicant collects the API key of a fulfilled request (tracking token). It is shown once; a second call gets NOT_FOUND."
+  collectApiKey(token: String!): CollectedApiKey @applicantOnly
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AccessBasis(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_AccessBasis_kind(ctx, field)
+	case "number":
+		return ec.fieldContext_AccessBasis_number(ctx, field)
+	case "date":
+		return ec.fieldContext_AccessBasis_date(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_AccessBasis_validFrom(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_AccessBasis_validUntil(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessBasis", field.Name)
+}
+
+func (ec *executionContext) childFields_AccessRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AccessRequest_id(ctx, field)
+	case "number":
+		return ec.fieldContext_AccessRequest_number(ctx, field)
+	case "state":
+		return ec.fieldContext_AccessRequest_state(ctx, field)
+	case "channel":
+		return ec.fieldContext_AccessRequest_channel(ctx, field)
+	case "basis":
+		return ec.fieldContext_AccessRequest_basis(ctx, field)
+	case "applicant":
+		return ec.fieldContext_AccessRequest_applicant(ctx, field)
+	case "form":
+		return ec.fieldContext_AccessRequest_form(ctx, field)
+	case "letter":
+		return ec.fieldContext_AccessRequest_letter(ctx, field)
+	case "assignedTo":
+		return ec.fieldContext_AccessRequest_assignedTo(ctx, field)
+	case "assignee":
+		return ec.fieldContext_AccessRequest_assignee(ctx, field)
+	case "escalatedTo":
+		return ec.fieldContext_AccessRequest_escalatedTo(ctx, field)
+	case "account":
+		return ec.fieldContext_AccessRequest_account(ctx, field)
+	case "formStartedAt":
+		return ec.fieldContext_AccessRequest_formStartedAt(ctx, field)
+	case "submittedAt":
+		return ec.fieldContext_AccessRequest_submittedAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_AccessRequest_updatedAt(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_AccessRequest_closedAt(ctx, field)
+	case "steps":
+		return ec.fieldContext_AccessRequest_steps(ctx, field)
+	case "breached":
+		return ec.fieldContext_AccessRequest_breached(ctx, field)
+	case "events":
+		return ec.fieldContext_AccessRequest_events(ctx, field)
+	case "viewerCan":
+		return ec.fieldContext_AccessRequest_viewerCan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_AccessRequestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AccessRequestConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AccessRequestConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AccessRequestConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessRequestConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AccessRequestEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AccessRequestEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AccessRequestEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessRequestEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AccessRequestEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_AccessRequestEvent_at(ctx, field)
+	case "actor":
+		return ec.fieldContext_AccessRequestEvent_actor(ctx, field)
+	case "action":
+		return ec.fieldContext_AccessRequestEvent_action(ctx, field)
+	case "from":
+		return ec.fieldContext_AccessRequestEvent_from(ctx, field)
+	case "to":
+		return ec.fieldContext_AccessRequestEvent_to(ctx, field)
+	case "note":
+		return ec.fieldContext_AccessRequestEvent_note(ctx, field)
+	case "checklist":
+		return ec.fieldContext_AccessRequestEvent_checklist(ctx, field)
+	case "details":
+		return ec.fieldContext_AccessRequestEvent_details(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessRequestEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_AccessRequestStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_AccessRequestStats_from(ctx, field)
+	case "to":
+		return ec.fieldContext_AccessRequestStats_to(ctx, field)
+	case "byState":
+		return ec.fieldContext_AccessRequestStats_byState(ctx, field)
+	case "steps":
+		return ec.fieldContext_AccessRequestStats_steps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessRequestStats", field.Name)
+}
 
 func (ec *executionContext) childFields_Account(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -4105,6 +5744,22 @@ func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type ApiKey", field.Name)
 }
 
+func (ec *executionContext) childFields_Applicant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Applicant_name(ctx, field)
+	case "organisation":
+		return ec.fieldContext_Applicant_organisation(ctx, field)
+	case "position":
+		return ec.fieldContext_Applicant_position(ctx, field)
+	case "email":
+		return ec.fieldContext_Applicant_email(ctx, field)
+	case "phone":
+		return ec.fieldContext_Applicant_phone(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Applicant", field.Name)
+}
+
 func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4163,6 +5818,18 @@ func (ec *executionContext) childFields_BulletinHeading(ctx context.Context, fie
 		return ec.fieldContext_BulletinHeading_isCorrection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BulletinHeading", field.Name)
+}
+
+func (ec *executionContext) childFields_ChecklistItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_ChecklistItem_item(ctx, field)
+	case "ok":
+		return ec.fieldContext_ChecklistItem_ok(ctx, field)
+	case "note":
+		return ec.fieldContext_ChecklistItem_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChecklistItem", field.Name)
 }
 
 func (ec *executionContext) childFields_ClientApplication(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4257,6 +5924,16 @@ func (ec *executionContext) childFields_CodedValue(ctx context.Context, field gr
 		return ec.fieldContext_CodedValue_description(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CodedValue", field.Name)
+}
+
+func (ec *executionContext) childFields_CollectedApiKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_CollectedApiKey_key(ctx, field)
+	case "prefix":
+		return ec.fieldContext_CollectedApiKey_prefix(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CollectedApiKey", field.Name)
 }
 
 func (ec *executionContext) childFields_CompassDirection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4429,6 +6106,16 @@ func (ec *executionContext) childFields_FeltReport(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type FeltReport", field.Name)
 }
 
+func (ec *executionContext) childFields_FormSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "token":
+		return ec.fieldContext_FormSession_token(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_FormSession_startedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FormSession", field.Name)
+}
+
 func (ec *executionContext) childFields_Grant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "dataset":
@@ -4589,6 +6276,82 @@ func (ec *executionContext) childFields_Radiation(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Radiation", field.Name)
 }
 
+func (ec *executionContext) childFields_RequestLetter(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "filename":
+		return ec.fieldContext_RequestLetter_filename(ctx, field)
+	case "contentType":
+		return ec.fieldContext_RequestLetter_contentType(ctx, field)
+	case "size":
+		return ec.fieldContext_RequestLetter_size(ctx, field)
+	case "sha256":
+		return ec.fieldContext_RequestLetter_sha256(ctx, field)
+	case "url":
+		return ec.fieldContext_RequestLetter_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RequestLetter", field.Name)
+}
+
+func (ec *executionContext) childFields_ServiceForm(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "purpose":
+		return ec.fieldContext_ServiceForm_purpose(ctx, field)
+	case "datasets":
+		return ec.fieldContext_ServiceForm_datasets(ctx, field)
+	case "application":
+		return ec.fieldContext_ServiceForm_application(ctx, field)
+	case "requestedFrom":
+		return ec.fieldContext_ServiceForm_requestedFrom(ctx, field)
+	case "requestedUntil":
+		return ec.fieldContext_ServiceForm_requestedUntil(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServiceForm", field.Name)
+}
+
+func (ec *executionContext) childFields_ServiceStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ServiceStep_kind(ctx, field)
+	case "round":
+		return ec.fieldContext_ServiceStep_round(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_ServiceStep_startedAt(ctx, field)
+	case "dueAt":
+		return ec.fieldContext_ServiceStep_dueAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_ServiceStep_finishedAt(ctx, field)
+	case "paused":
+		return ec.fieldContext_ServiceStep_paused(ctx, field)
+	case "workingSeconds":
+		return ec.fieldContext_ServiceStep_workingSeconds(ctx, field)
+	case "breached":
+		return ec.fieldContext_ServiceStep_breached(ctx, field)
+	case "cancelled":
+		return ec.fieldContext_ServiceStep_cancelled(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServiceStep", field.Name)
+}
+
+func (ec *executionContext) childFields_ServiceStepStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ServiceStepStats_kind(ctx, field)
+	case "finished":
+		return ec.fieldContext_ServiceStepStats_finished(ctx, field)
+	case "running":
+		return ec.fieldContext_ServiceStepStats_running(ctx, field)
+	case "medianSeconds":
+		return ec.fieldContext_ServiceStepStats_medianSeconds(ctx, field)
+	case "p90Seconds":
+		return ec.fieldContext_ServiceStepStats_p90Seconds(ctx, field)
+	case "breached":
+		return ec.fieldContext_ServiceStepStats_breached(ctx, field)
+	case "breachRate":
+		return ec.fieldContext_ServiceStepStats_breachRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServiceStepStats", field.Name)
+}
+
 func (ec *executionContext) childFields_SnowDepth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "depth":
@@ -4597,6 +6360,32 @@ func (ec *executionContext) childFields_SnowDepth(ctx context.Context, field gra
 		return ec.fieldContext_SnowDepth_description(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SnowDepth", field.Name)
+}
+
+func (ec *executionContext) childFields_StaffMember(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_StaffMember_id(ctx, field)
+	case "name":
+		return ec.fieldContext_StaffMember_name(ctx, field)
+	case "organisation":
+		return ec.fieldContext_StaffMember_organisation(ctx, field)
+	case "email":
+		return ec.fieldContext_StaffMember_email(ctx, field)
+	case "roles":
+		return ec.fieldContext_StaffMember_roles(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StaffMember", field.Name)
+}
+
+func (ec *executionContext) childFields_StateCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "state":
+		return ec.fieldContext_StateCount_state(ctx, field)
+	case "count":
+		return ec.fieldContext_StateCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StateCount", field.Name)
 }
 
 func (ec *executionContext) childFields_Station(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4703,6 +6492,16 @@ func (ec *executionContext) childFields_StationIdentifier(ctx context.Context, f
 		return ec.fieldContext_StationIdentifier_value(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StationIdentifier", field.Name)
+}
+
+func (ec *executionContext) childFields_SubmittedAccessRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "request":
+		return ec.fieldContext_SubmittedAccessRequest_request(ctx, field)
+	case "trackingToken":
+		return ec.fieldContext_SubmittedAccessRequest_trackingToken(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubmittedAccessRequest", field.Name)
 }
 
 func (ec *executionContext) childFields_Sunshine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4873,6 +6672,40 @@ func (ec *executionContext) childFields_TotalCloud(ctx context.Context, field gr
 		return ec.fieldContext_TotalCloud_skyObscured(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TotalCloud", field.Name)
+}
+
+func (ec *executionContext) childFields_TrackedAccessRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "number":
+		return ec.fieldContext_TrackedAccessRequest_number(ctx, field)
+	case "state":
+		return ec.fieldContext_TrackedAccessRequest_state(ctx, field)
+	case "channel":
+		return ec.fieldContext_TrackedAccessRequest_channel(ctx, field)
+	case "basis":
+		return ec.fieldContext_TrackedAccessRequest_basis(ctx, field)
+	case "applicant":
+		return ec.fieldContext_TrackedAccessRequest_applicant(ctx, field)
+	case "form":
+		return ec.fieldContext_TrackedAccessRequest_form(ctx, field)
+	case "letter":
+		return ec.fieldContext_TrackedAccessRequest_letter(ctx, field)
+	case "submittedAt":
+		return ec.fieldContext_TrackedAccessRequest_submittedAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_TrackedAccessRequest_updatedAt(ctx, field)
+	case "fixes":
+		return ec.fieldContext_TrackedAccessRequest_fixes(ctx, field)
+	case "steps":
+		return ec.fieldContext_TrackedAccessRequest_steps(ctx, field)
+	case "events":
+		return ec.fieldContext_TrackedAccessRequest_events(ctx, field)
+	case "keyAvailable":
+		return ec.fieldContext_TrackedAccessRequest_keyAvailable(ctx, field)
+	case "viewerCan":
+		return ec.fieldContext_TrackedAccessRequest_viewerCan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrackedAccessRequest", field.Name)
 }
 
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5097,6 +6930,42 @@ func (ec *executionContext) field_Earthquake_nearestStations_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_closeAccessRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_collectApiKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "token",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["token"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5108,6 +6977,82 @@ func (ec *executionContext) field_Mutation_createAccount_args(ctx context.Contex
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_escalateAccessRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (model.EscalationTarget, error) {
+			return ec.unmarshalNEscalationTarget2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEscalationTarget(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_fulfilAccessRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "grants",
+		func(ctx context.Context, v any) ([]*model.ApprovedGrantInput, error) {
+			return ec.unmarshalNApprovedGrantInput2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐApprovedGrantInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["grants"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "omitted",
+		func(ctx context.Context, v any) ([]*model.OmittedDatasetInput, error) {
+			return ec.unmarshalOOmittedDatasetInput2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐOmittedDatasetInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["omitted"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "validUntil",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["validUntil"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg4
 	return args, nil
 }
 
@@ -5168,6 +7113,134 @@ func (ec *executionContext) field_Mutation_issueApiKey_args(ctx context.Context,
 		return nil, err
 	}
 	args["expiresAt"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rejectAccessRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_resumeFulfilment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reviewAccessRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "checklist",
+		func(ctx context.Context, v any) ([]*model.ChecklistItemInput, error) {
+			return ec.unmarshalNChecklistItemInput2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐChecklistItemInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["checklist"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "decision",
+		func(ctx context.Context, v any) (model.ReviewDecision, error) {
+			return ec.unmarshalNReviewDecision2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐReviewDecision(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["decision"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "fixes",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fixes"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "assignTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["assignTo"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reviseAccessRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "token",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["token"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AccessRequestInput, error) {
+			return ec.unmarshalNAccessRequestInput2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "letter",
+		func(ctx context.Context, v any) (*graphql.Upload, error) {
+			return ec.unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["letter"] = arg2
 	return args, nil
 }
 
@@ -5281,6 +7354,58 @@ func (ec *executionContext) field_Mutation_setDatasetClassification_args(ctx con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_startFulfilment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitAccessRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AccessRequestInput, error) {
+			return ec.unmarshalNAccessRequestInput2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "letter",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["letter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "formSession",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["formSession"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5303,6 +7428,28 @@ func (ec *executionContext) field_Mutation_updateAccount_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_withdrawAccessRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "token",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["token"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5314,6 +7461,86 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_accessRequestByToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "token",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["token"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_accessRequestStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_accessRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_accessRequests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.AccessRequestFilter, error) {
+			return ec.unmarshalOAccessRequestFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -5656,6 +7883,1107 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AccessBasis_kind(ctx context.Context, field graphql.CollectedField, obj *mkg.Basis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessBasis_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.BasisKind) graphql.Marshaler {
+			return ec.marshalNBasisKind2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐBasisKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessBasis_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessBasis", field, false, false, "BasisKind")
+}
+
+func (ec *executionContext) _AccessBasis_number(ctx context.Context, field graphql.CollectedField, obj *mkg.Basis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessBasis_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessBasis_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessBasis", field, false, false, "String")
+}
+
+func (ec *executionContext) _AccessBasis_date(ctx context.Context, field graphql.CollectedField, obj *mkg.Basis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessBasis_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessBasis_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessBasis", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AccessBasis_validFrom(ctx context.Context, field graphql.CollectedField, obj *mkg.Basis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessBasis_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessBasis_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessBasis", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AccessBasis_validUntil(ctx context.Context, field graphql.CollectedField, obj *mkg.Basis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessBasis_validUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessBasis_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessBasis", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AccessRequest_id(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessRequest().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequest", field, true, true, "ID")
+}
+
+func (ec *executionContext) _AccessRequest_number(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _AccessRequest_state(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.TicketState) graphql.Marshaler {
+			return ec.marshalNAccessRequestState2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequest", field, false, false, "AccessRequestState")
+}
+
+func (ec *executionContext) _AccessRequest_channel(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequest", field, false, false, "Channel")
+}
+
+func (ec *executionContext) _AccessRequest_basis(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.Basis) graphql.Marshaler {
+			return ec.marshalNAccessBasis2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessBasis(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessRequest_applicant(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_applicant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Applicant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.Applicant) graphql.Marshaler {
+			return ec.marshalNApplicant2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐApplicant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_applicant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Applicant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessRequest_form(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_form(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Form, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.ServiceForm) graphql.Marshaler {
+			return ec.marshalNServiceForm2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐServiceForm(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_form(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceForm(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessRequest_letter(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_letter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessRequest().Letter(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RequestLetter) graphql.Marshaler {
+			return ec.marshalORequestLetter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐRequestLetter(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_letter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RequestLetter(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessRequest_assignedTo(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_assignedTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessRequest().AssignedTo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
+			return ec.marshalOAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_assignedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessRequest_assignee(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_assignee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessRequest().Assignee(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
+			return ec.marshalOStaffMember2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_assignee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StaffMember(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessRequest_escalatedTo(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_escalatedTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessRequest().EscalatedTo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EscalationTarget) graphql.Marshaler {
+			return ec.marshalOEscalationTarget2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEscalationTarget(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_escalatedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequest", field, true, true, "EscalationTarget")
+}
+
+func (ec *executionContext) _AccessRequest_account(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_account(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessRequest().Account(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
+			return ec.marshalOAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessRequest_formStartedAt(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_formStartedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FormStartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_formStartedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequest", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AccessRequest_submittedAt(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_submittedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequest", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AccessRequest_updatedAt(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequest", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AccessRequest_closedAt(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_closedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequest", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AccessRequest_steps(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []mkg.ServiceStep) graphql.Marshaler {
+			return ec.marshalNServiceStep2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐServiceStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceStep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessRequest_breached(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_breached(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessRequest().Breached(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_breached(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequest", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _AccessRequest_events(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessRequest().Events(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.TicketEvent) graphql.Marshaler {
+			return ec.marshalNAccessRequestEvent2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequestEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessRequest_viewerCan(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_viewerCan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessRequest().ViewerCan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []mkg.TicketAction) graphql.Marshaler {
+			return ec.marshalNAccessRequestAction2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_viewerCan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequest", field, true, true, "AccessRequestAction")
+}
+
+func (ec *executionContext) _AccessRequestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AccessRequestEdge) graphql.Marshaler {
+			return ec.marshalNAccessRequestEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequestEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessRequestConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessRequestConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessRequestConnection().TotalCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestConnection", field, true, true, "Int")
+}
+
+func (ec *executionContext) _AccessRequestEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AccessRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Ticket) graphql.Marshaler {
+			return ec.marshalNAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicket(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequestEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessRequestEvent_at(ctx context.Context, field graphql.CollectedField, obj *mkg.TicketEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestEvent_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestEvent", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AccessRequestEvent_actor(ctx context.Context, field graphql.CollectedField, obj *mkg.TicketEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestEvent_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestEvent_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AccessRequestEvent_action(ctx context.Context, field graphql.CollectedField, obj *mkg.TicketEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestEvent_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.TicketAction) graphql.Marshaler {
+			return ec.marshalNAccessRequestAction2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestEvent_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestEvent", field, false, false, "AccessRequestAction")
+}
+
+func (ec *executionContext) _AccessRequestEvent_from(ctx context.Context, field graphql.CollectedField, obj *mkg.TicketEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestEvent_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessRequestEvent().From(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.TicketState) graphql.Marshaler {
+			return ec.marshalOAccessRequestState2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketState(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestEvent_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestEvent", field, true, true, "AccessRequestState")
+}
+
+func (ec *executionContext) _AccessRequestEvent_to(ctx context.Context, field graphql.CollectedField, obj *mkg.TicketEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestEvent_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.TicketState) graphql.Marshaler {
+			return ec.marshalNAccessRequestState2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestEvent_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestEvent", field, false, false, "AccessRequestState")
+}
+
+func (ec *executionContext) _AccessRequestEvent_note(ctx context.Context, field graphql.CollectedField, obj *mkg.TicketEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestEvent_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessRequestEvent().Note(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestEvent_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestEvent", field, true, true, "String")
+}
+
+func (ec *executionContext) _AccessRequestEvent_checklist(ctx context.Context, field graphql.CollectedField, obj *mkg.TicketEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestEvent_checklist(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Checklist, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []mkg.ChecklistItem) graphql.Marshaler {
+			return ec.marshalNChecklistItem2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐChecklistItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestEvent_checklist(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequestEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChecklistItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessRequestEvent_details(ctx context.Context, field graphql.CollectedField, obj *mkg.TicketEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestEvent_details(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessRequestEvent().Details(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestEvent_details(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestEvent", field, true, true, "String")
+}
+
+func (ec *executionContext) _AccessRequestStats_from(ctx context.Context, field graphql.CollectedField, obj *mkg.TicketStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestStats_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestStats_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestStats", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AccessRequestStats_to(ctx context.Context, field graphql.CollectedField, obj *mkg.TicketStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestStats_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestStats_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestStats", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AccessRequestStats_byState(ctx context.Context, field graphql.CollectedField, obj *mkg.TicketStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestStats_byState(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessRequestStats().ByState(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StateCount) graphql.Marshaler {
+			return ec.marshalNStateCount2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐStateCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestStats_byState(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequestStats",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StateCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessRequestStats_steps(ctx context.Context, field graphql.CollectedField, obj *mkg.TicketStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestStats_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []mkg.StepStats) graphql.Marshaler {
+			return ec.marshalNServiceStepStats2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStepStatsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestStats_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequestStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceStepStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _Account_id(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -6355,6 +9683,121 @@ func (ec *executionContext) fieldContext_ApiKey_active(_ context.Context, field 
 	return graphql.NewScalarFieldContext("ApiKey", field, true, true, "Boolean")
 }
 
+func (ec *executionContext) _Applicant_name(ctx context.Context, field graphql.CollectedField, obj *mkg.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Applicant_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Applicant_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Applicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _Applicant_organisation(ctx context.Context, field graphql.CollectedField, obj *mkg.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Applicant_organisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organisation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Applicant_organisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Applicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _Applicant_position(ctx context.Context, field graphql.CollectedField, obj *mkg.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Applicant_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Applicant().Position(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Applicant_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Applicant", field, true, true, "String")
+}
+
+func (ec *executionContext) _Applicant_email(ctx context.Context, field graphql.CollectedField, obj *mkg.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Applicant_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Applicant_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Applicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _Applicant_phone(ctx context.Context, field graphql.CollectedField, obj *mkg.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Applicant_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Applicant().Phone(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Applicant_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Applicant", field, true, true, "String")
+}
+
 func (ec *executionContext) _AuditEvent_id(ctx context.Context, field graphql.CollectedField, obj *mkg.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6803,6 +10246,75 @@ func (ec *executionContext) _BulletinHeading_isCorrection(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_BulletinHeading_isCorrection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BulletinHeading", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _ChecklistItem_item(ctx context.Context, field graphql.CollectedField, obj *mkg.ChecklistItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChecklistItem_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChecklistItem_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChecklistItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChecklistItem_ok(ctx context.Context, field graphql.CollectedField, obj *mkg.ChecklistItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChecklistItem_ok(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OK, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChecklistItem_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChecklistItem", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ChecklistItem_note(ctx context.Context, field graphql.CollectedField, obj *mkg.ChecklistItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChecklistItem_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChecklistItem().Note(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChecklistItem_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChecklistItem", field, true, true, "String")
 }
 
 func (ec *executionContext) _ClientApplication_name(ctx context.Context, field graphql.CollectedField, obj *mkg.ClientApplication) (ret graphql.Marshaler) {
@@ -7500,6 +11012,52 @@ func (ec *executionContext) _CodedValue_description(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_CodedValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CodedValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _CollectedApiKey_key(ctx context.Context, field graphql.CollectedField, obj *model.CollectedAPIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollectedApiKey_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollectedApiKey_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollectedApiKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _CollectedApiKey_prefix(ctx context.Context, field graphql.CollectedField, obj *model.CollectedAPIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollectedApiKey_prefix(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Prefix, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollectedApiKey_prefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollectedApiKey", field, false, false, "String")
 }
 
 func (ec *executionContext) _CompassDirection_code(ctx context.Context, field graphql.CollectedField, obj *mkg.Direction) (ret graphql.Marshaler) {
@@ -8773,6 +12331,52 @@ func (ec *executionContext) fieldContext_FeltReport_place(_ context.Context, fie
 	return graphql.NewScalarFieldContext("FeltReport", field, false, false, "String")
 }
 
+func (ec *executionContext) _FormSession_token(ctx context.Context, field graphql.CollectedField, obj *model.FormSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormSession_token(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormSession_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormSession", field, false, false, "String")
+}
+
+func (ec *executionContext) _FormSession_startedAt(ctx context.Context, field graphql.CollectedField, obj *model.FormSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormSession_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormSession_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormSession", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _Grant_dataset(ctx context.Context, field graphql.CollectedField, obj *mkg.Grant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9425,6 +13029,522 @@ func (ec *executionContext) fieldContext_Mutation_setDatasetClassification(ctx c
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_setDatasetClassification_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_startAccessRequestForm(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startAccessRequestForm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().StartAccessRequestForm(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FormSession) graphql.Marshaler {
+			return ec.marshalNFormSession2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐFormSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startAccessRequestForm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FormSession(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitAccessRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitAccessRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitAccessRequest(ctx, fc.Args["input"].(model.AccessRequestInput), fc.Args["letter"].(graphql.Upload), fc.Args["idempotencyKey"].(*string), fc.Args["formSession"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SubmittedAccessRequest) graphql.Marshaler {
+			return ec.marshalOSubmittedAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐSubmittedAccessRequest(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitAccessRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubmittedAccessRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitAccessRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reviewAccessRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reviewAccessRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReviewAccessRequest(ctx, fc.Args["id"].(string), fc.Args["checklist"].([]*model.ChecklistItemInput), fc.Args["decision"].(model.ReviewDecision), fc.Args["note"].(*string), fc.Args["fixes"].([]string), fc.Args["assignTo"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Ticket) graphql.Marshaler {
+			return ec.marshalOAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reviewAccessRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reviewAccessRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reviseAccessRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reviseAccessRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReviseAccessRequest(ctx, fc.Args["token"].(string), fc.Args["input"].(model.AccessRequestInput), fc.Args["letter"].(*graphql.Upload))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Ticket) graphql.Marshaler {
+			return ec.marshalOTrackedAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reviseAccessRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrackedAccessRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reviseAccessRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_startFulfilment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startFulfilment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartFulfilment(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Ticket) graphql.Marshaler {
+			return ec.marshalOAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startFulfilment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startFulfilment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_escalateAccessRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_escalateAccessRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EscalateAccessRequest(ctx, fc.Args["id"].(string), fc.Args["to"].(model.EscalationTarget), fc.Args["note"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Ticket) graphql.Marshaler {
+			return ec.marshalOAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_escalateAccessRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_escalateAccessRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resumeFulfilment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resumeFulfilment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResumeFulfilment(ctx, fc.Args["id"].(string), fc.Args["note"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Ticket) graphql.Marshaler {
+			return ec.marshalOAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resumeFulfilment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resumeFulfilment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_fulfilAccessRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_fulfilAccessRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().FulfilAccessRequest(ctx, fc.Args["id"].(string), fc.Args["grants"].([]*model.ApprovedGrantInput), fc.Args["omitted"].([]*model.OmittedDatasetInput), fc.Args["validUntil"].(*time.Time), fc.Args["note"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Ticket) graphql.Marshaler {
+			return ec.marshalOAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_fulfilAccessRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_fulfilAccessRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeAccessRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeAccessRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseAccessRequest(ctx, fc.Args["id"].(string), fc.Args["note"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Ticket) graphql.Marshaler {
+			return ec.marshalOAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeAccessRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeAccessRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectAccessRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectAccessRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectAccessRequest(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Ticket) graphql.Marshaler {
+			return ec.marshalOAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectAccessRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectAccessRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawAccessRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawAccessRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawAccessRequest(ctx, fc.Args["token"].(string), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Ticket) graphql.Marshaler {
+			return ec.marshalOTrackedAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawAccessRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrackedAccessRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawAccessRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_collectApiKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_collectApiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CollectAPIKey(ctx, fc.Args["token"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CollectedAPIKey) graphql.Marshaler {
+			return ec.marshalOCollectedApiKey2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐCollectedAPIKey(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_collectApiKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollectedApiKey(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_collectApiKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10706,6 +14826,214 @@ func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_accessRequests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_accessRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AccessRequests(ctx, fc.Args["filter"].(*model.AccessRequestFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AccessRequestConnection) graphql.Marshaler {
+			return ec.marshalOAccessRequestConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_accessRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_accessRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_accessRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_accessRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AccessRequest(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Ticket) graphql.Marshaler {
+			return ec.marshalOAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_accessRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_accessRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_officers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_officers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Officers(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.Account) graphql.Marshaler {
+			return ec.marshalOStaffMember2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccountᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_officers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StaffMember(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_accessRequestStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_accessRequestStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AccessRequestStats(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.TicketStats) graphql.Marshaler {
+			return ec.marshalOAccessRequestStats2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketStats(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_accessRequestStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequestStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_accessRequestStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_accessRequestByToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_accessRequestByToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AccessRequestByToken(ctx, fc.Args["token"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Ticket) graphql.Marshaler {
+			return ec.marshalOTrackedAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_accessRequestByToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrackedAccessRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_accessRequestByToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10874,6 +15202,613 @@ func (ec *executionContext) fieldContext_Radiation_amount(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Radiation", field, false, false, "Float")
 }
 
+func (ec *executionContext) _RequestLetter_filename(ctx context.Context, field graphql.CollectedField, obj *model.RequestLetter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RequestLetter_filename(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Filename, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RequestLetter_filename(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RequestLetter", field, false, false, "String")
+}
+
+func (ec *executionContext) _RequestLetter_contentType(ctx context.Context, field graphql.CollectedField, obj *model.RequestLetter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RequestLetter_contentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RequestLetter_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RequestLetter", field, false, false, "String")
+}
+
+func (ec *executionContext) _RequestLetter_size(ctx context.Context, field graphql.CollectedField, obj *model.RequestLetter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RequestLetter_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RequestLetter().Size(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RequestLetter_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RequestLetter", field, true, true, "Int")
+}
+
+func (ec *executionContext) _RequestLetter_sha256(ctx context.Context, field graphql.CollectedField, obj *model.RequestLetter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RequestLetter_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SHA256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RequestLetter_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RequestLetter", field, false, false, "String")
+}
+
+func (ec *executionContext) _RequestLetter_url(ctx context.Context, field graphql.CollectedField, obj *model.RequestLetter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RequestLetter_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RequestLetter_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RequestLetter", field, false, false, "String")
+}
+
+func (ec *executionContext) _ServiceForm_purpose(ctx context.Context, field graphql.CollectedField, obj *mkg.ServiceForm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceForm_purpose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purpose, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceForm_purpose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceForm", field, false, false, "String")
+}
+
+func (ec *executionContext) _ServiceForm_datasets(ctx context.Context, field graphql.CollectedField, obj *mkg.ServiceForm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceForm_datasets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Datasets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []mkg.Dataset) graphql.Marshaler {
+			return ec.marshalNDataset2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDatasetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceForm_datasets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceForm", field, false, false, "Dataset")
+}
+
+func (ec *executionContext) _ServiceForm_application(ctx context.Context, field graphql.CollectedField, obj *mkg.ServiceForm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceForm_application(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Application, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.ClientApplication) graphql.Marshaler {
+			return ec.marshalNClientApplication2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClientApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceForm_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceForm",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClientApplication(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceForm_requestedFrom(ctx context.Context, field graphql.CollectedField, obj *mkg.ServiceForm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceForm_requestedFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestedFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceForm_requestedFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceForm", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ServiceForm_requestedUntil(ctx context.Context, field graphql.CollectedField, obj *mkg.ServiceForm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceForm_requestedUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestedUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceForm_requestedUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceForm", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ServiceStep_kind(ctx context.Context, field graphql.CollectedField, obj *mkg.ServiceStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceStep_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.StepKind) graphql.Marshaler {
+			return ec.marshalNServiceStepKind2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStepKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceStep_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceStep", field, false, false, "ServiceStepKind")
+}
+
+func (ec *executionContext) _ServiceStep_round(ctx context.Context, field graphql.CollectedField, obj *mkg.ServiceStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceStep_round(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Round, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceStep_round(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceStep_startedAt(ctx context.Context, field graphql.CollectedField, obj *mkg.ServiceStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceStep_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceStep_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceStep", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ServiceStep_dueAt(ctx context.Context, field graphql.CollectedField, obj *mkg.ServiceStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceStep_dueAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceStep().DueAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceStep_dueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceStep", field, true, true, "DateTime")
+}
+
+func (ec *executionContext) _ServiceStep_finishedAt(ctx context.Context, field graphql.CollectedField, obj *mkg.ServiceStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceStep_finishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceStep_finishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceStep", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ServiceStep_paused(ctx context.Context, field graphql.CollectedField, obj *mkg.ServiceStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceStep_paused(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceStep().Paused(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceStep_paused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceStep", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _ServiceStep_workingSeconds(ctx context.Context, field graphql.CollectedField, obj *mkg.ServiceStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceStep_workingSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceStep().WorkingSeconds(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceStep_workingSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceStep", field, true, true, "Int")
+}
+
+func (ec *executionContext) _ServiceStep_breached(ctx context.Context, field graphql.CollectedField, obj *mkg.ServiceStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceStep_breached(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceStep().Breached(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceStep_breached(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceStep", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _ServiceStep_cancelled(ctx context.Context, field graphql.CollectedField, obj *mkg.ServiceStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceStep_cancelled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cancelled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceStep_cancelled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceStep", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ServiceStepStats_kind(ctx context.Context, field graphql.CollectedField, obj *mkg.StepStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceStepStats_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.StepKind) graphql.Marshaler {
+			return ec.marshalNServiceStepKind2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStepKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceStepStats_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceStepStats", field, false, false, "ServiceStepKind")
+}
+
+func (ec *executionContext) _ServiceStepStats_finished(ctx context.Context, field graphql.CollectedField, obj *mkg.StepStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceStepStats_finished(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Finished, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceStepStats_finished(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceStepStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceStepStats_running(ctx context.Context, field graphql.CollectedField, obj *mkg.StepStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceStepStats_running(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Running, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceStepStats_running(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceStepStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceStepStats_medianSeconds(ctx context.Context, field graphql.CollectedField, obj *mkg.StepStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceStepStats_medianSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceStepStats().MedianSeconds(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceStepStats_medianSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceStepStats", field, true, true, "Int")
+}
+
+func (ec *executionContext) _ServiceStepStats_p90Seconds(ctx context.Context, field graphql.CollectedField, obj *mkg.StepStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceStepStats_p90Seconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceStepStats().P90Seconds(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceStepStats_p90Seconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceStepStats", field, true, true, "Int")
+}
+
+func (ec *executionContext) _ServiceStepStats_breached(ctx context.Context, field graphql.CollectedField, obj *mkg.StepStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceStepStats_breached(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Breached, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceStepStats_breached(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceStepStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceStepStats_breachRate(ctx context.Context, field graphql.CollectedField, obj *mkg.StepStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceStepStats_breachRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BreachRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceStepStats_breachRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceStepStats", field, false, false, "Float")
+}
+
 func (ec *executionContext) _SnowDepth_depth(ctx context.Context, field graphql.CollectedField, obj *mkg.SnowDepth) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10918,6 +15853,167 @@ func (ec *executionContext) _SnowDepth_description(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_SnowDepth_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SnowDepth", field, true, true, "String")
+}
+
+func (ec *executionContext) _StaffMember_id(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffMember_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StaffMember().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffMember_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffMember", field, true, true, "ID")
+}
+
+func (ec *executionContext) _StaffMember_name(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffMember_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StaffMember().Name(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffMember_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffMember", field, true, true, "String")
+}
+
+func (ec *executionContext) _StaffMember_organisation(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffMember_organisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organisation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffMember_organisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffMember", field, false, false, "String")
+}
+
+func (ec *executionContext) _StaffMember_email(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffMember_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StaffMember().Email(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffMember_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffMember", field, true, true, "String")
+}
+
+func (ec *executionContext) _StaffMember_roles(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffMember_roles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Roles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []mkg.Role) graphql.Marshaler {
+			return ec.marshalNRole2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRoleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffMember_roles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffMember", field, false, false, "Role")
+}
+
+func (ec *executionContext) _StateCount_state(ctx context.Context, field graphql.CollectedField, obj *model.StateCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StateCount_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.TicketState) graphql.Marshaler {
+			return ec.marshalNAccessRequestState2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StateCount_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StateCount", field, false, false, "AccessRequestState")
+}
+
+func (ec *executionContext) _StateCount_count(ctx context.Context, field graphql.CollectedField, obj *model.StateCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StateCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StateCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StateCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Station_id(ctx context.Context, field graphql.CollectedField, obj *mkg.Station) (ret graphql.Marshaler) {
@@ -11807,6 +16903,61 @@ func (ec *executionContext) _StationIdentifier_value(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_StationIdentifier_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StationIdentifier", field, false, false, "String")
+}
+
+func (ec *executionContext) _SubmittedAccessRequest_request(ctx context.Context, field graphql.CollectedField, obj *model.SubmittedAccessRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmittedAccessRequest_request(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Request, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Ticket) graphql.Marshaler {
+			return ec.marshalNTrackedAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicket(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmittedAccessRequest_request(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubmittedAccessRequest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrackedAccessRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubmittedAccessRequest_trackingToken(ctx context.Context, field graphql.CollectedField, obj *model.SubmittedAccessRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmittedAccessRequest_trackingToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrackingToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmittedAccessRequest_trackingToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubmittedAccessRequest", field, false, false, "String")
 }
 
 func (ec *executionContext) _Sunshine_periodHours(ctx context.Context, field graphql.CollectedField, obj *mkg.Sunshine) (ret graphql.Marshaler) {
@@ -13551,6 +18702,382 @@ func (ec *executionContext) fieldContext_TotalCloud_skyObscured(_ context.Contex
 	return graphql.NewScalarFieldContext("TotalCloud", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _TrackedAccessRequest_number(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedAccessRequest_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedAccessRequest_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedAccessRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrackedAccessRequest_state(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedAccessRequest_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.TicketState) graphql.Marshaler {
+			return ec.marshalNAccessRequestState2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedAccessRequest_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedAccessRequest", field, false, false, "AccessRequestState")
+}
+
+func (ec *executionContext) _TrackedAccessRequest_channel(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedAccessRequest_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedAccessRequest_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedAccessRequest", field, false, false, "Channel")
+}
+
+func (ec *executionContext) _TrackedAccessRequest_basis(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedAccessRequest_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.Basis) graphql.Marshaler {
+			return ec.marshalNAccessBasis2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedAccessRequest_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrackedAccessRequest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessBasis(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrackedAccessRequest_applicant(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedAccessRequest_applicant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Applicant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.Applicant) graphql.Marshaler {
+			return ec.marshalNApplicant2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐApplicant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedAccessRequest_applicant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrackedAccessRequest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Applicant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrackedAccessRequest_form(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedAccessRequest_form(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Form, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.ServiceForm) graphql.Marshaler {
+			return ec.marshalNServiceForm2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐServiceForm(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedAccessRequest_form(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrackedAccessRequest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceForm(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrackedAccessRequest_letter(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedAccessRequest_letter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TrackedAccessRequest().Letter(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RequestLetter) graphql.Marshaler {
+			return ec.marshalORequestLetter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐRequestLetter(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedAccessRequest_letter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrackedAccessRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RequestLetter(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrackedAccessRequest_submittedAt(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedAccessRequest_submittedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedAccessRequest_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedAccessRequest", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _TrackedAccessRequest_updatedAt(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedAccessRequest_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedAccessRequest_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedAccessRequest", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _TrackedAccessRequest_fixes(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedAccessRequest_fixes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TrackedAccessRequest().Fixes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedAccessRequest_fixes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedAccessRequest", field, true, true, "String")
+}
+
+func (ec *executionContext) _TrackedAccessRequest_steps(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedAccessRequest_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []mkg.ServiceStep) graphql.Marshaler {
+			return ec.marshalNServiceStep2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐServiceStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedAccessRequest_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrackedAccessRequest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceStep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrackedAccessRequest_events(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedAccessRequest_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TrackedAccessRequest().Events(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.TicketEvent) graphql.Marshaler {
+			return ec.marshalNAccessRequestEvent2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedAccessRequest_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrackedAccessRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequestEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrackedAccessRequest_keyAvailable(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedAccessRequest_keyAvailable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KeyWaiting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedAccessRequest_keyAvailable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedAccessRequest", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TrackedAccessRequest_viewerCan(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedAccessRequest_viewerCan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TrackedAccessRequest().ViewerCan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []mkg.TicketAction) graphql.Marshaler {
+			return ec.marshalNAccessRequestAction2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedAccessRequest_viewerCan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedAccessRequest", field, true, true, "AccessRequestAction")
+}
+
 func (ec *executionContext) _Viewer_anonymous(ctx context.Context, field graphql.CollectedField, obj *mkg.Principal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15281,6 +20808,230 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAccessBasisInput(ctx context.Context, obj any) (model.AccessBasisInput, error) {
+	var it model.AccessBasisInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "number", "date", "validFrom", "validUntil"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNBasisKind2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐBasisKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validUntil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntil"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntil = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAccessBasisInput unmarshals raw into the AccessBasisInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAccessBasisInput(ctx context.Context, raw any) (model.AccessBasisInput, error) {
+	var out model.AccessBasisInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AccessBasisInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAccessRequestFilter(ctx context.Context, obj any) (model.AccessRequestFilter, error) {
+	var it model.AccessRequestFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "number", "breached", "assignedTo", "unassigned", "channel", "from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOAccessRequestState2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "breached":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("breached"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Breached = data
+		case "assignedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignedTo"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignedTo = data
+		case "unassigned":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unassigned"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unassigned = data
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐChannel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAccessRequestFilter unmarshals raw into the AccessRequestFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAccessRequestFilter(ctx context.Context, raw any) (model.AccessRequestFilter, error) {
+	var out model.AccessRequestFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AccessRequestFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAccessRequestInput(ctx context.Context, obj any) (model.AccessRequestInput, error) {
+	var it model.AccessRequestInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"channel", "basis", "applicant", "form"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalNChannel2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐChannel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalNAccessBasisInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessBasisInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		case "applicant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicant"))
+			data, err := ec.unmarshalNApplicantInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐApplicantInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Applicant = data
+		case "form":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("form"))
+			data, err := ec.unmarshalNServiceFormInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐServiceFormInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Form = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAccessRequestInput unmarshals raw into the AccessRequestInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAccessRequestInput(ctx context.Context, raw any) (model.AccessRequestInput, error) {
+	var out model.AccessRequestInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AccessRequestInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAccountFilter(ctx context.Context, obj any) (model.AccountFilter, error) {
 	var it model.AccountFilter
 	if obj == nil {
@@ -15428,6 +21179,125 @@ func UnmarshalAccountInput(ctx context.Context, raw any) (model.AccountInput, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputApplicantInput(ctx context.Context, obj any) (model.ApplicantInput, error) {
+	var it model.ApplicantInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "organisation", "position", "email", "phone"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "organisation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisation"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organisation = data
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApplicantInput unmarshals raw into the ApplicantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApplicantInput(ctx context.Context, raw any) (model.ApplicantInput, error) {
+	var out model.ApplicantInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApplicantInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApprovedGrantInput(ctx context.Context, obj any) (model.ApprovedGrantInput, error) {
+	var it model.ApprovedGrantInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"dataset", "expiresAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "dataset":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataset"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dataset = data
+		case "expiresAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovedGrantInput unmarshals raw into the ApprovedGrantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovedGrantInput(ctx context.Context, raw any) (model.ApprovedGrantInput, error) {
+	var out model.ApprovedGrantInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovedGrantInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAuditFilter(ctx context.Context, obj any) (model.AuditFilter, error) {
 	var it model.AuditFilter
 	if obj == nil {
@@ -15565,6 +21435,62 @@ func (ec *executionContext) unmarshalInputBoundingBoxInput(ctx context.Context, 
 func UnmarshalBoundingBoxInput(ctx context.Context, raw any) (model.BoundingBoxInput, error) {
 	var out model.BoundingBoxInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "BoundingBoxInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputChecklistItemInput(ctx context.Context, obj any) (model.ChecklistItemInput, error) {
+	var it model.ChecklistItemInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"item", "ok", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "item":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("item"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Item = data
+		case "ok":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ok"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ok = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChecklistItemInput unmarshals raw into the ChecklistItemInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChecklistItemInput(ctx context.Context, raw any) (model.ChecklistItemInput, error) {
+	var out model.ChecklistItemInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChecklistItemInput", raw, &out)
 	return out, err
 }
 
@@ -15817,6 +21743,55 @@ func UnmarshalObservationFilter(ctx context.Context, raw any) (model.Observation
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOmittedDatasetInput(ctx context.Context, obj any) (model.OmittedDatasetInput, error) {
+	var it model.OmittedDatasetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"dataset", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "dataset":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataset"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dataset = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOmittedDatasetInput unmarshals raw into the OmittedDatasetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOmittedDatasetInput(ctx context.Context, raw any) (model.OmittedDatasetInput, error) {
+	var out model.OmittedDatasetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OmittedDatasetInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPointInput(ctx context.Context, obj any) (model.PointInput, error) {
 	var it model.PointInput
 	if obj == nil {
@@ -15863,6 +21838,76 @@ func (ec *executionContext) unmarshalInputPointInput(ctx context.Context, obj an
 func UnmarshalPointInput(ctx context.Context, raw any) (model.PointInput, error) {
 	var out model.PointInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PointInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputServiceFormInput(ctx context.Context, obj any) (model.ServiceFormInput, error) {
+	var it model.ServiceFormInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"purpose", "datasets", "application", "requestedFrom", "requestedUntil"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "purpose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purpose"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Purpose = data
+		case "datasets":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datasets"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Datasets = data
+		case "application":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("application"))
+			data, err := ec.unmarshalNClientApplicationInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐClientApplicationInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Application = data
+		case "requestedFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedFrom"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestedFrom = data
+		case "requestedUntil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedUntil"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestedUntil = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalServiceFormInput unmarshals raw into the ServiceFormInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalServiceFormInput(ctx context.Context, raw any) (model.ServiceFormInput, error) {
+	var out model.ServiceFormInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceFormInput", raw, &out)
 	return out, err
 }
 
@@ -16000,6 +22045,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Account(ctx, sel, obj)
+	case mkg.Ticket:
+		return ec._AccessRequest(ctx, sel, &obj)
+	case *mkg.Ticket:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AccessRequest(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -16012,6 +22064,398 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var accessBasisImplementors = []string{"AccessBasis"}
+
+func (ec *executionContext) _AccessBasis(ctx context.Context, sel ast.SelectionSet, obj *mkg.Basis) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accessBasisImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AccessBasis")
+		case "kind":
+			out.Values[i] = ec._AccessBasis_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "number":
+			out.Values[i] = ec._AccessBasis_number(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._AccessBasis_date(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validFrom":
+			out.Values[i] = ec._AccessBasis_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validUntil":
+			out.Values[i] = ec._AccessBasis_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var accessRequestImplementors = []string{"AccessRequest", "Node"}
+
+func (ec *executionContext) _AccessRequest(ctx context.Context, sel ast.SelectionSet, obj *mkg.Ticket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accessRequestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AccessRequest")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessRequest_id(ctx, field, obj)
+				})
+		case "number":
+			out.Values[i] = ec._AccessRequest_number(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._AccessRequest_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "channel":
+			out.Values[i] = ec._AccessRequest_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "basis":
+			out.Values[i] = ec._AccessRequest_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applicant":
+			out.Values[i] = ec._AccessRequest_applicant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "form":
+			out.Values[i] = ec._AccessRequest_form(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "letter":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessRequest_letter(ctx, field, obj)
+				})
+		case "assignedTo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessRequest_assignedTo(ctx, field, obj)
+				})
+		case "assignee":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessRequest_assignee(ctx, field, obj)
+				})
+		case "escalatedTo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessRequest_escalatedTo(ctx, field, obj)
+				})
+		case "account":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessRequest_account(ctx, field, obj)
+				})
+		case "formStartedAt":
+			out.Values[i] = ec._AccessRequest_formStartedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submittedAt":
+			out.Values[i] = ec._AccessRequest_submittedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._AccessRequest_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closedAt":
+			out.Values[i] = ec._AccessRequest_closedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "steps":
+			out.Values[i] = ec._AccessRequest_steps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "breached":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessRequest_breached(ctx, field, obj)
+				})
+		case "events":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessRequest_events(ctx, field, obj)
+				})
+		case "viewerCan":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessRequest_viewerCan(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var accessRequestConnectionImplementors = []string{"AccessRequestConnection"}
+
+func (ec *executionContext) _AccessRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AccessRequestConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accessRequestConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AccessRequestConnection")
+		case "edges":
+			out.Values[i] = ec._AccessRequestConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AccessRequestConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessRequestConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var accessRequestEdgeImplementors = []string{"AccessRequestEdge"}
+
+func (ec *executionContext) _AccessRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AccessRequestEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accessRequestEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AccessRequestEdge")
+		case "cursor":
+			out.Values[i] = ec._AccessRequestEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._AccessRequestEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var accessRequestEventImplementors = []string{"AccessRequestEvent"}
+
+func (ec *executionContext) _AccessRequestEvent(ctx context.Context, sel ast.SelectionSet, obj *mkg.TicketEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accessRequestEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AccessRequestEvent")
+		case "at":
+			out.Values[i] = ec._AccessRequestEvent_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actor":
+			out.Values[i] = ec._AccessRequestEvent_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "action":
+			out.Values[i] = ec._AccessRequestEvent_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "from":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessRequestEvent_from(ctx, field, obj)
+				})
+		case "to":
+			out.Values[i] = ec._AccessRequestEvent_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessRequestEvent_note(ctx, field, obj)
+				})
+		case "checklist":
+			out.Values[i] = ec._AccessRequestEvent_checklist(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "details":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessRequestEvent_details(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var accessRequestStatsImplementors = []string{"AccessRequestStats"}
+
+func (ec *executionContext) _AccessRequestStats(ctx context.Context, sel ast.SelectionSet, obj *mkg.TicketStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accessRequestStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AccessRequestStats")
+		case "from":
+			out.Values[i] = ec._AccessRequestStats_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._AccessRequestStats_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "byState":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessRequestStats_byState(ctx, field, obj)
+				})
+		case "steps":
+			out.Values[i] = ec._AccessRequestStats_steps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var accountImplementors = []string{"Account", "Node"}
 
@@ -16274,6 +22718,61 @@ func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var applicantImplementors = []string{"Applicant"}
+
+func (ec *executionContext) _Applicant(ctx context.Context, sel ast.SelectionSet, obj *mkg.Applicant) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, applicantImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Applicant")
+		case "name":
+			out.Values[i] = ec._Applicant_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organisation":
+			out.Values[i] = ec._Applicant_organisation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "position":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Applicant_position(ctx, field, obj)
+				})
+		case "email":
+			out.Values[i] = ec._Applicant_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "phone":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Applicant_phone(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var auditEventImplementors = []string{"AuditEvent", "Node"}
 
 func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *mkg.AuditEvent) graphql.Marshaler {
@@ -16463,6 +22962,50 @@ func (ec *executionContext) _BulletinHeading(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var checklistItemImplementors = []string{"ChecklistItem"}
+
+func (ec *executionContext) _ChecklistItem(ctx context.Context, sel ast.SelectionSet, obj *mkg.ChecklistItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checklistItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChecklistItem")
+		case "item":
+			out.Values[i] = ec._ChecklistItem_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ok":
+			out.Values[i] = ec._ChecklistItem_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChecklistItem_note(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16789,6 +23332,44 @@ func (ec *executionContext) _CodedValue(ctx context.Context, sel ast.SelectionSe
 			}
 		case "description":
 			out.Values[i] = ec._CodedValue_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var collectedApiKeyImplementors = []string{"CollectedApiKey"}
+
+func (ec *executionContext) _CollectedApiKey(ctx context.Context, sel ast.SelectionSet, obj *model.CollectedAPIKey) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, collectedApiKeyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CollectedApiKey")
+		case "key":
+			out.Values[i] = ec._CollectedApiKey_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "prefix":
+			out.Values[i] = ec._CollectedApiKey_prefix(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17390,6 +23971,44 @@ func (ec *executionContext) _FeltReport(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var formSessionImplementors = []string{"FormSession"}
+
+func (ec *executionContext) _FormSession(ctx context.Context, sel ast.SelectionSet, obj *model.FormSession) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, formSessionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FormSession")
+		case "token":
+			out.Values[i] = ec._FormSession_token(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startedAt":
+			out.Values[i] = ec._FormSession_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var grantImplementors = []string{"Grant"}
 
 func (ec *executionContext) _Grant(ctx context.Context, sel ast.SelectionSet, obj *mkg.Grant) graphql.Marshaler {
@@ -17636,6 +24255,90 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "setDatasetClassification":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setDatasetClassification(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "startAccessRequestForm":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startAccessRequestForm(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitAccessRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitAccessRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reviewAccessRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reviewAccessRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reviseAccessRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reviseAccessRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "startFulfilment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startFulfilment(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "escalateAccessRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_escalateAccessRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "resumeFulfilment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resumeFulfilment(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fulfilAccessRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_fulfilAccessRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "closeAccessRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeAccessRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rejectAccessRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectAccessRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "withdrawAccessRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawAccessRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "collectApiKey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_collectApiKey(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
@@ -18099,6 +24802,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditLog(ctx, field)
 				})
+		case "accessRequests":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_accessRequests(ctx, field)
+				})
+		case "accessRequest":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_accessRequest(ctx, field)
+				})
+		case "officers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_officers(ctx, field)
+				})
+		case "accessRequestStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_accessRequestStats(ctx, field)
+				})
+		case "accessRequestByToken":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_accessRequestByToken(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -18178,6 +24911,255 @@ func (ec *executionContext) _Radiation(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var requestLetterImplementors = []string{"RequestLetter"}
+
+func (ec *executionContext) _RequestLetter(ctx context.Context, sel ast.SelectionSet, obj *model.RequestLetter) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, requestLetterImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RequestLetter")
+		case "filename":
+			out.Values[i] = ec._RequestLetter_filename(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contentType":
+			out.Values[i] = ec._RequestLetter_contentType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "size":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RequestLetter_size(ctx, field, obj)
+				})
+		case "sha256":
+			out.Values[i] = ec._RequestLetter_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "url":
+			out.Values[i] = ec._RequestLetter_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var serviceFormImplementors = []string{"ServiceForm"}
+
+func (ec *executionContext) _ServiceForm(ctx context.Context, sel ast.SelectionSet, obj *mkg.ServiceForm) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceFormImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceForm")
+		case "purpose":
+			out.Values[i] = ec._ServiceForm_purpose(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "datasets":
+			out.Values[i] = ec._ServiceForm_datasets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "application":
+			out.Values[i] = ec._ServiceForm_application(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestedFrom":
+			out.Values[i] = ec._ServiceForm_requestedFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "requestedUntil":
+			out.Values[i] = ec._ServiceForm_requestedUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var serviceStepImplementors = []string{"ServiceStep"}
+
+func (ec *executionContext) _ServiceStep(ctx context.Context, sel ast.SelectionSet, obj *mkg.ServiceStep) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceStep")
+		case "kind":
+			out.Values[i] = ec._ServiceStep_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "round":
+			out.Values[i] = ec._ServiceStep_round(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startedAt":
+			out.Values[i] = ec._ServiceStep_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dueAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceStep_dueAt(ctx, field, obj)
+				})
+		case "finishedAt":
+			out.Values[i] = ec._ServiceStep_finishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "paused":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceStep_paused(ctx, field, obj)
+				})
+		case "workingSeconds":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceStep_workingSeconds(ctx, field, obj)
+				})
+		case "breached":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceStep_breached(ctx, field, obj)
+				})
+		case "cancelled":
+			out.Values[i] = ec._ServiceStep_cancelled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var serviceStepStatsImplementors = []string{"ServiceStepStats"}
+
+func (ec *executionContext) _ServiceStepStats(ctx context.Context, sel ast.SelectionSet, obj *mkg.StepStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceStepStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceStepStats")
+		case "kind":
+			out.Values[i] = ec._ServiceStepStats_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "finished":
+			out.Values[i] = ec._ServiceStepStats_finished(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "running":
+			out.Values[i] = ec._ServiceStepStats_running(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "medianSeconds":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceStepStats_medianSeconds(ctx, field, obj)
+				})
+		case "p90Seconds":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceStepStats_p90Seconds(ctx, field, obj)
+				})
+		case "breached":
+			out.Values[i] = ec._ServiceStepStats_breached(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "breachRate":
+			out.Values[i] = ec._ServiceStepStats_breachRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var snowDepthImplementors = []string{"SnowDepth"}
 
 func (ec *executionContext) _SnowDepth(ctx context.Context, sel ast.SelectionSet, obj *mkg.SnowDepth) graphql.Marshaler {
@@ -18200,6 +25182,100 @@ func (ec *executionContext) _SnowDepth(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SnowDepth_description(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var staffMemberImplementors = []string{"StaffMember"}
+
+func (ec *executionContext) _StaffMember(ctx context.Context, sel ast.SelectionSet, obj *mkg.Account) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, staffMemberImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StaffMember")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StaffMember_id(ctx, field, obj)
+				})
+		case "name":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StaffMember_name(ctx, field, obj)
+				})
+		case "organisation":
+			out.Values[i] = ec._StaffMember_organisation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StaffMember_email(ctx, field, obj)
+				})
+		case "roles":
+			out.Values[i] = ec._StaffMember_roles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var stateCountImplementors = []string{"StateCount"}
+
+func (ec *executionContext) _StateCount(ctx context.Context, sel ast.SelectionSet, obj *model.StateCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stateCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StateCount")
+		case "state":
+			out.Values[i] = ec._StateCount_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._StateCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18549,6 +25625,44 @@ func (ec *executionContext) _StationIdentifier(ctx context.Context, sel ast.Sele
 			}
 		case "value":
 			out.Values[i] = ec._StationIdentifier_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var submittedAccessRequestImplementors = []string{"SubmittedAccessRequest"}
+
+func (ec *executionContext) _SubmittedAccessRequest(ctx context.Context, sel ast.SelectionSet, obj *model.SubmittedAccessRequest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, submittedAccessRequestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubmittedAccessRequest")
+		case "request":
+			out.Values[i] = ec._SubmittedAccessRequest_request(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "trackingToken":
+			out.Values[i] = ec._SubmittedAccessRequest_trackingToken(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19071,6 +26185,108 @@ func (ec *executionContext) _TotalCloud(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var trackedAccessRequestImplementors = []string{"TrackedAccessRequest"}
+
+func (ec *executionContext) _TrackedAccessRequest(ctx context.Context, sel ast.SelectionSet, obj *mkg.Ticket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trackedAccessRequestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrackedAccessRequest")
+		case "number":
+			out.Values[i] = ec._TrackedAccessRequest_number(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._TrackedAccessRequest_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "channel":
+			out.Values[i] = ec._TrackedAccessRequest_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "basis":
+			out.Values[i] = ec._TrackedAccessRequest_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applicant":
+			out.Values[i] = ec._TrackedAccessRequest_applicant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "form":
+			out.Values[i] = ec._TrackedAccessRequest_form(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "letter":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TrackedAccessRequest_letter(ctx, field, obj)
+				})
+		case "submittedAt":
+			out.Values[i] = ec._TrackedAccessRequest_submittedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._TrackedAccessRequest_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fixes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TrackedAccessRequest_fixes(ctx, field, obj)
+				})
+		case "steps":
+			out.Values[i] = ec._TrackedAccessRequest_steps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "events":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TrackedAccessRequest_events(ctx, field, obj)
+				})
+		case "keyAvailable":
+			out.Values[i] = ec._TrackedAccessRequest_keyAvailable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "viewerCan":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TrackedAccessRequest_viewerCan(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19729,6 +26945,136 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAccessBasis2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐBasis(ctx context.Context, sel ast.SelectionSet, v mkg.Basis) graphql.Marshaler {
+	return ec._AccessBasis(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNAccessBasisInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessBasisInput(ctx context.Context, v any) (*model.AccessBasisInput, error) {
+	res, err := ec.unmarshalInputAccessBasisInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicket(ctx context.Context, sel ast.SelectionSet, v *mkg.Ticket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AccessRequest!")
+		return graphql.Null
+	}
+	return ec._AccessRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAccessRequestAction2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketAction(ctx context.Context, v any) (mkg.TicketAction, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := mkg.TicketAction(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAccessRequestAction2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketAction(ctx context.Context, sel ast.SelectionSet, v mkg.TicketAction) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AccessRequestAction!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNAccessRequestAction2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketActionᚄ(ctx context.Context, v any) ([]mkg.TicketAction, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]mkg.TicketAction, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAccessRequestAction2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketAction(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNAccessRequestAction2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketActionᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.TicketAction) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAccessRequestAction2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketAction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAccessRequestEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AccessRequestEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAccessRequestEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAccessRequestEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestEdge(ctx context.Context, sel ast.SelectionSet, v *model.AccessRequestEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AccessRequestEdge!")
+		return graphql.Null
+	}
+	return ec._AccessRequestEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAccessRequestEvent2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.TicketEvent) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAccessRequestEvent2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketEvent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAccessRequestEvent2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketEvent(ctx context.Context, sel ast.SelectionSet, v *mkg.TicketEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AccessRequestEvent!")
+		return graphql.Null
+	}
+	return ec._AccessRequestEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAccessRequestInput2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestInput(ctx context.Context, v any) (model.AccessRequestInput, error) {
+	res, err := ec.unmarshalInputAccessRequestInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAccessRequestState2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketState(ctx context.Context, v any) (mkg.TicketState, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := mkg.TicketState(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAccessRequestState2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketState(ctx context.Context, sel ast.SelectionSet, v mkg.TicketState) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AccessRequestState!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx context.Context, sel ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Account!")
@@ -19805,6 +27151,34 @@ func (ec *executionContext) marshalNApiKey2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋm
 	return ec._ApiKey(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNApplicant2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐApplicant(ctx context.Context, sel ast.SelectionSet, v mkg.Applicant) graphql.Marshaler {
+	return ec._Applicant(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNApplicantInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐApplicantInput(ctx context.Context, v any) (*model.ApplicantInput, error) {
+	res, err := ec.unmarshalInputApplicantInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNApprovedGrantInput2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐApprovedGrantInputᚄ(ctx context.Context, v any) ([]*model.ApprovedGrantInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ApprovedGrantInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNApprovedGrantInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐApprovedGrantInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNApprovedGrantInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐApprovedGrantInput(ctx context.Context, v any) (*model.ApprovedGrantInput, error) {
+	res, err := ec.unmarshalInputApprovedGrantInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNAuditEvent2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAuditEvent(ctx context.Context, sel ast.SelectionSet, v *mkg.AuditEvent) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuditEvent!")
@@ -19837,6 +27211,21 @@ func (ec *executionContext) marshalNAuditEventEdge2ᚖgithubᚗcomᚋbmkgᚋmkgg
 	return ec._AuditEventEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNBasisKind2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐBasisKind(ctx context.Context, v any) (mkg.BasisKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := mkg.BasisKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBasisKind2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐBasisKind(ctx context.Context, sel ast.SelectionSet, v mkg.BasisKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "BasisKind!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -19853,6 +27242,60 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 
 func (ec *executionContext) marshalNBulletinHeading2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐBulletinHeading(ctx context.Context, sel ast.SelectionSet, v mkg.BulletinHeading) graphql.Marshaler {
 	return ec._BulletinHeading(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNChannel2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐChannel(ctx context.Context, v any) (mkg.Channel, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := mkg.Channel(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChannel2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐChannel(ctx context.Context, sel ast.SelectionSet, v mkg.Channel) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Channel!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNChecklistItem2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐChecklistItem(ctx context.Context, sel ast.SelectionSet, v mkg.ChecklistItem) graphql.Marshaler {
+	return ec._ChecklistItem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNChecklistItem2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐChecklistItemᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.ChecklistItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChecklistItem2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐChecklistItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNChecklistItemInput2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐChecklistItemInputᚄ(ctx context.Context, v any) ([]*model.ChecklistItemInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ChecklistItemInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNChecklistItemInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐChecklistItemInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNChecklistItemInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐChecklistItemInput(ctx context.Context, v any) (*model.ChecklistItemInput, error) {
+	res, err := ec.unmarshalInputChecklistItemInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNClassification2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClassification(ctx context.Context, v any) (mkg.Classification, error) {
@@ -19918,6 +27361,36 @@ func (ec *executionContext) marshalNDataset2githubᚗcomᚋbmkgᚋmkggraphᚋmkg
 	return res
 }
 
+func (ec *executionContext) unmarshalNDataset2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDatasetᚄ(ctx context.Context, v any) ([]mkg.Dataset, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]mkg.Dataset, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDataset2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDataset(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNDataset2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDatasetᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.Dataset) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDataset2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDataset(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNDatasetInfo2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDatasetInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.DatasetInfo) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -19974,6 +27447,24 @@ func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, 
 func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
 	res := model.MarshalDateTime(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNDateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	res, err := model.UnmarshalDateTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDateTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DateTime!")
+		return graphql.Null
+	}
+	_ = sel
+	res := model.MarshalDateTime(*v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
 	}
@@ -20052,6 +27543,16 @@ func (ec *executionContext) marshalNEarthquakeSource2ᚕgithubᚗcomᚋbmkgᚋmk
 	return ret
 }
 
+func (ec *executionContext) unmarshalNEscalationTarget2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEscalationTarget(ctx context.Context, v any) (model.EscalationTarget, error) {
+	var res model.EscalationTarget
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEscalationTarget2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEscalationTarget(ctx context.Context, sel ast.SelectionSet, v model.EscalationTarget) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNFeltReport2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeltReport(ctx context.Context, sel ast.SelectionSet, v mkg.FeltReport) graphql.Marshaler {
 	return ec._FeltReport(ctx, sel, &v)
 }
@@ -20084,6 +27585,14 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNFormSession2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐFormSession(ctx context.Context, sel ast.SelectionSet, v *model.FormSession) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FormSession!")
+		return graphql.Null
+	}
+	return ec._FormSession(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNGrant2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐGrant(ctx context.Context, sel ast.SelectionSet, v mkg.Grant) graphql.Marshaler {
@@ -20186,6 +27695,11 @@ func (ec *executionContext) marshalNObservationEdge2ᚖgithubᚗcomᚋbmkgᚋmkg
 	return ec._ObservationEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNOmittedDatasetInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐOmittedDatasetInput(ctx context.Context, v any) (*model.OmittedDatasetInput, error) {
+	res, err := ec.unmarshalInputOmittedDatasetInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
@@ -20234,6 +27748,16 @@ func (ec *executionContext) marshalNRadiation2ᚕgithubᚗcomᚋbmkgᚋmkggraph�
 	return ret
 }
 
+func (ec *executionContext) unmarshalNReviewDecision2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐReviewDecision(ctx context.Context, v any) (model.ReviewDecision, error) {
+	var res model.ReviewDecision
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReviewDecision2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐReviewDecision(ctx context.Context, sel ast.SelectionSet, v model.ReviewDecision) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRole(ctx context.Context, v any) (mkg.Role, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := mkg.Role(tmp)
@@ -20277,6 +27801,102 @@ func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkg
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNServiceForm2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐServiceForm(ctx context.Context, sel ast.SelectionSet, v mkg.ServiceForm) graphql.Marshaler {
+	return ec._ServiceForm(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNServiceFormInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐServiceFormInput(ctx context.Context, v any) (*model.ServiceFormInput, error) {
+	res, err := ec.unmarshalInputServiceFormInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNServiceStep2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐServiceStep(ctx context.Context, sel ast.SelectionSet, v mkg.ServiceStep) graphql.Marshaler {
+	return ec._ServiceStep(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNServiceStep2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐServiceStepᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.ServiceStep) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNServiceStep2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐServiceStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNServiceStepKind2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStepKind(ctx context.Context, v any) (mkg.StepKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := mkg.StepKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNServiceStepKind2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStepKind(ctx context.Context, sel ast.SelectionSet, v mkg.StepKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ServiceStepKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNServiceStepStats2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStepStats(ctx context.Context, sel ast.SelectionSet, v mkg.StepStats) graphql.Marshaler {
+	return ec._ServiceStepStats(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNServiceStepStats2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStepStatsᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.StepStats) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNServiceStepStats2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStepStats(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStaffMember2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx context.Context, sel ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StaffMember!")
+		return graphql.Null
+	}
+	return ec._StaffMember(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStateCount2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐStateCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StateCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStateCount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐStateCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStateCount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐStateCount(ctx context.Context, sel ast.SelectionSet, v *model.StateCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StateCount!")
+		return graphql.Null
+	}
+	return ec._StateCount(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNStation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStation(ctx context.Context, sel ast.SelectionSet, v *mkg.Station) graphql.Marshaler {
@@ -20506,6 +28126,28 @@ func (ec *executionContext) marshalNSupplementaryGroup2ᚕgithubᚗcomᚋbmkgᚋ
 	return ret
 }
 
+func (ec *executionContext) marshalNTrackedAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicket(ctx context.Context, sel ast.SelectionSet, v *mkg.Ticket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrackedAccessRequest!")
+		return graphql.Null
+	}
+	return ec._TrackedAccessRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
+	res, err := graphql.UnmarshalUpload(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v graphql.Upload) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalUpload(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐPrincipal(ctx context.Context, sel ast.SelectionSet, v *mkg.Principal) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Viewer!")
@@ -20676,6 +28318,90 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicket(ctx context.Context, sel ast.SelectionSet, v *mkg.Ticket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AccessRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAccessRequestConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestConnection(ctx context.Context, sel ast.SelectionSet, v *model.AccessRequestConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AccessRequestConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAccessRequestFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestFilter(ctx context.Context, v any) (*model.AccessRequestFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAccessRequestFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAccessRequestState2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketStateᚄ(ctx context.Context, v any) ([]mkg.TicketState, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]mkg.TicketState, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAccessRequestState2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketState(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAccessRequestState2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketStateᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.TicketState) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAccessRequestState2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketState(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAccessRequestState2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketState(ctx context.Context, v any) (*mkg.TicketState, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := mkg.TicketState(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAccessRequestState2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketState(ctx context.Context, sel ast.SelectionSet, v *mkg.TicketState) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) marshalOAccessRequestStats2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketStats(ctx context.Context, sel ast.SelectionSet, v *mkg.TicketStats) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AccessRequestStats(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx context.Context, sel ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -20794,6 +28520,25 @@ func (ec *executionContext) unmarshalOBoundingBoxInput2ᚖgithubᚗcomᚋbmkgᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOChannel2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐChannel(ctx context.Context, v any) (*mkg.Channel, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := mkg.Channel(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOChannel2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐChannel(ctx context.Context, sel ast.SelectionSet, v *mkg.Channel) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) marshalOCloudDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudDirection(ctx context.Context, sel ast.SelectionSet, v *mkg.CloudDirection) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -20827,6 +28572,13 @@ func (ec *executionContext) marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraph
 		return graphql.Null
 	}
 	return ec._CodedValue(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCollectedApiKey2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐCollectedAPIKey(ctx context.Context, sel ast.SelectionSet, v *model.CollectedAPIKey) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CollectedApiKey(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDirection(ctx context.Context, sel ast.SelectionSet, v *mkg.Direction) graphql.Marshaler {
@@ -20955,6 +28707,22 @@ func (ec *executionContext) marshalOEarthquakeOrder2ᚖgithubᚗcomᚋbmkgᚋmkg
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) unmarshalOEscalationTarget2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEscalationTarget(ctx context.Context, v any) (*model.EscalationTarget, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.EscalationTarget)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEscalationTarget2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEscalationTarget(ctx context.Context, sel ast.SelectionSet, v *model.EscalationTarget) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOEvaporation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEvaporation(ctx context.Context, sel ast.SelectionSet, v *mkg.Evaporation) graphql.Marshaler {
@@ -21109,6 +28877,23 @@ func (ec *executionContext) unmarshalOObservationFilter2ᚖgithubᚗcomᚋbmkg�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOOmittedDatasetInput2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐOmittedDatasetInputᚄ(ctx context.Context, v any) ([]*model.OmittedDatasetInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.OmittedDatasetInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOmittedDatasetInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐOmittedDatasetInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOPointInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐPointInput(ctx context.Context, v any) (*model.PointInput, error) {
 	if v == nil {
 		return nil, nil
@@ -21122,6 +28907,13 @@ func (ec *executionContext) marshalOPressureTendency2ᚖgithubᚗcomᚋbmkgᚋmk
 		return graphql.Null
 	}
 	return ec._PressureTendency(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORequestLetter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐRequestLetter(ctx context.Context, sel ast.SelectionSet, v *model.RequestLetter) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RequestLetter(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalORole2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRoleᚄ(ctx context.Context, v any) ([]mkg.Role, error) {
@@ -21184,6 +28976,32 @@ func (ec *executionContext) marshalOSnowDepth2ᚖgithubᚗcomᚋbmkgᚋmkggraph�
 		return graphql.Null
 	}
 	return ec._SnowDepth(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOStaffMember2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccountᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.Account) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStaffMember2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOStaffMember2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx context.Context, sel ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._StaffMember(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOStation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStation(ctx context.Context, sel ast.SelectionSet, v *mkg.Station) graphql.Marshaler {
@@ -21352,6 +29170,13 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) marshalOSubmittedAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐSubmittedAccessRequest(ctx context.Context, sel ast.SelectionSet, v *model.SubmittedAccessRequest) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SubmittedAccessRequest(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOSynopDecoded2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSynopValues(ctx context.Context, sel ast.SelectionSet, v *mkg.SynopValues) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -21385,6 +29210,31 @@ func (ec *executionContext) marshalOTotalCloud2ᚖgithubᚗcomᚋbmkgᚋmkggraph
 		return graphql.Null
 	}
 	return ec._TotalCloud(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTrackedAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicket(ctx context.Context, sel ast.SelectionSet, v *mkg.Ticket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TrackedAccessRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (*graphql.Upload, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalUpload(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v *graphql.Upload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalUpload(*v)
+	return res
 }
 
 func (ec *executionContext) marshalOViewerAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx context.Context, sel ast.SelectionSet, v *mkg.Account) graphql.Marshaler {

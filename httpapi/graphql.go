@@ -23,7 +23,8 @@ import (
 
 // Limits bound what one request may cost.
 type Limits struct {
-	MaxBodyBytes   int64         // request body, bytes
+	MaxBodyBytes   int64         // request body, bytes (JSON requests)
+	MaxUploadBytes int64         // multipart request body with files, bytes
 	MaxDepth       int           // field nesting
 	MaxComplexity  int           // gqlgen complexity, list fields scaled by page size
 	MaxTokens      int           // lexer tokens of the query document
@@ -31,7 +32,8 @@ type Limits struct {
 }
 
 // DefaultLimits are the defaults the configuration documents.
-var DefaultLimits = Limits{MaxBodyBytes: 1 << 20, MaxDepth: 12, MaxComplexity: 50000, MaxTokens: 15000, RequestTimeout: 30 * time.Second}
+var DefaultLimits = Limits{MaxBodyBytes: 1 << 20, MaxUploadBytes: 11 << 20, MaxDepth: 12, MaxComplexity: 50000, MaxTokens: 15000,
+	RequestTimeout: 30 * time.Second}
 
 // NewGraphQL builds the GraphQL handler: explicit transports (no websocket:
 // the API has no subscriptions yet), the limits, the error presenter and the
@@ -49,6 +51,10 @@ func NewGraphQL(r *resolvers.Resolver, lim Limits, log *slog.Logger) (*handler.S
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(getOnlyQueries{transport.GET{}})
 	srv.AddTransport(transport.POST{})
+	// Uploads (the request letter) follow the GraphQL multipart request
+	// specification; files are kept in memory up to 1 MiB and spooled to a
+	// temporary file beyond, never past the upload limit.
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: lim.MaxUploadBytes, MaxMemory: 1 << 20})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(lim.MaxTokens)
 	srv.Use(extension.Introspection{})

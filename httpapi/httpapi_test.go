@@ -52,7 +52,7 @@ func server(t *testing.T) *httptest.Server {
 	st := store(t)
 	s := &httpapi.Server{
 		GraphQL:     gql,
-		Auth:        access.NewAuthenticator(st, nil, slog.New(slog.DiscardHandler)),
+		Auth:        access.NewAuthenticator(st, nil, slog.New(slog.DiscardHandler), nil),
 		Loaders:     st,
 		Readiness:   httpapi.Readiness{Database: func(context.Context) error { return nil }, Cache: func(context.Context) cache.Status { return cache.Status{OK: true} }},
 		Limits:      httpapi.DefaultLimits,

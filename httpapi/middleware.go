@@ -96,9 +96,20 @@ func gqlErrorBody(msg, code, id string) map[string]any {
 }
 
 // limitBody refuses request bodies over max bytes with 413, before anything
-// parses them.
-func limitBody(max int64, next http.Handler) http.Handler {
+// parses them: maxJSON for queries, maxUpload for multipart requests that
+// carry files (whose parts the multipart transport limits again).
+func limitBody(maxJSON, maxUpload int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		max := maxJSON
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			if r.ContentLength > maxUpload {
+				tooLarge(w, maxUpload)
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+			next.ServeHTTP(w, r)
+			return
+		}
 		if r.ContentLength > max {
 			tooLarge(w, max)
 			return

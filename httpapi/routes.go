@@ -1,15 +1,19 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/bmkg/mkggraph/cache"
 	"github.com/bmkg/mkggraph/dataloaders"
 	"github.com/bmkg/mkggraph/graphiql"
+	"github.com/bmkg/mkggraph/mkg"
 )
 
 // Readiness tells /readyz what to check.
@@ -20,10 +24,14 @@ type Readiness struct {
 
 // Server is the HTTP side of MKG Graph.
 type Server struct {
-	GraphQL     http.Handler
-	Auth        Authenticator
-	Loaders     dataloaders.Reader
-	Readiness   Readiness
+	GraphQL   http.Handler
+	Auth      Authenticator
+	Loaders   dataloaders.Reader
+	Readiness Readiness
+	// Letters serves request letters to staff (nil: no such route).
+	Letters interface {
+		LetterOf(ctx context.Context, id int64) (*mkg.Letter, []byte, error)
+	}
 	Limits      Limits
 	CORSOrigins []string
 	Log         *slog.Logger
@@ -32,7 +40,7 @@ type Server struct {
 // Handler returns the routes wrapped in the common middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	gql := s.withPrincipal(s.withLoaders(limitBody(s.Limits.MaxBodyBytes, s.GraphQL)))
+	gql := s.withPrincipal(s.withLoaders(limitBody(s.Limits.MaxBodyBytes, s.Limits.MaxUploadBytes, s.GraphQL)))
 	mux.Handle("/graphql", withTimeout(s.Limits.RequestTimeout, gql))
 	mux.Handle("/graphiql/", http.StripPrefix("/graphiql", graphiql.Handler("/graphql")))
 	mux.Handle("GET /graphiql", http.RedirectHandler("/graphiql/", http.StatusMovedPermanently))
@@ -41,6 +49,9 @@ func (s *Server) Handler() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", s.ready)
+	if s.Letters != nil {
+		mux.Handle("GET /access-requests/{id}/letter", s.withPrincipal(http.HandlerFunc(s.letter)))
+	}
 	return requestLog(s.Log, recoverPanics(s.Log, cors(s.CORSOrigins, mux)))
 }
 
@@ -86,4 +97,52 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
 	json.NewEncoder(w).Encode(v)
+}
+
+// letter serves a ticket's request letter to staff who handle tickets. A
+// caller who may not see tickets gets the same 404 as for a ticket that
+// does not exist.
+func (s *Server) letter(w http.ResponseWriter, r *http.Request) {
+	p := mkg.PrincipalFrom(r.Context())
+	if err := p.RequireRole(mkg.RoleServiceDesk, mkg.RoleOfficer, mkg.RoleAdmin); err != nil {
+		code := http.StatusNotFound
+		if p.Anonymous() {
+			code = http.StatusUnauthorized
+		}
+		writeJSON(w, code, gqlErrorBody("not found", mkg.ENOTFOUND, ""))
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		writeJSON(w, http.StatusNotFound, gqlErrorBody("not found", mkg.ENOTFOUND, ""))
+		return
+	}
+	l, data, err := s.Letters.LetterOf(r.Context(), id)
+	if err != nil {
+		if mkg.ErrorCode(err) != mkg.ENOTFOUND {
+			s.Log.ErrorContext(r.Context(), "letter", "err", err)
+		}
+		writeJSON(w, http.StatusNotFound, gqlErrorBody("not found", mkg.ENOTFOUND, ""))
+		return
+	}
+	w.Header().Set("Content-Type", l.ContentType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+safeFilename(l.Filename)+`"`)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "private, no-store")
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
+}
+
+// safeFilename keeps a name fit for a header: letters, digits, dot, dash,
+// underscore.
+func safeFilename(name string) string {
+	var b strings.Builder
+	for _, c := range name {
+		if c < 128 && (c == '.' || c == '-' || c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			b.WriteRune(c)
+		}
+	}
+	if b.Len() == 0 {
+		return "letter"
+	}
+	return b.String()
 }

@@ -23,13 +23,19 @@ const (
 // NewAPIKey returns a fresh key, its public prefix and its hash. The key is
 // shown once to whoever issued it and never stored.
 func NewAPIKey() (key, prefix, hash string) {
+	key, prefix = newSecret(keyMarker)
+	return key, prefix, HashAPIKey(key)
+}
+
+// newSecret returns marker + a random public prefix + "_" + 256 random bits,
+// and its prefix.
+func newSecret(marker string) (secret, prefix string) {
 	p := make([]byte, prefixHexLen/2)
 	s := make([]byte, secretBytes)
 	rand.Read(p)
 	rand.Read(s)
-	prefix = keyMarker + hex.EncodeToString(p)
-	key = prefix + "_" + base64.RawURLEncoding.EncodeToString(s)
-	return key, prefix, HashAPIKey(key)
+	prefix = marker + hex.EncodeToString(p)
+	return prefix + "_" + base64.RawURLEncoding.EncodeToString(s), prefix
 }
 
 // HashAPIKey returns the stored form of a key.

@@ -70,11 +70,7 @@ func accountConnection(page *mkg.AccountPage, f mkg.AccountFilter, after *string
 	for i, a := range page.Accounts {
 		c.Edges = append(c.Edges, &model.AccountEdge{Cursor: page.Cursors[i].Encode(), Node: a})
 	}
-	var first, last *mkg.Cursor
-	if n := len(page.Cursors); n > 0 {
-		first, last = &page.Cursors[0], &page.Cursors[n-1]
-	}
-	c.PageInfo = pageInfo(after, page.HasNextPage, first, last)
+	c.PageInfo = pageInfo(after, page.HasNextPage, len(page.Cursors), func(i int) mkg.Cursor { return page.Cursors[i] })
 	return c
 }
 
@@ -83,10 +79,6 @@ func auditConnection(page *mkg.AuditPage, after *string) *model.AuditEventConnec
 	for i, e := range page.Events {
 		c.Edges = append(c.Edges, &model.AuditEventEdge{Cursor: page.Cursors[i].Encode(), Node: e})
 	}
-	var first, last *mkg.Cursor
-	if n := len(page.Cursors); n > 0 {
-		first, last = &page.Cursors[0], &page.Cursors[n-1]
-	}
-	c.PageInfo = pageInfo(after, page.HasNextPage, first, last)
+	c.PageInfo = pageInfo(after, page.HasNextPage, len(page.Cursors), func(i int) mkg.Cursor { return page.Cursors[i] })
 	return c
 }

@@ -10,11 +10,7 @@ func stationConnection(page *mkg.StationPage, f mkg.StationFilter, after *string
 	for i, e := range page.Edges {
 		c.Edges[i] = &model.StationEdge{Cursor: e.Cursor.Encode(), Node: e.Station, DistanceKm: e.DistanceKm}
 	}
-	var first, last *mkg.Cursor
-	if n := len(page.Edges); n > 0 {
-		first, last = &page.Edges[0].Cursor, &page.Edges[n-1].Cursor
-	}
-	c.PageInfo = pageInfo(after, page.HasNextPage, first, last)
+	c.PageInfo = pageInfo(after, page.HasNextPage, len(page.Edges), func(i int) mkg.Cursor { return page.Edges[i].Cursor })
 	return c
 }
 
@@ -23,11 +19,7 @@ func observationConnection(page *mkg.ObservationPage, f mkg.ObservationFilter, w
 	for i, e := range page.Edges {
 		c.Edges[i] = &model.ObservationEdge{Cursor: e.Cursor.Encode(), Node: e.Observation}
 	}
-	var first, last *mkg.Cursor
-	if n := len(page.Edges); n > 0 {
-		first, last = &page.Edges[0].Cursor, &page.Edges[n-1].Cursor
-	}
-	c.PageInfo = pageInfo(after, page.HasNextPage, first, last)
+	c.PageInfo = pageInfo(after, page.HasNextPage, len(page.Edges), func(i int) mkg.Cursor { return page.Edges[i].Cursor })
 	return c
 }
 
@@ -36,11 +28,7 @@ func earthquakeConnection(page *mkg.EarthquakePage, f mkg.EarthquakeFilter, afte
 	for i, e := range page.Edges {
 		c.Edges[i] = &model.EarthquakeEdge{Cursor: e.Cursor.Encode(), Node: e.Earthquake, DistanceKm: e.DistanceKm}
 	}
-	var first, last *mkg.Cursor
-	if n := len(page.Edges); n > 0 {
-		first, last = &page.Edges[0].Cursor, &page.Edges[n-1].Cursor
-	}
-	c.PageInfo = pageInfo(after, page.HasNextPage, first, last)
+	c.PageInfo = pageInfo(after, page.HasNextPage, len(page.Edges), func(i int) mkg.Cursor { return page.Edges[i].Cursor })
 	return c
 }
 

@@ -18,10 +18,11 @@ func pageArgs(first *int, after *string) mkg.PageArgs {
 	return mkg.PageArgs{First: first, After: after}
 }
 
-func pageInfo(after *string, hasNext bool, first, last *mkg.Cursor) *model.PageInfo {
+// pageInfo describes a page of n edges whose i-th cursor is cursor(i).
+func pageInfo(after *string, hasNext bool, n int, cursor func(i int) mkg.Cursor) *model.PageInfo {
 	pi := &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: after != nil && *after != ""}
-	if first != nil {
-		s, e := first.Encode(), last.Encode()
+	if n > 0 {
+		s, e := cursor(0).Encode(), cursor(n-1).Encode()
 		pi.StartCursor, pi.EndCursor = &s, &e
 	}
 	return pi

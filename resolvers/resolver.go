@@ -17,6 +17,7 @@ type Resolver struct {
 	// AccessData is the access store as the admin API changes it (its
 	// changes reach every instance's authentication on the next request).
 	AccessData mkg.AccessStore
+	TicketData mkg.TicketStore
 	// Types checks the caller against a type's access directives (set by
 	// the GraphQL handler from the schema).
 	Types interface {

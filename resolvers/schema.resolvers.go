@@ -40,6 +40,8 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		node, err = found(l.APIKeyByID.Load(ctx, n))
 	case model.TypeAuditEvent:
 		node, err = found(l.AuditEventByID.Load(ctx, n))
+	case model.TypeTicket:
+		node, err = found(l.TicketByID.Load(ctx, n))
 	default:
 		return nil, mkg.NotFound("object")
 	}

@@ -30,6 +30,8 @@ type Store struct {
 	// request costs a fixed number of them.
 	statements atomic.Int64
 	now        func() time.Time
+	// standards time the ticket steps (see tickets.go).
+	standards mkg.Standards
 }
 
 var _ mkg.Store = (*Store)(nil)
@@ -41,6 +43,9 @@ type Options struct {
 	MaxOpenConns int
 	// Now replaces the clock, for tests.
 	Now func() time.Time
+	// Standards are the service standards ticket steps are timed against;
+	// zero means mkg.DefaultStandards.
+	Standards mkg.Standards
 }
 
 // Open connects to the database named by url and applies pending migrations.
@@ -72,7 +77,10 @@ func Connect(ctx context.Context, url string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", d.name, err)
 	}
-	s := &Store{db: db, dialect: d, log: opt.Logger, now: opt.Now}
+	s := &Store{db: db, dialect: d, log: opt.Logger, now: opt.Now, standards: opt.Standards}
+	if s.standards == (mkg.Standards{}) {
+		s.standards = mkg.DefaultStandards
+	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -16,6 +16,7 @@ const (
 	TypeAccount     = "Account"
 	TypeAPIKey      = "ApiKey"
 	TypeAuditEvent  = "AuditEvent"
+	TypeTicket      = "AccessRequest"
 )
 
 // NodeID returns the opaque global ID of an object.
@@ -64,6 +65,8 @@ func TypeName(v any) string {
 		return TypeAPIKey
 	case *mkg.AuditEvent:
 		return TypeAuditEvent
+	case *mkg.Ticket:
+		return TypeTicket
 	}
 	return ""
 }

@@ -96,3 +96,22 @@ type AuditEventEdge struct {
 	Cursor string
 	Node   *mkg.AuditEvent
 }
+
+// RequestLetter is a ticket's letter with the address staff download it at.
+type RequestLetter struct {
+	mkg.Letter
+	URL string
+}
+
+// AccessRequestConnection is a page of the ticket queue.
+type AccessRequestConnection struct {
+	Edges    []*AccessRequestEdge
+	PageInfo *PageInfo
+	Filter   mkg.TicketFilter
+}
+
+// AccessRequestEdge is a ticket in a list.
+type AccessRequestEdge struct {
+	Cursor string
+	Node   *mkg.Ticket
+}

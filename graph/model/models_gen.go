@@ -3,10 +3,49 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"github.com/bmkg/mkggraph/mkg"
 )
+
+type AccessBasisInput struct {
+	Kind       mkg.BasisKind `json:"kind"`
+	Number     string        `json:"number"`
+	Date       *time.Time    `json:"date,omitempty"`
+	ValidFrom  *time.Time    `json:"validFrom,omitempty"`
+	ValidUntil *time.Time    `json:"validUntil,omitempty"`
+}
+
+// Which requests to list (the service desk's queues). Oldest submission first.
+type AccessRequestFilter struct {
+	// Requests in any of these states.
+	Status []mkg.TicketState `json:"status,omitempty"`
+	// The request with this number (API-2026-000123).
+	Number *string `json:"number,omitempty"`
+	// Requests with (true) or without (false) a step past its standard, now.
+	Breached *bool `json:"breached,omitempty"`
+	// Requests assigned to this officer's account; `unassigned: true` for the open queue.
+	AssignedTo *string      `json:"assignedTo,omitempty"`
+	Unassigned *bool        `json:"unassigned,omitempty"`
+	Channel    *mkg.Channel `json:"channel,omitempty"`
+	// Submitted at or after.
+	From *time.Time `json:"from,omitempty"`
+	// Submitted before (exclusive).
+	To *time.Time `json:"to,omitempty"`
+}
+
+// A request's content. Every missing or invalid field is reported at once (extensions.fields).
+type AccessRequestInput struct {
+	// SIBATIK for self-service; the service desk records the others.
+	Channel   mkg.Channel       `json:"channel"`
+	Basis     *AccessBasisInput `json:"basis"`
+	Applicant *ApplicantInput   `json:"applicant"`
+	Form      *ServiceFormInput `json:"form"`
+}
 
 // Which accounts to list.
 type AccountFilter struct {
@@ -31,6 +70,20 @@ type AccountInput struct {
 	Roles []mkg.Role `json:"roles,omitempty"`
 }
 
+type ApplicantInput struct {
+	Name         string  `json:"name"`
+	Organisation string  `json:"organisation"`
+	Position     *string `json:"position,omitempty"`
+	Email        string  `json:"email"`
+	Phone        *string `json:"phone,omitempty"`
+}
+
+type ApprovedGrantInput struct {
+	// A dataset name from the request.
+	Dataset   string     `json:"dataset"`
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+}
+
 // Which audit events to list.
 type AuditFilter struct {
 	ActorAccountID *string    `json:"actorAccountId,omitempty"`
@@ -53,6 +106,12 @@ type BoundingBoxInput struct {
 	East float64 `json:"east"`
 }
 
+type ChecklistItemInput struct {
+	Item string  `json:"item"`
+	Ok   bool    `json:"ok"`
+	Note *string `json:"note,omitempty"`
+}
+
 // The client application, as given when creating or changing an account.
 type ClientApplicationInput struct {
 	Name            string   `json:"name"`
@@ -61,6 +120,13 @@ type ClientApplicationInput struct {
 	CallbackURL     *string  `json:"callbackUrl,omitempty"`
 	SourceAddresses []string `json:"sourceAddresses,omitempty"`
 	CallsPerDay     *int     `json:"callsPerDay,omitempty"`
+}
+
+// The API key issued on fulfilment, shown once.
+type CollectedAPIKey struct {
+	// Send as Authorization: Bearer <key>. It is shown this once.
+	Key    string `json:"key"`
+	Prefix string `json:"prefix"`
 }
 
 // Which earthquakes to list. Conditions combine with AND; omitted ones do not filter.
@@ -85,6 +151,13 @@ type EarthquakeFilter struct {
 	EventID *string `json:"eventId,omitempty"`
 }
 
+// A self-service form session: the applicant's 15 minutes run from startedAt.
+type FormSession struct {
+	// Pass as formSession when submitting.
+	Token     string    `json:"token"`
+	StartedAt time.Time `json:"startedAt"`
+}
+
 // Changes. Every change is recorded in the audit log.
 type Mutation struct {
 }
@@ -103,6 +176,12 @@ type ObservationFilter struct {
 	IncludeNil *bool `json:"includeNil,omitempty"`
 }
 
+type OmittedDatasetInput struct {
+	Dataset string `json:"dataset"`
+	// Why it is not granted.
+	Reason string `json:"reason"`
+}
+
 // A position on the Earth.
 type PointInput struct {
 	// Decimal degrees, -90..90, south negative.
@@ -112,6 +191,21 @@ type PointInput struct {
 }
 
 type Query struct {
+}
+
+type ServiceFormInput struct {
+	Purpose string `json:"purpose"`
+	// Dataset names, e.g. SYNOP_L2.
+	Datasets       []string                `json:"datasets"`
+	Application    *ClientApplicationInput `json:"application"`
+	RequestedFrom  *time.Time              `json:"requestedFrom,omitempty"`
+	RequestedUntil *time.Time              `json:"requestedUntil,omitempty"`
+}
+
+// A count of requests in one state.
+type StateCount struct {
+	State mkg.TicketState `json:"state"`
+	Count int             `json:"count"`
 }
 
 // Which stations to list. Conditions combine with AND; omitted ones do not filter.
@@ -130,4 +224,129 @@ type StationFilter struct {
 	Near *PointInput `json:"near,omitempty"`
 	// Radius around `near`, in km (0..20038). Requires `near`.
 	RadiusKm *float64 `json:"radiusKm,omitempty"`
+}
+
+// A new request and its tracking token.
+type SubmittedAccessRequest struct {
+	Request *mkg.Ticket `json:"request"`
+	// The tracking token: the only way for the applicant to follow, revise or
+	// withdraw the request and to collect the API key. Shown here only (a retry
+	// with the same idempotency key shows it again); the server keeps a hash.
+	TrackingToken string `json:"trackingToken"`
+}
+
+// Who an escalation waits on.
+type EscalationTarget string
+
+const (
+	// The applicant (the service clock stops until the officer resumes).
+	EscalationTargetApplicant EscalationTarget = "APPLICANT"
+	// Colleagues inside the agency (the clock runs).
+	EscalationTargetInternal EscalationTarget = "INTERNAL"
+)
+
+var AllEscalationTarget = []EscalationTarget{
+	EscalationTargetApplicant,
+	EscalationTargetInternal,
+}
+
+func (e EscalationTarget) IsValid() bool {
+	switch e {
+	case EscalationTargetApplicant, EscalationTargetInternal:
+		return true
+	}
+	return false
+}
+
+func (e EscalationTarget) String() string {
+	return string(e)
+}
+
+func (e *EscalationTarget) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EscalationTarget(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EscalationTarget", str)
+	}
+	return nil
+}
+
+func (e EscalationTarget) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EscalationTarget) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EscalationTarget) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The service desk's decision.
+type ReviewDecision string
+
+const (
+	// Complete and conforming: forward to a functional officer.
+	ReviewDecisionForward ReviewDecision = "FORWARD"
+	// Not conforming: return to the applicant with what to fix.
+	ReviewDecisionReturn ReviewDecision = "RETURN"
+)
+
+var AllReviewDecision = []ReviewDecision{
+	ReviewDecisionForward,
+	ReviewDecisionReturn,
+}
+
+func (e ReviewDecision) IsValid() bool {
+	switch e {
+	case ReviewDecisionForward, ReviewDecisionReturn:
+		return true
+	}
+	return false
+}
+
+func (e ReviewDecision) String() string {
+	return string(e)
+}
+
+func (e *ReviewDecision) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReviewDecision(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReviewDecision", str)
+	}
+	return nil
+}
+
+func (e ReviewDecision) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReviewDecision) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReviewDecision) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

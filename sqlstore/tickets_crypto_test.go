@@ -1,0 +1,82 @@
+package sqlstore
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/bmkg/mkggraph/mkg"
+)
+
+func TestKeyDelivery(t *testing.T) {
+	token, _, _ := mkg.NewTrackingToken()
+	public, sealedPrivate, err := newTicketKeyPair(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	apiKey, _, _ := mkg.NewAPIKey()
+	sealed, err := sealToTicket(public, apiKey, "API-2026-000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(sealed), apiKey) || strings.Contains(string(sealedPrivate), token) {
+		t.Fatal("a secret is stored in the clear")
+	}
+	got, err := openTicketKey(sealedPrivate, token, public, sealed, "API-2026-000001")
+	if err != nil || got != apiKey {
+		t.Fatalf("openTicketKey = %q, %v", got, err)
+	}
+	other, _, _ := mkg.NewTrackingToken()
+	tampered := append([]byte(nil), sealed...)
+	tampered[len(tampered)-1] ^= 1
+	for what, open := range map[string]func() (string, error){
+		"another token":  func() (string, error) { return openTicketKey(sealedPrivate, other, public, sealed, "API-2026-000001") },
+		"another ticket": func() (string, error) { return openTicketKey(sealedPrivate, token, public, sealed, "API-2026-000002") },
+		"a damaged key": func() (string, error) {
+			return openTicketKey(sealedPrivate, token, public, tampered, "API-2026-000001")
+		},
+		"a truncated key": func() (string, error) {
+			return openTicketKey(sealedPrivate, token, public, sealed[:20], "API-2026-000001")
+		},
+		"a malformed token": func() (string, error) {
+			return openTicketKey(sealedPrivate, "trk_x", public, sealed, "API-2026-000001")
+		},
+		"another private key": func() (string, error) {
+			_, p, _ := newTicketKeyPair(token)
+			return openTicketKey(p, token, public, sealed, "API-2026-000001")
+		},
+	} {
+		if key, err := open(); mkg.ErrorCode(err) != mkg.ENOTFOUND || key != "" {
+			t.Errorf("opening with %s: %q, %v; want NOT_FOUND", what, key, err)
+		}
+	}
+}
+
+func TestReplaySealing(t *testing.T) {
+	token, _, _ := mkg.NewTrackingToken()
+	sealed, err := sealForReplay(token, "0b6f4a3e-7c1d-4f8e-9a2b-5d6c7e8f9a0b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := openForReplay(sealed, "0b6f4a3e-7c1d-4f8e-9a2b-5d6c7e8f9a0b"); err != nil || got != token {
+		t.Errorf("openForReplay = %q, %v", got, err)
+	}
+	if _, err := openForReplay(sealed, "0b6f4a3e-7c1d-4f8e-9a2b-5d6c7e8f9a0c"); err == nil {
+		t.Error("another key opened the sealed token")
+	}
+}
+
+func TestFormTokens(t *testing.T) {
+	token, prefix, hash := newFormToken()
+	if p, ok := formTokenPrefix(token); !ok || p != prefix || !mkg.TokenMatches(token, hash) {
+		t.Fatalf("form token %q: prefix %q %v", token, p, ok)
+	}
+	tracking, _, _ := mkg.NewTrackingToken()
+	for _, bad := range []string{"", "frm_", token[:len(token)-1], token + "A", "frm_zzzzzzzz" + token[12:], tracking} {
+		if _, ok := formTokenPrefix(bad); ok {
+			t.Errorf("%q taken for a form token", bad)
+		}
+	}
+	if _, ok := mkg.TrackingTokenPrefix(token); ok {
+		t.Errorf("form token %q taken for a tracking token", token)
+	}
+}

@@ -1,0 +1,265 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/bmkg/mkggraph/mkg"
+)
+
+// A tracking token opens its ticket for 180 days after the submission, and
+// no longer than 30 days after the ticket became final (whichever comes
+// first): long enough to follow a request and collect its key, not a
+// credential that lives forever.
+const (
+	tokenLifetime      = 180 * 24 * time.Hour
+	finalTokenLifetime = 30 * 24 * time.Hour
+)
+
+// tokenExpired reports whether t's tracking token no longer opens it.
+func tokenExpired(t *mkg.Ticket, now time.Time) bool {
+	if now.After(t.SubmittedAt.Add(tokenLifetime)) {
+		return true
+	}
+	return t.State.Final() && t.ClosedAt != nil && now.After(t.ClosedAt.Add(finalTokenLifetime))
+}
+
+// ticketForToken finds the ticket a tracking token opens, locked when lock
+// is set. A malformed, unknown, wrong or expired token is NOT_FOUND, the
+// same answer as for a ticket that does not exist; the hash is compared in
+// constant time.
+func (s *Store) ticketForToken(ctx context.Context, q sqlx.ExtContext, token string, lock bool) (*mkg.Ticket, *ticketSecrets, error) {
+	notFound := mkg.NotFound("ticket")
+	prefix, ok := mkg.TrackingTokenPrefix(token)
+	if !ok {
+		return nil, nil, notFound
+	}
+	forUpdate := ""
+	if lock {
+		forUpdate = s.dialect.forUpdate
+	}
+	var row ticketSecrets
+	err := sqlx.GetContext(ctx, q, &row, s.rebind("SELECT "+ticketColumns+", "+secretColumns+" FROM tickets t WHERE t.token_prefix = ?"+forUpdate), prefix)
+	if err != nil {
+		if isNoRows(err) {
+			return nil, nil, notFound
+		}
+		return nil, nil, s.wrap(err)
+	}
+	if !mkg.TokenMatches(token, row.TokenHash) {
+		return nil, nil, notFound
+	}
+	t, err := row.ticket()
+	if err != nil {
+		return nil, nil, s.wrap(err)
+	}
+	if tokenExpired(t, s.ticketNow()) {
+		return nil, nil, notFound
+	}
+	return t, &row, nil
+}
+
+// TicketByToken implements mkg.TicketStore.
+func (s *Store) TicketByToken(ctx context.Context, token string) (*mkg.Ticket, error) {
+	t, _, err := s.ticketForToken(ctx, s.q(), token, false)
+	if err != nil {
+		return nil, err
+	}
+	return s.ticketByID(ctx, s.q(), t.ID)
+}
+
+// Fulfil implements mkg.TicketStore. In the ticket's transaction it creates
+// the account (organisation, contact and application from the ticket;
+// valid until f.ValidUntil, or else the basis' validity end), grants the
+// approved datasets and issues a key, each with its audit event, and keeps
+// the key encrypted to the ticket's public key (see tickets_crypto.go) for
+// the applicant to collect. Every requested dataset is either granted or
+// omitted with a reason; anything else is BAD_USER_INPUT on grants,
+// omitted or validUntil.
+func (s *Store) Fulfil(ctx context.Context, by mkg.TicketCaller, id int64, f mkg.Fulfilment) (*mkg.Ticket, error) {
+	return s.act(ctx, by, id, mkg.ActFulfil, func(ctx context.Context, q sqlx.ExtContext, t *mkg.Ticket, sec *ticketSecrets, now time.Time, ch *change) error {
+		validUntil, err := checkFulfilment(t, f, now)
+		if err != nil {
+			return err
+		}
+		actor := mkg.Actor{AccountID: by.Account.ID, Label: by.Label()}
+		acct, err := s.createTicketAccount(ctx, q, actor, t, validUntil, now)
+		if err != nil {
+			return err
+		}
+		var granted []map[string]any
+		for _, g := range f.Grants {
+			if err := s.grantForTicket(ctx, q, actor, t, acct, g, now); err != nil {
+				return err
+			}
+			granted = append(granted, map[string]any{"dataset": string(g.Dataset), "expiresAt": jsonTime(g.ExpiresAt)})
+		}
+		label := "ticket " + t.Number
+		key, rec, err := s.insertKey(ctx, q, acct.ID, label, nil, now)
+		if err != nil {
+			return err
+		}
+		err = s.record(ctx, q, actor, now, "key.issue", "apiKey", formatID(rec.ID), map[string]any{
+			"accountId": acct.ID, "prefix": rec.Prefix, "label": label, "expiresAt": nil, "ticket": t.Number})
+		if err != nil {
+			return err
+		}
+		if ch.sealedKey, err = sealToTicket(sec.KeyPublic, key, t.Number); err != nil {
+			return err
+		}
+		omitted := []map[string]any{}
+		for _, o := range f.Omitted {
+			omitted = append(omitted, map[string]any{"dataset": string(o.Dataset), "reason": strings.TrimSpace(o.Reason)})
+		}
+		ch.accountID, ch.note, ch.fulfilment = acct.ID, strings.TrimSpace(f.Note), &f
+		ch.details = map[string]any{"accountId": acct.ID, "grants": granted, "omitted": omitted,
+			"validUntil": jsonTime(validUntil), "keyPrefix": rec.Prefix}
+		return nil
+	})
+}
+
+// checkFulfilment applies the rules of a fulfilment to t and returns the
+// account's validity end.
+func checkFulfilment(t *mkg.Ticket, f mkg.Fulfilment, now time.Time) (*time.Time, error) {
+	requested := t.Form.Datasets
+	granted := map[mkg.Dataset]bool{}
+	for _, g := range f.Grants {
+		switch {
+		case !slices.Contains(requested, g.Dataset):
+			return nil, mkg.Invalid("grants", "%s was not requested; grant only requested datasets", g.Dataset)
+		case granted[g.Dataset]:
+			return nil, mkg.Invalid("grants", "%s is granted twice", g.Dataset)
+		case g.ExpiresAt != nil && !g.ExpiresAt.After(now):
+			return nil, mkg.Invalid("grants", "the grant of %s expires in the past (%s)", g.Dataset, g.ExpiresAt.UTC().Format(time.RFC3339))
+		}
+		granted[g.Dataset] = true
+	}
+	if len(granted) == 0 {
+		return nil, mkg.Invalid("grants", "grant at least one dataset; to refuse them all, reject the ticket")
+	}
+	omitted := map[mkg.Dataset]bool{}
+	for _, o := range f.Omitted {
+		switch {
+		case !slices.Contains(requested, o.Dataset):
+			return nil, mkg.Invalid("omitted", "%s was not requested", o.Dataset)
+		case granted[o.Dataset]:
+			return nil, mkg.Invalid("omitted", "%s is both granted and omitted", o.Dataset)
+		case omitted[o.Dataset]:
+			return nil, mkg.Invalid("omitted", "%s is omitted twice", o.Dataset)
+		case strings.TrimSpace(o.Reason) == "":
+			return nil, mkg.Invalid("omitted", "say why %s is not granted", o.Dataset)
+		}
+		omitted[o.Dataset] = true
+	}
+	for _, d := range requested {
+		if !granted[d] && !omitted[d] {
+			return nil, mkg.Invalid("omitted", "%s was requested: grant it, or list it as omitted with the reason", d)
+		}
+	}
+	validUntil := f.ValidUntil
+	if validUntil == nil {
+		validUntil = t.Basis.ValidUntil
+	}
+	if validUntil != nil && !validUntil.After(now) {
+		if f.ValidUntil == nil {
+			return nil, mkg.Invalid("validUntil", "the %s ended on %s: give the account's validity end", strings.ToLower(strings.ReplaceAll(string(t.Basis.Kind), "_", " ")),
+				validUntil.UTC().Format(time.DateOnly))
+		}
+		return nil, mkg.Invalid("validUntil", "validity end %s is in the past", validUntil.UTC().Format(time.RFC3339))
+	}
+	return validUntil, nil
+}
+
+// createTicketAccount creates the applicant's account as CreateAccount
+// does, inside the ticket's transaction.
+func (s *Store) createTicketAccount(ctx context.Context, q sqlx.ExtContext, actor mkg.Actor, t *mkg.Ticket, validUntil *time.Time, now time.Time) (*mkg.Account, error) {
+	in := mkg.AccountInput{Organisation: t.Applicant.Organisation, ContactName: t.Applicant.Name, ContactEmail: t.Applicant.Email,
+		ContactPhone: t.Applicant.Phone, Application: t.Form.Application, ValidUntil: validUntil}
+	if err := in.Validate(now); err != nil {
+		return nil, err
+	}
+	vals, err := accountValues(&in)
+	if err != nil {
+		return nil, err
+	}
+	var id int64
+	err = sqlx.GetContext(ctx, q, &id, s.rebind(`INSERT INTO accounts (`+accountInputColumns+`, status, created_at, updated_at)
+		VALUES (`+placeholders(len(vals)+3)+`) RETURNING id`), append(vals, string(mkg.AccountActive), dbTime{now}, dbTime{now})...)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	acct, err := s.lockedAccount(ctx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	details := accountFields(acct)
+	details["ticket"], _ = json.Marshal(t.Number)
+	return acct, s.record(ctx, q, actor, now, "account.create", "account", formatID(id), details)
+}
+
+// grantForTicket grants one approved dataset to the new account.
+func (s *Store) grantForTicket(ctx context.Context, q sqlx.ExtContext, actor mkg.Actor, t *mkg.Ticket, acct *mkg.Account, g mkg.ApprovedGrant, now time.Time) error {
+	if err := mkg.CheckGrant(acct, g.Dataset, g.ExpiresAt, now); err != nil {
+		var e *mkg.Error
+		if errors.As(err, &e) {
+			return mkg.Invalid("grants", "%s", e.Message)
+		}
+		return err
+	}
+	_, err := q.ExecContext(ctx, s.rebind(`INSERT INTO grants (account_id, dataset, expires_at, granted_at, granted_by) VALUES (?, ?, ?, ?, ?)`),
+		acct.ID, string(g.Dataset), nullTime(g.ExpiresAt), dbTime{now}, actor.Label)
+	if err != nil {
+		return s.wrap(err)
+	}
+	return s.record(ctx, q, actor, now, "grant.add", "account", formatID(acct.ID),
+		map[string]any{"dataset": string(g.Dataset), "expiresAt": jsonTime(g.ExpiresAt), "ticket": t.Number})
+}
+
+// CollectKey implements mkg.TicketStore. The key waits encrypted to the
+// ticket's public key; the token unseals the ticket's private key, which
+// decrypts it (see tickets_crypto.go). The ciphertext is deleted in the
+// same transaction, under the ticket's lock, so the key is handed out
+// exactly once: a second call, or one before fulfilment, is NOT_FOUND. The
+// collection is audited (key.collect) without the key.
+func (s *Store) CollectKey(ctx context.Context, token string) (string, error) {
+	var key string
+	err := s.tx(ctx, func(q sqlx.ExtContext) error {
+		t, sec, err := s.ticketForToken(ctx, q, token, true)
+		if err != nil {
+			return err
+		}
+		if sec.SealedKey == nil {
+			if t.AccountID == 0 {
+				return mkg.Errorf(mkg.ENOTFOUND, "no key has been issued for ticket %s yet", t.Number)
+			}
+			return mkg.Errorf(mkg.ENOTFOUND, "the key of ticket %s was collected already; if it is lost, ask the service desk for a new one", t.Number)
+		}
+		if key, err = openTicketKey(sec.KeyPrivate, token, sec.KeyPublic, sec.SealedKey, t.Number); err != nil {
+			return err
+		}
+		now := s.ticketNow()
+		res, err := q.ExecContext(ctx, s.rebind(`UPDATE tickets SET sealed_key = NULL, key_collected_at = ? WHERE id = ? AND sealed_key IS NOT NULL`),
+			dbTime{now}, t.ID)
+		if err != nil {
+			return s.wrap(err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return s.wrap(err)
+		} else if n != 1 {
+			return mkg.NotFound("key")
+		}
+		prefix, _ := mkg.KeyPrefix(key)
+		return s.record(ctx, q, mkg.Actor{Label: "applicant"}, now, "key.collect", "account", formatID(t.AccountID),
+			map[string]any{"ticket": t.Number, "prefix": prefix})
+	})
+	if err != nil {
+		return "", err
+	}
+	return key, nil
+}

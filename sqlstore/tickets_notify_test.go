@@ -1,0 +1,123 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bmkg/mkggraph/mkg"
+)
+
+func TestTicketOutbox(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		f := newTicketFixture(t, s)
+		first, _ := f.submit(t, nil)
+		f.advance(time.Second)
+		second, _ := f.submit(t, func(in *mkg.TicketInput) { in.Applicant.Email = "budi@example.net" })
+		now := f.advance(time.Second)
+
+		ns, err := s.PendingNotifications(ctx, now, 1)
+		if err != nil || len(ns) != 1 || ns[0].TicketID != first.ID || ns[0].To != "siti@example.org" || ns[0].Attempts != 0 {
+			t.Fatalf("oldest pending: %+v, %v", ns, err)
+		}
+		one := ns[0].ID
+		if err := s.NotificationFailed(ctx, one, now, "421 try again later", now.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		ns, _ = s.PendingNotifications(ctx, now, 10)
+		if len(ns) != 1 || ns[0].TicketID != second.ID || ns[0].To != "budi@example.net" {
+			t.Errorf("pending after a failure: %+v; want only the second", ns)
+		}
+		two := ns[0].ID
+		if err := s.NotificationSent(ctx, two, now); err != nil {
+			t.Fatal(err)
+		}
+		later := now.Add(time.Minute)
+		ns, _ = s.PendingNotifications(ctx, later, 10)
+		if len(ns) != 1 || ns[0].ID != one || ns[0].Attempts != 1 || ns[0].LastError != "421 try again later" || !ns[0].NextAttempt.Equal(later) {
+			t.Errorf("pending a minute later: %+v", ns)
+		}
+		// A notification sent already stays sent, at its first time.
+		if err := s.NotificationSent(ctx, two, later); err != nil {
+			t.Error(err)
+		}
+		if err := s.NotificationFailed(ctx, two, later, "late failure", later); err != nil {
+			t.Error(err)
+		}
+		var sentAt dbNullTime
+		var attempts int
+		if err := s.db.QueryRowContext(ctx, s.rebind(`SELECT sent_at, attempts FROM notifications WHERE id = ?`), two).Scan(&sentAt, &attempts); err != nil {
+			t.Fatal(err)
+		}
+		if sentAt.Time == nil || !sentAt.Time.Equal(now) || attempts != 1 {
+			t.Errorf("sent notification: sent at %v after %d attempts", sentAt.Time, attempts)
+		}
+		wantNotFound(t, "sent: unknown id", s.NotificationSent(ctx, 999999, now))
+		wantNotFound(t, "failed: unknown id", s.NotificationFailed(ctx, 999999, now, "x", now))
+		if ns, err := s.PendingNotifications(ctx, later, 0); err != nil || len(ns) != 0 {
+			t.Errorf("limit 0: %v, %v", ns, err)
+		}
+	})
+}
+
+// The messages say what happened and what to do next.
+func TestTicketMessages(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		f := newTicketFixture(t, s)
+		tk, token := f.submit(t, nil)
+		f.ok(s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActReturn, Fixes: []string{"attach the signed letter"}}))
+		f.ok(s.Revise(ctx, token, sampleInput(), nil))
+		f.ok(s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActForward}))
+		f.ok(s.Start(ctx, f.officer, tk.ID))
+		f.ok(s.Escalate(ctx, f.officer, tk.ID, "APPLICANT", "which stations do you need?"))
+		f.ok(s.Resume(ctx, f.officer, tk.ID, ""))
+		f.ok(s.Fulfil(ctx, f.officer, tk.ID, fulfilment()))
+		f.ok(s.CloseTicket(ctx, f.officer, tk.ID, ""))
+		ns, err := s.PendingNotifications(ctx, s.now(), 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []struct{ subject, body string }{
+			{"Request received", "Keep the tracking token"},
+			{"Request returned for correction", "- attach the signed letter"},
+			{"Correction received", "will be checked again"},
+			{"Request forwarded", "service standard: 1 hour"},
+			{"Request in progress", "Nothing is needed from you"},
+			{"More information needed", "which stations do you need?"},
+			{"Request resumed", "has resumed"},
+			{"API account created", "not granted: RADAR_VOLUME (radar volumes go to research partners only)"},
+			{"Request closed", "has not been collected yet"},
+		}
+		if len(ns) != len(want) {
+			t.Fatalf("%d notifications, want %d", len(ns), len(want))
+		}
+		for i, w := range want {
+			n := ns[i]
+			if !strings.HasPrefix(n.Subject, "["+tk.Number+"] ") || !strings.Contains(n.Subject, w.subject) || !strings.Contains(n.Body, w.body) ||
+				!strings.Contains(n.Body, "Yth. Siti Rahma") {
+				t.Errorf("notification %d: %q\n%s\nwant %q and %q", i, n.Subject, n.Body, w.subject, w.body)
+			}
+		}
+		checkNotifications(t, s, tk, len(want), token)
+	})
+}
+
+func TestTicketEventsAreImmutable(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		f := newTicketFixture(t, s)
+		tk, _ := f.submit(t, nil)
+		if _, err := s.db.ExecContext(ctx, s.rebind(`UPDATE ticket_events SET note = 'rewritten' WHERE ticket_id = ?`), tk.ID); err == nil {
+			t.Error("an event was changed")
+		}
+		if _, err := s.db.ExecContext(ctx, s.rebind(`DELETE FROM ticket_events WHERE ticket_id = ?`), tk.ID); err == nil {
+			t.Error("an event was deleted")
+		}
+		if events, _ := s.EventsOfTickets(ctx, []int64{tk.ID}); len(events[0]) != 1 || events[0][0].Note != "" {
+			t.Errorf("events after the attempts: %+v", events[0])
+		}
+	})
+}
