@@ -1,19 +1,15 @@
 package bmkgrealtime
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
+	"github.com/bmkg/mkggraph/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/golden from the current output")
-
-// golden is what a golden file holds: the complete result of Parse.
-type golden struct {
+// goldenFile is what a goldenFile file holds: the complete result of Parse.
+type goldenFile struct {
 	Events  []Event
 	Rejects []Reject
 }
@@ -25,25 +21,13 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := json.MarshalIndent(golden{events, rejects}, "", "  ")
+			got, err := json.MarshalIndent(goldenFile{events, rejects}, "", "  ")
 			if err != nil {
 				t.Fatal(err)
 			}
 			got = append(got, '\n')
 			path := filepath.Join("testdata", "golden", strings.TrimSuffix(name, filepath.Ext(name))+".json")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("output differs from %s; run go test -update and review the diff", path)
-			}
+			golden.Check(t, path, got)
 		})
 	}
 }

@@ -1,0 +1,32 @@
+package aqicn
+
+import (
+	"github.com/bmkg/mkggraph/internal/golden"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestGolden(t *testing.T) {
+	fixNow(t)
+	for _, s := range samples {
+		t.Run(s.name, func(t *testing.T) {
+			days, rejects, err := Parse(readSample(t, s.name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := encodeGolden(days, rejects)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", "golden", strings.TrimSuffix(s.name, filepath.Ext(s.name))+".json")
+			golden.Check(t, path, got)
+		})
+	}
+}
+
+// encodeGolden writes the complete result of Parse, a day or reject per
+// line.
+func encodeGolden(days []Day, rejects []Reject) ([]byte, error) {
+	return golden.Lines(golden.List{Name: "days", Items: golden.Items(days)}, golden.List{Name: "rejects", Items: golden.Items(rejects)})
+}

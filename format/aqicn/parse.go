@@ -1,0 +1,205 @@
+package aqicn
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MaxSize is the largest input Parse accepts; a station's full history is
+// well under 100 kB.
+const MaxSize = 16 << 20
+
+// maxAQI is the largest value accepted. The EPA scale ends at 500 but WAQI
+// reports beyond it during smoke episodes; four digits are a typing error.
+const maxAQI = 999
+
+var (
+	// ErrFormat is returned when the input is not a WAQI daily CSV.
+	ErrFormat = errors.New("aqicn: not a WAQI daily AQI CSV")
+	// ErrTooLarge is returned when the input is larger than MaxSize.
+	ErrTooLarge = errors.New("aqicn: input larger than MaxSize")
+)
+
+// Day is one day of a station's history.
+type Day struct {
+	Date time.Time `json:"date"` // 00:00 UTC of the calendar date
+	// AQI maps each pollutant column ("pm25", "pm10", … as in the header)
+	// to the day's US-EPA AQI; nil = missing.
+	AQI map[string]*int `json:"aqi"`
+	Row int             `json:"row"` // 1-based line number in the file
+}
+
+// Reject is a row that could not be loaded.
+type Reject struct {
+	Row    int    `json:"row"`    // 1-based line number in the file
+	Reason string `json:"reason"` // names the column and the bad value
+}
+
+// pollutantColumns are the columns WAQI exports.
+var pollutantColumns = []string{"pm25", "pm10", "o3", "no2", "so2", "co"}
+
+var bom = []byte("\xef\xbb\xbf")
+
+// now is replaced in tests.
+var now = time.Now
+
+// Detect reports whether data, or its first bytes, starts with a WAQI
+// header: a first column "date" followed by known pollutant columns only.
+func Detect(data []byte) bool {
+	line, _, _ := bytes.Cut(bytes.TrimPrefix(data, bom), []byte("\n"))
+	_, err := locate(strings.Split(strings.TrimSpace(string(line)), ","))
+	return err == nil
+}
+
+// Parse reads a WAQI daily CSV. Rows that break the rules in the package
+// comment are returned as rejects and the rest still loads; the error is
+// non-nil only when data is not this format or is too large, and then no
+// days or rejects come with it.
+func Parse(data []byte) ([]Day, []Reject, error) {
+	if len(data) > MaxSize {
+		return nil, nil, ErrTooLarge
+	}
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, bom)))
+	r.FieldsPerRecord = -1
+	r.TrimLeadingSpace = true
+	header, err := r.Read()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: reading header: %v", ErrFormat, err)
+	}
+	names, err := locate(header)
+	if err != nil {
+		return nil, nil, err
+	}
+	latest := tomorrow()
+	seen := map[time.Time]int{}
+	var days []Day
+	var rejects []Reject
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		var perr *csv.ParseError
+		if errors.As(err, &perr) {
+			rejects = append(rejects, Reject{perr.StartLine, "malformed CSV: " + perr.Err.Error()})
+			continue
+		} else if err != nil {
+			return nil, nil, err
+		}
+		line, _ := r.FieldPos(0)
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		if len(rec) != len(header) {
+			rejects = append(rejects, Reject{line, fmt.Sprintf("row has %d fields, header has %d", len(rec), len(header))})
+			continue
+		}
+		d, reason := day(names, rec, latest)
+		if reason == "" {
+			if first, dup := seen[d.Date]; dup {
+				reason = fmt.Sprintf("duplicate: %s already given on line %d", d.Date.Format(time.DateOnly), first)
+			} else {
+				seen[d.Date] = line
+			}
+		}
+		if reason != "" {
+			rejects = append(rejects, Reject{line, reason})
+			continue
+		}
+		d.Row = line
+		days = append(days, d)
+	}
+	slices.SortFunc(days, func(a, b Day) int { return a.Date.Compare(b.Date) })
+	return days, rejects, nil
+}
+
+// locate checks the header and returns its column names, trimmed.
+func locate(header []string) ([]string, error) {
+	names := make([]string, len(header))
+	for i, h := range header {
+		names[i] = strings.TrimSpace(h)
+		switch {
+		case i == 0 && names[i] != "date":
+			return nil, fmt.Errorf("%w: first column %q, want date", ErrFormat, h)
+		case i > 0 && !slices.Contains(pollutantColumns, names[i]):
+			return nil, fmt.Errorf("%w: unknown column %q", ErrFormat, h)
+		case slices.Contains(names[:i], names[i]):
+			return nil, fmt.Errorf("%w: column %q twice", ErrFormat, h)
+		}
+	}
+	if len(names) < 2 {
+		return nil, fmt.Errorf("%w: no pollutant column", ErrFormat)
+	}
+	return names, nil
+}
+
+// day converts one row; a non-empty reason rejects it.
+func day(names, rec []string, latest time.Time) (Day, string) {
+	date, reason := parseDate(rec[0], latest)
+	if reason != "" {
+		return Day{}, reason
+	}
+	d := Day{Date: date, AQI: make(map[string]*int, len(names)-1)}
+	measured := false
+	for i, name := range names[1:] {
+		s := strings.TrimSpace(rec[i+1])
+		if s == "" {
+			d.AQI[name] = nil
+			continue
+		}
+		v, err := strconv.Atoi(s)
+		switch {
+		case err != nil || s[0] == '+':
+			return Day{}, fmt.Sprintf("%s: %q is not an integer", name, s)
+		case v < 0 || v > maxAQI || s[0] == '-':
+			return Day{}, fmt.Sprintf("%s: %s outside 0..%d", name, s, maxAQI)
+		}
+		d.AQI[name] = &v
+		measured = true
+	}
+	if !measured {
+		return Day{}, "no value"
+	}
+	return d, ""
+}
+
+// parseDate reads YYYY/M/D as 00:00 UTC of that date.
+func parseDate(s string, latest time.Time) (time.Time, string) {
+	s = strings.TrimSpace(s)
+	parts := strings.Split(s, "/")
+	if len(parts) != 3 || len(parts[0]) != 4 || len(parts[1]) > 2 || len(parts[2]) > 2 {
+		return time.Time{}, fmt.Sprintf("date: %q is not YYYY/M/D", s)
+	}
+	var n [3]int
+	for i, p := range parts {
+		v, err := strconv.Atoi(p)
+		if err != nil || p == "" || p[0] < '0' || p[0] > '9' {
+			return time.Time{}, fmt.Sprintf("date: %q is not YYYY/M/D", s)
+		}
+		n[i] = v
+	}
+	t := time.Date(n[0], time.Month(n[1]), n[2], 0, 0, 0, 0, time.UTC)
+	switch {
+	case t.Year() != n[0] || int(t.Month()) != n[1] || t.Day() != n[2]:
+		return time.Time{}, fmt.Sprintf("date: %q is not a calendar date", s)
+	case n[0] < 1980:
+		return time.Time{}, fmt.Sprintf("date: %q is before 1980", s)
+	case t.After(latest):
+		return time.Time{}, fmt.Sprintf("date: %q is in the future", s)
+	}
+	return t, ""
+}
+
+// tomorrow is the UTC date after today, as 00:00 UTC: stations east of
+// Greenwich are already a day ahead of UTC for part of each day.
+func tomorrow() time.Time {
+	t := now().UTC().AddDate(0, 0, 1)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}

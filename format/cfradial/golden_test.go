@@ -1,0 +1,46 @@
+package cfradial
+
+import (
+	"bytes"
+	"encoding/json"
+	"github.com/bmkg/mkggraph/internal/golden"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const sampleDir = "../../demo/samples/radar"
+
+var samples = []string{
+	"example_cfradial_ppi.nc",
+	"Z__C_RJTD_20230801200000_RDR_JMAGPV_RS47937_Gar0p250km0p70deg_PRref_N18_ANAL_cfrad.nc",
+}
+
+func readSample(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(sampleDir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func TestGolden(t *testing.T) {
+	for _, name := range samples {
+		t.Run(name, func(t *testing.T) {
+			data := readSample(t, name)
+			v, err := Parse(bytes.NewReader(data), int64(len(data)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := json.MarshalIndent(v, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			path := filepath.Join("testdata", "golden", strings.TrimSuffix(name, filepath.Ext(name))+".json")
+			golden.Check(t, path, got)
+		})
+	}
+}

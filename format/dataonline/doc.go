@@ -1,0 +1,28 @@
+// Package dataonline reads the daily climate exports of BMKG's "Data Online"
+// portal (dataonline.bmkg.go.id, laporan_iklim_harian.xlsx), and CSV files
+// that carry the same columns, such as the processed tables people publish
+// after cleaning those exports with pandas.
+//
+// An export is a one-sheet workbook: a station block (ID WMO, Nama Stasiun,
+// Lintang, Bujur, Elevasi, each value written after ":  "), a header row
+// starting at "Tanggal", one row per day, then a legend ("Keterangan", the
+// meaning of 8888 and 9999, the units). The header may hold any subset of the
+// ten parameters, in any order. The legend ends the data; it is never read as
+// days. Dates are text dd-mm-yyyy, or a numeric Excel date serial in either
+// of Excel's date systems.
+//
+// The workbook is read by a small reader of its own (archive/zip and
+// encoding/xml): it is strict about structure, and checks every size
+// (archive entries, decompressed parts, rows, columns, cells) before it
+// allocates for it, because an upload is untrusted. The decompressed size
+// is enforced while reading, not taken from the archive's word for it.
+//
+// BMKG codes 8888 (not measurable, e.g. trace rain) and 9999 (no data) are
+// flags, never numbers; an empty cell is MISSING. A day that cannot be
+// trusted (bad date, duplicate date, impossible or non-numeric value) is
+// rejected as a whole with a reason, and the other days still load: one
+// corrupt row should not hide a month of observations, and half a row is
+// worse than none for climate statistics. Only problems with the file as a
+// whole (not a workbook or CSV, no Tanggal column, a unit the parser does
+// not expect) make Parse fail.
+package dataonline

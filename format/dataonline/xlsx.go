@@ -1,0 +1,274 @@
+package dataonline
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+)
+
+// limits bounds what the readers will allocate. A real export holds about
+// 500 bytes of sheet XML per day and 11 columns, so ten years is some 2 MB;
+// the limits leave room for decades of data and nothing like the memory,
+// or the seconds of XML decoding, a hostile file could otherwise claim.
+type limits struct {
+	entries int   // zip entries
+	part    int64 // decompressed bytes of one XML part
+	strings int   // shared strings
+	rows    int   // sheet rows that hold a value, or CSV lines
+	cols    int   // highest column that may hold a value
+	cells   int   // cell slots over all stored rows
+}
+
+func defaultLimits() limits {
+	return limits{entries: 1000, part: 16 << 20, strings: 1 << 20, rows: 100_000, cols: 128, cells: 1 << 20}
+}
+
+// workbook is an opened xlsx archive.
+type workbook struct {
+	files map[string]*zip.File
+	lim   limits
+}
+
+// readXLSX reads the first worksheet of an xlsx workbook.
+func readXLSX(data []byte, lim limits) (*sheet, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("xlsx: %v", err)
+	}
+	wb, err := openWorkbook(zr, lim)
+	if err != nil {
+		return nil, err
+	}
+	relID, date1904, err := wb.readWorkbookPart()
+	if err != nil {
+		return nil, err
+	}
+	sheetPath, sstPath, err := wb.readRels(relID)
+	if err != nil {
+		return nil, err
+	}
+	var sst []string
+	if sstPath != "" {
+		if sst, err = wb.readSharedStrings(sstPath); err != nil {
+			return nil, err
+		}
+	}
+	s, err := wb.readSheet(sheetPath, sst)
+	if err != nil {
+		return nil, err
+	}
+	s.date1904 = date1904
+	return s, nil
+}
+
+func openWorkbook(zr *zip.Reader, lim limits) (*workbook, error) {
+	if len(zr.File) > lim.entries {
+		return nil, fmt.Errorf("xlsx: %d archive entries, more than %d", len(zr.File), lim.entries)
+	}
+	wb := &workbook{files: make(map[string]*zip.File, len(zr.File)), lim: lim}
+	for _, f := range zr.File {
+		// Two entries of one name would let the reader and Excel see
+		// different sheets.
+		if wb.files[f.Name] != nil {
+			return nil, fmt.Errorf("xlsx: duplicate archive entry %s", f.Name)
+		}
+		wb.files[f.Name] = f
+	}
+	return wb, nil
+}
+
+// open returns a decoder over one part. The size the archive claims is
+// checked first, so an honest large part costs nothing; the decompressed
+// stream is then cut at the same limit, so a lying header costs no more.
+func (wb *workbook) open(name string) (*xml.Decoder, io.Closer, error) {
+	f := wb.files[name]
+	if f == nil {
+		return nil, nil, fmt.Errorf("xlsx: no %s in the archive", name)
+	}
+	if f.UncompressedSize64 > uint64(wb.lim.part) {
+		return nil, nil, fmt.Errorf("xlsx: %s is %d bytes decompressed, more than %d", name, f.UncompressedSize64, wb.lim.part)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, nil, fmt.Errorf("xlsx: %s: %v", name, err)
+	}
+	return xml.NewDecoder(&boundedReader{r: rc, left: wb.lim.part, limit: wb.lim.part, name: name}), rc, nil
+}
+
+// boundedReader fails once more than left bytes come out of r.
+type boundedReader struct {
+	r           io.Reader
+	left, limit int64
+	name        string
+}
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1]
+	}
+	n, err := b.r.Read(p)
+	b.left -= int64(n)
+	if b.left < 0 {
+		return 0, fmt.Errorf("xlsx: %s inflates beyond %d bytes", b.name, b.limit)
+	}
+	return n, err
+}
+
+// walk calls fn for every start element of a part, until fn or the
+// decoder fails or the part ends.
+func (wb *workbook) walk(name string, fn func(d *xml.Decoder, se xml.StartElement) error) error {
+	d, c, err := wb.open(name)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("xlsx: %s: %v", name, err)
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			if err := fn(d, se); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func attr(se xml.StartElement, local string) string {
+	for _, a := range se.Attr {
+		if a.Name.Local == local {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// relAttr is the r:id of an element: the "id" attribute in a namespace
+// (the relationships one, under whichever prefix the file chose).
+func relAttr(se xml.StartElement) string {
+	for _, a := range se.Attr {
+		if a.Name.Local == "id" && a.Name.Space != "" {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// readWorkbookPart finds the relationship id of the first sheet and the
+// date system.
+func (wb *workbook) readWorkbookPart() (relID string, date1904 bool, err error) {
+	err = wb.walk("xl/workbook.xml", func(_ *xml.Decoder, se xml.StartElement) error {
+		switch se.Name.Local {
+		case "workbookPr":
+			switch v := attr(se, "date1904"); v {
+			case "", "0", "false":
+			case "1", "true":
+				date1904 = true
+			default:
+				return fmt.Errorf("xlsx: workbook date1904=%q", v)
+			}
+		case "sheet":
+			if relID == "" {
+				relID = relAttr(se)
+			}
+		}
+		return nil
+	})
+	if err == nil && relID == "" {
+		err = errors.New("xlsx: workbook lists no sheet")
+	}
+	return relID, date1904, err
+}
+
+// readRels resolves the sheet's relationship to a part name, and finds the
+// shared strings part ("" when the workbook has none).
+func (wb *workbook) readRels(relID string) (sheetPath, sstPath string, err error) {
+	err = wb.walk("xl/_rels/workbook.xml.rels", func(_ *xml.Decoder, se xml.StartElement) error {
+		if se.Name.Local != "Relationship" || attr(se, "TargetMode") == "External" {
+			return nil
+		}
+		target := partName(attr(se, "Target"))
+		switch typ := attr(se, "Type"); {
+		case attr(se, "Id") == relID && strings.HasSuffix(typ, "/worksheet"):
+			sheetPath = target
+		case strings.HasSuffix(typ, "/sharedStrings") && sstPath == "":
+			sstPath = target
+		}
+		return nil
+	})
+	if err == nil && sheetPath == "" {
+		err = fmt.Errorf("xlsx: no worksheet for relationship %q", relID)
+	}
+	return sheetPath, sstPath, err
+}
+
+// partName turns a relationship target into an archive entry name: targets
+// are relative to xl/ unless they start with a slash.
+func partName(target string) string {
+	if strings.HasPrefix(target, "/") {
+		return path.Clean(target[1:])
+	}
+	return path.Join("xl", target)
+}
+
+// readSharedStrings reads the string table. A rich-text string is the
+// concatenation of its runs; phonetic hints (rPh) are not part of it.
+func (wb *workbook) readSharedStrings(name string) ([]string, error) {
+	var sst []string
+	err := wb.walk(name, func(d *xml.Decoder, se xml.StartElement) error {
+		if se.Name.Local != "si" {
+			return nil
+		}
+		if len(sst) >= wb.lim.strings {
+			return fmt.Errorf("xlsx: more than %d shared strings", wb.lim.strings)
+		}
+		s, err := richText(d)
+		if err != nil {
+			return fmt.Errorf("xlsx: %s: %v", name, err)
+		}
+		sst = append(sst, s)
+		return nil
+	})
+	return sst, err
+}
+
+// richText reads the text of an element such as <si> or <is>, whose start
+// was just read: the <t> children, directly or inside <r> runs.
+func richText(d *xml.Decoder) (string, error) {
+	var b strings.Builder
+	inT := false
+	for depth := 1; depth > 0; {
+		tok, err := d.Token()
+		if err != nil {
+			return "", err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Local == "rPh" {
+				if err := d.Skip(); err != nil {
+					return "", err
+				}
+				continue
+			}
+			depth++
+			inT = t.Name.Local == "t"
+		case xml.EndElement:
+			depth--
+			inT = false
+		case xml.CharData:
+			if inT {
+				b.Write(t)
+			}
+		}
+	}
+	return b.String(), nil
+}

@@ -1,0 +1,34 @@
+// Package hdf5 reads a subset of the HDF5 file format (File Format
+// Specification version 3.0), enough to catalogue netCDF-4 files such as
+// CfRadial radar volumes and GOES GLM lightning granules, in pure Go and
+// read-only.
+//
+// Supported: superblock versions 0 to 3, found at offset 0 or after a user
+// block of 512·2^n bytes; object headers versions 1 and 2 with
+// continuation blocks (checksums are not verified); groups stored as
+// symbol tables (version 1 B-tree and local heap), as link messages, and
+// densely (fractal heap indexed by a version 2 B-tree), hard links only;
+// attributes in attribute messages and dense attribute storage;
+// fixed-point, IEEE-style floating-point (1 to 8 bytes, either byte
+// order), fixed-length and variable-length strings (global heap);
+// scalar, simple and null dataspaces; compact, contiguous and chunked
+// storage, with chunks indexed by a version 1 B-tree (layout version 3)
+// or, for layout version 4, a single chunk, the implicit index or an
+// unpaged fixed array; the deflate, shuffle and Fletcher-32 filters (the
+// checksum is not verified); fill values for unwritten storage.
+//
+// Not supported, reported as errors naming the structure: compound,
+// reference, enumerated, array, opaque, bitfield and time datatypes when
+// read as data (as attribute values they become Unsupported), shared or
+// committed datatypes, soft and external links (skipped), huge fractal
+// heap objects, filtered fractal heaps, extensible array and version 2
+// B-tree chunk indexes, paged fixed arrays, chunked storage in layout
+// messages version 1 and 2, virtual datasets, and filters other than the
+// three above (szip, n-bit, scale-offset, plugins).
+//
+// The reader trusts nothing in the file: every address and size is
+// checked against the file size before anything is allocated or read,
+// decoded data is bounded by what the layout says it must be, and every
+// walk over linked structures (continuation blocks, B-tree nodes, heap
+// blocks) stops on a repeat or past a fixed bound.
+package hdf5

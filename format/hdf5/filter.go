@@ -1,0 +1,130 @@
+package hdf5
+
+import (
+	"bytes"
+	"compress/zlib"
+	"fmt"
+	"io"
+)
+
+// Filter identifiers this package can undo.
+const (
+	filterDeflate    = 1
+	filterShuffle    = 2
+	filterFletcher32 = 3
+)
+
+type filter struct {
+	id     uint16
+	name   string
+	values []uint32
+}
+
+// parseFilters decodes a filter pipeline message (versions 1 and 2).
+func parseFilters(b []byte) ([]filter, error) {
+	c := &cursor{b: b}
+	version, n := c.u8(), int(c.u8())
+	if version == 1 {
+		c.skip(6)
+	} else if version != 2 {
+		return nil, fmt.Errorf("hdf5: filter pipeline version %d not supported", version)
+	}
+	if n > 32 {
+		return nil, fmt.Errorf("hdf5: pipeline of %d filters", n)
+	}
+	fs := make([]filter, 0, n)
+	for range n {
+		fl := filter{id: c.u16()}
+		nameLen := 0
+		if version == 1 || fl.id >= 256 {
+			nameLen = int(c.u16())
+		}
+		c.skip(2) // flags: optional or not, the filter must still be undone
+		nvalues := int(c.u16())
+		if version == 1 {
+			nameLen = (nameLen + 7) &^ 7
+		}
+		fl.name = trimNUL(c.take(nameLen))
+		for range min(nvalues, 256) {
+			fl.values = append(fl.values, c.u32())
+		}
+		if version == 1 && nvalues%2 == 1 {
+			c.skip(4)
+		}
+		fs = append(fs, fl)
+	}
+	if c.err != nil {
+		return nil, fmt.Errorf("hdf5: bad filter pipeline message: %w", c.err)
+	}
+	return fs, nil
+}
+
+// unfilter undoes the pipeline on one chunk, in reverse order, skipping
+// the filters the chunk's mask says were not applied. want is the size
+// the chunk must have once decoded; no stage may produce more than that
+// plus a checksum, so a zip bomb stops there.
+func unfilter(fs []filter, b []byte, mask uint32, want int64, elemSize int) ([]byte, error) {
+	var err error
+	for i := len(fs) - 1; i >= 0; i-- {
+		if mask&(1<<uint(i)) != 0 {
+			continue
+		}
+		switch fs[i].id {
+		case filterDeflate:
+			b, err = inflate(b, want+4)
+		case filterShuffle:
+			size := elemSize
+			if len(fs[i].values) > 0 {
+				size = int(fs[i].values[0])
+			}
+			b = unshuffle(b, size)
+		case filterFletcher32:
+			if len(b) < 4 {
+				return nil, errShort
+			}
+			b = b[:len(b)-4] // the checksum is not verified
+		default:
+			return nil, fmt.Errorf("hdf5: filter %d (%s) is not supported", fs[i].id, fs[i].name)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if int64(len(b)) != want {
+		return nil, fmt.Errorf("hdf5: chunk decodes to %d bytes, want %d", len(b), want)
+	}
+	return b, nil
+}
+
+func inflate(b []byte, limit int64) ([]byte, error) {
+	zr, err := zlib.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("hdf5: deflate: %w", err)
+	}
+	defer zr.Close()
+	out, err := io.ReadAll(io.LimitReader(zr, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("hdf5: deflate: %w", err)
+	}
+	if int64(len(out)) > limit {
+		return nil, fmt.Errorf("hdf5: deflate: chunk inflates past %d bytes", limit)
+	}
+	return out, nil
+}
+
+// unshuffle regroups bytes the shuffle filter gathered by significance.
+// A trailing partial element was left as is by the filter.
+func unshuffle(b []byte, size int) []byte {
+	if size <= 1 || len(b) < size {
+		return b
+	}
+	n := len(b) / size
+	out := make([]byte, len(b))
+	for i := range size {
+		for j := range n {
+			out[j*size+i] = b[i*n+j]
+		}
+	}
+	copy(out[n*size:], b[n*size:])
+	return out
+}

@@ -1,0 +1,265 @@
+package hdf5
+
+import (
+	"bytes"
+	"errors"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+const sampleDir = "../../demo/samples/radar"
+
+// Files made from the Py-ART sample with the HDF5 tools, to reach
+// structures the netCDF library does not write (see testdata/README).
+const (
+	userBlockFile = "testdata/userblock-v0-symtab.h5"
+	layoutV4File  = "testdata/layout-v4-superblock-v3.h5"
+)
+
+var samples = []string{
+	filepath.Join(sampleDir, "example_cfradial_ppi.nc"),
+	filepath.Join(sampleDir, "Z__C_RJTD_20230801200000_RDR_JMAGPV_RS47937_Gar0p250km0p70deg_PRref_N18_ANAL_cfrad.nc"),
+	userBlockFile,
+	layoutV4File,
+}
+
+func open(t testing.TB, path string) (*File, []byte) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, data
+}
+
+func attr(t *testing.T, attrs []Attr, name string) any {
+	t.Helper()
+	for _, a := range attrs {
+		if a.Name == name {
+			return a.Value
+		}
+	}
+	t.Fatalf("no attribute %s", name)
+	return nil
+}
+
+// Values checked against h5dump / ncdump of the sample.
+func TestPyARTSample(t *testing.T) {
+	f, data := open(t, samples[0])
+	if !Detect(data) {
+		t.Error("Detect = false")
+	}
+	root := f.Root()
+	names, err := root.Names()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Creation order, from the dense link storage.
+	if len(names) != 22 || names[0] != "time" || names[len(names)-1] != "volume_number" {
+		t.Errorf("names %v", names)
+	}
+	attrs, err := root.Attrs() // dense attribute storage
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := attr(t, attrs, "instrument_name"); v != "xsapr-sgp" || len(attrs) != 10 {
+		t.Errorf("instrument_name %v, %d attributes", v, len(attrs))
+	}
+	ds, err := root.Dataset("reflectivity_horizontal") // chunked, shuffle + deflate
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := ds.ReadFloat64()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(ds.Dims(), []int64{40, 42}) || len(v) != 40*42 || float32(v[0]) != -6.05 || float32(v[1]) != 17.45 {
+		t.Errorf("dims %v, values %v", ds.Dims(), v[:2])
+	}
+	a, _ := ds.Attrs()
+	if fill := attr(t, a, "_FillValue"); !reflect.DeepEqual(fill, []float64{-9999}) {
+		t.Errorf("_FillValue %v", fill)
+	}
+	if _, ok := attr(t, a, "DIMENSION_LIST").(Unsupported); !ok {
+		t.Error("DIMENSION_LIST not reported as Unsupported")
+	}
+	checkStrings(t, root, "sweep_mode", "azimuth_surveillance")
+	checkStrings(t, root, "time_coverage_start", "2011-05-20T10:54:16Z")
+}
+
+func checkStrings(t *testing.T, g *Group, name string, want ...string) {
+	t.Helper()
+	ds, err := g.Dataset(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ds.ReadStrings()
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("%s = %q, %v; want %q", name, got, err, want)
+	}
+}
+
+func TestJMASample(t *testing.T) {
+	f, _ := open(t, samples[1])
+	ds, err := f.Root().Dataset("DBZH") // contiguous
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := ds.ReadFloat64()
+	if err != nil || len(v) != 512*600 || float32(v[2]) != 42.3 {
+		t.Fatalf("%d values, %v", len(v), err)
+	}
+	attrs, _ := f.Root().Attrs()
+	if s := attr(t, attrs, "_NCProperties"); s != "version=2,netcdf=4.9.1,hdf5=1.12.2" {
+		t.Errorf("_NCProperties %v", s)
+	}
+}
+
+// A superblock version 0 after a 512-byte user block, an old-style group
+// (symbol table, version 1 B-tree, local heap) and big-endian doubles.
+func TestUserBlockSymbolTable(t *testing.T) {
+	f, data := open(t, userBlockFile)
+	if Detect(data) {
+		t.Error("Detect sniffs offset 0 only")
+	}
+	g, err := f.Root().Group("grp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := g.Dataset("data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := ds.ReadFloat64()
+	if err != nil || !reflect.DeepEqual(v, []float64{1.5, 2.5, 3.5, 4.5, 5.5, 6.5}) {
+		t.Errorf("%v, %v", v, err)
+	}
+	if _, err := f.Root().Dataset("grp"); err == nil {
+		t.Error("a group opened as a dataset")
+	}
+	if _, err := g.Dataset("nope"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing member: %v", err)
+	}
+}
+
+// Superblock version 3 with layout version 4: single-chunk indexes read,
+// extensible arrays refused by name.
+func TestLayoutV4(t *testing.T) {
+	f, _ := open(t, layoutV4File)
+	ds, err := f.Root().Dataset("range")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := ds.ReadFloat64()
+	if err != nil || len(v) != 42 || v[1] != 960 {
+		t.Errorf("range %v, %v", v, err)
+	}
+	if _, err := f.Root().Dataset("time"); err == nil || !strings.Contains(err.Error(), "extensible array") {
+		t.Errorf("time: %v", err)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	_, data := open(t, samples[0])
+	cases := map[string][]byte{
+		"empty":     nil,
+		"random":    randomBytes(1, 8192),
+		"signature": append([]byte("\x89HDF\r\n\x1a\n"), randomBytes(2, 100)...),
+		"header":    data[:64],
+		"truncated": data[:len(data)/2],
+	}
+	for name, b := range cases {
+		t.Run(name, func(t *testing.T) {
+			f, err := Open(bytes.NewReader(b), int64(len(b)))
+			if err == nil {
+				err = walk(f.Root(), 0)
+			}
+			if err == nil {
+				t.Error("no error")
+			}
+		})
+	}
+}
+
+// Corrupting single bytes must give errors or data, never a panic.
+func TestCorruptBytes(t *testing.T) {
+	_, data := open(t, samples[0])
+	rng := rand.New(rand.NewSource(3))
+	for range 300 {
+		b := bytes.Clone(data)
+		for range 4 {
+			b[rng.Intn(4096)] = byte(rng.Intn(256))
+		}
+		if f, err := Open(bytes.NewReader(b), int64(len(b))); err == nil {
+			_ = walk(f.Root(), 0)
+		}
+	}
+}
+
+func randomBytes(seed int64, n int) []byte {
+	b := make([]byte, n)
+	rand.New(rand.NewSource(seed)).Read(b)
+	return b
+}
+
+// walk reads everything below g, returning the first error.
+func walk(g *Group, depth int) error {
+	if _, err := g.Attrs(); err != nil {
+		return err
+	}
+	names, err := g.Names()
+	if err != nil {
+		return err
+	}
+	var first error
+	for _, n := range names {
+		ds, err := g.Dataset(n)
+		if err == nil {
+			err = readAll(ds)
+		} else if sub, gerr := g.Group(n); gerr == nil && depth < 8 {
+			err = walk(sub, depth+1)
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+func readAll(ds *Dataset) error {
+	if _, err := ds.Attrs(); err != nil {
+		return err
+	}
+	var err error
+	switch ds.Kind() {
+	case "string":
+		_, err = ds.ReadStrings()
+	default:
+		_, err = ds.ReadFloat64()
+	}
+	return err
+}
+
+// A file cut short is refused at once: the superblock states where the
+// file ends (all four files, superblocks v0 and v3, with a user block).
+func TestTruncatedFileRefused(t *testing.T) {
+	for _, path := range samples {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cut := data[:len(data)-1]
+		_, err = Open(bytes.NewReader(cut), int64(len(cut)))
+		if err == nil || !strings.Contains(err.Error(), "truncated") {
+			t.Errorf("%s cut by one byte: %v, want a truncation error", filepath.Base(path), err)
+		}
+	}
+}

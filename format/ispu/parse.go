@@ -1,0 +1,139 @@
+package ispu
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+)
+
+// MaxSize is the largest input Parse accepts. Twelve years of one station
+// are about 250 kB.
+const MaxSize = 32 << 20
+
+var (
+	// ErrFormat is returned when the input is not a DKI ISPU CSV.
+	ErrFormat = errors.New("ispu: not a DKI Jakarta ISPU CSV")
+	// ErrTooLarge is returned when the input is larger than MaxSize.
+	ErrTooLarge = errors.New("ispu: input larger than MaxSize")
+)
+
+// Day is one station's ISPU for one calendar day, as the file gives it.
+type Day struct {
+	Date        time.Time `json:"date"`        // 00:00 UTC of the calendar date
+	Station     string    `json:"station"`     // "DKI1"
+	StationName string    `json:"stationName"` // "Bunderan HI", as written; "" when the cell has no "(…)"
+	// SubIndex maps each pollutant column ("pm10", "so2", …, as in the
+	// header) to its sub-index; nil = missing.
+	SubIndex map[string]*int `json:"subIndex"`
+	Max      *int            `json:"max"`      // the file's ISPU; nil when empty
+	Critical string          `json:"critical"` // "PM10", "PM25", …; PM2.5 is written PM25; "" when empty
+	Category string          `json:"category"` // "BAIK" … "BERBAHAYA"; "" only when Max is nil
+	Row      int             `json:"row"`      // 1-based line number in the file
+	Notes    []string        `json:"notes,omitempty"`
+}
+
+// Reject is a row that could not be loaded.
+type Reject struct {
+	Row    int    `json:"row"`    // 1-based line number in the file
+	Reason string `json:"reason"` // names the column and the bad value
+}
+
+// pollutantColumns are the sub-index columns this package knows.
+var pollutantColumns = []string{"pm10", "pm25", "so2", "co", "o3", "no2", "hc"}
+
+var bom = []byte("\xef\xbb\xbf")
+
+// now is replaced in tests.
+var now = time.Now
+
+// Detect reports whether data, or its first bytes, starts with a DKI ISPU
+// header: first column tanggal, with stasiun and max columns.
+func Detect(data []byte) bool {
+	line, _, _ := bytes.Cut(bytes.TrimPrefix(data, bom), []byte("\n"))
+	line = bytes.ToLower(bytes.TrimSpace(line))
+	return bytes.HasPrefix(line, []byte("tanggal,")) &&
+		bytes.Contains(line, []byte(",stasiun,")) && bytes.Contains(line, []byte(",max,"))
+}
+
+// Parse reads a DKI ISPU CSV. Rows that break the rules in the package
+// comment are returned as rejects and the rest still loads; the error is
+// non-nil only when data is not this format or is too large, and then no
+// days or rejects come with it.
+func Parse(data []byte) ([]Day, []Reject, error) {
+	if len(data) > MaxSize {
+		return nil, nil, ErrTooLarge
+	}
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, bom)))
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: reading header: %v", ErrFormat, err)
+	}
+	cols, err := locate(header)
+	if err != nil {
+		return nil, nil, err
+	}
+	today := jakartaToday()
+	seen := map[key]bool{}
+	var days []Day
+	var rejects []Reject
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		var perr *csv.ParseError
+		if errors.As(err, &perr) {
+			rejects = append(rejects, Reject{perr.StartLine, "malformed CSV: " + perr.Err.Error()})
+			continue
+		} else if err != nil {
+			return nil, nil, err
+		}
+		line, _ := r.FieldPos(0)
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		if len(rec) != len(header) {
+			rejects = append(rejects, Reject{line, fmt.Sprintf("row has %d fields, header has %d", len(rec), len(header))})
+			continue
+		}
+		d, reason := cols.day(rec, today)
+		if reason == "" {
+			if k := (key{d.Station, d.Date}); seen[k] {
+				reason = fmt.Sprintf("duplicate: %s already has a row for %s", d.Station, d.Date.Format(time.DateOnly))
+			} else {
+				seen[k] = true
+			}
+		}
+		if reason != "" {
+			rejects = append(rejects, Reject{line, reason})
+			continue
+		}
+		d.Row = line
+		days = append(days, d)
+	}
+	slices.SortStableFunc(days, func(a, b Day) int {
+		if c := a.Date.Compare(b.Date); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Station, b.Station)
+	})
+	return days, rejects, nil
+}
+
+type key struct {
+	station string
+	date    time.Time
+}
+
+// jakartaToday is the current calendar date in Jakarta (UTC+7, no DST), as
+// 00:00 UTC: the latest date a daily file can hold.
+func jakartaToday() time.Time {
+	t := now().UTC().Add(7 * time.Hour)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}

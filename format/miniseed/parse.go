@@ -1,0 +1,176 @@
+package miniseed
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/bmkg/mkggraph/format/strongmotion"
+)
+
+// MaxSamples bounds the samples of one input (all records together); it
+// is checked from the headers before any sample is decoded.
+const MaxSamples = 1 << 25
+
+// Volume is what a miniSEED input holds: its records' headers, the traces
+// they join into and the gaps between those.
+type Volume struct {
+	Records []RecordHeader
+	Traces  []Trace
+	Gaps    []Gap
+}
+
+// Trace is a run of records of one channel without gaps.
+type Trace struct {
+	Network, Station, Location, Channel string
+	Start                               time.Time
+	SampleRateHz                        float64
+	Samples                             int
+	Records                             int
+	// Counts are the decoded samples (counts, or whatever the data are).
+	Counts []float64 `json:"-"`
+	// GalPerCount and Unconverted say how Counts became acceleration, or
+	// why they did not.
+	GalPerCount float64 `json:",omitempty"`
+	Unconverted string  `json:",omitempty"`
+}
+
+// End is the time of the sample after the last.
+func (t *Trace) End() time.Time {
+	return t.Start.Add(time.Duration(float64(t.Samples) / t.SampleRateHz * float64(time.Second)))
+}
+
+// Gap is a break between two traces of a channel: Seconds is positive for
+// missing data and negative for an overlap.
+type Gap struct {
+	Network, Station, Location, Channel string
+	From, To                            time.Time // end of one trace, start of the next
+	Seconds                             float64
+}
+
+// Detect reports whether data starts with a miniSEED 2 data record header.
+func Detect(data []byte) bool { return validFixedHeader(data) }
+
+// Parse reads all records of data, joins them into traces and, for each
+// trace whose channel inv gives an acceleration sensitivity for, returns a
+// Record in gal with its mean removed. inv may be nil: the Volume is then
+// the whole result.
+func Parse(data []byte, inv *Inventory) (*Volume, []strongmotion.Record, error) {
+	v, err := ParseVolume(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	var recs []strongmotion.Record
+	for i := range v.Traces {
+		if r, ok := convert(&v.Traces[i], inv); ok {
+			recs = append(recs, r)
+		}
+	}
+	return v, recs, nil
+}
+
+// ParseVolume reads the records and joins them into traces of counts.
+func ParseVolume(data []byte) (*Volume, error) {
+	v := &Volume{}
+	total := 0
+	for off := 0; off < len(data); {
+		h, err := readRecordHeader(data, off)
+		if err != nil {
+			return nil, err
+		}
+		if h.Samples > 0 && h.Samples > maxSamplesIn(&h) && maxSamplesIn(&h) > 0 {
+			return nil, fmt.Errorf("miniseed: record at offset %d: %d samples cannot fit in %d bytes of encoding %d",
+				off, h.Samples, h.RecordLength-h.DataOffset, h.Encoding)
+		}
+		if total += h.Samples; total > MaxSamples {
+			return nil, fmt.Errorf("miniseed: more than %d samples", MaxSamples)
+		}
+		v.Records = append(v.Records, h)
+		off += h.RecordLength
+	}
+	if len(v.Records) == 0 {
+		return nil, fmt.Errorf("miniseed: no records")
+	}
+	if err := v.join(data); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// join decodes the records in channel and time order into traces.
+func (v *Volume) join(data []byte) error {
+	order := make([]int, len(v.Records))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		ra, rb := &v.Records[a], &v.Records[b]
+		return cmp.Or(cmp.Compare(ra.Network, rb.Network), cmp.Compare(ra.Station, rb.Station),
+			cmp.Compare(ra.Location, rb.Location), cmp.Compare(ra.Channel, rb.Channel), ra.Start.Compare(rb.Start))
+	})
+	var cur *Trace
+	for _, i := range order {
+		h := &v.Records[i]
+		if h.Samples == 0 {
+			continue
+		}
+		if cur == nil || !sameChannel(cur, h) || cur.SampleRateHz != h.SampleRateHz {
+			cur = v.newTrace(h)
+		} else if step := h.Start.Sub(cur.End()).Seconds(); math.Abs(step) > 0.5/h.SampleRateHz {
+			v.Gaps = append(v.Gaps, Gap{Network: h.Network, Station: h.Station, Location: h.Location,
+				Channel: h.Channel, From: cur.End(), To: h.Start, Seconds: step})
+			cur = v.newTrace(h)
+		}
+		var err error
+		cur.Counts, err = decodeData(cur.Counts, data[h.Offset:h.Offset+h.RecordLength], h)
+		if err != nil {
+			return fmt.Errorf("miniseed: record at offset %d (%s.%s.%s.%s): %w",
+				h.Offset, h.Network, h.Station, h.Location, h.Channel, err)
+		}
+		cur.Samples = len(cur.Counts)
+		cur.Records++
+	}
+	return nil
+}
+
+func sameChannel(t *Trace, h *RecordHeader) bool {
+	return t.Network == h.Network && t.Station == h.Station && t.Location == h.Location && t.Channel == h.Channel
+}
+
+func (v *Volume) newTrace(h *RecordHeader) *Trace {
+	v.Traces = append(v.Traces, Trace{Network: h.Network, Station: h.Station, Location: h.Location,
+		Channel: h.Channel, Start: h.Start, SampleRateHz: h.SampleRateHz})
+	return &v.Traces[len(v.Traces)-1]
+}
+
+// convert turns a trace of counts into acceleration with inv's sensitivity.
+func convert(t *Trace, inv *Inventory) (strongmotion.Record, bool) {
+	if inv == nil {
+		t.Unconverted = "no StationXML given"
+		return strongmotion.Record{}, false
+	}
+	c, ok := inv.Lookup(t.Network, t.Station, t.Location, t.Channel, t.Start)
+	if !ok {
+		t.Unconverted = "channel not in the StationXML at this time"
+		return strongmotion.Record{}, false
+	}
+	gain, ok := c.GalPerCount()
+	if !ok {
+		t.Unconverted = fmt.Sprintf("sensitivity input units %q are not acceleration", c.InputUnits)
+		return strongmotion.Record{}, false
+	}
+	t.GalPerCount = gain
+	acc := make([]float64, len(t.Counts))
+	for i, x := range t.Counts {
+		acc[i] = x * gain
+	}
+	lat, lon, el := c.Latitude, c.Longitude, c.ElevationM
+	return strongmotion.Record{
+		Network: t.Network, Station: t.Station, Location: t.Location, Channel: t.Channel,
+		Component: strongmotion.ComponentOf(t.Channel), Start: t.Start, SampleRateHz: t.SampleRateHz,
+		AccGal: strongmotion.Demean(acc), StationLat: &lat, StationLon: &lon, StationElevM: &el,
+		Source: strongmotion.SourceMiniSEED,
+	}, true
+}

@@ -1,0 +1,34 @@
+package nealightning
+
+import (
+	"encoding/json"
+	"github.com/bmkg/mkggraph/internal/golden"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// goldenFile is what a goldenFile file holds: the complete result of Parse.
+type goldenFile struct {
+	Strikes    []Strike
+	Rejects    []Reject
+	Duplicates int
+}
+
+func TestGolden(t *testing.T) {
+	for _, s := range samples {
+		t.Run(s.name, func(t *testing.T) {
+			strikes, rejects, dups, err := Parse(readSample(t, s.name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := json.MarshalIndent(goldenFile{strikes, rejects, dups}, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			path := filepath.Join("testdata", "golden", strings.TrimSuffix(s.name, filepath.Ext(s.name))+".json")
+			golden.Check(t, path, got)
+		})
+	}
+}

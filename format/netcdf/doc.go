@@ -1,0 +1,21 @@
+// Package netcdf reads the classic netCDF formats as written by the
+// netCDF-3 library and its many re-implementations: CDF-1 (classic),
+// CDF-2 (64-bit offset) and CDF-5 (64-bit data), following Unidata's
+// "NetCDF Classic Format Specification".
+//
+// Open reads only the header and checks it against the size of the input:
+// every count is weighed against the bytes that remain before anything is
+// allocated, the header may not exceed MaxHeaderSize, and every variable's
+// data must lie inside the input. Data is read on demand with ReadFloat64,
+// so a caller that needs one variable of a large file reads one variable.
+//
+// Variable sizes are computed from the shape, as the netCDF-C library does;
+// the vsize recorded in the header is not trusted, because writers store
+// 2^32-1 there for variables too large for its 32 bits. Record variables
+// are interleaved record by record; when there is exactly one record
+// variable its records are packed without padding, as the specification
+// requires.
+//
+// netCDF-4 files are HDF5 files and are not read; IsHDF5 recognises them so
+// that callers can say so, and Open returns ErrHDF5 for them.
+package netcdf

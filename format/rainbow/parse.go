@@ -1,0 +1,167 @@
+package rainbow
+
+import (
+	"bytes"
+	"fmt"
+)
+
+var endXML = []byte("<!-- END XML -->")
+
+// sniffLen caps what Detect reads, so that it stays cheap on a whole file.
+const sniffLen = 1024
+
+// Detect reports whether data starts like a Rainbow 5 volume: an optional
+// XML declaration, then a <volume> root. Rainbow product files (<product>,
+// Cartesian images) are not volumes and are not detected.
+func Detect(data []byte) bool {
+	head := data[:min(len(data), sniffLen)]
+	head = bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF")), " \t\r\n")
+	if bytes.HasPrefix(head, []byte("<?xml")) {
+		end := bytes.Index(head, []byte("?>"))
+		if end < 0 {
+			return false
+		}
+		head = bytes.TrimLeft(head[end+2:], " \t\r\n")
+	}
+	const root = "<volume"
+	return bytes.HasPrefix(head, []byte(root)) && len(head) > len(root) &&
+		bytes.IndexByte([]byte(" \t\r\n>"), head[len(root)]) >= 0
+}
+
+// Parse reads and validates the header and checks that every blob it
+// refers to is present with the size the header implies, without inflating
+// any. The errors wrap ErrNotRainbow, ErrTooLarge, ErrTruncated, ErrCorrupt
+// or ErrUnsupported.
+func Parse(data []byte) (*Volume, error) {
+	v, err := parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("rainbow: %w", err)
+	}
+	return v, nil
+}
+
+func parse(data []byte) (*Volume, error) {
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("%w: %d bytes, more than the %d allowed", ErrTooLarge, len(data), MaxFileSize)
+	}
+	if !Detect(data) {
+		return nil, fmt.Errorf("%w: no <volume> root element", ErrNotRainbow)
+	}
+	end := bytes.Index(data, endXML)
+	if end < 0 {
+		return nil, fmt.Errorf("%w: no %s marker after the XML header", ErrTruncated, endXML)
+	}
+	root, err := parseTree(data[:end])
+	if err != nil {
+		return nil, err
+	}
+	blobs, err := indexBlobs(data, end+len(endXML))
+	if err != nil {
+		return nil, err
+	}
+	v := &Volume{blobs: blobs, fileSize: len(data)}
+	return v, v.read(root)
+}
+
+// read fills v from the header tree.
+func (v *Volume) read(vol *node) error {
+	v.Version, _ = vol.attr("version")
+	scan := vol.child("scan")
+	if scan == nil {
+		return fmt.Errorf("%w: <volume> has no <scan>", ErrCorrupt)
+	}
+	v.ScanName, _ = scan.attr("name")
+	if err := v.readSensor(vol); err != nil {
+		return err
+	}
+	kind, _ := vol.attr("type")
+	switch kind {
+	case "vol", "azi", "ele", "":
+	default:
+		return fmt.Errorf("%w: scan type %q (only vol, azi and ele)", ErrUnsupported, kind)
+	}
+	if err := v.readSweeps(vol, scan, kind == "ele"); err != nil {
+		return err
+	}
+	switch {
+	case kind == "ele":
+		v.ScanType = "RHI"
+	case len(v.Sweeps) > 1:
+		v.ScanType = "VOLUME"
+	default:
+		v.ScanType = "PPI"
+	}
+	return nil
+}
+
+// readSensor reads <sensorinfo>, called <radarinfo> by older versions,
+// whose values are child elements in some versions and attributes in
+// others.
+func (v *Volume) readSensor(vol *node) error {
+	s := vol.child("sensorinfo")
+	if s == nil {
+		s = vol.child("radarinfo")
+	}
+	if s == nil {
+		return fmt.Errorf("%w: no <sensorinfo> or <radarinfo>: the radar's location is unknown", ErrCorrupt)
+	}
+	v.SiteName, _ = s.value("name")
+	v.SiteCode, _ = s.value("id")
+	if v.SiteCode == "" {
+		v.SiteCode = v.SiteName
+	}
+	var err error
+	if v.Latitude, err = sensorFloat(s, "lat", -90, 90); err != nil {
+		return err
+	}
+	if v.Longitude, err = sensorFloat(s, "lon", -180, 360); err != nil {
+		return err
+	}
+	if v.Longitude > 180 {
+		v.Longitude -= 360
+	}
+	if v.AltitudeM, err = sensorFloat(s, "alt", -500, 10000); err != nil {
+		return err
+	}
+	v.WavelengthM = hintFloat(s, "wavelen", 0.001, 1)
+	v.BeamWidthDeg = hintFloat(s, "beamwidth", 0.01, 45)
+	return nil
+}
+
+// hintFloat reads an optional value that a file without it, or with it in
+// another unit, should not be refused for: either gives nil.
+func hintFloat(s *node, name string, lo, hi float64) *float64 {
+	p, err := optionalFloat(s, name, lo, hi)
+	if err != nil {
+		return nil
+	}
+	return p
+}
+
+func sensorFloat(s *node, name string, lo, hi float64) (float64, error) {
+	p, err := optionalFloat(s, name, lo, hi)
+	if err == nil && p == nil {
+		err = fmt.Errorf("%w: <%s> has no %s", ErrCorrupt, s.name, name)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return *p, nil
+}
+
+// optionalFloat reads value name of s, nil when absent or empty, an error
+// when not a number in [lo, hi].
+func optionalFloat(s *node, name string, lo, hi float64) (*float64, error) {
+	text, ok := s.value(name)
+	if !ok || text == "" {
+		return nil, nil
+	}
+	f, err := parseFloat(name, text)
+	if err != nil {
+		return nil, err
+	}
+	if f < lo || f > hi {
+		return nil, fmt.Errorf("%w: %s %v outside [%v, %v]", ErrCorrupt, name, f, lo, hi)
+	}
+	return &f, nil
+}

@@ -1,0 +1,112 @@
+package rainbow
+
+import (
+	"errors"
+	"time"
+)
+
+// MaxFileSize is the largest input Parse accepts; larger ones are refused
+// before anything is read.
+const MaxFileSize = 512 << 20
+
+// Limits on what a header may declare, so that no allocation follows an
+// unchecked number. Operational radars stay far below them (720 rays of
+// 4000 bins is 2.9M gates).
+const (
+	maxRays  = 1 << 16
+	maxBins  = 1 << 16
+	maxGates = 1 << 25
+)
+
+// Errors wrapped by what Parse and Decode return, so that a caller can tell
+// a wrong kind of file from a damaged one.
+var (
+	ErrNotRainbow  = errors.New("not a Rainbow 5 volume")
+	ErrTooLarge    = errors.New("input too large")
+	ErrTruncated   = errors.New("truncated")
+	ErrCorrupt     = errors.New("corrupt")
+	ErrUnsupported = errors.New("unsupported")
+)
+
+// Volume is the metadata of one file.
+type Volume struct {
+	Version      string
+	SiteCode     string // sensorinfo id, else its name
+	SiteName     string // sensorinfo name
+	Latitude     float64
+	Longitude    float64
+	AltitudeM    float64
+	BeamWidthDeg *float64 // nil when the file does not say
+	WavelengthM  *float64 // nil when the file does not say
+	// Start is the earliest sweep start; End the latest sweep start plus
+	// that sweep's duration (rays*anglestep/antspeed) when the file gives
+	// the antenna speed, else the latest sweep start.
+	Start, End time.Time
+	ScanType   string // "VOLUME", "PPI" or "RHI"
+	ScanName   string
+	Sweeps     []Sweep
+
+	blobs    map[int]blob // by blobid
+	fileSize int          // to refuse Decode on other data
+}
+
+// Sweep is one slice of the file.
+type Sweep struct {
+	Start      time.Time
+	FixedAngle float64 // elevation (PPI, volume) or azimuth (RHI), degrees
+	Rays, Bins int     // of the first moment
+	// RangeStartM is the near edge of the first bin; bin k spans
+	// [RangeStartM + k*RangeResolutionM, RangeStartM + (k+1)*RangeResolutionM).
+	RangeStartM      float64
+	RangeResolutionM float64
+	Moments          []Moment
+
+	rhi       bool
+	start     *rayRef // startangle rays, nil when the file has none
+	stop      *rayRef // stopangle rays
+	angleStep float64 // degrees, 0 when unknown
+	ccw       bool    // antenna turns towards smaller angles
+	startDeg  float64 // the slice's <startangle>, for files without rays
+}
+
+// Moment is one quantity measured in a sweep.
+type Moment struct {
+	Name     string // as in the file, e.g. "dBZ"
+	Quantity string // ODIM-H5 quantity, "" if unknown
+	Units    string
+	Depth    int // bits per value
+	BlobID   int
+	Min, Max float64 // the values raw 1 and 2^depth-1 stand for
+	rays     int
+	bins     int
+	hasRange bool
+}
+
+// Field is one decoded moment of one sweep, for rendering.
+type Field struct {
+	// Azimuths holds each ray's centre azimuth in degrees [0, 360), in the
+	// order the antenna swept them; for an RHI every ray has the fixed
+	// azimuth.
+	Azimuths []float64
+	// Elevation is the fixed elevation of a PPI sweep; for an RHI it is 0
+	// and Elevations holds each ray's.
+	Elevation   float64
+	Elevations  []float64 // per ray, degrees
+	RangeStartM float64
+	GateWidthM  float64
+	Rays, Bins  int
+	Values      []float32 // Rays*Bins, row-major by ray; NaN = no data
+	Units       string
+}
+
+// rayRef is a <rayinfo> blob: one value per ray.
+type rayRef struct {
+	blobID, rays, depth int
+}
+
+// blob is where one <BLOB> block's payload lies in the file.
+type blob struct {
+	off, size  int
+	length     int // of the data: size, or the qCompress length prefix
+	compressed bool
+}

@@ -1,0 +1,30 @@
+package sac
+
+import (
+	"math"
+	"testing"
+)
+
+// FuzzParse checks that no input makes Parse panic, and that what it
+// accepts agrees with its header.
+func FuzzParse(f *testing.F) {
+	data := readSample(f, samples[0])
+	f.Add(data[:HeaderLen+400])
+	f.Add(data[:HeaderLen])
+	f.Fuzz(func(t *testing.T, data []byte) {
+		Detect(data)
+		h, recs, err := Parse(data, G)
+		if err != nil {
+			if recs != nil {
+				t.Fatalf("error %v returned with records", err)
+			}
+			return
+		}
+		if len(recs) != 1 || len(recs[0].AccGal) != h.NPTS || len(data) != HeaderLen+4*h.NPTS {
+			t.Fatalf("%d records, NPTS %d, %d bytes", len(recs), h.NPTS, len(data))
+		}
+		if r := recs[0]; !(r.SampleRateHz > 0) || math.IsInf(r.SampleRateHz, 0) || r.Start.Location().String() != "UTC" {
+			t.Fatalf("bad record %+v", r)
+		}
+	})
+}

@@ -1,0 +1,235 @@
+package sac
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bmkg/mkggraph/format/strongmotion"
+)
+
+// Unit is how many gal one sample unit is.
+type Unit float64
+
+// Common sample units.
+const (
+	G       Unit = strongmotion.StandardGravity // standard gravity, 9.80665 m/s²
+	MPerS2  Unit = 100
+	CmPerS2 Unit = 1
+	NmPerS2 Unit = 1e-7 // the SAC manual's unit for IDEP = IACC
+)
+
+// HeaderLen is the size of a version 6 header.
+const HeaderLen = 632
+
+// MaxSamples bounds NPTS (128 MiB of float32), checked before allocation.
+const MaxSamples = 1 << 25
+
+// SAC's "undefined" values and the enumerated header values used here.
+const (
+	undefined = -12345
+	itime     = 1
+	iunkn     = 5
+	iacc      = 8
+)
+
+// Header holds the SAC header fields a strong-motion record needs.
+// Pointers are nil where the file has SAC's "undefined" (-12345).
+type Header struct {
+	ByteOrder string // "little-endian" or "big-endian"
+	NVHDR     int32
+	DELTA     float64
+	B, E      float64
+	NPTS      int
+	DEPMIN    *float64
+	DEPMAX    *float64
+	DEPMEN    *float64
+	KSTNM     string
+	KNETWK    string
+	KCMPNM    string
+	KHOLE     string
+	KINST     string
+	KEVNM     string
+	STLA      *float64
+	STLO      *float64
+	STEL      *float64
+	STDP      *float64
+	EVLA      *float64
+	EVLO      *float64
+	EVDP      *float64
+	MAG       *float64
+	CMPAZ     *float64
+	CMPINC    *float64
+	// Reference is NZYEAR/NZJDAY/NZHOUR/NZMIN/NZSEC/NZMSEC; Start is
+	// Reference + B, the time of the first sample.
+	Reference time.Time
+	Start     time.Time
+	IFTYPE    int32
+	IDEP      int32
+	IZTYPE    int32
+	LEVEN     bool
+}
+
+// Detect reports whether data starts with a SAC header (version 6, or 7,
+// which Parse rejects as unsupported).
+func Detect(data []byte) bool {
+	_, v, ok := byteOrder(data)
+	return ok && (v == 6 || v == 7)
+}
+
+func byteOrder(data []byte) (binary.ByteOrder, int32, bool) {
+	if len(data) < HeaderLen {
+		return nil, 0, false
+	}
+	for _, o := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
+		if v := int32(o.Uint32(data[4*76:])); v == 6 || v == 7 {
+			return o, v, true
+		}
+	}
+	return nil, 0, false
+}
+
+// Parse reads one SAC file whose samples are acceleration in the given
+// unit, and returns its header and one Record in gal, mean removed.
+func Parse(data []byte, unit Unit) (Header, []strongmotion.Record, error) {
+	if !(unit > 0) || math.IsInf(float64(unit), 0) {
+		return Header{}, nil, errors.New("sac: the sample unit must be given (SAC does not record it)")
+	}
+	h, order, err := ParseHeader(data)
+	if err != nil {
+		return Header{}, nil, err
+	}
+	if want := HeaderLen + 4*h.NPTS; len(data) != want {
+		return Header{}, nil, fmt.Errorf("sac: NPTS %d needs %d bytes, file has %d", h.NPTS, want, len(data))
+	}
+	acc := make([]float64, h.NPTS)
+	for i := range acc {
+		v := float64(math.Float32frombits(order.Uint32(data[HeaderLen+4*i:])))
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return Header{}, nil, fmt.Errorf("sac: sample %d is %v", i, v)
+		}
+		acc[i] = v * float64(unit)
+	}
+	r := strongmotion.Record{
+		Network: h.KNETWK, Station: h.KSTNM, Location: h.KHOLE, Channel: h.KCMPNM,
+		Component: strongmotion.ComponentOf(h.KCMPNM), Start: h.Start,
+		SampleRateHz: 1 / h.DELTA, AccGal: strongmotion.Demean(acc),
+		StationLat: h.STLA, StationLon: h.STLO, StationElevM: h.STEL,
+		Source: strongmotion.SourceSAC,
+	}
+	return h, []strongmotion.Record{r}, nil
+}
+
+// ParseHeader reads and checks the 632-byte header only.
+func ParseHeader(data []byte) (Header, binary.ByteOrder, error) {
+	order, version, ok := byteOrder(data)
+	if !ok {
+		return Header{}, nil, fmt.Errorf("sac: not a SAC file (%d bytes, no header version 6 at word 76)", len(data))
+	}
+	if version != 6 {
+		return Header{}, nil, fmt.Errorf("sac: header version %d not supported", version)
+	}
+	w := words{data, order}
+	h := Header{ByteOrder: "little-endian", NVHDR: version}
+	if order == binary.BigEndian {
+		h.ByteOrder = "big-endian"
+	}
+	h.DELTA, h.B, h.E = w.float(0), w.float(5), w.float(6)
+	h.DEPMIN, h.DEPMAX, h.DEPMEN = w.opt(1), w.opt(2), w.opt(56)
+	h.STLA, h.STLO, h.STEL, h.STDP = w.opt(31), w.opt(32), w.opt(33), w.opt(34)
+	h.EVLA, h.EVLO, h.EVDP, h.MAG = w.opt(35), w.opt(36), w.opt(38), w.opt(39)
+	h.CMPAZ, h.CMPINC = w.opt(57), w.opt(58)
+	npts := w.int(70 + 9)
+	h.IFTYPE, h.IDEP, h.IZTYPE = w.int(70+15), w.int(70+16), w.int(70+17)
+	h.LEVEN = w.int(70+35) == 1
+	h.KSTNM, h.KEVNM, h.KHOLE = w.str(0, 8), w.str(8, 16), w.str(24, 8)
+	h.KCMPNM, h.KNETWK, h.KINST = w.str(20*8, 8), w.str(21*8, 8), w.str(23*8, 8)
+	if npts <= 0 || npts > MaxSamples {
+		return Header{}, nil, fmt.Errorf("sac: NPTS %d outside 1..%d", npts, MaxSamples)
+	}
+	h.NPTS = int(npts)
+	if err := h.check(); err != nil {
+		return Header{}, nil, err
+	}
+	ref, err := w.reference()
+	if err != nil {
+		return Header{}, nil, err
+	}
+	h.Reference = ref
+	h.Start = ref.Add(time.Duration(math.Round(h.B*1e6)) * time.Microsecond)
+	return h, order, nil
+}
+
+func (h *Header) check() error {
+	switch {
+	case h.IFTYPE != itime:
+		return fmt.Errorf("sac: IFTYPE %d is not ITIME (time series)", h.IFTYPE)
+	case !h.LEVEN:
+		return errors.New("sac: unevenly sampled files (LEVEN false) are not supported")
+	case h.IDEP != undefined && h.IDEP != iunkn && h.IDEP != iacc:
+		return fmt.Errorf("sac: IDEP %d is not acceleration", h.IDEP)
+	case !(h.DELTA > 0 && h.DELTA < 1e6):
+		return fmt.Errorf("sac: DELTA %v is not a sampling interval", h.DELTA)
+	case !(math.Abs(h.B) < 1e8):
+		return fmt.Errorf("sac: B %v out of range", h.B)
+	}
+	return nil
+}
+
+// words reads header words in the file's byte order.
+type words struct {
+	data  []byte
+	order binary.ByteOrder
+}
+
+// float reads a header float as its shortest decimal, so 0.02 reads as
+// 0.02 and not as float32's 0.0199999995529651641845703125.
+func (w words) float(i int) float64 {
+	v := math.Float32frombits(w.order.Uint32(w.data[4*i:]))
+	x, err := strconv.ParseFloat(strconv.FormatFloat(float64(v), 'g', -1, 32), 64)
+	if err != nil { // NaN and infinities
+		return float64(v)
+	}
+	return x
+}
+
+func (w words) opt(i int) *float64 {
+	v := w.float(i)
+	if v == undefined || math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+func (w words) int(i int) int32 { return int32(w.order.Uint32(w.data[4*i:])) }
+
+// str reads a string field at byte offset off of the character block.
+func (w words) str(off, n int) string {
+	b := w.data[440+off : 440+off+n]
+	if i := strings.IndexByte(string(b), 0); i >= 0 {
+		b = b[:i]
+	}
+	s := strings.TrimSpace(string(b))
+	if s == "-12345" {
+		return ""
+	}
+	return strings.ToValidUTF8(s, "?")
+}
+
+func (w words) reference() (time.Time, error) {
+	y, d, hh, mm, ss, ms := w.int(70), w.int(71), w.int(72), w.int(73), w.int(74), w.int(75)
+	if y < 1 || y > 9999 || d < 1 || d > 366 || hh < 0 || hh > 23 || mm < 0 || mm > 59 ||
+		ss < 0 || ss > 60 || ms < 0 || ms > 999 {
+		return time.Time{}, fmt.Errorf("sac: reference time %d-%03d %02d:%02d:%02d.%03d undefined or invalid", y, d, hh, mm, ss, ms)
+	}
+	t := time.Date(int(y), 1, 1, int(hh), int(mm), int(ss), int(ms)*1e6, time.UTC)
+	t = t.AddDate(0, 0, int(d)-1)
+	if t.Year() != int(y) && !(ss == 60 && d >= 365) {
+		return time.Time{}, fmt.Errorf("sac: NZJDAY %d is past the end of %d", d, y)
+	}
+	return t, nil
+}

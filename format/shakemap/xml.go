@@ -1,0 +1,200 @@
+package shakemap
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// sniffLen caps what Detect reads: enough for the stationlist's inline DTD
+// (about 2 KB) many times over.
+const sniffLen = 64 << 10
+
+// Detect reports which ShakeMap product data holds, by its root element:
+// "grid" (shakemap_grid), "stationlist" (shakemap-data) or "info" (info).
+// Only the first 64 KB are looked at.
+func Detect(data []byte) (kind string, ok bool) {
+	start, err := rootElement(newDecoder(data[:min(len(data), sniffLen)]))
+	if err != nil {
+		return "", false
+	}
+	switch start.Name.Local {
+	case "shakemap_grid":
+		return "grid", true
+	case "shakemap-data":
+		return "stationlist", true
+	case "info":
+		return "info", true
+	}
+	return "", false
+}
+
+var bom = []byte("\xEF\xBB\xBF")
+
+// newDecoder reads data, less any byte-order mark, strictly.
+func newDecoder(data []byte) *xml.Decoder {
+	data = bytes.TrimPrefix(data, bom)
+	d := xml.NewDecoder(bytes.NewReader(data))
+	d.CharsetReader = charsetReader
+	return d
+}
+
+// rootElement reads the prolog (declaration, comments, DOCTYPE) and returns
+// the root element's start tag.
+func rootElement(d *xml.Decoder) (xml.StartElement, error) {
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			return xml.StartElement{}, errors.New("no XML root element")
+		}
+		if err != nil {
+			return xml.StartElement{}, fmt.Errorf("not XML: %v", readErr(err))
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			return t, nil
+		case xml.CharData:
+			if len(bytes.TrimSpace(t)) > 0 {
+				return xml.StartElement{}, errors.New("not XML: text before the root element")
+			}
+		}
+	}
+}
+
+// expectRoot reads up to the root element and refuses any other root.
+func expectRoot(d *xml.Decoder, name string) (xml.StartElement, error) {
+	start, err := rootElement(d)
+	if err != nil {
+		return start, err
+	}
+	if start.Name.Local != name {
+		return start, fmt.Errorf("XML root is <%s>, not <%s>", start.Name.Local, name)
+	}
+	return start, nil
+}
+
+// charsetReader decodes the encodings ShakeMap declares besides UTF-8.
+// US-ASCII is read as ISO-8859-1, its superset; Windows-1252 as ISO-8859-1
+// too (they differ only in 0x80-0x9F).
+func charsetReader(label string, in io.Reader) (io.Reader, error) {
+	switch strings.ToLower(label) {
+	case "us-ascii", "ascii", "iso-8859-1", "iso8859-1", "latin1", "latin-1", "windows-1252", "cp1252":
+		return latin1Reader{bufio.NewReader(in)}, nil
+	}
+	return nil, fmt.Errorf("unsupported XML encoding %q", label)
+}
+
+// latin1Reader turns each input byte into the UTF-8 of the same code point.
+type latin1Reader struct{ r *bufio.Reader }
+
+func (l latin1Reader) Read(p []byte) (int, error) {
+	n := 0
+	for n+1 < len(p) { // room for a two-byte rune
+		b, err := l.r.ReadByte()
+		if err != nil {
+			if n > 0 {
+				return n, nil
+			}
+			return 0, err
+		}
+		if b < 0x80 {
+			p[n] = b
+			n++
+			continue
+		}
+		p[n], p[n+1] = 0xC0|b>>6, 0x80|b&0x3F
+		n += 2
+	}
+	if n == 0 && len(p) > 0 { // a one-byte buffer: hand out ASCII only
+		b, err := l.r.ReadByte()
+		if err != nil {
+			return 0, err
+		}
+		if b >= 0x80 {
+			return 0, errors.New("read buffer too small for a non-ASCII byte")
+		}
+		p[0] = b
+		return 1, nil
+	}
+	return n, nil
+}
+
+// readErr describes an error from the decoder, saying plainly when the
+// input ended too soon.
+func readErr(err error) error {
+	var se *xml.SyntaxError
+	if errors.Is(err, io.EOF) || errors.As(err, &se) && se.Msg == "unexpected EOF" {
+		line := 0
+		if se != nil {
+			line = se.Line
+		}
+		return fmt.Errorf("the file is cut short (line %d): XML elements are left open", line)
+	}
+	return err
+}
+
+// attrs gives access to an element's attributes by local name.
+type attrs []xml.Attr
+
+func (a attrs) get(name string) (string, bool) {
+	for _, x := range a {
+		if x.Name.Local == name {
+			return strings.TrimSpace(x.Value), true
+		}
+	}
+	return "", false
+}
+
+func (a attrs) str(name string) string {
+	v, _ := a.get(name)
+	return v
+}
+
+// float returns a required finite number.
+func (a attrs) float(name string) (float64, error) {
+	v, ok := a.get(name)
+	if !ok || v == "" {
+		return 0, fmt.Errorf("%s is missing", name)
+	}
+	return parseFinite(name, v)
+}
+
+// optFloat returns nil for an absent or empty attribute.
+func (a attrs) optFloat(name string) (*float64, error) {
+	v, ok := a.get(name)
+	if !ok || v == "" {
+		return nil, nil
+	}
+	f, err := parseFinite(name, v)
+	if err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
+// integer returns a required integer.
+func (a attrs) integer(name string) (int, error) {
+	v, ok := a.get(name)
+	if !ok || v == "" {
+		return 0, fmt.Errorf("%s is missing", name)
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s %q is not an integer", name, v)
+	}
+	return n, nil
+}
+
+func parseFinite(name, v string) (float64, error) {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return 0, fmt.Errorf("%s %q is not a finite number", name, v)
+	}
+	return f, nil
+}

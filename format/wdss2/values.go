@@ -1,0 +1,119 @@
+package wdss2
+
+import (
+	"fmt"
+	"math"
+)
+
+// dataUnavailable is WDSS-II's third marker, beside MissingData (-99900)
+// and RangeFolded (-99901), for cells the radar did not sample.
+const dataUnavailable = -99903
+
+// markers are the values that mean "no measurement", compared as float32
+// because the data is usually float while the attributes are double.
+type markers []float32
+
+func (rs *radialSet) markers() markers {
+	m := markers{-99900, -99901, dataUnavailable}
+	for _, name := range []string{"MissingData", "RangeFolded"} {
+		if x, ok := rs.number(name); ok {
+			m = append(m, float32(x))
+		}
+	}
+	return m
+}
+
+func (m markers) value(x float64) float32 {
+	v := float32(x)
+	for _, mk := range m {
+		if v == mk {
+			return float32(math.NaN())
+		}
+	}
+	return v
+}
+
+func (rs *radialSet) values() ([]float32, error) {
+	raw, err := rs.f.ReadFloat64(rs.r, rs.data)
+	if err != nil {
+		return nil, err
+	}
+	m := rs.markers()
+	if rs.sparse {
+		return rs.expand(raw, m)
+	}
+	if len(raw) != rs.rays*rs.bins {
+		return nil, fmt.Errorf("%d values for %d rays of %d gates", len(raw), rs.rays, rs.bins)
+	}
+	out := make([]float32, len(raw))
+	for i, x := range raw {
+		out[i] = m.value(x)
+	}
+	return out, nil
+}
+
+// expand fills the grid with the background, then writes each run.
+func (rs *radialSet) expand(raw []float64, m markers) ([]float32, error) {
+	xs, ys, counts, err := rs.pixels()
+	if err != nil {
+		return nil, err
+	}
+	background := float64(-99900)
+	if a, ok := rs.data.Attr("BackgroundValue"); ok {
+		if x, ok := a.Float64(); ok {
+			background = x
+		}
+	}
+	grid := make([]float32, rs.rays*rs.bins)
+	bg := m.value(background)
+	for i := range grid {
+		grid[i] = bg
+	}
+	for i, x := range raw {
+		if err := rs.run(grid, xs[i], ys[i], counts[i], m.value(x)); err != nil {
+			return nil, fmt.Errorf("pixel %d: %w", i, err)
+		}
+	}
+	return grid, nil
+}
+
+// run writes count cells from ray x, gate y on, continuing into the next
+// ray at the end of one.
+func (rs *radialSet) run(grid []float32, x, y, count float64, v float32) error {
+	if x < 0 || x >= float64(rs.rays) || y < 0 || y >= float64(rs.bins) || x != math.Trunc(x) || y != math.Trunc(y) {
+		return fmt.Errorf("cell (%v, %v) outside %d rays of %d gates", x, y, rs.rays, rs.bins)
+	}
+	start := int(x)*rs.bins + int(y)
+	if count < 1 || count > float64(len(grid)-start) || count != math.Trunc(count) {
+		return fmt.Errorf("run of %v cells from (%v, %v) does not fit the grid", count, x, y)
+	}
+	for i := range int(count) {
+		grid[start+i] = v
+	}
+	return nil
+}
+
+// pixels reads pixel_x, pixel_y and pixel_count (1 for every pixel when
+// absent). open has checked that all share the data variable's dimension.
+func (rs *radialSet) pixels() (xs, ys, counts []float64, err error) {
+	read := func(name string) []float64 {
+		v, ok := rs.f.Var(name)
+		if !ok || err != nil {
+			return nil
+		}
+		var vals []float64
+		vals, err = rs.f.ReadFloat64(rs.r, v)
+		return vals
+	}
+	xs, ys, counts = read("pixel_x"), read("pixel_y"), read("pixel_count")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if counts == nil {
+		counts = make([]float64, len(xs))
+		for i := range counts {
+			counts[i] = 1
+		}
+	}
+	return xs, ys, counts, nil
+}
