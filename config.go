@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bmkg/mkggraph/download"
 	"github.com/bmkg/mkggraph/httpapi"
 	"github.com/bmkg/mkggraph/mkg"
 )
@@ -35,9 +36,16 @@ type Config struct {
 	MailFrom        string
 	OutboxInterval  time.Duration
 	Standards       mkg.Standards
+	FileDir         string
+	DownloadKey     string // secret: signs download links; never logged
+	DownloadTTL     time.Duration
+	PublicURL       string
 
 	// clock replaces time.Now for the store and the outbox (tests only).
 	clock func() time.Time
+	// demoFiles, when set, limits the demo data to the files it accepts
+	// (tests that start servers of their own load what they use).
+	demoFiles func(name string) bool
 }
 
 // setting binds one flag to its environment variable.
@@ -85,6 +93,10 @@ func defineFlags(fs *flag.FlagSet, c *Config) []setting {
 	dur(&c.Standards.Applicant, "standard-applicant", "MKG_STANDARD_APPLICANT", mkg.DefaultStandards.Applicant, "service standard: the applicant's form, when started in the system")
 	dur(&c.Standards.Review, "standard-review", "MKG_STANDARD_REVIEW", mkg.DefaultStandards.Review, "service standard: the service desk's check")
 	dur(&c.Standards.Fulfilment, "standard-fulfilment", "MKG_STANDARD_FULFILMENT", mkg.DefaultStandards.Fulfilment, "service standard: the officer's fulfilment, forward to close")
+	str(&c.FileDir, "file-dir", "MKG_FILE_DIR", "", "directory of the file store (radar and satellite files, rendered pictures); empty = beside the SQLite file (<sqlite-path>-files), or ./mkggraph-files with PostgreSQL")
+	str(&c.DownloadKey, "download-key", "MKG_DOWNLOAD_KEY", "", "secret of at least 32 bytes that signs download links; empty = a random key per start (links then die with a restart and are not shared between instances)")
+	dur(&c.DownloadTTL, "download-ttl", "MKG_DOWNLOAD_TTL", 15*time.Minute, "how long a download link works")
+	str(&c.PublicURL, "public-url", "MKG_PUBLIC_URL", "", "the API's public base URL (https://api.example.go.id) to make download links absolute; empty = links relative to the API")
 	str(&c.LogLevel, "log-level", "MKG_LOG_LEVEL", "info", "debug, info, warn or error")
 	str(&c.LogFormat, "log-format", "MKG_LOG_FORMAT", "json", "json or text")
 	return s
@@ -133,6 +145,15 @@ func (c *Config) Validate() error {
 	if c.Limits.MaxBodyBytes < 1024 || c.Limits.MaxDepth < 2 || c.Limits.MaxComplexity < 10 || c.Limits.MaxTokens < 100 {
 		errs = append(errs, errors.New("limits are too small to run any query (max-body-bytes ≥ 1024, max-query-depth ≥ 2, max-query-cost ≥ 10, max-query-tokens ≥ 100)"))
 	}
+	if c.DownloadKey != "" && len(c.DownloadKey) < download.MinKeyBytes {
+		errs = append(errs, fmt.Errorf("MKG_DOWNLOAD_KEY must be at least %d bytes (e.g. openssl rand -hex 32)", download.MinKeyBytes))
+	}
+	if c.DownloadTTL < time.Minute || c.DownloadTTL > 24*time.Hour {
+		errs = append(errs, errors.New("download-ttl must be between 1m and 24h"))
+	}
+	if c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "https://") && !strings.HasPrefix(c.PublicURL, "http://") {
+		errs = append(errs, errors.New("MKG_PUBLIC_URL must start with https:// or http://"))
+	}
 	switch c.LogFormat {
 	case "json", "text":
 	default:
@@ -147,6 +168,17 @@ func (c *Config) databaseURL() string {
 		return c.DatabaseURL
 	}
 	return "sqlite:" + c.SQLitePath
+}
+
+// fileDir is where the file store keeps files.
+func (c *Config) fileDir() string {
+	switch {
+	case c.FileDir != "":
+		return c.FileDir
+	case c.embedded():
+		return c.SQLitePath + "-files"
+	}
+	return "mkggraph-files"
 }
 
 // embedded reports whether the server runs on its own SQLite default.
@@ -175,6 +207,10 @@ Usage:
 
 Ingest flags:
   -reference-time RFC3339   completes SYNOP day/hour times of files whose name carries no date (WMO names do)
+  -station CODE             the station of a file that does not name it: a WMO index (processed Data Online CSV), a monitor code (aqicn.org export)
+  -sac-unit UNIT            unit of SAC samples: g, m/s2, cm/s2 or nm/s2 (SAC headers say only "acceleration")
+  -inventory FILE           StationXML with the responses of miniSEED channels (counts to acceleration)
+  -event FILE               event descriptor (gmprocess event.json) that SAC and miniSEED records belong to
   -progress auto|always|never  progress bar on stderr (auto: for files over 1 MB on a terminal)
 
 Flags (every one also read from the environment variable named):

@@ -195,6 +195,19 @@ func TestKeysAreNeverLogged(t *testing.T) {
 	if !strings.Contains(logs.String(), `"key":"mkg_`) {
 		t.Errorf("request log lines should name the key by its public prefix")
 	}
+	// Download links work for whoever holds them: fetched, they are not
+	// logged either.
+	link := dig(mustData(t, postAs(t, srv.URL, c.full, `{ radarScans(first: 1) { edges { node { download { url } } } } }`, nil)),
+		"radarScans", "edges", 0, "node", "download", "url").(string)
+	if r, _ := fetch(t, srv.URL, link); r.StatusCode != 200 {
+		t.Fatalf("download: %d", r.StatusCode)
+	}
+	if token := strings.TrimPrefix(link, "/downloads/"); strings.Contains(logs.String(), token[len(token)-20:]) {
+		t.Fatalf("a download link appears in the log")
+	}
+	if !strings.Contains(logs.String(), `"path":"/downloads/(link)"`) {
+		t.Errorf("the download request should be logged without its link")
+	}
 }
 
 // TestAdminAPI runs an account's life through the GraphQL admin API, and

@@ -53,10 +53,26 @@ func TestNoNPlusOne(t *testing.T) {
 				nearestStations(first: 3) { distanceKm station { name latestObservation { observedAt } } } } } } }`, 5, 50, 7},
 			{"observations with their station", `{ observations(first: %d) { edges { node { observedAt station { name history { source } } } } } }`, 2, 23, 5},
 			{"station observations per station", `{ stations(first: %d, filter: {search: "1"}) { edges { node { observations(first: 3) { totalCount edges { node { observedAt } } } } } } }`, 3, 60, 6},
+			{"radar scans with site and links", `{ radarScans(first: %d) { edges { node { start angles site { code scans(first: 2) { edges { node { id } } } }
+				download { url } quickLook { url } } } } }`, 1, 4, 12},
+			{"earthquakes with ground motions and their stations", `{ earthquakes(first: %d, orderBy: TIME_ASC, filter: {minMagnitude: 6, from: "2018-01-01T00:00:00Z"}) { edges { node { groundMotions { pga
+				catalogueStation { name } earthquake { magnitude } } } } } }`, 2, 5, 8},
+			{"stations with climate", `{ stations(first: %d, filter: {kinds: [SYNOPTIC]}) { edges { node { climate(from: "2020-11-20T00:00:00Z", to: "2020-12-31T00:00:00Z") { date } } } } }`, 5, 100, 6},
 		}
 		for _, q := range queries {
-			small := statements(t, a, srv, c.full, fmt.Sprintf(q.query, q.small))
-			large := statements(t, a, srv, c.full, fmt.Sprintf(q.query, q.large))
+			// A key's last use and the one-minute caches of credentials
+			// and classifications are refreshed in the background or on
+			// expiry, which can add one statement to a count at any time.
+			// An N+1 adds statements on every try, so a pair that
+			// disagrees is measured again, up to three times.
+			var small, large int64
+			for range 3 {
+				small = statements(t, a, srv, c.full, fmt.Sprintf(q.query, q.small))
+				large = statements(t, a, srv, c.full, fmt.Sprintf(q.query, q.large))
+				if small == large && large <= q.max {
+					break
+				}
+			}
 			if small != large || large > q.max {
 				t.Errorf("%s: %d statements for %d items, %d for %d; want the same, at most %d", q.name, small, q.small, large, q.large, q.max)
 			} else {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bmkg/mkggraph/graph"
 	"github.com/bmkg/mkggraph/graph/model"
+	"github.com/bmkg/mkggraph/ingest"
 	"github.com/bmkg/mkggraph/mkg"
 )
 
@@ -27,7 +28,9 @@ import (
 func TestEveryProtectedFieldForEveryCaller(t *testing.T) {
 	for _, backend := range []string{"sqlite", "postgres"} {
 		t.Run(backend, func(t *testing.T) {
-			a, srv := startApp(t, testConfig(t, backend))
+			cfg := testConfig(t, backend)
+			cfg.demoFiles = nil // every kind, for every field
+			a, srv := startApp(t, cfg)
 			c := &callers{}
 			if err := c.setUp(a); err != nil {
 				t.Fatal(err)
@@ -94,6 +97,26 @@ var pathArgs = map[string]string{
 	"Query.account":                     `(id: "{account}")`,
 	"Query.accounts":                    `(first: 2)`,
 	"Query.auditLog":                    `(first: 2)`,
+	"Query.radarScans":                  `(first: 2)`,
+	"Query.radarScan":                   `(id: "{radarscan}")`,
+	"Query.satelliteProduct":            `(id: "{satelliteproduct}")`,
+	"Query.exportObservations":          `(level: L2)`,
+	"RadarSite.scans":                   `(first: 2)`,
+	"Station.climate":                   `(from: "2020-11-20T00:00:00Z", to: "2020-11-21T00:00:00Z")`,
+	"Query.climateSummary":              `(station: "{station}", period: MONTH, from: "2020-11-01T00:00:00Z", to: "2020-11-30T00:00:00Z")`,
+	"Query.lightningStrikes":            `(bbox: {south: 0, west: 103, north: 2, east: 105}, from: "2025-04-09T00:00:00Z", to: "2025-04-11T00:00:00Z", first: 2)`,
+	"Query.lightningDensity":            `(bbox: {south: 0, west: 103, north: 2, east: 105}, from: "2025-04-09T00:00:00Z", to: "2025-04-11T00:00:00Z", cellSizeKm: 50)`,
+	"Query.airQualityStation":           `(code: "DKI1")`,
+	"AirQualityStation.measurements":    `(from: "2010-01-01T00:00:00Z", to: "2010-01-02T00:00:00Z")`,
+	"AirQualityStation.dailyIndex":      `(from: "2010-01-01T00:00:00Z", to: "2010-01-02T00:00:00Z")`,
+	"Query.groundMotions":               `(station: "AOM001", first: 2)`,
+	"Earthquake.shakemapAt":             `(latitude: -3.56, longitude: 102.59)`,
+	"Query.exportGroundMotions":         `(earthquake: "{earthquake}")`,
+	"Query.exportLightning":             `(bbox: {south: 0, west: 103, north: 2, east: 105}, from: "2025-04-09T00:00:00Z", to: "2025-04-11T00:00:00Z")`,
+	"Query.exportClimate":               `(station: "{station}", from: "2020-11-01T00:00:00Z", to: "2020-11-30T00:00:00Z")`,
+	"Query.exportAirQuality":            `(station: "DKI1", level: L2, from: "2021-01-01T00:00:00Z", to: "2021-01-31T00:00:00Z")`,
+	"Mutation.deleteRadarScan":          `(id: "{scratchRadarScan}")`,
+	"Mutation.deleteSatelliteProduct":   `(id: "{scratchSatellite}")`,
 	"Station.observations":              `(first: 2)`,
 	"Earthquake.nearestStations":        `(first: 2)`,
 	"Mutation.createAccount":            `(input: {organisation: "Walk", contactName: "W", contactEmail: "w@example.org", application: {name: "walk"}})`,
@@ -390,5 +413,25 @@ func sampleIDs(t *testing.T, a *app, srv *httptest.Server, c *callers) map[strin
 	q := mustData(t, postAs(t, srv.URL, c.admin, `query($n: String!) { accessRequests(first: 1, filter: {number: $n}) { edges { node { id } } } }`,
 		map[string]any{"n": number}))
 	ids["accessrequest"] = dig(q, "accessRequests", "edges", 0, "node", "id").(string)
+	// Radar scans of the demo data: one to read, one the walk deletes.
+	scans := mustData(t, postAs(t, srv.URL, c.admin, `{ radarScans(first: 10) { edges { node { id fileName site { id } } } } }`, nil))
+	for _, e := range dig(scans, "radarScans", "edges").([]any) {
+		switch dig(e, "node", "fileName") {
+		case "2013051000000600dBZ.vol":
+			ids["radarscan"], ids["radarsite"] = dig(e, "node", "id").(string), dig(e, "node", "site", "id").(string)
+		case "example_cfradial_ppi.nc":
+			ids["scratchRadarScan"] = dig(e, "node", "id").(string)
+		}
+	}
+	// Satellite products: no real Himawari file is bundled, so two files
+	// named by the HSD convention, one to read and one to delete.
+	for i, name := range []string{"HS_H09_20240101_0000_B13_FLDK_R20_S0110.DAT", "HS_H09_20240101_0010_B13_FLDK_R20_S0110.DAT"} {
+		if _, err := a.Ingest.File(ctx, name, []byte(fmt.Sprintf("HSD segment %d", i)), ingest.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sat := mustData(t, postAs(t, srv.URL, c.admin, `{ satelliteProducts(first: 2) { edges { node { id } } } }`, nil))
+	ids["scratchSatellite"] = dig(sat, "satelliteProducts", "edges", 0, "node", "id").(string)
+	ids["satelliteproduct"] = dig(sat, "satelliteProducts", "edges", 1, "node", "id").(string)
 	return ids
 }

@@ -21,7 +21,9 @@ import (
 )
 
 // testConfig is the default configuration, as `go run .` would have it,
-// with the demo data loaded into a fresh database of the given backend.
+// with the demo data loaded into a fresh database of the given backend:
+// the stations, observations, earthquakes and radar files (the servers
+// shared by the read-only tests hold all of it; see forEachBackend).
 func testConfig(t *testing.T, backend string) *Config {
 	t.Helper()
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
@@ -31,6 +33,8 @@ func testConfig(t *testing.T, backend string) *Config {
 		t.Fatal(err)
 	}
 	cfg.DemoData = "true"
+	cfg.demoFiles = coreDemo
+	cfg.FileDir = t.TempDir()
 	switch backend {
 	case "sqlite":
 		cfg.SQLitePath = filepath.Join(t.TempDir(), "mkggraph.db")
@@ -38,6 +42,17 @@ func testConfig(t *testing.T, backend string) *Config {
 		cfg.DatabaseURL = testenv.PostgresURL(t)
 	}
 	return &cfg
+}
+
+// coreDemo keeps the demo files most tests use: loading all of them costs
+// seconds more per server under -race.
+func coreDemo(name string) bool {
+	for _, dir := range []string{"stations/", "synop/", "earthquakes/", "radar/"} {
+		if strings.HasPrefix(name, dir) {
+			return true
+		}
+	}
+	return false
 }
 
 // startApp wires the whole server as serve does and serves it over HTTP.
@@ -90,14 +105,15 @@ func (s *sharedApp) start(backend string) {
 	defineFlags(fs, &cfg)
 	fs.Parse(nil)
 	cfg.DemoData = "true"
+	dir, err := os.MkdirTemp("", "mkggraph-e2e")
+	if err != nil {
+		s.err = err
+		return
+	}
+	s.cleanup = append(s.cleanup, func() { os.RemoveAll(dir) })
+	cfg.FileDir = filepath.Join(dir, "files")
 	switch backend {
 	case "sqlite":
-		dir, err := os.MkdirTemp("", "mkggraph-e2e")
-		if err != nil {
-			s.err = err
-			return
-		}
-		s.cleanup = append(s.cleanup, func() { os.RemoveAll(dir) })
 		cfg.SQLitePath = filepath.Join(dir, "mkggraph.db")
 	case "postgres":
 		if os.Getenv("TEST_DATABASE_URL") == "" {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bmkg/mkggraph/cache"
+	"github.com/bmkg/mkggraph/filestore"
 	"github.com/bmkg/mkggraph/ingest"
 	"github.com/bmkg/mkggraph/redis"
 )
@@ -16,15 +17,32 @@ import (
 // ingestFiles runs `mkggraph ingest FILE…`: every file is loaded and
 // summarised; failed reports whether any file or record was refused (the
 // command then exits 1).
-func ingestFiles(ctx context.Context, cfg *Config, log *slog.Logger, files []string, refTime, progress string,
+// ingestFlags are the ingest command's own flags.
+type ingestFlags struct {
+	refTime, station, progress string
+	sacUnit, inventory, event  string
+}
+
+func ingestFiles(ctx context.Context, cfg *Config, log *slog.Logger, files []string, flags ingestFlags,
 	stdout, stderr io.Writer) (failed bool, err error) {
 	if len(files) == 0 {
 		return false, fmt.Errorf("ingest needs at least one file; formats known: %s", ingest.KnownFormats())
 	}
-	opt := ingest.Options{}
-	if refTime != "" {
-		if opt.ReferenceTime, err = time.Parse(time.RFC3339, refTime); err != nil {
-			return false, fmt.Errorf("-reference-time %q is not RFC 3339 (e.g. 2022-03-21T12:05:00Z)", refTime)
+	opt := ingest.Options{Station: flags.station, SACUnit: flags.sacUnit}
+	for _, f := range []struct {
+		path string
+		dst  *[]byte
+	}{{flags.inventory, &opt.Inventory}, {flags.event, &opt.Event}} {
+		if f.path == "" {
+			continue
+		}
+		if *f.dst, err = os.ReadFile(f.path); err != nil {
+			return false, err
+		}
+	}
+	if flags.refTime != "" {
+		if opt.ReferenceTime, err = time.Parse(time.RFC3339, flags.refTime); err != nil {
+			return false, fmt.Errorf("-reference-time %q is not RFC 3339 (e.g. 2022-03-21T12:05:00Z)", flags.refTime)
 		}
 	}
 	store, err := openStore(ctx, cfg, log)
@@ -32,9 +50,13 @@ func ingestFiles(ctx context.Context, cfg *Config, log *slog.Logger, files []str
 		return false, err
 	}
 	defer store.Close()
-	in := ingest.New(store, remoteInvalidator(ctx, cfg, log), log)
+	fileStore, err := filestore.NewLocal(cfg.fileDir())
+	if err != nil {
+		return false, err
+	}
+	in := ingest.New(store, remoteInvalidator(ctx, cfg, log), log).WithFiles(fileStore)
 	for _, name := range files {
-		s, err := ingestOne(ctx, in, name, opt, progress, stderr)
+		s, err := ingestOne(ctx, in, name, opt, flags.progress, stderr)
 		if err != nil {
 			fmt.Fprintf(stdout, "%s: refused: %v\n", name, err)
 			failed = true

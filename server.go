@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,6 +22,9 @@ import (
 	"github.com/bmkg/mkggraph/access"
 	"github.com/bmkg/mkggraph/cache"
 	"github.com/bmkg/mkggraph/demo"
+	"github.com/bmkg/mkggraph/download"
+	"github.com/bmkg/mkggraph/export"
+	"github.com/bmkg/mkggraph/filestore"
 	"github.com/bmkg/mkggraph/httpapi"
 	"github.com/bmkg/mkggraph/ingest"
 	"github.com/bmkg/mkggraph/inmem"
@@ -28,6 +32,7 @@ import (
 	"github.com/bmkg/mkggraph/notify"
 	"github.com/bmkg/mkggraph/redis"
 	"github.com/bmkg/mkggraph/resolvers"
+	"github.com/bmkg/mkggraph/shakemaps"
 	"github.com/bmkg/mkggraph/sqlstore"
 )
 
@@ -47,6 +52,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	var cfg Config
 	settings := defineFlags(fs, &cfg)
 	refTime := fs.String("reference-time", "", "")
+	station := fs.String("station", "", "")
+	sacUnit := fs.String("sac-unit", "", "")
+	inventory := fs.String("inventory", "", "")
+	event := fs.String("event", "", "")
 	progress := fs.String("progress", "auto", "")
 	var admin adminFlags
 	fs.StringVar(&admin.organisation, "organisation", "", "")
@@ -77,7 +86,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = migrate(ctx, &cfg, log, stdout)
 	case "ingest":
 		var failed bool
-		failed, err = ingestFiles(ctx, &cfg, log, fs.Args(), *refTime, *progress, stdout, stderr)
+		failed, err = ingestFiles(ctx, &cfg, log, fs.Args(), ingestFlags{*refTime, *station, *progress, *sacUnit, *inventory, *event}, stdout, stderr)
 		if err == nil && failed {
 			return 1
 		}
@@ -171,7 +180,12 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	c, closeCache := openCache(ctx, cfg, log)
 	a.Cache, a.closers = c, append(a.closers, closeCache)
 	invalidate := func(ctx context.Context, ns ...string) error { return cache.Invalidate(ctx, c, ns...) }
-	a.Ingest = ingest.New(store, invalidate, log)
+	files, err := filestore.NewLocal(cfg.fileDir())
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.Ingest = ingest.New(store, invalidate, log).WithFiles(files)
 	if err := maybeLoadDemo(ctx, cfg, store, a.Ingest, log); err != nil {
 		a.Close()
 		return nil, err
@@ -181,12 +195,27 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	opts := cache.Options{StationTTL: cfg.StationTTL, EarthquakeTTL: cfg.EarthquakeTTL,
 		Scope: func(ctx context.Context) string { return mkg.PrincipalFrom(ctx).Fingerprint() }}
 	res := &resolvers.Resolver{
-		StationData:     cache.NewStationReader(store, c, opts),
-		ObservationData: store,
-		EarthquakeData:  cache.NewEarthquakeReader(store, c, opts),
-		AccessData:      access.NewAdmin(store, c, log),
-		TicketData:      store,
+		StationData:      cache.NewStationReader(store, c, opts),
+		ObservationData:  store,
+		EarthquakeData:   cache.NewEarthquakeReader(store, c, opts),
+		AccessData:       access.NewAdmin(store, c, log),
+		TicketData:       store,
+		RadarData:        store,
+		LightningData:    store,
+		ClimateData:      store,
+		AirQualityData:   store,
+		GroundMotionData: store,
+		Shakemaps:        shakemaps.Reader{Grids: store},
+		SatelliteData:    store,
+		Catalogue:        a.Ingest,
 	}
+	auth := access.NewAuthenticator(store, c, log, cfg.clock)
+	downloads, err := newDownloads(cfg, log, store, files, auth)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	res.Downloads = downloads
 	sender, err := notify.NewSender(cfg.SMTPURL, cfg.MailFrom, log)
 	if err != nil {
 		a.Close()
@@ -200,7 +229,8 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	}
 	api := &httpapi.Server{
 		GraphQL:     gql,
-		Auth:        access.NewAuthenticator(store, c, log, cfg.clock),
+		Auth:        auth,
+		Downloads:   downloads,
 		Loaders:     store,
 		Letters:     store,
 		Readiness:   httpapi.Readiness{Database: store.Ping, Cache: func(ctx context.Context) cache.Status { c.Ping(ctx); return c.Status() }},
@@ -210,6 +240,27 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	}
 	a.Handler = api.Handler()
 	return a, nil
+}
+
+// newDownloads wires the signed download links. Without a configured key
+// the links are signed with a random key of this process.
+func newDownloads(cfg *Config, log *slog.Logger, store *sqlstore.Store, files mkg.FileStore, auth *access.Authenticator) (*download.Service, error) {
+	key := []byte(cfg.DownloadKey)
+	if len(key) == 0 {
+		key = make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, err
+		}
+		log.Warn("no download key configured (MKG_DOWNLOAD_KEY): download links are signed with a random key and stop working when this process stops; instances do not accept each other's links")
+	}
+	signer, err := download.NewSigner(key)
+	if err != nil {
+		return nil, err
+	}
+	return download.New(download.Options{Signer: signer, TTL: cfg.DownloadTTL, Files: files, Radar: store,
+		Satellite: store, Principals: auth, BaseURL: strings.TrimSuffix(cfg.PublicURL, "/"), Now: cfg.clock, Log: log,
+		Exporter: &export.Exporter{Observations: store, Stations: store, Earthquakes: store, Lightning: store, Climate: store,
+			AirQuality: store, GroundMotion: store}}), nil
 }
 
 // maybeLoadDemo fills an empty database with the bundled real samples: by
@@ -224,7 +275,7 @@ func maybeLoadDemo(ctx context.Context, cfg *Config, store mkg.Store, in *ingest
 		return err
 	}
 	log.Info("empty database: loading the bundled demo data (real public samples, see demo/samples/ATTRIBUTION.md)")
-	_, err = demo.Load(ctx, in, log)
+	_, err = demo.LoadSome(ctx, in, log, cfg.demoFiles)
 	return err
 }
 

@@ -196,3 +196,36 @@ func (a *Authenticator) touch(keyID int64, now time.Time) {
 		}
 	}()
 }
+
+// Anonymous returns the principal of a caller without a key, under the
+// classifications in force (download links issued anonymously).
+func (a *Authenticator) Anonymous(ctx context.Context) (*mkg.Principal, error) {
+	return a.Authenticate(ctx, "", "")
+}
+
+// PrincipalByKeyPrefix returns the principal of the key with this public
+// prefix as it stands now, for a download link issued to that key: the key
+// and its account must still be usable, and the account's grants are the
+// current ones. UNAUTHENTICATED otherwise.
+func (a *Authenticator) PrincipalByKeyPrefix(ctx context.Context, prefix string) (*mkg.Principal, error) {
+	now := a.now()
+	version, err := a.store.AccessVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cred, err := a.store.CredentialByPrefix(ctx, prefix)
+	if mkg.ErrorCode(err) == mkg.ENOTFOUND {
+		return nil, unauthenticated("unknown API key")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := usable(cred, now); err != nil {
+		return nil, err
+	}
+	classes, err := a.classifications(ctx, version)
+	if err != nil {
+		return nil, err
+	}
+	return mkg.NewPrincipal(cred.Account, cred.Key.ID, cred.Key.Prefix, classes, now), nil
+}

@@ -26,6 +26,14 @@ type Reader interface {
 	AuditEventsByID(ctx context.Context, ids []int64) ([]*mkg.AuditEvent, error)
 	TicketsByID(ctx context.Context, ids []int64) ([]*mkg.Ticket, error)
 	EventsOfTickets(ctx context.Context, ids []int64) ([][]mkg.TicketEvent, error)
+	RadarSitesByID(ctx context.Context, ids []int64) ([]*mkg.RadarSite, error)
+	RadarScansByID(ctx context.Context, ids []int64) ([]*mkg.RadarScan, error)
+	SatelliteProductsByID(ctx context.Context, ids []int64) ([]*mkg.SatelliteProduct, error)
+	RadarScansOfSites(ctx context.Context, siteIDs []int64, f mkg.RadarScanFilter, p mkg.Page) ([]*mkg.RadarScanPage, error)
+	ClimateDaysOfStations(ctx context.Context, wmos []string, from, to time.Time) ([][]mkg.ClimateDay, error)
+	GroundMotionsOfEarthquakes(ctx context.Context, ids []int64) ([][]*mkg.GroundMotion, error)
+	AQMeasurementsOfStations(ctx context.Context, codes []string, from, to time.Time) ([][]*mkg.AQMeasurement, error)
+	AQDaysOfStations(ctx context.Context, codes []string, from, to time.Time) ([][]*mkg.AQDay, error)
 }
 
 // Loaders are one request's loaders.
@@ -45,6 +53,14 @@ type Loaders struct {
 	AuditEventByID    *dataloadgen.Loader[int64, *mkg.AuditEvent]
 	TicketByID        *dataloadgen.Loader[int64, *mkg.Ticket]
 	TicketEvents      *dataloadgen.Loader[int64, []mkg.TicketEvent]
+	RadarSiteByID     *dataloadgen.Loader[int64, *mkg.RadarSite]
+	RadarScanByID     *dataloadgen.Loader[int64, *mkg.RadarScan]
+	SatelliteByID     *dataloadgen.Loader[int64, *mkg.SatelliteProduct]
+	SiteScans         *dataloadgen.Loader[SiteScansKey, *mkg.RadarScanPage]
+	StationClimate    *dataloadgen.Loader[ClimateKey, []mkg.ClimateDay]
+	GroundMotions     *dataloadgen.Loader[int64, []*mkg.GroundMotion]
+	AQMeasurements    *dataloadgen.Loader[WindowKey, []*mkg.AQMeasurement]
+	AQDays            *dataloadgen.Loader[WindowKey, []*mkg.AQDay]
 }
 
 // wait is how long a loader collects keys before it runs: long enough for
@@ -71,6 +87,14 @@ func New(r Reader) *Loaders {
 		AuditEventByID:    dataloadgen.NewLoader(ordered(r.AuditEventsByID), opts...),
 		TicketByID:        dataloadgen.NewLoader(ordered(r.TicketsByID), opts...),
 		TicketEvents:      dataloadgen.NewLoader(ordered(r.EventsOfTickets), opts...),
+		RadarSiteByID:     dataloadgen.NewLoader(ordered(r.RadarSitesByID), opts...),
+		RadarScanByID:     dataloadgen.NewLoader(ordered(r.RadarScansByID), opts...),
+		SatelliteByID:     dataloadgen.NewLoader(ordered(r.SatelliteProductsByID), opts...),
+		SiteScans:         dataloadgen.NewLoader(siteScans(r), opts...),
+		StationClimate:    dataloadgen.NewLoader(stationClimate(r), opts...),
+		GroundMotions:     dataloadgen.NewLoader(ordered(r.GroundMotionsOfEarthquakes), opts...),
+		AQMeasurements:    dataloadgen.NewLoader(windowed(r.AQMeasurementsOfStations), opts...),
+		AQDays:            dataloadgen.NewLoader(windowed(r.AQDaysOfStations), opts...),
 	}
 }
 
@@ -191,6 +215,73 @@ func wmosOf(keys []StationObsKey) []string {
 		w[i] = k.WMO
 	}
 	return w
+}
+
+// SiteScansKey asks for one radar site's scans in a window. Keys that
+// differ only in the site share one statement.
+type SiteScansKey struct {
+	SiteID   int64
+	From, To time.Time // zero = open
+	Limit    int
+	After    mkg.Cursor
+}
+
+func siteScans(r Reader) func(context.Context, []SiteScansKey) ([]*mkg.RadarScanPage, []error) {
+	group := func(k SiteScansKey) SiteScansKey { k.SiteID = 0; return k }
+	return grouped(group, func(ctx context.Context, g SiteScansKey, keys []SiteScansKey) ([]*mkg.RadarScanPage, error) {
+		ids := make([]int64, len(keys))
+		for i, k := range keys {
+			ids[i] = k.SiteID
+		}
+		f := mkg.RadarScanFilter{}
+		if !g.From.IsZero() {
+			f.From = &g.From
+		}
+		if !g.To.IsZero() {
+			f.To = &g.To
+		}
+		p := mkg.Page{Limit: g.Limit}
+		if g.After.ID != 0 {
+			p.After = &g.After
+		}
+		return r.RadarScansOfSites(ctx, ids, f, p)
+	})
+}
+
+// ClimateKey asks for one station's climate days in a window; keys that
+// differ only in the station share one statement.
+type ClimateKey struct {
+	WMO      string
+	From, To time.Time
+}
+
+func stationClimate(r Reader) func(context.Context, []ClimateKey) ([][]mkg.ClimateDay, []error) {
+	group := func(k ClimateKey) ClimateKey { k.WMO = ""; return k }
+	return grouped(group, func(ctx context.Context, g ClimateKey, keys []ClimateKey) ([][]mkg.ClimateDay, error) {
+		wmos := make([]string, len(keys))
+		for i, k := range keys {
+			wmos[i] = k.WMO
+		}
+		return r.ClimateDaysOfStations(ctx, wmos, g.From, g.To)
+	})
+}
+
+// WindowKey asks for one station's records in a window (by code); keys
+// that differ only in the station share one statement.
+type WindowKey struct {
+	Code     string
+	From, To time.Time
+}
+
+func windowed[V any](fetch func(context.Context, []string, time.Time, time.Time) ([]V, error)) func(context.Context, []WindowKey) ([]V, []error) {
+	group := func(k WindowKey) WindowKey { k.Code = ""; return k }
+	return grouped(group, func(ctx context.Context, g WindowKey, keys []WindowKey) ([]V, error) {
+		codes := make([]string, len(keys))
+		for i, k := range keys {
+			codes[i] = k.Code
+		}
+		return fetch(ctx, codes, g.From, g.To)
+	})
 }
 
 // NearestKey asks for the N stations nearest a point; Kinds is the sorted,

@@ -36,23 +36,37 @@ type ResolverRoot interface {
 	AccessRequestStats() AccessRequestStatsResolver
 	Account() AccountResolver
 	AccountConnection() AccountConnectionResolver
+	AirQualityDay() AirQualityDayResolver
+	AirQualityMeasurement() AirQualityMeasurementResolver
+	AirQualityStation() AirQualityStationResolver
 	ApiKey() ApiKeyResolver
 	Applicant() ApplicantResolver
 	AuditEvent() AuditEventResolver
 	BulletinHeading() BulletinHeadingResolver
 	ChecklistItem() ChecklistItemResolver
 	ClientApplication() ClientApplicationResolver
+	ClimateDay() ClimateDayResolver
+	ClimateReading() ClimateReadingResolver
+	ClimateStatistic() ClimateStatisticResolver
+	ClimateSummary() ClimateSummaryResolver
 	DatasetInfo() DatasetInfoResolver
 	DatasetRight() DatasetRightResolver
+	Download() DownloadResolver
 	Earthquake() EarthquakeResolver
 	EarthquakeConnection() EarthquakeConnectionResolver
 	EarthquakeSource() EarthquakeSourceResolver
 	Grant() GrantResolver
+	GroundMotion() GroundMotionResolver
+	LightningStrike() LightningStrikeResolver
 	Mutation() MutationResolver
 	Observation() ObservationResolver
 	ObservationConnection() ObservationConnectionResolver
 	Query() QueryResolver
+	RadarMoment() RadarMomentResolver
+	RadarScan() RadarScanResolver
+	RadarSite() RadarSiteResolver
 	RequestLetter() RequestLetterResolver
+	SatelliteProduct() SatelliteProductResolver
 	ServiceStep() ServiceStepResolver
 	ServiceStepStats() ServiceStepStatsResolver
 	SnowDepth() SnowDepthResolver
@@ -159,6 +173,37 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	AirQualityDay struct {
+		Category           func(childComplexity int) int
+		CriticalPollutants func(childComplexity int) int
+		Date               func(childComplexity int) int
+		ISPU               func(childComplexity int) int
+		Notes              func(childComplexity int) int
+		Regulation         func(childComplexity int) int
+		ReportedCategory   func(childComplexity int) int
+		ReportedCritical   func(childComplexity int) int
+		ReportedISPU       func(childComplexity int) int
+	}
+
+	AirQualityMeasurement struct {
+		Date      func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Pollutant func(childComplexity int) int
+		Source    func(childComplexity int) int
+		Unit      func(childComplexity int) int
+		Value     func(childComplexity int) int
+	}
+
+	AirQualityStation struct {
+		Code         func(childComplexity int) int
+		DailyIndex   func(childComplexity int, from time.Time, to time.Time) int
+		Latitude     func(childComplexity int) int
+		Longitude    func(childComplexity int) int
+		Measurements func(childComplexity int, from time.Time, to time.Time) int
+		Name         func(childComplexity int) int
+		Operator     func(childComplexity int) int
+	}
+
 	ApiKey struct {
 		Active       func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
@@ -224,6 +269,47 @@ type ComplexityRoot struct {
 		SourceAddress func(childComplexity int) int
 	}
 
+	ClimateDay struct {
+		Date                    func(childComplexity int) int
+		MaxTemperature          func(childComplexity int) int
+		MaxWindDirection        func(childComplexity int) int
+		MaxWindSpeed            func(childComplexity int) int
+		MeanRelativeHumidity    func(childComplexity int) int
+		MeanTemperature         func(childComplexity int) int
+		MeanWindSpeed           func(childComplexity int) int
+		MinTemperature          func(childComplexity int) int
+		PrevailingWindDirection func(childComplexity int) int
+		Rainfall                func(childComplexity int) int
+		Source                  func(childComplexity int) int
+		Sunshine                func(childComplexity int) int
+	}
+
+	ClimateReading struct {
+		Flag  func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
+	ClimateStatistic struct {
+		Incomplete        func(childComplexity int) int
+		Max               func(childComplexity int) int
+		Mean              func(childComplexity int) int
+		Min               func(childComplexity int) int
+		MissingDays       func(childComplexity int) int
+		NotMeasurableDays func(childComplexity int) int
+		Parameter         func(childComplexity int) int
+		Total             func(childComplexity int) int
+		Unit              func(childComplexity int) int
+		ValidDays         func(childComplexity int) int
+	}
+
+	ClimateSummary struct {
+		Days     func(childComplexity int) int
+		Period   func(childComplexity int) int
+		RainDays func(childComplexity int) int
+		Start    func(childComplexity int) int
+		Stats    func(childComplexity int) int
+	}
+
 	CloudDirection struct {
 		Direction func(childComplexity int) int
 		Elevation func(childComplexity int) int
@@ -273,6 +359,11 @@ type ComplexityRoot struct {
 		Description func(childComplexity int) int
 	}
 
+	CompassReading struct {
+		Direction func(childComplexity int) int
+		Flag      func(childComplexity int) int
+	}
+
 	DatasetInfo struct {
 		Classification func(childComplexity int) int
 		Dataset        func(childComplexity int) int
@@ -294,6 +385,19 @@ type ComplexityRoot struct {
 		Section func(childComplexity int) int
 	}
 
+	Deletion struct {
+		FilesRemoved func(childComplexity int) int
+		ID           func(childComplexity int) int
+	}
+
+	Download struct {
+		ContentType func(childComplexity int) int
+		ExpiresAt   func(childComplexity int) int
+		FileName    func(childComplexity int) int
+		Size        func(childComplexity int) int
+		URL         func(childComplexity int) int
+	}
+
 	Earthquake struct {
 		CreatedAt        func(childComplexity int) int
 		DepthKm          func(childComplexity int) int
@@ -301,6 +405,7 @@ type ComplexityRoot struct {
 		EventID          func(childComplexity int) int
 		Felt             func(childComplexity int) int
 		FeltText         func(childComplexity int) int
+		GroundMotions    func(childComplexity int) int
 		ID               func(childComplexity int) int
 		Latitude         func(childComplexity int) int
 		Longitude        func(childComplexity int) int
@@ -309,6 +414,7 @@ type ComplexityRoot struct {
 		NearestStations  func(childComplexity int, first *int, kinds []mkg.StationKind) int
 		OriginTime       func(childComplexity int) int
 		Region           func(childComplexity int) int
+		ShakemapAt       func(childComplexity int, latitude float64, longitude float64) int
 		ShakemapURL      func(childComplexity int) int
 		SolutionFeed     func(childComplexity int) int
 		Sources          func(childComplexity int) int
@@ -365,6 +471,28 @@ type ComplexityRoot struct {
 		GrantedBy func(childComplexity int) int
 	}
 
+	GroundMotion struct {
+		CatalogueStation    func(childComplexity int) int
+		Channel             func(childComplexity int) int
+		Component           func(childComplexity int) int
+		DistanceKm          func(childComplexity int) int
+		Earthquake          func(childComplexity int) int
+		Intensity           func(childComplexity int) int
+		IntensityFromSource func(childComplexity int) int
+		Location            func(childComplexity int) int
+		Network             func(childComplexity int) int
+		PGAGal              func(childComplexity int) int
+		PGVCmS              func(childComplexity int) int
+		SampleRateHz        func(childComplexity int) int
+		Source              func(childComplexity int) int
+		Start               func(childComplexity int) int
+		Station             func(childComplexity int) int
+		StationLatitude     func(childComplexity int) int
+		StationLongitude    func(childComplexity int) int
+		StationMaxPGAGal    func(childComplexity int) int
+		StationName         func(childComplexity int) int
+	}
+
 	IsobaricSurface struct {
 		HeightGpm  func(childComplexity int) int
 		SurfaceHPa func(childComplexity int) int
@@ -373,6 +501,48 @@ type ComplexityRoot struct {
 	IssuedApiKey struct {
 		APIKey func(childComplexity int) int
 		Key    func(childComplexity int) int
+	}
+
+	LightningDensity struct {
+		CellHeightDegrees func(childComplexity int) int
+		CellSizeKm        func(childComplexity int) int
+		CellWidthDegrees  func(childComplexity int) int
+		Cells             func(childComplexity int) int
+		Columns           func(childComplexity int) int
+		Rows              func(childComplexity int) int
+		Total             func(childComplexity int) int
+	}
+
+	LightningDensityCell struct {
+		Column func(childComplexity int) int
+		Count  func(childComplexity int) int
+		East   func(childComplexity int) int
+		North  func(childComplexity int) int
+		Row    func(childComplexity int) int
+		South  func(childComplexity int) int
+		West   func(childComplexity int) int
+	}
+
+	LightningStrike struct {
+		AreaKm2       func(childComplexity int) int
+		EnergyJ       func(childComplexity int) int
+		Latitude      func(childComplexity int) int
+		Longitude     func(childComplexity int) int
+		Network       func(childComplexity int) int
+		PeakCurrentKA func(childComplexity int) int
+		Polarity      func(childComplexity int) int
+		Time          func(childComplexity int) int
+		Type          func(childComplexity int) int
+	}
+
+	LightningStrikeConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	LightningStrikeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	MetreRange struct {
@@ -384,6 +554,8 @@ type ComplexityRoot struct {
 		CloseAccessRequest       func(childComplexity int, id string, note *string) int
 		CollectAPIKey            func(childComplexity int, token string) int
 		CreateAccount            func(childComplexity int, input model.AccountInput) int
+		DeleteRadarScan          func(childComplexity int, id string) int
+		DeleteSatelliteProduct   func(childComplexity int, id string) int
 		EscalateAccessRequest    func(childComplexity int, id string, to model.EscalationTarget, note string) int
 		FulfilAccessRequest      func(childComplexity int, id string, grants []*model.ApprovedGrantInput, omitted []*model.OmittedDatasetInput, validUntil *time.Time, note *string) int
 		GrantDataset             func(childComplexity int, accountID string, dataset string, expiresAt *time.Time) int
@@ -461,18 +633,97 @@ type ComplexityRoot struct {
 		AccessRequests       func(childComplexity int, filter *model.AccessRequestFilter, first *int, after *string) int
 		Account              func(childComplexity int, id string) int
 		Accounts             func(childComplexity int, filter *model.AccountFilter, first *int, after *string) int
+		AirQualityStation    func(childComplexity int, code string) int
+		AirQualityStations   func(childComplexity int) int
 		AuditLog             func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
+		ClimateSummary       func(childComplexity int, station string, period mkg.ClimatePeriod, from time.Time, to time.Time) int
 		Datasets             func(childComplexity int) int
 		Earthquake           func(childComplexity int, id string) int
 		Earthquakes          func(childComplexity int, filter *model.EarthquakeFilter, orderBy *mkg.EarthquakeOrder, first *int, after *string) int
+		ExportAirQuality     func(childComplexity int, station string, level model.DataLevel, from time.Time, to time.Time) int
+		ExportClimate        func(childComplexity int, station string, from time.Time, to time.Time) int
+		ExportEarthquakes    func(childComplexity int, format *mkg.ExportFormat, filter *model.EarthquakeFilter, orderBy *mkg.EarthquakeOrder) int
+		ExportGroundMotions  func(childComplexity int, earthquake string, format *mkg.ExportFormat) int
+		ExportLightning      func(childComplexity int, bbox model.BoundingBoxInput, from time.Time, to time.Time, format *mkg.ExportFormat) int
+		ExportObservations   func(childComplexity int, level model.DataLevel, format *mkg.ExportFormat, filter *model.ObservationFilter) int
+		GroundMotions        func(childComplexity int, station string, first *int) int
 		LatestEarthquake     func(childComplexity int) int
+		LightningDensity     func(childComplexity int, bbox model.BoundingBoxInput, from time.Time, to time.Time, cellSizeKm float64) int
+		LightningStrikes     func(childComplexity int, bbox model.BoundingBoxInput, from time.Time, to time.Time, first *int, after *string) int
 		Node                 func(childComplexity int, id string) int
 		Observations         func(childComplexity int, filter *model.ObservationFilter, first *int, after *string) int
 		Officers             func(childComplexity int) int
+		RadarScan            func(childComplexity int, id string) int
+		RadarScans           func(childComplexity int, filter *model.RadarScanFilter, first *int, after *string) int
+		RadarSites           func(childComplexity int) int
+		SatelliteProduct     func(childComplexity int, id string) int
+		SatelliteProducts    func(childComplexity int, filter *model.SatelliteProductFilter, first *int, after *string) int
 		Station              func(childComplexity int, id string) int
 		StationByWmo         func(childComplexity int, wmoIndex string) int
 		Stations             func(childComplexity int, filter *model.StationFilter, first *int, after *string) int
 		Viewer               func(childComplexity int) int
+	}
+
+	RadarMoment struct {
+		Name     func(childComplexity int) int
+		Quantity func(childComplexity int) int
+		Units    func(childComplexity int) int
+	}
+
+	RadarScan struct {
+		Angles          func(childComplexity int) int
+		Bins            func(childComplexity int) int
+		Download        func(childComplexity int) int
+		End             func(childComplexity int) int
+		FileName        func(childComplexity int) int
+		FileSize        func(childComplexity int) int
+		Format          func(childComplexity int) int
+		ID              func(childComplexity int) int
+		IngestedAt      func(childComplexity int) int
+		Metadata        func(childComplexity int) int
+		Moments         func(childComplexity int) int
+		Problem         func(childComplexity int) int
+		QuickLook       func(childComplexity int) int
+		RangeResolution func(childComplexity int) int
+		Rays            func(childComplexity int) int
+		ScanType        func(childComplexity int) int
+		Sha256          func(childComplexity int) int
+		Site            func(childComplexity int) int
+		Start           func(childComplexity int) int
+		Sweeps          func(childComplexity int) int
+	}
+
+	RadarScanConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	RadarScanEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	RadarSite struct {
+		AltitudeM    func(childComplexity int) int
+		Band         func(childComplexity int) int
+		BeamWidthDeg func(childComplexity int) int
+		Code         func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Latitude     func(childComplexity int) int
+		Longitude    func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Scans        func(childComplexity int, from *time.Time, to *time.Time, first *int, after *string) int
+		WavelengthM  func(childComplexity int) int
+	}
+
+	RadarSweep struct {
+		Bins             func(childComplexity int) int
+		FixedAngle       func(childComplexity int) int
+		Moments          func(childComplexity int) int
+		RangeResolutionM func(childComplexity int) int
+		RangeStartM      func(childComplexity int) int
+		Rays             func(childComplexity int) int
+		Start            func(childComplexity int) int
 	}
 
 	Radiation struct {
@@ -488,6 +739,36 @@ type ComplexityRoot struct {
 		SHA256      func(childComplexity int) int
 		Size        func(childComplexity int) int
 		URL         func(childComplexity int) int
+	}
+
+	SatelliteProduct struct {
+		Area         func(childComplexity int) int
+		Band         func(childComplexity int) int
+		Download     func(childComplexity int) int
+		FileName     func(childComplexity int) int
+		FileSize     func(childComplexity int) int
+		Format       func(childComplexity int) int
+		ID           func(childComplexity int) int
+		IngestedAt   func(childComplexity int) int
+		Product      func(childComplexity int) int
+		ResolutionKm func(childComplexity int) int
+		Satellite    func(childComplexity int) int
+		Segment      func(childComplexity int) int
+		Segments     func(childComplexity int) int
+		Sensor       func(childComplexity int) int
+		Sha256       func(childComplexity int) int
+		Start        func(childComplexity int) int
+		Wavelength   func(childComplexity int) int
+	}
+
+	SatelliteProductConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	SatelliteProductEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	ServiceForm struct {
@@ -520,6 +801,13 @@ type ComplexityRoot struct {
 		Running       func(childComplexity int) int
 	}
 
+	ShakemapPoint struct {
+		EventID func(childComplexity int) int
+		MMI     func(childComplexity int) int
+		PGAGal  func(childComplexity int) int
+		PGVCmS  func(childComplexity int) int
+	}
+
 	SnowDepth struct {
 		DepthM      func(childComplexity int) int
 		Description func(childComplexity int) int
@@ -539,6 +827,7 @@ type ComplexityRoot struct {
 	}
 
 	Station struct {
+		Climate           func(childComplexity int, from time.Time, to time.Time) int
 		Country           func(childComplexity int) int
 		ElevationM        func(childComplexity int) int
 		History           func(childComplexity int) int
@@ -783,6 +1072,28 @@ type AccountResolver interface {
 type AccountConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.AccountConnection) (int, error)
 }
+type AirQualityDayResolver interface {
+	Date(ctx context.Context, obj *mkg.AQDay) (string, error)
+
+	Category(ctx context.Context, obj *mkg.AQDay) (*string, error)
+	CriticalPollutants(ctx context.Context, obj *mkg.AQDay) ([]string, error)
+	Regulation(ctx context.Context, obj *mkg.AQDay) (*string, error)
+
+	ReportedCritical(ctx context.Context, obj *mkg.AQDay) (*string, error)
+	ReportedCategory(ctx context.Context, obj *mkg.AQDay) (*string, error)
+	Notes(ctx context.Context, obj *mkg.AQDay) ([]string, error)
+}
+type AirQualityMeasurementResolver interface {
+	Date(ctx context.Context, obj *mkg.AQMeasurement) (string, error)
+
+	Unit(ctx context.Context, obj *mkg.AQMeasurement) (*string, error)
+}
+type AirQualityStationResolver interface {
+	Name(ctx context.Context, obj *mkg.AQStation) (*string, error)
+
+	Measurements(ctx context.Context, obj *mkg.AQStation, from time.Time, to time.Time) ([]*mkg.AQMeasurement, error)
+	DailyIndex(ctx context.Context, obj *mkg.AQStation, from time.Time, to time.Time) ([]*mkg.AQDay, error)
+}
 type ApiKeyResolver interface {
 	ID(ctx context.Context, obj *mkg.APIKey) (string, error)
 
@@ -814,11 +1125,39 @@ type ClientApplicationResolver interface {
 	Platform(ctx context.Context, obj *mkg.ClientApplication) (*string, error)
 	CallbackURL(ctx context.Context, obj *mkg.ClientApplication) (*string, error)
 }
+type ClimateDayResolver interface {
+	Date(ctx context.Context, obj *mkg.ClimateDay) (string, error)
+	MinTemperature(ctx context.Context, obj *mkg.ClimateDay) (*mkg.ClimateValue, error)
+	MaxTemperature(ctx context.Context, obj *mkg.ClimateDay) (*mkg.ClimateValue, error)
+	MeanTemperature(ctx context.Context, obj *mkg.ClimateDay) (*mkg.ClimateValue, error)
+	MeanRelativeHumidity(ctx context.Context, obj *mkg.ClimateDay) (*mkg.ClimateValue, error)
+	Rainfall(ctx context.Context, obj *mkg.ClimateDay) (*mkg.ClimateValue, error)
+	Sunshine(ctx context.Context, obj *mkg.ClimateDay) (*mkg.ClimateValue, error)
+	MaxWindSpeed(ctx context.Context, obj *mkg.ClimateDay) (*mkg.ClimateValue, error)
+	MaxWindDirection(ctx context.Context, obj *mkg.ClimateDay) (*mkg.ClimateValue, error)
+	MeanWindSpeed(ctx context.Context, obj *mkg.ClimateDay) (*mkg.ClimateValue, error)
+	PrevailingWindDirection(ctx context.Context, obj *mkg.ClimateDay) (*model.CompassReading, error)
+}
+type ClimateReadingResolver interface {
+	Flag(ctx context.Context, obj *mkg.ClimateValue) (model.ClimateFlag, error)
+}
+type ClimateStatisticResolver interface {
+	Parameter(ctx context.Context, obj *mkg.ClimateStat) (string, error)
+	Unit(ctx context.Context, obj *mkg.ClimateStat) (string, error)
+
+	Incomplete(ctx context.Context, obj *mkg.ClimateStat) (*string, error)
+}
+type ClimateSummaryResolver interface {
+	Start(ctx context.Context, obj *mkg.ClimateSummary) (string, error)
+}
 type DatasetInfoResolver interface {
 	UpdatedBy(ctx context.Context, obj *mkg.DatasetInfo) (*string, error)
 }
 type DatasetRightResolver interface {
 	Reason(ctx context.Context, obj *mkg.Right) (*string, error)
+}
+type DownloadResolver interface {
+	Size(ctx context.Context, obj *mkg.Download) (*int, error)
 }
 type EarthquakeResolver interface {
 	ID(ctx context.Context, obj *mkg.Earthquake) (string, error)
@@ -833,6 +1172,9 @@ type EarthquakeResolver interface {
 	EvaluationStatus(ctx context.Context, obj *mkg.Earthquake) (*string, error)
 
 	NearestStations(ctx context.Context, obj *mkg.Earthquake, first *int, kinds []mkg.StationKind) ([]*mkg.StationDistance, error)
+
+	GroundMotions(ctx context.Context, obj *mkg.Earthquake) ([]*mkg.GroundMotion, error)
+	ShakemapAt(ctx context.Context, obj *mkg.Earthquake, latitude float64, longitude float64) (*mkg.ShakemapPoint, error)
 }
 type EarthquakeConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.EarthquakeConnection) (int, error)
@@ -842,6 +1184,20 @@ type EarthquakeSourceResolver interface {
 }
 type GrantResolver interface {
 	Active(ctx context.Context, obj *mkg.Grant) (bool, error)
+}
+type GroundMotionResolver interface {
+	Network(ctx context.Context, obj *mkg.GroundMotion) (*string, error)
+
+	CatalogueStation(ctx context.Context, obj *mkg.GroundMotion) (*mkg.Station, error)
+	StationName(ctx context.Context, obj *mkg.GroundMotion) (*string, error)
+	Location(ctx context.Context, obj *mkg.GroundMotion) (*string, error)
+	Channel(ctx context.Context, obj *mkg.GroundMotion) (*string, error)
+
+	Earthquake(ctx context.Context, obj *mkg.GroundMotion) (*mkg.Earthquake, error)
+}
+type LightningStrikeResolver interface {
+	Type(ctx context.Context, obj *mkg.Strike) (*model.StrikeType, error)
+	Polarity(ctx context.Context, obj *mkg.Strike) (*int, error)
 }
 type MutationResolver interface {
 	CreateAccount(ctx context.Context, input model.AccountInput) (*mkg.Account, error)
@@ -853,6 +1209,8 @@ type MutationResolver interface {
 	RotateAPIKey(ctx context.Context, id string) (*model.IssuedAPIKey, error)
 	RevokeAPIKey(ctx context.Context, id string, reason *string) (*mkg.APIKey, error)
 	SetDatasetClassification(ctx context.Context, dataset string, classification string) (*mkg.DatasetInfo, error)
+	DeleteRadarScan(ctx context.Context, id string) (*model.Deletion, error)
+	DeleteSatelliteProduct(ctx context.Context, id string) (*model.Deletion, error)
 	StartAccessRequestForm(ctx context.Context) (*model.FormSession, error)
 	SubmitAccessRequest(ctx context.Context, input model.AccessRequestInput, letter graphql.Upload, idempotencyKey *string, formSession *string) (*model.SubmittedAccessRequest, error)
 	ReviewAccessRequest(ctx context.Context, id string, checklist []*model.ChecklistItemInput, decision model.ReviewDecision, note *string, fixes []string, assignTo *string) (*mkg.Ticket, error)
@@ -889,14 +1247,79 @@ type QueryResolver interface {
 	Accounts(ctx context.Context, filter *model.AccountFilter, first *int, after *string) (*model.AccountConnection, error)
 	Account(ctx context.Context, id string) (*mkg.Account, error)
 	AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.AuditEventConnection, error)
+	AirQualityStations(ctx context.Context) ([]*mkg.AQStation, error)
+	AirQualityStation(ctx context.Context, code string) (*mkg.AQStation, error)
+	ClimateSummary(ctx context.Context, station string, period mkg.ClimatePeriod, from time.Time, to time.Time) ([]*mkg.ClimateSummary, error)
+	RadarSites(ctx context.Context) ([]*mkg.RadarSite, error)
+	RadarScans(ctx context.Context, filter *model.RadarScanFilter, first *int, after *string) (*model.RadarScanConnection, error)
+	RadarScan(ctx context.Context, id string) (*mkg.RadarScan, error)
+	SatelliteProducts(ctx context.Context, filter *model.SatelliteProductFilter, first *int, after *string) (*model.SatelliteProductConnection, error)
+	SatelliteProduct(ctx context.Context, id string) (*mkg.SatelliteProduct, error)
+	ExportObservations(ctx context.Context, level model.DataLevel, format *mkg.ExportFormat, filter *model.ObservationFilter) (*mkg.Download, error)
+	ExportEarthquakes(ctx context.Context, format *mkg.ExportFormat, filter *model.EarthquakeFilter, orderBy *mkg.EarthquakeOrder) (*mkg.Download, error)
+	ExportLightning(ctx context.Context, bbox model.BoundingBoxInput, from time.Time, to time.Time, format *mkg.ExportFormat) (*mkg.Download, error)
+	ExportClimate(ctx context.Context, station string, from time.Time, to time.Time) (*mkg.Download, error)
+	ExportAirQuality(ctx context.Context, station string, level model.DataLevel, from time.Time, to time.Time) (*mkg.Download, error)
+	ExportGroundMotions(ctx context.Context, earthquake string, format *mkg.ExportFormat) (*mkg.Download, error)
+	GroundMotions(ctx context.Context, station string, first *int) ([]*mkg.GroundMotion, error)
+	LightningStrikes(ctx context.Context, bbox model.BoundingBoxInput, from time.Time, to time.Time, first *int, after *string) (*model.LightningStrikeConnection, error)
+	LightningDensity(ctx context.Context, bbox model.BoundingBoxInput, from time.Time, to time.Time, cellSizeKm float64) (*model.LightningDensity, error)
 	AccessRequests(ctx context.Context, filter *model.AccessRequestFilter, first *int, after *string) (*model.AccessRequestConnection, error)
 	AccessRequest(ctx context.Context, id string) (*mkg.Ticket, error)
 	Officers(ctx context.Context) ([]*mkg.Account, error)
 	AccessRequestStats(ctx context.Context, from time.Time, to time.Time) (*mkg.TicketStats, error)
 	AccessRequestByToken(ctx context.Context, token string) (*mkg.Ticket, error)
 }
+type RadarMomentResolver interface {
+	Quantity(ctx context.Context, obj *mkg.RadarMoment) (*string, error)
+	Units(ctx context.Context, obj *mkg.RadarMoment) (*string, error)
+}
+type RadarScanResolver interface {
+	ID(ctx context.Context, obj *mkg.RadarScan) (string, error)
+	Site(ctx context.Context, obj *mkg.RadarScan) (*mkg.RadarSite, error)
+
+	ScanType(ctx context.Context, obj *mkg.RadarScan) (*string, error)
+
+	Angles(ctx context.Context, obj *mkg.RadarScan) ([]float64, error)
+
+	RangeResolution(ctx context.Context, obj *mkg.RadarScan) (*float64, error)
+	Rays(ctx context.Context, obj *mkg.RadarScan) (*int, error)
+	Bins(ctx context.Context, obj *mkg.RadarScan) (*int, error)
+
+	Problem(ctx context.Context, obj *mkg.RadarScan) (*string, error)
+	FileSize(ctx context.Context, obj *mkg.RadarScan) (int, error)
+	Sha256(ctx context.Context, obj *mkg.RadarScan) (string, error)
+	FileName(ctx context.Context, obj *mkg.RadarScan) (string, error)
+
+	Download(ctx context.Context, obj *mkg.RadarScan) (*mkg.Download, error)
+	QuickLook(ctx context.Context, obj *mkg.RadarScan) (*mkg.Download, error)
+}
+type RadarSiteResolver interface {
+	ID(ctx context.Context, obj *mkg.RadarSite) (string, error)
+
+	Name(ctx context.Context, obj *mkg.RadarSite) (*string, error)
+
+	Band(ctx context.Context, obj *mkg.RadarSite) (*string, error)
+
+	Scans(ctx context.Context, obj *mkg.RadarSite, from *time.Time, to *time.Time, first *int, after *string) (*model.RadarScanConnection, error)
+}
 type RequestLetterResolver interface {
 	Size(ctx context.Context, obj *model.RequestLetter) (int, error)
+}
+type SatelliteProductResolver interface {
+	ID(ctx context.Context, obj *mkg.SatelliteProduct) (string, error)
+
+	Band(ctx context.Context, obj *mkg.SatelliteProduct) (*int, error)
+	Wavelength(ctx context.Context, obj *mkg.SatelliteProduct) (*float64, error)
+
+	Segment(ctx context.Context, obj *mkg.SatelliteProduct) (*int, error)
+	Segments(ctx context.Context, obj *mkg.SatelliteProduct) (*int, error)
+
+	FileSize(ctx context.Context, obj *mkg.SatelliteProduct) (int, error)
+	Sha256(ctx context.Context, obj *mkg.SatelliteProduct) (string, error)
+	FileName(ctx context.Context, obj *mkg.SatelliteProduct) (string, error)
+
+	Download(ctx context.Context, obj *mkg.SatelliteProduct) (*mkg.Download, error)
 }
 type ServiceStepResolver interface {
 	DueAt(ctx context.Context, obj *mkg.ServiceStep) (*time.Time, error)
@@ -928,6 +1351,8 @@ type StationResolver interface {
 	History(ctx context.Context, obj *mkg.Station) ([]*mkg.StationEpoch, error)
 	LatestObservation(ctx context.Context, obj *mkg.Station) (*mkg.Observation, error)
 	Observations(ctx context.Context, obj *mkg.Station, from *time.Time, to *time.Time, first *int, after *string) (*model.ObservationConnection, error)
+
+	Climate(ctx context.Context, obj *mkg.Station, from time.Time, to time.Time) ([]*mkg.ClimateDay, error)
 }
 type StationConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.StationConnection) (int, error)
@@ -1353,6 +1778,151 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AccountEdge.Node(childComplexity), true
 
+	case "AirQualityDay.category":
+		if e.ComplexityRoot.AirQualityDay.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirQualityDay.Category(childComplexity), true
+	case "AirQualityDay.criticalPollutants":
+		if e.ComplexityRoot.AirQualityDay.CriticalPollutants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirQualityDay.CriticalPollutants(childComplexity), true
+	case "AirQualityDay.date":
+		if e.ComplexityRoot.AirQualityDay.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirQualityDay.Date(childComplexity), true
+	case "AirQualityDay.ispu":
+		if e.ComplexityRoot.AirQualityDay.ISPU == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirQualityDay.ISPU(childComplexity), true
+	case "AirQualityDay.notes":
+		if e.ComplexityRoot.AirQualityDay.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirQualityDay.Notes(childComplexity), true
+	case "AirQualityDay.regulation":
+		if e.ComplexityRoot.AirQualityDay.Regulation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirQualityDay.Regulation(childComplexity), true
+	case "AirQualityDay.reportedCategory":
+		if e.ComplexityRoot.AirQualityDay.ReportedCategory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirQualityDay.ReportedCategory(childComplexity), true
+	case "AirQualityDay.reportedCritical":
+		if e.ComplexityRoot.AirQualityDay.ReportedCritical == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirQualityDay.ReportedCritical(childComplexity), true
+	case "AirQualityDay.reportedIspu":
+		if e.ComplexityRoot.AirQualityDay.ReportedISPU == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirQualityDay.ReportedISPU(childComplexity), true
+
+	case "AirQualityMeasurement.date":
+		if e.ComplexityRoot.AirQualityMeasurement.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirQualityMeasurement.Date(childComplexity), true
+	case "AirQualityMeasurement.kind":
+		if e.ComplexityRoot.AirQualityMeasurement.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirQualityMeasurement.Kind(childComplexity), true
+	case "AirQualityMeasurement.pollutant":
+		if e.ComplexityRoot.AirQualityMeasurement.Pollutant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirQualityMeasurement.Pollutant(childComplexity), true
+	case "AirQualityMeasurement.source":
+		if e.ComplexityRoot.AirQualityMeasurement.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirQualityMeasurement.Source(childComplexity), true
+	case "AirQualityMeasurement.unit":
+		if e.ComplexityRoot.AirQualityMeasurement.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirQualityMeasurement.Unit(childComplexity), true
+	case "AirQualityMeasurement.value":
+		if e.ComplexityRoot.AirQualityMeasurement.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirQualityMeasurement.Value(childComplexity), true
+
+	case "AirQualityStation.code":
+		if e.ComplexityRoot.AirQualityStation.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirQualityStation.Code(childComplexity), true
+	case "AirQualityStation.dailyIndex":
+		if e.ComplexityRoot.AirQualityStation.DailyIndex == nil {
+			break
+		}
+
+		args, err := ec.field_AirQualityStation_dailyIndex_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AirQualityStation.DailyIndex(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+	case "AirQualityStation.latitude":
+		if e.ComplexityRoot.AirQualityStation.Latitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirQualityStation.Latitude(childComplexity), true
+	case "AirQualityStation.longitude":
+		if e.ComplexityRoot.AirQualityStation.Longitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirQualityStation.Longitude(childComplexity), true
+	case "AirQualityStation.measurements":
+		if e.ComplexityRoot.AirQualityStation.Measurements == nil {
+			break
+		}
+
+		args, err := ec.field_AirQualityStation_measurements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AirQualityStation.Measurements(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+	case "AirQualityStation.name":
+		if e.ComplexityRoot.AirQualityStation.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirQualityStation.Name(childComplexity), true
+	case "AirQualityStation.operator":
+		if e.ComplexityRoot.AirQualityStation.Operator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirQualityStation.Operator(childComplexity), true
+
 	case "ApiKey.active":
 		if e.ComplexityRoot.ApiKey.Active == nil {
 			break
@@ -1607,6 +2177,184 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ClientApplication.SourceAddress(childComplexity), true
 
+	case "ClimateDay.date":
+		if e.ComplexityRoot.ClimateDay.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateDay.Date(childComplexity), true
+	case "ClimateDay.maxTemperature":
+		if e.ComplexityRoot.ClimateDay.MaxTemperature == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateDay.MaxTemperature(childComplexity), true
+	case "ClimateDay.maxWindDirection":
+		if e.ComplexityRoot.ClimateDay.MaxWindDirection == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateDay.MaxWindDirection(childComplexity), true
+	case "ClimateDay.maxWindSpeed":
+		if e.ComplexityRoot.ClimateDay.MaxWindSpeed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateDay.MaxWindSpeed(childComplexity), true
+	case "ClimateDay.meanRelativeHumidity":
+		if e.ComplexityRoot.ClimateDay.MeanRelativeHumidity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateDay.MeanRelativeHumidity(childComplexity), true
+	case "ClimateDay.meanTemperature":
+		if e.ComplexityRoot.ClimateDay.MeanTemperature == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateDay.MeanTemperature(childComplexity), true
+	case "ClimateDay.meanWindSpeed":
+		if e.ComplexityRoot.ClimateDay.MeanWindSpeed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateDay.MeanWindSpeed(childComplexity), true
+	case "ClimateDay.minTemperature":
+		if e.ComplexityRoot.ClimateDay.MinTemperature == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateDay.MinTemperature(childComplexity), true
+	case "ClimateDay.prevailingWindDirection":
+		if e.ComplexityRoot.ClimateDay.PrevailingWindDirection == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateDay.PrevailingWindDirection(childComplexity), true
+	case "ClimateDay.rainfall":
+		if e.ComplexityRoot.ClimateDay.Rainfall == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateDay.Rainfall(childComplexity), true
+	case "ClimateDay.source":
+		if e.ComplexityRoot.ClimateDay.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateDay.Source(childComplexity), true
+	case "ClimateDay.sunshine":
+		if e.ComplexityRoot.ClimateDay.Sunshine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateDay.Sunshine(childComplexity), true
+
+	case "ClimateReading.flag":
+		if e.ComplexityRoot.ClimateReading.Flag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateReading.Flag(childComplexity), true
+	case "ClimateReading.value":
+		if e.ComplexityRoot.ClimateReading.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateReading.Value(childComplexity), true
+
+	case "ClimateStatistic.incomplete":
+		if e.ComplexityRoot.ClimateStatistic.Incomplete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateStatistic.Incomplete(childComplexity), true
+	case "ClimateStatistic.maximum":
+		if e.ComplexityRoot.ClimateStatistic.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateStatistic.Max(childComplexity), true
+	case "ClimateStatistic.mean":
+		if e.ComplexityRoot.ClimateStatistic.Mean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateStatistic.Mean(childComplexity), true
+	case "ClimateStatistic.minimum":
+		if e.ComplexityRoot.ClimateStatistic.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateStatistic.Min(childComplexity), true
+	case "ClimateStatistic.missingDays":
+		if e.ComplexityRoot.ClimateStatistic.MissingDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateStatistic.MissingDays(childComplexity), true
+	case "ClimateStatistic.notMeasurableDays":
+		if e.ComplexityRoot.ClimateStatistic.NotMeasurableDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateStatistic.NotMeasurableDays(childComplexity), true
+	case "ClimateStatistic.parameter":
+		if e.ComplexityRoot.ClimateStatistic.Parameter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateStatistic.Parameter(childComplexity), true
+	case "ClimateStatistic.total":
+		if e.ComplexityRoot.ClimateStatistic.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateStatistic.Total(childComplexity), true
+	case "ClimateStatistic.unit":
+		if e.ComplexityRoot.ClimateStatistic.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateStatistic.Unit(childComplexity), true
+	case "ClimateStatistic.validDays":
+		if e.ComplexityRoot.ClimateStatistic.ValidDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateStatistic.ValidDays(childComplexity), true
+
+	case "ClimateSummary.days":
+		if e.ComplexityRoot.ClimateSummary.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateSummary.Days(childComplexity), true
+	case "ClimateSummary.period":
+		if e.ComplexityRoot.ClimateSummary.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateSummary.Period(childComplexity), true
+	case "ClimateSummary.rainDays":
+		if e.ComplexityRoot.ClimateSummary.RainDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateSummary.RainDays(childComplexity), true
+	case "ClimateSummary.start":
+		if e.ComplexityRoot.ClimateSummary.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateSummary.Start(childComplexity), true
+	case "ClimateSummary.statistics":
+		if e.ComplexityRoot.ClimateSummary.Stats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClimateSummary.Stats(childComplexity), true
+
 	case "CloudDirection.direction":
 		if e.ComplexityRoot.CloudDirection.Direction == nil {
 			break
@@ -1765,6 +2513,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CompassDirection.Description(childComplexity), true
 
+	case "CompassReading.direction":
+		if e.ComplexityRoot.CompassReading.Direction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompassReading.Direction(childComplexity), true
+	case "CompassReading.flag":
+		if e.ComplexityRoot.CompassReading.Flag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompassReading.Flag(childComplexity), true
+
 	case "DatasetInfo.classification":
 		if e.ComplexityRoot.DatasetInfo.Classification == nil {
 			break
@@ -1840,6 +2601,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DecodeProblem.Section(childComplexity), true
 
+	case "Deletion.filesRemoved":
+		if e.ComplexityRoot.Deletion.FilesRemoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Deletion.FilesRemoved(childComplexity), true
+	case "Deletion.id":
+		if e.ComplexityRoot.Deletion.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Deletion.ID(childComplexity), true
+
+	case "Download.contentType":
+		if e.ComplexityRoot.Download.ContentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Download.ContentType(childComplexity), true
+	case "Download.expiresAt":
+		if e.ComplexityRoot.Download.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Download.ExpiresAt(childComplexity), true
+	case "Download.fileName":
+		if e.ComplexityRoot.Download.FileName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Download.FileName(childComplexity), true
+	case "Download.size":
+		if e.ComplexityRoot.Download.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Download.Size(childComplexity), true
+	case "Download.url":
+		if e.ComplexityRoot.Download.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Download.URL(childComplexity), true
+
 	case "Earthquake.createdAt":
 		if e.ComplexityRoot.Earthquake.CreatedAt == nil {
 			break
@@ -1876,6 +2681,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Earthquake.FeltText(childComplexity), true
+	case "Earthquake.groundMotions":
+		if e.ComplexityRoot.Earthquake.GroundMotions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Earthquake.GroundMotions(childComplexity), true
 	case "Earthquake.id":
 		if e.ComplexityRoot.Earthquake.ID == nil {
 			break
@@ -1929,6 +2740,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Earthquake.Region(childComplexity), true
+	case "Earthquake.shakemapAt":
+		if e.ComplexityRoot.Earthquake.ShakemapAt == nil {
+			break
+		}
+
+		args, err := ec.field_Earthquake_shakemapAt_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Earthquake.ShakemapAt(childComplexity, args["latitude"].(float64), args["longitude"].(float64)), true
 	case "Earthquake.shakemapUrl":
 		if e.ComplexityRoot.Earthquake.ShakemapURL == nil {
 			break
@@ -2118,6 +2940,121 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Grant.GrantedBy(childComplexity), true
 
+	case "GroundMotion.catalogueStation":
+		if e.ComplexityRoot.GroundMotion.CatalogueStation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroundMotion.CatalogueStation(childComplexity), true
+	case "GroundMotion.channel":
+		if e.ComplexityRoot.GroundMotion.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroundMotion.Channel(childComplexity), true
+	case "GroundMotion.component":
+		if e.ComplexityRoot.GroundMotion.Component == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroundMotion.Component(childComplexity), true
+	case "GroundMotion.distance":
+		if e.ComplexityRoot.GroundMotion.DistanceKm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroundMotion.DistanceKm(childComplexity), true
+	case "GroundMotion.earthquake":
+		if e.ComplexityRoot.GroundMotion.Earthquake == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroundMotion.Earthquake(childComplexity), true
+	case "GroundMotion.intensity":
+		if e.ComplexityRoot.GroundMotion.Intensity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroundMotion.Intensity(childComplexity), true
+	case "GroundMotion.intensityStated":
+		if e.ComplexityRoot.GroundMotion.IntensityFromSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroundMotion.IntensityFromSource(childComplexity), true
+	case "GroundMotion.location":
+		if e.ComplexityRoot.GroundMotion.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroundMotion.Location(childComplexity), true
+	case "GroundMotion.network":
+		if e.ComplexityRoot.GroundMotion.Network == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroundMotion.Network(childComplexity), true
+	case "GroundMotion.pga":
+		if e.ComplexityRoot.GroundMotion.PGAGal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroundMotion.PGAGal(childComplexity), true
+	case "GroundMotion.pgv":
+		if e.ComplexityRoot.GroundMotion.PGVCmS == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroundMotion.PGVCmS(childComplexity), true
+	case "GroundMotion.sampleRate":
+		if e.ComplexityRoot.GroundMotion.SampleRateHz == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroundMotion.SampleRateHz(childComplexity), true
+	case "GroundMotion.source":
+		if e.ComplexityRoot.GroundMotion.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroundMotion.Source(childComplexity), true
+	case "GroundMotion.start":
+		if e.ComplexityRoot.GroundMotion.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroundMotion.Start(childComplexity), true
+	case "GroundMotion.station":
+		if e.ComplexityRoot.GroundMotion.Station == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroundMotion.Station(childComplexity), true
+	case "GroundMotion.latitude":
+		if e.ComplexityRoot.GroundMotion.StationLatitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroundMotion.StationLatitude(childComplexity), true
+	case "GroundMotion.longitude":
+		if e.ComplexityRoot.GroundMotion.StationLongitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroundMotion.StationLongitude(childComplexity), true
+	case "GroundMotion.stationPga":
+		if e.ComplexityRoot.GroundMotion.StationMaxPGAGal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroundMotion.StationMaxPGAGal(childComplexity), true
+	case "GroundMotion.stationName":
+		if e.ComplexityRoot.GroundMotion.StationName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroundMotion.StationName(childComplexity), true
+
 	case "IsobaricSurface.geopotentialHeight":
 		if e.ComplexityRoot.IsobaricSurface.HeightGpm == nil {
 			break
@@ -2143,6 +3080,173 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IssuedApiKey.Key(childComplexity), true
+
+	case "LightningDensity.cellHeightDegrees":
+		if e.ComplexityRoot.LightningDensity.CellHeightDegrees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningDensity.CellHeightDegrees(childComplexity), true
+	case "LightningDensity.cellSizeKm":
+		if e.ComplexityRoot.LightningDensity.CellSizeKm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningDensity.CellSizeKm(childComplexity), true
+	case "LightningDensity.cellWidthDegrees":
+		if e.ComplexityRoot.LightningDensity.CellWidthDegrees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningDensity.CellWidthDegrees(childComplexity), true
+	case "LightningDensity.cells":
+		if e.ComplexityRoot.LightningDensity.Cells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningDensity.Cells(childComplexity), true
+	case "LightningDensity.columns":
+		if e.ComplexityRoot.LightningDensity.Columns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningDensity.Columns(childComplexity), true
+	case "LightningDensity.rows":
+		if e.ComplexityRoot.LightningDensity.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningDensity.Rows(childComplexity), true
+	case "LightningDensity.total":
+		if e.ComplexityRoot.LightningDensity.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningDensity.Total(childComplexity), true
+
+	case "LightningDensityCell.column":
+		if e.ComplexityRoot.LightningDensityCell.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningDensityCell.Column(childComplexity), true
+	case "LightningDensityCell.count":
+		if e.ComplexityRoot.LightningDensityCell.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningDensityCell.Count(childComplexity), true
+	case "LightningDensityCell.east":
+		if e.ComplexityRoot.LightningDensityCell.East == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningDensityCell.East(childComplexity), true
+	case "LightningDensityCell.north":
+		if e.ComplexityRoot.LightningDensityCell.North == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningDensityCell.North(childComplexity), true
+	case "LightningDensityCell.row":
+		if e.ComplexityRoot.LightningDensityCell.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningDensityCell.Row(childComplexity), true
+	case "LightningDensityCell.south":
+		if e.ComplexityRoot.LightningDensityCell.South == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningDensityCell.South(childComplexity), true
+	case "LightningDensityCell.west":
+		if e.ComplexityRoot.LightningDensityCell.West == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningDensityCell.West(childComplexity), true
+
+	case "LightningStrike.area":
+		if e.ComplexityRoot.LightningStrike.AreaKm2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningStrike.AreaKm2(childComplexity), true
+	case "LightningStrike.energy":
+		if e.ComplexityRoot.LightningStrike.EnergyJ == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningStrike.EnergyJ(childComplexity), true
+	case "LightningStrike.latitude":
+		if e.ComplexityRoot.LightningStrike.Latitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningStrike.Latitude(childComplexity), true
+	case "LightningStrike.longitude":
+		if e.ComplexityRoot.LightningStrike.Longitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningStrike.Longitude(childComplexity), true
+	case "LightningStrike.network":
+		if e.ComplexityRoot.LightningStrike.Network == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningStrike.Network(childComplexity), true
+	case "LightningStrike.peakCurrent":
+		if e.ComplexityRoot.LightningStrike.PeakCurrentKA == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningStrike.PeakCurrentKA(childComplexity), true
+	case "LightningStrike.polarity":
+		if e.ComplexityRoot.LightningStrike.Polarity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningStrike.Polarity(childComplexity), true
+	case "LightningStrike.time":
+		if e.ComplexityRoot.LightningStrike.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningStrike.Time(childComplexity), true
+	case "LightningStrike.type":
+		if e.ComplexityRoot.LightningStrike.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningStrike.Type(childComplexity), true
+
+	case "LightningStrikeConnection.edges":
+		if e.ComplexityRoot.LightningStrikeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningStrikeConnection.Edges(childComplexity), true
+	case "LightningStrikeConnection.pageInfo":
+		if e.ComplexityRoot.LightningStrikeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningStrikeConnection.PageInfo(childComplexity), true
+
+	case "LightningStrikeEdge.cursor":
+		if e.ComplexityRoot.LightningStrikeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningStrikeEdge.Cursor(childComplexity), true
+	case "LightningStrikeEdge.node":
+		if e.ComplexityRoot.LightningStrikeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningStrikeEdge.Node(childComplexity), true
 
 	case "MetreRange.max":
 		if e.ComplexityRoot.MetreRange.MaxM == nil {
@@ -2190,6 +3294,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAccount(childComplexity, args["input"].(model.AccountInput)), true
+	case "Mutation.deleteRadarScan":
+		if e.ComplexityRoot.Mutation.DeleteRadarScan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteRadarScan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteRadarScan(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteSatelliteProduct":
+		if e.ComplexityRoot.Mutation.DeleteSatelliteProduct == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteSatelliteProduct_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteSatelliteProduct(childComplexity, args["id"].(string)), true
 	case "Mutation.escalateAccessRequest":
 		if e.ComplexityRoot.Mutation.EscalateAccessRequest == nil {
 			break
@@ -2631,6 +3757,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Accounts(childComplexity, args["filter"].(*model.AccountFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.airQualityStation":
+		if e.ComplexityRoot.Query.AirQualityStation == nil {
+			break
+		}
+
+		args, err := ec.field_Query_airQualityStation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AirQualityStation(childComplexity, args["code"].(string)), true
+	case "Query.airQualityStations":
+		if e.ComplexityRoot.Query.AirQualityStations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.AirQualityStations(childComplexity), true
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -2642,6 +3785,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["filter"].(*model.AuditFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.climateSummary":
+		if e.ComplexityRoot.Query.ClimateSummary == nil {
+			break
+		}
+
+		args, err := ec.field_Query_climateSummary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ClimateSummary(childComplexity, args["station"].(string), args["period"].(mkg.ClimatePeriod), args["from"].(time.Time), args["to"].(time.Time)), true
 	case "Query.datasets":
 		if e.ComplexityRoot.Query.Datasets == nil {
 			break
@@ -2670,6 +3824,83 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Earthquakes(childComplexity, args["filter"].(*model.EarthquakeFilter), args["orderBy"].(*mkg.EarthquakeOrder), args["first"].(*int), args["after"].(*string)), true
+	case "Query.exportAirQuality":
+		if e.ComplexityRoot.Query.ExportAirQuality == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exportAirQuality_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportAirQuality(childComplexity, args["station"].(string), args["level"].(model.DataLevel), args["from"].(time.Time), args["to"].(time.Time)), true
+	case "Query.exportClimate":
+		if e.ComplexityRoot.Query.ExportClimate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exportClimate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportClimate(childComplexity, args["station"].(string), args["from"].(time.Time), args["to"].(time.Time)), true
+	case "Query.exportEarthquakes":
+		if e.ComplexityRoot.Query.ExportEarthquakes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exportEarthquakes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportEarthquakes(childComplexity, args["format"].(*mkg.ExportFormat), args["filter"].(*model.EarthquakeFilter), args["orderBy"].(*mkg.EarthquakeOrder)), true
+	case "Query.exportGroundMotions":
+		if e.ComplexityRoot.Query.ExportGroundMotions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exportGroundMotions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportGroundMotions(childComplexity, args["earthquake"].(string), args["format"].(*mkg.ExportFormat)), true
+	case "Query.exportLightning":
+		if e.ComplexityRoot.Query.ExportLightning == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exportLightning_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportLightning(childComplexity, args["bbox"].(model.BoundingBoxInput), args["from"].(time.Time), args["to"].(time.Time), args["format"].(*mkg.ExportFormat)), true
+	case "Query.exportObservations":
+		if e.ComplexityRoot.Query.ExportObservations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exportObservations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportObservations(childComplexity, args["level"].(model.DataLevel), args["format"].(*mkg.ExportFormat), args["filter"].(*model.ObservationFilter)), true
+	case "Query.groundMotions":
+		if e.ComplexityRoot.Query.GroundMotions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_groundMotions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.GroundMotions(childComplexity, args["station"].(string), args["first"].(*int)), true
 
 	case "Query.latestEarthquake":
 		if e.ComplexityRoot.Query.LatestEarthquake == nil {
@@ -2677,6 +3908,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.LatestEarthquake(childComplexity), true
+	case "Query.lightningDensity":
+		if e.ComplexityRoot.Query.LightningDensity == nil {
+			break
+		}
+
+		args, err := ec.field_Query_lightningDensity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LightningDensity(childComplexity, args["bbox"].(model.BoundingBoxInput), args["from"].(time.Time), args["to"].(time.Time), args["cellSizeKm"].(float64)), true
+	case "Query.lightningStrikes":
+		if e.ComplexityRoot.Query.LightningStrikes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_lightningStrikes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LightningStrikes(childComplexity, args["bbox"].(model.BoundingBoxInput), args["from"].(time.Time), args["to"].(time.Time), args["first"].(*int), args["after"].(*string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2705,6 +3958,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Officers(childComplexity), true
+	case "Query.radarScan":
+		if e.ComplexityRoot.Query.RadarScan == nil {
+			break
+		}
+
+		args, err := ec.field_Query_radarScan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RadarScan(childComplexity, args["id"].(string)), true
+	case "Query.radarScans":
+		if e.ComplexityRoot.Query.RadarScans == nil {
+			break
+		}
+
+		args, err := ec.field_Query_radarScans_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RadarScans(childComplexity, args["filter"].(*model.RadarScanFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.radarSites":
+		if e.ComplexityRoot.Query.RadarSites == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.RadarSites(childComplexity), true
+	case "Query.satelliteProduct":
+		if e.ComplexityRoot.Query.SatelliteProduct == nil {
+			break
+		}
+
+		args, err := ec.field_Query_satelliteProduct_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SatelliteProduct(childComplexity, args["id"].(string)), true
+	case "Query.satelliteProducts":
+		if e.ComplexityRoot.Query.SatelliteProducts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_satelliteProducts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SatelliteProducts(childComplexity, args["filter"].(*model.SatelliteProductFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.station":
 		if e.ComplexityRoot.Query.Station == nil {
 			break
@@ -2744,6 +4047,281 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+
+	case "RadarMoment.name":
+		if e.ComplexityRoot.RadarMoment.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarMoment.Name(childComplexity), true
+	case "RadarMoment.quantity":
+		if e.ComplexityRoot.RadarMoment.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarMoment.Quantity(childComplexity), true
+	case "RadarMoment.units":
+		if e.ComplexityRoot.RadarMoment.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarMoment.Units(childComplexity), true
+
+	case "RadarScan.angles":
+		if e.ComplexityRoot.RadarScan.Angles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScan.Angles(childComplexity), true
+	case "RadarScan.bins":
+		if e.ComplexityRoot.RadarScan.Bins == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScan.Bins(childComplexity), true
+	case "RadarScan.download":
+		if e.ComplexityRoot.RadarScan.Download == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScan.Download(childComplexity), true
+	case "RadarScan.end":
+		if e.ComplexityRoot.RadarScan.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScan.End(childComplexity), true
+	case "RadarScan.fileName":
+		if e.ComplexityRoot.RadarScan.FileName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScan.FileName(childComplexity), true
+	case "RadarScan.fileSize":
+		if e.ComplexityRoot.RadarScan.FileSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScan.FileSize(childComplexity), true
+	case "RadarScan.format":
+		if e.ComplexityRoot.RadarScan.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScan.Format(childComplexity), true
+	case "RadarScan.id":
+		if e.ComplexityRoot.RadarScan.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScan.ID(childComplexity), true
+	case "RadarScan.ingestedAt":
+		if e.ComplexityRoot.RadarScan.IngestedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScan.IngestedAt(childComplexity), true
+	case "RadarScan.metadataExtracted":
+		if e.ComplexityRoot.RadarScan.Metadata == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScan.Metadata(childComplexity), true
+	case "RadarScan.moments":
+		if e.ComplexityRoot.RadarScan.Moments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScan.Moments(childComplexity), true
+	case "RadarScan.problem":
+		if e.ComplexityRoot.RadarScan.Problem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScan.Problem(childComplexity), true
+	case "RadarScan.quickLook":
+		if e.ComplexityRoot.RadarScan.QuickLook == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScan.QuickLook(childComplexity), true
+	case "RadarScan.rangeResolution":
+		if e.ComplexityRoot.RadarScan.RangeResolution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScan.RangeResolution(childComplexity), true
+	case "RadarScan.rays":
+		if e.ComplexityRoot.RadarScan.Rays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScan.Rays(childComplexity), true
+	case "RadarScan.scanType":
+		if e.ComplexityRoot.RadarScan.ScanType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScan.ScanType(childComplexity), true
+	case "RadarScan.sha256":
+		if e.ComplexityRoot.RadarScan.Sha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScan.Sha256(childComplexity), true
+	case "RadarScan.site":
+		if e.ComplexityRoot.RadarScan.Site == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScan.Site(childComplexity), true
+	case "RadarScan.start":
+		if e.ComplexityRoot.RadarScan.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScan.Start(childComplexity), true
+	case "RadarScan.sweeps":
+		if e.ComplexityRoot.RadarScan.Sweeps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScan.Sweeps(childComplexity), true
+
+	case "RadarScanConnection.edges":
+		if e.ComplexityRoot.RadarScanConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScanConnection.Edges(childComplexity), true
+	case "RadarScanConnection.pageInfo":
+		if e.ComplexityRoot.RadarScanConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScanConnection.PageInfo(childComplexity), true
+
+	case "RadarScanEdge.cursor":
+		if e.ComplexityRoot.RadarScanEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScanEdge.Cursor(childComplexity), true
+	case "RadarScanEdge.node":
+		if e.ComplexityRoot.RadarScanEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarScanEdge.Node(childComplexity), true
+
+	case "RadarSite.altitude":
+		if e.ComplexityRoot.RadarSite.AltitudeM == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarSite.AltitudeM(childComplexity), true
+	case "RadarSite.band":
+		if e.ComplexityRoot.RadarSite.Band == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarSite.Band(childComplexity), true
+	case "RadarSite.beamWidth":
+		if e.ComplexityRoot.RadarSite.BeamWidthDeg == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarSite.BeamWidthDeg(childComplexity), true
+	case "RadarSite.code":
+		if e.ComplexityRoot.RadarSite.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarSite.Code(childComplexity), true
+	case "RadarSite.id":
+		if e.ComplexityRoot.RadarSite.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarSite.ID(childComplexity), true
+	case "RadarSite.latitude":
+		if e.ComplexityRoot.RadarSite.Latitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarSite.Latitude(childComplexity), true
+	case "RadarSite.longitude":
+		if e.ComplexityRoot.RadarSite.Longitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarSite.Longitude(childComplexity), true
+	case "RadarSite.name":
+		if e.ComplexityRoot.RadarSite.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarSite.Name(childComplexity), true
+	case "RadarSite.scans":
+		if e.ComplexityRoot.RadarSite.Scans == nil {
+			break
+		}
+
+		args, err := ec.field_RadarSite_scans_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.RadarSite.Scans(childComplexity, args["from"].(*time.Time), args["to"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
+	case "RadarSite.wavelength":
+		if e.ComplexityRoot.RadarSite.WavelengthM == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarSite.WavelengthM(childComplexity), true
+
+	case "RadarSweep.bins":
+		if e.ComplexityRoot.RadarSweep.Bins == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarSweep.Bins(childComplexity), true
+	case "RadarSweep.fixedAngle":
+		if e.ComplexityRoot.RadarSweep.FixedAngle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarSweep.FixedAngle(childComplexity), true
+	case "RadarSweep.moments":
+		if e.ComplexityRoot.RadarSweep.Moments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarSweep.Moments(childComplexity), true
+	case "RadarSweep.rangeResolution":
+		if e.ComplexityRoot.RadarSweep.RangeResolutionM == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarSweep.RangeResolutionM(childComplexity), true
+	case "RadarSweep.rangeStart":
+		if e.ComplexityRoot.RadarSweep.RangeStartM == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarSweep.RangeStartM(childComplexity), true
+	case "RadarSweep.rays":
+		if e.ComplexityRoot.RadarSweep.Rays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarSweep.Rays(childComplexity), true
+	case "RadarSweep.start":
+		if e.ComplexityRoot.RadarSweep.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RadarSweep.Start(childComplexity), true
 
 	case "Radiation.group":
 		if e.ComplexityRoot.Radiation.Group == nil {
@@ -2800,6 +4378,135 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RequestLetter.URL(childComplexity), true
+
+	case "SatelliteProduct.area":
+		if e.ComplexityRoot.SatelliteProduct.Area == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatelliteProduct.Area(childComplexity), true
+	case "SatelliteProduct.band":
+		if e.ComplexityRoot.SatelliteProduct.Band == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatelliteProduct.Band(childComplexity), true
+	case "SatelliteProduct.download":
+		if e.ComplexityRoot.SatelliteProduct.Download == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatelliteProduct.Download(childComplexity), true
+	case "SatelliteProduct.fileName":
+		if e.ComplexityRoot.SatelliteProduct.FileName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatelliteProduct.FileName(childComplexity), true
+	case "SatelliteProduct.fileSize":
+		if e.ComplexityRoot.SatelliteProduct.FileSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatelliteProduct.FileSize(childComplexity), true
+	case "SatelliteProduct.format":
+		if e.ComplexityRoot.SatelliteProduct.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatelliteProduct.Format(childComplexity), true
+	case "SatelliteProduct.id":
+		if e.ComplexityRoot.SatelliteProduct.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatelliteProduct.ID(childComplexity), true
+	case "SatelliteProduct.ingestedAt":
+		if e.ComplexityRoot.SatelliteProduct.IngestedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatelliteProduct.IngestedAt(childComplexity), true
+	case "SatelliteProduct.product":
+		if e.ComplexityRoot.SatelliteProduct.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatelliteProduct.Product(childComplexity), true
+	case "SatelliteProduct.resolution":
+		if e.ComplexityRoot.SatelliteProduct.ResolutionKm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatelliteProduct.ResolutionKm(childComplexity), true
+	case "SatelliteProduct.satellite":
+		if e.ComplexityRoot.SatelliteProduct.Satellite == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatelliteProduct.Satellite(childComplexity), true
+	case "SatelliteProduct.segment":
+		if e.ComplexityRoot.SatelliteProduct.Segment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatelliteProduct.Segment(childComplexity), true
+	case "SatelliteProduct.segments":
+		if e.ComplexityRoot.SatelliteProduct.Segments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatelliteProduct.Segments(childComplexity), true
+	case "SatelliteProduct.sensor":
+		if e.ComplexityRoot.SatelliteProduct.Sensor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatelliteProduct.Sensor(childComplexity), true
+	case "SatelliteProduct.sha256":
+		if e.ComplexityRoot.SatelliteProduct.Sha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatelliteProduct.Sha256(childComplexity), true
+	case "SatelliteProduct.start":
+		if e.ComplexityRoot.SatelliteProduct.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatelliteProduct.Start(childComplexity), true
+	case "SatelliteProduct.wavelength":
+		if e.ComplexityRoot.SatelliteProduct.Wavelength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatelliteProduct.Wavelength(childComplexity), true
+
+	case "SatelliteProductConnection.edges":
+		if e.ComplexityRoot.SatelliteProductConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatelliteProductConnection.Edges(childComplexity), true
+	case "SatelliteProductConnection.pageInfo":
+		if e.ComplexityRoot.SatelliteProductConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatelliteProductConnection.PageInfo(childComplexity), true
+
+	case "SatelliteProductEdge.cursor":
+		if e.ComplexityRoot.SatelliteProductEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatelliteProductEdge.Cursor(childComplexity), true
+	case "SatelliteProductEdge.node":
+		if e.ComplexityRoot.SatelliteProductEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatelliteProductEdge.Node(childComplexity), true
 
 	case "ServiceForm.application":
 		if e.ComplexityRoot.ServiceForm.Application == nil {
@@ -2930,6 +4637,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ServiceStepStats.Running(childComplexity), true
 
+	case "ShakemapPoint.eventId":
+		if e.ComplexityRoot.ShakemapPoint.EventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShakemapPoint.EventID(childComplexity), true
+	case "ShakemapPoint.intensity":
+		if e.ComplexityRoot.ShakemapPoint.MMI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShakemapPoint.MMI(childComplexity), true
+	case "ShakemapPoint.pga":
+		if e.ComplexityRoot.ShakemapPoint.PGAGal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShakemapPoint.PGAGal(childComplexity), true
+	case "ShakemapPoint.pgv":
+		if e.ComplexityRoot.ShakemapPoint.PGVCmS == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShakemapPoint.PGVCmS(childComplexity), true
+
 	case "SnowDepth.depth":
 		if e.ComplexityRoot.SnowDepth.DepthM == nil {
 			break
@@ -2987,6 +4719,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StateCount.State(childComplexity), true
 
+	case "Station.climate":
+		if e.ComplexityRoot.Station.Climate == nil {
+			break
+		}
+
+		args, err := ec.field_Station_climate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Station.Climate(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
 	case "Station.country":
 		if e.ComplexityRoot.Station.Country == nil {
 			break
@@ -3888,6 +5631,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ObservationFilter", ec.unmarshalInputObservationFilter),
 			graphql.NewInputUnmarshaler("OmittedDatasetInput", ec.unmarshalInputOmittedDatasetInput),
 			graphql.NewInputUnmarshaler("PointInput", ec.unmarshalInputPointInput),
+			graphql.NewInputUnmarshaler("RadarScanFilter", ec.unmarshalInputRadarScanFilter),
+			graphql.NewInputUnmarshaler("SatelliteProductFilter", ec.unmarshalInputSatelliteProductFilter),
 			graphql.NewInputUnmarshaler("ServiceFormInput", ec.unmarshalInputServiceFormInput),
 			graphql.NewInputUnmarshaler("StationFilter", ec.unmarshalInputStationFilter),
 		)
@@ -4400,6 +6145,203 @@ type Mutation {
   setDatasetClassification(dataset: String!, classification: String!): DatasetInfo @hasRole(roles: [ADMIN])
 }
 `, BuiltIn: false},
+	{Name: "../schema/airquality.graphqls", Input: `"An air-quality monitoring station."
+type AirQualityStation @dataset(anyOf: [AIR_QUALITY_L1, AIR_QUALITY_L2]) {
+  "The operator's code, e.g. ` + "`" + `DKI1` + "`" + `."
+  code: String!
+  "The name as the source writes it."
+  name: String
+  "Position, when a source states it."
+  latitude: Float
+  longitude: Float
+  "Who runs it, e.g. ` + "`" + `DLH DKI Jakarta` + "`" + `."
+  operator: String!
+  "Level 1: every value as received, oldest first (at most 50 years)."
+  measurements(from: DateTime!, to: DateTime!): [AirQualityMeasurement!] @dataset(name: AIR_QUALITY_L1)
+  "Level 2: the daily ISPU with its category and critical pollutant, oldest first (at most 50 years)."
+  dailyIndex(from: DateTime!, to: DateTime!): [AirQualityDay!] @dataset(name: AIR_QUALITY_L2)
+}
+
+"What a Level 1 air-quality value is."
+enum AirQualityValueKind {
+  "An ISPU sub-index computed by the station's operator (dimensionless, 0–500)."
+  ISPU_SUB_INDEX
+  "A US-EPA Air Quality Index value (dimensionless, 0–500; not comparable with ISPU)."
+  US_AQI
+  "A concentration, in ` + "`" + `unit` + "`" + `."
+  CONCENTRATION
+}
+
+"Level 1: one value as received."
+type AirQualityMeasurement @dataset(name: AIR_QUALITY_L1) {
+  "The calendar date, YYYY-MM-DD."
+  date: String!
+  "PM10, PM25 (PM2.5), SO2, CO, O3, NO2 or HC."
+  pollutant: String!
+  kind: AirQualityValueKind!
+  value: Float!
+  "µg/m³ for concentrations; null for index values."
+  unit: String
+  source: String!
+}
+
+"""
+Level 2: a day's Indonesian air-pollution index (ISPU). This server computes
+it from the day's sub-indices: the ISPU is the largest, its pollutant the
+critical one (all of them on a tie), the category from the regulation in
+force that day: Permen LHK P.14/MENLHK/SETJEN/KUM.1/7/2020 from July 2020,
+KEP-45/MENLH/10/1997 before (BAIK 0–50, SEDANG 51–100, TIDAK SEHAT 101–200,
+SANGAT TIDAK SEHAT 201–300, BERBAHAYA above). When the operator's critical
+pollutant has no column of its own (PM2.5 in DKI files before 2021), the
+reported index is taken as its sub-index. What the operator reported is
+kept beside it, with notes where the two disagree.
+"""
+type AirQualityDay @dataset(name: AIR_QUALITY_L2) {
+  date: String!
+  "The computed ISPU; null when the day has no sub-index."
+  ispu: Int
+  "BAIK, SEDANG, TIDAK SEHAT, SANGAT TIDAK SEHAT or BERBAHAYA."
+  category: String
+  "The critical pollutants (more than one on a tie)."
+  criticalPollutants: [String!]!
+  "The regulation whose categories apply."
+  regulation: String
+  "The index as the operator reported it."
+  reportedIspu: Int
+  reportedCritical: String
+  reportedCategory: String
+  "Disagreements found between the operator's figures (e.g. an index below one of its sub-indices)."
+  notes: [String!]!
+}
+
+extend type Query {
+  "Air-quality stations, by code."
+  airQualityStations: [AirQualityStation!] @dataset(anyOf: [AIR_QUALITY_L1, AIR_QUALITY_L2])
+  "An air-quality station by its code; null with NOT_FOUND when unknown."
+  airQualityStation(code: String!): AirQualityStation
+}
+`, BuiltIn: false},
+	{Name: "../schema/climate.graphqls", Input: `"Why a daily climate value is not a number."
+enum ClimateFlag {
+  "A measured value."
+  VALUE
+  "Code 8888 in the agency's data: not measurable (e.g. a trace of rain)."
+  NOT_MEASURABLE
+  "Code 9999: no data."
+  NO_DATA
+  "An empty cell, or a parameter the export did not include."
+  MISSING
+}
+
+"A daily value: a number, or the flag saying why there is none. The codes 8888 and 9999 never appear as numbers."
+type ClimateReading {
+  value: Float
+  flag: ClimateFlag!
+}
+
+"The prevailing wind direction of a day, as compass text."
+type CompassReading {
+  "N, NE, E, SE, S, SW, W, NW, or C (calm); null unless flag is VALUE."
+  direction: String
+  flag: ClimateFlag!
+}
+
+"""
+Level 1: a station's daily climate record as the agency's Data Online
+exports it (laporan iklim harian), unchanged.
+"""
+type ClimateDay @dataset(name: CLIMATE_L1) {
+  "The calendar date, YYYY-MM-DD (local date; no time zone)."
+  date: String!
+  "Tn: minimum temperature, °C."
+  minTemperature: ClimateReading!
+  "Tx: maximum temperature, °C."
+  maxTemperature: ClimateReading!
+  "Tavg: mean temperature, °C."
+  meanTemperature: ClimateReading!
+  "RH_avg: mean relative humidity, %."
+  meanRelativeHumidity: ClimateReading!
+  "RR: rainfall, mm."
+  rainfall: ClimateReading!
+  "ss: sunshine duration, hours."
+  sunshine: ClimateReading!
+  "ff_x: maximum wind speed, m/s."
+  maxWindSpeed: ClimateReading!
+  "ddd_x: direction of the maximum wind, degrees."
+  maxWindDirection: ClimateReading!
+  "ff_avg: mean wind speed, m/s."
+  meanWindSpeed: ClimateReading!
+  "ddd_car: most frequent wind direction."
+  prevailingWindDirection: CompassReading!
+  "The export it came from."
+  source: String!
+}
+
+"A period of a climate summary."
+enum ClimatePeriod {
+  MONTH
+  YEAR
+}
+
+"""
+Level 2: one parameter over one period, computed by this server from the
+daily records. Rules (WMO-No. 1203, 2017, the 3/5 rule): a monthly mean
+needs at most 10 missing days and at most 4 in a row; a monthly total
+(rainfall) needs every day; annual values need all 12 monthly values. A
+NOT_MEASURABLE rainfall day is a trace: valid, 0 mm. When a rule fails,
+` + "`" + `mean` + "`" + `/` + "`" + `total` + "`" + ` are null and ` + "`" + `incomplete` + "`" + ` says why; the counts are still
+given.
+"""
+type ClimateStatistic @dataset(name: CLIMATE_L2) {
+  "The Data Online parameter: Tn, Tx, Tavg, RH_avg, RR, ss, ff_x, ddd_x, ff_avg."
+  parameter: String!
+  "Its unit."
+  unit: String!
+  "Days with a value (for RR, NOT_MEASURABLE days count as valid)."
+  validDays: Int!
+  "Days with NO_DATA, MISSING or no record."
+  missingDays: Int!
+  "Days coded 8888."
+  notMeasurableDays: Int!
+  "Mean of the daily values (all but RR and ddd_x)."
+  mean: Float
+  "Sum of the daily values (RR only)."
+  total: Float
+  "Smallest daily value."
+  minimum: Float
+  "Largest daily value."
+  maximum: Float
+  "Why mean or total is null; null when computed."
+  incomplete: String
+}
+
+"Level 2: a station's statistics over one month or year."
+type ClimateSummary @dataset(name: CLIMATE_L2) {
+  "MONTH or YEAR."
+  period: ClimatePeriod!
+  "First day of the period, YYYY-MM-DD."
+  start: String!
+  "Calendar days in the period."
+  days: Int!
+  "Days with at least 1 mm of rain; null when the rainfall total is incomplete."
+  rainDays: Int
+  "One statistic per parameter."
+  statistics: [ClimateStatistic!]!
+}
+
+extend type Station {
+  "The station's daily climate records (Level 1) between two dates, oldest first: at most 50 years."
+  climate(from: DateTime!, to: DateTime!): [ClimateDay!] @dataset(name: CLIMATE_L1)
+}
+
+extend type Query {
+  """
+  Level 2 climate statistics of a station, per month or year, for every
+  period touching [from, to] (whole periods; at most 50 years).
+  """
+  climateSummary(station: ID!, period: ClimatePeriod!, from: DateTime!, to: DateTime!): [ClimateSummary!] @dataset(name: CLIMATE_L2)
+}
+`, BuiltIn: false},
 	{Name: "../schema/earthquakes.graphqls", Input: `"An earthquake, merged from every feed that reported it."
 type Earthquake implements Node @dataset(name: EARTHQUAKE) {
   id: ID!
@@ -4523,6 +6465,476 @@ type EarthquakeEdge {
   node: Earthquake!
   "Distance in km of the epicentre from the filter's ` + "`" + `near` + "`" + ` point; null without one."
   distanceKm: Float
+}
+`, BuiltIn: false},
+	{Name: "../schema/files.graphqls", Input: `"""
+A short-lived link to a file, signed for the caller it was issued to. Fetch
+it with a plain GET (no Authorization header needed: the link carries who it
+is for); range requests are supported for stored files. The server checks
+the link's signature, its expiry and the caller's rights again when it is
+fetched: a link of a key that was revoked, or of a right that was removed,
+stops working. An invalid or expired link is refused with 403; a link to
+something the caller may no longer see is 404, like one to something that
+does not exist.
+"""
+type Download {
+  "The link: ` + "`" + `/downloads/…` + "`" + `, relative to this API unless the server is configured with its public URL."
+  url: String!
+  "When the link stops working (by default 15 minutes after it was issued)."
+  expiresAt: DateTime!
+  "The media type the file is served with."
+  contentType: String!
+  "The file name offered to save it under."
+  fileName: String!
+  "Size in bytes; null for exports, which are produced when fetched."
+  size: Int
+}
+
+"The two radar formats of the 2015 regulation, and the netCDF variants this server reads."
+enum RadarFormat {
+  "Gematronik/Leonardo Rainbow 5 volume (` + "`" + `.vol` + "`" + `, ` + "`" + `.azi` + "`" + `, ` + "`" + `.ele` + "`" + `): XML header and compressed data blobs. Downloads need RADAR_VOLUME."
+  RAINBOW5
+  "WDSS-II RadialSet in classic netCDF (CDF-1, CDF-2 or CDF-5). Downloads need RADAR_NETCDF."
+  WDSS2_NETCDF
+  "CfRadial 1.x in netCDF-4 (HDF5). Downloads need RADAR_NETCDF."
+  CFRADIAL_NETCDF4
+}
+
+"""
+A weather radar, as its files describe it. Sites are created from the scans
+ingested: the code is the identifier the files state (Rainbow sensor id,
+WDSS-II radarName, CfRadial instrument name).
+"""
+type RadarSite implements Node @dataset(anyOf: [RADAR_VOLUME, RADAR_NETCDF, RADAR_IMAGE]) {
+  id: ID!
+  "The identifier the radar's files state, e.g. ` + "`" + `143DEX` + "`" + ` or ` + "`" + `TAG` + "`" + `."
+  code: String!
+  "The name the files give, when it differs from the code; null otherwise."
+  name: String
+  "Antenna latitude, decimal degrees."
+  latitude: Float!
+  "Antenna longitude, decimal degrees."
+  longitude: Float!
+  "Antenna altitude above mean sea level, m."
+  altitude: Float!
+  "Frequency band (S, C or X, IEEE 521) from the wavelength the files state; null when no file states one."
+  band: String
+  "Half-power beam width, degrees; null when no file states it."
+  beamWidth: Float
+  "Wavelength, m; null when no file states it."
+  wavelength: Float
+  "The site's scans, newest first. ` + "`" + `first` + "`" + `: default 50, maximum 500."
+  scans(from: DateTime, to: DateTime, first: Int = 50, after: String): RadarScanConnection!
+}
+
+"A measured quantity of a scan."
+type RadarMoment {
+  "The name the file gives, e.g. ` + "`" + `dBZ` + "`" + `, ` + "`" + `Corrected_Intensity` + "`" + `, ` + "`" + `reflectivity_horizontal` + "`" + `."
+  name: String!
+  "The quantity in the OPERA ODIM-H5 vocabulary (DBZH reflectivity, TH uncorrected reflectivity, VRADH radial velocity, WRADH spectrum width, ZDR, KDP, PHIDP, RHOHV …); null when the file's name is not one this server recognises."
+  quantity: String
+  "Units as the file states them (dBZ, m/s, dB, deg, deg/km …); null when it states none."
+  units: String
+}
+
+"One sweep of a scan: the antenna turning at one elevation (PPI) or nodding at one azimuth (RHI)."
+type RadarSweep {
+  "When the sweep started, UTC."
+  start: DateTime!
+  "The fixed angle, degrees: the elevation of a PPI sweep, the azimuth of an RHI sweep."
+  fixedAngle: Float!
+  "Number of rays."
+  rays: Int!
+  "Number of range bins (gates) per ray."
+  bins: Int!
+  "Distance from the radar to the first bin's centre (or start, as the format defines it), m."
+  rangeStart: Float!
+  "Range resolution (bin length), m."
+  rangeResolution: Float!
+  "The quantities measured in this sweep."
+  moments: [RadarMoment!]!
+}
+
+"""
+One radar file in the catalogue, described from its own contents (never from
+its name). The catalogue is visible with any radar right; downloading the
+file needs RADAR_VOLUME (Rainbow) or RADAR_NETCDF (netCDF), and its picture
+RADAR_IMAGE.
+"""
+type RadarScan implements Node @dataset(anyOf: [RADAR_VOLUME, RADAR_NETCDF, RADAR_IMAGE]) {
+  id: ID!
+  "The radar; null when the file's metadata could not be read (see ` + "`" + `metadataExtracted` + "`" + `)."
+  site: RadarSite
+  "Start of the first sweep, UTC."
+  start: DateTime
+  "End of the scan, UTC: the last sweep's end where the file states it, else its start."
+  end: DateTime
+  "PPI (one sweep at a fixed elevation), RHI (one sweep at a fixed azimuth) or VOLUME (several PPI sweeps)."
+  scanType: String
+  "The sweeps in the order the file holds them."
+  sweeps: [RadarSweep!]!
+  "The fixed angles of the sweeps, degrees, in file order: elevations for PPI and volume scans, azimuths for RHI scans."
+  angles: [Float!]!
+  "Every quantity measured, once each."
+  moments: [RadarMoment!]!
+  "Range resolution of the first sweep, m."
+  rangeResolution: Float
+  "Rays of the first sweep."
+  rays: Int
+  "Bins per ray of the first sweep."
+  bins: Int
+  "The file's format."
+  format: RadarFormat!
+  "Whether the file's metadata could be read; false for a file recognised by its format's signature whose structure this server cannot yet read (see ` + "`" + `problem` + "`" + `). Such a file is catalogued and downloadable all the same."
+  metadataExtracted: Boolean!
+  "What could not be read, when ` + "`" + `metadataExtracted` + "`" + ` is false."
+  problem: String
+  "Size of the file, bytes."
+  fileSize: Int!
+  "SHA-256 of the file's contents, lower-case hex: the file's name in the store."
+  sha256: String!
+  "The name the file was ingested under."
+  fileName: String!
+  "When this server catalogued the file."
+  ingestedAt: DateTime!
+  "A signed link to the file as received. Needs RADAR_VOLUME for Rainbow files and RADAR_NETCDF for netCDF files (checked here and when the link is fetched)."
+  download: Download
+  """
+  A signed link to a quick-look PNG (800 × 800 px, north up, radar at the
+  centre, edge at the maximum range) of the lowest sweep's reflectivity,
+  rendered by this server from the decoded data with the colour scale in the
+  README (5 dBZ steps from 5 to 75 dBZ; below 5 dBZ and no data transparent;
+  range rings every 50 km). Null when the scan has no reflectivity the server
+  could decode.
+  """
+  quickLook: Download @dataset(name: RADAR_IMAGE)
+}
+
+"Which radar scans to list. Conditions combine with AND."
+input RadarScanFilter {
+  "Only scans of these sites (global IDs)."
+  siteIds: [ID!]
+  "Only scans starting at or after this time."
+  from: DateTime
+  "Only scans starting at or before this time."
+  to: DateTime
+  "Only scans in these formats."
+  formats: [RadarFormat!]
+}
+
+"A page of radar scans."
+type RadarScanConnection {
+  edges: [RadarScanEdge!]!
+  pageInfo: PageInfo!
+}
+
+"A radar scan in a list."
+type RadarScanEdge {
+  cursor: String!
+  node: RadarScan!
+}
+
+"""
+A satellite data file in the catalogue. Its fields come from the file's name
+under the satellite operator's naming convention (JMA Himawari Standard Data
+` + "`" + `HS_H09_YYYYMMDD_hhmm_Bbb_AREA_Rrr_Sjjkk.DAT` + "`" + `, JAXA P-Tree netCDF ` + "`" + `NC_H09_…` + "`" + `);
+the contents are kept as received.
+"""
+type SatelliteProduct implements Node @dataset(name: SATELLITE) {
+  id: ID!
+  "The satellite, e.g. ` + "`" + `Himawari-9` + "`" + `."
+  satellite: String!
+  "The instrument, e.g. ` + "`" + `AHI` + "`" + ` (Advanced Himawari Imager)."
+  sensor: String!
+  "The AHI band, 1–16; null for a product that is not one band."
+  band: Int
+  "Central wavelength of the band, µm; null when not one band."
+  wavelength: Float
+  "The product, e.g. ` + "`" + `L1 HSD` + "`" + ` (Himawari Standard Data)."
+  product: String!
+  "The observation area: ` + "`" + `FLDK` + "`" + ` full disk, ` + "`" + `JP01` + "`" + `–` + "`" + `JP04` + "`" + ` Japan area, ` + "`" + `R301` + "`" + `–` + "`" + `R304` + "`" + ` target area (the areas of the HSD naming convention; netCDF grids are cut from the full disk)."
+  area: String!
+  "Observation start, UTC."
+  start: DateTime!
+  "Spatial resolution at the sub-satellite point, km."
+  resolution: Float!
+  "For HSD: the segment number of this file; null when not segmented."
+  segment: Int
+  "For HSD: the number of segments the area is split into; null when not segmented."
+  segments: Int
+  "` + "`" + `HSD` + "`" + ` or ` + "`" + `NETCDF` + "`" + `."
+  format: String!
+  "Size of the file, bytes."
+  fileSize: Int!
+  "SHA-256 of the file's contents, lower-case hex."
+  sha256: String!
+  "The name the file was ingested under."
+  fileName: String!
+  "When this server catalogued the file."
+  ingestedAt: DateTime!
+  "A signed link to the file as received."
+  download: Download
+}
+
+"Which satellite products to list. Conditions combine with AND."
+input SatelliteProductFilter {
+  "Only this satellite, e.g. ` + "`" + `Himawari-9` + "`" + `."
+  satellite: String
+  "Only this AHI band, 1–16."
+  band: Int
+  "Only this area, e.g. ` + "`" + `FLDK` + "`" + `."
+  area: String
+  "Only products observed at or after this time."
+  from: DateTime
+  "Only products observed at or before this time."
+  to: DateTime
+}
+
+"A page of satellite products."
+type SatelliteProductConnection {
+  edges: [SatelliteProductEdge!]!
+  pageInfo: PageInfo!
+}
+
+"A satellite product in a list."
+type SatelliteProductEdge {
+  cursor: String!
+  node: SatelliteProduct!
+}
+
+"A file format for exports."
+enum ExportFormat {
+  "RFC 4180 CSV, UTF-8, a header row naming each column and its unit (` + "`" + `air_temperature (degC)` + "`" + `); missing values are empty cells."
+  CSV
+  "RFC 7946 GeoJSON FeatureCollection of points (longitude, latitude), the columns as properties."
+  GEOJSON
+}
+
+"A data level of the 2015 regulation."
+enum DataLevel {
+  "Level 1: as received (SYNOP reports as text)."
+  L1
+  "Level 2: processed (the decoded values)."
+  L2
+}
+
+extend type Query {
+  "The weather radars known from the scans ingested, by code."
+  radarSites: [RadarSite!] @dataset(anyOf: [RADAR_VOLUME, RADAR_NETCDF, RADAR_IMAGE])
+
+  "Radar scans, newest first (files whose time could not be read: by when they were ingested). ` + "`" + `first` + "`" + `: default 50, maximum 500."
+  radarScans(filter: RadarScanFilter, first: Int = 50, after: String): RadarScanConnection @dataset(anyOf: [RADAR_VOLUME, RADAR_NETCDF, RADAR_IMAGE])
+
+  "A radar scan by its global ID."
+  radarScan(id: ID!): RadarScan
+
+  "Satellite products, newest first. ` + "`" + `first` + "`" + `: default 50, maximum 500."
+  satelliteProducts(filter: SatelliteProductFilter, first: Int = 50, after: String): SatelliteProductConnection @dataset(name: SATELLITE)
+
+  "A satellite product by its global ID."
+  satelliteProduct(id: ID!): SatelliteProduct
+
+  """
+  Exports the observations the ` + "`" + `observations` + "`" + ` query would list with this
+  filter (all pages, newest first) as a file: Level 1 (needs SYNOP_L1; CSV
+  of the reports as received) or Level 2 (needs SYNOP_L2; CSV or GeoJSON of
+  the decoded values, placed at their station). Returns a signed link; the
+  file is produced when the link is fetched, streamed, under the rights the
+  caller has then.
+  """
+  exportObservations(level: DataLevel!, format: ExportFormat = CSV, filter: ObservationFilter): Download @dataset(anyOf: [SYNOP_L1, SYNOP_L2])
+
+  "Exports the earthquakes the ` + "`" + `earthquakes` + "`" + ` query would list (all pages) as CSV or GeoJSON, through a signed link like ` + "`" + `exportObservations` + "`" + `."
+  exportEarthquakes(format: ExportFormat = CSV, filter: EarthquakeFilter, orderBy: EarthquakeOrder = TIME_DESC): Download @dataset(name: EARTHQUAKE)
+}
+
+"What a deletion removed."
+type Deletion {
+  "The global ID of the removed entry."
+  id: ID!
+  "How many stored files went with it (a file another entry still refers to is kept)."
+  filesRemoved: Int!
+}
+
+extend type Mutation {
+  "Removes a radar scan from the catalogue, and its file and picture from the file store unless another entry refers to them. Admins only."
+  deleteRadarScan(id: ID!): Deletion @hasRole(roles: [ADMIN])
+
+  "Removes a satellite product from the catalogue, and its file unless another entry refers to it. Admins only."
+  deleteSatelliteProduct(id: ID!): Deletion @hasRole(roles: [ADMIN])
+}
+
+extend type Query {
+  "Exports the strikes ` + "`" + `lightningStrikes` + "`" + ` would list (every page, oldest first) as CSV or GeoJSON through a signed link; needs LIGHTNING."
+  exportLightning(bbox: BoundingBoxInput!, from: DateTime!, to: DateTime!, format: ExportFormat = CSV): Download @dataset(name: LIGHTNING)
+
+  "Exports a station's daily climate records (Level 1, as ` + "`" + `Station.climate` + "`" + ` gives them, with a flag column beside each value) as CSV; needs CLIMATE_L1."
+  exportClimate(station: ID!, from: DateTime!, to: DateTime!): Download @dataset(name: CLIMATE_L1)
+
+  "Exports an air-quality station's values as received (L1, needs AIR_QUALITY_L1) or its daily ISPU (L2, needs AIR_QUALITY_L2) as CSV."
+  exportAirQuality(station: String!, level: DataLevel!, from: DateTime!, to: DateTime!): Download @dataset(anyOf: [AIR_QUALITY_L1, AIR_QUALITY_L2])
+
+  "Exports an earthquake's strong-motion records (as ` + "`" + `Earthquake.groundMotions` + "`" + `) as CSV or GeoJSON; needs GROUND_ACCELERATION."
+  exportGroundMotions(earthquake: ID!, format: ExportFormat = CSV): Download @dataset(name: GROUND_ACCELERATION)
+}
+`, BuiltIn: false},
+	{Name: "../schema/groundmotion.graphqls", Input: `"""
+Peak ground motion at a station for an earthquake: one component of an
+accelerogram (K-NET, SAC, miniSEED: PGA from the record with its mean
+removed; PGV an estimate by integration without instrument correction or
+filtering; intensity from PGA and PGV with Wald et al. 1999, as BMKG's
+ShakeMap 3.5), or a station of a ShakeMap station list (its values as the
+list states them).
+"""
+type GroundMotion @dataset(name: GROUND_ACCELERATION) {
+  "Network code (e.g. BO for K-NET, CJ, BK); null when the source gives none."
+  network: String
+  "Station code as the source gives it."
+  station: String!
+  "The catalogue station (kind ACCELEROGRAPH, identifier scheme FDSN) of an accelerogram with a position; null for ShakeMap station-list entries."
+  catalogueStation: Station
+  "Station name, when the source gives one."
+  stationName: String
+  "Location and channel codes (SEED), when the source gives them."
+  location: String
+  channel: String
+  "E, N, Z for accelerograms; the ShakeMap component name (e.g. DERIVED) for station lists."
+  component: String!
+  "Station position, degrees."
+  latitude: Float
+  longitude: Float
+  "First sample, UTC."
+  start: DateTime
+  "Samples per second."
+  sampleRate: Float
+  "Peak ground acceleration of this component, gal (cm/s²)."
+  pga: Float!
+  "The largest PGA of the station's components for this earthquake, gal: the station's PGA."
+  stationPga: Float!
+  "Peak ground velocity, cm/s."
+  pgv: Float
+  "Modified Mercalli intensity."
+  intensity: Float
+  "Whether the source stated the intensity (ShakeMap) rather than this server computing it."
+  intensityStated: Boolean!
+  "Epicentral distance, km."
+  distance: Float
+  "The format it came from: knet, sac, miniseed or shakemap."
+  source: String!
+  "The earthquake; null when the file stated none or a wrong one."
+  earthquake: Earthquake
+}
+
+"What an earthquake's ShakeMap grid says at a point, interpolated bilinearly between its nodes."
+type ShakemapPoint @dataset(name: GROUND_ACCELERATION) {
+  "Modified Mercalli intensity."
+  intensity: Float
+  "Peak ground acceleration, gal (the grid's %g × 9.80665)."
+  pga: Float
+  "Peak ground velocity, cm/s."
+  pgv: Float
+  "The ShakeMap event id."
+  eventId: String!
+}
+
+extend type Earthquake {
+  "Strong-motion records of this earthquake, largest PGA first."
+  groundMotions: [GroundMotion!] @dataset(name: GROUND_ACCELERATION)
+  "The shaking at a point from this earthquake's ShakeMap grid; null with NOT_FOUND when it has none, BAD_USER_INPUT for a point outside the grid."
+  shakemapAt(latitude: Float!, longitude: Float!): ShakemapPoint @dataset(name: GROUND_ACCELERATION)
+}
+
+extend type Query {
+  "Strong-motion records of a station code (any network), largest PGA first; ` + "`" + `first` + "`" + ` at most 500."
+  groundMotions(station: String!, first: Int = 50): [GroundMotion!] @dataset(name: GROUND_ACCELERATION)
+}
+`, BuiltIn: false},
+	{Name: "../schema/lightning.graphqls", Input: `"A lightning discharge as a detection network reports it: a ground network's stroke, or a satellite mapper's flash."
+type LightningStrike @dataset(name: LIGHTNING) {
+  "Time of the discharge, UTC, to the millisecond."
+  time: DateTime!
+  "Decimal degrees."
+  latitude: Float!
+  "Decimal degrees."
+  longitude: Float!
+  "CLOUD_TO_GROUND or IN_CLOUD (intra- and cloud-to-cloud); null when the network does not say (satellite flashes)."
+  type: StrikeType
+  "+1 or −1 for a cloud-to-ground stroke whose polarity the network measures; null otherwise."
+  polarity: Int
+  "Peak current, kA, signed, when the network measures it."
+  peakCurrent: Float
+  "Total optical energy, J (GOES GLM flashes)."
+  energy: Float
+  "Footprint of the flash, km² (GOES GLM flashes)."
+  area: Float
+  "The detection network, e.g. ` + "`" + `NEA-SG` + "`" + ` or ` + "`" + `GOES GLM G16` + "`" + `."
+  network: String!
+}
+
+"Kinds of lightning discharge."
+enum StrikeType {
+  CLOUD_TO_GROUND
+  IN_CLOUD
+}
+
+"A page of strikes, oldest first."
+type LightningStrikeConnection {
+  edges: [LightningStrikeEdge!]!
+  pageInfo: PageInfo!
+}
+
+"A strike in a list."
+type LightningStrikeEdge {
+  cursor: String!
+  node: LightningStrike!
+}
+
+"Strike counts on a grid of square-ish cells (` + "`" + `cellSizeKm` + "`" + ` north–south and east–west at the box's middle latitude)."
+type LightningDensity @dataset(name: LIGHTNING) {
+  "Cell size asked for, km."
+  cellSizeKm: Float!
+  "Cell height, degrees of latitude."
+  cellHeightDegrees: Float!
+  "Cell width, degrees of longitude."
+  cellWidthDegrees: Float!
+  "Number of rows (south to north) and columns (west to east) of the grid over the box."
+  rows: Int!
+  columns: Int!
+  "Strikes counted in all cells."
+  total: Int!
+  "The cells holding at least one strike, south-west first; empty cells are left out."
+  cells: [LightningDensityCell!]!
+}
+
+"One cell of a density grid."
+type LightningDensityCell {
+  "Row from the box's south edge, from 0."
+  row: Int!
+  "Column from the box's west edge, from 0."
+  column: Int!
+  "The cell's edges."
+  south: Float!
+  west: Float!
+  north: Float!
+  east: Float!
+  "Strikes in the cell."
+  count: Int!
+}
+
+extend type Query {
+  """
+  Lightning strikes in a box and a time window (at most 31 days), oldest
+  first, from every network ingested. ` + "`" + `first` + "`" + `: default 50, maximum 500.
+  """
+  lightningStrikes(bbox: BoundingBoxInput!, from: DateTime!, to: DateTime!, first: Int = 50, after: String): LightningStrikeConnection @dataset(name: LIGHTNING)
+
+  """
+  Strikes counted per cell of a grid laid over the box, computed in the
+  database (only the counts leave it): a map layer for dashboards. Window
+  at most 31 days; cells of 0.5 to 500 km, at most 250,000 of them; boxes
+  may not cross the 180° meridian.
+  """
+  lightningDensity(bbox: BoundingBoxInput!, from: DateTime!, to: DateTime!, cellSizeKm: Float!): LightningDensity @dataset(name: LIGHTNING)
 }
 `, BuiltIn: false},
 	{Name: "../schema/observations.graphqls", Input: `"""
@@ -5039,7 +7451,7 @@ type Station implements Node @dataset(name: STATION_METADATA) {
 
 "A code a station is known under."
 type StationIdentifier @dataset(name: STATION_METADATA) {
-  "The numbering scheme: WMO, WIGOS, ICAO, USAF_WBAN (NOAA ISD) or BMKG_SEISMIC."
+  "The numbering scheme: WMO, WIGOS, ICAO, USAF_WBAN (NOAA ISD), BMKG_SEISMIC, or FDSN (network.station of a seismic network, e.g. BO.AOM001 for K-NET)."
   scheme: String!
   "The code, e.g. ` + "`" + `96749` + "`" + `, ` + "`" + `0-20000-0-96749` + "`" + `, ` + "`" + `WIII` + "`" + `, ` + "`" + `967490-99999` + "`" + `, ` + "`" + `AAFM` + "`" + `."
   value: String!
@@ -5720,6 +8132,68 @@ func (ec *executionContext) childFields_AccountEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type AccountEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_AirQualityDay(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_AirQualityDay_date(ctx, field)
+	case "ispu":
+		return ec.fieldContext_AirQualityDay_ispu(ctx, field)
+	case "category":
+		return ec.fieldContext_AirQualityDay_category(ctx, field)
+	case "criticalPollutants":
+		return ec.fieldContext_AirQualityDay_criticalPollutants(ctx, field)
+	case "regulation":
+		return ec.fieldContext_AirQualityDay_regulation(ctx, field)
+	case "reportedIspu":
+		return ec.fieldContext_AirQualityDay_reportedIspu(ctx, field)
+	case "reportedCritical":
+		return ec.fieldContext_AirQualityDay_reportedCritical(ctx, field)
+	case "reportedCategory":
+		return ec.fieldContext_AirQualityDay_reportedCategory(ctx, field)
+	case "notes":
+		return ec.fieldContext_AirQualityDay_notes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AirQualityDay", field.Name)
+}
+
+func (ec *executionContext) childFields_AirQualityMeasurement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_AirQualityMeasurement_date(ctx, field)
+	case "pollutant":
+		return ec.fieldContext_AirQualityMeasurement_pollutant(ctx, field)
+	case "kind":
+		return ec.fieldContext_AirQualityMeasurement_kind(ctx, field)
+	case "value":
+		return ec.fieldContext_AirQualityMeasurement_value(ctx, field)
+	case "unit":
+		return ec.fieldContext_AirQualityMeasurement_unit(ctx, field)
+	case "source":
+		return ec.fieldContext_AirQualityMeasurement_source(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AirQualityMeasurement", field.Name)
+}
+
+func (ec *executionContext) childFields_AirQualityStation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_AirQualityStation_code(ctx, field)
+	case "name":
+		return ec.fieldContext_AirQualityStation_name(ctx, field)
+	case "latitude":
+		return ec.fieldContext_AirQualityStation_latitude(ctx, field)
+	case "longitude":
+		return ec.fieldContext_AirQualityStation_longitude(ctx, field)
+	case "operator":
+		return ec.fieldContext_AirQualityStation_operator(ctx, field)
+	case "measurements":
+		return ec.fieldContext_AirQualityStation_measurements(ctx, field)
+	case "dailyIndex":
+		return ec.fieldContext_AirQualityStation_dailyIndex(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AirQualityStation", field.Name)
+}
+
 func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5850,6 +8324,88 @@ func (ec *executionContext) childFields_ClientApplication(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type ClientApplication", field.Name)
 }
 
+func (ec *executionContext) childFields_ClimateDay(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_ClimateDay_date(ctx, field)
+	case "minTemperature":
+		return ec.fieldContext_ClimateDay_minTemperature(ctx, field)
+	case "maxTemperature":
+		return ec.fieldContext_ClimateDay_maxTemperature(ctx, field)
+	case "meanTemperature":
+		return ec.fieldContext_ClimateDay_meanTemperature(ctx, field)
+	case "meanRelativeHumidity":
+		return ec.fieldContext_ClimateDay_meanRelativeHumidity(ctx, field)
+	case "rainfall":
+		return ec.fieldContext_ClimateDay_rainfall(ctx, field)
+	case "sunshine":
+		return ec.fieldContext_ClimateDay_sunshine(ctx, field)
+	case "maxWindSpeed":
+		return ec.fieldContext_ClimateDay_maxWindSpeed(ctx, field)
+	case "maxWindDirection":
+		return ec.fieldContext_ClimateDay_maxWindDirection(ctx, field)
+	case "meanWindSpeed":
+		return ec.fieldContext_ClimateDay_meanWindSpeed(ctx, field)
+	case "prevailingWindDirection":
+		return ec.fieldContext_ClimateDay_prevailingWindDirection(ctx, field)
+	case "source":
+		return ec.fieldContext_ClimateDay_source(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClimateDay", field.Name)
+}
+
+func (ec *executionContext) childFields_ClimateReading(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_ClimateReading_value(ctx, field)
+	case "flag":
+		return ec.fieldContext_ClimateReading_flag(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClimateReading", field.Name)
+}
+
+func (ec *executionContext) childFields_ClimateStatistic(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "parameter":
+		return ec.fieldContext_ClimateStatistic_parameter(ctx, field)
+	case "unit":
+		return ec.fieldContext_ClimateStatistic_unit(ctx, field)
+	case "validDays":
+		return ec.fieldContext_ClimateStatistic_validDays(ctx, field)
+	case "missingDays":
+		return ec.fieldContext_ClimateStatistic_missingDays(ctx, field)
+	case "notMeasurableDays":
+		return ec.fieldContext_ClimateStatistic_notMeasurableDays(ctx, field)
+	case "mean":
+		return ec.fieldContext_ClimateStatistic_mean(ctx, field)
+	case "total":
+		return ec.fieldContext_ClimateStatistic_total(ctx, field)
+	case "minimum":
+		return ec.fieldContext_ClimateStatistic_minimum(ctx, field)
+	case "maximum":
+		return ec.fieldContext_ClimateStatistic_maximum(ctx, field)
+	case "incomplete":
+		return ec.fieldContext_ClimateStatistic_incomplete(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClimateStatistic", field.Name)
+}
+
+func (ec *executionContext) childFields_ClimateSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "period":
+		return ec.fieldContext_ClimateSummary_period(ctx, field)
+	case "start":
+		return ec.fieldContext_ClimateSummary_start(ctx, field)
+	case "days":
+		return ec.fieldContext_ClimateSummary_days(ctx, field)
+	case "rainDays":
+		return ec.fieldContext_ClimateSummary_rainDays(ctx, field)
+	case "statistics":
+		return ec.fieldContext_ClimateSummary_statistics(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClimateSummary", field.Name)
+}
+
 func (ec *executionContext) childFields_CloudDirection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "genus":
@@ -5948,6 +8504,16 @@ func (ec *executionContext) childFields_CompassDirection(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type CompassDirection", field.Name)
 }
 
+func (ec *executionContext) childFields_CompassReading(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "direction":
+		return ec.fieldContext_CompassReading_direction(ctx, field)
+	case "flag":
+		return ec.fieldContext_CompassReading_flag(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompassReading", field.Name)
+}
+
 func (ec *executionContext) childFields_DatasetInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "dataset":
@@ -5990,6 +8556,32 @@ func (ec *executionContext) childFields_DecodeProblem(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type DecodeProblem", field.Name)
 }
 
+func (ec *executionContext) childFields_Deletion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Deletion_id(ctx, field)
+	case "filesRemoved":
+		return ec.fieldContext_Deletion_filesRemoved(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Deletion", field.Name)
+}
+
+func (ec *executionContext) childFields_Download(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "url":
+		return ec.fieldContext_Download_url(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_Download_expiresAt(ctx, field)
+	case "contentType":
+		return ec.fieldContext_Download_contentType(ctx, field)
+	case "fileName":
+		return ec.fieldContext_Download_fileName(ctx, field)
+	case "size":
+		return ec.fieldContext_Download_size(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Download", field.Name)
+}
+
 func (ec *executionContext) childFields_Earthquake(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6030,6 +8622,10 @@ func (ec *executionContext) childFields_Earthquake(ctx context.Context, field gr
 		return ec.fieldContext_Earthquake_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Earthquake_updatedAt(ctx, field)
+	case "groundMotions":
+		return ec.fieldContext_Earthquake_groundMotions(ctx, field)
+	case "shakemapAt":
+		return ec.fieldContext_Earthquake_shakemapAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Earthquake", field.Name)
 }
@@ -6132,6 +8728,50 @@ func (ec *executionContext) childFields_Grant(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Grant", field.Name)
 }
 
+func (ec *executionContext) childFields_GroundMotion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "network":
+		return ec.fieldContext_GroundMotion_network(ctx, field)
+	case "station":
+		return ec.fieldContext_GroundMotion_station(ctx, field)
+	case "catalogueStation":
+		return ec.fieldContext_GroundMotion_catalogueStation(ctx, field)
+	case "stationName":
+		return ec.fieldContext_GroundMotion_stationName(ctx, field)
+	case "location":
+		return ec.fieldContext_GroundMotion_location(ctx, field)
+	case "channel":
+		return ec.fieldContext_GroundMotion_channel(ctx, field)
+	case "component":
+		return ec.fieldContext_GroundMotion_component(ctx, field)
+	case "latitude":
+		return ec.fieldContext_GroundMotion_latitude(ctx, field)
+	case "longitude":
+		return ec.fieldContext_GroundMotion_longitude(ctx, field)
+	case "start":
+		return ec.fieldContext_GroundMotion_start(ctx, field)
+	case "sampleRate":
+		return ec.fieldContext_GroundMotion_sampleRate(ctx, field)
+	case "pga":
+		return ec.fieldContext_GroundMotion_pga(ctx, field)
+	case "stationPga":
+		return ec.fieldContext_GroundMotion_stationPga(ctx, field)
+	case "pgv":
+		return ec.fieldContext_GroundMotion_pgv(ctx, field)
+	case "intensity":
+		return ec.fieldContext_GroundMotion_intensity(ctx, field)
+	case "intensityStated":
+		return ec.fieldContext_GroundMotion_intensityStated(ctx, field)
+	case "distance":
+		return ec.fieldContext_GroundMotion_distance(ctx, field)
+	case "source":
+		return ec.fieldContext_GroundMotion_source(ctx, field)
+	case "earthquake":
+		return ec.fieldContext_GroundMotion_earthquake(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroundMotion", field.Name)
+}
+
 func (ec *executionContext) childFields_IsobaricSurface(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "pressure":
@@ -6150,6 +8790,90 @@ func (ec *executionContext) childFields_IssuedApiKey(ctx context.Context, field 
 		return ec.fieldContext_IssuedApiKey_apiKey(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IssuedApiKey", field.Name)
+}
+
+func (ec *executionContext) childFields_LightningDensity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cellSizeKm":
+		return ec.fieldContext_LightningDensity_cellSizeKm(ctx, field)
+	case "cellHeightDegrees":
+		return ec.fieldContext_LightningDensity_cellHeightDegrees(ctx, field)
+	case "cellWidthDegrees":
+		return ec.fieldContext_LightningDensity_cellWidthDegrees(ctx, field)
+	case "rows":
+		return ec.fieldContext_LightningDensity_rows(ctx, field)
+	case "columns":
+		return ec.fieldContext_LightningDensity_columns(ctx, field)
+	case "total":
+		return ec.fieldContext_LightningDensity_total(ctx, field)
+	case "cells":
+		return ec.fieldContext_LightningDensity_cells(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LightningDensity", field.Name)
+}
+
+func (ec *executionContext) childFields_LightningDensityCell(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "row":
+		return ec.fieldContext_LightningDensityCell_row(ctx, field)
+	case "column":
+		return ec.fieldContext_LightningDensityCell_column(ctx, field)
+	case "south":
+		return ec.fieldContext_LightningDensityCell_south(ctx, field)
+	case "west":
+		return ec.fieldContext_LightningDensityCell_west(ctx, field)
+	case "north":
+		return ec.fieldContext_LightningDensityCell_north(ctx, field)
+	case "east":
+		return ec.fieldContext_LightningDensityCell_east(ctx, field)
+	case "count":
+		return ec.fieldContext_LightningDensityCell_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LightningDensityCell", field.Name)
+}
+
+func (ec *executionContext) childFields_LightningStrike(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "time":
+		return ec.fieldContext_LightningStrike_time(ctx, field)
+	case "latitude":
+		return ec.fieldContext_LightningStrike_latitude(ctx, field)
+	case "longitude":
+		return ec.fieldContext_LightningStrike_longitude(ctx, field)
+	case "type":
+		return ec.fieldContext_LightningStrike_type(ctx, field)
+	case "polarity":
+		return ec.fieldContext_LightningStrike_polarity(ctx, field)
+	case "peakCurrent":
+		return ec.fieldContext_LightningStrike_peakCurrent(ctx, field)
+	case "energy":
+		return ec.fieldContext_LightningStrike_energy(ctx, field)
+	case "area":
+		return ec.fieldContext_LightningStrike_area(ctx, field)
+	case "network":
+		return ec.fieldContext_LightningStrike_network(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LightningStrike", field.Name)
+}
+
+func (ec *executionContext) childFields_LightningStrikeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LightningStrikeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LightningStrikeConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LightningStrikeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LightningStrikeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_LightningStrikeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_LightningStrikeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LightningStrikeEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_MetreRange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6262,6 +8986,130 @@ func (ec *executionContext) childFields_PressureTendency(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type PressureTendency", field.Name)
 }
 
+func (ec *executionContext) childFields_RadarMoment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_RadarMoment_name(ctx, field)
+	case "quantity":
+		return ec.fieldContext_RadarMoment_quantity(ctx, field)
+	case "units":
+		return ec.fieldContext_RadarMoment_units(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RadarMoment", field.Name)
+}
+
+func (ec *executionContext) childFields_RadarScan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_RadarScan_id(ctx, field)
+	case "site":
+		return ec.fieldContext_RadarScan_site(ctx, field)
+	case "start":
+		return ec.fieldContext_RadarScan_start(ctx, field)
+	case "end":
+		return ec.fieldContext_RadarScan_end(ctx, field)
+	case "scanType":
+		return ec.fieldContext_RadarScan_scanType(ctx, field)
+	case "sweeps":
+		return ec.fieldContext_RadarScan_sweeps(ctx, field)
+	case "angles":
+		return ec.fieldContext_RadarScan_angles(ctx, field)
+	case "moments":
+		return ec.fieldContext_RadarScan_moments(ctx, field)
+	case "rangeResolution":
+		return ec.fieldContext_RadarScan_rangeResolution(ctx, field)
+	case "rays":
+		return ec.fieldContext_RadarScan_rays(ctx, field)
+	case "bins":
+		return ec.fieldContext_RadarScan_bins(ctx, field)
+	case "format":
+		return ec.fieldContext_RadarScan_format(ctx, field)
+	case "metadataExtracted":
+		return ec.fieldContext_RadarScan_metadataExtracted(ctx, field)
+	case "problem":
+		return ec.fieldContext_RadarScan_problem(ctx, field)
+	case "fileSize":
+		return ec.fieldContext_RadarScan_fileSize(ctx, field)
+	case "sha256":
+		return ec.fieldContext_RadarScan_sha256(ctx, field)
+	case "fileName":
+		return ec.fieldContext_RadarScan_fileName(ctx, field)
+	case "ingestedAt":
+		return ec.fieldContext_RadarScan_ingestedAt(ctx, field)
+	case "download":
+		return ec.fieldContext_RadarScan_download(ctx, field)
+	case "quickLook":
+		return ec.fieldContext_RadarScan_quickLook(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RadarScan", field.Name)
+}
+
+func (ec *executionContext) childFields_RadarScanConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RadarScanConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RadarScanConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RadarScanConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RadarScanEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RadarScanEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RadarScanEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RadarScanEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RadarSite(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_RadarSite_id(ctx, field)
+	case "code":
+		return ec.fieldContext_RadarSite_code(ctx, field)
+	case "name":
+		return ec.fieldContext_RadarSite_name(ctx, field)
+	case "latitude":
+		return ec.fieldContext_RadarSite_latitude(ctx, field)
+	case "longitude":
+		return ec.fieldContext_RadarSite_longitude(ctx, field)
+	case "altitude":
+		return ec.fieldContext_RadarSite_altitude(ctx, field)
+	case "band":
+		return ec.fieldContext_RadarSite_band(ctx, field)
+	case "beamWidth":
+		return ec.fieldContext_RadarSite_beamWidth(ctx, field)
+	case "wavelength":
+		return ec.fieldContext_RadarSite_wavelength(ctx, field)
+	case "scans":
+		return ec.fieldContext_RadarSite_scans(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RadarSite", field.Name)
+}
+
+func (ec *executionContext) childFields_RadarSweep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_RadarSweep_start(ctx, field)
+	case "fixedAngle":
+		return ec.fieldContext_RadarSweep_fixedAngle(ctx, field)
+	case "rays":
+		return ec.fieldContext_RadarSweep_rays(ctx, field)
+	case "bins":
+		return ec.fieldContext_RadarSweep_bins(ctx, field)
+	case "rangeStart":
+		return ec.fieldContext_RadarSweep_rangeStart(ctx, field)
+	case "rangeResolution":
+		return ec.fieldContext_RadarSweep_rangeResolution(ctx, field)
+	case "moments":
+		return ec.fieldContext_RadarSweep_moments(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RadarSweep", field.Name)
+}
+
 func (ec *executionContext) childFields_Radiation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "group":
@@ -6290,6 +9138,66 @@ func (ec *executionContext) childFields_RequestLetter(ctx context.Context, field
 		return ec.fieldContext_RequestLetter_url(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RequestLetter", field.Name)
+}
+
+func (ec *executionContext) childFields_SatelliteProduct(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SatelliteProduct_id(ctx, field)
+	case "satellite":
+		return ec.fieldContext_SatelliteProduct_satellite(ctx, field)
+	case "sensor":
+		return ec.fieldContext_SatelliteProduct_sensor(ctx, field)
+	case "band":
+		return ec.fieldContext_SatelliteProduct_band(ctx, field)
+	case "wavelength":
+		return ec.fieldContext_SatelliteProduct_wavelength(ctx, field)
+	case "product":
+		return ec.fieldContext_SatelliteProduct_product(ctx, field)
+	case "area":
+		return ec.fieldContext_SatelliteProduct_area(ctx, field)
+	case "start":
+		return ec.fieldContext_SatelliteProduct_start(ctx, field)
+	case "resolution":
+		return ec.fieldContext_SatelliteProduct_resolution(ctx, field)
+	case "segment":
+		return ec.fieldContext_SatelliteProduct_segment(ctx, field)
+	case "segments":
+		return ec.fieldContext_SatelliteProduct_segments(ctx, field)
+	case "format":
+		return ec.fieldContext_SatelliteProduct_format(ctx, field)
+	case "fileSize":
+		return ec.fieldContext_SatelliteProduct_fileSize(ctx, field)
+	case "sha256":
+		return ec.fieldContext_SatelliteProduct_sha256(ctx, field)
+	case "fileName":
+		return ec.fieldContext_SatelliteProduct_fileName(ctx, field)
+	case "ingestedAt":
+		return ec.fieldContext_SatelliteProduct_ingestedAt(ctx, field)
+	case "download":
+		return ec.fieldContext_SatelliteProduct_download(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SatelliteProduct", field.Name)
+}
+
+func (ec *executionContext) childFields_SatelliteProductConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SatelliteProductConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SatelliteProductConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SatelliteProductConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SatelliteProductEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SatelliteProductEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SatelliteProductEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SatelliteProductEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ServiceForm(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6350,6 +9258,20 @@ func (ec *executionContext) childFields_ServiceStepStats(ctx context.Context, fi
 		return ec.fieldContext_ServiceStepStats_breachRate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ServiceStepStats", field.Name)
+}
+
+func (ec *executionContext) childFields_ShakemapPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "intensity":
+		return ec.fieldContext_ShakemapPoint_intensity(ctx, field)
+	case "pga":
+		return ec.fieldContext_ShakemapPoint_pga(ctx, field)
+	case "pgv":
+		return ec.fieldContext_ShakemapPoint_pgv(ctx, field)
+	case "eventId":
+		return ec.fieldContext_ShakemapPoint_eventId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShakemapPoint", field.Name)
 }
 
 func (ec *executionContext) childFields_SnowDepth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6426,6 +9348,8 @@ func (ec *executionContext) childFields_Station(ctx context.Context, field graph
 		return ec.fieldContext_Station_observations(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Station_updatedAt(ctx, field)
+	case "climate":
+		return ec.fieldContext_Station_climate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Station", field.Name)
 }
@@ -6908,6 +9832,50 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_AirQualityStation_dailyIndex_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_AirQualityStation_measurements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Earthquake_nearestStations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6927,6 +9895,28 @@ func (ec *executionContext) field_Earthquake_nearestStations_args(ctx context.Co
 		return nil, err
 	}
 	args["kinds"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Earthquake_shakemapAt_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "latitude",
+		func(ctx context.Context, v any) (float64, error) {
+			return ec.unmarshalNFloat2float64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["latitude"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "longitude",
+		func(ctx context.Context, v any) (float64, error) {
+			return ec.unmarshalNFloat2float64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["longitude"] = arg1
 	return args, nil
 }
 
@@ -6977,6 +9967,34 @@ func (ec *executionContext) field_Mutation_createAccount_args(ctx context.Contex
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteRadarScan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteSatelliteProduct_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -7588,6 +10606,20 @@ func (ec *executionContext) field_Query_accounts_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_airQualityStation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "code",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["code"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7615,6 +10647,44 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_climateSummary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "station",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["station"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (mkg.ClimatePeriod, error) {
+			return ec.unmarshalNClimatePeriod2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimatePeriod(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg3
 	return args, nil
 }
 
@@ -7670,6 +10740,300 @@ func (ec *executionContext) field_Query_earthquakes_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_exportAirQuality_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "station",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["station"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "level",
+		func(ctx context.Context, v any) (model.DataLevel, error) {
+			return ec.unmarshalNDataLevel2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐDataLevel(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["level"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_exportClimate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "station",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["station"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_exportEarthquakes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (*mkg.ExportFormat, error) {
+			return ec.unmarshalOExportFormat2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐExportFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.EarthquakeFilter, error) {
+			return ec.unmarshalOEarthquakeFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*mkg.EarthquakeOrder, error) {
+			return ec.unmarshalOEarthquakeOrder2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEarthquakeOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_exportGroundMotions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "earthquake",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["earthquake"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (*mkg.ExportFormat, error) {
+			return ec.unmarshalOExportFormat2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐExportFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_exportLightning_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "bbox",
+		func(ctx context.Context, v any) (model.BoundingBoxInput, error) {
+			return ec.unmarshalNBoundingBoxInput2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐBoundingBoxInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["bbox"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (*mkg.ExportFormat, error) {
+			return ec.unmarshalOExportFormat2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐExportFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_exportObservations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "level",
+		func(ctx context.Context, v any) (model.DataLevel, error) {
+			return ec.unmarshalNDataLevel2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐDataLevel(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["level"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (*mkg.ExportFormat, error) {
+			return ec.unmarshalOExportFormat2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐExportFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ObservationFilter, error) {
+			return ec.unmarshalOObservationFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_groundMotions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "station",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["station"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_lightningDensity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "bbox",
+		func(ctx context.Context, v any) (model.BoundingBoxInput, error) {
+			return ec.unmarshalNBoundingBoxInput2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐBoundingBoxInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["bbox"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "cellSizeKm",
+		func(ctx context.Context, v any) (float64, error) {
+			return ec.unmarshalNFloat2float64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cellSizeKm"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_lightningStrikes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "bbox",
+		func(ctx context.Context, v any) (model.BoundingBoxInput, error) {
+			return ec.unmarshalNBoundingBoxInput2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐBoundingBoxInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["bbox"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7690,6 +11054,94 @@ func (ec *executionContext) field_Query_observations_args(ctx context.Context, r
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.ObservationFilter, error) {
 			return ec.unmarshalOObservationFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_radarScan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_radarScans_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.RadarScanFilter, error) {
+			return ec.unmarshalORadarScanFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐRadarScanFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_satelliteProduct_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_satelliteProducts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.SatelliteProductFilter, error) {
+			return ec.unmarshalOSatelliteProductFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐSatelliteProductFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7769,6 +11221,66 @@ func (ec *executionContext) field_Query_stations_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_RadarSite_scans_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Station_climate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
 	return args, nil
 }
 
@@ -9476,6 +12988,554 @@ func (ec *executionContext) fieldContext_AccountEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _AirQualityDay_date(ctx context.Context, field graphql.CollectedField, obj *mkg.AQDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirQualityDay_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AirQualityDay().Date(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AirQualityDay_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirQualityDay", field, true, true, "String")
+}
+
+func (ec *executionContext) _AirQualityDay_ispu(ctx context.Context, field graphql.CollectedField, obj *mkg.AQDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirQualityDay_ispu(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ISPU, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AirQualityDay_ispu(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirQualityDay", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AirQualityDay_category(ctx context.Context, field graphql.CollectedField, obj *mkg.AQDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirQualityDay_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AirQualityDay().Category(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AirQualityDay_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirQualityDay", field, true, true, "String")
+}
+
+func (ec *executionContext) _AirQualityDay_criticalPollutants(ctx context.Context, field graphql.CollectedField, obj *mkg.AQDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirQualityDay_criticalPollutants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AirQualityDay().CriticalPollutants(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AirQualityDay_criticalPollutants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirQualityDay", field, true, true, "String")
+}
+
+func (ec *executionContext) _AirQualityDay_regulation(ctx context.Context, field graphql.CollectedField, obj *mkg.AQDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirQualityDay_regulation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AirQualityDay().Regulation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AirQualityDay_regulation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirQualityDay", field, true, true, "String")
+}
+
+func (ec *executionContext) _AirQualityDay_reportedIspu(ctx context.Context, field graphql.CollectedField, obj *mkg.AQDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirQualityDay_reportedIspu(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReportedISPU, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AirQualityDay_reportedIspu(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirQualityDay", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AirQualityDay_reportedCritical(ctx context.Context, field graphql.CollectedField, obj *mkg.AQDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirQualityDay_reportedCritical(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AirQualityDay().ReportedCritical(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AirQualityDay_reportedCritical(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirQualityDay", field, true, true, "String")
+}
+
+func (ec *executionContext) _AirQualityDay_reportedCategory(ctx context.Context, field graphql.CollectedField, obj *mkg.AQDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirQualityDay_reportedCategory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AirQualityDay().ReportedCategory(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AirQualityDay_reportedCategory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirQualityDay", field, true, true, "String")
+}
+
+func (ec *executionContext) _AirQualityDay_notes(ctx context.Context, field graphql.CollectedField, obj *mkg.AQDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirQualityDay_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AirQualityDay().Notes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AirQualityDay_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirQualityDay", field, true, true, "String")
+}
+
+func (ec *executionContext) _AirQualityMeasurement_date(ctx context.Context, field graphql.CollectedField, obj *mkg.AQMeasurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirQualityMeasurement_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AirQualityMeasurement().Date(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AirQualityMeasurement_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirQualityMeasurement", field, true, true, "String")
+}
+
+func (ec *executionContext) _AirQualityMeasurement_pollutant(ctx context.Context, field graphql.CollectedField, obj *mkg.AQMeasurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirQualityMeasurement_pollutant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pollutant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AirQualityMeasurement_pollutant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirQualityMeasurement", field, false, false, "String")
+}
+
+func (ec *executionContext) _AirQualityMeasurement_kind(ctx context.Context, field graphql.CollectedField, obj *mkg.AQMeasurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirQualityMeasurement_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNAirQualityValueKind2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AirQualityMeasurement_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirQualityMeasurement", field, false, false, "AirQualityValueKind")
+}
+
+func (ec *executionContext) _AirQualityMeasurement_value(ctx context.Context, field graphql.CollectedField, obj *mkg.AQMeasurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirQualityMeasurement_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AirQualityMeasurement_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirQualityMeasurement", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AirQualityMeasurement_unit(ctx context.Context, field graphql.CollectedField, obj *mkg.AQMeasurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirQualityMeasurement_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AirQualityMeasurement().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AirQualityMeasurement_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirQualityMeasurement", field, true, true, "String")
+}
+
+func (ec *executionContext) _AirQualityMeasurement_source(ctx context.Context, field graphql.CollectedField, obj *mkg.AQMeasurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirQualityMeasurement_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AirQualityMeasurement_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirQualityMeasurement", field, false, false, "String")
+}
+
+func (ec *executionContext) _AirQualityStation_code(ctx context.Context, field graphql.CollectedField, obj *mkg.AQStation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirQualityStation_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AirQualityStation_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirQualityStation", field, false, false, "String")
+}
+
+func (ec *executionContext) _AirQualityStation_name(ctx context.Context, field graphql.CollectedField, obj *mkg.AQStation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirQualityStation_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AirQualityStation().Name(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AirQualityStation_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirQualityStation", field, true, true, "String")
+}
+
+func (ec *executionContext) _AirQualityStation_latitude(ctx context.Context, field graphql.CollectedField, obj *mkg.AQStation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirQualityStation_latitude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Latitude, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AirQualityStation_latitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirQualityStation", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AirQualityStation_longitude(ctx context.Context, field graphql.CollectedField, obj *mkg.AQStation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirQualityStation_longitude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Longitude, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AirQualityStation_longitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirQualityStation", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AirQualityStation_operator(ctx context.Context, field graphql.CollectedField, obj *mkg.AQStation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirQualityStation_operator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AirQualityStation_operator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirQualityStation", field, false, false, "String")
+}
+
+func (ec *executionContext) _AirQualityStation_measurements(ctx context.Context, field graphql.CollectedField, obj *mkg.AQStation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirQualityStation_measurements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.AirQualityStation().Measurements(ctx, obj, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.AQMeasurement) graphql.Marshaler {
+			return ec.marshalOAirQualityMeasurement2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAQMeasurementᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AirQualityStation_measurements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AirQualityStation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AirQualityMeasurement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_AirQualityStation_measurements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AirQualityStation_dailyIndex(ctx context.Context, field graphql.CollectedField, obj *mkg.AQStation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirQualityStation_dailyIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.AirQualityStation().DailyIndex(ctx, obj, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.AQDay) graphql.Marshaler {
+			return ec.marshalOAirQualityDay2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAQDayᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AirQualityStation_dailyIndex(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AirQualityStation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AirQualityDay(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_AirQualityStation_dailyIndex_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ApiKey_id(ctx context.Context, field graphql.CollectedField, obj *mkg.APIKey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10455,6 +14515,772 @@ func (ec *executionContext) fieldContext_ClientApplication_callsPerDay(_ context
 	return graphql.NewScalarFieldContext("ClientApplication", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ClimateDay_date(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateDay_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClimateDay().Date(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateDay_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClimateDay", field, true, true, "String")
+}
+
+func (ec *executionContext) _ClimateDay_minTemperature(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateDay_minTemperature(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClimateDay().MinTemperature(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.ClimateValue) graphql.Marshaler {
+			return ec.marshalNClimateReading2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateDay_minTemperature(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClimateDay",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClimateReading(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClimateDay_maxTemperature(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateDay_maxTemperature(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClimateDay().MaxTemperature(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.ClimateValue) graphql.Marshaler {
+			return ec.marshalNClimateReading2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateDay_maxTemperature(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClimateDay",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClimateReading(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClimateDay_meanTemperature(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateDay_meanTemperature(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClimateDay().MeanTemperature(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.ClimateValue) graphql.Marshaler {
+			return ec.marshalNClimateReading2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateDay_meanTemperature(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClimateDay",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClimateReading(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClimateDay_meanRelativeHumidity(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateDay_meanRelativeHumidity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClimateDay().MeanRelativeHumidity(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.ClimateValue) graphql.Marshaler {
+			return ec.marshalNClimateReading2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateDay_meanRelativeHumidity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClimateDay",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClimateReading(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClimateDay_rainfall(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateDay_rainfall(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClimateDay().Rainfall(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.ClimateValue) graphql.Marshaler {
+			return ec.marshalNClimateReading2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateDay_rainfall(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClimateDay",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClimateReading(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClimateDay_sunshine(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateDay_sunshine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClimateDay().Sunshine(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.ClimateValue) graphql.Marshaler {
+			return ec.marshalNClimateReading2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateDay_sunshine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClimateDay",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClimateReading(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClimateDay_maxWindSpeed(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateDay_maxWindSpeed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClimateDay().MaxWindSpeed(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.ClimateValue) graphql.Marshaler {
+			return ec.marshalNClimateReading2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateDay_maxWindSpeed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClimateDay",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClimateReading(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClimateDay_maxWindDirection(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateDay_maxWindDirection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClimateDay().MaxWindDirection(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.ClimateValue) graphql.Marshaler {
+			return ec.marshalNClimateReading2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateDay_maxWindDirection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClimateDay",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClimateReading(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClimateDay_meanWindSpeed(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateDay_meanWindSpeed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClimateDay().MeanWindSpeed(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.ClimateValue) graphql.Marshaler {
+			return ec.marshalNClimateReading2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateDay_meanWindSpeed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClimateDay",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClimateReading(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClimateDay_prevailingWindDirection(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateDay_prevailingWindDirection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClimateDay().PrevailingWindDirection(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CompassReading) graphql.Marshaler {
+			return ec.marshalNCompassReading2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐCompassReading(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateDay_prevailingWindDirection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClimateDay",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompassReading(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClimateDay_source(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateDay_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateDay_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClimateDay", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClimateReading_value(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateReading_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateReading_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClimateReading", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ClimateReading_flag(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateReading_flag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClimateReading().Flag(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ClimateFlag) graphql.Marshaler {
+			return ec.marshalNClimateFlag2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐClimateFlag(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateReading_flag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClimateReading", field, true, true, "ClimateFlag")
+}
+
+func (ec *executionContext) _ClimateStatistic_parameter(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateStatistic_parameter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClimateStatistic().Parameter(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateStatistic_parameter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClimateStatistic", field, true, true, "String")
+}
+
+func (ec *executionContext) _ClimateStatistic_unit(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateStatistic_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClimateStatistic().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateStatistic_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClimateStatistic", field, true, true, "String")
+}
+
+func (ec *executionContext) _ClimateStatistic_validDays(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateStatistic_validDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateStatistic_validDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClimateStatistic", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClimateStatistic_missingDays(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateStatistic_missingDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MissingDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateStatistic_missingDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClimateStatistic", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClimateStatistic_notMeasurableDays(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateStatistic_notMeasurableDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotMeasurableDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateStatistic_notMeasurableDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClimateStatistic", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClimateStatistic_mean(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateStatistic_mean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mean, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateStatistic_mean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClimateStatistic", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ClimateStatistic_total(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateStatistic_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateStatistic_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClimateStatistic", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ClimateStatistic_minimum(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateStatistic_minimum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateStatistic_minimum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClimateStatistic", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ClimateStatistic_maximum(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateStatistic_maximum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateStatistic_maximum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClimateStatistic", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ClimateStatistic_incomplete(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateStatistic_incomplete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClimateStatistic().Incomplete(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateStatistic_incomplete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClimateStatistic", field, true, true, "String")
+}
+
+func (ec *executionContext) _ClimateSummary_period(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateSummary_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.ClimatePeriod) graphql.Marshaler {
+			return ec.marshalNClimatePeriod2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimatePeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateSummary_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClimateSummary", field, false, false, "ClimatePeriod")
+}
+
+func (ec *executionContext) _ClimateSummary_start(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateSummary_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClimateSummary().Start(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateSummary_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClimateSummary", field, true, true, "String")
+}
+
+func (ec *executionContext) _ClimateSummary_days(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateSummary_days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateSummary_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClimateSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClimateSummary_rainDays(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateSummary_rainDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RainDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateSummary_rainDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClimateSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClimateSummary_statistics(ctx context.Context, field graphql.CollectedField, obj *mkg.ClimateSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClimateSummary_statistics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stats, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []mkg.ClimateStat) graphql.Marshaler {
+			return ec.marshalNClimateStatistic2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateStatᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClimateSummary_statistics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClimateSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClimateStatistic(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CloudDirection_genus(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudDirection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11129,6 +15955,52 @@ func (ec *executionContext) fieldContext_CompassDirection_description(_ context.
 	return graphql.NewScalarFieldContext("CompassDirection", field, false, false, "String")
 }
 
+func (ec *executionContext) _CompassReading_direction(ctx context.Context, field graphql.CollectedField, obj *model.CompassReading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompassReading_direction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CompassReading_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompassReading", field, false, false, "String")
+}
+
+func (ec *executionContext) _CompassReading_flag(ctx context.Context, field graphql.CollectedField, obj *model.CompassReading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompassReading_flag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Flag, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ClimateFlag) graphql.Marshaler {
+			return ec.marshalNClimateFlag2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐClimateFlag(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompassReading_flag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompassReading", field, false, false, "ClimateFlag")
+}
+
 func (ec *executionContext) _DatasetInfo_dataset(ctx context.Context, field graphql.CollectedField, obj *mkg.DatasetInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11403,6 +16275,167 @@ func (ec *executionContext) _DecodeProblem_message(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_DecodeProblem_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DecodeProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _Deletion_id(ctx context.Context, field graphql.CollectedField, obj *model.Deletion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Deletion_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Deletion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Deletion", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Deletion_filesRemoved(ctx context.Context, field graphql.CollectedField, obj *model.Deletion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Deletion_filesRemoved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FilesRemoved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Deletion_filesRemoved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Deletion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Download_url(ctx context.Context, field graphql.CollectedField, obj *mkg.Download) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Download_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Download_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Download", field, false, false, "String")
+}
+
+func (ec *executionContext) _Download_expiresAt(ctx context.Context, field graphql.CollectedField, obj *mkg.Download) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Download_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Download_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Download", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Download_contentType(ctx context.Context, field graphql.CollectedField, obj *mkg.Download) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Download_contentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Download_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Download", field, false, false, "String")
+}
+
+func (ec *executionContext) _Download_fileName(ctx context.Context, field graphql.CollectedField, obj *mkg.Download) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Download_fileName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FileName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Download_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Download", field, false, false, "String")
+}
+
+func (ec *executionContext) _Download_size(ctx context.Context, field graphql.CollectedField, obj *mkg.Download) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Download_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Download().Size(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Download_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Download", field, true, true, "Int")
 }
 
 func (ec *executionContext) _Earthquake_id(ctx context.Context, field graphql.CollectedField, obj *mkg.Earthquake) (ret graphql.Marshaler) {
@@ -11879,6 +16912,82 @@ func (ec *executionContext) _Earthquake_updatedAt(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Earthquake_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Earthquake", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Earthquake_groundMotions(ctx context.Context, field graphql.CollectedField, obj *mkg.Earthquake) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Earthquake_groundMotions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Earthquake().GroundMotions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.GroundMotion) graphql.Marshaler {
+			return ec.marshalOGroundMotion2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐGroundMotionᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Earthquake_groundMotions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Earthquake",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroundMotion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Earthquake_shakemapAt(ctx context.Context, field graphql.CollectedField, obj *mkg.Earthquake) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Earthquake_shakemapAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Earthquake().ShakemapAt(ctx, obj, fc.Args["latitude"].(float64), fc.Args["longitude"].(float64))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.ShakemapPoint) graphql.Marshaler {
+			return ec.marshalOShakemapPoint2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐShakemapPoint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Earthquake_shakemapAt(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Earthquake",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShakemapPoint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Earthquake_shakemapAt_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _EarthquakeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EarthquakeConnection) (ret graphql.Marshaler) {
@@ -12492,6 +17601,461 @@ func (ec *executionContext) fieldContext_Grant_grantedBy(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Grant", field, false, false, "String")
 }
 
+func (ec *executionContext) _GroundMotion_network(ctx context.Context, field graphql.CollectedField, obj *mkg.GroundMotion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroundMotion_network(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GroundMotion().Network(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroundMotion_network(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroundMotion", field, true, true, "String")
+}
+
+func (ec *executionContext) _GroundMotion_station(ctx context.Context, field graphql.CollectedField, obj *mkg.GroundMotion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroundMotion_station(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Station, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroundMotion_station(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroundMotion", field, false, false, "String")
+}
+
+func (ec *executionContext) _GroundMotion_catalogueStation(ctx context.Context, field graphql.CollectedField, obj *mkg.GroundMotion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroundMotion_catalogueStation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GroundMotion().CatalogueStation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Station) graphql.Marshaler {
+			return ec.marshalOStation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroundMotion_catalogueStation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroundMotion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Station(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroundMotion_stationName(ctx context.Context, field graphql.CollectedField, obj *mkg.GroundMotion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroundMotion_stationName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GroundMotion().StationName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroundMotion_stationName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroundMotion", field, true, true, "String")
+}
+
+func (ec *executionContext) _GroundMotion_location(ctx context.Context, field graphql.CollectedField, obj *mkg.GroundMotion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroundMotion_location(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GroundMotion().Location(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroundMotion_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroundMotion", field, true, true, "String")
+}
+
+func (ec *executionContext) _GroundMotion_channel(ctx context.Context, field graphql.CollectedField, obj *mkg.GroundMotion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroundMotion_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GroundMotion().Channel(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroundMotion_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroundMotion", field, true, true, "String")
+}
+
+func (ec *executionContext) _GroundMotion_component(ctx context.Context, field graphql.CollectedField, obj *mkg.GroundMotion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroundMotion_component(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Component, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroundMotion_component(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroundMotion", field, false, false, "String")
+}
+
+func (ec *executionContext) _GroundMotion_latitude(ctx context.Context, field graphql.CollectedField, obj *mkg.GroundMotion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroundMotion_latitude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StationLatitude, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroundMotion_latitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroundMotion", field, false, false, "Float")
+}
+
+func (ec *executionContext) _GroundMotion_longitude(ctx context.Context, field graphql.CollectedField, obj *mkg.GroundMotion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroundMotion_longitude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StationLongitude, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroundMotion_longitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroundMotion", field, false, false, "Float")
+}
+
+func (ec *executionContext) _GroundMotion_start(ctx context.Context, field graphql.CollectedField, obj *mkg.GroundMotion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroundMotion_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroundMotion_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroundMotion", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _GroundMotion_sampleRate(ctx context.Context, field graphql.CollectedField, obj *mkg.GroundMotion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroundMotion_sampleRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SampleRateHz, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroundMotion_sampleRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroundMotion", field, false, false, "Float")
+}
+
+func (ec *executionContext) _GroundMotion_pga(ctx context.Context, field graphql.CollectedField, obj *mkg.GroundMotion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroundMotion_pga(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PGAGal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroundMotion_pga(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroundMotion", field, false, false, "Float")
+}
+
+func (ec *executionContext) _GroundMotion_stationPga(ctx context.Context, field graphql.CollectedField, obj *mkg.GroundMotion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroundMotion_stationPga(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StationMaxPGAGal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroundMotion_stationPga(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroundMotion", field, false, false, "Float")
+}
+
+func (ec *executionContext) _GroundMotion_pgv(ctx context.Context, field graphql.CollectedField, obj *mkg.GroundMotion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroundMotion_pgv(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PGVCmS, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroundMotion_pgv(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroundMotion", field, false, false, "Float")
+}
+
+func (ec *executionContext) _GroundMotion_intensity(ctx context.Context, field graphql.CollectedField, obj *mkg.GroundMotion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroundMotion_intensity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Intensity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroundMotion_intensity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroundMotion", field, false, false, "Float")
+}
+
+func (ec *executionContext) _GroundMotion_intensityStated(ctx context.Context, field graphql.CollectedField, obj *mkg.GroundMotion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroundMotion_intensityStated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IntensityFromSource, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroundMotion_intensityStated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroundMotion", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _GroundMotion_distance(ctx context.Context, field graphql.CollectedField, obj *mkg.GroundMotion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroundMotion_distance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DistanceKm, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroundMotion_distance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroundMotion", field, false, false, "Float")
+}
+
+func (ec *executionContext) _GroundMotion_source(ctx context.Context, field graphql.CollectedField, obj *mkg.GroundMotion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroundMotion_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroundMotion_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroundMotion", field, false, false, "String")
+}
+
+func (ec *executionContext) _GroundMotion_earthquake(ctx context.Context, field graphql.CollectedField, obj *mkg.GroundMotion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroundMotion_earthquake(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GroundMotion().Earthquake(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Earthquake) graphql.Marshaler {
+			return ec.marshalOEarthquake2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEarthquake(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroundMotion_earthquake(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroundMotion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Earthquake(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _IsobaricSurface_pressure(ctx context.Context, field graphql.CollectedField, obj *mkg.Geopotential) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12588,6 +18152,663 @@ func (ec *executionContext) fieldContext_IssuedApiKey_apiKey(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ApiKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LightningDensity_cellSizeKm(ctx context.Context, field graphql.CollectedField, obj *model.LightningDensity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningDensity_cellSizeKm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CellSizeKm, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningDensity_cellSizeKm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningDensity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LightningDensity_cellHeightDegrees(ctx context.Context, field graphql.CollectedField, obj *model.LightningDensity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningDensity_cellHeightDegrees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CellHeightDegrees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningDensity_cellHeightDegrees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningDensity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LightningDensity_cellWidthDegrees(ctx context.Context, field graphql.CollectedField, obj *model.LightningDensity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningDensity_cellWidthDegrees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CellWidthDegrees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningDensity_cellWidthDegrees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningDensity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LightningDensity_rows(ctx context.Context, field graphql.CollectedField, obj *model.LightningDensity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningDensity_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningDensity_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningDensity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LightningDensity_columns(ctx context.Context, field graphql.CollectedField, obj *model.LightningDensity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningDensity_columns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Columns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningDensity_columns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningDensity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LightningDensity_total(ctx context.Context, field graphql.CollectedField, obj *model.LightningDensity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningDensity_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningDensity_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningDensity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LightningDensity_cells(ctx context.Context, field graphql.CollectedField, obj *model.LightningDensity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningDensity_cells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LightningDensityCell) graphql.Marshaler {
+			return ec.marshalNLightningDensityCell2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningDensityCellᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningDensity_cells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LightningDensity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LightningDensityCell(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LightningDensityCell_row(ctx context.Context, field graphql.CollectedField, obj *model.LightningDensityCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningDensityCell_row(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Row, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningDensityCell_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningDensityCell", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LightningDensityCell_column(ctx context.Context, field graphql.CollectedField, obj *model.LightningDensityCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningDensityCell_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningDensityCell_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningDensityCell", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LightningDensityCell_south(ctx context.Context, field graphql.CollectedField, obj *model.LightningDensityCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningDensityCell_south(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.South, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningDensityCell_south(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningDensityCell", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LightningDensityCell_west(ctx context.Context, field graphql.CollectedField, obj *model.LightningDensityCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningDensityCell_west(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.West, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningDensityCell_west(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningDensityCell", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LightningDensityCell_north(ctx context.Context, field graphql.CollectedField, obj *model.LightningDensityCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningDensityCell_north(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.North, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningDensityCell_north(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningDensityCell", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LightningDensityCell_east(ctx context.Context, field graphql.CollectedField, obj *model.LightningDensityCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningDensityCell_east(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.East, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningDensityCell_east(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningDensityCell", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LightningDensityCell_count(ctx context.Context, field graphql.CollectedField, obj *model.LightningDensityCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningDensityCell_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningDensityCell_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningDensityCell", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LightningStrike_time(ctx context.Context, field graphql.CollectedField, obj *mkg.Strike) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningStrike_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningStrike_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningStrike", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _LightningStrike_latitude(ctx context.Context, field graphql.CollectedField, obj *mkg.Strike) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningStrike_latitude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Latitude, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningStrike_latitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningStrike", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LightningStrike_longitude(ctx context.Context, field graphql.CollectedField, obj *mkg.Strike) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningStrike_longitude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Longitude, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningStrike_longitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningStrike", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LightningStrike_type(ctx context.Context, field graphql.CollectedField, obj *mkg.Strike) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningStrike_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LightningStrike().Type(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StrikeType) graphql.Marshaler {
+			return ec.marshalOStrikeType2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐStrikeType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LightningStrike_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningStrike", field, true, true, "StrikeType")
+}
+
+func (ec *executionContext) _LightningStrike_polarity(ctx context.Context, field graphql.CollectedField, obj *mkg.Strike) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningStrike_polarity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LightningStrike().Polarity(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LightningStrike_polarity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningStrike", field, true, true, "Int")
+}
+
+func (ec *executionContext) _LightningStrike_peakCurrent(ctx context.Context, field graphql.CollectedField, obj *mkg.Strike) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningStrike_peakCurrent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeakCurrentKA, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LightningStrike_peakCurrent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningStrike", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LightningStrike_energy(ctx context.Context, field graphql.CollectedField, obj *mkg.Strike) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningStrike_energy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnergyJ, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LightningStrike_energy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningStrike", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LightningStrike_area(ctx context.Context, field graphql.CollectedField, obj *mkg.Strike) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningStrike_area(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaKm2, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LightningStrike_area(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningStrike", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LightningStrike_network(ctx context.Context, field graphql.CollectedField, obj *mkg.Strike) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningStrike_network(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Network, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningStrike_network(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningStrike", field, false, false, "String")
+}
+
+func (ec *executionContext) _LightningStrikeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LightningStrikeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningStrikeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LightningStrikeEdge) graphql.Marshaler {
+			return ec.marshalNLightningStrikeEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningStrikeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningStrikeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LightningStrikeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LightningStrikeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LightningStrikeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.LightningStrikeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningStrikeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningStrikeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LightningStrikeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LightningStrikeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.LightningStrikeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningStrikeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningStrikeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningStrikeEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _LightningStrikeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.LightningStrikeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningStrikeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Strike) graphql.Marshaler {
+			return ec.marshalNLightningStrike2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStrike(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningStrikeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LightningStrikeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LightningStrike(ctx, field)
 		},
 	}
 	return fc, nil
@@ -13029,6 +19250,94 @@ func (ec *executionContext) fieldContext_Mutation_setDatasetClassification(ctx c
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_setDatasetClassification_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteRadarScan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteRadarScan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteRadarScan(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Deletion) graphql.Marshaler {
+			return ec.marshalODeletion2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐDeletion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteRadarScan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Deletion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteRadarScan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteSatelliteProduct(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteSatelliteProduct(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteSatelliteProduct(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Deletion) graphql.Marshaler {
+			return ec.marshalODeletion2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐDeletion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteSatelliteProduct(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Deletion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteSatelliteProduct_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14826,6 +21135,730 @@ func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_airQualityStations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_airQualityStations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().AirQualityStations(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.AQStation) graphql.Marshaler {
+			return ec.marshalOAirQualityStation2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAQStationᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_airQualityStations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AirQualityStation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_airQualityStation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_airQualityStation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AirQualityStation(ctx, fc.Args["code"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.AQStation) graphql.Marshaler {
+			return ec.marshalOAirQualityStation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAQStation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_airQualityStation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AirQualityStation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_airQualityStation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_climateSummary(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_climateSummary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ClimateSummary(ctx, fc.Args["station"].(string), fc.Args["period"].(mkg.ClimatePeriod), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.ClimateSummary) graphql.Marshaler {
+			return ec.marshalOClimateSummary2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateSummaryᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_climateSummary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClimateSummary(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_climateSummary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_radarSites(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_radarSites(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().RadarSites(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.RadarSite) graphql.Marshaler {
+			return ec.marshalORadarSite2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarSiteᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_radarSites(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RadarSite(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_radarScans(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_radarScans(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RadarScans(ctx, fc.Args["filter"].(*model.RadarScanFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RadarScanConnection) graphql.Marshaler {
+			return ec.marshalORadarScanConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐRadarScanConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_radarScans(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RadarScanConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_radarScans_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_radarScan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_radarScan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RadarScan(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.RadarScan) graphql.Marshaler {
+			return ec.marshalORadarScan2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarScan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_radarScan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RadarScan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_radarScan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_satelliteProducts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_satelliteProducts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SatelliteProducts(ctx, fc.Args["filter"].(*model.SatelliteProductFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SatelliteProductConnection) graphql.Marshaler {
+			return ec.marshalOSatelliteProductConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐSatelliteProductConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_satelliteProducts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SatelliteProductConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_satelliteProducts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_satelliteProduct(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_satelliteProduct(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SatelliteProduct(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.SatelliteProduct) graphql.Marshaler {
+			return ec.marshalOSatelliteProduct2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSatelliteProduct(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_satelliteProduct(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SatelliteProduct(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_satelliteProduct_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_exportObservations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exportObservations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExportObservations(ctx, fc.Args["level"].(model.DataLevel), fc.Args["format"].(*mkg.ExportFormat), fc.Args["filter"].(*model.ObservationFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Download) graphql.Marshaler {
+			return ec.marshalODownload2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDownload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exportObservations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Download(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exportObservations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_exportEarthquakes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exportEarthquakes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExportEarthquakes(ctx, fc.Args["format"].(*mkg.ExportFormat), fc.Args["filter"].(*model.EarthquakeFilter), fc.Args["orderBy"].(*mkg.EarthquakeOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Download) graphql.Marshaler {
+			return ec.marshalODownload2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDownload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exportEarthquakes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Download(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exportEarthquakes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_exportLightning(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exportLightning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExportLightning(ctx, fc.Args["bbox"].(model.BoundingBoxInput), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["format"].(*mkg.ExportFormat))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Download) graphql.Marshaler {
+			return ec.marshalODownload2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDownload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exportLightning(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Download(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exportLightning_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_exportClimate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exportClimate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExportClimate(ctx, fc.Args["station"].(string), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Download) graphql.Marshaler {
+			return ec.marshalODownload2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDownload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exportClimate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Download(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exportClimate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_exportAirQuality(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exportAirQuality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExportAirQuality(ctx, fc.Args["station"].(string), fc.Args["level"].(model.DataLevel), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Download) graphql.Marshaler {
+			return ec.marshalODownload2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDownload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exportAirQuality(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Download(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exportAirQuality_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_exportGroundMotions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exportGroundMotions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExportGroundMotions(ctx, fc.Args["earthquake"].(string), fc.Args["format"].(*mkg.ExportFormat))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Download) graphql.Marshaler {
+			return ec.marshalODownload2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDownload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exportGroundMotions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Download(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exportGroundMotions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_groundMotions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_groundMotions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().GroundMotions(ctx, fc.Args["station"].(string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.GroundMotion) graphql.Marshaler {
+			return ec.marshalOGroundMotion2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐGroundMotionᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_groundMotions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroundMotion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_groundMotions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_lightningStrikes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_lightningStrikes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LightningStrikes(ctx, fc.Args["bbox"].(model.BoundingBoxInput), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LightningStrikeConnection) graphql.Marshaler {
+			return ec.marshalOLightningStrikeConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningStrikeConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_lightningStrikes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LightningStrikeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_lightningStrikes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_lightningDensity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_lightningDensity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LightningDensity(ctx, fc.Args["bbox"].(model.BoundingBoxInput), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["cellSizeKm"].(float64))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LightningDensity) graphql.Marshaler {
+			return ec.marshalOLightningDensity2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningDensity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_lightningDensity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LightningDensity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_lightningDensity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_accessRequests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15110,6 +22143,1120 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _RadarMoment_name(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarMoment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarMoment_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarMoment_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarMoment", field, false, false, "String")
+}
+
+func (ec *executionContext) _RadarMoment_quantity(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarMoment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarMoment_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RadarMoment().Quantity(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RadarMoment_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarMoment", field, true, true, "String")
+}
+
+func (ec *executionContext) _RadarMoment_units(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarMoment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarMoment_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RadarMoment().Units(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RadarMoment_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarMoment", field, true, true, "String")
+}
+
+func (ec *executionContext) _RadarScan_id(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScan_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RadarScan().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScan_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarScan", field, true, true, "ID")
+}
+
+func (ec *executionContext) _RadarScan_site(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScan_site(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RadarScan().Site(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.RadarSite) graphql.Marshaler {
+			return ec.marshalORadarSite2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarSite(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScan_site(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RadarScan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RadarSite(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RadarScan_start(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScan_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScan_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarScan", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RadarScan_end(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScan_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScan_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarScan", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RadarScan_scanType(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScan_scanType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RadarScan().ScanType(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScan_scanType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarScan", field, true, true, "String")
+}
+
+func (ec *executionContext) _RadarScan_sweeps(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScan_sweeps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sweeps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []mkg.RadarSweep) graphql.Marshaler {
+			return ec.marshalNRadarSweep2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarSweepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScan_sweeps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RadarScan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RadarSweep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RadarScan_angles(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScan_angles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RadarScan().Angles(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []float64) graphql.Marshaler {
+			return ec.marshalNFloat2ᚕfloat64ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScan_angles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarScan", field, true, true, "Float")
+}
+
+func (ec *executionContext) _RadarScan_moments(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScan_moments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Moments(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []mkg.RadarMoment) graphql.Marshaler {
+			return ec.marshalNRadarMoment2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarMomentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScan_moments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RadarScan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RadarMoment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RadarScan_rangeResolution(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScan_rangeResolution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RadarScan().RangeResolution(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScan_rangeResolution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarScan", field, true, true, "Float")
+}
+
+func (ec *executionContext) _RadarScan_rays(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScan_rays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RadarScan().Rays(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScan_rays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarScan", field, true, true, "Int")
+}
+
+func (ec *executionContext) _RadarScan_bins(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScan_bins(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RadarScan().Bins(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScan_bins(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarScan", field, true, true, "Int")
+}
+
+func (ec *executionContext) _RadarScan_format(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScan_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.RadarFormat) graphql.Marshaler {
+			return ec.marshalNRadarFormat2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarFormat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScan_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarScan", field, false, false, "RadarFormat")
+}
+
+func (ec *executionContext) _RadarScan_metadataExtracted(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScan_metadataExtracted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metadata, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScan_metadataExtracted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarScan", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RadarScan_problem(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScan_problem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RadarScan().Problem(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScan_problem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarScan", field, true, true, "String")
+}
+
+func (ec *executionContext) _RadarScan_fileSize(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScan_fileSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RadarScan().FileSize(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScan_fileSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarScan", field, true, true, "Int")
+}
+
+func (ec *executionContext) _RadarScan_sha256(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScan_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RadarScan().Sha256(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScan_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarScan", field, true, true, "String")
+}
+
+func (ec *executionContext) _RadarScan_fileName(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScan_fileName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RadarScan().FileName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScan_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarScan", field, true, true, "String")
+}
+
+func (ec *executionContext) _RadarScan_ingestedAt(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScan_ingestedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IngestedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScan_ingestedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarScan", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RadarScan_download(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScan_download(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RadarScan().Download(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Download) graphql.Marshaler {
+			return ec.marshalODownload2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDownload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScan_download(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RadarScan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Download(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RadarScan_quickLook(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarScan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScan_quickLook(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RadarScan().QuickLook(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Download) graphql.Marshaler {
+			return ec.marshalODownload2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDownload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScan_quickLook(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RadarScan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Download(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RadarScanConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RadarScanConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScanConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RadarScanEdge) graphql.Marshaler {
+			return ec.marshalNRadarScanEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐRadarScanEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScanConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RadarScanConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RadarScanEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RadarScanConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RadarScanConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScanConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScanConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RadarScanConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RadarScanEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RadarScanEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScanEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScanEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarScanEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RadarScanEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RadarScanEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarScanEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.RadarScan) graphql.Marshaler {
+			return ec.marshalNRadarScan2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarScan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarScanEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RadarScanEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RadarScan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RadarSite_id(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarSite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarSite_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RadarSite().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarSite_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarSite", field, true, true, "ID")
+}
+
+func (ec *executionContext) _RadarSite_code(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarSite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarSite_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarSite_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarSite", field, false, false, "String")
+}
+
+func (ec *executionContext) _RadarSite_name(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarSite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarSite_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RadarSite().Name(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RadarSite_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarSite", field, true, true, "String")
+}
+
+func (ec *executionContext) _RadarSite_latitude(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarSite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarSite_latitude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Latitude, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarSite_latitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarSite", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RadarSite_longitude(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarSite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarSite_longitude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Longitude, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarSite_longitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarSite", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RadarSite_altitude(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarSite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarSite_altitude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AltitudeM, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarSite_altitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarSite", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RadarSite_band(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarSite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarSite_band(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RadarSite().Band(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RadarSite_band(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarSite", field, true, true, "String")
+}
+
+func (ec *executionContext) _RadarSite_beamWidth(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarSite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarSite_beamWidth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BeamWidthDeg, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RadarSite_beamWidth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarSite", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RadarSite_wavelength(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarSite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarSite_wavelength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WavelengthM, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RadarSite_wavelength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarSite", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RadarSite_scans(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarSite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarSite_scans(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.RadarSite().Scans(ctx, obj, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RadarScanConnection) graphql.Marshaler {
+			return ec.marshalNRadarScanConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐRadarScanConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarSite_scans(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RadarSite",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RadarScanConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_RadarSite_scans_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RadarSweep_start(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarSweep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarSweep_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarSweep_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarSweep", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RadarSweep_fixedAngle(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarSweep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarSweep_fixedAngle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FixedAngle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarSweep_fixedAngle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarSweep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RadarSweep_rays(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarSweep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarSweep_rays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarSweep_rays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarSweep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RadarSweep_bins(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarSweep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarSweep_bins(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bins, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarSweep_bins(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarSweep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RadarSweep_rangeStart(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarSweep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarSweep_rangeStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RangeStartM, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarSweep_rangeStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarSweep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RadarSweep_rangeResolution(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarSweep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarSweep_rangeResolution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RangeResolutionM, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarSweep_rangeResolution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RadarSweep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RadarSweep_moments(ctx context.Context, field graphql.CollectedField, obj *mkg.RadarSweep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RadarSweep_moments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Moments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []mkg.RadarMoment) graphql.Marshaler {
+			return ec.marshalNRadarMoment2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarMomentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RadarSweep_moments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RadarSweep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RadarMoment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Radiation_group(ctx context.Context, field graphql.CollectedField, obj *mkg.Radiation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15315,6 +23462,525 @@ func (ec *executionContext) _RequestLetter_url(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_RequestLetter_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RequestLetter", field, false, false, "String")
+}
+
+func (ec *executionContext) _SatelliteProduct_id(ctx context.Context, field graphql.CollectedField, obj *mkg.SatelliteProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatelliteProduct_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SatelliteProduct().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatelliteProduct_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatelliteProduct", field, true, true, "ID")
+}
+
+func (ec *executionContext) _SatelliteProduct_satellite(ctx context.Context, field graphql.CollectedField, obj *mkg.SatelliteProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatelliteProduct_satellite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Satellite, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatelliteProduct_satellite(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatelliteProduct", field, false, false, "String")
+}
+
+func (ec *executionContext) _SatelliteProduct_sensor(ctx context.Context, field graphql.CollectedField, obj *mkg.SatelliteProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatelliteProduct_sensor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sensor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatelliteProduct_sensor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatelliteProduct", field, false, false, "String")
+}
+
+func (ec *executionContext) _SatelliteProduct_band(ctx context.Context, field graphql.CollectedField, obj *mkg.SatelliteProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatelliteProduct_band(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SatelliteProduct().Band(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatelliteProduct_band(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatelliteProduct", field, true, true, "Int")
+}
+
+func (ec *executionContext) _SatelliteProduct_wavelength(ctx context.Context, field graphql.CollectedField, obj *mkg.SatelliteProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatelliteProduct_wavelength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SatelliteProduct().Wavelength(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatelliteProduct_wavelength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatelliteProduct", field, true, true, "Float")
+}
+
+func (ec *executionContext) _SatelliteProduct_product(ctx context.Context, field graphql.CollectedField, obj *mkg.SatelliteProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatelliteProduct_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Product, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatelliteProduct_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatelliteProduct", field, false, false, "String")
+}
+
+func (ec *executionContext) _SatelliteProduct_area(ctx context.Context, field graphql.CollectedField, obj *mkg.SatelliteProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatelliteProduct_area(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Area, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatelliteProduct_area(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatelliteProduct", field, false, false, "String")
+}
+
+func (ec *executionContext) _SatelliteProduct_start(ctx context.Context, field graphql.CollectedField, obj *mkg.SatelliteProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatelliteProduct_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatelliteProduct_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatelliteProduct", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _SatelliteProduct_resolution(ctx context.Context, field graphql.CollectedField, obj *mkg.SatelliteProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatelliteProduct_resolution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolutionKm, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatelliteProduct_resolution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatelliteProduct", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SatelliteProduct_segment(ctx context.Context, field graphql.CollectedField, obj *mkg.SatelliteProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatelliteProduct_segment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SatelliteProduct().Segment(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatelliteProduct_segment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatelliteProduct", field, true, true, "Int")
+}
+
+func (ec *executionContext) _SatelliteProduct_segments(ctx context.Context, field graphql.CollectedField, obj *mkg.SatelliteProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatelliteProduct_segments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SatelliteProduct().Segments(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatelliteProduct_segments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatelliteProduct", field, true, true, "Int")
+}
+
+func (ec *executionContext) _SatelliteProduct_format(ctx context.Context, field graphql.CollectedField, obj *mkg.SatelliteProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatelliteProduct_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatelliteProduct_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatelliteProduct", field, false, false, "String")
+}
+
+func (ec *executionContext) _SatelliteProduct_fileSize(ctx context.Context, field graphql.CollectedField, obj *mkg.SatelliteProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatelliteProduct_fileSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SatelliteProduct().FileSize(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatelliteProduct_fileSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatelliteProduct", field, true, true, "Int")
+}
+
+func (ec *executionContext) _SatelliteProduct_sha256(ctx context.Context, field graphql.CollectedField, obj *mkg.SatelliteProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatelliteProduct_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SatelliteProduct().Sha256(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatelliteProduct_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatelliteProduct", field, true, true, "String")
+}
+
+func (ec *executionContext) _SatelliteProduct_fileName(ctx context.Context, field graphql.CollectedField, obj *mkg.SatelliteProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatelliteProduct_fileName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SatelliteProduct().FileName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatelliteProduct_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatelliteProduct", field, true, true, "String")
+}
+
+func (ec *executionContext) _SatelliteProduct_ingestedAt(ctx context.Context, field graphql.CollectedField, obj *mkg.SatelliteProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatelliteProduct_ingestedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IngestedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatelliteProduct_ingestedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatelliteProduct", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _SatelliteProduct_download(ctx context.Context, field graphql.CollectedField, obj *mkg.SatelliteProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatelliteProduct_download(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SatelliteProduct().Download(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Download) graphql.Marshaler {
+			return ec.marshalODownload2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDownload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatelliteProduct_download(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SatelliteProduct",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Download(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SatelliteProductConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SatelliteProductConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatelliteProductConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SatelliteProductEdge) graphql.Marshaler {
+			return ec.marshalNSatelliteProductEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐSatelliteProductEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatelliteProductConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SatelliteProductConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SatelliteProductEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SatelliteProductConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SatelliteProductConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatelliteProductConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatelliteProductConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SatelliteProductConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SatelliteProductEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SatelliteProductEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatelliteProductEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatelliteProductEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatelliteProductEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SatelliteProductEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SatelliteProductEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatelliteProductEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.SatelliteProduct) graphql.Marshaler {
+			return ec.marshalNSatelliteProduct2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSatelliteProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatelliteProductEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SatelliteProductEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SatelliteProduct(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ServiceForm_purpose(ctx context.Context, field graphql.CollectedField, obj *mkg.ServiceForm) (ret graphql.Marshaler) {
@@ -15807,6 +24473,98 @@ func (ec *executionContext) _ServiceStepStats_breachRate(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_ServiceStepStats_breachRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ServiceStepStats", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ShakemapPoint_intensity(ctx context.Context, field graphql.CollectedField, obj *mkg.ShakemapPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShakemapPoint_intensity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MMI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ShakemapPoint_intensity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShakemapPoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ShakemapPoint_pga(ctx context.Context, field graphql.CollectedField, obj *mkg.ShakemapPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShakemapPoint_pga(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PGAGal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ShakemapPoint_pga(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShakemapPoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ShakemapPoint_pgv(ctx context.Context, field graphql.CollectedField, obj *mkg.ShakemapPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShakemapPoint_pgv(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PGVCmS, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ShakemapPoint_pgv(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShakemapPoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ShakemapPoint_eventId(ctx context.Context, field graphql.CollectedField, obj *mkg.ShakemapPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShakemapPoint_eventId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EventID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShakemapPoint_eventId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShakemapPoint", field, false, false, "String")
 }
 
 func (ec *executionContext) _SnowDepth_depth(ctx context.Context, field graphql.CollectedField, obj *mkg.SnowDepth) (ret graphql.Marshaler) {
@@ -16476,6 +25234,50 @@ func (ec *executionContext) _Station_updatedAt(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Station_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Station", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Station_climate(ctx context.Context, field graphql.CollectedField, obj *mkg.Station) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Station_climate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Station().Climate(ctx, obj, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.ClimateDay) graphql.Marshaler {
+			return ec.marshalOClimateDay2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateDayᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Station_climate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Station",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClimateDay(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Station_climate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _StationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.StationConnection) (ret graphql.Marshaler) {
@@ -21841,6 +30643,139 @@ func UnmarshalPointInput(ctx context.Context, raw any) (model.PointInput, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRadarScanFilter(ctx context.Context, obj any) (model.RadarScanFilter, error) {
+	var it model.RadarScanFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"siteIds", "from", "to", "formats"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "siteIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("siteIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SiteIds = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "formats":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formats"))
+			data, err := ec.unmarshalORadarFormat2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarFormatᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Formats = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRadarScanFilter unmarshals raw into the RadarScanFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRadarScanFilter(ctx context.Context, raw any) (model.RadarScanFilter, error) {
+	var out model.RadarScanFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RadarScanFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSatelliteProductFilter(ctx context.Context, obj any) (model.SatelliteProductFilter, error) {
+	var it model.SatelliteProductFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"satellite", "band", "area", "from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "satellite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("satellite"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Satellite = data
+		case "band":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("band"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Band = data
+		case "area":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("area"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Area = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSatelliteProductFilter unmarshals raw into the SatelliteProductFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSatelliteProductFilter(ctx context.Context, raw any) (model.SatelliteProductFilter, error) {
+	var out model.SatelliteProductFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SatelliteProductFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputServiceFormInput(ctx context.Context, obj any) (model.ServiceFormInput, error) {
 	var it model.ServiceFormInput
 	if obj == nil {
@@ -22010,6 +30945,27 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Station(ctx, sel, obj)
+	case mkg.SatelliteProduct:
+		return ec._SatelliteProduct(ctx, sel, &obj)
+	case *mkg.SatelliteProduct:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SatelliteProduct(ctx, sel, obj)
+	case mkg.RadarSite:
+		return ec._RadarSite(ctx, sel, &obj)
+	case *mkg.RadarSite:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._RadarSite(ctx, sel, obj)
+	case mkg.RadarScan:
+		return ec._RadarScan(ctx, sel, &obj)
+	case *mkg.RadarScan:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._RadarScan(ctx, sel, obj)
 	case mkg.Observation:
 		return ec._Observation(ctx, sel, &obj)
 	case *mkg.Observation:
@@ -22641,6 +31597,212 @@ func (ec *executionContext) _AccountEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var airQualityDayImplementors = []string{"AirQualityDay"}
+
+func (ec *executionContext) _AirQualityDay(ctx context.Context, sel ast.SelectionSet, obj *mkg.AQDay) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, airQualityDayImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AirQualityDay")
+		case "date":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AirQualityDay_date(ctx, field, obj)
+				})
+		case "ispu":
+			out.Values[i] = ec._AirQualityDay_ispu(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "category":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AirQualityDay_category(ctx, field, obj)
+				})
+		case "criticalPollutants":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AirQualityDay_criticalPollutants(ctx, field, obj)
+				})
+		case "regulation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AirQualityDay_regulation(ctx, field, obj)
+				})
+		case "reportedIspu":
+			out.Values[i] = ec._AirQualityDay_reportedIspu(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reportedCritical":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AirQualityDay_reportedCritical(ctx, field, obj)
+				})
+		case "reportedCategory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AirQualityDay_reportedCategory(ctx, field, obj)
+				})
+		case "notes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AirQualityDay_notes(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var airQualityMeasurementImplementors = []string{"AirQualityMeasurement"}
+
+func (ec *executionContext) _AirQualityMeasurement(ctx context.Context, sel ast.SelectionSet, obj *mkg.AQMeasurement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, airQualityMeasurementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AirQualityMeasurement")
+		case "date":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AirQualityMeasurement_date(ctx, field, obj)
+				})
+		case "pollutant":
+			out.Values[i] = ec._AirQualityMeasurement_pollutant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._AirQualityMeasurement_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.Values[i] = ec._AirQualityMeasurement_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AirQualityMeasurement_unit(ctx, field, obj)
+				})
+		case "source":
+			out.Values[i] = ec._AirQualityMeasurement_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var airQualityStationImplementors = []string{"AirQualityStation"}
+
+func (ec *executionContext) _AirQualityStation(ctx context.Context, sel ast.SelectionSet, obj *mkg.AQStation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, airQualityStationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AirQualityStation")
+		case "code":
+			out.Values[i] = ec._AirQualityStation_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AirQualityStation_name(ctx, field, obj)
+				})
+		case "latitude":
+			out.Values[i] = ec._AirQualityStation_latitude(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "longitude":
+			out.Values[i] = ec._AirQualityStation_longitude(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "operator":
+			out.Values[i] = ec._AirQualityStation_operator(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "measurements":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AirQualityStation_measurements(ctx, field, obj)
+				})
+		case "dailyIndex":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AirQualityStation_dailyIndex(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var apiKeyImplementors = []string{"ApiKey", "Node"}
 
 func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, obj *mkg.APIKey) graphql.Marshaler {
@@ -23084,6 +32246,279 @@ func (ec *executionContext) _ClientApplication(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var climateDayImplementors = []string{"ClimateDay"}
+
+func (ec *executionContext) _ClimateDay(ctx context.Context, sel ast.SelectionSet, obj *mkg.ClimateDay) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, climateDayImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClimateDay")
+		case "date":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClimateDay_date(ctx, field, obj)
+				})
+		case "minTemperature":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClimateDay_minTemperature(ctx, field, obj)
+				})
+		case "maxTemperature":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClimateDay_maxTemperature(ctx, field, obj)
+				})
+		case "meanTemperature":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClimateDay_meanTemperature(ctx, field, obj)
+				})
+		case "meanRelativeHumidity":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClimateDay_meanRelativeHumidity(ctx, field, obj)
+				})
+		case "rainfall":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClimateDay_rainfall(ctx, field, obj)
+				})
+		case "sunshine":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClimateDay_sunshine(ctx, field, obj)
+				})
+		case "maxWindSpeed":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClimateDay_maxWindSpeed(ctx, field, obj)
+				})
+		case "maxWindDirection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClimateDay_maxWindDirection(ctx, field, obj)
+				})
+		case "meanWindSpeed":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClimateDay_meanWindSpeed(ctx, field, obj)
+				})
+		case "prevailingWindDirection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClimateDay_prevailingWindDirection(ctx, field, obj)
+				})
+		case "source":
+			out.Values[i] = ec._ClimateDay_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var climateReadingImplementors = []string{"ClimateReading"}
+
+func (ec *executionContext) _ClimateReading(ctx context.Context, sel ast.SelectionSet, obj *mkg.ClimateValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, climateReadingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClimateReading")
+		case "value":
+			out.Values[i] = ec._ClimateReading_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "flag":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClimateReading_flag(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var climateStatisticImplementors = []string{"ClimateStatistic"}
+
+func (ec *executionContext) _ClimateStatistic(ctx context.Context, sel ast.SelectionSet, obj *mkg.ClimateStat) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, climateStatisticImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClimateStatistic")
+		case "parameter":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClimateStatistic_parameter(ctx, field, obj)
+				})
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClimateStatistic_unit(ctx, field, obj)
+				})
+		case "validDays":
+			out.Values[i] = ec._ClimateStatistic_validDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "missingDays":
+			out.Values[i] = ec._ClimateStatistic_missingDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notMeasurableDays":
+			out.Values[i] = ec._ClimateStatistic_notMeasurableDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mean":
+			out.Values[i] = ec._ClimateStatistic_mean(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._ClimateStatistic_total(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "minimum":
+			out.Values[i] = ec._ClimateStatistic_minimum(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "maximum":
+			out.Values[i] = ec._ClimateStatistic_maximum(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "incomplete":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClimateStatistic_incomplete(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var climateSummaryImplementors = []string{"ClimateSummary"}
+
+func (ec *executionContext) _ClimateSummary(ctx context.Context, sel ast.SelectionSet, obj *mkg.ClimateSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, climateSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClimateSummary")
+		case "period":
+			out.Values[i] = ec._ClimateSummary_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "start":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClimateSummary_start(ctx, field, obj)
+				})
+		case "days":
+			out.Values[i] = ec._ClimateSummary_days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rainDays":
+			out.Values[i] = ec._ClimateSummary_rainDays(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statistics":
+			out.Values[i] = ec._ClimateSummary_statistics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var cloudDirectionImplementors = []string{"CloudDirection"}
 
 func (ec *executionContext) _CloudDirection(ctx context.Context, sel ast.SelectionSet, obj *mkg.CloudDirection) graphql.Marshaler {
@@ -23433,6 +32868,44 @@ func (ec *executionContext) _CompassDirection(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var compassReadingImplementors = []string{"CompassReading"}
+
+func (ec *executionContext) _CompassReading(ctx context.Context, sel ast.SelectionSet, obj *model.CompassReading) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, compassReadingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompassReading")
+		case "direction":
+			out.Values[i] = ec._CompassReading_direction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "flag":
+			out.Values[i] = ec._CompassReading_flag(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var datasetInfoImplementors = []string{"DatasetInfo"}
 
 func (ec *executionContext) _DatasetInfo(ctx context.Context, sel ast.SelectionSet, obj *mkg.DatasetInfo) graphql.Marshaler {
@@ -23579,6 +33052,98 @@ func (ec *executionContext) _DecodeProblem(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var deletionImplementors = []string{"Deletion"}
+
+func (ec *executionContext) _Deletion(ctx context.Context, sel ast.SelectionSet, obj *model.Deletion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deletionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Deletion")
+		case "id":
+			out.Values[i] = ec._Deletion_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "filesRemoved":
+			out.Values[i] = ec._Deletion_filesRemoved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var downloadImplementors = []string{"Download"}
+
+func (ec *executionContext) _Download(ctx context.Context, sel ast.SelectionSet, obj *mkg.Download) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, downloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Download")
+		case "url":
+			out.Values[i] = ec._Download_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expiresAt":
+			out.Values[i] = ec._Download_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contentType":
+			out.Values[i] = ec._Download_contentType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fileName":
+			out.Values[i] = ec._Download_fileName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "size":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Download_size(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var earthquakeImplementors = []string{"Earthquake", "Node"}
 
 func (ec *executionContext) _Earthquake(ctx context.Context, sel ast.SelectionSet, obj *mkg.Earthquake) graphql.Marshaler {
@@ -23694,6 +33259,18 @@ func (ec *executionContext) _Earthquake(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "groundMotions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Earthquake_groundMotions(ctx, field, obj)
+				})
+		case "shakemapAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Earthquake_shakemapAt(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24063,6 +33640,135 @@ func (ec *executionContext) _Grant(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var groundMotionImplementors = []string{"GroundMotion"}
+
+func (ec *executionContext) _GroundMotion(ctx context.Context, sel ast.SelectionSet, obj *mkg.GroundMotion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, groundMotionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GroundMotion")
+		case "network":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GroundMotion_network(ctx, field, obj)
+				})
+		case "station":
+			out.Values[i] = ec._GroundMotion_station(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "catalogueStation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GroundMotion_catalogueStation(ctx, field, obj)
+				})
+		case "stationName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GroundMotion_stationName(ctx, field, obj)
+				})
+		case "location":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GroundMotion_location(ctx, field, obj)
+				})
+		case "channel":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GroundMotion_channel(ctx, field, obj)
+				})
+		case "component":
+			out.Values[i] = ec._GroundMotion_component(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "latitude":
+			out.Values[i] = ec._GroundMotion_latitude(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "longitude":
+			out.Values[i] = ec._GroundMotion_longitude(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "start":
+			out.Values[i] = ec._GroundMotion_start(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sampleRate":
+			out.Values[i] = ec._GroundMotion_sampleRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pga":
+			out.Values[i] = ec._GroundMotion_pga(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "stationPga":
+			out.Values[i] = ec._GroundMotion_stationPga(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pgv":
+			out.Values[i] = ec._GroundMotion_pgv(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "intensity":
+			out.Values[i] = ec._GroundMotion_intensity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "intensityStated":
+			out.Values[i] = ec._GroundMotion_intensityStated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "distance":
+			out.Values[i] = ec._GroundMotion_distance(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._GroundMotion_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "earthquake":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GroundMotion_earthquake(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var isobaricSurfaceImplementors = []string{"IsobaricSurface"}
 
 func (ec *executionContext) _IsobaricSurface(ctx context.Context, sel ast.SelectionSet, obj *mkg.Geopotential) graphql.Marshaler {
@@ -24119,6 +33825,283 @@ func (ec *executionContext) _IssuedApiKey(ctx context.Context, sel ast.Selection
 			}
 		case "apiKey":
 			out.Values[i] = ec._IssuedApiKey_apiKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lightningDensityImplementors = []string{"LightningDensity"}
+
+func (ec *executionContext) _LightningDensity(ctx context.Context, sel ast.SelectionSet, obj *model.LightningDensity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lightningDensityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LightningDensity")
+		case "cellSizeKm":
+			out.Values[i] = ec._LightningDensity_cellSizeKm(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cellHeightDegrees":
+			out.Values[i] = ec._LightningDensity_cellHeightDegrees(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cellWidthDegrees":
+			out.Values[i] = ec._LightningDensity_cellWidthDegrees(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._LightningDensity_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "columns":
+			out.Values[i] = ec._LightningDensity_columns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._LightningDensity_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cells":
+			out.Values[i] = ec._LightningDensity_cells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lightningDensityCellImplementors = []string{"LightningDensityCell"}
+
+func (ec *executionContext) _LightningDensityCell(ctx context.Context, sel ast.SelectionSet, obj *model.LightningDensityCell) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lightningDensityCellImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LightningDensityCell")
+		case "row":
+			out.Values[i] = ec._LightningDensityCell_row(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "column":
+			out.Values[i] = ec._LightningDensityCell_column(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "south":
+			out.Values[i] = ec._LightningDensityCell_south(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "west":
+			out.Values[i] = ec._LightningDensityCell_west(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "north":
+			out.Values[i] = ec._LightningDensityCell_north(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "east":
+			out.Values[i] = ec._LightningDensityCell_east(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._LightningDensityCell_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lightningStrikeImplementors = []string{"LightningStrike"}
+
+func (ec *executionContext) _LightningStrike(ctx context.Context, sel ast.SelectionSet, obj *mkg.Strike) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lightningStrikeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LightningStrike")
+		case "time":
+			out.Values[i] = ec._LightningStrike_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "latitude":
+			out.Values[i] = ec._LightningStrike_latitude(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "longitude":
+			out.Values[i] = ec._LightningStrike_longitude(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LightningStrike_type(ctx, field, obj)
+				})
+		case "polarity":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LightningStrike_polarity(ctx, field, obj)
+				})
+		case "peakCurrent":
+			out.Values[i] = ec._LightningStrike_peakCurrent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "energy":
+			out.Values[i] = ec._LightningStrike_energy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "area":
+			out.Values[i] = ec._LightningStrike_area(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "network":
+			out.Values[i] = ec._LightningStrike_network(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lightningStrikeConnectionImplementors = []string{"LightningStrikeConnection"}
+
+func (ec *executionContext) _LightningStrikeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.LightningStrikeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lightningStrikeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LightningStrikeConnection")
+		case "edges":
+			out.Values[i] = ec._LightningStrikeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._LightningStrikeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lightningStrikeEdgeImplementors = []string{"LightningStrikeEdge"}
+
+func (ec *executionContext) _LightningStrikeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.LightningStrikeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lightningStrikeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LightningStrikeEdge")
+		case "cursor":
+			out.Values[i] = ec._LightningStrikeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._LightningStrikeEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -24255,6 +34238,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "setDatasetClassification":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setDatasetClassification(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteRadarScan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteRadarScan(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteSatelliteProduct":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteSatelliteProduct(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
@@ -24802,6 +34799,108 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditLog(ctx, field)
 				})
+		case "airQualityStations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_airQualityStations(ctx, field)
+				})
+		case "airQualityStation":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_airQualityStation(ctx, field)
+				})
+		case "climateSummary":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_climateSummary(ctx, field)
+				})
+		case "radarSites":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_radarSites(ctx, field)
+				})
+		case "radarScans":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_radarScans(ctx, field)
+				})
+		case "radarScan":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_radarScan(ctx, field)
+				})
+		case "satelliteProducts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_satelliteProducts(ctx, field)
+				})
+		case "satelliteProduct":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_satelliteProduct(ctx, field)
+				})
+		case "exportObservations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exportObservations(ctx, field)
+				})
+		case "exportEarthquakes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exportEarthquakes(ctx, field)
+				})
+		case "exportLightning":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exportLightning(ctx, field)
+				})
+		case "exportClimate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exportClimate(ctx, field)
+				})
+		case "exportAirQuality":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exportAirQuality(ctx, field)
+				})
+		case "exportGroundMotions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exportGroundMotions(ctx, field)
+				})
+		case "groundMotions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_groundMotions(ctx, field)
+				})
+		case "lightningStrikes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_lightningStrikes(ctx, field)
+				})
+		case "lightningDensity":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_lightningDensity(ctx, field)
+				})
 		case "accessRequests":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -24845,6 +34944,413 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var radarMomentImplementors = []string{"RadarMoment"}
+
+func (ec *executionContext) _RadarMoment(ctx context.Context, sel ast.SelectionSet, obj *mkg.RadarMoment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, radarMomentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RadarMoment")
+		case "name":
+			out.Values[i] = ec._RadarMoment_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "quantity":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RadarMoment_quantity(ctx, field, obj)
+				})
+		case "units":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RadarMoment_units(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var radarScanImplementors = []string{"RadarScan", "Node"}
+
+func (ec *executionContext) _RadarScan(ctx context.Context, sel ast.SelectionSet, obj *mkg.RadarScan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, radarScanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RadarScan")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RadarScan_id(ctx, field, obj)
+				})
+		case "site":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RadarScan_site(ctx, field, obj)
+				})
+		case "start":
+			out.Values[i] = ec._RadarScan_start(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "end":
+			out.Values[i] = ec._RadarScan_end(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "scanType":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RadarScan_scanType(ctx, field, obj)
+				})
+		case "sweeps":
+			out.Values[i] = ec._RadarScan_sweeps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "angles":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RadarScan_angles(ctx, field, obj)
+				})
+		case "moments":
+			out.Values[i] = ec._RadarScan_moments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rangeResolution":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RadarScan_rangeResolution(ctx, field, obj)
+				})
+		case "rays":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RadarScan_rays(ctx, field, obj)
+				})
+		case "bins":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RadarScan_bins(ctx, field, obj)
+				})
+		case "format":
+			out.Values[i] = ec._RadarScan_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "metadataExtracted":
+			out.Values[i] = ec._RadarScan_metadataExtracted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "problem":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RadarScan_problem(ctx, field, obj)
+				})
+		case "fileSize":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RadarScan_fileSize(ctx, field, obj)
+				})
+		case "sha256":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RadarScan_sha256(ctx, field, obj)
+				})
+		case "fileName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RadarScan_fileName(ctx, field, obj)
+				})
+		case "ingestedAt":
+			out.Values[i] = ec._RadarScan_ingestedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "download":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RadarScan_download(ctx, field, obj)
+				})
+		case "quickLook":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RadarScan_quickLook(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var radarScanConnectionImplementors = []string{"RadarScanConnection"}
+
+func (ec *executionContext) _RadarScanConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RadarScanConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, radarScanConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RadarScanConnection")
+		case "edges":
+			out.Values[i] = ec._RadarScanConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RadarScanConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var radarScanEdgeImplementors = []string{"RadarScanEdge"}
+
+func (ec *executionContext) _RadarScanEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RadarScanEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, radarScanEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RadarScanEdge")
+		case "cursor":
+			out.Values[i] = ec._RadarScanEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RadarScanEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var radarSiteImplementors = []string{"RadarSite", "Node"}
+
+func (ec *executionContext) _RadarSite(ctx context.Context, sel ast.SelectionSet, obj *mkg.RadarSite) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, radarSiteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RadarSite")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RadarSite_id(ctx, field, obj)
+				})
+		case "code":
+			out.Values[i] = ec._RadarSite_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RadarSite_name(ctx, field, obj)
+				})
+		case "latitude":
+			out.Values[i] = ec._RadarSite_latitude(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "longitude":
+			out.Values[i] = ec._RadarSite_longitude(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "altitude":
+			out.Values[i] = ec._RadarSite_altitude(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "band":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RadarSite_band(ctx, field, obj)
+				})
+		case "beamWidth":
+			out.Values[i] = ec._RadarSite_beamWidth(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "wavelength":
+			out.Values[i] = ec._RadarSite_wavelength(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "scans":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RadarSite_scans(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var radarSweepImplementors = []string{"RadarSweep"}
+
+func (ec *executionContext) _RadarSweep(ctx context.Context, sel ast.SelectionSet, obj *mkg.RadarSweep) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, radarSweepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RadarSweep")
+		case "start":
+			out.Values[i] = ec._RadarSweep_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fixedAngle":
+			out.Values[i] = ec._RadarSweep_fixedAngle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rays":
+			out.Values[i] = ec._RadarSweep_rays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bins":
+			out.Values[i] = ec._RadarSweep_bins(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rangeStart":
+			out.Values[i] = ec._RadarSweep_rangeStart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rangeResolution":
+			out.Values[i] = ec._RadarSweep_rangeResolution(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moments":
+			out.Values[i] = ec._RadarSweep_moments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -24947,6 +35453,204 @@ func (ec *executionContext) _RequestLetter(ctx context.Context, sel ast.Selectio
 			out.Values[i] = ec._RequestLetter_url(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var satelliteProductImplementors = []string{"SatelliteProduct", "Node"}
+
+func (ec *executionContext) _SatelliteProduct(ctx context.Context, sel ast.SelectionSet, obj *mkg.SatelliteProduct) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, satelliteProductImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SatelliteProduct")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SatelliteProduct_id(ctx, field, obj)
+				})
+		case "satellite":
+			out.Values[i] = ec._SatelliteProduct_satellite(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sensor":
+			out.Values[i] = ec._SatelliteProduct_sensor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "band":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SatelliteProduct_band(ctx, field, obj)
+				})
+		case "wavelength":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SatelliteProduct_wavelength(ctx, field, obj)
+				})
+		case "product":
+			out.Values[i] = ec._SatelliteProduct_product(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "area":
+			out.Values[i] = ec._SatelliteProduct_area(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "start":
+			out.Values[i] = ec._SatelliteProduct_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resolution":
+			out.Values[i] = ec._SatelliteProduct_resolution(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "segment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SatelliteProduct_segment(ctx, field, obj)
+				})
+		case "segments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SatelliteProduct_segments(ctx, field, obj)
+				})
+		case "format":
+			out.Values[i] = ec._SatelliteProduct_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fileSize":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SatelliteProduct_fileSize(ctx, field, obj)
+				})
+		case "sha256":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SatelliteProduct_sha256(ctx, field, obj)
+				})
+		case "fileName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SatelliteProduct_fileName(ctx, field, obj)
+				})
+		case "ingestedAt":
+			out.Values[i] = ec._SatelliteProduct_ingestedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "download":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SatelliteProduct_download(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var satelliteProductConnectionImplementors = []string{"SatelliteProductConnection"}
+
+func (ec *executionContext) _SatelliteProductConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SatelliteProductConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, satelliteProductConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SatelliteProductConnection")
+		case "edges":
+			out.Values[i] = ec._SatelliteProductConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SatelliteProductConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var satelliteProductEdgeImplementors = []string{"SatelliteProductEdge"}
+
+func (ec *executionContext) _SatelliteProductEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SatelliteProductEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, satelliteProductEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SatelliteProductEdge")
+		case "cursor":
+			out.Values[i] = ec._SatelliteProductEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SatelliteProductEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -25142,6 +35846,54 @@ func (ec *executionContext) _ServiceStepStats(ctx context.Context, sel ast.Selec
 			out.Values[i] = ec._ServiceStepStats_breachRate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shakemapPointImplementors = []string{"ShakemapPoint"}
+
+func (ec *executionContext) _ShakemapPoint(ctx context.Context, sel ast.SelectionSet, obj *mkg.ShakemapPoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shakemapPointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShakemapPoint")
+		case "intensity":
+			out.Values[i] = ec._ShakemapPoint_intensity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pga":
+			out.Values[i] = ec._ShakemapPoint_pga(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pgv":
+			out.Values[i] = ec._ShakemapPoint_pgv(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "eventId":
+			out.Values[i] = ec._ShakemapPoint_eventId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -25401,6 +36153,12 @@ func (ec *executionContext) _Station(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "climate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Station_climate(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27127,6 +37885,44 @@ func (ec *executionContext) marshalNAccountStatus2githubᚗcomᚋbmkgᚋmkggraph
 	return res
 }
 
+func (ec *executionContext) marshalNAirQualityDay2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAQDay(ctx context.Context, sel ast.SelectionSet, v *mkg.AQDay) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AirQualityDay!")
+		return graphql.Null
+	}
+	return ec._AirQualityDay(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAirQualityMeasurement2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAQMeasurement(ctx context.Context, sel ast.SelectionSet, v *mkg.AQMeasurement) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AirQualityMeasurement!")
+		return graphql.Null
+	}
+	return ec._AirQualityMeasurement(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAirQualityStation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAQStation(ctx context.Context, sel ast.SelectionSet, v *mkg.AQStation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AirQualityStation!")
+		return graphql.Null
+	}
+	return ec._AirQualityStation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAirQualityValueKind2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAirQualityValueKind2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AirQualityValueKind!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNApiKey2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAPIKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.APIKey) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -27240,6 +38036,11 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNBoundingBoxInput2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐBoundingBoxInput(ctx context.Context, v any) (model.BoundingBoxInput, error) {
+	res, err := ec.unmarshalInputBoundingBoxInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNBulletinHeading2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐBulletinHeading(ctx context.Context, sel ast.SelectionSet, v mkg.BulletinHeading) graphql.Marshaler {
 	return ec._BulletinHeading(ctx, sel, &v)
 }
@@ -27322,6 +38123,80 @@ func (ec *executionContext) unmarshalNClientApplicationInput2ᚖgithubᚗcomᚋb
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNClimateDay2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateDay(ctx context.Context, sel ast.SelectionSet, v *mkg.ClimateDay) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ClimateDay!")
+		return graphql.Null
+	}
+	return ec._ClimateDay(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNClimateFlag2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐClimateFlag(ctx context.Context, v any) (model.ClimateFlag, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := model.ClimateFlag(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNClimateFlag2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐClimateFlag(ctx context.Context, sel ast.SelectionSet, v model.ClimateFlag) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ClimateFlag!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNClimatePeriod2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimatePeriod(ctx context.Context, v any) (mkg.ClimatePeriod, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := mkg.ClimatePeriod(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNClimatePeriod2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimatePeriod(ctx context.Context, sel ast.SelectionSet, v mkg.ClimatePeriod) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ClimatePeriod!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNClimateReading2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateValue(ctx context.Context, sel ast.SelectionSet, v *mkg.ClimateValue) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ClimateReading!")
+		return graphql.Null
+	}
+	return ec._ClimateReading(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNClimateStatistic2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateStat(ctx context.Context, sel ast.SelectionSet, v mkg.ClimateStat) graphql.Marshaler {
+	return ec._ClimateStatistic(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNClimateStatistic2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateStatᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.ClimateStat) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClimateStatistic2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateStat(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNClimateSummary2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateSummary(ctx context.Context, sel ast.SelectionSet, v *mkg.ClimateSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ClimateSummary!")
+		return graphql.Null
+	}
+	return ec._ClimateSummary(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCloudLayer2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudLayer(ctx context.Context, sel ast.SelectionSet, v mkg.CloudLayer) graphql.Marshaler {
 	return ec._CloudLayer(ctx, sel, &v)
 }
@@ -27344,6 +38219,24 @@ func (ec *executionContext) marshalNCloudLayer2ᚕgithubᚗcomᚋbmkgᚋmkggraph
 
 func (ec *executionContext) marshalNCloudType2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx context.Context, sel ast.SelectionSet, v mkg.CloudType) graphql.Marshaler {
 	return ec._CloudType(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCompassReading2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐCompassReading(ctx context.Context, sel ast.SelectionSet, v *model.CompassReading) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CompassReading!")
+		return graphql.Null
+	}
+	return ec._CompassReading(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDataLevel2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐDataLevel(ctx context.Context, v any) (model.DataLevel, error) {
+	var res model.DataLevel
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDataLevel2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐDataLevel(ctx context.Context, sel ast.SelectionSet, v model.DataLevel) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNDataset2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDataset(ctx context.Context, v any) (mkg.Dataset, error) {
@@ -27587,6 +38480,35 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) unmarshalNFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]float64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFloat2float64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNFloat2ᚕfloat64ᚄ(ctx context.Context, sel ast.SelectionSet, v []float64) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNFloat2float64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNFormSession2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐFormSession(ctx context.Context, sel ast.SelectionSet, v *model.FormSession) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "FormSession!")
@@ -27615,6 +38537,14 @@ func (ec *executionContext) marshalNGrant2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmk
 	return ret
 }
 
+func (ec *executionContext) marshalNGroundMotion2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐGroundMotion(ctx context.Context, sel ast.SelectionSet, v *mkg.GroundMotion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GroundMotion!")
+		return graphql.Null
+	}
+	return ec._GroundMotion(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -27641,6 +38571,62 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNLightningDensityCell2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningDensityCellᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LightningDensityCell) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLightningDensityCell2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningDensityCell(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLightningDensityCell2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningDensityCell(ctx context.Context, sel ast.SelectionSet, v *model.LightningDensityCell) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LightningDensityCell!")
+		return graphql.Null
+	}
+	return ec._LightningDensityCell(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLightningStrike2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStrike(ctx context.Context, sel ast.SelectionSet, v *mkg.Strike) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LightningStrike!")
+		return graphql.Null
+	}
+	return ec._LightningStrike(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLightningStrikeEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningStrikeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LightningStrikeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLightningStrikeEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningStrikeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLightningStrikeEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningStrikeEdge(ctx context.Context, sel ast.SelectionSet, v *model.LightningStrikeEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LightningStrikeEdge!")
+		return graphql.Null
+	}
+	return ec._LightningStrikeEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNationalSection2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRawSection(ctx context.Context, sel ast.SelectionSet, v mkg.RawSection) graphql.Marshaler {
@@ -27728,6 +38714,109 @@ func (ec *executionContext) marshalNPrecipitation2ᚕgithubᚗcomᚋbmkgᚋmkggr
 	return ret
 }
 
+func (ec *executionContext) unmarshalNRadarFormat2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarFormat(ctx context.Context, v any) (mkg.RadarFormat, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := mkg.RadarFormat(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRadarFormat2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarFormat(ctx context.Context, sel ast.SelectionSet, v mkg.RadarFormat) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RadarFormat!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNRadarMoment2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarMoment(ctx context.Context, sel ast.SelectionSet, v mkg.RadarMoment) graphql.Marshaler {
+	return ec._RadarMoment(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRadarMoment2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarMomentᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.RadarMoment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRadarMoment2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarMoment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRadarScan2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarScan(ctx context.Context, sel ast.SelectionSet, v *mkg.RadarScan) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RadarScan!")
+		return graphql.Null
+	}
+	return ec._RadarScan(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRadarScanConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐRadarScanConnection(ctx context.Context, sel ast.SelectionSet, v *model.RadarScanConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RadarScanConnection!")
+		return graphql.Null
+	}
+	return ec._RadarScanConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRadarScanEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐRadarScanEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RadarScanEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRadarScanEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐRadarScanEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRadarScanEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐRadarScanEdge(ctx context.Context, sel ast.SelectionSet, v *model.RadarScanEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RadarScanEdge!")
+		return graphql.Null
+	}
+	return ec._RadarScanEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRadarSite2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarSite(ctx context.Context, sel ast.SelectionSet, v *mkg.RadarSite) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RadarSite!")
+		return graphql.Null
+	}
+	return ec._RadarSite(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRadarSweep2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarSweep(ctx context.Context, sel ast.SelectionSet, v mkg.RadarSweep) graphql.Marshaler {
+	return ec._RadarSweep(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRadarSweep2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarSweepᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.RadarSweep) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRadarSweep2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarSweep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNRadiation2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadiation(ctx context.Context, sel ast.SelectionSet, v mkg.Radiation) graphql.Marshaler {
 	return ec._Radiation(ctx, sel, &v)
 }
@@ -27801,6 +38890,38 @@ func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkg
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNSatelliteProduct2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSatelliteProduct(ctx context.Context, sel ast.SelectionSet, v *mkg.SatelliteProduct) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SatelliteProduct!")
+		return graphql.Null
+	}
+	return ec._SatelliteProduct(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSatelliteProductEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐSatelliteProductEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SatelliteProductEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSatelliteProductEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐSatelliteProductEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSatelliteProductEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐSatelliteProductEdge(ctx context.Context, sel ast.SelectionSet, v *model.SatelliteProductEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SatelliteProductEdge!")
+		return graphql.Null
+	}
+	return ec._SatelliteProductEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNServiceForm2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐServiceForm(ctx context.Context, sel ast.SelectionSet, v mkg.ServiceForm) graphql.Marshaler {
@@ -28460,6 +39581,70 @@ func (ec *executionContext) marshalOAccountStatus2ᚕgithubᚗcomᚋbmkgᚋmkggr
 	return ret
 }
 
+func (ec *executionContext) marshalOAirQualityDay2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAQDayᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.AQDay) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAirQualityDay2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAQDay(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAirQualityMeasurement2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAQMeasurementᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.AQMeasurement) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAirQualityMeasurement2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAQMeasurement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAirQualityStation2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAQStationᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.AQStation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAirQualityStation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAQStation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAirQualityStation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAQStation(ctx context.Context, sel ast.SelectionSet, v *mkg.AQStation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AirQualityStation(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOApiKey2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAPIKey(ctx context.Context, sel ast.SelectionSet, v *mkg.APIKey) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -28537,6 +39722,44 @@ func (ec *executionContext) marshalOChannel2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋ
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) marshalOClimateDay2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateDayᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.ClimateDay) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClimateDay2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateDay(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOClimateSummary2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.ClimateSummary) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClimateSummary2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateSummary(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOCloudDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudDirection(ctx context.Context, sel ast.SelectionSet, v *mkg.CloudDirection) graphql.Marshaler {
@@ -28668,6 +39891,20 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	return res
 }
 
+func (ec *executionContext) marshalODeletion2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐDeletion(ctx context.Context, sel ast.SelectionSet, v *model.Deletion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Deletion(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODownload2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDownload(ctx context.Context, sel ast.SelectionSet, v *mkg.Download) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Download(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOEarthquake2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEarthquake(ctx context.Context, sel ast.SelectionSet, v *mkg.Earthquake) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -28739,6 +39976,25 @@ func (ec *executionContext) marshalOExactTime2ᚖgithubᚗcomᚋbmkgᚋmkggraph�
 	return ec._ExactTime(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOExportFormat2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐExportFormat(ctx context.Context, v any) (*mkg.ExportFormat, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := mkg.ExportFormat(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOExportFormat2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐExportFormat(ctx context.Context, sel ast.SelectionSet, v *mkg.ExportFormat) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -28754,6 +40010,25 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalFloatContext(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalOGroundMotion2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐGroundMotionᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.GroundMotion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGroundMotion2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐGroundMotion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -28841,6 +40116,20 @@ func (ec *executionContext) marshalOIssuedApiKey2ᚖgithubᚗcomᚋbmkgᚋmkggra
 	return ec._IssuedApiKey(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOLightningDensity2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningDensity(ctx context.Context, sel ast.SelectionSet, v *model.LightningDensity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LightningDensity(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLightningStrikeConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningStrikeConnection(ctx context.Context, sel ast.SelectionSet, v *model.LightningStrikeConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LightningStrikeConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOMetreRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRange(ctx context.Context, sel ast.SelectionSet, v *mkg.Range) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -28909,6 +40198,90 @@ func (ec *executionContext) marshalOPressureTendency2ᚖgithubᚗcomᚋbmkgᚋmk
 	return ec._PressureTendency(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalORadarFormat2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarFormatᚄ(ctx context.Context, v any) ([]mkg.RadarFormat, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]mkg.RadarFormat, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRadarFormat2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarFormat(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalORadarFormat2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarFormatᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.RadarFormat) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRadarFormat2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarFormat(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalORadarScan2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarScan(ctx context.Context, sel ast.SelectionSet, v *mkg.RadarScan) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RadarScan(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORadarScanConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐRadarScanConnection(ctx context.Context, sel ast.SelectionSet, v *model.RadarScanConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RadarScanConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORadarScanFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐRadarScanFilter(ctx context.Context, v any) (*model.RadarScanFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRadarScanFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORadarSite2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarSiteᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.RadarSite) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRadarSite2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarSite(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalORadarSite2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarSite(ctx context.Context, sel ast.SelectionSet, v *mkg.RadarSite) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RadarSite(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalORequestLetter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐRequestLetter(ctx context.Context, sel ast.SelectionSet, v *model.RequestLetter) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -28969,6 +40342,35 @@ func (ec *executionContext) marshalORole2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkg
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) marshalOSatelliteProduct2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSatelliteProduct(ctx context.Context, sel ast.SelectionSet, v *mkg.SatelliteProduct) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SatelliteProduct(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSatelliteProductConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐSatelliteProductConnection(ctx context.Context, sel ast.SelectionSet, v *model.SatelliteProductConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SatelliteProductConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSatelliteProductFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐSatelliteProductFilter(ctx context.Context, v any) (*model.SatelliteProductFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSatelliteProductFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOShakemapPoint2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐShakemapPoint(ctx context.Context, sel ast.SelectionSet, v *mkg.ShakemapPoint) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ShakemapPoint(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOSnowDepth2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSnowDepth(ctx context.Context, sel ast.SelectionSet, v *mkg.SnowDepth) graphql.Marshaler {
@@ -29115,6 +40517,22 @@ func (ec *executionContext) marshalOStationStatus2ᚕgithubᚗcomᚋbmkgᚋmkggr
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOStrikeType2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐStrikeType(ctx context.Context, v any) (*model.StrikeType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.StrikeType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOStrikeType2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐStrikeType(ctx context.Context, sel ast.SelectionSet, v *model.StrikeType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

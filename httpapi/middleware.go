@@ -32,13 +32,22 @@ func requestLog(log *slog.Logger, next http.Handler) http.Handler {
 		start := time.Now()
 		next.ServeHTTP(rec, r.WithContext(ctx))
 		attrs := []slog.Attr{slog.String("request_id", id), slog.String("method", r.Method),
-			slog.String("path", r.URL.Path), slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes),
+			slog.String("path", logPath(r.URL.Path)), slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes),
 			slog.Duration("duration", time.Since(start))}
 		if info.account != 0 {
 			attrs = append(attrs, slog.Int64("account", info.account), slog.String("key", info.key))
 		}
 		log.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
 	})
+}
+
+// logPath is the path as logged: a download link works for whoever holds
+// it until it expires, so it is not written to logs.
+func logPath(p string) string {
+	if strings.HasPrefix(p, "/downloads/") {
+		return "/downloads/(link)"
+	}
+	return p
 }
 
 // logInfo collects what inner handlers learn for the request's log line:

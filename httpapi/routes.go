@@ -32,6 +32,8 @@ type Server struct {
 	Letters interface {
 		LetterOf(ctx context.Context, id int64) (*mkg.Letter, []byte, error)
 	}
+	// Downloads serves signed download links (nil: no such route).
+	Downloads   http.Handler
 	Limits      Limits
 	CORSOrigins []string
 	Log         *slog.Logger
@@ -49,6 +51,9 @@ func (s *Server) Handler() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", s.ready)
+	if s.Downloads != nil {
+		mux.Handle("GET /downloads/{token}", s.Downloads)
+	}
 	if s.Letters != nil {
 		mux.Handle("GET /access-requests/{id}/letter", s.withPrincipal(http.HandlerFunc(s.letter)))
 	}

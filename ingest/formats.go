@@ -4,10 +4,16 @@ import (
 	"context"
 
 	"github.com/bmkg/mkggraph/cache"
+	"github.com/bmkg/mkggraph/format/aqicn"
 	"github.com/bmkg/mkggraph/format/bmkgquake"
 	"github.com/bmkg/mkggraph/format/bmkgrealtime"
+	"github.com/bmkg/mkggraph/format/dataonline"
+	"github.com/bmkg/mkggraph/format/glm"
 	"github.com/bmkg/mkggraph/format/isd"
+	"github.com/bmkg/mkggraph/format/ispu"
+	"github.com/bmkg/mkggraph/format/nealightning"
 	"github.com/bmkg/mkggraph/format/quakeml"
+	"github.com/bmkg/mkggraph/format/rainbow"
 	"github.com/bmkg/mkggraph/format/repogempa"
 	"github.com/bmkg/mkggraph/format/seismicsensors"
 	"github.com/bmkg/mkggraph/format/synop"
@@ -22,20 +28,33 @@ type format struct {
 	detect     func(head []byte) bool
 	run        func(ctx context.Context, in *Ingester, name string, data []byte, opt Options, s *Summary) error
 	namespaces []string // cached data the format changes
+	whole      bool     // the detector needs the whole file (a zip's index is at its end)
 }
 
 // formats, in the order they are tried. Each detector looks for its
 // format's own signature, so the order only matters for ambiguous inputs.
 var formats = []format{
-	{"synop", "WMO FM-12 SYNOP bulletins", synop.Detect, ingestSynop, nil},
-	{"bmkg-infogempa", "BMKG autogempa / gempaterkini / gempadirasakan, JSON or XML, current or legacy", bmkgquake.Detect, ingestBMKGQuake, []string{cache.Earthquakes}},
-	{"bmkg-realtime", "BMKG realtime earthquake GeoJSON", bmkgrealtime.Detect, ingestRealtime, []string{cache.Earthquakes}},
-	{"bmkg-repogempa", "BMKG repogempa catalogue page (HTML)", repogempa.Detect, ingestRepogempa, []string{cache.Earthquakes}},
-	{"quakeml", "QuakeML 1.2 event catalogue", quakeml.Detect, ingestQuakeML, []string{cache.Earthquakes}},
-	{"noaa-isd", "NOAA NCEI ISD station history CSV", isd.Detect, ingestISD, []string{cache.Stations}},
-	{"wis2box-stations", "WIS2 / wis2box station_list.csv", wis2stations.Detect, ingestWIS2, []string{cache.Stations}},
-	{"synop-station-directory", "JSON directory of SYNOP stations keyed by WMO index", synopstations.Detect, ingestSynopStations, []string{cache.Stations}},
-	{"bmkg-seismic-sensors", "BMKG seismic / accelerograph sensor TSV", seismicsensors.Detect, ingestSeismic, []string{cache.Stations}},
+	{"synop", "WMO FM-12 SYNOP bulletins", synop.Detect, ingestSynop, nil, false},
+	{"bmkg-infogempa", "BMKG autogempa / gempaterkini / gempadirasakan, JSON or XML, current or legacy", bmkgquake.Detect, ingestBMKGQuake, []string{cache.Earthquakes}, false},
+	{"bmkg-realtime", "BMKG realtime earthquake GeoJSON", bmkgrealtime.Detect, ingestRealtime, []string{cache.Earthquakes}, false},
+	{"bmkg-repogempa", "BMKG repogempa catalogue page (HTML)", repogempa.Detect, ingestRepogempa, []string{cache.Earthquakes}, false},
+	{"quakeml", "QuakeML 1.2 event catalogue", quakeml.Detect, ingestQuakeML, []string{cache.Earthquakes}, false},
+	{"noaa-isd", "NOAA NCEI ISD station history CSV", isd.Detect, ingestISD, []string{cache.Stations}, false},
+	{"wis2box-stations", "WIS2 / wis2box station_list.csv", wis2stations.Detect, ingestWIS2, []string{cache.Stations}, false},
+	{"synop-station-directory", "JSON directory of SYNOP stations keyed by WMO index", synopstations.Detect, ingestSynopStations, []string{cache.Stations}, false},
+	{"bmkg-seismic-sensors", "BMKG seismic / accelerograph sensor TSV", seismicsensors.Detect, ingestSeismic, []string{cache.Stations}, false},
+	{"rainbow5", "Gematronik/Leonardo Rainbow 5 radar volume (.vol/.azi/.ele)", rainbow.Detect, ingestRainbow, nil, false},
+	{"wdss2-netcdf", "WDSS-II radar RadialSet in classic netCDF (CDF-1/2/5)", detectClassicNetCDF, ingestWDSS2, nil, false},
+	{"bmkg-dataonline", "BMKG Data Online daily climate export (.xlsx) or its CSV", dataonline.Detect, ingestClimate, nil, true},
+	{"jakarta-ispu", "Daily ISPU (Indonesian air-pollution index) CSV of DKI Jakarta stations", ispu.Detect, ingestISPU, nil, false},
+	{"aqicn", "aqicn.org (WAQI) daily AQI export CSV", aqicn.Detect, ingestAQICN, nil, false},
+	{"knet-ascii", "K-NET / KiK-net ASCII accelerogram (NIED)", detectKNET, ingestKNET, []string{cache.Earthquakes}, false},
+	{"sac", "SAC binary accelerogram (needs -sac-unit)", detectSAC, ingestSAC, []string{cache.Earthquakes}, false},
+	{"miniseed", "miniSEED 2.4 accelerogram (needs -inventory StationXML; -event event.json to link it)", detectMiniSEED, ingestMiniSEED, []string{cache.Earthquakes}, false},
+	{"shakemap", "ShakeMap 3.5 grid.xml, stationlist.xml or info.xml (BMKG ShakeMap)", detectShakemap, ingestShakemap, []string{cache.Earthquakes}, false},
+	{"nea-lightning", "NEA Singapore lightning CSV (data.gov.sg)", nealightning.Detect, ingestNEALightning, nil, false},
+	{"goes-glm", "GOES-R GLM Level 2 lightning (LCFA) netCDF-4", glm.Detect, ingestGLM, nil, false},
+	{"cfradial-netcdf4", "CfRadial radar data in netCDF-4/HDF5", detectHDF5, ingestCfRadial, nil, false},
 }
 
 // sniffBytes is how much of a file the detectors see.
@@ -44,7 +63,11 @@ const sniffBytes = 16 << 10
 func detect(data []byte) *format {
 	head := data[:min(len(data), sniffBytes)]
 	for i := range formats {
-		if formats[i].detect(head) {
+		in := head
+		if formats[i].whole {
+			in = data
+		}
+		if formats[i].detect(in) {
 			return &formats[i]
 		}
 	}

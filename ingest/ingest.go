@@ -21,6 +21,12 @@ type Store interface {
 	mkg.StationWriter
 	mkg.ObservationWriter
 	mkg.EarthquakeWriter
+	mkg.RadarWriter
+	mkg.SatelliteWriter
+	mkg.LightningWriter
+	mkg.ClimateStore
+	mkg.AQStore
+	mkg.GroundMotionStore
 }
 
 // Invalidator retires cached reads of the given namespaces once their data
@@ -37,6 +43,19 @@ type Options struct {
 	// files whose name does not carry the time they were issued (WMO file
 	// naming does); zero = now.
 	ReferenceTime time.Time
+	// Station names the station a file is for when the file does not say:
+	// a WMO index for a climate CSV without its station block, a monitor
+	// code for an aqicn.org export.
+	Station string
+	// SACUnit is the unit of SAC samples (g, m/s2, cm/s2, nm/s2): SAC
+	// headers say only "acceleration".
+	SACUnit string
+	// Inventory is a StationXML document with the responses that turn
+	// miniSEED counts into acceleration.
+	Inventory []byte
+	// Event is an event descriptor (event.json) for records whose file
+	// states no earthquake (SAC, miniSEED).
+	Event []byte
 	// Progress, when set, is called as records are stored.
 	Progress func(done, total int)
 }
@@ -101,6 +120,7 @@ func clientMessage(err error) string {
 // Ingester loads files.
 type Ingester struct {
 	store      Store
+	files      mkg.FileStore // where file-backed data (radar, satellite) are kept; nil: refused
 	invalidate Invalidator
 	log        *slog.Logger
 	now        func() time.Time
@@ -114,12 +134,28 @@ func New(store Store, invalidate Invalidator, log *slog.Logger) *Ingester {
 	return &Ingester{store: store, invalidate: invalidate, log: log, now: time.Now}
 }
 
+// WithFiles sets the file store radar and satellite files are kept in.
+func (in *Ingester) WithFiles(files mkg.FileStore) *Ingester {
+	in.files = files
+	return in
+}
+
 // File ingests one file. The error is for the file as a whole (unknown
 // format, unreadable); record-level problems are in the summary.
 func (in *Ingester) File(ctx context.Context, name string, data []byte, opt Options) (*Summary, error) {
 	s := &Summary{File: filepath.Base(name)}
 	if len(data) > MaxFileBytes {
 		return s, fmt.Errorf("%s is %d bytes; the limit is %d", s.File, len(data), MaxFileBytes)
+	}
+	if p, ok, err := satelliteName(name); ok {
+		s.Format = "himawari"
+		if err != nil {
+			return s, fmt.Errorf("%s: %w", s.File, err)
+		}
+		if err := in.ingestSatellite(ctx, name, data, p, s); err != nil {
+			return s, fmt.Errorf("%s (himawari): %w", s.File, err)
+		}
+		return s, nil
 	}
 	f := detect(data)
 	if f == nil {

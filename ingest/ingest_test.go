@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/bmkg/mkggraph/demo"
+	"github.com/bmkg/mkggraph/filestore"
 	"github.com/bmkg/mkggraph/format/synop"
 	"github.com/bmkg/mkggraph/ingest"
 	"github.com/bmkg/mkggraph/internal/testenv"
@@ -29,7 +30,11 @@ func forEachStore(t *testing.T, fn func(t *testing.T, s *sqlstore.Store, in *ing
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
-		fn(t, s, ingest.New(s, nil, quiet))
+		files, err := filestore.NewLocal(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn(t, s, ingest.New(s, nil, quiet).WithFiles(files))
 	}
 	t.Run("sqlite", func(t *testing.T) { open(t, "sqlite:"+filepath.Join(t.TempDir(), "t.db")) })
 	t.Run("postgres", func(t *testing.T) { open(t, testenv.PostgresURL(t)) })
@@ -53,24 +58,28 @@ func TestEverySampleIngests(t *testing.T) {
 		read     int
 		rejected int
 	}{
-		"stations/indonesia-synop-stations-kensein.json":              {"synop-station-directory", 149, 0},
-		"stations/noaa-isd-history-indonesia-96xxx.csv":               {"noaa-isd", 88, 1}, // 965070 has no position
-		"stations/bmkg-seismic-sensors.tsv":                           {"bmkg-seismic-sensors", 1320, 0},
-		"synop/romania-station_list.csv":                              {"wis2box-stations", 23, 0},
-		"synop/cuba-station_list.csv":                                 {"wis2box-stations", 68, 0},
-		"synop/A_SMRO01YRBK211200_C_EDZW_20220321120500_12524785.txt": {"synop", 23, 0},
-		"synop/cuba-SMCU20-MUHV-310000.WX.00.txt":                     {"synop", 68, 0},
-		"earthquakes/bmkg-autogempa-20211005-dompu.json":              {"bmkg-infogempa", 1, 0},
-		"earthquakes/bmkg-autogempa-20220822-poso.xml":                {"bmkg-infogempa", 1, 0},
-		"earthquakes/bmkg-gempaterkini-20230712.json":                 {"bmkg-infogempa", 15, 0},
-		"earthquakes/bmkg-gempadirasakan-20251224.json":               {"bmkg-infogempa", 15, 0},
-		"earthquakes/bmkg-realtime-20220925.geojson":                  {"bmkg-realtime", 1, 0},
-		"earthquakes/bmkg-legacy-autogempa-20131108.xml":              {"bmkg-infogempa", 1, 0},
-		"earthquakes/bmkg-legacy-gempaterkini-20131108.xml":           {"bmkg-infogempa", 60, 0},
-		"earthquakes/bmkg-legacy-gempadirasakan-20131107.xml":         {"bmkg-infogempa", 20, 0},
-		"earthquakes/bmkg-repogempa-20081101.html":                    {"bmkg-repogempa", 21, 0},
-		"earthquakes/bmkg-repogempa-20221121.html":                    {"bmkg-repogempa", 101, 0},
-		"earthquakes/isc-20041226-sumatra-m6plus.qml":                 {"quakeml", 23, 0},
+		"stations/indonesia-synop-stations-kensein.json":                                              {"synop-station-directory", 149, 0},
+		"stations/noaa-isd-history-indonesia-96xxx.csv":                                               {"noaa-isd", 88, 1}, // 965070 has no position
+		"stations/bmkg-seismic-sensors.tsv":                                                           {"bmkg-seismic-sensors", 1320, 0},
+		"synop/romania-station_list.csv":                                                              {"wis2box-stations", 23, 0},
+		"synop/cuba-station_list.csv":                                                                 {"wis2box-stations", 68, 0},
+		"synop/A_SMRO01YRBK211200_C_EDZW_20220321120500_12524785.txt":                                 {"synop", 23, 0},
+		"synop/cuba-SMCU20-MUHV-310000.WX.00.txt":                                                     {"synop", 68, 0},
+		"earthquakes/bmkg-autogempa-20211005-dompu.json":                                              {"bmkg-infogempa", 1, 0},
+		"earthquakes/bmkg-autogempa-20220822-poso.xml":                                                {"bmkg-infogempa", 1, 0},
+		"earthquakes/bmkg-gempaterkini-20230712.json":                                                 {"bmkg-infogempa", 15, 0},
+		"earthquakes/bmkg-gempadirasakan-20251224.json":                                               {"bmkg-infogempa", 15, 0},
+		"earthquakes/bmkg-realtime-20220925.geojson":                                                  {"bmkg-realtime", 1, 0},
+		"earthquakes/bmkg-legacy-autogempa-20131108.xml":                                              {"bmkg-infogempa", 1, 0},
+		"earthquakes/bmkg-legacy-gempaterkini-20131108.xml":                                           {"bmkg-infogempa", 60, 0},
+		"earthquakes/bmkg-legacy-gempadirasakan-20131107.xml":                                         {"bmkg-infogempa", 20, 0},
+		"earthquakes/bmkg-repogempa-20081101.html":                                                    {"bmkg-repogempa", 21, 0},
+		"earthquakes/bmkg-repogempa-20221121.html":                                                    {"bmkg-repogempa", 101, 0},
+		"earthquakes/isc-20041226-sumatra-m6plus.qml":                                                 {"quakeml", 23, 0},
+		"radar/2013051000000600dBZ.vol":                                                               {"rainbow5", 1, 0},
+		"radar/TAG-20120801-140046-02-Z.nc":                                                           {"wdss2-netcdf", 1, 0},
+		"radar/example_cfradial_ppi.nc":                                                               {"cfradial-netcdf4", 1, 0},
+		"radar/Z__C_RJTD_20230801200000_RDR_JMAGPV_RS47937_Gar0p250km0p70deg_PRref_N18_ANAL_cfrad.nc": {"cfradial-netcdf4", 1, 0},
 	}
 	forEachStore(t, func(t *testing.T, s *sqlstore.Store, in *ingest.Ingester) {
 		ctx := context.Background()

@@ -46,6 +46,7 @@ const (
 	SchemeICAO    = "ICAO"      // aerodrome location indicator, e.g. WIII
 	SchemeISD     = "USAF_WBAN" // NOAA ISD USAF-WBAN pair, e.g. 967490-99999
 	SchemeSeismic = "BMKG_SEISMIC"
+	SchemeFDSN    = "FDSN" // network.station code of a seismic network, e.g. BO.AOM001 (K-NET)
 )
 
 // Identifier is one code a station is known under.

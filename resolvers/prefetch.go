@@ -86,7 +86,51 @@ func (p *prefetcher) stations(sets []ast.SelectionSet, list []*mkg.Station) {
 			p.observations([]ast.SelectionSet{f.Selections}, obs)
 		case "observations":
 			p.stationObservations(f, list)
+		case "climate":
+			p.stationClimate(f, wmos)
 		}
+	}
+}
+
+// stationClimate loads Station.climate of every station of the page.
+func (p *prefetcher) stationClimate(f graphql.CollectedField, wmos []string) {
+	args := f.ArgumentMap(p.op.Variables)
+	from, to := argTime(args, "from"), argTime(args, "to")
+	if from == nil || to == nil {
+		return // the resolver reports the bad argument
+	}
+	keys := make([]dataloaders.ClimateKey, len(wmos))
+	for i, w := range wmos {
+		keys[i] = dataloaders.ClimateKey{WMO: w, From: from.UTC(), To: to.UTC()}
+	}
+	p.l.StationClimate.LoadAll(p.ctx, keys)
+}
+
+// groundMotions loads Earthquake.groundMotions of a page, and the
+// catalogue stations and earthquakes the records name when asked for.
+func (p *prefetcher) groundMotions(f graphql.CollectedField, list []*mkg.Earthquake) {
+	ids := make([]int64, len(list))
+	for i, q := range list {
+		ids[i] = q.ID
+	}
+	lists, _ := p.l.GroundMotions.LoadAll(p.ctx, ids)
+	var stations, quakes []int64
+	for _, l := range lists {
+		for _, g := range l {
+			if g.StationID != nil {
+				stations = append(stations, *g.StationID)
+			}
+			if g.EarthquakeID != nil {
+				quakes = append(quakes, *g.EarthquakeID)
+			}
+		}
+	}
+	sets := []ast.SelectionSet{f.Selections}
+	if len(p.child(sets, "catalogueStation", "GroundMotion")) > 0 && len(stations) > 0 {
+		p.l.StationByID.LoadAll(p.ctx, stations)
+	}
+	if len(p.child(sets, "earthquake", "GroundMotion")) > 0 && len(quakes) > 0 {
+		p.l.EarthquakeByID.LoadAll(p.ctx, quakes)
 	}
 }
 
@@ -144,6 +188,10 @@ func (p *prefetcher) earthquakes(sets []ast.SelectionSet, list []*mkg.Earthquake
 		return
 	}
 	for _, f := range p.fields(sets, "Earthquake", "Node") {
+		if f.Name == "groundMotions" {
+			p.groundMotions(f, list)
+			continue
+		}
 		if f.Name != "nearestStations" {
 			continue
 		}

@@ -16,8 +16,18 @@ type Resolver struct {
 	EarthquakeData  mkg.EarthquakeReader
 	// AccessData is the access store as the admin API changes it (its
 	// changes reach every instance's authentication on the next request).
-	AccessData mkg.AccessStore
-	TicketData mkg.TicketStore
+	AccessData       mkg.AccessStore
+	TicketData       mkg.TicketStore
+	RadarData        mkg.RadarReader
+	LightningData    mkg.LightningReader
+	ClimateData      mkg.ClimateStore
+	AirQualityData   mkg.AQStore
+	GroundMotionData mkg.GroundMotionStore
+	Shakemaps        mkg.ShakemapReader
+	SatelliteData    mkg.SatelliteReader
+	// Downloads issues signed links to files and exports.
+	Downloads mkg.Downloader
+	Catalogue Catalogue
 	// Types checks the caller against a type's access directives (set by
 	// the GraphQL handler from the schema).
 	Types interface {

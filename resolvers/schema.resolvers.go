@@ -42,6 +42,12 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		node, err = found(l.AuditEventByID.Load(ctx, n))
 	case model.TypeTicket:
 		node, err = found(l.TicketByID.Load(ctx, n))
+	case model.TypeRadarSite:
+		node, err = found(l.RadarSiteByID.Load(ctx, n))
+	case model.TypeRadarScan:
+		node, err = found(l.RadarScanByID.Load(ctx, n))
+	case model.TypeSatellite:
+		node, err = found(l.SatelliteByID.Load(ctx, n))
 	default:
 		return nil, mkg.NotFound("object")
 	}

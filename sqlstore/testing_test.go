@@ -19,17 +19,17 @@ func forEachStore(t *testing.T, fn func(t *testing.T, s *Store)) {
 	t.Run("postgres", func(t *testing.T) { fn(t, newPostgresStore(t)) })
 }
 
-func newSQLiteStore(t *testing.T) *Store {
+func newSQLiteStore(t testing.TB) *Store {
 	t.Helper()
 	return openStore(t, "sqlite:"+filepath.Join(t.TempDir(), "test.db"))
 }
 
-func newPostgresStore(t *testing.T) *Store {
+func newPostgresStore(t testing.TB) *Store {
 	t.Helper()
 	return openStore(t, testenv.PostgresURL(t))
 }
 
-func openStore(t *testing.T, url string) *Store {
+func openStore(t testing.TB, url string) *Store {
 	s, err := Open(context.Background(), url, Options{Logger: quiet})
 	if err != nil {
 		t.Fatal(err)

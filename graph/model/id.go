@@ -17,6 +17,9 @@ const (
 	TypeAPIKey      = "ApiKey"
 	TypeAuditEvent  = "AuditEvent"
 	TypeTicket      = "AccessRequest"
+	TypeRadarSite   = "RadarSite"
+	TypeRadarScan   = "RadarScan"
+	TypeSatellite   = "SatelliteProduct"
 )
 
 // NodeID returns the opaque global ID of an object.
@@ -67,6 +70,12 @@ func TypeName(v any) string {
 		return TypeAuditEvent
 	case *mkg.Ticket:
 		return TypeTicket
+	case *mkg.RadarSite:
+		return TypeRadarSite
+	case *mkg.RadarScan:
+		return TypeRadarScan
+	case *mkg.SatelliteProduct:
+		return TypeSatellite
 	}
 	return ""
 }

@@ -115,3 +115,71 @@ type AccessRequestEdge struct {
 	Cursor string
 	Node   *mkg.Ticket
 }
+
+// RadarScanConnection is a page of radar scans.
+type RadarScanConnection struct {
+	Edges    []*RadarScanEdge
+	PageInfo *PageInfo
+}
+
+// RadarScanEdge is a radar scan in a list.
+type RadarScanEdge struct {
+	Cursor string
+	Node   *mkg.RadarScan
+}
+
+// SatelliteProductConnection is a page of satellite products.
+type SatelliteProductConnection struct {
+	Edges    []*SatelliteProductEdge
+	PageInfo *PageInfo
+}
+
+// SatelliteProductEdge is a satellite product in a list.
+type SatelliteProductEdge struct {
+	Cursor string
+	Node   *mkg.SatelliteProduct
+}
+
+// Deletion is what a deletion removed.
+type Deletion struct {
+	ID           string
+	FilesRemoved int
+}
+
+// LightningStrikeConnection is a page of strikes.
+type LightningStrikeConnection struct {
+	Edges    []*LightningStrikeEdge
+	PageInfo *PageInfo
+}
+
+// LightningStrikeEdge is a strike in a list.
+type LightningStrikeEdge struct {
+	Cursor string
+	Node   *mkg.Strike
+}
+
+// LightningDensity is a density grid with its non-empty cells.
+type LightningDensity struct {
+	CellSizeKm        float64
+	CellHeightDegrees float64
+	CellWidthDegrees  float64
+	Rows, Columns     int
+	Total             int
+	Cells             []*LightningDensityCell
+}
+
+// LightningDensityCell is one non-empty cell.
+type LightningDensityCell struct {
+	Row, Column              int
+	South, West, North, East float64
+	Count                    int
+}
+
+// ClimateFlag is the API's name of a climate value's flag.
+type ClimateFlag string
+
+// CompassReading is a day's prevailing wind direction.
+type CompassReading struct {
+	Direction *string
+	Flag      ClimateFlag
+}

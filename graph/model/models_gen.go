@@ -193,6 +193,32 @@ type PointInput struct {
 type Query struct {
 }
 
+// Which radar scans to list. Conditions combine with AND.
+type RadarScanFilter struct {
+	// Only scans of these sites (global IDs).
+	SiteIds []string `json:"siteIds,omitempty"`
+	// Only scans starting at or after this time.
+	From *time.Time `json:"from,omitempty"`
+	// Only scans starting at or before this time.
+	To *time.Time `json:"to,omitempty"`
+	// Only scans in these formats.
+	Formats []mkg.RadarFormat `json:"formats,omitempty"`
+}
+
+// Which satellite products to list. Conditions combine with AND.
+type SatelliteProductFilter struct {
+	// Only this satellite, e.g. `Himawari-9`.
+	Satellite *string `json:"satellite,omitempty"`
+	// Only this AHI band, 1–16.
+	Band *int `json:"band,omitempty"`
+	// Only this area, e.g. `FLDK`.
+	Area *string `json:"area,omitempty"`
+	// Only products observed at or after this time.
+	From *time.Time `json:"from,omitempty"`
+	// Only products observed at or before this time.
+	To *time.Time `json:"to,omitempty"`
+}
+
 type ServiceFormInput struct {
 	Purpose string `json:"purpose"`
 	// Dataset names, e.g. SYNOP_L2.
@@ -233,6 +259,64 @@ type SubmittedAccessRequest struct {
 	// withdraw the request and to collect the API key. Shown here only (a retry
 	// with the same idempotency key shows it again); the server keeps a hash.
 	TrackingToken string `json:"trackingToken"`
+}
+
+// A data level of the 2015 regulation.
+type DataLevel string
+
+const (
+	// Level 1: as received (SYNOP reports as text).
+	DataLevelL1 DataLevel = "L1"
+	// Level 2: processed (the decoded values).
+	DataLevelL2 DataLevel = "L2"
+)
+
+var AllDataLevel = []DataLevel{
+	DataLevelL1,
+	DataLevelL2,
+}
+
+func (e DataLevel) IsValid() bool {
+	switch e {
+	case DataLevelL1, DataLevelL2:
+		return true
+	}
+	return false
+}
+
+func (e DataLevel) String() string {
+	return string(e)
+}
+
+func (e *DataLevel) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DataLevel(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DataLevel", str)
+	}
+	return nil
+}
+
+func (e DataLevel) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DataLevel) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DataLevel) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Who an escalation waits on.
@@ -346,6 +430,62 @@ func (e *ReviewDecision) UnmarshalJSON(b []byte) error {
 }
 
 func (e ReviewDecision) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Kinds of lightning discharge.
+type StrikeType string
+
+const (
+	StrikeTypeCloudToGround StrikeType = "CLOUD_TO_GROUND"
+	StrikeTypeInCloud       StrikeType = "IN_CLOUD"
+)
+
+var AllStrikeType = []StrikeType{
+	StrikeTypeCloudToGround,
+	StrikeTypeInCloud,
+}
+
+func (e StrikeType) IsValid() bool {
+	switch e {
+	case StrikeTypeCloudToGround, StrikeTypeInCloud:
+		return true
+	}
+	return false
+}
+
+func (e StrikeType) String() string {
+	return string(e)
+}
+
+func (e *StrikeType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StrikeType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StrikeType", str)
+	}
+	return nil
+}
+
+func (e StrikeType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StrikeType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StrikeType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,122 @@
+package download
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"mime"
+	"net/http"
+	"time"
+
+	"github.com/bmkg/mkggraph/export"
+	"github.com/bmkg/mkggraph/mkg"
+)
+
+// ServeHTTP serves GET and HEAD /downloads/{token}. A bad signature or a
+// past expiry is 403 with the reason (neither says anything about the
+// object); everything after that (the key no longer usable, the right
+// lost, the object gone) is the same 404.
+func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c, err := s.opt.Signer.Verify(r.PathValue("token"), s.opt.Now())
+	if err != nil {
+		refuse(w, http.StatusForbidden, err.Error())
+		return
+	}
+	p, err := s.principal(ctx, c.Key)
+	if err != nil {
+		s.notFound(ctx, w, err)
+		return
+	}
+	ctx = mkg.WithPrincipal(ctx, p)
+	if c.Kind == mkg.DownloadExport {
+		s.serveExport(ctx, w, r, c)
+		return
+	}
+	obj, err := s.find(ctx, c.Kind, c.ID)
+	if err == nil {
+		err = p.Access(obj.dataset)
+	}
+	if err != nil {
+		s.notFound(ctx, w, err)
+		return
+	}
+	s.serveFile(ctx, w, r, obj)
+}
+
+func (s *Service) principal(ctx context.Context, key string) (*mkg.Principal, error) {
+	if key == "" {
+		return s.opt.Principals.Anonymous(ctx)
+	}
+	return s.opt.Principals.PrincipalByKeyPrefix(ctx, key)
+}
+
+// notFound answers every refusal after the signature alike; storage
+// failures are the exception (500), logged with their detail.
+func (s *Service) notFound(ctx context.Context, w http.ResponseWriter, err error) {
+	switch mkg.ErrorCode(err) {
+	case mkg.ENOTFOUND, mkg.EFORBIDDEN, mkg.EUNAUTHENTICATED:
+		refuse(w, http.StatusNotFound, "not found")
+	default:
+		s.opt.Log.ErrorContext(ctx, "download", "err", err)
+		refuse(w, http.StatusInternalServerError, "internal error")
+	}
+}
+
+func (s *Service) serveFile(ctx context.Context, w http.ResponseWriter, r *http.Request, obj *object) {
+	f, err := s.opt.Files.Open(ctx, obj.file.Digest)
+	if err != nil {
+		// The catalogue names a file the store no longer has: log it, and
+		// answer like any other missing object.
+		s.opt.Log.ErrorContext(ctx, "download: catalogued file missing from the file store", "digest", obj.file.Digest, "err", err)
+		refuse(w, http.StatusNotFound, "not found")
+		return
+	}
+	defer f.Close()
+	h := w.Header()
+	h.Set("Content-Type", obj.file.ContentType)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": obj.file.Name}))
+	h.Set("ETag", `"`+obj.file.Digest+`"`)
+	h.Set("Cache-Control", "private, max-age=300")
+	h.Set("X-Content-Type-Options", "nosniff")
+	http.ServeContent(w, r, obj.file.Name, obj.modified, f)
+}
+
+// serveExport streams an export; its rights are the export's dataset. The
+// write deadline is lifted, since a large export outlasts the API's request
+// timeout; an error mid-stream aborts the connection so the client sees a
+// failed download, not a short file.
+func (s *Service) serveExport(ctx context.Context, w http.ResponseWriter, r *http.Request, c Claims) {
+	spec := c.Export
+	if spec == nil || spec.Validate() != nil {
+		refuse(w, http.StatusNotFound, "not found")
+		return
+	}
+	if err := mkg.PrincipalFrom(ctx).Access(spec.Kind.Dataset()); err != nil {
+		s.notFound(ctx, w, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", export.ContentType(spec.Format))
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": export.FileName(*spec, s.opt.Now())}))
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	if r.Method == http.MethodHead {
+		return
+	}
+	http.NewResponseController(w).SetWriteDeadline(time.Time{})
+	if err := s.opt.Exporter.Write(ctx, w, *spec); err != nil {
+		if errors.Is(err, context.Canceled) {
+			return
+		}
+		s.opt.Log.ErrorContext(ctx, "export failed mid-stream", "kind", spec.Kind, "err", err)
+		panic(http.ErrAbortHandler)
+	}
+}
+
+func refuse(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(map[string]string{"error": msg})
+}

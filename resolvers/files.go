@@ -1,0 +1,76 @@
+package resolvers
+
+import (
+	"context"
+
+	"github.com/bmkg/mkggraph/graph/model"
+	"github.com/bmkg/mkggraph/mkg"
+)
+
+// Catalogue removes file-backed entries together with their stored files.
+type Catalogue interface {
+	// DeleteRadarScan removes a scan and returns how many stored files
+	// went with it.
+	DeleteRadarScan(ctx context.Context, id int64) (int, error)
+	DeleteSatelliteProduct(ctx context.Context, id int64) (int, error)
+}
+
+func (r *Resolver) radarScans(ctx context.Context, f mkg.RadarScanFilter, first *int, after *string) (*model.RadarScanConnection, error) {
+	p, err := pageArgs(first, after).Resolve(mkg.OrderRadarScans)
+	if err != nil {
+		return nil, err
+	}
+	page, err := r.RadarData.RadarScans(ctx, f, p)
+	if err != nil {
+		return nil, err
+	}
+	return radarScanConnection(page, after), nil
+}
+
+func radarScanConnection(page *mkg.RadarScanPage, after *string) *model.RadarScanConnection {
+	c := &model.RadarScanConnection{Edges: make([]*model.RadarScanEdge, len(page.Scans))}
+	for i, sc := range page.Scans {
+		c.Edges[i] = &model.RadarScanEdge{Cursor: page.Cursors[i].Encode(), Node: sc}
+	}
+	c.PageInfo = pageInfo(after, page.HasNext, len(page.Scans), func(i int) mkg.Cursor { return page.Cursors[i] })
+	return c
+}
+
+func radarScanFilter(in *model.RadarScanFilter) (mkg.RadarScanFilter, error) {
+	if in == nil {
+		return mkg.RadarScanFilter{}, nil
+	}
+	f := mkg.RadarScanFilter{From: in.From, To: in.To, Formats: in.Formats}
+	for _, id := range in.SiteIds {
+		n, err := model.ParseTypedID(id, model.TypeRadarSite)
+		if err != nil {
+			return f, mkg.Invalid("filter.siteIds", "%q is not the ID of a radar site", id)
+		}
+		f.SiteIDs = append(f.SiteIDs, n)
+	}
+	return f, f.Validate("filter")
+}
+
+func satelliteFilter(in *model.SatelliteProductFilter) mkg.SatelliteFilter {
+	if in == nil {
+		return mkg.SatelliteFilter{}
+	}
+	f := mkg.SatelliteFilter{From: in.From, To: in.To}
+	if in.Satellite != nil {
+		f.Satellite = *in.Satellite
+	}
+	if in.Band != nil {
+		f.Band = *in.Band
+	}
+	if in.Area != nil {
+		f.Area = *in.Area
+	}
+	return f
+}
+
+func exportFormat(f *mkg.ExportFormat) mkg.ExportFormat {
+	if f == nil {
+		return mkg.ExportCSV
+	}
+	return *f
+}

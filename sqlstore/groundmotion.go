@@ -1,0 +1,219 @@
+package sqlstore
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"math"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/bmkg/mkggraph/mkg"
+)
+
+const groundMotionColumns = `id, network, station, location, channel, component, station_name, station_latitude,
+	station_longitude, start_time, sample_rate_hz, pga_gal, pgv_cms, intensity, intensity_stated, distance_km, earthquake_id, station_id, source`
+
+type groundMotionRow struct {
+	ID               int64           `db:"id"`
+	Network          string          `db:"network"`
+	Station          string          `db:"station"`
+	Location         string          `db:"location"`
+	Channel          string          `db:"channel"`
+	Component        string          `db:"component"`
+	StationName      string          `db:"station_name"`
+	StationLatitude  sql.NullFloat64 `db:"station_latitude"`
+	StationLongitude sql.NullFloat64 `db:"station_longitude"`
+	Start            dbNullTime      `db:"start_time"`
+	SampleRate       sql.NullFloat64 `db:"sample_rate_hz"`
+	PGA              float64         `db:"pga_gal"`
+	PGV              sql.NullFloat64 `db:"pgv_cms"`
+	Intensity        sql.NullFloat64 `db:"intensity"`
+	IntensityStated  bool            `db:"intensity_stated"`
+	Distance         sql.NullFloat64 `db:"distance_km"`
+	EarthquakeID     sql.NullInt64   `db:"earthquake_id"`
+	StationID        sql.NullInt64   `db:"station_id"`
+	Source           string          `db:"source"`
+	StationMaxPGA    float64         `db:"station_max_pga"`
+}
+
+func nullFloat(p *float64) sql.NullFloat64 {
+	if p == nil {
+		return sql.NullFloat64{}
+	}
+	return sql.NullFloat64{Float64: *p, Valid: true}
+}
+
+func floatPtr(v sql.NullFloat64) *float64 {
+	if !v.Valid {
+		return nil
+	}
+	return mkg.Ptr(v.Float64)
+}
+
+func (r *groundMotionRow) motion() *mkg.GroundMotion {
+	g := &mkg.GroundMotion{ID: r.ID, Network: r.Network, Station: r.Station, Location: r.Location, Channel: r.Channel,
+		Component: r.Component, StationName: r.StationName, StationLatitude: floatPtr(r.StationLatitude),
+		StationLongitude: floatPtr(r.StationLongitude), Start: r.Start.Time, SampleRateHz: floatPtr(r.SampleRate), PGAGal: r.PGA,
+		PGVCmS: floatPtr(r.PGV), Intensity: floatPtr(r.Intensity), IntensityFromSource: r.IntensityStated,
+		DistanceKm: floatPtr(r.Distance), Source: r.Source, StationMaxPGAGal: r.StationMaxPGA}
+	if r.EarthquakeID.Valid {
+		g.EarthquakeID = mkg.Ptr(r.EarthquakeID.Int64)
+	}
+	if r.StationID.Valid {
+		g.StationID = mkg.Ptr(r.StationID.Int64)
+	}
+	return g
+}
+
+// UpsertGroundMotions implements mkg.GroundMotionStore.
+func (s *Store) UpsertGroundMotions(ctx context.Context, gms []mkg.GroundMotion) ([]mkg.WriteResult, error) {
+	out := make([]mkg.WriteResult, len(gms))
+	err := s.tx(ctx, func(q sqlx.ExtContext) error {
+		for i := range gms {
+			g := &gms[i]
+			var id int64
+			err := sqlx.GetContext(ctx, q, &id, s.rebind(`SELECT id FROM ground_motions WHERE record_key = ?`), g.Key())
+			if err == nil {
+				out[i] = mkg.WriteResult{Outcome: mkg.Unchanged, ID: id}
+				continue
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return s.wrap(err)
+			}
+			err = sqlx.GetContext(ctx, q, &id, s.rebind(`INSERT INTO ground_motions (record_key, network, station, location, channel,
+				component, station_name, station_latitude, station_longitude, start_time, sample_rate_hz, pga_gal, pgv_cms, intensity,
+				intensity_stated, distance_km, earthquake_id, station_id, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+				g.Key(), g.Network, g.Station, g.Location, g.Channel, g.Component, g.StationName, nullFloat(g.StationLatitude),
+				nullFloat(g.StationLongitude), nullTime(g.Start), nullFloat(g.SampleRateHz), g.PGAGal, nullFloat(g.PGVCmS),
+				nullFloat(g.Intensity), g.IntensityFromSource, nullFloat(g.DistanceKm), g.EarthquakeID, g.StationID, g.Source)
+			if err != nil {
+				return s.wrap(err)
+			}
+			out[i] = mkg.WriteResult{Outcome: mkg.Inserted, ID: id}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// GroundMotionsOfEarthquakes implements mkg.GroundMotionStore.
+func (s *Store) GroundMotionsOfEarthquakes(ctx context.Context, ids []int64) ([][]*mkg.GroundMotion, error) {
+	out := make([][]*mkg.GroundMotion, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	q, args, err := s.in(`SELECT `+groundMotionColumns+`,
+		MAX(pga_gal) OVER (PARTITION BY earthquake_id, source, network, station, location) AS station_max_pga
+		FROM ground_motions WHERE earthquake_id IN (?) ORDER BY pga_gal DESC, id`, ids)
+	if err != nil {
+		return nil, err
+	}
+	var rows []groundMotionRow
+	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
+		return nil, s.wrap(err)
+	}
+	byEq := map[int64][]*mkg.GroundMotion{}
+	for i := range rows {
+		byEq[rows[i].EarthquakeID.Int64] = append(byEq[rows[i].EarthquakeID.Int64], rows[i].motion())
+	}
+	for i, id := range ids {
+		out[i] = byEq[id]
+		if out[i] == nil {
+			out[i] = []*mkg.GroundMotion{}
+		}
+	}
+	return out, nil
+}
+
+// GroundMotions implements mkg.GroundMotionStore.
+func (s *Store) GroundMotions(ctx context.Context, station string, limit int) ([]*mkg.GroundMotion, error) {
+	var rows []groundMotionRow
+	err := sqlx.SelectContext(ctx, s.q(), &rows, s.rebind(`SELECT `+groundMotionColumns+`,
+		MAX(pga_gal) OVER (PARTITION BY earthquake_id, source, network, station, location) AS station_max_pga
+		FROM ground_motions WHERE station = ? ORDER BY pga_gal DESC, id LIMIT ?`), station, limit)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	out := make([]*mkg.GroundMotion, len(rows))
+	for i := range rows {
+		out[i] = rows[i].motion()
+	}
+	return out, nil
+}
+
+// gridSpec is how a grid's shape is stored.
+type gridSpec struct {
+	LonMin, LatMin, LonMax, LatMax float64
+	NLon, NLat                     int
+	SouthFirst                     bool
+	Fields, Units                  []string
+}
+
+func gridBytes(v []float32) []byte {
+	b := make([]byte, 4*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
+	}
+	return b
+}
+
+// PutShakemapGrid implements mkg.GroundMotionStore.
+func (s *Store) PutShakemapGrid(ctx context.Context, g *mkg.ShakemapGrid) (mkg.WriteResult, error) {
+	spec, err := json.Marshal(gridSpec{g.LonMin, g.LatMin, g.LonMax, g.LatMax, g.NLon, g.NLat, g.SouthFirst, g.Fields, g.Units})
+	if err != nil {
+		return mkg.WriteResult{}, err
+	}
+	vals := gridBytes(g.Values)
+	var old struct {
+		ID     int64         `db:"id"`
+		Spec   string        `db:"spec"`
+		Values []byte        `db:"grid_values"`
+		Eq     sql.NullInt64 `db:"earthquake_id"`
+	}
+	err = sqlx.GetContext(ctx, s.q(), &old, s.rebind(`SELECT id, spec, grid_values, earthquake_id FROM shakemap_grids WHERE event_id = ?`), g.EventID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		var id int64
+		err := sqlx.GetContext(ctx, s.q(), &id, s.rebind(`INSERT INTO shakemap_grids (event_id, earthquake_id, spec, grid_values, stored_at)
+			VALUES (?, ?, ?, ?, ?) RETURNING id`), g.EventID, g.EarthquakeID, string(spec), vals, dbTime{s.now()})
+		return mkg.WriteResult{Outcome: mkg.Inserted, ID: id}, s.wrap(err)
+	case err != nil:
+		return mkg.WriteResult{}, s.wrap(err)
+	case old.Spec == string(spec) && bytes.Equal(old.Values, vals) && old.Eq.Valid == (g.EarthquakeID != nil):
+		return mkg.WriteResult{Outcome: mkg.Unchanged, ID: old.ID}, nil
+	}
+	_, err = s.q().ExecContext(ctx, s.rebind(`UPDATE shakemap_grids SET earthquake_id = ?, spec = ?, grid_values = ?, stored_at = ? WHERE id = ?`),
+		g.EarthquakeID, string(spec), vals, dbTime{s.now()}, old.ID)
+	return mkg.WriteResult{Outcome: mkg.Updated, ID: old.ID}, s.wrap(err)
+}
+
+// ShakemapGridOf implements mkg.GroundMotionStore.
+func (s *Store) ShakemapGridOf(ctx context.Context, earthquakeID int64) (*mkg.ShakemapGrid, error) {
+	var row struct {
+		EventID string `db:"event_id"`
+		Spec    string `db:"spec"`
+		Values  []byte `db:"grid_values"`
+	}
+	err := sqlx.GetContext(ctx, s.q(), &row, s.rebind(`SELECT event_id, spec, grid_values FROM shakemap_grids
+		WHERE earthquake_id = ? ORDER BY stored_at DESC, id DESC LIMIT 1`), earthquakeID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, mkg.NotFound("ShakeMap grid")
+	}
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	var sp gridSpec
+	if err := json.Unmarshal([]byte(row.Spec), &sp); err != nil {
+		return nil, err
+	}
+	vals := make([]float32, len(row.Values)/4)
+	for i := range vals {
+		vals[i] = math.Float32frombits(binary.LittleEndian.Uint32(row.Values[4*i:]))
+	}
+	return &mkg.ShakemapGrid{EventID: row.EventID, EarthquakeID: &earthquakeID, LonMin: sp.LonMin, LatMin: sp.LatMin, LonMax: sp.LonMax,
+		LatMax: sp.LatMax, NLon: sp.NLon, NLat: sp.NLat, SouthFirst: sp.SouthFirst, Fields: sp.Fields, Units: sp.Units, Values: vals}, nil
+}
