@@ -1,11 +1,14 @@
 package main
 
 import (
+	"encoding/csv"
 	"fmt"
 	"math"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/bmkg/mkggraph/mkg"
 )
 
 // TestClimateLevels: Level 1 days are restricted (CLIMATE_L1), Level 2
@@ -173,21 +176,57 @@ func TestExportsOfTheOtherKinds(t *testing.T) {
 		c := callersOf(t, a)
 		id := dig(mustData(t, post(t, srv.URL, `{ stationByWmo(wmoIndex: "96733") { id } }`, nil)), "stationByWmo", "id")
 		q := fmt.Sprintf(`{ l: exportLightning(bbox: {south: 0.5, west: 103, north: 2, east: 104.5}, from: "2025-04-09T00:00:00Z", to: "2025-04-11T00:00:00Z") { url }
-			c: exportClimate(station: %q, from: "2023-09-01T00:00:00Z", to: "2023-10-01T00:00:00Z") { url }
+			c: exportClimate(station: %[1]q, from: "2023-09-01T00:00:00Z", to: "2023-10-01T00:00:00Z") { url }
+			s: exportClimate(station: %[1]q, level: L2, period: MONTH, from: "2023-09-01T00:00:00Z", to: "2023-09-30T00:00:00Z") { url }
 			a: exportAirQuality(station: "DKI1", level: L2, from: "2021-01-01T00:00:00Z", to: "2021-12-31T00:00:00Z") { url } }`, id)
-		if r := postAs(t, srv.URL, c.none, q, nil); dig(r.Data, "l") != nil || dig(r.Data, "c") != nil || dig(r.Data, "a") == nil {
-			t.Fatalf("account without LIGHTNING and CLIMATE_L1 (AIR_QUALITY_L2 is open): %s", r.Raw)
+		if r := postAs(t, srv.URL, c.none, q, nil); dig(r.Data, "l") != nil || dig(r.Data, "c") != nil || dig(r.Data, "s") == nil || dig(r.Data, "a") == nil {
+			t.Fatalf("account without LIGHTNING and CLIMATE_L1 (CLIMATE_L2 needs any account, AIR_QUALITY_L2 is open): %s", r.Raw)
+		}
+		if r := post(t, srv.URL, q, nil); dig(r.Data, "s") != nil || dig(r.Data, "a") == nil {
+			t.Fatalf("anonymous caller: climate L2 needs an account: %s", r.Raw)
 		}
 		d := mustData(t, postAs(t, srv.URL, c.full, q, nil))
+		bodies := map[string][]string{}
 		for key, want := range map[string]struct {
 			rows   int
 			header string
-		}{"l": {265, "time (UTC),latitude"}, "c": {31, "station_wmo,date,Tn (°C),Tn_flag"}, "a": {0, "station,date,ispu,category"}} {
+		}{"l": {265, "time (UTC),latitude"}, "c": {31, "station_wmo,date,Tn (°C),Tn_flag"}, "a": {0, "station,date,ispu,category"},
+			"s": {len(mkg.ClimateNumeric), "station_wmo,period,start,days,rain_days,parameter,unit,valid_days"}} {
 			_, body := fetch(t, srv.URL, dig(d, key, "url").(string))
 			lines := strings.Split(strings.TrimSpace(string(body)), "\n")
 			if !strings.HasPrefix(lines[0], want.header) || (want.rows > 0 && len(lines) != want.rows+1) || len(lines) < 2 {
 				t.Fatalf("%s export: %d lines, header %q", key, len(lines), lines[0])
 			}
+			bodies[key] = lines
+		}
+		// The Level 2 export holds what climateSummary gives.
+		sum := mustData(t, postAs(t, srv.URL, c.full, fmt.Sprintf(`{ climateSummary(station: %q, period: MONTH, from: "2023-09-01T00:00:00Z", to: "2023-09-30T00:00:00Z") {
+			start rainDays statistics { parameter validDays mean total } } }`, id), nil))
+		stats := dig(sum, "climateSummary", 0, "statistics").([]any)
+		rows, err := csv.NewReader(strings.NewReader(strings.Join(bodies["s"], "\n"))).ReadAll()
+		if err != nil || len(stats) != len(rows)-1 {
+			t.Fatalf("climate L2 export: %v, %d rows for %d statistics", err, len(rows)-1, len(stats))
+		}
+		compared := 0
+		for i, st := range stats {
+			r := rows[i+1]
+			value := dig(st, "mean")
+			if value == nil {
+				value = dig(st, "total")
+			}
+			got := r[10]
+			if got == "" {
+				got = r[11]
+			}
+			if r[2] != "2023-09-01" || r[5] != dig(st, "parameter") || r[7] != fmt.Sprint(dig(st, "validDays")) || (value != nil && got != fmt.Sprint(value)) {
+				t.Errorf("climate L2 export row %v; climateSummary gives %v", r, st)
+			}
+			if value != nil {
+				compared++
+			}
+		}
+		if compared < 5 {
+			t.Errorf("only %d of the month's statistics have a value to compare: %v", compared, rows)
 		}
 	})
 }

@@ -70,6 +70,8 @@ func (e *Exporter) Write(ctx context.Context, w io.Writer, s mkg.ExportSpec) err
 		return e.lightning(ctx, w, s)
 	case mkg.ExportClimateL1:
 		return e.climate(ctx, w, s)
+	case mkg.ExportClimateL2:
+		return e.climateSummary(ctx, w, s)
 	case mkg.ExportAirQualityL1, mkg.ExportAirQualityL2:
 		return e.airQuality(ctx, w, s)
 	case mkg.ExportGroundMotions:

@@ -94,6 +94,50 @@ func (e *Exporter) climate(ctx context.Context, w io.Writer, s mkg.ExportSpec) e
 	return out.end()
 }
 
+var climateL2Columns = []column{{"station_wmo", "stationWmo"}, {"period", "period"}, {"start", "start"}, {"days", "days"},
+	{"rain_days", "rainDays"}, {"parameter", "parameter"}, {"unit", "unit"}, {"valid_days", "validDays"},
+	{"missing_days", "missingDays"}, {"not_measurable_days", "notMeasurableDays"}, {"mean", "mean"}, {"total", "total"},
+	{"minimum", "minimum"}, {"maximum", "maximum"}, {"incomplete", "incomplete"}}
+
+// climateSummary writes Level 2: one row per period and parameter, the
+// statistics climateSummary gives, computed a period at a time so memory
+// holds at most a year of days.
+func (e *Exporter) climateSummary(ctx context.Context, w io.Writer, s mkg.ExportSpec) error {
+	out := newWriter(w, s.Format, climateL2Columns)
+	if err := out.header(); err != nil {
+		return err
+	}
+	start := time.Date(s.From.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+	if s.Period == mkg.PeriodMonth {
+		start = time.Date(s.From.Year(), s.From.Month(), 1, 0, 0, 0, 0, time.UTC)
+	}
+	for ; !start.After(s.To); start = next(start, s.Period) {
+		end := next(start, s.Period).Add(-time.Nanosecond)
+		days, err := e.Climate.ClimateDays(ctx, s.Station, start, end)
+		if err != nil {
+			return err
+		}
+		for _, sum := range mkg.SummarizeClimate(s.Station, days, s.Period, start, end) {
+			for _, st := range sum.Stats {
+				values := []any{sum.StationWMO, string(sum.Period), sum.Start.Format(time.DateOnly), sum.Days, ptr(sum.RainDays),
+					string(st.Parameter), mkg.ClimateUnits[st.Parameter], st.ValidDays, st.MissingDays, st.NotMeasurableDays,
+					ptr(st.Mean), ptr(st.Total), ptr(st.Min), ptr(st.Max), nonEmpty(st.Incomplete)}
+				if err := out.row(values, nil, nil); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return out.end()
+}
+
+func next(t time.Time, p mkg.ClimatePeriod) time.Time {
+	if p == mkg.PeriodYear {
+		return t.AddDate(1, 0, 0)
+	}
+	return t.AddDate(0, 1, 0)
+}
+
 func minTime(a, b time.Time) time.Time {
 	if a.Before(b) {
 		return a

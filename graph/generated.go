@@ -641,7 +641,7 @@ type ComplexityRoot struct {
 		Earthquake           func(childComplexity int, id string) int
 		Earthquakes          func(childComplexity int, filter *model.EarthquakeFilter, orderBy *mkg.EarthquakeOrder, first *int, after *string) int
 		ExportAirQuality     func(childComplexity int, station string, level model.DataLevel, from time.Time, to time.Time) int
-		ExportClimate        func(childComplexity int, station string, from time.Time, to time.Time) int
+		ExportClimate        func(childComplexity int, station string, from time.Time, to time.Time, level *model.DataLevel, period *mkg.ClimatePeriod) int
 		ExportEarthquakes    func(childComplexity int, format *mkg.ExportFormat, filter *model.EarthquakeFilter, orderBy *mkg.EarthquakeOrder) int
 		ExportGroundMotions  func(childComplexity int, earthquake string, format *mkg.ExportFormat) int
 		ExportLightning      func(childComplexity int, bbox model.BoundingBoxInput, from time.Time, to time.Time, format *mkg.ExportFormat) int
@@ -1258,7 +1258,7 @@ type QueryResolver interface {
 	ExportObservations(ctx context.Context, level model.DataLevel, format *mkg.ExportFormat, filter *model.ObservationFilter) (*mkg.Download, error)
 	ExportEarthquakes(ctx context.Context, format *mkg.ExportFormat, filter *model.EarthquakeFilter, orderBy *mkg.EarthquakeOrder) (*mkg.Download, error)
 	ExportLightning(ctx context.Context, bbox model.BoundingBoxInput, from time.Time, to time.Time, format *mkg.ExportFormat) (*mkg.Download, error)
-	ExportClimate(ctx context.Context, station string, from time.Time, to time.Time) (*mkg.Download, error)
+	ExportClimate(ctx context.Context, station string, from time.Time, to time.Time, level *model.DataLevel, period *mkg.ClimatePeriod) (*mkg.Download, error)
 	ExportAirQuality(ctx context.Context, station string, level model.DataLevel, from time.Time, to time.Time) (*mkg.Download, error)
 	ExportGroundMotions(ctx context.Context, earthquake string, format *mkg.ExportFormat) (*mkg.Download, error)
 	GroundMotions(ctx context.Context, station string, first *int) ([]*mkg.GroundMotion, error)
@@ -3845,7 +3845,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ExportClimate(childComplexity, args["station"].(string), args["from"].(time.Time), args["to"].(time.Time)), true
+		return e.ComplexityRoot.Query.ExportClimate(childComplexity, args["station"].(string), args["from"].(time.Time), args["to"].(time.Time), args["level"].(*model.DataLevel), args["period"].(*mkg.ClimatePeriod)), true
 	case "Query.exportEarthquakes":
 		if e.ComplexityRoot.Query.ExportEarthquakes == nil {
 			break
@@ -6768,8 +6768,13 @@ extend type Query {
   "Exports the strikes ` + "`" + `lightningStrikes` + "`" + ` would list (every page, oldest first) as CSV or GeoJSON through a signed link; needs LIGHTNING."
   exportLightning(bbox: BoundingBoxInput!, from: DateTime!, to: DateTime!, format: ExportFormat = CSV): Download @dataset(name: LIGHTNING)
 
-  "Exports a station's daily climate records (Level 1, as ` + "`" + `Station.climate` + "`" + ` gives them, with a flag column beside each value) as CSV; needs CLIMATE_L1."
-  exportClimate(station: ID!, from: DateTime!, to: DateTime!): Download @dataset(name: CLIMATE_L1)
+  """
+  Exports a station's climate as CSV: at L1 its daily records (as
+  ` + "`" + `Station.climate` + "`" + ` gives them, with a flag column beside each value; needs
+  CLIMATE_L1), at L2 its statistics per ` + "`" + `period` + "`" + ` (as ` + "`" + `climateSummary` + "`" + ` gives
+  them, one row per period and parameter; needs CLIMATE_L2).
+  """
+  exportClimate(station: ID!, from: DateTime!, to: DateTime!, level: DataLevel = L1, period: ClimatePeriod = MONTH): Download @dataset(anyOf: [CLIMATE_L1, CLIMATE_L2])
 
   "Exports an air-quality station's values as received (L1, needs AIR_QUALITY_L1) or its daily ISPU (L2, needs AIR_QUALITY_L2) as CSV."
   exportAirQuality(station: String!, level: DataLevel!, from: DateTime!, to: DateTime!): Download @dataset(anyOf: [AIR_QUALITY_L1, AIR_QUALITY_L2])
@@ -10805,6 +10810,22 @@ func (ec *executionContext) field_Query_exportClimate_args(ctx context.Context, 
 		return nil, err
 	}
 	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "level",
+		func(ctx context.Context, v any) (*model.DataLevel, error) {
+			return ec.unmarshalODataLevel2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐDataLevel(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["level"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*mkg.ClimatePeriod, error) {
+			return ec.unmarshalOClimatePeriod2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimatePeriod(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg4
 	return args, nil
 }
 
@@ -21605,7 +21626,7 @@ func (ec *executionContext) _Query_exportClimate(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ExportClimate(ctx, fc.Args["station"].(string), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+			return ec.Resolvers.Query().ExportClimate(ctx, fc.Args["station"].(string), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["level"].(*model.DataLevel), fc.Args["period"].(*mkg.ClimatePeriod))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Download) graphql.Marshaler {
@@ -39743,6 +39764,25 @@ func (ec *executionContext) marshalOClimateDay2ᚕᚖgithubᚗcomᚋbmkgᚋmkggr
 	return ret
 }
 
+func (ec *executionContext) unmarshalOClimatePeriod2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimatePeriod(ctx context.Context, v any) (*mkg.ClimatePeriod, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := mkg.ClimatePeriod(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOClimatePeriod2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimatePeriod(ctx context.Context, sel ast.SelectionSet, v *mkg.ClimatePeriod) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) marshalOClimateSummary2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.ClimateSummary) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -39809,6 +39849,22 @@ func (ec *executionContext) marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmk
 		return graphql.Null
 	}
 	return ec._CompassDirection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODataLevel2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐDataLevel(ctx context.Context, v any) (*model.DataLevel, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.DataLevel)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODataLevel2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐDataLevel(ctx context.Context, sel ast.SelectionSet, v *model.DataLevel) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalODataset2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDatasetᚄ(ctx context.Context, v any) ([]mkg.Dataset, error) {

@@ -11,6 +11,7 @@ const (
 	ExportEarthquakes    ExportKind = "EARTHQUAKES"
 	ExportLightning      ExportKind = "LIGHTNING"
 	ExportClimateL1      ExportKind = "CLIMATE_L1"     // daily records as received
+	ExportClimateL2      ExportKind = "CLIMATE_L2"     // monthly or annual statistics
 	ExportAirQualityL1   ExportKind = "AIR_QUALITY_L1" // values as received
 	ExportAirQualityL2   ExportKind = "AIR_QUALITY_L2" // the daily ISPU
 	ExportGroundMotions  ExportKind = "GROUND_MOTIONS" // an earthquake's strong-motion records
@@ -28,6 +29,8 @@ func (k ExportKind) Dataset() Dataset {
 		return DatasetLightning
 	case ExportClimateL1:
 		return DatasetClimateL1
+	case ExportClimateL2:
+		return DatasetClimateL2
 	case ExportAirQualityL1:
 		return DatasetAirQualityL1
 	case ExportAirQualityL2:
@@ -58,10 +61,11 @@ type ExportSpec struct {
 	Lightning    *LightningFilter   `json:"l,omitempty"`
 	// Station and the window select climate (WMO index) and air-quality
 	// (monitor code) exports.
-	Station    string    `json:"s,omitempty"`
-	Earthquake int64     `json:"q,omitempty"` // ground motions of this earthquake
-	From       time.Time `json:"a"`
-	To         time.Time `json:"b"`
+	Station    string        `json:"s,omitempty"`
+	Period     ClimatePeriod `json:"p,omitempty"` // of a climate L2 export
+	Earthquake int64         `json:"q,omitempty"` // ground motions of this earthquake
+	From       time.Time     `json:"a"`
+	To         time.Time     `json:"b"`
 }
 
 // Validate checks the spec: the kind's filter, and that the format suits the
@@ -102,7 +106,10 @@ func (s ExportSpec) Validate() error {
 		if s.Earthquake <= 0 {
 			return Invalid("earthquake", "the earthquake is required")
 		}
-	case ExportClimateL1, ExportAirQualityL1, ExportAirQualityL2:
+	case ExportClimateL1, ExportClimateL2, ExportAirQualityL1, ExportAirQualityL2:
+		if s.Kind == ExportClimateL2 && s.Period != PeriodMonth && s.Period != PeriodYear {
+			return Invalid("period", "the period is MONTH or YEAR")
+		}
 		if s.Station == "" {
 			return Invalid("station", "the station is required")
 		}

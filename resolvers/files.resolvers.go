@@ -136,7 +136,7 @@ func (r *queryResolver) ExportLightning(ctx context.Context, bbox model.Bounding
 }
 
 // ExportClimate is the resolver for the exportClimate field.
-func (r *queryResolver) ExportClimate(ctx context.Context, station string, from time.Time, to time.Time) (*mkg.Download, error) {
+func (r *queryResolver) ExportClimate(ctx context.Context, station string, from time.Time, to time.Time, level *model.DataLevel, period *mkg.ClimatePeriod) (*mkg.Download, error) {
 	id, err := model.ParseTypedID(station, model.TypeStation)
 	if err != nil {
 		return nil, err
@@ -148,7 +148,15 @@ func (r *queryResolver) ExportClimate(ctx context.Context, station string, from 
 	if st.WMOIndex == "" {
 		return nil, mkg.Invalid("station", "the station has no WMO index, so no climate records")
 	}
-	return r.Downloads.Export(ctx, mkg.ExportSpec{Kind: mkg.ExportClimateL1, Format: mkg.ExportCSV, Station: st.WMOIndex, From: from, To: to})
+	spec := mkg.ExportSpec{Kind: mkg.ExportClimateL1, Format: mkg.ExportCSV, Station: st.WMOIndex, From: from, To: to}
+	if level != nil && *level == model.DataLevelL2 {
+		spec.Kind = mkg.ExportClimateL2
+		spec.Period = mkg.PeriodMonth
+		if period != nil {
+			spec.Period = *period
+		}
+	}
+	return r.Downloads.Export(ctx, spec)
 }
 
 // ExportAirQuality is the resolver for the exportAirQuality field.
