@@ -11,6 +11,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte(header + "2022/10/3, 3, \n2022/10/1, 1, \n2022/10/01, 9, 9\n2015/9/19, , 86"))
 	f.Add([]byte("date, pm25, pm10, o3, no2, so2, co\n2021/1/1, 1, 2, 3, 4, 5, 6\n"))
+	f.Add([]byte("PM10,Date,x,pm2.5\n57.0,2021-01-01,a,-\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		Detect(data)
 		days, rejects, err := Parse(data)

@@ -51,7 +51,7 @@ var bom = []byte("\xef\xbb\xbf")
 var now = time.Now
 
 // Detect reports whether data, or its first bytes, starts with a WAQI
-// header: a first column "date" followed by known pollutant columns only.
+// header: a "date" column and at least one known pollutant column.
 func Detect(data []byte) bool {
 	line, _, _ := bytes.Cut(bytes.TrimPrefix(data, bom), []byte("\n"))
 	_, err := locate(strings.Split(strings.TrimSpace(string(line)), ","))
@@ -73,7 +73,7 @@ func Parse(data []byte) ([]Day, []Reject, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: reading header: %v", ErrFormat, err)
 	}
-	names, err := locate(header)
+	cols, err := locate(header)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -101,7 +101,7 @@ func Parse(data []byte) ([]Day, []Reject, error) {
 			rejects = append(rejects, Reject{line, fmt.Sprintf("row has %d fields, header has %d", len(rec), len(header))})
 			continue
 		}
-		d, reason := day(names, rec, latest)
+		d, reason := cols.day(rec, latest)
 		if reason == "" {
 			if first, dup := seen[d.Date]; dup {
 				reason = fmt.Sprintf("duplicate: %s already given on line %d", d.Date.Format(time.DateOnly), first)
@@ -120,49 +120,67 @@ func Parse(data []byte) ([]Day, []Reject, error) {
 	return days, rejects, nil
 }
 
-// locate checks the header and returns its column names, trimmed.
-func locate(header []string) ([]string, error) {
-	names := make([]string, len(header))
+// layout is where the date and each pollutant are in a row.
+type layout struct {
+	date       int
+	pollutants []column
+}
+
+type column struct {
+	name string // one of pollutantColumns
+	i    int
+}
+
+// aliases are other spellings of the pollutant columns.
+var aliases = map[string]string{"pm2.5": "pm25", "pm2_5": "pm25"}
+
+// locate finds the date and pollutant columns by name, trimmed and in any
+// case and order. Other columns are ignored.
+func locate(header []string) (layout, error) {
+	l := layout{date: -1}
+	var seen []string
 	for i, h := range header {
-		names[i] = strings.TrimSpace(h)
-		switch {
-		case i == 0 && names[i] != "date":
-			return nil, fmt.Errorf("%w: first column %q, want date", ErrFormat, h)
-		case i > 0 && !slices.Contains(pollutantColumns, names[i]):
-			return nil, fmt.Errorf("%w: unknown column %q", ErrFormat, h)
-		case slices.Contains(names[:i], names[i]):
-			return nil, fmt.Errorf("%w: column %q twice", ErrFormat, h)
+		name := strings.ToLower(strings.Trim(strings.TrimSpace(h), `"`))
+		if a, ok := aliases[name]; ok {
+			name = a
+		}
+		if name == "" || !(name == "date" || slices.Contains(pollutantColumns, name)) {
+			continue
+		}
+		if slices.Contains(seen, name) {
+			return l, fmt.Errorf("%w: column %q twice", ErrFormat, name)
+		}
+		seen = append(seen, name)
+		if name == "date" {
+			l.date = i
+		} else {
+			l.pollutants = append(l.pollutants, column{name, i})
 		}
 	}
-	if len(names) < 2 {
-		return nil, fmt.Errorf("%w: no pollutant column", ErrFormat)
+	if l.date < 0 {
+		return l, fmt.Errorf("%w: no date column", ErrFormat)
 	}
-	return names, nil
+	if len(l.pollutants) == 0 {
+		return l, fmt.Errorf("%w: no pollutant column", ErrFormat)
+	}
+	return l, nil
 }
 
 // day converts one row; a non-empty reason rejects it.
-func day(names, rec []string, latest time.Time) (Day, string) {
-	date, reason := parseDate(rec[0], latest)
+func (l layout) day(rec []string, latest time.Time) (Day, string) {
+	date, reason := parseDate(rec[l.date], latest)
 	if reason != "" {
 		return Day{}, reason
 	}
-	d := Day{Date: date, AQI: make(map[string]*int, len(names)-1)}
+	d := Day{Date: date, AQI: make(map[string]*int, len(l.pollutants))}
 	measured := false
-	for i, name := range names[1:] {
-		s := strings.TrimSpace(rec[i+1])
-		if s == "" {
-			d.AQI[name] = nil
-			continue
+	for _, p := range l.pollutants {
+		v, reason := parseAQI(p.name, rec[p.i])
+		if reason != "" {
+			return Day{}, reason
 		}
-		v, err := strconv.Atoi(s)
-		switch {
-		case err != nil || s[0] == '+':
-			return Day{}, fmt.Sprintf("%s: %q is not an integer", name, s)
-		case v < 0 || v > maxAQI || s[0] == '-':
-			return Day{}, fmt.Sprintf("%s: %s outside 0..%d", name, s, maxAQI)
-		}
-		d.AQI[name] = &v
-		measured = true
+		d.AQI[p.name] = v
+		measured = measured || v != nil
 	}
 	if !measured {
 		return Day{}, "no value"
@@ -170,10 +188,34 @@ func day(names, rec []string, latest time.Time) (Day, string) {
 	return d, ""
 }
 
-// parseDate reads YYYY/M/D as 00:00 UTC of that date.
+// parseAQI reads one value: blank or dashes are missing; a whole number
+// written with a decimal point ("57.0") is that number.
+func parseAQI(name, s string) (*int, string) {
+	s = strings.TrimSpace(s)
+	if strings.Trim(s, "-") == "" {
+		return nil, ""
+	}
+	if whole, frac, ok := strings.Cut(s, "."); ok && whole != "" && strings.Trim(frac, "0") == "" {
+		s = whole
+	}
+	v, err := strconv.Atoi(s)
+	switch {
+	case err != nil || s[0] == '+':
+		return nil, fmt.Sprintf("%s: %q is not an integer", name, s)
+	case v < 0 || v > maxAQI || s[0] == '-':
+		return nil, fmt.Sprintf("%s: %s outside 0..%d", name, s, maxAQI)
+	}
+	return &v, ""
+}
+
+// parseDate reads YYYY/M/D, or YYYY-MM-DD, as 00:00 UTC of that date.
 func parseDate(s string, latest time.Time) (time.Time, string) {
 	s = strings.TrimSpace(s)
-	parts := strings.Split(s, "/")
+	sep := "/"
+	if !strings.Contains(s, "/") {
+		sep = "-"
+	}
+	parts := strings.Split(s, sep)
 	if len(parts) != 3 || len(parts[0]) != 4 || len(parts[1]) > 2 || len(parts[2]) > 2 {
 		return time.Time{}, fmt.Sprintf("date: %q is not YYYY/M/D", s)
 	}

@@ -99,7 +99,9 @@ func TestRows(t *testing.T) {
 		{"2024/6/2, 50, 50", ""}, // tomorrow in UTC: already today east of Greenwich
 		{"2024/6/3, 50, 50", "future"},
 		{"2022/2/29, 50, 50", "calendar date"},
-		{"2022-10-01, 50, 50", "YYYY/M/D"},
+		{"2022-10-01, 50, 50", ""},
+		{"2022-10-01, 50.0, -", ""},
+		{"2022-10/01, 50, 50", "YYYY/M/D"},
 		{"10/1/2022, 50, 50", "YYYY/M/D"},
 		{"2022/+1/1, 50, 50", "YYYY/M/D"},
 		{"1970/1/1, 50, 50", "before 1980"},
@@ -148,7 +150,7 @@ func TestOrderAndDuplicates(t *testing.T) {
 
 func TestHeaders(t *testing.T) {
 	fixNow(t)
-	for _, h := range []string{"", "date\n", "pm25, date\n", "date, pm25, pm1\n", "date, pm25, pm25\n", "tanggal,stasiun,pm10\n", "\"date\n"} {
+	for _, h := range []string{"", "date\n", "pm25, pm10\n", "date, pm1, temp\n", "date, pm25, pm25\n", "tanggal,stasiun,pm10\n", "\"date\n"} {
 		if days, rejects, err := Parse([]byte(h)); !errors.Is(err, ErrFormat) || days != nil || rejects != nil {
 			t.Errorf("%q: %v", h, err)
 		}

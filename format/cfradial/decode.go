@@ -42,13 +42,21 @@ func (v *Volume) Decode(r io.ReaderAt, size int64, sweep int, moment string) (*F
 		return nil, err
 	}
 	lo, hi := s.firstRay, s.firstRay+s.Rays
-	if hi > len(az) || hi*s.Bins > len(raw) {
+	if hi > len(az) || s.ragged == nil && hi*s.Bins > len(raw) {
 		return nil, fmt.Errorf("cfradial: file changed since it was parsed")
+	}
+	if s.ragged != nil {
+		raw, err = s.ragged.gather(raw, lo, s.Rays, s.Bins)
+	} else {
+		raw = raw[lo*s.Bins : hi*s.Bins]
+	}
+	if err != nil {
+		return nil, err
 	}
 	return &Field{
 		Azimuths: az[lo:hi], Elevation: s.FixedAngle, RangeStartM: s.RangeStartM, GateWidthM: s.RangeResolutionM,
 		Rays: s.Rays, Bins: s.Bins, Units: m.Units,
-		Values: unpack(raw[lo*s.Bins:hi*s.Bins], f.varAttrs(m.Name)),
+		Values: unpack(raw, f.varAttrs(m.Name)),
 	}, nil
 }
 

@@ -27,7 +27,10 @@
 //     which Py-ART's example file leaves at their values before the file
 //     was thinned (60 m stated, 960 m in the data).
 //   - Moments are the two-dimensional (time, range) variables, in file
-//     order; Quantity is the ODIM-H5 name derived from standard_name,
+//     order; in a file with rays of varying length (ray_n_gates, with
+//     ray_start_index or rays packed in order) the one-dimensional
+//     n_points variables, a sweep's Bins its longest ray, and Decode pads
+//     shorter rays with NaN; Quantity is the ODIM-H5 name derived from standard_name,
 //     else from common field names, else "".
 //   - ScanType is "RHI" when every sweep_mode is an RHI mode, "PPI" for a
 //     single sweep in a PPI mode (azimuth_surveillance, sector,

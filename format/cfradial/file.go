@@ -186,6 +186,11 @@ var timeLayouts = []string{
 // CfRadial requires.
 func parseTime(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
+	for _, utc := range []string{" UTC", " GMT"} {
+		if t, ok := strings.CutSuffix(s, utc); ok && !strings.HasSuffix(t, "Z") {
+			s = t
+		}
+	}
 	for _, l := range timeLayouts {
 		if t, err := time.Parse(l, s); err == nil {
 			return t.UTC(), nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"math/rand"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -124,4 +125,47 @@ func randomBytes(n int) []byte {
 	b := make([]byte, n)
 	rand.New(rand.NewSource(1)).Read(b)
 	return b
+}
+
+// Rays of varying length (ray_n_gates): the sample cut to 42, 41, 40, ...
+// gates per ray decodes to the original values, NaN past each ray's end.
+func TestRaggedRays(t *testing.T) {
+	want, wdata := parseSample(t, samples[0])
+	data, err := os.ReadFile("testdata/ragged.nc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := Parse(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := v.Sweeps[0]
+	if s.Rays != 40 || s.Bins != 42 || len(s.Moments) != 1 || s.Moments[0] != want.Sweeps[0].Moments[0] {
+		t.Fatalf("sweep %+v", s)
+	}
+	got, err := v.Decode(bytes.NewReader(data), int64(len(data)), 0, "reflectivity_horizontal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := want.Decode(bytes.NewReader(wdata), int64(len(wdata)), 0, "reflectivity_horizontal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := range 40 {
+		for g := range 42 {
+			x, y := got.Values[r*42+g], full.Values[r*42+g]
+			keep := g < 42-r%3
+			if keep && !(x == y || x != x && y != y) || !keep && x == x {
+				t.Fatalf("ray %d gate %d: %v, want %v (kept %v)", r, g, x, y, keep)
+			}
+		}
+	}
+}
+
+// CfRadial 2 keeps each sweep in a group: refused by name.
+func TestCfRadial2Refused(t *testing.T) {
+	f := &file{global: map[string]any{"Conventions": "Cf/Radial-2.0"}, vars: nil}
+	if _, err := f.volume(); err == nil || !strings.Contains(err.Error(), "CfRadial 2") {
+		t.Errorf("%v", err)
+	}
 }

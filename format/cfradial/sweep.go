@@ -31,7 +31,14 @@ func (f *file) sweeps(rays []time.Time) ([]Sweep, error) {
 	if err != nil {
 		return nil, err
 	}
+	ragged, err := f.raggedRays(len(rays), gates.bins)
+	if err != nil {
+		return nil, err
+	}
 	moments := f.moments(len(rays), gates.bins)
+	if ragged != nil {
+		moments = ragged.moments(f)
+	}
 	out := make([]Sweep, 0, len(starts))
 	for i := range starts {
 		first, last, err := rayRange(starts[i], ends[i], len(rays))
@@ -42,6 +49,10 @@ func (f *file) sweeps(rays []time.Time) ([]Sweep, error) {
 			RangeStartM: gates.start, RangeResolutionM: gates.step, Moments: moments, firstRay: first}
 		if i < len(modes) {
 			s.Mode = modes[i]
+		}
+		if ragged != nil {
+			s.Bins = ragged.most(first, last)
+			s.ragged = ragged
 		}
 		out = append(out, s)
 	}

@@ -30,7 +30,8 @@ type Sweep struct {
 	RangeStartM, RangeResolutionM float64
 	Moments                       []Moment
 
-	firstRay int // index of the sweep's first ray in the time dimension
+	firstRay int     // index of the sweep's first ray in the time dimension
+	ragged   *ragged // rays of varying gate counts, nil when all have Bins
 }
 
 // Moment is one field recorded for every gate of every ray.
@@ -80,6 +81,9 @@ func (f *file) volume() (*Volume, error) {
 	}
 	if !strings.Contains(strings.ToLower(v.Conventions), "radial") && !f.has("sweep_start_ray_index") {
 		return nil, errors.New("cfradial: not a CfRadial file (no CF/Radial Conventions, no sweep variables)")
+	}
+	if !f.has("sweep_start_ray_index") && (f.has("sweep_group_name") || strings.Contains(strings.ToLower(v.Conventions), "radial-2")) {
+		return nil, errors.New("cfradial: CfRadial 2 (one group per sweep) is not supported, only CfRadial 1.x")
 	}
 	if err := f.location(v); err != nil {
 		return nil, err

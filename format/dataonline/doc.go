@@ -8,8 +8,17 @@
 // starting at "Tanggal", one row per day, then a legend ("Keterangan", the
 // meaning of 8888 and 9999, the units). The header may hold any subset of the
 // ten parameters, in any order. The legend ends the data; it is never read as
-// days. Dates are text dd-mm-yyyy, or a numeric Excel date serial in either
-// of Excel's date systems.
+// days. Dates are text dd-mm-yyyy (or d/m/yyyy as an Indonesian-locale
+// spreadsheet rewrites it, m/d/yyyy when the file's own dates show that
+// order, or ISO yyyy-mm-dd), a numeric Excel date serial in either of
+// Excel's date systems, or an ISO date cell (t="d"). Values may be stored
+// as numbers or as text, with a decimal point or an Indonesian decimal
+// comma; a cell holding only "-" is empty.
+//
+// The sheet is found as the packaging conventions say: _rels/.rels names
+// the workbook, the workbook's first worksheet (chart sheets skipped) is
+// resolved through its relationships, whatever the part is called. Shared,
+// rich-text and inline strings are all read.
 //
 // The workbook is read by a small reader of its own (archive/zip and
 // encoding/xml): it is strict about structure, and checks every size

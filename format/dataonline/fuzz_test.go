@@ -21,6 +21,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("Tanggal;RR (mm)\r\n01-01-2020;1\r\n"))
 	f.Add(makeXLSX(f, "", header+`<row r="2"><c r="A2"><v>45170</v></c><c r="C2"><v>1.5</v></c><c r="D2" t="str"><v>24</v></c></row>`))
 	f.Add(makeXLSX(f, `date1904="1"`, header+`<row><c><v>43708</v></c><c/><c t="inlineStr"><is><t>8888</t></is></c></row>`))
+	f.Add(makeXLSX(f, "", header+`<row r="2"><c r="A2" t="d"><v>2023-09-01T00:00:00</v></c><c r="C2" t="inlineStr"><is><t>1,5</t></is></c><c r="D2" t="inlineStr"><is><t>-</t></is></c></row>`))
+	f.Add([]byte("ID WMO : 96733\nLintang,:  6.26151 LS\nTanggal;RR\n13/09/2023;1,5\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		Detect(data)
 		file, err := parse(data, testToday, defaultLimits())

@@ -216,6 +216,10 @@ func (r *sheetReader) typed(typ, v, inline string) (cell, error) {
 		return cell{text: r.sst[i]}, nil
 	case "str", "e":
 		return cell{text: v}, nil
+	case "d":
+		// An ISO 8601 date, as strict-OOXML writers store dates instead
+		// of serials; the text date reader takes it from here.
+		return cell{text: strings.TrimSpace(v)}, nil
 	case "inlineStr":
 		return cell{text: inline}, nil
 	case "b":

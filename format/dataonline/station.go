@@ -35,12 +35,20 @@ func readStation(recs []record, rejects *[]Reject) Station {
 }
 
 // labelled finds a station label in rec and the value after it, with the
-// ":" Data Online puts in front of every value removed.
+// ":" Data Online puts in front of every value removed. The label may
+// carry the colon ("ID WMO :") or the whole line ("ID WMO : 96733"), as
+// when an export is retyped or saved by another tool, and a unit
+// ("Elevasi (m)").
 func labelled(rec record) (label, value string, ok bool) {
 	for i, c := range rec.cells {
-		label = strings.ToLower(strings.TrimSpace(c.text))
+		label, rest, _ := strings.Cut(c.text, ":")
+		label, _ = headerName(label)
+		label = strings.ToLower(strings.Join(strings.Fields(label), " "))
 		if stationLabels[label] == "" {
 			continue
+		}
+		if rest = strings.TrimSpace(rest); rest != "" {
+			return label, rest, true
 		}
 		for _, v := range rec.cells[i+1:] {
 			if v := strings.TrimSpace(v.text); v != "" {
@@ -52,11 +60,19 @@ func labelled(rec record) (label, value string, ok bool) {
 	return "", "", false
 }
 
+// hemispheres are the suffixes a coordinate may carry instead of a sign:
+// Indonesian (LU/LS north/south, BT/BB east/west) and English.
+var hemispheres = map[string]float64{"LU": 1, "LS": -1, "BT": 1, "BB": -1, "N": 1, "S": -1, "E": 1, "W": -1}
+
 func coordinate(row int, label, value string, limit float64, rejects *[]Reject) *float64 {
 	if value == "" {
 		return nil
 	}
 	v, ok := number(value)
+	if f := strings.Fields(value); !ok && len(f) == 2 && hemispheres[strings.ToUpper(f[1])] != 0 && !strings.HasPrefix(f[0], "-") {
+		v, ok = number(f[0])
+		v *= hemispheres[strings.ToUpper(f[1])]
+	}
 	if !ok || v < -limit || v > limit {
 		*rejects = append(*rejects, Reject{Row: row, Reason: fmt.Sprintf("%s %q is not a number within ±%g", label, value, limit)})
 		return nil

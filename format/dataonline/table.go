@@ -28,14 +28,29 @@ func build(s *sheet, today time.Time) (*File, error) {
 	}
 	f := &File{Format: s.format, Days: []Day{}, Rejects: []Reject{}}
 	f.Station = readStation(s.records[:h], &f.Rejects)
-	b := dayBuilder{file: f, cols: cols, date1904: s.date1904, fixedWidth: s.fixedWidth, latest: today.AddDate(0, 0, 1), seen: map[time.Time]int{}}
-	for _, rec := range s.records[h+1:] {
+	body := s.records[h+1:]
+	for i, rec := range body {
 		if legendStart(rec) {
+			body = body[:i]
 			break
 		}
+	}
+	b := dayBuilder{file: f, cols: cols, date1904: s.date1904, fixedWidth: s.fixedWidth, latest: today.AddDate(0, 0, 1), seen: map[time.Time]int{}}
+	b.mdy = slashMonthFirst(dateTexts(body, cols.date))
+	for _, rec := range body {
 		b.add(rec)
 	}
 	return f, nil
+}
+
+func dateTexts(recs []record, col int) []string {
+	texts := make([]string, 0, len(recs))
+	for _, rec := range recs {
+		if c := rec.get(col); !c.num {
+			texts = append(texts, c.text)
+		}
+	}
+	return texts
 }
 
 // headerName splits a header cell such as "Tavg (°C)" into the column name
@@ -49,12 +64,34 @@ func headerName(text string) (name, unit string) {
 	return name, unit
 }
 
+// findHeader returns the first row with a Tanggal cell and a parameter
+// name, so that a "Tanggal" line in the block above (a print date, a
+// period) is not taken for the header; failing that, the first row with a
+// Tanggal cell, whose error then says what is missing.
 func findHeader(recs []record) int {
+	first := -1
 	for i, rec := range recs {
+		date, param := false, false
 		for _, c := range rec.cells {
-			if name, _ := headerName(c.text); strings.EqualFold(name, "Tanggal") {
-				return i
-			}
+			name, _ := headerName(c.text)
+			date = date || strings.EqualFold(name, "Tanggal")
+			param = param || paramIndex(name) >= 0
+		}
+		if date && param {
+			return i
+		}
+		if date && first < 0 {
+			first = i
+		}
+	}
+	return first
+}
+
+// paramIndex returns the index in params of a header name, or -1.
+func paramIndex(name string) int {
+	for i := range params {
+		if strings.EqualFold(name, params[i].name) {
+			return i
 		}
 	}
 	return -1
@@ -133,7 +170,7 @@ func legendLine(rec record) bool {
 		return false
 	}
 	key = strings.TrimSpace(key)
-	if key == "8888" || key == "9999" {
+	if key == "8888" || key == "9999" || key == "-" {
 		return true
 	}
 	for _, p := range params {
@@ -168,6 +205,7 @@ type dayBuilder struct {
 	file       *File
 	cols       columns
 	date1904   bool
+	mdy        bool // slash dates are m/d/yyyy
 	fixedWidth bool
 	latest     time.Time
 	seen       map[time.Time]int // date → row that gave it
@@ -230,7 +268,7 @@ func (b *dayBuilder) readDate(day *Day, c cell) error {
 	if strings.TrimSpace(c.text) == "" {
 		return errors.New("Tanggal is empty")
 	}
-	t, err := parseDate(c, b.date1904)
+	t, err := parseDate(c, b.date1904, b.mdy)
 	switch {
 	case err != nil:
 		return err

@@ -62,7 +62,7 @@ func codeFlag(v float64) Flag {
 // the day unusable.
 func parseValue(p *param, c cell) (Value, string) {
 	s := strings.TrimSpace(c.text)
-	if s == "" {
+	if isBlank(s) {
 		return Value{Flag: FlagMissing}, ""
 	}
 	v, ok := number(s)
@@ -78,14 +78,20 @@ func parseValue(p *param, c cell) (Value, string) {
 	return Value{V: &v}, ""
 }
 
-// parseCompass reads ddd_car: compass text, or a BMKG code.
+// isBlank reports whether a cell says nothing: empty, or the dash a
+// spreadsheet shows for "no value" ("-", "--", "---").
+func isBlank(s string) bool {
+	return strings.Trim(s, "-") == "" && len(s) <= 3
+}
+
+// parseCompass reads ddd_car: compass text, in either case, or a BMKG code.
 func parseCompass(c cell) (string, Flag, string) {
 	s := strings.TrimSpace(c.text)
-	if s == "" {
+	if isBlank(s) {
 		return "", FlagMissing, ""
 	}
-	if directions[s] {
-		return s, FlagValue, ""
+	if d := strings.ToUpper(s); directions[d] {
+		return d, FlagValue, ""
 	}
 	if v, ok := number(s); ok && codeFlag(v) != FlagValue {
 		return "", codeFlag(v), ""
@@ -93,9 +99,14 @@ func parseCompass(c cell) (string, Flag, string) {
 	return "", "", fmt.Sprintf("ddd_car %q is not a compass direction (N, NE, E, SE, S, SW, W, NW, C)", s)
 }
 
-// number parses a plain decimal such as -1.5 or 3e2. strconv alone would
-// also take NaN, Inf, hex floats and underscores, none of which is data.
+// number parses a plain decimal such as -1.5 or 3e2, or 27,5 with the
+// decimal comma of an Indonesian-locale spreadsheet (one comma, no point:
+// no export groups thousands). strconv alone would also take NaN, Inf,
+// hex floats and underscores, none of which is data.
 func number(s string) (float64, bool) {
+	if strings.Count(s, ",") == 1 && !strings.ContainsAny(s, ".eE") {
+		s = strings.Replace(s, ",", ".", 1)
+	}
 	if !isDecimal(s) {
 		return 0, false
 	}
@@ -124,23 +135,55 @@ func allDigits(s string) bool {
 	return strings.Trim(s, "0123456789") == ""
 }
 
-// dateLayouts are the text dates accepted: Data Online's own, and ISO as
-// written by pandas and most tools.
-var dateLayouts = []string{"02-01-2006", "2006-01-02"}
+// dateLayouts are the text dates accepted: Data Online's own (with or
+// without leading zeros), and ISO as written by pandas and most tools,
+// alone or with a time of day (dropped, as for serials).
+var dateLayouts = []string{"2-1-2006", "2006-01-02", "2006-01-02T15:04:05", "2006-01-02 15:04:05"}
 
 // parseDate reads the Tanggal cell: text, or an Excel date serial when the
-// workbook stored the date as a number.
-func parseDate(c cell, date1904 bool) (time.Time, error) {
+// workbook stored the date as a number. A date with slashes is d/m/yyyy,
+// as an Indonesian-locale spreadsheet rewrites dd-mm-yyyy, unless mdy
+// says the file's slash dates are month first.
+func parseDate(c cell, date1904, mdy bool) (time.Time, error) {
 	s := strings.TrimSpace(c.text)
 	if c.num {
 		return serialDate(s, date1904)
 	}
-	for _, layout := range dateLayouts {
+	if strings.Count(s, "/") == 2 {
+		layout := "2/1/2006"
+		if mdy {
+			layout = "1/2/2006"
+		}
 		if t, err := time.Parse(layout, s); err == nil {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("Tanggal %q is not a date (dd-mm-yyyy or yyyy-mm-dd)", s)
+	for _, layout := range dateLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.Truncate(24 * time.Hour), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("Tanggal %q is not a date (dd-mm-yyyy, dd/mm/yyyy or yyyy-mm-dd)", s)
+}
+
+// slashMonthFirst reports whether the slash dates of a column are m/d/yyyy:
+// some date has a second field above 12 and none a first field above 12.
+// Without either, the Indonesian order d/m/yyyy stands.
+func slashMonthFirst(texts []string) bool {
+	dayFirst, monthFirst := false, false
+	for _, s := range texts {
+		f := strings.Split(strings.TrimSpace(s), "/")
+		if len(f) != 3 {
+			continue
+		}
+		a, errA := strconv.Atoi(f[0])
+		b, errB := strconv.Atoi(f[1])
+		if errA == nil && errB == nil {
+			dayFirst = dayFirst || a > 12
+			monthFirst = monthFirst || b > 12
+		}
+	}
+	return monthFirst && !dayFirst
 }
 
 // maxSerial is 31-12-9999, the last date Excel represents.

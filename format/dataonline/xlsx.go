@@ -34,7 +34,11 @@ type workbook struct {
 	lim   limits
 }
 
-// readXLSX reads the first worksheet of an xlsx workbook.
+// readXLSX reads the first worksheet of an xlsx workbook. The parts are
+// found as the Open Packaging Conventions say, through relationships
+// (_rels/.rels to the workbook, its .rels to the sheets), not by the names
+// Excel happens to give them: other writers call the sheet data.xml or put
+// the workbook elsewhere.
 func readXLSX(data []byte, lim limits) (*sheet, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -44,11 +48,15 @@ func readXLSX(data []byte, lim limits) (*sheet, error) {
 	if err != nil {
 		return nil, err
 	}
-	relID, date1904, err := wb.readWorkbookPart()
+	book, err := wb.findWorkbook()
 	if err != nil {
 		return nil, err
 	}
-	sheetPath, sstPath, err := wb.readRels(relID)
+	relIDs, date1904, err := wb.readWorkbookPart(book)
+	if err != nil {
+		return nil, err
+	}
+	sheetPath, sstPath, err := wb.readRels(book, relIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -163,10 +171,34 @@ func relAttr(se xml.StartElement) string {
 	return ""
 }
 
-// readWorkbookPart finds the relationship id of the first sheet and the
-// date system.
-func (wb *workbook) readWorkbookPart() (relID string, date1904 bool, err error) {
-	err = wb.walk("xl/workbook.xml", func(_ *xml.Decoder, se xml.StartElement) error {
+// defaultWorkbook is where Excel and most writers put the workbook part,
+// used when the package has no _rels/.rels.
+const defaultWorkbook = "xl/workbook.xml"
+
+// findWorkbook returns the workbook part named by the package's
+// officeDocument relationship.
+func (wb *workbook) findWorkbook() (string, error) {
+	if wb.files["_rels/.rels"] == nil {
+		return defaultWorkbook, nil
+	}
+	book := ""
+	err := wb.walk("_rels/.rels", func(_ *xml.Decoder, se xml.StartElement) error {
+		if se.Name.Local == "Relationship" && book == "" && attr(se, "TargetMode") != "External" &&
+			strings.HasSuffix(attr(se, "Type"), "/officeDocument") {
+			book = partName("", attr(se, "Target"))
+		}
+		return nil
+	})
+	if err == nil && book == "" {
+		book = defaultWorkbook
+	}
+	return book, err
+}
+
+// readWorkbookPart lists the relationship ids of the sheets, in the order
+// the workbook shows them, and reads the date system.
+func (wb *workbook) readWorkbookPart(book string) (relIDs []string, date1904 bool, err error) {
+	err = wb.walk(book, func(_ *xml.Decoder, se xml.StartElement) error {
 		switch se.Name.Local {
 		case "workbookPr":
 			switch v := attr(se, "date1904"); v {
@@ -177,47 +209,58 @@ func (wb *workbook) readWorkbookPart() (relID string, date1904 bool, err error) 
 				return fmt.Errorf("xlsx: workbook date1904=%q", v)
 			}
 		case "sheet":
-			if relID == "" {
-				relID = relAttr(se)
+			if len(relIDs) >= wb.lim.entries {
+				return fmt.Errorf("xlsx: more than %d sheets", wb.lim.entries)
 			}
+			relIDs = append(relIDs, relAttr(se))
 		}
 		return nil
 	})
-	if err == nil && relID == "" {
+	if err == nil && len(relIDs) == 0 {
 		err = errors.New("xlsx: workbook lists no sheet")
 	}
-	return relID, date1904, err
+	return relIDs, date1904, err
 }
 
-// readRels resolves the sheet's relationship to a part name, and finds the
-// shared strings part ("" when the workbook has none).
-func (wb *workbook) readRels(relID string) (sheetPath, sstPath string, err error) {
-	err = wb.walk("xl/_rels/workbook.xml.rels", func(_ *xml.Decoder, se xml.StartElement) error {
+// readRels resolves the first sheet that is a worksheet (not a chart
+// sheet) to a part name, and finds the shared strings part ("" when the
+// workbook has none). The relationships part of xl/workbook.xml is
+// xl/_rels/workbook.xml.rels, and its targets are relative to xl/.
+func (wb *workbook) readRels(book string, relIDs []string) (sheetPath, sstPath string, err error) {
+	dir, base := path.Split(book)
+	worksheets := map[string]string{}
+	err = wb.walk(dir+"_rels/"+base+".rels", func(_ *xml.Decoder, se xml.StartElement) error {
 		if se.Name.Local != "Relationship" || attr(se, "TargetMode") == "External" {
 			return nil
 		}
-		target := partName(attr(se, "Target"))
+		target := partName(dir, attr(se, "Target"))
 		switch typ := attr(se, "Type"); {
-		case attr(se, "Id") == relID && strings.HasSuffix(typ, "/worksheet"):
-			sheetPath = target
+		case strings.HasSuffix(typ, "/worksheet"):
+			worksheets[attr(se, "Id")] = target
 		case strings.HasSuffix(typ, "/sharedStrings") && sstPath == "":
 			sstPath = target
 		}
 		return nil
 	})
-	if err == nil && sheetPath == "" {
-		err = fmt.Errorf("xlsx: no worksheet for relationship %q", relID)
+	if err != nil {
+		return "", "", err
 	}
-	return sheetPath, sstPath, err
+	for _, id := range relIDs {
+		if p := worksheets[id]; p != "" {
+			return p, sstPath, nil
+		}
+	}
+	return "", "", fmt.Errorf("xlsx: no worksheet among the sheets %q", relIDs)
 }
 
-// partName turns a relationship target into an archive entry name: targets
-// are relative to xl/ unless they start with a slash.
-func partName(target string) string {
+// partName turns a relationship target into an archive entry name:
+// targets are relative to the folder of the part that holds the
+// relationship (dir), unless they start with a slash.
+func partName(dir, target string) string {
 	if strings.HasPrefix(target, "/") {
 		return path.Clean(target[1:])
 	}
-	return path.Join("xl", target)
+	return path.Join(dir, target)
 }
 
 // readSharedStrings reads the string table. A rich-text string is the

@@ -131,7 +131,7 @@ func TestXLSXCorrupt(t *testing.T) {
 		{"beyond read columns", sheet(`<row r="2"><c r="ZZ2"><v>1</v></c></row>`), "beyond the 128 columns"},
 		{"shared string index", sheet(`<row r="2"><c r="A2" t="s"><v>9</v></c></row>`), "no shared string"},
 		{"number cell", sheet(`<row r="2"><c r="A2"><v>NaN</v></c></row>`), "number cell holds"},
-		{"cell type", sheet(`<row r="2"><c r="A2" t="d"><v>2023-09-01</v></c></row>`), "unsupported cell type"},
+		{"cell type", sheet(`<row r="2"><c r="A2" t="x"><v>2023-09-01</v></c></row>`), "unsupported cell type"},
 		{"bad XML", sheet(`<row r="2"><c r="A2"><v>1</c></row>`), "XML syntax error"},
 		{"date1904", makeXLSX(t, `date1904="maybe"`, header), "date1904"},
 		{"duplicate entry", zipOf(t, append(workbookParts(""), workbookParts("")...)...), "duplicate archive entry"},

@@ -35,7 +35,11 @@
 //
 // Times are offsets whose units attribute names both the unit and the
 // epoch ("milliseconds since 2018-07-02 04:33:00.000" in 2018, "seconds
-// since …" later); the attribute is read, not assumed. Early files packed
+// since …" later); the attribute is read, not assumed. A bare unit
+// ("seconds") counts from product_time, the start of the observations, as
+// the Product User Guide defines the offsets, else from
+// time_coverage_start. A file with no flashes (number_of_flashes = 0) is
+// valid and gives none. Early files packed
 // them as signed shorts, so a flash that began in the previous file has a
 // negative offset. (For about three weeks of October–November 2018,
 // GOES-16 files lacked the _Unsigned tag on unsigned time offsets; such

@@ -87,7 +87,7 @@ func Parse(r io.ReaderAt, size int64) (*File, error) {
 	}
 	f.Groups = count(root, "group_id", "group_lat")
 	f.Events = count(root, "event_id", "event_lat")
-	fl, err := readFlashes(root)
+	fl, err := readFlashes(root, reference(root, f.Start))
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +107,7 @@ func coverage(root *hdf5.Group, global map[string]any) (start, end time.Time, er
 		if err != nil {
 			return s, e, errors.New("glm: no time coverage (time_coverage_start/_end or product_time_bounds)")
 		}
-		ts, err := v.times()
+		ts, err := v.times(time.Time{})
 		if err != nil || len(ts) != 2 || ts[0].IsZero() || ts[1].IsZero() {
 			return s, e, errors.New("glm: product_time_bounds is not a pair of times")
 		}
@@ -140,7 +140,19 @@ type flashes struct {
 	first, last           []time.Time // zero where missing
 }
 
-func readFlashes(root *hdf5.Group) (*flashes, error) {
+// reference is the time offsets count from when their units name no
+// epoch: product_time (the start of the observations, in its own units),
+// else the start of the coverage.
+func reference(root *hdf5.Group, start time.Time) time.Time {
+	if v, err := readVar(root, "product_time", false); err == nil {
+		if ts, err := v.times(time.Time{}); err == nil && len(ts) == 1 && !ts[0].IsZero() {
+			return ts[0]
+		}
+	}
+	return start
+}
+
+func readFlashes(root *hdf5.Group, ref time.Time) (*flashes, error) {
 	fl := &flashes{}
 	numbers := []struct {
 		name string
@@ -176,7 +188,7 @@ func readFlashes(root *hdf5.Group) (*flashes, error) {
 		if len(x.values) != fl.n {
 			return nil, fmt.Errorf("glm: %s has %d values, flash_id %d", v.name, len(x.values), fl.n)
 		}
-		if *v.dst, err = x.times(); err != nil {
+		if *v.dst, err = x.times(ref); err != nil {
 			return nil, err
 		}
 	}

@@ -132,7 +132,7 @@ func TestUnits(t *testing.T) {
 		if strings.HasPrefix(units, "seconds") {
 			v.values[0] = 1500
 		}
-		ts, err := v.times()
+		ts, err := v.times(time.Time{})
 		if err != nil || !ts[0].Equal(at(want)) {
 			t.Errorf("%s: %v %v, want %s", units, ts, err, want)
 		}
@@ -199,5 +199,47 @@ func TestFillAreaKeepsTheFlash(t *testing.T) {
 	}
 	if area(math.NaN()) != nil || *area(12) != 12 {
 		t.Fatal("area(NaN) must be nil, area(12) 12")
+	}
+}
+
+// A file in which GLM saw no lightning (the sample's header and scalar
+// variables with empty flash, group and event dimensions; see
+// testdata/empty.cdl) has zero flashes and is not an error.
+func TestEmptyFile(t *testing.T) {
+	f, data := parseFile(t, "testdata/empty.nc")
+	if !Detect(data) {
+		t.Error("Detect = false")
+	}
+	if len(f.Flashes) != 0 || len(f.Rejects) != 0 || f.Groups != 0 || f.Events != 0 || f.Platform != "G16" {
+		t.Errorf("%d flashes, %d rejects, %d groups, %d events, platform %q", len(f.Flashes), len(f.Rejects), f.Groups, f.Events, f.Platform)
+	}
+	if !f.Start.Equal(at("2018-07-02T04:33:00Z")) || !f.End.Equal(at("2018-07-02T04:33:20Z")) {
+		t.Errorf("coverage %s–%s", f.Start, f.End)
+	}
+}
+
+// Time offsets whose units name no epoch count from product_time: the
+// sample with its units cut to a bare "milliseconds" (NUL-padded in place)
+// reads the same flashes, as its epoch is its product_time.
+func TestBareTimeUnits(t *testing.T) {
+	want, data := parseFile(t, filepath.Join(sampleDir, sample))
+	units := []byte("milliseconds since 2018-07-02 04:33:00.000")
+	bare := make([]byte, len(units))
+	copy(bare, "milliseconds")
+	if bytes.Count(data, units) < 2 {
+		t.Fatal("sample units not found")
+	}
+	patched := bytes.ReplaceAll(data, units, bare)
+	got, err := Parse(bytes.NewReader(patched), int64(len(patched)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Flashes) != len(want.Flashes) || len(got.Flashes) == 0 {
+		t.Fatalf("%d flashes, want %d", len(got.Flashes), len(want.Flashes))
+	}
+	for i := range got.Flashes {
+		if !got.Flashes[i].Time.Equal(want.Flashes[i].Time) || !got.Flashes[i].End.Equal(want.Flashes[i].End) {
+			t.Fatalf("flash %d at %s–%s, want %s–%s", i, got.Flashes[i].Time, got.Flashes[i].End, want.Flashes[i].Time, want.Flashes[i].End)
+		}
 	}
 }

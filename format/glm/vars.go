@@ -142,10 +142,14 @@ func shortest(x float64) float64 {
 }
 
 // times reads the variable as times in the units it states, "<unit>
-// since <epoch>"; a missing value is the zero time. Times are rounded to
-// the microsecond, below any GLM timing.
-func (v *variable) times() ([]time.Time, error) {
+// since <epoch>", or as a bare unit ("seconds") counted from ref, the
+// product's reference time, when ref is not zero; a missing value is the
+// zero time. Times are rounded to the microsecond, below any GLM timing.
+func (v *variable) times(ref time.Time) ([]time.Time, error) {
 	unit, epoch, err := parseUnits(v.units)
+	if bare, ok := timeUnits[strings.ToLower(strings.TrimSpace(v.units))]; err != nil && ok && !ref.IsZero() {
+		unit, epoch, err = bare, ref, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("glm: variable %s: %w", v.name, err)
 	}

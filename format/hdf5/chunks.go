@@ -15,9 +15,14 @@ func (d *Dataset) chunkRefs(chunkBytes int64) ([]chunkRef, error) {
 			return nil, nil
 		}
 	}
-	switch l.index {
-	case indexBTree1:
+	if l.index == indexBTree1 {
 		return d.btreeChunks()
+	}
+	g, err := d.chunkGrid()
+	if err != nil {
+		return nil, err
+	}
+	switch l.index {
 	case indexSingle:
 		r := chunkRef{off: make([]int64, len(l.chunk)), addr: l.addr, size: chunkBytes}
 		if l.filtered {
@@ -25,17 +30,13 @@ func (d *Dataset) chunkRefs(chunkBytes int64) ([]chunkRef, error) {
 		}
 		return []chunkRef{r}, nil
 	case indexImplicit:
-		if len(d.filters) > 0 {
-			return nil, fmt.Errorf("hdf5: implicit chunk index with filters")
-		}
-		var refs []chunkRef
-		// Every chunk is stored, back to back, so they must fit in the file.
-		for i, off := range gridOffsets(d.space.dims, l.chunk, d.f.size/chunkBytes+1) {
-			refs = append(refs, chunkRef{off: off, addr: l.addr + int64(i)*chunkBytes, size: chunkBytes})
-		}
-		return refs, nil
+		return d.implicitChunks(g, chunkBytes)
+	case indexFixedArray:
+		return d.fixedArrayChunks(g, chunkBytes)
+	case indexExtensible:
+		return d.extensibleArrayChunks(g, chunkBytes)
 	}
-	return d.fixedArrayChunks(chunkBytes)
+	return d.btree2Chunks(chunkBytes)
 }
 
 // btreeChunks walks a version 1 B-tree of chunks. Each key holds the
@@ -56,10 +57,97 @@ func (d *Dataset) btreeChunks() ([]chunkRef, error) {
 	return refs, err
 }
 
+// btree2Chunks walks a version 2 B-tree chunk index (datasets with more
+// than one unlimited dimension): records of type 10 (address, then the
+// chunk's scaled offset) or, with filters, 11 (address, stored size,
+// filter mask, scaled offset).
+func (d *Dataset) btree2Chunks(chunkBytes int64) ([]chunkRef, error) {
+	f, chunk := d.f, d.layout.chunk
+	typ := uint8(10)
+	if len(d.filters) > 0 {
+		typ = 11
+	}
+	var refs []chunkRef
+	err := f.walkBTree2(d.layout.addr, typ, func(rec []byte) error {
+		sizeLen := len(rec) - f.offSize - 8*len(chunk)
+		if typ == 11 {
+			sizeLen -= 4
+			if sizeLen < 1 || sizeLen > 8 {
+				return fmt.Errorf("hdf5: chunk B-tree records of %d bytes", len(rec))
+			}
+		} else if sizeLen != 0 {
+			return fmt.Errorf("hdf5: chunk B-tree records of %d bytes", len(rec))
+		}
+		c := f.cursor(rec)
+		r := chunkRef{addr: c.addr()}
+		if typ == 11 {
+			r.size, r.mask = int64(min(c.uint(sizeLen), 1<<40)), c.u32()
+		} else {
+			r.size = chunkBytes
+		}
+		for i := range chunk {
+			s := c.u64()
+			if s > uint64(maxElements) {
+				return fmt.Errorf("hdf5: chunk at scaled offset %d", s)
+			}
+			r.off = append(r.off, int64(s)*chunk[i])
+		}
+		if len(refs) >= maxElements {
+			return fmt.Errorf("hdf5: too many chunks")
+		}
+		refs = append(refs, r)
+		return c.err
+	})
+	return refs, err
+}
+
+// implicitChunks lists the chunks of the implicit index: every chunk of
+// the maximum extent is allocated, back to back, in grid order.
+func (d *Dataset) implicitChunks(g chunkGrid, chunkBytes int64) ([]chunkRef, error) {
+	if len(d.filters) > 0 {
+		return nil, fmt.Errorf("hdf5: implicit chunk index with filters")
+	}
+	if g.end > (d.f.size-d.layout.addr)/chunkBytes {
+		return nil, fmt.Errorf("hdf5: %d implicitly indexed chunks of %d bytes do not fit in the file", g.end, chunkBytes)
+	}
+	var refs []chunkRef
+	for i := range g.end {
+		if off, ok := g.offset(i); ok {
+			refs = append(refs, chunkRef{off: off, addr: d.layout.addr + i*chunkBytes, size: chunkBytes})
+		}
+	}
+	return refs, nil
+}
+
+// chunkEntry decodes one fixed or extensible array element: the chunk's
+// address and, for filtered chunks, its stored size and filter mask.
+type chunkEntry struct {
+	size     int // bytes in an element
+	filtered bool
+	f        *File
+	raw      int64 // unfiltered chunk size
+}
+
+func (e chunkEntry) check() error {
+	if e.size < e.f.offSize || (e.filtered && (e.size < e.f.offSize+5 || e.size > e.f.offSize+12)) || (!e.filtered && e.size != e.f.offSize) {
+		return fmt.Errorf("hdf5: chunk index entries of %d bytes", e.size)
+	}
+	return nil
+}
+
+func (e chunkEntry) read(c *cursor, off []int64) chunkRef {
+	r := chunkRef{off: off, addr: c.addr(), size: e.raw}
+	if e.filtered {
+		r.size = int64(min(c.uint(e.size-e.f.offSize-4), 1<<40))
+		r.mask = c.u32()
+	}
+	return r
+}
+
 // fixedArrayChunks reads a fixed array index: one entry per chunk of the
-// grid, in row-major order. Paged data blocks (more than 2^page bits
-// chunks) are refused.
-func (d *Dataset) fixedArrayChunks(chunkBytes int64) ([]chunkRef, error) {
+// grid, in grid order, in one data block or in pages of 2^pageBits
+// entries, each page present only if its bit in the block's bitmap is set.
+func (d *Dataset) fixedArrayChunks(g chunkGrid, chunkBytes int64) ([]chunkRef, error) {
 	f := d.f
 	head, err := f.readAt(d.layout.addr, int64(8+f.lenSize+f.offSize))
 	if err != nil {
@@ -73,31 +161,132 @@ func (d *Dataset) fixedArrayChunks(chunkBytes int64) ([]chunkRef, error) {
 	if c.err != nil {
 		return nil, fmt.Errorf("hdf5: fixed array header: %w", c.err)
 	}
-	if pageBits > 62 || n > 1<<pageBits {
-		return nil, fmt.Errorf("hdf5: paged fixed array chunk index is not supported")
+	e := chunkEntry{size: entrySize, filtered: client == 1, f: f, raw: chunkBytes}
+	if err := e.check(); err != nil {
+		return nil, err
 	}
-	filtered := client == 1
-	if entrySize < f.offSize || (filtered && entrySize < f.offSize+5) {
-		return nil, fmt.Errorf("hdf5: fixed array entries of %d bytes", entrySize)
+	if pageBits > 40 || n > uint64(f.size) {
+		return nil, fmt.Errorf("hdf5: fixed array of %d entries, pages of 2^%d", n, pageBits)
 	}
+	total := min(int64(n), g.end)
 	prefix := int64(6 + f.offSize)
-	data, err := f.readAt(block, prefix+int64(n)*int64(entrySize))
+	pageN := int64(1) << pageBits
+	if int64(n) <= pageN { // not paged
+		data, err := f.readAt(block, prefix+total*int64(entrySize))
+		if err != nil {
+			return nil, err
+		}
+		c = f.cursor(data)
+		c.signature("FADB")
+		c.skip(int(prefix) - 4)
+		return e.run(c, g, 0, total)
+	}
+	npages := (int64(n) + pageN - 1) / pageN
+	bitmap, err := f.readAt(block+prefix, (npages+7)/8)
 	if err != nil {
 		return nil, err
 	}
-	c = f.cursor(data)
-	c.signature("FADB")
-	c.skip(int(prefix) - 4)
+	pageAt := block + prefix + int64(len(bitmap)) + 4
 	var refs []chunkRef
-	for _, off := range gridOffsets(d.space.dims, d.layout.chunk, int64(n)) {
-		r := chunkRef{off: off, addr: c.addr(), size: chunkBytes}
-		if filtered {
-			r.size = int64(min(c.uint(entrySize-f.offSize-4), 1<<40))
-			r.mask = c.u32()
+	for p := int64(0); p*pageN < total; p++ {
+		if bitmap[p/8]&(0x80>>(p%8)) == 0 {
+			continue // page never written: its chunks are all fill
 		}
-		if r.addr != undef {
+		k := min(pageN, total-p*pageN)
+		data, err := f.readAt(pageAt+p*(pageN*int64(entrySize)+4), k*int64(entrySize))
+		if err != nil {
+			return nil, err
+		}
+		r, err := e.run(f.cursor(data), g, p*pageN, k)
+		if err != nil {
+			return nil, err
+		}
+		refs = append(refs, r...)
+	}
+	return refs, nil
+}
+
+// run decodes n consecutive entries, the first for chunk index first,
+// keeping the stored chunks inside the current extent.
+func (e chunkEntry) run(c *cursor, g chunkGrid, first, n int64) ([]chunkRef, error) {
+	var refs []chunkRef
+	for i := range n {
+		off, ok := g.offset(first + i)
+		r := e.read(c, off)
+		if c.err != nil {
+			return nil, fmt.Errorf("hdf5: chunk index: %w", c.err)
+		}
+		if ok && r.addr != undef {
 			refs = append(refs, r)
 		}
 	}
-	return refs, c.err
+	return refs, nil
+}
+
+// chunkGrid numbers chunks as the version 4 chunk indexes do: in
+// row-major order over the chunk counts of the maximum dimensions, with
+// the unlimited dimension, if any, moved first ("swizzled").
+type chunkGrid struct {
+	order []int   // dataset dimension at each swizzled position
+	down  []int64 // index step of one chunk along each swizzled position
+	have  []int64 // chunks covering the current extent, by dimension
+	chunk []int64
+	end   int64 // one past the last index inside the current extent
+}
+
+func (d *Dataset) chunkGrid() (chunkGrid, error) {
+	dims, chunk, maxd := d.space.dims, d.layout.chunk, d.space.max
+	rank := len(dims)
+	g := chunkGrid{chunk: chunk, down: make([]int64, rank), have: make([]int64, rank)}
+	most := make([]int64, rank)
+	unlim := 0
+	for k := range rank {
+		g.have[k] = (dims[k] + chunk[k] - 1) / chunk[k]
+		most[k] = g.have[k]
+		if len(maxd) == rank {
+			if maxd[k] == unlimited {
+				unlim = k
+			} else if maxd[k] > dims[k] {
+				most[k] = (maxd[k] + chunk[k] - 1) / chunk[k]
+			}
+		}
+	}
+	g.order = append([]int{unlim}, others(rank, unlim)...)
+	step := int64(1)
+	g.end = 1
+	for i := rank - 1; i >= 0; i-- {
+		k := g.order[i]
+		g.down[i] = step
+		g.end += (g.have[k] - 1) * step
+		if most[k] > 0 && step > maxElements/most[k] {
+			return g, fmt.Errorf("hdf5: chunk grid of %v chunks is too large", most)
+		}
+		step *= most[k]
+	}
+	return g, nil
+}
+
+// others lists 0..n-1 without skip.
+func others(n, skip int) []int {
+	out := make([]int, 0, n)
+	for k := range n {
+		if k != skip {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// offset is the element offset of chunk i, and whether it lies inside
+// the current extent.
+func (g chunkGrid) offset(i int64) ([]int64, bool) {
+	off := make([]int64, len(g.order))
+	ok := true
+	for p, k := range g.order {
+		s := i / g.down[p]
+		i %= g.down[p]
+		ok = ok && s < g.have[k]
+		off[k] = s * g.chunk[k]
+	}
+	return off, ok
 }

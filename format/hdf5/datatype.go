@@ -237,7 +237,13 @@ func (t *datatype) fixedString(b []byte) string {
 type dataspace struct {
 	dims  []int64
 	count int64
+	// max holds the maximum dimensions when the file gives them, with
+	// unlimited for H5S_UNLIMITED; chunk indexes number chunks by them.
+	max []int64
 }
+
+// unlimited marks an unlimited maximum dimension.
+const unlimited = -1
 
 // maxElements bounds the number of elements any dataspace may describe.
 const maxElements = 1 << 40
@@ -272,7 +278,19 @@ func (f *File) parseDataspace(b []byte) (dataspace, error) {
 			return dataspace{}, fmt.Errorf("hdf5: dataspace of more than %d elements", int64(maxElements))
 		}
 	}
-	_ = flags // maximum dimensions and permutations do not change what is stored
+	if flags&1 != 0 {
+		for range rank {
+			m := c.length()
+			switch {
+			case m == 1<<(8*uint(c.lenSize))-1 || m == ^uint64(0):
+				s.max = append(s.max, unlimited)
+			case m > maxElements:
+				return dataspace{}, fmt.Errorf("hdf5: maximum dimension of %d elements", m)
+			default:
+				s.max = append(s.max, int64(m))
+			}
+		}
+	}
 	if c.err != nil {
 		return dataspace{}, fmt.Errorf("hdf5: bad dataspace message: %w", c.err)
 	}

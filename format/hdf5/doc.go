@@ -13,18 +13,21 @@
 // order), fixed-length and variable-length strings (global heap);
 // scalar, simple and null dataspaces; compact, contiguous and chunked
 // storage, with chunks indexed by a version 1 B-tree (layout version 3)
-// or, for layout version 4, a single chunk, the implicit index or an
-// unpaged fixed array; the deflate, shuffle and Fletcher-32 filters (the
-// checksum is not verified); fill values for unwritten storage.
+// or, for layout version 4, a single chunk, the implicit index, a fixed
+// array (paged or not), an extensible array or a version 2 B-tree, chunks
+// numbered over the maximum dimensions as the library does; the deflate,
+// shuffle and Fletcher-32 filters (the checksum is verified); fill values
+// for unwritten storage.
 //
 // Not supported, reported as errors naming the structure: compound,
 // reference, enumerated, array, opaque, bitfield and time datatypes when
 // read as data (as attribute values they become Unsupported), shared or
 // committed datatypes, soft and external links (skipped), huge fractal
-// heap objects, filtered fractal heaps, extensible array and version 2
-// B-tree chunk indexes, paged fixed arrays, chunked storage in layout
-// messages version 1 and 2, virtual datasets, and filters other than the
-// three above (szip, n-bit, scale-offset, plugins).
+// heap objects, filtered fractal heaps, paged data blocks an extensible
+// array's index block points to (the library never writes them with its
+// default parameters), chunked storage in layout messages version 1 and 2,
+// virtual datasets, and filters other than the three above, named in the
+// error (szip, n-bit, scale-offset, plugins such as LZF or Blosc).
 //
 // The reader trusts nothing in the file: every address and size is
 // checked against the file size before anything is allocated or read,

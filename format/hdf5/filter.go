@@ -3,8 +3,10 @@ package hdf5
 import (
 	"bytes"
 	"compress/zlib"
+	"encoding/binary"
 	"fmt"
 	"io"
+	"math/bits"
 )
 
 // Filter identifiers this package can undo.
@@ -79,12 +81,9 @@ func unfilter(fs []filter, b []byte, mask uint32, want int64, elemSize int) ([]b
 			}
 			b = unshuffle(b, size)
 		case filterFletcher32:
-			if len(b) < 4 {
-				return nil, errShort
-			}
-			b = b[:len(b)-4] // the checksum is not verified
+			b, err = checkFletcher32(b)
 		default:
-			return nil, fmt.Errorf("hdf5: filter %d (%s) is not supported", fs[i].id, fs[i].name)
+			return nil, fmt.Errorf("hdf5: filter %d (%s) is not supported", fs[i].id, filterName(fs[i]))
 		}
 		if err != nil {
 			return nil, err
@@ -94,6 +93,61 @@ func unfilter(fs []filter, b []byte, mask uint32, want int64, elemSize int) ([]b
 		return nil, fmt.Errorf("hdf5: chunk decodes to %d bytes, want %d", len(b), want)
 	}
 	return b, nil
+}
+
+// filterNames are the registered filters this package cannot undo.
+var filterNames = map[uint16]string{4: "szip", 5: "n-bit", 6: "scale-offset", 32000: "LZF", 32001: "Blosc",
+	32004: "LZ4", 32008: "bitshuffle", 32013: "zfp", 32015: "Zstandard", 32017: "SZ"}
+
+// filterName is the name the file gives a filter, else its registered one.
+func filterName(fl filter) string {
+	if fl.name != "" {
+		return fl.name
+	}
+	if n, ok := filterNames[fl.id]; ok {
+		return n
+	}
+	return "unregistered"
+}
+
+// checkFletcher32 verifies and strips the checksum the Fletcher-32 filter
+// appends. The library stores it little-endian; HDF5 1.6.2 to 1.6.4 wrote
+// it byte-swapped, which the library also accepts.
+func checkFletcher32(b []byte) ([]byte, error) {
+	if len(b) < 4 {
+		return nil, errShort
+	}
+	data, stored := b[:len(b)-4], binary.LittleEndian.Uint32(b[len(b)-4:])
+	sum := fletcher32(data)
+	if stored != sum && stored != bits.ReverseBytes32(sum) {
+		return nil, fmt.Errorf("hdf5: Fletcher-32 checksum mismatch: chunk is corrupt")
+	}
+	return data, nil
+}
+
+// fletcher32 is H5_checksum_fletcher32: sums of big-endian 16-bit words,
+// an odd last byte taken as the high byte of a word.
+func fletcher32(b []byte) uint32 {
+	var s1, s2 uint32
+	for len(b) >= 2 {
+		n := min(len(b)/2, 360)
+		for i := range n {
+			s1 += uint32(b[2*i])<<8 | uint32(b[2*i+1])
+			s2 += s1
+		}
+		b = b[2*n:]
+		s1 = s1&0xffff + s1>>16
+		s2 = s2&0xffff + s2>>16
+	}
+	if len(b) == 1 {
+		s1 += uint32(b[0]) << 8
+		s2 += s1
+		s1 = s1&0xffff + s1>>16
+		s2 = s2&0xffff + s2>>16
+	}
+	s1 = s1&0xffff + s1>>16
+	s2 = s2&0xffff + s2>>16
+	return s2<<16 | s1
 }
 
 func inflate(b []byte, limit int64) ([]byte, error) {

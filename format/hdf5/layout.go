@@ -126,9 +126,9 @@ func (l *layout) chunkedV4(c *cursor, rank int) error {
 	case indexFixedArray:
 		l.pageBits = int(c.u8())
 	case indexExtensible:
-		return fmt.Errorf("hdf5: extensible array chunk index is not supported")
+		c.skip(5) // creation parameters, repeated in the array's header
 	case indexBTree2:
-		return fmt.Errorf("hdf5: version 2 B-tree chunk index is not supported")
+		c.skip(6) // node size and split/merge percentages, in the tree's header
 	default:
 		return fmt.Errorf("hdf5: chunk index type %d not supported", l.index)
 	}

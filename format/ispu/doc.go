@@ -5,8 +5,22 @@
 //	1/1/2010,DKI1 (Bunderan HI),60,4,73,27,14,73,CO,SEDANG
 //
 // The pollutant columns hold ISPU sub-indices, not concentrations. Columns
-// are found by header name; pm25 and hc columns are read when present, any
-// other unknown column makes the file ErrFormat.
+// are found by header name, in any order and case, under the names of
+// every yearly layout: the 2010–2021 files (tanggal, stasiun, pm10, pm25,
+// so2, co, o3, no2, hc, max, critical, categori) and the later ones
+// (periode_data, bulan, tanggal as the day of the month, stasiun,
+// pm_sepuluh, pm_duakomalima, sulfur_dioksida, karbon_monoksida, ozon,
+// nitrogen_dioksida, max, parameter_pencemar_kritis, kategori). Other
+// columns are ignored. A file that uses ';' instead of ',' is read too.
+//
+// Dates are M/D/YYYY as published for 2010–2021, D/M/YYYY when the file's
+// own dates show that order (a first field above 12, none in the second),
+// YYYY-MM-DD (with or without a time), or split into periode_data (YYYY or
+// YYYYMM) or tahun, bulan (number or month name) and tanggal. Station
+// cells such as "DKI5 (Kebon Jeruk) Jakarta Barat" or "DKI1 Bunderan HI"
+// give the code DKI5 and the name in parentheses, else the rest. Empty
+// cells and dashes ("-", "---") are missing; a whole number written
+// "55.0" is 55.
 //
 // Level 1 is kept as received: Max, Critical and Category are the file's own
 // values, even where they disagree with the sub-indices (the server
@@ -22,12 +36,13 @@
 //     the module; the 1997 bands differ only at exactly 200 and 300).
 //
 // A row is rejected when its field count differs from the header's, the
-// date is not a real M/D/YYYY date between 1997 (the first ISPU regulation)
-// and today in Jakarta, the station is empty, a sub-index or max is not an
+// date is not a real date between 1997 (the first ISPU regulation) and
+// today in Jakarta, the station is empty, a sub-index or max is not an
 // integer or lies outside 0..1000, the critical pollutant is not one of
 // PM10, PM25 (or PM2.5), SO2, CO, O3, NO2, HC, the category is not one of
-// the five codes, nothing at all was measured, or the station already had a
-// row for that date (the first row wins).
+// the five codes or TIDAK ADA DATA (no data: kept as no category, and then
+// max must be empty), nothing at all was measured, or the station already
+// had a row for that date (the first row wins).
 //
 // Days are returned sorted by date, then station.
 package ispu

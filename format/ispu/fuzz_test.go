@@ -14,6 +14,9 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte(header + "11/1/2020,DKI1 (Bunderan HI),49,67,18,10,40,11,PM25,SEDANG\n1/1/2010,DKI1,,,,,,,,\n"))
 	f.Add([]byte("Tanggal,Stasiun,PM10,PM25,SO2,CO,O3,NO2,Max,Critical,Categori\n12/31/2021,DKI1 (Bunderan HI),62,85,52,23,20,14,85,PM2.5,SEDANG\n"))
+	f.Add([]byte("periode_data,bulan,tanggal,stasiun,pm_sepuluh,pm_duakomalima,sulfur_dioksida,karbon_monoksida,ozon,nitrogen_dioksida,max,parameter_pencemar_kritis,kategori\n" +
+		"202011,11,1,DKI1 Bunderan HI,49,---,67,18,10,40,11,PM25,SEDANG\n202011,Desember,2,DKI5 (Kebon Jeruk) Jakarta Barat,---,---,---,---,---,---,---,---,TIDAK ADA DATA\n"))
+	f.Add([]byte("tanggal;stasiun;pm10;max;critical;categori\n13/1/2010;DKI1;60;60;PM10;SEDANG\n2010-01-02;DKI1;-;60.0;PM10;SEDANG\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		Detect(data)
 		days, rejects, err := Parse(data)

@@ -52,12 +52,34 @@ var bom = []byte("\xef\xbb\xbf")
 var now = time.Now
 
 // Detect reports whether data, or its first bytes, starts with a DKI ISPU
-// header: first column tanggal, with stasiun and max columns.
+// header: a date (tanggal, or its parts), a station, max, critical and
+// category column and at least one pollutant, under any of the names the
+// yearly files use.
 func Detect(data []byte) bool {
 	line, _, _ := bytes.Cut(bytes.TrimPrefix(data, bom), []byte("\n"))
-	line = bytes.ToLower(bytes.TrimSpace(line))
-	return bytes.HasPrefix(line, []byte("tanggal,")) &&
-		bytes.Contains(line, []byte(",stasiun,")) && bytes.Contains(line, []byte(",max,"))
+	r := csv.NewReader(bytes.NewReader(line))
+	r.Comma = delimiter(line)
+	header, err := r.Read()
+	if err != nil {
+		return false
+	}
+	_, err = locate(header)
+	return err == nil
+}
+
+// delimiter is ';' for a header that uses it instead of ',', as a
+// spreadsheet in an Indonesian locale saves CSV.
+func delimiter(header []byte) rune {
+	if !bytes.Contains(header, []byte(",")) && bytes.Contains(header, []byte(";")) {
+		return ';'
+	}
+	return ','
+}
+
+// row is one CSV record and the line it starts on.
+type row struct {
+	line   int
+	fields []string
 }
 
 // Parse reads a DKI ISPU CSV. Rows that break the rules in the package
@@ -68,19 +90,20 @@ func Parse(data []byte) ([]Day, []Reject, error) {
 	if len(data) > MaxSize {
 		return nil, nil, ErrTooLarge
 	}
-	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, bom)))
+	data = bytes.TrimPrefix(data, bom)
+	header, _, _ := bytes.Cut(data, []byte("\n"))
+	r := csv.NewReader(bytes.NewReader(data))
+	r.Comma = delimiter(header)
 	r.FieldsPerRecord = -1
-	header, err := r.Read()
+	head, err := r.Read()
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: reading header: %v", ErrFormat, err)
 	}
-	cols, err := locate(header)
+	cols, err := locate(head)
 	if err != nil {
 		return nil, nil, err
 	}
-	today := jakartaToday()
-	seen := map[key]bool{}
-	var days []Day
+	var rows []row
 	var rejects []Reject
 	for {
 		rec, err := r.Read()
@@ -98,11 +121,32 @@ func Parse(data []byte) ([]Day, []Reject, error) {
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
-		if len(rec) != len(header) {
-			rejects = append(rejects, Reject{line, fmt.Sprintf("row has %d fields, header has %d", len(rec), len(header))})
+		if len(rec) != len(head) {
+			rejects = append(rejects, Reject{line, fmt.Sprintf("row has %d fields, header has %d", len(rec), len(head))})
 			continue
 		}
-		d, reason := cols.day(rec, today)
+		rows = append(rows, row{line, rec})
+	}
+	cols.dayFirst = slashDayFirst(rows, cols.date)
+	days, more := cols.days(rows, jakartaToday())
+	rejects = append(rejects, more...)
+	slices.SortStableFunc(rejects, func(a, b Reject) int { return a.Row - b.Row })
+	slices.SortStableFunc(days, func(a, b Day) int {
+		if c := a.Date.Compare(b.Date); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Station, b.Station)
+	})
+	return days, rejects, nil
+}
+
+// days converts the rows, keeping the first row of a station and date.
+func (c columns) days(rows []row, today time.Time) ([]Day, []Reject) {
+	seen := map[key]bool{}
+	var days []Day
+	var rejects []Reject
+	for _, r := range rows {
+		d, reason := c.day(r.fields, today)
 		if reason == "" {
 			if k := (key{d.Station, d.Date}); seen[k] {
 				reason = fmt.Sprintf("duplicate: %s already has a row for %s", d.Station, d.Date.Format(time.DateOnly))
@@ -111,19 +155,13 @@ func Parse(data []byte) ([]Day, []Reject, error) {
 			}
 		}
 		if reason != "" {
-			rejects = append(rejects, Reject{line, reason})
+			rejects = append(rejects, Reject{r.line, reason})
 			continue
 		}
-		d.Row = line
+		d.Row = r.line
 		days = append(days, d)
 	}
-	slices.SortStableFunc(days, func(a, b Day) int {
-		if c := a.Date.Compare(b.Date); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Station, b.Station)
-	})
-	return days, rejects, nil
+	return days, rejects
 }
 
 type key struct {

@@ -120,7 +120,11 @@ func TestRows(t *testing.T) {
 		{"6/2/2024,DKI1 (Bunderan HI),60,4,73,27,14,73,CO,SEDANG", "", 0}, // today in Jakarta
 		{"6/3/2024,DKI1 (Bunderan HI),60,4,73,27,14,73,CO,SEDANG", "future", 0},
 		{"2/30/2010,DKI1,60,4,73,27,14,73,CO,SEDANG", "calendar date", 0},
-		{"2010-01-01,DKI1,60,4,73,27,14,73,CO,SEDANG", "M/D/YYYY", 0},
+		{"2010-01-01,DKI1,60,4,73,27,14,73,CO,SEDANG", "", 0},
+		{"2010-01-01 00:00:00,DKI1,60,4,73,27,14,73,CO,SEDANG", "", 0},
+		{"2010-1-1,DKI1,60,4,73,27,14,73,CO,SEDANG", "", 0},
+		{"10-01-01,DKI1,60,4,73,27,14,73,CO,SEDANG", "M/D/YYYY", 0},
+		{"1.1.2010,DKI1,60,4,73,27,14,73,CO,SEDANG", "M/D/YYYY", 0},
 		{"1/1/10,DKI1,60,4,73,27,14,73,CO,SEDANG", "M/D/YYYY", 0},
 		{"1/-1/2010,DKI1,60,4,73,27,14,73,CO,SEDANG", "M/D/YYYY", 0},
 		{"1/1/1990,DKI1,60,4,73,27,14,73,CO,SEDANG", "before ISPU", 0},
@@ -129,7 +133,12 @@ func TestRows(t *testing.T) {
 		{"1/1/2010,DKI1,60,4,73,27,14,73,CO,SEDANG,x", "11 fields", 0},
 		{"1/1/2010,DKI1,sixty,4,73,27,14,73,CO,SEDANG", "pm10", 0},
 		{"1/1/2010,DKI1,60.5,4,73,27,14,73,CO,SEDANG", "not an integer", 0},
-		{"1/1/2010,DKI1,---,4,73,27,14,73,CO,SEDANG", "not an integer", 0},
+		{"1/1/2010,DKI1,---,4,73,27,14,73,CO,SEDANG", "", 0}, // dashes are missing
+		{"1/1/2010,DKI1,-,4,73,27,14,73.0,CO,SEDANG", "", 0}, // a whole number with a point
+		{"1/1/2010,DKI1,60.0.0,4,73,27,14,73,CO,SEDANG", "not an integer", 0},
+		{"1/1/2010,DKI1,---,---,---,---,---,---,---,TIDAK ADA DATA", "no data: categori TIDAK ADA DATA", 0},
+		{"1/1/2010,DKI1,60,4,73,27,14,73,CO,TIDAK ADA DATA", "TIDAK ADA DATA but max is 73", 0},
+		{"1/1/2010,DKI1,60,4,73,27,14,---,---,TIDAK ADA DATA", "", 0}, // sub-indices without an index
 		{"1/1/2010,DKI1,60,-4,73,27,14,73,CO,SEDANG", "so2: -4", 0},
 		{"1/1/2010,DKI1,60,4,1073,27,14,73,CO,SEDANG", "co: 1073", 0},
 		{"1/1/2010,DKI1,60,4,73,27,14,x,CO,SEDANG", "max", 0},
@@ -194,10 +203,11 @@ func TestHeaders(t *testing.T) {
 	bad := []string{
 		"",
 		"date,station,pm10\n",
-		"tanggal,stasiun,pm10,so2,co,o3,no2,max,critical\n",                 // no categori
-		"tanggal,stasiun,max,critical,categori\n",                           // no pollutant
-		"tanggal,stasiun,pm10,pm10,max,critical,categori\n",                 // twice
-		"tanggal,stasiun,pm10,so2,co,o3,no2,max,critical,categori,lokasi\n", // unknown column
+		"tanggal,stasiun,pm10,so2,co,o3,no2,max,critical\n",       // no categori
+		"tanggal,stasiun,max,critical,categori\n",                 // no pollutant
+		"tanggal,stasiun,pm10,pm10,max,critical,categori\n",       // twice
+		"tanggal,stasiun,pm10,pm_sepuluh,max,critical,categori\n", // the same pollutant twice
+		"periode_data,bulan,stasiun,pm10,max,critical,categori\n", // no tanggal
 		"\"tanggal,stasiun\n",
 	}
 	for _, h := range bad {

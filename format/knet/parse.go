@@ -25,15 +25,16 @@ var jst = time.FixedZone("JST", 9*3600)
 
 // Header is the 17-line header of a K-NET/KiK-net file. Times are UTC.
 type Header struct {
-	OriginTime     time.Time
-	EventLat       float64
-	EventLon       float64
-	DepthKm        float64
-	Magnitude      float64
-	StationCode    string
-	StationLat     float64
-	StationLon     float64
-	StationHeightM float64
+	OriginTime  time.Time
+	EventLat    float64
+	EventLon    float64
+	DepthKm     float64
+	Magnitude   float64
+	StationCode string
+	StationLat  float64
+	StationLon  float64
+	// StationHeightM is nil where NIED writes -9999 (altitude unknown).
+	StationHeightM *float64
 	// RecordTime is the Record Time as written; Start = RecordTime − 15 s
 	// is the time of the first sample.
 	RecordTime time.Time
@@ -55,12 +56,28 @@ type Header struct {
 	Samples int
 }
 
-// labels are the header labels, in file order.
-var labels = [17]string{
-	"Origin Time", "Lat.", "Long.", "Depth. (km)", "Mag.",
-	"Station Code", "Station Lat.", "Station Long.", "Station Height(m)",
-	"Record Time", "Sampling Freq(Hz)", "Duration Time(s)", "Dir.",
-	"Scale Factor", "Max. Acc. (gal)", "Last Correction", "Memo.",
+// labels are the header labels, in file order, as NIED has spelled them:
+// older files and KiK-net write "Long.", "Station Long." and "Max. Acc.
+// (gal)", NIED's current format description "Lon.", "Station Lon." and
+// "Max Acc. (gal)". labels[i][0] is the name used in messages.
+var labels = [17][]string{
+	{"Origin Time"}, {"Lat."}, {"Long.", "Lon."}, {"Depth. (km)", "Depth.(km)", "Depth (km)"}, {"Mag."},
+	{"Station Code"}, {"Station Lat."}, {"Station Long.", "Station Lon."}, {"Station Height(m)", "Station Height (m)"},
+	{"Record Time"}, {"Sampling Freq(Hz)", "Sampling Freq (Hz)"}, {"Duration Time(s)", "Duration Time (s)"}, {"Dir."},
+	{"Scale Factor"}, {"Max. Acc. (gal)", "Max Acc. (gal)", "Max. Acc.(gal)", "Max Acc.(gal)"}, {"Last Correction"}, {"Memo."},
+}
+
+// noHeight is the Station Height NIED writes when the altitude is unknown.
+const noHeight = -9999
+
+// cutLabel returns what follows one of the spellings of header line i.
+func cutLabel(i int, line string) (string, bool) {
+	for _, l := range labels[i] {
+		if v, ok := strings.CutPrefix(line, l); ok {
+			return v, true
+		}
+	}
+	return "", false
 }
 
 // Detect reports whether data looks like a K-NET/KiK-net ASCII file.
@@ -76,14 +93,14 @@ func Parse(data []byte) (Header, []strongmotion.Record, error) {
 	}
 	var values [17]string
 	rest := data
-	for i, label := range labels {
+	for i := range labels {
 		var line []byte
 		line, rest = nextLine(rest)
-		s := string(line)
-		if !strings.HasPrefix(s, label) {
-			return Header{}, nil, fmt.Errorf("knet: header line %d: want %q, got %.40q", i+1, label, s)
+		v, ok := cutLabel(i, string(line))
+		if !ok {
+			return Header{}, nil, fmt.Errorf("knet: header line %d: want %q, got %.40q", i+1, labels[i][0], line)
 		}
-		values[i] = strings.TrimSpace(s[len(label):])
+		values[i] = strings.TrimSpace(v)
 	}
 	h, err := header(values)
 	if err != nil {
@@ -104,12 +121,17 @@ func Parse(data []byte) (Header, []strongmotion.Record, error) {
 
 func record(h *Header, acc []float64) strongmotion.Record {
 	ch := channel(h.Direction)
-	lat, lon, el := h.StationLat, h.StationLon, h.StationHeightM
+	lat, lon := h.StationLat, h.StationLon
+	var el *float64
+	if h.StationHeightM != nil {
+		el = new(float64)
+		*el = *h.StationHeightM
+	}
 	return strongmotion.Record{
 		Network: Network, Station: h.StationCode, Channel: ch,
 		Component: component(ch), Start: h.Start,
 		SampleRateHz: h.SamplingHz, AccGal: acc,
-		StationLat: &lat, StationLon: &lon, StationElevM: &el,
+		StationLat: &lat, StationLon: &lon, StationElevM: el,
 		Source: strongmotion.SourceKNET,
 	}
 }
@@ -156,7 +178,9 @@ func header(v [17]string) (Header, error) {
 	h.StationCode = v[5]
 	h.StationLat = p.float(6, -90, 90)
 	h.StationLon = p.float(7, -180, 360)
-	h.StationHeightM = p.float(8, -12000, 9000)
+	if height := p.float(8, -12000, 9000); height != noHeight {
+		h.StationHeightM = &height
+	}
 	h.RecordTime = p.time(9)
 	h.Start = h.RecordTime.Add(-LoggerDelay)
 	h.SamplingHz = p.floatSuffix(10, "Hz", 1e-3, 1e5)
@@ -186,7 +210,7 @@ type fieldParser struct {
 
 func (p *fieldParser) fail(i int, msg string) {
 	if p.err == nil {
-		p.err = fmt.Errorf("knet: %s %.40q: %s", labels[i], p.values[i], msg)
+		p.err = fmt.Errorf("knet: %s %.40q: %s", labels[i][0], p.values[i], msg)
 	}
 }
 
@@ -203,7 +227,7 @@ func (p *fieldParser) float(i int, lo, hi float64) float64 {
 }
 
 func (p *fieldParser) floatSuffix(i int, suffix string, lo, hi float64) float64 {
-	return p.number(i, strings.TrimSuffix(p.values[i], suffix), lo, hi)
+	return p.number(i, strings.TrimSpace(strings.TrimSuffix(p.values[i], suffix)), lo, hi)
 }
 
 func (p *fieldParser) number(i int, s string, lo, hi float64) float64 {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -114,5 +115,49 @@ func TestCRLF(t *testing.T) {
 	h, recs, err := Parse([]byte(data))
 	if err != nil || h.Direction != "N-S" || len(recs[0].AccGal) != 10200 {
 		t.Fatalf("%+v %v", h, err)
+	}
+}
+
+// TestNIEDSpellings rewrites a real file the way NIED's current format
+// description and KiK-net files write it: "Lon.", "Station Lon.",
+// "Max Acc. (gal)", an unknown height (-9999) and a KiK-net channel
+// number for Dir. The samples and the rest of the header must not change.
+func TestNIEDSpellings(t *testing.T) {
+	orig := string(readSample(t, samples[1])) // N-S
+	h0, r0, err := Parse([]byte(orig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for dir, want := range map[string]struct{ ch, comp string }{
+		"1": {"NS1", "N"}, "2": {"EW1", "E"}, "3": {"UD1", "Z"},
+		"4": {"NS2", "N"}, "5": {"EW2", "E"}, "6": {"UD2", "Z"},
+	} {
+		s := orig
+		for _, r := range [][2]string{
+			{"\nLong.             ", "\nLon.              "},
+			{"\nStation Long.     ", "\nStation Lon.      "},
+			{"\nMax. Acc. (gal)   ", "\nMax Acc. (gal)    "},
+			{"\nStation Height(m) 39\n", "\nStation Height(m) -9999\n"},
+			{"\nDir.              N-S\n", "\nDir.              " + dir + "\n"},
+		} {
+			if !strings.Contains(s, r[0]) {
+				t.Fatalf("sample lacks %q", r[0])
+			}
+			s = strings.Replace(s, r[0], r[1], 1)
+		}
+		h, recs, err := Parse([]byte(s))
+		if err != nil {
+			t.Fatalf("Dir. %s: %v", dir, err)
+		}
+		r := recs[0]
+		if r.Channel != want.ch || r.Component != want.comp || r.StationElevM != nil || h.StationHeightM != nil {
+			t.Errorf("Dir. %s: channel %s component %s elevation %v", dir, r.Channel, r.Component, r.StationElevM)
+		}
+		if h.EventLon != h0.EventLon || h.StationLon != h0.StationLon || h.MaxAccGal != h0.MaxAccGal || !r.Start.Equal(r0[0].Start) {
+			t.Errorf("Dir. %s: header %+v, want %+v", dir, h, h0)
+		}
+		if !slices.Equal(r.AccGal, r0[0].AccGal) {
+			t.Errorf("Dir. %s: samples differ", dir)
+		}
 	}
 }

@@ -20,6 +20,9 @@ type Volume struct {
 	Records []RecordHeader
 	Traces  []Trace
 	Gaps    []Gap
+	// Skipped says which channels' records were left out: text (encoding
+	// 0, such as log channels) is not a time series.
+	Skipped []string `json:",omitempty"`
 }
 
 // Trace is a run of records of one channel without gaps.
@@ -50,8 +53,9 @@ type Gap struct {
 	Seconds                             float64
 }
 
-// Detect reports whether data starts with a miniSEED 2 data record header.
-func Detect(data []byte) bool { return validFixedHeader(data) }
+// Detect reports whether data starts with a miniSEED 2 data record header
+// or a miniSEED 3 record.
+func Detect(data []byte) bool { return validFixedHeader(data) || isMS3(data) }
 
 // Parse reads all records of data, joins them into traces and, for each
 // trace whose channel inv gives an acceleration sensitivity for, returns a
@@ -76,9 +80,14 @@ func ParseVolume(data []byte) (*Volume, error) {
 	v := &Volume{}
 	total := 0
 	for off := 0; off < len(data); {
-		h, err := readRecordHeader(data, off)
+		h, err := readRecord(data, off)
 		if err != nil {
 			return nil, err
+		}
+		if h.Encoding == EncodingASCII {
+			v.Records = append(v.Records, h)
+			off += h.RecordLength
+			continue
 		}
 		if h.Samples > 0 && h.Samples > maxSamplesIn(&h) && maxSamplesIn(&h) > 0 {
 			return nil, fmt.Errorf("miniseed: record at offset %d: %d samples cannot fit in %d bytes of encoding %d",
@@ -99,6 +108,18 @@ func ParseVolume(data []byte) (*Volume, error) {
 	return v, nil
 }
 
+// readRecord reads the miniSEED 2 or 3 record header at data[off:].
+func readRecord(data []byte, off int) (RecordHeader, error) {
+	b := data[off:]
+	switch {
+	case isMS3(b):
+		return readRecord3(data, off)
+	case len(b) >= 3 && b[0] == 'M' && b[1] == 'S' && !validFixedHeader(b):
+		return RecordHeader{}, fmt.Errorf("miniseed: record at offset %d: miniSEED format version %d not supported (only 2 and 3)", off, b[2])
+	}
+	return readRecordHeader(data, off)
+}
+
 // join decodes the records in channel and time order into traces.
 func (v *Volume) join(data []byte) error {
 	order := make([]int, len(v.Records))
@@ -113,6 +134,10 @@ func (v *Volume) join(data []byte) error {
 	var cur *Trace
 	for _, i := range order {
 		h := &v.Records[i]
+		if h.Encoding == EncodingASCII {
+			v.skip(h)
+			continue
+		}
 		if h.Samples == 0 {
 			continue
 		}
@@ -133,6 +158,14 @@ func (v *Volume) join(data []byte) error {
 		cur.Records++
 	}
 	return nil
+}
+
+// skip notes, once per channel, that its text records were left out.
+func (v *Volume) skip(h *RecordHeader) {
+	note := fmt.Sprintf("%s.%s.%s.%s: text records (encoding 0) skipped", h.Network, h.Station, h.Location, h.Channel)
+	if !slices.Contains(v.Skipped, note) {
+		v.Skipped = append(v.Skipped, note)
+	}
 }
 
 func sameChannel(t *Trace, h *RecordHeader) bool {

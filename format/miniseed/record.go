@@ -65,6 +65,13 @@ type RecordHeader struct {
 	Frames       int
 	// X0 and Xn are the Steim forward and reverse integration constants.
 	X0, Xn *int32 `json:",omitempty"`
+	// For miniSEED 3 records: the FDSN source identifier, the flags, the
+	// publication version and the extra headers (JSON) as written.
+	MiniSEED3          bool   `json:",omitempty"`
+	SourceID           string `json:",omitempty"`
+	Flags              uint8  `json:",omitempty"`
+	PublicationVersion uint8  `json:",omitempty"`
+	ExtraHeaders       string `json:",omitempty"`
 
 	headerOrder, dataOrder binary.ByteOrder
 }
@@ -90,19 +97,24 @@ func headerOrder(b []byte) (binary.ByteOrder, bool) {
 // validFixedHeader is the sniff test: sequence digits, a quality code and a
 // plausible BTIME.
 func validFixedHeader(b []byte) bool {
-	if len(b) < fixedHeaderLen {
+	if len(b) < fixedHeaderLen || !seqOK(b) {
 		return false
-	}
-	for _, c := range b[:6] {
-		if (c < '0' || c > '9') && c != ' ' && c != 0 {
-			return false
-		}
 	}
 	if !strings.ContainsRune("DRQM", rune(b[6])) || (b[7] != ' ' && b[7] != 0) {
 		return false
 	}
 	_, ok := headerOrder(b)
 	return ok && b[24] <= 23 && b[25] <= 59 && b[26] <= 60
+}
+
+// seqOK reports whether b starts with a six-character sequence number.
+func seqOK(b []byte) bool {
+	for _, c := range b[:6] {
+		if (c < '0' || c > '9') && c != ' ' && c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // readRecordHeader parses the record starting at data[off:]. It reads only
@@ -113,6 +125,9 @@ func readRecordHeader(data []byte, off int) (RecordHeader, error) {
 		return RecordHeader{}, fmt.Errorf("miniseed: record at offset %d: truncated fixed header (%d bytes)", off, len(b))
 	}
 	if !validFixedHeader(b) {
+		if seqOK(b) && strings.ContainsRune("VAST", rune(b[6])) && (b[7] == ' ' || b[7] == '*') {
+			return RecordHeader{}, fmt.Errorf("miniseed: record at offset %d: a SEED control header (type %c): full SEED volumes are not supported, only miniSEED data records", off, b[6])
+		}
 		return RecordHeader{}, fmt.Errorf("miniseed: record at offset %d: not a data record header", off)
 	}
 	o, _ := headerOrder(b)
@@ -177,12 +192,20 @@ func nominalRate(f, m int16) float64 {
 }
 
 func btime(b []byte, o binary.ByteOrder) (time.Time, error) {
-	y, d := int(o.Uint16(b)), int(o.Uint16(b[2:]))
-	hh, mm, ss, frac := int(b[4]), int(b[5]), int(b[6]), int(o.Uint16(b[8:]))
-	if hh > 23 || mm > 59 || ss > 60 || frac > 9999 {
-		return time.Time{}, fmt.Errorf("start time %d,%03d %02d:%02d:%02d.%04d invalid", y, d, hh, mm, ss, frac)
+	frac := int(o.Uint16(b[8:]))
+	if frac > 9999 {
+		return time.Time{}, fmt.Errorf("start time fraction %d of 0.0001 s invalid", frac)
 	}
-	t := time.Date(y, 1, d, hh, mm, ss, frac*100_000, time.UTC)
+	t, err := btimeParts(int(o.Uint16(b)), int(o.Uint16(b[2:])), int(b[4]), int(b[5]), int(b[6]))
+	return t.Add(time.Duration(frac) * 100 * time.Microsecond), err
+}
+
+// btimeParts is a year, day of year and time of day as a UTC time.
+func btimeParts(y, d, hh, mm, ss int) (time.Time, error) {
+	if y < 1 || y > 9999 || d < 1 || d > 366 || hh > 23 || mm > 59 || ss > 60 {
+		return time.Time{}, fmt.Errorf("start time %d,%03d %02d:%02d:%02d invalid", y, d, hh, mm, ss)
+	}
+	t := time.Date(y, 1, d, hh, mm, ss, 0, time.UTC)
 	if t.Year() != y && ss != 60 {
 		return time.Time{}, fmt.Errorf("day %d is past the end of %d", d, y)
 	}
@@ -239,7 +262,8 @@ func (h *RecordHeader) readBlockettes(b []byte) error {
 		next = following
 	}
 	if !have1000 {
-		return errors.New("no blockette 1000 (not miniSEED 2.4)")
+		return errors.New("no blockette 1000: the record states neither its encoding nor its length " +
+			"(SEED before 2.3, or data records cut from a full SEED volume); not supported")
 	}
 	return nil
 }
@@ -250,8 +274,8 @@ func (h *RecordHeader) check(avail int) error {
 	switch {
 	case h.RecordLength > avail:
 		return fmt.Errorf("miniseed: record at offset %d: truncated: length %d, %d bytes left", h.Offset, h.RecordLength, avail)
-	case h.Samples == 0:
-		return nil
+	case h.Samples == 0 || h.Encoding == EncodingASCII:
+		return nil // nothing to decode
 	case h.DataOffset < fixedHeaderLen || h.DataOffset >= h.RecordLength:
 		return fmt.Errorf("miniseed: record at offset %d: data offset %d outside the record", h.Offset, h.DataOffset)
 	case !(h.SampleRateHz >= 1e-4) || h.SampleRateHz > 1e7:

@@ -6,6 +6,10 @@
 // observation_window, data_updated, latitude, longitude, strike_type,
 // description and strike_time; columns are found by name, so their order
 // does not matter, but every row must have as many fields as the header.
+// Blank lines before it are skipped. The scraper writes the header only
+// when it creates the file, so a file it appended to first has none: when
+// the first line is a strike in the scraper's column order, that order is
+// used. A header line further down, where files were joined, is skipped.
 // Only the strike's own columns are read: fetch_time is the scraper's
 // clock, with no stated zone, and the observation window and update time
 // describe the API response, not the strike.
@@ -16,7 +20,9 @@
 // or without fractional seconds and with any UTC offset, are read and
 // converted to UTC. Fractional seconds are kept as written (NEA reports
 // milliseconds; the microsecond form only pads them with zeros). A time
-// without an offset is rejected rather than guessed.
+// without an offset is rejected rather than guessed. A position of 0, 0
+// is what the scraper writes for a reading without a location, and is
+// rejected.
 //
 // strike_type is "G", cloud to ground, which becomes Type "CG", or "C",
 // which NEA describes as "Cloud to Cloud" and which becomes "IC": it

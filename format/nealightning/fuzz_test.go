@@ -12,6 +12,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(readSample(f, s.name))
 	}
 	f.Add([]byte(header + "\n" + row("2025-04-18T22:46:15.389+08:00", "1.1637", "103.3198", "C", "Cloud to Cloud") + "\n"))
+	f.Add([]byte("\n" + row("2025-04-18T22:46:15.389+08:00", "1.1637", "103.3198", "C", "Cloud to Cloud") + "\n" + header + "\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		Detect(data)
 		strikes, rejects, dups, err := Parse(data)

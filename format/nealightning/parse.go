@@ -50,11 +50,40 @@ var strikeTypes = map[string]struct{ description, typ string }{
 }
 
 // Detect reports whether b, the start of a file, begins with the header
-// row of an NEA lightning CSV.
+// row of an NEA lightning CSV, or with a strike row in the scraper's
+// column order when the file has no header.
 func Detect(b []byte) bool {
-	line, _, _ := bytes.Cut(bytes.TrimPrefix(b, bom), []byte("\n"))
-	cols, err := columns(string(line))
-	return err == nil && cols != nil
+	lines := strings.Split(string(bytes.TrimPrefix(b, bom)), "\n")
+	_, _, err := findLayout(lines, time.Unix(1<<40, 0))
+	return err == nil
+}
+
+// scraperLayout is the column order the scraper writes: a file it appended
+// to before writing a header has rows in this order and no header.
+var scraperLayout = layout{n: 8, lat: 3, lon: 4, typ: 5, desc: 6, strTime: 7}
+
+// findLayout finds the columns from the first non-blank line: a header,
+// or a row that reads as a strike in the scraper's order. It returns the
+// index of the first data line.
+func findLayout(lines []string, latest time.Time) (*layout, int, error) {
+	for i, line := range lines {
+		line = strings.TrimSuffix(line, "\r")
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		cols, err := columns(line)
+		switch {
+		case err != nil:
+			return nil, 0, err
+		case cols != nil:
+			return cols, i + 1, nil
+		}
+		if _, reason := scraperLayout.strike(line, latest); reason == "" {
+			return &scraperLayout, i, nil
+		}
+		break
+	}
+	return nil, 0, errors.New("nealightning: no header row naming latitude, longitude, strike_type, description and strike_time")
 }
 
 var bom = []byte("\xef\xbb\xbf")
@@ -77,29 +106,27 @@ type key struct {
 }
 
 func parse(data []byte, now time.Time) ([]Strike, []Reject, int, error) {
-	header, body, _ := strings.Cut(string(bytes.TrimPrefix(data, bom)), "\n")
-	cols, err := columns(header)
+	text := string(bytes.TrimPrefix(data, bom))
+	if n := strings.Count(text, "\n"); n > MaxRows {
+		return nil, nil, 0, fmt.Errorf("nealightning: %d rows, more than %d", n, MaxRows)
+	}
+	latest := now.Add(futureSlack)
+	lines := strings.Split(text, "\n")
+	cols, first, err := findLayout(lines, latest)
 	if err != nil {
 		return nil, nil, 0, err
-	}
-	if cols == nil {
-		return nil, nil, 0, errors.New("nealightning: no header row naming latitude, longitude, strike_type, description and strike_time")
-	}
-	if n := strings.Count(body, "\n"); n >= MaxRows {
-		return nil, nil, 0, fmt.Errorf("nealightning: %d rows, more than %d", n, MaxRows)
 	}
 	var (
 		strikes []Strike
 		rejects []Reject
 		dups    int
 		seen    = map[key]bool{}
-		latest  = now.Add(futureSlack)
 	)
-	for i, line := range strings.Split(body, "\n") {
-		row := i + 2
+	for i, line := range lines[first:] {
+		row := first + i + 1
 		line = strings.TrimSuffix(line, "\r")
-		if strings.TrimSpace(line) == "" {
-			continue
+		if strings.TrimSpace(line) == "" || isHeader(line) {
+			continue // blank, or a header where files were joined
 		}
 		s, reason := cols.strike(line, latest)
 		if reason != "" {
@@ -116,6 +143,11 @@ func parse(data []byte, now time.Time) ([]Strike, []Reject, int, error) {
 		strikes = append(strikes, s)
 	}
 	return strikes, rejects, dups, nil
+}
+
+func isHeader(line string) bool {
+	cols, _ := columns(line)
+	return cols != nil
 }
 
 // layout gives the position of each column Parse reads, and how many
@@ -183,6 +215,10 @@ func (l *layout) strike(line string, latest time.Time) (Strike, string) {
 	lon, ok := coordinate(f[l.lon], 180)
 	if !ok {
 		return Strike{}, fmt.Sprintf("longitude %s is not a number within ±180", quote(f[l.lon]))
+	}
+	if lat == 0 && lon == 0 {
+		// The scraper writes 0 for a reading without a location.
+		return Strike{}, "position 0, 0: the strike has no location"
 	}
 	typ, reason := strikeType(f[l.typ], f[l.desc])
 	if reason != "" {

@@ -3,6 +3,7 @@ package nealightning
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -152,12 +153,12 @@ func TestBadRows(t *testing.T) {
 
 func TestNotNEA(t *testing.T) {
 	for name, in := range map[string]string{
-		"empty":      "",
-		"other csv":  "time,lat,lon\n2025-04-18T22:46:15Z,1,103\n",
-		"no type":    "latitude,longitude,description,strike_time\n",
-		"twice":      "latitude,longitude,strike_type,description,strike_time,latitude\n",
-		"binary":     "\x89HDF\r\n\x1a\n",
-		"data first": row("2025-04-18T22:46:15+08:00", "1.1", "103.3", "C", "Cloud to Cloud") + "\n" + header,
+		"empty":     "",
+		"other csv": "time,lat,lon\n2025-04-18T22:46:15Z,1,103\n",
+		"no type":   "latitude,longitude,description,strike_time\n",
+		"twice":     "latitude,longitude,strike_type,description,strike_time,latitude\n",
+		"binary":    "\x89HDF\r\n\x1a\n",
+		"bad first": row("2025-04-18T22:46:15", "1.1", "103.3", "C", "Cloud to Cloud") + "\n" + header,
 	} {
 		if Detect([]byte(in)) {
 			t.Errorf("%s: Detect = true", name)
@@ -174,5 +175,50 @@ func TestNotNEA(t *testing.T) {
 	}
 	if s, r, _, err := Parse([]byte(in)); err != nil || len(r) != 0 || len(s) != 1 || s[0].Latitude != 1.1 {
 		t.Errorf("reordered: %+v %+v %v", s, r, err)
+	}
+}
+
+// TestHeaderless reads the real samples as the scraper leaves a file it
+// appended to before it wrote a header (kevwee-lab's lightning_data.csv
+// starts so: a blank line, then rows): the same strikes, on the same
+// lines.
+func TestHeaderless(t *testing.T) {
+	for _, s := range samples {
+		data := readSample(t, s.name)
+		want, _, _, _ := Parse(data)
+		headerless := append([]byte("\n"), data[len(header)+1:]...)
+		if !Detect(headerless[:200]) {
+			t.Errorf("%s: Detect = false", s.name)
+		}
+		got, rejects, dups, err := Parse(headerless)
+		if err != nil || len(rejects) != 0 || dups != s.dup || !slices.Equal(got, want) {
+			t.Errorf("%s: %d strikes, %d duplicates, rejects %v, err %v", s.name, len(got), dups, rejects, err)
+		}
+	}
+}
+
+// TestJoinedFiles: two days' files joined, the second header included,
+// give both days' strikes; the header line is not a reject.
+func TestJoinedFiles(t *testing.T) {
+	a, b := readSample(t, samples[0].name), readSample(t, samples[1].name)
+	wantA, _, _, _ := Parse(a)
+	wantB, _, _, _ := Parse(b)
+	got, rejects, dups, err := Parse(append(slices.Clone(a), b...))
+	if err != nil || len(rejects) != 0 || dups != samples[0].dup+samples[1].dup || len(got) != len(wantA)+len(wantB) {
+		t.Fatalf("%d strikes, %d duplicates, rejects %v, err %v", len(got), dups, rejects, err)
+	}
+	lines := strings.Count(string(a), "\n")
+	if last := got[len(got)-1]; last.Time != wantB[len(wantB)-1].Time || last.Row != wantB[len(wantB)-1].Row+lines {
+		t.Errorf("last strike %+v", last)
+	}
+}
+
+// TestNoLocation: the scraper writes 0, 0 for a reading without a
+// location; it is not a strike in the Gulf of Guinea.
+func TestNoLocation(t *testing.T) {
+	in := header + "\n" + row("2025-04-18T22:46:15.389+08:00", "0.0", "0.0", "C", "Cloud to Cloud") + "\n"
+	s, r, _, err := Parse([]byte(in))
+	if err != nil || len(s) != 0 || len(r) != 1 || !strings.Contains(r[0].Reason, "no location") {
+		t.Errorf("%+v %+v %v", s, r, err)
 	}
 }

@@ -9,12 +9,19 @@
 // data must lie inside the input. Data is read on demand with ReadFloat64,
 // so a caller that needs one variable of a large file reads one variable.
 //
-// Variable sizes are computed from the shape, as the netCDF-C library does;
-// the vsize recorded in the header is not trusted, because writers store
-// 2^32-1 there for variables too large for its 32 bits. Record variables
-// are interleaved record by record; when there is exactly one record
-// variable its records are packed without padding, as the specification
-// requires.
+// Variable sizes are computed from the shape, as the netCDF-C library does,
+// and the vsize recorded in the header must agree (padded or not; CDF-1
+// and CDF-2 writers store 2^32-1 for variables too large for its 32 bits).
+// No two variables may share bytes, and within a record each record
+// variable's slice must fit the record size: a header that lies about
+// sizes is refused, saying which variable and why. Record variables are
+// interleaved record by record; when there is exactly one record variable
+// its records are packed without padding, as the specification requires.
+// A numrecs of 0xFFFFFFFF (streaming) is replaced by the number of whole
+// records the input holds.
+//
+// Values are returned raw; FillValue gives the _FillValue, or the type's
+// default fill, to compare them with.
 //
 // netCDF-4 files are HDF5 files and are not read; IsHDF5 recognises them so
 // that callers can say so, and Open returns ErrHDF5 for them.

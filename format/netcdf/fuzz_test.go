@@ -56,12 +56,16 @@ func count(shape []int64) int64 {
 }
 
 // smallSample is the sample cut to 4 rays of 5 gates: its real header
-// with the Azimuth and Gate lengths rewritten, and the file cut where the
-// smaller data ends. The whole sample makes a poor seed: every input the
+// with the Azimuth and Gate lengths and the vsizes rewritten, and the file
+// cut where the smaller data ends. The whole sample makes a poor seed: every input the
 // fuzzer derives from it is 350 kB to mutate and minimize.
 func smallSample(t testing.TB) []byte {
 	data := bytes.Clone(readSample(t, samples[0])[:5736+4*5*4])
 	binary.BigEndian.PutUint32(data[0x1c:], 4) // Azimuth
 	binary.BigEndian.PutUint32(data[0x28:], 5) // Gate
+	for _, at := range []int{0x4a0, 0x4e8, 0x530} {
+		binary.BigEndian.PutUint32(data[at:], 4*4) // vsize of Azimuth, Beamwidth, GateWidth
+	}
+	binary.BigEndian.PutUint32(data[0x580:], 4*5*4) // vsize of Corrected_Intensity
 	return data
 }

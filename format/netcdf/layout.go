@@ -18,6 +18,9 @@ func (f *File) layout(headerEnd, size int64) error {
 		if err := f.sizeVar(v); err != nil {
 			return fmt.Errorf("variable %q: %w", v.Name, err)
 		}
+		if err := v.checkVSize(f.Version); err != nil {
+			return fmt.Errorf("variable %q: %w", v.Name, err)
+		}
 		if v.record {
 			recVars = append(recVars, v)
 		}
@@ -36,7 +39,10 @@ func (f *File) layout(headerEnd, size int64) error {
 			return err
 		}
 	}
-	return nil
+	if err := f.checkOverlap(recVars); err != nil {
+		return err
+	}
+	return checkRecord(recVars, f.recSize, f.NumRecs)
 }
 
 // sizeVar sets the bytes of one variable, or of one record of it.
@@ -57,6 +63,20 @@ func (f *File) sizeVar(v *Var) error {
 	}
 	v.dataSize, v.VSize = n, pad4(n)
 	return nil
+}
+
+// checkVSize refuses a vsize that disagrees with the shape, the sign of a
+// header that lies about its sizes. Writers store the padded size (a few
+// the unpadded one), and CDF-1 and CDF-2 writers store 2^32-1 for a
+// variable, or a record of one, too large for 32 bits.
+func (v *Var) checkVSize(version int) error {
+	switch {
+	case v.headerLen == v.VSize, v.headerLen == v.dataSize:
+		return nil
+	case version != 5 && v.headerLen == math.MaxUint32 && v.VSize >= math.MaxUint32-3:
+		return nil
+	}
+	return fmt.Errorf("vsize %d in the header disagrees with the %d bytes its type and shape give", v.headerLen, v.VSize)
 }
 
 // sizeRecord sets the distance between records: the padded sizes of the

@@ -61,8 +61,9 @@ type Var struct {
 	VSize int64 // bytes of the variable (of one record for a record variable), padded to 4, computed from the shape
 	Begin int64 // offset of the data (of the first record for a record variable)
 
-	record   bool
-	dataSize int64 // VSize without padding
+	record    bool
+	dataSize  int64 // VSize without padding
+	headerLen int64 // the vsize the header states, checked against VSize
 }
 
 // Detect reports whether b starts with a classic netCDF signature, and which.

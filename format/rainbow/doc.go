@@ -17,7 +17,9 @@
 //   - Scan type: "vol" is a volume of PPI sweeps, "azi" an azimuth scan (one
 //     PPI: the antenna turns in azimuth at the fixed elevation <posangle>),
 //     "ele" an elevation scan (RHI: the antenna moves in elevation at the
-//     fixed azimuth <posangle>). Pointing mode ("poi") is refused.
+//     fixed azimuth <posangle>). Pointing mode ("poi") is refused. A
+//     volume without a type attribute takes it from the scan name's
+//     extension ("HDCP2.vol").
 //   - A slice states only what differs from the first slice, which in turn
 //     falls back to the scan's <pargroup>, so parameters are looked up slice,
 //     first slice, pargroup. Ranges are in km in the file.

@@ -3,6 +3,8 @@ package rainbow
 import (
 	"bytes"
 	"fmt"
+	"path"
+	"strings"
 )
 
 var endXML = []byte("<!-- END XML -->")
@@ -74,7 +76,10 @@ func (v *Volume) read(vol *node) error {
 	if err := v.readSensor(vol); err != nil {
 		return err
 	}
-	kind, _ := vol.attr("type")
+	kind, ok := vol.attr("type")
+	if !ok {
+		kind = typeFromName(v.ScanName)
+	}
 	switch kind {
 	case "vol", "azi", "ele", "":
 	default:
@@ -92,6 +97,16 @@ func (v *Volume) read(vol *node) error {
 		v.ScanType = "PPI"
 	}
 	return nil
+}
+
+// typeFromName is the scan type a scan name such as "HDCP2.vol" implies,
+// for volumes without a type attribute; "" when its extension is not one.
+func typeFromName(name string) string {
+	switch ext := strings.TrimPrefix(path.Ext(name), "."); ext {
+	case "vol", "azi", "ele", "poi":
+		return ext
+	}
+	return ""
 }
 
 // readSensor reads <sensorinfo>, called <radarinfo> by older versions,

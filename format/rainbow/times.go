@@ -29,9 +29,16 @@ func scanTime(vol, scan *node) (time.Time, error) {
 	return t, nil
 }
 
-// sliceTime is when a slice started: its <slicedata date time>, else its
-// <slicedate>/<slicetime>, else the fallback, which must not be zero.
+// sliceTime is when a slice started: its <slicedata datetimehighaccuracy>
+// (later versions, with milliseconds) when it parses, else its <slicedata
+// date time>, else its <slicedate>/<slicetime>, else the fallback, which
+// must not be zero.
 func sliceTime(sd, sl *node, fallback time.Time) (time.Time, error) {
+	if s, ok := sd.attr("datetimehighaccuracy"); ok {
+		if t, err := time.Parse(isoLayout, s); err == nil {
+			return t, nil
+		}
+	}
 	if t, ok, err := dateAndTime(sd, "date", "time"); ok || err != nil {
 		return t, err
 	}

@@ -23,8 +23,12 @@ const (
 	NmPerS2 Unit = 1e-7 // the SAC manual's unit for IDEP = IACC
 )
 
-// HeaderLen is the size of a version 6 header.
-const HeaderLen = 632
+// HeaderLen is the size of the binary header; FooterLen that of the
+// footer of 22 doubles that header version 7 adds after the samples.
+const (
+	HeaderLen = 632
+	FooterLen = 22 * 8
+)
 
 // MaxSamples bounds NPTS (128 MiB of float32), checked before allocation.
 const MaxSamples = 1 << 25
@@ -40,7 +44,7 @@ const (
 // Header holds the SAC header fields a strong-motion record needs.
 // Pointers are nil where the file has SAC's "undefined" (-12345).
 type Header struct {
-	ByteOrder string // "little-endian" or "big-endian"
+	ByteOrder string // "little-endian" or "big-endian"; "" for alphanumeric files
 	NVHDR     int32
 	DELTA     float64
 	B, E      float64
@@ -74,11 +78,11 @@ type Header struct {
 	LEVEN     bool
 }
 
-// Detect reports whether data starts with a SAC header (version 6, or 7,
-// which Parse rejects as unsupported).
+// Detect reports whether data starts with a SAC header: binary, header
+// version 6 or 7 in either byte order, or alphanumeric.
 func Detect(data []byte) bool {
-	_, v, ok := byteOrder(data)
-	return ok && (v == 6 || v == 7)
+	_, _, ok := byteOrder(data)
+	return ok || detectAlpha(data)
 }
 
 func byteOrder(data []byte) (binary.ByteOrder, int32, bool) {
@@ -93,26 +97,28 @@ func byteOrder(data []byte) (binary.ByteOrder, int32, bool) {
 	return nil, 0, false
 }
 
-// Parse reads one SAC file whose samples are acceleration in the given
-// unit, and returns its header and one Record in gal, mean removed.
+// Parse reads one SAC file, binary (either byte order, header version 6
+// or 7) or alphanumeric, whose samples are acceleration in the given unit,
+// and returns its header and one Record in gal, mean removed.
 func Parse(data []byte, unit Unit) (Header, []strongmotion.Record, error) {
 	if !(unit > 0) || math.IsInf(float64(unit), 0) {
 		return Header{}, nil, errors.New("sac: the sample unit must be given (SAC does not record it)")
 	}
-	h, order, err := ParseHeader(data)
+	var (
+		h   Header
+		acc []float64
+		err error
+	)
+	if _, _, ok := byteOrder(data); !ok && detectAlpha(data) {
+		h, acc, err = parseAlpha(data)
+	} else {
+		h, acc, err = parseBinary(data)
+	}
 	if err != nil {
 		return Header{}, nil, err
 	}
-	if want := HeaderLen + 4*h.NPTS; len(data) != want {
-		return Header{}, nil, fmt.Errorf("sac: NPTS %d needs %d bytes, file has %d", h.NPTS, want, len(data))
-	}
-	acc := make([]float64, h.NPTS)
 	for i := range acc {
-		v := float64(math.Float32frombits(order.Uint32(data[HeaderLen+4*i:])))
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return Header{}, nil, fmt.Errorf("sac: sample %d is %v", i, v)
-		}
-		acc[i] = v * float64(unit)
+		acc[i] *= float64(unit)
 	}
 	r := strongmotion.Record{
 		Network: h.KNETWK, Station: h.KSTNM, Location: h.KHOLE, Channel: h.KCMPNM,
@@ -124,20 +130,81 @@ func Parse(data []byte, unit Unit) (Header, []strongmotion.Record, error) {
 	return h, []strongmotion.Record{r}, nil
 }
 
-// ParseHeader reads and checks the 632-byte header only.
+// parseBinary reads a binary file's header, samples and (version 7)
+// footer. The file must be exactly that long: anything else means NPTS or
+// the version is wrong, or the file is not a time series.
+func parseBinary(data []byte) (Header, []float64, error) {
+	h, order, err := ParseHeader(data)
+	if err != nil {
+		return Header{}, nil, err
+	}
+	want := HeaderLen + 4*h.NPTS
+	if h.NVHDR == 7 {
+		want += FooterLen
+	}
+	if len(data) != want {
+		return Header{}, nil, fmt.Errorf("sac: NPTS %d needs %d bytes with header version %d, file has %d", h.NPTS, want, h.NVHDR, len(data))
+	}
+	if h.NVHDR == 7 {
+		if err := h.applyFooter(data[HeaderLen+4*h.NPTS:], order); err != nil {
+			return Header{}, nil, err
+		}
+	}
+	acc := make([]float64, h.NPTS)
+	for i := range acc {
+		v := float64(math.Float32frombits(order.Uint32(data[HeaderLen+4*i:])))
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return Header{}, nil, fmt.Errorf("sac: sample %d is %v", i, v)
+		}
+		acc[i] = v
+	}
+	return h, acc, nil
+}
+
+// applyFooter replaces the header's single-precision DELTA, B, E, EVLA,
+// EVLO, STLA and STLO by the footer's doubles (SAC 102, header version 7).
+// The footer holds 22 doubles: DELTA, B, E, O, A, T0–T9, F, EVLO, EVLA,
+// STLO, STLA, SB, SDELTA (note longitude before latitude).
+func (h *Header) applyFooter(f []byte, order binary.ByteOrder) error {
+	d := func(i int) float64 { return math.Float64frombits(order.Uint64(f[8*i:])) }
+	opt := func(i int) *float64 {
+		v := d(i)
+		if v == undefined || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil
+		}
+		return &v
+	}
+	h.DELTA, h.B, h.E = d(0), d(1), d(2)
+	h.EVLO, h.EVLA, h.STLO, h.STLA = opt(16), opt(17), opt(18), opt(19)
+	if err := h.check(); err != nil {
+		return fmt.Errorf("%w (version 7 footer)", err)
+	}
+	h.Start = h.Reference.Add(time.Duration(math.Round(h.B*1e6)) * time.Microsecond)
+	return nil
+}
+
+// ParseHeader reads and checks the 632-byte binary header only. For
+// header version 7 the footer's more precise values are not read: Parse
+// applies them.
 func ParseHeader(data []byte) (Header, binary.ByteOrder, error) {
-	order, version, ok := byteOrder(data)
+	order, _, ok := byteOrder(data)
 	if !ok {
-		return Header{}, nil, fmt.Errorf("sac: not a SAC file (%d bytes, no header version 6 at word 76)", len(data))
+		return Header{}, nil, fmt.Errorf("sac: not a SAC file (%d bytes: no header version 6 or 7 at word 76 in either byte order, and not alphanumeric SAC)", len(data))
 	}
-	if version != 6 {
-		return Header{}, nil, fmt.Errorf("sac: header version %d not supported", version)
+	h, err := decodeHeader(words{data, order})
+	if err != nil {
+		return Header{}, nil, err
 	}
-	w := words{data, order}
-	h := Header{ByteOrder: "little-endian", NVHDR: version}
+	h.ByteOrder = "little-endian"
 	if order == binary.BigEndian {
 		h.ByteOrder = "big-endian"
 	}
+	return h, order, nil
+}
+
+// decodeHeader reads the header words, whichever the file's encoding.
+func decodeHeader(w words) (Header, error) {
+	h := Header{NVHDR: w.int(76)}
 	h.DELTA, h.B, h.E = w.float(0), w.float(5), w.float(6)
 	h.DEPMIN, h.DEPMAX, h.DEPMEN = w.opt(1), w.opt(2), w.opt(56)
 	h.STLA, h.STLO, h.STEL, h.STDP = w.opt(31), w.opt(32), w.opt(33), w.opt(34)
@@ -145,39 +212,65 @@ func ParseHeader(data []byte) (Header, binary.ByteOrder, error) {
 	h.CMPAZ, h.CMPINC = w.opt(57), w.opt(58)
 	npts := w.int(70 + 9)
 	h.IFTYPE, h.IDEP, h.IZTYPE = w.int(70+15), w.int(70+16), w.int(70+17)
-	h.LEVEN = w.int(70+35) == 1
+	// SAC's own defaults for a new header are IFTYPE ITIME and LEVEN
+	// true; a writer that leaves them undefined means those.
+	if h.IFTYPE == undefined {
+		h.IFTYPE = itime
+	}
+	h.LEVEN = w.int(70+35) == 1 || w.int(70+35) == undefined
 	h.KSTNM, h.KEVNM, h.KHOLE = w.str(0, 8), w.str(8, 16), w.str(24, 8)
 	h.KCMPNM, h.KNETWK, h.KINST = w.str(20*8, 8), w.str(21*8, 8), w.str(23*8, 8)
 	if npts <= 0 || npts > MaxSamples {
-		return Header{}, nil, fmt.Errorf("sac: NPTS %d outside 1..%d", npts, MaxSamples)
+		return Header{}, fmt.Errorf("sac: NPTS %d outside 1..%d", npts, MaxSamples)
 	}
 	h.NPTS = int(npts)
 	if err := h.check(); err != nil {
-		return Header{}, nil, err
+		return Header{}, err
 	}
 	ref, err := w.reference()
 	if err != nil {
-		return Header{}, nil, err
+		return Header{}, err
 	}
 	h.Reference = ref
 	h.Start = ref.Add(time.Duration(math.Round(h.B*1e6)) * time.Microsecond)
-	return h, order, nil
+	return h, nil
 }
 
 func (h *Header) check() error {
 	switch {
+	case h.NVHDR != 6 && h.NVHDR != 7:
+		return fmt.Errorf("sac: header version %d not supported (only 6 and 7)", h.NVHDR)
 	case h.IFTYPE != itime:
-		return fmt.Errorf("sac: IFTYPE %d is not ITIME (time series)", h.IFTYPE)
+		return fmt.Errorf("sac: IFTYPE %d (%s) is not ITIME: only time series are supported", h.IFTYPE, iftypeName(h.IFTYPE))
 	case !h.LEVEN:
 		return errors.New("sac: unevenly sampled files (LEVEN false) are not supported")
 	case h.IDEP != undefined && h.IDEP != iunkn && h.IDEP != iacc:
 		return fmt.Errorf("sac: IDEP %d is not acceleration", h.IDEP)
 	case !(h.DELTA > 0 && h.DELTA < 1e6):
 		return fmt.Errorf("sac: DELTA %v is not a sampling interval", h.DELTA)
+	case h.B == undefined:
+		return errors.New("sac: B (the first sample's offset from the reference time) is undefined")
 	case !(math.Abs(h.B) < 1e8):
 		return fmt.Errorf("sac: B %v out of range", h.B)
 	}
 	return nil
+}
+
+// iftypeName names SAC's file types.
+func iftypeName(t int32) string {
+	switch t {
+	case itime:
+		return "time series"
+	case 2:
+		return "IRLIM, spectral real/imaginary"
+	case 3:
+		return "IAMPH, spectral amplitude/phase"
+	case 4:
+		return "IXY, general x-y data"
+	case 51:
+		return "IXYZ, general x-y-z data"
+	}
+	return "unknown"
 }
 
 // words reads header words in the file's byte order.

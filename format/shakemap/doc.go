@@ -9,6 +9,10 @@
 //     constrained the map;
 //   - info.xml (root <info>): name/value tags such as GMPE, pga_max, mi_max.
 //
+// ShakeMap 4's JSON products (stationlist.json, a GeoJSON FeatureCollection,
+// and info.json) are refused by name. grid.xml columns are placed by their
+// grid_field index, so fields may be listed in any order and any subset.
+//
 // Elements and attributes are matched by local name, so a prefixed or
 // unprefixed namespace reads the same. An inline DTD is skipped, never
 // applied: entities it declares are not expanded (a reference to one is an

@@ -52,6 +52,9 @@ type Grid struct {
 // row count must be nlon×nlat, and the LON and LAT columns must put each row
 // on its node; the first inconsistency is reported with its line number.
 func ParseGrid(data []byte) (*Grid, error) {
+	if isJSON(data) {
+		return nil, errJSON
+	}
 	data = bytes.TrimPrefix(data, bom)
 	d := newDecoder(data)
 	transcoded := false

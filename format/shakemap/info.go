@@ -15,6 +15,9 @@ type Info map[string]string
 // ParseInfo reads an info.xml. A tag without a name, or a name given twice,
 // is an error.
 func ParseInfo(data []byte) (Info, error) {
+	if isJSON(data) {
+		return nil, errJSON
+	}
 	d := newDecoder(data)
 	if _, err := expectRoot(d, "info"); err != nil {
 		return nil, fmt.Errorf("shakemap: %v", err)

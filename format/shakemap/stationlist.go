@@ -59,6 +59,9 @@ type xMeasure struct {
 // <earthquake> element is required; a stationlist with no stations is
 // valid (BMKG publishes many).
 func ParseStationList(data []byte) (*StationList, error) {
+	if isJSON(data) {
+		return nil, errJSON
+	}
 	d := newDecoder(data)
 	if _, err := expectRoot(d, "shakemap-data"); err != nil {
 		return nil, fmt.Errorf("shakemap: %v", err)

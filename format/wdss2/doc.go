@@ -8,8 +8,9 @@
 // names the moment (Reflectivity, Velocity, Zdr, ...). Global attributes
 // give the radar's Latitude, Longitude and Height (metres), the start Time
 // in Unix seconds plus FractionalTime, the Elevation (ElevationUnits,
-// degrees), RangeToFirstGate in metres (0 when absent, as WDSS-II assumes),
-// and the MissingData and RangeFolded markers. Extra attributes follow the
+// degrees), RangeToFirstGate in metres (0 when absent, as WDSS-II assumes;
+// RangeToFirstGateUnits may say Kilometers), and the MissingData and
+// RangeFolded markers. Extra attributes follow the
 // "name-value"/"name-unit" convention listed in the attributes attribute;
 // the site code is radarName-value.
 //
@@ -18,10 +19,13 @@
 // pixel_y (gate) and optional pixel_count (run length) share a pixel
 // dimension, and a run continues along the gates and on into the next ray.
 // Cells outside every run hold the data variable's BackgroundValue
-// (MissingData when absent).
+// (MissingData when absent). A set of no runs has the pixel dimension as
+// netCDF's record dimension, with no records.
 //
 // Parse reads the metadata, Decode also the values. Values equal to
-// MissingData, RangeFolded or WDSS-II's DataUnavailable (-99903) become NaN.
+// MissingData, RangeFolded (global or data variable attributes), WDSS-II's
+// DataUnavailable (-99903), the data variable's missing_value or its fill
+// value become NaN. Packed data (scale_factor, add_offset) is unpacked.
 // Files whose DataType is a LatLonGrid, or anything else that is not a
 // radial set, are refused with ErrNotRadialSet.
 package wdss2

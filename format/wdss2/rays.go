@@ -2,6 +2,7 @@ package wdss2
 
 import (
 	"fmt"
+	"strings"
 )
 
 // perRay reads a variable with one value per ray; ok is false when the
@@ -41,6 +42,13 @@ func (rs *radialSet) gates() (start, width float64, err error) {
 	if _, present := rs.f.Attr("RangeToFirstGate"); present {
 		if start, err = rs.required("RangeToFirstGate"); err != nil {
 			return 0, 0, err
+		}
+		switch units, _ := rs.text("RangeToFirstGateUnits"); strings.ToLower(units) {
+		case "", "meters", "meter", "m":
+		case "kilometers", "kilometer", "km":
+			start *= 1000
+		default:
+			return 0, 0, fmt.Errorf("range to first gate in unknown units %q", units)
 		}
 	}
 	widths, ok, err := rs.perRay("GateWidth")

@@ -3,6 +3,8 @@ package wdss2
 import (
 	"fmt"
 	"math"
+
+	"github.com/bmkg/mkggraph/format/netcdf"
 )
 
 // dataUnavailable is WDSS-II's third marker, beside MissingData (-99900)
@@ -13,6 +15,10 @@ const dataUnavailable = -99903
 // because the data is usually float while the attributes are double.
 type markers []float32
 
+// markers gathers WDSS-II's three markers, the file's MissingData and
+// RangeFolded (global, or on the data variable), and the data variable's
+// missing_value and fill value. The default fill of byte variables is left
+// out, as the netCDF library leaves it: -127 is a real byte value.
 func (rs *radialSet) markers() markers {
 	m := markers{-99900, -99901, dataUnavailable}
 	for _, name := range []string{"MissingData", "RangeFolded"} {
@@ -20,17 +26,71 @@ func (rs *radialSet) markers() markers {
 			m = append(m, float32(x))
 		}
 	}
+	for _, name := range []string{"MissingData", "RangeFolded", "missing_value"} {
+		if x, ok := varNumber(rs.data, name); ok {
+			m = append(m, float32(x))
+		}
+	}
+	_, explicit := rs.data.Attr("_FillValue")
+	if fill, ok := rs.data.FillValue(); ok && (explicit || rs.data.Type.Size() > 1) {
+		m = append(m, float32(fill))
+	}
 	return m
 }
 
-func (m markers) value(x float64) float32 {
+func (m markers) match(x float64) bool {
 	v := float32(x)
 	for _, mk := range m {
 		if v == mk {
-			return float32(math.NaN())
+			return true
 		}
 	}
-	return v
+	return false
+}
+
+// unpack maps a stored value to the value it stands for: NaN for a marker,
+// whether the marker is stated packed (a fill value) or unpacked
+// (MissingData), else x*scale + offset.
+type unpack struct {
+	m             markers
+	scale, offset float64
+}
+
+func (rs *radialSet) unpacker() (unpack, error) {
+	u := unpack{m: rs.markers(), scale: 1}
+	var ok bool
+	if _, present := rs.data.Attr("scale_factor"); present {
+		if u.scale, ok = varNumber(rs.data, "scale_factor"); !ok || u.scale == 0 {
+			return u, fmt.Errorf("scale_factor of %s is not one non-zero number", rs.data.Name)
+		}
+	}
+	if _, present := rs.data.Attr("add_offset"); present {
+		if u.offset, ok = varNumber(rs.data, "add_offset"); !ok {
+			return u, fmt.Errorf("add_offset of %s is not one number", rs.data.Name)
+		}
+	}
+	return u, nil
+}
+
+func (u unpack) value(x float64) float32 {
+	if u.m.match(x) {
+		return float32(math.NaN())
+	}
+	y := x*u.scale + u.offset
+	if u.m.match(y) {
+		return float32(math.NaN())
+	}
+	return float32(y)
+}
+
+// varNumber returns a numeric attribute of v holding one finite value.
+func varNumber(v *netcdf.Var, name string) (float64, bool) {
+	a, ok := v.Attr(name)
+	if !ok {
+		return 0, false
+	}
+	x, ok := a.Float64()
+	return x, ok && finite(x)
 }
 
 func (rs *radialSet) values() ([]float32, error) {
@@ -38,22 +98,25 @@ func (rs *radialSet) values() ([]float32, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := rs.markers()
+	u, err := rs.unpacker()
+	if err != nil {
+		return nil, err
+	}
 	if rs.sparse {
-		return rs.expand(raw, m)
+		return rs.expand(raw, u)
 	}
 	if len(raw) != rs.rays*rs.bins {
 		return nil, fmt.Errorf("%d values for %d rays of %d gates", len(raw), rs.rays, rs.bins)
 	}
 	out := make([]float32, len(raw))
 	for i, x := range raw {
-		out[i] = m.value(x)
+		out[i] = u.value(x)
 	}
 	return out, nil
 }
 
 // expand fills the grid with the background, then writes each run.
-func (rs *radialSet) expand(raw []float64, m markers) ([]float32, error) {
+func (rs *radialSet) expand(raw []float64, u unpack) ([]float32, error) {
 	xs, ys, counts, err := rs.pixels()
 	if err != nil {
 		return nil, err
@@ -65,12 +128,12 @@ func (rs *radialSet) expand(raw []float64, m markers) ([]float32, error) {
 		}
 	}
 	grid := make([]float32, rs.rays*rs.bins)
-	bg := m.value(background)
+	bg := u.value(background)
 	for i := range grid {
 		grid[i] = bg
 	}
 	for i, x := range raw {
-		if err := rs.run(grid, xs[i], ys[i], counts[i], m.value(x)); err != nil {
+		if err := rs.run(grid, xs[i], ys[i], counts[i], u.value(x)); err != nil {
 			return nil, fmt.Errorf("pixel %d: %w", i, err)
 		}
 	}

@@ -7,8 +7,10 @@ import (
 	"github.com/bmkg/mkggraph/format/netcdf"
 )
 
-// A minimal CDF-1 writer for building radial sets in tests: fixed-size
-// variables only, attributes of text, int or double.
+// A minimal CDF-1 writer for building radial sets in tests: attributes of
+// text, int or double; a dimension of length 0 is the record dimension,
+// of numRecs records, its variables interleaved record by record (each
+// slice padded, so there must be more than one record variable).
 
 type dim struct {
 	name string
@@ -29,9 +31,10 @@ type variable struct {
 }
 
 type cdf struct {
-	dims  []dim
-	attrs []attr
-	vars  []variable
+	numRecs int
+	dims    []dim
+	attrs   []attr
+	vars    []variable
 }
 
 type buf []byte
@@ -82,7 +85,7 @@ func (b *buf) attrs(attrs []attr) {
 
 func (c *cdf) header(begins []int) buf {
 	b := buf("CDF\x01")
-	b.u32(0)
+	b.u32(uint32(c.numRecs))
 	b.list(0x0A, len(c.dims))
 	for _, d := range c.dims {
 		b.name(d.name)
@@ -104,34 +107,68 @@ func (c *cdf) header(begins []int) buf {
 	return b
 }
 
+// size is the padded bytes of v, or of one record of it.
 func (c *cdf) size(v variable) int {
-	n := int(v.typ.Size())
+	return (c.count(v)*int(v.typ.Size()) + 3) &^ 3
+}
+
+// count is the number of values of v, or of one record of it.
+func (c *cdf) count(v variable) int {
+	n := 1
 	for _, d := range v.dims {
-		n *= c.dims[d].len
+		if c.dims[d].len > 0 {
+			n *= c.dims[d].len
+		}
 	}
-	return (n + 3) &^ 3
+	return n
+}
+
+func (c *cdf) record(v variable) bool {
+	return len(v.dims) > 0 && c.dims[v.dims[0]].len == 0
 }
 
 func (c *cdf) bytes() []byte {
 	begins := make([]int, len(c.vars))
 	off := len(c.header(begins))
+	var recVars []variable
 	for i, v := range c.vars {
-		begins[i] = off
-		off += c.size(v)
+		if !c.record(v) {
+			begins[i] = off
+			off += c.size(v)
+		}
+	}
+	for i, v := range c.vars {
+		if c.record(v) {
+			begins[i] = off
+			off += c.size(v)
+			recVars = append(recVars, v)
+		}
 	}
 	b := c.header(begins)
 	for _, v := range c.vars {
-		for _, x := range v.data {
-			switch v.typ {
-			case netcdf.Short:
-				b = binary.BigEndian.AppendUint16(b, uint16(int16(x)))
-			case netcdf.Int:
-				b.u32(uint32(int32(x)))
-			case netcdf.Float:
-				b.u32(math.Float32bits(float32(x)))
-			}
+		if !c.record(v) {
+			b.values(v.typ, v.data)
 		}
-		b.pad()
+	}
+	for r := range c.numRecs {
+		for _, v := range recVars {
+			n := c.count(v)
+			b.values(v.typ, v.data[r*n:(r+1)*n])
+		}
 	}
 	return b
+}
+
+func (b *buf) values(typ netcdf.Type, data []float64) {
+	for _, x := range data {
+		switch typ {
+		case netcdf.Short:
+			*b = binary.BigEndian.AppendUint16(*b, uint16(int16(x)))
+		case netcdf.Int:
+			b.u32(uint32(int32(x)))
+		case netcdf.Float:
+			b.u32(math.Float32bits(float32(x)))
+		}
+	}
+	b.pad()
 }
