@@ -113,7 +113,7 @@ var pathArgs = map[string]string{
 	"Earthquake.shakemapAt":             `(latitude: -3.56, longitude: 102.59)`,
 	"Query.exportGroundMotions":         `(earthquake: "{earthquake}")`,
 	"Query.exportLightning":             `(bbox: {south: 0, west: 103, north: 2, east: 105}, from: "2025-04-09T00:00:00Z", to: "2025-04-11T00:00:00Z")`,
-	"Query.exportClimate":               `(station: "{station}", from: "2020-11-01T00:00:00Z", to: "2020-11-30T00:00:00Z")`,
+	"Query.exportClimate":               `(station: "{station}", level: L2, from: "2020-11-01T00:00:00Z", to: "2020-11-30T00:00:00Z")`,
 	"Query.exportAirQuality":            `(station: "DKI1", level: L2, from: "2021-01-01T00:00:00Z", to: "2021-01-31T00:00:00Z")`,
 	"Mutation.deleteRadarScan":          `(id: "{scratchRadarScan}")`,
 	"Mutation.deleteSatelliteProduct":   `(id: "{scratchSatellite}")`,

@@ -49,12 +49,14 @@ var formats = []format{
 	{"jakarta-ispu", "Daily ISPU (Indonesian air-pollution index) CSV of DKI Jakarta stations", ispu.Detect, ingestISPU, nil, false},
 	{"aqicn", "aqicn.org (WAQI) daily AQI export CSV", aqicn.Detect, ingestAQICN, nil, false},
 	{"knet-ascii", "K-NET / KiK-net ASCII accelerogram (NIED)", detectKNET, ingestKNET, []string{cache.Earthquakes}, false},
-	{"sac", "SAC binary accelerogram (needs -sac-unit)", detectSAC, ingestSAC, []string{cache.Earthquakes}, false},
-	{"miniseed", "miniSEED 2.4 accelerogram (needs -inventory StationXML; -event event.json to link it)", detectMiniSEED, ingestMiniSEED, []string{cache.Earthquakes}, false},
+	{"miniseed", "miniSEED 2.4 or 3 accelerogram (needs -inventory StationXML; -event event.json to link it)", detectMiniSEED, ingestMiniSEED, []string{cache.Earthquakes}, false},
 	{"shakemap", "ShakeMap 3.5 grid.xml, stationlist.xml or info.xml (BMKG ShakeMap)", detectShakemap, ingestShakemap, []string{cache.Earthquakes}, false},
 	{"nea-lightning", "NEA Singapore lightning CSV (data.gov.sg)", nealightning.Detect, ingestNEALightning, nil, false},
 	{"goes-glm", "GOES-R GLM Level 2 lightning (LCFA) netCDF-4", glm.Detect, ingestGLM, nil, false},
 	{"cfradial-netcdf4", "CfRadial radar data in netCDF-4/HDF5", detectHDF5, ingestCfRadial, nil, false},
+	// Binary SAC's only signature is a small integer (the header version)
+	// at byte 304, which any binary file may hold: tried last.
+	{"sac", "SAC accelerogram, binary (either byte order, header version 6 or 7) or alphanumeric (needs -sac-unit)", detectSAC, ingestSAC, []string{cache.Earthquakes}, false},
 }
 
 // sniffBytes is how much of a file the detectors see.

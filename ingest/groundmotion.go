@@ -206,6 +206,9 @@ func ingestMiniSEED(ctx context.Context, in *Ingester, name string, data []byte,
 	if err != nil {
 		return err
 	}
+	for _, note := range vol.Skipped {
+		s.Notes = append(s.Notes, "skipped: "+note)
+	}
 	for _, g := range vol.Gaps {
 		s.Notes = append(s.Notes, fmt.Sprintf("gap in %s: %v", g.Channel, g))
 	}
