@@ -8,6 +8,7 @@ package export
 import (
 	"context"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/bmkg/mkggraph/mkg"
@@ -43,10 +44,14 @@ func FileName(s mkg.ExportSpec, at time.Time) string {
 		mkg.ExportEarthquakes:    "earthquakes",
 		mkg.ExportLightning:      "lightning",
 		mkg.ExportClimateL1:      "climate-" + s.Station,
+		mkg.ExportClimateL2:      "climate-" + strings.ToLower(string(s.Period)) + "ly-" + s.Station,
 		mkg.ExportAirQualityL1:   "air-quality-l1-" + s.Station,
 		mkg.ExportAirQualityL2:   "air-quality-ispu-" + s.Station,
 		mkg.ExportGroundMotions:  "ground-motions",
 	}[s.Kind]
+	if base == "" {
+		base = strings.ReplaceAll(strings.ToLower(string(s.Kind)), "_", "-")
+	}
 	base = safeName(base)
 	ext := ".csv"
 	if s.Format == mkg.ExportGeoJSON {

@@ -148,3 +148,21 @@ func BenchmarkExportEarthquakesCSV(b *testing.B) {
 	}
 	b.ReportMetric(5000, "rows/op")
 }
+
+// TestFileNames: every export is named after its kind and selection.
+func TestFileNames(t *testing.T) {
+	at := time.Date(2026, 11, 23, 4, 22, 19, 0, time.UTC)
+	for _, c := range []struct {
+		spec mkg.ExportSpec
+		want string
+	}{
+		{mkg.ExportSpec{Kind: mkg.ExportClimateL2, Format: mkg.ExportCSV, Station: "96733", Period: mkg.PeriodMonth}, "climate-monthly-96733-20261123T042219Z.csv"},
+		{mkg.ExportSpec{Kind: mkg.ExportClimateL2, Format: mkg.ExportCSV, Station: "96733", Period: mkg.PeriodYear}, "climate-yearly-96733-20261123T042219Z.csv"},
+		{mkg.ExportSpec{Kind: mkg.ExportEarthquakes, Format: mkg.ExportGeoJSON}, "earthquakes-20261123T042219Z.geojson"},
+		{mkg.ExportSpec{Kind: "SOMETHING_NEW", Format: mkg.ExportCSV}, "something-new-20261123T042219Z.csv"},
+	} {
+		if got := export.FileName(c.spec, at); got != c.want {
+			t.Errorf("FileName(%s) = %q, want %q", c.spec.Kind, got, c.want)
+		}
+	}
+}
