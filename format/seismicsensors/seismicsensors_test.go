@@ -4,15 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/golden files")
+	"github.com/bmkg/mkggraph/internal/golden"
+)
 
 const sample = "../../demo/samples/stations/bmkg-seismic-sensors.tsv"
 
@@ -227,19 +226,8 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	got = append(got, '\n')
-	golden := filepath.Join("testdata", "golden", strings.TrimSuffix(filepath.Base(sample), ".tsv")+".json")
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s; run go test -update and review the diff", golden)
-	}
+	path := filepath.Join("testdata", "golden", strings.TrimSuffix(filepath.Base(sample), ".tsv")+".json")
+	golden.Check(t, path, got)
 }
 
 func FuzzParse(f *testing.F) {

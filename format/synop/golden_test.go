@@ -1,16 +1,14 @@
 package synop
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/golden from the current parser")
+	"github.com/bmkg/mkggraph/internal/golden"
+)
 
 // samples are the real bulletins the package is tested on.
 var samples = []string{
@@ -48,22 +46,7 @@ func TestGolden(t *testing.T) {
 			}
 			got = append(got, '\n')
 			path := filepath.Join("testdata", "golden", strings.TrimSuffix(name, ".txt")+".json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./format/synop -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("parse of %s differs from %s; run with -update and review the diff", name, path)
-			}
+			golden.Check(t, path, got)
 		})
 	}
 }

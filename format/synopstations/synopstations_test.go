@@ -1,17 +1,15 @@
 package synopstations
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/golden files")
+	"github.com/bmkg/mkggraph/internal/golden"
+)
 
 const sample = "../../demo/samples/stations/indonesia-synop-stations-kensein.json"
 
@@ -138,19 +136,8 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	got = append(got, '\n')
-	golden := filepath.Join("testdata", "golden", filepath.Base(sample))
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s; run go test -update and review the diff", golden)
-	}
+	path := filepath.Join("testdata", "golden", filepath.Base(sample))
+	golden.Check(t, path, got)
 }
 
 func FuzzParse(f *testing.F) {

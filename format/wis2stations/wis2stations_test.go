@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/golden files")
+	"github.com/bmkg/mkggraph/internal/golden"
+)
 
 var samples = []struct {
 	path  string
@@ -195,15 +194,8 @@ func TestGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		got = append(got, '\n')
-		golden := filepath.Join("testdata", "golden", strings.TrimSuffix(filepath.Base(s.path), ".csv")+".json")
-		if *update {
-			if err := os.WriteFile(golden, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if want := readFile(t, golden); !bytes.Equal(got, want) {
-			t.Errorf("output differs from %s; run go test -update and review the diff", golden)
-		}
+		path := filepath.Join("testdata", "golden", strings.TrimSuffix(filepath.Base(s.path), ".csv")+".json")
+		golden.Check(t, path, got)
 	}
 }
 
