@@ -9,10 +9,10 @@
 // data must lie inside the input. Data is read on demand with ReadFloat64,
 // so a caller that needs one variable of a large file reads one variable.
 //
-// Variable sizes are computed from the shape, as the netCDF-C library does,
-// and the vsize recorded in the header must agree (padded or not; CDF-1
-// and CDF-2 writers store 2^32-1 for variables too large for its 32 bits).
-// No two variables may share bytes, and within a record each record
+// Variable sizes are computed from the shape, as the netCDF-C library does;
+// the vsize recorded in the header is redundant (the specification says
+// so) and is kept as StatedVSize, not trusted. No two variables may share
+// bytes, and within a record each record
 // variable's slice must fit the record size: a header that lies about
 // sizes is refused, saying which variable and why. Record variables are
 // interleaved record by record; when there is exactly one record variable

@@ -18,9 +18,6 @@ func (f *File) layout(headerEnd, size int64) error {
 		if err := f.sizeVar(v); err != nil {
 			return fmt.Errorf("variable %q: %w", v.Name, err)
 		}
-		if err := v.checkVSize(f.Version); err != nil {
-			return fmt.Errorf("variable %q: %w", v.Name, err)
-		}
 		if v.record {
 			recVars = append(recVars, v)
 		}
@@ -65,18 +62,23 @@ func (f *File) sizeVar(v *Var) error {
 	return nil
 }
 
-// checkVSize refuses a vsize that disagrees with the shape, the sign of a
-// header that lies about its sizes. Writers store the padded size (a few
+// StatedVSizeAgrees reports whether the vsize the header states matches
+// the size the type and shape give. Writers store the padded size (a few
 // the unpadded one), and CDF-1 and CDF-2 writers store 2^32-1 for a
-// variable, or a record of one, too large for 32 bits.
-func (v *Var) checkVSize(version int) error {
+// variable, or a record of one, too large for 32 bits. The specification
+// calls vsize redundant and the netCDF-C library recomputes it on reading,
+// so a disagreement is not a reason to refuse a file: sizes come from the
+// shapes, and the begin offsets are checked against them (checkOverlap,
+// checkRecord, the bounds of the input), which is where a header that lies
+// about its sizes shows.
+func (v *Var) StatedVSizeAgrees(version int) bool {
 	switch {
-	case v.headerLen == v.VSize, v.headerLen == v.dataSize:
-		return nil
-	case version != 5 && v.headerLen == math.MaxUint32 && v.VSize >= math.MaxUint32-3:
-		return nil
+	case v.StatedVSize == v.VSize, v.StatedVSize == v.dataSize:
+		return true
+	case version != 5 && v.StatedVSize == math.MaxUint32 && v.VSize >= math.MaxUint32-3:
+		return true
 	}
-	return fmt.Errorf("vsize %d in the header disagrees with the %d bytes its type and shape give", v.headerLen, v.VSize)
+	return false
 }
 
 // sizeRecord sets the distance between records: the padded sizes of the

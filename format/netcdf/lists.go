@@ -157,8 +157,8 @@ func (d *decoder) variable(dims []Dim) (Var, error) {
 	if v.Type, err = d.typ(); err != nil {
 		return Var{}, fmt.Errorf("%q: %w", name, err)
 	}
-	// vsize is kept only to be checked: layout computes it from the shape.
-	if v.headerLen, err = d.nonNeg(); err != nil {
+	// vsize is kept as stated; layout computes the size from the shape.
+	if v.StatedVSize, err = d.nonNeg(); err != nil {
 		return Var{}, fmt.Errorf("%q: %w", name, err)
 	}
 	if v.Begin, err = d.offset(); err != nil {

@@ -60,10 +60,12 @@ type Var struct {
 	Type  Type
 	VSize int64 // bytes of the variable (of one record for a record variable), padded to 4, computed from the shape
 	Begin int64 // offset of the data (of the first record for a record variable)
+	// StatedVSize is the vsize the header states (see StatedVSizeAgrees);
+	// VSize is what the type and shape give, and what is used.
+	StatedVSize int64
 
-	record    bool
-	dataSize  int64 // VSize without padding
-	headerLen int64 // the vsize the header states, checked against VSize
+	record   bool
+	dataSize int64 // VSize without padding
 }
 
 // Detect reports whether b starts with a classic netCDF signature, and which.
