@@ -177,6 +177,12 @@ type TicketStore interface {
 	// PendingNotifications returns up to limit undelivered notifications
 	// due at now, oldest first.
 	PendingNotifications(ctx context.Context, now time.Time, limit int) ([]Notification, error)
+	// ClaimNotifications is PendingNotifications for a delivery worker: the
+	// notifications it returns are due again only at until, so a worker
+	// polling the same database meanwhile does not take them; if this one
+	// dies before recording an attempt, they are taken again after until.
+	// Concurrent claims never return the same notification.
+	ClaimNotifications(ctx context.Context, now, until time.Time, limit int) ([]Notification, error)
 	// NotificationSent and NotificationFailed record a delivery attempt;
 	// both increment Attempts (the outbox's backoff grows with it), and a
 	// failed one is due again at next.

@@ -14,9 +14,11 @@ import (
 
 // Store is the outbox side of mkg.TicketStore.
 type Store interface {
-	// PendingNotifications returns up to limit undelivered notifications
-	// due at now, oldest first.
-	PendingNotifications(ctx context.Context, now time.Time, limit int) ([]mkg.Notification, error)
+	// ClaimNotifications returns up to limit undelivered notifications due
+	// at now, oldest first, and makes them due again only at until, so that
+	// no other worker takes them meanwhile; concurrent claims never return
+	// the same notification.
+	ClaimNotifications(ctx context.Context, now, until time.Time, limit int) ([]mkg.Notification, error)
 	// NotificationSent records a delivered notification; it is not returned
 	// again.
 	NotificationSent(ctx context.Context, id int64, at time.Time) error
@@ -32,6 +34,7 @@ type Options struct {
 	Interval   time.Duration    // between polls; default 5 s
 	Batch      int              // notifications per poll; default 20
 	MaxBackoff time.Duration    // longest wait between attempts; default 1 h
+	Lease      time.Duration    // how long a claimed batch is this worker's; default 10 min
 	Now        func() time.Time // the clock; default time.Now
 }
 
@@ -55,8 +58,12 @@ const (
 // MaxBackoff), for as long as it takes: nothing is dropped. Store errors
 // are logged and the poll is tried again on the next tick.
 //
-// One Outbox per database: two workers polling the same store would each
-// send what they find.
+// Any number of workers may poll one database (one per server instance):
+// each batch is claimed for Lease, so a notification is sent by one worker.
+// A worker that dies leaves its batch to be taken by another after the
+// lease; a batch whose sends outlast the lease (a relay hanging for the
+// whole of sendTimeout on several messages) may then be sent twice, which
+// at-least-once delivery allows.
 type Outbox struct {
 	store  Store
 	sender Sender
@@ -81,6 +88,9 @@ func NewOutbox(store Store, sender Sender, log *slog.Logger, opts Options) *Outb
 	}
 	if opts.MaxBackoff <= 0 {
 		opts.MaxBackoff = time.Hour
+	}
+	if opts.Lease <= 0 {
+		opts.Lease = 10 * time.Minute
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -114,7 +124,8 @@ func (o *Outbox) Run(ctx context.Context) {
 // err reports the store's failures, already logged; it does not stop the
 // batch. When ctx is done Flush stops before the next message.
 func (o *Outbox) Flush(ctx context.Context) (sent, failed int, err error) {
-	due, err := o.store.PendingNotifications(ctx, o.opts.Now(), o.opts.Batch)
+	now := o.opts.Now()
+	due, err := o.store.ClaimNotifications(ctx, now, now.Add(o.opts.Lease), o.opts.Batch)
 	if err != nil {
 		if ctx.Err() == nil {
 			o.log.Error("outbox: cannot read pending notifications; trying again on the next poll", "err", err)

@@ -41,7 +41,7 @@ func (s *memStore) get(id int64) mkg.Notification {
 	return s.notes[id-1]
 }
 
-func (s *memStore) PendingNotifications(ctx context.Context, now time.Time, limit int) ([]mkg.Notification, error) {
+func (s *memStore) ClaimNotifications(ctx context.Context, now, until time.Time, limit int) ([]mkg.Notification, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.failPending > 0 {
@@ -55,7 +55,11 @@ func (s *memStore) PendingNotifications(ctx context.Context, now time.Time, limi
 		}
 	}
 	slices.SortStableFunc(due, func(a, b mkg.Notification) int { return a.CreatedAt.Compare(b.CreatedAt) })
-	return due[:min(limit, len(due))], nil
+	due = due[:min(limit, len(due))]
+	for _, n := range due {
+		s.notes[n.ID-1].NextAttempt = until
+	}
+	return due, nil
 }
 
 func (s *memStore) NotificationSent(ctx context.Context, id int64, at time.Time) error {
@@ -267,19 +271,24 @@ func TestOutboxStoreErrors(t *testing.T) {
 		t.Fatal("sent without reading the outbox")
 	}
 
-	// The failure cannot be recorded: the message stays due, and is
-	// tried again at the next poll.
+	// The failure cannot be recorded: the message stays claimed until the
+	// lease ends (as if this worker had died), then it is tried again.
 	store.failFailed = 1
 	if sent, failed, err := o.Flush(t.Context()); failed != 1 || sent != 0 || !errors.Is(err, errStoreDown) {
 		t.Fatalf("Flush = %d, %d, %v; want one failure and the store's error", sent, failed, err)
 	}
+	if sent, failed := flush(t, o); sent+failed != 0 {
+		t.Fatalf("within the lease: %d sent, %d failed; want the claimed message left alone", sent, failed)
+	}
+	clk.Advance(10 * time.Minute)
 	// Sent, but not recorded: at least once means it goes again.
 	store.failSent = 1
 	if sent, _, err := o.Flush(t.Context()); sent != 1 || !errors.Is(err, errStoreDown) {
 		t.Fatalf("Flush = %d sent, %v; want one sent and the store's error", sent, err)
 	}
+	clk.Advance(10 * time.Minute)
 	if sent, _ := flush(t, o); sent != 1 {
-		t.Fatalf("sent %d; want the unrecorded message sent again", sent)
+		t.Fatalf("sent %d; want the unrecorded message sent again after the lease", sent)
 	}
 	if n := store.get(id); n.SentAt == nil {
 		t.Fatal("not marked sent")

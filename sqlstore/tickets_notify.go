@@ -1,8 +1,10 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -171,12 +173,38 @@ func (s *Store) PendingNotifications(ctx context.Context, now time.Time, limit i
 	if err != nil {
 		return nil, s.wrap(err)
 	}
+	return notifications(rows), nil
+}
+
+func notifications(rows []notificationRow) []mkg.Notification {
 	out := make([]mkg.Notification, len(rows))
 	for i, r := range rows {
 		out[i] = mkg.Notification{ID: r.ID, TicketID: r.TicketID, To: r.Recipient, Subject: r.Subject, Body: r.Body,
 			CreatedAt: r.CreatedAt.Time, Attempts: r.Attempts, NextAttempt: r.NextAttempt.Time, SentAt: r.SentAt.Time, LastError: r.LastError}
 	}
-	return out, nil
+	return out
+}
+
+// ClaimNotifications implements mkg.TicketStore in one statement: the due
+// rows are moved to until as they are returned. On PostgreSQL a concurrent
+// claim that meets a row just claimed waits for it and then re-checks
+// next_attempt_at, which no longer matches; on SQLite writes are serial.
+func (s *Store) ClaimNotifications(ctx context.Context, now, until time.Time, limit int) ([]mkg.Notification, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	var rows []notificationRow
+	err := sqlx.SelectContext(ctx, s.q(), &rows, s.rebind(`UPDATE notifications SET next_attempt_at = ?
+		WHERE sent_at IS NULL AND next_attempt_at <= ? AND id IN (SELECT id FROM notifications
+			WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY created_at, id LIMIT ?)
+		RETURNING `+notificationColumns), dbTime{until}, dbTime{now}, dbTime{now}, limit)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	slices.SortFunc(rows, func(a, b notificationRow) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt.Time), cmp.Compare(a.ID, b.ID))
+	})
+	return notifications(rows), nil
 }
 
 // NotificationSent implements mkg.TicketStore. A notification recorded as

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -118,6 +119,71 @@ func TestTicketEventsAreImmutable(t *testing.T) {
 		}
 		if events, _ := s.EventsOfTickets(ctx, []int64{tk.ID}); len(events[0]) != 1 || events[0][0].Note != "" {
 			t.Errorf("events after the attempts: %+v", events[0])
+		}
+	})
+}
+
+// TestOutboxClaimsAreExclusive: delivery workers of several instances
+// polling one database at once never take the same notification, and a
+// claim that is never recorded (its worker died) is taken again after the
+// lease.
+func TestOutboxClaimsAreExclusive(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		f := newTicketFixture(t, s)
+		const tickets = 24
+		for range tickets {
+			f.submit(t, nil)
+		}
+		now := f.advance(time.Second)
+		pending, err := s.PendingNotifications(ctx, now, 1000)
+		if err != nil || len(pending) != tickets {
+			t.Fatalf("%d pending, %v; want %d", len(pending), err, tickets)
+		}
+		lease := now.Add(10 * time.Minute)
+		var mu sync.Mutex
+		claimed := map[int64]int{}
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				for {
+					ns, err := s.ClaimNotifications(ctx, now, lease, 2)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if len(ns) == 0 {
+						return
+					}
+					mu.Lock()
+					for i, n := range ns {
+						claimed[n.ID]++
+						if i > 0 && ns[i-1].CreatedAt.After(n.CreatedAt) {
+							t.Errorf("claim not oldest first: %v", ns)
+						}
+					}
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		for _, n := range pending {
+			if claimed[n.ID] != 1 {
+				t.Errorf("notification %d claimed %d times, want once", n.ID, claimed[n.ID])
+			}
+		}
+		if len(claimed) != tickets {
+			t.Errorf("%d notifications claimed, want %d", len(claimed), tickets)
+		}
+		// Within the lease nothing is due; after it, everything not recorded is.
+		if ns, _ := s.ClaimNotifications(ctx, lease.Add(-time.Second), lease.Add(time.Hour), 100); len(ns) != 0 {
+			t.Errorf("%d claimed again within the lease", len(ns))
+		}
+		if err := s.NotificationSent(ctx, pending[0].ID, now); err != nil {
+			t.Fatal(err)
+		}
+		if ns, _ := s.ClaimNotifications(ctx, lease, lease.Add(time.Hour), 100); len(ns) != tickets-1 {
+			t.Errorf("after the lease: %d claimed again, want the %d not recorded as sent", len(ns), tickets-1)
 		}
 	})
 }
