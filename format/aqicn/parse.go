@@ -5,11 +5,12 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bmkg/mkggraph/internal/csvrows"
 )
 
 // MaxSize is the largest input Parse accepts; a station's full history is
@@ -81,26 +82,8 @@ func Parse(data []byte) ([]Day, []Reject, error) {
 	seen := map[time.Time]int{}
 	var days []Day
 	var rejects []Reject
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		var perr *csv.ParseError
-		if errors.As(err, &perr) {
-			rejects = append(rejects, Reject{perr.StartLine, "malformed CSV: " + perr.Err.Error()})
-			continue
-		} else if err != nil {
-			return nil, nil, err
-		}
-		line, _ := r.FieldPos(0)
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue
-		}
-		if len(rec) != len(header) {
-			rejects = append(rejects, Reject{line, fmt.Sprintf("row has %d fields, header has %d", len(rec), len(header))})
-			continue
-		}
+	reject := func(line int, reason string) { rejects = append(rejects, Reject{line, reason}) }
+	err = csvrows.Each(r, len(header), func(line int, rec []string) {
 		d, reason := cols.day(rec, latest)
 		if reason == "" {
 			if first, dup := seen[d.Date]; dup {
@@ -110,11 +93,14 @@ func Parse(data []byte) ([]Day, []Reject, error) {
 			}
 		}
 		if reason != "" {
-			rejects = append(rejects, Reject{line, reason})
-			continue
+			reject(line, reason)
+			return
 		}
 		d.Row = line
 		days = append(days, d)
+	}, reject)
+	if err != nil {
+		return nil, nil, err
 	}
 	slices.SortFunc(days, func(a, b Day) int { return a.Date.Compare(b.Date) })
 	return days, rejects, nil

@@ -27,9 +27,10 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
+
+	"github.com/bmkg/mkggraph/internal/csvrows"
 )
 
 // MaxSize is the largest input Parse accepts. The complete worldwide
@@ -99,38 +100,19 @@ func Parse(data []byte) ([]Station, []Reject, error) {
 	}
 	var stations []Station
 	var rejects []Reject
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		var perr *csv.ParseError
-		if errors.As(err, &perr) {
-			rejects = append(rejects, Reject{perr.StartLine, "malformed CSV: " + perr.Err.Error()})
-			continue
-		} else if err != nil {
-			return nil, nil, err
-		}
-		line, _ := r.FieldPos(0)
-		if isBlank(rec) {
-			continue
-		}
-		if len(rec) != len(header) {
-			rejects = append(rejects, Reject{line, fmt.Sprintf("row has %d fields, header has %d", len(rec), len(header))})
-			continue
-		}
+	reject := func(line int, reason string) { rejects = append(rejects, Reject{line, reason}) }
+	err = csvrows.Each(r, len(header), func(line int, rec []string) {
 		st, reason := cols.station(rec)
 		if reason != "" {
-			rejects = append(rejects, Reject{line, reason})
-			continue
+			reject(line, reason)
+			return
 		}
 		stations = append(stations, st)
+	}, reject)
+	if err != nil {
+		return nil, nil, err
 	}
 	return stations, rejects, nil
-}
-
-func isBlank(rec []string) bool {
-	return len(rec) == 1 && strings.TrimSpace(rec[0]) == ""
 }
 
 // columns holds the index of each known column in a row; -1 when absent.

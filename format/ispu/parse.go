@@ -5,10 +5,11 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/bmkg/mkggraph/internal/csvrows"
 )
 
 // MaxSize is the largest input Parse accepts. Twelve years of one station
@@ -105,27 +106,12 @@ func Parse(data []byte) ([]Day, []Reject, error) {
 	}
 	var rows []row
 	var rejects []Reject
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		var perr *csv.ParseError
-		if errors.As(err, &perr) {
-			rejects = append(rejects, Reject{perr.StartLine, "malformed CSV: " + perr.Err.Error()})
-			continue
-		} else if err != nil {
-			return nil, nil, err
-		}
-		line, _ := r.FieldPos(0)
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue
-		}
-		if len(rec) != len(head) {
-			rejects = append(rejects, Reject{line, fmt.Sprintf("row has %d fields, header has %d", len(rec), len(head))})
-			continue
-		}
+	reject := func(line int, reason string) { rejects = append(rejects, Reject{line, reason}) }
+	err = csvrows.Each(r, len(head), func(line int, rec []string) {
 		rows = append(rows, row{line, rec})
+	}, reject)
+	if err != nil {
+		return nil, nil, err
 	}
 	cols.dayFirst = slashDayFirst(rows, cols.date)
 	days, more := cols.days(rows, jakartaToday())
