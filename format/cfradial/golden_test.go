@@ -2,12 +2,12 @@ package cfradial
 
 import (
 	"bytes"
-	"encoding/json"
-	"github.com/bmkg/mkggraph/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bmkg/mkggraph/internal/golden"
 )
 
 const sampleDir = "../../demo/samples/radar"
@@ -34,13 +34,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := json.MarshalIndent(v, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", "golden", strings.TrimSuffix(name, filepath.Ext(name))+".json")
-			golden.Check(t, path, got)
+			golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(name, filepath.Ext(name))+".json"), v)
 		})
 	}
 }

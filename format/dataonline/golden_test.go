@@ -1,17 +1,17 @@
 package dataonline
 
 import (
-	"encoding/json"
 	"fmt"
-	"github.com/bmkg/mkggraph/internal/golden"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/bmkg/mkggraph/internal/golden"
 )
 
-// goldenFile is what a goldenFile file holds: the complete result of Parse, with
+// goldenFile is what a golden file holds: the complete result of Parse, with
 // each day on one line so that a 2,500-day file stays reviewable.
 type goldenFile struct {
 	Format  string
@@ -28,13 +28,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := json.MarshalIndent(toGolden(t, f), "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", "golden", strings.TrimSuffix(s.name, filepath.Ext(s.name))+".json")
-			golden.Check(t, path, got)
+			golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(s.name, filepath.Ext(s.name))+".json"), toGolden(t, f))
 		})
 	}
 }

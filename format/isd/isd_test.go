@@ -195,16 +195,10 @@ func TestGolden(t *testing.T) {
 	if rejects == nil {
 		rejects = []Reject{}
 	}
-	got, err := json.MarshalIndent(struct {
+	golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(filepath.Base(sample), ".csv")+".json"), struct {
 		Stations []Station `json:"stations"`
 		Rejects  []Reject  `json:"rejects"`
-	}{stations, rejects}, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	path := filepath.Join("testdata", "golden", strings.TrimSuffix(filepath.Base(sample), ".csv")+".json")
-	golden.Check(t, path, got)
+	}{stations, rejects})
 }
 
 func FuzzParse(f *testing.F) {

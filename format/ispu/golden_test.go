@@ -1,10 +1,11 @@
 package ispu
 
 import (
-	"github.com/bmkg/mkggraph/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bmkg/mkggraph/internal/golden"
 )
 
 func TestGolden(t *testing.T) {

@@ -1,16 +1,14 @@
 package knet
 
 import (
-	"encoding/json"
-	"github.com/bmkg/mkggraph/internal/golden"
-	"math"
 	"path/filepath"
 	"testing"
 
 	"github.com/bmkg/mkggraph/format/strongmotion"
+	"github.com/bmkg/mkggraph/internal/golden"
 )
 
-// goldenFile is what a goldenFile file holds: the header and, per record, its
+// goldenFile is what a golden file holds: the header and, per record, its
 // metadata and peak values (not the samples).
 type goldenFile struct {
 	Header  Header
@@ -26,23 +24,9 @@ func TestGolden(t *testing.T) {
 			}
 			g := goldenFile{Header: h}
 			for _, r := range recs {
-				g.Records = append(g.Records, rounded(strongmotion.Summarize(r)))
+				g.Records = append(g.Records, strongmotion.Summarize(r).Rounded())
 			}
-			got, err := json.MarshalIndent(g, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", "golden", name+".json")
-			golden.Check(t, path, got)
+			golden.JSON(t, filepath.Join("testdata", "golden", name+".json"), g)
 		})
 	}
-}
-
-// rounded keeps goldenFile files stable across architectures that fuse
-// multiply-adds differently.
-func rounded(s strongmotion.Summary) strongmotion.Summary {
-	r := func(x float64) float64 { return math.Round(x*1e6) / 1e6 }
-	s.PGAGal, s.PGVCmS, s.MMI = r(s.PGAGal), r(s.PGVCmS), r(s.MMI)
-	return s
 }

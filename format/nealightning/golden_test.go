@@ -1,14 +1,14 @@
 package nealightning
 
 import (
-	"encoding/json"
-	"github.com/bmkg/mkggraph/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bmkg/mkggraph/internal/golden"
 )
 
-// goldenFile is what a goldenFile file holds: the complete result of Parse.
+// goldenFile is what a golden file holds: the complete result of Parse.
 type goldenFile struct {
 	Strikes    []Strike
 	Rejects    []Reject
@@ -22,13 +22,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := json.MarshalIndent(goldenFile{strikes, rejects, dups}, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", "golden", strings.TrimSuffix(s.name, filepath.Ext(s.name))+".json")
-			golden.Check(t, path, got)
+			golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(s.name, filepath.Ext(s.name))+".json"), goldenFile{strikes, rejects, dups})
 		})
 	}
 }

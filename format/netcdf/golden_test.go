@@ -2,11 +2,11 @@ package netcdf
 
 import (
 	"bytes"
-	"encoding/json"
-	"github.com/bmkg/mkggraph/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bmkg/mkggraph/internal/golden"
 )
 
 func TestGolden(t *testing.T) {
@@ -17,13 +17,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := json.MarshalIndent(f, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", "golden", strings.TrimSuffix(name, filepath.Ext(name))+".json")
-			golden.Check(t, path, got)
+			golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(name, filepath.Ext(name))+".json"), f)
 		})
 	}
 }

@@ -1,12 +1,12 @@
 package shakemap
 
 import (
-	"encoding/json"
-	"github.com/bmkg/mkggraph/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/internal/golden"
 )
 
 // TestGolden compares what each sample parses to with testdata/golden: the
@@ -39,13 +39,7 @@ func TestGolden(t *testing.T) {
 
 func compareGolden(t *testing.T, name string, v any) {
 	t.Helper()
-	got, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	path := filepath.Join("testdata", "golden", name)
-	golden.Check(t, path, got)
+	golden.JSON(t, filepath.Join("testdata", "golden", name), v)
 }
 
 type gridSummary struct {

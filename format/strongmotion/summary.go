@@ -1,6 +1,9 @@
 package strongmotion
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // Summary is a Record without its samples, plus the peak values derived
 // from them: what a station list or a map needs.
@@ -30,5 +33,14 @@ func Summarize(r Record) Summary {
 		s.PGVCmS = PGV(r.AccGal, 1/r.SampleRateHz)
 	}
 	s.MMI = Intensity(s.PGAGal, s.PGVCmS)
+	return s
+}
+
+// Rounded returns s with PGA, PGV and intensity rounded to six decimals:
+// far below what the instruments resolve, and stable across machines that
+// fuse multiply-adds differently (what golden files need).
+func (s Summary) Rounded() Summary {
+	r := func(x float64) float64 { return math.Round(x*1e6) / 1e6 }
+	s.PGAGal, s.PGVCmS, s.MMI = r(s.PGAGal), r(s.PGVCmS), r(s.MMI)
 	return s
 }

@@ -1,7 +1,6 @@
 package synop
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,13 +39,7 @@ func parseSample(t testing.TB, name string) *File {
 func TestGolden(t *testing.T) {
 	for _, name := range samples {
 		t.Run(name, func(t *testing.T) {
-			got, err := json.MarshalIndent(parseSample(t, name), "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", "golden", strings.TrimSuffix(name, ".txt")+".json")
-			golden.Check(t, path, got)
+			golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(name, ".txt")+".json"), parseSample(t, name))
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package synopstations
 
 import (
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -128,16 +127,10 @@ func TestGolden(t *testing.T) {
 	if rejects == nil {
 		rejects = []Reject{}
 	}
-	got, err := json.MarshalIndent(struct {
+	golden.JSON(t, filepath.Join("testdata", "golden", filepath.Base(sample)), struct {
 		Stations []Station `json:"stations"`
 		Rejects  []Reject  `json:"rejects"`
-	}{stations, rejects}, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	path := filepath.Join("testdata", "golden", filepath.Base(sample))
-	golden.Check(t, path, got)
+	}{stations, rejects})
 }
 
 func FuzzParse(f *testing.F) {

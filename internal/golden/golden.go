@@ -31,6 +31,17 @@ func Check(t testing.TB, path string, got []byte) {
 	}
 }
 
+// JSON checks v, written as indented JSON with a final newline, against
+// the file at path (or rewrites it under -update).
+func JSON(t testing.TB, path string, v any) {
+	t.Helper()
+	got, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	Check(t, path, append(got, '\n'))
+}
+
 // List is one named list of a golden object.
 type List struct {
 	Name  string
