@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bmkg/mkggraph/internal/slashdate"
 )
 
 // param is one measured column. Limits are physical plausibility, not
@@ -170,19 +172,7 @@ func parseDate(c cell, date1904, mdy bool) (time.Time, error) {
 // some date has a second field above 12 and none a first field above 12.
 // Without either, the Indonesian order d/m/yyyy stands.
 func slashMonthFirst(texts []string) bool {
-	dayFirst, monthFirst := false, false
-	for _, s := range texts {
-		f := strings.Split(strings.TrimSpace(s), "/")
-		if len(f) != 3 {
-			continue
-		}
-		a, errA := strconv.Atoi(f[0])
-		b, errB := strconv.Atoi(f[1])
-		if errA == nil && errB == nil {
-			dayFirst = dayFirst || a > 12
-			monthFirst = monthFirst || b > 12
-		}
-	}
+	dayFirst, monthFirst := slashdate.Evidence(texts)
 	return monthFirst && !dayFirst
 }
 

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bmkg/mkggraph/internal/slashdate"
 )
 
 // maxSubIndex is the largest sub-index or ISPU accepted; anything above is
@@ -225,19 +227,11 @@ func checkDate(s string, year, month, day int, today time.Time) (time.Time, stri
 // second field above 12. Otherwise M/D/YYYY stands, the order of the
 // 2010–2021 files as published.
 func slashDayFirst(rows []row, col int) bool {
-	dayFirst, monthFirst := false, false
-	for _, r := range rows {
-		f := strings.Split(strings.TrimSpace(r.fields[col]), "/")
-		if len(f) != 3 {
-			continue
-		}
-		a, errA := strconv.Atoi(f[0])
-		b, errB := strconv.Atoi(f[1])
-		if errA == nil && errB == nil {
-			dayFirst = dayFirst || a > 12
-			monthFirst = monthFirst || b > 12
-		}
+	texts := make([]string, len(rows))
+	for i, r := range rows {
+		texts[i] = r.fields[col]
 	}
+	dayFirst, monthFirst := slashdate.Evidence(texts)
 	return dayFirst && !monthFirst
 }
 
