@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bmkg/mkggraph/format/hdf5"
+	"github.com/bmkg/mkggraph/internal/cftime"
 )
 
 // file is an open netCDF-4 file seen as netCDF: global attributes and
@@ -175,40 +176,22 @@ func (f *file) timeString(name string) (time.Time, bool) {
 	return t, err == nil
 }
 
-var timeLayouts = []string{
-	"2006-01-02T15:04:05Z07:00",
-	"2006-01-02T15:04:05",
-	"2006-01-02 15:04:05Z07:00",
-	"2006-01-02 15:04:05",
-}
-
 // parseTime reads an ISO 8601 time; without a zone it is UTC, as
 // CfRadial requires.
 func parseTime(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	for _, utc := range []string{" UTC", " GMT"} {
-		if t, ok := strings.CutSuffix(s, utc); ok && !strings.HasSuffix(t, "Z") {
-			s = t
-		}
+	t, err := cftime.ParseTime(s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("cfradial: %w", err)
 	}
-	for _, l := range timeLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return t.UTC(), nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("cfradial: time %q not understood", s)
+	return t, nil
 }
 
 // rayTimes reads the time variable in the units it states.
 func (f *file) rayTimes() ([]time.Time, error) {
 	units, _ := f.varAttrs("time")["units"].(string)
-	since, ok := strings.CutPrefix(strings.TrimSpace(units), "seconds since ")
-	if !ok {
-		return nil, fmt.Errorf("cfradial: time units %q, want seconds since a reference time", units)
-	}
-	ref, err := parseTime(since)
+	unit, ref, err := cftime.ParseUnits(units)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cfradial: %w", err)
 	}
 	secs, err := f.floats("time")
 	if err != nil {
@@ -216,10 +199,10 @@ func (f *file) rayTimes() ([]time.Time, error) {
 	}
 	rays := make([]time.Time, len(secs))
 	for i, s := range secs {
-		if math.IsNaN(s) || math.Abs(s) > 1e9 {
+		if math.IsNaN(s) || math.Abs(s*unit.Seconds()) > 1e9 {
 			return nil, errors.New("cfradial: ray time out of range")
 		}
-		rays[i] = ref.Add(time.Duration(math.Round(s*1000)) * time.Millisecond)
+		rays[i] = ref.Add(time.Duration(math.Round(s*unit.Seconds()*1000)) * time.Millisecond)
 	}
 	return rays, nil
 }

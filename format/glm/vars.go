@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bmkg/mkggraph/format/hdf5"
+	"github.com/bmkg/mkggraph/internal/cftime"
 )
 
 // variable is a numeric variable read and unpacked: NaN where the file
@@ -146,8 +147,8 @@ func shortest(x float64) float64 {
 // product's reference time, when ref is not zero; a missing value is the
 // zero time. Times are rounded to the microsecond, below any GLM timing.
 func (v *variable) times(ref time.Time) ([]time.Time, error) {
-	unit, epoch, err := parseUnits(v.units)
-	if bare, ok := timeUnits[strings.ToLower(strings.TrimSpace(v.units))]; err != nil && ok && !ref.IsZero() {
+	unit, epoch, err := cftime.ParseUnits(v.units)
+	if bare, ok := cftime.Unit(v.units); err != nil && ok && !ref.IsZero() {
 		unit, epoch, err = bare, ref, nil
 	}
 	if err != nil {
@@ -167,49 +168,13 @@ func (v *variable) times(ref time.Time) ([]time.Time, error) {
 // maxOffsetUs bounds an offset from a time unit's epoch: a century.
 const maxOffsetUs = 100 * 366 * 86400 * 1e6
 
-var timeUnits = map[string]time.Duration{
-	"microseconds": time.Microsecond, "microsecond": time.Microsecond, "us": time.Microsecond,
-	"milliseconds": time.Millisecond, "millisecond": time.Millisecond, "msec": time.Millisecond, "ms": time.Millisecond,
-	"seconds": time.Second, "second": time.Second, "secs": time.Second, "sec": time.Second, "s": time.Second,
-	"minutes": time.Minute, "minute": time.Minute, "min": time.Minute,
-	"hours": time.Hour, "hour": time.Hour, "h": time.Hour,
-	"days": 24 * time.Hour, "day": 24 * time.Hour, "d": 24 * time.Hour,
-}
-
-// parseUnits reads CF time units such as "milliseconds since 2018-07-02
-// 04:33:00.000"; an epoch without a zone is UTC, as CF says.
-func parseUnits(units string) (time.Duration, time.Time, error) {
-	u, since, ok := strings.Cut(units, " since ")
-	unit, known := timeUnits[strings.ToLower(strings.TrimSpace(u))]
-	if !ok || !known {
-		return 0, time.Time{}, fmt.Errorf("time units %q, want <unit> since <time>", units)
-	}
-	epoch, err := parseTime(since)
-	if err != nil {
-		return 0, time.Time{}, err
-	}
-	return unit, epoch, nil
-}
-
-var timeLayouts = []string{
-	"2006-01-02T15:04:05Z07:00",
-	"2006-01-02 15:04:05Z07:00",
-	"2006-01-02T15:04:05",
-	"2006-01-02 15:04:05",
-	"2006-01-02 15:04:05 MST",
-	"2006-01-02",
-}
-
-// parseTime reads an ISO 8601 time, with T or a space, any fractional
-// seconds, and a zone or none (UTC).
+// parseTime reads an ISO 8601 time (see cftime.ParseTime).
 func parseTime(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	for _, l := range timeLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return t.UTC(), nil
-		}
+	t, err := cftime.ParseTime(s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("glm: %w", err)
 	}
-	return time.Time{}, fmt.Errorf("glm: time %q not understood", s)
+	return t, nil
 }
 
 func attrMap(attrs []hdf5.Attr) map[string]any {
