@@ -61,6 +61,15 @@ func (in *Ingester) storeEvent(ctx context.Context, r mkg.EarthquakeReport, s *S
 	return eventRef{id: res[0].ID, lat: r.Latitude, lon: r.Longitude, stated: true, known: true}, nil
 }
 
+// motions turns records into ground motions linked to ev.
+func motions(recs []strongmotion.Record, ev eventRef, s *Summary) []mkg.GroundMotion {
+	gms := make([]mkg.GroundMotion, 0, len(recs))
+	for _, r := range recs {
+		gms = append(gms, motion(r, ev, s))
+	}
+	return gms
+}
+
 // motion turns a record into a ground motion linked to ev.
 func motion(r strongmotion.Record, ev eventRef, s *Summary) mkg.GroundMotion {
 	sum := strongmotion.Summarize(r)
@@ -140,11 +149,7 @@ func ingestKNET(ctx context.Context, in *Ingester, name string, data []byte, opt
 	if err != nil {
 		return err
 	}
-	var gms []mkg.GroundMotion
-	for _, r := range recs {
-		gms = append(gms, motion(r, ev, s))
-	}
-	return in.storeMotions(ctx, gms, opt, s)
+	return in.storeMotions(ctx, motions(recs, ev, s), opt, s)
 }
 
 // optionEvent stores the event descriptor given with a file that states
@@ -187,11 +192,7 @@ func ingestSAC(ctx context.Context, in *Ingester, name string, data []byte, opt 
 	if err != nil {
 		return err
 	}
-	var gms []mkg.GroundMotion
-	for _, r := range recs {
-		gms = append(gms, motion(r, ev, s))
-	}
-	return in.storeMotions(ctx, gms, opt, s)
+	return in.storeMotions(ctx, motions(recs, ev, s), opt, s)
 }
 
 func ingestMiniSEED(ctx context.Context, in *Ingester, name string, data []byte, opt Options, s *Summary) error {
@@ -216,10 +217,7 @@ func ingestMiniSEED(ctx context.Context, in *Ingester, name string, data []byte,
 	if err != nil {
 		return err
 	}
-	var gms []mkg.GroundMotion
-	for _, r := range recs {
-		gms = append(gms, motion(r, ev, s))
-	}
+	gms := motions(recs, ev, s)
 	if len(gms) == 0 {
 		return errors.New("no acceleration channel could be converted to gal (see the inventory's units)")
 	}
