@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"strings"
@@ -194,5 +195,35 @@ func TestFileKeptWhenCatalogueWriteFails(t *testing.T) {
 	}
 	if n := storedFiles(t, filepath.Join(dir, "files")); n != kept {
 		t.Fatalf("retry left %d files, want the same %d", n, kept)
+	}
+}
+
+// TestBinarySACDetectedLast: binary SAC's only signature is the header
+// version (6 or 7) at byte 304, which any binary file may hold by chance;
+// files of formats with a real signature are never taken for SAC.
+func TestBinarySACDetectedLast(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(dir, "t.db"), sqlstore.Options{Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	files, _ := filestore.NewLocal(filepath.Join(dir, "files"))
+	in := ingest.New(s, nil, quiet).WithFiles(files)
+	for name, want := range map[string]string{
+		"strong-motion/mseed-nc72282711/BK.CMB.00.HNE__20140824T102014Z__20140824T102244Z.mseed": "miniseed",
+		"radar/example_cfradial_ppi.nc":                                                   "cfradial-netcdf4",
+		"radar/TAG-20120801-140046-02-Z.nc":                                               "wdss2-netcdf",
+		"lightning/OR_GLM-L2-LCFA_G16_s20181830433000_e20181830433200_c20181830433231.nc": "goes-glm",
+	} {
+		for _, order := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
+			data := bytes.Clone(sample(t, name))
+			order.PutUint32(data[304:], 6)
+			sum, _ := in.File(ctx, filepath.Base(name), data, ingest.Options{})
+			if sum.Format != want {
+				t.Errorf("%s with 6 (%v) at byte 304: detected as %q, want %q", name, order, sum.Format, want)
+			}
+		}
 	}
 }
