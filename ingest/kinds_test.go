@@ -1,8 +1,11 @@
 package ingest_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"path"
+	"slices"
 	"strings"
 	"testing"
 
@@ -103,6 +106,25 @@ func TestBadRecordsRejectedRestLoads(t *testing.T) {
 					t.Errorf("%s: reject %d %q, want it to mention %q", c.name, i, r.Reason, c.reasons[i])
 				}
 			}
+		}
+	})
+}
+
+// TestMiniSEEDTextRecordsNoted: a text (log) record among the data records
+// is left out, and the summary says so; the trace still loads.
+func TestMiniSEEDTextRecordsNoted(t *testing.T) {
+	const sm = "strong-motion/mseed-nc72282711/"
+	data := bytes.Clone(sample(t, sm+"BK.CMB.00.HNZ__20140824T102014Z__20140824T102244Z.mseed"))
+	b1000 := int(binary.BigEndian.Uint16(data[46:])) // the first blockette: 1000 in this file
+	recLen := 1 << data[b1000+6]                     // its record length exponent
+	data[len(data)-recLen+b1000+4] = 0               // the last record's encoding: text
+	forEachStore(t, func(t *testing.T, s *sqlstore.Store, in *ingest.Ingester) {
+		sum, err := in.File(context.Background(), "BK.CMB.00.HNZ.mseed", data, ingest.Options{Inventory: sample(t, sm+"BK.CMB.xml")})
+		if err != nil || sum.Read != 1 || sum.Inserted != 1 {
+			t.Fatalf("%+v, %v; want the trace stored", sum, err)
+		}
+		if !slices.ContainsFunc(sum.Notes, func(n string) bool { return strings.Contains(n, "skipped: BK.CMB.00.HNZ: text records") }) {
+			t.Errorf("notes %q: want the skipped text record named", sum.Notes)
 		}
 	})
 }
