@@ -112,15 +112,8 @@ func TestBadFilesAreRefusedWhole(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()
-			dir := t.TempDir()
-			s, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(dir, "t.db"), sqlstore.Options{Logger: quiet})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			files, _ := filestore.NewLocal(filepath.Join(dir, "files"))
-			in := ingest.New(s, nil, quiet).WithFiles(files)
-			_, err = in.File(ctx, c.name, c.data, ingest.Options{})
+			s, in, dir := sqliteIngester(t)
+			_, err := in.File(ctx, c.name, c.data, ingest.Options{})
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("error %v, want one mentioning %q", err, c.want)
 			}
@@ -203,14 +196,7 @@ func TestFileKeptWhenCatalogueWriteFails(t *testing.T) {
 // files of formats with a real signature are never taken for SAC.
 func TestBinarySACDetectedLast(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	s, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(dir, "t.db"), sqlstore.Options{Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	files, _ := filestore.NewLocal(filepath.Join(dir, "files"))
-	in := ingest.New(s, nil, quiet).WithFiles(files)
+	_, in, _ := sqliteIngester(t)
 	for name, want := range map[string]string{
 		"strong-motion/mseed-nc72282711/BK.CMB.00.HNE__20140824T102014Z__20140824T102244Z.mseed": "miniseed",
 		"radar/example_cfradial_ppi.nc":                                                   "cfradial-netcdf4",
@@ -226,4 +212,21 @@ func TestBinarySACDetectedLast(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sqliteIngester returns an ingester over a fresh SQLite store and a file
+// store, both in dir (files under dir/files).
+func sqliteIngester(t *testing.T) (*sqlstore.Store, *ingest.Ingester, string) {
+	t.Helper()
+	dir := t.TempDir()
+	s, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(dir, "t.db"), sqlstore.Options{Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	files, err := filestore.NewLocal(filepath.Join(dir, "files"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, ingest.New(s, nil, quiet).WithFiles(files), dir
 }
