@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bmkg/mkggraph/internal/csvrows"
+	"github.com/bmkg/mkggraph/format/internal/csvrows"
 )
 
 // MaxSize is the largest input Parse accepts; a station's full history is

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/bmkg/mkggraph/format/hdf5"
-	"github.com/bmkg/mkggraph/internal/cftime"
+	"github.com/bmkg/mkggraph/format/internal/cftime"
 )
 
 // file is an open netCDF-4 file seen as netCDF: global attributes and

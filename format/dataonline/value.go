@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bmkg/mkggraph/internal/slashdate"
+	"github.com/bmkg/mkggraph/format/internal/slashdate"
 )
 
 // param is one measured column. Limits are physical plausibility, not

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/bmkg/mkggraph/format/hdf5"
-	"github.com/bmkg/mkggraph/internal/cftime"
+	"github.com/bmkg/mkggraph/format/internal/cftime"
 )
 
 // variable is a numeric variable read and unpacked: NaN where the file

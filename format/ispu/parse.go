@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bmkg/mkggraph/internal/csvrows"
+	"github.com/bmkg/mkggraph/format/internal/csvrows"
 )
 
 // MaxSize is the largest input Parse accepts. Twelve years of one station

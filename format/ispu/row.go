@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bmkg/mkggraph/internal/slashdate"
+	"github.com/bmkg/mkggraph/format/internal/slashdate"
 )
 
 // maxSubIndex is the largest sub-index or ISPU accepted; anything above is

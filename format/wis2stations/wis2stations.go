@@ -28,7 +28,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/bmkg/mkggraph/internal/csvrows"
+	"github.com/bmkg/mkggraph/format/internal/csvrows"
 )
 
 // MaxSize is the largest input Parse accepts. A national list holds at most
