@@ -83,7 +83,7 @@ func BenchmarkDemoIngest(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		in := ingest.New(s, nil, quiet)
+		in := ingest.New(s, quiet)
 		b.StartTimer()
 		for _, name := range demo.Files {
 			if _, err := in.File(context.Background(), path.Base(name), files[name], ingest.Options{}); err != nil {

@@ -30,11 +30,23 @@ func settle(a *app) {
 	}
 }
 
+// fewest measures a statement count up to three times and returns the
+// smallest: a key's last use is written in the background, and a late poll
+// of the generations can make one request read them, which can add one
+// statement to any count; a real cost is there on every try.
+func fewest(measure func() int64) int64 {
+	n := measure()
+	for i := 0; i < 2 && n > 0; i++ {
+		n = min(n, measure())
+	}
+	return n
+}
+
 // TestNoNPlusOne: nested relations go through per-request loaders, so a
 // page of 100 stations with their latest observation and history, or of 50
 // earthquakes with their nearest stations, costs the same few statements as
-// a page of 5. Each count includes the one statement of authentication (the
-// access-version check).
+// a page of 5. Authentication costs none once the key is cached (the
+// access version is in memory).
 func TestNoNPlusOne(t *testing.T) {
 	forEachBackendAs(t, func(t *testing.T, a *app, srv *httptest.Server, c *callers) {
 		mustData(t, postAs(t, srv.URL, c.full, `{ viewer { anonymous } }`, nil)) // authenticate once: the key is then cached

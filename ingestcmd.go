@@ -8,10 +8,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/bmkg/mkggraph/cache"
 	"github.com/bmkg/mkggraph/filestore"
 	"github.com/bmkg/mkggraph/ingest"
-	"github.com/bmkg/mkggraph/redis"
 )
 
 // ingestFiles runs `mkggraph ingest FILE…`: every file is loaded and
@@ -54,7 +52,7 @@ func ingestFiles(ctx context.Context, cfg *Config, log *slog.Logger, files []str
 	if err != nil {
 		return false, err
 	}
-	in := ingest.New(store, remoteInvalidator(ctx, cfg, log), log).WithFiles(fileStore)
+	in := ingest.New(store, log).WithFiles(fileStore)
 	for _, name := range files {
 		s, err := ingestOne(ctx, in, name, opt, flags.progress, stderr)
 		if err != nil {
@@ -85,24 +83,6 @@ func ingestOne(ctx context.Context, in *ingest.Ingester, name string, opt ingest
 		defer bar.finish()
 	}
 	return in.File(ctx, name, data, opt)
-}
-
-// remoteInvalidator tells running servers that share a Redis cache that the
-// data changed. Servers with an in-process cache cannot be reached from
-// here; their cached reads expire with their TTL.
-func remoteInvalidator(ctx context.Context, cfg *Config, log *slog.Logger) ingest.Invalidator {
-	if cfg.RedisURL == "" {
-		return nil
-	}
-	rc, err := redis.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
-	if err != nil {
-		log.Warn("Redis not reachable: servers' cached reads will expire with their TTL instead of at once", "err", err)
-		if rc == nil {
-			return nil
-		}
-	}
-	c := cache.NewResilient(rc, "redis", log)
-	return func(ctx context.Context, ns ...string) error { return cache.Invalidate(ctx, c, ns...) }
 }
 
 func printSummary(w io.Writer, s *ingest.Summary) {

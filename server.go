@@ -177,28 +177,33 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	a := &app{Store: store, closers: []func(){func() { store.Close() }}}
+	// The generations (what cached reads are keyed by) are kept in memory,
+	// current within milliseconds on PostgreSQL and a quarter second on
+	// SQLite, so that a read answered from the cache costs no statement.
+	watch, stopWatching := context.WithCancel(context.WithoutCancel(ctx))
+	go store.Watch(watch)
+	a.closers = append(a.closers, stopWatching)
 	c, closeCache := openCache(ctx, cfg, log)
 	a.Cache, a.closers = c, append(a.closers, closeCache)
-	invalidate := func(ctx context.Context, ns ...string) error { return cache.Invalidate(ctx, c, ns...) }
 	files, err := filestore.NewLocal(cfg.fileDir())
 	if err != nil {
 		a.Close()
 		return nil, err
 	}
-	a.Ingest = ingest.New(store, invalidate, log).WithFiles(files)
+	a.Ingest = ingest.New(store, log).WithFiles(files)
 	if err := maybeLoadDemo(ctx, cfg, store, a.Ingest, log); err != nil {
 		a.Close()
 		return nil, err
 	}
 	// Cached reads are keyed by the caller's rights: never served to a
 	// caller who may see something else.
-	opts := cache.Options{StationTTL: cfg.StationTTL, EarthquakeTTL: cfg.EarthquakeTTL,
+	opts := cache.Options{StationTTL: cfg.StationTTL, EarthquakeTTL: cfg.EarthquakeTTL, Generations: store,
 		Scope: func(ctx context.Context) string { return mkg.PrincipalFrom(ctx).Fingerprint() }}
 	res := &resolvers.Resolver{
 		StationData:      cache.NewStationReader(store, c, opts),
 		ObservationData:  store,
 		EarthquakeData:   cache.NewEarthquakeReader(store, c, opts),
-		AccessData:       access.NewAdmin(store, c, log),
+		AccessData:       store,
 		TicketData:       store,
 		RadarData:        store,
 		LightningData:    store,

@@ -1,6 +1,8 @@
-// Package access resolves who is calling (API keys to principals, with the
-// dataset classifications in force) and wraps the administrative store so
-// that every change reaches every server instance on the next request.
+// Package access resolves who is calling: API keys to principals, with the
+// dataset classifications in force. Every administrative change advances the
+// access generation in its own transaction (sqlstore), and what this
+// package caches is keyed by that generation, so a change is in force on
+// every instance's next request.
 package access
 
 import (
@@ -17,8 +19,8 @@ import (
 	"github.com/bmkg/mkggraph/mkg"
 )
 
-// Namespace is the cache namespace of authentication data; every
-// administrative change invalidates it.
+// Namespace is the cache namespace of authentication data, keyed by the
+// access generation.
 const Namespace = "auth"
 
 // cacheTTL bounds how long a resolved key or the classifications are
@@ -32,9 +34,11 @@ const touchEvery = time.Minute
 // principal. Keys are looked up by their public prefix and compared by hash
 // in constant time. Resolved keys (unknown ones too) and the classifications
 // are cached, keyed by the store's access version, which every access change
-// increments in its own transaction: one tiny read per request tells every
-// instance, shared cache or not (and Redis up or not), that its cached state
-// is stale, so a change is in force everywhere on the next request.
+// advances in its own transaction. The version is held in memory and kept
+// current by the store (see mkg.Generations), so a request answered from
+// the cache costs no database statement, and a change is in force on the
+// instance that made it from its next request, on the others within about
+// a second, whether the shared cache is up or not.
 type Authenticator struct {
 	store   mkg.AccessStore
 	cache   mkg.Cache
@@ -146,11 +150,8 @@ type cachedCredential struct {
 // remembered too (a flood of the same bad key costs one lookup).
 func (a *Authenticator) credential(ctx context.Context, key, prefix string, version int64) (*mkg.Credential, error) {
 	sum := sha256.Sum256([]byte("credential:" + key))
-	req := struct {
-		Key     string
-		Version int64
-	}{hex.EncodeToString(sum[:]), version}
-	c, err := cache.Load(ctx, a.cache, Namespace, "keys", req, cacheTTL, func() (cachedCredential, error) {
+	req := hex.EncodeToString(sum[:])
+	c, err := cache.Load(ctx, a.cache, Namespace, version, "keys", req, cacheTTL, func() (cachedCredential, error) {
 		cred, err := a.store.CredentialByPrefix(ctx, prefix)
 		switch {
 		case mkg.ErrorCode(err) == mkg.ENOTFOUND:
@@ -172,7 +173,7 @@ func (a *Authenticator) credential(ctx context.Context, key, prefix string, vers
 }
 
 func (a *Authenticator) classifications(ctx context.Context, version int64) (map[mkg.Dataset]mkg.Classification, error) {
-	return cache.Load(ctx, a.cache, Namespace, "classifications", version, cacheTTL, func() (map[mkg.Dataset]mkg.Classification, error) {
+	return cache.Load(ctx, a.cache, Namespace, version, "classifications", "all", cacheTTL, func() (map[mkg.Dataset]mkg.Classification, error) {
 		return a.store.Classifications(ctx)
 	})
 }

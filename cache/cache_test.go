@@ -56,11 +56,14 @@ func TestCacheContract(t *testing.T) {
 	})
 }
 
-func TestInvalidateRetiresNamespace(t *testing.T) {
+// TestNewGenerationRetiresNamespace: entries are keyed by the namespace's
+// generation, so advancing it retires them all, on every backend.
+func TestNewGenerationRetiresNamespace(t *testing.T) {
 	backends(t, func(t *testing.T, c mkg.Cache) {
 		ctx := context.Background()
 		r := &countingReader{}
-		cached := cache.NewStationReader(r, c, cache.Options{})
+		gens := generations{cache.Stations: 7}
+		cached := cache.NewStationReader(r, c, cache.Options{Generations: gens})
 		for range 3 {
 			if _, err := cached.CountStations(ctx, mkg.StationFilter{}); err != nil {
 				t.Fatal(err)
@@ -69,20 +72,45 @@ func TestInvalidateRetiresNamespace(t *testing.T) {
 		if r.calls != 1 {
 			t.Fatalf("store read %d times for 3 identical reads, want 1", r.calls)
 		}
-		if err := cache.Invalidate(ctx, c, cache.Stations); err != nil {
-			t.Fatal(err)
-		}
+		gens[cache.Stations]++
 		cached.CountStations(ctx, mkg.StationFilter{})
 		if r.calls != 2 {
 			t.Errorf("after invalidation the store was read %d times in all, want 2", r.calls)
 		}
 		// Different scopes never share an entry.
-		scoped := cache.NewStationReader(r, c, cache.Options{Scope: func(context.Context) string { return "other" }})
+		scoped := cache.NewStationReader(r, c, cache.Options{Generations: gens, Scope: func(context.Context) string { return "other" }})
 		scoped.CountStations(ctx, mkg.StationFilter{})
 		if r.calls != 3 {
 			t.Errorf("another scope was served from this scope's entry")
 		}
 	})
+}
+
+// TestNoGenerationNoCache: when the generation cannot be read, the cache is
+// not used at all (an entry could be one a change retired).
+func TestNoGenerationNoCache(t *testing.T) {
+	ctx := context.Background()
+	r := &countingReader{}
+	cached := cache.NewStationReader(r, inmem.NewCache(1<<20), cache.Options{Generations: generations{}})
+	for range 3 {
+		if _, err := cached.CountStations(ctx, mkg.StationFilter{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r.calls != 3 {
+		t.Errorf("store read %d times for 3 reads without a generation, want 3", r.calls)
+	}
+}
+
+// generations is a fixed set of generations; a missing name cannot be read.
+type generations map[string]int64
+
+func (g generations) Generation(_ context.Context, name string) (int64, error) {
+	v, ok := g[name]
+	if !ok {
+		return 0, errors.New("database unavailable")
+	}
+	return v, nil
 }
 
 // TestResilientTurnsFailuresIntoMisses: a failing backend never fails a
@@ -92,7 +120,7 @@ func TestResilientTurnsFailuresIntoMisses(t *testing.T) {
 	b := &brokenCache{}
 	c := cache.NewResilient(b, "broken", slog.New(slog.DiscardHandler))
 	r := &countingReader{}
-	cached := cache.NewStationReader(r, c, cache.Options{})
+	cached := cache.NewStationReader(r, c, cache.Options{Generations: generations{cache.Stations: 1}})
 	for range 5 {
 		if n, err := cached.CountStations(ctx, mkg.StationFilter{}); err != nil || n != 42 {
 			t.Fatalf("read through a broken cache: %d, %v", n, err)

@@ -15,6 +15,9 @@ type Options struct {
 	// EarthquakeTTL bounds the latest-earthquake read (default 30 s): it is
 	// the read dashboards poll, and the feeds change every few minutes.
 	EarthquakeTTL time.Duration
+	// Generations tell the current generation of each namespace; without
+	// them nothing is cached.
+	Generations mkg.Generations
 	// Scope returns what distinguishes callers who may see different data
 	// (a fingerprint of their rights); every key includes it, so a cached
 	// result is only ever served to callers of the same scope.

@@ -170,7 +170,7 @@ func TestFileKeptWhenCatalogueWriteFails(t *testing.T) {
 	}
 	s.Close() // the database goes away before the catalogue write
 	vol := sample(t, "radar/2013051000000600dBZ.vol")
-	if _, err := ingest.New(s, nil, quiet).WithFiles(files).File(ctx, "a.vol", vol, ingest.Options{}); err == nil {
+	if _, err := ingest.New(s, quiet).WithFiles(files).File(ctx, "a.vol", vol, ingest.Options{}); err == nil {
 		t.Fatal("ingest into a closed database succeeded")
 	}
 	kept := storedFiles(t, filepath.Join(dir, "files"))
@@ -182,7 +182,7 @@ func TestFileKeptWhenCatalogueWriteFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	sum, err := ingest.New(s, nil, quiet).WithFiles(files).File(ctx, "a.vol", vol, ingest.Options{})
+	sum, err := ingest.New(s, quiet).WithFiles(files).File(ctx, "a.vol", vol, ingest.Options{})
 	if err != nil || sum.Inserted != 1 {
 		t.Fatalf("retry: %+v, %v", sum, err)
 	}
@@ -228,5 +228,5 @@ func sqliteIngester(t *testing.T) (*sqlstore.Store, *ingest.Ingester, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, ingest.New(s, nil, quiet).WithFiles(files), dir
+	return s, ingest.New(s, quiet).WithFiles(files), dir
 }

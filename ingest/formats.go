@@ -3,7 +3,6 @@ package ingest
 import (
 	"context"
 
-	"github.com/bmkg/mkggraph/cache"
 	"github.com/bmkg/mkggraph/format/aqicn"
 	"github.com/bmkg/mkggraph/format/bmkgquake"
 	"github.com/bmkg/mkggraph/format/bmkgrealtime"
@@ -23,40 +22,39 @@ import (
 
 // format is one input format ingest understands.
 type format struct {
-	name       string
-	describe   string
-	detect     func(head []byte) bool
-	run        func(ctx context.Context, in *Ingester, name string, data []byte, opt Options, s *Summary) error
-	namespaces []string // cached data the format changes
-	whole      bool     // the detector needs the whole file (a zip's index is at its end)
+	name     string
+	describe string
+	detect   func(head []byte) bool
+	run      func(ctx context.Context, in *Ingester, name string, data []byte, opt Options, s *Summary) error
+	whole    bool // the detector needs the whole file (a zip's index is at its end)
 }
 
 // formats, in the order they are tried. Each detector looks for its
 // format's own signature, so the order only matters for ambiguous inputs.
 var formats = []format{
-	{"synop", "WMO FM-12 SYNOP bulletins", synop.Detect, ingestSynop, nil, false},
-	{"bmkg-infogempa", "BMKG autogempa / gempaterkini / gempadirasakan, JSON or XML, current or legacy", bmkgquake.Detect, ingestBMKGQuake, []string{cache.Earthquakes}, false},
-	{"bmkg-realtime", "BMKG realtime earthquake GeoJSON", bmkgrealtime.Detect, ingestRealtime, []string{cache.Earthquakes}, false},
-	{"bmkg-repogempa", "BMKG repogempa catalogue page (HTML)", repogempa.Detect, ingestRepogempa, []string{cache.Earthquakes}, false},
-	{"quakeml", "QuakeML 1.2 event catalogue", quakeml.Detect, ingestQuakeML, []string{cache.Earthquakes}, false},
-	{"noaa-isd", "NOAA NCEI ISD station history CSV", isd.Detect, ingestISD, []string{cache.Stations}, false},
-	{"wis2box-stations", "WIS2 / wis2box station_list.csv", wis2stations.Detect, ingestWIS2, []string{cache.Stations}, false},
-	{"synop-station-directory", "JSON directory of SYNOP stations keyed by WMO index", synopstations.Detect, ingestSynopStations, []string{cache.Stations}, false},
-	{"bmkg-seismic-sensors", "BMKG seismic / accelerograph sensor TSV", seismicsensors.Detect, ingestSeismic, []string{cache.Stations}, false},
-	{"rainbow5", "Gematronik/Leonardo Rainbow 5 radar volume (.vol/.azi/.ele)", rainbow.Detect, ingestRainbow, nil, false},
-	{"wdss2-netcdf", "WDSS-II radar RadialSet in classic netCDF (CDF-1/2/5)", detectClassicNetCDF, ingestWDSS2, nil, false},
-	{"bmkg-dataonline", "BMKG Data Online daily climate export (.xlsx) or its CSV", dataonline.Detect, ingestClimate, nil, true},
-	{"jakarta-ispu", "Daily ISPU (Indonesian air-pollution index) CSV of DKI Jakarta stations", ispu.Detect, ingestISPU, nil, false},
-	{"aqicn", "aqicn.org (WAQI) daily AQI export CSV", aqicn.Detect, ingestAQICN, nil, false},
-	{"knet-ascii", "K-NET / KiK-net ASCII accelerogram (NIED)", detectKNET, ingestKNET, []string{cache.Earthquakes}, false},
-	{"miniseed", "miniSEED 2.4 or 3 accelerogram (needs -inventory StationXML; -event event.json to link it)", detectMiniSEED, ingestMiniSEED, []string{cache.Earthquakes}, false},
-	{"shakemap", "ShakeMap 3.5 grid.xml, stationlist.xml or info.xml (BMKG ShakeMap)", detectShakemap, ingestShakemap, []string{cache.Earthquakes}, false},
-	{"nea-lightning", "NEA Singapore lightning CSV (data.gov.sg)", nealightning.Detect, ingestNEALightning, nil, false},
-	{"goes-glm", "GOES-R GLM Level 2 lightning (LCFA) netCDF-4", glm.Detect, ingestGLM, nil, false},
-	{"cfradial-netcdf4", "CfRadial radar data in netCDF-4/HDF5", detectHDF5, ingestCfRadial, nil, false},
+	{"synop", "WMO FM-12 SYNOP bulletins", synop.Detect, ingestSynop, false},
+	{"bmkg-infogempa", "BMKG autogempa / gempaterkini / gempadirasakan, JSON or XML, current or legacy", bmkgquake.Detect, ingestBMKGQuake, false},
+	{"bmkg-realtime", "BMKG realtime earthquake GeoJSON", bmkgrealtime.Detect, ingestRealtime, false},
+	{"bmkg-repogempa", "BMKG repogempa catalogue page (HTML)", repogempa.Detect, ingestRepogempa, false},
+	{"quakeml", "QuakeML 1.2 event catalogue", quakeml.Detect, ingestQuakeML, false},
+	{"noaa-isd", "NOAA NCEI ISD station history CSV", isd.Detect, ingestISD, false},
+	{"wis2box-stations", "WIS2 / wis2box station_list.csv", wis2stations.Detect, ingestWIS2, false},
+	{"synop-station-directory", "JSON directory of SYNOP stations keyed by WMO index", synopstations.Detect, ingestSynopStations, false},
+	{"bmkg-seismic-sensors", "BMKG seismic / accelerograph sensor TSV", seismicsensors.Detect, ingestSeismic, false},
+	{"rainbow5", "Gematronik/Leonardo Rainbow 5 radar volume (.vol/.azi/.ele)", rainbow.Detect, ingestRainbow, false},
+	{"wdss2-netcdf", "WDSS-II radar RadialSet in classic netCDF (CDF-1/2/5)", detectClassicNetCDF, ingestWDSS2, false},
+	{"bmkg-dataonline", "BMKG Data Online daily climate export (.xlsx) or its CSV", dataonline.Detect, ingestClimate, true},
+	{"jakarta-ispu", "Daily ISPU (Indonesian air-pollution index) CSV of DKI Jakarta stations", ispu.Detect, ingestISPU, false},
+	{"aqicn", "aqicn.org (WAQI) daily AQI export CSV", aqicn.Detect, ingestAQICN, false},
+	{"knet-ascii", "K-NET / KiK-net ASCII accelerogram (NIED)", detectKNET, ingestKNET, false},
+	{"miniseed", "miniSEED 2.4 or 3 accelerogram (needs -inventory StationXML; -event event.json to link it)", detectMiniSEED, ingestMiniSEED, false},
+	{"shakemap", "ShakeMap 3.5 grid.xml, stationlist.xml or info.xml (BMKG ShakeMap)", detectShakemap, ingestShakemap, false},
+	{"nea-lightning", "NEA Singapore lightning CSV (data.gov.sg)", nealightning.Detect, ingestNEALightning, false},
+	{"goes-glm", "GOES-R GLM Level 2 lightning (LCFA) netCDF-4", glm.Detect, ingestGLM, false},
+	{"cfradial-netcdf4", "CfRadial radar data in netCDF-4/HDF5", detectHDF5, ingestCfRadial, false},
 	// Binary SAC's only signature is a small integer (the header version)
 	// at byte 304, which any binary file may hold: tried last.
-	{"sac", "SAC accelerogram, binary (either byte order, header version 6 or 7) or alphanumeric (needs -sac-unit)", detectSAC, ingestSAC, []string{cache.Earthquakes}, false},
+	{"sac", "SAC accelerogram, binary (either byte order, header version 6 or 7) or alphanumeric (needs -sac-unit)", detectSAC, ingestSAC, false},
 }
 
 // sniffBytes is how much of a file the detectors see.

@@ -29,10 +29,6 @@ type Store interface {
 	mkg.GroundMotionStore
 }
 
-// Invalidator retires cached reads of the given namespaces once their data
-// changed (cache.Invalidate bound to the server's cache).
-type Invalidator func(ctx context.Context, namespaces ...string) error
-
 // MaxFileBytes bounds one input file; larger ones are refused before they
 // are read into memory.
 const MaxFileBytes = 256 << 20
@@ -119,19 +115,19 @@ func clientMessage(err error) string {
 
 // Ingester loads files.
 type Ingester struct {
-	store      Store
-	files      mkg.FileStore // where file-backed data (radar, satellite) are kept; nil: refused
-	invalidate Invalidator
-	log        *slog.Logger
-	now        func() time.Time
+	store Store
+	files mkg.FileStore // where file-backed data (radar, satellite) are kept; nil: refused
+	log   *slog.Logger
+	now   func() time.Time
 }
 
-// New returns an Ingester. invalidate may be nil when nothing is cached.
-func New(store Store, invalidate Invalidator, log *slog.Logger) *Ingester {
+// New returns an Ingester. Cached reads need no telling: the store advances
+// the generation of whatever a write changes (mkg.Generations).
+func New(store Store, log *slog.Logger) *Ingester {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Ingester{store: store, invalidate: invalidate, log: log, now: time.Now}
+	return &Ingester{store: store, log: log, now: time.Now}
 }
 
 // WithFiles sets the file store radar and satellite files are kept in.
@@ -165,11 +161,6 @@ func (in *Ingester) File(ctx context.Context, name string, data []byte, opt Opti
 	if err := f.run(ctx, in, name, data, opt, s); err != nil {
 		return s, fmt.Errorf("%s (%s): %w", s.File, f.name, err)
 	}
-	if in.invalidate != nil && s.Inserted+s.Updated > 0 && len(f.namespaces) > 0 {
-		if err := in.invalidate(ctx, f.namespaces...); err != nil {
-			in.log.Warn("could not invalidate the cache after ingest; cached reads expire with their TTL", "err", err)
-		}
-	}
 	return s, nil
 }
 
@@ -183,7 +174,7 @@ func KnownFormats() string {
 }
 
 // batchSize is how many records are stored between progress reports.
-const batchSize = 100
+const batchSize = 500
 
 // storeAll writes records in batches, counting outcomes and reporting progress.
 func storeAll[T any](ctx context.Context, recs []T, positions []string, s *Summary, opt Options,

@@ -34,7 +34,7 @@ func forEachStore(t *testing.T, fn func(t *testing.T, s *sqlstore.Store, in *ing
 		if err != nil {
 			t.Fatal(err)
 		}
-		fn(t, s, ingest.New(s, nil, quiet).WithFiles(files))
+		fn(t, s, ingest.New(s, quiet).WithFiles(files))
 	}
 	t.Run("sqlite", func(t *testing.T) { open(t, "sqlite:"+filepath.Join(t.TempDir(), "t.db")) })
 	t.Run("postgres", func(t *testing.T) { open(t, testenv.PostgresURL(t)) })
@@ -185,7 +185,7 @@ func TestBadRecordsAreReportedAndTheRestKept(t *testing.T) {
 }
 
 func TestUnknownFormatIsRefusedNamingTheKnownOnes(t *testing.T) {
-	in := ingest.New(nil, nil, quiet)
+	in := ingest.New(nil, quiet)
 	for _, data := range []string{"hello, world", `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]},"properties":{"Name":"fault"}}]}`, ""} {
 		_, err := in.File(context.Background(), "x.dat", []byte(data), ingest.Options{})
 		if err == nil || !strings.Contains(err.Error(), "known formats") || !strings.Contains(err.Error(), "synop") {

@@ -35,5 +35,25 @@ type Cache interface {
 	Ping(ctx context.Context) error
 }
 
+// Generations number the states of each kind of data that is cached or
+// derived elsewhere: every change to the data advances its generation in the
+// change's own transaction, and whatever was derived under an older one is
+// never served again. Cache keys carry them.
+type Generations interface {
+	// Generation returns the current generation of one of the names below.
+	// It is current on the instance that made a change from its next call
+	// on, and on every other instance within about a second. An error means
+	// the database cannot tell; callers must then not serve derived data.
+	Generation(ctx context.Context, name string) (int64, error)
+}
+
+// The generations kept (the rows of the generations table).
+const (
+	GenAccess       = "access"       // accounts, keys, grants, classifications
+	GenStations     = "stations"     // the station catalogue
+	GenObservations = "observations" // SYNOP observations
+	GenEarthquakes  = "earthquakes"  // earthquake events and their feed reports
+)
+
 // ErrCacheMiss is returned by Cache.Get when there is no value.
 var ErrCacheMiss = Errorf(ENOTFOUND, "cache miss")

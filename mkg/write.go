@@ -17,3 +17,6 @@ type WriteResult struct {
 	ID      int64
 	Err     error
 }
+
+// Changed reports whether the write changed what is stored.
+func (r WriteResult) Changed() bool { return r.Outcome == Inserted || r.Outcome == Updated }

@@ -23,16 +23,13 @@ func (s *Store) record(ctx context.Context, q sqlx.ExtContext, by mkg.Actor, at 
 	if err != nil {
 		return s.wrap(err)
 	}
-	_, err = q.ExecContext(ctx, `UPDATE access_version SET version = version + 1 WHERE id = 1`)
-	return s.wrap(err)
+	return s.advance(ctx, q, mkg.GenAccess)
 }
 
-// AccessVersion implements mkg.AccessStore: a number that changes with
-// every access change (one statement on a one-row table).
+// AccessVersion implements mkg.AccessStore: the access generation, which
+// every access change advances (see Generation).
 func (s *Store) AccessVersion(ctx context.Context) (int64, error) {
-	var v int64
-	err := sqlx.GetContext(ctx, s.q(), &v, `SELECT version FROM access_version WHERE id = 1`)
-	return v, s.wrap(err)
+	return s.Generation(ctx, mkg.GenAccess)
 }
 
 const auditColumns = `e.id, e.at, e.actor_account_id, e.actor_label, e.action, e.target_type, e.target_id, e.details`

@@ -23,8 +23,10 @@ func (s *Store) UpsertEarthquakes(ctx context.Context, reps []mkg.EarthquakeRepo
 		}
 		err := s.tx(ctx, func(q sqlx.ExtContext) error {
 			var err error
-			out[i], err = s.upsertEarthquake(ctx, q, &reps[i])
-			return err
+			if out[i], err = s.upsertEarthquake(ctx, q, &reps[i]); err != nil || !out[i].Changed() {
+				return err
+			}
+			return s.advance(ctx, q, mkg.GenEarthquakes)
 		})
 		if err != nil {
 			out[i] = mkg.WriteResult{Outcome: mkg.Rejected, Err: err}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"strings"
 	"time"
 
@@ -201,16 +200,17 @@ func (s *Store) CountObservations(ctx context.Context, f mkg.ObservationFilter) 
 	return n, s.wrap(err)
 }
 
-// LatestObservations implements mkg.ObservationReader.
+// LatestObservations implements mkg.ObservationReader: one primary-key
+// lookup per station in latest_observations (kept by the writer), then the
+// observation by its key, whatever the table's size.
 func (s *Store) LatestObservations(ctx context.Context, wmos []string) ([]*mkg.Observation, error) {
 	out := make([]*mkg.Observation, len(wmos))
 	if len(wmos) == 0 {
 		return out, nil
 	}
-	query, args, err := s.in(`SELECT `+observationColumns+` FROM observations o
-		JOIN (SELECT station_wmo, MAX(observed_at) AS latest FROM observations
-		      WHERE station_wmo IN (?) AND NOT is_nil GROUP BY station_wmo) m
-		  ON o.station_wmo = m.station_wmo AND o.observed_at = m.latest`, wmos)
+	query, args, err := s.in(`SELECT `+observationColumns+` FROM latest_observations l
+		JOIN observations o ON o.id = l.observation_id AND o.observed_at = l.observed_at
+		WHERE l.station_wmo IN (?)`, wmos)
 	if err != nil {
 		return nil, err
 	}
@@ -265,86 +265,4 @@ func (s *Store) selectObservations(ctx context.Context, query string, args ...an
 		}
 	}
 	return out, nil
-}
-
-// UpsertObservations implements mkg.ObservationWriter.
-func (s *Store) UpsertObservations(ctx context.Context, obs []mkg.Observation) ([]mkg.WriteResult, error) {
-	out := make([]mkg.WriteResult, len(obs))
-	for i := range obs {
-		if err := ctx.Err(); err != nil {
-			return out, err
-		}
-		if err := validateObservation(&obs[i], s.now()); err != nil {
-			out[i] = mkg.WriteResult{Outcome: mkg.Rejected, Err: err}
-			continue
-		}
-		err := s.tx(ctx, func(q sqlx.ExtContext) error {
-			var err error
-			out[i], err = s.upsertObservation(ctx, q, &obs[i])
-			return err
-		})
-		if err != nil {
-			out[i] = mkg.WriteResult{Outcome: mkg.Rejected, Err: err}
-		}
-	}
-	return out, nil
-}
-
-func validateObservation(o *mkg.Observation, now time.Time) error {
-	if !mkg.IsWMOIndex(o.StationWMO) {
-		return mkg.Invalid("station", "station index %q is not 5 digits", o.StationWMO)
-	}
-	if o.ObservedAt.IsZero() {
-		return mkg.Invalid("observedAt", "observation time is missing")
-	}
-	if o.ObservedAt.After(now.Add(time.Hour)) {
-		return mkg.Invalid("observedAt", "observation time %s is in the future", o.ObservedAt.UTC().Format(time.RFC3339))
-	}
-	return nil
-}
-
-func (s *Store) upsertObservation(ctx context.Context, q sqlx.ExtContext, o *mkg.Observation) (mkg.WriteResult, error) {
-	var row observationRow
-	err := sqlx.GetContext(ctx, q, &row, s.rebind(`SELECT `+observationColumns+` FROM observations o WHERE station_wmo = ? AND observed_at = ?`),
-		o.StationWMO, dbTime{o.ObservedAt})
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return mkg.WriteResult{}, s.wrap(err)
-	}
-	values, problems, err := encodeObservation(o)
-	if err != nil {
-		return mkg.WriteResult{}, err
-	}
-	now := dbTime{s.now()}
-	if row.ID == 0 {
-		var id int64
-		err := sqlx.GetContext(ctx, q, &id, s.rebind(`INSERT INTO observations (station_wmo, observed_at, ttaaii, cccc, yygggg, bbb,
-			report_text, is_nil, values_json, problems_json, source, received_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			o.StationWMO, dbTime{o.ObservedAt}, o.Heading.TTAAii, o.Heading.CCCC, o.Heading.YYGGgg, o.Heading.BBB, o.Text, o.Nil,
-			values, problems, o.Source, now, now)
-		return mkg.WriteResult{Outcome: mkg.Inserted, ID: id}, s.wrap(err)
-	}
-	stored, err := row.observation()
-	if err != nil {
-		return mkg.WriteResult{}, err
-	}
-	if !mkg.Supersedes(stored, o) {
-		return mkg.WriteResult{Outcome: mkg.Unchanged, ID: row.ID}, nil
-	}
-	_, err = q.ExecContext(ctx, s.rebind(`UPDATE observations SET ttaaii = ?, cccc = ?, yygggg = ?, bbb = ?, report_text = ?, is_nil = ?,
-		values_json = ?, problems_json = ?, source = ?, updated_at = ? WHERE id = ?`),
-		o.Heading.TTAAii, o.Heading.CCCC, o.Heading.YYGGgg, o.Heading.BBB, o.Text, o.Nil, values, problems, o.Source, now, row.ID)
-	return mkg.WriteResult{Outcome: mkg.Updated, ID: row.ID}, s.wrap(err)
-}
-
-func encodeObservation(o *mkg.Observation) (values any, problems string, err error) {
-	if o.Values != nil {
-		b, err := json.Marshal(o.Values)
-		if err != nil {
-			return nil, "", err
-		}
-		values = string(b)
-	}
-	p, err := json.Marshal(nonNil(o.Problems))
-	return values, string(p), err
 }

@@ -35,8 +35,10 @@ func (s *Store) UpsertStations(ctx context.Context, recs []mkg.StationRecord) ([
 		}
 		err := s.tx(ctx, func(q sqlx.ExtContext) error {
 			var err error
-			out[i], err = s.upsertStation(ctx, q, &recs[i])
-			return err
+			if out[i], err = s.upsertStation(ctx, q, &recs[i]); err != nil || !out[i].Changed() {
+				return err
+			}
+			return s.advance(ctx, q, mkg.GenStations)
 		})
 		if err != nil {
 			out[i] = mkg.WriteResult{Outcome: mkg.Rejected, Err: err}

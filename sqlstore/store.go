@@ -32,6 +32,10 @@ type Store struct {
 	now        func() time.Time
 	// standards time the ticket steps (see tickets.go).
 	standards mkg.Standards
+	// url is the database URL (PostgreSQL: for the notification listener).
+	url string
+	// gens is this process's view of the generations (generations.go).
+	gens generations
 }
 
 var _ mkg.Store = (*Store)(nil)
@@ -77,7 +81,7 @@ func Connect(ctx context.Context, url string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", d.name, err)
 	}
-	s := &Store{db: db, dialect: d, log: opt.Logger, now: opt.Now, standards: opt.Standards}
+	s := &Store{db: db, dialect: d, log: opt.Logger, now: opt.Now, standards: opt.Standards, url: dsn}
 	if s.standards == (mkg.Standards{}) {
 		s.standards = mkg.DefaultStandards
 	}
@@ -114,21 +118,30 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 }
 
 // q returns the pool wrapped so that every statement is counted.
-func (s *Store) q() sqlx.ExtContext { return counted{s.db, &s.statements} }
+func (s *Store) q() sqlx.ExtContext { return counted{s.db, &s.statements, nil} }
 
-// tx runs fn in a transaction, committed when fn returns nil.
+// tx runs fn in a transaction, committed when fn returns nil. When fn
+// advanced a generation, this process's view of them is marked stale once
+// the change is committed.
 func (s *Store) tx(ctx context.Context, fn func(q sqlx.ExtContext) error) error {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return s.wrap(err)
 	}
 	s.statements.Add(1)
-	if err := fn(counted{tx, &s.statements}); err != nil {
+	var advanced bool
+	if err := fn(counted{tx, &s.statements, &advanced}); err != nil {
 		tx.Rollback()
 		return err
 	}
 	s.statements.Add(1)
-	return s.wrap(tx.Commit())
+	if err := tx.Commit(); err != nil {
+		return s.wrap(err)
+	}
+	if advanced {
+		s.gens.stale()
+	}
+	return nil
 }
 
 // wrap turns driver errors into internal errors that keep their detail for
@@ -154,10 +167,12 @@ type internalError struct{ err error }
 func (e *internalError) Error() string { return "storage: " + e.err.Error() }
 func (e *internalError) Unwrap() error { return e.err }
 
-// counted counts the statements that pass through it.
+// counted counts the statements that pass through it. In a transaction,
+// advanced records that the transaction advanced a generation.
 type counted struct {
 	sqlx.ExtContext
-	n *atomic.Int64
+	n        *atomic.Int64
+	advanced *bool
 }
 
 func (c counted) QueryContext(ctx context.Context, query string, args ...any) (*sqlRows, error) {
