@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bmkg/mkggraph/internal/testenv"
 	"github.com/bmkg/mkggraph/mkg"
@@ -319,21 +320,27 @@ func TestAdminAPI(t *testing.T) {
 
 // TestAdminChangesReachEveryInstance: two instances share the database
 // (and Redis, or each its own in-process cache); a revocation and a
-// classification change made through one are in force on the other's next
-// request, although both had cached the state before.
+// classification change made through one are in force on its own next
+// request and on the other's within a second, although both had cached the
+// state before.
 func TestAdminChangesReachEveryInstance(t *testing.T) {
-	t.Run("redis", func(t *testing.T) {
+	t.Run("sqlite, redis", func(t *testing.T) {
 		redisURL, prefix := testenv.RedisURL(t)
-		changesReachEveryInstance(t, redisURL, prefix)
+		changesReachEveryInstance(t, "sqlite", redisURL, prefix)
 	})
-	t.Run("in-process caches", func(t *testing.T) { changesReachEveryInstance(t, "", "") })
+	t.Run("sqlite, in-process caches", func(t *testing.T) { changesReachEveryInstance(t, "sqlite", "", "") })
+	t.Run("postgres, redis", func(t *testing.T) {
+		redisURL, prefix := testenv.RedisURL(t)
+		changesReachEveryInstance(t, "postgres", redisURL, prefix)
+	})
 }
 
-func changesReachEveryInstance(t *testing.T, redisURL, prefix string) {
-	dbPath := filepath.Join(t.TempDir(), "shared.db")
+func changesReachEveryInstance(t *testing.T, backend, redisURL, prefix string) {
+	shared := testConfig(t, backend)
+	shared.SQLitePath = filepath.Join(t.TempDir(), "shared.db")
 	start := func(demo string) (*app, string) {
-		cfg := testConfig(t, "sqlite")
-		cfg.SQLitePath, cfg.DemoData, cfg.RedisURL, cfg.RedisPrefix = dbPath, demo, redisURL, prefix
+		cfg := testConfig(t, backend)
+		cfg.SQLitePath, cfg.DatabaseURL, cfg.DemoData, cfg.RedisURL, cfg.RedisPrefix = shared.SQLitePath, shared.DatabaseURL, demo, redisURL, prefix
 		a, srv := startApp(t, cfg)
 		return a, srv.URL
 	}
@@ -353,13 +360,34 @@ func changesReachEveryInstance(t *testing.T, redisURL, prefix string) {
 		post(t, u, q, nil)
 	}
 	mustData(t, postAs(t, urlA, c.admin, fmt.Sprintf(`mutation { revokeApiKey(id: "%s", reason: "leaked") { revokedAt } }`, keyID(k.ID)), nil))
-	if r := postAs(t, urlB, key, q, nil); r.Status != http.StatusUnauthorized {
-		t.Errorf("instance B still accepts the key revoked through A: %d %s", r.Status, r.Raw)
+	if r := postAs(t, urlA, key, q, nil); r.Status != http.StatusUnauthorized {
+		t.Errorf("instance A still accepts the key revoked through it: %d %s", r.Status, r.Raw)
 	}
+	withinASecond(t, "instance B refuses the key revoked through A", func() bool {
+		return postAs(t, urlB, key, q, nil).Status == http.StatusUnauthorized
+	})
 	mustData(t, postAs(t, urlA, c.admin, `mutation { setDatasetClassification(dataset: "EARTHQUAKE", classification: "REGISTERED") { classification } }`, nil))
-	if r := post(t, urlB, q, nil); r.code(0) != "UNAUTHENTICATED" {
-		t.Errorf("instance B still serves EARTHQUAKE to anonymous callers after A restricted it: %s", r.Raw)
+	if r := post(t, urlA, q, nil); r.code(0) != "UNAUTHENTICATED" {
+		t.Errorf("instance A still serves EARTHQUAKE to anonymous callers after restricting it: %s", r.Raw)
 	}
+	withinASecond(t, "instance B stops serving EARTHQUAKE to anonymous callers after A restricted it", func() bool {
+		return post(t, urlB, q, nil).code(0) == "UNAUTHENTICATED"
+	})
+}
+
+// withinASecond fails the test unless cond holds within a second of the
+// call: how soon a change made through one instance is in force on others.
+func withinASecond(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	start := time.Now()
+	for !cond() {
+		if time.Since(start) > time.Second {
+			t.Errorf("%s: not within a second", what)
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Logf("%s: after %v", what, time.Since(start).Round(time.Millisecond))
 }
 
 func keyID(id int64) string { return nodeID("ApiKey", id) }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"net"
@@ -10,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -183,4 +185,56 @@ func waitForPort(t *testing.T, port int) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("nothing listens on %d", port)
+}
+
+// TestLatestObservationFollowsIngest: each station's latest observation is
+// cached; a newer report ingested (through this instance, or a correction
+// through another one) replaces it at once here and within a second there.
+func TestLatestObservationFollowsIngest(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			cfgA := testConfig(t, backend)
+			a, srvA := startApp(t, cfgA)
+			cfgB := testConfig(t, backend)
+			cfgB.SQLitePath, cfgB.DatabaseURL, cfgB.DemoData = cfgA.SQLitePath, cfgA.DatabaseURL, "false"
+			b, srvB := startApp(t, cfgB)
+			c := &callers{}
+			if err := c.setUp(a); err != nil {
+				t.Fatal(err)
+			}
+			q := `{ stationByWmo(wmoIndex: "15015") { latestObservation { observedAt raw { text } } } }`
+			latest := func(url string) (any, any) {
+				d := mustData(t, postAs(t, url, c.full, q, nil))
+				return dig(d, "stationByWmo", "latestObservation", "observedAt"), dig(d, "stationByWmo", "latestObservation", "raw", "text")
+			}
+			for _, u := range []string{srvA.URL, srvB.URL} {
+				if at, _ := latest(u); at != "2022-03-21T12:00:00Z" {
+					t.Fatalf("before: latest observation at %v", at)
+				}
+			}
+			newer := "SMRO01 YRBK 211500\n\nAAXX 21151\n\n15015 02999 02501 10113 21090 39765 42952 57020 60001=\n"
+			ingestText(t, a, "A_SMRO01YRBK211500_C_EDZW_20220321150500_1.txt", newer)
+			if at, _ := latest(srvA.URL); at != "2022-03-21T15:00:00Z" {
+				t.Errorf("instance A after ingesting a newer report: latest at %v", at)
+			}
+			withinASecond(t, "instance B serves the newer report", func() bool {
+				at, _ := latest(srvB.URL)
+				return at == "2022-03-21T15:00:00Z"
+			})
+			correction := "SMRO01 YRBK 211500 CCA\n\nAAXX 21151\n\n15015 02999 02501 10123 21090 39765 42952 57020 60001=\n"
+			ingestText(t, b, "A_SMRO01YRBK211500_C_EDZW_20220321151000_2.txt", correction)
+			withinASecond(t, "instance A serves the correction made through B", func() bool {
+				_, text := latest(srvA.URL)
+				return strings.Contains(fmt.Sprint(text), "10123")
+			})
+		})
+	}
+}
+
+func ingestText(t *testing.T, a *app, name, text string) {
+	t.Helper()
+	s, err := a.Ingest.File(context.Background(), name, []byte(text), ingest.Options{})
+	if err != nil || s.Inserted+s.Updated != 1 {
+		t.Fatalf("ingest %s: %+v, %v", name, s, err)
+	}
 }

@@ -184,3 +184,44 @@ func (b *brokenCache) Ping(context.Context) error {
 	}
 	return errDown
 }
+
+// TestLayeredKeepsDecodedValues: with a Layered cache a repeated read is
+// answered from process memory, without asking the shared cache; a new
+// generation misses both layers.
+func TestLayeredKeepsDecodedValues(t *testing.T) {
+	ctx := context.Background()
+	shared := &countingCache{Cache: inmem.NewCache(1 << 20)}
+	r := &countingReader{}
+	gens := generations{cache.Stations: 1}
+	cached := cache.NewStationReader(r, cache.NewLayered(shared, 1<<20), cache.Options{Generations: gens})
+	for range 3 {
+		if n, err := cached.CountStations(ctx, mkg.StationFilter{}); err != nil || n != 42 {
+			t.Fatal(n, err)
+		}
+	}
+	if r.calls != 1 || shared.gets != 1 {
+		t.Errorf("3 reads: %d store reads, %d shared-cache reads; want 1 and 1", r.calls, shared.gets)
+	}
+	// Another instance's layer is empty: it reads the shared cache once.
+	other := cache.NewStationReader(r, cache.NewLayered(shared, 1<<20), cache.Options{Generations: gens})
+	other.CountStations(ctx, mkg.StationFilter{})
+	other.CountStations(ctx, mkg.StationFilter{})
+	if r.calls != 1 || shared.gets != 2 {
+		t.Errorf("another instance: %d store reads, %d shared-cache reads; want 1 and 2", r.calls, shared.gets)
+	}
+	gens[cache.Stations]++
+	cached.CountStations(ctx, mkg.StationFilter{})
+	if r.calls != 2 {
+		t.Errorf("a new generation was answered from memory")
+	}
+}
+
+type countingCache struct {
+	mkg.Cache
+	gets int
+}
+
+func (c *countingCache) Get(ctx context.Context, key string) ([]byte, error) {
+	c.gets++
+	return c.Cache.Get(ctx, key)
+}

@@ -17,47 +17,69 @@ import (
 // written under, so an entry is never read after a change, whether or not
 // the cache backend heard of it.
 const (
-	Stations    = mkg.GenStations
-	Earthquakes = mkg.GenEarthquakes
+	Stations     = mkg.GenStations
+	Observations = mkg.GenObservations
+	Earthquakes  = mkg.GenEarthquakes
 )
 
-// key returns the cache key of a request in a namespace at a generation, or
-// ok=false when the backend is believed down (then it is not asked at all).
-func key(c mkg.Cache, ns string, gen int64, scope string, request any) (string, bool) {
-	if r, ok := c.(*Resilient); ok && !r.Available() {
-		return "", false
-	}
+// key returns the cache key of a request in a namespace at a generation.
+func key(ns string, gen int64, scope string, request any) (string, error) {
 	body, err := json.Marshal(request)
 	if err != nil {
-		return "", false
+		return "", err
 	}
 	sum := sha256.Sum256(body)
-	return ns + ":v" + version + ":" + strconv.FormatInt(gen, 10) + ":" + scope + ":" + hex.EncodeToString(sum[:16]), true
+	return ns + ":v" + version + ":" + strconv.FormatInt(gen, 10) + ":" + scope + ":" + hex.EncodeToString(sum[:16]), nil
 }
 
 // Load returns the cached value of a request in a namespace, or calls
 // fetch and caches its result for ttl. gen is the namespace's current
 // generation; scope separates callers who may see different data (see
 // Options.Scope). Errors from fetch are returned and never cached; a nil
-// cache or one that fails just calls fetch.
+// cache just calls fetch, and a shared layer believed down is not asked.
+// With a Layered cache the decoded value is kept in process memory too;
+// the value returned may then be shared with other requests and must not be
+// modified.
 func Load[T any](ctx context.Context, c mkg.Cache, ns string, gen int64, scope string, request any, ttl time.Duration, fetch func() (T, error)) (T, error) {
 	if c == nil {
 		return fetch()
 	}
-	k, ok := key(c, ns, gen, scope, request)
-	if ok {
+	k, err := key(ns, gen, scope, request)
+	if err != nil {
+		return fetch()
+	}
+	layered, _ := c.(*Layered)
+	if layered != nil {
+		if v, ok := layered.objects.Get(k); ok {
+			if t, ok := v.(T); ok {
+				return t, nil
+			}
+		}
+	}
+	shared := available(c)
+	if shared {
 		if b, err := c.Get(ctx, k); err == nil {
 			var v T
 			if json.Unmarshal(b, &v) == nil {
+				if layered != nil {
+					layered.objects.Put(k, v, len(b), ttl)
+				}
 				return v, nil
 			}
 		}
 	}
 	v, err := fetch()
-	if err != nil || !ok {
+	if err != nil {
 		return v, err
 	}
-	if b, err := json.Marshal(v); err == nil {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return v, nil
+	}
+	if layered != nil {
+		layered.objects.Put(k, v, len(b), ttl)
+	}
+	if shared {
 		c.Set(ctx, k, b, ttl)
 	}
 	return v, nil

@@ -28,7 +28,7 @@ func (o Options) ttl(ns string) time.Duration {
 	switch {
 	case ns == Stations && o.StationTTL > 0:
 		return o.StationTTL
-	case ns == Stations:
+	case ns == Stations, ns == Observations:
 		return 10 * time.Minute
 	case o.EarthquakeTTL > 0:
 		return o.EarthquakeTTL
@@ -102,5 +102,30 @@ func NewEarthquakeReader(r mkg.EarthquakeReader, c mkg.Cache, o Options) *Earthq
 func (r *EarthquakeReader) LatestEarthquake(ctx context.Context) (*mkg.Earthquake, error) {
 	return load(ctx, r.cache, r.opt, Earthquakes, struct{ Op string }{"latest"}, func() (*mkg.Earthquake, error) {
 		return r.EarthquakeReader.LatestEarthquake(ctx)
+	})
+}
+
+// ObservationReader serves each station's latest observation from the cache:
+// the read every dashboard starts with. Any stored observation change
+// advances the observations generation, which retires every entry.
+type ObservationReader struct {
+	mkg.ObservationReader
+	cache mkg.Cache
+	opt   Options
+}
+
+// NewObservationReader wraps r.
+func NewObservationReader(r mkg.ObservationReader, c mkg.Cache, o Options) *ObservationReader {
+	return &ObservationReader{ObservationReader: r, cache: c, opt: o}
+}
+
+// LatestObservations implements mkg.ObservationReader.
+func (r *ObservationReader) LatestObservations(ctx context.Context, wmos []string) ([]*mkg.Observation, error) {
+	req := struct {
+		Op   string
+		WMOs []string
+	}{"latest", wmos}
+	return load(ctx, r.cache, r.opt, Observations, req, func() ([]*mkg.Observation, error) {
+		return r.ObservationReader.LatestObservations(ctx, wmos)
 	})
 }

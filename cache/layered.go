@@ -1,0 +1,36 @@
+package cache
+
+import (
+	"github.com/bmkg/mkggraph/inmem"
+	"github.com/bmkg/mkggraph/mkg"
+)
+
+// Layered is the cache as the server's readers use it: decoded values in
+// this process's memory in front of the shared cache (Redis, or the
+// in-process byte cache). Keys embed the generation of the data behind
+// them, so an entry never changes once written and both layers can keep it
+// until it expires or is evicted; a change to the data moves readers to new
+// keys. Values from the first layer are shared between requests: readers
+// never modify what Load returns.
+type Layered struct {
+	mkg.Cache
+	objects *inmem.Objects
+}
+
+// NewLayered puts an object layer of at most objectBytes (estimated by
+// serialized size) in front of shared.
+func NewLayered(shared mkg.Cache, objectBytes int) *Layered {
+	return &Layered{Cache: shared, objects: inmem.NewObjects(objectBytes)}
+}
+
+// Available reports whether the shared layer is believed to answer.
+func (l *Layered) Available() bool { return available(l.Cache) }
+
+// available reports whether c is believed to answer: a cache that knows
+// (Resilient, Layered) says so; any other is assumed to.
+func available(c mkg.Cache) bool {
+	if a, ok := c.(interface{ Available() bool }); ok {
+		return a.Available()
+	}
+	return true
+}
