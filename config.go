@@ -18,29 +18,30 @@ import (
 // flag and an environment variable; a flag wins over the variable, the
 // variable over the default.
 type Config struct {
-	Addr             string
-	DatabaseURL      string
-	SQLitePath       string
-	RedisURL         string
-	RedisPrefix      string
-	DemoData         string // auto, true or false
-	CacheMaxBytes    int
-	CacheObjectBytes int
-	StationTTL       time.Duration
-	EarthquakeTTL    time.Duration
-	Limits           httpapi.Limits
-	CORSOrigins      string
-	ShutdownTimeout  time.Duration
-	LogLevel         string
-	LogFormat        string
-	SMTPURL          string
-	MailFrom         string
-	OutboxInterval   time.Duration
-	Standards        mkg.Standards
-	FileDir          string
-	DownloadKey      string // secret: signs download links; never logged
-	DownloadTTL      time.Duration
-	PublicURL        string
+	Addr               string
+	DatabaseURL        string
+	SQLitePath         string
+	RedisURL           string
+	RedisPrefix        string
+	DemoData           string // auto, true or false
+	CacheMaxBytes      int
+	CacheObjectBytes   int
+	ResponseCacheBytes int
+	StationTTL         time.Duration
+	EarthquakeTTL      time.Duration
+	Limits             httpapi.Limits
+	CORSOrigins        string
+	ShutdownTimeout    time.Duration
+	LogLevel           string
+	LogFormat          string
+	SMTPURL            string
+	MailFrom           string
+	OutboxInterval     time.Duration
+	Standards          mkg.Standards
+	FileDir            string
+	DownloadKey        string // secret: signs download links; never logged
+	DownloadTTL        time.Duration
+	PublicURL          string
 
 	// clock replaces time.Now for the store and the outbox (tests only).
 	clock func() time.Time
@@ -76,6 +77,7 @@ func defineFlags(fs *flag.FlagSet, c *Config) []setting {
 	str(&c.RedisPrefix, "redis-prefix", "MKG_REDIS_PREFIX", "mkg:", "prefix of every Redis key")
 	str(&c.DemoData, "demo-data", "MKG_DEMO_DATA", "auto", "load the bundled real demo data into an empty database: auto (only for the embedded SQLite), true or false")
 	num(&c.CacheMaxBytes, "cache-max-bytes", "MKG_CACHE_MAX_BYTES", 64<<20, "size of the in-process cache")
+	num(&c.ResponseCacheBytes, "response-cache-bytes", "MKG_RESPONSE_CACHE_BYTES", 16<<20, "memory for whole GraphQL responses answered again while their data are unchanged; 0 turns it off")
 	num(&c.CacheObjectBytes, "cache-object-bytes", "MKG_CACHE_OBJECT_BYTES", 32<<20, "decoded cached values kept in process memory in front of the cache (estimated size)")
 	dur(&c.StationTTL, "cache-station-ttl", "MKG_CACHE_STATION_TTL", 10*time.Minute, "how long station catalogue reads are cached")
 	dur(&c.EarthquakeTTL, "cache-earthquake-ttl", "MKG_CACHE_EARTHQUAKE_TTL", 30*time.Second, "how long the latest-earthquake read is cached")

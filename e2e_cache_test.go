@@ -238,3 +238,60 @@ func ingestText(t *testing.T, a *app, name, text string) {
 		t.Fatalf("ingest %s: %+v, %v", name, s, err)
 	}
 }
+
+// TestResponseCache: a repeated request is answered from memory without
+// running (no statement), under the caller's scope only, and never once the
+// data behind it changed; responses with an error, or that depend on
+// anything but tracked data (the viewer), are never stored.
+func TestResponseCache(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			cfg := testConfig(t, backend)
+			a, srv := startApp(t, cfg)
+			c := &callers{}
+			if err := c.setUp(a); err != nil {
+				t.Fatal(err)
+			}
+			dashboard := `{ stations(first: 20, filter: {kinds: [SYNOPTIC]}) { edges { node { id wmoIndex name
+				latestObservation { observedAt decoded { airTemperature wind { direction speed } } } } } }
+				stationByWmo(wmoIndex: "15015") { latestObservation { observedAt } } }`
+			hit := func(key, q string) (bool, int64, *gqlResponse) {
+				settle(a)
+				before := a.Store.Statements()
+				r := postAs(t, srv.URL, key, q, nil)
+				return r.Header.Get("X-Cache") == "hit", a.Store.Statements() - before, r
+			}
+			first, _, r1 := hit(c.full, dashboard)
+			again, n, r2 := hit(c.full, dashboard)
+			if first || !again || n != 0 || r1.Raw != r2.Raw {
+				t.Fatalf("repeat: first hit %v, second hit %v with %d statements, same body %v", first, again, n, r1.Raw == r2.Raw)
+			}
+			if h, _, _ := hit(c.admin, dashboard); h {
+				t.Error("an admin was answered with a partner's stored response (same datasets, other roles)")
+			}
+			if h, _, r := hit("", dashboard); h || len(r.Errors) == 0 {
+				t.Errorf("anonymous: hit %v, errors %d; want a fresh answer with SYNOP denied", h, len(r.Errors))
+			}
+			if h, _, _ := hit("", dashboard); h {
+				t.Error("a response with errors was stored")
+			}
+			viewer := `{ viewer { anonymous } stations(first: 2) { edges { node { name } } } }`
+			hit(c.full, viewer)
+			if h, _, _ := hit(c.full, viewer); h {
+				t.Error("a response that depends on the caller (viewer) was stored")
+			}
+			// New data: the stored response is not served again.
+			newer := "SMRO01 YRBK 211500\n\nAAXX 21151\n\n15015 02999 02501 10113 21090 39765 42952 57020 60001=\n"
+			ingestText(t, a, "A_SMRO01YRBK211500_C_EDZW_20220321150500_1.txt", newer)
+			if h, _, r := hit(c.full, dashboard); h || r.Raw == r1.Raw {
+				t.Errorf("after an ingest: hit %v, body unchanged %v", h, r.Raw == r1.Raw)
+			}
+			// An access change: neither.
+			hit(c.full, dashboard)
+			mustData(t, postAs(t, srv.URL, c.admin, `mutation { setDatasetClassification(dataset: "STATION_METADATA", classification: "REGISTERED") { classification } }`, nil))
+			if h, _, _ := hit(c.full, dashboard); h {
+				t.Error("a stored response was served after an access change")
+			}
+		})
+	}
+}

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -12,9 +14,13 @@ func statements(t *testing.T, a *app, srv *httptest.Server, key, query string) i
 	t.Helper()
 	settle(a)
 	before := a.Store.Statements()
-	mustData(t, postAs(t, srv.URL, key, query, nil))
+	// A comment makes the request new, so that it is run, not answered by
+	// the response cache: what is counted is what running it costs.
+	mustData(t, postAs(t, srv.URL, key, query+"\n# "+strconv.FormatInt(uniqueRequests.Add(1), 10), nil))
 	return a.Store.Statements() - before
 }
+
+var uniqueRequests atomic.Int64
 
 // settle waits until no statement has run for a moment (a key's last-use
 // time is recorded in the background), so counts cover one query only.

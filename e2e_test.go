@@ -153,6 +153,7 @@ func TestMain(m *testing.M) {
 // gqlResponse is a GraphQL response as a client reads it.
 type gqlResponse struct {
 	Status int
+	Header http.Header
 	Data   map[string]any `json:"data"`
 	Errors []struct {
 		Message    string         `json:"message"`
@@ -204,7 +205,7 @@ func decode(t *testing.T, resp *http.Response) *gqlResponse {
 	t.Helper()
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	out := &gqlResponse{Status: resp.StatusCode, Raw: string(raw)}
+	out := &gqlResponse{Status: resp.StatusCode, Header: resp.Header, Raw: string(raw)}
 	if err := json.Unmarshal(raw, out); err != nil {
 		t.Fatalf("response is not JSON (%d): %s", resp.StatusCode, raw)
 	}

@@ -236,11 +236,13 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	api := &httpapi.Server{
-		GraphQL:     gql,
-		Auth:        auth,
-		Downloads:   downloads,
-		Loaders:     loaderReads{Store: store, latest: cache.NewObservationReader(store, layered, opts)},
-		Letters:     store,
+		GraphQL:   gql,
+		Auth:      auth,
+		Downloads: downloads,
+		Loaders:   loaderReads{Store: store, latest: cache.NewObservationReader(store, layered, opts)},
+		Letters:   store,
+		Responses: &httpapi.ResponseCache{Generations: store, MaxBytes: cfg.ResponseCacheBytes, MaxResponse: 1 << 20,
+			TTL: 10 * time.Minute},
 		Readiness:   httpapi.Readiness{Database: store.Ping, Cache: func(ctx context.Context) cache.Status { c.Ping(ctx); return c.Status() }},
 		Limits:      cfg.Limits,
 		CORSOrigins: httpapi.ParseOrigins(cfg.CORSOrigins),

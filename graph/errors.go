@@ -21,6 +21,7 @@ import (
 // carrying that id, so SQL, file paths and stack traces never leave.
 func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
+		Uncacheable(ctx) // only complete answers are cached
 		out := graphql.DefaultErrorPresenter(ctx, err)
 		var e *mkg.Error
 		if errors.As(err, &e) {

@@ -33,7 +33,9 @@ type Server struct {
 		LetterOf(ctx context.Context, id int64) (*mkg.Letter, []byte, error)
 	}
 	// Downloads serves signed download links (nil: no such route).
-	Downloads   http.Handler
+	Downloads http.Handler
+	// Responses answers repeated requests from memory (nil: off).
+	Responses   *ResponseCache
 	Limits      Limits
 	CORSOrigins []string
 	Log         *slog.Logger
@@ -42,7 +44,7 @@ type Server struct {
 // Handler returns the routes wrapped in the common middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	gql := s.withPrincipal(s.withLoaders(limitBody(s.Limits.MaxBodyBytes, s.Limits.MaxUploadBytes, s.GraphQL)))
+	gql := s.withPrincipal(limitBody(s.Limits.MaxBodyBytes, s.Limits.MaxUploadBytes, s.Responses.handler(s.withLoaders(s.GraphQL))))
 	mux.Handle("/graphql", withTimeout(s.Limits.RequestTimeout, gql))
 	mux.Handle("/graphiql/", http.StripPrefix("/graphiql", graphiql.Handler("/graphql")))
 	mux.Handle("GET /graphiql", http.RedirectHandler("/graphiql/", http.StatusMovedPermanently))

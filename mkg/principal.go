@@ -160,6 +160,21 @@ func (p *Principal) Fingerprint() string {
 	return hex.EncodeToString(sum[:12])
 }
 
+// Scope is Fingerprint with the caller's staff roles: what distinguishes
+// callers who may be answered differently to the same request, dataset
+// rights and staff-only fields alike. Cached responses are keyed by it.
+func (p *Principal) Scope() string {
+	if p.Anonymous() || len(p.Account.Roles) == 0 {
+		return p.Fingerprint()
+	}
+	roles := make([]string, len(p.Account.Roles))
+	for i, r := range p.Account.Roles {
+		roles[i] = string(r)
+	}
+	slices.Sort(roles)
+	return p.Fingerprint() + "+" + strings.Join(roles, ",")
+}
+
 type principalKey struct{}
 
 // WithPrincipal returns ctx carrying the caller.

@@ -55,5 +55,8 @@ const (
 	GenEarthquakes  = "earthquakes"  // earthquake events and their feed reports
 )
 
+// GenerationNames lists every generation kept.
+var GenerationNames = []string{GenAccess, GenStations, GenObservations, GenEarthquakes}
+
 // ErrCacheMiss is returned by Cache.Get when there is no value.
 var ErrCacheMiss = Errorf(ENOTFOUND, "cache miss")
