@@ -29,6 +29,7 @@ type Store struct {
 	// statements counts every statement sent, for the tests that prove a
 	// request costs a fixed number of them.
 	statements atomic.Int64
+	tracer     atomic.Pointer[func(query string, args []any)]
 	now        func() time.Time
 	// standards time the ticket steps (see tickets.go).
 	standards mkg.Standards
@@ -118,7 +119,7 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 }
 
 // q returns the pool wrapped so that every statement is counted.
-func (s *Store) q() sqlx.ExtContext { return counted{s.db, &s.statements, nil} }
+func (s *Store) q() sqlx.ExtContext { return counted{s.db, s, nil} }
 
 // tx runs fn in a transaction, committed when fn returns nil. When fn
 // advanced a generation, this process's view of them is marked stale once
@@ -130,7 +131,7 @@ func (s *Store) tx(ctx context.Context, fn func(q sqlx.ExtContext) error) error 
 	}
 	s.statements.Add(1)
 	var advanced bool
-	if err := fn(counted{tx, &s.statements, &advanced}); err != nil {
+	if err := fn(counted{tx, s, &advanced}); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -167,32 +168,48 @@ type internalError struct{ err error }
 func (e *internalError) Error() string { return "storage: " + e.err.Error() }
 func (e *internalError) Unwrap() error { return e.err }
 
-// counted counts the statements that pass through it. In a transaction,
-// advanced records that the transaction advanced a generation.
+// counted counts the statements that pass through it (and shows them to
+// the tracer, if any). In a transaction, advanced records that the
+// transaction advanced a generation.
 type counted struct {
 	sqlx.ExtContext
-	n        *atomic.Int64
+	s        *Store
 	advanced *bool
 }
 
 func (c counted) QueryContext(ctx context.Context, query string, args ...any) (*sqlRows, error) {
-	c.n.Add(1)
+	c.s.sent(query, args)
 	return c.ExtContext.QueryContext(ctx, query, args...)
 }
 
 func (c counted) QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error) {
-	c.n.Add(1)
+	c.s.sent(query, args)
 	return c.ExtContext.QueryxContext(ctx, query, args...)
 }
 
 func (c counted) QueryRowxContext(ctx context.Context, query string, args ...any) *sqlx.Row {
-	c.n.Add(1)
+	c.s.sent(query, args)
 	return c.ExtContext.QueryRowxContext(ctx, query, args...)
 }
 
 func (c counted) ExecContext(ctx context.Context, query string, args ...any) (sqlResult, error) {
-	c.n.Add(1)
+	c.s.sent(query, args)
 	return c.ExtContext.ExecContext(ctx, query, args...)
+}
+
+func (s *Store) sent(query string, args []any) {
+	s.statements.Add(1)
+	if t := s.tracer.Load(); t != nil {
+		(*t)(query, args)
+	}
+}
+
+// Trace shows every statement sent through the store to fn (with its
+// arguments) until the returned func is called: the plan tests EXPLAIN
+// what the API really sends.
+func (s *Store) Trace(fn func(query string, args []any)) (stop func()) {
+	s.tracer.Store(&fn)
+	return func() { s.tracer.Store(nil) }
 }
 
 // in expands a query with IN (?) lists and rebinds it for the dialect.
