@@ -69,24 +69,50 @@ func strs[T ~string](v []T) []string {
 // the directives of the type it returns say. A field whose requirement an
 // enclosing field has already passed is not checked again. Fields that
 // return an interface (node) are checked after resolving, against the
-// concrete type's directives.
+// concrete type's directives. It runs for every field of every response, so
+// what it looks up is laid out at start: per type and field, a rule with the
+// number of its requirement, and which requirement implies which.
 type Authorizer struct {
-	fields   map[string]Requirement // "Type.field" → requirement
-	types    map[string]Requirement // type → its own directives
-	abstract map[string]bool        // "Type.field" returning an interface or union
-	typeOf   func(any) string
+	rules   map[string]map[string]*fieldRule // type → field → rule (fields with a requirement or an abstract type)
+	types   map[string]typeRule              // type → its own directives
+	implies [][]bool                         // implies[a][b]: passing b guarantees a
+	typeOf  func(any) string
+}
+
+type fieldRule struct {
+	req      Requirement
+	id       int  // of req; -1 when the field needs nothing of its own
+	abstract bool // returns an interface or union: checked again on the concrete type
+}
+
+type typeRule struct {
+	req Requirement
+	id  int
 }
 
 // NewAuthorizer reads the directives of schema. typeOf names the GraphQL
 // type of a resolved value (for the interface post-check).
 func NewAuthorizer(schema *ast.Schema, typeOf func(any) string) (*Authorizer, error) {
-	a := &Authorizer{fields: map[string]Requirement{}, types: map[string]Requirement{}, abstract: map[string]bool{}, typeOf: typeOf}
+	a := &Authorizer{rules: map[string]map[string]*fieldRule{}, types: map[string]typeRule{}, typeOf: typeOf}
+	var reqs []Requirement
+	number := func(r Requirement) int {
+		if r.None() {
+			return -1
+		}
+		for i, have := range reqs {
+			if slices.Equal(have.Datasets, r.Datasets) && slices.Equal(have.Roles, r.Roles) {
+				return i
+			}
+		}
+		reqs = append(reqs, r)
+		return len(reqs) - 1
+	}
 	for name, def := range schema.Types {
 		r, err := requirementOf(def.Directives, "type "+name)
 		if err != nil {
 			return nil, err
 		}
-		a.types[name] = r
+		a.types[name] = typeRule{req: r, id: number(r)}
 	}
 	for name, def := range schema.Types {
 		if def.Kind != ast.Object {
@@ -100,18 +126,27 @@ func NewAuthorizer(schema *ast.Schema, typeOf func(any) string) (*Authorizer, er
 			ret := f.Type.Name()
 			r := own
 			if len(r.Datasets) == 0 {
-				r.Datasets = a.types[ret].Datasets
+				r.Datasets = a.types[ret].req.Datasets
 			}
 			if len(r.Roles) == 0 {
-				r.Roles = a.types[ret].Roles
+				r.Roles = a.types[ret].req.Roles
 			}
-			key := name + "." + f.Name
-			if !r.None() {
-				a.fields[key] = r
+			k := schema.Types[ret]
+			abstract := k != nil && (k.Kind == ast.Interface || k.Kind == ast.Union)
+			if r.None() && !abstract {
+				continue
 			}
-			if k := schema.Types[ret]; k != nil && (k.Kind == ast.Interface || k.Kind == ast.Union) {
-				a.abstract[key] = true
+			if a.rules[name] == nil {
+				a.rules[name] = map[string]*fieldRule{}
 			}
+			a.rules[name][f.Name] = &fieldRule{req: r, id: number(r), abstract: abstract}
+		}
+	}
+	a.implies = make([][]bool, len(reqs))
+	for i := range reqs {
+		a.implies[i] = make([]bool, len(reqs))
+		for j := range reqs {
+			a.implies[i][j] = reqs[i].ImpliedBy(reqs[j])
 		}
 	}
 	return a, nil
@@ -150,34 +185,45 @@ func requirementOf(dirs ast.DirectiveList, where string) (Requirement, error) {
 // up, so that a caller who may not see a type cannot learn which of its
 // IDs exist.
 func (a *Authorizer) CheckType(ctx context.Context, typ string) error {
-	return a.types[typ].Check(mkg.PrincipalFrom(ctx))
+	return a.types[typ].req.Check(mkg.PrincipalFrom(ctx))
 }
 
 // FieldRequirement returns what Type.field needs (for tests and docs).
-func (a *Authorizer) FieldRequirement(typ, field string) Requirement { return a.fields[typ+"."+field] }
+func (a *Authorizer) FieldRequirement(typ, field string) Requirement {
+	if r := a.rules[typ][field]; r != nil {
+		return r.req
+	}
+	return Requirement{}
+}
 
 // TypeRequirement returns a type's own directives.
-func (a *Authorizer) TypeRequirement(typ string) Requirement { return a.types[typ] }
+func (a *Authorizer) TypeRequirement(typ string) Requirement { return a.types[typ].req }
 
-// Middleware is the field middleware (handler.AroundFields).
+// Middleware is the field middleware (handler.AroundFields). It also
+// records what the field reads for the response cache (TrackDependencies),
+// so that one middleware layer, not two, wraps every field.
 func (a *Authorizer) Middleware(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Field.Field == nil {
 		return next(ctx)
 	}
-	key := fc.Object + "." + fc.Field.Name
+	noteField(ctx, fc)
+	r := a.rules[fc.Object][fc.Field.Name]
+	if r == nil {
+		return next(ctx)
+	}
 	p := mkg.PrincipalFrom(ctx)
-	if r, ok := a.fields[key]; ok && !a.passedAbove(fc, r) {
-		if err := r.Check(p); err != nil {
+	if r.id >= 0 && !a.passedAbove(fc, r.id) {
+		if err := r.req.Check(p); err != nil {
 			return nil, err
 		}
 	}
 	res, err := next(ctx)
-	if err != nil || !a.abstract[key] || res == nil {
+	if err != nil || !r.abstract || res == nil {
 		return res, err
 	}
-	if r := a.types[a.typeOf(res)]; !r.None() {
-		if err := r.Check(p); err != nil {
+	if t := a.types[a.typeOf(res)]; t.id >= 0 {
+		if err := t.req.Check(p); err != nil {
 			return nil, err
 		}
 	}
@@ -185,19 +231,24 @@ func (a *Authorizer) Middleware(ctx context.Context, next graphql.Resolver) (any
 }
 
 // passedAbove reports whether an enclosing field of the same request
-// already passed a requirement that implies r.
-func (a *Authorizer) passedAbove(fc *graphql.FieldContext, r Requirement) bool {
+// already passed a requirement that implies requirement id.
+func (a *Authorizer) passedAbove(fc *graphql.FieldContext, id int) bool {
 	for up := fc.Parent; up != nil; up = up.Parent {
 		if up.Field.Field == nil {
 			continue
 		}
-		key := up.Object + "." + up.Field.Name
-		if above, ok := a.fields[key]; ok && r.ImpliedBy(above) {
+		r := a.rules[up.Object][up.Field.Name]
+		if r == nil {
+			continue
+		}
+		if r.id >= 0 && a.implies[id][r.id] {
 			return true
 		}
 		// An interface field (node) passed its concrete type's requirement.
-		if above := a.types[a.typeOf(up.Result)]; a.abstract[key] && !above.None() && r.ImpliedBy(above) {
-			return true
+		if r.abstract {
+			if t := a.types[a.typeOf(up.Result)]; t.id >= 0 && a.implies[id][t.id] {
+				return true
+			}
 		}
 	}
 	return false

@@ -100,16 +100,19 @@ func Uncacheable(ctx context.Context) {
 	}
 }
 
-// TrackDependencies is the field middleware (handler.AroundFields) that
-// records what each resolver field reads.
-func TrackDependencies(ctx context.Context, next graphql.Resolver) (any, error) {
-	d := dependenciesFrom(ctx)
-	if fc := graphql.GetFieldContext(ctx); d != nil && fc != nil && fc.IsResolver {
-		if names, ok := cacheable[fc.Object][fc.Field.Name]; ok {
-			d.add(names)
-		} else {
-			d.spoil()
-		}
+// noteField records what a resolver field reads; the Authorizer's field
+// middleware calls it for every field.
+func noteField(ctx context.Context, fc *graphql.FieldContext) {
+	if !fc.IsResolver {
+		return
 	}
-	return next(ctx)
+	d := dependenciesFrom(ctx)
+	if d == nil {
+		return
+	}
+	if names, ok := cacheable[fc.Object][fc.Field.Name]; ok {
+		d.add(names)
+	} else {
+		d.spoil()
+	}
 }

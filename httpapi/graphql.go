@@ -61,8 +61,7 @@ func NewGraphQL(r *resolvers.Resolver, lim Limits, log *slog.Logger) (*handler.S
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(graph.DepthLimit{Max: lim.MaxDepth})
 	srv.Use(extension.FixedComplexityLimit(lim.MaxComplexity))
-	srv.AroundFields(graph.TrackDependencies)
-	srv.AroundFields(authz.Middleware)
+	srv.AroundFields(authz.Middleware) // access rights, and what the response cache must know
 	srv.SetErrorPresenter(graph.ErrorPresenter(log))
 	srv.SetRecoverFunc(graph.Recover(log))
 	return srv, nil

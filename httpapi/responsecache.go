@@ -19,6 +19,7 @@ import (
 // stored response, without running it, as long as the generations of the
 // data it was built from have not moved. Only complete answers (no error)
 // built entirely from resolvers graph.TrackDependencies knows are stored,
+// and a request with "Cache-Control: no-cache" is always run;
 // so a response that depends on the clock, the caller's identity or data
 // no generation tracks is never stored. Responses are kept in this
 // process's memory only.
@@ -53,7 +54,10 @@ func (c *ResponseCache) handler(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if e, ok := c.lookup(r.Context(), key); ok {
+		// "Cache-Control: no-cache" asks for an answer made now (it is
+		// still stored for the next request).
+		fresh := strings.Contains(r.Header.Get("Cache-Control"), "no-cache")
+		if e, ok := c.lookup(r.Context(), key); ok && !fresh {
 			h := w.Header()
 			h.Set("Content-Type", e.contentType)
 			h.Set("X-Cache", "hit")

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -20,6 +21,11 @@ type Principal struct {
 	KeyPrefix string
 	classes   map[Dataset]Classification
 	now       time.Time
+
+	fingerprint struct { // computed once: every cached read of the request asks
+		once  sync.Once
+		value string
+	}
 }
 
 // NewPrincipal returns the principal for an account (nil: anonymous) under
@@ -149,6 +155,11 @@ func (p *Principal) Rights() []Right {
 // the same fingerprint may be served the same cached data. It is derived
 // from what is allowed, never from the key.
 func (p *Principal) Fingerprint() string {
+	p.fingerprint.once.Do(func() { p.fingerprint.value = p.computeFingerprint() })
+	return p.fingerprint.value
+}
+
+func (p *Principal) computeFingerprint() string {
 	var allowed []string
 	for _, r := range p.Rights() {
 		if r.Allowed {
