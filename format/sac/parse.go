@@ -123,7 +123,7 @@ func Parse(data []byte, unit Unit) (Header, []strongmotion.Record, error) {
 	r := strongmotion.Record{
 		Network: h.KNETWK, Station: h.KSTNM, Location: h.KHOLE, Channel: h.KCMPNM,
 		Component: strongmotion.ComponentOf(h.KCMPNM), Start: h.Start,
-		SampleRateHz: 1 / h.DELTA, AccGal: strongmotion.Demean(acc),
+		SampleRateHz: 1 / h.DELTA, AccGal: strongmotion.DemeanInPlace(acc),
 		StationLat: h.STLA, StationLon: h.STLO, StationElevM: h.STEL,
 		Source: strongmotion.SourceSAC,
 	}
