@@ -99,7 +99,7 @@ func (d *Dataset) readChunked(w rows, total int64) ([]byte, error) {
 	for i := range chunk {
 		chunkBytes *= chunk[i] // setChunk bounds the product by maxElements
 	}
-	if err := d.f.budget.Check(chunkBytes, fmt.Sprintf("hdf5: chunks of %v elements of dataset %q", chunk, d.name)); err != nil {
+	if err := d.f.budget.Check(chunkBytes, fmt.Sprintf("hdf5: chunks of %v elements", chunk)); err != nil {
 		return nil, err
 	}
 	refs, err := d.chunkRefs(chunkBytes)

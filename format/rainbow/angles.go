@@ -11,7 +11,7 @@ import (
 // [0, 360) for a PPI, elevations in (-180, 180] for an RHI.
 func (v *Volume) rayAngles(data []byte, s *Sweep, n int, b *budget.Budget) ([]float64, error) {
 	// Start, stop and centre angles, and the other axis of the Field.
-	if err := b.ReserveN(int64(n), 4*8, "rainbow: ray angles"); err != nil {
+	if err := b.ReserveN(int64(n), 4*8, "the ray angles"); err != nil {
 		return nil, err
 	}
 	start, err := v.angles(data, s.start, n, s, b)

@@ -46,7 +46,7 @@ func indexBlobs(data []byte, pos int, b *budget.Budget) (map[int]blob, error) {
 		}
 		id, bl, next, err := readBlob(data, pos, b)
 		if err == nil {
-			err = b.Reserve(blobEntry, "rainbow: blob index")
+			err = b.Reserve(blobEntry, "the blob index")
 		}
 		if err != nil {
 			return nil, err
@@ -156,7 +156,7 @@ func qtLength(id int, payload []byte, b *budget.Budget) (int, error) {
 	if n == 0 {
 		return 0, nil
 	}
-	if err := b.Check(n, fmt.Sprintf("rainbow: blob %d", id)); err != nil {
+	if err := b.Check(n, fmt.Sprintf("blob %d", id)); err != nil {
 		return 0, err
 	}
 	if len(z) < 2 || z[0]&0x0f != 8 || (uint(z[0])<<8|uint(z[1]))%31 != 0 {
@@ -179,7 +179,7 @@ func inflate(id int, payload []byte, want int, b *budget.Budget) ([]byte, error)
 	if want == 0 {
 		return nil, nil
 	}
-	if err := b.Reserve(int64(want), fmt.Sprintf("rainbow: blob %d", id)); err != nil {
+	if err := b.Reserve(int64(want), fmt.Sprintf("blob %d", id)); err != nil {
 		return nil, err
 	}
 	zr, err := zlib.NewReader(bytes.NewReader(payload[4:]))

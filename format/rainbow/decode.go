@@ -37,7 +37,7 @@ func (v *Volume) decode(data []byte, i int, name string) (*Field, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := b.ReserveN(int64(m.rays)*int64(m.bins), 4, "rainbow: decoded sweep"); err != nil {
+	if err := b.ReserveN(int64(m.rays)*int64(m.bins), 4, "the decoded sweep"); err != nil {
 		return nil, err
 	}
 	angles, err := v.rayAngles(data, s, m.rays, b)

@@ -61,7 +61,7 @@ func parse(data []byte) (*Volume, error) {
 		return nil, fmt.Errorf("%w: no %s marker after the XML header", ErrTruncated, endXML)
 	}
 	b := budget.New(int64(len(data)), MemoryFactor)
-	if err := b.ReserveN(int64(end), treeBytes, "rainbow: XML header"); err != nil {
+	if err := b.ReserveN(int64(end), treeBytes, "the XML header"); err != nil {
 		return nil, err
 	}
 	root, err := parseTree(data[:end])

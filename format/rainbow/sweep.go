@@ -208,7 +208,7 @@ func (v *Volume) moment(n *node) (Moment, error) {
 	// Decoding the moment inflates its blob and makes a float32 of each
 	// gate: a moment no Decode could afford is refused now.
 	gates := int64(m.rays) * int64(m.bins)
-	return m, v.budget.Check(int64(hi)+4*gates, fmt.Sprintf("rainbow: decoding %s (%d rays of %d bins)", m.Name, m.rays, m.bins))
+	return m, v.budget.Check(int64(hi)+4*gates, fmt.Sprintf("decoding %s (%d rays of %d bins)", m.Name, m.rays, m.bins))
 }
 
 // readRange reads min and max, which only bit maps may lack.

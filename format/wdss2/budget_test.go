@@ -16,12 +16,16 @@ import (
 const hostileSide = 4096
 
 // craftHostileSparse builds hostile-sparse.nc (see testdata/README): the
-// three-pixel SparseRadialSet of sparse_test.go with its Azimuth and Gate
-// dimensions at 4096, its per-ray variables grown to match. A sparse set
-// stores only the pixels that hold echoes; the grid they are spread over
-// comes from the dimensions alone.
+// three-pixel SparseRadialSet of sparse_test.go, made reflectivity (so
+// that ingest draws its quick-look), with its Azimuth and Gate dimensions
+// at 4096, its per-ray variables grown to match. A sparse set stores only
+// the pixels that hold echoes; the grid they are spread over comes from
+// the dimensions alone.
 func craftHostileSparse() []byte {
 	c := sparseSet()
+	c.attrs[0] = attr{"TypeName", "Reflectivity"}
+	c.vars[3].name = "Reflectivity"
+	c.vars[3].attrs[0] = attr{"Units", "dBZ"}
 	c.dims[0].len, c.dims[1].len = hostileSide, hostileSide
 	for i := range c.vars[:3] { // Azimuth, BeamWidth, GateWidth
 		v := c.vars[i].data[0]

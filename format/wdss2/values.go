@@ -108,7 +108,7 @@ func (rs *radialSet) values() ([]float32, error) {
 	if len(raw) != rs.rays*rs.bins {
 		return nil, fmt.Errorf("%d values for %d rays of %d gates", len(raw), rs.rays, rs.bins)
 	}
-	if err := rs.f.Budget().ReserveN(int64(len(raw)), 4, "wdss2: decoded sweep"); err != nil {
+	if err := rs.f.Budget().ReserveN(int64(len(raw)), 4, "the decoded sweep"); err != nil {
 		return nil, err
 	}
 	out := make([]float32, len(raw))
@@ -122,7 +122,7 @@ func (rs *radialSet) values() ([]float32, error) {
 // grid is what the header's dimensions say, whatever the pixels stored:
 // it is charged to the budget before anything else.
 func (rs *radialSet) expand(raw []float64, u unpack) ([]float32, error) {
-	if err := rs.f.Budget().ReserveN(int64(rs.rays)*int64(rs.bins), 4, "wdss2: sparse grid of Azimuth×Gate cells"); err != nil {
+	if err := rs.f.Budget().ReserveN(int64(rs.rays)*int64(rs.bins), 4, "the sparse grid of Azimuth×Gate cells"); err != nil {
 		return nil, err
 	}
 	xs, ys, counts, err := rs.pixels()
@@ -181,7 +181,7 @@ func (rs *radialSet) pixels() (xs, ys, counts []float64, err error) {
 		return nil, nil, nil, err
 	}
 	if counts == nil {
-		if err := rs.f.Budget().ReserveN(int64(len(xs)), 8, "wdss2: pixel counts"); err != nil {
+		if err := rs.f.Budget().ReserveN(int64(len(xs)), 8, "the pixel counts"); err != nil {
 			return nil, nil, nil, err
 		}
 		counts = make([]float64, len(xs))
