@@ -98,6 +98,7 @@ func TestRealSamplesWithinBudget(t *testing.T) {
 			}
 			used = f.Budget().Used()
 		})
+		t.Logf("%s: %d bytes charged to the budget (%.2f per byte)", p, used, float64(used)/float64(size))
 		if 2*used > budget.Limit(size, MemoryFactor) {
 			t.Errorf("%s: used %d of its budget of %d", p, used, budget.Limit(size, MemoryFactor))
 		}

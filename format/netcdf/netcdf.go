@@ -21,7 +21,8 @@ const (
 // MemoryFactor sets the memory budget of an open file (see format/budget):
 // its header and everything read from it may take at most MemoryFactor
 // times the file's size plus budget.Base. Data lies in the file, so
-// reading all of it as float64 costs at most 8 times its size (bytes).
+// reading all of it as float64 costs at most 8 times its size (bytes);
+// reading every variable of the real sample charges 3 times.
 const MemoryFactor = 16
 
 var (

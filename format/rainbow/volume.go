@@ -15,7 +15,9 @@ const MaxFileSize = 512 << 20
 // and each Decode, may take at most MemoryFactor times its size plus
 // budget.Base. Parse charges the header tree and refuses a blob, or a
 // moment, that could not be decoded within the budget; Decode charges the
-// inflated blob and its float32 values (five bytes per 8-bit gate).
+// inflated blob and its float32 values (five bytes per 8-bit gate). The
+// real sample's Parse allocates 1.9 bytes per byte, each Decode of one of
+// its 14 sweeps 6.
 const MemoryFactor = 32
 
 // Limits on what a header may declare, so that no allocation follows an
