@@ -104,3 +104,59 @@ func TestRealSamplesWithinBudget(t *testing.T) {
 		}
 	}
 }
+
+// TestReadRowsMatchesWholeRead reads runs of rows of every numeric dataset
+// of every sample, whatever its storage and chunk index: each run is the
+// same slice of the whole dataset.
+func TestReadRowsMatchesWholeRead(t *testing.T) {
+	for _, p := range append(samples, "testdata/bt2-raw.h5", "../cfradial/testdata/ragged.nc") {
+		f, _ := open(t, p)
+		names, err := f.Root().Names()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range names {
+			ds, err := f.Root().Dataset(name)
+			if err != nil || (ds.Kind() != "float" && ds.Kind() != "integer") || len(ds.Dims()) == 0 {
+				continue
+			}
+			whole, err := ds.ReadFloat64()
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows := ds.Dims()[0]
+			if rows == 0 {
+				continue
+			}
+			per := int64(len(whole)) / rows
+			for _, w := range [][2]int64{{0, rows}, {1, rows - 1}, {rows / 2, 1}, {rows - 1, 1}, {rows / 3, rows / 2}, {rows, 0}} {
+				if w[0] > rows || w[1] < 0 || w[0]+w[1] > rows {
+					continue
+				}
+				v, err := ds.ReadRows(w[0], w[1])
+				if err != nil {
+					t.Fatalf("%s %s rows %v: %v", p, name, w, err)
+				}
+				want := whole[w[0]*per : (w[0]+w[1])*per]
+				if v.Len() != len(want) {
+					t.Fatalf("%s %s rows %v: %d values, want %d", p, name, w, v.Len(), len(want))
+				}
+				for i, x := range want {
+					if y := v.Float64(i); y != x && !(x != x && y != y) {
+						t.Fatalf("%s %s rows %v: value %d is %v, want %v", p, name, w, i, y, x)
+					}
+				}
+			}
+		}
+	}
+	f, _ := open(t, samples[0])
+	ds, err := f.Root().Dataset("reflectivity_horizontal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range [][2]int64{{0, 41}, {40, 1}, {-1, 1}, {3, -1}} {
+		if _, err := ds.ReadRows(w[0], w[1]); err == nil {
+			t.Errorf("rows %v of 40 were read", w)
+		}
+	}
+}
