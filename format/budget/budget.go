@@ -9,7 +9,8 @@
 // fails with an *Error, which wraps ErrTooLarge, so that a small file
 // declaring huge dimensions, chunks or decompressed sizes is refused
 // before anything is allocated. Fixed-size bookkeeping (a header, a name)
-// is not reserved: Base covers it.
+// is not reserved: Base covers it. Nor is the garbage a streaming decoder
+// makes a token at a time (encoding/xml): the bytes it decodes are.
 //
 // Reservations are cumulative and never returned: a budget bounds what a
 // parse allocates in all, not only what it holds at once, so it also
