@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/cfradial"
 	"github.com/bmkg/mkggraph/format/hdf5"
 	"github.com/bmkg/mkggraph/format/netcdf"
@@ -93,7 +94,8 @@ func ingestWDSS2(ctx context.Context, in *Ingester, name string, data []byte, op
 }
 
 // ingestCfRadial catalogues a netCDF-4 file. A file whose HDF5 structure
-// does not hold together (truncated, offsets past its end) is refused
+// does not hold together (truncated, offsets past its end), or that
+// declares more data than its size allows (format/budget), is refused
 // whole; a sound HDF5 file whose CfRadial contents cannot be read is still
 // catalogued (and downloadable) with the reason, since it may use HDF5
 // features this reader lacks.
@@ -103,6 +105,9 @@ func ingestCfRadial(ctx context.Context, in *Ingester, name string, data []byte,
 		return err
 	}
 	v, err := cfradial.Parse(r, int64(len(data)))
+	if errors.Is(err, budget.ErrTooLarge) {
+		return err
+	}
 	if err != nil {
 		rf := &radarFile{scan: mkg.RadarScan{Format: mkg.RadarCfRadialNetCDF4, Problem: err.Error()}}
 		s.Notes = append(s.Notes, "catalogued without metadata: "+err.Error())
@@ -151,6 +156,9 @@ func (in *Ingester) storeRadar(ctx context.Context, name string, data []byte, rf
 	}
 	if sc.Metadata {
 		ql, err := in.quickLook(ctx, rf)
+		if errors.Is(err, budget.ErrTooLarge) {
+			return err // the sweep declares more than the file holds: refused whole
+		}
 		if err != nil {
 			s.Notes = append(s.Notes, "no quick-look picture: "+err.Error())
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/internal/csvrows"
 )
 
@@ -24,8 +25,9 @@ const maxAQI = 999
 var (
 	// ErrFormat is returned when the input is not a WAQI daily CSV.
 	ErrFormat = errors.New("aqicn: not a WAQI daily AQI CSV")
-	// ErrTooLarge is returned when the input is larger than MaxSize.
-	ErrTooLarge = errors.New("aqicn: input larger than MaxSize")
+	// ErrTooLarge is returned when the input is larger than MaxSize; it
+	// wraps budget.ErrTooLarge, as every parser's size refusal does.
+	ErrTooLarge = fmt.Errorf("aqicn: %w: more than %d bytes", budget.ErrTooLarge, MaxSize)
 )
 
 // Day is one day of a station's history.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/hdf5"
 	"github.com/bmkg/mkggraph/format/internal/cftime"
 )
@@ -19,17 +20,19 @@ type file struct {
 	vars   map[string]*hdf5.Dataset
 	bad    map[string]error // variables that could not be opened, and why
 	order  []string
+	budget *budget.Budget // the HDF5 file's, charged for what is derived from it
 }
 
 // dimensionOnly marks datasets that are netCDF dimensions, not variables.
 const dimensionOnly = "This is a netCDF dimension but not a netCDF variable"
 
-func newFile(root *hdf5.Group) (*file, error) {
+func newFile(h *hdf5.File) (*file, error) {
+	root := h.Root()
 	attrs, err := root.Attrs()
 	if err != nil {
 		return nil, fmt.Errorf("cfradial: global attributes: %w", err)
 	}
-	f := &file{global: attrMap(attrs), vars: map[string]*hdf5.Dataset{}, bad: map[string]error{}}
+	f := &file{global: attrMap(attrs), vars: map[string]*hdf5.Dataset{}, bad: map[string]error{}, budget: h.Budget()}
 	names, err := root.Names()
 	if err != nil {
 		return nil, fmt.Errorf("cfradial: %w", err)
@@ -89,6 +92,45 @@ func (f *file) floats(name string) ([]float64, error) {
 		}
 	}
 	return v, nil
+}
+
+// rows reads n rows of a numeric one-dimensional variable from row
+// first, as floats does.
+func (f *file) rows(name string, first, n int) ([]float64, error) {
+	c, err := f.values(name, first, n)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.budget.ReserveN(int64(c.Len()), 8, "cfradial: variable "+name); err != nil {
+		return nil, err
+	}
+	out := make([]float64, c.Len())
+	for i := range out {
+		out[i] = c.Float64(i)
+		if c.float32 {
+			out[i] = narrow(out[i])
+		}
+	}
+	return out, nil
+}
+
+// column is rows of a numeric variable as stored, and whether they are
+// 4-byte floats, which are read as their shortest decimal.
+type column struct {
+	*hdf5.Values
+	float32 bool
+}
+
+func (f *file) values(name string, first, n int) (column, error) {
+	ds, err := f.dataset(name)
+	if err != nil {
+		return column{}, err
+	}
+	v, err := ds.ReadRows(int64(first), int64(n))
+	if err != nil {
+		return column{}, fmt.Errorf("cfradial: variable %s: %w", name, err)
+	}
+	return column{v, ds.Kind() == "float" && ds.Size() == 4}, nil
 }
 
 func narrow(x float64) float64 {
@@ -195,6 +237,9 @@ func (f *file) rayTimes() ([]time.Time, error) {
 	}
 	secs, err := f.floats("time")
 	if err != nil {
+		return nil, err
+	}
+	if err := f.budget.ReserveN(int64(len(secs)), 24, "cfradial: ray times"); err != nil {
 		return nil, err
 	}
 	rays := make([]time.Time, len(secs))

@@ -36,6 +36,9 @@ func (f *file) raggedRays(rays, bins int) (*ragged, error) {
 			return nil, fmt.Errorf("cfradial: ray_start_index has %d values for %d rays", len(start), rays)
 		}
 	}
+	if err := f.budget.ReserveN(int64(rays), 16, "cfradial: ray gate counts"); err != nil {
+		return nil, err
+	}
 	r := &ragged{start: make([]int, rays), n: make([]int, rays)}
 	points := 0
 	for i := range rays {
@@ -83,20 +86,12 @@ func (r *ragged) moments(f *file) []Moment {
 	return out
 }
 
-// gather lays rays first..first+rays-1 out as rows of bins values, NaN
-// past each ray's own gates.
-func (r *ragged) gather(raw []float64, first, rays, bins int) ([]float64, error) {
-	out := make([]float64, rays*bins)
-	for i := range rays {
-		st, n := r.start[first+i], r.n[first+i]
-		if st+n > len(raw) || n > bins {
-			return nil, fmt.Errorf("cfradial: ray %d runs past its moment's %d points", first+i, len(raw))
-		}
-		row := out[i*bins : (i+1)*bins]
-		copy(row, raw[st:st+n])
-		for k := n; k < bins; k++ {
-			row[k] = math.NaN()
-		}
+// span is the run of points rays first..first+n-1 take: from the
+// lowest start to the furthest end.
+func (r *ragged) span(first, n int) (from, to int) {
+	from = r.start[first]
+	for i := first; i < first+n; i++ {
+		from, to = min(from, r.start[i]), max(to, r.start[i]+r.n[i])
 	}
-	return out, nil
+	return from, max(from, to)
 }

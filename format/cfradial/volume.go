@@ -63,7 +63,7 @@ func open(r io.ReaderAt, size int64) (*file, error) {
 		}
 		return nil, fmt.Errorf("cfradial: %w", err)
 	}
-	return newFile(h.Root())
+	return newFile(h)
 }
 
 // isClassic sniffs the netCDF-3 magic, to say why a file is refused.

@@ -2,8 +2,11 @@ package dataonline
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
 var zipMagic = []byte("PK\x03\x04")
@@ -19,6 +22,9 @@ func Detect(data []byte) bool {
 	}
 	if bytes.HasPrefix(data, zipMagic) {
 		s, err := readXLSX(data, defaultLimits())
+		if errors.Is(err, budget.ErrTooLarge) {
+			return true // a workbook too large for its size: Parse says so
+		}
 		return err == nil && (findHeader(s.records) >= 0 || hasStationBlock(s.records))
 	}
 	return sniffCSV(data)

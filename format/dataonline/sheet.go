@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unsafe"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
 // cell is one spreadsheet or CSV cell. num is set for xlsx cells stored as
@@ -62,10 +65,13 @@ type sheetReader struct {
 	cells int // cell slots allocated so far
 	row   int // current row number
 	col   int // column of the last cell read in the row
+	// budget is charged for the records and cell slots: a value far to
+	// the right costs a slot for every column before it.
+	budget *budget.Budget
 }
 
 func (wb *workbook) readSheet(name string, sst []string) (*sheet, error) {
-	r := &sheetReader{sst: sst, lim: wb.lim, out: sheet{format: "xlsx"}}
+	r := &sheetReader{sst: sst, lim: wb.lim, out: sheet{format: "xlsx"}, budget: wb.budget}
 	err := wb.walk(name, func(d *xml.Decoder, se xml.StartElement) error {
 		if se.Name.Space != mainNS && se.Name.Space != strictNS {
 			return nil // extensions may reuse the names row and c
@@ -244,12 +250,18 @@ func (r *sheetReader) store(col int, c cell) error {
 		if n >= r.lim.rows {
 			return fmt.Errorf("xlsx: more than %d rows", r.lim.rows)
 		}
+		if err := r.budget.Reserve(2*int64(unsafe.Sizeof(record{})), "xlsx: rows"); err != nil {
+			return err
+		}
 		*recs = append(*recs, record{row: r.row})
 	}
 	rec := &(*recs)[len(*recs)-1]
 	if grow := col - len(rec.cells); grow > 0 {
 		if r.cells += grow; r.cells > r.lim.cells {
 			return fmt.Errorf("xlsx: more than %d cells", r.lim.cells)
+		}
+		if err := r.budget.ReserveN(int64(grow), 2*int64(unsafe.Sizeof(cell{})), "xlsx: cells"); err != nil {
+			return err
 		}
 		rec.cells = append(rec.cells, make([]cell, grow)...)
 	}

@@ -7,9 +7,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path"
 	"strings"
+	"unsafe"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
+
+// stringHeader is the memory of a Go string besides its bytes.
+const stringHeader = int64(unsafe.Sizeof(""))
 
 // limits bounds what the readers will allocate. A real export holds about
 // 500 bytes of sheet XML per day and 11 columns, so ten years is some 2 MB;
@@ -28,10 +35,22 @@ func defaultLimits() limits {
 	return limits{entries: 1000, part: 16 << 20, strings: 1 << 20, rows: 100_000, cols: 128, cells: 1 << 20}
 }
 
+// MemoryFactor sets the memory budget of a workbook (see format/budget):
+// reading it may take at most MemoryFactor times its size plus
+// budget.Base. What is charged is every XML part read, at the size the
+// archive declares for it (archive/zip refuses a part that inflates past
+// that), the shared strings and the rows and cells kept; for CSV, its text
+// and its records. XML compresses some five to ten times; the real exports
+// are charged 2.2 and 3.8 times their size. encoding/xml makes some 10 to
+// 20 bytes of garbage per byte it decodes, a token at a time, which is
+// never live at once and is not charged.
+const MemoryFactor = 32
+
 // workbook is an opened xlsx archive.
 type workbook struct {
-	files map[string]*zip.File
-	lim   limits
+	files  map[string]*zip.File
+	lim    limits
+	budget *budget.Budget
 }
 
 // readXLSX reads the first worksheet of an xlsx workbook. The parts are
@@ -44,7 +63,7 @@ func readXLSX(data []byte, lim limits) (*sheet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("xlsx: %v", err)
 	}
-	wb, err := openWorkbook(zr, lim)
+	wb, err := openWorkbook(zr, lim, budget.New(int64(len(data)), MemoryFactor))
 	if err != nil {
 		return nil, err
 	}
@@ -74,11 +93,11 @@ func readXLSX(data []byte, lim limits) (*sheet, error) {
 	return s, nil
 }
 
-func openWorkbook(zr *zip.Reader, lim limits) (*workbook, error) {
+func openWorkbook(zr *zip.Reader, lim limits, b *budget.Budget) (*workbook, error) {
 	if len(zr.File) > lim.entries {
 		return nil, fmt.Errorf("xlsx: %d archive entries, more than %d", len(zr.File), lim.entries)
 	}
-	wb := &workbook{files: make(map[string]*zip.File, len(zr.File)), lim: lim}
+	wb := &workbook{files: make(map[string]*zip.File, len(zr.File)), lim: lim, budget: b}
 	for _, f := range zr.File {
 		// Two entries of one name would let the reader and Excel see
 		// different sheets.
@@ -91,12 +110,20 @@ func openWorkbook(zr *zip.Reader, lim limits) (*workbook, error) {
 }
 
 // open returns a decoder over one part. The size the archive claims is
-// checked first, so an honest large part costs nothing; the decompressed
-// stream is then cut at the same limit, so a lying header costs no more.
+// checked first, against the limit and charged to the budget, so an
+// honest large part costs nothing; the decompressed stream is then cut at
+// the same limit (and archive/zip at the claimed size), so a lying header
+// costs no more.
 func (wb *workbook) open(name string) (*xml.Decoder, io.Closer, error) {
 	f := wb.files[name]
 	if f == nil {
 		return nil, nil, fmt.Errorf("xlsx: no %s in the archive", name)
+	}
+	if f.UncompressedSize64 > math.MaxInt64 {
+		return nil, nil, wb.budget.Reserve(-1, "xlsx: "+name)
+	}
+	if err := wb.budget.Reserve(int64(f.UncompressedSize64), "xlsx: "+name); err != nil {
+		return nil, nil, err
 	}
 	if f.UncompressedSize64 > uint64(wb.lim.part) {
 		return nil, nil, fmt.Errorf("xlsx: %s is %d bytes decompressed, more than %d", name, f.UncompressedSize64, wb.lim.part)
@@ -277,6 +304,10 @@ func (wb *workbook) readSharedStrings(name string) ([]string, error) {
 		s, err := richText(d)
 		if err != nil {
 			return fmt.Errorf("xlsx: %s: %v", name, err)
+		}
+		// The string, its header and the list's growth.
+		if err := wb.budget.Reserve(int64(len(s))+2*stringHeader, "xlsx: shared strings"); err != nil {
+			return err
 		}
 		sst = append(sst, s)
 		return nil

@@ -8,7 +8,9 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unsafe"
 
+	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/hdf5"
 )
 
@@ -82,13 +84,18 @@ func Parse(r io.ReaderAt, size int64) (*File, error) {
 	}
 	global := attrMap(attrs)
 	f := &File{Platform: strings.TrimSpace(stringAttr(global, "platform_ID"))}
-	if f.Start, f.End, err = coverage(root, global); err != nil {
+	g := granule{root: root, budget: h.Budget()}
+	if f.Start, f.End, err = g.coverage(global); err != nil {
 		return nil, err
 	}
 	f.Groups = count(root, "group_id", "group_lat")
 	f.Events = count(root, "event_id", "event_lat")
-	fl, err := readFlashes(root, reference(root, f.Start))
+	fl, err := g.readFlashes(g.reference(f.Start))
 	if err != nil {
+		return nil, err
+	}
+	// A flash or a reject each, and room for the lists to grow.
+	if err := g.budget.ReserveN(int64(fl.n), 2*flashBytes, "glm: flashes"); err != nil {
 		return nil, err
 	}
 	for i := range fl.n {
@@ -97,13 +104,23 @@ func Parse(r io.ReaderAt, size int64) (*File, error) {
 	return f, nil
 }
 
+// granule is an open file: its root group, and the memory budget that
+// what is read from it is charged to.
+type granule struct {
+	root   *hdf5.Group
+	budget *budget.Budget
+}
+
+// flashBytes is the memory of a Flash (or a Reject) and its area.
+const flashBytes = int64(unsafe.Sizeof(Flash{})) + 8
+
 // coverage reads the file's time span from time_coverage_start and _end,
 // or else from product_time_bounds.
-func coverage(root *hdf5.Group, global map[string]any) (start, end time.Time, err error) {
+func (g granule) coverage(global map[string]any) (start, end time.Time, err error) {
 	s, errS := parseTime(stringAttr(global, "time_coverage_start"))
 	e, errE := parseTime(stringAttr(global, "time_coverage_end"))
 	if errS != nil || errE != nil {
-		v, err := readVar(root, "product_time_bounds", false)
+		v, err := g.readVar("product_time_bounds", false)
 		if err != nil {
 			return s, e, errors.New("glm: no time coverage (time_coverage_start/_end or product_time_bounds)")
 		}
@@ -143,8 +160,8 @@ type flashes struct {
 // reference is the time offsets count from when their units name no
 // epoch: product_time (the start of the observations, in its own units),
 // else the start of the coverage.
-func reference(root *hdf5.Group, start time.Time) time.Time {
-	if v, err := readVar(root, "product_time", false); err == nil {
+func (g granule) reference(start time.Time) time.Time {
+	if v, err := g.readVar("product_time", false); err == nil {
 		if ts, err := v.times(time.Time{}); err == nil && len(ts) == 1 && !ts[0].IsZero() {
 			return ts[0]
 		}
@@ -152,7 +169,7 @@ func reference(root *hdf5.Group, start time.Time) time.Time {
 	return start
 }
 
-func readFlashes(root *hdf5.Group, ref time.Time) (*flashes, error) {
+func (g granule) readFlashes(ref time.Time) (*flashes, error) {
 	fl := &flashes{}
 	numbers := []struct {
 		name string
@@ -162,7 +179,7 @@ func readFlashes(root *hdf5.Group, ref time.Time) (*flashes, error) {
 		{"flash_energy", &fl.energy}, {"flash_area", &fl.area}, {"flash_quality_flag", &fl.quality},
 	}
 	for i, v := range numbers {
-		x, err := readVar(root, v.name, true)
+		x, err := g.readVar(v.name, true)
 		if err != nil {
 			return nil, err
 		}
@@ -181,7 +198,7 @@ func readFlashes(root *hdf5.Group, ref time.Time) (*flashes, error) {
 		{"flash_time_offset_of_first_event", &fl.first}, {"flash_time_offset_of_last_event", &fl.last},
 	}
 	for _, v := range times {
-		x, err := readVar(root, v.name, false)
+		x, err := g.readVar(v.name, false)
 		if err != nil {
 			return nil, err
 		}

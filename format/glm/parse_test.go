@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
 const (
@@ -128,7 +130,7 @@ func TestUnits(t *testing.T) {
 		"seconds since 2019-08-01T12:00:00Z":         "2019-08-01T12:25:00Z",
 		"seconds since 2019-08-01 12:00:00 UTC":      "2019-08-01T12:25:00Z",
 	} {
-		v := &variable{name: "t", values: []float64{1500}, units: units}
+		v := &variable{name: "t", values: []float64{1500}, units: units, budget: budget.New(0, 0)}
 		if strings.HasPrefix(units, "seconds") {
 			v.values[0] = 1500
 		}
@@ -138,7 +140,7 @@ func TestUnits(t *testing.T) {
 		}
 	}
 	for _, units := range []string{"", "ms", "fortnights since 2018-07-02", "seconds since yesterday"} {
-		v := &variable{name: "t", values: []float64{1}, units: units}
+		v := &variable{name: "t", values: []float64{1}, units: units, budget: budget.New(0, 0)}
 		if _, err := v.times(time.Time{}); err == nil {
 			t.Errorf("%q: no error", units)
 		}

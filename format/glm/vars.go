@@ -7,7 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
+	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/hdf5"
 	"github.com/bmkg/mkggraph/format/internal/cftime"
 )
@@ -18,6 +20,7 @@ type variable struct {
 	name   string
 	values []float64
 	units  string
+	budget *budget.Budget
 }
 
 // packing is how a variable's raw integers become values.
@@ -33,8 +36,8 @@ type packing struct {
 // readVar reads and unpacks a variable. narrow rounds values to float32
 // precision when the variable or its packing attributes are 4-byte
 // floats; times are not rounded, as float32 would cost them milliseconds.
-func readVar(root *hdf5.Group, name string, narrow bool) (*variable, error) {
-	ds, err := root.Dataset(name)
+func (g granule) readVar(name string, narrow bool) (*variable, error) {
+	ds, err := g.root.Dataset(name)
 	if err != nil {
 		if errors.Is(err, hdf5.ErrNotFound) {
 			return nil, fmt.Errorf("glm: no variable %s", name)
@@ -61,7 +64,7 @@ func readVar(root *hdf5.Group, name string, narrow bool) (*variable, error) {
 	for i, x := range raw {
 		raw[i] = p.unpack(x)
 	}
-	return &variable{name: name, values: raw, units: strings.TrimSpace(stringAttr(a, "units"))}, nil
+	return &variable{name: name, values: raw, units: strings.TrimSpace(stringAttr(a, "units")), budget: g.budget}, nil
 }
 
 func newPacking(ds *hdf5.Dataset, a map[string]any) (packing, error) {
@@ -153,6 +156,9 @@ func (v *variable) times(ref time.Time) ([]time.Time, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("glm: variable %s: %w", v.name, err)
+	}
+	if err := v.budget.ReserveN(int64(len(v.values)), int64(unsafe.Sizeof(time.Time{})), "glm: variable "+v.name); err != nil {
+		return nil, err
 	}
 	out := make([]time.Time, len(v.values))
 	for i, x := range v.values {

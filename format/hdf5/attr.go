@@ -1,8 +1,11 @@
 package hdf5
 
 import (
+	"errors"
 	"fmt"
 	"sort"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
 // Attr is an attribute. Value is a string for one string element, a
@@ -126,8 +129,9 @@ func (f *File) parseAttr(b []byte, msgFlags uint8) (Attr, error) {
 		a.Value = Unsupported{"shared datatype or dataspace"}
 		return a, nil
 	}
-	a.Value = f.attrValue(typ, space, b[c.off:])
-	return a, nil
+	var err error
+	a.Value, err = f.attrValue(typ, space, b[c.off:])
+	return a, err
 }
 
 func trimNUL(b []byte) string {
@@ -139,37 +143,48 @@ func trimNUL(b []byte) string {
 	return string(b)
 }
 
-// attrValue decodes the data of an attribute, or says why it cannot.
-func (f *File) attrValue(typ, space, data []byte) any {
+// attrValue decodes the data of an attribute, or says why it cannot. The
+// only error is the budget's: values are widened to 8 bytes each.
+func (f *File) attrValue(typ, space, data []byte) (any, error) {
 	t, err := parseDatatype(typ)
 	if err != nil {
-		return Unsupported{err.Error()}
+		return Unsupported{err.Error()}, nil
 	}
 	s, err := f.parseDataspace(space)
 	if err != nil {
-		return Unsupported{err.Error()}
+		return Unsupported{err.Error()}, nil
 	}
 	if s.count*int64(t.size) > int64(len(data)) {
-		return Unsupported{fmt.Sprintf("%d elements of %d bytes in %d bytes of data", s.count, t.size, len(data))}
+		return Unsupported{fmt.Sprintf("%d elements of %d bytes in %d bytes of data", s.count, t.size, len(data))}, nil
 	}
 	n := int(s.count)
+	width := int64(8)
+	if t.text() {
+		width = stringHeader + int64(t.size)
+	}
+	if err := f.budget.ReserveN(int64(n), width, "hdf5: attribute values"); err != nil {
+		return nil, err
+	}
 	switch {
 	case t.class == classFixed:
-		return integers(t, data, n)
+		return integers(t, data, n), nil
 	case t.class == classFloat:
 		v, _ := t.float64s(data, n)
-		return v
+		return v, nil
 	case t.text():
 		v, err := f.strings(t, data, n)
+		if errors.Is(err, budget.ErrTooLarge) {
+			return nil, err
+		}
 		if err != nil {
-			return Unsupported{err.Error()}
+			return Unsupported{err.Error()}, nil
 		}
 		if len(v) == 1 {
-			return v[0]
+			return v[0], nil
 		}
-		return v
+		return v, nil
 	}
-	return Unsupported{t.String() + " datatype"}
+	return Unsupported{t.String() + " datatype"}, nil
 }
 
 func integers(t *datatype, data []byte, n int) any {

@@ -51,10 +51,25 @@ func (d *Dataset) btreeChunks() ([]chunkRef, error) {
 		for range rank {
 			r.off = append(r.off, int64(min(c.u64(), 1<<62)))
 		}
-		refs = append(refs, r)
-		return c.err
+		if c.err != nil {
+			return c.err
+		}
+		var err error
+		refs, err = keep(d.f, refs, r)
+		return err
 	})
 	return refs, err
+}
+
+// keep appends a chunk to the list, charging the budget for it: the
+// entry, its offset and its key in the set of chunks seen, with room for
+// the list's growth. An index's entries take a few bytes of the file
+// each, so this is what bounds a long one.
+func keep(f *File, refs []chunkRef, r chunkRef) ([]chunkRef, error) {
+	if err := f.budget.Reserve(int64(160+16*len(r.off)), "hdf5: chunk index"); err != nil {
+		return nil, err
+	}
+	return append(refs, r), nil
 }
 
 // btree2Chunks walks a version 2 B-tree chunk index (datasets with more
@@ -92,11 +107,12 @@ func (d *Dataset) btree2Chunks(chunkBytes int64) ([]chunkRef, error) {
 			}
 			r.off = append(r.off, int64(s)*chunk[i])
 		}
-		if len(refs) >= maxElements {
-			return fmt.Errorf("hdf5: too many chunks")
+		if c.err != nil {
+			return c.err
 		}
-		refs = append(refs, r)
-		return c.err
+		var err error
+		refs, err = keep(f, refs, r)
+		return err
 	})
 	return refs, err
 }
@@ -113,7 +129,10 @@ func (d *Dataset) implicitChunks(g chunkGrid, chunkBytes int64) ([]chunkRef, err
 	var refs []chunkRef
 	for i := range g.end {
 		if off, ok := g.offset(i); ok {
-			refs = append(refs, chunkRef{off: off, addr: d.layout.addr + i*chunkBytes, size: chunkBytes})
+			var err error
+			if refs, err = keep(d.f, refs, chunkRef{off: off, addr: d.layout.addr + i*chunkBytes, size: chunkBytes}); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return refs, nil
@@ -217,7 +236,10 @@ func (e chunkEntry) run(c *cursor, g chunkGrid, first, n int64) ([]chunkRef, err
 			return nil, fmt.Errorf("hdf5: chunk index: %w", c.err)
 		}
 		if ok && r.addr != undef {
-			refs = append(refs, r)
+			var err error
+			if refs, err = keep(e.f, refs, r); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return refs, nil

@@ -70,14 +70,53 @@ func (d *Dataset) Kind() string {
 
 // ReadFloat64 reads a numeric dataset, converting every element.
 func (d *Dataset) ReadFloat64() ([]float64, error) {
-	if !d.dt.numeric() {
-		return nil, fmt.Errorf("hdf5: dataset %q holds %s data, not numbers", d.name, d.dt)
-	}
-	raw, err := d.read()
+	v, err := d.ReadValues()
 	if err != nil {
 		return nil, err
 	}
-	return d.dt.float64s(raw, int(d.space.count))
+	if err := d.f.budget.ReserveN(int64(v.n), 8, d.what()); err != nil {
+		return nil, err
+	}
+	return d.dt.float64s(v.raw, v.n)
+}
+
+// Values are numeric elements kept as stored and converted one at a
+// time, so that a caller that narrows them (to float32 pixels, say) never
+// holds them widened to float64.
+type Values struct {
+	dt  *datatype
+	raw []byte
+	n   int
+}
+
+// Len is the number of elements.
+func (v *Values) Len() int { return v.n }
+
+// Float64 is element i.
+func (v *Values) Float64(i int) float64 { return v.dt.float64(v.raw[i*v.dt.size:]) }
+
+// ReadValues reads a numeric dataset whole.
+func (d *Dataset) ReadValues() (*Values, error) { return d.values(d.all()) }
+
+// ReadRows reads n rows of a numeric dataset from row first: along its
+// first dimension, every element of the others. Only the chunks that hold
+// them are decoded.
+func (d *Dataset) ReadRows(first, n int64) (*Values, error) {
+	if first < 0 || n < 0 || first > d.all().hi-n {
+		return nil, fmt.Errorf("hdf5: dataset %q has %d rows, not %d from %d", d.name, d.all().hi, n, first)
+	}
+	return d.values(rows{first, first + n})
+}
+
+func (d *Dataset) values(w rows) (*Values, error) {
+	if !d.dt.numeric() {
+		return nil, fmt.Errorf("hdf5: dataset %q holds %s data, not numbers", d.name, d.dt)
+	}
+	raw, err := d.read(w)
+	if err != nil {
+		return nil, err
+	}
+	return &Values{dt: d.dt, raw: raw, n: len(raw) / d.dt.size}, nil
 }
 
 // ReadStrings reads a string dataset. Arrays of one-byte strings, which
@@ -88,15 +127,36 @@ func (d *Dataset) ReadStrings() ([]string, error) {
 	if !d.dt.text() {
 		return nil, fmt.Errorf("hdf5: dataset %q holds %s data, not strings", d.name, d.dt)
 	}
-	raw, err := d.read()
+	raw, err := d.read(d.all())
 	if err != nil {
 		return nil, err
 	}
 	if d.dt.class == classString && d.dt.size == 1 && len(d.space.dims) > 0 {
-		return charRows(raw, d.space.dims[len(d.space.dims)-1]), nil
+		width := d.space.dims[len(d.space.dims)-1]
+		if err := d.reserveStrings(int64(len(raw)), width); err != nil {
+			return nil, err
+		}
+		return charRows(raw, width), nil
+	}
+	if !d.dt.vlenString {
+		if err := d.reserveStrings(int64(len(raw)), int64(d.dt.size)); err != nil {
+			return nil, err
+		}
 	}
 	return d.f.strings(d.dt, raw, int(d.space.count))
 }
+
+// reserveStrings charges the budget for n bytes of text cut into strings
+// of width bytes: the text and a string header each.
+func (d *Dataset) reserveStrings(n, width int64) error {
+	if width <= 0 {
+		return nil
+	}
+	return d.f.budget.Reserve(n+n/width*stringHeader, d.what())
+}
+
+// stringHeader is the memory of a Go string besides its bytes.
+const stringHeader = 16
 
 // charRows splits a char array into rows of width bytes.
 func charRows(raw []byte, width int64) []string {
@@ -104,6 +164,9 @@ func charRows(raw []byte, width int64) []string {
 		return nil
 	}
 	var out []string
+	if n := int64(len(raw)) / width; n > 0 {
+		out = make([]string, 0, n)
+	}
 	for i := int64(0); i+width <= int64(len(raw)); i += width {
 		out = append(out, trimNUL(raw[i:i+width]))
 	}

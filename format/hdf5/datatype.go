@@ -143,18 +143,20 @@ func (t *datatype) float64s(b []byte, n int) ([]float64, error) {
 	}
 	out := make([]float64, n)
 	for i := range out {
-		e := b[i*t.size:]
-		if t.class == classFixed {
-			if t.signed {
-				out[i] = float64(t.int(e))
-			} else {
-				out[i] = float64(t.uint(e))
-			}
-		} else {
-			out[i] = t.float(e)
-		}
+		out[i] = t.float64(b[i*t.size:])
 	}
 	return out, nil
+}
+
+// float64 converts the numeric element at b.
+func (t *datatype) float64(b []byte) float64 {
+	switch {
+	case t.class == classFloat:
+		return t.float(b)
+	case t.signed:
+		return float64(t.int(b))
+	}
+	return float64(t.uint(b))
 }
 
 // uint decodes an unsigned fixed-point element.

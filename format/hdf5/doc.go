@@ -31,7 +31,10 @@
 //
 // The reader trusts nothing in the file: every address and size is
 // checked against the file size before anything is allocated or read,
-// decoded data is bounded by what the layout says it must be, and every
-// walk over linked structures (continuation blocks, B-tree nodes, heap
-// blocks) stops on a repeat or past a fixed bound.
+// decoded data is bounded by what the layout says it must be, everything
+// read or decoded is first charged to the file's memory budget
+// (MemoryFactor, format/budget), and every walk over linked structures
+// (continuation blocks, B-tree nodes, heap blocks) stops on a repeat or
+// past a fixed bound. ReadRows reads a run of rows, decoding only the
+// chunks that hold them; Values keep elements at their stored width.
 package hdf5

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/bits"
+	"sync"
 )
 
 // Filter identifiers this package can undo.
@@ -61,11 +62,58 @@ func parseFilters(b []byte) ([]filter, error) {
 	return fs, nil
 }
 
-// unfilter undoes the pipeline on one chunk, in reverse order, skipping
-// the filters the chunk's mask says were not applied. want is the size
-// the chunk must have once decoded; no stage may produce more than that
-// plus a checksum, so a zip bomb stops there.
-func unfilter(fs []filter, b []byte, mask uint32, want int64, elemSize int) ([]byte, error) {
+// chunkDecoder undoes a dataset's filter pipeline, chunk after chunk,
+// into two scratch buffers it reuses (each charged to the budget once),
+// with one zlib reader: a dataset of many small chunks costs no more than
+// one of few large ones.
+type chunkDecoder struct {
+	d       *Dataset
+	want    int64 // bytes in a decoded chunk
+	scratch [2][]byte
+	next    int // scratch buffer the next stage writes to
+	z       io.ReadCloser
+}
+
+func (d *Dataset) chunkDecoder(want int64) *chunkDecoder {
+	return &chunkDecoder{d: d, want: want}
+}
+
+func (c *chunkDecoder) close() {
+	if c.z != nil {
+		zlibReaders.Put(c.z)
+	}
+}
+
+// zlibReaders keeps zlib readers, whose windows and tables cost some
+// 40 KB each, for the next chunk or dataset.
+var zlibReaders sync.Pool
+
+// buffer returns scratch buffer c.next with room for n bytes, and flips
+// c.next: a stage's input is the file's data or the other buffer.
+func (c *chunkDecoder) buffer(n int64) ([]byte, error) {
+	b := c.scratch[c.next]
+	if int64(cap(b)) < n {
+		if err := c.d.f.budget.Reserve(n, c.d.what()); err != nil {
+			return nil, err
+		}
+		b = make([]byte, n)
+		c.scratch[c.next] = b
+	}
+	c.next ^= 1
+	return b[:n], nil
+}
+
+// decode undoes the pipeline on one chunk, in reverse order, skipping the
+// filters the chunk's mask says were not applied. No stage may produce
+// more than a decoded chunk plus a checksum, so a zip bomb stops there.
+func (c *chunkDecoder) decode(b []byte, mask uint32) ([]byte, error) {
+	fs := c.d.filters
+	if len(fs) == 0 {
+		if int64(len(b)) < c.want {
+			return nil, fmt.Errorf("hdf5: chunk of %d bytes, want %d", len(b), c.want)
+		}
+		return b[:c.want], nil
+	}
 	var err error
 	for i := len(fs) - 1; i >= 0; i-- {
 		if mask&(1<<uint(i)) != 0 {
@@ -73,13 +121,13 @@ func unfilter(fs []filter, b []byte, mask uint32, want int64, elemSize int) ([]b
 		}
 		switch fs[i].id {
 		case filterDeflate:
-			b, err = inflate(b, want+4)
+			b, err = c.inflate(b)
 		case filterShuffle:
-			size := elemSize
+			size := c.d.dt.size
 			if len(fs[i].values) > 0 {
 				size = int(fs[i].values[0])
 			}
-			b = unshuffle(b, size)
+			b, err = c.unshuffle(b, size)
 		case filterFletcher32:
 			b, err = checkFletcher32(b)
 		default:
@@ -89,8 +137,8 @@ func unfilter(fs []filter, b []byte, mask uint32, want int64, elemSize int) ([]b
 			return nil, err
 		}
 	}
-	if int64(len(b)) != want {
-		return nil, fmt.Errorf("hdf5: chunk decodes to %d bytes, want %d", len(b), want)
+	if int64(len(b)) != c.want {
+		return nil, fmt.Errorf("hdf5: chunk decodes to %d bytes, want %d", len(b), c.want)
 	}
 	return b, nil
 }
@@ -150,35 +198,64 @@ func fletcher32(b []byte) uint32 {
 	return s2<<16 | s1
 }
 
-func inflate(b []byte, limit int64) ([]byte, error) {
-	zr, err := zlib.NewReader(bytes.NewReader(b))
+// inflate decompresses a chunk into a scratch buffer of a decoded chunk
+// plus a checksum, refusing a stream that would go past it.
+func (c *chunkDecoder) inflate(b []byte) ([]byte, error) {
+	out, err := c.buffer(c.want + 4)
 	if err != nil {
+		return nil, err
+	}
+	if c.z == nil {
+		z, _ := zlibReaders.Get().(io.ReadCloser)
+		if z == nil {
+			if z, err = zlib.NewReader(bytes.NewReader(b)); err != nil {
+				return nil, fmt.Errorf("hdf5: deflate: %w", err)
+			}
+		} else if err = z.(zlib.Resetter).Reset(bytes.NewReader(b), nil); err != nil {
+			zlibReaders.Put(z)
+			return nil, fmt.Errorf("hdf5: deflate: %w", err)
+		}
+		c.z = z
+	} else if err := c.z.(zlib.Resetter).Reset(bytes.NewReader(b), nil); err != nil {
 		return nil, fmt.Errorf("hdf5: deflate: %w", err)
 	}
-	defer zr.Close()
-	out, err := io.ReadAll(io.LimitReader(zr, limit+1))
-	if err != nil {
+	n := 0
+	for n < len(out) && err == nil {
+		var k int
+		k, err = c.z.Read(out[n:])
+		n += k
+	}
+	switch {
+	case err == io.EOF: // the stream ended, its checksum verified
+		return out[:n], nil
+	case err != nil:
 		return nil, fmt.Errorf("hdf5: deflate: %w", err)
 	}
-	if int64(len(out)) > limit {
-		return nil, fmt.Errorf("hdf5: deflate: chunk inflates past %d bytes", limit)
+	var one [1]byte
+	if k, err := c.z.Read(one[:]); k > 0 {
+		return nil, fmt.Errorf("hdf5: deflate: chunk inflates past %d bytes", c.want+4)
+	} else if err != io.EOF {
+		return nil, fmt.Errorf("hdf5: deflate: %v", err)
 	}
 	return out, nil
 }
 
 // unshuffle regroups bytes the shuffle filter gathered by significance.
 // A trailing partial element was left as is by the filter.
-func unshuffle(b []byte, size int) []byte {
+func (c *chunkDecoder) unshuffle(b []byte, size int) ([]byte, error) {
 	if size <= 1 || len(b) < size {
-		return b
+		return b, nil
+	}
+	out, err := c.buffer(int64(len(b)))
+	if err != nil {
+		return nil, err
 	}
 	n := len(b) / size
-	out := make([]byte, len(b))
 	for i := range size {
 		for j := range n {
 			out[j*size+i] = b[i*n+j]
 		}
 	}
 	copy(out[n*size:], b[n*size:])
-	return out
+	return out, nil
 }

@@ -93,7 +93,12 @@ func (f *File) vlenStrings(b []byte, n int) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, string(obj[:min(int(length), len(obj))]))
+		obj = obj[:min(int(length), len(obj))]
+		// Many elements may name one heap object: each copy is charged.
+		if err := f.budget.Reserve(int64(len(obj)), "hdf5: variable-length strings"); err != nil {
+			return nil, err
+		}
+		out = append(out, string(obj))
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
 )
 
 // ErrNotFound is returned (wrapped) when a group has no link of the name
@@ -16,6 +17,12 @@ type Group struct {
 	f    *File
 	addr int64
 	name string
+	// The links, read once: opening each member by name would otherwise
+	// read them all again, a cost that grows with the square of their
+	// number.
+	once    sync.Once
+	members []link
+	err     error
 }
 
 // Name is the group's link name ("/" for the root group).
@@ -90,6 +97,11 @@ func (g *Group) member(name string) (*object, error) {
 // a symbol table (files before HDF5 1.8), link messages in the header
 // (compact) and a fractal heap indexed by a version 2 B-tree (dense).
 func (g *Group) links() ([]link, error) {
+	g.once.Do(func() { g.members, g.err = g.readLinks() })
+	return g.members, g.err
+}
+
+func (g *Group) readLinks() ([]link, error) {
 	o, err := g.f.readObject(g.addr)
 	if err != nil {
 		return nil, err

@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
 const sampleDir = "../../demo/samples/radar"
@@ -244,13 +246,11 @@ func chunkSize(d *Dataset) int64 {
 }
 
 func TestFilterNames(t *testing.T) {
-	_, err := unfilter([]filter{{id: 6}}, []byte{1}, 0, 1, 1)
-	if err == nil || !strings.Contains(err.Error(), "scale-offset") {
-		t.Errorf("scale-offset: %v", err)
-	}
-	_, err = unfilter([]filter{{id: 5}}, []byte{1}, 0, 1, 1)
-	if err == nil || !strings.Contains(err.Error(), "n-bit") {
-		t.Errorf("n-bit: %v", err)
+	for id, name := range map[uint16]string{6: "scale-offset", 5: "n-bit"} {
+		d := &Dataset{f: &File{budget: budget.New(0, 1)}, dt: &datatype{size: 1}, filters: []filter{{id: id}}}
+		if _, err := d.chunkDecoder(1).decode([]byte{1}, 0); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }
 

@@ -2,18 +2,47 @@ package hdf5
 
 import (
 	"fmt"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
-// dataLimit bounds the decoded size of one dataset read: never more than
-// MaxFileSize, and never more than deflate could expand the whole file to
-// (about 1032:1), so a small corrupt file cannot demand a large buffer.
-func (f *File) dataLimit() int64 { return min(MaxFileSize, 1100*f.size+1<<20) }
+// rows is a run [lo, hi) of a dataset's first dimension; a scalar has the
+// one row [0, 1).
+type rows struct{ lo, hi int64 }
 
-// read returns the dataset's elements in row-major order, file byte order.
-func (d *Dataset) read() ([]byte, error) {
-	total := d.space.count * int64(d.dt.size)
-	if total > d.f.dataLimit() {
-		return nil, fmt.Errorf("hdf5: dataset %q of %d bytes is too large to read", d.name, total)
+// all is every row of the dataset.
+func (d *Dataset) all() rows {
+	if len(d.space.dims) == 0 {
+		return rows{0, min(d.space.count, 1)}
+	}
+	return rows{0, d.space.dims[0]}
+}
+
+// rowBytes is the size of one row: the elements of all dimensions but the
+// first. parseDataspace bounds the element count, so it cannot overflow.
+func (d *Dataset) rowBytes() int64 {
+	n := int64(d.dt.size)
+	for _, x := range d.space.dims[min(1, len(d.space.dims)):] {
+		n *= x
+	}
+	return n
+}
+
+// what names the dataset in budget errors.
+func (d *Dataset) what() string { return fmt.Sprintf("hdf5: dataset %q", d.name) }
+
+// read returns the elements of rows w in row-major order, file byte order.
+// What it allocates is charged to the file's budget first.
+func (d *Dataset) read(w rows) ([]byte, error) {
+	if w.lo < 0 || w.hi < w.lo || w.hi > d.all().hi {
+		return nil, fmt.Errorf("hdf5: dataset %q: rows %d to %d of %d", d.name, w.lo, w.hi, d.all().hi)
+	}
+	total, ok := budget.Mul(w.hi-w.lo, d.rowBytes())
+	if !ok {
+		return nil, d.f.budget.Check(-1, d.what())
+	}
+	if err := d.f.budget.Check(total, d.what()); err != nil {
+		return nil, err
 	}
 	var (
 		b   []byte
@@ -21,17 +50,17 @@ func (d *Dataset) read() ([]byte, error) {
 	)
 	switch l := d.layout; l.class {
 	case layoutCompact:
-		if int64(len(l.compact)) < total {
-			return nil, fmt.Errorf("hdf5: dataset %q: compact data of %d bytes, want %d", d.name, len(l.compact), total)
+		if int64(len(l.compact)) < d.all().hi*d.rowBytes() {
+			return nil, fmt.Errorf("hdf5: dataset %q: compact data of %d bytes, want %d", d.name, len(l.compact), d.all().hi*d.rowBytes())
 		}
-		b = l.compact[:total]
+		b = l.compact[w.lo*d.rowBytes() : w.hi*d.rowBytes()]
 	case layoutContiguous:
 		if l.addr == undef {
-			return d.filled(total), nil
+			return d.filled(total)
 		}
-		b, err = d.f.readAt(l.addr, total)
+		b, err = d.f.readAt(l.addr+w.lo*d.rowBytes(), total)
 	default:
-		b, err = d.readChunked(total)
+		b, err = d.readChunked(w, total)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("dataset %q: %w", d.name, err)
@@ -40,14 +69,17 @@ func (d *Dataset) read() ([]byte, error) {
 }
 
 // filled is n bytes of fill value, where storage was never written.
-func (d *Dataset) filled(n int64) []byte {
+func (d *Dataset) filled(n int64) ([]byte, error) {
+	if err := d.f.budget.Reserve(n, d.what()); err != nil {
+		return nil, err
+	}
 	b := make([]byte, n)
 	if d.fill != nil {
 		for i := 0; i+len(d.fill) <= len(b); i += len(d.fill) {
 			copy(b[i:], d.fill)
 		}
 	}
-	return b
+	return b, nil
 }
 
 // chunkRef is one stored chunk: its offset in the dataset (in elements),
@@ -59,34 +91,43 @@ type chunkRef struct {
 	mask uint32
 }
 
-func (d *Dataset) readChunked(total int64) ([]byte, error) {
+// readChunked reads rows w of a chunked dataset: the buffer is filled,
+// then each stored chunk that meets the rows is decoded and copied in.
+func (d *Dataset) readChunked(w rows, total int64) ([]byte, error) {
 	dims, chunk, es := d.space.dims, d.layout.chunk, int64(d.dt.size)
-	chunkBytes, padded := es, es
+	chunkBytes := es
 	for i := range chunk {
-		chunkBytes *= chunk[i]
-		padded *= (dims[i] + chunk[i] - 1) / chunk[i] * chunk[i]
-		if chunkBytes > d.f.dataLimit() || padded > 4*d.f.dataLimit() {
-			return nil, fmt.Errorf("hdf5: chunks of %v elements too large to read", chunk)
-		}
+		chunkBytes *= chunk[i] // setChunk bounds the product by maxElements
+	}
+	if err := d.f.budget.Check(chunkBytes, fmt.Sprintf("hdf5: chunks of %v elements", chunk)); err != nil {
+		return nil, err
 	}
 	refs, err := d.chunkRefs(chunkBytes)
 	if err != nil {
 		return nil, err
 	}
-	buf := d.filled(total)
+	buf, err := d.filled(total)
+	if err != nil || w.lo == w.hi {
+		return buf, err
+	}
+	dec := d.chunkDecoder(chunkBytes)
+	defer dec.close()
 	seen := map[string]bool{}
 	for _, r := range refs {
 		if err := d.checkChunk(r, seen); err != nil {
 			return nil, err
 		}
+		if r.off[0] >= w.hi || r.off[0]+chunk[0] <= w.lo {
+			continue
+		}
 		data, err := d.f.readAt(r.addr, r.size)
 		if err != nil {
 			return nil, err
 		}
-		if data, err = d.decodeChunk(data, r.mask, chunkBytes); err != nil {
+		if data, err = dec.decode(data, r.mask); err != nil {
 			return nil, err
 		}
-		place(buf, dims, chunk, r.off, data, es)
+		place(buf, dims, chunk, r.off, data, es, w)
 	}
 	return buf, nil
 }
@@ -110,33 +151,35 @@ func (d *Dataset) checkChunk(r chunkRef, seen map[string]bool) error {
 	return nil
 }
 
-func (d *Dataset) decodeChunk(data []byte, mask uint32, chunkBytes int64) ([]byte, error) {
-	if len(d.filters) > 0 {
-		return unfilter(d.filters, data, mask, chunkBytes, d.dt.size)
-	}
-	if int64(len(data)) < chunkBytes {
-		return nil, fmt.Errorf("hdf5: chunk of %d bytes, want %d", len(data), chunkBytes)
-	}
-	return data[:chunkBytes], nil
-}
-
-// place copies a chunk into the dataset buffer, clipping the parts of
+// place copies into dst, which holds rows w of a dataset of shape dims,
+// the part of a chunk at off that lies inside them, clipping the parts of
 // edge chunks that lie beyond the dataset's extent.
-func place(dst []byte, dims, chunk, off []int64, src []byte, es int64) {
+func place(dst []byte, dims, chunk, off []int64, src []byte, es int64, w rows) {
 	r := len(dims)
+	if r == 1 { // the run is along the rows themselves
+		lo, hi := max(off[0], w.lo), min(off[0]+chunk[0], dims[0], w.hi)
+		copy(dst[(lo-w.lo)*es:(hi-w.lo)*es], src[(lo-off[0])*es:(hi-off[0])*es])
+		return
+	}
 	run := min(chunk[r-1], dims[r-1]-off[r-1]) * es
 	idx := make([]int64, r) // position inside the chunk; idx[r-1] stays 0
+	idx[0] = max(0, w.lo-off[0])
+	end0 := min(chunk[0], dims[0]-off[0], w.hi-off[0])
 	for {
 		var s, t int64
 		for k := range r {
 			s = s*chunk[k] + idx[k]
-			t = t*dims[k] + off[k] + idx[k]
+			pos := off[k] + idx[k]
+			if k == 0 {
+				pos -= w.lo
+			}
+			t = t*dims[k] + pos
 		}
 		copy(dst[t*es:t*es+run], src[s*es:s*es+run])
 		k := r - 2
 		for ; k >= 0; k-- {
 			idx[k]++
-			if idx[k] < chunk[k] && off[k]+idx[k] < dims[k] {
+			if k == 0 && idx[0] < end0 || k > 0 && idx[k] < chunk[k] && off[k]+idx[k] < dims[k] {
 				break
 			}
 			idx[k] = 0
@@ -145,26 +188,4 @@ func place(dst []byte, dims, chunk, off []int64, src []byte, es int64) {
 			return
 		}
 	}
-}
-
-// gridOffsets lists the offsets of the first limit chunks of the grid in
-// row-major order, the order of the implicit and fixed array indexes.
-func gridOffsets(dims, chunk []int64, limit int64) [][]int64 {
-	var out [][]int64
-	cur := make([]int64, len(dims))
-	for int64(len(out)) < limit {
-		out = append(out, append([]int64(nil), cur...))
-		k := len(dims) - 1
-		for ; k >= 0; k-- {
-			cur[k] += chunk[k]
-			if cur[k] < dims[k] {
-				break
-			}
-			cur[k] = 0
-		}
-		if k < 0 {
-			break
-		}
-	}
-	return out
 }

@@ -30,6 +30,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/internal/csvrows"
 )
 
@@ -40,8 +41,9 @@ const MaxSize = 32 << 20
 var (
 	// ErrFormat is returned when the input is not an ISD station history CSV.
 	ErrFormat = errors.New("isd: not an ISD station history CSV")
-	// ErrTooLarge is returned when the input is larger than MaxSize.
-	ErrTooLarge = errors.New("isd: input larger than MaxSize")
+	// ErrTooLarge is returned when the input is larger than MaxSize; it
+	// wraps budget.ErrTooLarge, as every parser's size refusal does.
+	ErrTooLarge = fmt.Errorf("isd: %w: more than %d bytes", budget.ErrTooLarge, MaxSize)
 )
 
 // Station is one row of the ISD station history.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/internal/csvrows"
 )
 
@@ -19,8 +20,9 @@ const MaxSize = 32 << 20
 var (
 	// ErrFormat is returned when the input is not a DKI ISPU CSV.
 	ErrFormat = errors.New("ispu: not a DKI Jakarta ISPU CSV")
-	// ErrTooLarge is returned when the input is larger than MaxSize.
-	ErrTooLarge = errors.New("ispu: input larger than MaxSize")
+	// ErrTooLarge is returned when the input is larger than MaxSize; it
+	// wraps budget.ErrTooLarge, as every parser's size refusal does.
+	ErrTooLarge = fmt.Errorf("ispu: %w: more than %d bytes", budget.ErrTooLarge, MaxSize)
 )
 
 // Day is one station's ISPU for one calendar day, as the file gives it.

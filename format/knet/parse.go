@@ -116,7 +116,7 @@ func Parse(data []byte) (Header, []strongmotion.Record, error) {
 	for i, c := range counts {
 		acc[i] = float64(c) * gain
 	}
-	return h, []strongmotion.Record{record(&h, strongmotion.Demean(acc))}, nil
+	return h, []strongmotion.Record{record(&h, strongmotion.DemeanInPlace(acc))}, nil
 }
 
 func record(h *Header, acc []float64) strongmotion.Record {

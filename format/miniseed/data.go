@@ -4,11 +4,14 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
 // decodeData decodes the samples of one record into counts, appending to
-// dst. It fills h.X0 and h.Xn for Steim records.
-func decodeData(dst []float64, rec []byte, h *RecordHeader) ([]float64, error) {
+// dst. It fills h.X0 and h.Xn for Steim records, whose differences it
+// decodes into sc's reused memory.
+func decodeData(dst []float64, rec []byte, h *RecordHeader, sc *scratch) ([]float64, error) {
 	if h.Samples == 0 {
 		return dst, nil
 	}
@@ -50,7 +53,7 @@ func decodeData(dst []float64, rec []byte, h *RecordHeader) ([]float64, error) {
 			dst = append(dst, math.Float64frombits(o.Uint64(b[8*i:])))
 		}
 	case EncodingSteim1, EncodingSteim2:
-		return decodeSteimInto(dst, b, h, o)
+		return sc.decodeSteim(dst, b, h, o)
 	default:
 		return nil, fmt.Errorf("encoding %d not supported", h.Encoding)
 	}
@@ -62,20 +65,31 @@ func decodeData(dst []float64, rec []byte, h *RecordHeader) ([]float64, error) {
 	return dst, nil
 }
 
-func decodeSteimInto(dst []float64, b []byte, h *RecordHeader, o binary.ByteOrder) ([]float64, error) {
+// scratch holds the Steim differences of one record, reused for the next:
+// its growth is charged to the input's budget.
+type scratch struct {
+	diffs  []int32
+	budget *budget.Budget
+}
+
+func (sc *scratch) decodeSteim(dst []float64, b []byte, h *RecordHeader, o binary.ByteOrder) ([]float64, error) {
 	level := 1
 	if h.Encoding == EncodingSteim2 {
 		level = 2
 	}
-	s, x0, xn, err := decodeSteim(b, h.Samples, level, o)
+	if need := h.Samples + 7; cap(sc.diffs) < need { // a word may carry 6 past the last sample
+		if err := sc.budget.ReserveN(int64(need), 4, "miniseed: Steim differences"); err != nil {
+			return nil, err
+		}
+		sc.diffs = make([]int32, 0, need)
+	}
+	diffs, x0, xn, err := steimDiffs(sc.diffs, b, h.Samples, level, o)
 	if err != nil {
 		return nil, err
 	}
 	h.X0, h.Xn = &x0, &xn
-	for _, v := range s {
-		dst = append(dst, float64(v))
-	}
-	return dst, nil
+	err = integrateSteim(diffs[:h.Samples], x0, xn, level, func(v int32) { dst = append(dst, float64(v)) })
+	return dst, err
 }
 
 // maxSamplesIn bounds the samples a record's data area can hold in its

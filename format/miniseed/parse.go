@@ -6,12 +6,15 @@ import (
 	"math"
 	"slices"
 	"time"
+	"unsafe"
 
+	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/strongmotion"
 )
 
 // MaxSamples bounds the samples of one input (all records together); it
-// is checked from the headers before any sample is decoded.
+// is checked from the headers before any sample is decoded, after the
+// memory budget.
 const MaxSamples = 1 << 25
 
 // Volume is what a miniSEED input holds: its records' headers, the traces
@@ -76,25 +79,23 @@ func Parse(data []byte, inv *Inventory) (*Volume, []strongmotion.Record, error) 
 }
 
 // ParseVolume reads the records and joins them into traces of counts.
+// Every header is read first: the samples they declare are charged to the
+// input's memory budget, then checked against what each record can hold,
+// before any is decoded.
 func ParseVolume(data []byte) (*Volume, error) {
+	b := budget.New(int64(len(data)), MemoryFactor)
 	v := &Volume{}
-	total := 0
+	var declared int64
 	for off := 0; off < len(data); {
 		h, err := readRecord(data, off)
 		if err != nil {
 			return nil, err
 		}
-		if h.Encoding == EncodingASCII {
-			v.Records = append(v.Records, h)
-			off += h.RecordLength
-			continue
+		if err := b.Reserve(headerBytes, "miniseed: record headers"); err != nil {
+			return nil, err
 		}
-		if h.Samples > 0 && h.Samples > maxSamplesIn(&h) && maxSamplesIn(&h) > 0 {
-			return nil, fmt.Errorf("miniseed: record at offset %d: %d samples cannot fit in %d bytes of encoding %d",
-				off, h.Samples, h.RecordLength-h.DataOffset, h.Encoding)
-		}
-		if total += h.Samples; total > MaxSamples {
-			return nil, fmt.Errorf("miniseed: more than %d samples", MaxSamples)
+		if h.Encoding != EncodingASCII {
+			declared += int64(h.Samples)
 		}
 		v.Records = append(v.Records, h)
 		off += h.RecordLength
@@ -102,11 +103,38 @@ func ParseVolume(data []byte) (*Volume, error) {
 	if len(v.Records) == 0 {
 		return nil, fmt.Errorf("miniseed: no records")
 	}
-	if err := v.join(data); err != nil {
+	if err := b.ReserveN(declared, sampleBytes, "miniseed: the samples the records declare"); err != nil {
+		return nil, err
+	}
+	if declared > MaxSamples {
+		return nil, fmt.Errorf("miniseed: more than %d samples", MaxSamples)
+	}
+	for i := range v.Records {
+		if h := &v.Records[i]; h.Encoding != EncodingASCII && h.Samples > maxSamplesIn(h) && maxSamplesIn(h) > 0 {
+			return nil, fmt.Errorf("miniseed: record at offset %d: %d samples cannot fit in %d bytes of encoding %d",
+				h.Offset, h.Samples, h.RecordLength-h.DataOffset, h.Encoding)
+		}
+	}
+	if err := v.join(data, b); err != nil {
 		return nil, err
 	}
 	return v, nil
 }
+
+// MemoryFactor sets the memory budget of an input (see format/budget):
+// parsing it may take at most MemoryFactor times its size plus
+// budget.Base. Steim-2 packs up to 7 samples in 4 bytes, each of which
+// becomes a float64 count and a float64 in gal: 28 bytes per byte for a
+// flat trace. The real samples (about one sample per byte) allocate 18 to
+// 20 bytes per byte, StationXML and record headers included.
+const MemoryFactor = 32
+
+// What is charged to the budget per record header and per declared
+// sample: the count, and the value in gal it is converted to.
+const (
+	headerBytes = int64(unsafe.Sizeof(RecordHeader{})) + 64
+	sampleBytes = 16
+)
 
 // readRecord reads the miniSEED 2 or 3 record header at data[off:].
 func readRecord(data []byte, off int) (RecordHeader, error) {
@@ -120,8 +148,10 @@ func readRecord(data []byte, off int) (RecordHeader, error) {
 	return readRecordHeader(data, off)
 }
 
-// join decodes the records in channel and time order into traces.
-func (v *Volume) join(data []byte) error {
+// join decodes the records in channel and time order into traces. The
+// traces are laid out from the headers first, so that each one's counts
+// are allocated once, at their size.
+func (v *Volume) join(data []byte, b *budget.Budget) error {
 	order := make([]int, len(v.Records))
 	for i := range order {
 		order[i] = i
@@ -131,9 +161,36 @@ func (v *Volume) join(data []byte) error {
 		return cmp.Or(cmp.Compare(ra.Network, rb.Network), cmp.Compare(ra.Station, rb.Station),
 			cmp.Compare(ra.Location, rb.Location), cmp.Compare(ra.Channel, rb.Channel), ra.Start.Compare(rb.Start))
 	})
-	var cur *Trace
-	for _, i := range order {
+	trace := v.plan(order)
+	for i := range v.Traces {
+		v.Traces[i].Counts = make([]float64, 0, v.Traces[i].Samples)
+	}
+	sc := &scratch{budget: b}
+	for k, i := range order {
+		if trace[k] < 0 {
+			continue
+		}
+		h, t := &v.Records[i], &v.Traces[trace[k]]
+		var err error
+		t.Counts, err = decodeData(t.Counts, data[h.Offset:h.Offset+h.RecordLength], h, sc)
+		if err != nil {
+			return fmt.Errorf("miniseed: record at offset %d (%s.%s.%s.%s): %w",
+				h.Offset, h.Network, h.Station, h.Location, h.Channel, err)
+		}
+	}
+	return nil
+}
+
+// plan lays the records, in order, out in traces: a new one at a change
+// of channel or rate, or at a gap or overlap of more than half a sample,
+// noted in v.Gaps. It returns each record's trace, -1 for the records
+// that have none (text, no samples).
+func (v *Volume) plan(order []int) []int {
+	trace := make([]int, len(order))
+	cur := -1
+	for k, i := range order {
 		h := &v.Records[i]
+		trace[k] = -1
 		if h.Encoding == EncodingASCII {
 			v.skip(h)
 			continue
@@ -141,23 +198,18 @@ func (v *Volume) join(data []byte) error {
 		if h.Samples == 0 {
 			continue
 		}
-		if cur == nil || !sameChannel(cur, h) || cur.SampleRateHz != h.SampleRateHz {
+		if cur < 0 || !sameChannel(&v.Traces[cur], h) || v.Traces[cur].SampleRateHz != h.SampleRateHz {
 			cur = v.newTrace(h)
-		} else if step := h.Start.Sub(cur.End()).Seconds(); math.Abs(step) > 0.5/h.SampleRateHz {
+		} else if end := v.Traces[cur].End(); math.Abs(h.Start.Sub(end).Seconds()) > 0.5/h.SampleRateHz {
 			v.Gaps = append(v.Gaps, Gap{Network: h.Network, Station: h.Station, Location: h.Location,
-				Channel: h.Channel, From: cur.End(), To: h.Start, Seconds: step})
+				Channel: h.Channel, From: end, To: h.Start, Seconds: h.Start.Sub(end).Seconds()})
 			cur = v.newTrace(h)
 		}
-		var err error
-		cur.Counts, err = decodeData(cur.Counts, data[h.Offset:h.Offset+h.RecordLength], h)
-		if err != nil {
-			return fmt.Errorf("miniseed: record at offset %d (%s.%s.%s.%s): %w",
-				h.Offset, h.Network, h.Station, h.Location, h.Channel, err)
-		}
-		cur.Samples = len(cur.Counts)
-		cur.Records++
+		v.Traces[cur].Samples += h.Samples
+		v.Traces[cur].Records++
+		trace[k] = cur
 	}
-	return nil
+	return trace
 }
 
 // skip notes, once per channel, that its text records were left out.
@@ -172,10 +224,10 @@ func sameChannel(t *Trace, h *RecordHeader) bool {
 	return t.Network == h.Network && t.Station == h.Station && t.Location == h.Location && t.Channel == h.Channel
 }
 
-func (v *Volume) newTrace(h *RecordHeader) *Trace {
+func (v *Volume) newTrace(h *RecordHeader) int {
 	v.Traces = append(v.Traces, Trace{Network: h.Network, Station: h.Station, Location: h.Location,
 		Channel: h.Channel, Start: h.Start, SampleRateHz: h.SampleRateHz})
-	return &v.Traces[len(v.Traces)-1]
+	return len(v.Traces) - 1
 }
 
 // convert turns a trace of counts into acceleration with inv's sensitivity.
@@ -203,7 +255,7 @@ func convert(t *Trace, inv *Inventory) (strongmotion.Record, bool) {
 	return strongmotion.Record{
 		Network: t.Network, Station: t.Station, Location: t.Location, Channel: t.Channel,
 		Component: strongmotion.ComponentOf(t.Channel), Start: t.Start, SampleRateHz: t.SampleRateHz,
-		AccGal: strongmotion.Demean(acc), StationLat: &lat, StationLon: &lon, StationElevM: &el,
+		AccGal: strongmotion.DemeanInPlace(acc), StationLat: &lat, StationLon: &lon, StationElevM: &el,
 		Source: strongmotion.SourceMiniSEED,
 	}, true
 }

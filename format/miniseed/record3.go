@@ -84,9 +84,6 @@ func readRecord3(data []byte, off int) (RecordHeader, error) {
 		return fail("%v", err)
 	}
 	h.Start = start.Add(time.Duration(ns))
-	if h.Samples > 0 && h.Samples > maxSamplesIn(&h) && maxSamplesIn(&h) > 0 {
-		return fail("%d samples cannot fit in %d bytes of encoding %d", h.Samples, dataLen, h.Encoding)
-	}
 	if err := h.check(len(b)); err != nil {
 		return RecordHeader{}, err
 	}

@@ -22,6 +22,41 @@ func steimErr(level, frame, word int, format string, args ...any) error {
 // decodeSteim decodes n samples of Steim-1 (level 1) or Steim-2 (level 2)
 // data, checking the last one against Xn. It also returns X0 and Xn.
 func decodeSteim(b []byte, n, level int, o binary.ByteOrder) (samples []int32, x0, xn int32, err error) {
+	diffs, x0, xn, err := steimDiffs(nil, b, n, level, o)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	samples = make([]int32, 0, n)
+	err = integrateSteim(diffs[:n], x0, xn, level, func(v int32) { samples = append(samples, v) })
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	return samples, x0, xn, nil
+}
+
+// integrateSteim gives the n samples whose differences diffs are, the first
+// being x0 (the first difference links to the previous record; X0
+// replaces it), and checks that the last is xn. Sums wrap as int32, as
+// the encoder's did.
+func integrateSteim(diffs []int32, x0, xn int32, level int, emit func(int32)) error {
+	if len(diffs) == 0 {
+		return nil
+	}
+	v := x0
+	emit(v)
+	for _, d := range diffs[1:] {
+		v += d
+		emit(v)
+	}
+	if v != xn {
+		return fmt.Errorf("steim-%d: last sample %d differs from the reverse integration constant Xn %d", level, v, xn)
+	}
+	return nil
+}
+
+// steimDiffs decodes the differences of n samples into diffs, whose
+// memory it reuses, with X0 and Xn from the first frame.
+func steimDiffs(diffs []int32, b []byte, n, level int, o binary.ByteOrder) (_ []int32, x0, xn int32, err error) {
 	frames := len(b) / frameLen
 	perWord := 4
 	if level == 2 {
@@ -33,7 +68,7 @@ func decodeSteim(b []byte, n, level int, o binary.ByteOrder) (samples []int32, x
 	if n > frames*(wordsPerFrame-1)*perWord {
 		return nil, 0, 0, fmt.Errorf("steim-%d: %d samples cannot fit in %d frames", level, n, frames)
 	}
-	diffs := make([]int32, 0, n+7)
+	diffs = diffs[:0]
 	for f := 0; f < frames && len(diffs) < n; f++ {
 		fr := b[f*frameLen : (f+1)*frameLen]
 		ctrl := o.Uint32(fr)
@@ -62,19 +97,7 @@ func decodeSteim(b []byte, n, level int, o binary.ByteOrder) (samples []int32, x
 	if len(diffs) < n {
 		return nil, 0, 0, fmt.Errorf("steim-%d: frames hold %d differences, header says %d samples", level, len(diffs), n)
 	}
-	samples = make([]int32, n)
-	if n == 0 {
-		return samples, x0, xn, nil
-	}
-	// The first difference links to the previous record; X0 replaces it.
-	samples[0] = x0
-	for i := 1; i < n; i++ {
-		samples[i] = samples[i-1] + diffs[i]
-	}
-	if samples[n-1] != xn {
-		return nil, 0, 0, fmt.Errorf("steim-%d: last sample %d differs from the reverse integration constant Xn %d", level, samples[n-1], xn)
-	}
-	return samples, x0, xn, nil
+	return diffs, x0, xn, nil
 }
 
 // steim1Word unpacks one Steim-1 word: nibble 00 nothing, 01 four 8-bit,

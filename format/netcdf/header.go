@@ -7,6 +7,8 @@ import (
 	"io"
 	"math"
 	"unicode/utf8"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
 // Tags that introduce the header's lists.
@@ -26,6 +28,7 @@ type decoder struct {
 	buf     []byte // the input's first len(buf) bytes
 	off     int64  // next byte to decode
 	version int
+	budget  *budget.Budget
 }
 
 // Open reads and validates the header of a classic netCDF file of the given
@@ -35,7 +38,7 @@ func Open(r io.ReaderAt, size int64) (*File, error) {
 	if size < 0 {
 		return nil, errors.New("netcdf: negative input size")
 	}
-	d := &decoder{r: r, limit: min(size, MaxHeaderSize)}
+	d := &decoder{r: r, limit: min(size, MaxHeaderSize), budget: budget.New(size, MemoryFactor)}
 	if err := d.magic(); err != nil {
 		return nil, err
 	}
@@ -50,7 +53,7 @@ func Open(r io.ReaderAt, size int64) (*File, error) {
 }
 
 func (d *decoder) file() (*File, error) {
-	f := &File{Version: d.version}
+	f := &File{Version: d.version, budget: d.budget}
 	var err error
 	if f.NumRecs, err = d.numRecs(); err != nil {
 		return nil, err
@@ -124,6 +127,9 @@ func (d *decoder) need(n int64) error {
 		return nil
 	}
 	want := min(max(end, 2*int64(len(d.buf)), 64<<10), d.limit)
+	if err := d.budget.Reserve(want, "netcdf: header"); err != nil {
+		return err
+	}
 	buf := make([]byte, want)
 	copy(buf, d.buf)
 	got, err := d.r.ReadAt(buf[len(d.buf):], int64(len(d.buf)))
@@ -202,6 +208,11 @@ func (d *decoder) count(minBytes int64) (int64, error) {
 	return n, nil
 }
 
+// entryBytes is charged to the budget for each element of the header's
+// lists: the Dim, Attr or Var it becomes (a Var and its slices take some
+// 130 bytes, for at least 24 bytes of header).
+const entryBytes = 160
+
 // list reads the tag and element count that open a list. ABSENT is a zero
 // tag with a zero count.
 func (d *decoder) list(tag uint32, what string, minBytes int64) (int64, error) {
@@ -210,6 +221,9 @@ func (d *decoder) list(tag uint32, what string, minBytes int64) (int64, error) {
 		return 0, err
 	}
 	n, err := d.count(minBytes)
+	if err == nil {
+		err = d.budget.ReserveN(n, entryBytes, "netcdf: header")
+	}
 	if err != nil {
 		return 0, fmt.Errorf("%s list: %w", what, err)
 	}

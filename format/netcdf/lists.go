@@ -71,6 +71,9 @@ func (d *decoder) attr() (Attr, error) {
 		return Attr{}, fmt.Errorf("%q: %w", name, err)
 	}
 	b, err := d.bytes(pad4(n * t.Size()))
+	if err == nil {
+		err = d.budget.Reserve(int64(len(b)), "netcdf: attribute values") // copied once
+	}
 	if err != nil {
 		return Attr{}, fmt.Errorf("%q: %w", name, err)
 	}
@@ -174,6 +177,9 @@ func (d *decoder) dimIDs(dims []Dim) ([]int, error) {
 	}
 	if n > MaxVarDims {
 		return nil, fmt.Errorf("%d dimensions, more than %d", n, MaxVarDims)
+	}
+	if err := d.budget.ReserveN(n, 8, "netcdf: dimension ids"); err != nil {
+		return nil, err
 	}
 	ids := make([]int, n)
 	for i := range ids {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
 // Limits on what Open accepts. They are far above what real files use and
@@ -15,6 +17,13 @@ const (
 	MaxVarDims    = 1024     // NC_MAX_VAR_DIMS of the netCDF-C library
 	MaxReadValues = 1 << 26  // values ReadFloat64 returns at most
 )
+
+// MemoryFactor sets the memory budget of an open file (see format/budget):
+// its header and everything read from it may take at most MemoryFactor
+// times the file's size plus budget.Base. Data lies in the file, so
+// reading all of it as float64 costs at most 8 times its size (bytes);
+// reading every variable of the real sample charges 3 times.
+const MemoryFactor = 16
 
 var (
 	// ErrNotNetCDF is returned when the input does not start with a
@@ -33,7 +42,12 @@ type File struct {
 	Vars    []Var
 
 	recSize int64 // bytes from one record to the next
+	budget  *budget.Budget
 }
+
+// Budget is the file's memory budget, which Open and every read charge;
+// callers charge it too for what they derive from the data.
+func (f *File) Budget() *budget.Budget { return f.budget }
 
 // Dim is a named dimension. The unlimited (record) dimension has Len equal
 // to NumRecs.

@@ -30,10 +30,14 @@ func (f *File) ReadFloat64(r io.ReaderAt, v *Var) ([]float64, error) {
 	if records > 0 && perRecord > MaxReadValues/records {
 		return nil, fmt.Errorf("netcdf: variable %q has more than %d values", v.Name, MaxReadValues)
 	}
+	buf := make([]byte, 0, min(v.dataSize, chunkSize/size*size))
+	if err := f.budget.Reserve(8*records*perRecord+int64(cap(buf)), fmt.Sprintf("netcdf: variable %q", v.Name)); err != nil {
+		return nil, err
+	}
 	out := make([]float64, 0, records*perRecord)
 	for i := range records {
 		var err error
-		out, err = f.readSpan(r, v, v.Begin+i*f.recSize, out)
+		out, err = f.readSpan(r, v, v.Begin+i*f.recSize, buf[:cap(buf)], out)
 		if err != nil {
 			return nil, err
 		}
@@ -42,10 +46,8 @@ func (f *File) ReadFloat64(r io.ReaderAt, v *Var) ([]float64, error) {
 }
 
 // readSpan appends the values of one record (or of the whole of a
-// non-record variable), which starts at off.
-func (f *File) readSpan(r io.ReaderAt, v *Var, off int64, out []float64) ([]float64, error) {
-	size := v.Type.Size()
-	buf := make([]byte, min(v.dataSize, chunkSize/size*size))
+// non-record variable), which starts at off, reading through buf.
+func (f *File) readSpan(r io.ReaderAt, v *Var, off int64, buf []byte, out []float64) ([]float64, error) {
 	for done := int64(0); done < v.dataSize; {
 		b := buf[:min(int64(len(buf)), v.dataSize-done)]
 		n, err := r.ReadAt(b, off+done)

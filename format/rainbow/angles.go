@@ -3,18 +3,24 @@ package rainbow
 import (
 	"fmt"
 	"math"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
 // rayAngles returns the centre angle of each of n rays: azimuths in
 // [0, 360) for a PPI, elevations in (-180, 180] for an RHI.
-func (v *Volume) rayAngles(data []byte, s *Sweep, n int) ([]float64, error) {
-	start, err := v.angles(data, s.start, n, s)
+func (v *Volume) rayAngles(data []byte, s *Sweep, n int, b *budget.Budget) ([]float64, error) {
+	// Start, stop and centre angles, and the other axis of the Field.
+	if err := b.ReserveN(int64(n), 4*8, "the ray angles"); err != nil {
+		return nil, err
+	}
+	start, err := v.angles(data, s.start, n, s, b)
 	if err != nil {
 		return nil, err
 	}
 	centres := make([]float64, n)
 	if s.stop != nil {
-		stop, err := v.angles(data, s.stop, n, s)
+		stop, err := v.angles(data, s.stop, n, s, b)
 		if err != nil {
 			return nil, err
 		}
@@ -39,7 +45,7 @@ func (v *Volume) rayAngles(data []byte, s *Sweep, n int) ([]float64, error) {
 
 // angles decodes a rayinfo blob of n angles, raw*360/2^depth. A file
 // without start angles gets them from <startangle> and the angle step.
-func (v *Volume) angles(data []byte, r *rayRef, n int, s *Sweep) ([]float64, error) {
+func (v *Volume) angles(data []byte, r *rayRef, n int, s *Sweep, b *budget.Budget) ([]float64, error) {
 	out := make([]float64, n)
 	if r == nil {
 		step := s.signedStep()
@@ -54,7 +60,7 @@ func (v *Volume) angles(data []byte, r *rayRef, n int, s *Sweep) ([]float64, err
 	if r.depth != 8 && r.depth != 16 && r.depth != 32 {
 		return nil, fmt.Errorf("%w: ray angles of depth %d", ErrUnsupported, r.depth)
 	}
-	raw, err := v.payload(data, r.blobID, r.rays*r.depth/8)
+	raw, err := v.payload(data, r.blobID, r.rays*r.depth/8, b)
 	if err != nil {
 		return nil, err
 	}

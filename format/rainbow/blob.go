@@ -8,12 +8,17 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
 var (
 	blobOpen  = []byte("<BLOB")
 	blobClose = []byte("</BLOB>")
 )
+
+// blobEntry is charged per blob for its entry in the index.
+const blobEntry = 64
 
 // maxBlobTag bounds the search for the '>' that ends a <BLOB ...> tag.
 const maxBlobTag = 256
@@ -26,7 +31,7 @@ const maxDeflateRatio = 1040
 // indexBlobs reads the binary part of the file block by block, recording
 // where each blob's payload lies. A size attribute that does not land on
 // </BLOB> is an error, which is how a lying header is caught.
-func indexBlobs(data []byte, pos int) (map[int]blob, error) {
+func indexBlobs(data []byte, pos int, b *budget.Budget) (map[int]blob, error) {
 	blobs := map[int]blob{}
 	for {
 		pos = skipSpace(data, pos)
@@ -39,20 +44,23 @@ func indexBlobs(data []byte, pos int) (map[int]blob, error) {
 			}
 			return nil, fmt.Errorf("%w: byte %d: expected <BLOB>, found %q", ErrCorrupt, pos, clip(data[pos:]))
 		}
-		id, b, next, err := readBlob(data, pos)
+		id, bl, next, err := readBlob(data, pos, b)
+		if err == nil {
+			err = b.Reserve(blobEntry, "the blob index")
+		}
 		if err != nil {
 			return nil, err
 		}
 		if _, dup := blobs[id]; dup {
 			return nil, fmt.Errorf("%w: blob %d appears twice", ErrCorrupt, id)
 		}
-		blobs[id] = b
+		blobs[id] = bl
 		pos = next
 	}
 }
 
 // readBlob reads the block starting at pos and returns the offset after it.
-func readBlob(data []byte, pos int) (id int, b blob, next int, err error) {
+func readBlob(data []byte, pos int, bud *budget.Budget) (id int, b blob, next int, err error) {
 	end := bytes.IndexByte(data[pos:min(len(data), pos+maxBlobTag)], '>')
 	if end < 0 {
 		if len(data)-pos < maxBlobTag {
@@ -77,7 +85,7 @@ func readBlob(data []byte, pos int) (id int, b blob, next int, err error) {
 	}
 	b = blob{off: start, size: size, length: size, compressed: compressed}
 	if compressed {
-		if b.length, err = qtLength(id, data[start:start+size]); err != nil {
+		if b.length, err = qtLength(id, data[start:start+size], bud); err != nil {
 			return 0, b, 0, err
 		}
 	}
@@ -137,9 +145,9 @@ func (v *Volume) checkBlob(id, lo, want int) error {
 }
 
 // qtLength reads the qCompress length prefix of a payload and checks what
-// can be checked without inflating: a zlib header, and a length deflate
-// could reach from the bytes present.
-func qtLength(id int, payload []byte) (int, error) {
+// can be checked without inflating: that inflating fits the budget, a zlib
+// header, and a length deflate could reach from the bytes present.
+func qtLength(id int, payload []byte, b *budget.Budget) (int, error) {
 	if len(payload) < 4 {
 		return 0, fmt.Errorf("%w: blob %d too short for its length prefix", ErrCorrupt, id)
 	}
@@ -147,6 +155,9 @@ func qtLength(id int, payload []byte) (int, error) {
 	z := payload[4:]
 	if n == 0 {
 		return 0, nil
+	}
+	if err := b.Check(n, fmt.Sprintf("blob %d", id)); err != nil {
+		return 0, err
 	}
 	if len(z) < 2 || z[0]&0x0f != 8 || (uint(z[0])<<8|uint(z[1]))%31 != 0 {
 		return 0, fmt.Errorf("%w: blob %d is not a zlib stream", ErrCorrupt, id)
@@ -159,14 +170,17 @@ func qtLength(id int, payload []byte) (int, error) {
 
 // inflate returns want bytes inflated from a qCompress payload, refusing a
 // stream that inflates to more or fewer.
-func inflate(id int, payload []byte, want int) ([]byte, error) {
-	if n, err := qtLength(id, payload); err != nil {
+func inflate(id int, payload []byte, want int, b *budget.Budget) ([]byte, error) {
+	if n, err := qtLength(id, payload, b); err != nil {
 		return nil, err
 	} else if n != want {
 		return nil, fmt.Errorf("%w: blob %d holds %d bytes, header declares %d", ErrCorrupt, id, n, want)
 	}
 	if want == 0 {
 		return nil, nil
+	}
+	if err := b.Reserve(int64(want), fmt.Sprintf("blob %d", id)); err != nil {
+		return nil, err
 	}
 	zr, err := zlib.NewReader(bytes.NewReader(payload[4:]))
 	if err != nil {

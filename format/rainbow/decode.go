@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
 // Decode decodes moment (its Name, e.g. "dBZ", or its Quantity, e.g.
@@ -30,11 +32,15 @@ func (v *Volume) decode(data []byte, i int, name string) (*Field, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := v.payload(data, m.BlobID, m.rays*m.bins*m.Depth/8)
+	b := budget.New(int64(len(data)), MemoryFactor)
+	raw, err := v.payload(data, m.BlobID, m.rays*m.bins*m.Depth/8, b)
 	if err != nil {
 		return nil, err
 	}
-	angles, err := v.rayAngles(data, s, m.rays)
+	if err := b.ReserveN(int64(m.rays)*int64(m.bins), 4, "the decoded sweep"); err != nil {
+		return nil, err
+	}
+	angles, err := v.rayAngles(data, s, m.rays, b)
 	if err != nil {
 		return nil, err
 	}
@@ -74,14 +80,14 @@ func (s *Sweep) moment(name string) (*Moment, error) {
 }
 
 // payload returns the want bytes of data held by blob id.
-func (v *Volume) payload(data []byte, id, want int) ([]byte, error) {
+func (v *Volume) payload(data []byte, id, want int, bud *budget.Budget) ([]byte, error) {
 	b, ok := v.blobs[id]
 	if !ok || b.off+b.size > len(data) {
 		return nil, fmt.Errorf("%w: blob %d is missing", ErrTruncated, id)
 	}
 	p := data[b.off : b.off+b.size]
 	if b.compressed {
-		return inflate(id, p, want)
+		return inflate(id, p, want, bud)
 	}
 	if len(p) != want {
 		return nil, fmt.Errorf("%w: blob %d holds %d bytes, header declares %d", ErrCorrupt, id, len(p), want)

@@ -5,9 +5,16 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
 var endXML = []byte("<!-- END XML -->")
+
+// treeBytes is charged per byte of XML header for the tree it becomes
+// (names, attributes and text copied, a node per element); encoding/xml's
+// garbage, a token at a time, is not charged.
+const treeBytes = 4
 
 // sniffLen caps what Detect reads, so that it stays cheap on a whole file.
 const sniffLen = 1024
@@ -53,16 +60,22 @@ func parse(data []byte) (*Volume, error) {
 	if end < 0 {
 		return nil, fmt.Errorf("%w: no %s marker after the XML header", ErrTruncated, endXML)
 	}
+	b := budget.New(int64(len(data)), MemoryFactor)
+	if err := b.ReserveN(int64(end), treeBytes, "the XML header"); err != nil {
+		return nil, err
+	}
 	root, err := parseTree(data[:end])
 	if err != nil {
 		return nil, err
 	}
-	blobs, err := indexBlobs(data, end+len(endXML))
+	blobs, err := indexBlobs(data, end+len(endXML), b)
 	if err != nil {
 		return nil, err
 	}
-	v := &Volume{blobs: blobs, fileSize: len(data)}
-	return v, v.read(root)
+	v := &Volume{blobs: blobs, fileSize: len(data), budget: b}
+	err = v.read(root)
+	v.budget = nil // Decode has a budget of its own
+	return v, err
 }
 
 // read fills v from the header tree.

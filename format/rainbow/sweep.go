@@ -202,7 +202,13 @@ func (v *Volume) moment(n *node) (Moment, error) {
 		return m, err
 	}
 	lo, hi := blobBytes(m.rays, m.bins, m.Depth)
-	return m, v.checkBlob(m.BlobID, lo, hi)
+	if err := v.checkBlob(m.BlobID, lo, hi); err != nil {
+		return m, err
+	}
+	// Decoding the moment inflates its blob and makes a float32 of each
+	// gate: a moment no Decode could afford is refused now.
+	gates := int64(m.rays) * int64(m.bins)
+	return m, v.budget.Check(int64(hi)+4*gates, fmt.Sprintf("decoding %s (%d rays of %d bins)", m.Name, m.rays, m.bins))
 }
 
 // readRange reads min and max, which only bit maps may lack.

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
 // sampleParts splits the real sample into its XML header and its blobs'
@@ -24,8 +26,9 @@ func sampleParts(t *testing.T) (header string, payloads map[int][]byte) {
 		t.Fatal(err)
 	}
 	payloads = map[int][]byte{}
+	all := budget.New(int64(len(data)), MemoryFactor) // every blob inflated
 	for id, b := range v.blobs {
-		if payloads[id], err = v.payload(data, id, b.length); err != nil {
+		if payloads[id], err = v.payload(data, id, b.length, all); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -3,11 +3,22 @@ package rainbow
 import (
 	"errors"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
 // MaxFileSize is the largest input Parse accepts; larger ones are refused
 // before anything is read.
 const MaxFileSize = 512 << 20
+
+// MemoryFactor sets the memory budget of a file (see format/budget): Parse,
+// and each Decode, may take at most MemoryFactor times its size plus
+// budget.Base. Parse charges the header tree and refuses a blob, or a
+// moment, that could not be decoded within the budget; Decode charges the
+// inflated blob and its float32 values (five bytes per 8-bit gate). The
+// real sample's Parse allocates 1.9 bytes per byte, each Decode of one of
+// its 14 sweeps 6.
+const MemoryFactor = 32
 
 // Limits on what a header may declare, so that no allocation follows an
 // unchecked number. Operational radars stay far below them (720 rays of
@@ -22,7 +33,7 @@ const (
 // a wrong kind of file from a damaged one.
 var (
 	ErrNotRainbow  = errors.New("not a Rainbow 5 volume")
-	ErrTooLarge    = errors.New("input too large")
+	ErrTooLarge    = budget.ErrTooLarge
 	ErrTruncated   = errors.New("truncated")
 	ErrCorrupt     = errors.New("corrupt")
 	ErrUnsupported = errors.New("unsupported")
@@ -46,8 +57,9 @@ type Volume struct {
 	ScanName   string
 	Sweeps     []Sweep
 
-	blobs    map[int]blob // by blobid
-	fileSize int          // to refuse Decode on other data
+	blobs    map[int]blob   // by blobid
+	fileSize int            // to refuse Decode on other data
+	budget   *budget.Budget // Parse's, while it runs
 }
 
 // Sweep is one slice of the file.

@@ -7,6 +7,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
 // SAC's alphanumeric format is the binary header written as text: 14
@@ -60,7 +62,7 @@ func splitLines(data []byte, n int) []string {
 
 // parseAlpha reads an alphanumeric file: its header is rebuilt as binary
 // words and read as a binary header is.
-func parseAlpha(data []byte) (Header, []float64, error) {
+func parseAlpha(data []byte, b *budget.Budget) (Header, []float64, error) {
 	lines := splitLines(data, alphaHeaderLns)
 	if len(lines) < alphaHeaderLns {
 		return Header{}, nil, fmt.Errorf("sac: alphanumeric header has %d of %d lines", len(lines), alphaHeaderLns)
@@ -103,7 +105,10 @@ func parseAlpha(data []byte) (Header, []float64, error) {
 	if h.NVHDR == 7 {
 		return Header{}, nil, fmt.Errorf("sac: alphanumeric file with header version 7 is not supported (it has no footer)")
 	}
-	acc, err := alphaSamples(data, h.NPTS)
+	if err := h.reserveSamples(b); err != nil {
+		return Header{}, nil, err
+	}
+	acc, err := alphaSamples(data, h.NPTS, b)
 	if err != nil {
 		return Header{}, nil, err
 	}
@@ -113,7 +118,7 @@ func parseAlpha(data []byte) (Header, []float64, error) {
 // alphaSamples reads the npts numbers after the header. The byte count
 // bounds npts before anything is allocated: each number takes at least
 // two bytes (a digit and a separator).
-func alphaSamples(data []byte, npts int) ([]float64, error) {
+func alphaSamples(data []byte, npts int, b *budget.Budget) ([]float64, error) {
 	rest := data
 	for i := 0; i < alphaHeaderLns; i++ {
 		if j := bytes.IndexByte(rest, '\n'); j >= 0 {
@@ -125,8 +130,11 @@ func alphaSamples(data []byte, npts int) ([]float64, error) {
 	if npts > (len(rest)+1)/2 {
 		return nil, fmt.Errorf("sac: NPTS %d samples cannot fit in the %d bytes after the alphanumeric header", npts, len(rest))
 	}
+	if err := b.Reserve(int64(len(rest)), "sac: alphanumeric samples"); err != nil {
+		return nil, err
+	}
 	acc := make([]float64, 0, npts)
-	for _, s := range strings.Fields(string(rest)) {
+	for s := range strings.FieldsSeq(string(rest)) {
 		if len(acc) == npts {
 			return nil, fmt.Errorf("sac: more than NPTS %d samples after the alphanumeric header", npts)
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/strongmotion"
 )
 
@@ -30,8 +31,16 @@ const (
 	FooterLen = 22 * 8
 )
 
-// MaxSamples bounds NPTS (128 MiB of float32), checked before allocation.
+// MaxSamples bounds NPTS (128 MiB of float32), checked before allocation,
+// after the memory budget.
 const MaxSamples = 1 << 25
+
+// MemoryFactor sets the memory budget of a file (see format/budget):
+// parsing it may take at most MemoryFactor times its size plus
+// budget.Base. A binary file's 4-byte samples become float64s (2 bytes
+// per byte); an alphanumeric file's text is copied once and holds at most
+// a sample per 2 bytes (5 bytes per byte).
+const MemoryFactor = 8
 
 // SAC's "undefined" values and the enumerated header values used here.
 const (
@@ -109,10 +118,11 @@ func Parse(data []byte, unit Unit) (Header, []strongmotion.Record, error) {
 		acc []float64
 		err error
 	)
+	b := budget.New(int64(len(data)), MemoryFactor)
 	if _, _, ok := byteOrder(data); !ok && detectAlpha(data) {
-		h, acc, err = parseAlpha(data)
+		h, acc, err = parseAlpha(data, b)
 	} else {
-		h, acc, err = parseBinary(data)
+		h, acc, err = parseBinary(data, b)
 	}
 	if err != nil {
 		return Header{}, nil, err
@@ -123,7 +133,7 @@ func Parse(data []byte, unit Unit) (Header, []strongmotion.Record, error) {
 	r := strongmotion.Record{
 		Network: h.KNETWK, Station: h.KSTNM, Location: h.KHOLE, Channel: h.KCMPNM,
 		Component: strongmotion.ComponentOf(h.KCMPNM), Start: h.Start,
-		SampleRateHz: 1 / h.DELTA, AccGal: strongmotion.Demean(acc),
+		SampleRateHz: 1 / h.DELTA, AccGal: strongmotion.DemeanInPlace(acc),
 		StationLat: h.STLA, StationLon: h.STLO, StationElevM: h.STEL,
 		Source: strongmotion.SourceSAC,
 	}
@@ -133,8 +143,11 @@ func Parse(data []byte, unit Unit) (Header, []strongmotion.Record, error) {
 // parseBinary reads a binary file's header, samples and (version 7)
 // footer. The file must be exactly that long: anything else means NPTS or
 // the version is wrong, or the file is not a time series.
-func parseBinary(data []byte) (Header, []float64, error) {
+func parseBinary(data []byte, b *budget.Budget) (Header, []float64, error) {
 	h, order, err := ParseHeader(data)
+	if err == nil {
+		err = h.reserveSamples(b)
+	}
 	if err != nil {
 		return Header{}, nil, err
 	}
@@ -220,7 +233,7 @@ func decodeHeader(w words) (Header, error) {
 	h.LEVEN = w.int(70+35) == 1 || w.int(70+35) == undefined
 	h.KSTNM, h.KEVNM, h.KHOLE = w.str(0, 8), w.str(8, 16), w.str(24, 8)
 	h.KCMPNM, h.KNETWK, h.KINST = w.str(20*8, 8), w.str(21*8, 8), w.str(23*8, 8)
-	if npts <= 0 || npts > MaxSamples {
+	if npts <= 0 {
 		return Header{}, fmt.Errorf("sac: NPTS %d outside 1..%d", npts, MaxSamples)
 	}
 	h.NPTS = int(npts)
@@ -234,6 +247,18 @@ func decodeHeader(w words) (Header, error) {
 	h.Reference = ref
 	h.Start = ref.Add(time.Duration(math.Round(h.B*1e6)) * time.Microsecond)
 	return h, nil
+}
+
+// reserveSamples charges the budget for NPTS float64 samples, then holds
+// NPTS to MaxSamples: both before anything is allocated for them.
+func (h *Header) reserveSamples(b *budget.Budget) error {
+	if err := b.ReserveN(int64(h.NPTS), 8, fmt.Sprintf("sac: NPTS %d samples", h.NPTS)); err != nil {
+		return err
+	}
+	if h.NPTS > MaxSamples {
+		return fmt.Errorf("sac: NPTS %d outside 1..%d", h.NPTS, MaxSamples)
+	}
+	return nil
 }
 
 func (h *Header) check() error {

@@ -36,6 +36,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
 // MaxSize is the largest input Parse accepts. The national list of about
@@ -45,8 +47,9 @@ const MaxSize = 16 << 20
 var (
 	// ErrFormat is returned when the input is not a sensor list.
 	ErrFormat = errors.New("seismicsensors: not a BMKG sensor TSV")
-	// ErrTooLarge is returned when the input is larger than MaxSize.
-	ErrTooLarge = errors.New("seismicsensors: input larger than MaxSize")
+	// ErrTooLarge is returned when the input is larger than MaxSize; it
+	// wraps budget.ErrTooLarge, as every parser's size refusal does.
+	ErrTooLarge = fmt.Errorf("seismicsensors: %w: more than %d bytes", budget.ErrTooLarge, MaxSize)
 )
 
 // Station is one row of the sensor list: one epoch of one sensor site.

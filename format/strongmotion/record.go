@@ -60,8 +60,15 @@ func ComponentOf(code string) string {
 // Demean returns x minus its mean, in a new slice.
 func Demean(x []float64) []float64 {
 	out := make([]float64, len(x))
+	copy(out, x)
+	return DemeanInPlace(out)
+}
+
+// DemeanInPlace subtracts x's mean from each of its values and returns
+// x: Demean without the copy, for a parser's own fresh samples.
+func DemeanInPlace(x []float64) []float64 {
 	if len(x) == 0 {
-		return out
+		return x
 	}
 	var sum float64
 	for _, v := range x {
@@ -69,9 +76,9 @@ func Demean(x []float64) []float64 {
 	}
 	mean := sum / float64(len(x))
 	for i, v := range x {
-		out[i] = v - mean
+		x[i] = v - mean
 	}
-	return out
+	return x
 }
 
 // PGA is the peak ground acceleration: the largest absolute value of the

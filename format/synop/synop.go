@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
 // Limits applied before and during parsing. Input larger than MaxInputSize
@@ -29,7 +31,7 @@ const (
 // Errors returned by Parse for the whole file. Anything less than these is
 // reported as a Problem on the file, bulletin or report it concerns.
 var (
-	ErrTooLarge = errors.New("synop: input larger than MaxInputSize")
+	ErrTooLarge = fmt.Errorf("synop: %w: more than %d bytes", budget.ErrTooLarge, MaxInputSize)
 	ErrNoSynop  = errors.New("synop: no SYNOP section 0 (AAXX, BBXX or OOXX) found")
 )
 

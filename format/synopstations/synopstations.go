@@ -21,6 +21,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
 // MaxSize is the largest input Parse accepts. The whole WMO station
@@ -30,8 +32,9 @@ const MaxSize = 16 << 20
 var (
 	// ErrFormat is returned when the input is not a JSON station directory.
 	ErrFormat = errors.New("synopstations: not a JSON object of SYNOP stations keyed by WMO index")
-	// ErrTooLarge is returned when the input is larger than MaxSize.
-	ErrTooLarge = errors.New("synopstations: input larger than MaxSize")
+	// ErrTooLarge is returned when the input is larger than MaxSize; it
+	// wraps budget.ErrTooLarge, as every parser's size refusal does.
+	ErrTooLarge = fmt.Errorf("synopstations: %w: more than %d bytes", budget.ErrTooLarge, MaxSize)
 )
 
 // Station is one entry of the directory.

@@ -108,6 +108,9 @@ func (rs *radialSet) values() ([]float32, error) {
 	if len(raw) != rs.rays*rs.bins {
 		return nil, fmt.Errorf("%d values for %d rays of %d gates", len(raw), rs.rays, rs.bins)
 	}
+	if err := rs.f.Budget().ReserveN(int64(len(raw)), 4, "the decoded sweep"); err != nil {
+		return nil, err
+	}
 	out := make([]float32, len(raw))
 	for i, x := range raw {
 		out[i] = u.value(x)
@@ -115,8 +118,13 @@ func (rs *radialSet) values() ([]float32, error) {
 	return out, nil
 }
 
-// expand fills the grid with the background, then writes each run.
+// expand fills the grid with the background, then writes each run. The
+// grid is what the header's dimensions say, whatever the pixels stored:
+// it is charged to the budget before anything else.
 func (rs *radialSet) expand(raw []float64, u unpack) ([]float32, error) {
+	if err := rs.f.Budget().ReserveN(int64(rs.rays)*int64(rs.bins), 4, "the sparse grid of Azimuth×Gate cells"); err != nil {
+		return nil, err
+	}
 	xs, ys, counts, err := rs.pixels()
 	if err != nil {
 		return nil, err
@@ -173,6 +181,9 @@ func (rs *radialSet) pixels() (xs, ys, counts []float64, err error) {
 		return nil, nil, nil, err
 	}
 	if counts == nil {
+		if err := rs.f.Budget().ReserveN(int64(len(xs)), 8, "the pixel counts"); err != nil {
+			return nil, nil, nil, err
+		}
 		counts = make([]float64, len(xs))
 		for i := range counts {
 			counts[i] = 1

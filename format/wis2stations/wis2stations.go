@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/internal/csvrows"
 )
 
@@ -38,8 +39,9 @@ const MaxSize = 16 << 20
 var (
 	// ErrFormat is returned when the input is not a wis2box station list.
 	ErrFormat = errors.New("wis2stations: not a wis2box station list CSV")
-	// ErrTooLarge is returned when the input is larger than MaxSize.
-	ErrTooLarge = errors.New("wis2stations: input larger than MaxSize")
+	// ErrTooLarge is returned when the input is larger than MaxSize; it
+	// wraps budget.ErrTooLarge, as every parser's size refusal does.
+	ErrTooLarge = fmt.Errorf("wis2stations: %w: more than %d bytes", budget.ErrTooLarge, MaxSize)
 )
 
 // Station is one row of a station list.
