@@ -46,18 +46,22 @@ func describeEnvironment(ctx context.Context, o *options, root string) (environm
 	if err := db.QueryRowContext(ctx, `SHOW server_version`).Scan(&e.pgVersion); err != nil {
 		return e, fmt.Errorf("the benchmark database does not answer: %w", err)
 	}
-	if err := smartComments(ctx, db); err != nil {
-		return e, err
-	}
 	e.data, err = volume(ctx, db)
 	return e, err
 }
 
 // smartComments checks that bench/postgraphile/smart-comments.sql was
-// applied: without it PostGraphile cannot ask W1 and W2.
-func smartComments(ctx context.Context, db *sql.DB) error {
+// applied: without it PostGraphile cannot ask W1 and W2. It runs once MKG
+// Graph has migrated the database (a migration that rebuilds a table
+// leaves its comments behind).
+func smartComments(ctx context.Context, dbURL string) error {
+	db, err := sql.Open("postgres", dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
 	var ok bool
-	err := db.QueryRowContext(ctx, `SELECT COALESCE(obj_description('observations'::regclass, 'pg_class'), '') LIKE '%@foreignKey (station_wmo) references stations (wmo_index)%'
+	err = db.QueryRowContext(ctx, `SELECT COALESCE(obj_description('observations'::regclass, 'pg_class'), '') LIKE '%@foreignKey (station_wmo) references stations (wmo_index)%'
 		AND COALESCE(col_description('stations'::regclass, (SELECT attnum FROM pg_attribute WHERE attrelid = 'stations'::regclass AND attname = 'kinds')), '') LIKE '%filterBy%'`).Scan(&ok)
 	if err != nil {
 		return fmt.Errorf("reading the smart comments: %w (is this an MKG Graph database?)", err)

@@ -46,6 +46,9 @@ func startFleet(ctx context.Context, o *options, root string, progress io.Writer
 	if err := f.startMKG(ctx, o, mkgCached, "-1"); err != nil {
 		return f, err
 	}
+	if err := smartComments(ctx, o.databaseURL); err != nil {
+		return f, err
+	}
 	if err := setUp(ctx, f.servers[mkgCached].base, &f.callers); err != nil {
 		return f, err
 	}
