@@ -95,7 +95,7 @@ func volume(ctx context.Context, db *sql.DB) (string, error) {
 		layout = fmt.Sprintf("%d partitions", partitions)
 	}
 	return fmt.Sprintf("%s SYNOP observations%s (%s), %s stations of which %s SYNOPTIC, %s earthquakes, %s lightning strikes.",
-		num(float64(obs)), span, layout, num(float64(stations)), num(float64(synoptic)), num(float64(quakes)), num(float64(strikes))), nil
+		thousands(obs), span, layout, thousands(stations), thousands(synoptic), thousands(quakes), thousands(strikes)), nil
 }
 
 func gitCommit(ctx context.Context, root string) (commit string, dirty bool) {

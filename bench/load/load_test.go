@@ -186,3 +186,16 @@ func TestEveryShapeHasItsComparisons(t *testing.T) {
 		t.Errorf("shapes: %s", b)
 	}
 }
+
+func TestNumbers(t *testing.T) {
+	for v, want := range map[float64]string{1234567.4: "1,234,567", 100: "100", 96: "96.0", 4.567: "4.57"} {
+		if got := num(v); got != want {
+			t.Errorf("num(%v) = %s, want %s", v, got, want)
+		}
+	}
+	for n, want := range map[int64]string{0: "0", 96: "96", 1000: "1,000", 5000000: "5,000,000"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %s, want %s", n, got, want)
+		}
+	}
+}

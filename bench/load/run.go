@@ -45,7 +45,9 @@ func run(ctx context.Context, o *options, stdout, progress io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintln(progress, "check", summary)
+		if !o.checkOnly {
+			fmt.Fprintln(progress, "check", summary)
+		}
 		rep.checks = append(rep.checks, summary)
 	}
 	if o.checkOnly {
@@ -134,7 +136,7 @@ func (f *fleet) measured(ctx context.Context, o *options, t target, conns int, d
 		return result{}, err
 	}
 	r, err := f.wrk(o, t, conns, d).run(ctx)
-	r.Load1, r.Idle, r.ServerPID = load, idle, srv.pid()
+	r.Load1, r.Idle = load, idle
 	return r, err
 }
 

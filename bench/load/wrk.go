@@ -15,18 +15,15 @@ import (
 // result is one wrk run as wrk.lua's RESULT line reports it, with the
 // machine's state before the run.
 type result struct {
-	Requests  int
-	RPS       float64
-	P50, P90  float64 // ms
-	P99, Max  float64 // ms
-	Non2xx    int
-	Errors    int // connect, read and write errors
-	Timeouts  int
-	Load1     float64 // 1-minute load average before the run
-	Idle      float64 // share of CPU time idle over the second before the run
-	Duration  time.Duration
-	Conns     int
-	ServerPID int
+	Requests int
+	RPS      float64
+	P50, P90 float64 // ms
+	P99, Max float64 // ms
+	Non2xx   int
+	Errors   int // connect, read and write errors
+	Timeouts int
+	Load1    float64 // 1-minute load average before the run
+	Idle     float64 // share of CPU time idle over the second before the run
 }
 
 // failed says why a run cannot be counted, or "" when it can.
@@ -97,9 +94,7 @@ func (w wrkRun) run(ctx context.Context) (result, error) {
 	if err != nil {
 		return result{}, fmt.Errorf("wrk %s: %v\n%s", w.url, err, out)
 	}
-	r, err := parseResult(string(out))
-	r.Duration, r.Conns = w.duration, w.conns
-	return r, err
+	return parseResult(string(out))
 }
 
 // quiet waits until the 1-minute load average is at most maxLoad and the
