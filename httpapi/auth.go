@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
@@ -33,8 +34,9 @@ func (s *Server) withPrincipal(next http.Handler) http.Handler {
 			writeJSON(w, http.StatusUnauthorized, gqlErrorBody(err.(*mkg.Error).Message, mkg.EUNAUTHENTICATED, ""))
 			return
 		case err != nil:
-			s.Log.ErrorContext(r.Context(), "authentication failed", "err", err)
-			writeJSON(w, http.StatusServiceUnavailable, gqlErrorBody("authentication is unavailable; try again shortly", "UNAVAILABLE", ""))
+			s.outage.Log(r.Context(), slog.LevelError, "authentication: "+mkg.ErrorCode(err), "authentication failed", slog.Any("err", err))
+			w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+			writeJSON(w, http.StatusServiceUnavailable, gqlErrorBody("authentication is unavailable; try again shortly", mkg.EUNAVAILABLE, ""))
 			return
 		}
 		if info := logInfoFrom(r.Context()); info != nil && !p.Anonymous() {

@@ -12,7 +12,9 @@ import (
 
 	"github.com/bmkg/mkggraph/cache"
 	"github.com/bmkg/mkggraph/dataloaders"
+	"github.com/bmkg/mkggraph/graph"
 	"github.com/bmkg/mkggraph/graphiql"
+	"github.com/bmkg/mkggraph/internal/lograte"
 	"github.com/bmkg/mkggraph/mkg"
 )
 
@@ -37,12 +39,15 @@ type Server struct {
 	Limits      Limits
 	CORSOrigins []string
 	Log         *slog.Logger
+
+	outage *lograte.Logger // failures every request meets, logged once per interval
 }
 
 // Handler returns the routes wrapped in the common middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	gql := s.withPrincipal(s.withLoaders(limitBody(s.Limits.MaxBodyBytes, s.Limits.MaxUploadBytes, s.GraphQL)))
+	s.outage = lograte.New(s.Log, graph.LogInterval)
+	gql := s.withPrincipal(s.withLoaders(limitBody(s.Limits.MaxBodyBytes, s.Limits.MaxUploadBytes, withUnavailableStatus(s.GraphQL))))
 	mux.Handle("/graphql", withTimeout(s.Limits.RequestTimeout, gql))
 	mux.Handle("/graphiql/", http.StripPrefix("/graphiql", graphiql.Handler("/graphql")))
 	mux.Handle("GET /graphiql", http.RedirectHandler("/graphiql/", http.StatusMovedPermanently))
