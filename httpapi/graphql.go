@@ -62,6 +62,7 @@ func NewGraphQL(r *resolvers.Resolver, lim Limits, log *slog.Logger) (*handler.S
 	srv.Use(graph.DepthLimit{Max: lim.MaxDepth})
 	srv.Use(extension.FixedComplexityLimit(lim.MaxComplexity))
 	srv.AroundFields(authz.Middleware)
+	srv.Use(graph.Strings{})
 	srv.AroundResponses(markUnavailable)
 	srv.SetErrorPresenter(graph.ErrorPresenter(log))
 	srv.SetRecoverFunc(graph.Recover(log))

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -38,7 +39,10 @@ type Server struct {
 	Downloads   http.Handler
 	Limits      Limits
 	CORSOrigins []string
-	Log         *slog.Logger
+	// TrustedProxies are the networks of the reverse proxies whose
+	// Forwarded / X-Forwarded-For headers name the client (see clientIP).
+	TrustedProxies []netip.Prefix
+	Log            *slog.Logger
 
 	outage *lograte.Logger // failures every request meets, logged once per interval
 }
