@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -90,5 +94,92 @@ func TestTrustedProxies(t *testing.T) {
 	}
 	if last != http.StatusTooManyRequests {
 		t.Errorf("without trusted proxies, a client varying X-Forwarded-For: %d after 25 bad keys, want 429", last)
+	}
+}
+
+// TestBadStringsAreBadInput: a NUL byte or bytes that are not UTF-8 in a
+// string argument, however it arrives (a variable, a literal, inside an
+// input object), are BAD_USER_INPUT naming the argument, on both
+// databases (PostgreSQL refuses both in text, which used to surface as
+// INTERNAL).
+func TestBadStringsAreBadInput(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, a *app, srv *httptest.Server) {
+		cases := []struct {
+			name  string
+			r     *gqlResponse
+			field string
+		}{
+			{"NUL in a variable", post(t, srv.URL, `query($s: String) { stations(filter: {search: $s}) { totalCount } }`,
+				map[string]any{"s": "Jakarta\x00"}), "filter.search"},
+			{"NUL in a literal", post(t, srv.URL, `{ stations(filter: {search: "Ja\u0000karta"}) { totalCount } }`, nil), "filter.search"},
+			{"NUL in an argument", post(t, srv.URL, `{ stationByWmo(wmoIndex: "96\u0000749") { name } }`, nil), "wmoIndex"},
+			{"not UTF-8 in a literal (GET)", get(t, srv.URL, "{ stations(filter: {search: \"Jakarta\xff\xfe\"}) { totalCount } }"), "filter.search"},
+		}
+		for _, c := range cases {
+			if c.r.code(0) != mkg.EINVALID || c.r.Errors[0].Extensions["field"] != c.field {
+				t.Errorf("%s: %d %s; want BAD_USER_INPUT naming %s", c.name, c.r.Status, c.r.Raw, c.field)
+			}
+		}
+	})
+}
+
+// multipartBody is a GraphQL multipart request: operations, map, and the
+// file (none when file is nil).
+func multipartBody(t *testing.T, ops string, file []byte) (io.Reader, string) {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	w.WriteField("operations", ops)
+	if file == nil {
+		w.WriteField("map", `{}`)
+	} else {
+		w.WriteField("map", `{"0": ["variables.letter"]}`)
+		part, _ := w.CreateFormFile("0", "letter.png")
+		part.Write(file)
+	}
+	w.Close()
+	return &body, w.FormDataContentType()
+}
+
+// TestMultipartLimits: the 1 MiB limit of a query holds in a multipart
+// request too (its parts other than files), and an upload over the
+// upload limit is 413 however it is sent, chunked included.
+func TestMultipartLimits(t *testing.T) {
+	_, srv := startApp(t, testConfig(t, "sqlite"))
+	send := func(body io.Reader, ctype string, chunked bool) *gqlResponse {
+		if chunked {
+			body = io.MultiReader(body) // hides the length: sent chunked
+		}
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", body)
+		req.Header.Set("Content-Type", ctype)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if chunked && req.ContentLength != 0 && req.ContentLength != -1 {
+			t.Fatalf("request sent with a length: %d", req.ContentLength)
+		}
+		return decode(t, resp)
+	}
+	bigQuery := `{"query":"{ stations { totalCount } }","variables":{"x":"` + strings.Repeat("a", 2<<20) + `"}}`
+	for _, chunked := range []bool{false, true} {
+		b, ct := multipartBody(t, bigQuery, nil)
+		if r := send(b, ct, chunked); r.Status != http.StatusRequestEntityTooLarge || r.code(0) != "REQUEST_TOO_LARGE" {
+			t.Errorf("2 MiB of query in a multipart request without a file (chunked %v): %d %.200s", chunked, r.Status, r.Raw)
+		}
+		b, ct = multipartBody(t, bigQuery, letterPNG(t))
+		if r := send(b, ct, chunked); r.Status != http.StatusRequestEntityTooLarge {
+			t.Errorf("2 MiB of query beside a file (chunked %v): %d %.200s", chunked, r.Status, r.Raw)
+		}
+		ops := `{"query":"mutation($letter: Upload!) { __typename }","variables":{"letter":null}}`
+		b, ct = multipartBody(t, ops, make([]byte, 12<<20))
+		if r := send(b, ct, chunked); r.Status != http.StatusRequestEntityTooLarge || r.code(0) != "REQUEST_TOO_LARGE" {
+			t.Errorf("12 MiB upload (chunked %v): %d %.200s", chunked, r.Status, r.Raw)
+		}
+	}
+	// Within the limits a multipart request is served.
+	b, ct := multipartBody(t, `{"query":"{ stations { totalCount } }"}`, nil)
+	if r := send(b, ct, true); r.Status != http.StatusOK || dig(r.Data, "stations", "totalCount") == nil {
+		t.Errorf("small multipart request: %d %s", r.Status, r.Raw)
 	}
 }
