@@ -183,3 +183,39 @@ func TestMultipartLimits(t *testing.T) {
 		t.Errorf("small multipart request: %d %s", r.Status, r.Raw)
 	}
 }
+
+// TestStaffNamesAreStaffOnly: who changed a classification is a staff
+// member's name; anonymous callers and partners get null and an error,
+// staff see it.
+func TestStaffNamesAreStaffOnly(t *testing.T) {
+	a, srv := startApp(t, testConfig(t, "sqlite"))
+	c := &callers{}
+	if err := c.setUp(a); err != nil {
+		t.Fatal(err)
+	}
+	mustData(t, postAs(t, srv.URL, c.admin, `mutation { setDatasetClassification(dataset: "LIGHTNING", classification: "REGISTERED") { classification } }`, nil))
+	const q = `{ datasets { dataset classification updatedBy } }`
+	updatedBy := func(r *gqlResponse) any {
+		for _, d := range dig(r.Data, "datasets").([]any) {
+			if dig(d, "dataset") == "LIGHTNING" {
+				return dig(d, "updatedBy")
+			}
+		}
+		t.Fatalf("LIGHTNING not listed: %s", r.Raw)
+		return nil
+	}
+	if r := postAs(t, srv.URL, c.admin, q, nil); updatedBy(r) == nil || strings.Contains(r.Raw, "errors") {
+		t.Errorf("admin: %s", r.Raw)
+	}
+	for name, key := range map[string]string{"anonymous": "", "partner": c.full} {
+		r := postAs(t, srv.URL, key, q, nil)
+		if updatedBy(r) != nil || len(r.Errors) == 0 {
+			t.Errorf("%s sees who changed a classification: %s", name, r.Raw)
+			continue
+		}
+		want := map[string]string{"anonymous": "UNAUTHENTICATED", "partner": "FORBIDDEN"}[name]
+		if r.code(0) != want || dig(r.Data, "datasets", 0, "classification") == nil {
+			t.Errorf("%s: %s; want %s on updatedBy and the classifications delivered", name, r.Raw, want)
+		}
+	}
+}

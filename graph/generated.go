@@ -5913,8 +5913,8 @@ type DatasetInfo {
   classification: Classification!
   "When the classification last changed."
   updatedAt: DateTime!
-  "Who changed it last (null for the seeded default)."
-  updatedBy: String
+  "Who changed it last (staff only: staff identities are not shown to others; null for the seeded default)."
+  updatedBy: String @hasRole(roles: [SERVICE_DESK, OFFICER, ADMIN])
 }
 
 "The caller, as the server sees this request."
