@@ -5,10 +5,13 @@ import (
 	"context"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/textproto"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bmkg/mkggraph/mkg"
 )
@@ -217,5 +220,96 @@ func TestStaffNamesAreStaffOnly(t *testing.T) {
 		if r.code(0) != want || dig(r.Data, "datasets", 0, "classification") == nil {
 			t.Errorf("%s: %s; want %s on updatedBy and the classifications delivered", name, r.Raw, want)
 		}
+	}
+}
+
+// refusingSMTP is a mail relay that refuses every recipient with 550, as a
+// relay does for an address that does not exist.
+func refusingSMTP(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				conn.SetDeadline(time.Now().Add(10 * time.Second))
+				tp := textproto.NewConn(conn)
+				tp.PrintfLine("220 relay.example ESMTP")
+				for {
+					line, err := tp.ReadLine()
+					if err != nil {
+						return
+					}
+					switch verb, _, _ := strings.Cut(strings.ToUpper(line), " "); verb {
+					case "EHLO", "HELO":
+						tp.PrintfLine("250 relay.example")
+					case "MAIL", "RSET", "NOOP":
+						tp.PrintfLine("250 2.0.0 ok")
+					case "RCPT":
+						tp.PrintfLine("550 5.1.1 <%s>: no such user", "sari@ui.ac.id")
+					case "QUIT":
+						tp.PrintfLine("221 bye")
+						return
+					default:
+						tp.PrintfLine("503 5.5.1 bad sequence")
+					}
+				}
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// TestUndeliveredNotificationsShownToStaff: the mail relay refuses the
+// applicant's address; the outbox tries three times, then gives up (it
+// used to retry hourly forever), and the service desk finds the request,
+// and what the relay said, among those whose applicant was not told.
+func TestUndeliveredNotificationsShownToStaff(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			clock := &fakeClock{now: time.Now().UTC().Truncate(time.Second)}
+			cfg := testConfig(t, backend)
+			cfg.demoFiles = func(string) bool { return false }
+			cfg.clock, cfg.SMTPURL = clock.Now, "smtp://"+refusingSMTP(t)
+			a, srv := startApp(t, cfg)
+			ctx := context.Background()
+			acct, err := a.Store.CreateAccount(ctx, testActor, mkg.AccountInput{Organisation: "Service desk", ContactName: "Desk",
+				ContactEmail: "desk@bmkg.go.id", Application: mkg.ClientApplication{Name: "service"}, Roles: []mkg.Role{mkg.RoleServiceDesk}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			desk, _, _ := a.Store.IssueKey(ctx, testActor, acct.ID, "", nil)
+			r := upload(t, srv.URL, "", submitMutation, map[string]any{"input": requestInput("SIBATIK"), "key": "undeliverable-00000001"}, "l.png", letterPNG(t))
+			number := dig(mustData(t, r), "submitAccessRequest", "request", "number")
+			for range 5 {
+				if _, _, err := a.Outbox.Flush(ctx); err != nil {
+					t.Fatal(err)
+				}
+				clock.Advance(2 * time.Hour)
+			}
+			d := mustData(t, postAs(t, srv.URL, desk, `{ accessRequests(filter: {notificationFailed: true}) {
+				edges { node { number notifications { state attempts recipient lastError failedAt } } } } }`, nil))
+			edges := dig(d, "accessRequests", "edges").([]any)
+			if len(edges) != 1 || dig(edges[0], "node", "number") != number {
+				t.Fatalf("requests whose applicant was not told: %v; want %v", edges, number)
+			}
+			n := dig(edges[0], "node", "notifications", 0)
+			if dig(n, "state") != "FAILED" || dig(n, "attempts") != float64(3) || dig(n, "recipient") != "sari@ui.ac.id" ||
+				!strings.Contains(dig(n, "lastError").(string), "550") || dig(n, "failedAt") == nil {
+				t.Errorf("notification: %v; want FAILED after 3 attempts with the relay's 550", n)
+			}
+			// Applicants and partners do not see the outbox.
+			if r := post(t, srv.URL, `{ accessRequests { edges { node { notifications { state } } } } }`, nil); r.code(0) != "UNAUTHENTICATED" {
+				t.Errorf("anonymous: %s", r.Raw)
+			}
+		})
 	}
 }
