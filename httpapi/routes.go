@@ -132,6 +132,12 @@ func (s *Server) letter(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l, data, err := s.Letters.LetterOf(r.Context(), id)
+	if mkg.ErrorCode(err) == mkg.EUNAVAILABLE {
+		s.outage.Log(r.Context(), slog.LevelError, "letter: unavailable", "letter", slog.Any("err", err))
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+		writeJSON(w, http.StatusServiceUnavailable, gqlErrorBody("the database is unavailable; try again shortly", mkg.EUNAVAILABLE, ""))
+		return
+	}
 	if err != nil {
 		if mkg.ErrorCode(err) != mkg.ENOTFOUND {
 			s.Log.ErrorContext(r.Context(), "letter", "err", err)

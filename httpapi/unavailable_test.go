@@ -78,3 +78,35 @@ func TestDatabaseDownInAResolver(t *testing.T) {
 		t.Errorf("%d log lines for 52 failures within the interval, want 1:\n%s", n, logs.String())
 	}
 }
+
+// TestDatabaseDownInAuthentication: every request needs the access version;
+// with the database gone each is 503 UNAVAILABLE with Retry-After, and the
+// outage is logged once, not once per request.
+func TestDatabaseDownInAuthentication(t *testing.T) {
+	down := store(t)
+	down.Close()
+	var logs lockedBuffer
+	log := slog.New(slog.NewJSONHandler(&logs, nil))
+	gql, err := httpapi.NewGraphQL(&resolvers.Resolver{}, httpapi.DefaultLimits, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &httpapi.Server{GraphQL: gql, Auth: access.NewAuthenticator(down, nil, log, nil), Loaders: down, Log: log,
+		Limits:    httpapi.DefaultLimits,
+		Readiness: httpapi.Readiness{Database: down.Ping, Cache: func(context.Context) cache.Status { return cache.Status{OK: true} }}}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	for range 30 {
+		resp, err := http.Post(srv.URL+"/graphql", "application/json", strings.NewReader(`{"query":"{ viewer { anonymous } }"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+			t.Fatalf("status %d, Retry-After %q; want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+		}
+	}
+	if n := strings.Count(logs.String(), "authentication failed"); n != 1 {
+		t.Errorf("%d log lines for 30 failed requests, want 1:\n%s", n, logs.String())
+	}
+}
