@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"io"
 	"mime/multipart"
 	"net"
@@ -311,5 +312,35 @@ func TestUndeliveredNotificationsShownToStaff(t *testing.T) {
 				t.Errorf("anonymous: %s", r.Raw)
 			}
 		})
+	}
+}
+
+// TestTrustedProxiesSetting: -trusted-proxies (or MKG_TRUSTED_PROXIES)
+// takes networks and single addresses; anything else is refused at start.
+func TestTrustedProxiesSetting(t *testing.T) {
+	for value, ok := range map[string]bool{
+		"":                            true,
+		"10.0.0.0/8, 192.0.2.7":       true,
+		"2001:db8::/32,172.16.0.0/12": true,
+		"10.0.0.0/33":                 false,
+		"proxy.internal":              false,
+		"10.0.0.0/8,,not-a-network/8": false,
+	} {
+		fs := flag.NewFlagSet("test", flag.ContinueOnError)
+		var cfg Config
+		settings := defineFlags(fs, &cfg)
+		fs.Parse(nil)
+		if err := applyEnv(fs, settings, func(k string) string {
+			if k == "MKG_TRUSTED_PROXIES" {
+				return value
+			}
+			return ""
+		}); err != nil {
+			t.Fatal(err)
+		}
+		err := cfg.Validate()
+		if (err == nil) != ok || (err != nil && !strings.Contains(err.Error(), "trusted-proxies")) {
+			t.Errorf("MKG_TRUSTED_PROXIES=%q: %v; want accepted %v", value, err, ok)
+		}
 	}
 }
