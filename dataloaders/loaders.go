@@ -39,30 +39,30 @@ type Reader interface {
 
 // Loaders are one request's loaders.
 type Loaders struct {
-	StationByID         *dataloadgen.Loader[int64, *mkg.Station]
-	StationByWMO        *dataloadgen.Loader[string, *mkg.Station]
-	StationHistory      *dataloadgen.Loader[int64, []mkg.StationEpoch]
-	LatestObservation   *dataloadgen.Loader[string, *mkg.Observation]
-	ObservationByID     *dataloadgen.Loader[int64, *mkg.Observation]
-	StationObs          *dataloadgen.Loader[StationObsKey, *mkg.ObservationPage]
-	StationObsCount     *dataloadgen.Loader[StationObsKey, int]
-	EarthquakeByID      *dataloadgen.Loader[int64, *mkg.Earthquake]
-	Nearest             *dataloadgen.Loader[NearestKey, []mkg.StationDistance]
-	AccountByID         *dataloadgen.Loader[int64, *mkg.Account]
-	KeysOfAccount       *dataloadgen.Loader[int64, []mkg.APIKey]
-	APIKeyByID          *dataloadgen.Loader[int64, *mkg.APIKey]
-	AuditEventByID      *dataloadgen.Loader[int64, *mkg.AuditEvent]
-	TicketByID          *dataloadgen.Loader[int64, *mkg.Ticket]
-	TicketEvents        *dataloadgen.Loader[int64, []mkg.TicketEvent]
-	TicketNotifications *dataloadgen.Loader[int64, []mkg.Notification]
-	RadarSiteByID       *dataloadgen.Loader[int64, *mkg.RadarSite]
-	RadarScanByID       *dataloadgen.Loader[int64, *mkg.RadarScan]
-	SatelliteByID       *dataloadgen.Loader[int64, *mkg.SatelliteProduct]
-	SiteScans           *dataloadgen.Loader[SiteScansKey, *mkg.RadarScanPage]
-	StationClimate      *dataloadgen.Loader[ClimateKey, []mkg.ClimateDay]
-	GroundMotions       *dataloadgen.Loader[int64, []*mkg.GroundMotion]
-	AQMeasurements      *dataloadgen.Loader[WindowKey, []*mkg.AQMeasurement]
-	AQDays              *dataloadgen.Loader[WindowKey, []*mkg.AQDay]
+	StationByID       *dataloadgen.Loader[int64, *mkg.Station]
+	StationByWMO      *dataloadgen.Loader[string, *mkg.Station]
+	StationHistory    *dataloadgen.Loader[int64, []mkg.StationEpoch]
+	LatestObservation *dataloadgen.Loader[string, *mkg.Observation]
+	ObservationByID   *dataloadgen.Loader[int64, *mkg.Observation]
+	StationObs        *dataloadgen.Loader[StationObsKey, *mkg.ObservationPage]
+	StationObsCount   *dataloadgen.Loader[StationObsKey, int]
+	EarthquakeByID    *dataloadgen.Loader[int64, *mkg.Earthquake]
+	Nearest           *dataloadgen.Loader[NearestKey, []mkg.StationDistance]
+	AccountByID       *dataloadgen.Loader[int64, *mkg.Account]
+	KeysOfAccount     *dataloadgen.Loader[int64, []mkg.APIKey]
+	APIKeyByID        *dataloadgen.Loader[int64, *mkg.APIKey]
+	AuditEventByID    *dataloadgen.Loader[int64, *mkg.AuditEvent]
+	TicketByID        *dataloadgen.Loader[int64, *mkg.Ticket]
+	TicketEvents      *dataloadgen.Loader[int64, []mkg.TicketEvent]
+	TicketEmails      *dataloadgen.Loader[int64, []mkg.Notification]
+	RadarSiteByID     *dataloadgen.Loader[int64, *mkg.RadarSite]
+	RadarScanByID     *dataloadgen.Loader[int64, *mkg.RadarScan]
+	SatelliteByID     *dataloadgen.Loader[int64, *mkg.SatelliteProduct]
+	SiteScans         *dataloadgen.Loader[SiteScansKey, *mkg.RadarScanPage]
+	StationClimate    *dataloadgen.Loader[ClimateKey, []mkg.ClimateDay]
+	GroundMotions     *dataloadgen.Loader[int64, []*mkg.GroundMotion]
+	AQMeasurements    *dataloadgen.Loader[WindowKey, []*mkg.AQMeasurement]
+	AQDays            *dataloadgen.Loader[WindowKey, []*mkg.AQDay]
 }
 
 // wait is how long a loader collects keys before it runs: long enough for
@@ -74,30 +74,30 @@ const wait = 2 * time.Millisecond
 func New(r Reader) *Loaders {
 	opts := []dataloadgen.Option{dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(1000)}
 	return &Loaders{
-		StationByID:         dataloadgen.NewLoader(ordered(r.StationsByID), opts...),
-		StationByWMO:        dataloadgen.NewLoader(ordered(r.StationsByWMO), opts...),
-		StationHistory:      dataloadgen.NewLoader(ordered(r.StationEpochs), opts...),
-		LatestObservation:   dataloadgen.NewLoader(ordered(r.LatestObservations), opts...),
-		ObservationByID:     dataloadgen.NewLoader(ordered(r.ObservationsByID), opts...),
-		StationObs:          dataloadgen.NewLoader(stationObs(r), opts...),
-		StationObsCount:     dataloadgen.NewLoader(stationObsCount(r), opts...),
-		EarthquakeByID:      dataloadgen.NewLoader(ordered(r.EarthquakesByID), opts...),
-		Nearest:             dataloadgen.NewLoader(nearest(r), opts...),
-		AccountByID:         dataloadgen.NewLoader(ordered(r.AccountsByID), opts...),
-		KeysOfAccount:       dataloadgen.NewLoader(ordered(r.KeysOfAccounts), opts...),
-		APIKeyByID:          dataloadgen.NewLoader(ordered(r.APIKeysByID), opts...),
-		AuditEventByID:      dataloadgen.NewLoader(ordered(r.AuditEventsByID), opts...),
-		TicketByID:          dataloadgen.NewLoader(ordered(r.TicketsByID), opts...),
-		TicketEvents:        dataloadgen.NewLoader(ordered(r.EventsOfTickets), opts...),
-		TicketNotifications: dataloadgen.NewLoader(ordered(r.NotificationsOfTickets), opts...),
-		RadarSiteByID:       dataloadgen.NewLoader(ordered(r.RadarSitesByID), opts...),
-		RadarScanByID:       dataloadgen.NewLoader(ordered(r.RadarScansByID), opts...),
-		SatelliteByID:       dataloadgen.NewLoader(ordered(r.SatelliteProductsByID), opts...),
-		SiteScans:           dataloadgen.NewLoader(siteScans(r), opts...),
-		StationClimate:      dataloadgen.NewLoader(stationClimate(r), opts...),
-		GroundMotions:       dataloadgen.NewLoader(ordered(r.GroundMotionsOfEarthquakes), opts...),
-		AQMeasurements:      dataloadgen.NewLoader(windowed(r.AQMeasurementsOfStations), opts...),
-		AQDays:              dataloadgen.NewLoader(windowed(r.AQDaysOfStations), opts...),
+		StationByID:       dataloadgen.NewLoader(ordered(r.StationsByID), opts...),
+		StationByWMO:      dataloadgen.NewLoader(ordered(r.StationsByWMO), opts...),
+		StationHistory:    dataloadgen.NewLoader(ordered(r.StationEpochs), opts...),
+		LatestObservation: dataloadgen.NewLoader(ordered(r.LatestObservations), opts...),
+		ObservationByID:   dataloadgen.NewLoader(ordered(r.ObservationsByID), opts...),
+		StationObs:        dataloadgen.NewLoader(stationObs(r), opts...),
+		StationObsCount:   dataloadgen.NewLoader(stationObsCount(r), opts...),
+		EarthquakeByID:    dataloadgen.NewLoader(ordered(r.EarthquakesByID), opts...),
+		Nearest:           dataloadgen.NewLoader(nearest(r), opts...),
+		AccountByID:       dataloadgen.NewLoader(ordered(r.AccountsByID), opts...),
+		KeysOfAccount:     dataloadgen.NewLoader(ordered(r.KeysOfAccounts), opts...),
+		APIKeyByID:        dataloadgen.NewLoader(ordered(r.APIKeysByID), opts...),
+		AuditEventByID:    dataloadgen.NewLoader(ordered(r.AuditEventsByID), opts...),
+		TicketByID:        dataloadgen.NewLoader(ordered(r.TicketsByID), opts...),
+		TicketEvents:      dataloadgen.NewLoader(ordered(r.EventsOfTickets), opts...),
+		TicketEmails:      dataloadgen.NewLoader(ordered(r.NotificationsOfTickets), opts...),
+		RadarSiteByID:     dataloadgen.NewLoader(ordered(r.RadarSitesByID), opts...),
+		RadarScanByID:     dataloadgen.NewLoader(ordered(r.RadarScansByID), opts...),
+		SatelliteByID:     dataloadgen.NewLoader(ordered(r.SatelliteProductsByID), opts...),
+		SiteScans:         dataloadgen.NewLoader(siteScans(r), opts...),
+		StationClimate:    dataloadgen.NewLoader(stationClimate(r), opts...),
+		GroundMotions:     dataloadgen.NewLoader(ordered(r.GroundMotionsOfEarthquakes), opts...),
+		AQMeasurements:    dataloadgen.NewLoader(windowed(r.AQMeasurementsOfStations), opts...),
+		AQDays:            dataloadgen.NewLoader(windowed(r.AQDaysOfStations), opts...),
 	}
 }
 

@@ -76,7 +76,7 @@ func (r *accessRequestResolver) Events(ctx context.Context, obj *mkg.Ticket) ([]
 
 // Notifications is the resolver for the notifications field.
 func (r *accessRequestResolver) Notifications(ctx context.Context, obj *mkg.Ticket) ([]*mkg.Notification, error) {
-	ns, err := dataloaders.For(ctx).TicketNotifications.Load(ctx, obj.ID)
+	ns, err := dataloaders.For(ctx).TicketEmails.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}
