@@ -1,3 +1,0 @@
--- PLACEHOLDER of the edge branch: lets this branch migrate alone (1..n).
--- Drop this file when merging; 0009 belongs to another branch.
-SELECT 1;
