@@ -31,6 +31,7 @@ type Config struct {
 	EarthquakeTTL      time.Duration
 	Limits             httpapi.Limits
 	CORSOrigins        string
+	TrustedProxies     string // comma-separated CIDRs
 	ShutdownTimeout    time.Duration
 	LogLevel           string
 	LogFormat          string
@@ -90,6 +91,7 @@ func defineFlags(fs *flag.FlagSet, c *Config) []setting {
 	num(&c.Limits.MaxTokens, "max-query-tokens", "MKG_MAX_QUERY_TOKENS", lim.MaxTokens, "largest query document, in lexer tokens")
 	dur(&c.Limits.RequestTimeout, "request-timeout", "MKG_REQUEST_TIMEOUT", lim.RequestTimeout, "time limit of one GraphQL request")
 	str(&c.CORSOrigins, "cors-origins", "MKG_CORS_ORIGINS", "*", "comma-separated origins browsers may call the API from; * = any")
+	str(&c.TrustedProxies, "trusted-proxies", "MKG_TRUSTED_PROXIES", "", "comma-separated networks (CIDRs) of reverse proxies whose Forwarded / X-Forwarded-For headers name the client; empty = the peer address is the client")
 	dur(&c.ShutdownTimeout, "shutdown-timeout", "MKG_SHUTDOWN_TIMEOUT", 20*time.Second, "how long in-flight requests may finish on SIGTERM")
 	str(&c.SMTPURL, "smtp-url", "MKG_SMTP_URL", "", "mail server for notifications to applicants (smtp://user:pass@host:587, smtps://…); empty = write them to the log")
 	str(&c.MailFrom, "mail-from", "MKG_MAIL_FROM", "MKG Graph <noreply@localhost>", "sender address of notifications")
@@ -148,6 +150,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Limits.MaxBodyBytes < 1024 || c.Limits.MaxDepth < 2 || c.Limits.MaxComplexity < 10 || c.Limits.MaxTokens < 100 {
 		errs = append(errs, errors.New("limits are too small to run any query (max-body-bytes ≥ 1024, max-query-depth ≥ 2, max-query-cost ≥ 10, max-query-tokens ≥ 100)"))
+	}
+	if _, err := httpapi.ParseProxies(c.TrustedProxies); err != nil {
+		errs = append(errs, fmt.Errorf("trusted-proxies: %w", err))
 	}
 	if c.DownloadKey != "" && len(c.DownloadKey) < download.MinKeyBytes {
 		errs = append(errs, fmt.Errorf("MKG_DOWNLOAD_KEY must be at least %d bytes (e.g. openssl rand -hex 32)", download.MinKeyBytes))

@@ -134,7 +134,8 @@ func TestBadKeysAreRefused(t *testing.T) {
 }
 
 // TestFloodOfBadKeys: a client sending many bad keys is turned away with
-// 429 before any lookup, while requests without a key still pass.
+// 429 without a key lookup each (the access version is in memory; the index
+// of current keys is read once), while requests without a key still pass.
 func TestFloodOfBadKeys(t *testing.T) {
 	a, srv := startApp(t, testConfig(t, "sqlite"))
 	send := func(n int) (last int) {
@@ -152,8 +153,8 @@ func TestFloodOfBadKeys(t *testing.T) {
 	if status := send(40); status != http.StatusTooManyRequests {
 		t.Errorf("bad keys after the 20th: %d, want 429", status)
 	}
-	if n := a.Store.Statements() - before; n != 0 {
-		t.Errorf("40 bad keys from a blocked client cost %d statements, want 0", n)
+	if n := a.Store.Statements() - before; n > 2 {
+		t.Errorf("40 bad keys from a blocked client cost %d statements, want at most 2 (the index of current keys, a late read of the generations)", n)
 	}
 	if r := post(t, srv.URL, `{ latestEarthquake { magnitude } }`, nil); r.Status != http.StatusOK {
 		t.Errorf("anonymous request during the block: %d", r.Status)

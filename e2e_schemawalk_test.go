@@ -64,6 +64,7 @@ type entry struct {
 	req  graph.Requirement
 	root string // "query" or "mutation"
 	typ  string // for node entries: the concrete type the ID names
+	leaf bool   // the field returns a scalar or an enum: no selection under it
 }
 
 // step is a field on the path, with the requirement checked there (if any):
@@ -185,7 +186,8 @@ func protectedEntries(t *testing.T) []entry {
 					path[len(path)-1].req = req
 					if !done[key] {
 						done[key] = true
-						out = append(out, entry{path: path, req: req, root: strings.ToLower(root)})
+						leaf := schema.Types[f.Type.Name()].Kind == ast.Scalar || schema.Types[f.Type.Name()].Kind == ast.Enum
+						out = append(out, entry{path: path, req: req, root: strings.ToLower(root), leaf: leaf})
 					}
 					passed = append(slices.Clone(passed), req)
 				}
@@ -235,15 +237,23 @@ func (e entry) query(ids map[string]string) string {
 	if e.root == "query" {
 		b.WriteString("viewer { anonymous } ")
 	}
-	for _, s := range e.path {
+	for i, s := range e.path {
 		args := s.args
 		for k, v := range ids {
 			args = strings.ReplaceAll(args, "{"+k+"}", v)
 		}
-		b.WriteString(s.field + args + " { ")
+		b.WriteString(s.field + args)
+		if !e.leaf || i < len(e.path)-1 {
+			b.WriteString(" { ")
+		}
 	}
-	b.WriteString("__typename")
-	for range e.path {
+	closing := len(e.path)
+	if e.leaf {
+		closing--
+	} else {
+		b.WriteString("__typename")
+	}
+	for range closing {
 		b.WriteString(" }")
 	}
 	b.WriteString(" }")

@@ -125,22 +125,23 @@ func openStore(ctx context.Context, cfg *Config, log *slog.Logger) (*sqlstore.St
 
 // openCache returns Redis when configured (even if it does not answer yet:
 // the server then answers from the database and reports the cache on
-// /readyz until Redis is back), else the in-process cache.
-func openCache(ctx context.Context, cfg *Config, log *slog.Logger) (*cache.Resilient, func()) {
+// /readyz until Redis is back), else the in-process cache; and the counter
+// shared by instances (Redis; nil without it).
+func openCache(ctx context.Context, cfg *Config, log *slog.Logger) (*cache.Resilient, mkg.Counter, func()) {
 	if cfg.RedisURL == "" {
-		return cache.NewResilient(inmem.NewCache(cfg.CacheMaxBytes), "memory", log), func() {}
+		return cache.NewResilient(inmem.NewCache(cfg.CacheMaxBytes), "memory", log), nil, func() {}
 	}
 	rc, err := redis.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
 	if rc == nil {
 		log.Error("Redis URL unusable; using the in-process cache", "err", err)
-		return cache.NewResilient(inmem.NewCache(cfg.CacheMaxBytes), "memory", log), func() {}
+		return cache.NewResilient(inmem.NewCache(cfg.CacheMaxBytes), "memory", log), nil, func() {}
 	}
 	c := cache.NewResilient(rc, "redis", log)
 	if err != nil {
 		log.Error("Redis does not answer; serving from the database until it does", "url", redact(cfg.RedisURL), "err", err)
 		c.Ping(ctx) // records the failure for /readyz
 	}
-	return c, func() { rc.Close() }
+	return c, rc, func() { rc.Close() }
 }
 
 func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
@@ -183,7 +184,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	watch, stopWatching := context.WithCancel(context.WithoutCancel(ctx))
 	go store.Watch(watch)
 	a.closers = append(a.closers, stopWatching)
-	c, closeCache := openCache(ctx, cfg, log)
+	c, counter, closeCache := openCache(ctx, cfg, log)
 	a.Cache, a.closers = c, append(a.closers, closeCache)
 	files, err := filestore.NewLocal(cfg.fileDir())
 	if err != nil {
@@ -217,7 +218,9 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		SatelliteData:    store,
 		Catalogue:        a.Ingest,
 	}
-	auth := access.NewAuthenticator(store, layered, log, cfg.clock)
+	// Bad keys are counted in Redis when there is one, so every instance
+	// throttles the same clients.
+	auth := access.NewAuthenticator(store, layered, log, cfg.clock).WithLimiter(access.NewLimiter(20, time.Minute, counter, log))
 	downloads, err := newDownloads(cfg, log, store, files, auth)
 	if err != nil {
 		a.Close()
@@ -248,6 +251,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		CORSOrigins: httpapi.ParseOrigins(cfg.CORSOrigins),
 		Log:         log,
 	}
+	api.TrustedProxies, _ = httpapi.ParseProxies(cfg.TrustedProxies) // checked by Validate
 	a.Handler = api.Handler()
 	return a, nil
 }

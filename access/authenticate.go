@@ -45,6 +45,7 @@ type Authenticator struct {
 	log     *slog.Logger
 	now     func() time.Time
 	limiter *Limiter
+	keys    keyIndex
 
 	mu      sync.Mutex
 	touched map[int64]time.Time
@@ -56,18 +57,28 @@ func NewAuthenticator(store mkg.AccessStore, c mkg.Cache, log *slog.Logger, now 
 	if now == nil {
 		now = time.Now
 	}
-	return &Authenticator{store: store, cache: c, log: log, now: now, limiter: NewLimiter(20, time.Minute),
+	return &Authenticator{store: store, cache: c, log: log, now: now, limiter: NewLimiter(20, time.Minute, nil, log),
 		touched: map[int64]time.Time{}}
 }
 
-// ErrTooManyFailures is returned while a client is blocked after repeated
-// bad keys.
+// WithLimiter replaces the default limiter (20 bad keys a minute, counted
+// in-process), before the Authenticator is used.
+func (a *Authenticator) WithLimiter(l *Limiter) *Authenticator {
+	a.limiter = l
+	return a
+}
+
+// ErrTooManyFailures is returned for a bad key while its client address,
+// or its key prefix, is throttled after repeated bad keys.
 var ErrTooManyFailures = errors.New("too many requests with invalid API keys; try again later")
 
 // Authenticate returns the caller of a request: anonymous without an
 // Authorization header, the key's account otherwise. A header that is not a
-// valid, current key is UNAUTHENTICATED (never anonymous); ErrTooManyFailures
-// when client has sent too many bad keys lately.
+// valid, current key is UNAUTHENTICATED (never anonymous), or
+// ErrTooManyFailures once its client address or its key prefix has sent
+// too many bad keys lately. A valid key is never refused for that: a
+// throttled request's key is checked against every current key's hash
+// (keyIndex) instead of being looked up, and passes if it matches.
 func (a *Authenticator) Authenticate(ctx context.Context, header, client string) (*mkg.Principal, error) {
 	now := a.now()
 	if header == "" {
@@ -81,22 +92,48 @@ func (a *Authenticator) Authenticate(ctx context.Context, header, client string)
 		}
 		return mkg.NewPrincipal(nil, 0, "", classes, now), nil
 	}
-	if a.limiter.Blocked(client, now) {
+	p, err := a.authenticateKey(ctx, header, client, now)
+	if mkg.ErrorCode(err) == mkg.EUNAUTHENTICATED && a.limiter.Fail(ctx, client, keyPrefixOf(header)) {
 		return nil, ErrTooManyFailures
-	}
-	p, err := a.authenticateKey(ctx, header, now)
-	if mkg.ErrorCode(err) == mkg.EUNAUTHENTICATED {
-		a.limiter.Fail(client, now)
 	}
 	return p, err
 }
 
-func unauthenticated(msg string) error { return &mkg.Error{Code: mkg.EUNAUTHENTICATED, Message: msg} }
+// admit decides whether a key that is not cached may be looked up: yes,
+// unless its client or prefix is throttled and it is not a current key.
+func (a *Authenticator) admit(ctx context.Context, key, client string, version int64) error {
+	prefix, _ := mkg.KeyPrefix(key)
+	if !a.limiter.Blocked(ctx, client, prefix) {
+		return nil
+	}
+	ok, err := a.keys.matches(ctx, a.store, version, key)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrTooManyFailures
+	}
+	return nil
+}
 
-func (a *Authenticator) authenticateKey(ctx context.Context, header string, now time.Time) (*mkg.Principal, error) {
+// bearerKey returns the key of an Authorization header.
+func bearerKey(header string) (string, bool) {
 	scheme, key, _ := strings.Cut(strings.TrimSpace(header), " ")
 	key = strings.TrimSpace(key)
-	if !strings.EqualFold(scheme, "Bearer") || key == "" {
+	return key, strings.EqualFold(scheme, "Bearer") && key != ""
+}
+
+func keyPrefixOf(header string) string {
+	key, _ := bearerKey(header)
+	prefix, _ := mkg.KeyPrefix(key)
+	return prefix
+}
+
+func unauthenticated(msg string) error { return &mkg.Error{Code: mkg.EUNAUTHENTICATED, Message: msg} }
+
+func (a *Authenticator) authenticateKey(ctx context.Context, header, client string, now time.Time) (*mkg.Principal, error) {
+	key, ok := bearerKey(header)
+	if !ok {
 		return nil, unauthenticated("the Authorization header must be \"Bearer <API key>\"")
 	}
 	prefix, ok := mkg.KeyPrefix(key)
@@ -107,7 +144,7 @@ func (a *Authenticator) authenticateKey(ctx context.Context, header string, now 
 	if err != nil {
 		return nil, err
 	}
-	cred, err := a.credential(ctx, key, prefix, version)
+	cred, err := a.credential(ctx, key, prefix, client, version)
 	if err != nil {
 		return nil, err
 	}
@@ -147,11 +184,15 @@ type cachedCredential struct {
 
 // credential resolves a key through the cache. The cache key is a hash of
 // the presented key, so the cache never holds a key, and an unknown key is
-// remembered too (a flood of the same bad key costs one lookup).
-func (a *Authenticator) credential(ctx context.Context, key, prefix string, version int64) (*mkg.Credential, error) {
+// remembered too (a flood of the same bad key costs one lookup). A key not
+// cached is looked up only if admit lets it.
+func (a *Authenticator) credential(ctx context.Context, key, prefix, client string, version int64) (*mkg.Credential, error) {
 	sum := sha256.Sum256([]byte("credential:" + key))
 	req := hex.EncodeToString(sum[:])
 	c, err := cache.Load(ctx, a.cache, Namespace, version, "keys", req, cacheTTL, func() (cachedCredential, error) {
+		if err := a.admit(ctx, key, client, version); err != nil {
+			return cachedCredential{}, err
+		}
 		cred, err := a.store.CredentialByPrefix(ctx, prefix)
 		switch {
 		case mkg.ErrorCode(err) == mkg.ENOTFOUND:

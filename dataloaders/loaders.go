@@ -26,6 +26,7 @@ type Reader interface {
 	AuditEventsByID(ctx context.Context, ids []int64) ([]*mkg.AuditEvent, error)
 	TicketsByID(ctx context.Context, ids []int64) ([]*mkg.Ticket, error)
 	EventsOfTickets(ctx context.Context, ids []int64) ([][]mkg.TicketEvent, error)
+	NotificationsOfTickets(ctx context.Context, ids []int64) ([][]mkg.Notification, error)
 	RadarSitesByID(ctx context.Context, ids []int64) ([]*mkg.RadarSite, error)
 	RadarScansByID(ctx context.Context, ids []int64) ([]*mkg.RadarScan, error)
 	SatelliteProductsByID(ctx context.Context, ids []int64) ([]*mkg.SatelliteProduct, error)
@@ -53,6 +54,7 @@ type Loaders struct {
 	AuditEventByID    *dataloadgen.Loader[int64, *mkg.AuditEvent]
 	TicketByID        *dataloadgen.Loader[int64, *mkg.Ticket]
 	TicketEvents      *dataloadgen.Loader[int64, []mkg.TicketEvent]
+	TicketEmails      *dataloadgen.Loader[int64, []mkg.Notification]
 	RadarSiteByID     *dataloadgen.Loader[int64, *mkg.RadarSite]
 	RadarScanByID     *dataloadgen.Loader[int64, *mkg.RadarScan]
 	SatelliteByID     *dataloadgen.Loader[int64, *mkg.SatelliteProduct]
@@ -87,6 +89,7 @@ func New(r Reader) *Loaders {
 		AuditEventByID:    dataloadgen.NewLoader(ordered(r.AuditEventsByID), opts...),
 		TicketByID:        dataloadgen.NewLoader(ordered(r.TicketsByID), opts...),
 		TicketEvents:      dataloadgen.NewLoader(ordered(r.EventsOfTickets), opts...),
+		TicketEmails:      dataloadgen.NewLoader(ordered(r.NotificationsOfTickets), opts...),
 		RadarSiteByID:     dataloadgen.NewLoader(ordered(r.RadarSitesByID), opts...),
 		RadarScanByID:     dataloadgen.NewLoader(ordered(r.RadarScansByID), opts...),
 		SatelliteByID:     dataloadgen.NewLoader(ordered(r.SatelliteProductsByID), opts...),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"mime"
 	"net/http"
 	"time"
@@ -52,11 +53,16 @@ func (s *Service) principal(ctx context.Context, key string) (*mkg.Principal, er
 }
 
 // notFound answers every refusal after the signature alike; storage
-// failures are the exception (500), logged with their detail.
+// failures are the exception (503 while the database is unavailable, 500
+// otherwise), logged with their detail (an outage once per interval).
 func (s *Service) notFound(ctx context.Context, w http.ResponseWriter, err error) {
 	switch mkg.ErrorCode(err) {
 	case mkg.ENOTFOUND, mkg.EFORBIDDEN, mkg.EUNAUTHENTICATED:
 		refuse(w, http.StatusNotFound, "not found")
+	case mkg.EUNAVAILABLE:
+		s.outage.Log(ctx, slog.LevelError, "download: unavailable", "download", slog.Any("err", err))
+		w.Header().Set("Retry-After", "5")
+		refuse(w, http.StatusServiceUnavailable, "the database is unavailable; try again shortly")
 	default:
 		s.opt.Log.ErrorContext(ctx, "download", "err", err)
 		refuse(w, http.StatusInternalServerError, "internal error")

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bmkg/mkggraph/access"
 	"github.com/bmkg/mkggraph/export"
 	"github.com/bmkg/mkggraph/mkg"
 	"github.com/bmkg/mkggraph/sqlstore"
@@ -116,5 +117,43 @@ func TestExportFailingMidStreamAborts(t *testing.T) {
 	}
 	if !strings.Contains(logged.String(), "export failed mid-stream") || !strings.Contains(logged.String(), "connection reset") {
 		t.Errorf("the failure was not logged: %q", logged.String())
+	}
+}
+
+// TestDatabaseDownIs503: a link fetched while the database is gone is 503
+// with Retry-After (not a 500), and an outage is logged once, not once per
+// fetch.
+func TestDatabaseDownIs503(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "t.db"), sqlstore.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, _ := NewSigner([]byte(strings.Repeat("k", 32)))
+	var logged bytes.Buffer
+	svc := New(Options{Signer: signer, Principals: access.NewAuthenticator(s, nil, slog.New(slog.DiscardHandler), nil),
+		Log: slog.New(slog.NewTextHandler(&logged, nil)), Exporter: &export.Exporter{Observations: s, Stations: s, Earthquakes: s}})
+	p, _ := anonymous{}.Anonymous(ctx)
+	d, err := svc.Export(mkg.WithPrincipal(ctx, p), mkg.ExportSpec{Kind: mkg.ExportEarthquakes, Format: mkg.ExportCSV})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close() // the database goes away
+	mux := http.NewServeMux()
+	mux.Handle("GET "+Path+"{token}", svc)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	for range 10 {
+		res, err := http.Get(srv.URL + d.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
+			t.Fatalf("fetch with the database gone: %d, Retry-After %q; want 503 with Retry-After", res.StatusCode, res.Header.Get("Retry-After"))
+		}
+	}
+	if n := strings.Count(logged.String(), "\n"); n != 1 {
+		t.Errorf("%d log lines for 10 fetches during an outage, want 1:\n%s", n, logged.String())
 	}
 }

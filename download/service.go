@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/bmkg/mkggraph/export"
+	"github.com/bmkg/mkggraph/internal/lograte"
 	"github.com/bmkg/mkggraph/mkg"
 )
 
@@ -38,7 +39,8 @@ type Options struct {
 // Service issues links (to resolvers, through mkg.Downloader) and serves
 // them (ServeHTTP, mounted at GET /downloads/{token}).
 type Service struct {
-	opt Options
+	opt    Options
+	outage *lograte.Logger
 }
 
 // Path is where links are served.
@@ -55,7 +57,7 @@ func New(opt Options) *Service {
 	if opt.Log == nil {
 		opt.Log = slog.Default()
 	}
-	return &Service{opt: opt}
+	return &Service{opt: opt, outage: lograte.New(opt.Log, 10*time.Second)}
 }
 
 var _ mkg.Downloader = (*Service)(nil)

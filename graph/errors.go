@@ -6,20 +6,30 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/bmkg/mkggraph/internal/lograte"
 	"github.com/bmkg/mkggraph/internal/requestid"
 	"github.com/bmkg/mkggraph/mkg"
 )
+
+// LogInterval is how often one kind of failure is written to the log at
+// most: during an outage every request fails the same way, and one line
+// per interval with a count says as much as thousands.
+const LogInterval = 10 * time.Second
 
 // ErrorPresenter maps every error to what a client may see: domain errors
 // keep their message and get their code (and the argument at fault);
 // GraphQL's own errors (syntax, validation, limits) pass through; anything
 // else is logged with the request id and shown only as an internal error
 // carrying that id, so SQL, file paths and stack traces never leave.
+// UNAVAILABLE and INTERNAL failures are logged at most once per kind per
+// LogInterval (see lograte).
 func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	limited := lograte.New(log, LogInterval)
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		Uncacheable(ctx) // only complete answers are cached
 		out := graphql.DefaultErrorPresenter(ctx, err)
@@ -32,6 +42,12 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			for k, v := range e.Extra {
 				out.Extensions[k] = v
+			}
+			if e.Code == mkg.EUNAVAILABLE {
+				id := requestid.From(ctx)
+				out.Extensions["requestId"] = id
+				limited.Log(ctx, slog.LevelError, e.Code+": "+e.Message, "unavailable: "+e.Message,
+					slog.String("request_id", id), slog.String("path", out.Path.String()), slog.Any("err", e.Err))
 			}
 			return out
 		}
@@ -48,7 +64,8 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return out
 		}
 		id := requestid.From(ctx)
-		log.ErrorContext(ctx, "internal error", "request_id", id, "path", out.Path.String(), "err", err)
+		limited.Log(ctx, slog.LevelError, "internal: "+err.Error(), "internal error",
+			slog.String("request_id", id), slog.String("path", out.Path.String()), slog.Any("err", err))
 		out.Message = "internal error"
 		out.Extensions = map[string]any{"code": mkg.EINTERNAL, "requestId": id}
 		return out

@@ -33,6 +33,7 @@ type ResolverRoot interface {
 	AccessRequest() AccessRequestResolver
 	AccessRequestConnection() AccessRequestConnectionResolver
 	AccessRequestEvent() AccessRequestEventResolver
+	AccessRequestNotification() AccessRequestNotificationResolver
 	AccessRequestStats() AccessRequestStatsResolver
 	Account() AccountResolver
 	AccountConnection() AccountConnectionResolver
@@ -108,6 +109,7 @@ type ComplexityRoot struct {
 		FormStartedAt func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Letter        func(childComplexity int) int
+		Notifications func(childComplexity int) int
 		Number        func(childComplexity int) int
 		State         func(childComplexity int) int
 		Steps         func(childComplexity int) int
@@ -135,6 +137,17 @@ type ComplexityRoot struct {
 		Details   func(childComplexity int) int
 		From      func(childComplexity int) int
 		Note      func(childComplexity int) int
+		To        func(childComplexity int) int
+	}
+
+	AccessRequestNotification struct {
+		Attempts  func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		FailedAt  func(childComplexity int) int
+		LastError func(childComplexity int) int
+		SentAt    func(childComplexity int) int
+		State     func(childComplexity int) int
+		Subject   func(childComplexity int) int
 		To        func(childComplexity int) int
 	}
 
@@ -1045,6 +1058,7 @@ type AccessRequestResolver interface {
 
 	Breached(ctx context.Context, obj *mkg.Ticket) (bool, error)
 	Events(ctx context.Context, obj *mkg.Ticket) ([]*mkg.TicketEvent, error)
+	Notifications(ctx context.Context, obj *mkg.Ticket) ([]*mkg.Notification, error)
 	ViewerCan(ctx context.Context, obj *mkg.Ticket) ([]mkg.TicketAction, error)
 }
 type AccessRequestConnectionResolver interface {
@@ -1056,6 +1070,9 @@ type AccessRequestEventResolver interface {
 	Note(ctx context.Context, obj *mkg.TicketEvent) (*string, error)
 
 	Details(ctx context.Context, obj *mkg.TicketEvent) (string, error)
+}
+type AccessRequestNotificationResolver interface {
+	LastError(ctx context.Context, obj *mkg.Notification) (*string, error)
 }
 type AccessRequestStatsResolver interface {
 	ByState(ctx context.Context, obj *mkg.TicketStats) ([]*model.StateCount, error)
@@ -1518,6 +1535,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccessRequest.Letter(childComplexity), true
+	case "AccessRequest.notifications":
+		if e.ComplexityRoot.AccessRequest.Notifications == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.Notifications(childComplexity), true
 	case "AccessRequest.number":
 		if e.ComplexityRoot.AccessRequest.Number == nil {
 			break
@@ -1635,6 +1658,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccessRequestEvent.To(childComplexity), true
+
+	case "AccessRequestNotification.attempts":
+		if e.ComplexityRoot.AccessRequestNotification.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestNotification.Attempts(childComplexity), true
+	case "AccessRequestNotification.createdAt":
+		if e.ComplexityRoot.AccessRequestNotification.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestNotification.CreatedAt(childComplexity), true
+	case "AccessRequestNotification.failedAt":
+		if e.ComplexityRoot.AccessRequestNotification.FailedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestNotification.FailedAt(childComplexity), true
+	case "AccessRequestNotification.lastError":
+		if e.ComplexityRoot.AccessRequestNotification.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestNotification.LastError(childComplexity), true
+	case "AccessRequestNotification.sentAt":
+		if e.ComplexityRoot.AccessRequestNotification.SentAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestNotification.SentAt(childComplexity), true
+	case "AccessRequestNotification.state":
+		if e.ComplexityRoot.AccessRequestNotification.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestNotification.State(childComplexity), true
+	case "AccessRequestNotification.subject":
+		if e.ComplexityRoot.AccessRequestNotification.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestNotification.Subject(childComplexity), true
+	case "AccessRequestNotification.recipient":
+		if e.ComplexityRoot.AccessRequestNotification.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestNotification.To(childComplexity), true
 
 	case "AccessRequestStats.byState":
 		if e.ComplexityRoot.AccessRequestStats.ByState == nil {
@@ -5913,8 +5985,8 @@ type DatasetInfo {
   classification: Classification!
   "When the classification last changed."
   updatedAt: DateTime!
-  "Who changed it last (null for the seeded default)."
-  updatedBy: String
+  "Who changed it last (staff only: staff identities are not shown to others; null for the seeded default)."
+  updatedBy: String @hasRole(roles: [SERVICE_DESK, OFFICER, ADMIN])
 }
 
 "The caller, as the server sees this request."
@@ -7738,8 +7810,36 @@ type AccessRequest implements Node @hasRole(roles: [SERVICE_DESK, OFFICER, ADMIN
   breached: Boolean!
   "Every action, oldest first."
   events: [AccessRequestEvent!]!
+  "The e-mails to the applicant about the request, oldest first, and whether each reached them (FAILED: the applicant was not told)."
+  notifications: [AccessRequestNotification!]!
   "What the caller may do to the request now (for a UI's buttons)."
   viewerCan: [AccessRequestAction!]!
+}
+
+"Where an e-mail to the applicant stands."
+enum NotificationState {
+  "Not delivered yet: the outbox tries again (after 1 min, 2, 4 … at most hourly)."
+  PENDING
+  "Accepted by the mail server."
+  SENT
+  "Given up: the mail server refused the address or the message, three times. The applicant was not told."
+  FAILED
+}
+
+"An e-mail to the applicant about their request (staff only, with the request)."
+type AccessRequestNotification {
+  subject: String!
+  "The address it is sent to."
+  recipient: String!
+  createdAt: DateTime!
+  state: NotificationState!
+  "Delivery attempts so far."
+  attempts: Int!
+  "The last failed attempt's error (the mail server's reply); null when no attempt failed."
+  lastError: String
+  sentAt: DateTime
+  "When the outbox gave up."
+  failedAt: DateTime
 }
 
 "An API-access request, as its applicant sees it with the tracking token."
@@ -7892,6 +7992,8 @@ input AccessRequestFilter {
   number: String
   "Requests with (true) or without (false) a step past its standard, now."
   breached: Boolean
+  "Requests with (true) or without (false) an e-mail the outbox gave up on: their applicants were not told."
+  notificationFailed: Boolean
   "Requests assigned to this officer's account; ` + "`" + `unassigned: true` + "`" + ` for the open queue."
   assignedTo: ID
   unassigned: Boolean
@@ -8017,6 +8119,8 @@ func (ec *executionContext) childFields_AccessRequest(ctx context.Context, field
 		return ec.fieldContext_AccessRequest_breached(ctx, field)
 	case "events":
 		return ec.fieldContext_AccessRequest_events(ctx, field)
+	case "notifications":
+		return ec.fieldContext_AccessRequest_notifications(ctx, field)
 	case "viewerCan":
 		return ec.fieldContext_AccessRequest_viewerCan(ctx, field)
 	}
@@ -8065,6 +8169,28 @@ func (ec *executionContext) childFields_AccessRequestEvent(ctx context.Context, 
 		return ec.fieldContext_AccessRequestEvent_details(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AccessRequestEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_AccessRequestNotification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subject":
+		return ec.fieldContext_AccessRequestNotification_subject(ctx, field)
+	case "recipient":
+		return ec.fieldContext_AccessRequestNotification_recipient(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AccessRequestNotification_createdAt(ctx, field)
+	case "state":
+		return ec.fieldContext_AccessRequestNotification_state(ctx, field)
+	case "attempts":
+		return ec.fieldContext_AccessRequestNotification_attempts(ctx, field)
+	case "lastError":
+		return ec.fieldContext_AccessRequestNotification_lastError(ctx, field)
+	case "sentAt":
+		return ec.fieldContext_AccessRequestNotification_sentAt(ctx, field)
+	case "failedAt":
+		return ec.fieldContext_AccessRequestNotification_failedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessRequestNotification", field.Name)
 }
 
 func (ec *executionContext) childFields_AccessRequestStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12050,6 +12176,38 @@ func (ec *executionContext) fieldContext_AccessRequest_events(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _AccessRequest_notifications(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_notifications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessRequest().Notifications(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.Notification) graphql.Marshaler {
+			return ec.marshalNAccessRequestNotification2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐNotificationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_notifications(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequestNotification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AccessRequest_viewerCan(ctx context.Context, field graphql.CollectedField, obj *mkg.Ticket) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12406,6 +12564,190 @@ func (ec *executionContext) _AccessRequestEvent_details(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_AccessRequestEvent_details(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccessRequestEvent", field, true, true, "String")
+}
+
+func (ec *executionContext) _AccessRequestNotification_subject(ctx context.Context, field graphql.CollectedField, obj *mkg.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestNotification_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestNotification_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestNotification", field, false, false, "String")
+}
+
+func (ec *executionContext) _AccessRequestNotification_recipient(ctx context.Context, field graphql.CollectedField, obj *mkg.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestNotification_recipient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestNotification_recipient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestNotification", field, false, false, "String")
+}
+
+func (ec *executionContext) _AccessRequestNotification_createdAt(ctx context.Context, field graphql.CollectedField, obj *mkg.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestNotification_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestNotification_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestNotification", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AccessRequestNotification_state(ctx context.Context, field graphql.CollectedField, obj *mkg.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestNotification_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.NotificationState) graphql.Marshaler {
+			return ec.marshalNNotificationState2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐNotificationState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestNotification_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestNotification", field, true, false, "NotificationState")
+}
+
+func (ec *executionContext) _AccessRequestNotification_attempts(ctx context.Context, field graphql.CollectedField, obj *mkg.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestNotification_attempts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attempts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestNotification_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestNotification", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AccessRequestNotification_lastError(ctx context.Context, field graphql.CollectedField, obj *mkg.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestNotification_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessRequestNotification().LastError(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestNotification_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestNotification", field, true, true, "String")
+}
+
+func (ec *executionContext) _AccessRequestNotification_sentAt(ctx context.Context, field graphql.CollectedField, obj *mkg.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestNotification_sentAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SentAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestNotification_sentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestNotification", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AccessRequestNotification_failedAt(ctx context.Context, field graphql.CollectedField, obj *mkg.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestNotification_failedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FailedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestNotification_failedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestNotification", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _AccessRequestStats_from(ctx context.Context, field graphql.CollectedField, obj *mkg.TicketStats) (ret graphql.Marshaler) {
@@ -29712,7 +30054,7 @@ func (ec *executionContext) unmarshalInputAccessRequestFilter(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"status", "number", "breached", "assignedTo", "unassigned", "channel", "from", "to"}
+	fieldsInOrder := [...]string{"status", "number", "breached", "notificationFailed", "assignedTo", "unassigned", "channel", "from", "to"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29740,6 +30082,13 @@ func (ec *executionContext) unmarshalInputAccessRequestFilter(ctx context.Contex
 				return it, err
 			}
 			it.Breached = data
+		case "notificationFailed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notificationFailed"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotificationFailed = data
 		case "assignedTo":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignedTo"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
@@ -31209,6 +31558,12 @@ func (ec *executionContext) _AccessRequest(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AccessRequest_events(ctx, field, obj)
 				})
+		case "notifications":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessRequest_notifications(ctx, field, obj)
+				})
 		case "viewerCan":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -31368,6 +31723,75 @@ func (ec *executionContext) _AccessRequestEvent(ctx context.Context, sel ast.Sel
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AccessRequestEvent_details(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var accessRequestNotificationImplementors = []string{"AccessRequestNotification"}
+
+func (ec *executionContext) _AccessRequestNotification(ctx context.Context, sel ast.SelectionSet, obj *mkg.Notification) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accessRequestNotificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AccessRequestNotification")
+		case "subject":
+			out.Values[i] = ec._AccessRequestNotification_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recipient":
+			out.Values[i] = ec._AccessRequestNotification_recipient(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._AccessRequestNotification_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._AccessRequestNotification_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attempts":
+			out.Values[i] = ec._AccessRequestNotification_attempts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastError":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessRequestNotification_lastError(ctx, field, obj)
+				})
+		case "sentAt":
+			out.Values[i] = ec._AccessRequestNotification_sentAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "failedAt":
+			out.Values[i] = ec._AccessRequestNotification_failedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -37839,6 +38263,30 @@ func (ec *executionContext) unmarshalNAccessRequestInput2githubᚗcomᚋbmkgᚋm
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAccessRequestNotification2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐNotificationᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.Notification) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAccessRequestNotification2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐNotification(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAccessRequestNotification2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐNotification(ctx context.Context, sel ast.SelectionSet, v *mkg.Notification) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AccessRequestNotification!")
+		return graphql.Null
+	}
+	return ec._AccessRequestNotification(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAccessRequestState2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketState(ctx context.Context, v any) (mkg.TicketState, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := mkg.TicketState(tmp)
@@ -38668,6 +39116,21 @@ func (ec *executionContext) marshalNNationalSection2ᚕgithubᚗcomᚋbmkgᚋmkg
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNNotificationState2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐNotificationState(ctx context.Context, v any) (mkg.NotificationState, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := mkg.NotificationState(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNotificationState2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐNotificationState(ctx context.Context, sel ast.SelectionSet, v mkg.NotificationState) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "NotificationState!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNObservation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐObservation(ctx context.Context, sel ast.SelectionSet, v *mkg.Observation) graphql.Marshaler {

@@ -3,7 +3,7 @@ package httpapi
 import (
 	"context"
 	"errors"
-	"net"
+	"log/slog"
 	"net/http"
 	"strconv"
 
@@ -22,7 +22,7 @@ type Authenticator interface {
 // downgraded to anonymous); a client that keeps sending bad keys gets 429.
 func (s *Server) withPrincipal(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, err := s.Auth.Authenticate(r.Context(), r.Header.Get("Authorization"), clientIP(r))
+		p, err := s.Auth.Authenticate(r.Context(), r.Header.Get("Authorization"), s.clientIP(r))
 		switch {
 		case errors.Is(err, access.ErrTooManyFailures):
 			w.Header().Set("Retry-After", strconv.Itoa(60))
@@ -33,8 +33,9 @@ func (s *Server) withPrincipal(next http.Handler) http.Handler {
 			writeJSON(w, http.StatusUnauthorized, gqlErrorBody(err.(*mkg.Error).Message, mkg.EUNAUTHENTICATED, ""))
 			return
 		case err != nil:
-			s.Log.ErrorContext(r.Context(), "authentication failed", "err", err)
-			writeJSON(w, http.StatusServiceUnavailable, gqlErrorBody("authentication is unavailable; try again shortly", "UNAVAILABLE", ""))
+			s.outage.Log(r.Context(), slog.LevelError, "authentication: "+mkg.ErrorCode(err), "authentication failed", slog.Any("err", err))
+			w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+			writeJSON(w, http.StatusServiceUnavailable, gqlErrorBody("authentication is unavailable; try again shortly", mkg.EUNAVAILABLE, ""))
 			return
 		}
 		if info := logInfoFrom(r.Context()); info != nil && !p.Anonymous() {
@@ -42,15 +43,4 @@ func (s *Server) withPrincipal(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(mkg.WithPrincipal(r.Context(), p)))
 	})
-}
-
-// clientIP is the peer address. Forwarded headers are not trusted: behind a
-// proxy the limiter then counts the proxy, which fails safe (the proxy is
-// throttled, not a forger).
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

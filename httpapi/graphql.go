@@ -53,8 +53,9 @@ func NewGraphQL(r *resolvers.Resolver, lim Limits, log *slog.Logger) (*handler.S
 	srv.AddTransport(transport.POST{})
 	// Uploads (the request letter) follow the GraphQL multipart request
 	// specification; files are kept in memory up to 1 MiB and spooled to a
-	// temporary file beyond, never past the upload limit.
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: lim.MaxUploadBytes, MaxMemory: 1 << 20})
+	// temporary file beyond, never past the upload limit, and the other
+	// parts keep the limit of a JSON request (see multipartForm).
+	srv.AddTransport(multipartForm{maxFields: lim.MaxBodyBytes, maxBody: lim.MaxUploadBytes, maxMemory: 1 << 20})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(lim.MaxTokens)
 	srv.Use(extension.Introspection{})
@@ -62,6 +63,8 @@ func NewGraphQL(r *resolvers.Resolver, lim Limits, log *slog.Logger) (*handler.S
 	srv.Use(graph.DepthLimit{Max: lim.MaxDepth})
 	srv.Use(extension.FixedComplexityLimit(lim.MaxComplexity))
 	srv.AroundFields(authz.Middleware) // access rights, and what the response cache must know
+	srv.Use(graph.Strings{})
+	srv.AroundResponses(markUnavailable)
 	srv.SetErrorPresenter(graph.ErrorPresenter(log))
 	srv.SetRecoverFunc(graph.Recover(log))
 	return srv, nil

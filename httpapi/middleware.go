@@ -105,8 +105,9 @@ func gqlErrorBody(msg, code, id string) map[string]any {
 }
 
 // limitBody refuses request bodies over max bytes with 413, before anything
-// parses them: maxJSON for queries, maxUpload for multipart requests that
-// carry files (whose parts the multipart transport limits again).
+// parses them: maxJSON for queries, maxUpload for multipart requests (whose
+// parts the multipart transport limits again: every part but the files
+// within maxJSON, and a body cut off at the limit is 413 there too).
 func limitBody(maxJSON, maxUpload int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		max := maxJSON

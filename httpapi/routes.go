@@ -6,13 +6,16 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/bmkg/mkggraph/cache"
 	"github.com/bmkg/mkggraph/dataloaders"
+	"github.com/bmkg/mkggraph/graph"
 	"github.com/bmkg/mkggraph/graphiql"
+	"github.com/bmkg/mkggraph/internal/lograte"
 	"github.com/bmkg/mkggraph/mkg"
 )
 
@@ -38,13 +41,20 @@ type Server struct {
 	Responses   *ResponseCache
 	Limits      Limits
 	CORSOrigins []string
-	Log         *slog.Logger
+	// TrustedProxies are the networks of the reverse proxies whose
+	// Forwarded / X-Forwarded-For headers name the client (see clientIP).
+	TrustedProxies []netip.Prefix
+	Log            *slog.Logger
+
+	outage *lograte.Logger // failures every request meets, logged once per interval
 }
 
 // Handler returns the routes wrapped in the common middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	gql := s.withPrincipal(limitBody(s.Limits.MaxBodyBytes, s.Limits.MaxUploadBytes, s.Responses.handler(s.withLoaders(s.GraphQL))))
+	s.outage = lograte.New(s.Log, graph.LogInterval)
+	gql := s.withPrincipal(limitBody(s.Limits.MaxBodyBytes, s.Limits.MaxUploadBytes,
+		s.Responses.handler(s.withLoaders(withUnavailableStatus(s.GraphQL)))))
 	mux.Handle("/graphql", withTimeout(s.Limits.RequestTimeout, gql))
 	mux.Handle("/graphiql/", http.StripPrefix("/graphiql", graphiql.Handler("/graphql")))
 	mux.Handle("GET /graphiql", http.RedirectHandler("/graphiql/", http.StatusMovedPermanently))
@@ -125,6 +135,12 @@ func (s *Server) letter(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l, data, err := s.Letters.LetterOf(r.Context(), id)
+	if mkg.ErrorCode(err) == mkg.EUNAVAILABLE {
+		s.outage.Log(r.Context(), slog.LevelError, "letter: unavailable", "letter", slog.Any("err", err))
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+		writeJSON(w, http.StatusServiceUnavailable, gqlErrorBody("the database is unavailable; try again shortly", mkg.EUNAVAILABLE, ""))
+		return
+	}
 	if err != nil {
 		if mkg.ErrorCode(err) != mkg.ENOTFOUND {
 			s.Log.ErrorContext(r.Context(), "letter", "err", err)

@@ -104,6 +104,10 @@ type AccessStore interface {
 	// and its account (with grants), or NOT_FOUND. Revoked and expired keys
 	// are returned too: the caller decides and says why.
 	CredentialByPrefix(ctx context.Context, prefix string) (*Credential, error)
+	// KeyHashes returns the stored hash of every key not revoked, by
+	// prefix: one read that lets a throttled client's keys be checked
+	// without a lookup per key.
+	KeyHashes(ctx context.Context) (map[string]string, error)
 	// TouchKey records that a key was used at t.
 	TouchKey(ctx context.Context, keyID int64, t time.Time) error
 

@@ -13,7 +13,11 @@ const (
 	ECONFLICT        = "CONFLICT"
 	EFORBIDDEN       = "FORBIDDEN"
 	EUNAUTHENTICATED = "UNAUTHENTICATED"
-	EINTERNAL        = "INTERNAL"
+	// EUNAVAILABLE is a failure of a service the server depends on (the
+	// database not answering, shutting down or out of connections): not the
+	// client's fault, and worth retrying shortly.
+	EUNAVAILABLE = "UNAVAILABLE"
+	EINTERNAL    = "INTERNAL"
 )
 
 // Error is an error a client may see. Message must be safe to show: it never
@@ -26,7 +30,13 @@ type Error struct {
 	// Extra are further facts a client may act on, shown as extensions
 	// (e.g. "dataset": the dataset a FORBIDDEN field needs).
 	Extra map[string]any
+	// Err is the failure behind the error (an UNAVAILABLE database's driver
+	// error), for the server log only: never shown to a client.
+	Err error
 }
+
+// Unwrap returns the failure behind the error, if any.
+func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	if e.Field != "" {
@@ -43,6 +53,12 @@ func Errorf(code, format string, args ...any) *Error {
 // Invalid returns a BAD_USER_INPUT error naming the field at fault.
 func Invalid(field, format string, args ...any) *Error {
 	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Unavailable returns an UNAVAILABLE error saying which service failed,
+// keeping the failure for the log.
+func Unavailable(service string, err error) *Error {
+	return &Error{Code: EUNAVAILABLE, Message: service + " is unavailable; try again shortly", Err: err}
 }
 
 // NotFound returns a NOT_FOUND error for a thing of the given kind.

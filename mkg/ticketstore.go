@@ -77,12 +77,15 @@ type Fulfilment struct {
 
 // TicketFilter selects tickets for the service desk's queues.
 type TicketFilter struct {
-	Status     []TicketState // any of these states
-	Breached   *bool         // tickets with (not) any breached step
-	AssignedTo int64         // officer account id; -1 = unassigned
-	Channel    Channel
-	Number     string     // the ticket number, exactly
-	From, To   *time.Time // submission time: From inclusive, To exclusive
+	Status   []TicketState // any of these states
+	Breached *bool         // tickets with (not) any breached step
+	// NotificationFailed: tickets with (not) a notification the outbox
+	// gave up on.
+	NotificationFailed *bool
+	AssignedTo         int64 // officer account id; -1 = unassigned
+	Channel            Channel
+	Number             string     // the ticket number, exactly
+	From, To           *time.Time // submission time: From inclusive, To exclusive
 }
 
 // OrderTickets is the ordering of ticket lists: oldest submission first
@@ -127,6 +130,31 @@ type Notification struct {
 	NextAttempt time.Time
 	SentAt      *time.Time
 	LastError   string
+	// FailedAt is when the outbox gave up (a permanent failure, such as
+	// the mail server refusing the address, after a few tries): the
+	// applicant was not told.
+	FailedAt *time.Time
+}
+
+// NotificationState is where a notification stands.
+type NotificationState string
+
+// Notification states.
+const (
+	NotificationPending NotificationState = "PENDING" // not delivered yet; tried again later
+	NotificationSent    NotificationState = "SENT"
+	NotificationFailed  NotificationState = "FAILED" // given up: the applicant was not told
+)
+
+// State says where n stands.
+func (n *Notification) State() NotificationState {
+	switch {
+	case n.SentAt != nil:
+		return NotificationSent
+	case n.FailedAt != nil:
+		return NotificationFailed
+	}
+	return NotificationPending
 }
 
 // TicketStore keeps tickets. Every action runs in one transaction with its
@@ -175,7 +203,7 @@ type TicketStore interface {
 	LetterOf(ctx context.Context, id int64) (*Letter, []byte, error)
 
 	// PendingNotifications returns up to limit undelivered notifications
-	// due at now, oldest first.
+	// due at now, oldest first (never those given up on).
 	PendingNotifications(ctx context.Context, now time.Time, limit int) ([]Notification, error)
 	// ClaimNotifications is PendingNotifications for a delivery worker: the
 	// notifications it returns are due again only at until, so a worker
@@ -188,4 +216,11 @@ type TicketStore interface {
 	// failed one is due again at next.
 	NotificationSent(ctx context.Context, id int64, at time.Time) error
 	NotificationFailed(ctx context.Context, id int64, at time.Time, err string, next time.Time) error
+	// NotificationGaveUp records a last failed attempt and its error, and
+	// gives up: the notification is FAILED and never claimed again. A
+	// notification sent already is left alone; an unknown id is NOT_FOUND.
+	NotificationGaveUp(ctx context.Context, id int64, at time.Time, err string) error
+	// NotificationsOfTickets returns each ticket's notifications, oldest
+	// first, in ids order (staff see which applicant was not told).
+	NotificationsOfTickets(ctx context.Context, ids []int64) ([][]Notification, error)
 }

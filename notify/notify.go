@@ -12,18 +12,40 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 )
 
 // Sender delivers one message. A nil error means the message was handed
 // over for good (an SMTP relay accepted it): the outbox then marks it sent
 // and never sends it again. Any error means it may not have been, and the
-// outbox tries again later; the error's text is stored with the
-// notification, so it must not carry secrets. Send must honour ctx's
-// deadline and cancellation.
+// outbox tries again later; an error marked Permanent says that trying
+// again will not help (the relay refused this recipient or this message),
+// and the outbox gives up after a few tries. The error's text is stored
+// with the notification and shown to staff, so it must not carry secrets.
+// Send must honour ctx's deadline and cancellation.
 type Sender interface {
 	Send(ctx context.Context, to, subject, body string) error
 }
+
+// Permanent marks err as a failure that trying again will not mend.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return permanentError{err}
+}
+
+// IsPermanent reports whether err, or an error it wraps, is Permanent.
+func IsPermanent(err error) bool {
+	var p permanentError
+	return errors.As(err, &p)
+}
+
+type permanentError struct{ err error }
+
+func (p permanentError) Error() string { return p.err.Error() }
+func (p permanentError) Unwrap() error { return p.err }
 
 // LogSender "delivers" a message by writing it, recipient, subject and body,
 // to Log at info level, and always succeeds. It is the default when no mail

@@ -25,6 +25,9 @@ type Store interface {
 	// NotificationFailed records a failed attempt (counted in Attempts) and
 	// its error; the notification is due again at next.
 	NotificationFailed(ctx context.Context, id int64, at time.Time, err string, next time.Time) error
+	// NotificationGaveUp records a last failed attempt and its error; the
+	// notification is not returned again.
+	NotificationGaveUp(ctx context.Context, id int64, at time.Time, err string) error
 }
 
 var _ Store = mkg.TicketStore(nil)
@@ -36,6 +39,10 @@ type Options struct {
 	MaxBackoff time.Duration    // longest wait between attempts; default 1 h
 	Lease      time.Duration    // how long a claimed batch is this worker's; default 10 min
 	Now        func() time.Time // the clock; default time.Now
+	// GiveUpAfter is how many attempts a permanent failure (see Permanent)
+	// gets before the outbox gives up; default 3. A few, not one: a relay
+	// may answer 5xx for a moment while it is being reconfigured.
+	GiveUpAfter int
 }
 
 const (
@@ -55,7 +62,10 @@ const (
 // succeeded; if the process dies, or the store fails, between the two, it
 // is sent again. A failed Send is recorded with its error and tried again
 // after 1 min, 2 min, 4 min … (doubling with each failed attempt, at most
-// MaxBackoff), for as long as it takes: nothing is dropped. Store errors
+// MaxBackoff), for as long as it takes, unless the failure is permanent
+// (the relay refused the recipient or the message: see Permanent): then
+// the outbox gives up after GiveUpAfter attempts, and the notification is
+// FAILED for staff to see that its applicant was not told. Store errors
 // are logged and the poll is tried again on the next tick.
 //
 // Any number of workers may poll one database (one per server instance):
@@ -91,6 +101,9 @@ func NewOutbox(store Store, sender Sender, log *slog.Logger, opts Options) *Outb
 	}
 	if opts.Lease <= 0 {
 		opts.Lease = 10 * time.Minute
+	}
+	if opts.GiveUpAfter <= 0 {
+		opts.GiveUpAfter = 3
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -163,14 +176,29 @@ func (o *Outbox) deliver(ctx context.Context, n mkg.Notification) (ok bool, err 
 		o.log.Info("outbox: notification sent", "id", n.ID, "ticket", n.TicketID, "attempt", n.Attempts+1)
 		return true, nil
 	}
+	if IsPermanent(sendErr) && n.Attempts+1 >= o.opts.GiveUpAfter {
+		return false, o.giveUp(rctx, n, now, sendErr)
+	}
 	next := now.Add(o.backoff(n.Attempts))
 	o.log.Warn("outbox: notification not sent; will try again", "id", n.ID, "ticket", n.TicketID,
-		"attempt", n.Attempts+1, "next", next, "err", sendErr)
+		"attempt", n.Attempts+1, "next", next, "permanent", IsPermanent(sendErr), "err", sendErr)
 	if err := o.store.NotificationFailed(rctx, n.ID, now, truncate(sendErr.Error(), maxErrorLen), next); err != nil {
 		o.log.Error("outbox: failed attempt not recorded; it will be tried again", "id", n.ID, "ticket", n.TicketID, "err", err)
 		return false, err
 	}
 	return false, nil
+}
+
+// giveUp records the last attempt of a notification that failed
+// permanently.
+func (o *Outbox) giveUp(ctx context.Context, n mkg.Notification, now time.Time, sendErr error) error {
+	o.log.Error("outbox: giving up on a notification: the applicant was not told", "id", n.ID, "ticket", n.TicketID,
+		"attempts", n.Attempts+1, "err", sendErr)
+	if err := o.store.NotificationGaveUp(ctx, n.ID, now, truncate(sendErr.Error(), maxErrorLen)); err != nil {
+		o.log.Error("outbox: giving up not recorded; it will be tried again", "id", n.ID, "ticket", n.TicketID, "err", err)
+		return err
+	}
+	return nil
 }
 
 // send calls the sender with a time limit, turning a panic into an error so

@@ -50,7 +50,7 @@ func (s *memStore) ClaimNotifications(ctx context.Context, now, until time.Time,
 	}
 	var due []mkg.Notification
 	for _, n := range s.notes {
-		if n.SentAt == nil && !n.NextAttempt.After(now) {
+		if n.SentAt == nil && n.FailedAt == nil && !n.NextAttempt.After(now) {
 			due = append(due, n)
 		}
 	}
@@ -85,6 +85,15 @@ func (s *memStore) NotificationFailed(ctx context.Context, id int64, at time.Tim
 	n := &s.notes[id-1]
 	n.Attempts++
 	n.LastError, n.NextAttempt = msg, next
+	return nil
+}
+
+func (s *memStore) NotificationGaveUp(ctx context.Context, id int64, at time.Time, msg string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := &s.notes[id-1]
+	n.Attempts++
+	n.LastError, n.FailedAt = msg, &at
 	return nil
 }
 
@@ -379,5 +388,34 @@ func TestNewSender(t *testing.T) {
 		t.Fatal(err)
 	} else if _, ok := s.(*SMTPSender); !ok {
 		t.Errorf("smtps URL gave %T; want *SMTPSender", s)
+	}
+}
+
+// TestOutboxGivesUpOnPermanentFailures: a recipient the relay refuses
+// (550) is tried three times, then given up on and never tried again; a
+// temporary refusal (450) goes on being retried.
+func TestOutboxGivesUpOnPermanentFailures(t *testing.T) {
+	for _, c := range []struct {
+		reply    string
+		giveUp   bool
+		attempts int
+	}{{"550 5.1.1 no such user", true, 3}, {"450 4.2.0 greylisted", false, 6}} {
+		d := startSMTPD(t, &smtpd{Reply: map[string]string{"RCPT": c.reply}})
+		clk := &clock{t: t0}
+		store := &memStore{}
+		id := store.add("nobody@example.id", "Tiket diterima", t0)
+		o := NewOutbox(store, newSMTPSender(t, "smtp://"+d.Addr, nil), testLogger(t), Options{Now: clk.Now})
+		for range 6 {
+			flush(t, o)
+			clk.Advance(2 * time.Hour) // past any backoff
+		}
+		n := store.get(id)
+		if n.Attempts != c.attempts || (n.FailedAt != nil) != c.giveUp || n.SentAt != nil || !strings.Contains(n.LastError, c.reply[:3]) {
+			t.Errorf("%s: %d attempts, failed at %v, last error %q; want %d attempts, given up %v",
+				c.reply, n.Attempts, n.FailedAt, n.LastError, c.attempts, c.giveUp)
+		}
+		if got := len(d.Sessions(t)); got != c.attempts {
+			t.Errorf("%s: the relay was contacted %d times, want %d", c.reply, got, c.attempts)
+		}
 	}
 }

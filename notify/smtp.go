@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/mail"
 	"net/smtp"
+	"net/textproto"
 	"net/url"
 	"os"
 	"slices"
@@ -109,11 +110,16 @@ func localName() string {
 }
 
 // Send implements Sender: one session, one message. It fails before
-// connecting when to or subject holds a line break (header injection).
+// connecting, permanently, when to is no address or to or subject holds a
+// line break (header injection). A 5xx reply to RCPT TO (the relay refuses
+// the recipient) or to DATA (it refuses the message) is permanent too;
+// other failures (4xx replies, the network, a 5xx to the session's own
+// steps such as AUTH or MAIL FROM, which say the relay or this server is
+// misconfigured and fail every message until fixed) are worth retrying.
 func (s *SMTPSender) Send(ctx context.Context, to, subject, body string) error {
 	msg, rcpt, err := compose(s.from, to, subject, body, time.Now())
 	if err != nil {
-		return err
+		return Permanent(err)
 	}
 	if s.Timeout > 0 {
 		var cancel context.CancelFunc
@@ -186,22 +192,33 @@ func (s *SMTPSender) session(conn net.Conn, rcpt string, msg []byte) error {
 		return fmt.Errorf("MAIL FROM: %w", err)
 	}
 	if err := c.Rcpt(rcpt); err != nil {
-		return fmt.Errorf("RCPT TO: %w", err)
+		return rejected("RCPT TO", err)
 	}
 	w, err := c.Data()
 	if err != nil {
-		return fmt.Errorf("DATA: %w", err)
+		return rejected("DATA", err)
 	}
 	if _, err := w.Write(msg); err != nil {
 		return fmt.Errorf("DATA: %w", err)
 	}
 	if err := w.Close(); err != nil {
-		return fmt.Errorf("end of DATA: %w", err)
+		return rejected("end of DATA", err)
 	}
 	// The relay has accepted the message: a failed goodbye must not make
 	// the outbox send it again.
 	_ = c.Quit()
 	return nil
+}
+
+// rejected wraps a failed step's error, Permanent when the relay answered
+// with a 5xx reply.
+func rejected(step string, err error) error {
+	err = fmt.Errorf("%s: %w", step, err)
+	var reply *textproto.Error
+	if errors.As(err, &reply) && reply.Code >= 500 && reply.Code < 600 {
+		return Permanent(err)
+	}
+	return err
 }
 
 func (s *SMTPSender) startTLS(c *smtp.Client) error {

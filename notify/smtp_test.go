@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"mime/quotedprintable"
+	"net"
 	"net/mail"
 	"regexp"
 	"slices"
@@ -292,5 +293,45 @@ func TestComposeFoldsLongSubjects(t *testing.T) {
 		if to, err := m.Header.AddressList("To"); err != nil || to[0].Name != "Dédé" {
 			t.Errorf("To %q: %v, %v", m.Header.Get("To"), to, err)
 		}
+	}
+}
+
+// TestSMTPPermanentFailures: the relay refusing the recipient or the
+// message (5xx to RCPT TO or DATA), and a recipient that is no address, are
+// permanent; 4xx replies, and 5xx replies to the session's own steps (a
+// misconfigured relay or sender, which fail every message until fixed),
+// are worth retrying.
+func TestSMTPPermanentFailures(t *testing.T) {
+	for _, c := range []struct {
+		verb, reply string
+		permanent   bool
+	}{
+		{"RCPT", "550 5.1.1 no such user", true},
+		{"RCPT", "553 5.1.3 bad address syntax", true},
+		{"RCPT", "450 4.2.0 greylisted", false},
+		{"DATA", "554 5.7.1 rejected", true},
+		{"END", "552 5.3.4 message too big", true},
+		{"END", "451 4.3.0 try again", false},
+		{"MAIL", "550 5.7.1 sender not allowed", false},
+		{"GREETING", "554 5.3.2 no service", false},
+		{"EHLO", "421 4.3.2 shutting down", false},
+	} {
+		d := startSMTPD(t, &smtpd{Reply: map[string]string{c.verb: c.reply}})
+		err := newSMTPSender(t, "smtp://"+d.Addr, nil).Send(t.Context(), "dede@example.id", subject, body)
+		if err == nil || IsPermanent(err) != c.permanent {
+			t.Errorf("%s answered %q: %v, permanent %v; want permanent %v", c.verb, c.reply, err, IsPermanent(err), c.permanent)
+		}
+	}
+	d := startSMTPD(t, &smtpd{})
+	for _, to := range []string{"not an address", "dede@example.id\r\nBcc: all@example.id"} {
+		if err := newSMTPSender(t, "smtp://"+d.Addr, nil).Send(t.Context(), to, subject, body); !IsPermanent(err) {
+			t.Errorf("recipient %q: %v; want a permanent failure", to, err)
+		}
+	}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	if err := newSMTPSender(t, "smtp://"+addr, nil).Send(t.Context(), "dede@example.id", subject, body); err == nil || IsPermanent(err) {
+		t.Errorf("relay down: %v; want a failure worth retrying", err)
 	}
 }

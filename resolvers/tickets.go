@@ -108,6 +108,7 @@ func ticketFilter(in *model.AccessRequestFilter) (mkg.TicketFilter, error) {
 		return f, nil
 	}
 	f.Status, f.Breached, f.From, f.To = in.Status, in.Breached, in.From, in.To
+	f.NotificationFailed = in.NotificationFailed
 	if in.Channel != nil {
 		f.Channel = *in.Channel
 	}

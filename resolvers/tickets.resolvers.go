@@ -74,6 +74,19 @@ func (r *accessRequestResolver) Events(ctx context.Context, obj *mkg.Ticket) ([]
 	return ticketEvents(ctx, obj.ID, false)
 }
 
+// Notifications is the resolver for the notifications field.
+func (r *accessRequestResolver) Notifications(ctx context.Context, obj *mkg.Ticket) ([]*mkg.Notification, error) {
+	ns, err := dataloaders.For(ctx).TicketEmails.Load(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*mkg.Notification, len(ns))
+	for i := range ns {
+		out[i] = &ns[i]
+	}
+	return out, nil
+}
+
 // ViewerCan is the resolver for the viewerCan field.
 func (r *accessRequestResolver) ViewerCan(ctx context.Context, obj *mkg.Ticket) ([]mkg.TicketAction, error) {
 	return staffCan(mkg.PrincipalFrom(ctx), obj.State), nil
@@ -104,6 +117,11 @@ func (r *accessRequestEventResolver) Details(ctx context.Context, obj *mkg.Ticke
 	}
 	b, err := json.Marshal(obj.Details)
 	return string(b), err
+}
+
+// LastError is the resolver for the lastError field.
+func (r *accessRequestNotificationResolver) LastError(ctx context.Context, obj *mkg.Notification) (*string, error) {
+	return optional(obj.LastError), nil
 }
 
 // ByState is the resolver for the byState field.
@@ -413,6 +431,11 @@ func (r *Resolver) AccessRequestEvent() graph.AccessRequestEventResolver {
 	return &accessRequestEventResolver{r}
 }
 
+// AccessRequestNotification returns graph.AccessRequestNotificationResolver implementation.
+func (r *Resolver) AccessRequestNotification() graph.AccessRequestNotificationResolver {
+	return &accessRequestNotificationResolver{r}
+}
+
 // AccessRequestStats returns graph.AccessRequestStatsResolver implementation.
 func (r *Resolver) AccessRequestStats() graph.AccessRequestStatsResolver {
 	return &accessRequestStatsResolver{r}
@@ -444,15 +467,16 @@ func (r *Resolver) TrackedAccessRequest() graph.TrackedAccessRequestResolver {
 }
 
 type (
-	accessRequestResolver           struct{ *Resolver }
-	accessRequestConnectionResolver struct{ *Resolver }
-	accessRequestEventResolver      struct{ *Resolver }
-	accessRequestStatsResolver      struct{ *Resolver }
-	applicantResolver               struct{ *Resolver }
-	checklistItemResolver           struct{ *Resolver }
-	requestLetterResolver           struct{ *Resolver }
-	serviceStepResolver             struct{ *Resolver }
-	serviceStepStatsResolver        struct{ *Resolver }
-	staffMemberResolver             struct{ *Resolver }
-	trackedAccessRequestResolver    struct{ *Resolver }
+	accessRequestResolver             struct{ *Resolver }
+	accessRequestConnectionResolver   struct{ *Resolver }
+	accessRequestEventResolver        struct{ *Resolver }
+	accessRequestNotificationResolver struct{ *Resolver }
+	accessRequestStatsResolver        struct{ *Resolver }
+	applicantResolver                 struct{ *Resolver }
+	checklistItemResolver             struct{ *Resolver }
+	requestLetterResolver             struct{ *Resolver }
+	serviceStepResolver               struct{ *Resolver }
+	serviceStepStatsResolver          struct{ *Resolver }
+	staffMemberResolver               struct{ *Resolver }
+	trackedAccessRequestResolver      struct{ *Resolver }
 )

@@ -67,6 +67,22 @@ func (s *Store) CredentialByPrefix(ctx context.Context, prefix string) (*mkg.Cre
 	return &mkg.Credential{Key: row.key(), Hash: row.Hash, Account: acct}, nil
 }
 
+// KeyHashes implements mkg.AccessStore in one statement.
+func (s *Store) KeyHashes(ctx context.Context) (map[string]string, error) {
+	var rows []struct {
+		Prefix string `db:"prefix"`
+		Hash   string `db:"hash"`
+	}
+	if err := sqlx.SelectContext(ctx, s.q(), &rows, `SELECT prefix, hash FROM api_keys WHERE revoked_at IS NULL`); err != nil {
+		return nil, s.wrap(err)
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.Prefix] = r.Hash
+	}
+	return out, nil
+}
+
 // TouchKey implements mkg.AccessStore. The time only moves forward, so
 // requests finishing out of order keep the latest.
 func (s *Store) TouchKey(ctx context.Context, keyID int64, t time.Time) error {

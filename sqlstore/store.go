@@ -6,7 +6,6 @@ package sqlstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -144,29 +143,6 @@ func (s *Store) tx(ctx context.Context, fn func(q sqlx.ExtContext) error) error 
 	}
 	return nil
 }
-
-// wrap turns driver errors into internal errors that keep their detail for
-// the log but show none of it to a client; domain errors pass through.
-func (s *Store) wrap(err error) error {
-	if err == nil {
-		return nil
-	}
-	var e *mkg.Error
-	if errors.As(err, &e) {
-		return err
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	return &internalError{err: err}
-}
-
-// internalError hides a storage failure from clients (its Error text is
-// what the log gets; the error presenter shows only "internal error").
-type internalError struct{ err error }
-
-func (e *internalError) Error() string { return "storage: " + e.err.Error() }
-func (e *internalError) Unwrap() error { return e.err }
 
 // counted counts the statements that pass through it (and shows them to
 // the tracer, if any). In a transaction, advanced records that the

@@ -203,6 +203,14 @@ func ticketConditions(f mkg.TicketFilter, now time.Time) (where, error) {
 			w.add("NOT ("+late+")", true, dbTime{now})
 		}
 	}
+	if f.NotificationFailed != nil {
+		failed := "EXISTS (SELECT 1 FROM notifications n WHERE n.ticket_id = t.id AND n.failed_at IS NOT NULL)"
+		if *f.NotificationFailed {
+			w.add(failed)
+		} else {
+			w.add("NOT " + failed)
+		}
+	}
 	switch {
 	case f.AssignedTo == -1:
 		w.add("t.assigned_to IS NULL")

@@ -147,7 +147,7 @@ func durationEN(d time.Duration) string {
 	return fmt.Sprintf("%d %s", n, unit)
 }
 
-const notificationColumns = `id, ticket_id, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error`
+const notificationColumns = `id, ticket_id, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error, failed_at`
 
 type notificationRow struct {
 	ID          int64      `db:"id"`
@@ -160,6 +160,7 @@ type notificationRow struct {
 	NextAttempt dbTime     `db:"next_attempt_at"`
 	SentAt      dbNullTime `db:"sent_at"`
 	LastError   string     `db:"last_error"`
+	FailedAt    dbNullTime `db:"failed_at"`
 }
 
 // PendingNotifications implements mkg.TicketStore in one statement.
@@ -169,7 +170,7 @@ func (s *Store) PendingNotifications(ctx context.Context, now time.Time, limit i
 	}
 	var rows []notificationRow
 	err := sqlx.SelectContext(ctx, s.q(), &rows, s.rebind(`SELECT `+notificationColumns+` FROM notifications
-		WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY created_at, id LIMIT ?`), dbTime{now}, limit)
+		WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? ORDER BY created_at, id LIMIT ?`), dbTime{now}, limit)
 	if err != nil {
 		return nil, s.wrap(err)
 	}
@@ -180,7 +181,8 @@ func notifications(rows []notificationRow) []mkg.Notification {
 	out := make([]mkg.Notification, len(rows))
 	for i, r := range rows {
 		out[i] = mkg.Notification{ID: r.ID, TicketID: r.TicketID, To: r.Recipient, Subject: r.Subject, Body: r.Body,
-			CreatedAt: r.CreatedAt.Time, Attempts: r.Attempts, NextAttempt: r.NextAttempt.Time, SentAt: r.SentAt.Time, LastError: r.LastError}
+			CreatedAt: r.CreatedAt.Time, Attempts: r.Attempts, NextAttempt: r.NextAttempt.Time, SentAt: r.SentAt.Time, LastError: r.LastError,
+			FailedAt: r.FailedAt.Time}
 	}
 	return out
 }
@@ -195,8 +197,8 @@ func (s *Store) ClaimNotifications(ctx context.Context, now, until time.Time, li
 	}
 	var rows []notificationRow
 	err := sqlx.SelectContext(ctx, s.q(), &rows, s.rebind(`UPDATE notifications SET next_attempt_at = ?
-		WHERE sent_at IS NULL AND next_attempt_at <= ? AND id IN (SELECT id FROM notifications
-			WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY created_at, id LIMIT ?)
+		WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? AND id IN (SELECT id FROM notifications
+			WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? ORDER BY created_at, id LIMIT ?)
 		RETURNING `+notificationColumns), dbTime{until}, dbTime{now}, dbTime{now}, limit)
 	if err != nil {
 		return nil, s.wrap(err)
@@ -220,8 +222,40 @@ func (s *Store) NotificationFailed(ctx context.Context, id int64, at time.Time, 
 	return s.notificationAttempt(ctx, id, `attempts = attempts + 1, last_error = ?, next_attempt_at = ?`, errText, dbTime{next})
 }
 
+// NotificationGaveUp implements mkg.TicketStore: the attempt is counted,
+// its error kept, and the notification is FAILED for good.
+func (s *Store) NotificationGaveUp(ctx context.Context, id int64, at time.Time, errText string) error {
+	return s.notificationAttempt(ctx, id, `attempts = attempts + 1, last_error = ?, failed_at = ?`, errText, dbTime{at})
+}
+
+// NotificationsOfTickets implements mkg.TicketStore in one statement.
+func (s *Store) NotificationsOfTickets(ctx context.Context, ids []int64) ([][]mkg.Notification, error) {
+	out := make([][]mkg.Notification, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	q, args, err := s.in(`SELECT `+notificationColumns+` FROM notifications WHERE ticket_id IN (?) ORDER BY created_at, id`, ids)
+	if err != nil {
+		return nil, err
+	}
+	var rows []notificationRow
+	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
+		return nil, s.wrap(err)
+	}
+	at := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		at[id] = i
+	}
+	for _, n := range notifications(rows) {
+		if i, ok := at[n.TicketID]; ok {
+			out[i] = append(out[i], n)
+		}
+	}
+	return out, nil
+}
+
 func (s *Store) notificationAttempt(ctx context.Context, id int64, set string, args ...any) error {
-	res, err := s.q().ExecContext(ctx, s.rebind(`UPDATE notifications SET `+set+` WHERE id = ? AND sent_at IS NULL`), append(args, id)...)
+	res, err := s.q().ExecContext(ctx, s.rebind(`UPDATE notifications SET `+set+` WHERE id = ? AND sent_at IS NULL AND failed_at IS NULL`), append(args, id)...)
 	if err != nil {
 		return s.wrap(err)
 	}

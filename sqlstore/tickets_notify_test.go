@@ -187,3 +187,63 @@ func TestOutboxClaimsAreExclusive(t *testing.T) {
 		}
 	})
 }
+
+// TestNotificationGiveUp: a notification given up on is FAILED for good:
+// never pending or claimed again, left alone by late records, listed with
+// its ticket, and its ticket is found by the notificationFailed filter.
+func TestNotificationGiveUp(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		f := newTicketFixture(t, s)
+		refused, _ := f.submit(t, func(in *mkg.TicketInput) { in.Applicant.Email = "nobody@example.invalid" })
+		fine, _ := f.submit(t, nil)
+		now := f.advance(time.Second)
+		ns, err := s.PendingNotifications(ctx, now, 10)
+		if err != nil || len(ns) != 2 {
+			t.Fatalf("pending: %+v, %v", ns, err)
+		}
+		id := ns[0].ID
+		if err := s.NotificationFailed(ctx, id, now, "550 5.1.1 no such user", now); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.NotificationGaveUp(ctx, id, now, "550 5.1.1 no such user"); err != nil {
+			t.Fatal(err)
+		}
+		later := now.Add(time.Hour)
+		if ns, _ := s.PendingNotifications(ctx, later, 10); len(ns) != 1 || ns[0].TicketID != fine.ID {
+			t.Errorf("pending after giving up: %+v; want only the other ticket's", ns)
+		}
+		if ns, _ := s.ClaimNotifications(ctx, later, later.Add(time.Minute), 10); len(ns) != 1 || ns[0].TicketID != fine.ID {
+			t.Errorf("claimed after giving up: %+v; want only the other ticket's", ns)
+		}
+		if err := s.NotificationSent(ctx, id, later); err != nil {
+			t.Error(err)
+		}
+		wantNotFound(t, "gave up: unknown id", s.NotificationGaveUp(ctx, 999999, now, "x"))
+		lists, err := s.NotificationsOfTickets(ctx, []int64{fine.ID, refused.ID, 999999})
+		if err != nil || len(lists) != 3 || len(lists[0]) != 1 || len(lists[1]) != 1 || len(lists[2]) != 0 {
+			t.Fatalf("notifications of tickets: %+v, %v", lists, err)
+		}
+		n := lists[1][0]
+		if n.State() != mkg.NotificationFailed || n.Attempts != 2 || n.LastError != "550 5.1.1 no such user" || n.SentAt != nil ||
+			n.FailedAt == nil || !n.FailedAt.Equal(now) || n.To != "nobody@example.invalid" {
+			t.Errorf("the refused notification: %+v", n)
+		}
+		if lists[0][0].State() != mkg.NotificationPending {
+			t.Errorf("the other: %v", lists[0][0].State())
+		}
+		yes, no := true, false
+		for _, c := range []struct {
+			failed *bool
+			want   int64
+		}{{&yes, refused.ID}, {&no, fine.ID}} {
+			page, err := s.Tickets(ctx, mkg.TicketFilter{NotificationFailed: c.failed}, mkg.Page{Limit: 10})
+			if err != nil || len(page.Tickets) != 1 || page.Tickets[0].ID != c.want {
+				t.Errorf("filter notificationFailed=%v: %+v, %v", *c.failed, page, err)
+			}
+			if n, err := s.CountTickets(ctx, mkg.TicketFilter{NotificationFailed: c.failed}); err != nil || n != 1 {
+				t.Errorf("count notificationFailed=%v: %d, %v", *c.failed, n, err)
+			}
+		}
+	})
+}

@@ -28,6 +28,8 @@ type AccessRequestFilter struct {
 	Number *string `json:"number,omitempty"`
 	// Requests with (true) or without (false) a step past its standard, now.
 	Breached *bool `json:"breached,omitempty"`
+	// Requests with (true) or without (false) an e-mail the outbox gave up on: their applicants were not told.
+	NotificationFailed *bool `json:"notificationFailed,omitempty"`
 	// Requests assigned to this officer's account; `unassigned: true` for the open queue.
 	AssignedTo *string      `json:"assignedTo,omitempty"`
 	Unassigned *bool        `json:"unassigned,omitempty"`
