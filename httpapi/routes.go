@@ -12,6 +12,7 @@ import (
 
 	"github.com/bmkg/mkggraph/cache"
 	"github.com/bmkg/mkggraph/dataloaders"
+	"github.com/bmkg/mkggraph/graph"
 	"github.com/bmkg/mkggraph/graphiql"
 	"github.com/bmkg/mkggraph/mkg"
 )
@@ -42,7 +43,8 @@ type Server struct {
 // Handler returns the routes wrapped in the common middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	gql := s.withPrincipal(s.withLoaders(limitBody(s.Limits.MaxBodyBytes, s.Limits.MaxUploadBytes, s.GraphQL)))
+	values := limitValues(s.Limits.MaxWork/graph.VariableValueWork, s.GraphQL)
+	gql := s.withPrincipal(s.withLoaders(limitBody(s.Limits.MaxBodyBytes, s.Limits.MaxUploadBytes, values)))
 	mux.Handle("/graphql", withTimeout(s.Limits.RequestTimeout, gql))
 	mux.Handle("/graphiql/", http.StripPrefix("/graphiql", graphiql.Handler("/graphql")))
 	mux.Handle("GET /graphiql", http.RedirectHandler("/graphiql/", http.StatusMovedPermanently))
