@@ -18,17 +18,19 @@ type Measure struct {
 	// (SetComplexity), the costliest implementation for a field of an
 	// interface, __schema free.
 	Cost int
-	// Work is the argument values the operation reads as it runs: each
-	// field reads its arguments (variables included) every time it runs,
-	// and runs as often as its page sizes make it, as in Cost.
+	// Work is what reading argument values costs as the operation runs,
+	// ValueWork for each: each field reads its arguments (variables
+	// included) every time it runs, and runs as often as its page sizes
+	// make it, as in Cost.
 	Work int
 }
 
 // MeasureOperation measures op with its variables in one pass that visits
 // each fragment once, however often it is spread: a fragment's measure does
 // not depend on where it is spread, since the validator resolved its fields
-// against its own type condition. The pass reads every argument value once,
-// so it stops, with Work over workLimit, as soon as those alone exceed it.
+// against its own type condition. The pass reads every argument value once
+// (the cost functions take them), so it stops, with Work over workLimit, as
+// soon as those alone exceed it.
 func MeasureOperation(ctx context.Context, es graphql.ExecutableSchema, op *ast.OperationDefinition, vars map[string]any, workLimit int) Measure {
 	m := &measurer{ctx: ctx, es: es, schema: es.Schema(), vars: vars, limit: workLimit,
 		frags: map[string]*Measure{}, varValues: map[string]int{}}
@@ -46,7 +48,7 @@ type measurer struct {
 	vars      map[string]any
 	frags     map[string]*Measure // nil while being measured
 	varValues map[string]int
-	read      int // argument values counted, each field once
+	read      int // work of the argument values counted, each field once
 	limit     int
 }
 
@@ -98,15 +100,19 @@ func (m *measurer) field(f *ast.Field) Measure {
 	if typ == nil || typ.Name == "__Schema" {
 		return out
 	}
-	values := m.argumentValues(f)
+	values := mul(m.argumentValues(f), ValueWork)
 	if m.read = add(m.read, values); m.read > m.limit {
 		return out
 	}
 	args := f.ArgumentMap(m.vars)
 	out.Cost = m.cost(f, typ.Kind, child.Cost, args)
-	// The same cost function, given the children's work instead of their
-	// cost, multiplies it by the page size; less the field's own 1.
-	out.Work = add(values, max(0, m.cost(f, typ.Kind, min(child.Work, m.limit+1), args)-1))
+	// The children run as many times as the cost function multiplies
+	// their cost by: a page's size (1 + children × size), or once.
+	pages := 0
+	if child.Cost > 0 {
+		pages = (out.Cost - 1) / child.Cost
+	}
+	out.Work = add(values, mul(pages, child.Work))
 	return out
 }
 

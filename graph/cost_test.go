@@ -14,7 +14,6 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator"
-	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/bmkg/mkggraph/graph"
 	"github.com/bmkg/mkggraph/internal/hostile"
@@ -34,7 +33,7 @@ func validated(t testing.TB, es graphql.ExecutableSchema, query string, vars map
 	if err != nil {
 		t.Fatalf("%v\n%s", err, query)
 	}
-	if errs := validator.ValidateWithRules(es.Schema(), doc, rules.NewDefaultRules()); len(errs) > 0 {
+	if errs := validator.ValidateWithRules(es.Schema(), doc, graph.ValidationRules(100)()); len(errs) > 0 {
 		t.Fatalf("%v\n%s", errs, query)
 	}
 	op := doc.Operations[0]
@@ -211,13 +210,14 @@ func TestWorkCountsArgumentValuesEachTimeTheyAreRead(t *testing.T) {
 	op, vars := validated(t, es, q, map[string]any{"k": kinds})
 	m := graph.MeasureOperation(context.Background(), es, op, vars, 1<<30)
 	// earthquakes reads first (1 value); nearestStations the list and its
-	// 300 kinds, once for each of 500 earthquakes.
-	if want := 1 + 500*301; m.Work != want {
+	// 300 kinds, once for each of 500 earthquakes; each value costs
+	// ValueWork.
+	if want := graph.ValueWork * (1 + 500*301); m.Work != want {
 		t.Errorf("work %d, want %d", m.Work, want)
 	}
 	// Past the limit the measure stops: the list alone is read at once.
-	if m := graph.MeasureOperation(context.Background(), es, op, vars, 200); m.Work <= 200 {
-		t.Errorf("work %d under a limit of 200", m.Work)
+	if m := graph.MeasureOperation(context.Background(), es, op, vars, 2000); m.Work <= 2000 {
+		t.Errorf("work %d under a limit of 2000", m.Work)
 	}
 }
 

@@ -263,4 +263,13 @@ func add(a, b int) int {
 	return a + b
 }
 
+// mul is a × b, or the largest int if that overflows. Both are never
+// negative.
+func mul(a, b int) int {
+	if a != 0 && b > maxInt/a {
+		return maxInt
+	}
+	return a * b
+}
+
 const maxInt = int(^uint(0) >> 1)

@@ -40,6 +40,7 @@ const (
 	cachedEntries       = 1000
 	cachedDocumentBytes = 64 << 20
 	cachedQueryBytes    = 16 << 20
+	maxRequestErrors    = 100 // validation errors reported for one document
 )
 
 // NewGraphQL builds the GraphQL handler: explicit transports (no websocket:
@@ -65,6 +66,8 @@ func NewGraphQL(r *resolvers.Resolver, lim Limits, log *slog.Logger) (*handler.S
 	docs := newBoundedCache(cachedEntries, cachedDocumentBytes, documentWeight)
 	srv.SetQueryCache(docs)
 	srv.SetParserTokenLimit(lim.MaxTokens)
+	srv.SetValidationRulesFn(graph.ValidationRules(maxRequestErrors))
+	srv.SetDisableSuggestion(true)
 	srv.Use(extension.Introspection{})
 	// Before the persisted-query extension, which stores the query it is
 	// given: a document refused for its cost is then never stored.

@@ -43,7 +43,7 @@ type Server struct {
 // Handler returns the routes wrapped in the common middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	values := limitValues(s.Limits.MaxWork/graph.VariableValueWork, s.GraphQL)
+	values := limitValues(s.Limits.MaxWork/graph.ValueWork, s.GraphQL)
 	gql := s.withPrincipal(s.withLoaders(limitBody(s.Limits.MaxBodyBytes, s.Limits.MaxUploadBytes, values)))
 	mux.Handle("/graphql", withTimeout(s.Limits.RequestTimeout, gql))
 	mux.Handle("/graphiql/", http.StripPrefix("/graphiql", graphiql.Handler("/graphql")))

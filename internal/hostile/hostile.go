@@ -286,6 +286,7 @@ var Shapes = []Shape{
 	{"arguments", ManyArguments},
 	{"directives", ManyDirectives},
 	{"nested list literal", DeepListLiteral},
+	{"unknown fields", UnknownFields},
 }
 
 // Largest is the largest n, up to limit, for which ok(shape's document)
@@ -305,4 +306,10 @@ func Largest(s Shape, limit int, ok func(Doc) bool) int {
 		}
 	}
 	return lo
+}
+
+// UnknownFields: n misspelled fields, each an error with suggestions.
+func UnknownFields(n int) Doc {
+	q := `{ stations { edges { node { ` + Repeat(n, func(i int) string { return fmt.Sprintf("nme%d", i) }) + `} } } }`
+	return Doc{Name: fmt.Sprintf("%d unknown fields", n), Query: q}
 }

@@ -12,7 +12,7 @@ import (
 
 // limitValues refuses a JSON request body holding more than max values
 // (variables, mostly) before it is decoded: decoding and checking each
-// costs about graph.VariableValueWork units of work, and a body at the size
+// costs about graph.ValueWork units of work, and a body at the size
 // limit can hold half a million of them. It runs after limitBody, which has
 // read the body into memory.
 func limitValues(max int, next http.Handler) http.Handler {
