@@ -65,6 +65,9 @@ type docWork struct {
 	frags map[string]*ast.FragmentDefinition
 	sizes map[string]*expansion
 	cycle string // a fragment found spreading itself
+	// rootSizes are the operations' and fragments' expansions, in order:
+	// the second pass sizes its maps with them.
+	rootSizes []int
 }
 
 // expansionWork is the first pass: the selections the walker and the
@@ -75,10 +78,12 @@ func (d *docWork) expansionWork(doc *ast.QueryDocument) (int, string) {
 	for _, op := range doc.Operations {
 		e := d.set(op.SelectionSet)
 		expanded = add(expanded, add(e.selections, e.inline))
+		d.rootSizes = append(d.rootSizes, e.selections)
 	}
 	for _, f := range doc.Fragments {
 		e := d.fragment(f.Name)
 		expanded = add(expanded, add(e.selections, e.inline))
+		d.rootSizes = append(d.rootSizes, e.selections)
 	}
 	return expanded, fmt.Sprintf("its fragments expand to %d selections", expanded)
 }
@@ -139,7 +144,11 @@ func (d *docWork) pairWork(doc *ast.QueryDocument, limit int) (work int, worstPa
 		roots = append(roots, f.SelectionSet)
 	}
 	for i := 0; i < len(roots) && work <= limit; i++ {
-		p := &pairWalk{d: d, spawn: i < len(doc.Operations)+len(doc.Fragments)}
+		p := &pairWalk{d: d, spawn: i < len(d.rootSizes)}
+		if p.spawn {
+			p.ids = make(map[pathKey]int, 1+d.rootSizes[i])
+			p.paths = make([]pathCount, 0, 1+d.rootSizes[i])
+		}
 		p.set(p.path(-1, ""), roots[i])
 		roots = append(roots, p.inline...)
 		w, path, n := p.total()
