@@ -65,9 +65,9 @@ func (l *QueryLimits) Validate(es graphql.ExecutableSchema) error {
 
 // MutateOperationParameters implements graphql.OperationParameterMutator: it
 // runs before the executor parses and validates the query, and refuses
-// variables holding more values than the work limit, and a document whose
-// validation would exceed it. A request carrying
-// only a persisted query's hash has no query yet; it passed here when it was
+// variables holding more values than the work limit allows, and a document
+// whose validation would exceed it. A request carrying only a persisted
+// query's hash has no query yet: the query passed here when it was
 // persisted, provided this runs before the persisted-query extension.
 func (l *QueryLimits) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
 	// Coercing the variables is work too; refuse before, not after.
@@ -77,8 +77,10 @@ func (l *QueryLimits) MutateOperationParameters(ctx context.Context, p *graphql.
 	if p.Query == "" {
 		return nil
 	}
-	if _, checked := l.Documents.Get(ctx, p.Query); checked {
-		return nil
+	if l.Documents != nil {
+		if _, checked := l.Documents.Get(ctx, p.Query); checked {
+			return nil
+		}
 	}
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, l.MaxTokens)
 	if err != nil {
@@ -129,13 +131,13 @@ func limitError(code, format string, args ...any) *gqlerror.Error {
 	return err
 }
 
-// ValidationRules are gqlgen's validation rules reporting max errors in all per
-// document, and then one saying that there are more: past that, an error's
-// message is not even formatted. The rules for unknown fields and for leaf
-// fields make no suggestions (gqlgen uses these variants when they are in
-// the set and suggestions are disabled): a document of misspelt fields
-// cost 40 ms to check with suggestions, each a Levenshtein distance to every
-// field of the type.
+// ValidationRules are gqlgen's validation rules reporting max errors in all
+// per document, and then one saying that there are more: past that, an
+// error's message is not even formatted (182 conflicting fields made 16,000
+// errors, 3.9 MB). The rules for unknown fields and for leaf fields make no
+// suggestions (gqlgen keeps these variants when they are in the set and
+// suggestions are disabled): with suggestions, each a Levenshtein distance
+// to every field of the type, 7,000 misspelt fields took 45 ms to check.
 func ValidationRules(max int) func() *rules.Rules {
 	return func() *rules.Rules {
 		r := rules.NewDefaultRules()

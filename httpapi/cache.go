@@ -13,7 +13,10 @@ import (
 // as a client makes it: a thousand parsed documents at the token limit take
 // gigabytes, and so do a thousand persisted queries at the body limit.
 // An entry weighing more than a sixteenth of the budget is not kept, so
-// that no single request can empty the cache.
+// that no single request can empty the cache. (A smaller cap would resist
+// flushing better, but documents as large as the token limit allows would
+// then be parsed and validated on every request: 3 ms became 11 ms for a
+// query of 4,900 aliases.)
 type boundedCache[T any] struct {
 	mu      sync.Mutex
 	entries int // most entries kept

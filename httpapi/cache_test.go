@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -32,7 +33,7 @@ func TestBoundedCacheEvictsByEntriesAndBytes(t *testing.T) {
 	}
 	c = newBoundedCache(1000, 1600, queryWeight)
 	for i := range 30 {
-		c.Add(ctx, string(rune('A'+i)), strings.Repeat("x", 99))
+		c.Add(ctx, fmt.Sprintf("%03d", i), strings.Repeat("x", 97)) // 100 bytes each
 	}
 	if c.used > 1600 || c.order.Len() != 16 {
 		t.Errorf("%d entries, %d bytes; want 16 within 1600", c.order.Len(), c.used)
