@@ -201,7 +201,7 @@ func (p *pairWalk) path(parent int, name string) int {
 // its own fields with the fragments it reaches.
 func (p *pairWalk) set(at int, s ast.SelectionSet) {
 	fields, reach := p.visit(at, s)
-	p.paths[at].f = add(p.paths[at].f, fields*reach)
+	p.paths[at].f = add(p.paths[at].f, mul(fields, reach))
 }
 
 // visit walks s at path at, expanding its fragments; it returns the fields
@@ -244,7 +244,7 @@ func (p *pairWalk) visit(at int, s ast.SelectionSet) (fields, reach int) {
 func (p *pairWalk) total() (work int, worstPath string, worstN int) {
 	worst := 0
 	for i, c := range p.paths {
-		work = add(work, add(c.n*c.n+c.n*c.c+c.s*c.s, c.f))
+		work = add(work, add(add(mul(c.n, c.n+c.c), mul(c.s, c.s)), c.f))
 		if c.n > p.paths[worst].n {
 			worst = i
 		}
