@@ -88,6 +88,7 @@ func defineFlags(fs *flag.FlagSet, c *Config) []setting {
 	s = append(s, setting{"max-upload-bytes", "MKG_MAX_UPLOAD_BYTES"})
 	num(&c.Limits.MaxDepth, "max-query-depth", "MKG_MAX_QUERY_DEPTH", lim.MaxDepth, "deepest field nesting a query may have")
 	num(&c.Limits.MaxComplexity, "max-query-cost", "MKG_MAX_QUERY_COST", lim.MaxComplexity, "largest query cost (each list field costs its children times its page size)")
+	num(&c.Limits.MaxWork, "max-query-work", "MKG_MAX_QUERY_WORK", lim.MaxWork, "most work a query may cost before it runs: fields compared and selections visited to validate it, argument values it reads")
 	num(&c.Limits.MaxTokens, "max-query-tokens", "MKG_MAX_QUERY_TOKENS", lim.MaxTokens, "largest query document, in lexer tokens")
 	dur(&c.Limits.RequestTimeout, "request-timeout", "MKG_REQUEST_TIMEOUT", lim.RequestTimeout, "time limit of one GraphQL request")
 	str(&c.CORSOrigins, "cors-origins", "MKG_CORS_ORIGINS", "*", "comma-separated origins browsers may call the API from; * = any")
@@ -148,8 +149,11 @@ func (c *Config) Validate() error {
 	if c.Limits.MaxUploadBytes < c.Limits.MaxBodyBytes {
 		errs = append(errs, errors.New("max-upload-bytes must be at least max-body-bytes"))
 	}
-	if c.Limits.MaxBodyBytes < 1024 || c.Limits.MaxDepth < 2 || c.Limits.MaxComplexity < 10 || c.Limits.MaxTokens < 100 {
-		errs = append(errs, errors.New("limits are too small to run any query (max-body-bytes ≥ 1024, max-query-depth ≥ 2, max-query-cost ≥ 10, max-query-tokens ≥ 100)"))
+	if c.Limits.MaxBodyBytes < 1024 || c.Limits.MaxDepth < 2 || c.Limits.MaxComplexity < 10 || c.Limits.MaxTokens < 100 || c.Limits.MaxWork < 10000 {
+		errs = append(errs, errors.New("limits are too small to run any query (max-body-bytes ≥ 1024, max-query-depth ≥ 2, max-query-cost ≥ 10, max-query-tokens ≥ 100, max-query-work ≥ 10000)"))
+	}
+	if c.Limits.MaxWork > 1e9 {
+		errs = append(errs, errors.New("max-query-work must be at most 1000000000 (a billion units is minutes of work)"))
 	}
 	if _, err := httpapi.ParseProxies(c.TrustedProxies); err != nil {
 		errs = append(errs, fmt.Errorf("trusted-proxies: %w", err))

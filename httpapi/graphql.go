@@ -12,9 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/bmkg/mkggraph/graph"
 	"github.com/bmkg/mkggraph/graph/model"
@@ -27,13 +25,23 @@ type Limits struct {
 	MaxUploadBytes int64         // multipart request body with files, bytes
 	MaxDepth       int           // field nesting
 	MaxComplexity  int           // gqlgen complexity, list fields scaled by page size
+	MaxWork        int           // work before running: validation, argument values read (graph.QueryLimits)
 	MaxTokens      int           // lexer tokens of the query document
 	RequestTimeout time.Duration // whole request
 }
 
 // DefaultLimits are the defaults the configuration documents.
-var DefaultLimits = Limits{MaxBodyBytes: 1 << 20, MaxUploadBytes: 11 << 20, MaxDepth: 12, MaxComplexity: 50000, MaxTokens: 15000,
-	RequestTimeout: 30 * time.Second}
+var DefaultLimits = Limits{MaxBodyBytes: 1 << 20, MaxUploadBytes: 11 << 20, MaxDepth: 12, MaxComplexity: 50000, MaxWork: 100000,
+	MaxTokens: 15000, RequestTimeout: 30 * time.Second}
+
+// The caches of parsed documents and of persisted queries: entries, and
+// bytes (a parsed document at the token limit takes about 4 MB).
+const (
+	cachedEntries       = 1000
+	cachedDocumentBytes = 64 << 20
+	cachedQueryBytes    = 16 << 20
+	maxRequestErrors    = 100 // validation errors reported for one document
+)
 
 // NewGraphQL builds the GraphQL handler: explicit transports (no websocket:
 // the API has no subscriptions yet), the limits, the error presenter and the
@@ -56,12 +64,17 @@ func NewGraphQL(r *resolvers.Resolver, lim Limits, log *slog.Logger) (*handler.S
 	// temporary file beyond, never past the upload limit, and the other
 	// parts keep the limit of a JSON request (see multipartForm).
 	srv.AddTransport(multipartForm{maxFields: lim.MaxBodyBytes, maxBody: lim.MaxUploadBytes, maxMemory: 1 << 20})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	docs := newBoundedCache(cachedEntries, cachedDocumentBytes, documentWeight)
+	srv.SetQueryCache(docs)
 	srv.SetParserTokenLimit(lim.MaxTokens)
+	srv.SetValidationRulesFn(graph.ValidationRules(maxRequestErrors))
+	srv.SetDisableSuggestion(true)
 	srv.Use(extension.Introspection{})
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(graph.DepthLimit{Max: lim.MaxDepth})
-	srv.Use(extension.FixedComplexityLimit(lim.MaxComplexity))
+	// Before the persisted-query extension, which stores the query it is
+	// given: a document refused for its cost is then never stored.
+	srv.Use(&graph.QueryLimits{MaxDepth: lim.MaxDepth, MaxCost: lim.MaxComplexity, MaxWork: lim.MaxWork,
+		MaxTokens: lim.MaxTokens, Documents: docs})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: newBoundedCache(cachedEntries, cachedQueryBytes, queryWeight)})
 	srv.AroundFields(authz.Middleware) // access rights, and what the response cache must know
 	srv.Use(graph.Strings{})
 	srv.AroundResponses(markUnavailable)

@@ -44,6 +44,13 @@ func (*leakyError) Error() string {
 
 func server(t *testing.T) *httptest.Server {
 	t.Helper()
+	srv := httptest.NewServer(newServer(t).Handler())
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func newServer(t *testing.T) *httpapi.Server {
+	t.Helper()
 	res := &resolvers.Resolver{StationData: faultyStations{}}
 	gql, err := httpapi.NewGraphQL(res, httpapi.DefaultLimits, slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -59,9 +66,7 @@ func server(t *testing.T) *httptest.Server {
 		CORSOrigins: []string{"*"},
 		Log:         slog.New(slog.DiscardHandler),
 	}
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	return srv
+	return s
 }
 
 func query(t *testing.T, srv *httptest.Server, q string) (int, map[string]any, string) {
