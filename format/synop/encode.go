@@ -157,6 +157,8 @@ type encoder struct {
 	// radOpen: the last groups written are a run of radiation groups that
 	// a following 6-group could continue (see decoder.radiation).
 	radOpen bool
+	// shortWaveAt are the positions of 6FFFF radiation groups.
+	shortWaveAt []int
 }
 
 func (e *encoder) add(g ...string) { e.groups = append(e.groups, g...) }

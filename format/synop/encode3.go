@@ -31,6 +31,7 @@ func (e *encoder) section3() {
 	e.precipitation(3)
 	e.cloudLayers()
 	e.nineGroups()
+	e.checkShortWave()
 	if len(e.groups) == start+1 {
 		e.groups = e.groups[:start]
 	}
@@ -190,6 +191,9 @@ func (e *encoder) sunshineAndRadiation() {
 			}
 		}
 		e.add(run...)
+		if len(run) > 0 && run[len(run)-1][0] == '6' {
+			e.shortWaveAt = append(e.shortWaveAt, len(e.groups)-1)
+		}
 		e.radOpen = len(run) == 0 || run[len(run)-1][0] < '6'
 	}
 	for p := range runs {
@@ -259,6 +263,17 @@ func (e *encoder) radiationGroup(r Radiation) (g, single string) {
 		e.fail("radiation.jPerM2", "a 5FFFF group with FFFF of 5000 or more reads as a 56-59 group")
 	}
 	return fmt.Sprintf("%c%04d", fig, f), single
+}
+
+// checkShortWave refuses a 6FFFF short-wave radiation group that the
+// decoder would read as precipitation: with iR 0 or 2 it takes a 6 for
+// precipitation unless another 6-group follows it.
+func (e *encoder) checkShortWave() {
+	for _, i := range e.shortWaveAt {
+		if e.iRIs(0, 2) && (i+1 >= len(e.groups) || e.groups[i+1][0] != '6') {
+			e.fail("radiation", "short-wave radiation reads as precipitation when iR is 0 or 2, unless a section-3 6RRRtR follows it")
+		}
+	}
 }
 
 // cloudLayers writes the 8NsChshs groups.

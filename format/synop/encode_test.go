@@ -139,6 +139,10 @@ func TestEncodeRefusesWhatCannotBeReadBack(t *testing.T) {
 		{"precipitation of 989 mm", "precipitation.amountMM", Decoded{Precipitation: []Precipitation{{Section: 1, AmountMM: f(989.4), PeriodH: i(6)}}}},
 		{"precipitation period", "precipitation.periodH", Decoded{Precipitation: []Precipitation{{Section: 1, AmountMM: f(2), PeriodH: i(5)}}}},
 		{"geopotential far from the standard height", "geopotential.heightGpm", Decoded{Geopotential: &Geopotential{SurfaceHPa: 850, HeightGpm: 2100}}},
+		{"short-wave radiation with iR 0 and no 6-group after it", "radiation", Decoded{PrecipitationIndicator: &Code{Code: 0},
+			Sunshine: []Sunshine{{PeriodH: 24, DurationMin: i(300)}}, Radiation: []Radiation{{Kind: "shortWave", PeriodH: 24, JPerM2: 1e7}}}},
+		{"section-3 precipitation after an open radiation run with iR 1", "precipitation", Decoded{PrecipitationIndicator: &Code{Code: 1},
+			Sunshine: []Sunshine{{PeriodH: 24, DurationMin: i(300)}}, Precipitation: []Precipitation{{Section: 3, AmountMM: f(3), PeriodH: i(12)}}}},
 		{"temperature change of 3 °C", "temperatureChange.changeC", Decoded{TemperatureChange: &TemperatureChange{ChangeC: 3}}},
 	}
 	for _, c := range cases {
@@ -181,5 +185,28 @@ func TestEncodeLayout(t *testing.T) {
 	}
 	if !reflect.DeepEqual(strings.Fields(got), strings.Fields("96749 ///// ///// 333 01111 02222 03333 04444 05555 06666 07777 08888 09999 01234=")) {
 		t.Errorf("long report: %q", got)
+	}
+}
+
+// TestEncodeShortWaveBeforePrecipitation: with iR 0 a 6FFFF group is read
+// as radiation only when the section-3 6RRRtR follows it, which the
+// encoder arranges.
+func TestEncodeShortWaveBeforePrecipitation(t *testing.T) {
+	i := func(v int) *int { return &v }
+	f := func(v float64) *float64 { return &v }
+	d := &Decoded{PrecipitationIndicator: &Code{Code: 0}, Sunshine: []Sunshine{{PeriodH: 24, DurationMin: i(300)}},
+		Radiation:     []Radiation{{Kind: "shortWave", PeriodH: 24, JPerM2: 1e7}},
+		Precipitation: []Precipitation{{Section: 3, AmountMM: f(3), PeriodH: i(12)}}}
+	text, err := EncodeReport("96749", 4, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f2, err := Parse([]byte("AAXX 06124\n" + text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := f2.Bulletins[0].Reports[0].Decoded
+	if len(got.Radiation) != 1 || got.Radiation[0].JPerM2 != 1e7 || len(got.Precipitation) != 1 || *got.Precipitation[0].AmountMM != 3 {
+		t.Errorf("%s: radiation %+v precipitation %+v", text, got.Radiation, got.Precipitation)
 	}
 }
