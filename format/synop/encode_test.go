@@ -2,6 +2,7 @@ package synop
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -209,4 +210,44 @@ func TestEncodeShortWaveBeforePrecipitation(t *testing.T) {
 	if len(got.Radiation) != 1 || got.Radiation[0].JPerM2 != 1e7 || len(got.Precipitation) != 1 || *got.Precipitation[0].AmountMM != 3 {
 		t.Errorf("%s: radiation %+v precipitation %+v", text, got.Radiation, got.Precipitation)
 	}
+}
+
+// FuzzEncodeDecoded decodes arbitrary input and writes back every report
+// the encoder accepts: it must never panic, and what it writes must decode
+// to the same values.
+func FuzzEncodeDecoded(f *testing.F) {
+	for _, name := range samples {
+		f.Add(readSample(f, name))
+	}
+	f.Add([]byte("AAXX 01004\n96749 32970 81099 00120 10250 29085 48624 5/011 333 55310 ///// 22707 90710 91199 00105 555 1=\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := Parse(data)
+		if err != nil {
+			return
+		}
+		for _, b := range file.Bulletins {
+			for _, r := range b.Reports {
+				// The decoder derives periods from the hour of section 0,
+				// which only the bulletin's first one states; a report with
+				// problems had groups dropped, whose text is not written back.
+				if r.Decoded == nil || len(r.Problems) > 0 || !isStationIndex(r.Station) || b.Day < 1 || b.Hour < 0 || r.Decoded.ExactTime != nil ||
+					r.Day != b.Day || r.Hour != b.Hour {
+					continue
+				}
+				text, err := EncodeReport(r.Station, b.WindUnitIndicator, r.Decoded)
+				if err != nil {
+					continue // values the decoder kept that no text of this decoder gives back
+				}
+				iw, _ := indicatorFigure(b.WindUnitIndicator)
+				again, err := Parse([]byte(fmt.Sprintf("AAXX %02d%02d%c\n%s", b.Day, b.Hour, iw, text)))
+				if err != nil || len(again.Bulletins) != 1 || len(again.Bulletins[0].Reports) != 1 {
+					t.Fatalf("written back as %q: %v", text, err)
+				}
+				got := again.Bulletins[0].Reports[0].Decoded
+				if x, y := withoutNotes(t, r.Decoded), withoutNotes(t, got); x != y {
+					t.Fatalf("values differ after encoding\nwas  %s\nnow  %s\ntext %q\n     %q", x, y, r.Text, text)
+				}
+			}
+		}
+	})
 }
