@@ -251,3 +251,14 @@ func FuzzEncodeDecoded(f *testing.F) {
 		}
 	})
 }
+
+func TestExtremePeriods(t *testing.T) {
+	for _, c := range []struct {
+		station      string
+		hour, mx, mn int
+	}{{"96749", 12, 24, 0}, {"96749", 0, 0, 24}, {"96749", 3, 0, 0}, {"15015", 18, 12, 0}, {"78310", 6, 24, 24}, {"abcde", 12, 0, 0}} {
+		if mx, mn := ExtremePeriods(c.station, c.hour); mx != c.mx || mn != c.mn {
+			t.Errorf("%s at %02d: %d, %d; want %d, %d", c.station, c.hour, mx, mn, c.mx, c.mn)
+		}
+	}
+}

@@ -58,3 +58,15 @@ func layerBaseCode(m float64) int {
 	}
 	return 89
 }
+
+// ExtremePeriods returns the periods, in hours, of the maximum and the
+// minimum temperature that the regulations of the station's WMO region
+// define for section 3 at hour; 0 where they define none. An encoder that
+// reports extremes where a period is defined gets them decoded with it.
+func ExtremePeriods(station string, hour int) (maxH, minH int) {
+	p, ok := extremePeriods[regionOf(station)]
+	if !ok || hour < 0 || hour > 23 || hour%6 != 0 {
+		return 0, 0
+	}
+	return p.max[hour/6], p.min[hour/6]
+}
