@@ -74,11 +74,22 @@ func (sr *series) weather(d *synop.Decoded, i, hour int) {
 	auto := sr.s.automatic
 	manual, wawa, _ := present(sr.wx[i], sr.wx[i-1])
 	w1, w2 := -1, -1
-	if hour%3 == 0 {
-		w1, w2 = sr.pastWeather(i, map[bool]int{true: 6, false: 3}[hour%6 == 0])
+	switch {
+	case hour%6 == 0:
+		w1, w2 = sr.pastWeather(i, 6)
+	case hour%3 == 0:
+		w1, w2 = sr.pastWeather(i, 3)
 	}
 	significant := manual >= 4 || w1 >= 3
-	ix := map[[2]bool]int{{false, true}: 1, {false, false}: 2, {true, true}: 7, {true, false}: 6}[[2]bool{auto, significant}]
+	ix := 2 // manned, weather group omitted
+	switch {
+	case auto && significant:
+		ix = 7
+	case auto:
+		ix = 6
+	case significant:
+		ix = 1
+	}
 	d.StationOperation = &synop.Code{Code: ix}
 	if !significant {
 		return
