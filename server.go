@@ -61,7 +61,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.StringVar(&admin.organisation, "organisation", "", "")
 	fs.StringVar(&admin.name, "name", "", "")
 	fs.StringVar(&admin.email, "email", "", "")
-	volume := defineVolumeFlags(fs)
+	volFlags := defineVolumeFlags(fs)
 	fs.Usage = usage(fs, stderr)
 	fs.SetOutput(stderr)
 	if err := fs.Parse(rest); err != nil {
@@ -94,7 +94,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "create-admin":
 		err = createAdmin(ctx, &cfg, log, admin, stdout)
 	case "generate-volume":
-		return generateVolume(ctx, &cfg, log, volume, stdout, stderr)
+		return generateVolume(ctx, &cfg, log, volFlags, stdout, stderr)
 	case "help":
 		fs.Usage()
 		return 0
