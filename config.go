@@ -217,6 +217,8 @@ Usage:
   mkggraph ingest [flags] FILE…   load data files (format detected from content)
   mkggraph create-admin -organisation ORG -name NAME -email EMAIL [flags]
                                   create an administrator account and print its API key (once)
+  mkggraph generate-volume [flags] fill the database with a year of synthetic data, marked synthetic
+                                  (SYNOP, earthquakes, lightning, climate, air quality; README "Volume data")
 
 Ingest flags:
   -reference-time RFC3339   completes SYNOP day/hour times of files whose name carries no date (WMO names do)
@@ -225,6 +227,14 @@ Ingest flags:
   -inventory FILE           StationXML with the responses of miniSEED channels (counts to acceleration)
   -event FILE               event descriptor (gmprocess event.json) that SAC and miniSEED records belong to
   -progress auto|always|never  progress bar on stderr (auto: for files over 1 MB on a terminal)
+
+Generate-volume flags:
+  -days N -start YYYY-MM-DD  the window of hourly SYNOP, earthquakes and lightning (default: the 365 days before today)
+  -stations all|N           synoptic stations of the catalogue that report (the bundled lists are loaded when it has none)
+  -earthquakes-per-year N   -lightning-strikes N (default 5 million a year, pro rata)
+  -climate-stations N -climate-years N -aq-stations N -aq-years N
+  -kinds synop,earthquakes,lightning,climate,air-quality   -seed N (same seed, same data)
+  -allow-real-data          write beside real data (refused otherwise, exit 2); real rows are never replaced
 
 Flags (every one also read from the environment variable named):
 `

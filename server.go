@@ -61,6 +61,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.StringVar(&admin.organisation, "organisation", "", "")
 	fs.StringVar(&admin.name, "name", "", "")
 	fs.StringVar(&admin.email, "email", "", "")
+	volFlags := defineVolumeFlags(fs)
 	fs.Usage = usage(fs, stderr)
 	fs.SetOutput(stderr)
 	if err := fs.Parse(rest); err != nil {
@@ -92,11 +93,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	case "create-admin":
 		err = createAdmin(ctx, &cfg, log, admin, stdout)
+	case "generate-volume":
+		return generateVolume(ctx, &cfg, log, volFlags, stdout, stderr)
 	case "help":
 		fs.Usage()
 		return 0
 	default:
-		fmt.Fprintf(stderr, "unknown command %q; commands: serve, migrate, ingest, create-admin, help\n", cmd)
+		fmt.Fprintf(stderr, "unknown command %q; commands: serve, migrate, ingest, create-admin, generate-volume, help\n", cmd)
 		return 2
 	}
 	if err != nil {

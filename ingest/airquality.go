@@ -41,14 +41,14 @@ func ingestISPU(ctx context.Context, in *Ingester, name string, data []byte, opt
 		for col, v := range d.SubIndex {
 			if v != nil {
 				ms = append(ms, mkg.AQMeasurement{StationCode: d.Station, Date: d.Date, Pollutant: pollutantName(col),
-					Kind: mkg.AQSubIndex, Value: float64(*v), Source: "ispu-csv"})
+					Kind: mkg.AQSubIndex, Value: float64(*v), Source: provenance("ispu-csv", opt)})
 				mpos = append(mpos, fmt.Sprintf("line %d %s", d.Row, col))
 			}
 		}
 		out[i], pos[i] = ispuDay(d), fmt.Sprintf("line %d", d.Row)
 	}
 	for code, name := range stations {
-		if err := in.store.PutAQStation(ctx, mkg.AQStation{Code: code, Name: name, Operator: "DLH DKI Jakarta"}); err != nil {
+		if err := in.store.PutAQStation(ctx, mkg.AQStation{Code: code, Name: name, Operator: provenance("DLH DKI Jakarta", opt)}); err != nil {
 			return err
 		}
 	}

@@ -38,13 +38,17 @@ func ingestClimate(ctx context.Context, in *Ingester, name string, data []byte, 
 	for _, r := range f.Rejects {
 		s.reject(fmt.Sprintf("row %d", r.Row), "%s", r.Reason)
 	}
-	if err := in.climateStation(ctx, wmo, f.Station, s); err != nil {
+	if opt.Synthetic {
+		// Synthetic days never change the catalogue, which is metadata of real stations.
+		s.Notes = append(s.Notes, "synthetic file: its station block is not added to the catalogue")
+	} else if err := in.climateStation(ctx, wmo, f.Station, s); err != nil {
 		return err
 	}
 	days := make([]mkg.ClimateDay, len(f.Days))
 	pos := make([]string, len(f.Days))
 	for i, d := range f.Days {
 		days[i], pos[i] = climateDay(wmo, d, f.Format), fmt.Sprintf("row %d", d.Row)
+		days[i].Source = provenance(days[i].Source, opt)
 	}
 	s.Read = len(f.Days) + len(f.Rejects)
 	return storeAll(ctx, days, pos, s, opt, in.store.UpsertClimateDays)

@@ -35,6 +35,7 @@ func storeQuakes(ctx context.Context, in *Ingester, qs []quake, s *Summary, opt 
 	reps := make([]mkg.EarthquakeReport, len(qs))
 	pos := make([]string, len(qs))
 	for i, q := range qs {
+		q.Feed = provenance(q.Feed, opt)
 		reps[i] = q.report()
 		pos[i] = fmt.Sprintf("record %d (%s)", q.Record, q.OriginTime.UTC().Format(time.RFC3339))
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,7 +55,16 @@ type Options struct {
 	Event []byte
 	// Progress, when set, is called as records are stored.
 	Progress func(done, total int)
+	// Synthetic marks every record of the file as made by a program, not
+	// observed (mkg.Synthetic on its provenance: an observation's source,
+	// an earthquake's feed, a strike's network, a climate day's or an
+	// air-quality value's source and station operator). Only the formats
+	// the volume generator writes accept it (SyntheticFormats).
+	Synthetic bool
 }
+
+// SyntheticFormats are the formats a file marked Options.Synthetic may be in.
+var SyntheticFormats = []string{"synop", "bmkg-realtime", "quakeml", "nea-lightning", "bmkg-dataonline", "jakarta-ispu"}
 
 // Rejection is one record that was not stored.
 type Rejection struct {
@@ -158,6 +168,9 @@ func (in *Ingester) File(ctx context.Context, name string, data []byte, opt Opti
 		return s, fmt.Errorf("%s: format not recognised; known formats: %s", s.File, KnownFormats())
 	}
 	s.Format = f.name
+	if opt.Synthetic && !slices.Contains(SyntheticFormats, f.name) {
+		return s, fmt.Errorf("%s (%s): this format cannot be marked synthetic; formats that can: %s", s.File, f.name, strings.Join(SyntheticFormats, ", "))
+	}
 	if err := f.run(ctx, in, name, data, opt, s); err != nil {
 		return s, fmt.Errorf("%s (%s): %w", s.File, f.name, err)
 	}

@@ -29,7 +29,7 @@ func ingestNEALightning(ctx context.Context, in *Ingester, name string, data []b
 	strikes := make([]mkg.Strike, 0, len(parsed))
 	lines := make([]string, 0, len(parsed))
 	for _, p := range parsed {
-		strikes = append(strikes, mkg.Strike{Time: p.Time, Latitude: p.Latitude, Longitude: p.Longitude, Type: p.Type, Network: NetworkNEA})
+		strikes = append(strikes, mkg.Strike{Time: p.Time, Latitude: p.Latitude, Longitude: p.Longitude, Type: p.Type, Network: provenance(NetworkNEA, opt)})
 		lines = append(lines, fmt.Sprintf("line %d", p.Row))
 	}
 	s.Read = len(parsed) + len(rejects)

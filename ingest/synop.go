@@ -43,7 +43,7 @@ func ingestSynop(ctx context.Context, in *Ingester, name string, data []byte, op
 		}
 		for _, r := range b.Reports {
 			s.Read++
-			o, err := observation(&b, &r, ref, filepath.Base(name))
+			o, err := observation(&b, &r, ref, provenance(filepath.Base(name), opt))
 			if err != nil {
 				s.reject(fmt.Sprintf("line %d (station %q)", r.Line, r.Station), "%s", err)
 				continue
@@ -57,6 +57,15 @@ func ingestSynop(ctx context.Context, in *Ingester, name string, data []byte, op
 		}
 	}
 	return storeAll(ctx, obs, pos, s, opt, in.store.UpsertObservations)
+}
+
+// provenance is the source, feed or network a record is stored with: as
+// given, or marked synthetic.
+func provenance(p string, opt Options) string {
+	if opt.Synthetic {
+		return mkg.Synthetic(p)
+	}
+	return p
 }
 
 func observation(b *synop.Bulletin, r *synop.Report, ref time.Time, source string) (mkg.Observation, error) {

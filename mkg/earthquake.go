@@ -34,8 +34,11 @@ var feedOrder = []string{
 }
 
 // FeedRank returns how much a feed is trusted; higher wins. Unknown feeds
-// rank lowest.
-func FeedRank(feed string) int { return slices.Index(feedOrder, feed) + 1 }
+// rank lowest. A synthetic feed ranks as the feed it imitates, so that
+// synthetic events merge their feeds as real ones do.
+func FeedRank(feed string) int {
+	return slices.Index(feedOrder, strings.TrimPrefix(feed, SyntheticPrefix)) + 1
+}
 
 // Matching tolerances: two reports without a shared event id are the same
 // event when their origin times, epicentres and magnitudes are this close.

@@ -109,3 +109,12 @@ func TestFeedRankIsTotal(t *testing.T) {
 		t.Error("rank order is not catalogue > bulletins > QuakeML > realtime")
 	}
 }
+
+func TestSyntheticFeedRanksAsTheFeedItImitates(t *testing.T) {
+	if FeedRank(Synthetic(FeedQuakeML)) != FeedRank(FeedQuakeML) || FeedRank(Synthetic(FeedRealtime)) >= FeedRank(Synthetic(FeedQuakeML)) {
+		t.Error("synthetic feeds do not rank as the feeds they imitate")
+	}
+	if !IsSynthetic(Synthetic("realtime")) || IsSynthetic("realtime") || Synthetic(Synthetic("x")) != "synthetic-x" {
+		t.Error("Synthetic/IsSynthetic disagree")
+	}
+}
