@@ -9,13 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq"  // PostgreSQL driver
 	_ "modernc.org/sqlite" // SQLite driver, pure Go
 
 	"github.com/bmkg/mkggraph/mkg"
@@ -46,6 +46,10 @@ type Options struct {
 	// Standards are the service standards ticket steps are timed against;
 	// zero means mkg.DefaultStandards.
 	Standards mkg.Standards
+	// StatementTimeout is PostgreSQL's statement_timeout (and
+	// idle_in_transaction_session_timeout) for every connection, unless the
+	// URL sets them: 0 means DefaultStatementTimeout, a negative value none.
+	StatementTimeout time.Duration
 }
 
 // Open connects to the database named by url and applies pending migrations.
@@ -66,10 +70,11 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 // Connect opens the database without migrating it.
 func Connect(ctx context.Context, url string, opt Options) (*Store, error) {
 	d, dsn := dialectFor(url)
-	db, err := sqlx.Open(d.driver, dsn)
+	sdb, err := d.open(dsn, opt)
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", d.name, err)
 	}
+	db := sqlx.NewDb(sdb, d.driver)
 	d.configure(db, opt.MaxOpenConns)
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -143,6 +148,11 @@ func (s *Store) wrap(err error) error {
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		// A socket deadline is a context's (see pgconn.go) or connect_timeout:
+		// a timeout either way, even when the socket noticed first.
+		return fmt.Errorf("%w (%v)", context.DeadlineExceeded, err)
 	}
 	return &internalError{err: err}
 }
