@@ -93,15 +93,36 @@ func signalTree(pid int, sig syscall.Signal) ([]int, error) {
 		return nil, err
 	}
 	pids := []int{pid}
-	for _, c := range children(pid) {
-		more, _ := signalTree(c, sig)
-		pids = append(pids, more...)
+	for i := 0; i < len(pids); i++ {
+		for _, c := range children(pids[i]) {
+			syscall.Kill(c, sig)
+			pids = append(pids, c)
+		}
 	}
 	return pids, nil
 }
 
-// children lists the processes whose parent is pid, from /proc.
+// children lists a process's children from /proc/PID/task/*/children, or
+// by reading every process's parent where the kernel lacks those files.
 func children(pid int) []int {
+	files, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	if len(files) == 0 {
+		return scanChildren(pid)
+	}
+	var out []int
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		for _, field := range strings.Fields(string(b)) {
+			if c, err := strconv.Atoi(field); err == nil {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// scanChildren finds a process's children by their parent in /proc/*/stat.
+func scanChildren(pid int) []int {
 	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
 	var out []int
 	for _, f := range stats {
