@@ -96,12 +96,15 @@ func remoteInvalidator(ctx context.Context, cfg *Config, log *slog.Logger) inges
 	}
 	rc, err := redis.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
 	if err != nil {
-		log.Warn("Redis not reachable: servers' cached reads will expire with their TTL instead of at once", "err", err)
-		if rc == nil {
-			return nil
-		}
+		log.Warn("Redis URL unusable: servers' cached reads will expire with their TTL instead of at once", "err", err)
+		return nil
 	}
 	c := cache.NewResilient(rc, "redis", log)
+	pctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	if err := c.Ping(pctx); err != nil {
+		log.Warn("Redis not reachable: servers' cached reads will expire with their TTL instead of at once", "err", err)
+	}
 	return func(ctx context.Context, ns ...string) error { return cache.Invalidate(ctx, c, ns...) }
 }
 
