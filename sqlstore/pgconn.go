@@ -34,8 +34,8 @@ const (
 	// DefaultStatementTimeout bounds one statement on the server; a request
 	// times out at 30 s by default, so no statement of one needs longer.
 	DefaultStatementTimeout = 30 * time.Second
-	// connectTimeout bounds opening a connection, TCP and handshake, when
-	// the caller's context has no sooner deadline (the pool's own opener).
+	// connectTimeout bounds opening a connection, TCP and handshake, and a
+	// cancel request; the caller's context may end either sooner.
 	connectTimeout = 5 * time.Second
 )
 
