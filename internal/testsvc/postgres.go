@@ -47,6 +47,7 @@ func StartPostgres(t testing.TB) *Postgres {
 	initdb := exec.Command(filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
 		"--no-sync", "--locale=C")
 	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	initdb.Dir = dir // a directory the postgres user may enter
 	if out, err := initdb.CombinedOutput(); err != nil {
 		t.Fatalf("initdb: %v\n%s", err, out)
 	}
@@ -56,6 +57,7 @@ func StartPostgres(t testing.TB) *Postgres {
 			"-h", "127.0.0.1", "-k", dir, "-F", "-c", "full_page_writes=off", "-c", "synchronous_commit=off",
 			"-c", "shared_buffers=16MB", "-c", "max_connections=50")
 		c.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+		c.Dir = dir
 		return c
 	}
 	pg.ready = func() error { return pgPing(pg.URL()) }
