@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/url"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/bmkg/mkggraph/download"
 	"github.com/bmkg/mkggraph/httpapi"
 	"github.com/bmkg/mkggraph/mkg"
+	"github.com/bmkg/mkggraph/sqlstore"
 )
 
 // Config is every setting of the server and its subcommands. Each has a
@@ -20,6 +22,7 @@ import (
 type Config struct {
 	Addr               string
 	DatabaseURL        string
+	StmtTimeout        time.Duration // PostgreSQL's statement_timeout per session; 0 = none
 	SQLitePath         string
 	RedisURL           string
 	RedisPrefix        string
@@ -49,6 +52,9 @@ type Config struct {
 	// demoFiles, when set, limits the demo data to the files it accepts
 	// (tests that start servers of their own load what they use).
 	demoFiles func(name string) bool
+	// observeCache, when set, wraps the cache backend (tests time the calls
+	// that reach Redis).
+	observeCache func(mkg.Cache) mkg.Cache
 }
 
 // setting binds one flag to its environment variable.
@@ -73,6 +79,7 @@ func defineFlags(fs *flag.FlagSet, c *Config) []setting {
 	}
 	str(&c.Addr, "addr", "MKG_ADDR", ":8080", "address to listen on")
 	str(&c.DatabaseURL, "database-url", "DATABASE_URL", "", "PostgreSQL URL (postgres://user:pass@host/db?sslmode=disable); empty = embedded SQLite")
+	dur(&c.StmtTimeout, "db-statement-timeout", "MKG_DB_STATEMENT_TIMEOUT", sqlstore.DefaultStatementTimeout, "longest a PostgreSQL statement may run, and a transaction sit idle, before the server ends it (statement_timeout); 0 = no limit; the database URL's own statement_timeout wins")
 	str(&c.SQLitePath, "sqlite-path", "MKG_SQLITE_PATH", "mkggraph.db", "SQLite database file used when no database URL is set")
 	str(&c.RedisURL, "redis-url", "REDIS_URL", "", "Redis URL (redis://host:6379/0) for the shared cache; empty = in-process cache")
 	str(&c.RedisPrefix, "redis-prefix", "MKG_REDIS_PREFIX", "mkg:", "prefix of every Redis key")
@@ -146,6 +153,9 @@ func (c *Config) Validate() error {
 	if c.SMTPURL != "" && !strings.HasPrefix(c.SMTPURL, "smtp://") && !strings.HasPrefix(c.SMTPURL, "smtps://") {
 		errs = append(errs, errors.New("MKG_SMTP_URL must start with smtp:// or smtps://"))
 	}
+	if c.StmtTimeout < 0 {
+		errs = append(errs, errors.New("db-statement-timeout must not be negative (0 = no limit)"))
+	}
 	if c.Limits.MaxUploadBytes < c.Limits.MaxBodyBytes {
 		errs = append(errs, errors.New("max-upload-bytes must be at least max-body-bytes"))
 	}
@@ -173,6 +183,15 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("log-format must be json or text (got %q)", c.LogFormat))
 	}
 	return errors.Join(errs...)
+}
+
+// storeOptions are the store's settings.
+func (c *Config) storeOptions(log *slog.Logger) sqlstore.Options {
+	st := c.StmtTimeout
+	if st == 0 {
+		st = -1 // no limit (the store's zero is its default)
+	}
+	return sqlstore.Options{Logger: log, Standards: c.Standards, Now: c.clock, StatementTimeout: st}
 }
 
 // databaseURL is the URL the store opens.

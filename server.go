@@ -123,27 +123,32 @@ func newLogger(cfg *Config, w io.Writer) *slog.Logger {
 
 func openStore(ctx context.Context, cfg *Config, log *slog.Logger) (*sqlstore.Store, error) {
 	log.Info("opening database", "url", redact(cfg.databaseURL()))
-	return sqlstore.Open(ctx, cfg.databaseURL(), sqlstore.Options{Logger: log, Standards: cfg.Standards, Now: cfg.clock})
+	return sqlstore.Open(ctx, cfg.databaseURL(), cfg.storeOptions(log))
 }
 
 // openCache returns Redis when configured (even if it does not answer yet:
 // the server then answers from the database and reports the cache on
 // /readyz until Redis is back), else the in-process cache; and the counter
-// shared by instances (Redis; nil without it).
+// shared by instances (Redis; nil without it). Start-up waits for Redis one
+// second at most.
 func openCache(ctx context.Context, cfg *Config, log *slog.Logger) (*cache.Resilient, mkg.Counter, func()) {
 	if cfg.RedisURL == "" {
 		return cache.NewResilient(inmem.NewCache(cfg.CacheMaxBytes), "memory", log), nil, func() {}
 	}
 	rc, err := redis.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
-	if rc == nil {
+	if err != nil {
 		log.Error("Redis URL unusable; using the in-process cache", "err", err)
 		return cache.NewResilient(inmem.NewCache(cfg.CacheMaxBytes), "memory", log), nil, func() {}
 	}
-	c := cache.NewResilient(rc, "redis", log)
-	if err != nil {
-		log.Error("Redis does not answer; serving from the database until it does", "url", redact(cfg.RedisURL), "err", err)
-		c.Ping(ctx) // records the failure for /readyz
+	log.Info("using Redis", "url", redact(cfg.RedisURL))
+	var backend mkg.Cache = rc
+	if cfg.observeCache != nil {
+		backend = cfg.observeCache(rc)
 	}
+	c := cache.NewResilient(backend, "redis", log)
+	pctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	c.Ping(pctx) // a failure opens the breaker, logged and shown on /readyz
 	return c, rc, func() { rc.Close() }
 }
 
@@ -153,8 +158,22 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 		return err
 	}
 	defer a.Close()
-	go a.Outbox.Run(ctx)
-	return listenAndServe(ctx, cfg, a.Handler, log)
+	// The outbox stops with ctx, like the listener, and gets the same grace
+	// period to finish what it is doing before the store is closed.
+	outbox := make(chan struct{})
+	go func() { a.Outbox.Run(ctx); close(outbox) }()
+	graceOver := make(chan struct{})
+	context.AfterFunc(ctx, func() { time.AfterFunc(cfg.ShutdownTimeout, func() { close(graceOver) }) })
+	err = listenAndServe(ctx, cfg, a.Handler, log)
+	if ctx.Err() == nil {
+		return err // the listener failed: no shutdown to wait for
+	}
+	select {
+	case <-outbox:
+	case <-graceOver:
+		log.Warn("shutdown: the outbox did not stop within the shutdown timeout")
+	}
+	return err
 }
 
 // app is the wired server, without its listener (tests serve it with
@@ -307,11 +326,17 @@ func maybeLoadDemo(ctx context.Context, cfg *Config, store mkg.Store, in *ingest
 	return err
 }
 
+// listenAndServe serves h until ctx ends, then shuts down within
+// cfg.ShutdownTimeout: requests in flight get most of that time to finish,
+// then their contexts are cancelled so that they answer (with a timeout)
+// whatever they wait on, and the server stops in time.
 func listenAndServe(ctx context.Context, cfg *Config, h http.Handler, log *slog.Logger) error {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
+	requests, cancelRequests := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelRequests()
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -320,7 +345,7 @@ func listenAndServe(ctx context.Context, cfg *Config, h http.Handler, log *slog.
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		BaseContext:       func(net.Listener) context.Context { return requests },
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -330,10 +355,27 @@ func listenAndServe(ctx context.Context, cfg *Config, h http.Handler, log *slog.
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: finishing requests in flight", "timeout", cfg.ShutdownTimeout)
-	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	grace := cfg.ShutdownTimeout
+	log.Info("shutting down: finishing requests in flight", "timeout", grace)
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
+	done := make(chan error, 2)
+	go func() { done <- srv.Shutdown(sctx) }()
+	// Leave the cancelled requests a moment to write their answers.
+	late := time.NewTimer(grace - min(grace/4, time.Second))
+	defer late.Stop()
+	select {
+	case err = <-done:
+	case <-late.C:
+		cancelRequests()
+		// Shutdown checks for idle connections less and less often (every
+		// 500 ms in the end); a second call checks again from the start, so
+		// the server stops as soon as the cancelled requests have answered.
+		go func() { done <- srv.Shutdown(sctx) }()
+		err = <-done
+	}
+	if err != nil {
+		srv.Close()
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	log.Info("stopped")
@@ -349,7 +391,7 @@ func displayAddr(a net.Addr) string {
 }
 
 func migrate(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) error {
-	store, err := sqlstore.Connect(ctx, cfg.databaseURL(), sqlstore.Options{Logger: log})
+	store, err := sqlstore.Connect(ctx, cfg.databaseURL(), cfg.storeOptions(log))
 	if err != nil {
 		return err
 	}

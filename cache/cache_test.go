@@ -137,7 +137,10 @@ func TestResilientTurnsFailuresIntoMisses(t *testing.T) {
 	}
 	b.fixed = true
 	c.RetryAfter = 0
-	c.Ping(ctx)
+	c.Get(ctx, "k") // starts the probe that closes the breaker
+	for deadline := time.Now().Add(5 * time.Second); !c.Status().OK && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
 	if !c.Status().OK {
 		t.Errorf("status after recovery = %+v", c.Status())
 	}

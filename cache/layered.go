@@ -18,19 +18,11 @@ type Layered struct {
 }
 
 // NewLayered puts an object layer of at most objectBytes (estimated by
-// serialized size) in front of shared.
+// serialized size) in front of shared; none when objectBytes is 0.
 func NewLayered(shared mkg.Cache, objectBytes int) *Layered {
-	return &Layered{Cache: shared, objects: inmem.NewObjects(objectBytes)}
-}
-
-// Available reports whether the shared layer is believed to answer.
-func (l *Layered) Available() bool { return available(l.Cache) }
-
-// available reports whether c is believed to answer: a cache that knows
-// (Resilient, Layered) says so; any other is assumed to.
-func available(c mkg.Cache) bool {
-	if a, ok := c.(interface{ Available() bool }); ok {
-		return a.Available()
+	l := &Layered{Cache: shared}
+	if objectBytes > 0 {
+		l.objects = inmem.NewObjects(objectBytes)
 	}
-	return true
+	return l
 }

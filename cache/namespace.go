@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/bmkg/mkggraph/inmem"
 	"github.com/bmkg/mkggraph/mkg"
 )
 
@@ -36,7 +37,7 @@ func key(ns string, gen int64, scope string, request any) (string, error) {
 // fetch and caches its result for ttl. gen is the namespace's current
 // generation; scope separates callers who may see different data (see
 // Options.Scope). Errors from fetch are returned and never cached; a nil
-// cache just calls fetch, and a shared layer believed down is not asked.
+// cache just calls fetch.
 // With a Layered cache the decoded value is kept in process memory too;
 // the value returned may then be shared with other requests and must not be
 // modified.
@@ -48,24 +49,26 @@ func Load[T any](ctx context.Context, c mkg.Cache, ns string, gen int64, scope s
 	if err != nil {
 		return fetch()
 	}
-	layered, _ := c.(*Layered)
-	if layered != nil {
-		if v, ok := layered.objects.Get(k); ok {
+	var objects *inmem.Objects
+	if l, ok := c.(*Layered); ok {
+		objects = l.objects
+	}
+	if objects != nil {
+		if v, ok := objects.Get(k); ok {
 			if t, ok := v.(T); ok {
 				return t, nil
 			}
 		}
 	}
-	shared := available(c)
-	if shared {
-		if b, err := c.Get(ctx, k); err == nil {
-			var v T
-			if json.Unmarshal(b, &v) == nil {
-				if layered != nil {
-					layered.objects.Put(k, v, len(b), ttl)
-				}
-				return v, nil
+	// A shared cache that fails answers a miss (Resilient: at no cost while
+	// its breaker is open).
+	if b, err := c.Get(ctx, k); err == nil {
+		var v T
+		if json.Unmarshal(b, &v) == nil {
+			if objects != nil {
+				objects.Put(k, v, len(b), ttl)
 			}
+			return v, nil
 		}
 	}
 	v, err := fetch()
@@ -76,12 +79,10 @@ func Load[T any](ctx context.Context, c mkg.Cache, ns string, gen int64, scope s
 	if err != nil {
 		return v, nil
 	}
-	if layered != nil {
-		layered.objects.Put(k, v, len(b), ttl)
+	if objects != nil {
+		objects.Put(k, v, len(b), ttl)
 	}
-	if shared {
-		c.Set(ctx, k, b, ttl)
-	}
+	c.Set(ctx, k, b, ttl)
 	return v, nil
 }
 

@@ -14,82 +14,101 @@ import (
 	"github.com/bmkg/mkggraph/mkg"
 )
 
-// Resilient wraps a cache so that its failures cost nothing but speed: an
-// error is logged once, reported by Status, and treated as a miss; after a
-// failure the backend is left alone for RetryAfter so that a dead Redis does
-// not add a timeout to every request.
+// Resilient wraps a cache in a circuit breaker so that its failures cost
+// nothing but speed.
+//
+// Closed, calls reach the backend; the first failure (anything but a miss,
+// and not the caller's own cancellation) opens the breaker, is logged once
+// and reported by Status. Open, no call reaches the backend: reads are
+// misses, writes are dropped, Incr and Ping fail at once. RetryAfter after
+// opening, the next call starts a single probe (half-open): a Ping in the
+// background, which no caller waits for. Only that probe closes the
+// breaker; if it fails the breaker stays open for another RetryAfter.
+// Health checks (Ping) report the state and never reset it.
 type Resilient struct {
-	backend    mkg.Cache
-	name       string
-	log        *slog.Logger
+	backend mkg.Cache
+	name    string
+	log     *slog.Logger
+	// RetryAfter is how long the breaker stays open before a probe.
 	RetryAfter time.Duration
+	// ProbeTimeout bounds a probe.
+	ProbeTimeout time.Duration
 
 	mu        sync.Mutex
+	open      bool
+	probing   bool
+	openedAt  time.Time // when the breaker opened, or its last probe failed
 	downSince time.Time
-	skipUntil time.Time
 	lastErr   string
 }
 
 // NewResilient wraps backend; name ("redis", "memory") appears in logs and status.
 func NewResilient(backend mkg.Cache, name string, log *slog.Logger) *Resilient {
-	return &Resilient{backend: backend, name: name, log: log, RetryAfter: 2 * time.Second}
+	return &Resilient{backend: backend, name: name, log: log, RetryAfter: 300 * time.Millisecond, ProbeTimeout: time.Second}
 }
 
 var _ mkg.Cache = (*Resilient)(nil)
 
+// ErrOpen is returned by Incr and Ping while the breaker is open.
+var ErrOpen = errors.New("cache unavailable: not tried again yet")
+
 // Get implements mkg.Cache; any failure is a miss.
 func (r *Resilient) Get(ctx context.Context, key string) ([]byte, error) {
-	if r.skipping() {
+	if !r.allow() {
 		return nil, mkg.ErrCacheMiss
 	}
 	v, err := r.backend.Get(ctx, key)
 	if err != nil && !errors.Is(err, mkg.ErrCacheMiss) {
-		r.fail(err)
+		r.failed(ctx, err)
 		return nil, mkg.ErrCacheMiss
 	}
-	r.ok()
 	return v, err
 }
 
 // Set implements mkg.Cache; a failure is logged, not returned.
 func (r *Resilient) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
-	if r.skipping() {
+	if !r.allow() {
 		return nil
 	}
 	if err := r.backend.Set(ctx, key, value, ttl); err != nil {
-		r.fail(err)
-		return nil
+		r.failed(ctx, err)
 	}
-	r.ok()
 	return nil
 }
 
-// Incr implements mkg.Cache. Unlike reads, a failed increment is returned:
-// the caller must know that a generation could not be read or bumped.
+// Incr implements mkg.Cache. Unlike reads, a failed increment is returned
+// (ErrOpen while the breaker is open): the caller must know that a
+// generation could not be read or bumped.
 func (r *Resilient) Incr(ctx context.Context, key string) (int64, error) {
+	if !r.allow() {
+		return 0, ErrOpen
+	}
 	n, err := r.backend.Incr(ctx, key)
 	if err != nil {
-		r.fail(err)
+		r.failed(ctx, err)
 		return 0, err
 	}
-	r.ok()
 	return n, nil
 }
 
-// Ping implements mkg.Cache and refreshes the status.
+// Ping implements mkg.Cache: closed, it asks the backend (a failure opens
+// the breaker); open, it answers ErrOpen without a round trip.
 func (r *Resilient) Ping(ctx context.Context) error {
-	if err := r.backend.Ping(ctx); err != nil {
-		r.fail(err)
-		return err
+	if !r.allow() {
+		return ErrOpen
 	}
-	r.ok()
-	return nil
+	err := r.backend.Ping(ctx)
+	if err != nil {
+		r.failed(ctx, err)
+	}
+	return err
 }
 
 // Status is the cache's health as /readyz reports it.
 type Status struct {
 	Backend   string    `json:"backend"`
 	OK        bool      `json:"ok"`
+	State     string    `json:"state"` // closed, open or half-open (a probe is running)
 	Error     string    `json:"error,omitempty"`
 	DownSince time.Time `json:"downSince,omitzero"`
 }
@@ -98,35 +117,66 @@ type Status struct {
 func (r *Resilient) Status() Status {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return Status{Backend: r.name, OK: r.downSince.IsZero(), Error: r.lastErr, DownSince: r.downSince}
+	st := Status{Backend: r.name, OK: !r.open, State: "closed", Error: r.lastErr, DownSince: r.downSince}
+	switch {
+	case r.probing:
+		st.State = "half-open"
+	case r.open:
+		st.State = "open"
+	}
+	return st
 }
 
-// Available reports whether the backend is believed to answer right now.
-func (r *Resilient) Available() bool { return !r.skipping() }
-
-func (r *Resilient) skipping() bool {
+// Available reports whether calls reach the backend right now.
+func (r *Resilient) Available() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return time.Now().Before(r.skipUntil)
+	return !r.open
 }
 
-func (r *Resilient) fail(err error) {
+// allow reports whether a call may reach the backend, and starts the probe
+// when the breaker has been open for RetryAfter.
+func (r *Resilient) allow() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	now := time.Now()
-	r.skipUntil = now.Add(r.RetryAfter)
+	if !r.open {
+		return true
+	}
+	if !r.probing && time.Since(r.openedAt) >= r.RetryAfter {
+		r.probing = true
+		go r.probe()
+	}
+	return false
+}
+
+func (r *Resilient) probe() {
+	ctx, cancel := context.WithTimeout(context.Background(), r.ProbeTimeout)
+	defer cancel()
+	err := r.backend.Ping(ctx)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.probing = false
+	if err != nil {
+		r.openedAt, r.lastErr = time.Now(), err.Error()
+		return
+	}
+	r.log.Info("cache available again", "cache", r.name, "down_for", time.Since(r.downSince).Round(time.Millisecond))
+	r.open, r.downSince, r.lastErr = false, time.Time{}, ""
+}
+
+// failed opens the breaker after a call failed, unless the caller
+// cancelled it: a client that went away says nothing about the cache (a
+// deadline does: the cache was slower than the caller could wait).
+func (r *Resilient) failed(ctx context.Context, err error) {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.lastErr = err.Error()
-	if r.downSince.IsZero() {
-		r.downSince = now
-		r.log.Error("cache unavailable; answering from the database until it recovers", "cache", r.name, "err", err)
+	if r.open {
+		return // a call that started before the breaker opened
 	}
-}
-
-func (r *Resilient) ok() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if !r.downSince.IsZero() {
-		r.log.Info("cache available again", "cache", r.name, "down_for", time.Since(r.downSince).Round(time.Millisecond))
-	}
-	r.downSince, r.skipUntil, r.lastErr = time.Time{}, time.Time{}, ""
+	r.open, r.openedAt, r.downSince = true, time.Now(), time.Now()
+	r.log.Error("cache unavailable; answering from the database until it recovers", "cache", r.name, "err", err)
 }

@@ -81,11 +81,18 @@ func (s *Server) withLoaders(next http.Handler) http.Handler {
 	})
 }
 
+// ReadyTimeout bounds the checks of /readyz, which answers within a second
+// whatever the database or the cache does: a check that has not answered
+// by then counts as failed.
+const ReadyTimeout = 800 * time.Millisecond
+
 // ready reports whether the server can answer: the database must answer
 // (503 otherwise); a cache that does not is reported but does not make the
-// server unready, since requests are then answered from the database.
+// server unready, since requests are then answered from the database. Both
+// checks run at once; neither is waited for past ReadyTimeout, even if it
+// ignores its context.
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(r.Context(), ReadyTimeout)
 	defer cancel()
 	type dbStatus struct {
 		OK    bool   `json:"ok"`
@@ -96,11 +103,25 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 		Database dbStatus     `json:"database"`
 		Cache    cache.Status `json:"cache"`
 	}{Status: "ready", Database: dbStatus{OK: true}}
-	if err := s.Readiness.Database(ctx); err != nil {
-		s.Log.ErrorContext(ctx, "readiness: database", "err", err)
+	dbErr := make(chan error, 1)
+	go func() { dbErr <- s.Readiness.Database(ctx) }()
+	cacheStatus := make(chan cache.Status, 1)
+	go func() { cacheStatus <- s.Readiness.Cache(ctx) }()
+	select {
+	case err := <-dbErr:
+		if err != nil {
+			s.Log.ErrorContext(ctx, "readiness: database", "err", err)
+			report.Status, report.Database = "unavailable", dbStatus{Error: "database does not answer"}
+		}
+	case <-ctx.Done():
+		s.Log.ErrorContext(ctx, "readiness: database", "err", "no answer within "+ReadyTimeout.String())
 		report.Status, report.Database = "unavailable", dbStatus{Error: "database does not answer"}
 	}
-	report.Cache = s.Readiness.Cache(ctx)
+	select {
+	case report.Cache = <-cacheStatus:
+	case <-ctx.Done():
+		report.Cache = cache.Status{Error: "cache does not answer"}
+	}
 	if !report.Cache.OK && report.Status == "ready" {
 		report.Status = "degraded"
 	}

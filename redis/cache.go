@@ -11,6 +11,7 @@ import (
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/maintnotifications"
 
 	"github.com/bmkg/mkggraph/mkg"
 )
@@ -24,26 +25,44 @@ type Cache struct {
 
 var _ mkg.Cache = (*Cache)(nil)
 
-// Open parses a redis:// URL and connects. Timeouts are short on purpose:
-// the cache must never make a request slower than going to the database,
-// and a Redis that stops answering is treated as a miss (see cache.Resilient).
-func Open(ctx context.Context, url, prefix string) (*Cache, error) {
+// Open parses a redis:// URL and makes a client; it does not wait for
+// Redis (callers ping it through cache.Resilient, which bounds the wait).
+// The settings make a Redis that fails cost at most one short timeout per
+// call, and nothing once cache.Resilient's breaker is open: the cache must
+// never make a request slower than going to the database.
+func Open(_ context.Context, url, prefix string) (*Cache, error) {
 	opt, err := goredis.ParseURL(url)
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
-	opt.DialTimeout = 500 * time.Millisecond
-	opt.ReadTimeout = 300 * time.Millisecond
-	opt.WriteTimeout = 300 * time.Millisecond
-	opt.PoolTimeout = 300 * time.Millisecond
-	opt.MaxRetries = 0
-	c := &Cache{client: goredis.NewClient(opt), prefix: prefix}
-	if err := c.Ping(ctx); err != nil {
-		// Not fatal: the server starts and answers from the database, and
-		// readiness reports the cache as down until it answers.
-		return c, fmt.Errorf("redis not reachable: %w", err)
-	}
-	return c, nil
+	configure(opt)
+	return &Cache{client: goredis.NewClient(opt), prefix: prefix}, nil
+}
+
+// Timeouts of one Redis call; Redis answers a LAN round trip in well under
+// a millisecond, so these only ever end a Redis that stopped answering.
+const (
+	DialTimeout = 250 * time.Millisecond
+	IOTimeout   = 250 * time.Millisecond
+)
+
+func configure(opt *goredis.Options) {
+	opt.DialTimeout = DialTimeout
+	opt.ReadTimeout = IOTimeout
+	opt.WriteTimeout = IOTimeout
+	opt.PoolTimeout = IOTimeout
+	// One attempt per call: go-redis would otherwise redial 5 times and
+	// resend 3 times (0 means its default; -1 means none), about a second
+	// per call while Redis is down. cache.Resilient retries, off the
+	// request path.
+	opt.DialerRetries = 1
+	opt.MaxRetries = -1
+	// A request's own deadline bounds its cache calls too.
+	opt.ContextTimeoutEnabled = true
+	// A new connection costs one round trip (HELLO), not three: no client
+	// identity, no maintenance notifications (a Redis Enterprise feature).
+	opt.DisableIdentity = true
+	opt.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
 }
 
 // debugLogger sends go-redis's own messages (one per failed dial, which

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -24,17 +25,25 @@ type dialect struct {
 	forUpdate string
 	// lock serialises migrations between server instances starting at once.
 	lock func(ctx context.Context, q sqlx.ExtContext) error
+	// open returns the connection pool.
+	open func(dsn string, opt Options) (*sql.DB, error)
 }
 
 var (
-	postgres = dialect{name: "postgres", driver: "postgres", forUpdate: " FOR UPDATE", lock: func(ctx context.Context, q sqlx.ExtContext) error {
-		// Held until the migration transaction ends.
-		_, err := q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7218354012)`)
-		return err
-	}}
+	postgres = dialect{name: "postgres", driver: "postgres", forUpdate: " FOR UPDATE", open: openPostgres,
+		lock: func(ctx context.Context, q sqlx.ExtContext) error {
+			// A migration may take longer than statement_timeout, and so may
+			// waiting for another instance's; the lock is held until the
+			// migration transaction ends.
+			if _, err := q.ExecContext(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
+				return err
+			}
+			_, err := q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7218354012)`)
+			return err
+		}}
 	sqlite = dialect{name: "sqlite", driver: "sqlite", lock: func(context.Context, sqlx.ExtContext) error {
 		return nil // BEGIN IMMEDIATE (see dsn) already excludes other writers
-	}}
+	}, open: func(dsn string, _ Options) (*sql.DB, error) { return sql.Open("sqlite", dsn) }}
 )
 
 // dialectFor picks the dialect from a database URL and returns the driver's
@@ -76,4 +85,11 @@ func (d dialect) configure(db *sqlx.DB, maxOpen int) {
 	}
 	db.SetMaxOpenConns(maxOpen)
 	db.SetMaxIdleConns(maxOpen)
+	if d.name == "postgres" {
+		// Connections are renewed now and then, so a failover, a changed
+		// setting or a half-dead socket the keep-alives missed does not live
+		// in the pool for ever.
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		db.SetConnMaxLifetime(30 * time.Minute)
+	}
 }

@@ -14,9 +14,10 @@ import (
 )
 
 // wrap turns driver errors into errors a client may see: UNAVAILABLE when
-// the database cannot be reached or is not serving (retrying later helps),
-// INTERNAL otherwise. Both keep their detail for the log and show none of
-// it to a client; domain errors and the caller's cancellation pass through.
+// the database cannot be reached, is not serving or did not answer before
+// the request's deadline (retrying later helps), INTERNAL otherwise. Both
+// keep their detail for the log and show none of it to a client; domain
+// errors pass through.
 func (s *Store) wrap(err error) error {
 	if err == nil {
 		return nil
@@ -26,7 +27,10 @@ func (s *Store) wrap(err error) error {
 		return err
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
+		// The request ran out of time waiting on the database (or was
+		// cancelled meanwhile): from where the client stands the database
+		// did not answer; the cause stays in the chain for the log.
+		return mkg.Unavailable("the database", err)
 	}
 	if unavailable(err) {
 		return mkg.Unavailable("the database", &internalError{err: err})

@@ -24,6 +24,11 @@ const generationsChannel = "mkg_generations"
 const (
 	freshFor  = time.Second
 	pollEvery = 250 * time.Millisecond
+	// readWait bounds how long a request waits for the generations to be
+	// read: one tiny statement, so a database that takes longer is not
+	// serving, and the request is answered UNAVAILABLE while it still has
+	// time, instead of spending its whole deadline here.
+	readWait = 500 * time.Millisecond
 )
 
 // generations is this process's view of the generations table.
@@ -45,11 +50,16 @@ func (s *Store) Generation(ctx context.Context, name string) (int64, error) {
 		return v, nil
 	}
 	asked := time.Now()
+	wctx, cancel := context.WithTimeout(ctx, readWait)
+	defer cancel()
 	for range 3 {
 		s.statements.Add(1) // this request waits for a read (shared or not)
-		r, err := s.readGenerations(ctx)
+		r, err := s.readGenerations(wctx)
 		if err != nil {
-			return 0, err
+			if mkg.ErrorCode(err) == mkg.EUNAVAILABLE || ctx.Err() != nil {
+				return 0, err
+			}
+			return 0, mkg.Unavailable("the database", err)
 		}
 		if r.started.Before(asked) {
 			continue // joined a read that began before this call: it may predate a change this call must see

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq"  // PostgreSQL driver
 	_ "modernc.org/sqlite" // SQLite driver, pure Go
 
 	"github.com/bmkg/mkggraph/mkg"
@@ -50,6 +49,10 @@ type Options struct {
 	// Standards are the service standards ticket steps are timed against;
 	// zero means mkg.DefaultStandards.
 	Standards mkg.Standards
+	// StatementTimeout is PostgreSQL's statement_timeout (and
+	// idle_in_transaction_session_timeout) for every connection, unless the
+	// URL sets them: 0 means DefaultStatementTimeout, a negative value none.
+	StatementTimeout time.Duration
 }
 
 // Open connects to the database named by url and applies pending migrations.
@@ -70,10 +73,11 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 // Connect opens the database without migrating it.
 func Connect(ctx context.Context, url string, opt Options) (*Store, error) {
 	d, dsn := dialectFor(url)
-	db, err := sqlx.Open(d.driver, dsn)
+	sdb, err := d.open(dsn, opt)
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", d.name, err)
 	}
+	db := sqlx.NewDb(sdb, d.driver)
 	d.configure(db, opt.MaxOpenConns)
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
