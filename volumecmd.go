@@ -95,6 +95,10 @@ func generateVolume(ctx context.Context, cfg *Config, log *slog.Logger, flags *v
 		log.Error("generate-volume failed", "err", err)
 		return 1
 	}
+	// Plans at the new size need statistics of it.
+	if err := store.Analyze(ctx); err != nil {
+		log.Warn("statistics not refreshed; run VACUUM ANALYZE (PostgreSQL) or ANALYZE (SQLite)", "err", err)
+	}
 	for _, k := range rep.Kinds {
 		if k.Rejected > 0 {
 			return 1

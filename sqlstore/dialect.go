@@ -3,10 +3,12 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 type (
@@ -92,4 +94,17 @@ func (d dialect) configure(db *sqlx.DB, maxOpen int) {
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		db.SetConnMaxLifetime(30 * time.Minute)
 	}
+}
+
+// valueList is a FROM item "s" with one column, value, listing values bound
+// as a single parameter (PostgreSQL: an array; SQLite: a JSON array), so
+// that a statement over many keys reads each of them through an index
+// while its text stays the same whatever their number. sqlType is the
+// values' PostgreSQL type ("text", "bigint").
+func (d dialect) valueList(sqlType string, values any) (string, any, error) {
+	if d.name == "postgres" {
+		return "unnest(CAST(? AS " + sqlType + "[])) AS s(value)", pq.Array(values), nil
+	}
+	b, err := json.Marshal(values)
+	return "json_each(?) AS s", string(b), err
 }

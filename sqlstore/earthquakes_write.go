@@ -48,6 +48,11 @@ func (s *Store) upsertEarthquake(ctx context.Context, q sqlx.ExtContext, r *mkg.
 		if err := s.insertEarthquake(ctx, q, e); err != nil {
 			return mkg.WriteResult{}, err
 		}
+		counts := dayCounts{}
+		counts.add(countEarthquakes, allKeys, e.OriginTime, 1)
+		if err := s.saveDayCounts(ctx, q, counts); err != nil {
+			return mkg.WriteResult{}, err
+		}
 		return mkg.WriteResult{Outcome: mkg.Inserted, ID: e.ID}, s.writeSources(ctx, q, e)
 	}
 	before := *match
@@ -59,6 +64,13 @@ func (s *Store) upsertEarthquake(ctx context.Context, q sqlx.ExtContext, r *mkg.
 		outcome = mkg.Updated
 		match.UpdatedAt = now
 		if err := s.updateEarthquake(ctx, q, match); err != nil {
+			return mkg.WriteResult{}, err
+		}
+		// A revised origin time may move the event to another day.
+		counts := dayCounts{}
+		counts.add(countEarthquakes, allKeys, before.OriginTime, -1)
+		counts.add(countEarthquakes, allKeys, match.OriginTime, 1)
+		if err := s.saveDayCounts(ctx, q, counts); err != nil {
 			return mkg.WriteResult{}, err
 		}
 	}

@@ -14,8 +14,16 @@ import (
 	"github.com/bmkg/mkggraph/mkg"
 )
 
-const groundMotionColumns = `id, network, station, location, channel, component, station_name, station_latitude,
-	station_longitude, start_time, sample_rate_hz, pga_gal, pgv_cms, intensity, intensity_stated, distance_km, earthquake_id, station_id, source`
+const groundMotionColumns = `g.id, g.network, g.station, g.location, g.channel, g.component, g.station_name, g.station_latitude,
+	g.station_longitude, g.start_time, g.sample_rate_hz, g.pga_gal, g.pgv_cms, g.intensity, g.intensity_stated, g.distance_km, g.earthquake_id,
+	g.station_id, g.source`
+
+// stationMaxPGA is the largest PGA of a record's station in the same event
+// and source (over its components): a seek on (station, pga_gal) per row,
+// where a window over the rows would read every row of the station.
+const stationMaxPGA = `(SELECT MAX(m.pga_gal) FROM ground_motions m WHERE m.station = g.station
+	AND m.earthquake_id IS NOT DISTINCT FROM g.earthquake_id AND m.source = g.source AND m.network = g.network
+	AND m.location = g.location) AS station_max_pga`
 
 type groundMotionRow struct {
 	ID               int64           `db:"id"`
@@ -106,9 +114,8 @@ func (s *Store) GroundMotionsOfEarthquakes(ctx context.Context, ids []int64) ([]
 	if len(ids) == 0 {
 		return out, nil
 	}
-	q, args, err := s.in(`SELECT `+groundMotionColumns+`,
-		MAX(pga_gal) OVER (PARTITION BY earthquake_id, source, network, station, location) AS station_max_pga
-		FROM ground_motions WHERE earthquake_id IN (?) ORDER BY pga_gal DESC, id`, ids)
+	q, args, err := s.in(`SELECT `+groundMotionColumns+`, `+stationMaxPGA+`
+		FROM ground_motions g WHERE earthquake_id IN (?) ORDER BY pga_gal DESC, id`, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -132,9 +139,8 @@ func (s *Store) GroundMotionsOfEarthquakes(ctx context.Context, ids []int64) ([]
 // GroundMotions implements mkg.GroundMotionStore.
 func (s *Store) GroundMotions(ctx context.Context, station string, limit int) ([]*mkg.GroundMotion, error) {
 	var rows []groundMotionRow
-	err := sqlx.SelectContext(ctx, s.q(), &rows, s.rebind(`SELECT `+groundMotionColumns+`,
-		MAX(pga_gal) OVER (PARTITION BY earthquake_id, source, network, station, location) AS station_max_pga
-		FROM ground_motions WHERE station = ? ORDER BY pga_gal DESC, id LIMIT ?`), station, limit)
+	err := sqlx.SelectContext(ctx, s.q(), &rows, s.rebind(`SELECT `+groundMotionColumns+`, `+stationMaxPGA+`
+		FROM ground_motions g WHERE station = ? ORDER BY pga_gal DESC, id LIMIT ?`), station, limit)
 	if err != nil {
 		return nil, s.wrap(err)
 	}

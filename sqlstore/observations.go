@@ -1,9 +1,11 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,18 +53,22 @@ func (r *observationRow) observation() (*mkg.Observation, error) {
 	return o, nil
 }
 
-func observationConditions(f mkg.ObservationFilter) where {
+func observationConditions(f mkg.ObservationFilter) where { return observationConditionsOn(f, "o") }
+
+// observationConditionsOn is the filter's conditions on the observations
+// table under alias a.
+func observationConditionsOn(f mkg.ObservationFilter, a string) where {
 	var w where
 	if len(f.StationWMOs) > 0 || len(f.StationIDs) > 0 {
 		var ors []string
 		if len(f.StationWMOs) > 0 {
-			ors = append(ors, "o.station_wmo IN ("+placeholders(len(f.StationWMOs))+")")
+			ors = append(ors, a+".station_wmo IN ("+placeholders(len(f.StationWMOs))+")")
 			for _, v := range f.StationWMOs {
 				w.args = append(w.args, v)
 			}
 		}
 		if len(f.StationIDs) > 0 {
-			ors = append(ors, "o.station_wmo IN (SELECT wmo_index FROM stations WHERE id IN ("+placeholders(len(f.StationIDs))+"))")
+			ors = append(ors, a+".station_wmo IN (SELECT wmo_index FROM stations WHERE id IN ("+placeholders(len(f.StationIDs))+"))")
 			for _, v := range f.StationIDs {
 				w.args = append(w.args, v)
 			}
@@ -70,13 +76,13 @@ func observationConditions(f mkg.ObservationFilter) where {
 		w.conds = append(w.conds, strings.Join(ors, " OR "))
 	}
 	if f.From != nil {
-		w.add("o.observed_at >= ?", dbTime{*f.From})
+		w.add(a+".observed_at >= ?", dbTime{*f.From})
 	}
 	if f.To != nil {
-		w.add("o.observed_at <= ?", dbTime{*f.To})
+		w.add(a+".observed_at <= ?", dbTime{*f.To})
 	}
 	if !f.IncludeNil {
-		w.add("NOT o.is_nil")
+		w.add("NOT " + a + ".is_nil")
 	}
 	return w
 }
@@ -86,7 +92,9 @@ func placeholders(n int) string {
 }
 
 // observationKeyset starts a newest-first page after the cursor.
-func observationKeyset(w *where, c *mkg.Cursor) error {
+func observationKeyset(w *where, c *mkg.Cursor) error { return observationKeysetOn(w, c, "o") }
+
+func observationKeysetOn(w *where, c *mkg.Cursor, a string) error {
 	if c == nil {
 		return nil
 	}
@@ -97,7 +105,7 @@ func observationKeyset(w *where, c *mkg.Cursor) error {
 	if err != nil {
 		return mkg.Invalid("after", "cursor is not valid for this list")
 	}
-	w.add("o.observed_at < ? OR (o.observed_at = ? AND o.id < ?)", dbTime{t}, dbTime{t}, c.ID)
+	w.add(a+".observed_at < ? OR ("+a+".observed_at = ? AND "+a+".id < ?)", dbTime{t}, dbTime{t}, c.ID)
 	return nil
 }
 
@@ -130,10 +138,14 @@ func pageOf(obs []*mkg.Observation, limit int) *mkg.ObservationPage {
 	return page
 }
 
-// ObservationsOfStations returns one page per station, all in one statement:
-// a window function numbers each station's rows newest first.
+// ObservationsOfStations returns one page per station, all in one statement
+// that reads each station's page through the (station, time) index: for
+// every station, the time of its page's last report is found by walking
+// the index back a page's length, and the rows from then on are read. (A
+// window function numbering each station's rows would read all of them:
+// a year of hourly reports per station for a page of 24.)
 func (s *Store) ObservationsOfStations(ctx context.Context, wmos []string, f mkg.ObservationFilter, p mkg.Page) ([]*mkg.ObservationPage, error) {
-	f.StationWMOs, f.StationIDs = wmos, nil
+	f.StationWMOs, f.StationIDs = nil, nil
 	out := make([]*mkg.ObservationPage, len(wmos))
 	if err := f.Validate(""); err != nil {
 		return nil, err
@@ -141,17 +153,35 @@ func (s *Store) ObservationsOfStations(ctx context.Context, wmos []string, f mkg
 	if len(wmos) == 0 {
 		return out, nil
 	}
-	w := observationConditions(f)
-	if err := observationKeyset(&w, p.After); err != nil {
+	w, w2 := observationConditionsOn(f, "o"), observationConditionsOn(f, "o2")
+	if err := observationKeysetOn(&w, p.After, "o"); err != nil {
 		return nil, err
 	}
-	query := `SELECT * FROM (SELECT ` + observationColumns + `,
-		ROW_NUMBER() OVER (PARTITION BY o.station_wmo ORDER BY o.observed_at DESC, o.id DESC) AS rn
-		FROM observations o WHERE ` + w.sql() + `) o WHERE o.rn <= ? ORDER BY o.station_wmo, o.rn`
-	obs, err := s.selectObservations(ctx, s.rebind(query), append(w.args, p.Limit+1)...)
+	if err := observationKeysetOn(&w2, p.After, "o2"); err != nil {
+		return nil, err
+	}
+	list, listArg, err := s.dialect.valueList("text", wmos)
 	if err != nil {
 		return nil, err
 	}
+	// CROSS JOIN keeps the list the outer loop on SQLite (PostgreSQL
+	// plans it as any join); rows are put in order here, not by a sort
+	// that a planner might avoid by reading the table in its order.
+	query := `SELECT ` + observationColumns + ` FROM ` + list + ` CROSS JOIN observations o
+		WHERE o.station_wmo = s.value AND ` + w.sql() + ` AND o.observed_at >= COALESCE((SELECT o2.observed_at
+		  FROM observations o2 WHERE o2.station_wmo = s.value AND ` + w2.sql() + `
+		  ORDER BY o2.observed_at DESC LIMIT 1 OFFSET ?), ?)`
+	args := append(append(append([]any{listArg}, w.args...), w2.args...), p.Limit, dbTime{})
+	obs, err := s.selectObservations(ctx, s.rebind(query), args...)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(obs, func(a, b *mkg.Observation) int { // newest first
+		if c := b.ObservedAt.Compare(a.ObservedAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.ID, a.ID)
+	})
 	byWMO := map[string][]*mkg.Observation{}
 	for _, o := range obs {
 		byWMO[o.StationWMO] = append(byWMO[o.StationWMO], o)
@@ -162,29 +192,20 @@ func (s *Store) ObservationsOfStations(ctx context.Context, wmos []string, f mkg
 	return out, nil
 }
 
-// CountObservationsOfStations counts each station's matching observations in
-// one statement.
+// CountObservationsOfStations counts each station's matching observations
+// in two statements (see countPer).
 func (s *Store) CountObservationsOfStations(ctx context.Context, wmos []string, f mkg.ObservationFilter) ([]int, error) {
-	f.StationWMOs, f.StationIDs = wmos, nil
+	f.StationWMOs, f.StationIDs = nil, nil
 	out := make([]int, len(wmos))
 	if err := f.Validate(""); err != nil || len(wmos) == 0 {
 		return out, err
 	}
-	w := observationConditions(f)
-	var rows []struct {
-		StationWMO string `db:"station_wmo"`
-		N          int    `db:"n"`
-	}
-	query := "SELECT o.station_wmo, COUNT(*) AS n FROM observations o WHERE " + w.sql() + " GROUP BY o.station_wmo"
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, s.rebind(query), w.args...); err != nil {
-		return nil, s.wrap(err)
-	}
-	counts := map[string]int{}
-	for _, r := range rows {
-		counts[r.StationWMO] = r.N
+	counts, err := s.countPer(ctx, wmos, f)
+	if err != nil {
+		return nil, err
 	}
 	for i, wmo := range wmos {
-		out[i] = counts[wmo]
+		out[i] = int(counts[wmo])
 	}
 	return out, nil
 }
@@ -194,10 +215,87 @@ func (s *Store) CountObservations(ctx context.Context, f mkg.ObservationFilter) 
 	if err := f.Validate("filter"); err != nil {
 		return 0, err
 	}
-	w := observationConditions(f)
-	var n int
-	err := sqlx.GetContext(ctx, s.q(), &n, s.rebind("SELECT COUNT(*) FROM observations o WHERE "+w.sql()), w.args...)
-	return n, s.wrap(err)
+	keys := []string{allKeys}
+	if len(f.StationWMOs) > 0 || len(f.StationIDs) > 0 {
+		var err error
+		if keys, err = s.stationKeys(ctx, f); err != nil || len(keys) == 0 {
+			return 0, err
+		}
+	}
+	counts, err := s.countPer(ctx, keys, f)
+	var n int64
+	for _, c := range counts {
+		n += c
+	}
+	return int(n), err
+}
+
+// stationKeys lists the WMO indexes a filter names, directly or by station
+// id, once each.
+func (s *Store) stationKeys(ctx context.Context, f mkg.ObservationFilter) ([]string, error) {
+	keys := slices.Clone(f.StationWMOs)
+	if len(f.StationIDs) > 0 {
+		query, args, err := s.in(`SELECT wmo_index FROM stations WHERE id IN (?) AND wmo_index IS NOT NULL`, f.StationIDs)
+		if err != nil {
+			return nil, err
+		}
+		var more []string
+		if err := sqlx.SelectContext(ctx, s.q(), &more, query, args...); err != nil {
+			return nil, s.wrap(err)
+		}
+		keys = append(keys, more...)
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys), nil
+}
+
+// countPer counts the observations matching f's window and NIL setting per
+// key (WMO indexes, or allKeys for every station): the whole days of the
+// window from day_counts, the partial days at its edges from the table
+// through its time indexes, so the cost follows the number of days and
+// stations, not of reports.
+func (s *Store) countPer(ctx context.Context, keys []string, f mkg.ObservationFilter) (map[string]int64, error) {
+	days, whole, edges := inclusive(f.From, f.To).split()
+	out := map[string]int64{}
+	if whole {
+		all, err := s.sumDayCounts(ctx, countObservations, keys, days)
+		if err != nil {
+			return nil, err
+		}
+		out = all
+		if !f.IncludeNil {
+			nils, err := s.sumDayCounts(ctx, countObservationsNil, keys, days)
+			if err != nil {
+				return nil, err
+			}
+			for k, n := range nils {
+				out[k] -= n
+			}
+		}
+	}
+	for _, e := range edges {
+		w := observationConditions(mkg.ObservationFilter{IncludeNil: f.IncludeNil})
+		if keys[0] != allKeys {
+			w.add("o.station_wmo IN ("+placeholders(len(keys))+")", anySlice(keys)...)
+		}
+		w.add("o.observed_at >= ? AND o.observed_at < ?", dbTime{*e.lo}, dbTime{*e.hi})
+		var rows []struct {
+			Key string `db:"station_wmo"`
+			N   int64  `db:"n"`
+		}
+		query := "SELECT o.station_wmo, COUNT(*) AS n FROM observations o WHERE " + w.sql() + " GROUP BY o.station_wmo"
+		if err := sqlx.SelectContext(ctx, s.q(), &rows, s.rebind(query), w.args...); err != nil {
+			return nil, s.wrap(err)
+		}
+		for _, r := range rows {
+			if keys[0] == allKeys {
+				out[allKeys] += r.N
+			} else {
+				out[r.Key] += r.N
+			}
+		}
+	}
+	return out, nil
 }
 
 // LatestObservations implements mkg.ObservationReader: one primary-key

@@ -113,6 +113,9 @@ func (w *obsWrite) run(ctx context.Context) error {
 	if err := w.latest(ctx); err != nil {
 		return err
 	}
+	if err := w.s.saveDayCounts(ctx, w.q, w.dayCounts()); err != nil {
+		return err
+	}
 	if w.anyChange() {
 		return w.s.advance(ctx, w.q, mkg.GenObservations)
 	}
@@ -318,6 +321,27 @@ func (s *Store) findLatest(ctx context.Context, q sqlx.ExtContext, wmos []string
 	}
 	_, err = q.ExecContext(ctx, query, args...)
 	return s.wrap(err)
+}
+
+// dayCounts are the batch's changes to the reports counted per day.
+func (w *obsWrite) dayCounts() dayCounts {
+	c := dayCounts{}
+	for _, k := range w.order {
+		t := w.final[k]
+		switch {
+		case !t.changed:
+		case t.isNew:
+			c.add(countObservations, t.o.StationWMO, t.o.ObservedAt, 1)
+			if t.o.Nil {
+				c.add(countObservationsNil, t.o.StationWMO, t.o.ObservedAt, 1)
+			}
+		case t.o.Nil && !t.wasNil:
+			c.add(countObservationsNil, t.o.StationWMO, t.o.ObservedAt, 1)
+		case !t.o.Nil && t.wasNil:
+			c.add(countObservationsNil, t.o.StationWMO, t.o.ObservedAt, -1)
+		}
+	}
+	return c
 }
 
 func (w *obsWrite) anyChange() bool {

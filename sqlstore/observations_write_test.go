@@ -110,3 +110,72 @@ func TestLatestObservationsAgreeWithTheTable(t *testing.T) {
 		}
 	})
 }
+
+// TestObservationsOfStationsMatchOneByOne: the one-statement page per
+// station is the page the single-station list gives, for any page size,
+// window, NIL setting and cursor.
+func TestObservationsOfStationsMatchOneByOne(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		rng := rand.New(rand.NewPCG(3, 4))
+		wmos := []string{"96001", "96011", "96015", "99999"}
+		var batch []mkg.Observation
+		for _, wmo := range wmos[:3] {
+			for h := range 60 {
+				if rng.IntN(4) == 0 {
+					continue
+				}
+				o := obs(wmo, time.Duration(h)*time.Hour, fmt.Sprintf("%s %d=", wmo, h), "")
+				if rng.IntN(6) == 0 {
+					o.Nil, o.Values = true, nil
+				}
+				batch = append(batch, o)
+			}
+		}
+		upsertObs(t, s, batch...)
+		from, to := obsTime.Add(5*time.Hour), obsTime.Add(50*time.Hour)
+		for _, f := range []mkg.ObservationFilter{{}, {IncludeNil: true}, {From: &from, To: &to}} {
+			for _, limit := range []int{1, 5, 24, 100} {
+				pages, err := s.ObservationsOfStations(ctx, wmos, f, mkg.Page{Limit: limit})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, wmo := range wmos {
+					one := f
+					one.StationWMOs = []string{wmo}
+					want, err := s.Observations(ctx, one, mkg.Page{Limit: limit})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !samePage(pages[i], want) {
+						t.Fatalf("station %s, filter %+v, limit %d: %d edges (more %v), want %d (more %v)", wmo, f, limit,
+							len(pages[i].Edges), pages[i].HasNextPage, len(want.Edges), want.HasNextPage)
+					}
+					if len(want.Edges) > 0 && want.HasNextPage {
+						c := want.Edges[len(want.Edges)-1].Cursor
+						next, err := s.ObservationsOfStations(ctx, []string{wmo}, f, mkg.Page{Limit: limit, After: &c})
+						if err != nil {
+							t.Fatal(err)
+						}
+						wantNext, _ := s.Observations(ctx, one, mkg.Page{Limit: limit, After: &c})
+						if !samePage(next[0], wantNext) {
+							t.Fatalf("station %s, next page after %v: differs", wmo, c)
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+func samePage(a, b *mkg.ObservationPage) bool {
+	if len(a.Edges) != len(b.Edges) || a.HasNextPage != b.HasNextPage {
+		return false
+	}
+	for i := range a.Edges {
+		if a.Edges[i].Observation.ID != b.Edges[i].Observation.ID {
+			return false
+		}
+	}
+	return true
+}

@@ -66,6 +66,12 @@ func openPostgres(dsn string, opt Options) (*sql.DB, error) {
 		// frees its locks and its connection slot.
 		setDefault(cfg.Runtime, "idle_in_transaction_session_timeout", st)
 	}
+	// The API's statements are small index reads whose cost PostgreSQL
+	// overestimates; compiling them (JIT, past jit_above_cost) costs more
+	// than running them. A URL that sets jit wins.
+	if _, ok := cfg.Runtime["jit"]; !ok {
+		cfg.Runtime["jit"] = "off"
+	}
 	if cfg.ConnectTimeout <= 0 {
 		cfg.ConnectTimeout = connectTimeout
 	}

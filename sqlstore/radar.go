@@ -1,10 +1,13 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -121,25 +124,31 @@ func quickLookName(file string) string { return file + ".png" }
 // radarConditions builds the filter and the keyset condition of a
 // newest-first scan list.
 func radarConditions(f mkg.RadarScanFilter, after *mkg.Cursor) (where, error) {
+	return radarConditionsOn(f, after, "")
+}
+
+// radarConditionsOn is the filter's conditions with the columns prefixed by
+// p (an alias and a dot, or nothing).
+func radarConditionsOn(f mkg.RadarScanFilter, after *mkg.Cursor, p string) (where, error) {
 	var w where
 	if len(f.SiteIDs) > 0 {
-		w.add("site_id IN ("+placeholders(len(f.SiteIDs))+")", anySlice(f.SiteIDs)...)
+		w.add(p+"site_id IN ("+placeholders(len(f.SiteIDs))+")", anySlice(f.SiteIDs)...)
 	}
 	if len(f.Formats) > 0 {
-		w.add("format IN ("+placeholders(len(f.Formats))+")", anySlice(f.Formats)...)
+		w.add(p+"format IN ("+placeholders(len(f.Formats))+")", anySlice(f.Formats)...)
 	}
 	if f.From != nil {
-		w.add("start_time >= ?", dbTime{*f.From})
+		w.add(p+"start_time >= ?", dbTime{*f.From})
 	}
 	if f.To != nil {
-		w.add("start_time <= ?", dbTime{*f.To})
+		w.add(p+"start_time <= ?", dbTime{*f.To})
 	}
 	if c := after; c != nil {
 		t, err := time.Parse(time.RFC3339Nano, c.Value)
 		if c.Order != mkg.OrderRadarScans || err != nil {
 			return w, mkg.Invalid("after", "cursor is not valid for this list")
 		}
-		w.add("listed_at < ? OR (listed_at = ? AND id < ?)", dbTime{t}, dbTime{t}, c.ID)
+		w.add(p+"listed_at < ? OR ("+p+"listed_at = ? AND "+p+"id < ?)", dbTime{t}, dbTime{t}, c.ID)
 	}
 	return w, nil
 }
@@ -186,17 +195,35 @@ func (s *Store) RadarScansOfSites(ctx context.Context, siteIDs []int64, f mkg.Ra
 	if len(siteIDs) == 0 {
 		return out, nil
 	}
-	w, err := radarConditions(f, p.After)
+	// As ObservationsOfStations: each site's page through the (site, time)
+	// index, never all of a site's scans.
+	f.SiteIDs = nil
+	w, err := radarConditionsOn(f, p.After, "r.")
 	if err != nil {
 		return nil, err
 	}
-	query := `SELECT ` + radarScanColumns + ` FROM (SELECT *,
-		ROW_NUMBER() OVER (PARTITION BY site_id ORDER BY listed_at DESC, id DESC) AS rn
-		FROM radar_scans WHERE ` + w.sql() + `) r WHERE rn <= ? ORDER BY site_id, rn`
+	w2, err := radarConditionsOn(f, p.After, "r2.")
+	if err != nil {
+		return nil, err
+	}
+	list, listArg, err := s.dialect.valueList("bigint", siteIDs)
+	if err != nil {
+		return nil, err
+	}
+	query := `SELECT ` + prefixed("r.", radarScanColumns) + ` FROM ` + list + ` CROSS JOIN radar_scans r
+		WHERE r.site_id = s.value AND ` + w.sql() + ` AND r.listed_at >= COALESCE((SELECT r2.listed_at FROM radar_scans r2
+		  WHERE r2.site_id = s.value AND ` + w2.sql() + ` ORDER BY r2.listed_at DESC, r2.id DESC LIMIT 1 OFFSET ?), ?)`
 	var rows []radarScanRow
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, s.rebind(query), append(w.args, p.Limit+1)...); err != nil {
+	args := append(append(append([]any{listArg}, w.args...), w2.args...), p.Limit, dbTime{})
+	if err := sqlx.SelectContext(ctx, s.q(), &rows, s.rebind(query), args...); err != nil {
 		return nil, s.wrap(err)
 	}
+	slices.SortFunc(rows, func(a, b radarScanRow) int { // newest listed first
+		if c := b.ListedAt.Time.Compare(a.ListedAt.Time); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.ID, a.ID)
+	})
 	bySite := map[int64][]radarScanRow{}
 	for _, r := range rows {
 		bySite[r.SiteID.Int64] = append(bySite[r.SiteID.Int64], r)
@@ -207,6 +234,15 @@ func (s *Store) RadarScansOfSites(ctx context.Context, siteIDs []int64, f mkg.Ra
 		}
 	}
 	return out, nil
+}
+
+// prefixed qualifies a comma-separated column list with p.
+func prefixed(p, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = p + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
 }
 
 // RadarScansByID implements mkg.RadarReader.
