@@ -71,13 +71,33 @@ func (f LightningFilter) Validate() error {
 	return nil
 }
 
-// DensityGrid is how lightningDensity cuts a box into cells: rows of DLat
-// degrees from the south edge, columns of DLon degrees from the west edge.
+// DensityGrid is how lightningDensity cuts a box into cells. Positions are
+// first put on a lattice of Scale cells per degree (LatticeRow, LatticeCol);
+// a density cell is a block of RowSpan × ColSpan lattice cells. The grid
+// starts at the lattice cell holding the box's south-west corner, snapped
+// down to the grid's unit, and covers the box with whole cells: a cell
+// counts every strike inside it, so cells on the north and east edges may
+// reach past the box. Cells are whole lattice units (0.1°, 0.01°, 0.001°
+// or 0.0001°, the coarsest that leaves at least 5 per cell), so they are
+// within 10 % of the size asked for, and a store that keeps counts per
+// lattice cell can answer exactly what counting the strikes would.
 type DensityGrid struct {
-	South, West float64
-	DLat, DLon  float64
-	Rows, Cols  int
+	Scale            int // lattice cells per degree: 100, 1,000 or 10,000
+	Row0, Col0       int // the grid's south-west lattice cell
+	RowSpan, ColSpan int // lattice cells per density cell, north–south and east–west
+	Rows, Cols       int
+	South, West      float64 // the grid's south-west corner
+	DLat, DLon       float64 // cell height and width, degrees
 }
+
+// LatticeRow is the row of latitude lat on a lattice of scale cells per
+// degree, counted from the south pole. It is computed as the databases
+// compute it, in double precision: floor((lat + 90) · scale).
+func LatticeRow(lat float64, scale int) int { return int(math.Floor((lat + 90) * float64(scale))) }
+
+// LatticeCol is the column of longitude lon, counted from 180° west:
+// floor((lon + 180) · scale).
+func LatticeCol(lon float64, scale int) int { return int(math.Floor((lon + 180) * float64(scale))) }
 
 // Cell limits of one density query.
 const (
@@ -86,8 +106,8 @@ const (
 	MaxDensityCells = 250_000
 )
 
-// NewDensityGrid sizes cells of cellKm at the box's middle latitude (a
-// degree of longitude shrinks with the cosine of latitude).
+// NewDensityGrid sizes cells of about cellKm, measured at the box's middle
+// latitude (a degree of longitude shrinks with the cosine of latitude).
 func NewDensityGrid(b BBox, cellKm float64) (DensityGrid, error) {
 	if err := b.Validate("bbox"); err != nil {
 		return DensityGrid{}, err
@@ -100,14 +120,41 @@ func NewDensityGrid(b BBox, cellKm float64) (DensityGrid, error) {
 	}
 	const kmPerDegree = 111.32
 	mid := (b.South + b.North) / 2 * math.Pi / 180
-	g := DensityGrid{South: b.South, West: b.West, DLat: cellKm / kmPerDegree,
-		DLon: cellKm / (kmPerDegree * math.Max(math.Cos(mid), 0.01))}
-	g.Rows = int(math.Ceil((b.North-b.South)/g.DLat)) + 1
-	g.Cols = int(math.Ceil((b.East-b.West)/g.DLon)) + 1
+	dLat := cellKm / kmPerDegree
+	dLon := cellKm / (kmPerDegree * math.Max(math.Cos(mid), 0.01))
+	// The unit: the coarsest of 0.1°, 0.01°, 0.001° and 0.0001° with at
+	// least 5 in a cell, so rounding to whole units costs at most 10 %.
+	scale, units := 100, 10 // lattice cells per degree, lattice cells per unit
+	switch {
+	case dLat >= 0.5:
+	case dLat >= 0.05:
+		units = 1
+	case dLat >= 0.005:
+		scale, units = 1000, 1
+	default:
+		scale, units = 10000, 1
+	}
+	unit := float64(units) / float64(scale)
+	g := DensityGrid{Scale: scale,
+		RowSpan: max(1, int(math.Round(dLat/unit))) * units, ColSpan: max(1, int(math.Round(dLon/unit))) * units,
+		Row0: LatticeRow(b.South, scale) / units * units, Col0: LatticeCol(b.West, scale) / units * units}
+	g.Rows = (LatticeRow(b.North, scale)-g.Row0)/g.RowSpan + 1
+	g.Cols = (LatticeCol(b.East, scale)-g.Col0)/g.ColSpan + 1
 	if g.Rows*g.Cols > MaxDensityCells {
 		return DensityGrid{}, Invalid("cellSizeKm", "%d × %d cells is more than %d: use larger cells or a smaller box", g.Rows, g.Cols, MaxDensityCells)
 	}
+	g.South, g.West = g.degrees(g.Row0, 90), g.degrees(g.Col0, 180)
+	g.DLat, g.DLon = g.degrees(g.RowSpan, 0), g.degrees(g.ColSpan, 0)
 	return g, nil
+}
+
+// Cell returns the cell holding a position, and whether the grid covers it.
+func (g DensityGrid) Cell(lat, lon float64) (row, col int, ok bool) {
+	r, c := LatticeRow(lat, g.Scale)-g.Row0, LatticeCol(lon, g.Scale)-g.Col0
+	if r < 0 || c < 0 || r >= g.Rows*g.RowSpan || c >= g.Cols*g.ColSpan {
+		return 0, 0, false
+	}
+	return r / g.RowSpan, c / g.ColSpan, true
 }
 
 // DensityCell is the count of strikes in one cell of a grid.
@@ -118,8 +165,14 @@ type DensityCell struct {
 
 // Bounds returns a cell's box.
 func (g DensityGrid) Bounds(row, col int) BBox {
-	s, w := g.South+float64(row)*g.DLat, g.West+float64(col)*g.DLon
-	return BBox{South: s, West: w, North: s + g.DLat, East: w + g.DLon}
+	r, c := g.Row0+row*g.RowSpan, g.Col0+col*g.ColSpan
+	return BBox{South: g.degrees(r, 90), West: g.degrees(c, 180), North: g.degrees(r+g.RowSpan, 90), East: g.degrees(c+g.ColSpan, 180)}
+}
+
+// degrees turns a lattice line into degrees from offset; integer
+// arithmetic first, so 0.2° comes out as 0.2.
+func (g DensityGrid) degrees(line, offset int) float64 {
+	return float64(line-offset*g.Scale) / float64(g.Scale)
 }
 
 // LightningPage is one page of strikes, oldest first.
@@ -136,7 +189,8 @@ const OrderLightning = "lightning_time"
 type LightningReader interface {
 	// LightningStrikes lists the strikes in a box and window, oldest first.
 	LightningStrikes(ctx context.Context, f LightningFilter, p Page) (*LightningPage, error)
-	// LightningDensity counts the strikes per cell of g in the window; the
+	// LightningDensity counts the strikes of f's window per cell of g (a
+	// grid made for f's box; whole cells are counted, see DensityGrid); the
 	// counting happens in the database. Cells without strikes are left out.
 	LightningDensity(ctx context.Context, f LightningFilter, g DensityGrid) ([]DensityCell, error)
 }

@@ -8,11 +8,42 @@ import (
 
 func TestDensityGrid(t *testing.T) {
 	g, err := NewDensityGrid(BBox{South: 0, West: 100, North: 1, East: 101}, 11.132)
-	if err != nil || math.Abs(g.DLat-0.1) > 1e-9 || g.Rows != 11 || g.DLon <= g.DLat {
+	if err != nil || g.DLat != 0.1 || g.DLon != 0.1 || g.Rows != 11 || g.Scale != 100 || g.RowSpan != 10 || g.Row0 != 9000 {
 		t.Fatalf("0.1° cells at the equator: %+v, %v", g, err)
 	}
-	if b := g.Bounds(2, 3); math.Abs(b.South-0.2) > 1e-9 || math.Abs(b.West-(100+3*g.DLon)) > 1e-9 {
+	if b := g.Bounds(2, 3); b.South != 0.2 || math.Abs(b.West-100.3) > 1e-12 || math.Abs(b.North-0.3) > 1e-12 {
 		t.Fatalf("cell (2,3) = %+v", b)
+	}
+	// 10 km over Indonesia: 0.09° cells from the box's corner (already on
+	// the lattice), the last row and column reaching past the box.
+	g, err = NewDensityGrid(BBox{South: -11, West: 94, North: 6, East: 142}, 10)
+	if err != nil || g.DLat != 0.09 || g.DLon != 0.09 || g.South != -11 || g.West != 94 || g.Rows != 189 || g.Cols != 534 {
+		t.Fatalf("10 km over Indonesia: %+v, %v", g, err)
+	}
+	// A corner off the lattice snaps south-west; longitude cells widen
+	// away from the equator; every size is within 10 % of the request.
+	g, err = NewDensityGrid(BBox{South: -45.123, West: 10.987, North: -44, East: 12}, 3)
+	if err != nil || g.Scale != 1000 || g.Row0 != 44877 || g.Col0 != 190987 || g.RowSpan != 27 || g.ColSpan != 38 {
+		t.Fatalf("3 km at 45°S: %+v, %v", g, err)
+	}
+	for _, km := range []float64{0.5, 0.7, 1, 2.5, 5, 5.6, 9, 10, 25, 55, 56, 100, 499, 500} {
+		g, err := NewDensityGrid(BBox{South: -11, West: 94, North: -10, East: 95}, km)
+		if err != nil {
+			t.Fatalf("%g km: %v", km, err)
+		}
+		if got := g.DLat * 111.32; math.Abs(got-km)/km > 0.1 {
+			t.Errorf("%g km: cells of %g km", km, got)
+		}
+	}
+	g, _ = NewDensityGrid(BBox{South: -11, West: 94, North: 6, East: 142}, 10)
+	for _, c := range []struct {
+		lat, lon float64
+		row, col int
+		ok       bool
+	}{{-11, 94, 0, 0, true}, {-10.91, 94.0899, 1, 0, true}, {6.005, 142.05, 188, 533, true}, {6.011, 142, 0, 0, false}, {-11.001, 94, 0, 0, false}, {6.02, 100, 0, 0, false}} {
+		if r, col, ok := g.Cell(c.lat, c.lon); r != c.row || col != c.col || ok != c.ok {
+			t.Errorf("(%g, %g) is in cell (%d, %d) %v; want (%d, %d) %v", c.lat, c.lon, r, col, ok, c.row, c.col, c.ok)
+		}
 	}
 	for name, c := range map[string]struct {
 		box  BBox

@@ -24,6 +24,11 @@ type dialect struct {
 	forUpdate string
 	// lock serialises migrations between server instances starting at once.
 	lock func(ctx context.Context, q sqlx.ExtContext) error
+	// lockNamed serialises the transactions that take the same named lock
+	// (lightning writes, partition changes) until they end, per schema.
+	lockNamed func(ctx context.Context, q sqlx.ExtContext, name string) error
+	// copies: the driver streams rows with COPY (see copyIn).
+	copies bool
 }
 
 var (
@@ -31,9 +36,15 @@ var (
 		// Held until the migration transaction ends.
 		_, err := q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7218354012)`)
 		return err
-	}}
+	}, lockNamed: func(ctx context.Context, q sqlx.ExtContext, name string) error {
+		// hashtext is 32 bits, so it never meets the migrations' key.
+		_, err := q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.' || $1))`, name)
+		return err
+	}, copies: true}
 	sqlite = dialect{name: "sqlite", driver: "sqlite", lock: func(context.Context, sqlx.ExtContext) error {
 		return nil // BEGIN IMMEDIATE (see dsn) already excludes other writers
+	}, lockNamed: func(context.Context, sqlx.ExtContext, string) error {
+		return nil
 	}}
 )
 

@@ -270,6 +270,9 @@ func (s *Store) selectObservations(ctx context.Context, query string, args ...an
 // UpsertObservations implements mkg.ObservationWriter.
 func (s *Store) UpsertObservations(ctx context.Context, obs []mkg.Observation) ([]mkg.WriteResult, error) {
 	out := make([]mkg.WriteResult, len(obs))
+	if err := s.ensureObservationPartitions(ctx, obs); err != nil {
+		return out, err
+	}
 	for i := range obs {
 		if err := ctx.Err(); err != nil {
 			return out, err

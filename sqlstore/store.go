@@ -32,6 +32,11 @@ type Store struct {
 	now        func() time.Time
 	// standards time the ticket steps (see tickets.go).
 	standards mkg.Standards
+	// parts caches the time partitions known to exist (partitions.go);
+	// stop ends their upkeep, done tells it has ended.
+	parts partitionCache
+	stop  context.CancelFunc
+	done  chan struct{}
 }
 
 var _ mkg.Store = (*Store)(nil)
@@ -59,6 +64,19 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	if _, err := s.Migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
+	}
+	if err := s.preparePartitions(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("create partitions: %w", err)
+	}
+	if s.dialect.name == "postgres" {
+		var upkeep context.Context
+		upkeep, s.stop = context.WithCancel(context.Background())
+		s.done = make(chan struct{})
+		go func() {
+			defer close(s.done)
+			s.maintainPartitions(upkeep)
+		}()
 	}
 	return s, nil
 }
@@ -90,8 +108,14 @@ func Connect(ctx context.Context, url string, opt Options) (*Store, error) {
 	return s, nil
 }
 
-// Close releases the connections.
-func (s *Store) Close() error { return s.db.Close() }
+// Close stops the partitions' upkeep and releases the connections.
+func (s *Store) Close() error {
+	if s.stop != nil {
+		s.stop()
+		<-s.done
+	}
+	return s.db.Close()
+}
 
 // Dialect returns "postgres" or "sqlite".
 func (s *Store) Dialect() string { return s.dialect.name }
