@@ -72,17 +72,17 @@ func (f LightningFilter) Validate() error {
 }
 
 // DensityGrid is how lightningDensity cuts a box into cells. Positions are
-// first put on a lattice of Scale cells per degree (LatticeRow, LatticeCol);
-// a density cell is a block of RowSpan × ColSpan lattice cells. The grid
-// starts at the lattice cell holding the box's south-west corner, snapped
-// down to the grid's unit, and covers the box with whole cells: a cell
-// counts every strike inside it, so cells on the north and east edges may
-// reach past the box. Cells are whole lattice units (0.1°, 0.01°, 0.001°
-// or 0.0001°, the coarsest that leaves at least 5 per cell), so they are
-// within 10 % of the size asked for, and a store that keeps counts per
-// lattice cell can answer exactly what counting the strikes would.
+// first put on a lattice of about 1 km (or 0.1 km for cells under 5 km):
+// LatticeRow and LatticeCol. A density cell is a block of RowSpan ×
+// ColSpan lattice cells, and cells tile the lattice from its origin (the
+// south pole and 180° west), so a cell is the same whatever box is asked
+// for. The grid is the cells the box touches, counted whole: cells on the
+// box's edges reach past it. Spans are whole lattice cells, multiples of
+// 25 or 5 of them where that stays within 10 % of the size asked for, so
+// that a store keeping counts per lattice cell of 5 and 25 km can answer
+// exactly what counting the strikes would.
 type DensityGrid struct {
-	Scale            int // lattice cells per degree: 100, 1,000 or 10,000
+	PerKm            int // lattice cells per km: 1, or 10 for cells under 5 km
 	Row0, Col0       int // the grid's south-west lattice cell
 	RowSpan, ColSpan int // lattice cells per density cell, north–south and east–west
 	Rows, Cols       int
@@ -90,14 +90,23 @@ type DensityGrid struct {
 	DLat, DLon       float64 // cell height and width, degrees
 }
 
-// LatticeRow is the row of latitude lat on a lattice of scale cells per
-// degree, counted from the south pole. It is computed as the databases
-// compute it, in double precision: floor((lat + 90) · scale).
-func LatticeRow(lat float64, scale int) int { return int(math.Floor((lat + 90) * float64(scale))) }
+// LatticePerDegree is the 1 km lattice's cells per degree: close to the
+// 111.32 km of a degree of latitude, and a binary fraction, so Go and
+// every SQL engine read the same number.
+const LatticePerDegree = 111.3203125
+
+// LatticeRow is the row of latitude lat on the lattice of perKm cells per
+// km, counted from the south pole. It is computed as the databases compute
+// it, in double precision: floor((lat + 90) · LatticePerDegree · perKm).
+func LatticeRow(lat float64, perKm int) int {
+	return int(math.Floor((lat + 90) * (LatticePerDegree * float64(perKm))))
+}
 
 // LatticeCol is the column of longitude lon, counted from 180° west:
-// floor((lon + 180) · scale).
-func LatticeCol(lon float64, scale int) int { return int(math.Floor((lon + 180) * float64(scale))) }
+// floor((lon + 180) · LatticePerDegree · perKm).
+func LatticeCol(lon float64, perKm int) int {
+	return int(math.Floor((lon + 180) * (LatticePerDegree * float64(perKm))))
+}
 
 // Cell limits of one density query.
 const (
@@ -122,35 +131,48 @@ func NewDensityGrid(b BBox, cellKm float64) (DensityGrid, error) {
 	mid := (b.South + b.North) / 2 * math.Pi / 180
 	dLat := cellKm / kmPerDegree
 	dLon := cellKm / (kmPerDegree * math.Max(math.Cos(mid), 0.01))
-	// The unit: the coarsest of 0.1°, 0.01°, 0.001° and 0.0001° with at
-	// least 5 in a cell, so rounding to whole units costs at most 10 %.
-	scale, units := 100, 10 // lattice cells per degree, lattice cells per unit
-	switch {
-	case dLat >= 0.5:
-	case dLat >= 0.05:
-		units = 1
-	case dLat >= 0.005:
-		scale, units = 1000, 1
-	default:
-		scale, units = 10000, 1
+	// Spans are whole lattice cells, multiples of 25, else 5, else 1 of
+	// them: the coarsest within 10 % of the size asked for, on both axes.
+	g := DensityGrid{PerKm: 1}
+	latU, lonU := dLat*LatticePerDegree, dLon*LatticePerDegree
+	step := 0
+	for _, s := range []int{25, 5, 1} {
+		if onStep(latU, s) && onStep(lonU, s) {
+			step = s
+			break
+		}
 	}
-	unit := float64(units) / float64(scale)
-	g := DensityGrid{Scale: scale,
-		RowSpan: max(1, int(math.Round(dLat/unit))) * units, ColSpan: max(1, int(math.Round(dLon/unit))) * units,
-		Row0: LatticeRow(b.South, scale) / units * units, Col0: LatticeCol(b.West, scale) / units * units}
-	g.Rows = (LatticeRow(b.North, scale)-g.Row0)/g.RowSpan + 1
-	g.Cols = (LatticeCol(b.East, scale)-g.Col0)/g.ColSpan + 1
+	if step == 0 { // under 5 km: 0.1 km cells, at least 5 of them
+		g.PerKm, step, latU, lonU = 10, 1, latU*10, lonU*10
+	}
+	g.RowSpan = int(math.Round(latU/float64(step))) * step
+	g.ColSpan = int(math.Round(lonU/float64(step))) * step
+	scale := g.scale()
+	g.Row0 = LatticeRow(b.South, g.PerKm) / g.RowSpan * g.RowSpan
+	g.Col0 = LatticeCol(b.West, g.PerKm) / g.ColSpan * g.ColSpan
+	g.Rows = (LatticeRow(b.North, g.PerKm)-g.Row0)/g.RowSpan + 1
+	g.Cols = (LatticeCol(b.East, g.PerKm)-g.Col0)/g.ColSpan + 1
 	if g.Rows*g.Cols > MaxDensityCells {
 		return DensityGrid{}, Invalid("cellSizeKm", "%d × %d cells is more than %d: use larger cells or a smaller box", g.Rows, g.Cols, MaxDensityCells)
 	}
-	g.South, g.West = g.degrees(g.Row0, 90), g.degrees(g.Col0, 180)
-	g.DLat, g.DLon = g.degrees(g.RowSpan, 0), g.degrees(g.ColSpan, 0)
+	corner := g.Bounds(0, 0)
+	g.South, g.West = corner.South, corner.West
+	g.DLat, g.DLon = float64(g.RowSpan)/scale, float64(g.ColSpan)/scale
 	return g, nil
+}
+
+func (g DensityGrid) scale() float64 { return LatticePerDegree * float64(g.PerKm) }
+
+// onStep reports whether units rounded to a multiple of step stay within
+// 10 % of it.
+func onStep(units float64, step int) bool {
+	n := math.Round(units / float64(step))
+	return n >= 1 && math.Abs(n*float64(step)-units) <= 0.1*units
 }
 
 // Cell returns the cell holding a position, and whether the grid covers it.
 func (g DensityGrid) Cell(lat, lon float64) (row, col int, ok bool) {
-	r, c := LatticeRow(lat, g.Scale)-g.Row0, LatticeCol(lon, g.Scale)-g.Col0
+	r, c := LatticeRow(lat, g.PerKm)-g.Row0, LatticeCol(lon, g.PerKm)-g.Col0
 	if r < 0 || c < 0 || r >= g.Rows*g.RowSpan || c >= g.Cols*g.ColSpan {
 		return 0, 0, false
 	}
@@ -165,14 +187,10 @@ type DensityCell struct {
 
 // Bounds returns a cell's box.
 func (g DensityGrid) Bounds(row, col int) BBox {
-	r, c := g.Row0+row*g.RowSpan, g.Col0+col*g.ColSpan
-	return BBox{South: g.degrees(r, 90), West: g.degrees(c, 180), North: g.degrees(r+g.RowSpan, 90), East: g.degrees(c+g.ColSpan, 180)}
-}
-
-// degrees turns a lattice line into degrees from offset; integer
-// arithmetic first, so 0.2° comes out as 0.2.
-func (g DensityGrid) degrees(line, offset int) float64 {
-	return float64(line-offset*g.Scale) / float64(g.Scale)
+	r, c := float64(g.Row0+row*g.RowSpan), float64(g.Col0+col*g.ColSpan)
+	scale := g.scale()
+	return BBox{South: r/scale - 90, West: c/scale - 180,
+		North: (r+float64(g.RowSpan))/scale - 90, East: (c+float64(g.ColSpan))/scale - 180}
 }
 
 // LightningPage is one page of strikes, oldest first.

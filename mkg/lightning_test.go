@@ -2,47 +2,57 @@ package mkg
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
 )
 
 func TestDensityGrid(t *testing.T) {
-	g, err := NewDensityGrid(BBox{South: 0, West: 100, North: 1, East: 101}, 11.132)
-	if err != nil || g.DLat != 0.1 || g.DLon != 0.1 || g.Rows != 11 || g.Scale != 100 || g.RowSpan != 10 || g.Row0 != 9000 {
-		t.Fatalf("0.1° cells at the equator: %+v, %v", g, err)
-	}
-	if b := g.Bounds(2, 3); b.South != 0.2 || math.Abs(b.West-100.3) > 1e-12 || math.Abs(b.North-0.3) > 1e-12 {
-		t.Fatalf("cell (2,3) = %+v", b)
-	}
-	// 10 km over Indonesia: 0.09° cells from the box's corner (already on
-	// the lattice), the last row and column reaching past the box.
-	g, err = NewDensityGrid(BBox{South: -11, West: 94, North: 6, East: 142}, 10)
-	if err != nil || g.DLat != 0.09 || g.DLon != 0.09 || g.South != -11 || g.West != 94 || g.Rows != 189 || g.Cols != 534 {
+	indonesia := BBox{South: -11, West: 94, North: 6, East: 142}
+	g, err := NewDensityGrid(indonesia, 10)
+	if err != nil || g.PerKm != 1 || g.RowSpan != 10 || g.ColSpan != 10 || g.Rows*g.Cols > 200*540 {
 		t.Fatalf("10 km over Indonesia: %+v, %v", g, err)
 	}
-	// A corner off the lattice snaps south-west; longitude cells widen
-	// away from the equator; every size is within 10 % of the request.
-	g, err = NewDensityGrid(BBox{South: -45.123, West: 10.987, North: -44, East: 12}, 3)
-	if err != nil || g.Scale != 1000 || g.Row0 != 44877 || g.Col0 != 190987 || g.RowSpan != 27 || g.ColSpan != 38 {
-		t.Fatalf("3 km at 45°S: %+v, %v", g, err)
+	// The grid covers the box, and starts less than a cell south-west of it.
+	last := g.Bounds(g.Rows-1, g.Cols-1)
+	if g.South > -11 || g.South <= -11-g.DLat || g.West > 94 || g.West <= 94-g.DLon || last.North <= 6 || last.East <= 142 {
+		t.Fatalf("grid from (%g, %g) to (%g, %g) does not cover the box", g.South, g.West, last.North, last.East)
 	}
-	for _, km := range []float64{0.5, 0.7, 1, 2.5, 5, 5.6, 9, 10, 25, 55, 56, 100, 499, 500} {
-		g, err := NewDensityGrid(BBox{South: -11, West: 94, North: -10, East: 95}, km)
+	// Cells tile the lattice: the same cell whatever box is asked for.
+	java, err := NewDensityGrid(BBox{South: -9, West: 105, North: 4, East: 115}, 10) // same middle latitude
+	if err != nil {
+		t.Fatal(err)
+	}
+	r1, c1, _ := g.Cell(-7.25, 110.4)
+	r2, c2, _ := java.Cell(-7.25, 110.4)
+	if g.Bounds(r1, c1) != java.Bounds(r2, c2) {
+		t.Errorf("the cell of (-7.25, 110.4): %+v over Indonesia, %+v over Java", g.Bounds(r1, c1), java.Bounds(r2, c2))
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 10000 {
+		lat, lon := -11+rng.Float64()*17, 94+rng.Float64()*48
+		r, c, ok := g.Cell(lat, lon)
+		b := g.Bounds(r, c)
+		if !ok || lat < b.South-1e-9 || lat > b.North+1e-9 || lon < b.West-1e-9 || lon > b.East+1e-9 {
+			t.Fatalf("(%g, %g) is in cell (%d, %d) %v, bounds %+v", lat, lon, r, c, ok, b)
+		}
+	}
+	if _, _, ok := g.Cell(-11.2, 100); ok {
+		t.Error("a strike south of the grid has a cell")
+	}
+	// Sizes within 10 % of the request, on the coarsest step that allows.
+	for km, want := range map[float64]struct{ perKm, span int }{
+		0.5: {10, 5}, 1.4: {10, 14}, 2.5: {10, 25}, 4.6: {1, 5}, 8: {1, 8}, 9: {1, 9}, 9.5: {1, 10}, 10: {1, 10}, 12: {1, 12},
+		14: {1, 15}, 25: {1, 25}, 26: {1, 25}, 100: {1, 100}, 110: {1, 100}, 118: {1, 125}, 500: {1, 500},
+	} {
+		g, err := NewDensityGrid(BBox{South: -3, West: 94, North: -2, East: 95}, km)
 		if err != nil {
 			t.Fatalf("%g km: %v", km, err)
 		}
-		if got := g.DLat * 111.32; math.Abs(got-km)/km > 0.1 {
-			t.Errorf("%g km: cells of %g km", km, got)
-		}
-	}
-	g, _ = NewDensityGrid(BBox{South: -11, West: 94, North: 6, East: 142}, 10)
-	for _, c := range []struct {
-		lat, lon float64
-		row, col int
-		ok       bool
-	}{{-11, 94, 0, 0, true}, {-10.91, 94.0899, 1, 0, true}, {6.005, 142.05, 188, 533, true}, {6.011, 142, 0, 0, false}, {-11.001, 94, 0, 0, false}, {6.02, 100, 0, 0, false}} {
-		if r, col, ok := g.Cell(c.lat, c.lon); r != c.row || col != c.col || ok != c.ok {
-			t.Errorf("(%g, %g) is in cell (%d, %d) %v; want (%d, %d) %v", c.lat, c.lon, r, col, ok, c.row, c.col, c.ok)
+		height := g.DLat * 111.32
+		width := g.DLon * 111.32 * math.Cos(2.5*math.Pi/180)
+		if math.Abs(height-km)/km > 0.1 || math.Abs(width-km)/km > 0.1 || g.PerKm != want.perKm || g.RowSpan != want.span || g.ColSpan != want.span {
+			t.Errorf("%g km: cells of %.3g × %.3g km, %+v; want %d cells per km, spans of %d", km, height, width, g, want.perKm, want.span)
 		}
 	}
 	for name, c := range map[string]struct {

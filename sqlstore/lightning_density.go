@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -11,13 +12,23 @@ import (
 )
 
 // LightningDensity implements mkg.LightningReader. A density cell is a
-// block of lattice cells (mkg.DensityGrid). When the grid lies on the
-// lattice of a roll-up scale, the window's whole hours are counted from
+// block of lattice cells (mkg.DensityGrid). When its spans are multiples
+// of a roll-up's cell, the window's whole hours are counted from
 // lightning_cells and only the minutes before the first and after the last
 // whole hour from the strikes; otherwise everything from the strikes. Both
 // give the same counts: the roll-ups hold the same lattice cells, computed
 // the same way. One statement either way.
 func (s *Store) LightningDensity(ctx context.Context, f mkg.LightningFilter, g mkg.DensityGrid) ([]mkg.DensityCell, error) {
+	return s.density(ctx, f, g, true)
+}
+
+// densityFromStrikes counts every strike, never the roll-ups: what
+// LightningDensity must equal.
+func (s *Store) densityFromStrikes(ctx context.Context, f mkg.LightningFilter, g mkg.DensityGrid) ([]mkg.DensityCell, error) {
+	return s.density(ctx, f, g, false)
+}
+
+func (s *Store) density(ctx context.Context, f mkg.LightningFilter, g mkg.DensityGrid, useCells bool) ([]mkg.DensityCell, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
@@ -31,8 +42,8 @@ func (s *Store) LightningDensity(ctx context.Context, f mkg.LightningFilter, g m
 		}
 	}
 	first, last := -floorDiv(-from, hourMs)*hourMs, floorDiv(to, hourMs)*hourMs
-	if scale := cellScaleFor(g); scale != 0 && first < last {
-		q, a := cellDensity(g, scale, first, last)
+	if km := cellKmFor(g); useCells && km != 0 && first < last {
+		q, a := cellDensity(g, km, first, last)
 		parts, args = append(parts, q), append(args, a...)
 		strikes(from, first)
 		strikes(last, to)
@@ -55,32 +66,30 @@ func (s *Store) LightningDensity(ctx context.Context, f mkg.LightningFilter, g m
 	return out, nil
 }
 
-// cellScaleFor returns the coarsest roll-up scale whose lattice the grid
-// lies on, or 0.
-func cellScaleFor(g mkg.DensityGrid) int {
-	if g.Scale != 100 {
+// cellKmFor returns the largest roll-up cell that tiles the grid's cells
+// (their origins are multiples of their spans), or 0.
+func cellKmFor(g mkg.DensityGrid) int {
+	if g.PerKm != 1 {
 		return 0
 	}
-	for _, scale := range []int{10, 100} {
-		f := 100 / scale
-		if g.Row0%f == 0 && g.Col0%f == 0 && g.RowSpan%f == 0 && g.ColSpan%f == 0 {
-			return scale
+	for _, km := range slices.Backward(cellKms) {
+		if g.RowSpan%km == 0 && g.ColSpan%km == 0 {
+			return km
 		}
 	}
 	return 0
 }
 
-// cellDensity counts the grid's cells from the roll-ups of scale, for the
-// hours starting in [first, last).
-func cellDensity(g mkg.DensityGrid, scale int, first, last int64) (string, []any) {
-	f := 100 / scale
-	r0, c0, rs, cs := g.Row0/f, g.Col0/f, g.RowSpan/f, g.ColSpan/f
+// cellDensity counts the grid's cells from the roll-ups of km cells, for
+// the hours starting in [first, last).
+func cellDensity(g mkg.DensityGrid, km int, first, last int64) (string, []any) {
+	r0, c0, rs, cs := g.Row0/km, g.Col0/km, g.RowSpan/km, g.ColSpan/km
 	return `SELECT (lattice_row - ` + itoa(r0) + `) / ` + itoa(rs) + ` AS r, (lattice_col - ` + itoa(c0) + `) / ` + itoa(cs) + ` AS c,
 			SUM(strikes) AS n
-		FROM lightning_cells WHERE scale = ? AND hour_ms >= ? AND hour_ms < ?
+		FROM lightning_cells WHERE cell_km = ? AND hour_ms >= ? AND hour_ms < ?
 			AND lattice_row BETWEEN ? AND ? AND lattice_col BETWEEN ? AND ?
 		GROUP BY 1, 2`,
-		[]any{scale, first, last, r0, r0 + g.Rows*rs - 1, c0, c0 + g.Cols*cs - 1}
+		[]any{km, first, last, r0, r0 + g.Rows*rs - 1, c0, c0 + g.Cols*cs - 1}
 }
 
 // strikeDensity counts the grid's cells from the strikes of [from, to).
@@ -88,10 +97,12 @@ func cellDensity(g mkg.DensityGrid, scale int, first, last int64) (string, []any
 // are checked in the (time, latitude, longitude) index; the lattice
 // condition decides.
 func strikeDensity(g mkg.DensityGrid, from, to int64) (string, []any) {
-	scale := itoa(g.Scale)
+	// The product is exact in binary, so the literal reads the same
+	// everywhere.
+	scale := strconv.FormatFloat(mkg.LatticePerDegree*float64(g.PerKm), 'f', -1, 64)
 	row := `CAST(floor((latitude + 90) * ` + scale + `) AS INTEGER)`
 	col := `CAST(floor((longitude + 180) * ` + scale + `) AS INTEGER)`
-	margin := 1 / float64(g.Scale)
+	margin := 1 / (mkg.LatticePerDegree * float64(g.PerKm))
 	box := g.Bounds(g.Rows-1, g.Cols-1)
 	return `SELECT (` + row + ` - ` + itoa(g.Row0) + `) / ` + itoa(g.RowSpan) + ` AS r,
 			(` + col + ` - ` + itoa(g.Col0) + `) / ` + itoa(g.ColSpan) + ` AS c, COUNT(*) AS n

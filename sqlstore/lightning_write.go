@@ -199,17 +199,17 @@ func (s *Store) insertNewStrikes(ctx context.Context, b bulk, strikes []pendingS
 	return added, nil
 }
 
-// Roll-ups: lightning_cells counts strikes per hour and lattice cell at
-// the scales of cellScales (cells per degree). Scale 10 is derived from
-// scale 100 by integer division, never from the position again, so the
-// two always agree.
-var cellScales = []int{100, 10}
+// Roll-ups: lightning_cells counts strikes per hour and lattice cell of
+// cellKms km: the 1 km lattice cell divided by 5 or 25. (1 km roll-ups
+// would hold nearly a row per strike: lightning is sparse at that scale,
+// and they would cost an ingest as much as the strikes.)
+var cellKms = []int{5, 25}
 
 const hourMs = int64(time.Hour / time.Millisecond)
 
 // cellKey is one roll-up row.
 type cellKey struct {
-	scale    int
+	km       int
 	hour     int64
 	row, col int
 }
@@ -218,9 +218,10 @@ type cellCounts map[cellKey]int
 
 func (c cellCounts) add(ms int64, lat, lon float64) {
 	hour := floorDiv(ms, hourMs) * hourMs
-	row, col := mkg.LatticeRow(lat, 100), mkg.LatticeCol(lon, 100)
-	c[cellKey{100, hour, row, col}]++
-	c[cellKey{10, hour, row / 10, col / 10}]++
+	row, col := mkg.LatticeRow(lat, 1), mkg.LatticeCol(lon, 1)
+	for _, km := range cellKms {
+		c[cellKey{km, hour, row / km, col / km}]++
+	}
 }
 
 func (c cellCounts) sorted() []cellKey {
@@ -229,12 +230,12 @@ func (c cellCounts) sorted() []cellKey {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b cellKey) int {
-		return cmp.Or(cmp.Compare(a.scale, b.scale), cmp.Compare(a.hour, b.hour), cmp.Compare(a.row, b.row), cmp.Compare(a.col, b.col))
+		return cmp.Or(cmp.Compare(a.km, b.km), cmp.Compare(a.hour, b.hour), cmp.Compare(a.row, b.row), cmp.Compare(a.col, b.col))
 	})
 	return keys
 }
 
-const cellColumns = `scale, hour_ms, lattice_row, lattice_col, strikes`
+const cellColumns = `cell_km, hour_ms, lattice_row, lattice_col, strikes`
 
 // addCells adds the counts to the roll-ups. On PostgreSQL, the cells of
 // hours that have no counts yet are copied in; the others, and all on
@@ -255,11 +256,11 @@ func (s *Store) addCells(ctx context.Context, b bulk, cells cellCounts) error {
 		part := keys[i:min(i+perStatement, len(keys))]
 		args := make([]any, 0, 5*len(part))
 		for _, k := range part {
-			args = append(args, k.scale, k.hour, k.row, k.col, cells[k])
+			args = append(args, k.km, k.hour, k.row, k.col, cells[k])
 		}
 		rows := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", len(part)), ", ")
 		if _, err := b.ExecContext(ctx, s.rebind(`INSERT INTO lightning_cells (`+cellColumns+`) VALUES `+rows+`
-			ON CONFLICT (scale, hour_ms, lattice_row, lattice_col) DO UPDATE SET strikes = lightning_cells.strikes + excluded.strikes`), args...); err != nil {
+			ON CONFLICT (cell_km, hour_ms, lattice_row, lattice_col) DO UPDATE SET strikes = lightning_cells.strikes + excluded.strikes`), args...); err != nil {
 			return s.wrap(err)
 		}
 	}
@@ -267,8 +268,8 @@ func (s *Store) addCells(ctx context.Context, b bulk, cells cellCounts) error {
 }
 
 // copyNewHours copies the cells of hours without counts and returns the
-// others. Both scales are written together, so an hour's scale-10 rows
-// tell whether it has any.
+// others. All sizes are written together, so an hour's 25 km rows tell
+// whether it has any.
 func (s *Store) copyNewHours(ctx context.Context, b bulk, keys []cellKey, cells cellCounts) ([]cellKey, error) {
 	var counted []int64
 	first, last := keys[0].hour, keys[0].hour
@@ -276,7 +277,7 @@ func (s *Store) copyNewHours(ctx context.Context, b bulk, keys []cellKey, cells 
 		first, last = min(first, k.hour), max(last, k.hour)
 	}
 	if err := sqlx.SelectContext(ctx, b, &counted, `SELECT DISTINCT hour_ms FROM lightning_cells
-		WHERE scale = 10 AND hour_ms BETWEEN $1 AND $2`, first, last); err != nil {
+		WHERE cell_km = 25 AND hour_ms BETWEEN $1 AND $2`, first, last); err != nil {
 		return nil, s.wrap(err)
 	}
 	busy := map[int64]bool{}
@@ -297,7 +298,7 @@ func (s *Store) copyNewHours(ctx context.Context, b bulk, keys []cellKey, cells 
 	_, err := s.copyIn(ctx, b, "lightning_cells", strings.Split(strings.ReplaceAll(cellColumns, " ", ""), ","), len(fresh),
 		func(buf []byte, i int) []byte {
 			k := fresh[i]
-			return copyText(buf).int(int64(k.scale)).sep().int(k.hour).sep().int(int64(k.row)).sep().int(int64(k.col)).sep().
+			return copyText(buf).int(int64(k.km)).sep().int(k.hour).sep().int(int64(k.row)).sep().int(int64(k.col)).sep().
 				int(int64(cells[k]))
 		})
 	return rest, err

@@ -82,17 +82,17 @@ CREATE TABLE lightning_strikes (
     CONSTRAINT lightning_strikes_key UNIQUE (time_ms, latitude, longitude, network)
 ) PARTITION BY RANGE (time_ms);
 
--- Roll-ups: strikes per hour and lattice cell, at two scales (cells per
--- degree: 100, i.e. 0.01°, and 10, i.e. 0.1°). A strike's lattice row is
--- floor((latitude + 90) * 100) and its column floor((longitude + 180) * 100)
--- (mkg.LatticeRow, mkg.LatticeCol); at scale 10 both are divided by 10.
+-- Roll-ups: strikes per hour and lattice cell of 5 and 25 km. A strike's
+-- lattice row is floor((latitude + 90) * 111.3203125) and its column
+-- floor((longitude + 180) * 111.3203125) (mkg.LatticeRow, mkg.LatticeCol:
+-- cells of about 1 km), divided by 5 or 25.
 CREATE TABLE lightning_cells (
-    scale       SMALLINT NOT NULL,
+    cell_km     SMALLINT NOT NULL,
     hour_ms     BIGINT NOT NULL,   -- the hour's start, Unix ms
     lattice_row INTEGER NOT NULL,
     lattice_col INTEGER NOT NULL,
     strikes     INTEGER NOT NULL,
-    PRIMARY KEY (scale, hour_ms, lattice_row, lattice_col) INCLUDE (strikes)
+    PRIMARY KEY (cell_km, hour_ms, lattice_row, lattice_col) INCLUDE (strikes)
 ) PARTITION BY RANGE (hour_ms);
 
 DO $$
@@ -116,10 +116,11 @@ FROM lightning_strikes_unpartitioned;
 SELECT setval(pg_get_serial_sequence('lightning_strikes', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM lightning_strikes;
 DROP TABLE lightning_strikes_unpartitioned;
 
-INSERT INTO lightning_cells (scale, hour_ms, lattice_row, lattice_col, strikes)
-SELECT 100, time_ms - ((time_ms % 3600000) + 3600000) % 3600000,
-       CAST(floor((latitude + 90) * 100) AS INTEGER), CAST(floor((longitude + 180) * 100) AS INTEGER), COUNT(*)
-FROM lightning_strikes GROUP BY 1, 2, 3, 4;
-INSERT INTO lightning_cells (scale, hour_ms, lattice_row, lattice_col, strikes)
-SELECT 10, hour_ms, lattice_row / 10, lattice_col / 10, SUM(strikes)
-FROM lightning_cells WHERE scale = 100 GROUP BY 1, 2, 3, 4;
+INSERT INTO lightning_cells (cell_km, hour_ms, lattice_row, lattice_col, strikes)
+SELECT k.cell_km, s.hour_ms, s.lattice_row / k.cell_km, s.lattice_col / k.cell_km, COUNT(*)
+FROM (SELECT time_ms - ((time_ms % 3600000) + 3600000) % 3600000 AS hour_ms,
+             CAST(floor((latitude + 90) * 111.3203125) AS INTEGER) AS lattice_row,
+             CAST(floor((longitude + 180) * 111.3203125) AS INTEGER) AS lattice_col
+      FROM lightning_strikes) s
+CROSS JOIN (SELECT 5 AS cell_km UNION ALL SELECT 25) k
+GROUP BY 1, 2, 3, 4;
