@@ -347,6 +347,9 @@ func (s *Store) deleteBefore(ctx context.Context, p timePartitions, cut time.Tim
 // ensureObservationPartitions creates the partitions the valid
 // observations of a batch will be written to (UpsertObservations).
 func (s *Store) ensureObservationPartitions(ctx context.Context, obs []mkg.Observation) error {
+	if s.dialect.name != "postgres" {
+		return nil
+	}
 	times := make([]time.Time, 0, len(obs))
 	for i := range obs {
 		if validateObservation(&obs[i], s.now()) == nil {
