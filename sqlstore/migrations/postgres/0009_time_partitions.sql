@@ -58,8 +58,7 @@ FROM observations_unpartitioned;
 SELECT setval(pg_get_serial_sequence('observations', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM observations;
 DROP TABLE observations_unpartitioned;
 
--- Lightning: weekly by time_ms (Unix ms), weeks starting on Monday
--- 00:00 UTC. The one unique key, (time_ms, latitude, longitude, network),
+-- Lightning: daily by time_ms (Unix ms), days of UTC. The one unique key, (time_ms, latitude, longitude, network),
 -- both keeps re-ingested strikes out and serves a window with a box from
 -- the index; there is no other index to maintain at ingest.
 ALTER TABLE lightning_strikes RENAME TO lightning_strikes_unpartitioned;
@@ -97,8 +96,8 @@ CREATE TABLE lightning_cells (
 
 DO $$
 DECLARE
-    width  CONSTANT bigint := 7 * 86400000;  -- partitions.go: lightningPartitionDays
-    monday CONSTANT bigint := 4 * 86400000;  -- 1970-01-05, the weeks' anchor
+    width  CONSTANT bigint := 1 * 86400000;  -- partitions.go: lightningPartitionDays
+    monday CONSTANT bigint := 4 * 86400000;  -- 1970-01-05, the anchor of widths of several days
     lo bigint;
 BEGIN
     FOR lo IN SELECT DISTINCT monday + floor((time_ms - monday)::numeric / width)::bigint * width
