@@ -122,8 +122,9 @@ func TestLightningDensityRollupsAreExact(t *testing.T) {
 }
 
 // TestLightningReingestAndConcurrentIngest: a batch again adds nothing,
-// a batch half stored adds its other half, and two ingests of one batch
-// at once store it once, roll-ups included.
+// a batch half stored adds its other half, a strike twice in a batch is
+// stored once, and two ingests of one batch at once store it once,
+// roll-ups included.
 func TestLightningReingestAndConcurrentIngest(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
@@ -139,6 +140,10 @@ func TestLightningReingestAndConcurrentIngest(t *testing.T) {
 		if n, err := s.InsertStrikes(ctx, append(slices.Clone(a[:1000]), b...)); err != nil || n != len(b) {
 			t.Fatalf("half stored = %d, %v; want %d", n, err, len(b))
 		}
+		d := edgyStrikes(rng, 100, "D") // a batch holding each strike twice
+		if n, err := s.InsertStrikes(ctx, append(slices.Clone(d), d...)); err != nil || n != len(d) {
+			t.Fatalf("each twice = %d, %v; want %d", n, err, len(d))
+		}
 		c := edgyStrikes(rng, 5000, "C")
 		var wg sync.WaitGroup
 		got := make([]int, 2)
@@ -150,7 +155,7 @@ func TestLightningReingestAndConcurrentIngest(t *testing.T) {
 		if errs[0] != nil || errs[1] != nil || got[0]+got[1] != len(c) {
 			t.Fatalf("two at once: %v (%v, %v); want %d in all", got, errs[0], errs[1], len(c))
 		}
-		all := append(append(a, b...), c...)
+		all := slices.Concat(a, b, c, d)
 		var n int
 		if err := s.db.GetContext(ctx, &n, `SELECT COUNT(*) FROM lightning_strikes`); err != nil || n != len(all) {
 			t.Fatalf("%d strikes stored, %v; want %d", n, err, len(all))
