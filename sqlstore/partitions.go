@@ -42,8 +42,8 @@ type timePartitions struct {
 }
 
 // lightningPartitionDays is the width of lightning partitions, chosen by
-// measurement (BENCHMARKS.md: days ingest faster than weeks, as an index
-// of a day stays in memory); 0009_time_partitions.sql uses it too.
+// measurement (BENCHMARKS.md: days ingested faster than weeks, queries ran
+// the same); 0009_time_partitions.sql uses it too.
 const lightningPartitionDays = 1
 
 var partitionedTables = map[string]timePartitions{
