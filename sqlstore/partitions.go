@@ -18,7 +18,7 @@ import (
 )
 
 // On PostgreSQL, observations and lightning strikes are range-partitioned
-// by time (0009_time_partitions.sql): retention drops whole partitions,
+// by time (0012_time_partitions.sql): retention drops whole partitions,
 // and a query over a window plans and reads only that window's
 // partitions. SQLite keeps one table each; everything here is a no-op
 // there except DropPartitionsBefore, which deletes the same rows.
@@ -43,7 +43,7 @@ type timePartitions struct {
 
 // lightningPartitionDays is the width of lightning partitions, chosen by
 // measurement (BENCHMARKS.md: days ingested faster than weeks, queries ran
-// the same); 0009_time_partitions.sql uses it too.
+// the same); 0012_time_partitions.sql uses it too.
 const lightningPartitionDays = 1
 
 var partitionedTables = map[string]timePartitions{

@@ -14,10 +14,10 @@ import (
 	"github.com/bmkg/mkggraph/mkg"
 )
 
-// TestMigration0009KeepsData: a database holding observations and strikes
-// before migration 0009 keeps every row and id through it, hands out new
+// TestMigration0012KeepsData: a database holding observations and strikes
+// before migration 0012 keeps every row and id through it, hands out new
 // ids after the old ones, and has roll-ups of its old strikes.
-func TestMigration0009KeepsData(t *testing.T) {
+func TestMigration0012KeepsData(t *testing.T) {
 	for _, kind := range []string{"sqlite", "postgres"} {
 		t.Run(kind, func(t *testing.T) {
 			url := "sqlite:" + filepath.Join(t.TempDir(), "old.db")
@@ -34,16 +34,16 @@ func TestMigration0009KeepsData(t *testing.T) {
 				t.Fatal(err)
 			}
 			all, err := migrations(s.dialect.name)
-			if err != nil || all[8].Version != 9 {
+			if err != nil || all[11].Version != 12 {
 				t.Fatalf("migrations: %v", err)
 			}
-			for _, m := range all[:8] {
+			for _, m := range all[:11] {
 				if _, err := s.applyMigration(ctx, m); err != nil {
 					t.Fatal(err)
 				}
 			}
 			strikes := edgyStrikes(rand.New(rand.NewPCG(11, 12)), 1500, "OLD")
-			fillBefore0009(t, s, strikes)
+			fillBefore0012(t, s, strikes)
 			type ids struct {
 				Obs, Strikes []int64
 			}
@@ -99,8 +99,8 @@ func TestMigration0009KeepsData(t *testing.T) {
 	}
 }
 
-// fillBefore0009 writes rows as the schema before 0009 holds them.
-func fillBefore0009(t *testing.T, s *Store, strikes []mkg.Strike) {
+// fillBefore0012 writes rows as the schema before 0012 holds them.
+func fillBefore0012(t *testing.T, s *Store, strikes []mkg.Strike) {
 	t.Helper()
 	ctx := context.Background()
 	err := s.tx(ctx, func(q sqlx.ExtContext) error {
