@@ -6966,7 +6966,15 @@ type LightningStrikeEdge {
   node: LightningStrike!
 }
 
-"Strike counts on a grid of square-ish cells (` + "`" + `cellSizeKm` + "`" + ` north–south and east–west at the box's middle latitude)."
+"""
+Strike counts on a grid of square-ish cells (about ` + "`" + `cellSizeKm` + "`" + ` north–south
+and east–west at the box's middle latitude). Cells are blocks of a fixed
+lattice of about 1 km (0.1 km for cells under 5 km), so a cell is the same
+whatever box is asked for: their size is within 10 % of ` + "`" + `cellSizeKm` + "`" + `
+(multiples of 25 or 5 km where that allows), and the grid is the cells the
+box touches, each counted whole, so the cells along the box's edges reach
+past it.
+"""
 type LightningDensity @dataset(name: LIGHTNING) {
   "Cell size asked for, km."
   cellSizeKm: Float!
@@ -6974,7 +6982,7 @@ type LightningDensity @dataset(name: LIGHTNING) {
   cellHeightDegrees: Float!
   "Cell width, degrees of longitude."
   cellWidthDegrees: Float!
-  "Number of rows (south to north) and columns (west to east) of the grid over the box."
+  "Number of rows (south to north) and columns (west to east) of the grid covering the box."
   rows: Int!
   columns: Int!
   "Strikes counted in all cells."
@@ -6985,9 +6993,9 @@ type LightningDensity @dataset(name: LIGHTNING) {
 
 "One cell of a density grid."
 type LightningDensityCell {
-  "Row from the box's south edge, from 0."
+  "Row from the grid's south edge (at or south of the box's), from 0."
   row: Int!
-  "Column from the box's west edge, from 0."
+  "Column from the grid's west edge (at or west of the box's), from 0."
   column: Int!
   "The cell's edges."
   south: Float!
@@ -7007,9 +7015,10 @@ extend type Query {
 
   """
   Strikes counted per cell of a grid laid over the box, computed in the
-  database (only the counts leave it): a map layer for dashboards. Window
-  at most 31 days; cells of 0.5 to 500 km, at most 250,000 of them; boxes
-  may not cross the 180° meridian.
+  database (only the counts leave it; whole hours of 5 and 25 km multiples
+  from counts kept per hour): a map layer for dashboards. Window at most 31
+  days; cells of 0.5 to 500 km, at most 250,000 of them; boxes may not
+  cross the 180° meridian.
   """
   lightningDensity(bbox: BoundingBoxInput!, from: DateTime!, to: DateTime!, cellSizeKm: Float!): LightningDensity @dataset(name: LIGHTNING)
 }

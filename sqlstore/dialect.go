@@ -29,6 +29,11 @@ type dialect struct {
 	lock func(ctx context.Context, q sqlx.ExtContext) error
 	// open returns the connection pool.
 	open func(dsn string, opt Options) (*sql.DB, error)
+	// lockNamed serialises the transactions that take the same named lock
+	// (lightning writes, partition changes) until they end, per schema.
+	lockNamed func(ctx context.Context, q sqlx.ExtContext, name string) error
+	// copies: the driver streams rows with COPY (see copyIn).
+	copies bool
 }
 
 var (
@@ -42,9 +47,15 @@ var (
 			}
 			_, err := q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7218354012)`)
 			return err
-		}}
+		}, lockNamed: func(ctx context.Context, q sqlx.ExtContext, name string) error {
+			// hashtext is 32 bits, so it never meets the migrations' key.
+			_, err := q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.' || $1))`, name)
+			return err
+		}, copies: true}
 	sqlite = dialect{name: "sqlite", driver: "sqlite", lock: func(context.Context, sqlx.ExtContext) error {
 		return nil // BEGIN IMMEDIATE (see dsn) already excludes other writers
+	}, lockNamed: func(context.Context, sqlx.ExtContext, string) error {
+		return nil
 	}, open: func(dsn string, _ Options) (*sql.DB, error) { return sql.Open("sqlite", dsn) }}
 )
 

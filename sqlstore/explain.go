@@ -56,8 +56,8 @@ func (s *Store) pgTableScans(ctx context.Context, query string, args []any) ([]s
 	walk = func(n *pgPlanNode, limited bool) {
 		whole := n.NodeType == "Seq Scan" ||
 			(n.NodeType == "Index Scan" || n.NodeType == "Index Only Scan") && n.IndexCond == "" && !limited
-		if whole && isDataTable(n.Relation) {
-			out = append(out, n.Relation)
+		if t := dataTable(n.Relation); whole && t != "" && !slices.Contains(out, t) && !s.emptyPartition(ctx, n.Relation, t) {
+			out = append(out, t)
 		}
 		// A Limit stops what is under it, unless a sort or an aggregate
 		// must read everything first.
@@ -78,6 +78,18 @@ type pgPlanNode struct {
 	Relation  string       `json:"Relation Name"`
 	IndexCond string       `json:"Index Cond"`
 	Plans     []pgPlanNode `json:"Plans"`
+}
+
+// emptyPartition reports whether name is a partition of table that the
+// statistics say holds nothing (one made ahead for days to come): the
+// planner may read it whole, which costs nothing.
+func (s *Store) emptyPartition(ctx context.Context, name, table string) bool {
+	if name == table {
+		return false
+	}
+	var tuples float64
+	err := sqlx.GetContext(ctx, s.db, &tuples, `SELECT reltuples FROM pg_class WHERE oid = to_regclass($1)`, name)
+	return err == nil && tuples == 0
 }
 
 // volumePlanner makes PostgreSQL plan as it would with tables too big to
@@ -126,8 +138,8 @@ func (s *Store) sqliteTableScans(ctx context.Context, query string, args []any) 
 		if t, ok := tables[name]; ok {
 			name = t
 		}
-		if isDataTable(name) {
-			out = append(out, name)
+		if t := dataTable(name); t != "" && !slices.Contains(out, t) {
+			out = append(out, t)
 		}
 	}
 	return out, nil
@@ -171,12 +183,15 @@ func aliases(query string) map[string]string {
 	return out
 }
 
-// isDataTable reports whether name is a data table or one of its
-// partitions (observations_2025_01 …).
-func isDataTable(name string) bool {
-	return slices.ContainsFunc(DataTables, func(t string) bool {
-		return name == t || strings.HasPrefix(name, t+"_p")
-	})
+// dataTable returns the data table that name is, or is a partition of
+// (observations_p20250101 …); "" when it is neither.
+func dataTable(name string) string {
+	for _, t := range DataTables {
+		if name == t || strings.HasPrefix(name, t+"_p") {
+			return t
+		}
+	}
+	return ""
 }
 
 // Analyze refreshes the planner's statistics (PostgreSQL: VACUUM ANALYZE,

@@ -21,6 +21,9 @@ import (
 // costs the others.
 func (s *Store) UpsertObservations(ctx context.Context, obs []mkg.Observation) ([]mkg.WriteResult, error) {
 	out := make([]mkg.WriteResult, len(obs))
+	if err := s.ensureObservationPartitions(ctx, obs); err != nil {
+		return out, err
+	}
 	var valid []int
 	for i := range obs {
 		if err := validateObservation(&obs[i], s.now()); err != nil {

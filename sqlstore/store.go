@@ -35,6 +35,11 @@ type Store struct {
 	url string
 	// gens is this process's view of the generations (generations.go).
 	gens generations
+	// parts caches the time partitions known to exist (partitions.go);
+	// stop ends their upkeep, done tells it has ended.
+	parts partitionCache
+	stop  context.CancelFunc
+	done  chan struct{}
 }
 
 var _ mkg.Store = (*Store)(nil)
@@ -67,6 +72,19 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.preparePartitions(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("create partitions: %w", err)
+	}
+	if s.dialect.name == "postgres" {
+		var upkeep context.Context
+		upkeep, s.stop = context.WithCancel(context.Background())
+		s.done = make(chan struct{})
+		go func() {
+			defer close(s.done)
+			s.maintainPartitions(upkeep)
+		}()
+	}
 	return s, nil
 }
 
@@ -98,8 +116,14 @@ func Connect(ctx context.Context, url string, opt Options) (*Store, error) {
 	return s, nil
 }
 
-// Close releases the connections.
-func (s *Store) Close() error { return s.db.Close() }
+// Close stops the partitions' upkeep and releases the connections.
+func (s *Store) Close() error {
+	if s.stop != nil {
+		s.stop()
+		<-s.done
+	}
+	return s.db.Close()
+}
 
 // Dialect returns "postgres" or "sqlite".
 func (s *Store) Dialect() string { return s.dialect.name }
@@ -140,6 +164,12 @@ func (s *Store) tx(ctx context.Context, fn func(q sqlx.ExtContext) error) error 
 		tx.Rollback()
 		return err
 	}
+	return s.commit(tx, advanced)
+}
+
+// commit ends a transaction and, when it advanced a generation, marks this
+// process's view of them stale once the change is committed.
+func (s *Store) commit(tx interface{ Commit() error }, advanced bool) error {
 	s.statements.Add(1)
 	if err := tx.Commit(); err != nil {
 		return s.wrap(err)
