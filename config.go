@@ -21,6 +21,7 @@ import (
 // variable over the default.
 type Config struct {
 	Addr               string
+	AdminAddr          string // operators' listener (profiler); empty = none
 	DatabaseURL        string
 	StmtTimeout        time.Duration // PostgreSQL's statement_timeout per session; 0 = none
 	SQLitePath         string
@@ -78,6 +79,7 @@ func defineFlags(fs *flag.FlagSet, c *Config) []setting {
 		s = append(s, setting{name, env})
 	}
 	str(&c.Addr, "addr", "MKG_ADDR", ":8080", "address to listen on")
+	str(&c.AdminAddr, "admin-addr", "MKG_ADMIN_ADDR", "", "address of the operators' listener with the Go profiler (/debug/pprof/), e.g. 127.0.0.1:6060; never expose it publicly; empty = none")
 	str(&c.DatabaseURL, "database-url", "DATABASE_URL", "", "PostgreSQL URL (postgres://user:pass@host/db?sslmode=disable); empty = embedded SQLite")
 	dur(&c.StmtTimeout, "db-statement-timeout", "MKG_DB_STATEMENT_TIMEOUT", sqlstore.DefaultStatementTimeout, "longest a PostgreSQL statement may run, and a transaction sit idle, before the server ends it (statement_timeout); 0 = no limit; the database URL's own statement_timeout wins")
 	str(&c.SQLitePath, "sqlite-path", "MKG_SQLITE_PATH", "mkggraph.db", "SQLite database file used when no database URL is set")

@@ -164,6 +164,13 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 	go func() { a.Outbox.Run(ctx); close(outbox) }()
 	graceOver := make(chan struct{})
 	context.AfterFunc(ctx, func() { time.AfterFunc(cfg.ShutdownTimeout, func() { close(graceOver) }) })
+	if cfg.AdminAddr != "" {
+		stop, err := serveAdmin(cfg.AdminAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	err = listenAndServe(ctx, cfg, a.Handler, log)
 	if ctx.Err() == nil {
 		return err // the listener failed: no shutdown to wait for

@@ -47,6 +47,7 @@ type Loaders struct {
 	StationObs        *dataloadgen.Loader[StationObsKey, *mkg.ObservationPage]
 	StationObsCount   *dataloadgen.Loader[StationObsKey, int]
 	EarthquakeByID    *dataloadgen.Loader[int64, *mkg.Earthquake]
+	QuakeSources      *dataloadgen.Loader[int64, []mkg.EarthquakeSource]
 	Nearest           *dataloadgen.Loader[NearestKey, []mkg.StationDistance]
 	AccountByID       *dataloadgen.Loader[int64, *mkg.Account]
 	KeysOfAccount     *dataloadgen.Loader[int64, []mkg.APIKey]
@@ -82,6 +83,7 @@ func New(r Reader) *Loaders {
 		StationObs:        dataloadgen.NewLoader(stationObs(r), opts...),
 		StationObsCount:   dataloadgen.NewLoader(stationObsCount(r), opts...),
 		EarthquakeByID:    dataloadgen.NewLoader(ordered(r.EarthquakesByID), opts...),
+		QuakeSources:      dataloadgen.NewLoader(ordered(r.SourcesOfEarthquakes), opts...),
 		Nearest:           dataloadgen.NewLoader(nearest(r), opts...),
 		AccountByID:       dataloadgen.NewLoader(ordered(r.AccountsByID), opts...),
 		KeysOfAccount:     dataloadgen.NewLoader(ordered(r.KeysOfAccounts), opts...),

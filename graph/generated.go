@@ -1188,6 +1188,7 @@ type EarthquakeResolver interface {
 	ShakemapURL(ctx context.Context, obj *mkg.Earthquake) (*string, error)
 	EvaluationStatus(ctx context.Context, obj *mkg.Earthquake) (*string, error)
 
+	Sources(ctx context.Context, obj *mkg.Earthquake) ([]*mkg.EarthquakeSource, error)
 	NearestStations(ctx context.Context, obj *mkg.Earthquake, first *int, kinds []mkg.StationKind) ([]*mkg.StationDistance, error)
 
 	GroundMotions(ctx context.Context, obj *mkg.Earthquake) ([]*mkg.GroundMotion, error)
@@ -17173,11 +17174,11 @@ func (ec *executionContext) _Earthquake_sources(ctx context.Context, field graph
 			return ec.fieldContext_Earthquake_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
+			return ec.Resolvers.Earthquake().Sources(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []mkg.EarthquakeSource) graphql.Marshaler {
-			return ec.marshalNEarthquakeSource2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEarthquakeSourceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.EarthquakeSource) graphql.Marshaler {
+			return ec.marshalNEarthquakeSource2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEarthquakeSourceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17187,8 +17188,8 @@ func (ec *executionContext) fieldContext_Earthquake_sources(_ context.Context, f
 	fc = &graphql.FieldContext{
 		Object:     "Earthquake",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_EarthquakeSource(ctx, field)
 		},
@@ -33693,10 +33694,11 @@ func (ec *executionContext) _Earthquake(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "sources":
-			out.Values[i] = ec._Earthquake_sources(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Earthquake_sources(ctx, field, obj)
+				})
 		case "nearestStations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -38894,15 +38896,11 @@ func (ec *executionContext) marshalNEarthquakeEdge2ᚖgithubᚗcomᚋbmkgᚋmkgg
 	return ec._EarthquakeEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNEarthquakeSource2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEarthquakeSource(ctx context.Context, sel ast.SelectionSet, v mkg.EarthquakeSource) graphql.Marshaler {
-	return ec._EarthquakeSource(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNEarthquakeSource2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEarthquakeSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.EarthquakeSource) graphql.Marshaler {
+func (ec *executionContext) marshalNEarthquakeSource2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEarthquakeSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.EarthquakeSource) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNEarthquakeSource2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEarthquakeSource(ctx, sel, v[i])
+		return ec.marshalNEarthquakeSource2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEarthquakeSource(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -38912,6 +38910,14 @@ func (ec *executionContext) marshalNEarthquakeSource2ᚕgithubᚗcomᚋbmkgᚋmk
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNEarthquakeSource2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEarthquakeSource(ctx context.Context, sel ast.SelectionSet, v *mkg.EarthquakeSource) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EarthquakeSource!")
+		return graphql.Null
+	}
+	return ec._EarthquakeSource(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNEscalationTarget2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEscalationTarget(ctx context.Context, v any) (model.EscalationTarget, error) {

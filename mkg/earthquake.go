@@ -341,6 +341,11 @@ type EarthquakeReader interface {
 	LatestEarthquake(ctx context.Context) (*Earthquake, error)
 	// EarthquakesByID returns events in ids order, nil for a missing id.
 	EarthquakesByID(ctx context.Context, ids []int64) ([]*Earthquake, error)
+	// SourcesOfEarthquakes returns each event's feed reports, in ids order
+	// (by first arrival, then feed). The reads above leave Earthquake.Sources
+	// empty: a feed's report is the largest part of an event and few
+	// questions ask for it.
+	SourcesOfEarthquakes(ctx context.Context, ids []int64) ([][]EarthquakeSource, error)
 }
 
 // EarthquakeWriter is what ingest writes.

@@ -54,6 +54,19 @@ func (r *earthquakeResolver) EvaluationStatus(ctx context.Context, obj *mkg.Eart
 	return optional(obj.EvaluationStatus), nil
 }
 
+// Sources is the resolver for the sources field.
+func (r *earthquakeResolver) Sources(ctx context.Context, obj *mkg.Earthquake) ([]*mkg.EarthquakeSource, error) {
+	list, err := dataloaders.For(ctx).QuakeSources.Load(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*mkg.EarthquakeSource, len(list))
+	for i := range list {
+		out[i] = &list[i]
+	}
+	return out, nil
+}
+
 // NearestStations is the resolver for the nearestStations field.
 func (r *earthquakeResolver) NearestStations(ctx context.Context, obj *mkg.Earthquake, first *int, kinds []mkg.StationKind) ([]*mkg.StationDistance, error) {
 	key, err := nearestKey(obj, first, kinds)

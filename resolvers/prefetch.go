@@ -188,8 +188,16 @@ func (p *prefetcher) earthquakes(sets []ast.SelectionSet, list []*mkg.Earthquake
 		return
 	}
 	for _, f := range p.fields(sets, "Earthquake", "Node") {
-		if f.Name == "groundMotions" {
+		switch f.Name {
+		case "groundMotions":
 			p.groundMotions(f, list)
+			continue
+		case "sources":
+			ids := make([]int64, len(list))
+			for i, q := range list {
+				ids[i] = q.ID
+			}
+			p.l.QuakeSources.LoadAll(p.ctx, ids)
 			continue
 		}
 		if f.Name != "nearestStations" {

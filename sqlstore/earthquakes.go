@@ -130,7 +130,7 @@ func (s *Store) Earthquakes(ctx context.Context, f mkg.EarthquakeFilter, order m
 		}
 		page.Edges = append(page.Edges, edge)
 	}
-	return page, s.attachSources(ctx, quakes)
+	return page, nil
 }
 
 // earthquakeKeyset adds the condition that starts the page after the cursor
@@ -266,7 +266,7 @@ func (s *Store) EarthquakesByID(ctx context.Context, ids []int64) ([]*mkg.Earthq
 	for i, id := range ids {
 		out[i] = byID[id]
 	}
-	return out, s.attachSources(ctx, quakes)
+	return out, nil
 }
 
 func (s *Store) selectEarthquakes(ctx context.Context, q sqlx.ExtContext, query string, args ...any) ([]*mkg.Earthquake, error) {
@@ -284,11 +284,29 @@ func (s *Store) selectEarthquakes(ctx context.Context, q sqlx.ExtContext, query 
 	return out, nil
 }
 
-// attachSources loads the feeds of a set of events in one statement.
-func (s *Store) attachSources(ctx context.Context, quakes []*mkg.Earthquake) error {
-	return s.attachSourcesWith(ctx, s.q(), quakes)
+// SourcesOfEarthquakes implements mkg.EarthquakeReader.
+func (s *Store) SourcesOfEarthquakes(ctx context.Context, ids []int64) ([][]mkg.EarthquakeSource, error) {
+	out := make([][]mkg.EarthquakeSource, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	quakes := make([]*mkg.Earthquake, len(ids))
+	for i, id := range ids {
+		quakes[i] = &mkg.Earthquake{ID: id}
+	}
+	if err := s.attachSourcesWith(ctx, s.q(), quakes); err != nil {
+		return nil, err
+	}
+	for i, q := range quakes {
+		out[i] = q.Sources
+		if out[i] == nil {
+			out[i] = []mkg.EarthquakeSource{}
+		}
+	}
+	return out, nil
 }
 
+// attachSourcesWith loads the feeds of a set of events in one statement.
 func (s *Store) attachSourcesWith(ctx context.Context, q sqlx.ExtContext, quakes []*mkg.Earthquake) error {
 	if len(quakes) == 0 {
 		return nil

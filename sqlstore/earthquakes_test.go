@@ -38,8 +38,19 @@ func TestEarthquakeMatching(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(q.Sources) != 2 || *q.Magnitude != 5.4 || q.SolutionFeed != mkg.FeedRepogempa {
-			t.Errorf("event %+v: want the catalogue's solution and both feeds", q)
+		if len(q.Sources) != 0 {
+			t.Errorf("event %+v: the reads leave the feeds' reports to SourcesOfEarthquakes", q)
+		}
+		srcs, err := s.SourcesOfEarthquakes(ctx, []int64{q.ID, q.ID + 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(srcs) != 2 || len(srcs[0]) != 2 || srcs[0][0].Feed != mkg.FeedAutogempa || srcs[0][1].Feed != mkg.FeedRepogempa ||
+			srcs[0][1].Report.Magnitude == nil || *srcs[0][1].Report.Magnitude != 5.4 || len(srcs[1]) != 0 {
+			t.Errorf("sources %+v: want both feeds' reports, first arrival first, and none for a missing event", srcs)
+		}
+		if *q.Magnitude != 5.4 || q.SolutionFeed != mkg.FeedRepogempa {
+			t.Errorf("event %+v: want the catalogue's solution", q)
 		}
 		// An aftershock 20 s later is another event.
 		res = upsertQuakes(t, s, quakeReport(mkg.FeedRepogempa, 20*time.Second, -6.85, 107.06, 2.1))
