@@ -99,6 +99,7 @@ func defineFlags(fs *flag.FlagSet, c *Config) []setting {
 	num(&c.Limits.MaxComplexity, "max-query-cost", "MKG_MAX_QUERY_COST", lim.MaxComplexity, "largest query cost (each list field costs its children times its page size)")
 	num(&c.Limits.MaxWork, "max-query-work", "MKG_MAX_QUERY_WORK", lim.MaxWork, "most work a query may cost before it runs: fields compared and selections visited to validate it, argument values it reads")
 	num(&c.Limits.MaxTokens, "max-query-tokens", "MKG_MAX_QUERY_TOKENS", lim.MaxTokens, "largest query document, in lexer tokens")
+	num(&c.Limits.MaxRunning, "max-running-requests", "MKG_MAX_RUNNING_REQUESTS", lim.MaxRunning, "GraphQL requests executed at once; more wait for a turn within their time limit (requests answered from stored responses never wait); 0 = no limit")
 	dur(&c.Limits.RequestTimeout, "request-timeout", "MKG_REQUEST_TIMEOUT", lim.RequestTimeout, "time limit of one GraphQL request")
 	str(&c.CORSOrigins, "cors-origins", "MKG_CORS_ORIGINS", "*", "comma-separated origins browsers may call the API from; * = any")
 	str(&c.TrustedProxies, "trusted-proxies", "MKG_TRUSTED_PROXIES", "", "comma-separated networks (CIDRs) of reverse proxies whose Forwarded / X-Forwarded-For headers name the client; empty = the peer address is the client")

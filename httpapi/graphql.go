@@ -28,11 +28,12 @@ type Limits struct {
 	MaxWork        int           // work before running: validation, argument values read (graph.QueryLimits)
 	MaxTokens      int           // lexer tokens of the query document
 	RequestTimeout time.Duration // whole request
+	MaxRunning     int           // GraphQL requests executed at once (more wait their turn); 0 = no limit
 }
 
 // DefaultLimits are the defaults the configuration documents.
 var DefaultLimits = Limits{MaxBodyBytes: 1 << 20, MaxUploadBytes: 11 << 20, MaxDepth: 12, MaxComplexity: 50000, MaxWork: 100000,
-	MaxTokens: 15000, RequestTimeout: 30 * time.Second}
+	MaxTokens: 15000, RequestTimeout: 30 * time.Second, MaxRunning: 32}
 
 // The caches of parsed documents and of persisted queries: entries, and
 // bytes (a parsed document at the token limit takes about 4 MB).

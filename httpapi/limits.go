@@ -5,10 +5,38 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/bmkg/mkggraph/graph"
+	"github.com/bmkg/mkggraph/mkg"
 )
+
+// limitRunning executes at most n requests at once; the others wait for a
+// turn, in arrival order as far as the runtime's channel queue goes, for
+// as long as their deadline allows, and are then answered 503 with
+// Retry-After. A burst of clients thus costs a queue of parsed-nothing
+// requests, not n × (goroutines, decoded rows, database connections): on
+// two cores, 32 running requests already keep the CPUs and the database
+// busy, and each one more only adds memory and waiting inside the
+// executor and the connection pool (where a wait is also harder to bound).
+func limitRunning(n int, next http.Handler) http.Handler {
+	if n <= 0 {
+		return next
+	}
+	turns := make(chan struct{}, n)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case turns <- struct{}{}:
+		case <-r.Context().Done():
+			w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+			writeJSON(w, http.StatusServiceUnavailable, gqlErrorBody("the server is busy: the request waited its whole time limit for its turn; try again shortly", mkg.EUNAVAILABLE, ""))
+			return
+		}
+		defer func() { <-turns }()
+		next.ServeHTTP(w, r)
+	})
+}
 
 // limitValues refuses a JSON request body holding more than max values
 // (variables, mostly) before it is decoded: decoding and checking each

@@ -55,7 +55,9 @@ func (s *Server) Handler() http.Handler {
 	s.outage = lograte.New(s.Log, graph.LogInterval)
 	// A stored response is answered before the body's values are counted:
 	// only requests that passed every limit were stored.
-	run := limitValues(s.Limits.MaxWork/graph.ValueWork, s.withLoaders(withUnavailableStatus(s.GraphQL)))
+	// Requests answered from the stored responses never queue behind those
+	// that run.
+	run := limitRunning(s.Limits.MaxRunning, limitValues(s.Limits.MaxWork/graph.ValueWork, s.withLoaders(withUnavailableStatus(s.GraphQL))))
 	gql := s.withPrincipal(limitBody(s.Limits.MaxBodyBytes, s.Limits.MaxUploadBytes, s.Responses.handler(run)))
 	mux.Handle("/graphql", withTimeout(s.Limits.RequestTimeout, gql))
 	mux.Handle("/graphiql/", http.StripPrefix("/graphiql", graphiql.Handler("/graphql")))

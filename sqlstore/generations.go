@@ -110,7 +110,7 @@ func (s *Store) readGenerations(ctx context.Context) (generationsRead, error) {
 		}
 		// Not counted: Watch reads in the background; a request that waits
 		// for a read counts it in Generation.
-		if err := sqlx.SelectContext(rctx, s.db, &rows, `SELECT name, generation FROM generations`); err != nil {
+		if err := sqlx.SelectContext(rctx, s.side, &rows, `SELECT name, generation FROM generations`); err != nil {
 			return r, s.wrap(err)
 		}
 		r.values = make(map[string]int64, len(rows))

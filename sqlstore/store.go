@@ -21,7 +21,12 @@ import (
 
 // Store implements mkg.Store.
 type Store struct {
-	db      *sqlx.DB
+	db *sqlx.DB
+	// side is a pool of its own for the generations' reads (PostgreSQL; the
+	// main pool on SQLite): every request may need them, so they must not
+	// wait behind the requests' statements for a connection when the
+	// main pool is busy.
+	side    *sqlx.DB
 	dialect dialect
 	log     *slog.Logger
 	// statements counts every statement sent, for the tests that prove a
@@ -103,7 +108,17 @@ func Connect(ctx context.Context, url string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", d.name, err)
 	}
-	s := &Store{db: db, dialect: d, log: opt.Logger, now: opt.Now, standards: opt.Standards, url: dsn}
+	side := db
+	if d.name == "postgres" {
+		sideDB, err := d.open(dsn, opt)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open %s database: %w", d.name, err)
+		}
+		side = sqlx.NewDb(sideDB, d.driver)
+		d.configure(side, sidePool)
+	}
+	s := &Store{db: db, side: side, dialect: d, log: opt.Logger, now: opt.Now, standards: opt.Standards, url: dsn}
 	if s.standards == (mkg.Standards{}) {
 		s.standards = mkg.DefaultStandards
 	}
@@ -122,8 +137,15 @@ func (s *Store) Close() error {
 		s.stop()
 		<-s.done
 	}
+	if s.side != s.db {
+		s.side.Close()
+	}
 	return s.db.Close()
 }
+
+// sidePool is the size of the side pool: the background poll and a read
+// on demand.
+const sidePool = 2
 
 // Dialect returns "postgres" or "sqlite".
 func (s *Store) Dialect() string { return s.dialect.name }
