@@ -26,9 +26,7 @@ func ingestISPU(ctx context.Context, in *Ingester, name string, data []byte, opt
 	if err != nil {
 		return err
 	}
-	for _, r := range rejects {
-		s.reject(fmt.Sprintf("line %d", r.Row), "%s", r.Reason)
-	}
+	s.rejectAll("line", rejects)
 	s.Read = len(days) + len(rejects)
 	stations := map[string]string{}
 	var ms []mkg.AQMeasurement
@@ -128,9 +126,7 @@ func ingestAQICN(ctx context.Context, in *Ingester, name string, data []byte, op
 	if err != nil {
 		return err
 	}
-	for _, r := range rejects {
-		s.reject(fmt.Sprintf("line %d", r.Row), "%s", r.Reason)
-	}
+	s.rejectAll("line", rejects)
 	if err := in.store.PutAQStation(ctx, mkg.AQStation{Code: opt.Station, Name: opt.Station, Operator: "aqicn.org (WAQI)"}); err != nil {
 		return err
 	}

@@ -35,9 +35,7 @@ func ingestClimate(ctx context.Context, in *Ingester, name string, data []byte, 
 	if !mkg.IsWMOIndex(wmo) {
 		return fmt.Errorf("%q is not a WMO station index", wmo)
 	}
-	for _, r := range f.Rejects {
-		s.reject(fmt.Sprintf("row %d", r.Row), "%s", r.Reason)
-	}
+	s.rejectAll("row", f.Rejects)
 	if opt.Synthetic {
 		// Synthetic days never change the catalogue, which is metadata of real stations.
 		s.Notes = append(s.Notes, "synthetic file: its station block is not added to the catalogue")

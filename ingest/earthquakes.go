@@ -7,87 +7,33 @@ import (
 
 	"github.com/bmkg/mkggraph/format/bmkgquake"
 	"github.com/bmkg/mkggraph/format/bmkgrealtime"
+	"github.com/bmkg/mkggraph/format/quake"
 	"github.com/bmkg/mkggraph/format/quakeml"
 	"github.com/bmkg/mkggraph/format/repogempa"
 	"github.com/bmkg/mkggraph/mkg"
 )
-
-// quake is the fields every earthquake format's Event shares.
-type quake struct {
-	Record                                  int
-	Feed, SourceEventID, EventID            string
-	OriginTime                              time.Time
-	Latitude, Longitude                     float64
-	DepthKm, Magnitude                      *float64
-	MagnitudeType, Region, TsunamiPotential string
-	FeltText, Shakemap, Status              string
-	Felt                                    []mkg.FeltReport
-}
-
-func (q quake) report() mkg.EarthquakeReport {
-	return mkg.EarthquakeReport{Feed: q.Feed, SourceEventID: q.SourceEventID, EventID: q.EventID, OriginTime: q.OriginTime,
-		Latitude: q.Latitude, Longitude: q.Longitude, DepthKm: q.DepthKm, Magnitude: q.Magnitude, MagnitudeType: q.MagnitudeType,
-		Region: q.Region, TsunamiPotential: q.TsunamiPotential, FeltText: q.FeltText, Felt: q.Felt, Shakemap: q.Shakemap,
-		EvaluationStatus: q.Status}
-}
-
-func storeQuakes(ctx context.Context, in *Ingester, qs []quake, s *Summary, opt Options) error {
-	reps := make([]mkg.EarthquakeReport, len(qs))
-	pos := make([]string, len(qs))
-	for i, q := range qs {
-		q.Feed = provenance(q.Feed, opt)
-		reps[i] = q.report()
-		pos[i] = fmt.Sprintf("record %d (%s)", q.Record, q.OriginTime.UTC().Format(time.RFC3339))
-	}
-	return storeAll(ctx, reps, pos, s, opt, in.store.UpsertEarthquakes)
-}
 
 func ingestBMKGQuake(ctx context.Context, in *Ingester, _ string, data []byte, opt Options, s *Summary) error {
 	events, rejects, err := bmkgquake.Parse(data)
 	if err != nil {
 		return err
 	}
-	qs := make([]quake, len(events))
-	for i, e := range events {
-		feed := e.Feed
-		if e.Legacy {
-			feed = "legacy-" + feed
-		}
-		qs[i] = quake{Record: e.Record, Feed: feed, OriginTime: e.OriginTime, Latitude: e.Latitude, Longitude: e.Longitude,
-			DepthKm: e.DepthKm, Magnitude: e.Magnitude, MagnitudeType: e.MagnitudeType, Region: e.Region,
-			TsunamiPotential: e.TsunamiPotential, FeltText: e.FeltText, Shakemap: e.Shakemap, Felt: felt(e.Felt)}
-	}
-	return finishQuakes(ctx, in, qs, len(rejects), func() {
-		for _, r := range rejects {
-			s.reject(fmt.Sprintf("record %d", r.Record), "%s", r.Reason)
-		}
-	}, s, opt)
+	s.Read = len(events) + len(rejects)
+	s.rejectAll("record", rejects)
+	return storeQuakes(ctx, in, events, false, s, opt)
 }
 
-func felt(list []bmkgquake.Felt) []mkg.FeltReport {
-	out := make([]mkg.FeltReport, len(list))
-	for i, f := range list {
-		out[i] = mkg.FeltReport{Intensity: f.Intensity, MinMMI: f.MinMMI, MaxMMI: f.MaxMMI, Place: f.Place}
-	}
-	return out
-}
-
+// ingestRealtime keeps the feed's ids as the events' own: they are BMKG's
+// event ids ("bmg2022suve"), by which other feeds' reports of the same
+// event are matched.
 func ingestRealtime(ctx context.Context, in *Ingester, _ string, data []byte, opt Options, s *Summary) error {
 	events, rejects, err := bmkgrealtime.Parse(data)
 	if err != nil {
 		return err
 	}
-	qs := make([]quake, len(events))
-	for i, e := range events {
-		qs[i] = quake{Record: e.Record, Feed: e.Feed, SourceEventID: e.EventID, EventID: e.EventID, OriginTime: e.OriginTime,
-			Latitude: e.Latitude, Longitude: e.Longitude, DepthKm: e.DepthKm, Magnitude: e.Magnitude,
-			MagnitudeType: e.MagnitudeType, Region: e.Region, Status: e.Status}
-	}
-	return finishQuakes(ctx, in, qs, len(rejects), func() {
-		for _, r := range rejects {
-			s.reject(fmt.Sprintf("feature %d", r.Record), "%s", r.Reason)
-		}
-	}, s, opt)
+	s.Read = len(events) + len(rejects)
+	s.rejectAll("feature", rejects)
+	return storeQuakes(ctx, in, events, true, s, opt)
 }
 
 func ingestRepogempa(ctx context.Context, in *Ingester, _ string, data []byte, opt Options, s *Summary) error {
@@ -95,16 +41,9 @@ func ingestRepogempa(ctx context.Context, in *Ingester, _ string, data []byte, o
 	if err != nil {
 		return err
 	}
-	qs := make([]quake, len(events))
-	for i, e := range events {
-		qs[i] = quake{Record: e.Record, Feed: e.Feed, OriginTime: e.OriginTime, Latitude: e.Latitude, Longitude: e.Longitude,
-			DepthKm: e.DepthKm, Magnitude: e.Magnitude, MagnitudeType: e.MagnitudeType, Region: e.Region, Status: e.Status}
-	}
-	return finishQuakes(ctx, in, qs, len(rejects), func() {
-		for _, r := range rejects {
-			s.reject(fmt.Sprintf("row %d", r.Record), "%s", r.Reason)
-		}
-	}, s, opt)
+	s.Read = len(events) + len(rejects)
+	s.rejectAll("row", rejects)
+	return storeQuakes(ctx, in, events, false, s, opt)
 }
 
 // ingestQuakeML keeps earthquakes and events of unstated type; other event
@@ -115,29 +54,50 @@ func ingestQuakeML(ctx context.Context, in *Ingester, _ string, data []byte, opt
 	if err != nil {
 		return err
 	}
-	var qs []quake
-	var notQuakes []quakeml.Event
+	s.Read = len(events) + len(rejects)
+	s.rejectAll("event", rejects)
+	var quakes []quake.Event
 	for _, e := range events {
 		if e.EventType != "" && e.EventType != "earthquake" {
-			notQuakes = append(notQuakes, e)
+			s.reject(fmt.Sprintf("event %d", e.Record), "event type %q is not an earthquake", e.EventType)
 			continue
 		}
-		qs = append(qs, quake{Record: e.Record, Feed: e.Feed, SourceEventID: e.EventID, OriginTime: e.OriginTime,
-			Latitude: e.Latitude, Longitude: e.Longitude, DepthKm: e.DepthKm, Magnitude: e.Magnitude,
-			MagnitudeType: e.MagnitudeType, Region: e.Region, Status: e.Status})
+		quakes = append(quakes, e)
 	}
-	return finishQuakes(ctx, in, qs, len(rejects)+len(notQuakes), func() {
-		for _, r := range rejects {
-			s.reject(fmt.Sprintf("event %d", r.Record), "%s", r.Reason)
-		}
-		for _, e := range notQuakes {
-			s.reject(fmt.Sprintf("event %d", e.Record), "event type %q is not an earthquake", e.EventType)
-		}
-	}, s, opt)
+	return storeQuakes(ctx, in, quakes, false, s, opt)
 }
 
-func finishQuakes(ctx context.Context, in *Ingester, qs []quake, rejected int, addRejects func(), s *Summary, opt Options) error {
-	s.Read = len(qs) + rejected
-	addRejects()
-	return storeQuakes(ctx, in, qs, s, opt)
+// storeQuakes stores parsed events as the reports of their feeds. The id a
+// feed gives an event is its SourceEventID; agencyIDs says the ids are
+// BMKG's own, which are also the events' EventID.
+func storeQuakes(ctx context.Context, in *Ingester, events []quake.Event, agencyIDs bool, s *Summary, opt Options) error {
+	reps := make([]mkg.EarthquakeReport, len(events))
+	pos := make([]string, len(events))
+	for i, e := range events {
+		reps[i] = report(e)
+		reps[i].Feed = provenance(reps[i].Feed, opt)
+		if agencyIDs {
+			reps[i].EventID = e.EventID
+		}
+		pos[i] = fmt.Sprintf("record %d (%s)", e.Record, e.OriginTime.UTC().Format(time.RFC3339))
+	}
+	return storeAll(ctx, reps, pos, s, opt, in.store.UpsertEarthquakes)
+}
+
+// report is a parsed event as the domain's report of its feed. A feed's
+// pre-2021 layout is a feed of its own ("legacy-autogempa"), ranked below
+// the current one.
+func report(e quake.Event) mkg.EarthquakeReport {
+	feed := e.Feed
+	if e.Legacy {
+		feed = "legacy-" + feed
+	}
+	var felt []mkg.FeltReport
+	for _, f := range e.Felt {
+		felt = append(felt, mkg.FeltReport{Intensity: f.Intensity, MinMMI: f.MinMMI, MaxMMI: f.MaxMMI, Place: f.Place})
+	}
+	return mkg.EarthquakeReport{Feed: feed, SourceEventID: e.EventID, OriginTime: e.OriginTime,
+		Latitude: e.Latitude, Longitude: e.Longitude, DepthKm: e.DepthKm, Magnitude: e.Magnitude, MagnitudeType: e.MagnitudeType,
+		Region: e.Region, TsunamiPotential: e.TsunamiPotential, FeltText: e.FeltText, Felt: felt, Shakemap: e.Shakemap,
+		EvaluationStatus: e.Status}
 }

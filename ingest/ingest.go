@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bmkg/mkggraph/format/reject"
 	"github.com/bmkg/mkggraph/mkg"
 )
 
@@ -88,6 +89,15 @@ type Summary struct {
 
 func (s *Summary) reject(pos, format string, args ...any) {
 	s.Rejected = append(s.Rejected, Rejection{Position: pos, Reason: fmt.Sprintf(format, args...)})
+}
+
+// rejectAll reports what a parser rejected, each at "<unit> <record>", the
+// unit being what the format counts its records in: line, row, record,
+// feature, event or flash.
+func (s *Summary) rejectAll(unit string, rejects []reject.Reject) {
+	for _, r := range rejects {
+		s.reject(fmt.Sprintf("%s %d", unit, r.Record), "%s", r.Reason)
+	}
 }
 
 // count adds the outcomes of a batch; positions names each record for

@@ -20,9 +20,7 @@ func ingestNEALightning(ctx context.Context, in *Ingester, name string, data []b
 	if err != nil {
 		return err
 	}
-	for _, r := range rejects {
-		s.reject(fmt.Sprintf("line %d", r.Row), "%s", r.Reason)
-	}
+	s.rejectAll("line", rejects)
 	if dupes > 0 {
 		s.Notes = append(s.Notes, fmt.Sprintf("%d repeated strikes (the same strike in several fetches) counted once", dupes))
 	}
@@ -41,9 +39,7 @@ func ingestGLM(ctx context.Context, in *Ingester, name string, data []byte, opt 
 	if err != nil {
 		return err
 	}
-	for _, r := range f.Rejects {
-		s.reject(fmt.Sprintf("flash %d (id %d)", r.Index, r.ID), "%s", r.Reason)
-	}
+	s.rejectAll("flash", f.Rejects)
 	network := "GOES GLM " + f.Platform
 	strikes := make([]mkg.Strike, 0, len(f.Flashes))
 	ids := make([]string, 0, len(f.Flashes))

@@ -40,9 +40,7 @@ func ingestSynopStations(ctx context.Context, in *Ingester, _ string, data []byt
 	if err != nil {
 		return err
 	}
-	for _, r := range rejects {
-		s.reject(fmt.Sprintf("record %d", r.Record), "%s", r.Reason)
-	}
+	s.rejectAll("record", rejects)
 	s.Read = len(list) + len(rejects)
 	recs := make([]mkg.StationRecord, len(list))
 	pos := make([]string, len(list))
@@ -61,9 +59,7 @@ func ingestISD(ctx context.Context, in *Ingester, _ string, data []byte, opt Opt
 	if err != nil {
 		return err
 	}
-	for _, r := range rejects {
-		s.reject(fmt.Sprintf("line %d", r.Record), "%s", r.Reason)
-	}
+	s.rejectAll("line", rejects)
 	s.Read = len(list) + len(rejects)
 	snapshot := isdSnapshot(list)
 	var recs []mkg.StationRecord
@@ -130,9 +126,7 @@ func ingestWIS2(ctx context.Context, in *Ingester, _ string, data []byte, opt Op
 	if err != nil {
 		return err
 	}
-	for _, r := range rejects {
-		s.reject(fmt.Sprintf("line %d", r.Record), "%s", r.Reason)
-	}
+	s.rejectAll("line", rejects)
 	s.Read = len(list) + len(rejects)
 	recs := make([]mkg.StationRecord, len(list))
 	pos := make([]string, len(list))
@@ -173,9 +167,7 @@ func ingestSeismic(ctx context.Context, in *Ingester, _ string, data []byte, opt
 	if err != nil {
 		return err
 	}
-	for _, r := range rejects {
-		s.reject(fmt.Sprintf("line %d", r.Record), "%s", r.Reason)
-	}
+	s.rejectAll("line", rejects)
 	s.Read = len(list) + len(rejects)
 	recs := make([]mkg.StationRecord, len(list))
 	pos := make([]string, len(list))

@@ -2,7 +2,6 @@ package aqicn
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"slices"
@@ -12,23 +11,19 @@ import (
 
 	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/internal/csvrows"
+	"github.com/bmkg/mkggraph/format/reject"
 )
 
-// MaxSize is the largest input Parse accepts; a station's full history is
-// well under 100 kB.
-const MaxSize = 16 << 20
+// MaxInputSize is the largest input Parse accepts; a station's full
+// history is well under 100 kB.
+const MaxInputSize = 16 << 20
 
 // maxAQI is the largest value accepted. The EPA scale ends at 500 but WAQI
 // reports beyond it during smoke episodes; four digits are a typing error.
 const maxAQI = 999
 
-var (
-	// ErrFormat is returned when the input is not a WAQI daily CSV.
-	ErrFormat = errors.New("aqicn: not a WAQI daily AQI CSV")
-	// ErrTooLarge is returned when the input is larger than MaxSize; it
-	// wraps budget.ErrTooLarge, as every parser's size refusal does.
-	ErrTooLarge = fmt.Errorf("aqicn: %w: more than %d bytes", budget.ErrTooLarge, MaxSize)
-)
+// ErrFormat is returned when the input is not a WAQI daily CSV.
+var ErrFormat = errors.New("aqicn: not a WAQI daily AQI CSV")
 
 // Day is one day of a station's history.
 type Day struct {
@@ -37,12 +32,6 @@ type Day struct {
 	// to the day's US-EPA AQI; nil = missing.
 	AQI map[string]*int `json:"aqi"`
 	Row int             `json:"row"` // 1-based line number in the file
-}
-
-// Reject is a row that could not be loaded.
-type Reject struct {
-	Row    int    `json:"row"`    // 1-based line number in the file
-	Reason string `json:"reason"` // names the column and the bad value
 }
 
 // pollutantColumns are the columns WAQI exports.
@@ -62,19 +51,18 @@ func Detect(data []byte) bool {
 }
 
 // Parse reads a WAQI daily CSV. Rows that break the rules in the package
-// comment are returned as rejects and the rest still loads; the error is
-// non-nil only when data is not this format or is too large, and then no
-// days or rejects come with it.
-func Parse(data []byte) ([]Day, []Reject, error) {
-	if len(data) > MaxSize {
-		return nil, nil, ErrTooLarge
+// comment are rejected, each with its 1-based line, and the rest still
+// loads; the error is non-nil only when data is not this format or is too
+// large, and then no days or rejects come with it.
+func Parse(data []byte) ([]Day, []reject.Reject, error) {
+	if err := budget.CheckSize("aqicn", int64(len(data)), MaxInputSize); err != nil {
+		return nil, nil, err
 	}
-	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, bom)))
-	r.FieldsPerRecord = -1
+	r := csvrows.NewReader(data)
 	r.TrimLeadingSpace = true
-	header, err := r.Read()
+	header, err := csvrows.Header(r, ErrFormat)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: reading header: %v", ErrFormat, err)
+		return nil, nil, err
 	}
 	cols, err := locate(header)
 	if err != nil {
@@ -83,24 +71,19 @@ func Parse(data []byte) ([]Day, []Reject, error) {
 	latest := tomorrow()
 	seen := map[time.Time]int{}
 	var days []Day
-	var rejects []Reject
-	reject := func(line int, reason string) { rejects = append(rejects, Reject{line, reason}) }
-	err = csvrows.Each(r, len(header), func(line int, rec []string) {
+	rejects, err := csvrows.Each(r, len(header), func(line int, rec []string) string {
 		d, reason := cols.day(rec, latest)
-		if reason == "" {
-			if first, dup := seen[d.Date]; dup {
-				reason = fmt.Sprintf("duplicate: %s already given on line %d", d.Date.Format(time.DateOnly), first)
-			} else {
-				seen[d.Date] = line
-			}
-		}
 		if reason != "" {
-			reject(line, reason)
-			return
+			return reason
 		}
+		if first, dup := seen[d.Date]; dup {
+			return fmt.Sprintf("duplicate: %s already given on line %d", d.Date.Format(time.DateOnly), first)
+		}
+		seen[d.Date] = line
 		d.Row = line
 		days = append(days, d)
-	}, reject)
+		return ""
+	})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -7,9 +7,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
-const sampleDir = "../../demo/samples/air-quality"
+const sampleDir = "testdata"
 
 var samples = []struct {
 	name  string
@@ -127,7 +129,7 @@ func TestRows(t *testing.T) {
 			}
 			continue
 		}
-		if len(days) != 0 || len(rejects) != 1 || !strings.Contains(rejects[0].Reason, tt.reject) || rejects[0].Row != 2 {
+		if len(days) != 0 || len(rejects) != 1 || !strings.Contains(rejects[0].Reason, tt.reject) || rejects[0].Record != 2 {
 			t.Errorf("%s: days %+v rejects %v; want a reject for %q", tt.row, days, rejects, tt.reject)
 		}
 	}
@@ -143,7 +145,7 @@ func TestOrderAndDuplicates(t *testing.T) {
 	if len(days) != 3 || *days[0].AQI["pm25"] != 1 || *days[1].AQI["pm25"] != 2 || *days[2].AQI["pm25"] != 3 || days[0].Row != 3 {
 		t.Errorf("days %+v", days)
 	}
-	if len(rejects) != 2 || rejects[0].Row != 6 || rejects[1].Row != 7 || !strings.Contains(rejects[0].Reason, "line 3") {
+	if len(rejects) != 2 || rejects[0].Record != 6 || rejects[1].Record != 7 || !strings.Contains(rejects[0].Reason, "line 3") {
 		t.Errorf("rejects %v", rejects)
 	}
 }
@@ -166,7 +168,7 @@ func TestHeaders(t *testing.T) {
 	if !Detect([]byte(in)) {
 		t.Error("Detect(all columns) = false")
 	}
-	if _, _, err := Parse(make([]byte, MaxSize+1)); !errors.Is(err, ErrTooLarge) {
+	if _, _, err := Parse(make([]byte, MaxInputSize+1)); !errors.Is(err, budget.ErrTooLarge) {
 		t.Errorf("large input: %v", err)
 	}
 }

@@ -22,6 +22,19 @@
 // JSON and XML are read into the same field list, so a legacy feed converted
 // to JSON, or a current feed served as XML, is read the same way.
 //
+// # Fields
+//
+// Parse returns the quake.Event every earthquake format returns. Record is
+// the 1-based position of the record in the file; Feed is FeedAutogempa,
+// FeedGempaterkini or FeedGempadirasakan, and Legacy is set for the
+// pre-2021 layout. EventID and Status stay "": these feeds carry neither.
+// MagnitudeType is "" unless the file states a type ("SR" is not one).
+// Region is Wilayah, legacy Wilayah1 or Keterangan; Nearby holds legacy
+// autogempa's Wilayah2..Wilayah5, nil otherwise. TsunamiPotential is
+// Potensi as given; FeltText is Dirasakan exactly as given, trimmed, and
+// Felt the same text parsed into places; Shakemap is the Shakemap file
+// name as given. Phases, FocalMechanism and EventType stay unset.
+//
 // # Decisions
 //
 //   - The time comes from DateTime when present, else from Tanggal and Jam

@@ -2,6 +2,8 @@ package bmkgquake
 
 import (
 	"strings"
+
+	"github.com/bmkg/mkggraph/format/quake"
 )
 
 // romans maps the MMI numerals I..XII to their values.
@@ -14,9 +16,9 @@ var romans = map[string]int{
 // commas; each starts with an intensity ("II", "II-III", "II - III") followed
 // by a space or a tab and the place. A segment without an intensity belongs
 // to the place before it, since the feed gives it no intensity of its own.
-func parseFelt(s string) []Felt {
+func parseFelt(s string) []quake.Felt {
 	s = stripFeltPrefix(s)
-	var out []Felt
+	var out []quake.Felt
 	var places [][]string // the comma-separated parts of each item's place
 	for _, seg := range strings.Split(s, ",") {
 		seg = collapse(seg)
@@ -52,19 +54,19 @@ func stripFeltPrefix(s string) string {
 }
 
 // parseFeltSegment reads "II-III Bengkulu Utara" or "III\tSarmi".
-func parseFeltSegment(seg string) (Felt, bool) {
+func parseFeltSegment(seg string) (quake.Felt, bool) {
 	lo, hi, rest, ok := leadingIntensity(seg)
 	if !ok {
-		return Felt{}, false
+		return quake.Felt{}, false
 	}
 	place := collapse(rest)
 	if len(place) >= 3 && strings.EqualFold(place[:3], "MMI") && (len(place) == 3 || place[3] == ' ') {
 		place = strings.TrimSpace(place[3:])
 	}
 	if place == "" {
-		return Felt{}, false
+		return quake.Felt{}, false
 	}
-	f := Felt{MinMMI: romans[lo], MaxMMI: romans[hi], Place: place, Intensity: lo}
+	f := quake.Felt{MinMMI: romans[lo], MaxMMI: romans[hi], Place: place, Intensity: lo}
 	if hi != lo {
 		f.Intensity = lo + "-" + hi
 	}

@@ -3,27 +3,29 @@ package bmkgquake
 import (
 	"strings"
 	"testing"
+
+	"github.com/bmkg/mkggraph/format/quake"
 )
 
 func TestParseFelt(t *testing.T) {
 	tests := []struct {
 		in   string
-		want []Felt
+		want []quake.Felt
 	}{
-		{"II Dompu", []Felt{{"II", 2, 2, "Dompu"}}},
-		{"II - III Tomata", []Felt{{"II-III", 2, 3, "Tomata"}}},
-		{"II-III Bengkulu Utara, II-III Bengkulu Selatan", []Felt{{"II-III", 2, 3, "Bengkulu Utara"}, {"II-III", 2, 3, "Bengkulu Selatan"}}},
-		{"III Tomohon , II-III Ternate", []Felt{{"III", 3, 3, "Tomohon"}, {"II-III", 2, 3, "Ternate"}}},
-		{"IV - V Cianjur, III -IV Sukabumi", []Felt{{"IV-V", 4, 5, "Cianjur"}, {"III-IV", 3, 4, "Sukabumi"}}},
-		{"III\tSarmi,", []Felt{{"III", 3, 3, "Sarmi"}}},
-		{"II-III \tMorotai,", []Felt{{"II-III", 2, 3, "Morotai"}}},
-		{" II\tPangandaran, I-II\tGarut,", []Felt{{"II", 2, 2, "Pangandaran"}, {"I-II", 1, 2, "Garut"}}},
-		{"II-III Kab. Gorontalo, II Kab. Gorontalo Utara", []Felt{{"II-III", 2, 3, "Kab. Gorontalo"}, {"II", 2, 2, "Kab. Gorontalo Utara"}}},
-		{"II-III Lombok Utara, Lombok Barat", []Felt{{"II-III", 2, 3, "Lombok Utara, Lombok Barat"}}},
-		{"Dirasakan (Skala MMI): II - III Kota Jayapura", []Felt{{"II-III", 2, 3, "Kota Jayapura"}}},
-		{"III MMI Bima", []Felt{{"III", 3, 3, "Bima"}}},
-		{"II–III Palu", []Felt{{"II-III", 2, 3, "Palu"}}},
-		{"XII Everywhere", []Felt{{"XII", 12, 12, "Everywhere"}}},
+		{"II Dompu", []quake.Felt{fl("II", 2, 2, "Dompu")}},
+		{"II - III Tomata", []quake.Felt{fl("II-III", 2, 3, "Tomata")}},
+		{"II-III Bengkulu Utara, II-III Bengkulu Selatan", []quake.Felt{fl("II-III", 2, 3, "Bengkulu Utara"), fl("II-III", 2, 3, "Bengkulu Selatan")}},
+		{"III Tomohon , II-III Ternate", []quake.Felt{fl("III", 3, 3, "Tomohon"), fl("II-III", 2, 3, "Ternate")}},
+		{"IV - V Cianjur, III -IV Sukabumi", []quake.Felt{fl("IV-V", 4, 5, "Cianjur"), fl("III-IV", 3, 4, "Sukabumi")}},
+		{"III\tSarmi,", []quake.Felt{fl("III", 3, 3, "Sarmi")}},
+		{"II-III \tMorotai,", []quake.Felt{fl("II-III", 2, 3, "Morotai")}},
+		{" II\tPangandaran, I-II\tGarut,", []quake.Felt{fl("II", 2, 2, "Pangandaran"), fl("I-II", 1, 2, "Garut")}},
+		{"II-III Kab. Gorontalo, II Kab. Gorontalo Utara", []quake.Felt{fl("II-III", 2, 3, "Kab. Gorontalo"), fl("II", 2, 2, "Kab. Gorontalo Utara")}},
+		{"II-III Lombok Utara, Lombok Barat", []quake.Felt{fl("II-III", 2, 3, "Lombok Utara, Lombok Barat")}},
+		{"Dirasakan (Skala MMI): II - III Kota Jayapura", []quake.Felt{fl("II-III", 2, 3, "Kota Jayapura")}},
+		{"III MMI Bima", []quake.Felt{fl("III", 3, 3, "Bima")}},
+		{"II–III Palu", []quake.Felt{fl("II-III", 2, 3, "Palu")}},
+		{"XII Everywhere", []quake.Felt{fl("XII", 12, 12, "Everywhere")}},
 		{"Ile Ape", nil},     // a place, not intensity I
 		{"III-II Bima", nil}, // range backwards
 		{"XIII Bima", nil},   // not an MMI degree
@@ -47,4 +49,9 @@ func TestParseFeltManySegments(t *testing.T) {
 	if len(got) != 1 || len(got[0].Place) != len("Bima")+200000*len(", x") {
 		t.Fatalf("got %d items", len(got))
 	}
+}
+
+// fl is a felt place, for tables of them.
+func fl(intensity string, minMMI, maxMMI int, place string) quake.Felt {
+	return quake.Felt{Intensity: intensity, MinMMI: minMMI, MaxMMI: maxMMI, Place: place}
 }

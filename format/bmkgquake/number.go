@@ -2,8 +2,9 @@ package bmkgquake
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
+
+	dec "github.com/bmkg/mkggraph/format/internal/decimal"
 )
 
 // decimal is a number as written, with the count of digits after the
@@ -13,19 +14,12 @@ type decimal struct {
 	places int
 }
 
-// parseDecimal reads a plain decimal number ("-8.15", "5", "5,0").
-// strconv.ParseFloat alone would also take "NaN", "Inf", hex floats and
-// underscores, none of which a feed means.
+// parseDecimal reads a plain decimal number ("-8.15", "5", "5,0" with the
+// Indonesian decimal comma).
 func parseDecimal(s string) (decimal, error) {
-	s = strings.TrimSpace(s)
-	if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
-		s = strings.Replace(s, ",", ".", 1) // Indonesian decimal comma
-	}
-	if !isDecimal(s) {
-		return decimal{}, fmt.Errorf("%q is not a decimal number", s)
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
+	s = dec.PointForComma(strings.TrimSpace(s))
+	v, ok := dec.ParsePlain(s)
+	if !ok {
 		return decimal{}, fmt.Errorf("%q is not a decimal number", s)
 	}
 	places := 0
@@ -33,26 +27,6 @@ func parseDecimal(s string) (decimal, error) {
 		places = len(s) - i - 1
 	}
 	return decimal{v: v, places: places}, nil
-}
-
-// isDecimal accepts an optional sign, digits, and at most one point with at
-// least one digit overall.
-func isDecimal(s string) bool {
-	if s != "" && (s[0] == '-' || s[0] == '+') {
-		s = s[1:]
-	}
-	digits, points := 0, 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= '0' && c <= '9':
-			digits++
-		case c == '.':
-			points++
-		default:
-			return false
-		}
-	}
-	return digits > 0 && points <= 1 && len(s) <= 32
 }
 
 // tolerance is how far apart two decimals may be and still state the same

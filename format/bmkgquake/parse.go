@@ -6,6 +6,10 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/quake"
+	"github.com/bmkg/mkggraph/format/reject"
 )
 
 // sniffLen caps what Detect looks at, so that it stays cheap even when
@@ -27,23 +31,23 @@ var bom = []byte("\xEF\xBB\xBF")
 
 // Parse reads one autogempa, gempaterkini or gempadirasakan file, JSON or
 // XML, current or legacy. It returns an error only when the file as a whole
-// is not such a feed; a record that cannot be read becomes a Reject and the
+// is not such a feed; a record that cannot be read is rejected and the
 // other records are still returned.
-func Parse(data []byte) ([]Event, []Reject, error) {
-	if len(data) > MaxInputSize {
-		return nil, nil, fmt.Errorf("bmkgquake: input is %d bytes, more than the %d allowed", len(data), MaxInputSize)
+func Parse(data []byte) ([]quake.Event, []reject.Reject, error) {
+	if err := budget.CheckSize("bmkgquake", int64(len(data)), MaxInputSize); err != nil {
+		return nil, nil, err
 	}
 	doc, err := decode(data)
 	if err != nil {
 		return nil, nil, err
 	}
 	kind := classify(doc)
-	var events []Event
-	var rejects []Reject
+	var events []quake.Event
+	var rejects []reject.Reject
 	for i, r := range doc.records {
 		e, err := kind.event(r)
 		if err != nil {
-			rejects = append(rejects, Reject{Record: i + 1, Reason: err.Error()})
+			rejects = append(rejects, reject.Reject{Record: i + 1, Reason: err.Error()})
 			continue
 		}
 		e.Record = i + 1
@@ -51,7 +55,7 @@ func Parse(data []byte) ([]Event, []Reject, error) {
 	}
 	if doc.truncated != nil {
 		reason := fmt.Sprintf("file ends in the middle of a record: %v", doc.truncated)
-		rejects = append(rejects, Reject{Record: len(doc.records) + 1, Reason: reason})
+		rejects = append(rejects, reject.Reject{Record: len(doc.records) + 1, Reason: reason})
 	}
 	return events, rejects, nil
 }
@@ -124,25 +128,25 @@ func legacyDate(s string) bool {
 	return s != "" && !strings.Contains(s, " ") && strings.ContainsAny(s, "-/")
 }
 
-// event turns one record into an Event, or says why it cannot.
-func (k kind) event(r record) (Event, error) {
+// event turns one record into an event, or says why it cannot.
+func (k kind) event(r record) (quake.Event, error) {
 	if r.bad != "" {
-		return Event{}, errors.New(r.bad)
+		return quake.Event{}, errors.New(r.bad)
 	}
-	e := Event{Feed: k.feed, Legacy: k.legacy}
+	e := quake.Event{Feed: k.feed, Legacy: k.legacy}
 	var err error
 	if e.OriginTime, err = originTime(r); err != nil {
-		return Event{}, err
+		return quake.Event{}, err
 	}
 	if e.Latitude, e.Longitude, err = position(r, k.order); err != nil {
-		return Event{}, err
+		return quake.Event{}, err
 	}
 	if err = fillMeasures(&e, r); err != nil {
-		return Event{}, err
+		return quake.Event{}, err
 	}
 	fillText(&e, r)
-	if reason := check(&e); reason != "" {
-		return Event{}, errors.New(reason)
+	if err := quake.Check(&e, quake.BelowSurface); err != nil {
+		return quake.Event{}, err
 	}
 	return e, nil
 }
@@ -159,7 +163,7 @@ func originTime(r record) (time.Time, error) {
 	return parseLocal(r.get("tanggal"), r.get("jam"))
 }
 
-func fillMeasures(e *Event, r record) error {
+func fillMeasures(e *quake.Event, r record) error {
 	mag, magType, err := parseMagnitude(r.get("magnitude"))
 	if err != nil {
 		return err
@@ -169,7 +173,7 @@ func fillMeasures(e *Event, r record) error {
 	return err
 }
 
-func fillText(e *Event, r record) {
+func fillText(e *quake.Event, r record) {
 	e.Region = collapse(firstOf(r, "wilayah", "wilayah1", "keterangan"))
 	for _, name := range []string{"wilayah2", "wilayah3", "wilayah4", "wilayah5"} {
 		if v := collapse(r.get(name)); v != "" {

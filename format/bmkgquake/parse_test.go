@@ -1,9 +1,12 @@
 package bmkgquake
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
 // The feeds exist in both JSON and XML; these are the forms not among the
@@ -141,7 +144,7 @@ func TestOtherFormatsAreErrors(t *testing.T) {
 
 func TestInputTooLarge(t *testing.T) {
 	big := make([]byte, MaxInputSize+1)
-	if _, _, err := Parse(big); err == nil || !strings.Contains(err.Error(), "more than") {
+	if _, _, err := Parse(big); !errors.Is(err, budget.ErrTooLarge) || !strings.Contains(err.Error(), "more than") {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -5,9 +5,11 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/quake"
 )
 
-const sampleDir = "../../demo/samples/earthquakes"
+const sampleDir = "testdata"
 
 // samples are the real feed files this package is tested against, with the
 // feed each must be recognised as and its record count.
@@ -35,7 +37,7 @@ func readSample(t testing.TB, name string) []byte {
 	return data
 }
 
-func parseSample(t *testing.T, name string) []Event {
+func parseSample(t *testing.T, name string) []quake.Event {
 	t.Helper()
 	events, rejects, err := Parse(readSample(t, name))
 	if err != nil {
@@ -73,10 +75,10 @@ type want struct {
 	depth    float64
 	mag      float64
 	region   string
-	felt     []Felt
+	felt     []quake.Felt
 }
 
-func (w want) check(t *testing.T, label string, e Event) {
+func (w want) check(t *testing.T, label string, e quake.Event) {
 	t.Helper()
 	if got := e.OriginTime.Format(time.RFC3339Nano); got != w.time {
 		t.Errorf("%s: time %s, want %s", label, got, w.time)
@@ -98,7 +100,7 @@ func (w want) check(t *testing.T, label string, e Event) {
 	}
 }
 
-func equalFelt(a, b []Felt) bool {
+func equalFelt(a, b []quake.Felt) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -114,7 +116,7 @@ func TestAutogempaDompu(t *testing.T) {
 	e := parseSample(t, "bmkg-autogempa-20211005-dompu.json")[0]
 	want{"2021-10-05T11:00:27Z", -8.15, 118.10, 20, 4.5,
 		"Pusat gempa berada di darat 58 km Barat Laut Dompu",
-		[]Felt{{"II", 2, 2, "Dompu"}}}.check(t, "dompu", e)
+		[]quake.Felt{fl("II", 2, 2, "Dompu")}}.check(t, "dompu", e)
 	if e.Shakemap != "20211005180027.mmi.jpg" || e.FeltText != "II Dompu" ||
 		e.TsunamiPotential != "Gempa ini dirasakan untuk diteruskan pada masyarakat" {
 		t.Errorf("dompu text fields: %+v", e)
@@ -125,7 +127,7 @@ func TestAutogempaPosoXML(t *testing.T) {
 	e := parseSample(t, "bmkg-autogempa-20220822-poso.xml")[0]
 	want{"2022-08-22T12:08:45Z", -1.85, 120.88, 5, 4.2,
 		"Pusat gempa berada di darat 8 km TimurLaut Poso",
-		[]Felt{{"II-III", 2, 3, "Tomata"}}}.check(t, "poso", e)
+		[]quake.Felt{fl("II-III", 2, 3, "Tomata")}}.check(t, "poso", e)
 	if e.FeltText != "II - III Tomata" {
 		t.Errorf("FeltText %q", e.FeltText)
 	}
@@ -148,13 +150,13 @@ func TestGempadirasakan(t *testing.T) {
 	events := parseSample(t, "bmkg-gempadirasakan-20251224.json")
 	want{"2025-12-24T05:30:34Z", -4.46, 102.60, 30, 4.6,
 		"Pusat gempa berada di laut 34 km barat Bengkulu Selatan",
-		[]Felt{{"II-III", 2, 3, "Bengkulu Utara"}, {"II-III", 2, 3, "Bengkulu Selatan"}}}.check(t, "first", events[0])
+		[]quake.Felt{fl("II-III", 2, 3, "Bengkulu Utara"), fl("II-III", 2, 3, "Bengkulu Selatan")}}.check(t, "first", events[0])
 	// 05:59:21 WIB on the 21st is the 20th in UTC.
 	want{"2025-12-20T22:59:21Z", -2.56, 121.63, 2, 4.7,
 		"Pusat gempa berada di darat 34 km barat laut Morowali",
-		[]Felt{{"III", 3, 3, "Sorowako"}, {"III", 3, 3, "Malili"}}}.check(t, "date change", events[4])
+		[]quake.Felt{fl("III", 3, 3, "Sorowako"), fl("III", 3, 3, "Malili")}}.check(t, "date change", events[4])
 	third := events[2]
-	if len(third.Felt) != 6 || third.Felt[4] != (Felt{"III", 3, 3, "Tomohon"}) || third.Felt[5] != (Felt{"II-III", 2, 3, "Ternate"}) {
+	if len(third.Felt) != 6 || third.Felt[4] != fl("III", 3, 3, "Tomohon") || third.Felt[5] != fl("II-III", 2, 3, "Ternate") {
 		t.Errorf("Manado felt list: %+v", third.Felt)
 	}
 	for _, e := range events {
@@ -189,14 +191,14 @@ func TestLegacyGempadirasakan(t *testing.T) {
 	events := parseSample(t, "bmkg-legacy-gempadirasakan-20131107.xml")
 	want{"2013-11-07T10:47:32Z", -1.55, 138.83, 10, 5.4,
 		"Pusat gempa berada di laut 37 km Timur Laut Sarmi",
-		[]Felt{{"III", 3, 3, "Sarmi"}}}.check(t, "first", events[0])
+		[]quake.Felt{fl("III", 3, 3, "Sarmi")}}.check(t, "first", events[0])
 	if events[0].FeltText != "III\tSarmi," {
 		t.Errorf("FeltText %q", events[0].FeltText)
 	}
 	want{"2013-11-06T12:36:30Z", 2.37, 128.52, 10, 4.1,
 		"Pusat gempa berada didarat 10 km TimurLaut PULAUMOROTAI-MALUT",
-		[]Felt{{"II-III", 2, 3, "Morotai"}}}.check(t, "tab after space", events[2])
+		[]quake.Felt{fl("II-III", 2, 3, "Morotai")}}.check(t, "tab after space", events[2])
 	want{"2013-11-03T02:35:28Z", -8.14, 107.86, 18, 5,
 		"Pusat gempa berada di laut 74 km BaratDaya Kab. Tasikmalaya",
-		[]Felt{{"II", 2, 2, "Pangandaran"}, {"I-II", 1, 2, "Garut"}, {"I-II", 1, 2, "Tasikmalaya"}, {"I-II", 1, 2, "Ciamis"}}}.check(t, "four places", events[4])
+		[]quake.Felt{fl("II", 2, 2, "Pangandaran"), fl("I-II", 1, 2, "Garut"), fl("I-II", 1, 2, "Tasikmalaya"), fl("I-II", 1, 2, "Ciamis")}}.check(t, "four places", events[4])
 }

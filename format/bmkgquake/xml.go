@@ -1,14 +1,13 @@
 package bmkgquake
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/bmkg/mkggraph/format/internal/xmlread"
 )
 
 // decodeXML reads <Infogempa> with repeated <gempa> (or legacy <Gempa>)
@@ -16,13 +15,9 @@ import (
 // are matched without regard to case and a file cut short still yields the
 // records before the cut.
 func decodeXML(data []byte) (document, error) {
-	if !utf8.Valid(data) && !declaresEncoding(data) {
-		data = bytes.ToValidUTF8(data, []byte("\uFFFD"))
-	}
-	d := xml.NewDecoder(bytes.NewReader(data))
+	d := xmlread.NewDecoder(xmlread.RepairUTF8(data))
 	d.Strict = false // tolerate a bare "&" or an HTML entity in place names
 	d.Entity = xml.HTMLEntity
-	d.CharsetReader = charsetReader
 	if err := expectRoot(d); err != nil {
 		return document{}, err
 	}
@@ -118,52 +113,4 @@ func readRecord(d *xml.Decoder, start xml.StartElement) (record, error) {
 		}
 	}
 	return r, nil
-}
-
-// declaresEncoding reports whether the XML declaration names an encoding,
-// in which case charsetReader decodes it instead of the bytes being
-// repaired as UTF-8.
-func declaresEncoding(data []byte) bool {
-	head := data[:min(len(data), 200)]
-	end := bytes.Index(head, []byte("?>"))
-	return bytes.HasPrefix(bytes.TrimSpace(head), []byte("<?xml")) && end > 0 &&
-		bytes.Contains(head[:end], []byte("encoding"))
-}
-
-// charsetReader decodes the single-byte encodings old feeds may declare.
-// Windows-1252 is read as ISO-8859-1; the two differ only in 0x80-0x9F,
-// which place names do not use.
-func charsetReader(label string, in io.Reader) (io.Reader, error) {
-	switch strings.ToLower(label) {
-	case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "windows-1252", "cp1252", "us-ascii", "ascii":
-		return &latin1Reader{r: bufio.NewReader(in)}, nil
-	}
-	return nil, fmt.Errorf("unsupported XML encoding %q", label)
-}
-
-// latin1Reader turns each input byte into the UTF-8 of the same code point.
-type latin1Reader struct {
-	r       *bufio.Reader
-	pending []byte
-}
-
-func (l *latin1Reader) Read(p []byte) (int, error) {
-	n := 0
-	for n < len(p) {
-		if len(l.pending) > 0 {
-			c := copy(p[n:], l.pending)
-			l.pending = l.pending[c:]
-			n += c
-			continue
-		}
-		b, err := l.r.ReadByte()
-		if err != nil {
-			if n > 0 {
-				return n, nil
-			}
-			return 0, err
-		}
-		l.pending = utf8.AppendRune(l.pending[:0], rune(b))
-	}
-	return n, nil
 }

@@ -9,4 +9,12 @@
 // (1) in the feed, not a depth, so depth comes only from properties.depth.
 // A numeric time is read as Unix time (milliseconds when it is too large to
 // be seconds), the convention of GeoJSON earthquake feeds.
+//
+// Parse returns the quake.Event every earthquake format returns. Record is
+// the 1-based position of the feature in the file; Feed is FeedRealtime;
+// EventID is properties.id; MagnitudeType is properties.magType when
+// present; Region is properties.place, whitespace collapsed; Status is
+// properties.status as given; Phases is properties.fase, nil when absent.
+// The feed carries no tsunami statement, felt report, ShakeMap, focal
+// mechanism or event type, so those fields stay unset.
 package bmkgrealtime

@@ -1,6 +1,10 @@
 package bmkgrealtime
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/bmkg/mkggraph/format/quake"
+)
 
 // FuzzParse checks that no input makes Parse panic, and that whatever it
 // accepts is within the ranges it promises.
@@ -16,8 +20,8 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("error %v returned with results", err)
 		}
 		for _, e := range events {
-			if reason := check(&e); reason != "" {
-				t.Fatalf("accepted an invalid event: %s", reason)
+			if err := quake.Check(&e, quake.BelowSurface); err != nil {
+				t.Fatalf("accepted an invalid event: %v", err)
 			}
 			if e.OriginTime.Location().String() != "UTC" {
 				t.Fatalf("time not in UTC: %v", e.OriginTime)

@@ -7,6 +7,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/quake"
+	"github.com/bmkg/mkggraph/format/reject"
 )
 
 var bom = []byte("\xEF\xBB\xBF")
@@ -29,21 +33,21 @@ func Detect(head []byte) bool {
 
 // Parse reads one realtime FeatureCollection (or a single Feature). It
 // returns an error only when the file is not GeoJSON features at all; a
-// feature that cannot be read becomes a Reject and the others are returned.
-func Parse(data []byte) ([]Event, []Reject, error) {
-	if len(data) > MaxInputSize {
-		return nil, nil, fmt.Errorf("bmkgrealtime: input is %d bytes, more than the %d allowed", len(data), MaxInputSize)
+// feature that cannot be read is rejected and the others are returned.
+func Parse(data []byte) ([]quake.Event, []reject.Reject, error) {
+	if err := budget.CheckSize("bmkgrealtime", int64(len(data)), MaxInputSize); err != nil {
+		return nil, nil, err
 	}
 	features, err := decodeFeatures(data)
 	if err != nil {
 		return nil, nil, err
 	}
-	var events []Event
-	var rejects []Reject
+	var events []quake.Event
+	var rejects []reject.Reject
 	for i, f := range features {
 		e, err := event(f)
 		if err != nil {
-			rejects = append(rejects, Reject{Record: i + 1, Reason: err.Error()})
+			rejects = append(rejects, reject.Reject{Record: i + 1, Reason: err.Error()})
 			continue
 		}
 		e.Record = i + 1
@@ -79,30 +83,30 @@ func decodeFeatures(data []byte) ([]any, error) {
 }
 
 // event reads one feature.
-func event(f any) (Event, error) {
+func event(f any) (quake.Event, error) {
 	obj, ok := f.(map[string]any)
 	if !ok {
-		return Event{}, errors.New("feature is not a JSON object")
+		return quake.Event{}, errors.New("feature is not a JSON object")
 	}
 	props, ok := obj["properties"].(map[string]any)
 	if !ok {
-		return Event{}, errors.New("feature has no properties object")
+		return quake.Event{}, errors.New("feature has no properties object")
 	}
-	e := Event{Feed: FeedRealtime}
+	e := quake.Event{Feed: FeedRealtime}
 	var err error
 	if e.Longitude, e.Latitude, err = point(obj["geometry"]); err != nil {
-		return Event{}, err
+		return quake.Event{}, err
 	}
 	if err = fillProperties(&e, props); err != nil {
-		return Event{}, err
+		return quake.Event{}, err
 	}
-	if reason := check(&e); reason != "" {
-		return Event{}, errors.New(reason)
+	if err := quake.Check(&e, quake.BelowSurface); err != nil {
+		return quake.Event{}, err
 	}
 	return e, nil
 }
 
-func fillProperties(e *Event, props map[string]any) error {
+func fillProperties(e *quake.Event, props map[string]any) error {
 	var err error
 	if e.OriginTime, err = parseTime(props["time"]); err != nil {
 		return err

@@ -1,14 +1,17 @@
 package bmkgrealtime
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
-const sampleDir = "../../demo/samples/earthquakes"
+const sampleDir = "testdata"
 
 var samples = []string{"bmkg-realtime-20220925.geojson"}
 
@@ -146,8 +149,8 @@ func TestOtherFormatsAreErrors(t *testing.T) {
 			t.Errorf("Parse(%q): no error", in)
 		}
 	}
-	if _, _, err := Parse(make([]byte, MaxInputSize+1)); err == nil {
-		t.Error("oversized input accepted")
+	if _, _, err := Parse(make([]byte, MaxInputSize+1)); !errors.Is(err, budget.ErrTooLarge) {
+		t.Errorf("oversized input: %v", err)
 	}
 }
 

@@ -4,9 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/internal/decimal"
 )
 
 // timeLayouts are the forms properties.time takes. BMKG writes
@@ -54,38 +55,12 @@ func unixTime(n json.Number) (time.Time, error) {
 }
 
 // parseDecimal reads a decimal number, with an optional exponent as JSON
-// numbers may have. strconv.ParseFloat alone would also take "NaN", "Inf"
-// and hex floats.
+// numbers may have.
 func parseDecimal(s string) (float64, error) {
 	s = strings.TrimSpace(s)
-	if !isDecimal(s) {
-		return 0, fmt.Errorf("%q is not a decimal number", s)
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
+	v, ok := decimal.Parse(s)
+	if !ok {
 		return 0, fmt.Errorf("%q is not a decimal number", s)
 	}
 	return v, nil
-}
-
-func isDecimal(s string) bool {
-	if len(s) == 0 || len(s) > 40 {
-		return false
-	}
-	mant, exp, hasExp := strings.Cut(strings.ToLower(s), "e")
-	if hasExp && !isInteger(exp) {
-		return false
-	}
-	mant = strings.TrimPrefix(strings.TrimPrefix(mant, "-"), "+")
-	whole, frac, _ := strings.Cut(mant, ".")
-	return (whole != "" || frac != "") && allDigits(whole) && allDigits(frac)
-}
-
-func isInteger(s string) bool {
-	s = strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
-	return s != "" && allDigits(s)
-}
-
-func allDigits(s string) bool {
-	return strings.Trim(s, "0123456789") == ""
 }

@@ -34,8 +34,33 @@ const Base = 4 << 20
 
 // ErrTooLarge is wrapped by every error that refuses an input for what
 // it is or declares being larger than a parser accepts: a budget's
-// *Error, and the formats' own size limits.
+// *Error, and a *SizeError from the formats' own size limits.
 var ErrTooLarge = errors.New("input too large")
+
+// SizeError is an input refused for its size alone, before any of it is
+// read: it is larger than its format accepts at all (each format's
+// MaxInputSize).
+type SizeError struct {
+	Format string // the parser, as its other errors name it: "isd", "quakeml"
+	Size   int64  // the input's size in bytes
+	Max    int64  // the most the format accepts
+}
+
+func (e *SizeError) Error() string {
+	return fmt.Sprintf("%s: input is %d bytes, more than the %d allowed", e.Format, e.Size, e.Max)
+}
+
+// Unwrap makes errors.Is(err, ErrTooLarge) hold.
+func (e *SizeError) Unwrap() error { return ErrTooLarge }
+
+// CheckSize is the first thing a parser does: it refuses an input of size
+// bytes with a *SizeError when that is more than max.
+func CheckSize(format string, size, max int64) error {
+	if size > max {
+		return &SizeError{Format: format, Size: size, Max: max}
+	}
+	return nil
+}
 
 // Error is a reservation that did not fit.
 type Error struct {

@@ -110,3 +110,17 @@ func TestConcurrentReservesNeverExceed(t *testing.T) {
 		t.Errorf("used %d of %d", b.Used(), b.Limit())
 	}
 }
+
+func TestCheckSize(t *testing.T) {
+	if err := CheckSize("isd", 100, 100); err != nil {
+		t.Errorf("at the limit: %v", err)
+	}
+	err := CheckSize("isd", 101, 100)
+	var e *SizeError
+	if !errors.As(err, &e) || !errors.Is(err, ErrTooLarge) || e.Size != 101 || e.Max != 100 {
+		t.Fatalf("over the limit: %#v", err)
+	}
+	if want := "isd: input is 101 bytes, more than the 100 allowed"; err.Error() != want {
+		t.Errorf("message %q, want %q", err, want)
+	}
+}

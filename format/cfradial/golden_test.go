@@ -10,7 +10,7 @@ import (
 	"github.com/bmkg/mkggraph/internal/golden"
 )
 
-const sampleDir = "../../demo/samples/radar"
+const sampleDir = "testdata"
 
 var samples = []string{
 	"example_cfradial_ppi.nc",

@@ -59,7 +59,7 @@ func checkFile(t *testing.T, f *File) {
 		}
 	}
 	for _, r := range f.Rejects {
-		if r.Reason == "" || r.Row < 1 {
+		if r.Reason == "" || r.Record < 1 {
 			t.Fatalf("reject %+v", r)
 		}
 	}

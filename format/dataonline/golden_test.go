@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/reject"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
 
@@ -18,7 +19,7 @@ type goldenFile struct {
 	Station Station
 	Present []string
 	Days    []string
-	Rejects []Reject
+	Rejects []reject.Reject
 }
 
 func TestGolden(t *testing.T) {

@@ -1,10 +1,15 @@
 package dataonline
 
-import "time"
+import (
+	"time"
 
-// MaxFileSize is the largest input Parse accepts. A ten-year export is well
-// under 1 MB; the limit only keeps a hostile upload from costing memory.
-const MaxFileSize = 32 << 20
+	"github.com/bmkg/mkggraph/format/reject"
+)
+
+// MaxInputSize is the largest input Parse accepts. A ten-year export is
+// well under 1 MB; the limit only keeps a hostile upload from costing
+// memory.
+const MaxInputSize = 32 << 20
 
 // Station is the station block at the top of an export. Coordinates are
 // nil when the file does not state them: the CSV form has no station block.
@@ -53,16 +58,10 @@ type Day struct {
 	Row     int // 1-based sheet row (xlsx) or line (CSV)
 }
 
-// Reject is a row that was not loaded, and why.
-type Reject struct {
-	Row    int
-	Reason string
-}
-
 // File is everything read from one export.
 type File struct {
 	Station Station
 	Days    []Day
-	Rejects []Reject
+	Rejects []reject.Reject
 	Format  string // "xlsx" or "csv"
 }

@@ -3,7 +3,6 @@ package dataonline
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/bmkg/mkggraph/format/budget"
@@ -17,7 +16,7 @@ var zipMagic = []byte("PK\x03\x04")
 // workbook can only be recognised whole, since a zip's directory is at its
 // end; a CSV needs only its first line.
 func Detect(data []byte) bool {
-	if len(data) > MaxFileSize {
+	if len(data) > MaxInputSize {
 		return false
 	}
 	if bytes.HasPrefix(data, zipMagic) {
@@ -31,15 +30,16 @@ func Detect(data []byte) bool {
 }
 
 // Parse reads one export. It fails only for the file as a whole; rows that
-// cannot be loaded become Rejects and the others are returned.
+// cannot be loaded are rejected, each with its sheet row (xlsx) or line
+// (CSV), and the others are returned.
 func Parse(data []byte) (*File, error) {
 	return parse(data, time.Now().UTC().Truncate(24*time.Hour), defaultLimits())
 }
 
 // parse is Parse with the clock and limits given, for tests.
 func parse(data []byte, today time.Time, lim limits) (*File, error) {
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("dataonline: file is %d bytes, more than %d", len(data), MaxFileSize)
+	if err := budget.CheckSize("dataonline", int64(len(data)), MaxInputSize); err != nil {
+		return nil, err
 	}
 	var s *sheet
 	var err error

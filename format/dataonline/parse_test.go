@@ -1,14 +1,18 @@
 package dataonline
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/reject"
 )
 
-const sampleDir = "../../demo/samples/climate"
+const sampleDir = "testdata"
 
 const (
 	banten   = "bmkg-dataonline-96733-klimatologi-banten-202309.xlsx"
@@ -121,10 +125,10 @@ func TestSemarang(t *testing.T) {
 	if got := dayLine(f.Days[len(f.Days)-2]); got != want {
 		t.Errorf("last day\n got %s\nwant %s", got, want)
 	}
-	if r := f.Rejects[0]; r.Row != 19 || r.Reason != "ddd_x 370.0 is outside 0..360 °" {
+	if r := f.Rejects[0]; r.Record != 19 || r.Reason != "ddd_x 370.0 is outside 0..360 °" {
 		t.Errorf("first reject %+v", r)
 	}
-	if r := f.Rejects[17]; r.Row != 620 || r.Reason != "Tx 3.6 is below Tn 20.8" {
+	if r := f.Rejects[17]; r.Record != 620 || r.Reason != "Tx 3.6 is below Tn 20.8" {
 		t.Errorf("last reject %+v", r)
 	}
 }
@@ -181,14 +185,14 @@ func TestCSVRejects(t *testing.T) {
 	}
 }
 
-func checkRejects(t *testing.T, got []Reject, want map[int]string) {
+func checkRejects(t *testing.T, got []reject.Reject, want map[int]string) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Errorf("%d rejects, want %d: %+v", len(got), len(want), got)
 	}
 	for _, r := range got {
-		if w, ok := want[r.Row]; !ok || !strings.HasPrefix(r.Reason, w) {
-			t.Errorf("row %d: %q, want %q", r.Row, r.Reason, w)
+		if w, ok := want[r.Record]; !ok || !strings.HasPrefix(r.Reason, w) {
+			t.Errorf("row %d: %q, want %q", r.Record, r.Reason, w)
 		}
 	}
 }
@@ -300,8 +304,8 @@ func TestCSVLimits(t *testing.T) {
 	if _, err := parse([]byte("Tanggal,RR\n\n\n\n"), testToday, lim); err == nil || !strings.Contains(err.Error(), "more than 3 lines") {
 		t.Errorf("error %v", err)
 	}
-	big := make([]byte, MaxFileSize+1)
-	if _, err := Parse(big); err == nil || !strings.Contains(err.Error(), "more than 33554432") {
+	big := make([]byte, MaxInputSize+1)
+	if _, err := Parse(big); !errors.Is(err, budget.ErrTooLarge) || !strings.Contains(err.Error(), "more than the 33554432 allowed") {
 		t.Errorf("error %v", err)
 	}
 	if Detect(big) {

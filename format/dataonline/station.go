@@ -3,6 +3,8 @@ package dataonline
 import (
 	"fmt"
 	"strings"
+
+	"github.com/bmkg/mkggraph/format/reject"
 )
 
 // stationLabels maps the labels of the block above the header to fields.
@@ -11,7 +13,7 @@ var stationLabels = map[string]string{"id wmo": "wmo", "nama stasiun": "name", "
 // readStation reads the station block: in each row a label cell, then the
 // value ":  96733" in the next non-empty cell. A bad coordinate is
 // rejected with its row and left nil, rather than failing the file.
-func readStation(recs []record, rejects *[]Reject) Station {
+func readStation(recs []record, rejects *[]reject.Reject) Station {
 	var st Station
 	for _, rec := range recs {
 		label, value, ok := labelled(rec)
@@ -64,7 +66,7 @@ func labelled(rec record) (label, value string, ok bool) {
 // Indonesian (LU/LS north/south, BT/BB east/west) and English.
 var hemispheres = map[string]float64{"LU": 1, "LS": -1, "BT": 1, "BB": -1, "N": 1, "S": -1, "E": 1, "W": -1}
 
-func coordinate(row int, label, value string, limit float64, rejects *[]Reject) *float64 {
+func coordinate(row int, label, value string, limit float64, rejects *[]reject.Reject) *float64 {
 	if value == "" {
 		return nil
 	}
@@ -74,7 +76,7 @@ func coordinate(row int, label, value string, limit float64, rejects *[]Reject) 
 		v *= hemispheres[strings.ToUpper(f[1])]
 	}
 	if !ok || v < -limit || v > limit {
-		*rejects = append(*rejects, Reject{Row: row, Reason: fmt.Sprintf("%s %q is not a number within ±%g", label, value, limit)})
+		*rejects = append(*rejects, reject.Reject{Record: row, Reason: fmt.Sprintf("%s %q is not a number within ±%g", label, value, limit)})
 		return nil
 	}
 	return &v

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/reject"
 )
 
 // columns maps the header onto the sheet: the Tanggal column and, for each
@@ -26,7 +28,7 @@ func build(s *sheet, today time.Time) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &File{Format: s.format, Days: []Day{}, Rejects: []Reject{}}
+	f := &File{Format: s.format, Days: []Day{}, Rejects: []reject.Reject{}}
 	f.Station = readStation(s.records[:h], &f.Rejects)
 	body := s.records[h+1:]
 	for i, rec := range body {
@@ -217,7 +219,7 @@ func (b *dayBuilder) add(rec record) {
 	}
 	day, reasons := b.read(rec)
 	if len(reasons) > 0 {
-		b.file.Rejects = append(b.file.Rejects, Reject{Row: rec.row, Reason: strings.Join(reasons, "; ")})
+		b.file.Rejects = append(b.file.Rejects, reject.Reject{Record: rec.row, Reason: strings.Join(reasons, "; ")})
 		return
 	}
 	b.seen[day.Date] = rec.row

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/hdf5"
+	"github.com/bmkg/mkggraph/format/reject"
 )
 
 // Flash is one lightning flash.
@@ -33,14 +34,10 @@ type File struct {
 	Flashes    []Flash
 	Groups     int // in the file, whether or not their flashes were kept
 	Events     int
-	Rejects    []Reject
-}
-
-// Reject is a flash that was not kept, and why.
-type Reject struct {
-	Index  int   // position in the file's flash variables, from 0
-	ID     int64 // flash_id, 0 if it too is missing
-	Reason string
+	// Rejects are the flashes not kept: Record is the flash's 1-based
+	// position in the file's flash variables, and Reason starts with its
+	// flash_id when the file gives one.
+	Rejects []reject.Reject
 }
 
 // MaxFlashes bounds the flashes Parse reads; the product's own limit,
@@ -111,7 +108,7 @@ type granule struct {
 	budget *budget.Budget
 }
 
-// flashBytes is the memory of a Flash (or a Reject) and its area.
+// flashBytes is the memory of a Flash (or a reject) and its area.
 const flashBytes = int64(unsafe.Sizeof(Flash{})) + 8
 
 // coverage reads the file's time span from time_coverage_start and _end,
@@ -215,11 +212,10 @@ func (g granule) readFlashes(ref time.Time) (*flashes, error) {
 // check keeps flash i in f, or rejects it.
 func (fl *flashes) check(f *File, i int) {
 	if reason := fl.problem(i, f.Start, f.End); reason != "" {
-		var id int64
-		if x := fl.id[i]; !math.IsNaN(x) {
-			id = int64(x)
+		if x := fl.id[i]; whole(x, 1<<53) {
+			reason = fmt.Sprintf("flash_id %d: %s", int64(x), reason)
 		}
-		f.Rejects = append(f.Rejects, Reject{Index: i, ID: id, Reason: reason})
+		f.Rejects = append(f.Rejects, reject.Reject{Record: i + 1, Reason: reason})
 		return
 	}
 	f.Flashes = append(f.Flashes, Flash{

@@ -2,6 +2,7 @@ package glm
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"math/rand"
 	"os"
@@ -14,7 +15,7 @@ import (
 )
 
 const (
-	sampleDir = "../../demo/samples/lightning"
+	sampleDir = "testdata"
 	sample    = "OR_GLM-L2-LCFA_G16_s20181830433000_e20181830433200_c20181830433231.nc"
 	smallFile = "testdata/small.nc"
 )
@@ -117,7 +118,7 @@ func TestSmall(t *testing.T) {
 		t.Fatalf("rejects %+v", f.Rejects)
 	}
 	for i, r := range f.Rejects {
-		if r.Index != i+2 || r.ID != int64(i+3) || !strings.Contains(r.Reason, reasons[i]) {
+		if r.Record != i+3 || !strings.HasPrefix(r.Reason, fmt.Sprintf("flash_id %d: ", i+3)) || !strings.Contains(r.Reason, reasons[i]) {
 			t.Errorf("reject %+v, want %q", r, reasons[i])
 		}
 	}
@@ -152,7 +153,7 @@ func TestBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	radar, err := os.ReadFile("../../demo/samples/radar/example_cfradial_ppi.nc")
+	radar, err := os.ReadFile("testdata/example_cfradial_ppi.nc")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,7 +80,7 @@ func TestHostileChunkIsRefused(t *testing.T) {
 // most any caller could ask of the files: all of it fits the budget,
 // with half of it to spare.
 func TestRealSamplesWithinBudget(t *testing.T) {
-	for _, p := range append(samples, "../../demo/samples/lightning/OR_GLM-L2-LCFA_G16_s20181830433000_e20181830433200_c20181830433231.nc",
+	for _, p := range append(samples, "testdata/OR_GLM-L2-LCFA_G16_s20181830433000_e20181830433200_c20181830433231.nc",
 		"../cfradial/testdata/ragged.nc", "testdata/bt2-raw.h5") {
 		data, err := os.ReadFile(p)
 		if err != nil {

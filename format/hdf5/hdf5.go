@@ -9,8 +9,8 @@ import (
 	"github.com/bmkg/mkggraph/format/budget"
 )
 
-// MaxFileSize is the largest file Open accepts.
-const MaxFileSize = 1 << 30
+// MaxInputSize is the largest file Open accepts.
+const MaxInputSize = 1 << 30
 
 // MemoryFactor sets the memory budget of an open file (see format/budget):
 // everything it reads and decodes, over all its datasets, may take at most
@@ -45,8 +45,8 @@ type File struct {
 // Open reads the superblock. The superblock may follow a user block of
 // 512, 1024, 2048, ... bytes, as the specification allows.
 func Open(r io.ReaderAt, size int64) (*File, error) {
-	if size > MaxFileSize {
-		return nil, fmt.Errorf("hdf5: file of %d bytes is larger than %d", size, MaxFileSize)
+	if err := budget.CheckSize("hdf5", size, MaxInputSize); err != nil {
+		return nil, err
 	}
 	f := &File{r: r, size: size, budget: budget.New(size, MemoryFactor)}
 	for base := int64(0); base+int64(len(magic)) <= size; base = nextBase(base) {
@@ -161,7 +161,7 @@ func (f *File) checkSizes() error {
 
 // maxRead bounds any single structure read. Datasets are read chunk by
 // chunk and bounded separately.
-const maxRead = MaxFileSize
+const maxRead = MaxInputSize
 
 // readAt reads n bytes at a file address (relative to the base), checking
 // both against the file size before allocating.

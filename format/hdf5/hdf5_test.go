@@ -13,7 +13,7 @@ import (
 	"github.com/bmkg/mkggraph/format/budget"
 )
 
-const sampleDir = "../../demo/samples/radar"
+const sampleDir = "testdata"
 
 // Files made from the Py-ART sample with the HDF5 tools, to reach
 // structures the netCDF library does not write (see testdata/README).

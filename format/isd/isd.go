@@ -24,27 +24,21 @@ package isd
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/internal/csvrows"
+	"github.com/bmkg/mkggraph/format/reject"
 )
 
-// MaxSize is the largest input Parse accepts. The complete worldwide
+// MaxInputSize is the largest input Parse accepts. The complete worldwide
 // isd-history.csv is about 3 MB.
-const MaxSize = 32 << 20
+const MaxInputSize = 32 << 20
 
-var (
-	// ErrFormat is returned when the input is not an ISD station history CSV.
-	ErrFormat = errors.New("isd: not an ISD station history CSV")
-	// ErrTooLarge is returned when the input is larger than MaxSize; it
-	// wraps budget.ErrTooLarge, as every parser's size refusal does.
-	ErrTooLarge = fmt.Errorf("isd: %w: more than %d bytes", budget.ErrTooLarge, MaxSize)
-)
+// ErrFormat is returned when the input is not an ISD station history CSV.
+var ErrFormat = errors.New("isd: not an ISD station history CSV")
 
 // Station is one row of the ISD station history.
 type Station struct {
@@ -66,12 +60,6 @@ type Station struct {
 // station's files in the ISD archive ("967490-99999").
 func (s Station) ID() string { return s.USAF + "-" + s.WBAN }
 
-// Reject is a row that could not be loaded.
-type Reject struct {
-	Record int    `json:"record"` // 1-based line number in the file
-	Reason string `json:"reason"` // names the column and the bad value
-}
-
 var bom = []byte("\xef\xbb\xbf")
 
 // Detect reports whether head, the first bytes of a file, starts like an ISD
@@ -84,37 +72,14 @@ func Detect(head []byte) bool {
 }
 
 // Parse reads an ISD station history. Rows that break the format are
-// returned as rejects and the rest of the file still loads; the error is
-// non-nil only when data is not this format at all or is too large.
-func Parse(data []byte) ([]Station, []Reject, error) {
-	if len(data) > MaxSize {
-		return nil, nil, ErrTooLarge
-	}
-	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, bom)))
-	r.FieldsPerRecord = -1
-	header, err := r.Read()
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w: reading header: %v", ErrFormat, err)
-	}
-	cols, err := locate(header)
-	if err != nil {
+// rejected, each with its 1-based line, and the rest of the file still
+// loads; the error is non-nil only when data is not this format at all or
+// is too large.
+func Parse(data []byte) ([]Station, []reject.Reject, error) {
+	if err := budget.CheckSize("isd", int64(len(data)), MaxInputSize); err != nil {
 		return nil, nil, err
 	}
-	var stations []Station
-	var rejects []Reject
-	reject := func(line int, reason string) { rejects = append(rejects, Reject{line, reason}) }
-	err = csvrows.Each(r, len(header), func(line int, rec []string) {
-		st, reason := cols.station(rec)
-		if reason != "" {
-			reject(line, reason)
-			return
-		}
-		stations = append(stations, st)
-	}, reject)
-	if err != nil {
-		return nil, nil, err
-	}
-	return stations, rejects, nil
+	return csvrows.Read(data, ErrFormat, locate, columns.station)
 }
 
 // columns holds the index of each known column in a row; -1 when absent.
@@ -123,29 +88,12 @@ type columns struct {
 }
 
 func locate(header []string) (columns, error) {
-	c := columns{-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1}
-	fields := map[string]*int{
+	var c columns
+	err := csvrows.Columns{
 		"USAF": &c.usaf, "WBAN": &c.wban, "STATION NAME": &c.name,
 		"CTRY": &c.ctry, "STATE": &c.state, "ICAO": &c.icao,
 		"LAT": &c.lat, "LON": &c.lon, "ELEV(M)": &c.elev,
 		"BEGIN": &c.begin, "END": &c.end,
-	}
-	for i, h := range header {
-		if p, ok := fields[strings.ToUpper(strings.TrimSpace(h))]; ok && *p < 0 {
-			*p = i
-		}
-	}
-	for _, req := range []string{"USAF", "WBAN", "STATION NAME", "LAT", "LON"} {
-		if *fields[req] < 0 {
-			return c, fmt.Errorf("%w: no %s column", ErrFormat, req)
-		}
-	}
-	return c, nil
-}
-
-func field(rec []string, i int) string {
-	if i < 0 {
-		return ""
-	}
-	return strings.TrimSpace(rec[i])
+	}.Locate(header, strings.ToUpper, ErrFormat, "USAF", "WBAN", "STATION NAME", "LAT", "LON")
+	return c, err
 }

@@ -10,10 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/reject"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
 
-const sample = "../../demo/samples/stations/noaa-isd-history-indonesia-96xxx.csv"
+const sample = "testdata/noaa-isd-history-indonesia-96xxx.csv"
 
 func readSample(t testing.TB) []byte {
 	t.Helper()
@@ -168,8 +170,8 @@ func TestParseNotISD(t *testing.T) {
 			t.Errorf("%s: err = %v, want ErrFormat", name, err)
 		}
 	}
-	if _, _, err := Parse(make([]byte, MaxSize+1)); !errors.Is(err, ErrTooLarge) {
-		t.Errorf("oversize: err = %v, want ErrTooLarge", err)
+	if _, _, err := Parse(make([]byte, MaxInputSize+1)); !errors.Is(err, budget.ErrTooLarge) {
+		t.Errorf("oversize: err = %v, want budget.ErrTooLarge", err)
 	}
 }
 
@@ -193,11 +195,11 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if rejects == nil {
-		rejects = []Reject{}
+		rejects = []reject.Reject{}
 	}
 	golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(filepath.Base(sample), ".csv")+".json"), struct {
-		Stations []Station `json:"stations"`
-		Rejects  []Reject  `json:"rejects"`
+		Stations []Station       `json:"stations"`
+		Rejects  []reject.Reject `json:"rejects"`
 	}{stations, rejects})
 }
 

@@ -2,21 +2,22 @@ package isd
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/internal/csvrows"
+	"github.com/bmkg/mkggraph/format/internal/decimal"
 )
 
 // station converts one row; a non-empty reason rejects it.
 func (c columns) station(rec []string) (Station, string) {
 	s := Station{
-		USAF:    strings.ToUpper(field(rec, c.usaf)),
-		WBAN:    field(rec, c.wban),
-		Name:    field(rec, c.name),
-		Country: field(rec, c.ctry),
-		State:   field(rec, c.state),
-		ICAO:    strings.ToUpper(field(rec, c.icao)),
+		USAF:    strings.ToUpper(csvrows.Field(rec, c.usaf)),
+		WBAN:    csvrows.Field(rec, c.wban),
+		Name:    csvrows.Field(rec, c.name),
+		Country: csvrows.Field(rec, c.ctry),
+		State:   csvrows.Field(rec, c.state),
+		ICAO:    strings.ToUpper(csvrows.Field(rec, c.icao)),
 	}
 	if !isCode(s.USAF, 6, true) {
 		return s, fmt.Sprintf("USAF %q: want 6 digits or capital letters", s.USAF)
@@ -26,20 +27,20 @@ func (c columns) station(rec []string) (Station, string) {
 	}
 	s.WMOIndex = WMOFromUSAF(s.USAF)
 	var reason string
-	if s.Latitude, s.Longitude, reason = position(field(rec, c.lat), field(rec, c.lon)); reason != "" {
+	if s.Latitude, s.Longitude, reason = position(csvrows.Field(rec, c.lat), csvrows.Field(rec, c.lon)); reason != "" {
 		return s, reason
 	}
-	if s.Elevation, reason = elevation(field(rec, c.elev)); reason != "" {
+	if s.Elevation, reason = elevation(csvrows.Field(rec, c.elev)); reason != "" {
 		return s, reason
 	}
-	if s.Begin, reason = date("BEGIN", field(rec, c.begin)); reason != "" {
+	if s.Begin, reason = date("BEGIN", csvrows.Field(rec, c.begin)); reason != "" {
 		return s, reason
 	}
-	if s.End, reason = date("END", field(rec, c.end)); reason != "" {
+	if s.End, reason = date("END", csvrows.Field(rec, c.end)); reason != "" {
 		return s, reason
 	}
 	if s.Begin != nil && s.End != nil && s.End.Before(*s.Begin) {
-		return s, fmt.Sprintf("END %s is before BEGIN %s", field(rec, c.end), field(rec, c.begin))
+		return s, fmt.Sprintf("END %s is before BEGIN %s", csvrows.Field(rec, c.end), csvrows.Field(rec, c.begin))
 	}
 	return s, ""
 }
@@ -98,11 +99,11 @@ func position(lat, lon string) (*float64, *float64, string) {
 	if lat == "" || lon == "" {
 		return nil, nil, fmt.Sprintf("LAT %q and LON %q: only one is given", lat, lon)
 	}
-	la, ok := decimal(lat)
+	la, ok := decimal.ParsePlain(lat)
 	if !ok || la < -90 || la > 90 {
 		return nil, nil, fmt.Sprintf("LAT %q: want decimal degrees in [-90, 90]", lat)
 	}
-	lo, ok := decimal(lon)
+	lo, ok := decimal.ParsePlain(lon)
 	if !ok || lo < -180 || lo > 180 {
 		return nil, nil, fmt.Sprintf("LON %q: want decimal degrees in [-180, 180]", lon)
 	}
@@ -117,7 +118,7 @@ func elevation(s string) (*float64, string) {
 	if s == "" {
 		return nil, ""
 	}
-	v, ok := decimal(s)
+	v, ok := decimal.ParsePlain(s)
 	if !ok {
 		return nil, fmt.Sprintf("ELEV(M) %q: not a number", s)
 	}
@@ -140,26 +141,4 @@ func date(col, s string) (*time.Time, string) {
 		return nil, fmt.Sprintf("%s %q: not a date", col, s)
 	}
 	return &t, ""
-}
-
-// decimal parses a plain decimal number such as "+095.340" or "-0999.9".
-// Unlike strconv.ParseFloat alone it refuses "NaN", "Inf", hexadecimal and
-// exponents, which never occur in the file and would only hide garbage.
-func decimal(s string) (float64, bool) {
-	digits := 0
-	for i, r := range s {
-		switch {
-		case '0' <= r && r <= '9':
-			digits++
-		case r == '.':
-		case (r == '+' || r == '-') && i == 0:
-		default:
-			return 0, false
-		}
-	}
-	if digits == 0 {
-		return 0, false
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	return v, err == nil && !math.IsInf(v, 0)
 }

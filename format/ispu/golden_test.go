@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/reject"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
 
@@ -28,6 +29,6 @@ func TestGolden(t *testing.T) {
 
 // encodeGolden writes the complete result of Parse, a day or reject per
 // line.
-func encodeGolden(days []Day, rejects []Reject) ([]byte, error) {
+func encodeGolden(days []Day, rejects []reject.Reject) ([]byte, error) {
 	return golden.Lines(golden.List{Name: "days", Items: golden.Items(days)}, golden.List{Name: "rejects", Items: golden.Items(rejects)})
 }

@@ -11,19 +11,15 @@ import (
 
 	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/internal/csvrows"
+	"github.com/bmkg/mkggraph/format/reject"
 )
 
-// MaxSize is the largest input Parse accepts. Twelve years of one station
-// are about 250 kB.
-const MaxSize = 32 << 20
+// MaxInputSize is the largest input Parse accepts. Twelve years of one
+// station are about 250 kB.
+const MaxInputSize = 32 << 20
 
-var (
-	// ErrFormat is returned when the input is not a DKI ISPU CSV.
-	ErrFormat = errors.New("ispu: not a DKI Jakarta ISPU CSV")
-	// ErrTooLarge is returned when the input is larger than MaxSize; it
-	// wraps budget.ErrTooLarge, as every parser's size refusal does.
-	ErrTooLarge = fmt.Errorf("ispu: %w: more than %d bytes", budget.ErrTooLarge, MaxSize)
-)
+// ErrFormat is returned when the input is not a DKI ISPU CSV.
+var ErrFormat = errors.New("ispu: not a DKI Jakarta ISPU CSV")
 
 // Day is one station's ISPU for one calendar day, as the file gives it.
 type Day struct {
@@ -38,12 +34,6 @@ type Day struct {
 	Category string          `json:"category"` // "BAIK" … "BERBAHAYA"; "" only when Max is nil
 	Row      int             `json:"row"`      // 1-based line number in the file
 	Notes    []string        `json:"notes,omitempty"`
-}
-
-// Reject is a row that could not be loaded.
-type Reject struct {
-	Row    int    `json:"row"`    // 1-based line number in the file
-	Reason string `json:"reason"` // names the column and the bad value
 }
 
 // pollutantColumns are the sub-index columns this package knows.
@@ -86,39 +76,36 @@ type row struct {
 }
 
 // Parse reads a DKI ISPU CSV. Rows that break the rules in the package
-// comment are returned as rejects and the rest still loads; the error is
-// non-nil only when data is not this format or is too large, and then no
-// days or rejects come with it.
-func Parse(data []byte) ([]Day, []Reject, error) {
-	if len(data) > MaxSize {
-		return nil, nil, ErrTooLarge
+// comment are rejected, each with its 1-based line, and the rest still
+// loads; the error is non-nil only when data is not this format or is too
+// large, and then no days or rejects come with it.
+func Parse(data []byte) ([]Day, []reject.Reject, error) {
+	if err := budget.CheckSize("ispu", int64(len(data)), MaxInputSize); err != nil {
+		return nil, nil, err
 	}
-	data = bytes.TrimPrefix(data, bom)
-	header, _, _ := bytes.Cut(data, []byte("\n"))
-	r := csv.NewReader(bytes.NewReader(data))
+	header, _, _ := bytes.Cut(bytes.TrimPrefix(data, bom), []byte("\n"))
+	r := csvrows.NewReader(data)
 	r.Comma = delimiter(header)
-	r.FieldsPerRecord = -1
-	head, err := r.Read()
+	head, err := csvrows.Header(r, ErrFormat)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: reading header: %v", ErrFormat, err)
+		return nil, nil, err
 	}
 	cols, err := locate(head)
 	if err != nil {
 		return nil, nil, err
 	}
 	var rows []row
-	var rejects []Reject
-	reject := func(line int, reason string) { rejects = append(rejects, Reject{line, reason}) }
-	err = csvrows.Each(r, len(head), func(line int, rec []string) {
+	rejects, err := csvrows.Each(r, len(head), func(line int, rec []string) string {
 		rows = append(rows, row{line, rec})
-	}, reject)
+		return ""
+	})
 	if err != nil {
 		return nil, nil, err
 	}
 	cols.dayFirst = slashDayFirst(rows, cols.date)
 	days, more := cols.days(rows, jakartaToday())
 	rejects = append(rejects, more...)
-	slices.SortStableFunc(rejects, func(a, b Reject) int { return a.Row - b.Row })
+	slices.SortStableFunc(rejects, func(a, b reject.Reject) int { return a.Record - b.Record })
 	slices.SortStableFunc(days, func(a, b Day) int {
 		if c := a.Date.Compare(b.Date); c != 0 {
 			return c
@@ -129,10 +116,10 @@ func Parse(data []byte) ([]Day, []Reject, error) {
 }
 
 // days converts the rows, keeping the first row of a station and date.
-func (c columns) days(rows []row, today time.Time) ([]Day, []Reject) {
+func (c columns) days(rows []row, today time.Time) ([]Day, []reject.Reject) {
 	seen := map[key]bool{}
 	var days []Day
-	var rejects []Reject
+	var rejects []reject.Reject
 	for _, r := range rows {
 		d, reason := c.day(r.fields, today)
 		if reason == "" {
@@ -143,7 +130,7 @@ func (c columns) days(rows []row, today time.Time) ([]Day, []Reject) {
 			}
 		}
 		if reason != "" {
-			rejects = append(rejects, Reject{r.line, reason})
+			rejects = append(rejects, reject.Reject{Record: r.line, Reason: reason})
 			continue
 		}
 		d.Row = r.line

@@ -10,9 +10,10 @@ import (
 	"time"
 
 	"github.com/bmkg/mkggraph/airquality"
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
-const sampleDir = "../../demo/samples/air-quality"
+const sampleDir = "testdata"
 
 var samples = []struct {
 	name  string
@@ -167,7 +168,7 @@ func TestRows(t *testing.T) {
 			}
 			continue
 		}
-		if len(days) != 0 || len(rejects) != 1 || !strings.Contains(rejects[0].Reason, tt.reject) || rejects[0].Row != 2 {
+		if len(days) != 0 || len(rejects) != 1 || !strings.Contains(rejects[0].Reason, tt.reject) || rejects[0].Record != 2 {
 			t.Errorf("%s: days %+v rejects %v; want a reject for %q", tt.row, days, rejects, tt.reject)
 		}
 	}
@@ -190,7 +191,7 @@ func TestDuplicatesAndOrder(t *testing.T) {
 	for _, d := range days {
 		got = append(got, d.Row)
 	}
-	if !slices.Equal(got, []int{3, 5, 2}) || len(rejects) != 2 || rejects[0].Row != 6 || rejects[1].Row != 7 {
+	if !slices.Equal(got, []int{3, 5, 2}) || len(rejects) != 2 || rejects[0].Record != 6 || rejects[1].Record != 7 {
 		t.Errorf("rows %v rejects %v", got, rejects)
 	}
 	if days[2].Station != "DKI2" || days[2].StationName != "Kelapa Gading" {
@@ -230,7 +231,7 @@ func TestHeaders(t *testing.T) {
 	if !Detect([]byte(in)) {
 		t.Error("Detect(pm25 layout) = false")
 	}
-	if _, _, err := Parse(make([]byte, MaxSize+1)); !errors.Is(err, ErrTooLarge) {
+	if _, _, err := Parse(make([]byte, MaxInputSize+1)); !errors.Is(err, budget.ErrTooLarge) {
 		t.Errorf("large input: %v", err)
 	}
 }

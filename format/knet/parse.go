@@ -8,12 +8,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/strongmotion"
 )
 
-// MaxSize is the largest file Parse accepts. A 300 s record at 200 Hz is
-// about 0.6 MB, so this leaves a wide margin.
-const MaxSize = 64 << 20
+// MaxInputSize is the largest file Parse accepts. A 300 s record at 200 Hz
+// is about 0.6 MB, so this leaves a wide margin.
+const MaxInputSize = 64 << 20
 
 // Network is the FDSN code of NIED's networks.
 const Network = "BO"
@@ -88,8 +89,8 @@ func Detect(data []byte) bool {
 // Parse reads one K-NET/KiK-net file. The single Record holds the
 // acceleration in gal with its mean removed.
 func Parse(data []byte) (Header, []strongmotion.Record, error) {
-	if len(data) > MaxSize {
-		return Header{}, nil, fmt.Errorf("knet: file of %d bytes exceeds %d", len(data), MaxSize)
+	if err := budget.CheckSize("knet", int64(len(data)), MaxInputSize); err != nil {
+		return Header{}, nil, err
 	}
 	var values [17]string
 	rest := data

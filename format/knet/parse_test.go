@@ -12,7 +12,7 @@ import (
 	"github.com/bmkg/mkggraph/format/strongmotion"
 )
 
-const sampleDir = "../../demo/samples/strong-motion/knet-us2000cnnl"
+const sampleDir = "testdata"
 
 var samples = []string{"AOM0011801241951.EW", "AOM0011801241951.NS", "AOM0011801241951.UD"}
 

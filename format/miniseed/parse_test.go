@@ -12,7 +12,7 @@ import (
 	"github.com/bmkg/mkggraph/format/strongmotion"
 )
 
-const sampleDir = "../../demo/samples/strong-motion/mseed-nc72282711"
+const sampleDir = "testdata"
 
 var samples = []struct {
 	name    string

@@ -2,12 +2,13 @@ package miniseed
 
 import (
 	"bytes"
-	"encoding/xml"
 	"fmt"
-	"io"
 	"math"
 	"strings"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/xmlread"
 )
 
 // MaxStationXMLSize bounds the StationXML documents ParseStationXML reads.
@@ -70,13 +71,11 @@ func DetectStationXML(data []byte) bool {
 // InstrumentSensitivity. Channels without one are left out; Lookup then
 // reports them as missing.
 func ParseStationXML(data []byte) (*Inventory, error) {
-	if len(data) > MaxStationXMLSize {
-		return nil, fmt.Errorf("stationxml: %d bytes exceeds %d", len(data), MaxStationXMLSize)
+	if err := budget.CheckSize("stationxml", int64(len(data)), MaxStationXMLSize); err != nil {
+		return nil, err
 	}
 	var doc stationXML
-	dec := xml.NewDecoder(bytes.NewReader(data))
-	dec.CharsetReader = charsetReader
-	if err := dec.Decode(&doc); err != nil {
+	if err := xmlread.NewDecoder(data).Decode(&doc); err != nil {
 		return nil, fmt.Errorf("stationxml: %w", err)
 	}
 	inv := &Inventory{}
@@ -108,26 +107,6 @@ func ParseStationXML(data []byte) (*Inventory, error) {
 		}
 	}
 	return inv, nil
-}
-
-// charsetReader accepts the single-byte declarations StationXML writers
-// use besides UTF-8 (SeisComP and IRIS declare ISO-8859-1).
-func charsetReader(label string, input io.Reader) (io.Reader, error) {
-	switch strings.ToLower(label) {
-	case "us-ascii", "ascii":
-		return input, nil
-	case "iso-8859-1", "iso8859-1", "latin1", "latin-1":
-		b, err := io.ReadAll(input)
-		if err != nil {
-			return nil, err
-		}
-		r := make([]rune, len(b))
-		for i, c := range b {
-			r[i] = rune(c)
-		}
-		return strings.NewReader(string(r)), nil
-	}
-	return nil, fmt.Errorf("charset %q not supported", label)
 }
 
 func xmlTime(s string) (time.Time, error) {

@@ -38,7 +38,7 @@ func FuzzParse(f *testing.F) {
 			seen[k] = true
 		}
 		for _, r := range rejects {
-			if r.Reason == "" || r.Row < 2 {
+			if r.Reason == "" || r.Record < 2 {
 				t.Fatalf("reject %+v", r)
 			}
 		}

@@ -5,13 +5,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/reject"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
 
 // goldenFile is what a golden file holds: the complete result of Parse.
 type goldenFile struct {
 	Strikes    []Strike
-	Rejects    []Reject
+	Rejects    []reject.Reject
 	Duplicates int
 }
 

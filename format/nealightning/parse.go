@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/reject"
 )
 
 // Strike is one lightning strike.
@@ -17,12 +19,6 @@ type Strike struct {
 	Longitude float64
 	Type      string // "CG" cloud to ground, or "IC" intra- or inter-cloud
 	Row       int    // line in the file, counting the header as line 1
-}
-
-// Reject is a row that was not read, and why.
-type Reject struct {
-	Row    int
-	Reason string
 }
 
 // Strike types.
@@ -89,10 +85,11 @@ func findLayout(lines []string, latest time.Time) (*layout, int, error) {
 var bom = []byte("\xef\xbb\xbf")
 
 // Parse reads the strikes of a file. Rows that cannot be read, or that
-// hold impossible values, are returned as rejects; repeated strikes are
+// hold impossible values, are rejected, each with its line (the header is
+// line 1); repeated strikes are
 // dropped and counted. An error means the data is not an NEA lightning
 // CSV at all, and comes with no strikes.
-func Parse(data []byte) (strikes []Strike, rejects []Reject, duplicates int, err error) {
+func Parse(data []byte) (strikes []Strike, rejects []reject.Reject, duplicates int, err error) {
 	return parse(data, time.Now())
 }
 
@@ -105,7 +102,7 @@ type key struct {
 	typ      string
 }
 
-func parse(data []byte, now time.Time) ([]Strike, []Reject, int, error) {
+func parse(data []byte, now time.Time) ([]Strike, []reject.Reject, int, error) {
 	text := string(bytes.TrimPrefix(data, bom))
 	if n := strings.Count(text, "\n"); n > MaxRows {
 		return nil, nil, 0, fmt.Errorf("nealightning: %d rows, more than %d", n, MaxRows)
@@ -118,7 +115,7 @@ func parse(data []byte, now time.Time) ([]Strike, []Reject, int, error) {
 	}
 	var (
 		strikes []Strike
-		rejects []Reject
+		rejects []reject.Reject
 		dups    int
 		seen    = map[key]bool{}
 	)
@@ -130,7 +127,7 @@ func parse(data []byte, now time.Time) ([]Strike, []Reject, int, error) {
 		}
 		s, reason := cols.strike(line, latest)
 		if reason != "" {
-			rejects = append(rejects, Reject{Row: row, Reason: reason})
+			rejects = append(rejects, reject.Reject{Record: row, Reason: reason})
 			continue
 		}
 		k := key{s.Time.Unix(), s.Time.Nanosecond(), s.Latitude, s.Longitude, s.Type}

@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-const sampleDir = "../../demo/samples/lightning"
+const sampleDir = "testdata"
 
 var samples = []struct {
 	name            string
@@ -145,7 +145,7 @@ func TestBadRows(t *testing.T) {
 		t.Fatalf("rejects %+v", rejects)
 	}
 	for i, r := range rows {
-		if rejects[i].Row != i+3 || !strings.Contains(rejects[i].Reason, r.reason) {
+		if rejects[i].Record != i+3 || !strings.Contains(rejects[i].Reason, r.reason) {
 			t.Errorf("row %d: reject %+v, want %q", i+3, rejects[i], r.reason)
 		}
 	}

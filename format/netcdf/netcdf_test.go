@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-const sampleDir = "../../demo/samples/radar"
+const sampleDir = "testdata"
 
 var samples = []string{"TAG-20120801-140046-02-Z.nc"}
 

@@ -1,39 +1,40 @@
 package quakeml
 
 import (
-	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/bmkg/mkggraph/format/quake"
 )
 
-// convert turns a decoded event into an Event, or says why it cannot.
-func convert(q qEvent) (Event, error) {
-	e := Event{
+// convert turns a decoded event into a quake.Event, or says why it cannot.
+func convert(q qEvent) (quake.Event, error) {
+	e := quake.Event{
 		Feed:      FeedQuakeML,
 		EventID:   strings.TrimSpace(q.PublicID),
 		EventType: collapse(q.Type),
 		Region:    region(q.Descriptions),
 	}
 	if strings.EqualFold(e.EventType, "not existing") {
-		return Event{}, fmt.Errorf("event %s has type %q", e.EventID, e.EventType)
+		return quake.Event{}, fmt.Errorf("event %s has type %q", e.EventID, e.EventType)
 	}
 	o := preferredOrigin(q)
 	if o == nil {
-		return Event{}, fmt.Errorf("event %s has no origin", e.EventID)
+		return quake.Event{}, fmt.Errorf("event %s has no origin", e.EventID)
 	}
 	if err := fillOrigin(&e, o); err != nil {
-		return Event{}, err
+		return quake.Event{}, err
 	}
 	if err := fillMagnitude(&e, preferredMagnitude(q, o)); err != nil {
-		return Event{}, err
+		return quake.Event{}, err
 	}
-	if reason := check(&e); reason != "" {
-		return Event{}, errors.New(reason)
+	if err := quake.Check(&e, quake.BelowSeaLevel); err != nil {
+		return quake.Event{}, err
 	}
 	return e, nil
 }
 
-func fillOrigin(e *Event, o *qOrigin) error {
+func fillOrigin(e *quake.Event, o *qOrigin) error {
 	var err error
 	if e.OriginTime, err = parseTime(o.Time.Value); err != nil {
 		return err
@@ -51,7 +52,7 @@ func fillOrigin(e *Event, o *qOrigin) error {
 	return nil
 }
 
-func fillMagnitude(e *Event, m *qMag) error {
+func fillMagnitude(e *quake.Event, m *qMag) error {
 	if m == nil {
 		return nil
 	}

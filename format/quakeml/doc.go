@@ -15,4 +15,15 @@
 //
 // Events whose type is "not existing" are rejected; events of other types
 // (explosion, quarry blast, ...) are kept with the type in EventType.
+//
+// Parse returns the quake.Event every earthquake format returns. Record is
+// the 1-based position of the event in the file; Feed is FeedQuakeML;
+// EventID is the event's publicID; Magnitude is nil when the event has
+// none; MagnitudeType is magnitude/type as given ("mb", "Mww"); Region is
+// the chosen description text, whitespace collapsed; Status is the
+// origin's evaluationMode ("manual", "automatic"); EventType is event/type
+// as given ("earthquake", "explosion", "quarry blast"). Depths are below
+// sea level, so quake.BelowSeaLevel bounds them. QuakeML carries no
+// tsunami statement, felt report, ShakeMap, phase count or focal-mechanism
+// link here, so those fields stay unset.
 package quakeml

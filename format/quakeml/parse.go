@@ -6,7 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"unicode/utf8"
+
+	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/xmlread"
+	"github.com/bmkg/mkggraph/format/quake"
+	"github.com/bmkg/mkggraph/format/reject"
 )
 
 // sniffLen caps what Detect looks at, so that it stays cheap even when
@@ -24,19 +28,14 @@ func Detect(head []byte) bool {
 var bom = []byte("\xEF\xBB\xBF")
 
 // Parse reads the events of one QuakeML file. It returns an error only when
-// the file is not QuakeML; an event that cannot be used becomes a Reject and
-// the others are returned. A file cut short keeps the events before the cut
+// the file is not QuakeML; an event that cannot be used is rejected and the
+// others are returned. A file cut short keeps the events before the cut
 // and rejects the rest with the syntax error.
-func Parse(data []byte) ([]Event, []Reject, error) {
-	if len(data) > MaxInputSize {
-		return nil, nil, fmt.Errorf("quakeml: input is %d bytes, more than the %d allowed", len(data), MaxInputSize)
+func Parse(data []byte) ([]quake.Event, []reject.Reject, error) {
+	if err := budget.CheckSize("quakeml", int64(len(data)), MaxInputSize); err != nil {
+		return nil, nil, err
 	}
-	data = bytes.TrimPrefix(data, bom)
-	if !utf8.Valid(data) && !declaresEncoding(data) {
-		data = bytes.ToValidUTF8(data, []byte("\uFFFD"))
-	}
-	d := xml.NewDecoder(bytes.NewReader(data))
-	d.CharsetReader = charsetReader
+	d := xmlread.NewDecoder(xmlread.RepairUTF8(data))
 	if err := expectRoot(d); err != nil {
 		return nil, nil, err
 	}
@@ -65,8 +64,8 @@ func expectRoot(d *xml.Decoder) error {
 // parser walks the document below the root and decodes each <event>
 // element on its own, so memory follows the largest event, not the file.
 type parser struct {
-	events  []Event
-	rejects []Reject
+	events  []quake.Event
+	rejects []reject.Reject
 	record  int
 }
 
@@ -99,7 +98,7 @@ func (p *parser) run(d *xml.Decoder) {
 	}
 }
 
-// event decodes one <event> and records it as an Event or a Reject.
+// event decodes one <event> and keeps it as an event or a reject.
 func (p *parser) event(d *xml.Decoder, start xml.StartElement) error {
 	var q qEvent
 	if err := d.DecodeElement(&q, &start); err != nil {
@@ -108,7 +107,7 @@ func (p *parser) event(d *xml.Decoder, start xml.StartElement) error {
 	p.record++
 	e, err := convert(q)
 	if err != nil {
-		p.rejects = append(p.rejects, Reject{Record: p.record, Reason: err.Error()})
+		p.rejects = append(p.rejects, reject.Reject{Record: p.record, Reason: err.Error()})
 		return nil
 	}
 	e.Record = p.record
@@ -123,5 +122,5 @@ func (p *parser) stop(err error) {
 		return
 	}
 	reason := fmt.Sprintf("file cannot be read past event %d: %v", p.record, err)
-	p.rejects = append(p.rejects, Reject{Record: p.record + 1, Reason: reason})
+	p.rejects = append(p.rejects, reject.Reject{Record: p.record + 1, Reason: reason})
 }

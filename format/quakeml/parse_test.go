@@ -1,14 +1,18 @@
 package quakeml
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/quake"
 )
 
-const sampleDir = "../../demo/samples/earthquakes"
+const sampleDir = "testdata"
 
 var samples = []struct {
 	name  string
@@ -51,7 +55,7 @@ func TestISCSample(t *testing.T) {
 	}
 }
 
-func checkEvent(t *testing.T, e Event, id, when string, lat, lon, depth, mag float64, magType, region string) {
+func checkEvent(t *testing.T, e quake.Event, id, when string, lat, lon, depth, mag float64, magType, region string) {
 	t.Helper()
 	if e.EventID != id || e.OriginTime.Format(time.RFC3339Nano) != when {
 		t.Errorf("%s: id %q time %s", id, e.EventID, e.OriginTime.Format(time.RFC3339Nano))
@@ -222,8 +226,8 @@ func TestOtherFormatsAreErrors(t *testing.T) {
 			t.Errorf("Parse(%q): no error", in)
 		}
 	}
-	if _, _, err := Parse(make([]byte, MaxInputSize+1)); err == nil {
-		t.Error("oversized input accepted")
+	if _, _, err := Parse(make([]byte, MaxInputSize+1)); !errors.Is(err, budget.ErrTooLarge) {
+		t.Errorf("oversized input: %v", err)
 	}
 }
 

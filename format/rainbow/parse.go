@@ -39,9 +39,12 @@ func Detect(data []byte) bool {
 
 // Parse reads and validates the header and checks that every blob it
 // refers to is present with the size the header implies, without inflating
-// any. The errors wrap ErrNotRainbow, ErrTooLarge, ErrTruncated, ErrCorrupt
-// or ErrUnsupported.
+// any. The errors wrap ErrNotRainbow, budget.ErrTooLarge, ErrTruncated,
+// ErrCorrupt or ErrUnsupported.
 func Parse(data []byte) (*Volume, error) {
+	if err := budget.CheckSize("rainbow", int64(len(data)), MaxInputSize); err != nil {
+		return nil, err
+	}
 	v, err := parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("rainbow: %w", err)
@@ -50,9 +53,6 @@ func Parse(data []byte) (*Volume, error) {
 }
 
 func parse(data []byte) (*Volume, error) {
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("%w: %d bytes, more than the %d allowed", ErrTooLarge, len(data), MaxFileSize)
-	}
 	if !Detect(data) {
 		return nil, fmt.Errorf("%w: no <volume> root element", ErrNotRainbow)
 	}

@@ -8,9 +8,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
-const sampleDir = "../../demo/samples/radar"
+const sampleDir = "testdata"
 
 var samples = []string{"2013051000000600dBZ.vol"}
 
@@ -171,7 +173,7 @@ func TestBadInput(t *testing.T) {
 		{"not zlib", edit(sample, "\x00\x00\x02\xd2x\x9c", "\x00\x00\x02\xd2AB"), ErrCorrupt, "blob 0 is not a zlib stream"},
 		{"no location", edit(sample, "<lat>50.856633</lat>", ""), ErrCorrupt, "has no lat"},
 		{"pointing mode", edit(sample, `type="vol"`, `type="poi"`), ErrUnsupported, `scan type "poi"`},
-		{"too large", make([]byte, MaxFileSize+1), ErrTooLarge, "more than"},
+		{"too large", make([]byte, MaxInputSize+1), budget.ErrTooLarge, "more than"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			v, err := Parse(c.data)

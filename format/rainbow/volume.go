@@ -7,9 +7,9 @@ import (
 	"github.com/bmkg/mkggraph/format/budget"
 )
 
-// MaxFileSize is the largest input Parse accepts; larger ones are refused
-// before anything is read.
-const MaxFileSize = 512 << 20
+// MaxInputSize is the largest input Parse accepts; larger ones are
+// refused before anything is read.
+const MaxInputSize = 512 << 20
 
 // MemoryFactor sets the memory budget of a file (see format/budget): Parse,
 // and each Decode, may take at most MemoryFactor times its size plus
@@ -30,10 +30,11 @@ const (
 )
 
 // Errors wrapped by what Parse and Decode return, so that a caller can tell
-// a wrong kind of file from a damaged one.
+// a wrong kind of file from a damaged one. A file larger than MaxInputSize,
+// or one that declares more data than its size can justify, is refused
+// with an error that wraps budget.ErrTooLarge.
 var (
 	ErrNotRainbow  = errors.New("not a Rainbow 5 volume")
-	ErrTooLarge    = budget.ErrTooLarge
 	ErrTruncated   = errors.New("truncated")
 	ErrCorrupt     = errors.New("corrupt")
 	ErrUnsupported = errors.New("unsupported")

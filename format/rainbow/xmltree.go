@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/bmkg/mkggraph/format/internal/xmlread"
 )
 
 // maxDepth bounds element nesting; a Rainbow header is about five deep.
@@ -30,7 +32,7 @@ type node struct {
 func parseTree(header []byte) (*node, error) {
 	if !utf8.Valid(header) {
 		// Older headers carry Latin-1 comments ("für").
-		header = latin1ToUTF8(header)
+		header = xmlread.FromLatin1(header)
 	}
 	d := xml.NewDecoder(bytes.NewReader(header))
 	d.Strict = false
@@ -82,14 +84,6 @@ func parseTree(header []byte) (*node, error) {
 		return nil, fmt.Errorf("%w: XML header ends inside <%s>", ErrTruncated, stack[len(stack)-1].name)
 	}
 	return root, nil
-}
-
-func latin1ToUTF8(b []byte) []byte {
-	out := make([]byte, 0, len(b)+len(b)/8)
-	for _, c := range b {
-		out = utf8.AppendRune(out, rune(c))
-	}
-	return out
 }
 
 func (n *node) attr(key string) (string, bool) {

@@ -16,4 +16,13 @@
 // MagnitudeType stays "". Only a plain token that names a magnitude scale
 // (for example "Mw" or "MLv") would be taken as one. The link's status
 // parameter is "unset" on every page seen, so Status stays "" for it.
+//
+// Parse returns the quake.Event every earthquake format returns. Record is
+// the 1-based position of the row among the page's data rows; Feed is
+// FeedRepogempa; OriginTime has the page's precision (milliseconds);
+// Region is the link text (else the link's remark), whitespace collapsed;
+// Status is the link's status unless it is "unset"; FocalMechanism is set
+// when the MT column links to a focal mechanism (viewfm.php). The page
+// carries no event id, tsunami statement, felt report, ShakeMap, phase
+// count or event type, so those fields stay unset.
 package repogempa

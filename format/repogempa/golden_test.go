@@ -5,13 +5,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/quake"
+	"github.com/bmkg/mkggraph/format/reject"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
 
 // goldenFile is what a golden file holds: the complete result of Parse.
 type goldenFile struct {
-	Events  []Event
-	Rejects []Reject
+	Events  []quake.Event
+	Rejects []reject.Reject
 }
 
 func TestGolden(t *testing.T) {

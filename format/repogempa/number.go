@@ -2,25 +2,25 @@ package repogempa
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
+
+	"github.com/bmkg/mkggraph/format/internal/decimal"
 )
 
-// parseDecimal reads a plain decimal number. strconv.ParseFloat alone would
-// also take "NaN", "Inf", hex floats and underscores.
+// parseDecimal reads a plain decimal number, as the page writes every
+// value.
 func parseDecimal(s string) (float64, error) {
-	if !isNumber(s) {
+	v, ok := decimal.ParsePlain(s)
+	if !ok {
 		return 0, fmt.Errorf("%q is not a decimal number", s)
 	}
-	return strconv.ParseFloat(s, 64)
+	return v, nil
 }
 
-// isNumber accepts an optional sign, digits and at most one point.
+// isNumber reports whether a column is a plain decimal number.
 func isNumber(s string) bool {
-	s = strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
-	whole, frac, _ := strings.Cut(s, ".")
-	return len(s) <= 32 && (whole != "" || frac != "") &&
-		strings.Trim(whole, "0123456789") == "" && strings.Trim(frac, "0123456789") == ""
+	_, ok := decimal.ParsePlain(s)
+	return ok
 }
 
 // collapse trims s and folds every run of white space into one space.

@@ -3,8 +3,11 @@ package repogempa
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"strings"
+
+	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/quake"
+	"github.com/bmkg/mkggraph/format/reject"
 )
 
 // sniffLen caps what Detect looks at, so that it stays cheap even when
@@ -26,17 +29,17 @@ func Detect(head []byte) bool {
 }
 
 // Parse reads one daily origin list. It returns an error only when the page
-// holds no origin list at all; a row that cannot be read becomes a Reject
-// and the other rows are returned. A page with the header and no rows (a
+// holds no origin list at all; a row that cannot be read is rejected and
+// the other rows are returned. A page with the header and no rows (a
 // quiet day) gives no events and no error.
-func Parse(data []byte) ([]Event, []Reject, error) {
-	if len(data) > MaxInputSize {
-		return nil, nil, fmt.Errorf("repogempa: input is %d bytes, more than the %d allowed", len(data), MaxInputSize)
+func Parse(data []byte) ([]quake.Event, []reject.Reject, error) {
+	if err := budget.CheckSize("repogempa", int64(len(data)), MaxInputSize); err != nil {
+		return nil, nil, err
 	}
 	lines := strings.Split(preBlock(string(data)), "\n")
 	header := false
-	var events []Event
-	var rejects []Reject
+	var events []quake.Event
+	var rejects []reject.Reject
 	record := 0
 	for _, line := range lines {
 		line = strings.TrimSpace(line)
@@ -50,7 +53,7 @@ func Parse(data []byte) ([]Event, []Reject, error) {
 		record++
 		e, err := parseRow(line)
 		if err != nil {
-			rejects = append(rejects, Reject{Record: record, Reason: err.Error()})
+			rejects = append(rejects, reject.Reject{Record: record, Reason: err.Error()})
 			continue
 		}
 		e.Record = record

@@ -1,14 +1,18 @@
 package repogempa
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/quake"
 )
 
-const sampleDir = "../../demo/samples/earthquakes"
+const sampleDir = "testdata"
 
 var samples = []struct {
 	name  string
@@ -27,7 +31,7 @@ func readSample(t testing.TB, name string) []byte {
 	return data
 }
 
-func parseSample(t *testing.T, name string) []Event {
+func parseSample(t *testing.T, name string) []quake.Event {
 	t.Helper()
 	data := readSample(t, name)
 	if !Detect(data[:min(len(data), 4096)]) {
@@ -64,7 +68,7 @@ type want struct {
 	focal    bool
 }
 
-func (w want) check(t *testing.T, events []Event) {
+func (w want) check(t *testing.T, events []quake.Event) {
 	t.Helper()
 	e := events[w.record-1]
 	if got := e.OriginTime.Format("2006-01-02T15:04:05.000Z07:00"); got != w.time {
@@ -211,8 +215,8 @@ func TestOtherFormatsAreErrors(t *testing.T) {
 			t.Errorf("Parse(%q): no error", in)
 		}
 	}
-	if _, _, err := Parse(make([]byte, MaxInputSize+1)); err == nil {
-		t.Error("oversized input accepted")
+	if _, _, err := Parse(make([]byte, MaxInputSize+1)); !errors.Is(err, budget.ErrTooLarge) {
+		t.Errorf("oversized input: %v", err)
 	}
 }
 

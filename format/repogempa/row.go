@@ -1,10 +1,11 @@
 package repogempa
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/quake"
 )
 
 // row is a data row split into its columns, before interpretation.
@@ -18,22 +19,22 @@ type row struct {
 }
 
 // parseRow reads one data row and checks it against its viewmap.php link.
-func parseRow(line string) (Event, error) {
+func parseRow(line string) (quake.Event, error) {
 	r, err := splitRow(line)
 	if err != nil {
-		return Event{}, err
+		return quake.Event{}, err
 	}
 	e, err := r.event()
 	if err != nil {
-		return Event{}, err
+		return quake.Event{}, err
 	}
 	if r.region != nil {
 		if err := crossCheck(r, r.region.query()); err != nil {
-			return Event{}, err
+			return quake.Event{}, err
 		}
 	}
-	if reason := check(&e); reason != "" {
-		return Event{}, errors.New(reason)
+	if err := quake.Check(&e, quake.BelowSurface); err != nil {
+		return quake.Event{}, err
 	}
 	return e, nil
 }
@@ -85,23 +86,23 @@ func columns(s string) []string {
 }
 
 // event interprets the columns.
-func (r row) event() (Event, error) {
-	e := Event{Feed: FeedRepogempa}
+func (r row) event() (quake.Event, error) {
+	e := quake.Event{Feed: FeedRepogempa}
 	var err error
 	if e.OriginTime, err = parseTime(r.date, r.clock); err != nil {
-		return Event{}, err
+		return quake.Event{}, err
 	}
 	if e.Latitude, err = signed(r.lat, r.latHemi, "N", "S", "latitude"); err != nil {
-		return Event{}, err
+		return quake.Event{}, err
 	}
 	if e.Longitude, err = signed(r.lon, r.lonHemi, "E", "W", "longitude"); err != nil {
-		return Event{}, err
+		return quake.Event{}, err
 	}
 	if e.DepthKm, err = optional(r.depth, "depth"); err != nil {
-		return Event{}, err
+		return quake.Event{}, err
 	}
 	if e.Magnitude, err = optional(r.mag, "magnitude"); err != nil {
-		return Event{}, err
+		return quake.Event{}, err
 	}
 	e.MagnitudeType = magnitudeType(r.mt)
 	e.FocalMechanism = r.focal != nil

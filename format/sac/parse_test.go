@@ -12,7 +12,7 @@ import (
 	"github.com/bmkg/mkggraph/format/strongmotion"
 )
 
-const sampleDir = "../../demo/samples/strong-motion/sac-ci38457511"
+const sampleDir = "testdata"
 
 var samples = []string{
 	"20190706031952.CJ.T001230.HNE.sac",

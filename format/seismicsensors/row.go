@@ -2,35 +2,27 @@ package seismicsensors
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/internal/csvrows"
 )
 
 // station converts one row; a non-empty reason rejects it.
 func (c columns) station(rec []string) (Station, string) {
-	s := Station{Code: field(rec, c.code)}
+	s := Station{Code: csvrows.Field(rec, c.code)}
 	if !validCode(s.Code) {
 		return s, fmt.Sprintf("code %q: want 1-16 letters, digits, '.', '_' or '-'", s.Code)
 	}
-	var ok bool
-	lat, lon := field(rec, c.lat), field(rec, c.lon)
-	if s.Latitude, ok = decimal(lat); !ok || s.Latitude < -90 || s.Latitude > 90 {
-		return s, fmt.Sprintf("latitude %q: want decimal degrees in [-90, 90]", lat)
+	var reason string
+	if s.Latitude, s.Longitude, reason = csvrows.LatLon(csvrows.Field(rec, c.lat), csvrows.Field(rec, c.lon)); reason != "" {
+		return s, reason
 	}
-	if s.Longitude, ok = decimal(lon); !ok || s.Longitude < -180 || s.Longitude > 180 {
-		return s, fmt.Sprintf("longitude %q: want decimal degrees in [-180, 180]", lon)
+	if s.Elevation, reason = csvrows.Optional("elevation", csvrows.Field(rec, c.elev)); reason != "" {
+		return s, reason
 	}
-	if elev := field(rec, c.elev); elev != "" {
-		v, ok := decimal(elev)
-		if !ok {
-			return s, fmt.Sprintf("elevation %q: not a number", elev)
-		}
-		s.Elevation = &v
-	}
-	s.StationType, s.Location = SplitType(field(rec, c.loc))
-	if dt := field(rec, c.datetime); dt != "" {
+	s.StationType, s.Location = SplitType(csvrows.Field(rec, c.loc))
+	if dt := csvrows.Field(rec, c.datetime); dt != "" {
 		t, ok := parseTime(dt)
 		if !ok {
 			return s, fmt.Sprintf("datetime %q: want ISO 8601 such as 2020-10-01T00:00:00", dt)
@@ -141,16 +133,4 @@ func parseTime(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
-}
-
-// decimal parses a decimal number. Unlike strconv.ParseFloat alone it
-// refuses "NaN", "Inf" and hexadecimal.
-func decimal(s string) (float64, bool) {
-	if s == "" || strings.ContainsFunc(s, func(r rune) bool {
-		return !('0' <= r && r <= '9' || r == '.' || r == '+' || r == '-' || r == 'e' || r == 'E')
-	}) {
-		return 0, false
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	return v, err == nil && !math.IsInf(v, 0)
 }

@@ -38,19 +38,17 @@ import (
 	"time"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/csvrows"
+	"github.com/bmkg/mkggraph/format/internal/decimal"
+	"github.com/bmkg/mkggraph/format/reject"
 )
 
-// MaxSize is the largest input Parse accepts. The national list of about
-// 1300 sensors is about 120 KB.
-const MaxSize = 16 << 20
+// MaxInputSize is the largest input Parse accepts. The national list of
+// about 1300 sensors is about 120 KB.
+const MaxInputSize = 16 << 20
 
-var (
-	// ErrFormat is returned when the input is not a sensor list.
-	ErrFormat = errors.New("seismicsensors: not a BMKG sensor TSV")
-	// ErrTooLarge is returned when the input is larger than MaxSize; it
-	// wraps budget.ErrTooLarge, as every parser's size refusal does.
-	ErrTooLarge = fmt.Errorf("seismicsensors: %w: more than %d bytes", budget.ErrTooLarge, MaxSize)
-)
+// ErrFormat is returned when the input is not a sensor list.
+var ErrFormat = errors.New("seismicsensors: not a BMKG sensor TSV")
 
 // Station is one row of the sensor list: one epoch of one sensor site.
 type Station struct {
@@ -61,12 +59,6 @@ type Station struct {
 	StationType string     `json:"stationType,omitempty"` // "MR", "A", "B", "LIBRA", "Tide Gauge"; "" when not stated
 	Location    string     `json:"location"`              // location text without the station type
 	Start       *time.Time `json:"start"`                 // start of this epoch (UTC); nil when empty
-}
-
-// Reject is a row that could not be loaded.
-type Reject struct {
-	Record int    `json:"record"` // 1-based line number in the file
-	Reason string `json:"reason"` // names the column and the bad value
 }
 
 var bom = []byte("\xef\xbb\xbf")
@@ -86,12 +78,12 @@ func Detect(head []byte) bool {
 	return looksLikeRow(fields)
 }
 
-// Parse reads a sensor list. Rows that break the format are returned as
-// rejects and the rest of the file still loads; the error is non-nil only
-// when data is not this format at all or is too large.
-func Parse(data []byte) ([]Station, []Reject, error) {
-	if len(data) > MaxSize {
-		return nil, nil, ErrTooLarge
+// Parse reads a sensor list. Rows that break the format are rejected, each
+// with its 1-based line, and the rest of the file still loads; the error is
+// non-nil only when data is not this format at all or is too large.
+func Parse(data []byte) ([]Station, []reject.Reject, error) {
+	if err := budget.CheckSize("seismicsensors", int64(len(data)), MaxInputSize); err != nil {
+		return nil, nil, err
 	}
 	lines := strings.Split(string(bytes.TrimPrefix(data, bom)), "\n")
 	first := 0
@@ -113,19 +105,19 @@ func Parse(data []byte) ([]Station, []Reject, error) {
 	}
 	width := cols.width(header)
 	var stations []Station
-	var rejects []Reject
+	var rejects []reject.Reject
 	for i := first; i < len(lines); i++ {
 		if strings.TrimSpace(lines[i]) == "" {
 			continue
 		}
 		rec := splitRow(lines[i])
 		if len(rec) != width {
-			rejects = append(rejects, Reject{i + 1, fmt.Sprintf("row has %d fields, want %d", len(rec), width)})
+			rejects = append(rejects, reject.Reject{Record: i + 1, Reason: fmt.Sprintf("row has %d fields, want %d", len(rec), width)})
 			continue
 		}
 		st, reason := cols.station(rec)
 		if reason != "" {
-			rejects = append(rejects, Reject{i + 1, reason})
+			rejects = append(rejects, reject.Reject{Record: i + 1, Reason: reason})
 			continue
 		}
 		stations = append(stations, st)
@@ -153,32 +145,24 @@ func (c columns) width(header []string) int {
 	return 6
 }
 
+// aliases maps the header names seen in copies of the list to the
+// column each means.
 var aliases = map[string]string{
 	"code": "code", "sta": "code", "station": "code", "kode": "code",
-	"latitude": "lat", "lat": "lat", "lintang": "lat",
-	"longitude": "lon", "lon": "lon", "long": "lon", "lng": "lon", "bujur": "lon",
-	"elevation": "elev", "elevation(m)": "elev", "elev": "elev", "elevasi": "elev", "height": "elev",
-	"location": "loc", "lokasi": "loc", "description": "loc",
+	"latitude": "latitude", "lat": "latitude", "lintang": "latitude",
+	"longitude": "longitude", "lon": "longitude", "long": "longitude", "lng": "longitude", "bujur": "longitude",
+	"elevation": "elevation", "elevation(m)": "elevation", "elev": "elevation", "elevasi": "elevation", "height": "elevation",
+	"location": "location", "lokasi": "location", "description": "location",
 	"datetime": "datetime", "date": "datetime", "start": "datetime", "starttime": "datetime",
 }
 
 func locate(header []string) (columns, error) {
-	c := columns{-1, -1, -1, -1, -1, -1}
-	fields := map[string]*int{
-		"code": &c.code, "lat": &c.lat, "lon": &c.lon,
-		"elev": &c.elev, "loc": &c.loc, "datetime": &c.datetime,
-	}
-	for i, h := range header {
-		if p := fields[aliases[strings.ToLower(strings.TrimSpace(h))]]; p != nil && *p < 0 {
-			*p = i
-		}
-	}
-	for _, req := range []string{"code", "latitude", "longitude"} {
-		if *fields[aliases[req]] < 0 {
-			return c, fmt.Errorf("%w: no %s column", ErrFormat, req)
-		}
-	}
-	return c, nil
+	var c columns
+	err := csvrows.Columns{
+		"code": &c.code, "latitude": &c.lat, "longitude": &c.lon,
+		"elevation": &c.elev, "location": &c.loc, "datetime": &c.datetime,
+	}.Locate(header, func(h string) string { return aliases[strings.ToLower(h)] }, ErrFormat, "code", "latitude", "longitude")
+	return c, err
 }
 
 // looksLikeRow reports whether fields is a headerless data row in the
@@ -187,14 +171,7 @@ func looksLikeRow(fields []string) bool {
 	if len(fields) != 6 || !validCode(strings.TrimSpace(fields[0])) {
 		return false
 	}
-	_, okLat := decimal(strings.TrimSpace(fields[1]))
-	_, okLon := decimal(strings.TrimSpace(fields[2]))
+	_, okLat := decimal.Parse(strings.TrimSpace(fields[1]))
+	_, okLon := decimal.Parse(strings.TrimSpace(fields[2]))
 	return okLat && okLon
-}
-
-func field(rec []string, i int) string {
-	if i < 0 {
-		return ""
-	}
-	return strings.TrimSpace(rec[i])
 }

@@ -10,10 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/reject"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
 
-const sample = "../../demo/samples/stations/bmkg-seismic-sensors.tsv"
+const sample = "testdata/bmkg-seismic-sensors.tsv"
 
 func readSample(t testing.TB) []byte {
 	t.Helper()
@@ -190,8 +192,8 @@ func TestParseNotSensorList(t *testing.T) {
 			t.Errorf("%s: err = %v, want ErrFormat", name, err)
 		}
 	}
-	if _, _, err := Parse(make([]byte, MaxSize+1)); !errors.Is(err, ErrTooLarge) {
-		t.Errorf("oversize: err = %v, want ErrTooLarge", err)
+	if _, _, err := Parse(make([]byte, MaxInputSize+1)); !errors.Is(err, budget.ErrTooLarge) {
+		t.Errorf("oversize: err = %v, want budget.ErrTooLarge", err)
 	}
 }
 
@@ -216,11 +218,11 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if rejects == nil {
-		rejects = []Reject{}
+		rejects = []reject.Reject{}
 	}
 	golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(filepath.Base(sample), ".tsv")+".json"), struct {
-		Stations []Station `json:"stations"`
-		Rejects  []Reject  `json:"rejects"`
+		Stations []Station       `json:"stations"`
+		Rejects  []reject.Reject `json:"rejects"`
 	}{stations, rejects})
 }
 

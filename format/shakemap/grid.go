@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/internal/xmlread"
 )
 
 // MaxGridPoints caps nlon×nlat. ShakeMap's own grids are far smaller (a
@@ -56,10 +58,10 @@ func ParseGrid(data []byte) (*Grid, error) {
 		return nil, errJSON
 	}
 	data = bytes.TrimPrefix(data, bom)
-	d := newDecoder(data)
+	d := xmlread.NewDecoder(data)
 	transcoded := false
 	d.CharsetReader = func(label string, in io.Reader) (io.Reader, error) {
-		r, err := charsetReader(label, in)
+		r, err := xmlread.CharsetReader(label, in)
 		transcoded = err == nil
 		return r, err
 	}

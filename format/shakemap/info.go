@@ -4,6 +4,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"strings"
+
+	"github.com/bmkg/mkggraph/format/internal/xmlread"
 )
 
 // Info is an info.xml: each <tag>'s name and value, the value trimmed of
@@ -18,7 +20,7 @@ func ParseInfo(data []byte) (Info, error) {
 	if isJSON(data) {
 		return nil, errJSON
 	}
-	d := newDecoder(data)
+	d := xmlread.NewDecoder(data)
 	if _, err := expectRoot(d, "info"); err != nil {
 		return nil, fmt.Errorf("shakemap: %v", err)
 	}

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-const sampleDir = "../../demo/samples/strong-motion"
+const sampleDir = "testdata"
 
 const (
 	kepahiangGrid  = "bmkg-shakemap-20171016085300-grid.xml"

@@ -4,6 +4,8 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+
+	"github.com/bmkg/mkggraph/format/internal/xmlread"
 )
 
 // StationList is a ShakeMap 3.5 stationlist.xml.
@@ -62,7 +64,7 @@ func ParseStationList(data []byte) (*StationList, error) {
 	if isJSON(data) {
 		return nil, errJSON
 	}
-	d := newDecoder(data)
+	d := xmlread.NewDecoder(data)
 	if _, err := expectRoot(d, "shakemap-data"); err != nil {
 		return nil, fmt.Errorf("shakemap: %v", err)
 	}

@@ -1,7 +1,6 @@
 package shakemap
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/xml"
 	"errors"
@@ -10,6 +9,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/bmkg/mkggraph/format/internal/xmlread"
 )
 
 // sniffLen caps what Detect reads: enough for the stationlist's inline DTD
@@ -20,7 +21,7 @@ const sniffLen = 64 << 10
 // "grid" (shakemap_grid), "stationlist" (shakemap-data) or "info" (info).
 // Only the first 64 KB are looked at.
 func Detect(data []byte) (kind string, ok bool) {
-	start, err := rootElement(newDecoder(data[:min(len(data), sniffLen)]))
+	start, err := rootElement(xmlread.NewDecoder(data[:min(len(data), sniffLen)]))
 	if err != nil {
 		return "", false
 	}
@@ -45,14 +46,6 @@ var errJSON = errors.New("shakemap: ShakeMap 4 JSON (stationlist.json, info.json
 func isJSON(data []byte) bool {
 	data = bytes.TrimLeft(bytes.TrimPrefix(data, bom), " \t\r\n")
 	return len(data) > 0 && data[0] == '{'
-}
-
-// newDecoder reads data, less any byte-order mark, strictly.
-func newDecoder(data []byte) *xml.Decoder {
-	data = bytes.TrimPrefix(data, bom)
-	d := xml.NewDecoder(bytes.NewReader(data))
-	d.CharsetReader = charsetReader
-	return d
 }
 
 // rootElement reads the prolog (declaration, comments, DOCTYPE) and returns
@@ -87,52 +80,6 @@ func expectRoot(d *xml.Decoder, name string) (xml.StartElement, error) {
 		return start, fmt.Errorf("XML root is <%s>, not <%s>", start.Name.Local, name)
 	}
 	return start, nil
-}
-
-// charsetReader decodes the encodings ShakeMap declares besides UTF-8.
-// US-ASCII is read as ISO-8859-1, its superset; Windows-1252 as ISO-8859-1
-// too (they differ only in 0x80-0x9F).
-func charsetReader(label string, in io.Reader) (io.Reader, error) {
-	switch strings.ToLower(label) {
-	case "us-ascii", "ascii", "iso-8859-1", "iso8859-1", "latin1", "latin-1", "windows-1252", "cp1252":
-		return latin1Reader{bufio.NewReader(in)}, nil
-	}
-	return nil, fmt.Errorf("unsupported XML encoding %q", label)
-}
-
-// latin1Reader turns each input byte into the UTF-8 of the same code point.
-type latin1Reader struct{ r *bufio.Reader }
-
-func (l latin1Reader) Read(p []byte) (int, error) {
-	n := 0
-	for n+1 < len(p) { // room for a two-byte rune
-		b, err := l.r.ReadByte()
-		if err != nil {
-			if n > 0 {
-				return n, nil
-			}
-			return 0, err
-		}
-		if b < 0x80 {
-			p[n] = b
-			n++
-			continue
-		}
-		p[n], p[n+1] = 0xC0|b>>6, 0x80|b&0x3F
-		n += 2
-	}
-	if n == 0 && len(p) > 0 { // a one-byte buffer: hand out ASCII only
-		b, err := l.r.ReadByte()
-		if err != nil {
-			return 0, err
-		}
-		if b >= 0x80 {
-			return 0, errors.New("read buffer too small for a non-ASCII byte")
-		}
-		p[0] = b
-		return 1, nil
-	}
-	return n, nil
 }
 
 // readErr describes an error from the decoder, saying plainly when the

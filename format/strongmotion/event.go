@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
 // Event is an event.json descriptor as USGS gmprocess writes them beside
@@ -30,8 +32,8 @@ const maxEventSize = 1 << 16
 // at −122.312: ReadEvent does not guess at such slips, so callers that
 // compare with station coordinates should check the distance is plausible.
 func ReadEvent(data []byte) (Event, error) {
-	if len(data) > maxEventSize {
-		return Event{}, fmt.Errorf("strongmotion: event file of %d bytes exceeds %d", len(data), maxEventSize)
+	if err := budget.CheckSize("strongmotion: event file", int64(len(data)), maxEventSize); err != nil {
+		return Event{}, err
 	}
 	var raw struct {
 		ID            string   `json:"id"`

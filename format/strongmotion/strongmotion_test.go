@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-const sampleDir = "../../demo/samples/strong-motion"
+const sampleDir = "testdata"
 
 func TestPGA(t *testing.T) {
 	if got := PGA([]float64{11, 9, 14, 6}); got != 4 {

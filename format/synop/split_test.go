@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/bmkg/mkggraph/format/budget"
 )
 
 func mustParse(t *testing.T, text string) *File {
@@ -95,7 +97,7 @@ func TestParseErrors(t *testing.T) {
 	if _, err := Parse([]byte("METAR WIII 010000Z 00000KT 9999 FEW020 30/24 Q1010=")); !errors.Is(err, ErrNoSynop) {
 		t.Errorf("METAR: err %v", err)
 	}
-	if _, err := Parse(make([]byte, MaxInputSize+1)); !errors.Is(err, ErrTooLarge) {
+	if _, err := Parse(make([]byte, MaxInputSize+1)); !errors.Is(err, budget.ErrTooLarge) {
 		t.Errorf("oversized input: err %v", err)
 	}
 }

@@ -28,12 +28,11 @@ const (
 	maxProblemGroup = 40
 )
 
-// Errors returned by Parse for the whole file. Anything less than these is
-// reported as a Problem on the file, bulletin or report it concerns.
-var (
-	ErrTooLarge = fmt.Errorf("synop: %w: more than %d bytes", budget.ErrTooLarge, MaxInputSize)
-	ErrNoSynop  = errors.New("synop: no SYNOP section 0 (AAXX, BBXX or OOXX) found")
-)
+// ErrNoSynop is returned by Parse for a file with nothing SYNOP-like in
+// it; a file larger than MaxInputSize is refused with an error that wraps
+// budget.ErrTooLarge. Anything less than these is reported as a Problem on
+// the file, bulletin or report it concerns.
+var ErrNoSynop = errors.New("synop: no SYNOP section 0 (AAXX, BBXX or OOXX) found")
 
 // File is the result of parsing one received file.
 type File struct {
@@ -137,8 +136,8 @@ func (p Problem) String() string {
 // too large or holds nothing SYNOP-like at all; every other defect is a
 // Problem on the file, the bulletin or the report.
 func Parse(data []byte) (*File, error) {
-	if len(data) > MaxInputSize {
-		return nil, ErrTooLarge
+	if err := budget.CheckSize("synop", int64(len(data)), MaxInputSize); err != nil {
+		return nil, err
 	}
 	f := split(data)
 	if !synopLike(f) {

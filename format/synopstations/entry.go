@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
+
+	"github.com/bmkg/mkggraph/format/internal/decimal"
 )
 
 // entry converts one key and its value; a non-empty reason rejects it.
@@ -57,13 +57,7 @@ func coordinate(raw json.RawMessage) (float64, bool) {
 	default:
 		s = string(raw)
 	}
-	if s == "" || strings.ContainsFunc(s, func(r rune) bool {
-		return !('0' <= r && r <= '9' || r == '.' || r == '+' || r == '-' || r == 'e' || r == 'E')
-	}) {
-		return 0, false
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	return v, err == nil && !math.IsInf(v, 0)
+	return decimal.Parse(s)
 }
 
 func isDigits(s string) bool {

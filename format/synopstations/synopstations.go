@@ -23,19 +23,15 @@ import (
 	"io"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/reject"
 )
 
-// MaxSize is the largest input Parse accepts. The whole WMO station
+// MaxInputSize is the largest input Parse accepts. The whole WMO station
 // catalogue (about 12 000 stations) would take about 1 MB in this shape.
-const MaxSize = 16 << 20
+const MaxInputSize = 16 << 20
 
-var (
-	// ErrFormat is returned when the input is not a JSON station directory.
-	ErrFormat = errors.New("synopstations: not a JSON object of SYNOP stations keyed by WMO index")
-	// ErrTooLarge is returned when the input is larger than MaxSize; it
-	// wraps budget.ErrTooLarge, as every parser's size refusal does.
-	ErrTooLarge = fmt.Errorf("synopstations: %w: more than %d bytes", budget.ErrTooLarge, MaxSize)
-)
+// ErrFormat is returned when the input is not a JSON station directory.
+var ErrFormat = errors.New("synopstations: not a JSON object of SYNOP stations keyed by WMO index")
 
 // Station is one entry of the directory.
 type Station struct {
@@ -43,12 +39,6 @@ type Station struct {
 	Name      string  `json:"name"`      // "kota" as given, e.g. "Sabang / Cut Bau"
 	Latitude  float64 `json:"latitude"`  // decimal degrees north
 	Longitude float64 `json:"longitude"` // decimal degrees east
-}
-
-// Reject is an entry that could not be loaded.
-type Reject struct {
-	Record int    `json:"record"` // 1-based line number of the entry's key
-	Reason string `json:"reason"` // names the member and the bad value
 }
 
 var bom = []byte("\xef\xbb\xbf")
@@ -74,11 +64,11 @@ func Detect(head []byte) bool {
 }
 
 // Parse reads a station directory. Entries that break the format are
-// returned as rejects; the error is non-nil only when data is not this
-// format at all or is too large.
-func Parse(data []byte) ([]Station, []Reject, error) {
-	if len(data) > MaxSize {
-		return nil, nil, ErrTooLarge
+// rejected, each with the 1-based line of its key; the error is non-nil
+// only when data is not this format at all or is too large.
+func Parse(data []byte) ([]Station, []reject.Reject, error) {
+	if err := budget.CheckSize("synopstations", int64(len(data)), MaxInputSize); err != nil {
+		return nil, nil, err
 	}
 	data = bytes.TrimPrefix(data, bom)
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -89,7 +79,7 @@ func Parse(data []byte) ([]Station, []Reject, error) {
 	lines := lineCounter{data: data}
 	first := map[string]int{} // WMO index → line of its first entry
 	var stations []Station
-	var rejects []Reject
+	var rejects []reject.Reject
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -108,7 +98,7 @@ func Parse(data []byte) ([]Station, []Reject, error) {
 			}
 		}
 		if reason != "" {
-			rejects = append(rejects, Reject{line, reason})
+			rejects = append(rejects, reject.Reject{Record: line, Reason: reason})
 			continue
 		}
 		first[key] = line

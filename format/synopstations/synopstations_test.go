@@ -7,10 +7,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/reject"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
 
-const sample = "../../demo/samples/stations/indonesia-synop-stations-kensein.json"
+const sample = "testdata/indonesia-synop-stations-kensein.json"
 
 func readSample(t testing.TB) []byte {
 	t.Helper()
@@ -97,8 +99,8 @@ func TestParseNotDirectory(t *testing.T) {
 			t.Errorf("%s: err = %v, want ErrFormat", name, err)
 		}
 	}
-	if _, _, err := Parse(make([]byte, MaxSize+1)); !errors.Is(err, ErrTooLarge) {
-		t.Errorf("oversize: err = %v, want ErrTooLarge", err)
+	if _, _, err := Parse(make([]byte, MaxInputSize+1)); !errors.Is(err, budget.ErrTooLarge) {
+		t.Errorf("oversize: err = %v, want budget.ErrTooLarge", err)
 	}
 	if stations, rejects, err := Parse([]byte(" {}\n")); err != nil || len(stations)+len(rejects) != 0 {
 		t.Errorf("empty object: %v %v %v", stations, rejects, err)
@@ -125,11 +127,11 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if rejects == nil {
-		rejects = []Reject{}
+		rejects = []reject.Reject{}
 	}
 	golden.JSON(t, filepath.Join("testdata", "golden", filepath.Base(sample)), struct {
-		Stations []Station `json:"stations"`
-		Rejects  []Reject  `json:"rejects"`
+		Stations []Station       `json:"stations"`
+		Rejects  []reject.Reject `json:"rejects"`
 	}{stations, rejects})
 }
 

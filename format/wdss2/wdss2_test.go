@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-const sampleDir = "../../demo/samples/radar"
+const sampleDir = "testdata"
 
 var samples = []string{"TAG-20120801-140046-02-Z.nc"}
 

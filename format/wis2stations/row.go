@@ -2,20 +2,21 @@ package wis2stations
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
+
+	"github.com/bmkg/mkggraph/format/internal/csvrows"
 )
 
 // station converts one row; a non-empty reason rejects it.
 func (c columns) station(rec []string) (Station, string) {
 	s := Station{
-		WIGOSID:       field(rec, c.wigos),
-		TraditionalID: field(rec, c.tsi),
-		Name:          field(rec, c.name),
-		FacilityType:  field(rec, c.facility),
-		Territory:     field(rec, c.territory),
-		WMORegion:     field(rec, c.region),
+		WIGOSID:       csvrows.Field(rec, c.wigos),
+		TraditionalID: csvrows.Field(rec, c.tsi),
+		Name:          csvrows.Field(rec, c.name),
+		FacilityType:  csvrows.Field(rec, c.facility),
+		Territory:     csvrows.Field(rec, c.territory),
+		WMORegion:     csvrows.Field(rec, c.region),
 	}
 	if s.Name == "" {
 		return s, "station_name is empty"
@@ -24,19 +25,14 @@ func (c columns) station(rec []string) (Station, string) {
 		return s, fmt.Sprintf("wigos_station_identifier %q: want series-issuer-issue-local, e.g. 0-20000-0-15015", s.WIGOSID)
 	}
 	s.WMOIndex = wmoIndex(s.TraditionalID, s.WIGOSID)
-	var ok bool
-	lat, lon := field(rec, c.lat), field(rec, c.lon)
-	if s.Latitude, ok = decimal(lat); !ok || s.Latitude < -90 || s.Latitude > 90 {
-		return s, fmt.Sprintf("latitude %q: want decimal degrees in [-90, 90]", lat)
-	}
-	if s.Longitude, ok = decimal(lon); !ok || s.Longitude < -180 || s.Longitude > 180 {
-		return s, fmt.Sprintf("longitude %q: want decimal degrees in [-180, 180]", lon)
-	}
 	var reason string
-	if s.Elevation, reason = optional("elevation", field(rec, c.elev)); reason != "" {
+	if s.Latitude, s.Longitude, reason = csvrows.LatLon(csvrows.Field(rec, c.lat), csvrows.Field(rec, c.lon)); reason != "" {
 		return s, reason
 	}
-	if s.BarometerHeight, reason = optional("barometer_height", field(rec, c.baro)); reason != "" {
+	if s.Elevation, reason = csvrows.Optional("elevation", csvrows.Field(rec, c.elev)); reason != "" {
+		return s, reason
+	}
+	if s.BarometerHeight, reason = csvrows.Optional("barometer_height", csvrows.Field(rec, c.baro)); reason != "" {
 		return s, reason
 	}
 	return s, ""
@@ -90,28 +86,4 @@ func isDigits(s string, n int) bool {
 		}
 	}
 	return true
-}
-
-// optional parses a column that may be empty (nil).
-func optional(col, s string) (*float64, string) {
-	if s == "" {
-		return nil, ""
-	}
-	v, ok := decimal(s)
-	if !ok {
-		return nil, fmt.Sprintf("%s %q: not a number", col, s)
-	}
-	return &v, ""
-}
-
-// decimal parses a decimal number, optionally with an exponent. Unlike
-// strconv.ParseFloat alone it refuses "NaN", "Inf" and hexadecimal.
-func decimal(s string) (float64, bool) {
-	if s == "" || strings.ContainsFunc(s, func(r rune) bool {
-		return !('0' <= r && r <= '9' || r == '.' || r == '+' || r == '-' || r == 'e' || r == 'E')
-	}) {
-		return 0, false
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	return v, err == nil && !math.IsInf(v, 0)
 }

@@ -23,26 +23,20 @@ package wis2stations
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/internal/csvrows"
+	"github.com/bmkg/mkggraph/format/reject"
 )
 
-// MaxSize is the largest input Parse accepts. A national list holds at most
-// a few thousand rows of about 120 bytes.
-const MaxSize = 16 << 20
+// MaxInputSize is the largest input Parse accepts. A national list holds
+// at most a few thousand rows of about 120 bytes.
+const MaxInputSize = 16 << 20
 
-var (
-	// ErrFormat is returned when the input is not a wis2box station list.
-	ErrFormat = errors.New("wis2stations: not a wis2box station list CSV")
-	// ErrTooLarge is returned when the input is larger than MaxSize; it
-	// wraps budget.ErrTooLarge, as every parser's size refusal does.
-	ErrTooLarge = fmt.Errorf("wis2stations: %w: more than %d bytes", budget.ErrTooLarge, MaxSize)
-)
+// ErrFormat is returned when the input is not a wis2box station list.
+var ErrFormat = errors.New("wis2stations: not a wis2box station list CSV")
 
 // Station is one row of a station list.
 type Station struct {
@@ -57,12 +51,6 @@ type Station struct {
 	BarometerHeight *float64 `json:"barometerHeight"`         // barometer height in metres; nil when empty
 	Territory       string   `json:"territory,omitempty"`     // territory_name: "Cuba", "ROU", …
 	WMORegion       string   `json:"wmoRegion,omitempty"`     // wmo_region as given: "6", "europe", …
-}
-
-// Reject is a row that could not be loaded.
-type Reject struct {
-	Record int    `json:"record"` // 1-based line number in the file
-	Reason string `json:"reason"` // names the column and the bad value
 }
 
 var bom = []byte("\xef\xbb\xbf")
@@ -81,38 +69,15 @@ func Detect(head []byte) bool {
 	return true
 }
 
-// Parse reads a station list. Rows that break the format are returned as
-// rejects and the rest of the file still loads; the error is non-nil only
-// when data is not this format at all or is too large.
-func Parse(data []byte) ([]Station, []Reject, error) {
-	if len(data) > MaxSize {
-		return nil, nil, ErrTooLarge
-	}
-	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, bom)))
-	r.FieldsPerRecord = -1
-	header, err := r.Read()
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w: reading header: %v", ErrFormat, err)
-	}
-	cols, err := locate(header)
-	if err != nil {
+// Parse reads a station list. Rows that break the format are rejected,
+// each with its 1-based line, and the rest of the file still loads; the
+// error is non-nil only when data is not this format at all or is too
+// large.
+func Parse(data []byte) ([]Station, []reject.Reject, error) {
+	if err := budget.CheckSize("wis2stations", int64(len(data)), MaxInputSize); err != nil {
 		return nil, nil, err
 	}
-	var stations []Station
-	var rejects []Reject
-	reject := func(line int, reason string) { rejects = append(rejects, Reject{line, reason}) }
-	err = csvrows.Each(r, len(header), func(line int, rec []string) {
-		st, reason := cols.station(rec)
-		if reason != "" {
-			reject(line, reason)
-			return
-		}
-		stations = append(stations, st)
-	}, reject)
-	if err != nil {
-		return nil, nil, err
-	}
-	return stations, rejects, nil
+	return csvrows.Read(data, ErrFormat, locate, columns.station)
 }
 
 // columns holds the index of each known column in a row; -1 when absent.
@@ -121,29 +86,12 @@ type columns struct {
 }
 
 func locate(header []string) (columns, error) {
-	c := columns{-1, -1, -1, -1, -1, -1, -1, -1, -1, -1}
-	fields := map[string]*int{
+	var c columns
+	err := csvrows.Columns{
 		"station_name": &c.name, "wigos_station_identifier": &c.wigos,
 		"traditional_station_identifier": &c.tsi, "facility_type": &c.facility,
 		"latitude": &c.lat, "longitude": &c.lon, "elevation": &c.elev,
 		"barometer_height": &c.baro, "territory_name": &c.territory, "wmo_region": &c.region,
-	}
-	for i, h := range header {
-		if p, ok := fields[strings.ToLower(strings.TrimSpace(h))]; ok && *p < 0 {
-			*p = i
-		}
-	}
-	for _, req := range []string{"station_name", "wigos_station_identifier", "latitude", "longitude"} {
-		if *fields[req] < 0 {
-			return c, fmt.Errorf("%w: no %s column", ErrFormat, req)
-		}
-	}
-	return c, nil
-}
-
-func field(rec []string, i int) string {
-	if i < 0 {
-		return ""
-	}
-	return strings.TrimSpace(rec[i])
+	}.Locate(header, strings.ToLower, ErrFormat, "station_name", "wigos_station_identifier", "latitude", "longitude")
+	return c, err
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/reject"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
 
@@ -16,8 +18,8 @@ var samples = []struct {
 	path  string
 	count int
 }{
-	{"../../demo/samples/synop/cuba-station_list.csv", 68},
-	{"../../demo/samples/synop/romania-station_list.csv", 23},
+	{"testdata/cuba-station_list.csv", 68},
+	{"testdata/romania-station_list.csv", 23},
 }
 
 func readFile(t testing.TB, path string) []byte {
@@ -158,8 +160,8 @@ func TestParseNotStationList(t *testing.T) {
 			t.Errorf("%s: err = %v, want ErrFormat", name, err)
 		}
 	}
-	if _, _, err := Parse(make([]byte, MaxSize+1)); !errors.Is(err, ErrTooLarge) {
-		t.Errorf("oversize: err = %v, want ErrTooLarge", err)
+	if _, _, err := Parse(make([]byte, MaxInputSize+1)); !errors.Is(err, budget.ErrTooLarge) {
+		t.Errorf("oversize: err = %v, want budget.ErrTooLarge", err)
 	}
 }
 
@@ -184,11 +186,11 @@ func TestGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		if rejects == nil {
-			rejects = []Reject{}
+			rejects = []reject.Reject{}
 		}
 		golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(filepath.Base(s.path), ".csv")+".json"), struct {
-			Stations []Station `json:"stations"`
-			Rejects  []Reject  `json:"rejects"`
+			Stations []Station       `json:"stations"`
+			Rejects  []reject.Reject `json:"rejects"`
 		}{stations, rejects})
 	}
 }

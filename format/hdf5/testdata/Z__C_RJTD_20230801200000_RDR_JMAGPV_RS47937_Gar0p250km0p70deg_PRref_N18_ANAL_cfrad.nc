@@ -1,0 +1,1 @@
+../../../demo/samples/radar/Z__C_RJTD_20230801200000_RDR_JMAGPV_RS47937_Gar0p250km0p70deg_PRref_N18_ANAL_cfrad.nc

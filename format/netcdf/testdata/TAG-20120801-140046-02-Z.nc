@@ -1,0 +1,1 @@
+../../../demo/samples/radar/TAG-20120801-140046-02-Z.nc
