@@ -241,6 +241,4 @@ func mustData(t *testing.T, r *gqlResponse) map[string]any {
 	return r.Data
 }
 
-func contains(s, sub string) bool { return strings.Contains(s, sub) }
-
 func nodeID(typ string, id int64) string { return model.NodeID(typ, id) }

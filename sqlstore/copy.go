@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -52,7 +53,12 @@ func (s *Store) copyIn(ctx context.Context, b bulk, table string, cols []string,
 	var copied int64
 	s.statements.Add(1)
 	err := b.conn.Raw(func(dc any) error {
-		stmt, err := dc.(driver.ConnPrepareContext).PrepareContext(ctx, pq.CopyIn(table, cols...))
+		quoted := make([]string, len(cols))
+		for i, c := range cols {
+			quoted[i] = pq.QuoteIdentifier(c)
+		}
+		query := "COPY " + pq.QuoteIdentifier(table) + " (" + strings.Join(quoted, ", ") + ") FROM STDIN"
+		stmt, err := dc.(driver.ConnPrepareContext).PrepareContext(ctx, query)
 		if err != nil {
 			return err
 		}
@@ -73,7 +79,8 @@ func (s *Store) copyIn(ctx context.Context, b bulk, table string, cols []string,
 				buf = buf[:0]
 			}
 		}
-		res, err := stmt.(driver.Stmt).Exec(nil) // ends the COPY, reports its errors
+		//lint:ignore SA1019 lib/pq's COPY statement ends the COPY with Exec and has no ExecContext
+		res, err := stmt.Exec(nil) // ends the COPY, reports its errors
 		if err != nil {
 			return err
 		}

@@ -1,5 +1,7 @@
 package bmkgquake
 
+//lint:file-ignore ST1005 error messages begin with the field names of the source format, capitalised as the files spell them (Tanggal, Jam, Magnitude, Kedalaman)
+
 import (
 	"fmt"
 	"strings"

@@ -31,8 +31,6 @@ func readSample(t testing.TB, name string) []byte {
 	return data
 }
 
-func ip(v int) *int { return &v }
-
 func TestJakartaSample(t *testing.T) {
 	data := readSample(t, samples[0].name)
 	if !Detect(data[:100]) {
