@@ -2,10 +2,13 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/bmkg/mkggraph/mkg"
 )
 
 // Kinds of day counts (day_counts.kind); the key "*" counts all stations.
@@ -120,4 +123,118 @@ func (s *Store) sumDayCounts(ctx context.Context, kind string, keys []string, da
 		out[r.Key] = r.N
 	}
 	return out, nil
+}
+
+// floorDays is how far back observationFloor looks in day_counts: a week
+// and a day of hourly reports hold 192, more than a page of most pages.
+const floorDays = 8
+
+// observationFloor returns a time before which no observation of any
+// station's page can lie, or nil when the counts do not show one: the
+// start of the latest day by which, counting whole days back from the
+// page's upper end (its cursor, or to), every station has at least need
+// matching observations (day_counts, of the last floorDays days only). A
+// statement that names it lets PostgreSQL plan only the partitions from
+// that day on: planning all of a year's monthly partitions costs more than
+// running the statement (1–4 ms against 0.3–0.6 ms for a station's last 24
+// observations). The counts are exact (kept in each write's transaction),
+// so the bound never cuts a row off a page; without one the statement runs
+// unbounded, as it would without this.
+func (s *Store) observationFloor(ctx context.Context, wmos []string, f mkg.ObservationFilter, p mkg.Page, need int) (*time.Time, error) {
+	// Whole days end at hi (exclusive): every observation of a day before it
+	// is at or before the page's upper end.
+	var hi *time.Time
+	if f.To != nil {
+		d := dayOf(f.To.Add(time.Microsecond))
+		hi = &d
+	}
+	if p.After != nil {
+		t, err := time.Parse(time.RFC3339Nano, p.After.Value)
+		if err != nil {
+			return nil, mkg.Invalid("after", "cursor is not valid for this list")
+		}
+		if d := dayOf(t); hi == nil || d.Before(*hi) {
+			hi = &d
+		}
+	}
+	end := dayOf(s.now()).Add(48 * time.Hour) // reports stamped up to a day ahead still count
+	if hi != nil {
+		end = *hi
+	}
+	lo := end.Add(-floorDays * 24 * time.Hour)
+	if f.From != nil {
+		first := dayOf(*f.From)
+		if first.Before(*f.From) {
+			first = first.Add(24 * time.Hour)
+		}
+		if first.After(lo) {
+			lo = first
+		}
+	}
+	if !lo.Before(end) || len(wmos) == 0 {
+		return nil, nil
+	}
+	w := where{}
+	w.add("kind IN (?, ?)", countObservations, countObservationsNil)
+	w.add("key IN ("+placeholders(len(wmos))+")", anySlice(wmos)...)
+	w.add("day >= ?", dbTime{lo})
+	if hi != nil {
+		w.add("day < ?", dbTime{*hi})
+	}
+	var rows []struct {
+		Key  string `db:"key"`
+		Kind string `db:"kind"`
+		Day  dbTime `db:"day"`
+		N    int64  `db:"n"`
+	}
+	err := sqlx.SelectContext(ctx, s.q(), &rows, s.rebind(`SELECT key, kind, day, n FROM day_counts WHERE `+w.sql()), w.args...)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	type tally struct{ all, nils int64 }
+	perKey := map[string]map[time.Time]*tally{}
+	for _, r := range rows {
+		days := perKey[r.Key]
+		if days == nil {
+			days = map[time.Time]*tally{}
+			perKey[r.Key] = days
+		}
+		d := dayOf(r.Day.Time)
+		if days[d] == nil {
+			days[d] = &tally{}
+		}
+		if r.Kind == countObservationsNil {
+			days[d].nils += r.N
+		} else {
+			days[d].all += r.N
+		}
+	}
+	var floor time.Time
+	for _, wmo := range wmos {
+		days := perKey[wmo]
+		order := make([]time.Time, 0, len(days))
+		for d := range days {
+			order = append(order, d)
+		}
+		slices.SortFunc(order, func(a, b time.Time) int { return b.Compare(a) })
+		var n int64
+		reached := false
+		for _, d := range order {
+			n += days[d].all
+			if !f.IncludeNil {
+				n -= days[d].nils
+			}
+			if n >= int64(need) {
+				if floor.IsZero() || d.Before(floor) {
+					floor = d
+				}
+				reached = true
+				break
+			}
+		}
+		if !reached {
+			return nil, nil
+		}
+	}
+	return &floor, nil
 }

@@ -41,7 +41,7 @@ func TestUnavailableDatabase(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		s := &Store{db: db, dialect: postgres, log: quiet}
+		s := &Store{db: db, side: db, dialect: postgres, log: quiet}
 		_, err = s.AccessVersion(ctx)
 		isUnavailable(t, err)
 	})

@@ -160,6 +160,14 @@ func (s *Store) ObservationsOfStations(ctx context.Context, wmos []string, f mkg
 	if err := observationKeysetOn(&w2, p.After, "o2"); err != nil {
 		return nil, err
 	}
+	floor, err := s.observationFloor(ctx, wmos, f, p, p.Limit+1)
+	if err != nil {
+		return nil, err
+	}
+	if floor != nil {
+		w.add("o.observed_at >= ?", dbTime{*floor})
+		w2.add("o2.observed_at >= ?", dbTime{*floor})
+	}
 	list, listArg, err := s.dialect.valueList("text", wmos)
 	if err != nil {
 		return nil, err

@@ -114,33 +114,57 @@ func TestLatestObservationsAgreeWithTheTable(t *testing.T) {
 // TestObservationsOfStationsMatchOneByOne: the one-statement page per
 // station is the page the single-station list gives, for any page size,
 // window, NIL setting and cursor.
+//
+// The same over reports of the last days, where the page's statement is
+// bounded by a day found from day_counts (observationFloor): the bound
+// must never cut a row off a page, with nil reports, filters and cursors.
 func TestObservationsOfStationsMatchOneByOne(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		rng := rand.New(rand.NewPCG(3, 4))
 		wmos := []string{"96001", "96011", "96015", "99999"}
+		// Long ago, and the last 60 hours (ten of them ahead of now, as a
+		// clock that runs fast stamps them).
+		recent := time.Now().UTC().Truncate(time.Hour).Add(-50 * time.Hour)
 		var batch []mkg.Observation
-		for _, wmo := range wmos[:3] {
-			for h := range 60 {
-				if rng.IntN(4) == 0 {
-					continue
+		for _, base := range []time.Time{obsTime, recent} {
+			for _, wmo := range wmos[:3] {
+				for h := range 60 {
+					if rng.IntN(4) == 0 {
+						continue
+					}
+					o := obs(wmo, base.Sub(obsTime)+time.Duration(h)*time.Hour, fmt.Sprintf("%s %s %d=", wmo, base.Format("2006"), h), "")
+					if rng.IntN(6) == 0 {
+						o.Nil, o.Values = true, nil
+					}
+					batch = append(batch, o)
 				}
-				o := obs(wmo, time.Duration(h)*time.Hour, fmt.Sprintf("%s %d=", wmo, h), "")
-				if rng.IntN(6) == 0 {
-					o.Nil, o.Values = true, nil
-				}
-				batch = append(batch, o)
 			}
 		}
 		upsertObs(t, s, batch...)
-		from, to := obsTime.Add(5*time.Hour), obsTime.Add(50*time.Hour)
-		for _, f := range []mkg.ObservationFilter{{}, {IncludeNil: true}, {From: &from, To: &to}} {
+		floor, err := s.observationFloor(ctx, wmos[:3], mkg.ObservationFilter{}, mkg.Page{}, 6)
+		if err != nil || floor == nil || floor.Before(recent.Add(-24*time.Hour)) {
+			t.Fatalf("floor of the last 6 reports of each station: %v, %v; want a day of the last ones", floor, err)
+		}
+		if none, _ := s.observationFloor(ctx, wmos, mkg.ObservationFilter{}, mkg.Page{}, 6); none != nil {
+			t.Fatalf("floor %v for a station with no report; want none", none)
+		}
+		var filters []mkg.ObservationFilter
+		for _, base := range []time.Time{obsTime, recent} {
+			from, to := base.Add(5*time.Hour), base.Add(50*time.Hour)
+			filters = append(filters, mkg.ObservationFilter{From: &from, To: &to}, mkg.ObservationFilter{To: &to}, mkg.ObservationFilter{From: &from, IncludeNil: true})
+		}
+		for _, f := range append([]mkg.ObservationFilter{{}, {IncludeNil: true}}, filters...) {
 			for _, limit := range []int{1, 5, 24, 100} {
-				pages, err := s.ObservationsOfStations(ctx, wmos, f, mkg.Page{Limit: limit})
+				stations := wmos
+				if limit < 100 {
+					stations = wmos[:3] // every station has reports: the floor applies
+				}
+				pages, err := s.ObservationsOfStations(ctx, stations, f, mkg.Page{Limit: limit})
 				if err != nil {
 					t.Fatal(err)
 				}
-				for i, wmo := range wmos {
+				for i, wmo := range stations {
 					one := f
 					one.StationWMOs = []string{wmo}
 					want, err := s.Observations(ctx, one, mkg.Page{Limit: limit})
