@@ -19,7 +19,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/bmkg/mkggraph/access"
+	"github.com/bmkg/mkggraph/authn"
 	"github.com/bmkg/mkggraph/cache"
 	"github.com/bmkg/mkggraph/demo"
 	"github.com/bmkg/mkggraph/download"
@@ -242,7 +242,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	}
 	// Bad keys are counted in Redis when there is one, so every instance
 	// throttles the same clients.
-	auth := access.NewAuthenticator(store, layered, log, cfg.clock).WithLimiter(access.NewLimiter(20, time.Minute, counter, log))
+	auth := authn.NewAuthenticator(store, layered, log, cfg.clock).WithLimiter(authn.NewLimiter(20, time.Minute, counter, log))
 	downloads, err := newDownloads(cfg, log, store, files, auth)
 	if err != nil {
 		a.Close()
@@ -291,7 +291,7 @@ func (r loaderReads) LatestObservations(ctx context.Context, wmos []string) ([]*
 
 // newDownloads wires the signed download links. Without a configured key
 // the links are signed with a random key of this process.
-func newDownloads(cfg *Config, log *slog.Logger, store *sqlstore.Store, files mkg.FileStore, auth *access.Authenticator) (*download.Service, error) {
+func newDownloads(cfg *Config, log *slog.Logger, store *sqlstore.Store, files mkg.FileStore, auth *authn.Authenticator) (*download.Service, error) {
 	key := []byte(cfg.DownloadKey)
 	if len(key) == 0 {
 		key = make([]byte, 32)

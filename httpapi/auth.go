@@ -7,12 +7,12 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/bmkg/mkggraph/access"
+	"github.com/bmkg/mkggraph/authn"
 	"github.com/bmkg/mkggraph/mkg"
 )
 
 // Authenticator resolves the caller of a request from its Authorization
-// header (access.Authenticator).
+// header (authn.Authenticator).
 type Authenticator interface {
 	Authenticate(ctx context.Context, header, client string) (*mkg.Principal, error)
 }
@@ -24,7 +24,7 @@ func (s *Server) withPrincipal(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.Auth.Authenticate(r.Context(), r.Header.Get("Authorization"), s.clientIP(r))
 		switch {
-		case errors.Is(err, access.ErrTooManyFailures):
+		case errors.Is(err, authn.ErrTooManyFailures):
 			w.Header().Set("Retry-After", strconv.Itoa(60))
 			writeJSON(w, http.StatusTooManyRequests, gqlErrorBody(err.Error(), "TOO_MANY_REQUESTS", ""))
 			return

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bmkg/mkggraph/access"
+	"github.com/bmkg/mkggraph/authn"
 	"github.com/bmkg/mkggraph/cache"
 	"github.com/bmkg/mkggraph/httpapi"
 	"github.com/bmkg/mkggraph/mkg"
@@ -59,7 +59,7 @@ func newServer(t *testing.T) *httpapi.Server {
 	st := store(t)
 	s := &httpapi.Server{
 		GraphQL:     gql,
-		Auth:        access.NewAuthenticator(st, nil, slog.New(slog.DiscardHandler), nil),
+		Auth:        authn.NewAuthenticator(st, nil, slog.New(slog.DiscardHandler), nil),
 		Loaders:     st,
 		Readiness:   httpapi.Readiness{Database: func(context.Context) error { return nil }, Cache: func(context.Context) cache.Status { return cache.Status{OK: true} }},
 		Limits:      httpapi.DefaultLimits,

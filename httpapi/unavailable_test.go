@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/bmkg/mkggraph/access"
+	"github.com/bmkg/mkggraph/authn"
 	"github.com/bmkg/mkggraph/cache"
 	"github.com/bmkg/mkggraph/httpapi"
 	"github.com/bmkg/mkggraph/resolvers"
@@ -43,7 +43,7 @@ func TestDatabaseDownInAResolver(t *testing.T) {
 		t.Fatal(err)
 	}
 	live := store(t) // authentication still works: the failure is inside the resolver
-	s := &httpapi.Server{GraphQL: gql, Auth: access.NewAuthenticator(live, nil, log, nil), Loaders: live, Log: log,
+	s := &httpapi.Server{GraphQL: gql, Auth: authn.NewAuthenticator(live, nil, log, nil), Loaders: live, Log: log,
 		Limits:    httpapi.DefaultLimits,
 		Readiness: httpapi.Readiness{Database: live.Ping, Cache: func(context.Context) cache.Status { return cache.Status{OK: true} }}}
 	srv := httptest.NewServer(s.Handler())
@@ -91,7 +91,7 @@ func TestDatabaseDownInAuthentication(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &httpapi.Server{GraphQL: gql, Auth: access.NewAuthenticator(down, nil, log, nil), Loaders: down, Log: log,
+	s := &httpapi.Server{GraphQL: gql, Auth: authn.NewAuthenticator(down, nil, log, nil), Loaders: down, Log: log,
 		Limits:    httpapi.DefaultLimits,
 		Readiness: httpapi.Readiness{Database: down.Ping, Cache: func(context.Context) cache.Status { return cache.Status{OK: true} }}}
 	srv := httptest.NewServer(s.Handler())

@@ -1,9 +1,9 @@
-// Package access resolves who is calling: API keys to principals, with the
+// Package authn resolves who is calling: API keys to principals, with the
 // dataset classifications in force. Every administrative change advances the
 // access generation in its own transaction (sqlstore), and what this
 // package caches is keyed by that generation, so a change is in force on
 // every instance's next request.
-package access
+package authn
 
 import (
 	"context"
