@@ -1,6 +1,7 @@
 // Command mkggraph is MKG Graph: a GraphQL server for BMKG's meteorology,
 // climatology and geophysics data. This file only wires the parts together:
-// config → store → cache → readers → resolvers → GraphQL → HTTP → shutdown.
+// config → store → cache → readers → resolvers → GraphQL (graph.NewExecutor:
+// schema, directives, limits, error presenter) → HTTP → shutdown.
 package main
 
 import (
@@ -25,6 +26,7 @@ import (
 	"github.com/bmkg/mkggraph/download"
 	"github.com/bmkg/mkggraph/export"
 	"github.com/bmkg/mkggraph/filestore"
+	"github.com/bmkg/mkggraph/graph"
 	"github.com/bmkg/mkggraph/httpapi"
 	"github.com/bmkg/mkggraph/ingest"
 	"github.com/bmkg/mkggraph/inmem"
@@ -135,7 +137,7 @@ func openCache(ctx context.Context, cfg *Config, log *slog.Logger) (*cache.Resil
 	if cfg.RedisURL == "" {
 		return cache.NewResilient(inmem.NewCache(cfg.CacheMaxBytes), "memory", log), nil, func() {}
 	}
-	rc, err := redis.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
+	rc, err := redis.New(cfg.RedisURL, cfg.RedisPrefix, log)
 	if err != nil {
 		log.Error("Redis URL unusable; using the in-process cache", "err", err)
 		return cache.NewResilient(inmem.NewCache(cfg.CacheMaxBytes), "memory", log), nil, func() {}
@@ -225,6 +227,13 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	// Decoded values are kept in process memory in front of the shared
 	// cache: a hit costs no round trip and no decoding.
 	layered := cache.NewLayered(c, cfg.CacheObjectBytes)
+	// The access directives, read from the schema: the executor enforces
+	// them on every field, the resolvers check node types with them.
+	authz, err := graph.SchemaAuthorizer()
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
 	res := &resolvers.Resolver{
 		StationData:      cache.NewStationReader(store, layered, opts),
 		ObservationData:  store,
@@ -239,6 +248,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		Shakemaps:        shakemaps.Reader{Grids: store},
 		SatelliteData:    store,
 		Catalogue:        a.Ingest,
+		Types:            authz,
 	}
 	// Bad keys are counted in Redis when there is one, so every instance
 	// throttles the same clients.
@@ -255,20 +265,15 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	a.Outbox = notify.NewOutbox(store, sender, log, notify.Options{Interval: cfg.OutboxInterval, Now: cfg.clock})
-	gql, err := httpapi.NewGraphQL(res, cfg.Limits, log)
-	if err != nil {
-		a.Close()
-		return nil, err
-	}
 	api := &httpapi.Server{
-		GraphQL:   gql,
+		GraphQL:   graph.NewExecutor(res, authz, cfg.Limits.GraphQL(), log),
 		Auth:      auth,
 		Downloads: downloads,
 		Loaders:   loaderReads{Store: store, latest: cache.NewObservationReader(store, layered, opts)},
 		Letters:   store,
 		Responses: &httpapi.ResponseCache{Generations: store, MaxBytes: cfg.ResponseCacheBytes, MaxResponse: 1 << 20,
 			TTL: 10 * time.Minute},
-		Readiness:   httpapi.Readiness{Database: store.Ping, Cache: func(ctx context.Context) cache.Status { c.Ping(ctx); return c.Status() }},
+		Readiness:   httpapi.Readiness{Database: store.Ping, Cache: func(ctx context.Context) mkg.CacheStatus { c.Ping(ctx); return c.Status() }},
 		Limits:      cfg.Limits,
 		CORSOrigins: httpapi.ParseOrigins(cfg.CORSOrigins),
 		Log:         log,
