@@ -7,7 +7,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -44,71 +43,14 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 
-// run is main with its dependencies passed in, so tests can drive it.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	cmd, rest := "serve", args
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		cmd, rest = args[0], args[1:]
-	}
-	fs := flag.NewFlagSet("mkggraph", flag.ContinueOnError)
-	var cfg Config
-	settings := defineFlags(fs, &cfg)
-	refTime := fs.String("reference-time", "", "")
-	station := fs.String("station", "", "")
-	sacUnit := fs.String("sac-unit", "", "")
-	inventory := fs.String("inventory", "", "")
-	event := fs.String("event", "", "")
-	progress := fs.String("progress", "auto", "")
-	var admin adminFlags
-	fs.StringVar(&admin.organisation, "organisation", "", "")
-	fs.StringVar(&admin.name, "name", "", "")
-	fs.StringVar(&admin.email, "email", "", "")
-	volFlags := defineVolumeFlags(fs)
-	fs.Usage = usage(fs, stderr)
-	fs.SetOutput(stderr)
-	if err := fs.Parse(rest); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
+// defineServe: the server takes no flags of its own, only settings.
+func defineServe(*flag.FlagSet) action {
+	return func(ctx context.Context, in *invocation) int {
+		if err := serve(ctx, in.cfg, in.log); err != nil {
+			return in.fail(err)
 		}
-		return 2
-	}
-	if err := applyEnv(fs, settings, getenv); err != nil {
-		fmt.Fprintln(stderr, "configuration:", err)
-		return 2
-	}
-	if err := cfg.Validate(); err != nil {
-		fmt.Fprintln(stderr, "configuration:", err)
-		return 2
-	}
-	log := newLogger(&cfg, stderr)
-	var err error
-	switch cmd {
-	case "serve":
-		err = serve(ctx, &cfg, log)
-	case "migrate":
-		err = migrate(ctx, &cfg, log, stdout)
-	case "ingest":
-		var failed bool
-		failed, err = ingestFiles(ctx, &cfg, log, fs.Args(), ingestFlags{*refTime, *station, *progress, *sacUnit, *inventory, *event}, stdout, stderr)
-		if err == nil && failed {
-			return 1
-		}
-	case "create-admin":
-		err = createAdmin(ctx, &cfg, log, admin, stdout)
-	case "generate-volume":
-		return generateVolume(ctx, &cfg, log, volFlags, stdout, stderr)
-	case "help":
-		fs.Usage()
 		return 0
-	default:
-		fmt.Fprintf(stderr, "unknown command %q; commands: serve, migrate, ingest, create-admin, generate-volume, help\n", cmd)
-		return 2
 	}
-	if err != nil {
-		log.Error(cmd+" failed", "err", err)
-		return 1
-	}
-	return 0
 }
 
 func newLogger(cfg *Config, w io.Writer) *slog.Logger {
@@ -393,20 +335,4 @@ func displayAddr(a net.Addr) string {
 		return "localhost:" + port
 	}
 	return a.String()
-}
-
-func migrate(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) error {
-	store, err := sqlstore.Connect(ctx, cfg.databaseURL(), cfg.storeOptions(log))
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	applied, err := store.Migrate(ctx)
-	for _, m := range applied {
-		fmt.Fprintf(stdout, "applied %04d_%s\n", m.Version, m.Name)
-	}
-	if err == nil && len(applied) == 0 {
-		fmt.Fprintln(stdout, "database is up to date")
-	}
-	return err
 }
