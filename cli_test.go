@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
@@ -22,16 +25,103 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (int, string, s
 }
 
 func TestHelpListsEverySettingWithItsVariable(t *testing.T) {
-	code, _, errOut := runCLI(t, nil, "--help")
+	code, out, _ := runCLI(t, nil, "--help")
 	if code != 0 {
 		t.Fatalf("--help exited %d", code)
 	}
 	for _, want := range []string{"-addr", "MKG_ADDR", "DATABASE_URL", "REDIS_URL", "MKG_SQLITE_PATH", "MKG_DEMO_DATA",
 		"MKG_MAX_BODY_BYTES", "MKG_MAX_QUERY_DEPTH", "MKG_MAX_QUERY_COST", "MKG_SHUTDOWN_TIMEOUT", "MKG_LOG_FORMAT",
-		"mkggraph migrate", "mkggraph ingest", "-reference-time"} {
-		if !strings.Contains(errOut, want) {
+		"mkggraph migrate", "mkggraph ingest", "mkggraph create-admin", "mkggraph generate-volume", "COMMAND --help"} {
+		if !strings.Contains(out, want) {
 			t.Errorf("--help does not mention %s", want)
 		}
+	}
+	for _, other := range []string{"-reference-time", "-organisation", "-days"} {
+		if strings.Contains(out, "\n  "+other) { // a flag's line, not the command list's usage lines
+			t.Errorf("the server's --help lists %s, another command's flag", other)
+		}
+	}
+	for _, same := range [][]string{{"help"}, {"serve", "--help"}, {"-h"}} {
+		if code, again, _ := runCLI(t, nil, same...); code != 0 || again != out {
+			t.Errorf("%v: exit %d, or not the same help as --help", same, code)
+		}
+	}
+}
+
+// TestEachCommandHasItsOwnHelp: a command's --help (or mkggraph help
+// COMMAND) shows its usage, its own flags, each described, and the
+// settings it reads, and nothing of the server's.
+func TestEachCommandHasItsOwnHelp(t *testing.T) {
+	for cmd, want := range map[string][]string{
+		"migrate":         {"Usage: mkggraph migrate [flags]", "-database-url", "DATABASE_URL", "-log-level"},
+		"ingest":          {"Usage: mkggraph ingest [flags] FILE…", "-reference-time RFC3339", "-station code", "-sac-unit unit", "-inventory file", "-event file", "-progress", "-file-dir", "-database-url"},
+		"create-admin":    {"Usage: mkggraph create-admin -organisation ORG", "-organisation organisation", "-name name", "-email address", "-database-url"},
+		"generate-volume": {"Usage: mkggraph generate-volume [flags]", "-days days", "-allow-real-data", "-kinds kinds", "-database-url"},
+	} {
+		code, out, errOut := runCLI(t, nil, cmd, "--help")
+		if code != 0 || errOut != "" {
+			t.Errorf("%s --help: exit %d, stderr %q", cmd, code, errOut)
+		}
+		for _, w := range want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s --help does not show %q:\n%s", cmd, w, out)
+			}
+		}
+		for _, server := range []string{"-addr", "-redis-url", "-max-query-depth"} {
+			if strings.Contains(out, "\n  "+server+" ") {
+				t.Errorf("%s --help lists the server's %s", cmd, server)
+			}
+		}
+		if _, again, _ := runCLI(t, nil, "help", cmd); again != out {
+			t.Errorf("mkggraph help %s differs from %s --help", cmd, cmd)
+		}
+	}
+	for _, c := range commands {
+		cfg := defaultConfig()
+		fs, _, _ := c.flagSet(&cfg)
+		fs.VisitAll(func(f *flag.Flag) {
+			if strings.TrimSpace(f.Usage) == "" {
+				t.Errorf("%s -%s has no description", c.name, f.Name)
+			}
+		})
+	}
+}
+
+// TestMisuseIsAUsageMessage: a command used wrongly says what is wrong
+// and how to use it, exits 2 and touches nothing; it does not log.
+func TestMisuseIsAUsageMessage(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "never.db")
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"create-admin", "--sqlite-path", db, "-name", "Admin Satu", "-email", "admin@bmkg.go.id"},
+			[]string{"mkggraph create-admin: -organisation: organisation is required", "Usage: mkggraph create-admin -organisation ORG -name NAME -email EMAIL"}},
+		{[]string{"create-admin", "--sqlite-path", db, "-organisation", "BMKG", "-name", "Admin Satu"},
+			[]string{"-email", "Usage: mkggraph create-admin"}},
+		{[]string{"ingest", "--sqlite-path", db}, []string{"mkggraph ingest: needs at least one file; formats known:", "Usage: mkggraph ingest [flags] FILE…"}},
+		{[]string{"ingest", "--sqlite-path", db, "-reference-time", "yesterday", "x.txt"}, []string{"-reference-time \"yesterday\" is not RFC 3339"}},
+		{[]string{"ingest", "--sqlite-path", db, "-progress", "sometimes", "x.txt"}, []string{"-progress \"sometimes\" must be auto, always or never"}},
+		{[]string{"migrate", "--sqlite-path", db, "-reference-time", "2021-08-01T00:00:00Z"}, []string{"flag provided but not defined: -reference-time", "mkggraph migrate --help"}},
+		{[]string{"migrate", "--sqlite-path", db, "now"}, []string{"mkggraph migrate: unexpected argument \"now\""}},
+		{[]string{"--sqlite-path", db, "migrate"}, []string{"mkggraph serve: unexpected argument \"migrate\""}},
+		{[]string{"generate-volume", "--sqlite-path", db, "-stations", "none"}, []string{"mkggraph generate-volume: -stations", "Usage: mkggraph generate-volume"}},
+	} {
+		code, out, errOut := runCLI(t, nil, c.args...)
+		if code != 2 || out != "" {
+			t.Errorf("%v: exit %d, stdout %q; want 2 and nothing", c.args, code, out)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("%v: stderr does not say %q:\n%s", c.args, w, errOut)
+			}
+		}
+		if strings.Contains(errOut, `"level"`) {
+			t.Errorf("%v: answered with a log line:\n%s", c.args, errOut)
+		}
+	}
+	if _, err := os.Stat(db); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a command used wrongly opened the database: %v", err)
 	}
 }
 
@@ -43,13 +133,20 @@ func TestFlagsOverrideEnvironment(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr.String(), "log-format must be json or text") {
 		t.Errorf("flag did not win over the environment: %d %s", code, stderr.String())
 	}
-	code, _, errOut := runCLI(t, map[string]string{"MKG_MAX_QUERY_DEPTH": "lots"}, "migrate")
+	code, _, errOut := runCLI(t, map[string]string{"MKG_MAX_QUERY_DEPTH": "lots"}, "serve")
 	if code != 2 || !strings.Contains(errOut, "MKG_MAX_QUERY_DEPTH") {
 		t.Errorf("bad env value: %d %s", code, errOut)
 	}
 	code, _, errOut = runCLI(t, map[string]string{"DATABASE_URL": "mysql://x"}, "migrate")
 	if code != 2 || !strings.Contains(errOut, "DATABASE_URL must start with") {
 		t.Errorf("bad database URL: %d %s", code, errOut)
+	}
+	// A command reads only its own settings: the server's are not migrate's
+	// business.
+	db := filepath.Join(t.TempDir(), "m.db")
+	code, _, errOut = runCLI(t, map[string]string{"MKG_MAX_QUERY_DEPTH": "lots", "MKG_SQLITE_PATH": db, "MKG_LOG_LEVEL": "error"}, "migrate")
+	if code != 0 {
+		t.Errorf("migrate with a bad server setting in the environment: %d %s", code, errOut)
 	}
 	if code, _, errOut = runCLI(t, nil, "frobnicate"); code != 2 || !strings.Contains(errOut, "unknown command") {
 		t.Errorf("unknown command: %d %s", code, errOut)
@@ -95,7 +192,7 @@ func TestIngestCommand(t *testing.T) {
 	if !strings.Contains(out, "notes.txt: refused:") || !strings.Contains(out, "known formats:") {
 		t.Errorf("unknown format not refused with the known formats:\n%s", out)
 	}
-	if code, _, errOut := runCLI(t, nil, "ingest", "--sqlite-path", db); code != 1 || !strings.Contains(errOut, "at least one file") {
+	if code, _, errOut := runCLI(t, nil, "ingest", "--sqlite-path", db); code != 2 || !strings.Contains(errOut, "at least one file") {
 		t.Errorf("no files: %d %s", code, errOut)
 	}
 }

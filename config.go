@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -18,7 +17,8 @@ import (
 
 // Config is every setting of the server and its subcommands. Each has a
 // flag and an environment variable; a flag wins over the variable, the
-// variable over the default.
+// variable over the default (defaultConfig). A command reads only the
+// settings it uses (command.settings); the others keep their defaults.
 type Config struct {
 	Addr               string
 	AdminAddr          string // operators' listener (profiler); empty = none
@@ -58,77 +58,131 @@ type Config struct {
 	observeCache func(mkg.Cache) mkg.Cache
 }
 
+// defaultConfig is every setting at its default.
+func defaultConfig() Config {
+	return Config{
+		Addr:               ":8080",
+		StmtTimeout:        sqlstore.DefaultStatementTimeout,
+		SQLitePath:         "mkggraph.db",
+		RedisPrefix:        "mkg:",
+		DemoData:           "auto",
+		CacheMaxBytes:      64 << 20,
+		CacheObjectBytes:   32 << 20,
+		ResponseCacheBytes: 16 << 20,
+		StationTTL:         10 * time.Minute,
+		EarthquakeTTL:      30 * time.Second,
+		Limits:             httpapi.DefaultLimits,
+		CORSOrigins:        "*",
+		ShutdownTimeout:    20 * time.Second,
+		LogLevel:           "info",
+		LogFormat:          "json",
+		MailFrom:           "MKG Graph <noreply@localhost>",
+		OutboxInterval:     5 * time.Second,
+		Standards:          mkg.DefaultStandards,
+		DownloadTTL:        15 * time.Minute,
+	}
+}
+
 // setting binds one flag to its environment variable.
 type setting struct {
 	flag, env string
 }
 
-func defineFlags(fs *flag.FlagSet, c *Config) []setting {
-	lim := httpapi.DefaultLimits
-	var s []setting
-	str := func(p *string, name, env, def, usage string) {
-		fs.StringVar(p, name, def, usage+" (env "+env+")")
-		s = append(s, setting{name, env})
-	}
-	dur := func(p *time.Duration, name, env string, def time.Duration, usage string) {
-		fs.DurationVar(p, name, def, usage+" (env "+env+")")
-		s = append(s, setting{name, env})
-	}
-	num := func(p *int, name, env string, def int, usage string) {
-		fs.IntVar(p, name, def, usage+" (env "+env+")")
-		s = append(s, setting{name, env})
-	}
-	str(&c.Addr, "addr", "MKG_ADDR", ":8080", "address to listen on")
-	str(&c.AdminAddr, "admin-addr", "MKG_ADMIN_ADDR", "", "address of the operators' listener with the Go profiler (/debug/pprof/), e.g. 127.0.0.1:6060; never expose it publicly; empty = none")
-	str(&c.DatabaseURL, "database-url", "DATABASE_URL", "", "PostgreSQL URL (postgres://user:pass@host/db?sslmode=disable); empty = embedded SQLite")
-	dur(&c.StmtTimeout, "db-statement-timeout", "MKG_DB_STATEMENT_TIMEOUT", sqlstore.DefaultStatementTimeout, "longest a PostgreSQL statement may run, and a transaction sit idle, before the server ends it (statement_timeout); 0 = no limit; the database URL's own statement_timeout wins")
-	str(&c.SQLitePath, "sqlite-path", "MKG_SQLITE_PATH", "mkggraph.db", "SQLite database file used when no database URL is set")
-	str(&c.RedisURL, "redis-url", "REDIS_URL", "", "Redis URL (redis://host:6379/0) for the shared cache; empty = in-process cache")
-	str(&c.RedisPrefix, "redis-prefix", "MKG_REDIS_PREFIX", "mkg:", "prefix of every Redis key")
-	str(&c.DemoData, "demo-data", "MKG_DEMO_DATA", "auto", "load the bundled real demo data into an empty database: auto (only for the embedded SQLite), true or false")
-	num(&c.CacheMaxBytes, "cache-max-bytes", "MKG_CACHE_MAX_BYTES", 64<<20, "size of the in-process cache")
-	num(&c.ResponseCacheBytes, "response-cache-bytes", "MKG_RESPONSE_CACHE_BYTES", 16<<20, "memory for whole GraphQL responses answered again while their data are unchanged; 0 turns it off")
-	num(&c.CacheObjectBytes, "cache-object-bytes", "MKG_CACHE_OBJECT_BYTES", 32<<20, "decoded cached values kept in process memory in front of the cache (estimated size)")
-	dur(&c.StationTTL, "cache-station-ttl", "MKG_CACHE_STATION_TTL", 10*time.Minute, "how long station catalogue reads are cached")
-	dur(&c.EarthquakeTTL, "cache-earthquake-ttl", "MKG_CACHE_EARTHQUAKE_TTL", 30*time.Second, "how long the latest-earthquake read is cached")
-	fs.Int64Var(&c.Limits.MaxBodyBytes, "max-body-bytes", lim.MaxBodyBytes, "largest request body accepted (env MKG_MAX_BODY_BYTES)")
-	s = append(s, setting{"max-body-bytes", "MKG_MAX_BODY_BYTES"})
-	fs.Int64Var(&c.Limits.MaxUploadBytes, "max-upload-bytes", lim.MaxUploadBytes, "largest multipart request (with a request letter) accepted; the letter itself is at most 10 MiB (env MKG_MAX_UPLOAD_BYTES)")
-	s = append(s, setting{"max-upload-bytes", "MKG_MAX_UPLOAD_BYTES"})
-	num(&c.Limits.MaxDepth, "max-query-depth", "MKG_MAX_QUERY_DEPTH", lim.MaxDepth, "deepest field nesting a query may have")
-	num(&c.Limits.MaxComplexity, "max-query-cost", "MKG_MAX_QUERY_COST", lim.MaxComplexity, "largest query cost (each list field costs its children times its page size)")
-	num(&c.Limits.MaxWork, "max-query-work", "MKG_MAX_QUERY_WORK", lim.MaxWork, "most work a query may cost before it runs: fields compared and selections visited to validate it, argument values it reads")
-	num(&c.Limits.MaxTokens, "max-query-tokens", "MKG_MAX_QUERY_TOKENS", lim.MaxTokens, "largest query document, in lexer tokens")
-	num(&c.Limits.MaxRunning, "max-running-requests", "MKG_MAX_RUNNING_REQUESTS", lim.MaxRunning, "GraphQL requests executed at once; more wait for a turn within their time limit (requests answered from stored responses never wait); 0 = no limit")
-	dur(&c.Limits.RequestTimeout, "request-timeout", "MKG_REQUEST_TIMEOUT", lim.RequestTimeout, "time limit of one GraphQL request")
-	str(&c.CORSOrigins, "cors-origins", "MKG_CORS_ORIGINS", "*", "comma-separated origins browsers may call the API from; * = any")
-	str(&c.TrustedProxies, "trusted-proxies", "MKG_TRUSTED_PROXIES", "", "comma-separated networks (CIDRs) of reverse proxies whose Forwarded / X-Forwarded-For headers name the client; empty = the peer address is the client")
-	dur(&c.ShutdownTimeout, "shutdown-timeout", "MKG_SHUTDOWN_TIMEOUT", 20*time.Second, "how long in-flight requests may finish on SIGTERM")
-	str(&c.SMTPURL, "smtp-url", "MKG_SMTP_URL", "", "mail server for notifications to applicants (smtp://user:pass@host:587, smtps://…); empty = write them to the log")
-	str(&c.MailFrom, "mail-from", "MKG_MAIL_FROM", "MKG Graph <noreply@localhost>", "sender address of notifications")
-	dur(&c.OutboxInterval, "outbox-interval", "MKG_OUTBOX_INTERVAL", 5*time.Second, "how often undelivered notifications are retried")
-	dur(&c.Standards.Applicant, "standard-applicant", "MKG_STANDARD_APPLICANT", mkg.DefaultStandards.Applicant, "service standard: the applicant's form, when started in the system")
-	dur(&c.Standards.Review, "standard-review", "MKG_STANDARD_REVIEW", mkg.DefaultStandards.Review, "service standard: the service desk's check")
-	dur(&c.Standards.Fulfilment, "standard-fulfilment", "MKG_STANDARD_FULFILMENT", mkg.DefaultStandards.Fulfilment, "service standard: the officer's fulfilment, forward to close")
-	str(&c.FileDir, "file-dir", "MKG_FILE_DIR", "", "directory of the file store (radar and satellite files, rendered pictures); empty = beside the SQLite file (<sqlite-path>-files), or ./mkggraph-files with PostgreSQL")
-	str(&c.DownloadKey, "download-key", "MKG_DOWNLOAD_KEY", "", "secret of at least 32 bytes that signs download links; empty = a random key per start (links then die with a restart and are not shared between instances)")
-	dur(&c.DownloadTTL, "download-ttl", "MKG_DOWNLOAD_TTL", 15*time.Minute, "how long a download link works")
-	str(&c.PublicURL, "public-url", "MKG_PUBLIC_URL", "", "the API's public base URL (https://api.example.go.id) to make download links absolute; empty = links relative to the API")
-	str(&c.LogLevel, "log-level", "MKG_LOG_LEVEL", "info", "debug, info, warn or error")
-	str(&c.LogFormat, "log-format", "MKG_LOG_FORMAT", "json", "json or text")
-	return s
+// settings defines settings of a Config as flags of fs, each with its
+// variable named in its usage and its current value as its default.
+type settings struct {
+	fs   *flag.FlagSet
+	list []setting
+}
+
+func (s *settings) add(name, env string) { s.list = append(s.list, setting{name, env}) }
+
+func (s *settings) str(p *string, name, env, usage string) {
+	s.fs.StringVar(p, name, *p, usage+" (env "+env+")")
+	s.add(name, env)
+}
+
+func (s *settings) dur(p *time.Duration, name, env, usage string) {
+	s.fs.DurationVar(p, name, *p, usage+" (env "+env+")")
+	s.add(name, env)
+}
+
+func (s *settings) num(p *int, name, env, usage string) {
+	s.fs.IntVar(p, name, *p, usage+" (env "+env+")")
+	s.add(name, env)
+}
+
+func (s *settings) bytes(p *int64, name, env, usage string) {
+	s.fs.Int64Var(p, name, *p, usage+" (env "+env+")")
+	s.add(name, env)
+}
+
+// A settingGroup defines some of the settings; each command reads the
+// groups it needs.
+type settingGroup func(s *settings, c *Config)
+
+// databaseSettings say which database to use and how.
+func databaseSettings(s *settings, c *Config) {
+	s.str(&c.DatabaseURL, "database-url", "DATABASE_URL", "PostgreSQL URL (postgres://user:pass@host/db?sslmode=disable); empty = embedded SQLite")
+	s.dur(&c.StmtTimeout, "db-statement-timeout", "MKG_DB_STATEMENT_TIMEOUT", "longest a PostgreSQL statement may run, and a transaction sit idle, before the server ends it (statement_timeout); 0 = no limit; the database URL's own statement_timeout wins")
+	s.str(&c.SQLitePath, "sqlite-path", "MKG_SQLITE_PATH", "SQLite database file used when no database URL is set")
+}
+
+// fileSettings say where stored files are kept.
+func fileSettings(s *settings, c *Config) {
+	s.str(&c.FileDir, "file-dir", "MKG_FILE_DIR", "directory of the file store (radar and satellite files, rendered pictures); empty = beside the SQLite file (<sqlite-path>-files), or ./mkggraph-files with PostgreSQL")
+}
+
+// logSettings say what is logged and how.
+func logSettings(s *settings, c *Config) {
+	s.str(&c.LogLevel, "log-level", "MKG_LOG_LEVEL", "debug, info, warn or error")
+	s.str(&c.LogFormat, "log-format", "MKG_LOG_FORMAT", "json or text")
+}
+
+// serverSettings are the settings of the server alone.
+func serverSettings(s *settings, c *Config) {
+	s.str(&c.Addr, "addr", "MKG_ADDR", "address to listen on")
+	s.str(&c.AdminAddr, "admin-addr", "MKG_ADMIN_ADDR", "address of the operators' listener with the Go profiler (/debug/pprof/), e.g. 127.0.0.1:6060; never expose it publicly; empty = none")
+	s.str(&c.RedisURL, "redis-url", "REDIS_URL", "Redis URL (redis://host:6379/0) for the shared cache; empty = in-process cache")
+	s.str(&c.RedisPrefix, "redis-prefix", "MKG_REDIS_PREFIX", "prefix of every Redis key")
+	s.str(&c.DemoData, "demo-data", "MKG_DEMO_DATA", "load the bundled real demo data into an empty database: auto (only for the embedded SQLite), true or false")
+	s.num(&c.CacheMaxBytes, "cache-max-bytes", "MKG_CACHE_MAX_BYTES", "size of the in-process cache")
+	s.num(&c.ResponseCacheBytes, "response-cache-bytes", "MKG_RESPONSE_CACHE_BYTES", "memory for whole GraphQL responses answered again while their data are unchanged; 0 turns it off")
+	s.num(&c.CacheObjectBytes, "cache-object-bytes", "MKG_CACHE_OBJECT_BYTES", "decoded cached values kept in process memory in front of the cache (estimated size)")
+	s.dur(&c.StationTTL, "cache-station-ttl", "MKG_CACHE_STATION_TTL", "how long station catalogue reads are cached")
+	s.dur(&c.EarthquakeTTL, "cache-earthquake-ttl", "MKG_CACHE_EARTHQUAKE_TTL", "how long the latest-earthquake read is cached")
+	s.bytes(&c.Limits.MaxBodyBytes, "max-body-bytes", "MKG_MAX_BODY_BYTES", "largest request body accepted")
+	s.bytes(&c.Limits.MaxUploadBytes, "max-upload-bytes", "MKG_MAX_UPLOAD_BYTES", "largest multipart request (with a request letter) accepted; the letter itself is at most 10 MiB")
+	s.num(&c.Limits.MaxDepth, "max-query-depth", "MKG_MAX_QUERY_DEPTH", "deepest field nesting a query may have")
+	s.num(&c.Limits.MaxComplexity, "max-query-cost", "MKG_MAX_QUERY_COST", "largest query cost (each list field costs its children times its page size)")
+	s.num(&c.Limits.MaxWork, "max-query-work", "MKG_MAX_QUERY_WORK", "most work a query may cost before it runs: fields compared and selections visited to validate it, argument values it reads")
+	s.num(&c.Limits.MaxTokens, "max-query-tokens", "MKG_MAX_QUERY_TOKENS", "largest query document, in lexer tokens")
+	s.num(&c.Limits.MaxRunning, "max-running-requests", "MKG_MAX_RUNNING_REQUESTS", "GraphQL requests executed at once; more wait for a turn within their time limit (requests answered from stored responses never wait); 0 = no limit")
+	s.dur(&c.Limits.RequestTimeout, "request-timeout", "MKG_REQUEST_TIMEOUT", "time limit of one GraphQL request")
+	s.str(&c.CORSOrigins, "cors-origins", "MKG_CORS_ORIGINS", "comma-separated origins browsers may call the API from; * = any")
+	s.str(&c.TrustedProxies, "trusted-proxies", "MKG_TRUSTED_PROXIES", "comma-separated networks (CIDRs) of reverse proxies whose Forwarded / X-Forwarded-For headers name the client; empty = the peer address is the client")
+	s.dur(&c.ShutdownTimeout, "shutdown-timeout", "MKG_SHUTDOWN_TIMEOUT", "how long in-flight requests may finish on SIGTERM")
+	s.str(&c.SMTPURL, "smtp-url", "MKG_SMTP_URL", "mail server for notifications to applicants (smtp://user:pass@host:587, smtps://…); empty = write them to the log")
+	s.str(&c.MailFrom, "mail-from", "MKG_MAIL_FROM", "sender address of notifications")
+	s.dur(&c.OutboxInterval, "outbox-interval", "MKG_OUTBOX_INTERVAL", "how often undelivered notifications are retried")
+	s.dur(&c.Standards.Applicant, "standard-applicant", "MKG_STANDARD_APPLICANT", "service standard: the applicant's form, when started in the system")
+	s.dur(&c.Standards.Review, "standard-review", "MKG_STANDARD_REVIEW", "service standard: the service desk's check")
+	s.dur(&c.Standards.Fulfilment, "standard-fulfilment", "MKG_STANDARD_FULFILMENT", "service standard: the officer's fulfilment, forward to close")
+	s.str(&c.DownloadKey, "download-key", "MKG_DOWNLOAD_KEY", "secret of at least 32 bytes that signs download links; empty = a random key per start (links then die with a restart and are not shared between instances)")
+	s.dur(&c.DownloadTTL, "download-ttl", "MKG_DOWNLOAD_TTL", "how long a download link works")
+	s.str(&c.PublicURL, "public-url", "MKG_PUBLIC_URL", "the API's public base URL (https://api.example.go.id) to make download links absolute; empty = links relative to the API")
 }
 
 // applyEnv sets every flag not given on the command line from its
 // environment variable, through the flag's own parser so values are
 // checked the same way.
-func applyEnv(fs *flag.FlagSet, settings []setting, getenv func(string) string) error {
+func (s *settings) applyEnv(getenv func(string) string) error {
 	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	for _, s := range settings {
-		if v := getenv(s.env); v != "" && !given[s.flag] {
-			if err := fs.Set(s.flag, v); err != nil {
-				return fmt.Errorf("%s=%q: %w", s.env, v, err)
+	s.fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for _, set := range s.list {
+		if v := getenv(set.env); v != "" && !given[set.flag] {
+			if err := s.fs.Set(set.flag, v); err != nil {
+				return fmt.Errorf("%s=%q: %w", set.env, v, err)
 			}
 		}
 	}
@@ -230,42 +284,4 @@ func redact(raw string) string {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
 	return u.String()
-}
-
-const usageText = `MKG Graph: a GraphQL server for BMKG's meteorology, climatology and geophysics data.
-
-Usage:
-  mkggraph [serve] [flags]        run the server (GraphiQL at http://localhost:8080/graphiql/)
-  mkggraph migrate [flags]        apply pending database migrations and exit
-  mkggraph ingest [flags] FILE…   load data files (format detected from content)
-  mkggraph create-admin -organisation ORG -name NAME -email EMAIL [flags]
-                                  create an administrator account and print its API key (once)
-  mkggraph generate-volume [flags] fill the database with a year of synthetic data, marked synthetic
-                                  (SYNOP, earthquakes, lightning, climate, air quality; README "Volume data")
-
-Ingest flags:
-  -reference-time RFC3339   completes SYNOP day/hour times of files whose name carries no date (WMO names do)
-  -station CODE             the station of a file that does not name it: a WMO index (processed Data Online CSV), a monitor code (aqicn.org export)
-  -sac-unit UNIT            unit of SAC samples: g, m/s2, cm/s2 or nm/s2 (SAC headers say only "acceleration")
-  -inventory FILE           StationXML with the responses of miniSEED channels (counts to acceleration)
-  -event FILE               event descriptor (gmprocess event.json) that SAC and miniSEED records belong to
-  -progress auto|always|never  progress bar on stderr (auto: for files over 1 MB on a terminal)
-
-Generate-volume flags:
-  -days N -start YYYY-MM-DD  the window of hourly SYNOP, earthquakes and lightning (default: the 365 days before today)
-  -stations all|N           synoptic stations of the catalogue that report (the bundled lists are loaded when it has none)
-  -earthquakes-per-year N   -lightning-strikes N (default 5 million a year, pro rata)
-  -climate-stations N -climate-years N -aq-stations N -aq-years N
-  -kinds synop,earthquakes,lightning,climate,air-quality   -seed N (same seed, same data)
-  -allow-real-data          write beside real data (refused otherwise, exit 2); real rows are never replaced
-
-Flags (every one also read from the environment variable named):
-`
-
-func usage(fs *flag.FlagSet, w io.Writer) func() {
-	return func() {
-		fmt.Fprint(w, usageText)
-		fs.SetOutput(w)
-		fs.PrintDefaults()
-	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"io"
 	"mime/multipart"
 	"net"
@@ -326,11 +325,10 @@ func TestTrustedProxiesSetting(t *testing.T) {
 		"proxy.internal":              false,
 		"10.0.0.0/8,,not-a-network/8": false,
 	} {
-		fs := flag.NewFlagSet("test", flag.ContinueOnError)
-		var cfg Config
-		settings := defineFlags(fs, &cfg)
+		cfg := defaultConfig()
+		fs, settings, _ := lookup("serve").flagSet(&cfg)
 		fs.Parse(nil)
-		if err := applyEnv(fs, settings, func(k string) string {
+		if err := settings.applyEnv(func(k string) string {
 			if k == "MKG_TRUSTED_PROXIES" {
 				return value
 			}

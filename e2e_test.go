@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"io"
 	"log/slog"
 	"net/http"
@@ -26,12 +25,7 @@ import (
 // shared by the read-only tests hold all of it; see forEachBackend).
 func testConfig(t *testing.T, backend string) *Config {
 	t.Helper()
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	var cfg Config
-	defineFlags(fs, &cfg)
-	if err := fs.Parse(nil); err != nil {
-		t.Fatal(err)
-	}
+	cfg := defaultConfig()
 	cfg.DemoData = "true"
 	cfg.demoFiles = coreDemo
 	cfg.FileDir = t.TempDir()
@@ -105,10 +99,7 @@ type sharedApp struct {
 var shared = map[string]*sharedApp{"sqlite": {}, "postgres": {}}
 
 func (s *sharedApp) start(backend string) {
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	var cfg Config
-	defineFlags(fs, &cfg)
-	fs.Parse(nil)
+	cfg := defaultConfig()
 	cfg.DemoData = "true"
 	dir, err := os.MkdirTemp("", "mkggraph-e2e")
 	if err != nil {

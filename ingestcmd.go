@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,37 +13,75 @@ import (
 	"github.com/bmkg/mkggraph/ingest"
 )
 
-// ingestFiles runs `mkggraph ingest FILE…`: every file is loaded and
-// summarised; failed reports whether any file or record was refused (the
-// command then exits 1).
-// ingestFlags are the ingest command's own flags.
+// ingestFlags are the ingest command's own flags: what a file may not say.
 type ingestFlags struct {
 	refTime, station, progress string
 	sacUnit, inventory, event  string
 }
 
-func ingestFiles(ctx context.Context, cfg *Config, log *slog.Logger, files []string, flags ingestFlags,
-	stdout, stderr io.Writer) (failed bool, err error) {
-	if len(files) == 0 {
-		return false, fmt.Errorf("ingest needs at least one file; formats known: %s", ingest.KnownFormats())
+// defineIngest: ingest's flags give what some files need and do not say.
+func defineIngest(fs *flag.FlagSet) action {
+	var f ingestFlags
+	fs.StringVar(&f.refTime, "reference-time", "", "completes the SYNOP day/hour times of files whose name carries no date (WMO names do): an `RFC3339` time, e.g. 2021-08-01T00:00:00Z")
+	fs.StringVar(&f.station, "station", "", "the station of a file that does not name it: a WMO index (processed Data Online CSV), a monitor `code` (aqicn.org export)")
+	fs.StringVar(&f.sacUnit, "sac-unit", "", "`unit` of SAC samples: g, m/s2, cm/s2 or nm/s2 (SAC headers say only \"acceleration\")")
+	fs.StringVar(&f.inventory, "inventory", "", "StationXML `file` with the responses of miniSEED channels (counts to acceleration)")
+	fs.StringVar(&f.event, "event", "", "event descriptor `file` (gmprocess event.json) that SAC and miniSEED records belong to")
+	fs.StringVar(&f.progress, "progress", "auto", "progress bar on stderr: auto (for files over 1 MB on a terminal), always or never")
+	return func(ctx context.Context, in *invocation) int {
+		if len(in.args) == 0 {
+			return in.misuse("needs at least one file; formats known: %s", ingest.KnownFormats())
+		}
+		opt, err := f.options()
+		if err != nil {
+			return in.misuse("%v", err)
+		}
+		failed, err := ingestFiles(ctx, in.cfg, in.log, in.args, opt, f.progress, in.stdout, in.stderr)
+		switch {
+		case err != nil:
+			return in.fail(err)
+		case failed:
+			return 1
+		}
+		return 0
 	}
-	opt := ingest.Options{Station: flags.station, SACUnit: flags.sacUnit}
-	for _, f := range []struct {
-		path string
-		dst  *[]byte
-	}{{flags.inventory, &opt.Inventory}, {flags.event, &opt.Event}} {
-		if f.path == "" {
+}
+
+// options are what the flags tell the ingester; errors name the flag.
+func (f *ingestFlags) options() (ingest.Options, error) {
+	opt := ingest.Options{Station: f.station, SACUnit: f.sacUnit}
+	switch f.progress {
+	case "auto", "always", "never":
+	default:
+		return opt, fmt.Errorf("-progress %q must be auto, always or never", f.progress)
+	}
+	if f.refTime != "" {
+		t, err := time.Parse(time.RFC3339, f.refTime)
+		if err != nil {
+			return opt, fmt.Errorf("-reference-time %q is not RFC 3339 (e.g. 2022-03-21T12:05:00Z)", f.refTime)
+		}
+		opt.ReferenceTime = t
+	}
+	for _, file := range []struct {
+		flag, path string
+		dst        *[]byte
+	}{{"-inventory", f.inventory, &opt.Inventory}, {"-event", f.event, &opt.Event}} {
+		if file.path == "" {
 			continue
 		}
-		if *f.dst, err = os.ReadFile(f.path); err != nil {
-			return false, err
+		data, err := os.ReadFile(file.path)
+		if err != nil {
+			return opt, fmt.Errorf("%s: %w", file.flag, err)
 		}
+		*file.dst = data
 	}
-	if flags.refTime != "" {
-		if opt.ReferenceTime, err = time.Parse(time.RFC3339, flags.refTime); err != nil {
-			return false, fmt.Errorf("-reference-time %q is not RFC 3339 (e.g. 2022-03-21T12:05:00Z)", flags.refTime)
-		}
-	}
+	return opt, nil
+}
+
+// ingestFiles loads and summarises every file; failed reports whether any
+// file or record was refused (the command then exits 1).
+func ingestFiles(ctx context.Context, cfg *Config, log *slog.Logger, files []string, opt ingest.Options, progress string,
+	stdout, stderr io.Writer) (failed bool, err error) {
 	store, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return false, err
@@ -54,7 +93,7 @@ func ingestFiles(ctx context.Context, cfg *Config, log *slog.Logger, files []str
 	}
 	in := ingest.New(store, log).WithFiles(fileStore)
 	for _, name := range files {
-		s, err := ingestOne(ctx, in, name, opt, flags.progress, stderr)
+		s, err := ingestOne(ctx, in, name, opt, progress, stderr)
 		if err != nil {
 			fmt.Fprintf(stdout, "%s: refused: %v\n", name, err)
 			failed = true

@@ -1,12 +1,12 @@
 // Command mkggraph is MKG Graph: a GraphQL server for BMKG's meteorology,
 // climatology and geophysics data. This file only wires the parts together:
-// config → store → cache → readers → resolvers → GraphQL → HTTP → shutdown.
+// config → store → cache → readers → resolvers → GraphQL (graph.NewExecutor:
+// schema, directives, limits, error presenter) → HTTP → shutdown.
 package main
 
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -19,12 +19,13 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/bmkg/mkggraph/access"
+	"github.com/bmkg/mkggraph/authn"
 	"github.com/bmkg/mkggraph/cache"
 	"github.com/bmkg/mkggraph/demo"
 	"github.com/bmkg/mkggraph/download"
 	"github.com/bmkg/mkggraph/export"
 	"github.com/bmkg/mkggraph/filestore"
+	"github.com/bmkg/mkggraph/graph"
 	"github.com/bmkg/mkggraph/httpapi"
 	"github.com/bmkg/mkggraph/ingest"
 	"github.com/bmkg/mkggraph/inmem"
@@ -42,71 +43,14 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 
-// run is main with its dependencies passed in, so tests can drive it.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	cmd, rest := "serve", args
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		cmd, rest = args[0], args[1:]
-	}
-	fs := flag.NewFlagSet("mkggraph", flag.ContinueOnError)
-	var cfg Config
-	settings := defineFlags(fs, &cfg)
-	refTime := fs.String("reference-time", "", "")
-	station := fs.String("station", "", "")
-	sacUnit := fs.String("sac-unit", "", "")
-	inventory := fs.String("inventory", "", "")
-	event := fs.String("event", "", "")
-	progress := fs.String("progress", "auto", "")
-	var admin adminFlags
-	fs.StringVar(&admin.organisation, "organisation", "", "")
-	fs.StringVar(&admin.name, "name", "", "")
-	fs.StringVar(&admin.email, "email", "", "")
-	volFlags := defineVolumeFlags(fs)
-	fs.Usage = usage(fs, stderr)
-	fs.SetOutput(stderr)
-	if err := fs.Parse(rest); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
+// defineServe: the server takes no flags of its own, only settings.
+func defineServe(*flag.FlagSet) action {
+	return func(ctx context.Context, in *invocation) int {
+		if err := serve(ctx, in.cfg, in.log); err != nil {
+			return in.fail(err)
 		}
-		return 2
-	}
-	if err := applyEnv(fs, settings, getenv); err != nil {
-		fmt.Fprintln(stderr, "configuration:", err)
-		return 2
-	}
-	if err := cfg.Validate(); err != nil {
-		fmt.Fprintln(stderr, "configuration:", err)
-		return 2
-	}
-	log := newLogger(&cfg, stderr)
-	var err error
-	switch cmd {
-	case "serve":
-		err = serve(ctx, &cfg, log)
-	case "migrate":
-		err = migrate(ctx, &cfg, log, stdout)
-	case "ingest":
-		var failed bool
-		failed, err = ingestFiles(ctx, &cfg, log, fs.Args(), ingestFlags{*refTime, *station, *progress, *sacUnit, *inventory, *event}, stdout, stderr)
-		if err == nil && failed {
-			return 1
-		}
-	case "create-admin":
-		err = createAdmin(ctx, &cfg, log, admin, stdout)
-	case "generate-volume":
-		return generateVolume(ctx, &cfg, log, volFlags, stdout, stderr)
-	case "help":
-		fs.Usage()
 		return 0
-	default:
-		fmt.Fprintf(stderr, "unknown command %q; commands: serve, migrate, ingest, create-admin, generate-volume, help\n", cmd)
-		return 2
 	}
-	if err != nil {
-		log.Error(cmd+" failed", "err", err)
-		return 1
-	}
-	return 0
 }
 
 func newLogger(cfg *Config, w io.Writer) *slog.Logger {
@@ -135,7 +79,7 @@ func openCache(ctx context.Context, cfg *Config, log *slog.Logger) (*cache.Resil
 	if cfg.RedisURL == "" {
 		return cache.NewResilient(inmem.NewCache(cfg.CacheMaxBytes), "memory", log), nil, func() {}
 	}
-	rc, err := redis.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
+	rc, err := redis.New(cfg.RedisURL, cfg.RedisPrefix, log)
 	if err != nil {
 		log.Error("Redis URL unusable; using the in-process cache", "err", err)
 		return cache.NewResilient(inmem.NewCache(cfg.CacheMaxBytes), "memory", log), nil, func() {}
@@ -232,6 +176,13 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	// Decoded values are kept in process memory in front of the shared
 	// cache: a hit costs no round trip and no decoding.
 	layered := cache.NewLayered(c, cfg.CacheObjectBytes)
+	// The access directives, read from the schema: the executor enforces
+	// them on every field, the resolvers check node types with them.
+	authz, err := graph.SchemaAuthorizer()
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
 	res := &resolvers.Resolver{
 		StationData:      cache.NewStationReader(store, layered, opts),
 		ObservationData:  store,
@@ -246,10 +197,11 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		Shakemaps:        shakemaps.Reader{Grids: store},
 		SatelliteData:    store,
 		Catalogue:        a.Ingest,
+		Types:            authz,
 	}
 	// Bad keys are counted in Redis when there is one, so every instance
 	// throttles the same clients.
-	auth := access.NewAuthenticator(store, layered, log, cfg.clock).WithLimiter(access.NewLimiter(20, time.Minute, counter, log))
+	auth := authn.NewAuthenticator(store, layered, log, cfg.clock).WithLimiter(authn.NewLimiter(20, time.Minute, counter, log))
 	downloads, err := newDownloads(cfg, log, store, files, auth)
 	if err != nil {
 		a.Close()
@@ -262,20 +214,15 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	a.Outbox = notify.NewOutbox(store, sender, log, notify.Options{Interval: cfg.OutboxInterval, Now: cfg.clock})
-	gql, err := httpapi.NewGraphQL(res, cfg.Limits, log)
-	if err != nil {
-		a.Close()
-		return nil, err
-	}
 	api := &httpapi.Server{
-		GraphQL:   gql,
+		GraphQL:   graph.NewExecutor(res, authz, cfg.Limits.GraphQL(), log),
 		Auth:      auth,
 		Downloads: downloads,
 		Loaders:   loaderReads{Store: store, latest: cache.NewObservationReader(store, layered, opts)},
 		Letters:   store,
 		Responses: &httpapi.ResponseCache{Generations: store, MaxBytes: cfg.ResponseCacheBytes, MaxResponse: 1 << 20,
 			TTL: 10 * time.Minute},
-		Readiness:   httpapi.Readiness{Database: store.Ping, Cache: func(ctx context.Context) cache.Status { c.Ping(ctx); return c.Status() }},
+		Readiness:   httpapi.Readiness{Database: store.Ping, Cache: func(ctx context.Context) mkg.CacheStatus { c.Ping(ctx); return c.Status() }},
 		Limits:      cfg.Limits,
 		CORSOrigins: httpapi.ParseOrigins(cfg.CORSOrigins),
 		Log:         log,
@@ -298,7 +245,7 @@ func (r loaderReads) LatestObservations(ctx context.Context, wmos []string) ([]*
 
 // newDownloads wires the signed download links. Without a configured key
 // the links are signed with a random key of this process.
-func newDownloads(cfg *Config, log *slog.Logger, store *sqlstore.Store, files mkg.FileStore, auth *access.Authenticator) (*download.Service, error) {
+func newDownloads(cfg *Config, log *slog.Logger, store *sqlstore.Store, files mkg.FileStore, auth *authn.Authenticator) (*download.Service, error) {
 	key := []byte(cfg.DownloadKey)
 	if len(key) == 0 {
 		key = make([]byte, 32)
@@ -395,20 +342,4 @@ func displayAddr(a net.Addr) string {
 		return "localhost:" + port
 	}
 	return a.String()
-}
-
-func migrate(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) error {
-	store, err := sqlstore.Connect(ctx, cfg.databaseURL(), cfg.storeOptions(log))
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	applied, err := store.Migrate(ctx)
-	for _, m := range applied {
-		fmt.Fprintf(stdout, "applied %04d_%s\n", m.Version, m.Name)
-	}
-	if err == nil && len(applied) == 0 {
-		fmt.Fprintln(stdout, "database is up to date")
-	}
-	return err
 }

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -25,22 +24,26 @@ type volumeFlags struct {
 	allowRealData                              bool
 }
 
-func defineVolumeFlags(fs *flag.FlagSet) *volumeFlags {
+// defineGenerateVolume: generate-volume's flags say how much of what to
+// make.
+func defineGenerateVolume(fs *flag.FlagSet) action {
 	d := volume.DefaultConfig(time.Now())
 	v := &volumeFlags{}
-	fs.IntVar(&v.days, "days", d.Days, "")
-	fs.StringVar(&v.start, "start", "", "")
-	fs.StringVar(&v.stations, "stations", "all", "")
-	fs.IntVar(&v.earthquakesPerYear, "earthquakes-per-year", d.EarthquakesPerYear, "")
-	fs.IntVar(&v.lightningStrikes, "lightning-strikes", -1, "")
-	fs.IntVar(&v.climateStations, "climate-stations", d.ClimateStations, "")
-	fs.IntVar(&v.climateYears, "climate-years", d.ClimateYears, "")
-	fs.IntVar(&v.aqStations, "aq-stations", d.AQStations, "")
-	fs.IntVar(&v.aqYears, "aq-years", d.AQYears, "")
-	fs.Uint64Var(&v.seed, "seed", d.Seed, "")
-	fs.BoolVar(&v.allowRealData, "allow-real-data", false, "")
-	fs.StringVar(&v.kinds, "kinds", strings.Join(volume.AllKinds, ","), "")
-	return v
+	fs.IntVar(&v.days, "days", d.Days, "`days` in the window of hourly SYNOP, earthquakes and lightning")
+	fs.StringVar(&v.start, "start", "", "first `day` of the window, YYYY-MM-DD (default: -days days before today)")
+	fs.StringVar(&v.stations, "stations", "all", "synoptic stations of the catalogue that report: all, or a `number` (the bundled lists are loaded when the catalogue is empty)")
+	fs.IntVar(&v.earthquakesPerYear, "earthquakes-per-year", d.EarthquakesPerYear, "`rate` of synthetic earthquakes a year")
+	fs.IntVar(&v.lightningStrikes, "lightning-strikes", -1, "lightning strikes in the whole window; -1: 5 million a year, pro rata")
+	fs.IntVar(&v.climateStations, "climate-stations", d.ClimateStations, "climate stations that get daily records")
+	fs.IntVar(&v.climateYears, "climate-years", d.ClimateYears, "`years` of daily climate records, ending with the window")
+	fs.IntVar(&v.aqStations, "aq-stations", d.AQStations, "synthetic air-quality stations that get a daily ISPU")
+	fs.IntVar(&v.aqYears, "aq-years", d.AQYears, "`years` of daily ISPU, ending with the window")
+	fs.Uint64Var(&v.seed, "seed", d.Seed, "random seed: the same seed makes the same data")
+	fs.BoolVar(&v.allowRealData, "allow-real-data", false, "write beside real data (refused otherwise, exit 2); real rows are never replaced")
+	fs.StringVar(&v.kinds, "kinds", strings.Join(volume.AllKinds, ","), "comma-separated `kinds` of data to make")
+	return func(ctx context.Context, in *invocation) int {
+		return generateVolume(ctx, in, v)
+	}
 }
 
 // config turns the flags into a volume.Config; errors name the flag.
@@ -71,29 +74,27 @@ func (v *volumeFlags) config(now time.Time) (volume.Config, error) {
 // generateVolume runs `mkggraph generate-volume` and returns the exit
 // code: 2 for bad flags or a database holding real data (nothing is then
 // written), 1 when generation failed or a generated record was rejected.
-func generateVolume(ctx context.Context, cfg *Config, log *slog.Logger, flags *volumeFlags, stdout, stderr io.Writer) int {
+func generateVolume(ctx context.Context, inv *invocation, flags *volumeFlags) int {
 	vc, err := flags.config(time.Now())
 	if err != nil {
-		fmt.Fprintln(stderr, "generate-volume:", err)
-		return 2
+		return inv.misuse("%v", err)
 	}
-	store, err := openStore(ctx, cfg, log)
+	log := inv.log
+	store, err := openStore(ctx, inv.cfg, log)
 	if err != nil {
-		log.Error("generate-volume failed", "err", err)
-		return 1
+		return inv.fail(err)
 	}
 	defer store.Close()
 	in := ingest.New(store, log)
 	start := time.Now()
 	rep, err := volume.Generate(ctx, store, in, vc, time.Now(), log)
 	if errors.Is(err, volume.ErrRealData) {
-		fmt.Fprintln(stderr, "generate-volume:", err)
+		fmt.Fprintln(inv.stderr, "mkggraph generate-volume:", err)
 		return 2
 	}
-	printVolume(stdout, rep, time.Since(start))
+	printVolume(inv.stdout, rep, time.Since(start))
 	if err != nil {
-		log.Error("generate-volume failed", "err", err)
-		return 1
+		return inv.fail(err)
 	}
 	// Plans at the new size need statistics of it.
 	if err := store.Analyze(ctx); err != nil {

@@ -33,6 +33,8 @@ type Resilient struct {
 	RetryAfter time.Duration
 	// ProbeTimeout bounds a probe.
 	ProbeTimeout time.Duration
+	// Now tells the time (time.Now; tests move it instead of sleeping).
+	Now func() time.Time
 
 	mu        sync.Mutex
 	open      bool
@@ -44,7 +46,8 @@ type Resilient struct {
 
 // NewResilient wraps backend; name ("redis", "memory") appears in logs and status.
 func NewResilient(backend mkg.Cache, name string, log *slog.Logger) *Resilient {
-	return &Resilient{backend: backend, name: name, log: log, RetryAfter: 300 * time.Millisecond, ProbeTimeout: time.Second}
+	return &Resilient{backend: backend, name: name, log: log, RetryAfter: 300 * time.Millisecond, ProbeTimeout: time.Second,
+		Now: time.Now}
 }
 
 var _ mkg.Cache = (*Resilient)(nil)
@@ -104,20 +107,12 @@ func (r *Resilient) Ping(ctx context.Context) error {
 	return err
 }
 
-// Status is the cache's health as /readyz reports it.
-type Status struct {
-	Backend   string    `json:"backend"`
-	OK        bool      `json:"ok"`
-	State     string    `json:"state"` // closed, open or half-open (a probe is running)
-	Error     string    `json:"error,omitempty"`
-	DownSince time.Time `json:"downSince,omitzero"`
-}
-
-// Status returns the current health.
-func (r *Resilient) Status() Status {
+// Status returns the current health: State is closed, open or half-open
+// (a probe is running).
+func (r *Resilient) Status() mkg.CacheStatus {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	st := Status{Backend: r.name, OK: !r.open, State: "closed", Error: r.lastErr, DownSince: r.downSince}
+	st := mkg.CacheStatus{Backend: r.name, OK: !r.open, State: "closed", Error: r.lastErr, DownSince: r.downSince}
 	switch {
 	case r.probing:
 		st.State = "half-open"
@@ -142,7 +137,7 @@ func (r *Resilient) allow() bool {
 	if !r.open {
 		return true
 	}
-	if !r.probing && time.Since(r.openedAt) >= r.RetryAfter {
+	if !r.probing && r.Now().Sub(r.openedAt) >= r.RetryAfter {
 		r.probing = true
 		go r.probe()
 	}
@@ -157,10 +152,10 @@ func (r *Resilient) probe() {
 	defer r.mu.Unlock()
 	r.probing = false
 	if err != nil {
-		r.openedAt, r.lastErr = time.Now(), err.Error()
+		r.openedAt, r.lastErr = r.Now(), err.Error()
 		return
 	}
-	r.log.Info("cache available again", "cache", r.name, "down_for", time.Since(r.downSince).Round(time.Millisecond))
+	r.log.Info("cache available again", "cache", r.name, "down_for", r.Now().Sub(r.downSince).Round(time.Millisecond))
 	r.open, r.downSince, r.lastErr = false, time.Time{}, ""
 }
 
@@ -177,6 +172,7 @@ func (r *Resilient) failed(ctx context.Context, err error) {
 	if r.open {
 		return // a call that started before the breaker opened
 	}
-	r.open, r.openedAt, r.downSince = true, time.Now(), time.Now()
+	now := r.Now()
+	r.open, r.openedAt, r.downSince = true, now, now
 	r.log.Error("cache unavailable; answering from the database until it recovers", "cache", r.name, "err", err)
 }

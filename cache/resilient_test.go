@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -60,40 +61,58 @@ func TestHealthChecksCannotCloseTheBreaker(t *testing.T) {
 	}
 }
 
-// TestBreakerProbesOnceInTheBackground: after RetryAfter one probe tries
-// the backend, however many callers come meanwhile, and none of them waits
-// for it; a failed probe keeps the breaker open, a good one closes it.
+// TestBreakerProbesOnceInTheBackground: no probe before RetryAfter; after
+// it one probe tries the backend, however many callers come meanwhile, and
+// none of them waits for it; a failed probe keeps the breaker open for
+// another RetryAfter, a good one closes it.
 func TestBreakerProbesOnceInTheBackground(t *testing.T) {
 	ctx := context.Background()
-	b := &flakyCache{pingDelay: 200 * time.Millisecond}
+	b := &flakyCache{gate: make(chan struct{})}
 	c := cache.NewResilient(b, "broken", quiet)
-	c.RetryAfter = 50 * time.Millisecond
+	clock := newClock()
+	c.RetryAfter, c.Now = time.Minute, clock.Now
 	c.Get(ctx, "k")
-	time.Sleep(60 * time.Millisecond)
-
-	start := time.Now()
-	var wg sync.WaitGroup
-	for range 50 {
-		wg.Go(func() { c.Get(ctx, "k"); c.Ping(ctx) })
+	clock.Advance(time.Minute - time.Millisecond)
+	c.Get(ctx, "k")
+	if st := c.Status(); st.State != "open" {
+		t.Fatalf("state before RetryAfter = %q, want open (no probe yet)", st.State)
 	}
-	wg.Wait()
-	if d := time.Since(start); d > 100*time.Millisecond {
-		t.Errorf("50 callers took %v while a 200 ms probe ran: callers must not wait for it", d)
+
+	clock.Advance(time.Millisecond)
+	done := make(chan struct{})
+	go func() {
+		var wg sync.WaitGroup
+		for range 50 {
+			wg.Go(func() { c.Get(ctx, "k"); c.Ping(ctx) })
+		}
+		wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done: // the probe's ping is held at the gate: nobody waited for it
+	case <-time.After(5 * time.Second):
+		t.Fatal("callers wait for the probe")
 	}
 	if st := c.Status(); st.State != "half-open" {
 		t.Errorf("state during the probe = %q, want half-open", st.State)
 	}
-	waitFor(t, func() bool { return b.pings.Load() == 1 && c.Status().State == "open" })
-	if b.maxConcurrentPings.Load() != 1 {
-		t.Errorf("%d probes at once, want 1", b.maxConcurrentPings.Load())
+	b.gate <- struct{}{} // the probe fails
+	waitFor(t, func() bool { return c.Status().State == "open" })
+	if b.pings.Load() != 1 || b.maxConcurrentPings.Load() != 1 {
+		t.Errorf("%d probes, %d at once; want 1", b.pings.Load(), b.maxConcurrentPings.Load())
 	}
 	if b.calls.Load() != 1 {
 		t.Errorf("%d calls reached the backend, want only the first", b.calls.Load())
 	}
 
 	b.fixed.Store(true)
-	time.Sleep(60 * time.Millisecond)
+	c.Get(ctx, "k") // the failed probe restarted the wait: no probe yet
+	if st := c.Status(); st.State != "open" {
+		t.Fatalf("state right after a failed probe = %q, want open", st.State)
+	}
+	clock.Advance(time.Minute)
 	c.Get(ctx, "k") // starts the second probe, which succeeds
+	b.gate <- struct{}{}
 	waitFor(t, func() bool { return c.Available() })
 	if st := c.Status(); !st.OK || st.State != "closed" || st.Error != "" {
 		t.Errorf("after a good probe: %+v", st)
@@ -118,24 +137,38 @@ func TestCancelledCallerDoesNotOpenTheBreaker(t *testing.T) {
 	}
 }
 
+// waitFor waits for what a background probe does once it has returned.
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(5 * time.Second); !cond(); {
 		if time.Now().After(deadline) {
 			t.Fatal("condition not met within 5 s")
 		}
-		time.Sleep(5 * time.Millisecond)
+		runtime.Gosched()
 	}
 }
 
+// clock is a time that moves only when told.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newClock() *clock { return &clock{now: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+
+func (c *clock) Advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.now = c.now.Add(d) }
+
 var quiet = slog.New(slog.DiscardHandler)
 
-// flakyCache fails every call until fixed; its pings take pingDelay and
-// are counted, with the most that ran at once.
+// flakyCache fails every call until fixed; its pings are counted, with
+// the most that ran at once, and each waits to be let through its gate
+// when there is one.
 type flakyCache struct {
 	calls, pings, concurrentPings, maxConcurrentPings atomic.Int64
 	fixed                                             atomic.Bool
-	pingDelay                                         time.Duration
+	gate                                              chan struct{}
 }
 
 func (b *flakyCache) err() error {
@@ -170,6 +203,8 @@ func (b *flakyCache) Ping(context.Context) error {
 	for m := b.maxConcurrentPings.Load(); n > m && !b.maxConcurrentPings.CompareAndSwap(m, n); {
 		m = b.maxConcurrentPings.Load()
 	}
-	time.Sleep(b.pingDelay)
+	if b.gate != nil {
+		<-b.gate
+	}
 	return b.err()
 }

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bmkg/mkggraph/access"
+	"github.com/bmkg/mkggraph/authn"
 	"github.com/bmkg/mkggraph/export"
 	"github.com/bmkg/mkggraph/mkg"
 	"github.com/bmkg/mkggraph/sqlstore"
@@ -131,7 +131,7 @@ func TestDatabaseDownIs503(t *testing.T) {
 	}
 	signer, _ := NewSigner([]byte(strings.Repeat("k", 32)))
 	var logged bytes.Buffer
-	svc := New(Options{Signer: signer, Principals: access.NewAuthenticator(s, nil, slog.New(slog.DiscardHandler), nil),
+	svc := New(Options{Signer: signer, Principals: authn.NewAuthenticator(s, nil, slog.New(slog.DiscardHandler), nil),
 		Log: slog.New(slog.NewTextHandler(&logged, nil)), Exporter: &export.Exporter{Observations: s, Stations: s, Earthquakes: s}})
 	p, _ := anonymous{}.Anonymous(ctx)
 	d, err := svc.Export(mkg.WithPrincipal(ctx, p), mkg.ExportSpec{Kind: mkg.ExportEarthquakes, Format: mkg.ExportCSV})

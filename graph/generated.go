@@ -5896,7 +5896,7 @@ type Query {
   latestEarthquake: Earthquake
 }
 `, BuiltIn: false},
-	{Name: "../schema/access.graphqls", Input: `"""
+	{Name: "../schema/accounts.graphqls", Input: `"""
 The data behind a field or type belong to a dataset: the caller must have
 the right to it. A field with ` + "`" + `name` + "`" + ` needs that dataset; with ` + "`" + `anyOf` + "`" + `, any
 one of them. On a type, the directive covers every field that returns the

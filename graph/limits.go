@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -84,8 +85,8 @@ func (l *QueryLimits) MutateOperationParameters(ctx context.Context, p *graphql.
 	}
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, l.MaxTokens)
 	if err != nil {
-		gqlErr, ok := err.(*gqlerror.Error)
-		if !ok {
+		var gqlErr *gqlerror.Error
+		if !errors.As(err, &gqlErr) {
 			gqlErr = gqlerror.Wrap(err)
 		}
 		errcode.Set(gqlErr, errcode.ParseFailed)

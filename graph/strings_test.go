@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -29,8 +30,8 @@ func TestCheckValueNamesThePath(t *testing.T) {
 		case c.field == "" && err != nil:
 			t.Errorf("%q refused: %v", c.value, err)
 		case c.field != "":
-			e, ok := err.(*mkg.Error)
-			if !ok || e.Code != mkg.EINVALID || e.Field != c.field {
+			var e *mkg.Error
+			if !errors.As(err, &e) || e.Code != mkg.EINVALID || e.Field != c.field {
 				t.Errorf("%q: %v; want BAD_USER_INPUT naming %s", c.value, err, c.field)
 			}
 		}

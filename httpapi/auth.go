@@ -7,12 +7,13 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/bmkg/mkggraph/access"
 	"github.com/bmkg/mkggraph/mkg"
 )
 
 // Authenticator resolves the caller of a request from its Authorization
-// header (access.Authenticator).
+// header (authn.Authenticator): a refused key is an *mkg.Error coded
+// UNAUTHENTICATED, a throttled client mkg.ErrTooManyFailures, either
+// possibly wrapped.
 type Authenticator interface {
 	Authenticate(ctx context.Context, header, client string) (*mkg.Principal, error)
 }
@@ -23,14 +24,15 @@ type Authenticator interface {
 func (s *Server) withPrincipal(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.Auth.Authenticate(r.Context(), r.Header.Get("Authorization"), s.clientIP(r))
+		var refused *mkg.Error
 		switch {
-		case errors.Is(err, access.ErrTooManyFailures):
+		case errors.Is(err, mkg.ErrTooManyFailures):
 			w.Header().Set("Retry-After", strconv.Itoa(60))
-			writeJSON(w, http.StatusTooManyRequests, gqlErrorBody(err.Error(), "TOO_MANY_REQUESTS", ""))
+			writeJSON(w, http.StatusTooManyRequests, gqlErrorBody(mkg.ErrTooManyFailures.Error(), "TOO_MANY_REQUESTS", ""))
 			return
-		case mkg.ErrorCode(err) == mkg.EUNAUTHENTICATED:
+		case errors.As(err, &refused) && refused.Code == mkg.EUNAUTHENTICATED:
 			w.Header().Set("WWW-Authenticate", `Bearer realm="MKG Graph", error="invalid_token"`)
-			writeJSON(w, http.StatusUnauthorized, gqlErrorBody(err.(*mkg.Error).Message, mkg.EUNAUTHENTICATED, ""))
+			writeJSON(w, http.StatusUnauthorized, gqlErrorBody(refused.Message, mkg.EUNAUTHENTICATED, ""))
 			return
 		case err != nil:
 			s.outage.Log(r.Context(), slog.LevelError, "authentication: "+mkg.ErrorCode(err), "authentication failed", slog.Any("err", err))

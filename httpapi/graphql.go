@@ -5,18 +5,13 @@
 package httpapi
 
 import (
-	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
 	"github.com/bmkg/mkggraph/graph"
-	"github.com/bmkg/mkggraph/graph/model"
-	"github.com/bmkg/mkggraph/resolvers"
 )
 
 // Limits bound what one request may cost.
@@ -35,53 +30,39 @@ type Limits struct {
 var DefaultLimits = Limits{MaxBodyBytes: 1 << 20, MaxUploadBytes: 11 << 20, MaxDepth: 12, MaxComplexity: 50000, MaxWork: 100000,
 	MaxTokens: 15000, RequestTimeout: 30 * time.Second, MaxRunning: 32}
 
-// The caches of parsed documents and of persisted queries: entries, and
-// bytes (a parsed document at the token limit takes about 4 MB).
-const (
-	cachedEntries       = 1000
-	cachedDocumentBytes = 64 << 20
-	cachedQueryBytes    = 16 << 20
-	maxRequestErrors    = 100 // validation errors reported for one document
-)
+// GraphQL returns the limits graph.NewExecutor checks before a document
+// runs.
+func (l Limits) GraphQL() graph.Limits {
+	return graph.Limits{MaxDepth: l.MaxDepth, MaxCost: l.MaxComplexity, MaxWork: l.MaxWork, MaxTokens: l.MaxTokens}
+}
 
-// NewGraphQL builds the GraphQL handler: explicit transports (no websocket:
-// the API has no subscriptions yet), the limits, the error presenter and the
-// panic recovery.
-func NewGraphQL(r *resolvers.Resolver, lim Limits, log *slog.Logger) (*handler.Server, error) {
-	cfg := graph.Config{Resolvers: r}
-	graph.SetComplexity(&cfg.Complexity)
-	schema := graph.NewExecutableSchema(cfg)
-	authz, err := graph.NewAuthorizer(schema.Schema(), model.TypeName)
-	if err != nil {
-		return nil, err
+// graphQL serves the executor over HTTP through explicit transports (no
+// websocket: the API has no subscriptions yet), the first that supports
+// the request answering it, as gqlgen's handler.Server does; that server
+// would build its own executor, while this one is assembled by
+// graph.NewExecutor.
+func (s *Server) graphQL() http.Handler {
+	transports := []graphql.Transport{
+		transport.Options{},
+		getOnlyQueries{transport.GET{}},
+		transport.POST{},
+		// Uploads (the request letter) follow the GraphQL multipart request
+		// specification; files are kept in memory up to 1 MiB and spooled to
+		// a temporary file beyond, never past the upload limit, and the
+		// other parts keep the limit of a JSON request (see multipartForm).
+		multipartForm{maxFields: s.Limits.MaxBodyBytes, maxBody: s.Limits.MaxUploadBytes, maxMemory: 1 << 20},
 	}
-	r.Types = authz
-	srv := handler.New(schema)
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(getOnlyQueries{transport.GET{}})
-	srv.AddTransport(transport.POST{})
-	// Uploads (the request letter) follow the GraphQL multipart request
-	// specification; files are kept in memory up to 1 MiB and spooled to a
-	// temporary file beyond, never past the upload limit, and the other
-	// parts keep the limit of a JSON request (see multipartForm).
-	srv.AddTransport(multipartForm{maxFields: lim.MaxBodyBytes, maxBody: lim.MaxUploadBytes, maxMemory: 1 << 20})
-	docs := newBoundedCache(cachedEntries, cachedDocumentBytes, documentWeight)
-	srv.SetQueryCache(docs)
-	srv.SetParserTokenLimit(lim.MaxTokens)
-	srv.SetValidationRulesFn(graph.ValidationRules(maxRequestErrors))
-	srv.SetDisableSuggestion(true)
-	srv.Use(extension.Introspection{})
-	// Before the persisted-query extension, which stores the query it is
-	// given: a document refused for its cost is then never stored.
-	srv.Use(&graph.QueryLimits{MaxDepth: lim.MaxDepth, MaxCost: lim.MaxComplexity, MaxWork: lim.MaxWork,
-		MaxTokens: lim.MaxTokens, Documents: docs})
-	srv.Use(extension.AutomaticPersistedQuery{Cache: newBoundedCache(cachedEntries, cachedQueryBytes, queryWeight)})
-	srv.AroundFields(authz.Middleware) // access rights, and what the response cache must know
-	srv.Use(graph.Strings{})
-	srv.AroundResponses(markUnavailable)
-	srv.SetErrorPresenter(graph.ErrorPresenter(log))
-	srv.SetRecoverFunc(graph.Recover(log))
-	return srv, nil
+	exec := unavailableMarking{s.GraphQL}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(graphql.StartOperationTrace(r.Context()))
+		for _, t := range transports {
+			if t.Supports(r) {
+				t.Do(w, r, exec)
+				return
+			}
+		}
+		writeJSON(w, http.StatusBadRequest, gqlErrorBody("send the query as JSON by POST, or as URL parameters by GET", "BAD_REQUEST", ""))
+	})
 }
 
 // getOnlyQueries answers a mutation sent by GET with 405 and Allow: POST,

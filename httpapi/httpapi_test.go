@@ -11,8 +11,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bmkg/mkggraph/access"
-	"github.com/bmkg/mkggraph/cache"
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/bmkg/mkggraph/authn"
+	"github.com/bmkg/mkggraph/graph"
 	"github.com/bmkg/mkggraph/httpapi"
 	"github.com/bmkg/mkggraph/mkg"
 	"github.com/bmkg/mkggraph/resolvers"
@@ -51,17 +53,13 @@ func server(t *testing.T) *httptest.Server {
 
 func newServer(t *testing.T) *httpapi.Server {
 	t.Helper()
-	res := &resolvers.Resolver{StationData: faultyStations{}}
-	gql, err := httpapi.NewGraphQL(res, httpapi.DefaultLimits, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
+	gql := executor(t, &resolvers.Resolver{StationData: faultyStations{}}, slog.New(slog.DiscardHandler))
 	st := store(t)
 	s := &httpapi.Server{
 		GraphQL:     gql,
-		Auth:        access.NewAuthenticator(st, nil, slog.New(slog.DiscardHandler), nil),
+		Auth:        authn.NewAuthenticator(st, nil, slog.New(slog.DiscardHandler), nil),
 		Loaders:     st,
-		Readiness:   httpapi.Readiness{Database: func(context.Context) error { return nil }, Cache: func(context.Context) cache.Status { return cache.Status{OK: true} }},
+		Readiness:   httpapi.Readiness{Database: func(context.Context) error { return nil }, Cache: func(context.Context) mkg.CacheStatus { return mkg.CacheStatus{OK: true} }},
 		Limits:      httpapi.DefaultLimits,
 		CORSOrigins: []string{"*"},
 		Log:         slog.New(slog.DiscardHandler),
@@ -155,6 +153,17 @@ func TestCORS(t *testing.T) {
 	if resp.StatusCode != http.StatusNoContent || !strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "Authorization") {
 		t.Errorf("preflight: %d %v", resp.StatusCode, resp.Header)
 	}
+}
+
+// executor assembles the API over res as the server does.
+func executor(t *testing.T, res *resolvers.Resolver, log *slog.Logger) graphql.GraphExecutor {
+	t.Helper()
+	authz, err := graph.SchemaAuthorizer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Types = authz
+	return graph.NewExecutor(res, authz, httpapi.DefaultLimits.GraphQL(), log)
 }
 
 // store is an empty SQLite store for the request loaders.

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bmkg/mkggraph/cache"
 	"github.com/bmkg/mkggraph/httpapi"
+	"github.com/bmkg/mkggraph/mkg"
 )
 
 // TestReadyAnswersWithinASecond: /readyz answers within a second even when
@@ -21,7 +21,7 @@ func TestReadyAnswersWithinASecond(t *testing.T) {
 	s := &httpapi.Server{
 		Readiness: httpapi.Readiness{
 			Database: func(context.Context) error { <-hang; return nil },
-			Cache:    func(context.Context) cache.Status { <-hang; return cache.Status{OK: true} },
+			Cache:    func(context.Context) mkg.CacheStatus { <-hang; return mkg.CacheStatus{OK: true} },
 		},
 		Log: slog.New(slog.DiscardHandler),
 	}
@@ -40,7 +40,7 @@ func TestReadyAnswersWithinASecond(t *testing.T) {
 	var report struct {
 		Status   string
 		Database struct{ OK bool }
-		Cache    cache.Status
+		Cache    mkg.CacheStatus
 	}
 	json.NewDecoder(resp.Body).Decode(&report)
 	if resp.StatusCode != http.StatusServiceUnavailable || report.Status != "unavailable" || report.Database.OK || report.Cache.OK {
@@ -55,7 +55,7 @@ func TestReadyRunsChecksAtOnce(t *testing.T) {
 	s := &httpapi.Server{
 		Readiness: httpapi.Readiness{
 			Database: func(context.Context) error { slow(); return nil },
-			Cache:    func(context.Context) cache.Status { slow(); return cache.Status{Backend: "redis", OK: true} },
+			Cache:    func(context.Context) mkg.CacheStatus { slow(); return mkg.CacheStatus{Backend: "redis", OK: true} },
 		},
 		Log: slog.New(slog.DiscardHandler),
 	}

@@ -11,7 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bmkg/mkggraph/cache"
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/bmkg/mkggraph/dataloaders"
 	"github.com/bmkg/mkggraph/graph"
 	"github.com/bmkg/mkggraph/graphiql"
@@ -22,12 +23,14 @@ import (
 // Readiness tells /readyz what to check.
 type Readiness struct {
 	Database func(ctx context.Context) error
-	Cache    func(ctx context.Context) cache.Status
+	Cache    func(ctx context.Context) mkg.CacheStatus
 }
 
 // Server is the HTTP side of MKG Graph.
 type Server struct {
-	GraphQL   http.Handler
+	// GraphQL is the API as graph.NewExecutor assembles it; the server
+	// adds the transports (graphQL).
+	GraphQL   graphql.GraphExecutor
 	Auth      Authenticator
 	Loaders   dataloaders.Reader
 	Readiness Readiness
@@ -57,7 +60,7 @@ func (s *Server) Handler() http.Handler {
 	// only requests that passed every limit were stored.
 	// Requests answered from the stored responses never queue behind those
 	// that run.
-	run := limitRunning(s.Limits.MaxRunning, limitValues(s.Limits.MaxWork/graph.ValueWork, s.withLoaders(withUnavailableStatus(s.GraphQL))))
+	run := limitRunning(s.Limits.MaxRunning, limitValues(s.Limits.MaxWork/graph.ValueWork, s.withLoaders(withUnavailableStatus(s.graphQL()))))
 	gql := s.withPrincipal(limitBody(s.Limits.MaxBodyBytes, s.Limits.MaxUploadBytes, s.Responses.handler(run)))
 	mux.Handle("/graphql", withTimeout(s.Limits.RequestTimeout, gql))
 	mux.Handle("/graphiql/", http.StripPrefix("/graphiql", graphiql.Handler("/graphql")))
@@ -101,13 +104,13 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 		Error string `json:"error,omitempty"`
 	}
 	report := struct {
-		Status   string       `json:"status"`
-		Database dbStatus     `json:"database"`
-		Cache    cache.Status `json:"cache"`
+		Status   string          `json:"status"`
+		Database dbStatus        `json:"database"`
+		Cache    mkg.CacheStatus `json:"cache"`
 	}{Status: "ready", Database: dbStatus{OK: true}}
 	dbErr := make(chan error, 1)
 	go func() { dbErr <- s.Readiness.Database(ctx) }()
-	cacheStatus := make(chan cache.Status, 1)
+	cacheStatus := make(chan mkg.CacheStatus, 1)
 	go func() { cacheStatus <- s.Readiness.Cache(ctx) }()
 	select {
 	case err := <-dbErr:
@@ -122,7 +125,7 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	select {
 	case report.Cache = <-cacheStatus:
 	case <-ctx.Done():
-		report.Cache = cache.Status{Error: "cache does not answer"}
+		report.Cache = mkg.CacheStatus{Error: "cache does not answer"}
 	}
 	if !report.Cache.OK && report.Status == "ready" {
 		report.Status = "degraded"

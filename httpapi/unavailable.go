@@ -17,9 +17,9 @@ const retryAfter = 5
 
 // A GraphQL response that carries no data because a service it needs is
 // unavailable is answered 503 with Retry-After, so that load balancers and
-// clients retry (GraphQL over HTTP would otherwise say 200). The executor
-// decides (markUnavailable, a response middleware); the HTTP side, which
-// alone can set the status, applies it (withUnavailableStatus).
+// clients retry (GraphQL over HTTP would otherwise say 200). Each response
+// is looked at as the executor hands it to the transport (markUnavailable);
+// the status is set where the headers are written (withUnavailableStatus).
 
 type unavailableKey struct{}
 
@@ -57,7 +57,18 @@ func (u *unavailableWriter) Write(b []byte) (int, error) {
 
 func (u *unavailableWriter) Unwrap() http.ResponseWriter { return u.ResponseWriter }
 
-// markUnavailable is the response middleware (handler.AroundResponses).
+// unavailableMarking is the executor as the transports call it: each
+// response it gives is looked at on its way out (markUnavailable).
+type unavailableMarking struct{ graphql.GraphExecutor }
+
+// DispatchOperation implements graphql.GraphExecutor.
+func (u unavailableMarking) DispatchOperation(ctx context.Context, op *graphql.OperationContext) (graphql.ResponseHandler, context.Context) {
+	next, ctx := u.GraphExecutor.DispatchOperation(ctx, op)
+	return func(ctx context.Context) *graphql.Response { return markUnavailable(ctx, next) }, ctx
+}
+
+// markUnavailable marks the request when the response carries no data
+// because a service it needs is unavailable.
 func markUnavailable(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
 	if mark, ok := ctx.Value(unavailableKey{}).(*bool); ok && resp != nil && hasUnavailable(resp) && noData(resp.Data) {

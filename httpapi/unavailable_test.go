@@ -10,9 +10,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/bmkg/mkggraph/access"
-	"github.com/bmkg/mkggraph/cache"
+	"github.com/bmkg/mkggraph/authn"
 	"github.com/bmkg/mkggraph/httpapi"
+	"github.com/bmkg/mkggraph/mkg"
 	"github.com/bmkg/mkggraph/resolvers"
 )
 
@@ -38,14 +38,11 @@ func TestDatabaseDownInAResolver(t *testing.T) {
 	down.Close()
 	var logs lockedBuffer
 	log := slog.New(slog.NewJSONHandler(&logs, nil))
-	gql, err := httpapi.NewGraphQL(&resolvers.Resolver{StationData: down, ObservationData: down}, httpapi.DefaultLimits, log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	gql := executor(t, &resolvers.Resolver{StationData: down, ObservationData: down}, log)
 	live := store(t) // authentication still works: the failure is inside the resolver
-	s := &httpapi.Server{GraphQL: gql, Auth: access.NewAuthenticator(live, nil, log, nil), Loaders: live, Log: log,
+	s := &httpapi.Server{GraphQL: gql, Auth: authn.NewAuthenticator(live, nil, log, nil), Loaders: live, Log: log,
 		Limits:    httpapi.DefaultLimits,
-		Readiness: httpapi.Readiness{Database: live.Ping, Cache: func(context.Context) cache.Status { return cache.Status{OK: true} }}}
+		Readiness: httpapi.Readiness{Database: live.Ping, Cache: func(context.Context) mkg.CacheStatus { return mkg.CacheStatus{OK: true} }}}
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 
@@ -87,13 +84,10 @@ func TestDatabaseDownInAuthentication(t *testing.T) {
 	down.Close()
 	var logs lockedBuffer
 	log := slog.New(slog.NewJSONHandler(&logs, nil))
-	gql, err := httpapi.NewGraphQL(&resolvers.Resolver{}, httpapi.DefaultLimits, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &httpapi.Server{GraphQL: gql, Auth: access.NewAuthenticator(down, nil, log, nil), Loaders: down, Log: log,
+	gql := executor(t, &resolvers.Resolver{}, log)
+	s := &httpapi.Server{GraphQL: gql, Auth: authn.NewAuthenticator(down, nil, log, nil), Loaders: down, Log: log,
 		Limits:    httpapi.DefaultLimits,
-		Readiness: httpapi.Readiness{Database: down.Ping, Cache: func(context.Context) cache.Status { return cache.Status{OK: true} }}}
+		Readiness: httpapi.Readiness{Database: down.Ping, Cache: func(context.Context) mkg.CacheStatus { return mkg.CacheStatus{OK: true} }}}
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 	for range 30 {

@@ -7,6 +7,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -124,7 +125,8 @@ func clientMessage(err error) string {
 	if err == nil {
 		return "not stored"
 	}
-	if e, ok := err.(*mkg.Error); ok {
+	var e *mkg.Error
+	if errors.As(err, &e) {
 		if e.Field != "" {
 			return e.Field + ": " + e.Message
 		}

@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"strings"
 )
 
@@ -19,6 +20,11 @@ const (
 	secretBytes  = 32
 	keyLen       = len(keyMarker) + prefixHexLen + 1 + 43
 )
+
+// ErrTooManyFailures is what authentication answers for a bad key while
+// its client address, or its key prefix, is throttled after repeated bad
+// keys (HTTP 429).
+var ErrTooManyFailures = errors.New("too many requests with invalid API keys; try again later")
 
 // NewAPIKey returns a fresh key, its public prefix and its hash. The key is
 // shown once to whoever issued it and never stored.

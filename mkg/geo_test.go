@@ -1,6 +1,7 @@
 package mkg
 
 import (
+	"errors"
 	"math"
 	"testing"
 )
@@ -52,8 +53,8 @@ func TestBBoxValidation(t *testing.T) {
 		{BBox{0, 0, 1, 181}, "f.east"}, {BBox{5, 0, 1, 1}, "f"}, {BBox{math.NaN(), 0, 1, 1}, "f.south"},
 	} {
 		err := c.b.Validate("f")
-		e, ok := err.(*Error)
-		if !ok || e.Code != EINVALID || e.Field != c.field {
+		var e *Error
+		if !errors.As(err, &e) || e.Code != EINVALID || e.Field != c.field {
 			t.Errorf("%+v: %v, want BAD_USER_INPUT on %s", c.b, err, c.field)
 		}
 	}

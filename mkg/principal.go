@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -140,7 +141,11 @@ func (p *Principal) Rights() []Right {
 	for i, d := range Datasets {
 		out[i] = Right{Dataset: d, Classification: p.Classification(d), Allowed: true}
 		if err := p.Access(d); err != nil {
-			out[i].Allowed, out[i].Reason = false, err.(*Error).Message
+			out[i].Allowed, out[i].Reason = false, err.Error()
+			var denied *Error
+			if errors.As(err, &denied) {
+				out[i].Reason = denied.Message
+			}
 		}
 		if !p.Anonymous() {
 			if g, ok := p.grant(d); ok {

@@ -1,6 +1,7 @@
 package mkg
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -39,8 +40,8 @@ func TestAccessRules(t *testing.T) {
 			t.Errorf("%s: %v, want %q", c.name, err, c.want)
 			continue
 		}
-		if err != nil {
-			e := err.(*Error)
+		var e *Error
+		if errors.As(err, &e) {
 			if !strings.Contains(e.Message, c.msg) || e.Extra["dataset"] != string(c.d) {
 				t.Errorf("%s: %+v, want a message with %q and the dataset", c.name, e, c.msg)
 			}
@@ -106,8 +107,8 @@ func TestAdminRules(t *testing.T) {
 		{CheckKeyIssue(active, &past, now), "expiresAt"},
 		{CheckStatusChange(revoked, AccountActive), "status"},
 	} {
-		e, ok := c.err.(*Error)
-		if !ok || e.Code != EINVALID || e.Field != c.field {
+		var e *Error
+		if !errors.As(c.err, &e) || e.Code != EINVALID || e.Field != c.field {
 			t.Errorf("%v: want BAD_USER_INPUT on %s", c.err, c.field)
 		}
 	}

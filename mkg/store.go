@@ -35,6 +35,15 @@ type Cache interface {
 	Ping(ctx context.Context) error
 }
 
+// CacheStatus is a cache's health as /readyz reports it.
+type CacheStatus struct {
+	Backend   string    `json:"backend"` // redis or memory
+	OK        bool      `json:"ok"`
+	State     string    `json:"state"` // of its circuit breaker: closed, open or half-open
+	Error     string    `json:"error,omitempty"`
+	DownSince time.Time `json:"downSince,omitzero"`
+}
+
 // Generations number the states of each kind of data that is cached or
 // derived elsewhere: every change to the data advances its generation in the
 // change's own transaction, and whatever was derived under an older one is

@@ -25,17 +25,24 @@ type Cache struct {
 
 var _ mkg.Cache = (*Cache)(nil)
 
-// Open parses a redis:// URL and makes a client; it does not wait for
-// Redis (callers ping it through cache.Resilient, which bounds the wait).
-// The settings make a Redis that fails cost at most one short timeout per
-// call, and nothing once cache.Resilient's breaker is open: the cache must
-// never make a request slower than going to the database.
-func Open(_ context.Context, url, prefix string) (*Cache, error) {
+// New makes a client for a redis:// URL, or fails on a URL it cannot use;
+// it does no I/O, so a Redis that is down gives a client all the same
+// (callers ping it through cache.Resilient, which bounds the wait). The
+// settings make a Redis that fails cost at most one short timeout per call,
+// and nothing once cache.Resilient's breaker is open: the cache must never
+// make a request slower than going to the database.
+//
+// go-redis's own messages (one per failed dial, which would flood the log
+// while Redis is down) go to log at debug level: the cache's state changes
+// are logged once by cache.Resilient. go-redis has one logger per process,
+// not per client, so the last client made decides where they go.
+func New(url, prefix string, log *slog.Logger) (*Cache, error) {
 	opt, err := goredis.ParseURL(url)
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
 	configure(opt)
+	goredis.SetLogger(debugLogger{log})
 	return &Cache{client: goredis.NewClient(opt), prefix: prefix}, nil
 }
 
@@ -65,16 +72,12 @@ func configure(opt *goredis.Options) {
 	opt.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
 }
 
-// debugLogger sends go-redis's own messages (one per failed dial, which
-// would flood stderr while Redis is down) to the debug log: the cache's
-// state changes are logged once by cache.Resilient.
-type debugLogger struct{}
+// debugLogger writes go-redis's messages to a log at debug level.
+type debugLogger struct{ log *slog.Logger }
 
-func (debugLogger) Printf(ctx context.Context, format string, v ...any) {
-	slog.DebugContext(ctx, "redis: "+fmt.Sprintf(format, v...))
+func (d debugLogger) Printf(ctx context.Context, format string, v ...any) {
+	d.log.DebugContext(ctx, "redis: "+fmt.Sprintf(format, v...))
 }
-
-func init() { goredis.SetLogger(debugLogger{}) }
 
 // Get implements mkg.Cache.
 func (c *Cache) Get(ctx context.Context, key string) ([]byte, error) {

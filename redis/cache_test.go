@@ -1,8 +1,13 @@
 package redis_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,7 +23,7 @@ import (
 func TestRedisFailsFast(t *testing.T) {
 	t.Parallel()
 	srv := testsvc.Redis(t)
-	c, err := redis.Open(context.Background(), srv.RedisURL(0), "t:")
+	c, err := redis.New(srv.RedisURL(0), "t:", slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,3 +64,48 @@ func TestRedisFailsFast(t *testing.T) {
 		t.Errorf("Ping after restart: %v", err)
 	}
 }
+
+// TestNewWorksOrFails: a URL New cannot use gives no client; a usable one
+// gives a client whether or not Redis answers, and go-redis's own messages
+// about it go to the log New was given, at debug level.
+func TestNewWorksOrFails(t *testing.T) {
+	quiet := slog.New(slog.DiscardHandler)
+	for _, url := range []string{"http://127.0.0.1:6379/0", "redis://127.0.0.1:6379/zero"} {
+		if c, err := redis.New(url, "t:", quiet); c != nil || err == nil {
+			t.Errorf("New(%q) = %v, %v; want no client and an error", url, c, err)
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	var logs syncBuffer
+	c, err := redis.New("redis://"+addr+"/0", "t:", slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	if err != nil || c == nil {
+		t.Fatalf("New for a Redis that is down = %v, %v; want a client", c, err)
+	}
+	defer c.Close()
+	if err := c.Ping(context.Background()); err == nil {
+		t.Fatal("Ping of a Redis that is down succeeded")
+	}
+	for deadline := time.Now().Add(2 * time.Second); !strings.Contains(logs.String(), "level=DEBUG msg=\"redis: "); {
+		if time.Now().After(deadline) {
+			t.Fatalf("go-redis's dial failure did not reach the log given to New at debug level; log:\n%s", logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }

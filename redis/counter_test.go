@@ -2,6 +2,7 @@ package redis
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"testing"
 	"time"
@@ -15,7 +16,7 @@ func TestCounter(t *testing.T) {
 	url, prefix := testenv.RedisURL(t)
 	ctx := context.Background()
 	open := func() *Cache {
-		c, err := Open(ctx, url, prefix)
+		c, err := New(url, prefix, slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
 		}

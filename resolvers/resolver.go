@@ -28,8 +28,8 @@ type Resolver struct {
 	// Downloads issues signed links to files and exports.
 	Downloads mkg.Downloader
 	Catalogue Catalogue
-	// Types checks the caller against a type's access directives (set by
-	// the GraphQL handler from the schema).
+	// Types checks the caller against a type's access directives
+	// (graph.SchemaAuthorizer, the one the executor enforces).
 	Types interface {
 		CheckType(ctx context.Context, typ string) error
 	}

@@ -1,4 +1,4 @@
-package access
+package authn
 
 import (
 	"context"
@@ -108,8 +108,8 @@ func TestValidKeyBehindAThrottledAddress(t *testing.T) {
 		t.Fatalf("20th bad key: %v, want UNAUTHENTICATED", err)
 	}
 	before := w.store.Statements()
-	if err := flood(a, "203.0.113.7", 40); err != ErrTooManyFailures {
-		t.Fatalf("bad keys after the 20th: %v, want ErrTooManyFailures", err)
+	if err := flood(a, "203.0.113.7", 40); err != mkg.ErrTooManyFailures {
+		t.Fatalf("bad keys after the 20th: %v, want mkg.ErrTooManyFailures", err)
 	}
 	// Each costs the access-version read every request makes; the key
 	// index is read once.
@@ -156,8 +156,8 @@ func TestGuessingOnePrefix(t *testing.T) {
 			t.Fatalf("guess %d: %v", i+1, err)
 		}
 	}
-	if err := guess(100); err != ErrTooManyFailures {
-		t.Errorf("21st guess of one prefix from a new address: %v, want ErrTooManyFailures", err)
+	if err := guess(100); err != mkg.ErrTooManyFailures {
+		t.Errorf("21st guess of one prefix from a new address: %v, want mkg.ErrTooManyFailures", err)
 	}
 	if _, err := a.Authenticate(ctx, "Bearer "+w.key, "198.51.100.200"); err != nil {
 		t.Errorf("the prefix's own key: %v", err)
@@ -169,7 +169,7 @@ func TestLimitsSharedThroughRedis(t *testing.T) {
 	url, prefix := testenv.RedisURL(t)
 	w := newWorld(t)
 	instance := func() *Authenticator {
-		rc, err := redis.Open(context.Background(), url, prefix)
+		rc, err := redis.New(url, prefix, quiet)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -182,8 +182,8 @@ func TestLimitsSharedThroughRedis(t *testing.T) {
 		t.Fatalf("20th bad key overall: %v", err)
 	}
 	for name, inst := range map[string]*Authenticator{"a": a, "b": b} {
-		if err := flood(inst, "203.0.113.9", 1); err != ErrTooManyFailures {
-			t.Errorf("instance %s after 20 bad keys on both: %v, want ErrTooManyFailures", name, err)
+		if err := flood(inst, "203.0.113.9", 1); err != mkg.ErrTooManyFailures {
+			t.Errorf("instance %s after 20 bad keys on both: %v, want mkg.ErrTooManyFailures", name, err)
 		}
 		if _, err := inst.Authenticate(context.Background(), "Bearer "+w.key, "203.0.113.9"); err != nil {
 			t.Errorf("instance %s, valid key: %v", name, err)
@@ -209,18 +209,17 @@ func TestLimitsWithRedisDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() })
-	var rc *redis.Cache
-	for range 100 {
-		if rc, err = redis.Open(context.Background(), "redis://127.0.0.1:"+port+"/0", "t:"); err == nil {
-			break
-		}
-		rc.Close()
-		time.Sleep(50 * time.Millisecond)
-	}
+	rc, err := redis.New("redis://127.0.0.1:"+port+"/0", "t:", quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rc.Close()
+	for i := 0; rc.Ping(context.Background()) != nil; i++ { // New does not wait for the server
+		if i == 100 {
+			t.Fatal("redis-server does not answer")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	w := newWorld(t)
 	a := w.authenticator(NewLimiter(20, time.Minute, rc, quiet))
 	flood(a, "203.0.113.10", 5) // counted in Redis
@@ -231,8 +230,8 @@ func TestLimitsWithRedisDown(t *testing.T) {
 	if err := flood(a, "203.0.113.10", 20); mkg.ErrorCode(err) != mkg.EUNAUTHENTICATED {
 		t.Fatalf("bad keys with Redis down: %v, want UNAUTHENTICATED (counted afresh in-process)", err)
 	}
-	if err := flood(a, "203.0.113.10", 1); err != ErrTooManyFailures {
-		t.Errorf("21st bad key counted in-process: %v, want ErrTooManyFailures", err)
+	if err := flood(a, "203.0.113.10", 1); err != mkg.ErrTooManyFailures {
+		t.Errorf("21st bad key counted in-process: %v, want mkg.ErrTooManyFailures", err)
 	}
 	if _, err := a.Authenticate(context.Background(), "Bearer "+w.key, "203.0.113.10"); err != nil {
 		t.Errorf("valid key with Redis down: %v", err)

@@ -1,4 +1,4 @@
-package httpapi
+package graph
 
 import (
 	"container/list"

@@ -1,15 +1,14 @@
-// Package access resolves who is calling: API keys to principals, with the
+// Package authn resolves who is calling: API keys to principals, with the
 // dataset classifications in force. Every administrative change advances the
 // access generation in its own transaction (sqlstore), and what this
 // package caches is keyed by that generation, so a change is in force on
 // every instance's next request.
-package access
+package authn
 
 import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"log/slog"
 	"strings"
 	"sync"
@@ -68,14 +67,10 @@ func (a *Authenticator) WithLimiter(l *Limiter) *Authenticator {
 	return a
 }
 
-// ErrTooManyFailures is returned for a bad key while its client address,
-// or its key prefix, is throttled after repeated bad keys.
-var ErrTooManyFailures = errors.New("too many requests with invalid API keys; try again later")
-
 // Authenticate returns the caller of a request: anonymous without an
 // Authorization header, the key's account otherwise. A header that is not a
 // valid, current key is UNAUTHENTICATED (never anonymous), or
-// ErrTooManyFailures once its client address or its key prefix has sent
+// mkg.ErrTooManyFailures once its client address or its key prefix has sent
 // too many bad keys lately. A valid key is never refused for that: a
 // throttled request's key is checked against every current key's hash
 // (keyIndex) instead of being looked up, and passes if it matches.
@@ -94,7 +89,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, header, client string)
 	}
 	p, err := a.authenticateKey(ctx, header, client, now)
 	if mkg.ErrorCode(err) == mkg.EUNAUTHENTICATED && a.limiter.Fail(ctx, client, keyPrefixOf(header)) {
-		return nil, ErrTooManyFailures
+		return nil, mkg.ErrTooManyFailures
 	}
 	return p, err
 }
@@ -111,7 +106,7 @@ func (a *Authenticator) admit(ctx context.Context, key, client string, version i
 		return err
 	}
 	if !ok {
-		return ErrTooManyFailures
+		return mkg.ErrTooManyFailures
 	}
 	return nil
 }

@@ -1,0 +1,62 @@
+package graph
+
+import (
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql/executor"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+
+	"github.com/bmkg/mkggraph/graph/model"
+)
+
+// Limits bound what one GraphQL document may cost; they are checked before
+// it runs (QueryLimits).
+type Limits struct {
+	MaxDepth  int // field nesting
+	MaxCost   int // complexity, list fields scaled by page size (SetComplexity)
+	MaxWork   int // validation work (DocumentWork) and argument values read
+	MaxTokens int // lexer tokens of the query document
+}
+
+// The caches of parsed documents and of persisted queries: entries, and
+// bytes (a parsed document at the token limit takes about 4 MB).
+const (
+	cachedEntries       = 1000
+	cachedDocumentBytes = 64 << 20
+	cachedQueryBytes    = 16 << 20
+	maxRequestErrors    = 100 // validation errors reported for one document
+)
+
+// SchemaAuthorizer is the Authorizer of this package's schema: the access
+// directives as the schema declares them. The executor enforces them on
+// every field (NewExecutor); the resolvers check node types with it.
+func SchemaAuthorizer() (*Authorizer, error) {
+	return NewAuthorizer(parsedSchema, model.TypeName)
+}
+
+// NewExecutor assembles the GraphQL API, the one place it is put together:
+// the executable schema over root with its cost model, the access
+// directives enforced by authz, the limits, the caches of parsed documents
+// and of persisted queries, the string checks, the error presenter and the
+// panic recovery. It speaks no HTTP: httpapi serves it, with the transports.
+func NewExecutor(root ResolverRoot, authz *Authorizer, lim Limits, log *slog.Logger) *executor.Executor {
+	cfg := Config{Resolvers: root}
+	SetComplexity(&cfg.Complexity)
+	exec := executor.New(NewExecutableSchema(cfg))
+	docs := newBoundedCache(cachedEntries, cachedDocumentBytes, documentWeight)
+	exec.SetQueryCache(docs)
+	exec.SetParserTokenLimit(lim.MaxTokens)
+	exec.SetDefaultRulesFn(ValidationRules(maxRequestErrors))
+	exec.SetDisableSuggestion(true)
+	exec.Use(extension.Introspection{})
+	// Before the persisted-query extension, which stores the query it is
+	// given: a document refused for its cost is then never stored.
+	exec.Use(&QueryLimits{MaxDepth: lim.MaxDepth, MaxCost: lim.MaxCost, MaxWork: lim.MaxWork, MaxTokens: lim.MaxTokens,
+		Documents: docs})
+	exec.Use(extension.AutomaticPersistedQuery{Cache: newBoundedCache(cachedEntries, cachedQueryBytes, queryWeight)})
+	exec.AroundFields(authz.Middleware) // access rights, and what the response cache must know
+	exec.Use(Strings{})
+	exec.SetErrorPresenter(ErrorPresenter(log))
+	exec.SetRecoverFunc(Recover(log))
+	return exec
+}
