@@ -51,32 +51,71 @@ func (p *Principal) Classification(d Dataset) Classification {
 // UNAUTHENTICATED for an anonymous caller (signing in could help) or
 // FORBIDDEN, both naming the dataset.
 func (p *Principal) Access(d Dataset) error {
+	why, g := p.denial(d)
+	if why == allowed {
+		return nil
+	}
 	c := p.Classification(d)
 	deny := func(code, format string, args ...any) error {
 		return &Error{Code: code, Message: fmt.Sprintf(format, args...), Extra: map[string]any{"dataset": string(d), "classification": string(c)}}
 	}
+	switch why {
+	case needAccount:
+		return deny(EUNAUTHENTICATED, "%s data need an API account: send Authorization: Bearer <key>", d)
+	case needGrantedAccount:
+		return deny(EUNAUTHENTICATED, "%s data need an API account granted %s: send Authorization: Bearer <key>", d, d)
+	case accountSuspended:
+		return deny(EFORBIDDEN, "the account is suspended: only open data are available")
+	case accountInactive:
+		return deny(EFORBIDDEN, "the account is not active")
+	case noGrant:
+		return deny(EFORBIDDEN, "%s is restricted and the account has no grant for it", d)
+	default: // grantExpired
+		return deny(EFORBIDDEN, "the account's grant for %s expired at %s", d, g.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+}
+
+// A reason is why a caller may not see a dataset (allowed: it may).
+type reason int
+
+const (
+	allowed reason = iota
+	needAccount
+	needGrantedAccount
+	accountSuspended
+	accountInactive
+	noGrant
+	grantExpired
+)
+
+// denial is the rule of Access, without the message: the response cache
+// asks it of every dataset for every request (Fingerprint), where building
+// the messages of an anonymous caller's denials cost a fifth of a cached
+// answer.
+func (p *Principal) denial(d Dataset) (reason, Grant) {
+	c := p.Classification(d)
 	switch {
 	case c == Open:
-		return nil
+		return allowed, Grant{}
 	case p.Anonymous() && c == Registered:
-		return deny(EUNAUTHENTICATED, "%s data need an API account: send Authorization: Bearer <key>", d)
+		return needAccount, Grant{}
 	case p.Anonymous():
-		return deny(EUNAUTHENTICATED, "%s data need an API account granted %s: send Authorization: Bearer <key>", d, d)
+		return needGrantedAccount, Grant{}
 	case p.Account.Status == AccountSuspended:
-		return deny(EFORBIDDEN, "the account is suspended: only open data are available")
+		return accountSuspended, Grant{}
 	case p.Account.Status != AccountActive:
-		return deny(EFORBIDDEN, "the account is not active")
+		return accountInactive, Grant{}
 	case c == Registered:
-		return nil
+		return allowed, Grant{}
 	}
 	g, ok := p.grant(d)
 	switch {
 	case !ok:
-		return deny(EFORBIDDEN, "%s is restricted and the account has no grant for it", d)
+		return noGrant, g
 	case !g.Active(p.now):
-		return deny(EFORBIDDEN, "the account's grant for %s expired at %s", d, g.ExpiresAt.UTC().Format(time.RFC3339))
+		return grantExpired, g
 	}
-	return nil
+	return allowed, g
 }
 
 // AccessAny allows when any of ds is allowed; otherwise it returns the
@@ -165,14 +204,14 @@ func (p *Principal) Fingerprint() string {
 }
 
 func (p *Principal) computeFingerprint() string {
-	var allowed []string
-	for _, r := range p.Rights() {
-		if r.Allowed {
-			allowed = append(allowed, string(r.Dataset))
+	names := make([]string, 0, len(Datasets))
+	for _, d := range Datasets {
+		if why, _ := p.denial(d); why == allowed {
+			names = append(names, string(d))
 		}
 	}
-	slices.Sort(allowed)
-	sum := sha256.Sum256([]byte(strings.Join(allowed, ",")))
+	slices.Sort(names)
+	sum := sha256.Sum256([]byte(strings.Join(names, ",")))
 	return hex.EncodeToString(sum[:12])
 }
 

@@ -116,3 +116,50 @@ func TestAdminRules(t *testing.T) {
 		t.Error("an expired grant cannot be renewed")
 	}
 }
+
+// TestFingerprintFollowsAccess: two callers share a fingerprint exactly
+// when Access allows them the same datasets, whatever the account's state,
+// grants and the classifications.
+func TestFingerprintFollowsAccess(t *testing.T) {
+	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	past, future := now.Add(-time.Hour), now.Add(time.Hour)
+	grants := []Grant{{Dataset: Datasets[0]}, {Dataset: Datasets[1], ExpiresAt: &past}, {Dataset: Datasets[2], ExpiresAt: &future}}
+	var accounts []*Account
+	for _, st := range []AccountStatus{AccountActive, AccountSuspended, AccountRevoked} {
+		accounts = append(accounts, nil, &Account{ID: 1, Status: st}, &Account{ID: 2, Status: st, Grants: grants})
+	}
+	classifications := []map[Dataset]Classification{{}, DefaultClassifications, {}}
+	for _, d := range Datasets {
+		classifications[2][d] = Registered
+	}
+	classifications[2][Datasets[0]], classifications[2][Datasets[3]] = Restricted, Open
+	seen := map[string]string{} // fingerprint → the allowed set it stood for
+	for _, classes := range classifications {
+		for _, a := range accounts {
+			p := NewPrincipal(a, 0, "", classes, now)
+			var allowed []string
+			for _, d := range Datasets {
+				if p.Access(d) == nil {
+					allowed = append(allowed, string(d))
+				}
+			}
+			set := strings.Join(allowed, ",")
+			fp := p.Fingerprint()
+			if prev, ok := seen[fp]; ok && prev != set {
+				t.Errorf("fingerprint %s stands for %q and %q", fp, prev, set)
+			}
+			seen[fp] = set
+		}
+	}
+	if len(seen) < 4 {
+		t.Errorf("%d distinct fingerprints: the cases do not differ", len(seen))
+	}
+	// And different sets give different fingerprints.
+	sets := map[string]bool{}
+	for _, set := range seen {
+		if sets[set] {
+			t.Errorf("the set %q has two fingerprints", set)
+		}
+		sets[set] = true
+	}
+}
