@@ -168,7 +168,7 @@ func applicantView(e mkg.TicketEvent) mkg.TicketEvent {
 		Actor: strings.ToLower(strings.ReplaceAll(string(e.ActorRole), "_", " "))}
 	keep := map[mkg.TicketAction][]string{
 		mkg.ActReturn:   {"fixes"},
-		mkg.ActFulfil:   {"granted", "omitted"},
+		mkg.ActFulfil:   {"grants", "omitted"},
 		mkg.ActEscalate: {"to"},
 	}
 	if fields, ok := keep[e.Action]; ok {
