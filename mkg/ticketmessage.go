@@ -15,7 +15,7 @@ import (
 func ApplicantMessage(t *Ticket, e TicketEvent, std Standards) (subject, body string) {
 	var m bilingual
 	subject = m.action(t, e, std)
-	if note := e.Note; note != "" {
+	if note := ApplicantView(e).Note; note != "" {
 		labelID, labelEN := "Catatan pejabat fungsional", "Note from the officer"
 		switch e.Action {
 		case ActReject, ActWithdraw:

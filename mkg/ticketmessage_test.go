@@ -70,6 +70,9 @@ func TestApplicantMessages(t *testing.T) {
 			if strings.Contains(got, "mkg_1a2b3c4d") || strings.Contains(got, "Budi") {
 				t.Error("the message names the key or the staff member")
 			}
+			if c.note != "" && strings.Contains(got, c.note) != (ApplicantView(e).Note != "") {
+				t.Error("the message shows the note where the applicant's view hides it, or the reverse")
+			}
 		})
 	}
 }
