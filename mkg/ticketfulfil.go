@@ -101,6 +101,14 @@ func (t *Ticket) accountValidity(given *time.Time, now time.Time) (*time.Time, e
 	return nil, Invalid("validUntil", "validity end %s is in the past", validUntil.UTC().Format(time.RFC3339))
 }
 
+// AccountInput is the account a fulfilment of t creates: the applicant's
+// organisation and contact, the form's client application, no staff role,
+// valid until validUntil (CheckFulfilment's).
+func (t *Ticket) AccountInput(validUntil *time.Time) AccountInput {
+	return AccountInput{Organisation: t.Applicant.Organisation, ContactName: t.Applicant.Name, ContactEmail: t.Applicant.Email,
+		ContactPhone: t.Applicant.Phone, Application: t.Form.Application, ValidUntil: validUntil}
+}
+
 // Details is what the event of a checked fulfilment records: the account
 // created, what it was granted and what not and why, its validity end and
 // the prefix of the key issued.

@@ -103,3 +103,18 @@ func TestCheckFulfilmentResult(t *testing.T) {
 		t.Errorf("fulfilment details %+v", d)
 	}
 }
+
+func TestTicketAccountInput(t *testing.T) {
+	in := validInput()
+	tk := &Ticket{Applicant: in.Applicant, Form: in.Form}
+	until := inputNow.AddDate(1, 0, 0)
+	got := tk.AccountInput(&until)
+	want := AccountInput{Organisation: "BPBD Provinsi Jawa Barat", ContactName: "Siti Rahmawati", ContactEmail: "siti.rahmawati@bpbd.jabarprov.go.id",
+		ContactPhone: "+62 (22) 420-3456", Application: in.Form.Application, ValidUntil: &until}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("account input\n%+v, want\n%+v", got, want)
+	}
+	if err := got.Validate(inputNow); err != nil {
+		t.Errorf("the account of a valid request does not validate: %v", err)
+	}
+}

@@ -98,8 +98,7 @@ func (s *Store) Fulfil(ctx context.Context, by mkg.TicketCaller, id int64, f mkg
 // createTicketAccount creates the applicant's account as CreateAccount
 // does, inside the ticket's transaction.
 func (s *Store) createTicketAccount(ctx context.Context, q sqlx.ExtContext, actor mkg.Actor, t *mkg.Ticket, validUntil *time.Time, now time.Time) (*mkg.Account, error) {
-	in := mkg.AccountInput{Organisation: t.Applicant.Organisation, ContactName: t.Applicant.Name, ContactEmail: t.Applicant.Email,
-		ContactPhone: t.Applicant.Phone, Application: t.Form.Application, ValidUntil: validUntil}
+	in := t.AccountInput(validUntil)
 	if err := in.Validate(now); err != nil {
 		return nil, err
 	}
