@@ -80,6 +80,12 @@ type APIKey struct {
 	RevokeReason string
 }
 
+// Active reports whether the key may be used at now: not revoked, not
+// expired. (Its account's state is the account's.)
+func (k *APIKey) Active(now time.Time) bool {
+	return k.RevokedAt == nil && (k.ExpiresAt == nil || now.Before(*k.ExpiresAt))
+}
+
 // AccountInput is what an admin (or the ticket workflow) gives to create or
 // change an account.
 type AccountInput struct {

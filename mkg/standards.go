@@ -156,6 +156,24 @@ func (s ServiceStep) EffectiveDue(now time.Time) time.Time {
 	return s.DueAt
 }
 
+// BreachState is what a ticket's breach is judged by without reading its
+// steps: whether a step is breached for good at now, and the earliest due
+// time of a running, unpaused step not yet late (such a step is breached
+// exactly when a later now passes that time).
+func BreachState(steps []ServiceStep, now time.Time) (breached bool, dueAt *time.Time) {
+	for _, st := range steps {
+		switch {
+		case st.Breached(now):
+			breached = true
+		case st.FinishedAt == nil && st.PausedAt == nil && !st.Cancelled:
+			if d := st.EffectiveDue(now); dueAt == nil || d.Before(*dueAt) {
+				dueAt = &d
+			}
+		}
+	}
+	return breached, dueAt
+}
+
 // stepKinds are the steps with a standard, in the SOP's order.
 var stepKinds = []StepKind{StepApplicant, StepReview, StepFulfilment}
 

@@ -6,8 +6,6 @@ import (
 	"time"
 )
 
-var wib = time.FixedZone("WIB", 7*3600)
-
 // copySteps copies steps deeply, so that a change made through a pointer
 // shows in a comparison.
 func copySteps(steps []ServiceStep) []ServiceStep {

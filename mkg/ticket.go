@@ -266,21 +266,6 @@ type Ticket struct {
 	Steps         []ServiceStep
 }
 
-// TicketEvent is one action on a ticket, immutable.
-type TicketEvent struct {
-	ID        int64
-	TicketID  int64
-	At        time.Time
-	Actor     string // who, as the audit log names people
-	ActorRole TicketActor
-	Action    TicketAction
-	From      TicketState
-	To        TicketState
-	Note      string
-	Checklist []ChecklistItem
-	Details   map[string]any
-}
-
 // ChecklistItem is one point the service desk checks for completeness and
 // conformity.
 type ChecklistItem struct {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // FieldProblem is one missing or invalid field of an input, named by its
@@ -250,4 +251,44 @@ func sniffPNG(data []byte) (string, error) {
 		return "", Invalid("letter", "the PNG is truncated: no IEND chunk at its end")
 	}
 	return LetterPNG, nil
+}
+
+// CheckLetter describes an uploaded request letter as it is stored: its
+// type judged by its bytes (SniffLetter), its name cleaned (a name from the
+// type when none was sent), its size and SHA-256. A letter that is not
+// accepted is a problem on the field letter.
+func CheckLetter(l LetterFile) (Letter, []FieldProblem) {
+	meta := Letter{Filename: cleanFilename(l.Filename), Size: int64(len(l.Data)), SHA256: sha256Hex(l.Data)}
+	ct, err := SniffLetter(l.Data)
+	if err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			e = Invalid("letter", "the letter could not be read")
+		}
+		return meta, []FieldProblem{{Field: "letter", Message: e.Message}}
+	}
+	meta.ContentType = ct
+	if meta.Filename == "" {
+		meta.Filename = "letter" + map[string]string{LetterPDF: ".pdf", LetterJPEG: ".jpg", LetterPNG: ".png"}[ct]
+	}
+	return meta, nil
+}
+
+// cleanFilename keeps the last element of a sent file name, without
+// control characters or double quotes, at most 200 bytes of valid UTF-8:
+// it is shown to staff and sent back in a Content-Disposition header.
+func cleanFilename(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '"' {
+			return -1
+		}
+		return r
+	}, name))
+	for len(name) > 200 {
+		name = strings.ToValidUTF8(name[:200], "")
+	}
+	return name
 }

@@ -57,14 +57,14 @@ type Review struct {
 
 // ApprovedGrant is a dataset the officer grants on fulfilment.
 type ApprovedGrant struct {
-	Dataset   Dataset
-	ExpiresAt *time.Time
+	Dataset   Dataset    `json:"dataset"`
+	ExpiresAt *time.Time `json:"expiresAt"`
 }
 
 // OmittedDataset is a requested dataset the officer does not grant, and why.
 type OmittedDataset struct {
-	Dataset Dataset
-	Reason  string
+	Dataset Dataset `json:"dataset"`
+	Reason  string  `json:"reason"`
 }
 
 // Fulfilment is what the officer approves.

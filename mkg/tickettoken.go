@@ -1,7 +1,6 @@
 package mkg
 
 import (
-	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hkdf"
 	"crypto/sha256"
@@ -9,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // A tracking token is the applicant's handle on a ticket, made like an API
@@ -28,11 +28,32 @@ func NewTrackingToken() (token, prefix, hash string) {
 // token, or ok=false for anything that cannot be one (checked without
 // touching storage).
 func TrackingTokenPrefix(token string) (prefix string, ok bool) {
-	n := len(tokenMarker) + prefixHexLen
-	if len(token) != keyLen || !strings.HasPrefix(token, tokenMarker) || token[n] != '_' {
+	return secretPrefix(tokenMarker, token)
+}
+
+// Form session tokens are made like tracking tokens with their own marker,
+// frm_1a2b3c4d_<43 characters>, so neither is taken for the other.
+const formMarker = "frm_"
+
+// NewFormToken returns a fresh form session token, its public prefix and
+// its hash.
+func NewFormToken() (token, prefix, hash string) {
+	token, prefix = newSecret(formMarker)
+	return token, prefix, HashToken(token)
+}
+
+// FormTokenPrefix returns the public prefix of a well-formed form session
+// token, or ok=false.
+func FormTokenPrefix(token string) (prefix string, ok bool) { return secretPrefix(formMarker, token) }
+
+// secretPrefix returns the public prefix of a secret made by newSecret with
+// marker, or ok=false for anything that cannot be one.
+func secretPrefix(marker, token string) (prefix string, ok bool) {
+	n := len(marker) + prefixHexLen
+	if len(token) != keyLen || !strings.HasPrefix(token, marker) || token[n] != '_' {
 		return "", false
 	}
-	for _, c := range token[len(tokenMarker):n] {
+	for _, c := range token[len(marker):n] {
 		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
 			return "", false
 		}
@@ -56,17 +77,20 @@ func TokenMatches(token, storedHash string) bool { return KeyMatches(token, stor
 // sealInfo binds keys derived from tracking tokens to this one use.
 const sealInfo = "mkggraph ticket api-key seal v1"
 
-// SealKey encrypts the API key issued on fulfilment so that only the holder
-// of the ticket's tracking token can read it: AES-256-GCM under a key
-// derived from the token by HKDF-SHA256, a random nonce before the
-// ciphertext. The server stores the sealed key and the token's hash, never
-// the token, so the key waits unreadable until the applicant collects it.
-func SealKey(apiKey, token string) ([]byte, error) {
+// SealKey encrypts secret so that only the holder of the tracking token
+// can read it: AES-256-GCM under a key derived from the token by
+// HKDF-SHA256, a random nonce before the ciphertext. A token that is not a
+// well-formed tracking token is BAD_USER_INPUT. The ticket store seals each
+// ticket's private key with it at submission (NewTicketKeyPair), keeping
+// the sealed key and the token's hash, never the token; the API key issued
+// on fulfilment is encrypted to the ticket's public key (SealToTicket), so
+// it waits unreadable until the applicant collects it with the token.
+func SealKey(secret, token string) ([]byte, error) {
 	aead, err := tokenAEAD(token)
 	if err != nil {
 		return nil, err
 	}
-	return aead.Seal(nil, nil, []byte(apiKey), nil), nil
+	return aead.Seal(nil, nil, []byte(secret), nil), nil
 }
 
 // OpenKey decrypts a key sealed by SealKey. A wrong or malformed token, or a
@@ -94,12 +118,15 @@ func tokenAEAD(token string) (cipher.AEAD, error) {
 	if err != nil {
 		return nil, err
 	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	return cipher.NewGCMWithRandomNonce(block)
+	return gcm(key)
 }
+
+// wib is the agency's head-office time (Jakarta).
+var wib = time.FixedZone("WIB", 7*60*60)
+
+// TicketYear is the year a ticket submitted at submitted is numbered in:
+// the year in Jakarta at that moment.
+func TicketYear(submitted time.Time) int { return submitted.In(wib).Year() }
 
 // TicketNumber is the number a ticket is known by, API-<year>-<sequence>,
 // the sequence counting from 1 within the year and written with at least 6

@@ -66,8 +66,7 @@ func (r *apiKeyResolver) RevokeReason(ctx context.Context, obj *mkg.APIKey) (*st
 
 // Active is the resolver for the active field.
 func (r *apiKeyResolver) Active(ctx context.Context, obj *mkg.APIKey) (bool, error) {
-	now := mkg.PrincipalFrom(ctx).Now()
-	return obj.RevokedAt == nil && (obj.ExpiresAt == nil || now.Before(*obj.ExpiresAt)), nil
+	return obj.Active(mkg.PrincipalFrom(ctx).Now()), nil
 }
 
 // ID is the resolver for the id field.

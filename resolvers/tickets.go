@@ -15,45 +15,10 @@ import (
 	"github.com/bmkg/mkggraph/mkg"
 )
 
-// submitter is who submits: the service desk recording a ticket that came
-// by another channel, or (anyone else, signed in or not) the applicant.
-func submitter(ctx context.Context) mkg.TicketCaller {
-	p := mkg.PrincipalFrom(ctx)
-	if !p.Anonymous() && p.Account.Status == mkg.AccountActive && p.Account.HasRole(mkg.RoleServiceDesk) {
-		return mkg.TicketCaller{Role: mkg.ActorServiceDesk, Account: p.Account}
-	}
-	return mkg.TicketCaller{Role: mkg.ActorApplicant}
-}
-
 // staff is the caller acting in a staff role (the schema's @hasRole has
 // checked they hold it).
 func staff(ctx context.Context, role mkg.TicketActor) mkg.TicketCaller {
 	return mkg.TicketCaller{Role: role, Account: mkg.PrincipalFrom(ctx).Account}
-}
-
-// staffCan lists what the caller's staff roles allow on a ticket now.
-func staffCan(p *mkg.Principal, s mkg.TicketState) []mkg.TicketAction {
-	out := []mkg.TicketAction{}
-	if p.Anonymous() || p.Account.Status != mkg.AccountActive {
-		return out
-	}
-	for _, r := range p.Account.Roles {
-		for _, a := range mkg.AllowedActions(s, mkg.TicketActor(r)) {
-			if !contains(out, a) {
-				out = append(out, a)
-			}
-		}
-	}
-	return out
-}
-
-func contains[T comparable](list []T, v T) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func letterOf(t *mkg.Ticket) *model.RequestLetter {
@@ -128,9 +93,6 @@ func ticketFilter(in *model.AccessRequestFilter) (mkg.TicketFilter, error) {
 		}
 		f.AssignedTo = -1
 	}
-	if f.From != nil && f.To != nil && f.From.After(*f.To) {
-		return f, mkg.Invalid("filter.from", "from is after to")
-	}
 	return f, nil
 }
 
@@ -144,9 +106,7 @@ func ticketConnection(page *mkg.TicketPage, f mkg.TicketFilter, after *string) *
 }
 
 // ticketEvents returns a ticket's events; for the applicant, as the
-// applicant may see them: staff are named by role, internal escalations
-// carry no note, and checklists and details are limited to what concerns
-// the applicant (what to fix, what was not granted and why).
+// applicant may see them (mkg.ApplicantView).
 func ticketEvents(ctx context.Context, id int64, forApplicant bool) ([]*mkg.TicketEvent, error) {
 	events, err := dataloaders.For(ctx).TicketEvents.Load(ctx, id)
 	if err != nil {
@@ -156,62 +116,11 @@ func ticketEvents(ctx context.Context, id int64, forApplicant bool) ([]*mkg.Tick
 	for i := range events {
 		e := events[i]
 		if forApplicant {
-			e = applicantView(e)
+			e = mkg.ApplicantView(e)
 		}
 		out[i] = &e
 	}
 	return out, nil
-}
-
-func applicantView(e mkg.TicketEvent) mkg.TicketEvent {
-	v := mkg.TicketEvent{ID: e.ID, TicketID: e.TicketID, At: e.At, ActorRole: e.ActorRole, Action: e.Action, From: e.From, To: e.To,
-		Actor: strings.ToLower(strings.ReplaceAll(string(e.ActorRole), "_", " "))}
-	keep := map[mkg.TicketAction][]string{
-		mkg.ActReturn:   {"fixes"},
-		mkg.ActFulfil:   {"granted", "omitted"},
-		mkg.ActEscalate: {"to"},
-	}
-	if fields, ok := keep[e.Action]; ok {
-		v.Details = map[string]any{}
-		for _, f := range fields {
-			if x, ok := e.Details[f]; ok {
-				v.Details[f] = x
-			}
-		}
-	}
-	switch {
-	case e.Action == mkg.ActEscalate && e.Details["to"] != "APPLICANT":
-	case e.Action == mkg.ActReturn:
-		v.Note, v.Checklist = e.Note, e.Checklist
-	default:
-		v.Note = e.Note
-	}
-	return v
-}
-
-// latestFixes is what the applicant must fix, while the ticket is returned.
-func latestFixes(state mkg.TicketState, events []mkg.TicketEvent) []string {
-	out := []string{}
-	if state != mkg.TicketReturned {
-		return out
-	}
-	for i := len(events) - 1; i >= 0; i-- {
-		if events[i].Action != mkg.ActReturn {
-			continue
-		}
-		if list, ok := events[i].Details["fixes"].([]any); ok {
-			for _, x := range list {
-				if s, ok := x.(string); ok {
-					out = append(out, s)
-				}
-			}
-		}
-		if list, ok := events[i].Details["fixes"].([]string); ok {
-			out = append(out, list...)
-		}
-		break
-	}
-	return out
 }
 
 // activeOfficers lists the accounts a ticket can be assigned to: active,
@@ -227,7 +136,7 @@ func activeOfficers(ctx context.Context, store mkg.AccessStore) ([]*mkg.Account,
 			return nil, err
 		}
 		for _, a := range page.Accounts {
-			if !a.Expired(now) {
+			if a.ActiveOfficer(now) {
 				out = append(out, a)
 			}
 		}

@@ -60,13 +60,7 @@ func (r *accessRequestResolver) Account(ctx context.Context, obj *mkg.Ticket) (*
 
 // Breached is the resolver for the breached field.
 func (r *accessRequestResolver) Breached(ctx context.Context, obj *mkg.Ticket) (bool, error) {
-	now := mkg.PrincipalFrom(ctx).Now()
-	for _, st := range obj.Steps {
-		if !st.Cancelled && st.Breached(now) {
-			return true, nil
-		}
-	}
-	return false, nil
+	return obj.Breached(mkg.PrincipalFrom(ctx).Now()), nil
 }
 
 // Events is the resolver for the events field.
@@ -89,7 +83,7 @@ func (r *accessRequestResolver) Notifications(ctx context.Context, obj *mkg.Tick
 
 // ViewerCan is the resolver for the viewerCan field.
 func (r *accessRequestResolver) ViewerCan(ctx context.Context, obj *mkg.Ticket) ([]mkg.TicketAction, error) {
-	return staffCan(mkg.PrincipalFrom(ctx), obj.State), nil
+	return mkg.StaffCan(mkg.PrincipalFrom(ctx), obj.State), nil
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -169,7 +163,7 @@ func (r *mutationResolver) SubmitAccessRequest(ctx context.Context, input model.
 	}
 	sub := mkg.Submission{Input: in, Letter: mkg.LetterFile{Filename: letter.Filename, Data: data},
 		IdempotencyKey: deref(idempotencyKey), FormSession: deref(formSession)}
-	t, token, err := r.TicketData.Submit(ctx, submitter(ctx), sub)
+	t, token, err := r.TicketData.Submit(ctx, mkg.Submitter(mkg.PrincipalFrom(ctx)), sub)
 	if err != nil {
 		return nil, err
 	}
@@ -328,9 +322,6 @@ func (r *queryResolver) Officers(ctx context.Context) ([]*mkg.Account, error) {
 
 // AccessRequestStats is the resolver for the accessRequestStats field.
 func (r *queryResolver) AccessRequestStats(ctx context.Context, from time.Time, to time.Time) (*mkg.TicketStats, error) {
-	if from.After(to) {
-		return nil, mkg.Invalid("from", "from (%s) is after to (%s)", from.Format(time.RFC3339), to.Format(time.RFC3339))
-	}
 	return r.TicketData.Stats(ctx, from, to)
 }
 
@@ -405,7 +396,7 @@ func (r *trackedAccessRequestResolver) Fixes(ctx context.Context, obj *mkg.Ticke
 	if err != nil {
 		return nil, err
 	}
-	return latestFixes(obj.State, events), nil
+	return mkg.LatestFixes(obj.State, events), nil
 }
 
 // Events is the resolver for the events field.

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -16,8 +15,9 @@ import (
 // The ticket store: reading tickets here; submission in tickets_submit.go,
 // form sessions, letters and revision in tickets_input.go, the actions and
 // their transaction in tickets_actions.go, fulfilment, tokens and key
-// collection in tickets_fulfil.go (the cryptography in tickets_crypto.go),
-// the applicant's messages and the outbox in tickets_notify.go.
+// collection in tickets_fulfil.go, the outbox in tickets_notify.go. The
+// rules they apply, the applicant's messages and the key cryptography are
+// mkg's; these files keep the SQL and the transactions.
 
 var _ mkg.TicketStore = (*Store)(nil)
 
@@ -179,16 +179,16 @@ func (s *Store) TicketsByID(ctx context.Context, ids []int64) ([]*mkg.Ticket, er
 	return out, nil
 }
 
-// ticketConditions validates the filter and returns its conditions, the
-// breach judged at now.
+// ticketConditions checks the filter (mkg.TicketFilter.Check) and returns
+// its conditions, the breach judged at now.
 func ticketConditions(f mkg.TicketFilter, now time.Time) (where, error) {
 	var w where
+	if err := f.Check(); err != nil {
+		return w, err
+	}
 	if len(f.Status) > 0 {
 		args := make([]any, len(f.Status))
 		for i, st := range f.Status {
-			if !slices.Contains(mkg.TicketStates, st) {
-				return w, mkg.Invalid("filter.status", "unknown state %q", st)
-			}
 			args[i] = string(st)
 		}
 		w.add("t.state IN ("+placeholders(len(args))+")", args...)
@@ -216,20 +216,12 @@ func ticketConditions(f mkg.TicketFilter, now time.Time) (where, error) {
 		w.add("t.assigned_to IS NULL")
 	case f.AssignedTo > 0:
 		w.add("t.assigned_to = ?", f.AssignedTo)
-	case f.AssignedTo < 0:
-		return w, mkg.Invalid("filter.assignedTo", "assignedTo is an officer's account, or -1 for unassigned tickets")
 	}
 	if f.Channel != "" {
-		if !slices.Contains(mkg.Channels, f.Channel) {
-			return w, mkg.Invalid("filter.channel", "unknown channel %q", f.Channel)
-		}
 		w.add("t.channel = ?", string(f.Channel))
 	}
 	if f.Number != "" {
 		w.add("t.number = ?", f.Number)
-	}
-	if f.From != nil && f.To != nil && f.From.After(*f.To) {
-		return w, mkg.Invalid("filter.from", "from %s is after to %s", f.From.UTC().Format(time.RFC3339), f.To.UTC().Format(time.RFC3339))
 	}
 	if f.From != nil {
 		w.add("t.submitted_at >= ?", dbTime{*f.From})
@@ -281,8 +273,8 @@ func (s *Store) CountTickets(ctx context.Context, f mkg.TicketFilter) (int, erro
 // Stats implements mkg.TicketStore: the tickets submitted in [from, to]
 // with their steps, read in one statement, measured at the store's now.
 func (s *Store) Stats(ctx context.Context, from, to time.Time) (*mkg.TicketStats, error) {
-	if from.After(to) {
-		return nil, mkg.Invalid("from", "from %s is after to %s", from.UTC().Format(time.RFC3339), to.UTC().Format(time.RFC3339))
+	if err := mkg.CheckStatsPeriod(from, to); err != nil {
+		return nil, err
 	}
 	ts, err := s.selectTickets(ctx, s.q(), s.rebind("SELECT "+listColumns+" FROM tickets t"+letterJoin+
 		" WHERE t.submitted_at >= ? AND t.submitted_at <= ?"), dbTime{from}, dbTime{to})
@@ -316,7 +308,9 @@ func (r *ticketEventRow) event() (mkg.TicketEvent, error) {
 	if len(e.Checklist) == 0 {
 		e.Checklist = nil
 	}
-	return e, json.Unmarshal([]byte(r.Details), &e.Details)
+	var err error
+	e.Details, err = mkg.DecodeEventDetails(e.Action, []byte(r.Details))
+	return e, err
 }
 
 // EventsOfTickets implements mkg.TicketStore: each ticket's events, oldest

@@ -12,20 +12,17 @@ import (
 )
 
 // change is what an action does to a ticket besides moving its state: the
-// action's own input, checked against the ticket as it stands.
+// action's own input, checked against the ticket as it stands (by the
+// rules in mkg), and what its event records.
 type change struct {
 	note        string
 	checklist   []mkg.ChecklistItem
-	details     map[string]any
-	assignedTo  int64  // the ticket's officer afterwards (0: any)
-	escalatedTo string // APPLICANT or INTERNAL after ESCALATE, cleared by anything else
+	details     mkg.EventDetails // the action's own type; nil records NoDetails
+	assignedTo  int64            // the ticket's officer afterwards (0: any)
+	escalatedTo string           // APPLICANT or INTERNAL after ESCALATE, cleared by anything else
 	accountID   int64
 	sealedKey   []byte           // set on fulfilment
 	input       *mkg.TicketInput // set on revision
-	// For the applicant's message.
-	fixes      []string
-	keyWaiting bool
-	fulfilment *mkg.Fulfilment
 }
 
 // prepareFunc checks an action's input and does its side effects (an
@@ -36,21 +33,9 @@ type prepareFunc func(ctx context.Context, q sqlx.ExtContext, t *mkg.Ticket, sec
 // that a ticket returned by an action equals the ticket read back.
 func (s *Store) ticketNow() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
-// checkCaller refuses a staff role the caller's account does not hold: the
-// schema checks roles too, but the store is the last line.
-func checkCaller(by mkg.TicketCaller) error {
-	if by.Role == mkg.ActorApplicant {
-		return nil
-	}
-	if by.Account == nil || by.Account.Status != mkg.AccountActive || !by.Account.HasRole(mkg.Role(by.Role)) {
-		return mkg.Errorf(mkg.EFORBIDDEN, "acting as %s needs an active account with that role", strings.ToLower(string(by.Role)))
-	}
-	return nil
-}
-
 // act runs a staff action on ticket id in one transaction.
 func (s *Store) act(ctx context.Context, by mkg.TicketCaller, id int64, action mkg.TicketAction, prepare prepareFunc) (*mkg.Ticket, error) {
-	if err := checkCaller(by); err != nil {
+	if err := by.Check(); err != nil {
 		return nil, err
 	}
 	var out *mkg.Ticket
@@ -75,7 +60,7 @@ func (s *Store) apply(ctx context.Context, q sqlx.ExtContext, by mkg.TicketCalle
 	if err != nil {
 		return nil, err
 	}
-	ch := &change{details: map[string]any{}, assignedTo: t.AssignedTo, accountID: t.AccountID, keyWaiting: sec.SealedKey != nil}
+	ch := &change{assignedTo: t.AssignedTo, accountID: t.AccountID}
 	if prepare != nil {
 		if err := prepare(ctx, q, t, sec, now, ch); err != nil {
 			return nil, err
@@ -85,15 +70,15 @@ func (s *Store) apply(ctx context.Context, q sqlx.ExtContext, by mkg.TicketCalle
 	if err := s.updateTicket(ctx, q, by, t, to, action, steps, ch, now); err != nil {
 		return nil, err
 	}
-	if err := s.appendEvent(ctx, q, by, t.ID, now, action, t.State, to, ch); err != nil {
+	e, err := s.appendEvent(ctx, q, by, t.ID, now, action, t.State, to, ch)
+	if err != nil {
 		return nil, err
 	}
 	after, err := s.ticketByID(ctx, q, t.ID)
 	if err != nil {
 		return nil, err
 	}
-	subject, body := s.message(after, action, ch)
-	return after, s.queueNotification(ctx, q, after, subject, body, now)
+	return after, s.queueNotification(ctx, q, after, e, now)
 }
 
 // updateTicket writes the new state if the ticket is still at the version
@@ -105,7 +90,7 @@ func (s *Store) updateTicket(ctx context.Context, q sqlx.ExtContext, by mkg.Tick
 	if err != nil {
 		return err
 	}
-	breached, due := breachColumns(steps, now)
+	breached, due := mkg.BreachState(steps, now)
 	closedAt := t.ClosedAt
 	if to.Final() {
 		closedAt = &now
@@ -143,35 +128,22 @@ func (s *Store) updateTicket(ctx context.Context, q sqlx.ExtContext, by mkg.Tick
 	return mkg.Errorf(mkg.ECONFLICT, "ticket %s changed while this action was decided; read it again", t.Number)
 }
 
-// breachColumns are what the breach filter reads (see migration 0003):
-// whether a step is breached for good at now, and the earliest due time of
-// a running, unpaused step not yet late, which the filter compares with the
-// time of the query (Breached of such a step is exactly now after its due
-// time).
-func breachColumns(steps []mkg.ServiceStep, now time.Time) (breached bool, dueAt *time.Time) {
-	for _, st := range steps {
-		switch {
-		case st.Breached(now):
-			breached = true
-		case st.FinishedAt == nil && st.PausedAt == nil && !st.Cancelled:
-			if d := st.EffectiveDue(now); dueAt == nil || d.Before(*dueAt) {
-				dueAt = &d
-			}
-		}
-	}
-	return breached, dueAt
-}
-
-// appendEvent records the action.
+// appendEvent records the action and returns its event (without its id),
+// which the applicant's message tells about.
 func (s *Store) appendEvent(ctx context.Context, q sqlx.ExtContext, by mkg.TicketCaller, ticketID int64, at time.Time,
-	action mkg.TicketAction, from, to mkg.TicketState, ch *change) error {
+	action mkg.TicketAction, from, to mkg.TicketState, ch *change) (mkg.TicketEvent, error) {
+	e := mkg.TicketEvent{TicketID: ticketID, At: at, Actor: by.Label(), ActorRole: by.Role, Action: action, From: from, To: to,
+		Note: ch.note, Checklist: ch.checklist, Details: ch.details}
+	if e.Details == nil {
+		e.Details = mkg.NoDetails{}
+	}
 	checklist, err := json.Marshal(nonNil(ch.checklist))
 	if err != nil {
-		return err
+		return e, err
 	}
-	details, err := json.Marshal(ch.details)
+	details, err := json.Marshal(e.Details)
 	if err != nil {
-		return err
+		return e, err
 	}
 	var actorID int64
 	if by.Account != nil {
@@ -179,59 +151,48 @@ func (s *Store) appendEvent(ctx context.Context, q sqlx.ExtContext, by mkg.Ticke
 	}
 	_, err = q.ExecContext(ctx, s.rebind(`INSERT INTO ticket_events (ticket_id, at, actor_label, actor_account_id, actor_role, action,
 		from_state, to_state, note, checklist, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		ticketID, dbTime{at}, by.Label(), nullID(actorID), string(by.Role), string(action), string(from), string(to), ch.note,
+		ticketID, dbTime{at}, e.Actor, nullID(actorID), string(by.Role), string(action), string(from), string(to), ch.note,
 		string(checklist), string(details))
-	return s.wrap(err)
+	return e, s.wrap(err)
 }
 
 // Review implements mkg.TicketStore: the service desk forwards a submitted
 // ticket (to an active officer, or to the officers' queue) or returns it
 // with what to fix.
 func (s *Store) Review(ctx context.Context, by mkg.TicketCaller, id int64, r mkg.Review) (*mkg.Ticket, error) {
-	if r.Decision != mkg.ActForward && r.Decision != mkg.ActReturn {
-		return nil, mkg.Invalid("decision", "a review decision is FORWARD or RETURN, not %q", r.Decision)
+	if err := r.CheckDecision(); err != nil {
+		return nil, err
 	}
-	return s.act(ctx, by, id, r.Decision, func(ctx context.Context, q sqlx.ExtContext, t *mkg.Ticket, _ *ticketSecrets, now time.Time, ch *change) error {
-		for _, c := range r.Checklist {
-			if strings.TrimSpace(c.Item) == "" {
-				return mkg.Invalid("checklist", "every checklist item names what was checked")
-			}
+	return s.act(ctx, by, id, r.Decision, func(ctx context.Context, q sqlx.ExtContext, _ *mkg.Ticket, _ *ticketSecrets, now time.Time, ch *change) error {
+		r, err := r.Check()
+		if err != nil {
+			return err
 		}
-		ch.note, ch.checklist = strings.TrimSpace(r.Note), r.Checklist
-		if r.Decision == mkg.ActReturn {
-			for _, f := range r.Fixes {
-				if f = strings.TrimSpace(f); f != "" {
-					ch.fixes = append(ch.fixes, f)
+		if r.Decision == mkg.ActForward {
+			if r.AssignTo != 0 {
+				if err := s.checkAssignee(ctx, q, r.AssignTo, now); err != nil {
+					return err
 				}
 			}
-			if len(ch.fixes) == 0 {
-				return mkg.Invalid("fixes", "a returned ticket says what the applicant must fix: give at least one fix")
-			}
-			ch.details["fixes"] = ch.fixes
-			return nil
+			ch.assignedTo = r.AssignTo
 		}
-		if r.AssignTo != 0 {
-			if err := s.checkOfficer(ctx, q, r.AssignTo, now); err != nil {
-				return err
-			}
-			ch.details["assignedTo"] = r.AssignTo
-		}
-		ch.assignedTo = r.AssignTo
+		ch.note, ch.checklist, ch.details = r.Note, r.Checklist, r.Details()
 		return nil
 	})
 }
 
-// checkOfficer refuses to assign a ticket to anyone but an active,
-// unexpired officer.
-func (s *Store) checkOfficer(ctx context.Context, q sqlx.ExtContext, id int64, now time.Time) error {
+// checkAssignee reads account id and refuses to assign a ticket to it
+// unless it is an active officer.
+func (s *Store) checkAssignee(ctx context.Context, q sqlx.ExtContext, id int64, now time.Time) error {
 	accts, err := s.selectAccounts(ctx, q, s.rebind("SELECT "+accountColumns+" FROM accounts a WHERE a.id = ?"), id)
 	if err != nil {
 		return err
 	}
-	if len(accts) == 0 || !accts[0].HasRole(mkg.RoleOfficer) || accts[0].Status != mkg.AccountActive || accts[0].Expired(now) {
-		return mkg.Invalid("assignTo", "account %d is not an active officer", id)
+	var a *mkg.Account
+	if len(accts) > 0 {
+		a = accts[0]
 	}
-	return nil
+	return mkg.CheckAssignee(id, a, now)
 }
 
 // Start implements mkg.TicketStore. Any officer may start a forwarded
@@ -239,10 +200,7 @@ func (s *Store) checkOfficer(ctx context.Context, q sqlx.ExtContext, id int64, n
 // takeover); the ticket is then theirs.
 func (s *Store) Start(ctx context.Context, by mkg.TicketCaller, id int64) (*mkg.Ticket, error) {
 	return s.act(ctx, by, id, mkg.ActStart, func(_ context.Context, _ sqlx.ExtContext, t *mkg.Ticket, _ *ticketSecrets, _ time.Time, ch *change) error {
-		if t.AssignedTo != 0 && t.AssignedTo != by.Account.ID {
-			ch.details["takenOverFrom"] = t.AssignedTo
-		}
-		ch.assignedTo = by.Account.ID
+		ch.details, ch.assignedTo = t.StartBy(by.Account.ID), by.Account.ID
 		return nil
 	})
 }
@@ -251,11 +209,11 @@ func (s *Store) Start(ctx context.Context, by mkg.TicketCaller, id int64) (*mkg.
 // clock until the officer resumes; to INTERNAL does not.
 func (s *Store) Escalate(ctx context.Context, by mkg.TicketCaller, id int64, to, note string) (*mkg.Ticket, error) {
 	return s.act(ctx, by, id, mkg.ActEscalate, func(_ context.Context, _ sqlx.ExtContext, _ *mkg.Ticket, _ *ticketSecrets, _ time.Time, ch *change) error {
-		if to != string(mkg.ActorApplicant) && to != "INTERNAL" {
-			return mkg.Invalid("to", "a ticket is escalated to APPLICANT or INTERNAL, not %q", to)
+		d, err := mkg.CheckEscalation(to)
+		if err != nil {
+			return err
 		}
-		ch.escalatedTo, ch.note = to, strings.TrimSpace(note)
-		ch.details["to"] = to
+		ch.escalatedTo, ch.note, ch.details = d.To, strings.TrimSpace(note), d
 		return nil
 	})
 }
@@ -274,10 +232,9 @@ func (s *Store) CloseTicket(ctx context.Context, by mkg.TicketCaller, id int64, 
 // is told it).
 func (s *Store) Reject(ctx context.Context, by mkg.TicketCaller, id int64, reason string) (*mkg.Ticket, error) {
 	return s.act(ctx, by, id, mkg.ActReject, func(_ context.Context, _ sqlx.ExtContext, _ *mkg.Ticket, _ *ticketSecrets, _ time.Time, ch *change) error {
-		if ch.note = strings.TrimSpace(reason); ch.note == "" {
-			return mkg.Invalid("reason", "a rejection gives its reason")
-		}
-		return nil
+		var err error
+		ch.note, err = mkg.CheckRejection(reason)
+		return err
 	})
 }
 

@@ -177,7 +177,7 @@ func TestTicketActionInput(t *testing.T) {
 			t.Errorf("started by officer 2, assigned to %d", tk.AssignedTo)
 		}
 		events, _ := s.EventsOfTickets(ctx, []int64{tk.ID})
-		if e := events[0][2]; e.Details["takenOverFrom"] != float64(f.officer.Account.ID) {
+		if e := events[0][2]; e.Details != (mkg.StartDetails{TakenOverFrom: f.officer.Account.ID}) {
 			t.Errorf("start event %+v: want the takeover recorded", e)
 		}
 		_, err = s.Escalate(ctx, f.officer2, tk.ID, "BOSS", "")

@@ -4,31 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"github.com/bmkg/mkggraph/mkg"
 )
-
-// A tracking token opens its ticket for 180 days after the submission, and
-// no longer than 30 days after the ticket became final (whichever comes
-// first): long enough to follow a request and collect its key, not a
-// credential that lives forever.
-const (
-	tokenLifetime      = 180 * 24 * time.Hour
-	finalTokenLifetime = 30 * 24 * time.Hour
-)
-
-// tokenExpired reports whether t's tracking token no longer opens it.
-func tokenExpired(t *mkg.Ticket, now time.Time) bool {
-	if now.After(t.SubmittedAt.Add(tokenLifetime)) {
-		return true
-	}
-	return t.State.Final() && t.ClosedAt != nil && now.After(t.ClosedAt.Add(finalTokenLifetime))
-}
 
 // ticketForToken finds the ticket a tracking token opens, locked when lock
 // is set. A malformed, unknown, wrong or expired token is NOT_FOUND, the
@@ -59,7 +40,7 @@ func (s *Store) ticketForToken(ctx context.Context, q sqlx.ExtContext, token str
 	if err != nil {
 		return nil, nil, s.wrap(err)
 	}
-	if tokenExpired(t, s.ticketNow()) {
+	if t.TokenExpired(s.ticketNow()) {
 		return nil, nil, notFound
 	}
 	return t, &row, nil
@@ -78,27 +59,23 @@ func (s *Store) TicketByToken(ctx context.Context, token string) (*mkg.Ticket, e
 // the account (organisation, contact and application from the ticket;
 // valid until f.ValidUntil, or else the basis' validity end), grants the
 // approved datasets and issues a key, each with its audit event, and keeps
-// the key encrypted to the ticket's public key (see tickets_crypto.go) for
-// the applicant to collect. Every requested dataset is either granted or
-// omitted with a reason; anything else is BAD_USER_INPUT on grants,
-// omitted or validUntil.
+// the key encrypted to the ticket's public key (mkg.SealToTicket) for the
+// applicant to collect. The rules are mkg's (Ticket.CheckFulfilment).
 func (s *Store) Fulfil(ctx context.Context, by mkg.TicketCaller, id int64, f mkg.Fulfilment) (*mkg.Ticket, error) {
 	return s.act(ctx, by, id, mkg.ActFulfil, func(ctx context.Context, q sqlx.ExtContext, t *mkg.Ticket, sec *ticketSecrets, now time.Time, ch *change) error {
-		validUntil, err := checkFulfilment(t, f, now)
+		f, err := t.CheckFulfilment(f, now)
 		if err != nil {
 			return err
 		}
 		actor := mkg.Actor{AccountID: by.Account.ID, Label: by.Label()}
-		acct, err := s.createTicketAccount(ctx, q, actor, t, validUntil, now)
+		acct, err := s.createTicketAccount(ctx, q, actor, t, f.ValidUntil, now)
 		if err != nil {
 			return err
 		}
-		var granted []map[string]any
 		for _, g := range f.Grants {
 			if err := s.grantForTicket(ctx, q, actor, t, acct, g, now); err != nil {
 				return err
 			}
-			granted = append(granted, map[string]any{"dataset": string(g.Dataset), "expiresAt": jsonTime(g.ExpiresAt)})
 		}
 		label := "ticket " + t.Number
 		key, rec, err := s.insertKey(ctx, q, acct.ID, label, nil, now)
@@ -110,77 +87,18 @@ func (s *Store) Fulfil(ctx context.Context, by mkg.TicketCaller, id int64, f mkg
 		if err != nil {
 			return err
 		}
-		if ch.sealedKey, err = sealToTicket(sec.KeyPublic, key, t.Number); err != nil {
+		if ch.sealedKey, err = mkg.SealToTicket(sec.KeyPublic, key, t.Number); err != nil {
 			return err
 		}
-		omitted := []map[string]any{}
-		for _, o := range f.Omitted {
-			omitted = append(omitted, map[string]any{"dataset": string(o.Dataset), "reason": strings.TrimSpace(o.Reason)})
-		}
-		ch.accountID, ch.note, ch.fulfilment = acct.ID, strings.TrimSpace(f.Note), &f
-		ch.details = map[string]any{"accountId": acct.ID, "grants": granted, "omitted": omitted,
-			"validUntil": jsonTime(validUntil), "keyPrefix": rec.Prefix}
+		ch.accountID, ch.note, ch.details = acct.ID, f.Note, f.Details(acct.ID, rec.Prefix)
 		return nil
 	})
-}
-
-// checkFulfilment applies the rules of a fulfilment to t and returns the
-// account's validity end.
-func checkFulfilment(t *mkg.Ticket, f mkg.Fulfilment, now time.Time) (*time.Time, error) {
-	requested := t.Form.Datasets
-	granted := map[mkg.Dataset]bool{}
-	for _, g := range f.Grants {
-		switch {
-		case !slices.Contains(requested, g.Dataset):
-			return nil, mkg.Invalid("grants", "%s was not requested; grant only requested datasets", g.Dataset)
-		case granted[g.Dataset]:
-			return nil, mkg.Invalid("grants", "%s is granted twice", g.Dataset)
-		case g.ExpiresAt != nil && !g.ExpiresAt.After(now):
-			return nil, mkg.Invalid("grants", "the grant of %s expires in the past (%s)", g.Dataset, g.ExpiresAt.UTC().Format(time.RFC3339))
-		}
-		granted[g.Dataset] = true
-	}
-	if len(granted) == 0 {
-		return nil, mkg.Invalid("grants", "grant at least one dataset; to refuse them all, reject the ticket")
-	}
-	omitted := map[mkg.Dataset]bool{}
-	for _, o := range f.Omitted {
-		switch {
-		case !slices.Contains(requested, o.Dataset):
-			return nil, mkg.Invalid("omitted", "%s was not requested", o.Dataset)
-		case granted[o.Dataset]:
-			return nil, mkg.Invalid("omitted", "%s is both granted and omitted", o.Dataset)
-		case omitted[o.Dataset]:
-			return nil, mkg.Invalid("omitted", "%s is omitted twice", o.Dataset)
-		case strings.TrimSpace(o.Reason) == "":
-			return nil, mkg.Invalid("omitted", "say why %s is not granted", o.Dataset)
-		}
-		omitted[o.Dataset] = true
-	}
-	for _, d := range requested {
-		if !granted[d] && !omitted[d] {
-			return nil, mkg.Invalid("omitted", "%s was requested: grant it, or list it as omitted with the reason", d)
-		}
-	}
-	validUntil := f.ValidUntil
-	if validUntil == nil {
-		validUntil = t.Basis.ValidUntil
-	}
-	if validUntil != nil && !validUntil.After(now) {
-		if f.ValidUntil == nil {
-			return nil, mkg.Invalid("validUntil", "the %s ended on %s: give the account's validity end", strings.ToLower(strings.ReplaceAll(string(t.Basis.Kind), "_", " ")),
-				validUntil.UTC().Format(time.DateOnly))
-		}
-		return nil, mkg.Invalid("validUntil", "validity end %s is in the past", validUntil.UTC().Format(time.RFC3339))
-	}
-	return validUntil, nil
 }
 
 // createTicketAccount creates the applicant's account as CreateAccount
 // does, inside the ticket's transaction.
 func (s *Store) createTicketAccount(ctx context.Context, q sqlx.ExtContext, actor mkg.Actor, t *mkg.Ticket, validUntil *time.Time, now time.Time) (*mkg.Account, error) {
-	in := mkg.AccountInput{Organisation: t.Applicant.Organisation, ContactName: t.Applicant.Name, ContactEmail: t.Applicant.Email,
-		ContactPhone: t.Applicant.Phone, Application: t.Form.Application, ValidUntil: validUntil}
+	in := t.AccountInput(validUntil)
 	if err := in.Validate(now); err != nil {
 		return nil, err
 	}
@@ -223,7 +141,7 @@ func (s *Store) grantForTicket(ctx context.Context, q sqlx.ExtContext, actor mkg
 
 // CollectKey implements mkg.TicketStore. The key waits encrypted to the
 // ticket's public key; the token unseals the ticket's private key, which
-// decrypts it (see tickets_crypto.go). The ciphertext is deleted in the
+// decrypts it (mkg.OpenTicketKey). The ciphertext is deleted in the
 // same transaction, under the ticket's lock, so the key is handed out
 // exactly once: a second call, or one before fulfilment, is NOT_FOUND. The
 // collection is audited (key.collect) without the key.
@@ -234,13 +152,10 @@ func (s *Store) CollectKey(ctx context.Context, token string) (string, error) {
 		if err != nil {
 			return err
 		}
-		if sec.SealedKey == nil {
-			if t.AccountID == 0 {
-				return mkg.Errorf(mkg.ENOTFOUND, "no key has been issued for ticket %s yet", t.Number)
-			}
-			return mkg.Errorf(mkg.ENOTFOUND, "the key of ticket %s was collected already; if it is lost, ask the service desk for a new one", t.Number)
+		if err := t.CheckKeyWaiting(); err != nil {
+			return err
 		}
-		if key, err = openTicketKey(sec.KeyPrivate, token, sec.KeyPublic, sec.SealedKey, t.Number); err != nil {
+		if key, err = mkg.OpenTicketKey(sec.KeyPrivate, token, sec.KeyPublic, sec.SealedKey, t.Number); err != nil {
 			return err
 		}
 		now := s.ticketNow()

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/jmoiron/sqlx"
 
@@ -16,22 +15,18 @@ import (
 // The applicant's input besides the form's fields: form sessions (when the
 // applicant's own step started), request letters, and revision.
 
-// formSessionLifetime bounds how long a started form may take to be
-// submitted before its session is refused (and cleared).
-const formSessionLifetime = 24 * time.Hour
-
 // StartForm implements mkg.TicketStore. A session is valid for 24 hours
 // and used once; older ones are cleared here.
 func (s *Store) StartForm(ctx context.Context) (string, time.Time, error) {
 	now := s.ticketNow()
 	var token string
 	err := s.tx(ctx, func(q sqlx.ExtContext) error {
-		_, err := q.ExecContext(ctx, s.rebind(`DELETE FROM form_sessions WHERE started_at < ?`), dbTime{now.Add(-formSessionLifetime)})
+		_, err := q.ExecContext(ctx, s.rebind(`DELETE FROM form_sessions WHERE started_at < ?`), dbTime{now.Add(-mkg.FormSessionLifetime)})
 		if err != nil {
 			return s.wrap(err)
 		}
 		for range keyAttempts {
-			tok, prefix, hash := newFormToken()
+			tok, prefix, hash := mkg.NewFormToken()
 			var id int64
 			err := sqlx.GetContext(ctx, q, &id, s.rebind(`INSERT INTO form_sessions (token_prefix, token_hash, started_at)
 				VALUES (?, ?, ?) ON CONFLICT (token_prefix) DO NOTHING RETURNING id`), prefix, hash, dbTime{now})
@@ -49,47 +44,10 @@ func (s *Store) StartForm(ctx context.Context) (string, time.Time, error) {
 	return token, now, nil
 }
 
-// checkLetter describes an uploaded letter, its type judged by its bytes.
-func checkLetter(l mkg.LetterFile) (mkg.Letter, []mkg.FieldProblem) {
-	meta := mkg.Letter{Filename: cleanFilename(l.Filename), Size: int64(len(l.Data)), SHA256: sha256Hex(l.Data)}
-	ct, err := mkg.SniffLetter(l.Data)
-	if err != nil {
-		var e *mkg.Error
-		if !errors.As(err, &e) {
-			e = mkg.Invalid("letter", "the letter could not be read")
-		}
-		return meta, []mkg.FieldProblem{{Field: "letter", Message: e.Message}}
-	}
-	meta.ContentType = ct
-	if meta.Filename == "" {
-		meta.Filename = "letter" + map[string]string{mkg.LetterPDF: ".pdf", mkg.LetterJPEG: ".jpg", mkg.LetterPNG: ".png"}[ct]
-	}
-	return meta, nil
-}
-
-// cleanFilename keeps the last element of a sent file name, without
-// control characters, at most 200 bytes: it is shown to staff and sent back
-// in a Content-Disposition header.
-func cleanFilename(name string) string {
-	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
-		name = name[i+1:]
-	}
-	name = strings.TrimSpace(strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '"' {
-			return -1
-		}
-		return r
-	}, name))
-	for len(name) > 200 {
-		name = strings.ToValidUTF8(name[:200], "")
-	}
-	return name
-}
-
-// formSession returns the id and start of an unused, unexpired form
-// session, locked; id 0 when the token opens none.
+// formSession returns the id and start of the form session token opens
+// (mkg.FormSession.Opens), locked; id 0 when it opens none.
 func (s *Store) formSession(ctx context.Context, q sqlx.ExtContext, token string, now time.Time) (int64, *time.Time, error) {
-	prefix, ok := formTokenPrefix(token)
+	prefix, ok := mkg.FormTokenPrefix(token)
 	if !ok {
 		return 0, nil, nil
 	}
@@ -106,10 +64,11 @@ func (s *Store) formSession(ctx context.Context, q sqlx.ExtContext, token string
 	if err != nil {
 		return 0, nil, s.wrap(err)
 	}
-	if !mkg.TokenMatches(token, row.Hash) || row.UsedAt.Time != nil || row.StartedAt.Before(now.Add(-formSessionLifetime)) {
+	session := mkg.FormSession{ID: row.ID, TokenHash: row.Hash, StartedAt: row.StartedAt.Time, UsedAt: row.UsedAt.Time}
+	if !session.Opens(token, now) {
 		return 0, nil, nil
 	}
-	return row.ID, &row.StartedAt.Time, nil
+	return session.ID, &session.StartedAt, nil
 }
 
 // inputColumns are the values of basis, applicant, applicant_email and form.
@@ -135,47 +94,23 @@ func (s *Store) insertLetter(ctx context.Context, q sqlx.ExtContext, ticketID in
 	return s.wrap(err)
 }
 
-func letterDetails(l mkg.Letter) map[string]any {
-	return map[string]any{"filename": l.Filename, "contentType": l.ContentType, "size": l.Size, "sha256": l.SHA256}
-}
-
-// Revise implements mkg.TicketStore for the holder of the tracking token.
-// The channel stays the one the ticket came through; the input is checked
-// as at submission, every problem at once, before anything changes. The
-// event lists the parts that changed (basis, applicant, form, letter).
+// Revise implements mkg.TicketStore for the holder of the tracking token,
+// by the rules of mkg (Ticket.CheckRevision): the channel stays the one
+// the ticket came through; the input is checked as at submission, every
+// problem at once, before anything changes; the event lists the parts that
+// changed.
 func (s *Store) Revise(ctx context.Context, token string, in mkg.TicketInput, letter *mkg.LetterFile) (*mkg.Ticket, error) {
 	return s.actByToken(ctx, token, mkg.ActRevise, func(ctx context.Context, q sqlx.ExtContext, t *mkg.Ticket, _ *ticketSecrets, now time.Time, ch *change) error {
-		in.Channel = t.Channel
-		problems := in.Problems(now)
-		var meta mkg.Letter
-		if letter != nil {
-			var lp []mkg.FieldProblem
-			meta, lp = checkLetter(*letter)
-			problems = append(problems, lp...)
-		}
-		if err := mkg.InvalidFields(problems); err != nil {
-			return err
-		}
-		changed := []string{}
-		before, _ := inputColumns(&mkg.TicketInput{Basis: t.Basis, Applicant: t.Applicant, Form: t.Form})
-		after, err := inputColumns(&in)
+		rev, err := t.CheckRevision(in, letter, now)
 		if err != nil {
 			return err
 		}
-		for i, part := range []string{"basis", "applicant", "", "form"} {
-			if part != "" && before[i] != after[i] {
-				changed = append(changed, part)
-			}
-		}
 		if letter != nil {
-			if err := s.insertLetter(ctx, q, t.ID, meta, letter.Data, now); err != nil {
+			if err := s.insertLetter(ctx, q, t.ID, *rev.Letter, letter.Data, now); err != nil {
 				return err
 			}
-			changed = append(changed, "letter")
-			ch.details["letter"] = letterDetails(meta)
 		}
-		ch.input = &in
-		ch.details["changed"] = changed
+		ch.input, ch.details = &rev.Input, rev.Details
 		return nil
 	})
 }

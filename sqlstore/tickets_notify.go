@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -13,138 +12,17 @@ import (
 	"github.com/bmkg/mkggraph/mkg"
 )
 
-// The applicant's messages, in Indonesian then English, queued in the
-// action's transaction. They say what happened, the ticket number and what
-// to do next; they never carry the tracking token or a key (e-mail is not
-// the channel for secrets).
+// The outbox: the applicant's message about each action
+// (mkg.ApplicantMessage) is queued in the action's transaction and
+// delivered by the notify worker.
 
-// queueNotification puts a message to the ticket's applicant in the outbox.
-func (s *Store) queueNotification(ctx context.Context, q sqlx.ExtContext, t *mkg.Ticket, subject, body string, now time.Time) error {
+// queueNotification puts the message to t's applicant about e (t as it
+// stands after e) in the outbox.
+func (s *Store) queueNotification(ctx context.Context, q sqlx.ExtContext, t *mkg.Ticket, e mkg.TicketEvent, now time.Time) error {
+	subject, body := mkg.ApplicantMessage(t, e, s.standards)
 	_, err := q.ExecContext(ctx, s.rebind(`INSERT INTO notifications (ticket_id, recipient, subject, body, created_at, next_attempt_at)
 		VALUES (?, ?, ?, ?, ?, ?)`), t.ID, strings.TrimSpace(t.Applicant.Email), subject, body, dbTime{now}, dbTime{now})
 	return s.wrap(err)
-}
-
-// message is the applicant's message about action, done to t (as it
-// stands after it).
-func (s *Store) message(t *mkg.Ticket, action mkg.TicketAction, ch *change) (subject, body string) {
-	var id, en strings.Builder
-	say := func(b *strings.Builder, format string, args ...any) { fmt.Fprintf(b, format+"\n", args...) }
-	n := t.Number
-	switch action {
-	case mkg.ActSubmit:
-		subject = "Permohonan diterima / Request received"
-		say(&id, "Permohonan akses API Anda kami terima dengan nomor %s. Petugas layanan akan memeriksa kelengkapan dan kesesuaiannya (standar layanan: %s).", n, durationID(s.standards.Review))
-		say(&id, "Simpan token pelacakan yang Anda terima saat pengajuan: token itu hanya ditampilkan sekali dan diperlukan untuk memantau, memperbaiki atau membatalkan permohonan serta mengambil kunci API.")
-		say(&en, "Your API access request has been received as %s. The service desk will check that it is complete and conforms (service standard: %s).", n, durationEN(s.standards.Review))
-		say(&en, "Keep the tracking token you were given when the request was submitted: it is shown only once, and you need it to follow, correct or withdraw the request and to collect your API key.")
-	case mkg.ActReturn:
-		subject = "Permohonan perlu diperbaiki / Request returned for correction"
-		say(&id, "Permohonan %s dikembalikan untuk diperbaiki. Yang perlu diperbaiki:", n)
-		say(&en, "Request %s has been returned for correction. What to fix:", n)
-		for _, f := range ch.fixes {
-			say(&id, "- %s", f)
-			say(&en, "- %s", f)
-		}
-		say(&id, "Perbaiki permohonan dengan token pelacakan Anda lalu kirim kembali; waktu layanan berhenti sampai itu.")
-		say(&en, "Correct the request with your tracking token and send it again; the service clock stops until then.")
-	case mkg.ActForward:
-		subject = "Permohonan diteruskan / Request forwarded"
-		say(&id, "Permohonan %s telah diperiksa dan diteruskan kepada pejabat fungsional, yang akan membuat akun API Anda (standar layanan: %s).", n, durationID(s.standards.Fulfilment))
-		say(&en, "Request %s has been checked and forwarded to a functional officer, who will create your API account (service standard: %s).", n, durationEN(s.standards.Fulfilment))
-	case mkg.ActRevise:
-		subject = "Perbaikan diterima / Correction received"
-		say(&id, "Perbaikan permohonan %s kami terima dan akan diperiksa kembali (standar layanan: %s).", n, durationID(s.standards.Review))
-		say(&en, "The correction of request %s has been received and will be checked again (service standard: %s).", n, durationEN(s.standards.Review))
-	case mkg.ActStart:
-		subject = "Permohonan diproses / Request in progress"
-		say(&id, "Pejabat fungsional mulai memproses permohonan %s. Tidak ada yang perlu Anda lakukan sekarang.", n)
-		say(&en, "An officer has started work on request %s. Nothing is needed from you now.", n)
-	case mkg.ActEscalate:
-		if ch.escalatedTo == string(mkg.ActorApplicant) {
-			subject = "Informasi tambahan diperlukan / More information needed"
-			say(&id, "Untuk menyelesaikan permohonan %s, pejabat fungsional memerlukan informasi dari Anda. Hubungi petugas layanan dengan menyebut nomor permohonan; waktu layanan berhenti sampai itu.", n)
-			say(&en, "To complete request %s the officer needs information from you. Contact the service desk quoting the request number; the service clock stops until then.", n)
-		} else {
-			subject = "Permohonan dikoordinasikan / Request under coordination"
-			say(&id, "Permohonan %s sedang dikoordinasikan di dalam BMKG. Tidak ada yang perlu Anda lakukan sekarang.", n)
-			say(&en, "Request %s is being coordinated within BMKG. Nothing is needed from you now.", n)
-		}
-	case mkg.ActResume:
-		subject = "Permohonan dilanjutkan / Request resumed"
-		say(&id, "Pemrosesan permohonan %s dilanjutkan.", n)
-		say(&en, "Work on request %s has resumed.", n)
-	case mkg.ActFulfil:
-		subject = "Akun API dibuat / API account created"
-		fulfilled(&id, &en, t, ch.fulfilment)
-	case mkg.ActClose:
-		subject = "Permohonan selesai / Request closed"
-		say(&id, "Permohonan %s telah selesai dan ditutup.", n)
-		say(&en, "Request %s is complete and has been closed.", n)
-		if ch.keyWaiting {
-			say(&id, "Kunci API Anda belum diambil: ambil dengan token pelacakan Anda dalam 30 hari.")
-			say(&en, "Your API key has not been collected yet: collect it with your tracking token within 30 days.")
-		}
-	case mkg.ActReject:
-		subject = "Permohonan ditolak / Request rejected"
-		say(&id, "Permohonan %s ditolak.", n)
-		say(&en, "Request %s has been rejected.", n)
-	case mkg.ActWithdraw:
-		subject = "Permohonan dibatalkan / Request withdrawn"
-		say(&id, "Permohonan %s telah Anda batalkan. Untuk mengajukan lagi, buat permohonan baru.", n)
-		say(&en, "You have withdrawn request %s. To apply again, submit a new request.", n)
-	}
-	if ch.note != "" {
-		labelID, labelEN := "Catatan pejabat fungsional", "Note from the officer"
-		switch action {
-		case mkg.ActReject, mkg.ActWithdraw:
-			labelID, labelEN = "Alasan", "Reason"
-		case mkg.ActForward, mkg.ActReturn:
-			labelID, labelEN = "Catatan petugas layanan", "Note from the service desk"
-		}
-		say(&id, "%s: %s", labelID, ch.note)
-		say(&en, "%s: %s", labelEN, ch.note)
-	}
-	body = fmt.Sprintf("Yth. %s,\n\n%s\n---\n\nDear %s,\n\n%s\n-- \nBMKG — Layanan Pertukaran Data Elektronik / Electronic Data Exchange Service\n",
-		t.Applicant.Name, id.String(), t.Applicant.Name, en.String())
-	return "[" + n + "] " + subject, body
-}
-
-// fulfilled says what was granted, what was not and why, and how to get
-// the key.
-func fulfilled(id, en *strings.Builder, t *mkg.Ticket, f *mkg.Fulfilment) {
-	fmt.Fprintf(id, "Akun API untuk permohonan %s telah dibuat.\n", t.Number)
-	fmt.Fprintf(en, "The API account for request %s has been created.\n", t.Number)
-	if f != nil {
-		for _, g := range f.Grants {
-			fmt.Fprintf(id, "- diberikan: %s\n", g.Dataset)
-			fmt.Fprintf(en, "- granted: %s\n", g.Dataset)
-		}
-		for _, o := range f.Omitted {
-			fmt.Fprintf(id, "- tidak diberikan: %s (%s)\n", o.Dataset, strings.TrimSpace(o.Reason))
-			fmt.Fprintf(en, "- not granted: %s (%s)\n", o.Dataset, strings.TrimSpace(o.Reason))
-		}
-	}
-	fmt.Fprintln(id, "Ambil kunci API Anda dengan token pelacakan Anda. Kunci hanya dapat diambil sekali dan tidak dikirim melalui e-mail; simpan dengan aman.")
-	fmt.Fprintln(en, "Collect your API key with your tracking token. The key can be collected once only and is never sent by e-mail; keep it safe.")
-}
-
-func durationID(d time.Duration) string {
-	if d%time.Hour == 0 {
-		return fmt.Sprintf("%d jam", d/time.Hour)
-	}
-	return fmt.Sprintf("%d menit", d/time.Minute)
-}
-
-func durationEN(d time.Duration) string {
-	unit, n := "minute", d/time.Minute
-	if d%time.Hour == 0 {
-		unit, n = "hour", d/time.Hour
-	}
-	if n != 1 {
-		unit += "s"
-	}
-	return fmt.Sprintf("%d %s", n, unit)
 }
 
 const notificationColumns = `id, ticket_id, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error, failed_at`

@@ -130,7 +130,7 @@ func TestTicketVersionGuard(t *testing.T) {
 		f.ok(s.Review(ctx, f.desk, stale.ID, mkg.Review{Decision: mkg.ActForward}))
 		err := s.tx(ctx, func(q sqlx.ExtContext) error {
 			return s.updateTicket(ctx, q, f.desk, stale, mkg.TicketReturned, mkg.ActReturn, stale.Steps,
-				&change{details: map[string]any{}}, s.ticketNow())
+				&change{}, s.ticketNow())
 		})
 		var e *mkg.Error
 		if !asError(err, &e) || e.Code != mkg.ECONFLICT || e.Extra["state"] != string(mkg.TicketForwarded) {

@@ -2,12 +2,8 @@ package sqlstore
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"slices"
-	"strconv"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -15,71 +11,9 @@ import (
 	"github.com/bmkg/mkggraph/mkg"
 )
 
-const (
-	// An idempotency key is the client's: a UUID or any random string of
-	// 16 to 255 characters. It also seals the tracking token for a retry,
-	// so a guessable one would weaken that.
-	minIdempotencyKey = 16
-	maxIdempotencyKey = 255
-)
-
-// wib is the agency's head-office time: a ticket's year is the year in
-// Jakarta when it was submitted.
-var wib = time.FixedZone("WIB", 7*60*60)
-
 // errReplayRace: a concurrent submission with the same idempotency key
 // committed first. The submission is run again, and then replays it.
 var errReplayRace = errors.New("a concurrent submission with the same idempotency key committed first")
-
-// submission is a Submission checked as far as it can be without the
-// database.
-type submission struct {
-	mkg.Submission
-	problems    []mkg.FieldProblem
-	letter      mkg.Letter
-	keyHash     string // of the caller and the idempotency key; "" without a usable key
-	requestHash string // of the input and the letter's bytes
-}
-
-func checkSubmission(by mkg.TicketCaller, sub mkg.Submission, now time.Time) (*submission, error) {
-	in := sub.Input
-	problems := in.Problems(now)
-	if by.Role == mkg.ActorApplicant && in.Channel != mkg.ChannelSIBATIK && slices.Contains(mkg.Channels, in.Channel) {
-		problems = append([]mkg.FieldProblem{{Field: "input.channel", Message: "a self-service request comes through SIBATIK; " +
-			"requests by WhatsApp, phone, letter or e-mail are recorded by the service desk"}}, problems...)
-	}
-	out := &submission{Submission: sub}
-	var letterProblems []mkg.FieldProblem
-	out.letter, letterProblems = checkLetter(sub.Letter)
-	problems = append(problems, letterProblems...)
-	switch key := sub.IdempotencyKey; {
-	case key == "" && by.Role == mkg.ActorApplicant:
-		problems = append(problems, mkg.FieldProblem{Field: "idempotencyKey", Message: "a self-service submission carries an " +
-			"idempotency key (a UUID, or 16 to 255 random characters) so that a retry cannot file it twice"})
-	case key != "" && (len(key) < minIdempotencyKey || len(key) > maxIdempotencyKey):
-		problems = append(problems, mkg.FieldProblem{Field: "idempotencyKey", Message: "an idempotency key has 16 to 255 characters"})
-	case key != "":
-		scope := "applicant"
-		if by.Account != nil {
-			scope = "account:" + strconv.FormatInt(by.Account.ID, 10)
-		}
-		out.keyHash = sha256Hex([]byte(scope + "\x00" + key))
-	}
-	body, err := json.Marshal(struct {
-		Input  mkg.TicketInput
-		Letter string
-	}{in, out.letter.SHA256})
-	if err != nil {
-		return nil, err
-	}
-	out.requestHash, out.problems = sha256Hex(body), problems
-	return out, nil
-}
-
-func sha256Hex(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
 
 // Submit implements mkg.TicketStore. Self-service (the APPLICANT role)
 // comes through SIBATIK with an idempotency key; the service desk records
@@ -90,14 +24,8 @@ func sha256Hex(b []byte) string {
 // else is checked before anything is stored, and every problem is
 // reported at once.
 func (s *Store) Submit(ctx context.Context, by mkg.TicketCaller, sub mkg.Submission) (*mkg.Ticket, string, error) {
-	if _, err := mkg.Transition(mkg.NoState, mkg.ActSubmit, by.Role); err != nil {
-		return nil, "", err
-	}
-	if err := checkCaller(by); err != nil {
-		return nil, "", err
-	}
 	now := s.ticketNow()
-	checked, err := checkSubmission(by, sub, now)
+	checked, err := mkg.CheckSubmission(by, sub, now)
 	if err != nil {
 		return nil, "", err
 	}
@@ -119,13 +47,13 @@ func (s *Store) Submit(ctx context.Context, by mkg.TicketCaller, sub mkg.Submiss
 	}
 }
 
-func (s *Store) submit(ctx context.Context, q sqlx.ExtContext, by mkg.TicketCaller, sub *submission, now time.Time) (*mkg.Ticket, string, error) {
-	if sub.keyHash != "" {
+func (s *Store) submit(ctx context.Context, q sqlx.ExtContext, by mkg.TicketCaller, sub *mkg.CheckedSubmission, now time.Time) (*mkg.Ticket, string, error) {
+	if sub.KeyHash != "" {
 		if t, token, err := s.replay(ctx, q, sub); t != nil || err != nil {
 			return t, token, err
 		}
 	}
-	problems := sub.problems
+	problems := sub.Problems
 	var formStartedAt *time.Time
 	var sessionID int64
 	if sub.FormSession != "" {
@@ -134,7 +62,7 @@ func (s *Store) submit(ctx context.Context, q sqlx.ExtContext, by mkg.TicketCall
 			return nil, "", err
 		}
 		if sessionID == 0 {
-			problems = append(problems, formSessionProblem)
+			problems = append(problems, mkg.FormSessionProblem)
 		}
 	}
 	if err := mkg.InvalidFields(problems); err != nil {
@@ -144,10 +72,10 @@ func (s *Store) submit(ctx context.Context, q sqlx.ExtContext, by mkg.TicketCall
 	if err != nil {
 		return nil, "", err
 	}
-	if err := s.insertLetter(ctx, q, t.ID, sub.letter, sub.Letter.Data, now); err != nil {
+	if err := s.insertLetter(ctx, q, t.ID, sub.Letter, sub.LetterData, now); err != nil {
 		return nil, "", err
 	}
-	if sub.keyHash != "" {
+	if sub.KeyHash != "" {
 		if err := s.rememberSubmission(ctx, q, sub, t.ID, token, now); err != nil {
 			return nil, "", err
 		}
@@ -160,44 +88,41 @@ func (s *Store) submit(ctx context.Context, q sqlx.ExtContext, by mkg.TicketCall
 		if n, err := res.RowsAffected(); err != nil {
 			return nil, "", s.wrap(err)
 		} else if n != 1 {
-			return nil, "", mkg.InvalidFields([]mkg.FieldProblem{formSessionProblem})
+			return nil, "", mkg.InvalidFields([]mkg.FieldProblem{mkg.FormSessionProblem})
 		}
 	}
-	ch := &change{details: map[string]any{"channel": string(t.Channel), "letter": letterDetails(sub.letter),
-		"formStartedAt": jsonTime(formStartedAt)}}
-	if err := s.appendEvent(ctx, q, by, t.ID, now, mkg.ActSubmit, mkg.NoState, mkg.TicketSubmitted, ch); err != nil {
+	ch := &change{details: sub.Details(formStartedAt)}
+	e, err := s.appendEvent(ctx, q, by, t.ID, now, mkg.ActSubmit, mkg.NoState, mkg.TicketSubmitted, ch)
+	if err != nil {
 		return nil, "", err
 	}
 	if t, err = s.ticketByID(ctx, q, t.ID); err != nil {
 		return nil, "", err
 	}
-	subject, body := s.message(t, mkg.ActSubmit, ch)
-	return t, token, s.queueNotification(ctx, q, t, subject, body, now)
+	return t, token, s.queueNotification(ctx, q, t, e, now)
 }
-
-var formSessionProblem = mkg.FieldProblem{Field: "formSession", Message: "the form session is unknown, used or older than a day; start the form again"}
 
 // replay answers a retried submission: the ticket and token of the first,
 // or CONFLICT when the key came with another request. Nothing found is
 // (nil, "", nil).
-func (s *Store) replay(ctx context.Context, q sqlx.ExtContext, sub *submission) (*mkg.Ticket, string, error) {
+func (s *Store) replay(ctx context.Context, q sqlx.ExtContext, sub *mkg.CheckedSubmission) (*mkg.Ticket, string, error) {
 	var row struct {
 		RequestHash string `db:"request_hash"`
 		TicketID    int64  `db:"ticket_id"`
 		SealedToken []byte `db:"sealed_token"`
 	}
-	err := sqlx.GetContext(ctx, q, &row, s.rebind(`SELECT request_hash, ticket_id, sealed_token FROM ticket_idempotency WHERE key_hash = ?`), sub.keyHash)
+	err := sqlx.GetContext(ctx, q, &row, s.rebind(`SELECT request_hash, ticket_id, sealed_token FROM ticket_idempotency WHERE key_hash = ?`), sub.KeyHash)
 	if isNoRows(err) {
 		return nil, "", nil
 	}
 	if err != nil {
 		return nil, "", s.wrap(err)
 	}
-	if row.RequestHash != sub.requestHash {
+	if row.RequestHash != sub.RequestHash {
 		return nil, "", &mkg.Error{Code: mkg.ECONFLICT, Field: "idempotencyKey",
 			Message: "this idempotency key was used for a different request; a new request needs a new key"}
 	}
-	token, err := openForReplay(row.SealedToken, sub.IdempotencyKey)
+	token, err := mkg.OpenForReplay(row.SealedToken, sub.IdempotencyKey)
 	if err != nil {
 		return nil, "", s.wrap(err)
 	}
@@ -208,14 +133,14 @@ func (s *Store) replay(ctx context.Context, q sqlx.ExtContext, sub *submission) 
 // rememberSubmission keeps the key's record for retries. A concurrent
 // submission that committed the same key first makes this one roll back
 // (errReplayRace) and run again, which then replays that one.
-func (s *Store) rememberSubmission(ctx context.Context, q sqlx.ExtContext, sub *submission, ticketID int64, token string, now time.Time) error {
-	sealed, err := sealForReplay(token, sub.IdempotencyKey)
+func (s *Store) rememberSubmission(ctx context.Context, q sqlx.ExtContext, sub *mkg.CheckedSubmission, ticketID int64, token string, now time.Time) error {
+	sealed, err := mkg.SealForReplay(token, sub.IdempotencyKey)
 	if err != nil {
 		return err
 	}
 	var kept string
 	err = sqlx.GetContext(ctx, q, &kept, s.rebind(`INSERT INTO ticket_idempotency (key_hash, request_hash, ticket_id, sealed_token, created_at)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT (key_hash) DO NOTHING RETURNING key_hash`), sub.keyHash, sub.requestHash, ticketID, sealed, dbTime{now})
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (key_hash) DO NOTHING RETURNING key_hash`), sub.KeyHash, sub.RequestHash, ticketID, sealed, dbTime{now})
 	if isNoRows(err) {
 		return errReplayRace
 	}
@@ -224,9 +149,9 @@ func (s *Store) rememberSubmission(ctx context.Context, q sqlx.ExtContext, sub *
 
 // insertTicket stores a new ticket with its number, steps, token and key
 // pair, drawing another token if its prefix is taken.
-func (s *Store) insertTicket(ctx context.Context, q sqlx.ExtContext, sub *submission, formStartedAt *time.Time, now time.Time) (*mkg.Ticket, string, error) {
+func (s *Store) insertTicket(ctx context.Context, q sqlx.ExtContext, sub *mkg.CheckedSubmission, formStartedAt *time.Time, now time.Time) (*mkg.Ticket, string, error) {
 	var seq int64
-	year := now.In(wib).Year()
+	year := mkg.TicketYear(now)
 	err := sqlx.GetContext(ctx, q, &seq, s.rebind(`INSERT INTO ticket_counters (year, last) VALUES (?, 1)
 		ON CONFLICT (year) DO UPDATE SET last = ticket_counters.last + 1 RETURNING last`), year)
 	if err != nil {
@@ -238,14 +163,14 @@ func (s *Store) insertTicket(ctx context.Context, q sqlx.ExtContext, sub *submis
 	if err != nil {
 		return nil, "", err
 	}
-	breached, due := breachColumns(steps, now)
+	breached, due := mkg.BreachState(steps, now)
 	cols, err := inputColumns(&sub.Input)
 	if err != nil {
 		return nil, "", err
 	}
 	for range keyAttempts {
 		token, prefix, hash := mkg.NewTrackingToken()
-		public, sealedPrivate, err := newTicketKeyPair(token)
+		public, sealedPrivate, err := mkg.NewTicketKeyPair(token)
 		if err != nil {
 			return nil, "", err
 		}

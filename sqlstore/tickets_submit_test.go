@@ -159,7 +159,7 @@ func TestTicketSubmitIdempotent(t *testing.T) {
 			t.Errorf("service desk without a key: %+v, %v", byPhone, err)
 		}
 		events, _ := s.EventsOfTickets(ctx, []int64{byPhone.ID})
-		if e := events[0][0]; e.ActorRole != mkg.ActorServiceDesk || e.Actor != f.desk.Label() || e.Details["channel"] != "PHONE" {
+		if e := events[0][0]; e.ActorRole != mkg.ActorServiceDesk || e.Actor != f.desk.Label() || e.Details.(mkg.SubmitDetails).Channel != mkg.ChannelPhone {
 			t.Errorf("recorded submission event %+v", e)
 		}
 	})

@@ -309,17 +309,17 @@ func checkLifeEvents(t *testing.T, s *Store, f *ticketFixture, id int64, checkli
 		}
 	}
 	ret := got[1]
-	if ret.Note != "almost complete" || !slices.Equal(ret.Checklist, checklist) || ret.Details["fixes"] == nil {
+	if d, _ := ret.Details.(mkg.ReturnDetails); ret.Note != "almost complete" || !slices.Equal(ret.Checklist, checklist) || len(d.Fixes) == 0 {
 		t.Errorf("return event %+v", ret)
 	}
-	if changed, _ := got[2].Details["changed"].([]any); len(changed) != 2 || changed[0] != "form" || changed[1] != "letter" {
+	if d, _ := got[2].Details.(mkg.ReviseDetails); !slices.Equal(d.Changed, []string{"form", "letter"}) || d.Letter == nil {
 		t.Errorf("revision event details %+v: want form and letter changed", got[2].Details)
 	}
-	if got[5].Note != "which stations do you need?" || got[5].Details["to"] != "APPLICANT" {
+	if got[5].Note != "which stations do you need?" || got[5].Details != (mkg.EscalateDetails{To: "APPLICANT"}) {
 		t.Errorf("escalation event %+v", got[5])
 	}
-	if d := got[7].Details; d["keyPrefix"] == nil || d["accountId"] == nil || len(d["omitted"].([]any)) != 1 {
-		t.Errorf("fulfilment event details %+v", d)
+	if d, _ := got[7].Details.(mkg.FulfilDetails); d.KeyPrefix == "" || d.AccountID == 0 || len(d.Grants) != 2 || len(d.Omitted) != 1 {
+		t.Errorf("fulfilment event details %+v", got[7].Details)
 	}
 }
 

@@ -1,4 +1,4 @@
-package sqlstore
+package mkg
 
 import (
 	"crypto/aes"
@@ -8,20 +8,16 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"slices"
-	"strings"
-
-	"github.com/bmkg/mkggraph/mkg"
 )
 
 // Key delivery. The API key issued on fulfilment must wait for the
 // applicant readable only with the tracking token, which the server never
 // keeps (only its hash). So each ticket gets an X25519 key pair at
 // submission: the public key is stored as is, the private key sealed with
-// the token (mkg.SealKey). On fulfilment the API key is encrypted to the
-// public key (an ephemeral X25519 key, HKDF-SHA256 over the shared secret,
+// the token (SealKey). On fulfilment the API key is encrypted to the public
+// key (an ephemeral X25519 key, HKDF-SHA256 over the shared secret,
 // AES-256-GCM), which needs no token; only the token's holder can unseal
 // the private key and so decrypt it. Standard library only.
 
@@ -29,23 +25,23 @@ import (
 // number appended, to one ticket.
 const deliveryInfo = "mkggraph ticket key delivery v1 "
 
-// newTicketKeyPair returns a ticket's public key and its private key sealed
+// NewTicketKeyPair returns a ticket's public key and its private key sealed
 // with the tracking token.
-func newTicketKeyPair(token string) (public, sealedPrivate []byte, err error) {
+func NewTicketKeyPair(token string) (public, sealedPrivate []byte, err error) {
 	priv, err := ecdh.X25519().GenerateKey(rand.Reader)
 	if err != nil {
 		return nil, nil, err
 	}
-	sealedPrivate, err = mkg.SealKey(base64.RawURLEncoding.EncodeToString(priv.Bytes()), token)
+	sealedPrivate, err = SealKey(base64.RawURLEncoding.EncodeToString(priv.Bytes()), token)
 	if err != nil {
 		return nil, nil, err
 	}
 	return priv.PublicKey().Bytes(), sealedPrivate, nil
 }
 
-// sealToTicket encrypts apiKey to the ticket's public key: the ephemeral
-// public key (32 bytes), then the nonce and ciphertext.
-func sealToTicket(public []byte, apiKey, number string) ([]byte, error) {
+// SealToTicket encrypts apiKey to the public key of ticket number: the
+// ephemeral public key (32 bytes), then the nonce and ciphertext.
+func SealToTicket(public []byte, apiKey, number string) ([]byte, error) {
 	pub, err := ecdh.X25519().NewPublicKey(public)
 	if err != nil {
 		return nil, err
@@ -66,12 +62,12 @@ func sealToTicket(public []byte, apiKey, number string) ([]byte, error) {
 	return aead.Seal(ephPub, nil, []byte(apiKey), nil), nil
 }
 
-// openTicketKey decrypts what sealToTicket sealed, with the private key
+// OpenTicketKey decrypts what SealToTicket sealed, with the private key
 // unsealed by the token. Any failure is NOT_FOUND: a wrong token and a
 // damaged record look the same to the caller.
-func openTicketKey(sealedPrivate []byte, token string, public, sealed []byte, number string) (string, error) {
-	notFound := mkg.NotFound("key")
-	encoded, err := mkg.OpenKey(sealedPrivate, token)
+func OpenTicketKey(sealedPrivate []byte, token string, public, sealed []byte, number string) (string, error) {
+	notFound := NotFound("key")
+	encoded, err := OpenKey(sealedPrivate, token)
 	if err != nil {
 		return "", notFound
 	}
@@ -122,11 +118,11 @@ func gcm(key []byte) (cipher.AEAD, error) {
 // tracking token for a retried submission.
 const replayInfo = "mkggraph submission replay v1"
 
-// sealForReplay seals a submission's tracking token with its idempotency
-// key (mkg.SealKey takes tracking tokens only), so that a retry, which
-// carries the key again, can be answered with the same token while the
-// database alone cannot produce it.
-func sealForReplay(token, idempotencyKey string) ([]byte, error) {
+// SealForReplay seals a submission's tracking token with its idempotency
+// key (SealKey takes tracking tokens only), so that a retry, which carries
+// the key again, can be answered with the same token while the database
+// alone cannot produce it.
+func SealForReplay(token, idempotencyKey string) ([]byte, error) {
 	aead, err := replayAEAD(idempotencyKey)
 	if err != nil {
 		return nil, err
@@ -134,7 +130,8 @@ func sealForReplay(token, idempotencyKey string) ([]byte, error) {
 	return aead.Seal(nil, nil, []byte(token), nil), nil
 }
 
-func openForReplay(sealed []byte, idempotencyKey string) (string, error) {
+// OpenForReplay opens what SealForReplay sealed with the same key.
+func OpenForReplay(sealed []byte, idempotencyKey string) (string, error) {
 	aead, err := replayAEAD(idempotencyKey)
 	if err != nil {
 		return "", err
@@ -152,33 +149,4 @@ func replayAEAD(idempotencyKey string) (cipher.AEAD, error) {
 		return nil, err
 	}
 	return gcm(key)
-}
-
-// Form session tokens look like tracking tokens with their own marker,
-// frm_1a2b3c4d_<43 characters>, so neither is taken for the other.
-const formMarker = "frm_"
-
-func newFormToken() (token, prefix, hash string) {
-	p := make([]byte, 4)
-	secret := make([]byte, 32)
-	rand.Read(p)
-	rand.Read(secret)
-	prefix = formMarker + hex.EncodeToString(p)
-	token = prefix + "_" + base64.RawURLEncoding.EncodeToString(secret)
-	return token, prefix, mkg.HashToken(token)
-}
-
-// formTokenPrefix returns the prefix of a well-formed form session token.
-func formTokenPrefix(token string) (string, bool) {
-	const n = len(formMarker) + 8
-	if len(token) != n+1+43 || !strings.HasPrefix(token, formMarker) || token[n] != '_' {
-		return "", false
-	}
-	if _, err := hex.DecodeString(token[len(formMarker):n]); err != nil {
-		return "", false
-	}
-	if _, err := base64.RawURLEncoding.Strict().DecodeString(token[n+1:]); err != nil {
-		return "", false
-	}
-	return token[:n], true
 }
