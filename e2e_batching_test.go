@@ -27,9 +27,11 @@ import (
 // lists the demo data cannot fill, are skipped within the limits below,
 // so that the walk cannot quietly become empty.
 //
-// What it cannot see is a lost prefetch (resolvers/prefetch.go): the
-// loaders then still batch by their time window, which in a test, without
-// load, gathers every item of a page.
+// What it does not see is a lost prefetch (resolvers/prefetch.go): the
+// loader then still batches by its time window, which gathers a whole
+// page when a query asks for one field (TestNoNPlusOne's wider queries
+// can split it). TestPrefetchNamesSchemaFields checks the prefetcher's
+// field names against the schema instead.
 func TestEveryListBatchesItsRelations(t *testing.T) {
 	roots, skipped := batchingRoots(t)
 	for _, s := range skipped {
