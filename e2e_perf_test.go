@@ -12,11 +12,17 @@ import (
 // statements runs a query and returns how many SQL statements it cost.
 func statements(t *testing.T, a *app, srv *httptest.Server, key, query string) int64 {
 	t.Helper()
+	return statementsOf(t, a, srv, key, query, func(r *gqlResponse) { mustData(t, r) })
+}
+
+// statementsOf is statements with the response checked by check.
+func statementsOf(t *testing.T, a *app, srv *httptest.Server, key, query string, check func(*gqlResponse)) int64 {
+	t.Helper()
 	settle(a)
 	before := a.Store.Statements()
 	// A comment makes the request new, so that it is run, not answered by
 	// the response cache: what is counted is what running it costs.
-	mustData(t, postAs(t, srv.URL, key, query+"\n# "+strconv.FormatInt(uniqueRequests.Add(1), 10), nil))
+	check(postAs(t, srv.URL, key, query+"\n# "+strconv.FormatInt(uniqueRequests.Add(1), 10), nil))
 	return a.Store.Statements() - before
 }
 
