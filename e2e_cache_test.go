@@ -266,6 +266,9 @@ func TestResponseCache(t *testing.T) {
 			if first || !again || n != 0 || r1.Raw != r2.Raw {
 				t.Fatalf("repeat: first hit %v, second hit %v with %d statements, same body %v", first, again, n, r1.Raw == r2.Raw)
 			}
+			if cl := r2.Header.Get("Content-Length"); cl != strconv.Itoa(len(r2.Raw)) {
+				t.Errorf("a stored answer's Content-Length is %q for %d bytes", cl, len(r2.Raw))
+			}
 			if h, _, _ := hit(c.admin, dashboard); h {
 				t.Error("an admin was answered with a partner's stored response (same datasets, other roles)")
 			}
