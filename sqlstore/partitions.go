@@ -325,9 +325,32 @@ func (s *Store) DropPartitionsBefore(ctx context.Context, table string, t time.T
 			}
 			s.parts.set(partitionName(table, day), false)
 		}
-		return nil
+		return s.forgetBefore(ctx, q, table, cut)
 	})
 	return dropped, err
+}
+
+// forgetBefore removes, in the retention's transaction, what the store
+// keeps about the rows dropped before cut: for observations, their day
+// counts (totals, and the pages' day floor) and the latest observation of
+// a station whose reports all went; and it retires what was cached from
+// them.
+func (s *Store) forgetBefore(ctx context.Context, q sqlx.ExtContext, table string, cut time.Time) error {
+	if table != "observations" {
+		return nil // lightning's roll-ups are partitions of their own, dropped with the strikes
+	}
+	for _, stmt := range []struct {
+		sql  string
+		args []any
+	}{
+		{`DELETE FROM day_counts WHERE kind IN (?, ?) AND day < ?`, []any{countObservations, countObservationsNil, dbTime{cut}}},
+		{`DELETE FROM latest_observations WHERE observed_at < ?`, []any{dbTime{cut}}},
+	} {
+		if _, err := q.ExecContext(ctx, s.rebind(stmt.sql), stmt.args...); err != nil {
+			return s.wrap(err)
+		}
+	}
+	return s.advance(ctx, q, mkg.GenObservations)
 }
 
 func (s *Store) deleteBefore(ctx context.Context, p timePartitions, cut time.Time) error {
@@ -341,7 +364,7 @@ func (s *Store) deleteBefore(ctx context.Context, p timePartitions, cut time.Tim
 				return s.wrap(err)
 			}
 		}
-		return nil
+		return s.forgetBefore(ctx, q, p.tables[0], cut)
 	})
 }
 

@@ -146,6 +146,9 @@ func TestDropPartitionsBefore(t *testing.T) {
 			o.ObservedAt = w.AddDate(0, i, 0) // January, February, March
 			upsertObs(t, s, o)
 		}
+		gone := obs("96001", 0, "96001 ... =", "") // a station heard only in January
+		gone.ObservedAt = days[0]
+		upsertObs(t, s, gone)
 		// The cut falls within a day and a month: the periods holding it
 		// stay whole.
 		dropped, err := s.DropPartitionsBefore(ctx, "lightning_strikes", time.Date(2025, 1, 15, 0, 0, 10, 0, time.UTC))
@@ -172,6 +175,16 @@ func TestDropPartitionsBefore(t *testing.T) {
 		}
 		if n := rowsIn(t, s, "observations"); n != 2 {
 			t.Errorf("%d observations left, want February's and March's", n)
+		}
+		// The day counts (totals, and the pages' day floor) go with the rows.
+		if latest, err := s.LatestObservations(ctx, []string{"96749", "96001"}); err != nil || latest[0] == nil || latest[1] != nil {
+			t.Errorf("latest after retention %v, %v; want March's for 96749, none for 96001", latest, err)
+		}
+		if n, err := s.CountObservations(ctx, mkg.ObservationFilter{}); err != nil || n != 2 {
+			t.Errorf("totalCount after retention %d, %v; want 2", n, err)
+		}
+		if n, err := s.CountObservations(ctx, mkg.ObservationFilter{StationWMOs: []string{"96749"}}); err != nil || n != 2 {
+			t.Errorf("the station's totalCount after retention %d, %v; want 2", n, err)
 		}
 		if _, err := s.DropPartitionsBefore(ctx, "stations", time.Now()); mkg.ErrorCode(err) != mkg.EINVALID {
 			t.Errorf("stations: %v, want BAD_USER_INPUT", err)
