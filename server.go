@@ -194,7 +194,6 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		ClimateData:      store,
 		AirQualityData:   store,
 		GroundMotionData: store,
-		Shakemaps:        shakemaps.Reader{Grids: store},
 		SatelliteData:    store,
 		Catalogue:        a.Ingest,
 		Types:            authz,
@@ -218,7 +217,8 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		GraphQL:   graph.NewExecutor(res, authz, cfg.Limits.GraphQL(), log),
 		Auth:      auth,
 		Downloads: downloads,
-		Loaders:   loaderReads{Store: store, latest: cache.NewObservationReader(store, layered, opts)},
+		Loaders: loaderReads{Store: store, latest: cache.NewObservationReader(store, layered, opts),
+			shakemaps: shakemaps.Reader{Grids: store}},
 		Letters:   store,
 		Responses: &httpapi.ResponseCache{Generations: store, MaxBytes: cfg.ResponseCacheBytes, MaxResponse: 1 << 20,
 			TTL: 10 * time.Minute},
@@ -233,10 +233,16 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 }
 
 // loaderReads is what the per-request loaders read: the store, with each
-// station's latest observation through the cache.
+// station's latest observation through the cache, and the ShakeMap grids
+// sampled at the asked points.
 type loaderReads struct {
 	*sqlstore.Store
-	latest *cache.ObservationReader
+	latest    *cache.ObservationReader
+	shakemaps shakemaps.Reader
+}
+
+func (r loaderReads) ShakemapsAt(ctx context.Context, qs []mkg.ShakemapQuery) ([]*mkg.ShakemapPoint, []error) {
+	return r.shakemaps.ShakemapsAt(ctx, qs)
 }
 
 func (r loaderReads) LatestObservations(ctx context.Context, wmos []string) ([]*mkg.Observation, error) {

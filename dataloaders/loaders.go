@@ -20,6 +20,7 @@ type Reader interface {
 	mkg.StationReader
 	mkg.ObservationReader
 	mkg.EarthquakeReader
+	mkg.ShakemapReader
 	AccountsByID(ctx context.Context, ids []int64) ([]*mkg.Account, error)
 	KeysOfAccounts(ctx context.Context, ids []int64) ([][]mkg.APIKey, error)
 	APIKeysByID(ctx context.Context, ids []int64) ([]*mkg.APIKey, error)
@@ -48,6 +49,7 @@ type Loaders struct {
 	StationObsCount   *dataloadgen.Loader[StationObsKey, int]
 	EarthquakeByID    *dataloadgen.Loader[int64, *mkg.Earthquake]
 	QuakeSources      *dataloadgen.Loader[int64, []mkg.EarthquakeSource]
+	ShakemapAt        *dataloadgen.Loader[mkg.ShakemapQuery, *mkg.ShakemapPoint]
 	Nearest           *dataloadgen.Loader[NearestKey, []mkg.StationDistance]
 	AccountByID       *dataloadgen.Loader[int64, *mkg.Account]
 	KeysOfAccount     *dataloadgen.Loader[int64, []mkg.APIKey]
@@ -84,6 +86,7 @@ func New(r Reader) *Loaders {
 		StationObsCount:   dataloadgen.NewLoader(stationObsCount(r), opts...),
 		EarthquakeByID:    dataloadgen.NewLoader(ordered(r.EarthquakesByID), opts...),
 		QuakeSources:      dataloadgen.NewLoader(ordered(r.SourcesOfEarthquakes), opts...),
+		ShakemapAt:        dataloadgen.NewLoader(r.ShakemapsAt, opts...),
 		Nearest:           dataloadgen.NewLoader(nearest(r), opts...),
 		AccountByID:       dataloadgen.NewLoader(ordered(r.AccountsByID), opts...),
 		KeysOfAccount:     dataloadgen.NewLoader(ordered(r.KeysOfAccounts), opts...),

@@ -66,12 +66,19 @@ type ShakemapPoint struct {
 	EventID string
 }
 
-// ShakemapReader answers "what intensity at this point" for an earthquake.
+// ShakemapQuery asks what an earthquake's ShakeMap grid says at a point.
+type ShakemapQuery struct {
+	EarthquakeID int64
+	Point        Point
+}
+
+// ShakemapReader answers "what intensity at this point" for earthquakes.
 type ShakemapReader interface {
-	// ShakemapAt returns the values of the earthquake's ShakeMap grid at a
-	// point: NOT_FOUND when the earthquake has no grid, INVALID (naming the
-	// grid's box) for a point outside it.
-	ShakemapAt(ctx context.Context, earthquakeID int64, lat, lon float64) (*ShakemapPoint, error)
+	// ShakemapsAt answers each query, in order, with one read of the store
+	// whatever their number: the values of the earthquake's grid at the
+	// point, or NOT_FOUND when the earthquake has no grid, INVALID (naming
+	// the grid's box) for a point outside it.
+	ShakemapsAt(ctx context.Context, qs []ShakemapQuery) ([]*ShakemapPoint, []error)
 }
 
 // GroundMotionStore keeps strong-motion data.
@@ -88,6 +95,9 @@ type GroundMotionStore interface {
 	// PutShakemapGrid stores an event's grid (replacing an earlier one of
 	// the same event id); Inserted, Updated or Unchanged.
 	PutShakemapGrid(ctx context.Context, g *ShakemapGrid) (WriteResult, error)
-	// ShakemapGridOf returns the latest grid of an earthquake, or NOT_FOUND.
-	ShakemapGridOf(ctx context.Context, earthquakeID int64) (*ShakemapGrid, error)
+	// EachShakemapGrid calls fn with the latest grid of each earthquake of
+	// ids that has one, in no set order, with one statement; a grid is let
+	// go before the next is read, so one grid at a time is held, however
+	// many earthquakes are asked for.
+	EachShakemapGrid(ctx context.Context, ids []int64, fn func(*ShakemapGrid) error) error
 }

@@ -20,7 +20,7 @@ func (r *earthquakeResolver) GroundMotions(ctx context.Context, obj *mkg.Earthqu
 
 // ShakemapAt is the resolver for the shakemapAt field.
 func (r *earthquakeResolver) ShakemapAt(ctx context.Context, obj *mkg.Earthquake, latitude float64, longitude float64) (*mkg.ShakemapPoint, error) {
-	return r.Shakemaps.ShakemapAt(ctx, obj.ID, latitude, longitude)
+	return dataloaders.For(ctx).ShakemapAt.Load(ctx, shakemapQuery(obj, latitude, longitude))
 }
 
 // Network is the resolver for the network field.

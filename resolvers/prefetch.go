@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -192,6 +193,18 @@ func (p *prefetcher) earthquakes(sets []ast.SelectionSet, list []*mkg.Earthquake
 		case "groundMotions":
 			p.groundMotions(f, list)
 			continue
+		case "shakemapAt":
+			args := f.ArgumentMap(p.op.Variables)
+			lat, lon := argFloat(args, "latitude"), argFloat(args, "longitude")
+			if lat == nil || lon == nil {
+				continue
+			}
+			qs := make([]mkg.ShakemapQuery, len(list))
+			for i, q := range list {
+				qs[i] = shakemapQuery(q, *lat, *lon)
+			}
+			p.l.ShakemapAt.LoadAll(p.ctx, qs)
+			continue
 		case "sources":
 			ids := make([]int64, len(list))
 			for i, q := range list {
@@ -222,6 +235,11 @@ func (p *prefetcher) earthquakes(sets []ast.SelectionSet, list []*mkg.Earthquake
 		}
 		p.stations(p.child([]ast.SelectionSet{f.Selections}, "station", "StationDistance"), stations)
 	}
+}
+
+// shakemapQuery is the loader key of Earthquake.shakemapAt.
+func shakemapQuery(q *mkg.Earthquake, lat, lon float64) mkg.ShakemapQuery {
+	return mkg.ShakemapQuery{EarthquakeID: q.ID, Point: mkg.Point{Latitude: lat, Longitude: lon}}
 }
 
 // stationObsKey is the loader key of Station.observations; the resolver and
@@ -290,6 +308,29 @@ func argInt(args map[string]any, name string) *int {
 	}
 	i := int(n)
 	return &i
+}
+
+// argFloat reads a Float argument as gqlgen does (a literal's or a JSON
+// number's text through strconv.ParseFloat), so that a loader key made
+// from it equals the resolver's.
+func argFloat(args map[string]any, name string) *float64 {
+	var f float64
+	switch v := args[name].(type) {
+	case float64:
+		f = v
+	case int64:
+		f = float64(v)
+	case int:
+		f = float64(v)
+	case json.Number:
+		var err error
+		if f, err = strconv.ParseFloat(string(v), 64); err != nil {
+			return nil
+		}
+	default:
+		return nil
+	}
+	return &f
 }
 
 func argString(args map[string]any, name string) *string {

@@ -23,7 +23,6 @@ type Resolver struct {
 	ClimateData      mkg.ClimateStore
 	AirQualityData   mkg.AQStore
 	GroundMotionData mkg.GroundMotionStore
-	Shakemaps        mkg.ShakemapReader
 	SatelliteData    mkg.SatelliteReader
 	// Downloads issues signed links to files and exports.
 	Downloads mkg.Downloader

@@ -13,7 +13,7 @@ import (
 
 // Grids is where grids are kept.
 type Grids interface {
-	ShakemapGridOf(ctx context.Context, earthquakeID int64) (*mkg.ShakemapGrid, error)
+	EachShakemapGrid(ctx context.Context, ids []int64, fn func(*mkg.ShakemapGrid) error) error
 }
 
 // Reader implements mkg.ShakemapReader.
@@ -23,16 +23,48 @@ type Reader struct {
 
 var _ mkg.ShakemapReader = Reader{}
 
-// ShakemapAt implements mkg.ShakemapReader. PGA comes out in gal (grids
-// hold %g), PGV in cm/s, MMI as is; a field the grid lacks is null.
-func (r Reader) ShakemapAt(ctx context.Context, earthquakeID int64, lat, lon float64) (*mkg.ShakemapPoint, error) {
-	if err := (mkg.Point{Latitude: lat, Longitude: lon}).Validate("point"); err != nil {
-		return nil, err
+// ShakemapsAt implements mkg.ShakemapReader: one read of the grids, each
+// grid sampled at its queries' points as it arrives and then let go. PGA
+// comes out in gal (grids hold %g), PGV in cm/s, MMI as is; a field the
+// grid lacks is null.
+func (r Reader) ShakemapsAt(ctx context.Context, qs []mkg.ShakemapQuery) ([]*mkg.ShakemapPoint, []error) {
+	out := make([]*mkg.ShakemapPoint, len(qs))
+	errs := make([]error, len(qs))
+	asked := map[int64][]int{} // earthquake → its queries
+	var ids []int64
+	for i, q := range qs {
+		if errs[i] = q.Point.Validate("point"); errs[i] != nil {
+			continue
+		}
+		if _, seen := asked[q.EarthquakeID]; !seen {
+			ids = append(ids, q.EarthquakeID)
+		}
+		asked[q.EarthquakeID] = append(asked[q.EarthquakeID], i)
 	}
-	sg, err := r.Grids.ShakemapGridOf(ctx, earthquakeID)
-	if err != nil {
-		return nil, err
+	err := r.Grids.EachShakemapGrid(ctx, ids, func(sg *mkg.ShakemapGrid) error {
+		if sg.EarthquakeID == nil {
+			return nil
+		}
+		for _, i := range asked[*sg.EarthquakeID] {
+			out[i], errs[i] = sample(sg, qs[i].Point)
+		}
+		delete(asked, *sg.EarthquakeID)
+		return nil
+	})
+	for _, waiting := range asked {
+		for _, i := range waiting {
+			if err != nil {
+				errs[i] = err
+			} else {
+				errs[i] = mkg.NotFound("ShakeMap grid")
+			}
+		}
 	}
+	return out, errs
+}
+
+// sample is what grid sg says at point pt.
+func sample(sg *mkg.ShakemapGrid, pt mkg.Point) (*mkg.ShakemapPoint, error) {
 	g := &shakemap.Grid{LonMin: sg.LonMin, LatMin: sg.LatMin, LonMax: sg.LonMax, LatMax: sg.LatMax, NLon: sg.NLon, NLat: sg.NLat,
 		SouthFirst: sg.SouthFirst, Values: sg.Values}
 	for i, name := range sg.Fields {
@@ -47,7 +79,7 @@ func (r Reader) ShakemapAt(ctx context.Context, earthquakeID int64, lat, lon flo
 		if !has(sg.Fields, f.name) {
 			continue
 		}
-		v, err := g.At(lat, lon, f.name)
+		v, err := g.At(pt.Latitude, pt.Longitude, f.name)
 		if err != nil {
 			return nil, mkg.Invalid("point", "%s", strings.TrimPrefix(err.Error(), "shakemap: "))
 		}

@@ -197,29 +197,48 @@ func (s *Store) PutShakemapGrid(ctx context.Context, g *mkg.ShakemapGrid) (mkg.W
 	return mkg.WriteResult{Outcome: mkg.Updated, ID: old.ID}, s.wrap(err)
 }
 
-// ShakemapGridOf implements mkg.GroundMotionStore.
-func (s *Store) ShakemapGridOf(ctx context.Context, earthquakeID int64) (*mkg.ShakemapGrid, error) {
-	var row struct {
-		EventID string `db:"event_id"`
-		Spec    string `db:"spec"`
-		Values  []byte `db:"grid_values"`
+// EachShakemapGrid implements mkg.GroundMotionStore: the rows are read
+// one at a time from the statement's result, so a page of earthquakes with
+// large grids holds one grid, not the page's.
+func (s *Store) EachShakemapGrid(ctx context.Context, ids []int64, fn func(*mkg.ShakemapGrid) error) error {
+	if len(ids) == 0 {
+		return nil
 	}
-	err := sqlx.GetContext(ctx, s.q(), &row, s.rebind(`SELECT event_id, spec, grid_values FROM shakemap_grids
-		WHERE earthquake_id = ? ORDER BY stored_at DESC, id DESC LIMIT 1`), earthquakeID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, mkg.NotFound("ShakeMap grid")
-	}
+	query, args, err := s.in(`SELECT g.earthquake_id, g.event_id, g.spec, g.grid_values FROM shakemap_grids g
+		WHERE g.earthquake_id IN (?) AND g.id = (SELECT h.id FROM shakemap_grids h
+			WHERE h.earthquake_id = g.earthquake_id ORDER BY h.stored_at DESC, h.id DESC LIMIT 1)`, ids)
 	if err != nil {
-		return nil, s.wrap(err)
+		return err
 	}
-	var sp gridSpec
-	if err := json.Unmarshal([]byte(row.Spec), &sp); err != nil {
-		return nil, err
+	rows, err := s.q().QueryxContext(ctx, query, args...)
+	if err != nil {
+		return s.wrap(err)
 	}
-	vals := make([]float32, len(row.Values)/4)
-	for i := range vals {
-		vals[i] = math.Float32frombits(binary.LittleEndian.Uint32(row.Values[4*i:]))
+	defer rows.Close()
+	for rows.Next() {
+		var row struct {
+			EarthquakeID int64  `db:"earthquake_id"`
+			EventID      string `db:"event_id"`
+			Spec         string `db:"spec"`
+			Values       []byte `db:"grid_values"`
+		}
+		if err := rows.StructScan(&row); err != nil {
+			return s.wrap(err)
+		}
+		var sp gridSpec
+		if err := json.Unmarshal([]byte(row.Spec), &sp); err != nil {
+			return err
+		}
+		vals := make([]float32, len(row.Values)/4)
+		for i := range vals {
+			vals[i] = math.Float32frombits(binary.LittleEndian.Uint32(row.Values[4*i:]))
+		}
+		g := &mkg.ShakemapGrid{EventID: row.EventID, EarthquakeID: &row.EarthquakeID, LonMin: sp.LonMin, LatMin: sp.LatMin,
+			LonMax: sp.LonMax, LatMax: sp.LatMax, NLon: sp.NLon, NLat: sp.NLat, SouthFirst: sp.SouthFirst, Fields: sp.Fields,
+			Units: sp.Units, Values: vals}
+		if err := fn(g); err != nil {
+			return err
+		}
 	}
-	return &mkg.ShakemapGrid{EventID: row.EventID, EarthquakeID: &earthquakeID, LonMin: sp.LonMin, LatMin: sp.LatMin, LonMax: sp.LonMax,
-		LatMax: sp.LatMax, NLon: sp.NLon, NLat: sp.NLat, SouthFirst: sp.SouthFirst, Fields: sp.Fields, Units: sp.Units, Values: vals}, nil
+	return s.wrap(rows.Err())
 }
