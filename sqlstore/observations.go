@@ -113,14 +113,42 @@ func observationCursor(o *mkg.Observation) mkg.Cursor {
 	return mkg.Cursor{Order: mkg.OrderObservationTime, Value: o.ObservedAt.UTC().Format(time.RFC3339Nano), ID: o.ID}
 }
 
-// Observations implements mkg.ObservationReader.
+// Observations implements mkg.ObservationReader. A list of named stations
+// is bounded by their day floor, as their pages in ObservationsOfStations
+// are: without it, PostgreSQL walks every station's reports back in time
+// through the time index, filtering out the others' (24 ms for one station
+// of 249, against 0.5 ms).
 func (s *Store) Observations(ctx context.Context, f mkg.ObservationFilter, p mkg.Page) (*mkg.ObservationPage, error) {
+	return s.observations(ctx, f, p, true)
+}
+
+// observations lists observations newest first; bounded names the named
+// stations' day floor (observationFloor) in the statement. Unbounded, it is
+// the reference the floor is tested against.
+func (s *Store) observations(ctx context.Context, f mkg.ObservationFilter, p mkg.Page, bounded bool) (*mkg.ObservationPage, error) {
 	if err := f.Validate("filter"); err != nil {
 		return nil, err
+	}
+	var floor *time.Time
+	if bounded && (len(f.StationWMOs) > 0 || len(f.StationIDs) > 0) {
+		wmos, err := s.stationKeys(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		if len(wmos) == 0 {
+			return &mkg.ObservationPage{}, nil
+		}
+		f.StationWMOs, f.StationIDs = wmos, nil // the ids, resolved
+		if floor, err = s.observationFloor(ctx, wmos, f, p, p.Limit+1); err != nil {
+			return nil, err
+		}
 	}
 	w := observationConditions(f)
 	if err := observationKeyset(&w, p.After); err != nil {
 		return nil, err
+	}
+	if floor != nil {
+		w.add("o.observed_at >= ?", dbTime{*floor})
 	}
 	query := "SELECT " + observationColumns + " FROM observations o WHERE " + w.sql() + " ORDER BY o.observed_at DESC, o.id DESC LIMIT ?"
 	obs, err := s.selectObservations(ctx, s.rebind(query), append(w.args, p.Limit+1)...)

@@ -160,6 +160,31 @@ func TestObservationsOfStationsMatchOneByOne(t *testing.T) {
 				if limit < 100 {
 					stations = wmos[:3] // every station has reports: the floor applies
 				}
+				// A list naming stations is bounded by their floor too.
+				for _, named := range [][]string{wmos[:1], wmos[:3], wmos} {
+					list := f
+					list.StationWMOs = named
+					var after *mkg.Cursor
+					for range 3 { // the first pages
+						page := mkg.Page{Limit: limit, After: after}
+						got, err := s.Observations(ctx, list, page)
+						if err != nil {
+							t.Fatal(err)
+						}
+						want, err := s.observations(ctx, list, page, false)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if !samePage(got, want) {
+							t.Fatalf("stations %v, filter %+v, limit %d, after %v: %d edges (more %v), want %d (more %v)", named, f, limit,
+								after, len(got.Edges), got.HasNextPage, len(want.Edges), want.HasNextPage)
+						}
+						if !want.HasNextPage {
+							break
+						}
+						after = &want.Edges[len(want.Edges)-1].Cursor
+					}
+				}
 				pages, err := s.ObservationsOfStations(ctx, stations, f, mkg.Page{Limit: limit})
 				if err != nil {
 					t.Fatal(err)
@@ -167,7 +192,7 @@ func TestObservationsOfStationsMatchOneByOne(t *testing.T) {
 				for i, wmo := range stations {
 					one := f
 					one.StationWMOs = []string{wmo}
-					want, err := s.Observations(ctx, one, mkg.Page{Limit: limit})
+					want, err := s.observations(ctx, one, mkg.Page{Limit: limit}, false)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -181,7 +206,7 @@ func TestObservationsOfStationsMatchOneByOne(t *testing.T) {
 						if err != nil {
 							t.Fatal(err)
 						}
-						wantNext, _ := s.Observations(ctx, one, mkg.Page{Limit: limit, After: &c})
+						wantNext, _ := s.observations(ctx, one, mkg.Page{Limit: limit, After: &c}, false)
 						if !samePage(next[0], wantNext) {
 							t.Fatalf("station %s, next page after %v: differs", wmo, c)
 						}
