@@ -174,7 +174,7 @@ func volumePlaceholders(ctx context.Context, dbURL string) (map[string]string, e
 	if err != nil {
 		return nil, err
 	}
-	to := row.Observed.UTC().Truncate(24 * time.Hour).AddDate(0, 0, 1)
+	to := row.Observed.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1)
 	strike := time.UnixMilli(row.StrikeMS).UTC()
 	climateTo, err := time.Parse(time.DateOnly, row.ClimateTo)
 	if err != nil {
@@ -186,7 +186,7 @@ func volumePlaceholders(ctx context.Context, dbURL string) (map[string]string, e
 	ids := map[string]string{"station": model.NodeID(model.TypeStation, row.Station)}
 	for k, v := range map[string]time.Time{"from": to.AddDate(0, 0, -20), "to": to,
 		"hourFrom": strike.Truncate(time.Hour), "hourTo": strike.Truncate(time.Hour).Add(time.Hour),
-		"dayFrom": strike.Truncate(24 * time.Hour), "dayTo": strike.Truncate(24 * time.Hour).AddDate(0, 0, 1),
+		"dayFrom": strike.Truncate(24 * time.Hour), "dayTo": strike.Truncate(24*time.Hour).AddDate(0, 0, 1),
 		"climateFrom": climateTo.AddDate(-1, 0, 0)} {
 		ids[k] = v.Format(time.RFC3339)
 	}
