@@ -148,7 +148,7 @@ func serverSettings(s *settings, c *Config) {
 	s.str(&c.DemoData, "demo-data", "MKG_DEMO_DATA", "load the bundled real demo data into an empty database: auto (only for the embedded SQLite), true or false")
 	s.num(&c.CacheMaxBytes, "cache-max-bytes", "MKG_CACHE_MAX_BYTES", "size of the in-process cache")
 	s.num(&c.ResponseCacheBytes, "response-cache-bytes", "MKG_RESPONSE_CACHE_BYTES", "memory for whole GraphQL responses answered again while their data are unchanged; 0 turns it off")
-	s.num(&c.CacheObjectBytes, "cache-object-bytes", "MKG_CACHE_OBJECT_BYTES", "decoded cached values kept in process memory in front of the cache (estimated size)")
+	s.num(&c.CacheObjectBytes, "cache-object-bytes", "MKG_CACHE_OBJECT_BYTES", "decoded cached values kept in process memory in front of the cache (estimated size); as much again for decoded observations")
 	s.dur(&c.StationTTL, "cache-station-ttl", "MKG_CACHE_STATION_TTL", "how long station catalogue reads are cached")
 	s.dur(&c.EarthquakeTTL, "cache-earthquake-ttl", "MKG_CACHE_EARTHQUAKE_TTL", "how long the latest-earthquake read is cached")
 	s.bytes(&c.Limits.MaxBodyBytes, "max-body-bytes", "MKG_MAX_BODY_BYTES", "largest request body accepted")

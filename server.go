@@ -66,8 +66,12 @@ func newLogger(cfg *Config, w io.Writer) *slog.Logger {
 }
 
 func openStore(ctx context.Context, cfg *Config, log *slog.Logger) (*sqlstore.Store, error) {
+	return openStoreWith(ctx, cfg, cfg.storeOptions(log), log)
+}
+
+func openStoreWith(ctx context.Context, cfg *Config, opt sqlstore.Options, log *slog.Logger) (*sqlstore.Store, error) {
 	log.Info("opening database", "url", redact(cfg.databaseURL()))
-	return sqlstore.Open(ctx, cfg.databaseURL(), cfg.storeOptions(log))
+	return sqlstore.Open(ctx, cfg.databaseURL(), opt)
 }
 
 // openCache returns Redis when configured (even if it does not answer yet:
@@ -146,7 +150,11 @@ func (a *app) Close() {
 }
 
 func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
-	store, err := openStore(ctx, cfg, log)
+	// The server keeps decoded observations beside the decoded cached
+	// values, with a budget of the same size.
+	opt := cfg.storeOptions(log)
+	opt.Decoded = inmem.NewObjects(cfg.CacheObjectBytes)
+	store, err := openStoreWith(ctx, cfg, opt, log)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"hash/maphash"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,11 +37,22 @@ type observationRow struct {
 	Rn           int            `db:"rn"`
 }
 
-func (r *observationRow) observation() (*mkg.Observation, error) {
+// observation is the row's observation, its decoded values taken from
+// decoded when they are there (nil: none), and put there when not.
+func (r *observationRow) observation(decoded ObjectCache) (*mkg.Observation, error) {
 	o := &mkg.Observation{
 		ID: r.ID, StationWMO: r.StationWMO, ObservedAt: r.ObservedAt.Time,
 		Heading: mkg.BulletinHeading{TTAAii: r.TTAAii, CCCC: r.CCCC, YYGGgg: r.YYGGgg, BBB: r.BBB},
 		Text:    r.ReportText, Nil: r.IsNil, Source: r.Source, ReceivedAt: r.ReceivedAt.Time, UpdatedAt: r.UpdatedAt.Time,
+	}
+	var key string
+	if decoded != nil {
+		key = r.decodedKey()
+		if v, ok := decoded.Get(key); ok {
+			d := v.(decodedObservation)
+			o.Values, o.Problems = d.values, d.problems
+			return o, nil
+		}
 	}
 	if r.ValuesJSON.Valid {
 		o.Values = new(mkg.SynopValues)
@@ -50,7 +63,31 @@ func (r *observationRow) observation() (*mkg.Observation, error) {
 	if err := json.Unmarshal([]byte(r.ProblemsJSON), &o.Problems); err != nil {
 		return nil, err
 	}
+	if decoded != nil {
+		// The decoded form takes about twice the JSON's bytes.
+		decoded.Put(key, decodedObservation{o.Values, o.Problems}, 2*(len(r.ValuesJSON.String)+len(r.ProblemsJSON)), 0)
+	}
 	return o, nil
+}
+
+// decodedObservation is what Options.Decoded keeps of an observation.
+type decodedObservation struct {
+	values   *mkg.SynopValues
+	problems []mkg.DecodeProblem
+}
+
+// decodedSeed keys decoded values by a hash of their JSON in this process.
+var decodedSeed = maphash.MakeSeed()
+
+// decodedKey names the row's decoded values: its id and a hash of the
+// JSON they are decoded from, so a revised report is decoded afresh.
+func (r *observationRow) decodedKey() string {
+	var h maphash.Hash
+	h.SetSeed(decodedSeed)
+	h.WriteString(r.ValuesJSON.String)
+	h.WriteByte(0)
+	h.WriteString(r.ProblemsJSON)
+	return "obs:" + strconv.FormatInt(r.ID, 10) + ":" + strconv.FormatUint(h.Sum64(), 36)
 }
 
 func observationConditions(f mkg.ObservationFilter) where { return observationConditionsOn(f, "o") }
@@ -394,7 +431,7 @@ func (s *Store) selectObservations(ctx context.Context, query string, args ...an
 	out := make([]*mkg.Observation, len(rows))
 	for i := range rows {
 		var err error
-		if out[i], err = rows[i].observation(); err != nil {
+		if out[i], err = rows[i].observation(s.decoded); err != nil {
 			return nil, err
 		}
 	}

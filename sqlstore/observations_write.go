@@ -150,7 +150,7 @@ func (w *obsWrite) stored(ctx context.Context) (map[obsKey]*mkg.Observation, err
 	}
 	out := make(map[obsKey]*mkg.Observation, len(rows))
 	for i := range rows {
-		o, err := rows[i].observation()
+		o, err := rows[i].observation(nil) // compared with what is written: decoded afresh
 		if err != nil {
 			return nil, err
 		}

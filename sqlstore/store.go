@@ -45,6 +45,8 @@ type Store struct {
 	parts partitionCache
 	stop  context.CancelFunc
 	done  chan struct{}
+	// decoded keeps decoded observation values (Options.Decoded); nil: none.
+	decoded ObjectCache
 }
 
 var _ mkg.Store = (*Store)(nil)
@@ -63,6 +65,19 @@ type Options struct {
 	// idle_in_transaction_session_timeout) for every connection, unless the
 	// URL sets them: 0 means DefaultStatementTimeout, a negative value none.
 	StatementTimeout time.Duration
+	// Decoded, when set, keeps observations' decoded values in process
+	// memory, so that reading the same reports again does not decode
+	// their JSON again (decoding was a fifth of the CPU of a station's last
+	// 24 observations). The values are shared by the readers, which must
+	// not change them.
+	Decoded ObjectCache
+}
+
+// ObjectCache is a bounded cache of decoded values in process memory
+// (inmem.Objects).
+type ObjectCache interface {
+	Get(key string) (any, bool)
+	Put(key string, value any, size int, ttl time.Duration)
 }
 
 // Open connects to the database named by url and applies pending migrations.
@@ -118,7 +133,8 @@ func Connect(ctx context.Context, url string, opt Options) (*Store, error) {
 		side = sqlx.NewDb(sideDB, d.driver)
 		d.configure(side, sidePool)
 	}
-	s := &Store{db: db, side: side, dialect: d, log: opt.Logger, now: opt.Now, standards: opt.Standards, url: dsn}
+	s := &Store{db: db, side: side, dialect: d, log: opt.Logger, now: opt.Now, standards: opt.Standards, url: dsn,
+		decoded: opt.Decoded}
 	if s.standards == (mkg.Standards{}) {
 		s.standards = mkg.DefaultStandards
 	}
