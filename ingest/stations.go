@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bmkg/mkggraph/format/isd"
+	"github.com/bmkg/mkggraph/format/reject"
 	"github.com/bmkg/mkggraph/format/seismicsensors"
 	"github.com/bmkg/mkggraph/format/synopstations"
 	"github.com/bmkg/mkggraph/format/wis2stations"
@@ -31,7 +32,23 @@ const (
 	rankISD     = 1
 )
 
-func storeStations(ctx context.Context, in *Ingester, recs []mkg.StationRecord, pos []string, s *Summary, opt Options) error {
+// storeCatalogue stores a parsed station catalogue: the parser's rejects
+// under unit ("line 12"), then each station as the record that record
+// makes of it, named by its position, or refused with the reason it gives.
+func storeCatalogue[T any](ctx context.Context, in *Ingester, s *Summary, opt Options, unit string, list []T, rejects []reject.Reject,
+	record func(i int, st T) (rec mkg.StationRecord, position, refused string)) error {
+	s.rejectAll(unit, rejects)
+	s.Read = len(list) + len(rejects)
+	recs := make([]mkg.StationRecord, 0, len(list))
+	pos := make([]string, 0, len(list))
+	for i, st := range list {
+		r, at, refused := record(i, st)
+		if refused != "" {
+			s.reject(at, "%s", refused)
+			continue
+		}
+		recs, pos = append(recs, r), append(pos, at)
+	}
 	return storeAll(ctx, recs, pos, s, opt, in.store.UpsertStations)
 }
 
@@ -40,18 +57,12 @@ func ingestSynopStations(ctx context.Context, in *Ingester, _ string, data []byt
 	if err != nil {
 		return err
 	}
-	s.rejectAll("record", rejects)
-	s.Read = len(list) + len(rejects)
-	recs := make([]mkg.StationRecord, len(list))
-	pos := make([]string, len(list))
-	for i, st := range list {
-		pos[i] = "station " + st.WMOIndex
-		recs[i] = mkg.StationRecord{Source: sourceSynop, SourceKey: st.WMOIndex, Rank: rankSynop,
+	return storeCatalogue(ctx, in, s, opt, "record", list, rejects, func(_ int, st synopstations.Station) (mkg.StationRecord, string, string) {
+		return mkg.StationRecord{Source: sourceSynop, SourceKey: st.WMOIndex, Rank: rankSynop,
 			Identifiers: []mkg.Identifier{{Scheme: mkg.SchemeWMO, Value: st.WMOIndex}},
 			Name:        st.Name, Kinds: []mkg.StationKind{mkg.KindSynoptic}, Latitude: st.Latitude, Longitude: st.Longitude,
-			Status: mkg.StatusActive}
-	}
-	return storeStations(ctx, in, recs, pos, s, opt)
+			Status: mkg.StatusActive}, "station " + st.WMOIndex, ""
+	})
 }
 
 func ingestISD(ctx context.Context, in *Ingester, _ string, data []byte, opt Options, s *Summary) error {
@@ -59,15 +70,10 @@ func ingestISD(ctx context.Context, in *Ingester, _ string, data []byte, opt Opt
 	if err != nil {
 		return err
 	}
-	s.rejectAll("line", rejects)
-	s.Read = len(list) + len(rejects)
 	snapshot := isdSnapshot(list)
-	var recs []mkg.StationRecord
-	var pos []string
-	for i, st := range list {
+	return storeCatalogue(ctx, in, s, opt, "line", list, rejects, func(i int, st isd.Station) (mkg.StationRecord, string, string) {
 		if st.Latitude == nil || st.Longitude == nil {
-			s.reject(fmt.Sprintf("station %s", st.ID()), "no position (LAT/LON empty)")
-			continue
+			return mkg.StationRecord{}, fmt.Sprintf("station %s", st.ID()), "no position (LAT/LON empty)"
 		}
 		r := mkg.StationRecord{Source: sourceISD, SourceKey: st.ID(), Rank: rankISD,
 			Identifiers: []mkg.Identifier{{Scheme: mkg.SchemeISD, Value: st.ID()}},
@@ -80,10 +86,8 @@ func ingestISD(ctx context.Context, in *Ingester, _ string, data []byte, opt Opt
 		if st.ICAO != "" {
 			r.Identifiers = append(r.Identifiers, mkg.Identifier{Scheme: mkg.SchemeICAO, Value: st.ICAO})
 		}
-		recs = append(recs, r)
-		pos = append(pos, fmt.Sprintf("station %s (row %d)", st.ID(), i+1))
-	}
-	return storeStations(ctx, in, recs, pos, s, opt)
+		return r, fmt.Sprintf("station %s (row %d)", st.ID(), i+1), ""
+	})
 }
 
 // isdSnapshot is the date the ISD history was produced: the latest END in
@@ -126,12 +130,7 @@ func ingestWIS2(ctx context.Context, in *Ingester, _ string, data []byte, opt Op
 	if err != nil {
 		return err
 	}
-	s.rejectAll("line", rejects)
-	s.Read = len(list) + len(rejects)
-	recs := make([]mkg.StationRecord, len(list))
-	pos := make([]string, len(list))
-	for i, st := range list {
-		pos[i] = "station " + st.WIGOSID
+	return storeCatalogue(ctx, in, s, opt, "line", list, rejects, func(_ int, st wis2stations.Station) (mkg.StationRecord, string, string) {
 		r := mkg.StationRecord{Source: sourceWIS2, SourceKey: st.WIGOSID, Rank: rankWIS2,
 			Identifiers: []mkg.Identifier{{Scheme: mkg.SchemeWIGOS, Value: st.WIGOSID}},
 			Name:        st.Name, Kinds: []mkg.StationKind{mkg.KindSynoptic}, Latitude: st.Latitude, Longitude: st.Longitude,
@@ -145,9 +144,8 @@ func ingestWIS2(ctx context.Context, in *Ingester, _ string, data []byte, opt Op
 				r.Longitude = fixed
 			}
 		}
-		recs[i] = r
-	}
-	return storeStations(ctx, in, recs, pos, s, opt)
+		return r, "station " + st.WIGOSID, ""
+	})
 }
 
 // westernHemisphere corrects a known kind of source error: a positive
@@ -167,16 +165,11 @@ func ingestSeismic(ctx context.Context, in *Ingester, _ string, data []byte, opt
 	if err != nil {
 		return err
 	}
-	s.rejectAll("line", rejects)
-	s.Read = len(list) + len(rejects)
-	recs := make([]mkg.StationRecord, len(list))
-	pos := make([]string, len(list))
-	for i, st := range list {
+	return storeCatalogue(ctx, in, s, opt, "line", list, rejects, func(_ int, st seismicsensors.Station) (mkg.StationRecord, string, string) {
 		key := st.Code
 		if st.Start != nil {
 			key += "@" + st.Start.UTC().Format(time.RFC3339)
 		}
-		pos[i] = "sensor " + key
 		kind := mkg.KindSeismic
 		if strings.Contains(strings.ToLower(st.StationType), "tide") {
 			kind = mkg.KindTideGauge
@@ -185,12 +178,11 @@ func ingestSeismic(ctx context.Context, in *Ingester, _ string, data []byte, opt
 		if st.StationType != "" {
 			desc = strings.TrimSpace("station type " + st.StationType + "; " + desc)
 		}
-		recs[i] = mkg.StationRecord{Source: sourceSeismic, SourceKey: key, Rank: rankSeismic,
+		return mkg.StationRecord{Source: sourceSeismic, SourceKey: key, Rank: rankSeismic,
 			Identifiers: []mkg.Identifier{{Scheme: mkg.SchemeSeismic, Value: st.Code}},
 			Name:        st.Code, Kinds: []mkg.StationKind{kind}, Latitude: st.Latitude, Longitude: st.Longitude,
-			ElevationM: st.Elevation, Region: lastPart(st.Location), Status: mkg.StatusActive, From: st.Start, Description: desc}
-	}
-	return storeStations(ctx, in, recs, pos, s, opt)
+			ElevationM: st.Elevation, Region: lastPart(st.Location), Status: mkg.StatusActive, From: st.Start, Description: desc}, "sensor " + key, ""
+	})
 }
 
 // lastPart is the broadest place of a comma-separated location ("Alor

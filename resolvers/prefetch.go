@@ -287,26 +287,13 @@ func nonNil[T any](list []*T) []*T {
 	return slices.DeleteFunc(slices.Clone(list), func(v *T) bool { return v == nil })
 }
 
-// Argument values in an ArgumentMap are int64 for literals and json.Number
-// for variables (gqlgen decodes variables with UseNumber).
+// argInt reads an Int argument as gqlgen does.
 func argInt(args map[string]any, name string) *int {
-	var n int64
-	switch v := args[name].(type) {
-	case int64:
-		n = v
-	case int:
-		n = int64(v)
-	case json.Number:
-		var err error
-		if n, err = v.Int64(); err != nil {
-			return nil
-		}
-	case float64:
-		n = int64(v)
-	default:
+	n := argNumber(args, name, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) })
+	if n == nil {
 		return nil
 	}
-	i := int(n)
+	i := int(*n)
 	return &i
 }
 
@@ -314,23 +301,30 @@ func argInt(args map[string]any, name string) *int {
 // number's text through strconv.ParseFloat), so that a loader key made
 // from it equals the resolver's.
 func argFloat(args map[string]any, name string) *float64 {
-	var f float64
+	return argNumber(args, name, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
+}
+
+// argNumber reads a number argument. Argument values in an ArgumentMap are
+// int64 (or float64) for literals and json.Number for variables (gqlgen
+// decodes variables with UseNumber), which parse reads.
+func argNumber[T int64 | float64](args map[string]any, name string, parse func(string) (T, error)) *T {
+	var n T
 	switch v := args[name].(type) {
-	case float64:
-		f = v
 	case int64:
-		f = float64(v)
+		n = T(v)
 	case int:
-		f = float64(v)
+		n = T(v)
+	case float64:
+		n = T(v)
 	case json.Number:
 		var err error
-		if f, err = strconv.ParseFloat(string(v), 64); err != nil {
+		if n, err = parse(string(v)); err != nil {
 			return nil
 		}
 	default:
 		return nil
 	}
-	return &f
+	return &n
 }
 
 func argString(args map[string]any, name string) *string {
