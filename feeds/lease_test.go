@@ -97,7 +97,7 @@ func TestOneInstancePolls(t *testing.T) {
 	up := newUpstream(t, sample(t, "bmkg-autogempa-20211005-dompu.json"))
 	up.serve(sample(t, "bmkg-autogempa-20211005-dompu.json"), false)
 	on := true
-	if _, err := a.CreateFeed(context.Background(), mkg.FeedInput{Name: "auto", Kind: mkg.FeedHTTP, URL: up.URL + "/autogempa.json",
+	if _, err := a.CreateFeed(context.Background(), mkg.Actor{Label: "test"}, mkg.FeedInput{Name: "auto", Kind: mkg.FeedHTTP, URL: up.URL + "/autogempa.json",
 		Interval: mkg.MinFeedInterval, Enabled: &on}); err != nil {
 		t.Fatal(err)
 	}

@@ -141,7 +141,7 @@ func (h *harness) add(t *testing.T, name, url, format string) {
 	if err := in.Validate("input", ingest.FormatNames()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.store.CreateFeed(context.Background(), in); err != nil {
+	if _, err := h.store.CreateFeed(context.Background(), mkg.Actor{Label: "test"}, in); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -37,7 +37,7 @@ func TestSpoolFolder(t *testing.T) {
 
 		h := newHarness(t, s, feeds.Options{SpoolRoot: root, Settle: 2 * time.Second})
 		on := true
-		if _, err := s.CreateFeed(context.Background(), mkg.FeedInput{Name: "switch", Kind: mkg.FeedSpool, Path: "gts",
+		if _, err := s.CreateFeed(context.Background(), mkg.Actor{Label: "test"}, mkg.FeedInput{Name: "switch", Kind: mkg.FeedSpool, Path: "gts",
 			Interval: 5 * time.Second, Enabled: &on}); err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +92,7 @@ func TestSpoolRootRequired(t *testing.T) {
 	s := openStore(t, "sqlite:"+filepath.Join(t.TempDir(), "feeds.db"))
 	h := newHarness(t, s, feeds.Options{})
 	on := true
-	if _, err := s.CreateFeed(context.Background(), mkg.FeedInput{Name: "switch", Kind: mkg.FeedSpool, Path: "gts", Interval: 5 * time.Second, Enabled: &on}); err != nil {
+	if _, err := s.CreateFeed(context.Background(), mkg.Actor{Label: "test"}, mkg.FeedInput{Name: "switch", Kind: mkg.FeedSpool, Path: "gts", Interval: 5 * time.Second, Enabled: &on}); err != nil {
 		t.Fatal(err)
 	}
 	if f := h.poll(t, "switch"); !strings.Contains(f.State.LastError, "no spool root") || f.State.Failures != 1 {

@@ -197,22 +197,23 @@ func NextFeedRun(at time.Time, interval time.Duration, failures int, jitter floa
 }
 
 // FeedStore keeps feeds. Changing them is for admins (the GraphQL schema
-// says so); the poller records runs.
+// says so), each change recorded in the audit log with by; the poller
+// records runs.
 type FeedStore interface {
 	// Feeds returns every feed, by name.
 	Feeds(ctx context.Context) ([]Feed, error)
 	// Feed returns one feed, NOT_FOUND when there is none of that name.
 	Feed(ctx context.Context, name string) (*Feed, error)
 	// CreateFeed adds a validated feed; CONFLICT when the name is taken.
-	CreateFeed(ctx context.Context, in FeedInput) (*Feed, error)
+	CreateFeed(ctx context.Context, by Actor, in FeedInput) (*Feed, error)
 	// UpdateFeed replaces a feed's configuration (its name included) and
 	// keeps its state, except the validators and body hash when the URL
 	// changed; NOT_FOUND, or CONFLICT when the new name is taken.
-	UpdateFeed(ctx context.Context, name string, in FeedInput) (*Feed, error)
+	UpdateFeed(ctx context.Context, by Actor, name string, in FeedInput) (*Feed, error)
 	// SetFeedEnabled turns polling a feed on or off; NOT_FOUND.
-	SetFeedEnabled(ctx context.Context, name string, enabled bool) (*Feed, error)
+	SetFeedEnabled(ctx context.Context, by Actor, name string, enabled bool) (*Feed, error)
 	// DeleteFeed removes a feed; NOT_FOUND.
-	DeleteFeed(ctx context.Context, name string) error
+	DeleteFeed(ctx context.Context, by Actor, name string) error
 	// SeedFeeds adds the feeds no feed of the same name exists for, and
 	// leaves the others as they are (admins may have changed them); it
 	// returns how many it added.

@@ -90,16 +90,30 @@ func (s *Store) feed(ctx context.Context, q sqlx.ExtContext, name string) (*mkg.
 	return &f, nil
 }
 
-// CreateFeed implements mkg.FeedStore. The input must be validated.
-func (s *Store) CreateFeed(ctx context.Context, in mkg.FeedInput) (*mkg.Feed, error) {
-	added, err := s.insertFeed(ctx, s.q(), in)
-	if err != nil {
-		return nil, err
-	}
-	if !added {
-		return nil, &mkg.Error{Code: mkg.ECONFLICT, Field: "input.name", Message: "a feed of this name exists"}
-	}
-	return s.Feed(ctx, in.Name)
+// CreateFeed implements mkg.FeedStore in one transaction. The input must
+// be validated.
+func (s *Store) CreateFeed(ctx context.Context, by mkg.Actor, in mkg.FeedInput) (*mkg.Feed, error) {
+	var out *mkg.Feed
+	err := s.tx(ctx, func(q sqlx.ExtContext) error {
+		added, err := s.insertFeed(ctx, q, in)
+		if err != nil {
+			return err
+		}
+		if !added {
+			return &mkg.Error{Code: mkg.ECONFLICT, Field: "input.name", Message: "a feed of this name exists"}
+		}
+		if out, err = s.feed(ctx, q, in.Name); err != nil {
+			return err
+		}
+		return s.record(ctx, q, by, s.now(), "feed.create", "feed", in.Name, feedDetails(out))
+	})
+	return out, err
+}
+
+// feedDetails is a feed's configuration as the audit log keeps it.
+func feedDetails(f *mkg.Feed) map[string]any {
+	return map[string]any{"kind": string(f.Kind), "url": f.URL, "path": f.Path, "format": f.Format,
+		"intervalSeconds": f.Interval.Seconds(), "enabled": f.Enabled}
 }
 
 // insertFeed adds a feed unless one of its name exists.
@@ -118,7 +132,7 @@ func (s *Store) insertFeed(ctx context.Context, q sqlx.ExtContext, in mkg.FeedIn
 
 // UpdateFeed implements mkg.FeedStore in one transaction. The input must be
 // validated.
-func (s *Store) UpdateFeed(ctx context.Context, name string, in mkg.FeedInput) (*mkg.Feed, error) {
+func (s *Store) UpdateFeed(ctx context.Context, by mkg.Actor, name string, in mkg.FeedInput) (*mkg.Feed, error) {
 	var out *mkg.Feed
 	err := s.tx(ctx, func(q sqlx.ExtContext) error {
 		old, err := s.feed(ctx, q, name)
@@ -136,8 +150,8 @@ func (s *Store) UpdateFeed(ctx context.Context, name string, in mkg.FeedInput) (
 		if in.Enabled != nil {
 			enabled = *in.Enabled
 		}
-		// Validators and the body hash are the old source's: a new URL is
-		// fetched unconditionally and ingested.
+		// Validators and the body hash are the old source's: a new source
+		// is fetched unconditionally and ingested.
 		reset := ""
 		if in.URL != old.URL || in.Path != old.Path || in.Format != old.Format {
 			reset = `, etag = '', last_modified = '', body_hash = ''`
@@ -148,24 +162,43 @@ func (s *Store) UpdateFeed(ctx context.Context, name string, in mkg.FeedInput) (
 		if err != nil {
 			return s.wrap(err)
 		}
-		out, err = s.feed(ctx, q, in.Name)
-		return err
+		if out, err = s.feed(ctx, q, in.Name); err != nil {
+			return err
+		}
+		return s.record(ctx, q, by, s.now(), "feed.update", "feed", name, map[string]any{"from": feedDetails(old), "to": feedDetails(out), "name": in.Name})
 	})
 	return out, err
 }
 
-// SetFeedEnabled implements mkg.FeedStore.
-func (s *Store) SetFeedEnabled(ctx context.Context, name string, enabled bool) (*mkg.Feed, error) {
-	if err := s.changeFeed(ctx, name, `enabled = ?, updated_at = ?`, enabled, dbTime{s.now()}); err != nil {
-		return nil, err
-	}
-	return s.Feed(ctx, name)
+// SetFeedEnabled implements mkg.FeedStore in one transaction.
+func (s *Store) SetFeedEnabled(ctx context.Context, by mkg.Actor, name string, enabled bool) (*mkg.Feed, error) {
+	action := map[bool]string{true: "feed.enable", false: "feed.disable"}[enabled]
+	var out *mkg.Feed
+	err := s.tx(ctx, func(q sqlx.ExtContext) error {
+		res, err := q.ExecContext(ctx, s.rebind(`UPDATE feeds SET enabled = ?, updated_at = ? WHERE name = ?`), enabled, dbTime{s.now()}, name)
+		if err := s.oneFeed(res, err); err != nil {
+			return err
+		}
+		if out, err = s.feed(ctx, q, name); err != nil {
+			return err
+		}
+		return s.record(ctx, q, by, s.now(), action, "feed", name, nil)
+	})
+	return out, err
 }
 
-// DeleteFeed implements mkg.FeedStore.
-func (s *Store) DeleteFeed(ctx context.Context, name string) error {
-	res, err := s.q().ExecContext(ctx, s.rebind(`DELETE FROM feeds WHERE name = ?`), name)
-	return s.oneFeed(res, err)
+// DeleteFeed implements mkg.FeedStore in one transaction.
+func (s *Store) DeleteFeed(ctx context.Context, by mkg.Actor, name string) error {
+	return s.tx(ctx, func(q sqlx.ExtContext) error {
+		old, err := s.feed(ctx, q, name)
+		if err != nil {
+			return err
+		}
+		if _, err := q.ExecContext(ctx, s.rebind(`DELETE FROM feeds WHERE name = ?`), name); err != nil {
+			return s.wrap(err)
+		}
+		return s.record(ctx, q, by, s.now(), "feed.delete", "feed", name, feedDetails(old))
+	})
 }
 
 // SeedFeeds implements mkg.FeedStore in one transaction. The inputs must
