@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -164,5 +165,52 @@ func TestFeedsAdminAPI(t *testing.T) {
 				t.Errorf("unchanged polls changed the state:\n%v\n%v", before, after)
 			}
 		})
+	}
+}
+
+// TestServeStopsThePoller: serve runs the poller; on SIGTERM a poll in
+// flight (an upstream that never answers) is cancelled and serve returns
+// well within the shutdown timeout, not after the fetch's time limit.
+func TestServeStopsThePoller(t *testing.T) {
+	asked := make(chan struct{}, 1)
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case asked <- struct{}{}:
+		default:
+		}
+		<-r.Context().Done()
+	}))
+	defer up.Close()
+	cfg := testConfig(t, "sqlite")
+	cfg.DemoData = "false"
+	cfg.Addr = "127.0.0.1:" + fmt.Sprint(freePort(t))
+	cfg.ShutdownTimeout = 10 * time.Second
+	cfg.Feeds.AllowPrivate = "true"
+	cfg.Feeds.Timeout = time.Minute
+	cfg.Feeds.File = filepath.Join(t.TempDir(), "feeds.json")
+	conf := fmt.Sprintf(`{"feeds": [{"name": "silent", "kind": "http", "url": %q, "interval": "5s", "enabled": true}]}`, up.URL+"/autogempa.json")
+	if err := os.WriteFile(cfg.Feeds.File, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, cfg, slog.New(slog.DiscardHandler)) }()
+	select {
+	case <-asked:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server's poller never asked the upstream")
+	}
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(start); d > 3*time.Second {
+			t.Errorf("serve took %v to stop", d)
+		}
+	case <-time.After(cfg.ShutdownTimeout + 5*time.Second):
+		t.Fatal("serve did not stop")
 	}
 }

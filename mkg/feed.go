@@ -179,10 +179,9 @@ func checkSpoolPath(field, p string) error {
 
 // NextFeedRun is when a feed is polled again after a poll at `at`: one
 // interval after a success; after the n-th consecutive failure, interval ×
-// 2^n, at most MaxFeedBackoff (and never less than the interval), with
-// "equal jitter": half of that wait, plus a random part (jitter in [0,1))
-// of the other half, so that instances and feeds failing together spread
-// out.
+// 2^n, at most MaxFeedBackoff, with "equal jitter": half of that wait,
+// plus a random part (jitter in [0,1)) of the other half, so that feeds
+// failing together spread out; and never less than the interval.
 func NextFeedRun(at time.Time, interval time.Duration, failures int, jitter float64) time.Time {
 	if failures <= 0 {
 		return at.Add(interval)
@@ -191,9 +190,8 @@ func NextFeedRun(at time.Time, interval time.Duration, failures int, jitter floa
 	if f := float64(interval) * math.Pow(2, float64(min(failures, 30))); f < float64(MaxFeedBackoff) {
 		wait = time.Duration(f)
 	}
-	wait = max(wait, interval)
 	jitter = min(max(jitter, 0), 1)
-	return at.Add(wait/2 + time.Duration(jitter*float64(wait/2)))
+	return at.Add(max(wait/2+time.Duration(jitter*float64(wait/2)), interval))
 }
 
 // FeedStore keeps feeds. Changing them is for admins (the GraphQL schema
