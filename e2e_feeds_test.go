@@ -8,10 +8,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/mkg"
 )
 
 // TestFeedsAdminAPI: a server seeded from a config file polls the feed it
@@ -212,5 +215,45 @@ func TestServeStopsThePoller(t *testing.T) {
 		}
 	case <-time.After(cfg.ShutdownTimeout + 5*time.Second):
 		t.Fatal("serve did not stop")
+	}
+}
+
+// TestReadmeFeedsConfig: the README's config file example is read as
+// written, and seeds its feeds.
+func TestReadmeFeedsConfig(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	section := string(readme[strings.Index(string(readme), "## Live feeds"):])
+	section = section[:strings.Index(section[3:], "\n## ")+3]
+	m := regexp.MustCompile("(?s)```json\n(.*?)```").FindStringSubmatch(section)
+	if m == nil {
+		t.Fatal("no JSON example in the README's Live feeds section")
+	}
+	file := filepath.Join(t.TempDir(), "feeds.json")
+	if err := os.WriteFile(file, []byte(m[1]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(t, "sqlite")
+	cfg.DemoData = "false"
+	cfg.Feeds.File = file
+	a, _ := startApp(t, cfg)
+	list, err := a.Store.Feeds(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]mkg.Feed{}
+	for _, f := range list {
+		got[f.Name] = f
+	}
+	if f := got["autogempa-mirror"]; !f.Enabled || f.Interval != 15*time.Second || f.Format != "bmkg-infogempa" || f.Kind != mkg.FeedHTTP {
+		t.Errorf("autogempa-mirror: %+v", f)
+	}
+	if f := got["gts-quakes"]; !f.Enabled || f.Kind != mkg.FeedSpool || f.Path != "gts/quakes" {
+		t.Errorf("gts-quakes: %+v", f)
+	}
+	if len(got) != 7 || got["bmkg-realtime"].Enabled {
+		t.Errorf("feeds: %v", got)
 	}
 }
