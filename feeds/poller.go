@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -312,6 +313,14 @@ func (p *Poller) ingest(ctx context.Context, f *mkg.Feed, name string, data []by
 		return mkg.FeedCounts{}, nil, fmt.Errorf("in format %s, not the feed's %s", got, f.Format)
 	}
 	s, err := p.in.File(ctx, name, data, ingest.Options{})
+	if err == nil && s.StoreFailures > 0 {
+		// The database failed some records: the run fails, so the body is
+		// not taken as ingested and the next poll stores them.
+		err = fmt.Errorf("%d of %d records could not be stored: %w", s.StoreFailures, s.Read, errStore)
+	}
+	if mkg.ErrorCode(err) == mkg.EUNAVAILABLE {
+		err = fmt.Errorf("%w (%v)", errStore, err)
+	}
 	if err != nil {
 		return mkg.FeedCounts{}, nil, err
 	}
@@ -321,6 +330,10 @@ func (p *Poller) ingest(ctx context.Context, f *mkg.Feed, name string, data []by
 	}
 	return mkg.FeedCounts{Inserted: s.Inserted, Updated: s.Updated, Unchanged: s.Unchanged, Rejected: len(s.Rejected)}, rejected, nil
 }
+
+// errStore marks a failure of the database, not of the file: the file is
+// read again on a later poll.
+var errStore = errors.New("database failure; the file is read again on a later poll")
 
 // fileName is the name a fetched body is ingested under: the URL path's
 // last element.

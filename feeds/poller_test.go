@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -205,7 +206,16 @@ func TestUnchangedFeedWritesNothing(t *testing.T) {
 		before := *f
 		h.clock.advance(31 * time.Second)
 		reqs := up.requests.Load()
-		w := writes(s, func() { h.poll(t, "terkini") })
+		stmts := s.Statements()
+		w := writes(s, func() {
+			if err := h.poller.Poll(context.Background(), "terkini"); err != nil {
+				t.Fatal(err)
+			}
+		})
+		// One statement: the read of the feed (its validators, its state).
+		if got := s.Statements() - stmts; got != 1 {
+			t.Errorf("unchanged poll sent %d statements, want 1 (the feed's read)", got)
+		}
 		if got := up.requests.Load() - reqs; got != 1 {
 			t.Errorf("unchanged poll made %d requests, want 1", got)
 		}
@@ -387,5 +397,36 @@ func TestPrivateAddressesRefused(t *testing.T) {
 	f := h.poll(t, "local")
 	if !strings.Contains(f.State.LastError, "not a public address") || up.requests.Load() != 0 {
 		t.Fatalf("error %q, %d requests", f.State.LastError, up.requests.Load())
+	}
+}
+
+// TestDatabaseFailureIsRetried: records the database fails to store fail
+// the poll, and the same body is ingested on the next poll rather than
+// taken as done (SQLite, with a trigger refusing new earthquakes).
+func TestDatabaseFailureIsRetried(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "feeds.db")
+	s := openStore(t, "sqlite:"+path)
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`CREATE TRIGGER refuse BEFORE INSERT ON earthquakes BEGIN SELECT RAISE(ABORT, 'disk full'); END`); err != nil {
+		t.Fatal(err)
+	}
+	up := newUpstream(t, sample(t, "bmkg-autogempa-20211005-dompu.json"))
+	h := newHarness(t, s, feeds.Options{AllowPrivate: true})
+	h.add(t, "auto", up.URL+"/autogempa.json", "")
+	f := h.poll(t, "auto")
+	if !strings.Contains(f.State.LastError, "database failure") || f.State.BodyHash != "" || f.State.ETag != "" || f.State.Failures != 1 {
+		t.Fatalf("with the database failing: %+v", f.State)
+	}
+	if _, err := db.Exec(`DROP TRIGGER refuse`); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.advance(2 * time.Minute)
+	f = h.poll(t, "auto")
+	if f.State.LastError != "" || f.State.Totals.Inserted != 1 || h.quakes(t) != 1 {
+		t.Fatalf("after the database recovered: %+v", f.State)
 	}
 }

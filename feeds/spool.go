@@ -32,7 +32,8 @@ const maxSpoolFiles = 100
 // the previous scan with the same size and modification time, which is at
 // least Settle old. A folder that cannot be read fails the run (backed
 // off); refused files are the run's error but move aside, so the folder
-// is not backed off for them.
+// is not backed off for them. A file the database failed to store stays
+// where it is, for the next scan.
 func (p *Poller) pollSpool(ctx context.Context, f *mkg.Feed) *mkg.FeedRun {
 	at := p.opt.Now()
 	if p.opt.SpoolRoot == "" {
@@ -73,6 +74,11 @@ func (p *Poller) pollSpool(ctx context.Context, f *mkg.Feed) *mkg.FeedRun {
 			break // cancelled: the file stays, for the next leader
 		}
 		run.Counts = run.Counts.Add(counts)
+		if errors.Is(err, errStore) {
+			problems = append(problems, fmt.Sprintf("%s: %v", name, err))
+			seen[name] = now // left in place, taken again on the next scan
+			continue
+		}
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("%s: %v", name, err))
 			err = moveAside(dir, "failed", name, err.Error())
