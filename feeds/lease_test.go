@@ -3,6 +3,8 @@ package feeds_test
 import (
 	"context"
 	"database/sql"
+	"net"
+	neturl "net/url"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -165,4 +167,97 @@ func waitFor(t *testing.T, d time.Duration, cond func() bool) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// freezer is a TCP proxy in front of PostgreSQL that can stop forwarding
+// while keeping the connections open: a holder cut off by the network, or
+// hung, whose TCP connection never closes.
+type freezer struct {
+	ln     net.Listener
+	target string
+	frozen atomic.Bool
+}
+
+func newFreezer(t *testing.T, target string) *freezer {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &freezer{ln: ln, target: target}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go f.serve(c)
+		}
+	}()
+	return f
+}
+
+func (f *freezer) serve(c net.Conn) {
+	defer c.Close()
+	up, err := net.Dial("tcp", f.target)
+	if err != nil {
+		return
+	}
+	defer up.Close()
+	pump := func(dst, src net.Conn) {
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := src.Read(buf)
+			for f.frozen.Load() {
+				time.Sleep(50 * time.Millisecond) // hold the bytes: nothing passes, nothing closes
+			}
+			if n > 0 {
+				if _, err := dst.Write(buf[:n]); err != nil {
+					return
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}
+	go pump(up, c)
+	pump(c, up)
+}
+
+// TestPollerLeaseFailoverWhenHolderIsCutOff: the holder's connection stops
+// passing anything but stays open (no RST, no FIN). The holder notices its
+// check failing and stops; PostgreSQL ends the silent session after its
+// idle_session_timeout, and the other instance takes the lease.
+func TestPollerLeaseFailoverWhenHolderIsCutOff(t *testing.T) {
+	direct := testenv.PostgresURL(t)
+	u, err := neturl.Parse(direct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr := newFreezer(t, u.Host)
+	viaProxy := *u
+	viaProxy.Host = fr.ln.Addr().String()
+	a, b := openStore(t, viaProxy.String()), openStore(t, direct)
+	ctx := context.Background()
+	const check = 500 * time.Millisecond
+	la, err := a.TryPollerLease(ctx, check)
+	if err != nil || la == nil {
+		t.Fatalf("first instance: %v, %v", la, err)
+	}
+	defer la.Release()
+	fr.frozen.Store(true)
+	cut := time.Now()
+	select {
+	case <-la.Lost():
+	case <-time.After(4 * check):
+		t.Fatal("the cut-off holder did not notice")
+	}
+	var lb *sqlstore.PollerLease
+	waitFor(t, 10*time.Second, func() bool {
+		lb, err = b.TryPollerLease(ctx, check)
+		return err == nil && lb != nil
+	})
+	defer lb.Release()
+	t.Logf("the holder noticed and the other instance took over %v after the cut (idle_session_timeout 5 s)", time.Since(cut))
 }
