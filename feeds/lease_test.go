@@ -119,11 +119,12 @@ func TestOneInstancePolls(t *testing.T) {
 	waitFor(t, 5*time.Second, func() bool { return up.requests.Load() >= 1 })
 	ib, cancelB, doneB := start(b)
 	defer func() { cancelB(); <-doneB }()
-	// Over two more intervals, one instance polls: two or three requests.
+	// Over two more intervals, one instance polls: two or three requests
+	// (one or two on a loaded machine; two pollers would make four).
 	before := up.requests.Load()
 	time.Sleep(2*mkg.MinFeedInterval + 500*time.Millisecond)
-	if n := up.requests.Load() - before; n < 2 || n > 3 {
-		t.Fatalf("%d requests in two intervals, want 2 or 3 (one poller)", n)
+	if n := up.requests.Load() - before; n < 1 || n > 3 {
+		t.Fatalf("%d requests in two intervals, want at most 3 (one poller)", n)
 	}
 	if ia.files.Load() != 1 || ib.files.Load() != 0 {
 		t.Fatalf("files ingested: leader %d, standby %d; want 1 and 0", ia.files.Load(), ib.files.Load())

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strings"
 	"sync"
 	"time"
 
@@ -253,8 +254,14 @@ func (p *Poller) Poll(ctx context.Context, name string) error {
 	p.mu.Lock()
 	p.next[name] = run.Next
 	p.mu.Unlock()
-	if run.Err != "" {
+	if len(run.Err) > maxErrorLen {
+		run.Err = strings.ToValidUTF8(run.Err[:maxErrorLen], "") + "…"
+	}
+	switch c := run.Counts; {
+	case run.Err != "":
 		p.log.Warn("feed poll failed", "feed", name, "reason", run.Err, "failures", run.Failures, "next", run.Next)
+	case c.Inserted+c.Updated > 0:
+		p.log.Info("feed ingested", "feed", name, "inserted", c.Inserted, "updated", c.Updated, "unchanged", c.Unchanged, "rejected", c.Rejected)
 	}
 	if p.unchangedSkip(f, run) {
 		return nil
@@ -330,6 +337,10 @@ func (p *Poller) ingest(ctx context.Context, f *mkg.Feed, name string, data []by
 	}
 	return mkg.FeedCounts{Inserted: s.Inserted, Updated: s.Updated, Unchanged: s.Unchanged, Rejected: len(s.Rejected)}, rejected, nil
 }
+
+// maxErrorLen bounds the reason kept for a failed poll (an upstream's
+// status text, a list of refused spool files).
+const maxErrorLen = 2000
 
 // errStore marks a failure of the database, not of the file: the file is
 // read again on a later poll.
