@@ -67,7 +67,9 @@ func (p *Poller) fetch(ctx context.Context, f *mkg.Feed) (*fetched, error) {
 	}
 	defer resp.Body.Close()
 	switch {
-	case resp.StatusCode == http.StatusNotModified:
+	case resp.StatusCode == http.StatusNotModified, resp.StatusCode == http.StatusNoContent:
+		// 204 is how FDSN event services say nothing matches the query:
+		// nothing new, not a failure.
 		return &fetched{notModified: true, etag: f.State.ETag, lastModified: f.State.LastModified}, nil
 	case resp.StatusCode != http.StatusOK:
 		return nil, fmt.Errorf("HTTP %s", resp.Status)

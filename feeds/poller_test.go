@@ -430,3 +430,21 @@ func TestDatabaseFailureIsRetried(t *testing.T) {
 		t.Fatalf("after the database recovered: %+v", f.State)
 	}
 }
+
+// TestNoContentIsNothingNew: an FDSN event query matching nothing answers
+// 204; the poll succeeds and writes nothing but the feed's first fetch.
+func TestNoContentIsNothingNew(t *testing.T) {
+	s := openStore(t, "sqlite:"+filepath.Join(t.TempDir(), "feeds.db"))
+	up := newUpstream(t, []byte("x"))
+	up.misbehave(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	h := newHarness(t, s, feeds.Options{AllowPrivate: true})
+	h.add(t, "usgs", up.URL+"/fdsnws/event/1/query?format=quakeml", "quakeml")
+	f := h.poll(t, "usgs")
+	if f.State.LastError != "" || f.State.Failures != 0 || f.State.LastSuccessAt == nil || h.quakes(t) != 0 {
+		t.Fatalf("204: %+v", f.State)
+	}
+	h.clock.advance(time.Minute)
+	if w := writes(s, func() { h.poll(t, "usgs") }); len(w) > 0 {
+		t.Errorf("a second 204 wrote %v", w)
+	}
+}
