@@ -257,3 +257,24 @@ func TestReadmeFeedsConfig(t *testing.T) {
 		t.Errorf("feeds: %v", got)
 	}
 }
+
+// TestFeedSettingsAreChecked: the feed settings are refused when they make
+// no sense, naming the setting.
+func TestFeedSettingsAreChecked(t *testing.T) {
+	for name, change := range map[string]func(c *Config){
+		"feeds-poll":          func(c *Config) { c.Feeds.Poll = "yes" },
+		"feeds-allow-private": func(c *Config) { c.Feeds.AllowPrivate = "1" },
+		"feeds-timeout":       func(c *Config) { c.Feeds.Timeout = 0 },
+		"feeds-max-bytes":     func(c *Config) { c.Feeds.MaxBytes = 10 },
+	} {
+		cfg := defaultConfig()
+		change(&cfg)
+		if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	cfg := defaultConfig()
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("defaults: %v", err)
+	}
+}
