@@ -240,6 +240,11 @@ func (p *Poller) due(f mkg.Feed) bool {
 func (p *Poller) Poll(ctx context.Context, name string) error {
 	f, err := p.store.Feed(ctx, name)
 	if err != nil || !f.Enabled {
+		// Deleted, disabled, or the database failing: not due again
+		// before the list of feeds is read again.
+		p.mu.Lock()
+		p.next[name] = p.opt.Now().Add(p.opt.Reload)
+		p.mu.Unlock()
 		return err
 	}
 	var run *mkg.FeedRun
