@@ -6872,7 +6872,7 @@ type FeedState {
   consecutiveFailures: Int!
   "When the feed is due next."
   nextRunAt: DateTime
-  "Records of the last poll that stored anything."
+  "Records of the last poll that ingested something or failed (zero then); an unchanged poll leaves them."
   lastRun: FeedCounts!
   "Records of every poll so far."
   totals: FeedCounts!
