@@ -11,6 +11,7 @@ import (
 
 	"github.com/bmkg/mkggraph/download"
 	"github.com/bmkg/mkggraph/httpapi"
+	"github.com/bmkg/mkggraph/ingest"
 	"github.com/bmkg/mkggraph/mkg"
 	"github.com/bmkg/mkggraph/sqlstore"
 )
@@ -47,6 +48,7 @@ type Config struct {
 	DownloadKey        string // secret: signs download links; never logged
 	DownloadTTL        time.Duration
 	PublicURL          string
+	Feeds              FeedConfig
 
 	// clock replaces time.Now for the store and the outbox (tests only).
 	clock func() time.Time
@@ -80,6 +82,7 @@ func defaultConfig() Config {
 		OutboxInterval:     5 * time.Second,
 		Standards:          mkg.DefaultStandards,
 		DownloadTTL:        15 * time.Minute,
+		Feeds:              FeedConfig{Poll: "true", AllowPrivate: "false", SpoolDir: "mkggraph-spool", Timeout: 30 * time.Second, MaxBytes: 32 << 20},
 	}
 }
 
@@ -173,6 +176,26 @@ func serverSettings(s *settings, c *Config) {
 	s.str(&c.PublicURL, "public-url", "MKG_PUBLIC_URL", "the API's public base URL (https://api.example.go.id) to make download links absolute; empty = links relative to the API")
 }
 
+// FeedConfig is the feed poller's settings (see feeds.Options).
+type FeedConfig struct {
+	File         string // config file seeding feeds; "" = the built-in defaults only
+	Poll         string // "true" or "false": whether this instance runs the poller
+	AllowPrivate string // "true" or "false": feed URLs may reach private addresses
+	SpoolDir     string // the root spool feeds' folders are below
+	Timeout      time.Duration
+	MaxBytes     int64
+}
+
+// feedSettings configure the feed poller.
+func feedSettings(s *settings, c *Config) {
+	s.str(&c.Feeds.File, "feeds", "MKG_FEEDS", "JSON file of feeds added to the database at start (those not there yet); the built-in defaults are added disabled either way")
+	s.str(&c.Feeds.Poll, "feeds-poll", "MKG_FEEDS_POLL", "run the feed poller: true or false (with PostgreSQL one instance polls at a time, whatever the number with true)")
+	s.str(&c.Feeds.AllowPrivate, "feeds-allow-private", "MKG_FEEDS_ALLOW_PRIVATE", "let feed URLs reach loopback, private and link-local addresses: true or false")
+	s.str(&c.Feeds.SpoolDir, "feeds-spool-dir", "MKG_FEEDS_SPOOL_DIR", "folder the spool feeds' folders are below")
+	s.dur(&c.Feeds.Timeout, "feeds-timeout", "MKG_FEEDS_TIMEOUT", "time limit of one feed fetch, body included")
+	s.bytes(&c.Feeds.MaxBytes, "feeds-max-bytes", "MKG_FEEDS_MAX_BYTES", "largest feed body or spool file; reading stops there and the poll fails")
+}
+
 // applyEnv sets every flag not given on the command line from its
 // environment variable, through the flag's own parser so values are
 // checked the same way.
@@ -234,6 +257,17 @@ func (c *Config) Validate() error {
 	}
 	if c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "https://") && !strings.HasPrefix(c.PublicURL, "http://") {
 		errs = append(errs, errors.New("MKG_PUBLIC_URL must start with https:// or http://"))
+	}
+	for name, v := range map[string]string{"feeds-poll": c.Feeds.Poll, "feeds-allow-private": c.Feeds.AllowPrivate} {
+		if v != "true" && v != "false" {
+			errs = append(errs, fmt.Errorf("%s must be true or false (got %q)", name, v))
+		}
+	}
+	if c.Feeds.Timeout < time.Second || c.Feeds.Timeout > 10*time.Minute {
+		errs = append(errs, errors.New("feeds-timeout must be between 1s and 10m"))
+	}
+	if c.Feeds.MaxBytes < 1024 || c.Feeds.MaxBytes > ingest.MaxFileBytes {
+		errs = append(errs, fmt.Errorf("feeds-max-bytes must be between 1024 and %d", ingest.MaxFileBytes))
 	}
 	switch c.LogFormat {
 	case "json", "text":

@@ -73,6 +73,7 @@ var adapters = map[string]string{
 	"download":    "signed download links",
 	"export":      "CSV and GeoJSON files of list queries",
 	"ingest":      "data files in: format detection and mapping to the domain",
+	"feeds":       "upstream feeds polled over HTTP(S) or from spool folders",
 	"shakemaps":   "point queries over stored ShakeMap grids",
 	"demo":        "the bundled sample files",
 	"volume":      "synthetic volume data",
@@ -100,6 +101,7 @@ var composedByDesign = map[[2]string]string{
 	{"authn", "cache"}:           "credentials are cached with the readers' generation-keyed read-through (cache.Load)",
 	{"download", "export"}:       "a download link serves an export",
 	{"demo", "ingest"}:           "the demo data are loaded through the ingest path, like any file",
+	{"feeds", "ingest"}:          "what a feed brings goes through the ingest path, like any file",
 	{"volume", "ingest"}:         "synthetic data go through the ingest path, which they exist to measure",
 	{"volume", "demo"}:           "the station catalogue comes from the bundled lists",
 }

@@ -139,6 +139,11 @@ var pathArgs = map[string]string{
 	"Mutation.fulfilAccessRequest":      `(id: "{accessrequest}", grants: [])`,
 	"Mutation.closeAccessRequest":       `(id: "{accessrequest}")`,
 	"Mutation.rejectAccessRequest":      `(id: "{accessrequest}", reason: "walk")`,
+	"Query.feed":                        `(name: "bmkg-autogempa")`,
+	"Mutation.createFeed":               `(input: {name: "walk", kind: SPOOL, path: "walk", intervalSeconds: 60})`,
+	"Mutation.updateFeed":               `(name: "usgs-indonesia", input: {name: "usgs-indonesia", kind: HTTP, url: "https://earthquake.usgs.gov/fdsnws/event/1/query?format=quakeml", intervalSeconds: 600})`,
+	"Mutation.setFeedEnabled":           `(name: "bmkg-gempaterkini", enabled: false)`,
+	"Mutation.deleteFeed":               `(name: "bmkg-gempadirasakan")`,
 }
 
 // protectedEntries finds, breadth first, the shortest path to every field

@@ -24,6 +24,7 @@ import (
 	"github.com/bmkg/mkggraph/demo"
 	"github.com/bmkg/mkggraph/download"
 	"github.com/bmkg/mkggraph/export"
+	"github.com/bmkg/mkggraph/feeds"
 	"github.com/bmkg/mkggraph/filestore"
 	"github.com/bmkg/mkggraph/graph"
 	"github.com/bmkg/mkggraph/httpapi"
@@ -110,6 +111,13 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 	// period to finish what it is doing before the store is closed.
 	outbox := make(chan struct{})
 	go func() { a.Outbox.Run(ctx); close(outbox) }()
+	// So does the feed poller, which then cancels the polls in flight.
+	poller := make(chan struct{})
+	if cfg.Feeds.Poll == "true" {
+		go func() { a.Feeds.Run(ctx); close(poller) }()
+	} else {
+		close(poller)
+	}
 	graceOver := make(chan struct{})
 	context.AfterFunc(ctx, func() { time.AfterFunc(cfg.ShutdownTimeout, func() { close(graceOver) }) })
 	if cfg.AdminAddr != "" {
@@ -128,6 +136,11 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 	case <-graceOver:
 		log.Warn("shutdown: the outbox did not stop within the shutdown timeout")
 	}
+	select {
+	case <-poller:
+	case <-graceOver:
+		log.Warn("shutdown: the feed poller did not stop within the shutdown timeout")
+	}
 	return err
 }
 
@@ -138,6 +151,7 @@ type app struct {
 	Cache   *cache.Resilient
 	Ingest  *ingest.Ingester
 	Outbox  *notify.Outbox
+	Feeds   *feeds.Poller
 	Handler http.Handler
 	closers []func()
 }
@@ -177,6 +191,10 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		a.Close()
 		return nil, err
 	}
+	if a.Feeds, err = newPoller(ctx, cfg, store, a.Ingest, log); err != nil {
+		a.Close()
+		return nil, err
+	}
 	// Cached reads are keyed by the caller's rights: never served to a
 	// caller who may see something else.
 	opts := cache.Options{StationTTL: cfg.StationTTL, EarthquakeTTL: cfg.EarthquakeTTL, Generations: store,
@@ -204,6 +222,8 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		GroundMotionData: store,
 		SatelliteData:    store,
 		Catalogue:        a.Ingest,
+		FeedData:         store,
+		FeedFormats:      ingest.FormatNames(),
 		Types:            authz,
 	}
 	// Bad keys are counted in Redis when there is one, so every instance
@@ -238,6 +258,38 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	api.TrustedProxies, _ = httpapi.ParseProxies(cfg.TrustedProxies) // checked by Validate
 	a.Handler = api.Handler()
 	return a, nil
+}
+
+// leaseCheck is how often the feed poller's lease (PostgreSQL) is checked;
+// a standby tries to take it as often, so a dead holder's feeds are polled
+// again within a few seconds (its session's end, plus leaseCheck).
+const leaseCheck = 2 * time.Second
+
+// newPoller adds the built-in and configured feeds the database lacks and
+// returns the poller, which feeds what it fetches to in (the ingest path).
+func newPoller(ctx context.Context, cfg *Config, store *sqlstore.Store, in *ingest.Ingester, log *slog.Logger) (*feeds.Poller, error) {
+	added, err := feeds.Seed(ctx, store, cfg.Feeds.File)
+	if err != nil {
+		return nil, fmt.Errorf("feeds: %w", err)
+	}
+	if added > 0 {
+		log.Info("feeds added to the database (the built-in ones disabled)", "added", added)
+	}
+	return feeds.New(store, in, log, feeds.Options{
+		TryLease: func(ctx context.Context) (feeds.Lease, error) {
+			l, err := store.TryPollerLease(ctx, leaseCheck)
+			if l == nil {
+				return nil, err
+			}
+			return l, nil
+		},
+		LeaseRetry:   leaseCheck,
+		SpoolRoot:    cfg.Feeds.SpoolDir,
+		AllowPrivate: cfg.Feeds.AllowPrivate == "true",
+		Timeout:      cfg.Feeds.Timeout,
+		MaxBytes:     cfg.Feeds.MaxBytes,
+		Now:          cfg.clock,
+	}), nil
 }
 
 // loaderReads is what the per-request loaders read: the store, with each

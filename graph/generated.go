@@ -56,6 +56,8 @@ type ResolverRoot interface {
 	Earthquake() EarthquakeResolver
 	EarthquakeConnection() EarthquakeConnectionResolver
 	EarthquakeSource() EarthquakeSourceResolver
+	Feed() FeedResolver
+	FeedState() FeedStateResolver
 	Grant() GrantResolver
 	GroundMotion() GroundMotionResolver
 	LightningStrike() LightningStrikeResolver
@@ -464,6 +466,40 @@ type ComplexityRoot struct {
 		Minute func(childComplexity int) int
 	}
 
+	Feed struct {
+		CreatedAt       func(childComplexity int) int
+		Description     func(childComplexity int) int
+		Enabled         func(childComplexity int) int
+		Format          func(childComplexity int) int
+		IntervalSeconds func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		Name            func(childComplexity int) int
+		Path            func(childComplexity int) int
+		State           func(childComplexity int) int
+		URL             func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+	}
+
+	FeedCounts struct {
+		Inserted  func(childComplexity int) int
+		Rejected  func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+		Updated   func(childComplexity int) int
+	}
+
+	FeedState struct {
+		Etag          func(childComplexity int) int
+		Failures      func(childComplexity int) int
+		LastError     func(childComplexity int) int
+		LastErrorAt   func(childComplexity int) int
+		LastFetchAt   func(childComplexity int) int
+		LastModified  func(childComplexity int) int
+		LastRun       func(childComplexity int) int
+		LastSuccessAt func(childComplexity int) int
+		NextRunAt     func(childComplexity int) int
+		Totals        func(childComplexity int) int
+	}
+
 	FeltReport struct {
 		Intensity func(childComplexity int) int
 		MaxMMI    func(childComplexity int) int
@@ -567,6 +603,8 @@ type ComplexityRoot struct {
 		CloseAccessRequest       func(childComplexity int, id string, note *string) int
 		CollectAPIKey            func(childComplexity int, token string) int
 		CreateAccount            func(childComplexity int, input model.AccountInput) int
+		CreateFeed               func(childComplexity int, input model.FeedInput) int
+		DeleteFeed               func(childComplexity int, name string) int
 		DeleteRadarScan          func(childComplexity int, id string) int
 		DeleteSatelliteProduct   func(childComplexity int, id string) int
 		EscalateAccessRequest    func(childComplexity int, id string, to model.EscalationTarget, note string) int
@@ -582,10 +620,12 @@ type ComplexityRoot struct {
 		RotateAPIKey             func(childComplexity int, id string) int
 		SetAccountStatus         func(childComplexity int, id string, status mkg.AccountStatus, reason *string) int
 		SetDatasetClassification func(childComplexity int, dataset string, classification string) int
+		SetFeedEnabled           func(childComplexity int, name string, enabled bool) int
 		StartAccessRequestForm   func(childComplexity int) int
 		StartFulfilment          func(childComplexity int, id string) int
 		SubmitAccessRequest      func(childComplexity int, input model.AccessRequestInput, letter graphql.Upload, idempotencyKey *string, formSession *string) int
 		UpdateAccount            func(childComplexity int, id string, input model.AccountInput) int
+		UpdateFeed               func(childComplexity int, name string, input model.FeedInput) int
 		WithdrawAccessRequest    func(childComplexity int, token string, reason *string) int
 	}
 
@@ -659,6 +699,8 @@ type ComplexityRoot struct {
 		ExportGroundMotions  func(childComplexity int, earthquake string, format *mkg.ExportFormat) int
 		ExportLightning      func(childComplexity int, bbox model.BoundingBoxInput, from time.Time, to time.Time, format *mkg.ExportFormat) int
 		ExportObservations   func(childComplexity int, level model.DataLevel, format *mkg.ExportFormat, filter *model.ObservationFilter) int
+		Feed                 func(childComplexity int, name string) int
+		Feeds                func(childComplexity int) int
 		GroundMotions        func(childComplexity int, station string, first *int) int
 		LatestEarthquake     func(childComplexity int) int
 		LightningDensity     func(childComplexity int, bbox model.BoundingBoxInput, from time.Time, to time.Time, cellSizeKm float64) int
@@ -1200,6 +1242,20 @@ type EarthquakeConnectionResolver interface {
 type EarthquakeSourceResolver interface {
 	SourceEventID(ctx context.Context, obj *mkg.EarthquakeSource) (*string, error)
 }
+type FeedResolver interface {
+	URL(ctx context.Context, obj *mkg.Feed) (*string, error)
+	Path(ctx context.Context, obj *mkg.Feed) (*string, error)
+	Format(ctx context.Context, obj *mkg.Feed) (*string, error)
+	IntervalSeconds(ctx context.Context, obj *mkg.Feed) (int, error)
+
+	Description(ctx context.Context, obj *mkg.Feed) (*string, error)
+}
+type FeedStateResolver interface {
+	LastError(ctx context.Context, obj *mkg.FeedState) (*string, error)
+
+	Etag(ctx context.Context, obj *mkg.FeedState) (*string, error)
+	LastModified(ctx context.Context, obj *mkg.FeedState) (*string, error)
+}
 type GrantResolver interface {
 	Active(ctx context.Context, obj *mkg.Grant) (bool, error)
 }
@@ -1227,6 +1283,10 @@ type MutationResolver interface {
 	RotateAPIKey(ctx context.Context, id string) (*model.IssuedAPIKey, error)
 	RevokeAPIKey(ctx context.Context, id string, reason *string) (*mkg.APIKey, error)
 	SetDatasetClassification(ctx context.Context, dataset string, classification string) (*mkg.DatasetInfo, error)
+	CreateFeed(ctx context.Context, input model.FeedInput) (*mkg.Feed, error)
+	UpdateFeed(ctx context.Context, name string, input model.FeedInput) (*mkg.Feed, error)
+	SetFeedEnabled(ctx context.Context, name string, enabled bool) (*mkg.Feed, error)
+	DeleteFeed(ctx context.Context, name string) (*bool, error)
 	DeleteRadarScan(ctx context.Context, id string) (*model.Deletion, error)
 	DeleteSatelliteProduct(ctx context.Context, id string) (*model.Deletion, error)
 	StartAccessRequestForm(ctx context.Context) (*model.FormSession, error)
@@ -1268,6 +1328,8 @@ type QueryResolver interface {
 	AirQualityStations(ctx context.Context) ([]*mkg.AQStation, error)
 	AirQualityStation(ctx context.Context, code string) (*mkg.AQStation, error)
 	ClimateSummary(ctx context.Context, station string, period mkg.ClimatePeriod, from time.Time, to time.Time) ([]*mkg.ClimateSummary, error)
+	Feeds(ctx context.Context) ([]*mkg.Feed, error)
+	Feed(ctx context.Context, name string) (*mkg.Feed, error)
 	RadarSites(ctx context.Context) ([]*mkg.RadarSite, error)
 	RadarScans(ctx context.Context, filter *model.RadarScanFilter, first *int, after *string) (*model.RadarScanConnection, error)
 	RadarScan(ctx context.Context, id string) (*mkg.RadarScan, error)
@@ -2944,6 +3006,159 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ExactTime.Minute(childComplexity), true
 
+	case "Feed.createdAt":
+		if e.ComplexityRoot.Feed.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feed.CreatedAt(childComplexity), true
+	case "Feed.description":
+		if e.ComplexityRoot.Feed.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feed.Description(childComplexity), true
+	case "Feed.enabled":
+		if e.ComplexityRoot.Feed.Enabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feed.Enabled(childComplexity), true
+	case "Feed.format":
+		if e.ComplexityRoot.Feed.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feed.Format(childComplexity), true
+	case "Feed.intervalSeconds":
+		if e.ComplexityRoot.Feed.IntervalSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feed.IntervalSeconds(childComplexity), true
+	case "Feed.kind":
+		if e.ComplexityRoot.Feed.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feed.Kind(childComplexity), true
+	case "Feed.name":
+		if e.ComplexityRoot.Feed.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feed.Name(childComplexity), true
+	case "Feed.path":
+		if e.ComplexityRoot.Feed.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feed.Path(childComplexity), true
+	case "Feed.state":
+		if e.ComplexityRoot.Feed.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feed.State(childComplexity), true
+	case "Feed.url":
+		if e.ComplexityRoot.Feed.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feed.URL(childComplexity), true
+	case "Feed.updatedAt":
+		if e.ComplexityRoot.Feed.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feed.UpdatedAt(childComplexity), true
+
+	case "FeedCounts.inserted":
+		if e.ComplexityRoot.FeedCounts.Inserted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedCounts.Inserted(childComplexity), true
+	case "FeedCounts.rejected":
+		if e.ComplexityRoot.FeedCounts.Rejected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedCounts.Rejected(childComplexity), true
+	case "FeedCounts.unchanged":
+		if e.ComplexityRoot.FeedCounts.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedCounts.Unchanged(childComplexity), true
+	case "FeedCounts.updated":
+		if e.ComplexityRoot.FeedCounts.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedCounts.Updated(childComplexity), true
+
+	case "FeedState.etag":
+		if e.ComplexityRoot.FeedState.Etag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedState.Etag(childComplexity), true
+	case "FeedState.consecutiveFailures":
+		if e.ComplexityRoot.FeedState.Failures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedState.Failures(childComplexity), true
+	case "FeedState.lastError":
+		if e.ComplexityRoot.FeedState.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedState.LastError(childComplexity), true
+	case "FeedState.lastErrorAt":
+		if e.ComplexityRoot.FeedState.LastErrorAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedState.LastErrorAt(childComplexity), true
+	case "FeedState.lastFetchAt":
+		if e.ComplexityRoot.FeedState.LastFetchAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedState.LastFetchAt(childComplexity), true
+	case "FeedState.lastModified":
+		if e.ComplexityRoot.FeedState.LastModified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedState.LastModified(childComplexity), true
+	case "FeedState.lastRun":
+		if e.ComplexityRoot.FeedState.LastRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedState.LastRun(childComplexity), true
+	case "FeedState.lastSuccessAt":
+		if e.ComplexityRoot.FeedState.LastSuccessAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedState.LastSuccessAt(childComplexity), true
+	case "FeedState.nextRunAt":
+		if e.ComplexityRoot.FeedState.NextRunAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedState.NextRunAt(childComplexity), true
+	case "FeedState.totals":
+		if e.ComplexityRoot.FeedState.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedState.Totals(childComplexity), true
+
 	case "FeltReport.intensity":
 		if e.ComplexityRoot.FeltReport.Intensity == nil {
 			break
@@ -3367,6 +3582,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAccount(childComplexity, args["input"].(model.AccountInput)), true
+	case "Mutation.createFeed":
+		if e.ComplexityRoot.Mutation.CreateFeed == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createFeed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateFeed(childComplexity, args["input"].(model.FeedInput)), true
+	case "Mutation.deleteFeed":
+		if e.ComplexityRoot.Mutation.DeleteFeed == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteFeed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteFeed(childComplexity, args["name"].(string)), true
 	case "Mutation.deleteRadarScan":
 		if e.ComplexityRoot.Mutation.DeleteRadarScan == nil {
 			break
@@ -3532,6 +3769,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetDatasetClassification(childComplexity, args["dataset"].(string), args["classification"].(string)), true
+	case "Mutation.setFeedEnabled":
+		if e.ComplexityRoot.Mutation.SetFeedEnabled == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setFeedEnabled_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetFeedEnabled(childComplexity, args["name"].(string), args["enabled"].(bool)), true
 	case "Mutation.startAccessRequestForm":
 		if e.ComplexityRoot.Mutation.StartAccessRequestForm == nil {
 			break
@@ -3571,6 +3819,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateAccount(childComplexity, args["id"].(string), args["input"].(model.AccountInput)), true
+	case "Mutation.updateFeed":
+		if e.ComplexityRoot.Mutation.UpdateFeed == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateFeed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateFeed(childComplexity, args["name"].(string), args["input"].(model.FeedInput)), true
 	case "Mutation.withdrawAccessRequest":
 		if e.ComplexityRoot.Mutation.WithdrawAccessRequest == nil {
 			break
@@ -3963,6 +4222,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ExportObservations(childComplexity, args["level"].(model.DataLevel), args["format"].(*mkg.ExportFormat), args["filter"].(*model.ObservationFilter)), true
+	case "Query.feed":
+		if e.ComplexityRoot.Query.Feed == nil {
+			break
+		}
+
+		args, err := ec.field_Query_feed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Feed(childComplexity, args["name"].(string)), true
+	case "Query.feeds":
+		if e.ComplexityRoot.Query.Feeds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Feeds(childComplexity), true
 	case "Query.groundMotions":
 		if e.ComplexityRoot.Query.GroundMotions == nil {
 			break
@@ -5701,6 +5977,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ChecklistItemInput", ec.unmarshalInputChecklistItemInput),
 			graphql.NewInputUnmarshaler("ClientApplicationInput", ec.unmarshalInputClientApplicationInput),
 			graphql.NewInputUnmarshaler("EarthquakeFilter", ec.unmarshalInputEarthquakeFilter),
+			graphql.NewInputUnmarshaler("FeedInput", ec.unmarshalInputFeedInput),
 			graphql.NewInputUnmarshaler("ObservationFilter", ec.unmarshalInputObservationFilter),
 			graphql.NewInputUnmarshaler("OmittedDatasetInput", ec.unmarshalInputOmittedDatasetInput),
 			graphql.NewInputUnmarshaler("PointInput", ec.unmarshalInputPointInput),
@@ -6112,7 +6389,7 @@ type AuditEvent implements Node @hasRole(roles: [ADMIN]) {
   actorAccount: Account
   "What was done, e.g. ` + "`" + `account.create` + "`" + `, ` + "`" + `grant.add` + "`" + `, ` + "`" + `key.revoke` + "`" + `, ` + "`" + `dataset.classify` + "`" + `."
   action: String!
-  "What it was done to: ` + "`" + `account` + "`" + `, ` + "`" + `apiKey` + "`" + `, ` + "`" + `dataset` + "`" + `."
+  "What it was done to: ` + "`" + `account` + "`" + `, ` + "`" + `apiKey` + "`" + `, ` + "`" + `dataset` + "`" + `, ` + "`" + `feed` + "`" + `."
   targetType: String!
   targetId: String!
   "The change, as JSON (never a key or its hash)."
@@ -6538,6 +6815,115 @@ type EarthquakeEdge {
   node: Earthquake!
   "Distance in km of the epicentre from the filter's ` + "`" + `near` + "`" + ` point; null without one."
   distanceKm: Float
+}
+`, BuiltIn: false},
+	{Name: "../schema/feeds.graphqls", Input: `"Where a feed's files come from."
+enum FeedKind {
+  "An HTTP(S) URL, fetched every interval with a conditional request."
+  HTTP
+  "A folder below the server's spool root into which a message switch drops files, read every interval."
+  SPOOL
+}
+
+"""
+An upstream source the server polls and ingests (admins). What it brings
+goes through the same format detection and idempotent ingest as
+` + "`" + `mkggraph ingest` + "`" + `: an unchanged source writes nothing, a revised event
+updates its record.
+"""
+type Feed @hasRole(roles: [ADMIN]) {
+  "Unique name, e.g. ` + "`" + `bmkg-autogempa` + "`" + `."
+  name: String!
+  kind: FeedKind!
+  "HTTP feeds: the URL."
+  url: String
+  "SPOOL feeds: the folder, relative to the spool root."
+  path: String
+  "The ingest format the files must be in (e.g. ` + "`" + `bmkg-infogempa` + "`" + `); null = any recognised format."
+  format: String
+  "Seconds between polls while the feed succeeds."
+  intervalSeconds: Int!
+  "Whether the server polls it."
+  enabled: Boolean!
+  description: String
+  createdAt: DateTime!
+  "When its configuration last changed."
+  updatedAt: DateTime!
+  "What the poller recorded of it."
+  state: FeedState!
+}
+
+"""
+A feed's state as the poller recorded it. An unchanged poll (HTTP 304, the
+same body as last ingested, or a spool folder with nothing new) writes
+nothing: ` + "`" + `lastFetchAt` + "`" + ` and ` + "`" + `nextRunAt` + "`" + ` are then refreshed at most every 10
+minutes.
+"""
+type FeedState {
+  "Last poll, successful or not."
+  lastFetchAt: DateTime
+  "Last successful poll."
+  lastSuccessAt: DateTime
+  "Last failed poll (or spool file refused)."
+  lastErrorAt: DateTime
+  "Why the last poll failed (or which spool files were refused and why); null once a poll succeeds."
+  lastError: String
+  "Failed polls in a row; each doubles the wait (with jitter), at most an hour."
+  consecutiveFailures: Int!
+  "When the feed is due next."
+  nextRunAt: DateTime
+  "Records of the last poll that ingested something or failed (zero then); an unchanged poll leaves them."
+  lastRun: FeedCounts!
+  "Records of every poll so far."
+  totals: FeedCounts!
+  "The ETag the next request sends (If-None-Match)."
+  etag: String
+  "The Last-Modified the next request sends (If-Modified-Since)."
+  lastModified: String
+}
+
+"Records a feed's polls stored, updated, found unchanged or rejected."
+type FeedCounts {
+  inserted: Int!
+  updated: Int!
+  unchanged: Int!
+  rejected: Int!
+}
+
+"A feed's configuration."
+input FeedInput {
+  "Unique name: lower-case letters, digits, ` + "`" + `.` + "`" + `, ` + "`" + `_` + "`" + `, ` + "`" + `-` + "`" + `; at most 64 characters."
+  name: String!
+  kind: FeedKind!
+  "HTTP feeds: an absolute http:// or https:// URL; hosts on loopback, private or link-local addresses are refused when polled unless the server allows them (-feeds-allow-private)."
+  url: String
+  "SPOOL feeds: a folder below the spool root, e.g. ` + "`" + `gts` + "`" + `."
+  path: String
+  "The ingest format the files must be in; null = any recognised format."
+  format: String
+  "Seconds between polls: 2 to 86400."
+  intervalSeconds: Int!
+  "Whether to poll it; a new feed is disabled by default, an updated one keeps its setting."
+  enabled: Boolean
+  description: String
+}
+
+extend type Query {
+  "Every feed with its state (admins)."
+  feeds: [Feed!] @hasRole(roles: [ADMIN])
+  "One feed (admins)."
+  feed(name: String!): Feed @hasRole(roles: [ADMIN])
+}
+
+extend type Mutation {
+  "Adds a feed (admins)."
+  createFeed(input: FeedInput!): Feed @hasRole(roles: [ADMIN])
+  "Replaces a feed's configuration, its name included (admins). A changed source is fetched again unconditionally."
+  updateFeed(name: String!, input: FeedInput!): Feed @hasRole(roles: [ADMIN])
+  "Turns polling a feed on or off (admins); the poller follows within seconds."
+  setFeedEnabled(name: String!, enabled: Boolean!): Feed @hasRole(roles: [ADMIN])
+  "Removes a feed (admins). What it ingested stays."
+  deleteFeed(name: String!): Boolean @hasRole(roles: [ADMIN])
 }
 `, BuiltIn: false},
 	{Name: "../schema/files.graphqls", Input: `"""
@@ -8829,6 +9215,74 @@ func (ec *executionContext) childFields_ExactTime(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type ExactTime", field.Name)
 }
 
+func (ec *executionContext) childFields_Feed(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Feed_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_Feed_kind(ctx, field)
+	case "url":
+		return ec.fieldContext_Feed_url(ctx, field)
+	case "path":
+		return ec.fieldContext_Feed_path(ctx, field)
+	case "format":
+		return ec.fieldContext_Feed_format(ctx, field)
+	case "intervalSeconds":
+		return ec.fieldContext_Feed_intervalSeconds(ctx, field)
+	case "enabled":
+		return ec.fieldContext_Feed_enabled(ctx, field)
+	case "description":
+		return ec.fieldContext_Feed_description(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Feed_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Feed_updatedAt(ctx, field)
+	case "state":
+		return ec.fieldContext_Feed_state(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Feed", field.Name)
+}
+
+func (ec *executionContext) childFields_FeedCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "inserted":
+		return ec.fieldContext_FeedCounts_inserted(ctx, field)
+	case "updated":
+		return ec.fieldContext_FeedCounts_updated(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_FeedCounts_unchanged(ctx, field)
+	case "rejected":
+		return ec.fieldContext_FeedCounts_rejected(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedCounts", field.Name)
+}
+
+func (ec *executionContext) childFields_FeedState(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lastFetchAt":
+		return ec.fieldContext_FeedState_lastFetchAt(ctx, field)
+	case "lastSuccessAt":
+		return ec.fieldContext_FeedState_lastSuccessAt(ctx, field)
+	case "lastErrorAt":
+		return ec.fieldContext_FeedState_lastErrorAt(ctx, field)
+	case "lastError":
+		return ec.fieldContext_FeedState_lastError(ctx, field)
+	case "consecutiveFailures":
+		return ec.fieldContext_FeedState_consecutiveFailures(ctx, field)
+	case "nextRunAt":
+		return ec.fieldContext_FeedState_nextRunAt(ctx, field)
+	case "lastRun":
+		return ec.fieldContext_FeedState_lastRun(ctx, field)
+	case "totals":
+		return ec.fieldContext_FeedState_totals(ctx, field)
+	case "etag":
+		return ec.fieldContext_FeedState_etag(ctx, field)
+	case "lastModified":
+		return ec.fieldContext_FeedState_lastModified(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedState", field.Name)
+}
+
 func (ec *executionContext) childFields_FeltReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "intensity":
@@ -10111,6 +10565,34 @@ func (ec *executionContext) field_Mutation_createAccount_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createFeed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.FeedInput, error) {
+			return ec.unmarshalNFeedInput2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐFeedInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteFeed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteRadarScan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10513,6 +10995,28 @@ func (ec *executionContext) field_Mutation_setDatasetClassification_args(ctx con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setFeedEnabled_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "enabled",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["enabled"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_startFulfilment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10579,6 +11083,28 @@ func (ec *executionContext) field_Mutation_updateAccount_args(ctx context.Contex
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.AccountInput, error) {
 			return ec.unmarshalNAccountInput2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccountInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateFeed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.FeedInput, error) {
+			return ec.unmarshalNFeedInput2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐFeedInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11082,6 +11608,20 @@ func (ec *executionContext) field_Query_exportObservations_args(ctx context.Cont
 		return nil, err
 	}
 	args["filter"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_feed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
 	return args, nil
 }
 
@@ -17721,6 +18261,608 @@ func (ec *executionContext) fieldContext_ExactTime_minute(_ context.Context, fie
 	return graphql.NewScalarFieldContext("ExactTime", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Feed_name(ctx context.Context, field graphql.CollectedField, obj *mkg.Feed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feed_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feed_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feed", field, false, false, "String")
+}
+
+func (ec *executionContext) _Feed_kind(ctx context.Context, field graphql.CollectedField, obj *mkg.Feed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feed_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.FeedKind) graphql.Marshaler {
+			return ec.marshalNFeedKind2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeedKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feed_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feed", field, false, false, "FeedKind")
+}
+
+func (ec *executionContext) _Feed_url(ctx context.Context, field graphql.CollectedField, obj *mkg.Feed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feed_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Feed().URL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Feed_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feed", field, true, true, "String")
+}
+
+func (ec *executionContext) _Feed_path(ctx context.Context, field graphql.CollectedField, obj *mkg.Feed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feed_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Feed().Path(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Feed_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feed", field, true, true, "String")
+}
+
+func (ec *executionContext) _Feed_format(ctx context.Context, field graphql.CollectedField, obj *mkg.Feed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feed_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Feed().Format(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Feed_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feed", field, true, true, "String")
+}
+
+func (ec *executionContext) _Feed_intervalSeconds(ctx context.Context, field graphql.CollectedField, obj *mkg.Feed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feed_intervalSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Feed().IntervalSeconds(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feed_intervalSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feed", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Feed_enabled(ctx context.Context, field graphql.CollectedField, obj *mkg.Feed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feed_enabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feed_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feed", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Feed_description(ctx context.Context, field graphql.CollectedField, obj *mkg.Feed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feed_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Feed().Description(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Feed_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feed", field, true, true, "String")
+}
+
+func (ec *executionContext) _Feed_createdAt(ctx context.Context, field graphql.CollectedField, obj *mkg.Feed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feed_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feed_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feed", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Feed_updatedAt(ctx context.Context, field graphql.CollectedField, obj *mkg.Feed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feed_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feed_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feed", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Feed_state(ctx context.Context, field graphql.CollectedField, obj *mkg.Feed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feed_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.FeedState) graphql.Marshaler {
+			return ec.marshalNFeedState2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeedState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feed_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Feed",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedState(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeedCounts_inserted(ctx context.Context, field graphql.CollectedField, obj *mkg.FeedCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedCounts_inserted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Inserted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedCounts_inserted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedCounts_updated(ctx context.Context, field graphql.CollectedField, obj *mkg.FeedCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedCounts_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedCounts_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedCounts_unchanged(ctx context.Context, field graphql.CollectedField, obj *mkg.FeedCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedCounts_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedCounts_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedCounts_rejected(ctx context.Context, field graphql.CollectedField, obj *mkg.FeedCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedCounts_rejected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rejected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedCounts_rejected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedState_lastFetchAt(ctx context.Context, field graphql.CollectedField, obj *mkg.FeedState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedState_lastFetchAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastFetchAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FeedState_lastFetchAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedState", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _FeedState_lastSuccessAt(ctx context.Context, field graphql.CollectedField, obj *mkg.FeedState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedState_lastSuccessAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastSuccessAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FeedState_lastSuccessAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedState", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _FeedState_lastErrorAt(ctx context.Context, field graphql.CollectedField, obj *mkg.FeedState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedState_lastErrorAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastErrorAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FeedState_lastErrorAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedState", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _FeedState_lastError(ctx context.Context, field graphql.CollectedField, obj *mkg.FeedState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedState_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FeedState().LastError(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FeedState_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedState", field, true, true, "String")
+}
+
+func (ec *executionContext) _FeedState_consecutiveFailures(ctx context.Context, field graphql.CollectedField, obj *mkg.FeedState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedState_consecutiveFailures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedState_consecutiveFailures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedState", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedState_nextRunAt(ctx context.Context, field graphql.CollectedField, obj *mkg.FeedState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedState_nextRunAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextRunAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FeedState_nextRunAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedState", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _FeedState_lastRun(ctx context.Context, field graphql.CollectedField, obj *mkg.FeedState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedState_lastRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.FeedCounts) graphql.Marshaler {
+			return ec.marshalNFeedCounts2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeedCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedState_lastRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeedState",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeedState_totals(ctx context.Context, field graphql.CollectedField, obj *mkg.FeedState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedState_totals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Totals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.FeedCounts) graphql.Marshaler {
+			return ec.marshalNFeedCounts2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeedCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedState_totals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeedState",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeedState_etag(ctx context.Context, field graphql.CollectedField, obj *mkg.FeedState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedState_etag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FeedState().Etag(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FeedState_etag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedState", field, true, true, "String")
+}
+
+func (ec *executionContext) _FeedState_lastModified(ctx context.Context, field graphql.CollectedField, obj *mkg.FeedState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedState_lastModified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FeedState().LastModified(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FeedState_lastModified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedState", field, true, true, "String")
+}
+
 func (ec *executionContext) _FeltReport_intensity(ctx context.Context, field graphql.CollectedField, obj *mkg.FeltReport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19623,6 +20765,182 @@ func (ec *executionContext) fieldContext_Mutation_setDatasetClassification(ctx c
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_setDatasetClassification_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createFeed(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createFeed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateFeed(ctx, fc.Args["input"].(model.FeedInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Feed) graphql.Marshaler {
+			return ec.marshalOFeed2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeed(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createFeed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Feed(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createFeed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateFeed(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateFeed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateFeed(ctx, fc.Args["name"].(string), fc.Args["input"].(model.FeedInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Feed) graphql.Marshaler {
+			return ec.marshalOFeed2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeed(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateFeed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Feed(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateFeed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setFeedEnabled(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setFeedEnabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetFeedEnabled(ctx, fc.Args["name"].(string), fc.Args["enabled"].(bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Feed) graphql.Marshaler {
+			return ec.marshalOFeed2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeed(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setFeedEnabled(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Feed(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setFeedEnabled_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteFeed(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteFeed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteFeed(ctx, fc.Args["name"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteFeed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteFeed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21622,6 +22940,82 @@ func (ec *executionContext) fieldContext_Query_climateSummary(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_climateSummary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_feeds(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_feeds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Feeds(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.Feed) graphql.Marshaler {
+			return ec.marshalOFeed2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeedᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_feeds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Feed(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_feed(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_feed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Feed(ctx, fc.Args["name"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Feed) graphql.Marshaler {
+			return ec.marshalOFeed2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeed(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_feed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Feed(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_feed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30851,6 +32245,97 @@ func UnmarshalEarthquakeFilter(ctx context.Context, raw any) (model.EarthquakeFi
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputFeedInput(ctx context.Context, obj any) (model.FeedInput, error) {
+	var it model.FeedInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "kind", "url", "path", "format", "intervalSeconds", "enabled", "description"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNFeedKind2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeedKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "path":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("path"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Path = data
+		case "format":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("format"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Format = data
+		case "intervalSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("intervalSeconds"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntervalSeconds = data
+		case "enabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enabled = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFeedInput unmarshals raw into the FeedInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFeedInput(ctx context.Context, raw any) (model.FeedInput, error) {
+	var out model.FeedInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FeedInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputObservationFilter(ctx context.Context, obj any) (model.ObservationFilter, error) {
 	var it model.ObservationFilter
 	if obj == nil {
@@ -33956,6 +35441,223 @@ func (ec *executionContext) _ExactTime(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var feedImplementors = []string{"Feed"}
+
+func (ec *executionContext) _Feed(ctx context.Context, sel ast.SelectionSet, obj *mkg.Feed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Feed")
+		case "name":
+			out.Values[i] = ec._Feed_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Feed_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "url":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Feed_url(ctx, field, obj)
+				})
+		case "path":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Feed_path(ctx, field, obj)
+				})
+		case "format":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Feed_format(ctx, field, obj)
+				})
+		case "intervalSeconds":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Feed_intervalSeconds(ctx, field, obj)
+				})
+		case "enabled":
+			out.Values[i] = ec._Feed_enabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Feed_description(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Feed_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Feed_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._Feed_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var feedCountsImplementors = []string{"FeedCounts"}
+
+func (ec *executionContext) _FeedCounts(ctx context.Context, sel ast.SelectionSet, obj *mkg.FeedCounts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedCountsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeedCounts")
+		case "inserted":
+			out.Values[i] = ec._FeedCounts_inserted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updated":
+			out.Values[i] = ec._FeedCounts_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._FeedCounts_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejected":
+			out.Values[i] = ec._FeedCounts_rejected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var feedStateImplementors = []string{"FeedState"}
+
+func (ec *executionContext) _FeedState(ctx context.Context, sel ast.SelectionSet, obj *mkg.FeedState) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedStateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeedState")
+		case "lastFetchAt":
+			out.Values[i] = ec._FeedState_lastFetchAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastSuccessAt":
+			out.Values[i] = ec._FeedState_lastSuccessAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastErrorAt":
+			out.Values[i] = ec._FeedState_lastErrorAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastError":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FeedState_lastError(ctx, field, obj)
+				})
+		case "consecutiveFailures":
+			out.Values[i] = ec._FeedState_consecutiveFailures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nextRunAt":
+			out.Values[i] = ec._FeedState_nextRunAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastRun":
+			out.Values[i] = ec._FeedState_lastRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totals":
+			out.Values[i] = ec._FeedState_totals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "etag":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FeedState_etag(ctx, field, obj)
+				})
+		case "lastModified":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FeedState_lastModified(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var feltReportImplementors = []string{"FeltReport"}
 
 func (ec *executionContext) _FeltReport(ctx context.Context, sel ast.SelectionSet, obj *mkg.FeltReport) graphql.Marshaler {
@@ -34698,6 +36400,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "createFeed":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createFeed(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateFeed":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateFeed(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "setFeedEnabled":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setFeedEnabled(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteFeed":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteFeed(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "deleteRadarScan":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteRadarScan(ctx, field)
@@ -35272,6 +37002,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_climateSummary(ctx, field)
+				})
+		case "feeds":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_feeds(ctx, field)
+				})
+		case "feed":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_feed(ctx, field)
 				})
 		case "radarSites":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -38930,6 +40672,42 @@ func (ec *executionContext) marshalNEscalationTarget2githubᚗcomᚋbmkgᚋmkggr
 	return v
 }
 
+func (ec *executionContext) marshalNFeed2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeed(ctx context.Context, sel ast.SelectionSet, v *mkg.Feed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Feed!")
+		return graphql.Null
+	}
+	return ec._Feed(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFeedCounts2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeedCounts(ctx context.Context, sel ast.SelectionSet, v mkg.FeedCounts) graphql.Marshaler {
+	return ec._FeedCounts(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNFeedInput2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐFeedInput(ctx context.Context, v any) (model.FeedInput, error) {
+	res, err := ec.unmarshalInputFeedInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFeedKind2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeedKind(ctx context.Context, v any) (mkg.FeedKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := mkg.FeedKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFeedKind2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeedKind(ctx context.Context, sel ast.SelectionSet, v mkg.FeedKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "FeedKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNFeedState2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeedState(ctx context.Context, sel ast.SelectionSet, v mkg.FeedState) graphql.Marshaler {
+	return ec._FeedState(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNFeltReport2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeltReport(ctx context.Context, sel ast.SelectionSet, v mkg.FeltReport) graphql.Marshaler {
 	return ec._FeltReport(ctx, sel, &v)
 }
@@ -40527,6 +42305,32 @@ func (ec *executionContext) marshalOExportFormat2ᚖgithubᚗcomᚋbmkgᚋmkggra
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) marshalOFeed2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeedᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.Feed) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFeed2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeed(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOFeed2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeed(ctx context.Context, sel ast.SelectionSet, v *mkg.Feed) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Feed(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {

@@ -73,3 +73,24 @@ func detect(data []byte) *format {
 	}
 	return nil
 }
+
+// Detect names the format File would read data (a file called name) in,
+// or "" when it recognises none; nothing is parsed or stored.
+func Detect(name string, data []byte) string {
+	if _, ok, _ := satelliteName(name); ok {
+		return "himawari"
+	}
+	if f := detect(data); f != nil {
+		return f.name
+	}
+	return ""
+}
+
+// FormatNames are the names of the formats File recognises.
+func FormatNames() []string {
+	names := []string{"himawari"}
+	for _, f := range formats {
+		names = append(names, f.name)
+	}
+	return names
+}

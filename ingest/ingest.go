@@ -83,6 +83,9 @@ type Summary struct {
 	Updated   int         `json:"updated"`
 	Unchanged int         `json:"unchanged"`
 	Rejected  []Rejection `json:"rejected"`
+	// StoreFailures counts the rejections that were the store's failure
+	// (the database), not the record's: the same file may store them later.
+	StoreFailures int `json:"storeFailures,omitempty"`
 	// Notes are things worth knowing that are not rejections (e.g. a
 	// corrected source error, decode problems kept on stored reports).
 	Notes []string `json:"notes,omitempty"`
@@ -113,6 +116,10 @@ func (s *Summary) count(results []mkg.WriteResult, positions []string) {
 		case mkg.Unchanged:
 			s.Unchanged++
 		default:
+			var e *mkg.Error
+			if !errors.As(r.Err, &e) || e.Code == mkg.EUNAVAILABLE || e.Code == mkg.EINTERNAL {
+				s.StoreFailures++
+			}
 			s.reject(positions[i], "%s", clientMessage(r.Err))
 		}
 	}

@@ -27,6 +27,10 @@ type Resolver struct {
 	// Downloads issues signed links to files and exports.
 	Downloads mkg.Downloader
 	Catalogue Catalogue
+	// FeedData keeps the upstream feeds admins configure.
+	FeedData mkg.FeedStore
+	// FeedFormats are the ingest formats a feed may require.
+	FeedFormats []string
 	// Types checks the caller against a type's access directives
 	// (graph.SchemaAuthorizer, the one the executor enforces).
 	Types interface {

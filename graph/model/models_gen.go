@@ -153,6 +153,24 @@ type EarthquakeFilter struct {
 	EventID *string `json:"eventId,omitempty"`
 }
 
+// A feed's configuration.
+type FeedInput struct {
+	// Unique name: lower-case letters, digits, `.`, `_`, `-`; at most 64 characters.
+	Name string       `json:"name"`
+	Kind mkg.FeedKind `json:"kind"`
+	// HTTP feeds: an absolute http:// or https:// URL; hosts on loopback, private or link-local addresses are refused when polled unless the server allows them (-feeds-allow-private).
+	URL *string `json:"url,omitempty"`
+	// SPOOL feeds: a folder below the spool root, e.g. `gts`.
+	Path *string `json:"path,omitempty"`
+	// The ingest format the files must be in; null = any recognised format.
+	Format *string `json:"format,omitempty"`
+	// Seconds between polls: 2 to 86400.
+	IntervalSeconds int `json:"intervalSeconds"`
+	// Whether to poll it; a new feed is disabled by default, an updated one keeps its setting.
+	Enabled     *bool   `json:"enabled,omitempty"`
+	Description *string `json:"description,omitempty"`
+}
+
 // A self-service form session: the applicant's 15 minutes run from startedAt.
 type FormSession struct {
 	// Pass as formSession when submitting.
