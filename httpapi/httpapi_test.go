@@ -18,6 +18,7 @@ import (
 	"github.com/bmkg/mkggraph/httpapi"
 	"github.com/bmkg/mkggraph/mkg"
 	"github.com/bmkg/mkggraph/resolvers"
+	"github.com/bmkg/mkggraph/shakemaps"
 	"github.com/bmkg/mkggraph/sqlstore"
 )
 
@@ -51,6 +52,14 @@ func server(t *testing.T) *httptest.Server {
 	return srv
 }
 
+// loaderReads is what the loaders read, as the server wires it: the store,
+// with its ShakeMap grids sampled at the points asked.
+type loaderReads struct{ *sqlstore.Store }
+
+func (r loaderReads) ShakemapsAt(ctx context.Context, qs []mkg.ShakemapQuery) ([]*mkg.ShakemapPoint, []error) {
+	return shakemaps.Reader{Grids: r.Store}.ShakemapsAt(ctx, qs)
+}
+
 func newServer(t *testing.T) *httpapi.Server {
 	t.Helper()
 	gql := executor(t, &resolvers.Resolver{StationData: faultyStations{}}, slog.New(slog.DiscardHandler))
@@ -58,7 +67,7 @@ func newServer(t *testing.T) *httpapi.Server {
 	s := &httpapi.Server{
 		GraphQL:     gql,
 		Auth:        authn.NewAuthenticator(st, nil, slog.New(slog.DiscardHandler), nil),
-		Loaders:     st,
+		Loaders:     loaderReads{st},
 		Readiness:   httpapi.Readiness{Database: func(context.Context) error { return nil }, Cache: func(context.Context) mkg.CacheStatus { return mkg.CacheStatus{OK: true} }},
 		Limits:      httpapi.DefaultLimits,
 		CORSOrigins: []string{"*"},
