@@ -29,6 +29,7 @@ import (
 	"github.com/bmkg/mkggraph/httpapi"
 	"github.com/bmkg/mkggraph/ingest"
 	"github.com/bmkg/mkggraph/inmem"
+	"github.com/bmkg/mkggraph/metrics"
 	"github.com/bmkg/mkggraph/mkg"
 	"github.com/bmkg/mkggraph/notify"
 	"github.com/bmkg/mkggraph/redis"
@@ -66,8 +67,12 @@ func newLogger(cfg *Config, w io.Writer) *slog.Logger {
 }
 
 func openStore(ctx context.Context, cfg *Config, log *slog.Logger) (*sqlstore.Store, error) {
-	log.Info("opening database", "url", redact(cfg.databaseURL()))
-	return sqlstore.Open(ctx, cfg.databaseURL(), cfg.storeOptions(log))
+	return openStoreWith(ctx, cfg, cfg.storeOptions(log))
+}
+
+func openStoreWith(ctx context.Context, cfg *Config, opt sqlstore.Options) (*sqlstore.Store, error) {
+	opt.Logger.Info("opening database", "url", redact(cfg.databaseURL()))
+	return sqlstore.Open(ctx, cfg.databaseURL(), opt)
 }
 
 // openCache returns Redis when configured (even if it does not answer yet:
@@ -75,14 +80,18 @@ func openStore(ctx context.Context, cfg *Config, log *slog.Logger) (*sqlstore.St
 // /readyz until Redis is back), else the in-process cache; and the counter
 // shared by instances (Redis; nil without it). Start-up waits for Redis one
 // second at most.
-func openCache(ctx context.Context, cfg *Config, log *slog.Logger) (*cache.Resilient, mkg.Counter, func()) {
+func openCache(ctx context.Context, cfg *Config, log *slog.Logger, m *metrics.Metrics) (*cache.Resilient, mkg.Counter, func()) {
 	if cfg.RedisURL == "" {
-		return cache.NewResilient(inmem.NewCache(cfg.CacheMaxBytes), "memory", log), nil, func() {}
+		c := cache.NewResilient(inmem.NewCache(cfg.CacheMaxBytes), "memory", log)
+		m.WatchCache(c.Status, nil)
+		return c, nil, func() {}
 	}
 	rc, err := redis.New(cfg.RedisURL, cfg.RedisPrefix, log)
 	if err != nil {
 		log.Error("Redis URL unusable; using the in-process cache", "err", err)
-		return cache.NewResilient(inmem.NewCache(cfg.CacheMaxBytes), "memory", log), nil, func() {}
+		c := cache.NewResilient(inmem.NewCache(cfg.CacheMaxBytes), "memory", log)
+		m.WatchCache(c.Status, nil)
+		return c, nil, func() {}
 	}
 	log.Info("using Redis", "url", redact(cfg.RedisURL))
 	var backend mkg.Cache = rc
@@ -90,6 +99,11 @@ func openCache(ctx context.Context, cfg *Config, log *slog.Logger) (*cache.Resil
 		backend = cfg.observeCache(rc)
 	}
 	c := cache.NewResilient(backend, "redis", log)
+	m.WatchCache(c.Status, func() metrics.RedisPool {
+		p := rc.PoolStats()
+		return metrics.RedisPool{Hits: p.Hits, Misses: p.Misses, Timeouts: p.Timeouts, TotalConns: p.TotalConns,
+			IdleConns: p.IdleConns, StaleConns: p.StaleConns}
+	})
 	pctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
 	c.Ping(pctx) // a failure opens the breaker, logged and shown on /readyz
@@ -109,7 +123,7 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 	graceOver := make(chan struct{})
 	context.AfterFunc(ctx, func() { time.AfterFunc(cfg.ShutdownTimeout, func() { close(graceOver) }) })
 	if cfg.AdminAddr != "" {
-		stop, err := serveAdmin(cfg.AdminAddr, log)
+		stop, err := serveAdmin(cfg.AdminAddr, log, a.Metrics.Handler())
 		if err != nil {
 			return err
 		}
@@ -130,6 +144,7 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 // app is the wired server, without its listener (tests serve it with
 // httptest).
 type app struct {
+	Metrics *metrics.Metrics // served on the operators' listener only
 	Store   *sqlstore.Store
 	Cache   *cache.Resilient
 	Ingest  *ingest.Ingester
@@ -146,25 +161,37 @@ func (a *app) Close() {
 }
 
 func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
-	store, err := openStore(ctx, cfg, log)
+	m := metrics.New()
+	tracing, stopTracing, err := newTracing(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
-	a := &app{Store: store, closers: []func(){func() { store.Close() }}}
+	opt := cfg.storeOptions(log)
+	opt.StatementTime = m.StatementTime
+	store, err := openStoreWith(ctx, cfg, opt)
+	if err != nil {
+		stopTracing()
+		return nil, err
+	}
+	m.WatchDatabase(store.PoolStats)
+	m.WatchServiceStandards(store, cfg.now)
+	a := &app{Metrics: m, Store: store, closers: []func(){func() { store.Close() }, stopTracing}}
 	// The generations (what cached reads are keyed by) are kept in memory,
 	// current within milliseconds on PostgreSQL and a quarter second on
 	// SQLite, so that a read answered from the cache costs no statement.
 	watch, stopWatching := context.WithCancel(context.WithoutCancel(ctx))
 	go store.Watch(watch)
 	a.closers = append(a.closers, stopWatching)
-	c, counter, closeCache := openCache(ctx, cfg, log)
+	c, counter, closeCache := openCache(ctx, cfg, log, m)
 	a.Cache, a.closers = c, append(a.closers, closeCache)
 	files, err := filestore.NewLocal(cfg.fileDir())
 	if err != nil {
 		a.Close()
 		return nil, err
 	}
-	a.Ingest = ingest.New(store, log).WithFiles(files)
+	a.Ingest = ingest.New(store, log).WithFiles(files).WithObserver(func(s *ingest.Summary, err error) {
+		m.IngestOutcome(s.Format, s.Inserted, s.Updated, s.Unchanged, len(s.Rejected), err != nil)
+	})
 	if err := maybeLoadDemo(ctx, cfg, store, a.Ingest, log); err != nil {
 		a.Close()
 		return nil, err
@@ -176,6 +203,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	// Decoded values are kept in process memory in front of the shared
 	// cache: a hit costs no round trip and no decoding.
 	layered := cache.NewLayered(c, cfg.CacheObjectBytes)
+	layered.Lookups = m.CacheLookup
 	// The access directives, read from the schema: the executor enforces
 	// them on every field, the resolvers check node types with them.
 	authz, err := graph.SchemaAuthorizer()
@@ -214,18 +242,20 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	}
 	a.Outbox = notify.NewOutbox(store, sender, log, notify.Options{Interval: cfg.OutboxInterval, Now: cfg.clock})
 	api := &httpapi.Server{
-		GraphQL:   graph.NewExecutor(res, authz, cfg.Limits.GraphQL(), log),
+		GraphQL:   graph.NewExecutor(res, authz, cfg.Limits.GraphQL(), log, m.GraphQL()),
 		Auth:      auth,
 		Downloads: downloads,
 		Loaders: loaderReads{Store: store, latest: cache.NewObservationReader(store, layered, opts),
 			shakemaps: shakemaps.Reader{Grids: store}},
 		Letters: store,
 		Responses: &httpapi.ResponseCache{Generations: store, MaxBytes: cfg.ResponseCacheBytes, MaxResponse: 1 << 20,
-			TTL: 10 * time.Minute},
+			TTL: 10 * time.Minute, Lookups: m.CacheLookup},
 		Readiness:   httpapi.Readiness{Database: store.Ping, Cache: func(ctx context.Context) mkg.CacheStatus { c.Ping(ctx); return c.Status() }},
 		Limits:      cfg.Limits,
 		CORSOrigins: httpapi.ParseOrigins(cfg.CORSOrigins),
 		Log:         log,
+		Metrics:     m,
+		Tracing:     tracing,
 	}
 	api.TrustedProxies, _ = httpapi.ParseProxies(cfg.TrustedProxies) // checked by Validate
 	a.Handler = api.Handler()
