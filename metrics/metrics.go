@@ -91,7 +91,7 @@ func New() *Metrics {
 		Help:    "Time of one SQL statement, until its first rows are ready.",
 		Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1, 5}})
 	m.cacheLookups = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mkg_cache_lookups_total",
-		Help: "Reads through the cache by namespace (stations, observations, earthquakes, access; response: whole responses) and result (hit or miss)."},
+		Help: "Reads through the cache by namespace (stations, observations, earthquakes, auth; response: whole responses) and result (hit or miss)."},
 		[]string{"namespace", "result"})
 	m.ingestRecords = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mkg_ingest_records_total",
 		Help: "Records ingested by this process, by format and outcome (inserted, updated, unchanged, rejected)."},
