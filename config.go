@@ -250,7 +250,6 @@ func (c *Config) Validate() error {
 	}
 	if c.OTLPEndpoint != "" {
 		if u, err := url.Parse(c.OTLPEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			//lint:ignore ST1005 the message begins with the environment variable's name
 			errs = append(errs, errors.New("OTEL_EXPORTER_OTLP_ENDPOINT (-otlp-endpoint) must be an http:// or https:// URL"))
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/bmkg/mkggraph/httpapi"
 	"github.com/bmkg/mkggraph/mkg"
 	"github.com/bmkg/mkggraph/resolvers"
+	"github.com/bmkg/mkggraph/shakemaps"
 	"github.com/bmkg/mkggraph/sqlstore"
 )
 
@@ -51,6 +52,13 @@ func server(t *testing.T) *httptest.Server {
 	return srv
 }
 
+// loaderReads is what the loaders read: the store, and the ShakeMap grids
+// sampled at points.
+type loaderReads struct {
+	*sqlstore.Store
+	shakemaps.Reader
+}
+
 func newServer(t *testing.T) *httpapi.Server {
 	t.Helper()
 	gql := executor(t, &resolvers.Resolver{StationData: faultyStations{}}, slog.New(slog.DiscardHandler))
@@ -58,7 +66,7 @@ func newServer(t *testing.T) *httpapi.Server {
 	s := &httpapi.Server{
 		GraphQL:     gql,
 		Auth:        authn.NewAuthenticator(st, nil, slog.New(slog.DiscardHandler), nil),
-		Loaders:     st,
+		Loaders:     loaderReads{st, shakemaps.Reader{Grids: st}},
 		Readiness:   httpapi.Readiness{Database: func(context.Context) error { return nil }, Cache: func(context.Context) mkg.CacheStatus { return mkg.CacheStatus{OK: true} }},
 		Limits:      httpapi.DefaultLimits,
 		CORSOrigins: []string{"*"},
