@@ -195,3 +195,20 @@ func requestLine(logs, operation, traceID string) bool {
 	}
 	return false
 }
+
+// TestTracingSettingsAreChecked: a collector that is no http(s) URL, or a
+// sample ratio outside 0..1, stops the server before it starts.
+func TestTracingSettingsAreChecked(t *testing.T) {
+	for env, want := range map[string]map[string]string{
+		"OTEL_EXPORTER_OTLP_ENDPOINT (-otlp-endpoint) must be an http:// or https:// URL": {"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"},
+		"trace-sample-ratio must be between 0 and 1":                                      {"MKG_TRACE_SAMPLE_RATIO": "1.5"},
+	} {
+		code, _, errOut := runCLI(t, want, "serve")
+		if code != 2 || !strings.Contains(errOut, env) {
+			t.Errorf("%v: exit %d, stderr %q", want, code, errOut)
+		}
+	}
+	if got := tracesURL("http://c:4318/"); got != "http://c:4318/v1/traces" {
+		t.Errorf("tracesURL: %s", got)
+	}
+}
