@@ -171,7 +171,7 @@ func TestMetricsAfterRequests(t *testing.T) {
 		}{
 			{"Dashboard 200", gql("Dashboard", "200", ""), 2},
 			{"Dashboard latency count", value(fams, "mkg_http_request_duration_seconds", map[string]string{"route": "/graphql", "operation": "Dashboard"}), 2},
-			{"bad key", gql("", "401", ""), 1},
+			{"bad key", gql("", "401", "UNAUTHENTICATED"), 1},
 			{"key-like operation name", gql("other", "200", ""), 1},
 			{"validation failure", gql("invalid", "422", "GRAPHQL_VALIDATION_FAILED"), 1},
 			{"a NOT_FOUND", gql("Mail", "200", "NOT_FOUND"), 1},
