@@ -10,10 +10,12 @@ import (
 )
 
 // adminHandler serves what operators need and the public must not reach:
-// the Go profiler (CPU, heap, allocations, goroutines, execution traces).
-// It is served on its own listener (-admin-addr), never on the API's.
-func adminHandler() http.Handler {
+// the Prometheus metrics (metrics, at /metrics) and the Go profiler (CPU,
+// heap, allocations, goroutines, execution traces). It is served on its
+// own listener (-admin-addr), never on the API's.
+func adminHandler(metrics http.Handler) http.Handler {
 	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics)
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
@@ -24,17 +26,17 @@ func adminHandler() http.Handler {
 
 // serveAdmin starts the operators' listener on addr and returns the
 // function that closes it.
-func serveAdmin(addr string, log *slog.Logger) (stop func(), err error) {
+func serveAdmin(addr string, log *slog.Logger, metrics http.Handler) (stop func(), err error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	return serveAdminOn(ln, log), nil
+	return serveAdminOn(ln, log, metrics), nil
 }
 
-func serveAdminOn(ln net.Listener, log *slog.Logger) (stop func()) {
+func serveAdminOn(ln net.Listener, log *slog.Logger, metrics http.Handler) (stop func()) {
 	srv := &http.Server{
-		Handler:           adminHandler(),
+		Handler:           adminHandler(metrics),
 		ReadHeaderTimeout: 10 * time.Second,
 		// A CPU profile or trace runs for its ?seconds= (30 by default).
 		WriteTimeout: 5 * time.Minute,
@@ -45,6 +47,6 @@ func serveAdminOn(ln net.Listener, log *slog.Logger) (stop func()) {
 			log.Error("admin listener", "err", err)
 		}
 	}()
-	log.Info("admin listener (profiler)", "addr", ln.Addr().String())
+	log.Info("admin listener (metrics, profiler)", "addr", ln.Addr().String())
 	return func() { srv.Close() }
 }

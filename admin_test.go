@@ -26,7 +26,7 @@ func TestProfilerOnlyOnAdminListener(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stop := serveAdminOn(ln, slog.New(slog.DiscardHandler))
+	stop := serveAdminOn(ln, slog.New(slog.DiscardHandler), http.NotFoundHandler())
 	defer stop()
 	for path, want := range map[string]string{
 		"/debug/pprof/":                  "goroutine",

@@ -22,7 +22,9 @@ import (
 // settings it uses (command.settings); the others keep their defaults.
 type Config struct {
 	Addr               string
-	AdminAddr          string // operators' listener (profiler); empty = none
+	AdminAddr          string  // operators' listener (profiler, metrics); empty = none
+	OTLPEndpoint       string  // OTLP/HTTP collector the traces are sent to; empty = no tracing
+	TraceSampleRatio   float64 // share of requests traced
 	DatabaseURL        string
 	StmtTimeout        time.Duration // PostgreSQL's statement_timeout per session; 0 = none
 	SQLitePath         string
@@ -83,6 +85,7 @@ func defaultConfig() Config {
 		Standards:          mkg.DefaultStandards,
 		DownloadTTL:        15 * time.Minute,
 		Feeds:              FeedConfig{Poll: "true", AllowPrivate: "false", SpoolDir: "mkggraph-spool", Timeout: 30 * time.Second, MaxBytes: 32 << 20},
+		TraceSampleRatio:   0.1,
 	}
 }
 
@@ -112,6 +115,11 @@ func (s *settings) dur(p *time.Duration, name, env, usage string) {
 
 func (s *settings) num(p *int, name, env, usage string) {
 	s.fs.IntVar(p, name, *p, usage+" (env "+env+")")
+	s.add(name, env)
+}
+
+func (s *settings) float(p *float64, name, env, usage string) {
+	s.fs.Float64Var(p, name, *p, usage+" (env "+env+")")
 	s.add(name, env)
 }
 
@@ -145,7 +153,9 @@ func logSettings(s *settings, c *Config) {
 // serverSettings are the settings of the server alone.
 func serverSettings(s *settings, c *Config) {
 	s.str(&c.Addr, "addr", "MKG_ADDR", "address to listen on")
-	s.str(&c.AdminAddr, "admin-addr", "MKG_ADMIN_ADDR", "address of the operators' listener with the Go profiler (/debug/pprof/), e.g. 127.0.0.1:6060; never expose it publicly; empty = none")
+	s.str(&c.AdminAddr, "admin-addr", "MKG_ADMIN_ADDR", "address of the operators' listener with the Prometheus metrics (/metrics) and the Go profiler (/debug/pprof/), e.g. 127.0.0.1:6060; never expose it publicly; empty = none")
+	s.str(&c.OTLPEndpoint, "otlp-endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT", "OpenTelemetry collector (OTLP over HTTP, e.g. http://127.0.0.1:4318) the traces are sent to, at /v1/traces; empty = no tracing")
+	s.float(&c.TraceSampleRatio, "trace-sample-ratio", "MKG_TRACE_SAMPLE_RATIO", "share of requests traced when tracing is on, 0 to 1")
 	s.str(&c.RedisURL, "redis-url", "REDIS_URL", "Redis URL (redis://host:6379/0) for the shared cache; empty = in-process cache")
 	s.str(&c.RedisPrefix, "redis-prefix", "MKG_REDIS_PREFIX", "prefix of every Redis key")
 	s.str(&c.DemoData, "demo-data", "MKG_DEMO_DATA", "load the bundled real demo data into an empty database: auto (only for the embedded SQLite), true or false")
@@ -269,6 +279,14 @@ func (c *Config) Validate() error {
 	if c.Feeds.MaxBytes < 1024 || c.Feeds.MaxBytes > ingest.MaxFileBytes {
 		errs = append(errs, fmt.Errorf("feeds-max-bytes must be between 1024 and %d", ingest.MaxFileBytes))
 	}
+	if c.TraceSampleRatio < 0 || c.TraceSampleRatio > 1 {
+		errs = append(errs, errors.New("trace-sample-ratio must be between 0 and 1"))
+	}
+	if c.OTLPEndpoint != "" {
+		if u, err := url.Parse(c.OTLPEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, errors.New("OTEL_EXPORTER_OTLP_ENDPOINT (-otlp-endpoint) must be an http:// or https:// URL"))
+		}
+	}
 	switch c.LogFormat {
 	case "json", "text":
 	default:
@@ -318,4 +336,12 @@ func redact(raw string) string {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
 	return u.String()
+}
+
+// now is the clock of the store and the outbox.
+func (c *Config) now() time.Time {
+	if c.clock != nil {
+		return c.clock()
+	}
+	return time.Now()
 }

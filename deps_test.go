@@ -83,6 +83,7 @@ var adapters = map[string]string{
 	"dataloaders": "GraphQL: the per-request loaders",
 	"httpapi":     "HTTP: routes, middleware, GraphQL transports",
 	"graphiql":    "HTTP: the embedded GraphiQL page",
+	"metrics":     "Prometheus: the server's metrics and their collectors",
 }
 
 // composedByDesign are the imports between adapters that are part of what

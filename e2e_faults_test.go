@@ -18,6 +18,7 @@ import (
 	"github.com/bmkg/mkggraph/cache"
 	"github.com/bmkg/mkggraph/internal/requestid"
 	"github.com/bmkg/mkggraph/internal/testsvc"
+	"github.com/bmkg/mkggraph/metrics"
 	"github.com/bmkg/mkggraph/mkg"
 	"github.com/bmkg/mkggraph/redis"
 )
@@ -535,7 +536,7 @@ func TestStartupWaitsForRedisOneSecondAtMost(t *testing.T) {
 			opened := make(chan *cache.Resilient, 1)
 			start := time.Now()
 			go func() {
-				c, _, closeCache := openCache(context.Background(), cfg, slog.New(slog.DiscardHandler))
+				c, _, closeCache := openCache(context.Background(), cfg, slog.New(slog.DiscardHandler), metrics.New())
 				t.Cleanup(closeCache)
 				opened <- c
 			}()

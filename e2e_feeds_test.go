@@ -93,6 +93,15 @@ func TestFeedsAdminAPI(t *testing.T) {
 			if dig(d, "feed", "state", "etag") != `"v1"` || dig(d, "feed", "state", "lastError") != nil || dig(d, "feed", "state", "nextRunAt") == nil {
 				t.Errorf("state %v", d)
 			}
+			// The operators see the feed's polls in the metrics.
+			fams := scrape(t, serveMetrics(t, a))
+			if m := series(fams, "mkg_feed_lag_seconds", map[string]string{"feed": "local-autogempa"}); m == nil || m.GetGauge().GetValue() > 60 {
+				t.Errorf("feed lag after a successful poll: %v", m)
+			}
+			if m := series(fams, "mkg_feed_last_poll_timestamp_seconds", map[string]string{"feed": "local-autogempa"}); m == nil ||
+				time.Since(time.Unix(int64(m.GetGauge().GetValue()), 0)) > time.Minute {
+				t.Errorf("feed's last poll: %v", m)
+			}
 			q := mustData(t, postAs(t, srv.URL, c.admin, `{ latestEarthquake { magnitude region } }`, nil))
 			if dig(q, "latestEarthquake", "magnitude") != 4.5 {
 				t.Errorf("the feed's event is not in the graph: %v", q)

@@ -30,6 +30,7 @@ import (
 	"github.com/bmkg/mkggraph/httpapi"
 	"github.com/bmkg/mkggraph/ingest"
 	"github.com/bmkg/mkggraph/inmem"
+	"github.com/bmkg/mkggraph/metrics"
 	"github.com/bmkg/mkggraph/mkg"
 	"github.com/bmkg/mkggraph/notify"
 	"github.com/bmkg/mkggraph/redis"
@@ -67,11 +68,11 @@ func newLogger(cfg *Config, w io.Writer) *slog.Logger {
 }
 
 func openStore(ctx context.Context, cfg *Config, log *slog.Logger) (*sqlstore.Store, error) {
-	return openStoreWith(ctx, cfg, cfg.storeOptions(log), log)
+	return openStoreWith(ctx, cfg, cfg.storeOptions(log))
 }
 
-func openStoreWith(ctx context.Context, cfg *Config, opt sqlstore.Options, log *slog.Logger) (*sqlstore.Store, error) {
-	log.Info("opening database", "url", redact(cfg.databaseURL()))
+func openStoreWith(ctx context.Context, cfg *Config, opt sqlstore.Options) (*sqlstore.Store, error) {
+	opt.Logger.Info("opening database", "url", redact(cfg.databaseURL()))
 	return sqlstore.Open(ctx, cfg.databaseURL(), opt)
 }
 
@@ -80,14 +81,18 @@ func openStoreWith(ctx context.Context, cfg *Config, opt sqlstore.Options, log *
 // /readyz until Redis is back), else the in-process cache; and the counter
 // shared by instances (Redis; nil without it). Start-up waits for Redis one
 // second at most.
-func openCache(ctx context.Context, cfg *Config, log *slog.Logger) (*cache.Resilient, mkg.Counter, func()) {
+func openCache(ctx context.Context, cfg *Config, log *slog.Logger, m *metrics.Metrics) (*cache.Resilient, mkg.Counter, func()) {
 	if cfg.RedisURL == "" {
-		return cache.NewResilient(inmem.NewCache(cfg.CacheMaxBytes), "memory", log), nil, func() {}
+		c := cache.NewResilient(inmem.NewCache(cfg.CacheMaxBytes), "memory", log)
+		m.WatchCache(c.Status, nil)
+		return c, nil, func() {}
 	}
 	rc, err := redis.New(cfg.RedisURL, cfg.RedisPrefix, log)
 	if err != nil {
 		log.Error("Redis URL unusable; using the in-process cache", "err", err)
-		return cache.NewResilient(inmem.NewCache(cfg.CacheMaxBytes), "memory", log), nil, func() {}
+		c := cache.NewResilient(inmem.NewCache(cfg.CacheMaxBytes), "memory", log)
+		m.WatchCache(c.Status, nil)
+		return c, nil, func() {}
 	}
 	log.Info("using Redis", "url", redact(cfg.RedisURL))
 	var backend mkg.Cache = rc
@@ -95,6 +100,11 @@ func openCache(ctx context.Context, cfg *Config, log *slog.Logger) (*cache.Resil
 		backend = cfg.observeCache(rc)
 	}
 	c := cache.NewResilient(backend, "redis", log)
+	m.WatchCache(c.Status, func() metrics.RedisPool {
+		p := rc.PoolStats()
+		return metrics.RedisPool{Hits: p.Hits, Misses: p.Misses, Timeouts: p.Timeouts, TotalConns: p.TotalConns,
+			IdleConns: p.IdleConns, StaleConns: p.StaleConns}
+	})
 	pctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
 	c.Ping(pctx) // a failure opens the breaker, logged and shown on /readyz
@@ -121,7 +131,7 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 	graceOver := make(chan struct{})
 	context.AfterFunc(ctx, func() { time.AfterFunc(cfg.ShutdownTimeout, func() { close(graceOver) }) })
 	if cfg.AdminAddr != "" {
-		stop, err := serveAdmin(cfg.AdminAddr, log)
+		stop, err := serveAdmin(cfg.AdminAddr, log, a.Metrics.Handler())
 		if err != nil {
 			return err
 		}
@@ -147,6 +157,7 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 // app is the wired server, without its listener (tests serve it with
 // httptest).
 type app struct {
+	Metrics *metrics.Metrics // served on the operators' listener only
 	Store   *sqlstore.Store
 	Cache   *cache.Resilient
 	Ingest  *ingest.Ingester
@@ -164,34 +175,45 @@ func (a *app) Close() {
 }
 
 func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
-	// The server keeps decoded observations beside the decoded cached
-	// values, with a budget of the same size.
-	opt := cfg.storeOptions(log)
-	opt.Decoded = inmem.NewObjects(cfg.CacheObjectBytes)
-	store, err := openStoreWith(ctx, cfg, opt, log)
+	m := metrics.New()
+	tracing, stopTracing, err := newTracing(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
-	a := &app{Store: store, closers: []func(){func() { store.Close() }}}
+	opt := cfg.storeOptions(log)
+	opt.StatementTime = m.StatementTime
+	// The server keeps decoded observations beside the decoded cached
+	// values, with a budget of the same size.
+	opt.Decoded = inmem.NewObjects(cfg.CacheObjectBytes)
+	store, err := openStoreWith(ctx, cfg, opt)
+	if err != nil {
+		stopTracing()
+		return nil, err
+	}
+	m.WatchDatabase(store.PoolStats)
+	m.WatchServiceStandards(store, cfg.now)
+	a := &app{Metrics: m, Store: store, closers: []func(){func() { store.Close() }, stopTracing}}
 	// The generations (what cached reads are keyed by) are kept in memory,
 	// current within milliseconds on PostgreSQL and a quarter second on
 	// SQLite, so that a read answered from the cache costs no statement.
 	watch, stopWatching := context.WithCancel(context.WithoutCancel(ctx))
 	go store.Watch(watch)
 	a.closers = append(a.closers, stopWatching)
-	c, counter, closeCache := openCache(ctx, cfg, log)
+	c, counter, closeCache := openCache(ctx, cfg, log, m)
 	a.Cache, a.closers = c, append(a.closers, closeCache)
 	files, err := filestore.NewLocal(cfg.fileDir())
 	if err != nil {
 		a.Close()
 		return nil, err
 	}
-	a.Ingest = ingest.New(store, log).WithFiles(files)
+	a.Ingest = ingest.New(store, log).WithFiles(files).WithObserver(func(s *ingest.Summary, err error) {
+		m.IngestOutcome(s.Format, s.Inserted, s.Updated, s.Unchanged, len(s.Rejected), err != nil)
+	})
 	if err := maybeLoadDemo(ctx, cfg, store, a.Ingest, log); err != nil {
 		a.Close()
 		return nil, err
 	}
-	if a.Feeds, err = newPoller(ctx, cfg, store, a.Ingest, log); err != nil {
+	if a.Feeds, err = newPoller(ctx, cfg, store, a.Ingest, m, log); err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -202,6 +224,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	// Decoded values are kept in process memory in front of the shared
 	// cache: a hit costs no round trip and no decoding.
 	layered := cache.NewLayered(c, cfg.CacheObjectBytes)
+	layered.Lookups = m.CacheLookup
 	// The access directives, read from the schema: the executor enforces
 	// them on every field, the resolvers check node types with them.
 	authz, err := graph.SchemaAuthorizer()
@@ -242,18 +265,20 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	}
 	a.Outbox = notify.NewOutbox(store, sender, log, notify.Options{Interval: cfg.OutboxInterval, Now: cfg.clock})
 	api := &httpapi.Server{
-		GraphQL:   graph.NewExecutor(res, authz, cfg.Limits.GraphQL(), log),
+		GraphQL:   graph.NewExecutor(res, authz, cfg.Limits.GraphQL(), log, m.GraphQL()),
 		Auth:      auth,
 		Downloads: downloads,
 		Loaders: loaderReads{Store: store, latest: cache.NewObservationReader(store, layered, opts),
 			shakemaps: shakemaps.Reader{Grids: store}},
 		Letters: store,
 		Responses: &httpapi.ResponseCache{Generations: store, MaxBytes: cfg.ResponseCacheBytes, MaxResponse: 1 << 20,
-			TTL: 10 * time.Minute},
+			TTL: 10 * time.Minute, Lookups: m.CacheLookup},
 		Readiness:   httpapi.Readiness{Database: store.Ping, Cache: func(ctx context.Context) mkg.CacheStatus { c.Ping(ctx); return c.Status() }},
 		Limits:      cfg.Limits,
 		CORSOrigins: httpapi.ParseOrigins(cfg.CORSOrigins),
 		Log:         log,
+		Metrics:     m,
+		Tracing:     tracing,
 	}
 	api.TrustedProxies, _ = httpapi.ParseProxies(cfg.TrustedProxies) // checked by Validate
 	a.Handler = api.Handler()
@@ -267,7 +292,7 @@ const leaseCheck = 2 * time.Second
 
 // newPoller adds the built-in and configured feeds the database lacks and
 // returns the poller, which feeds what it fetches to in (the ingest path).
-func newPoller(ctx context.Context, cfg *Config, store *sqlstore.Store, in *ingest.Ingester, log *slog.Logger) (*feeds.Poller, error) {
+func newPoller(ctx context.Context, cfg *Config, store *sqlstore.Store, in *ingest.Ingester, m *metrics.Metrics, log *slog.Logger) (*feeds.Poller, error) {
 	added, err := feeds.Seed(ctx, store, cfg.Feeds.File)
 	if err != nil {
 		return nil, fmt.Errorf("feeds: %w", err)
@@ -289,6 +314,7 @@ func newPoller(ctx context.Context, cfg *Config, store *sqlstore.Store, in *inge
 		Timeout:      cfg.Feeds.Timeout,
 		MaxBytes:     cfg.Feeds.MaxBytes,
 		Now:          cfg.clock,
+		Polled:       m.FeedPolled,
 	}), nil
 }
 

@@ -15,6 +15,9 @@ import (
 type Layered struct {
 	mkg.Cache
 	objects *inmem.Objects
+	// Lookups, when set, is told of every read through Load: its
+	// namespace, and whether either layer had it (the server's metrics).
+	Lookups func(namespace string, hit bool)
 }
 
 // NewLayered puts an object layer of at most objectBytes (estimated by

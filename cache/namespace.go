@@ -50,12 +50,17 @@ func Load[T any](ctx context.Context, c mkg.Cache, ns string, gen int64, scope s
 		return fetch()
 	}
 	var objects *inmem.Objects
+	lookups := func(string, bool) {}
 	if l, ok := c.(*Layered); ok {
 		objects = l.objects
+		if l.Lookups != nil {
+			lookups = l.Lookups
+		}
 	}
 	if objects != nil {
 		if v, ok := objects.Get(k); ok {
 			if t, ok := v.(T); ok {
+				lookups(ns, true)
 				return t, nil
 			}
 		}
@@ -68,9 +73,11 @@ func Load[T any](ctx context.Context, c mkg.Cache, ns string, gen int64, scope s
 			if objects != nil {
 				objects.Put(k, v, len(b), ttl)
 			}
+			lookups(ns, true)
 			return v, nil
 		}
 	}
+	lookups(ns, false)
 	v, err := fetch()
 	if err != nil {
 		return v, err

@@ -11,7 +11,10 @@ import (
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 
+	"github.com/bmkg/mkggraph/internal/telemetry"
 	"github.com/bmkg/mkggraph/mkg"
 )
 
@@ -77,32 +80,46 @@ const wait = 2 * time.Millisecond
 func New(r Reader) *Loaders {
 	opts := []dataloadgen.Option{dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(1000)}
 	return &Loaders{
-		StationByID:       dataloadgen.NewLoader(ordered(r.StationsByID), opts...),
-		StationByWMO:      dataloadgen.NewLoader(ordered(r.StationsByWMO), opts...),
-		StationHistory:    dataloadgen.NewLoader(ordered(r.StationEpochs), opts...),
-		LatestObservation: dataloadgen.NewLoader(ordered(r.LatestObservations), opts...),
-		ObservationByID:   dataloadgen.NewLoader(ordered(r.ObservationsByID), opts...),
-		StationObs:        dataloadgen.NewLoader(stationObs(r), opts...),
-		StationObsCount:   dataloadgen.NewLoader(stationObsCount(r), opts...),
-		EarthquakeByID:    dataloadgen.NewLoader(ordered(r.EarthquakesByID), opts...),
-		QuakeSources:      dataloadgen.NewLoader(ordered(r.SourcesOfEarthquakes), opts...),
-		ShakemapAt:        dataloadgen.NewLoader(r.ShakemapsAt, opts...),
-		Nearest:           dataloadgen.NewLoader(nearest(r), opts...),
-		AccountByID:       dataloadgen.NewLoader(ordered(r.AccountsByID), opts...),
-		KeysOfAccount:     dataloadgen.NewLoader(ordered(r.KeysOfAccounts), opts...),
-		APIKeyByID:        dataloadgen.NewLoader(ordered(r.APIKeysByID), opts...),
-		AuditEventByID:    dataloadgen.NewLoader(ordered(r.AuditEventsByID), opts...),
-		TicketByID:        dataloadgen.NewLoader(ordered(r.TicketsByID), opts...),
-		TicketEvents:      dataloadgen.NewLoader(ordered(r.EventsOfTickets), opts...),
-		TicketEmails:      dataloadgen.NewLoader(ordered(r.NotificationsOfTickets), opts...),
-		RadarSiteByID:     dataloadgen.NewLoader(ordered(r.RadarSitesByID), opts...),
-		RadarScanByID:     dataloadgen.NewLoader(ordered(r.RadarScansByID), opts...),
-		SatelliteByID:     dataloadgen.NewLoader(ordered(r.SatelliteProductsByID), opts...),
-		SiteScans:         dataloadgen.NewLoader(siteScans(r), opts...),
-		StationClimate:    dataloadgen.NewLoader(stationClimate(r), opts...),
-		GroundMotions:     dataloadgen.NewLoader(ordered(r.GroundMotionsOfEarthquakes), opts...),
-		AQMeasurements:    dataloadgen.NewLoader(windowed(r.AQMeasurementsOfStations), opts...),
-		AQDays:            dataloadgen.NewLoader(windowed(r.AQDaysOfStations), opts...),
+		StationByID:       dataloadgen.NewLoader(traced("loader StationByID", ordered(r.StationsByID)), opts...),
+		StationByWMO:      dataloadgen.NewLoader(traced("loader StationByWMO", ordered(r.StationsByWMO)), opts...),
+		StationHistory:    dataloadgen.NewLoader(traced("loader StationHistory", ordered(r.StationEpochs)), opts...),
+		LatestObservation: dataloadgen.NewLoader(traced("loader LatestObservation", ordered(r.LatestObservations)), opts...),
+		ObservationByID:   dataloadgen.NewLoader(traced("loader ObservationByID", ordered(r.ObservationsByID)), opts...),
+		StationObs:        dataloadgen.NewLoader(traced("loader StationObs", stationObs(r)), opts...),
+		StationObsCount:   dataloadgen.NewLoader(traced("loader StationObsCount", stationObsCount(r)), opts...),
+		EarthquakeByID:    dataloadgen.NewLoader(traced("loader EarthquakeByID", ordered(r.EarthquakesByID)), opts...),
+		QuakeSources:      dataloadgen.NewLoader(traced("loader QuakeSources", ordered(r.SourcesOfEarthquakes)), opts...),
+		ShakemapAt:        dataloadgen.NewLoader(traced("loader ShakemapAt", r.ShakemapsAt), opts...),
+		Nearest:           dataloadgen.NewLoader(traced("loader Nearest", nearest(r)), opts...),
+		AccountByID:       dataloadgen.NewLoader(traced("loader AccountByID", ordered(r.AccountsByID)), opts...),
+		KeysOfAccount:     dataloadgen.NewLoader(traced("loader KeysOfAccount", ordered(r.KeysOfAccounts)), opts...),
+		APIKeyByID:        dataloadgen.NewLoader(traced("loader APIKeyByID", ordered(r.APIKeysByID)), opts...),
+		AuditEventByID:    dataloadgen.NewLoader(traced("loader AuditEventByID", ordered(r.AuditEventsByID)), opts...),
+		TicketByID:        dataloadgen.NewLoader(traced("loader TicketByID", ordered(r.TicketsByID)), opts...),
+		TicketEvents:      dataloadgen.NewLoader(traced("loader TicketEvents", ordered(r.EventsOfTickets)), opts...),
+		TicketEmails:      dataloadgen.NewLoader(traced("loader TicketEmails", ordered(r.NotificationsOfTickets)), opts...),
+		RadarSiteByID:     dataloadgen.NewLoader(traced("loader RadarSiteByID", ordered(r.RadarSitesByID)), opts...),
+		RadarScanByID:     dataloadgen.NewLoader(traced("loader RadarScanByID", ordered(r.RadarScansByID)), opts...),
+		SatelliteByID:     dataloadgen.NewLoader(traced("loader SatelliteByID", ordered(r.SatelliteProductsByID)), opts...),
+		SiteScans:         dataloadgen.NewLoader(traced("loader SiteScans", siteScans(r)), opts...),
+		StationClimate:    dataloadgen.NewLoader(traced("loader StationClimate", stationClimate(r)), opts...),
+		GroundMotions:     dataloadgen.NewLoader(traced("loader GroundMotions", ordered(r.GroundMotionsOfEarthquakes)), opts...),
+		AQMeasurements:    dataloadgen.NewLoader(traced("loader AQMeasurements", windowed(r.AQMeasurementsOfStations)), opts...),
+		AQDays:            dataloadgen.NewLoader(traced("loader AQDays", windowed(r.AQDaysOfStations)), opts...),
+	}
+}
+
+// traced gives each batch a span (when the request is traced) named after
+// its loader, with the number of keys it reads. name is a constant: New
+// runs for every request.
+func traced[K comparable, V any](name string, fetch func(context.Context, []K) ([]V, []error)) func(context.Context, []K) ([]V, []error) {
+	return func(ctx context.Context, keys []K) ([]V, []error) {
+		if !trace.SpanFromContext(ctx).IsRecording() {
+			return fetch(ctx, keys)
+		}
+		ctx, span := telemetry.Start(ctx, name, attribute.Int("loader.keys", len(keys)))
+		defer span.End()
+		return fetch(ctx, keys)
 	}
 }
 

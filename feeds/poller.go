@@ -66,6 +66,9 @@ type Options struct {
 	// Settle: a spool file is read once it has kept its size and
 	// modification time for one scan and is at least this old; default 2 s.
 	Settle time.Duration
+	// Polled, when set, is told of each poll: its feed, when it ran and
+	// whether it succeeded (the server's metrics).
+	Polled func(feed string, at time.Time, ok bool)
 	// Parallel bounds the feeds polled at once; default 4.
 	Parallel int
 	Now      func() time.Time
@@ -267,6 +270,9 @@ func (p *Poller) Poll(ctx context.Context, name string) error {
 		p.log.Warn("feed poll failed", "feed", name, "reason", run.Err, "failures", run.Failures, "next", run.Next)
 	case c.Inserted+c.Updated > 0:
 		p.log.Info("feed ingested", "feed", name, "inserted", c.Inserted, "updated", c.Updated, "unchanged", c.Unchanged, "rejected", c.Rejected)
+	}
+	if p.opt.Polled != nil {
+		p.opt.Polled(name, run.At, run.Err == "")
 	}
 	if p.unchangedSkip(f, run) {
 		return nil

@@ -3,6 +3,7 @@ package graph
 import (
 	"log/slog"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/executor"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 
@@ -38,8 +39,9 @@ func SchemaAuthorizer() (*Authorizer, error) {
 // the executable schema over root with its cost model, the access
 // directives enforced by authz, the limits, the caches of parsed documents
 // and of persisted queries, the string checks, the error presenter and the
-// panic recovery. It speaks no HTTP: httpapi serves it, with the transports.
-func NewExecutor(root ResolverRoot, authz *Authorizer, lim Limits, log *slog.Logger) *executor.Executor {
+// panic recovery; and the extensions given (the server's metrics). It speaks
+// no HTTP: httpapi serves it, with the transports.
+func NewExecutor(root ResolverRoot, authz *Authorizer, lim Limits, log *slog.Logger, extensions ...graphql.HandlerExtension) *executor.Executor {
 	cfg := Config{Resolvers: root}
 	SetComplexity(&cfg.Complexity)
 	exec := executor.New(NewExecutableSchema(cfg))
@@ -58,5 +60,8 @@ func NewExecutor(root ResolverRoot, authz *Authorizer, lim Limits, log *slog.Log
 	exec.Use(Strings{})
 	exec.SetErrorPresenter(ErrorPresenter(log))
 	exec.SetRecoverFunc(Recover(log))
+	for _, e := range extensions {
+		exec.Use(e)
+	}
 	return exec
 }

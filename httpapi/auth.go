@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/bmkg/mkggraph/internal/telemetry"
 	"github.com/bmkg/mkggraph/mkg"
 )
 
@@ -25,19 +26,25 @@ func (s *Server) withPrincipal(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.Auth.Authenticate(r.Context(), r.Header.Get("Authorization"), s.clientIP(r))
 		var refused *mkg.Error
+		refuse := func(status int, msg, code string) {
+			if rec := telemetry.From(r.Context()); rec != nil {
+				rec.ErrorCode = code // the metrics' code label: one of these three
+			}
+			writeJSON(w, status, gqlErrorBody(msg, code, ""))
+		}
 		switch {
 		case errors.Is(err, mkg.ErrTooManyFailures):
 			w.Header().Set("Retry-After", strconv.Itoa(60))
-			writeJSON(w, http.StatusTooManyRequests, gqlErrorBody(mkg.ErrTooManyFailures.Error(), "TOO_MANY_REQUESTS", ""))
+			refuse(http.StatusTooManyRequests, mkg.ErrTooManyFailures.Error(), "TOO_MANY_REQUESTS")
 			return
 		case errors.As(err, &refused) && refused.Code == mkg.EUNAUTHENTICATED:
 			w.Header().Set("WWW-Authenticate", `Bearer realm="MKG Graph", error="invalid_token"`)
-			writeJSON(w, http.StatusUnauthorized, gqlErrorBody(refused.Message, mkg.EUNAUTHENTICATED, ""))
+			refuse(http.StatusUnauthorized, refused.Message, mkg.EUNAUTHENTICATED)
 			return
 		case err != nil:
 			s.outage.Log(r.Context(), slog.LevelError, "authentication: "+mkg.ErrorCode(err), "authentication failed", slog.Any("err", err))
 			w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
-			writeJSON(w, http.StatusServiceUnavailable, gqlErrorBody("authentication is unavailable; try again shortly", mkg.EUNAVAILABLE, ""))
+			refuse(http.StatusServiceUnavailable, "authentication is unavailable; try again shortly", mkg.EUNAVAILABLE)
 			return
 		}
 		if info := logInfoFrom(r.Context()); info != nil && !p.Anonymous() {

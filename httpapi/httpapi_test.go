@@ -52,12 +52,11 @@ func server(t *testing.T) *httptest.Server {
 	return srv
 }
 
-// loaderReads is what the loaders read, as the server wires it: the store,
-// with its ShakeMap grids sampled at the points asked.
-type loaderReads struct{ *sqlstore.Store }
-
-func (r loaderReads) ShakemapsAt(ctx context.Context, qs []mkg.ShakemapQuery) ([]*mkg.ShakemapPoint, []error) {
-	return shakemaps.Reader{Grids: r.Store}.ShakemapsAt(ctx, qs)
+// loaderReads is what the loaders read: the store, and the ShakeMap grids
+// sampled at points.
+type loaderReads struct {
+	*sqlstore.Store
+	shakemaps.Reader
 }
 
 func newServer(t *testing.T) *httpapi.Server {
@@ -67,7 +66,7 @@ func newServer(t *testing.T) *httpapi.Server {
 	s := &httpapi.Server{
 		GraphQL:     gql,
 		Auth:        authn.NewAuthenticator(st, nil, slog.New(slog.DiscardHandler), nil),
-		Loaders:     loaderReads{st},
+		Loaders:     loaderReads{st, shakemaps.Reader{Grids: st}},
 		Readiness:   httpapi.Readiness{Database: func(context.Context) error { return nil }, Cache: func(context.Context) mkg.CacheStatus { return mkg.CacheStatus{OK: true} }},
 		Limits:      httpapi.DefaultLimits,
 		CORSOrigins: []string{"*"},

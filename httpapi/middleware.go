@@ -13,32 +13,91 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/bmkg/mkggraph/internal/requestid"
+	"github.com/bmkg/mkggraph/internal/telemetry"
 )
 
 // requestLog gives each request an id (the client's X-Request-Id when it is
-// a sane one), returns it in the response, and logs one line per request.
+// a sane one), returns it in the response, and logs one line per request:
+// its time in milliseconds, the client's address, the GraphQL operation's
+// name, and the trace id when it is traced. It also starts the request's
+// span (when tracing is on) and hands the request's record to the metrics.
 // Headers and bodies are not logged: they may carry credentials.
-func requestLog(log *slog.Logger, next http.Handler) http.Handler {
+func (s *Server) requestLog(next http.Handler) http.Handler {
+	var tracer trace.Tracer
+	if s.Tracing != nil {
+		tracer = s.Tracing.Tracer(telemetry.Scope)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
 		id := r.Header.Get("X-Request-Id")
 		if !requestid.Valid(id) {
 			id = requestid.New()
 		}
 		w.Header().Set("X-Request-Id", id)
 		info := &logInfo{}
+		rec := &telemetry.Request{}
 		ctx := context.WithValue(requestid.With(r.Context(), id), logInfoKey{}, info)
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		start := time.Now()
-		next.ServeHTTP(rec, r.WithContext(ctx))
+		ctx = telemetry.With(ctx, rec)
+		var span trace.Span
+		if tracer != nil {
+			ctx = propagation.TraceContext{}.Extract(ctx, propagation.HeaderCarrier(r.Header))
+			ctx, span = tracer.Start(ctx, r.Method, trace.WithSpanKind(trace.SpanKindServer))
+		}
+		sw := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		r = r.WithContext(ctx)
+		next.ServeHTTP(sw, r)
+		took := time.Since(start)
+		route := r.Pattern // set by the mux on this request: the server's own patterns, never the client's path
+		if s.Metrics != nil {
+			s.Metrics.ObserveRequest(route, sw.status, took, rec)
+		}
 		attrs := []slog.Attr{slog.String("request_id", id), slog.String("method", r.Method),
-			slog.String("path", logPath(r.URL.Path)), slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes),
-			slog.Duration("duration", time.Since(start))}
+			slog.String("path", logPath(r.URL.Path)), slog.Int("status", sw.status), slog.Int64("bytes", sw.bytes),
+			slog.Float64("duration_ms", float64(took.Microseconds())/1000), slog.String("client", s.clientIP(r))}
+		if rec.Operation != "" {
+			attrs = append(attrs, slog.String("operation", rec.Operation))
+		}
 		if info.account != 0 {
 			attrs = append(attrs, slog.Int64("account", info.account), slog.String("key", info.key))
 		}
-		log.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
+		if span != nil {
+			endSpan(span, r, route, sw.status, rec)
+			if sc := span.SpanContext(); sc.IsSampled() {
+				attrs = append(attrs, slog.String("trace_id", sc.TraceID().String()))
+			}
+		}
+		s.Log.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
 	})
+}
+
+// endSpan names the request's span after its route and ends it with what
+// the request did: never the path's values (a download link's token), the
+// query, or the caller's key.
+func endSpan(span trace.Span, r *http.Request, route string, status int, rec *telemetry.Request) {
+	if !span.IsRecording() {
+		span.End()
+		return
+	}
+	if route != "" {
+		span.SetName(route)
+	}
+	n, sqlTime := rec.SQL()
+	span.SetAttributes(attribute.String("http.request.method", r.Method), attribute.String("http.route", route),
+		attribute.Int("http.response.status_code", status), attribute.String("graphql.operation.name", rec.Operation),
+		attribute.Int64("db.statements", n), attribute.Float64("db.time_ms", float64(sqlTime.Microseconds())/1000))
+	if rec.ErrorCode != "" {
+		span.SetAttributes(attribute.String("error.code", rec.ErrorCode))
+	}
+	if status >= 500 {
+		span.SetStatus(codes.Error, http.StatusText(status))
+	}
+	span.End()
 }
 
 // logPath is the path as logged: a download link works for whoever holds

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bmkg/mkggraph/graph"
 	"github.com/bmkg/mkggraph/inmem"
+	"github.com/bmkg/mkggraph/internal/telemetry"
 	"github.com/bmkg/mkggraph/mkg"
 )
 
@@ -31,6 +32,10 @@ type ResponseCache struct {
 	MaxBytes, MaxResponse int
 	// TTL bounds an entry's life (memory; freshness is the generations').
 	TTL time.Duration
+	// Lookups, when set, is told whether each request that could be
+	// answered from memory was (the server's metrics, namespace
+	// "response").
+	Lookups func(namespace string, hit bool)
 
 	store *inmem.Objects
 }
@@ -40,6 +45,7 @@ type cachedResponse struct {
 	contentType string
 	body        []byte
 	generations map[string]int64
+	operation   string // the operation's name as counted (telemetry.Request)
 }
 
 // handler wraps next (the GraphQL handler, after authentication and the
@@ -58,7 +64,14 @@ func (c *ResponseCache) handler(next http.Handler) http.Handler {
 		// "Cache-Control: no-cache" asks for an answer made now (it is
 		// still stored for the next request).
 		fresh := strings.Contains(r.Header.Get("Cache-Control"), "no-cache")
-		if e, ok := c.lookup(r.Context(), key); ok && !fresh {
+		e, hit := c.lookup(r.Context(), key)
+		if c.Lookups != nil && !fresh {
+			c.Lookups("response", hit)
+		}
+		if hit && !fresh {
+			if req := telemetry.From(r.Context()); req != nil {
+				req.Operation = e.operation
+			}
 			h := w.Header()
 			h.Set("Content-Type", e.contentType)
 			// With its length known the answer goes out in one write,
@@ -154,6 +167,9 @@ func (c *ResponseCache) keep(ctx context.Context, key string, deps *graph.Depend
 		gens[name] = now
 	}
 	e := &cachedResponse{contentType: rec.Header().Get("Content-Type"), body: rec.body.Bytes(), generations: gens}
+	if req := telemetry.From(ctx); req != nil {
+		e.operation = req.Operation
+	}
 	c.store.Put(key, e, len(e.body)+len(key), c.TTL)
 }
 

@@ -12,11 +12,13 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/bmkg/mkggraph/dataloaders"
 	"github.com/bmkg/mkggraph/graph"
 	"github.com/bmkg/mkggraph/graphiql"
 	"github.com/bmkg/mkggraph/internal/lograte"
+	"github.com/bmkg/mkggraph/internal/telemetry"
 	"github.com/bmkg/mkggraph/mkg"
 )
 
@@ -48,6 +50,16 @@ type Server struct {
 	// Forwarded / X-Forwarded-For headers name the client (see clientIP).
 	TrustedProxies []netip.Prefix
 	Log            *slog.Logger
+	// Metrics, when set, counts every request once it is answered.
+	Metrics interface {
+		ObserveRequest(route string, status int, took time.Duration, rec *telemetry.Request)
+	}
+	// Tracing, when set, gives every request a span (and its loader
+	// batches and SQL statements spans of their own: internal/telemetry).
+	// A traceparent header from the client is followed, but the sampler
+	// decides (see main's tracing setup): a client cannot make the server
+	// trace more.
+	Tracing trace.TracerProvider
 
 	outage *lograte.Logger // failures every request meets, logged once per interval
 }
@@ -76,7 +88,7 @@ func (s *Server) Handler() http.Handler {
 	if s.Letters != nil {
 		mux.Handle("GET /access-requests/{id}/letter", s.withPrincipal(http.HandlerFunc(s.letter)))
 	}
-	return requestLog(s.Log, recoverPanics(s.Log, cors(s.CORSOrigins, mux)))
+	return s.requestLog(recoverPanics(s.Log, cors(s.CORSOrigins, mux)))
 }
 
 func (s *Server) withLoaders(next http.Handler) http.Handler {

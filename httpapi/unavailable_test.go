@@ -14,6 +14,7 @@ import (
 	"github.com/bmkg/mkggraph/httpapi"
 	"github.com/bmkg/mkggraph/mkg"
 	"github.com/bmkg/mkggraph/resolvers"
+	"github.com/bmkg/mkggraph/shakemaps"
 )
 
 type lockedBuffer struct {
@@ -40,7 +41,7 @@ func TestDatabaseDownInAResolver(t *testing.T) {
 	log := slog.New(slog.NewJSONHandler(&logs, nil))
 	gql := executor(t, &resolvers.Resolver{StationData: down, ObservationData: down}, log)
 	live := store(t) // authentication still works: the failure is inside the resolver
-	s := &httpapi.Server{GraphQL: gql, Auth: authn.NewAuthenticator(live, nil, log, nil), Loaders: loaderReads{live}, Log: log,
+	s := &httpapi.Server{GraphQL: gql, Auth: authn.NewAuthenticator(live, nil, log, nil), Loaders: loaderReads{live, shakemaps.Reader{Grids: live}}, Log: log,
 		Limits:    httpapi.DefaultLimits,
 		Readiness: httpapi.Readiness{Database: live.Ping, Cache: func(context.Context) mkg.CacheStatus { return mkg.CacheStatus{OK: true} }}}
 	srv := httptest.NewServer(s.Handler())
@@ -85,7 +86,7 @@ func TestDatabaseDownInAuthentication(t *testing.T) {
 	var logs lockedBuffer
 	log := slog.New(slog.NewJSONHandler(&logs, nil))
 	gql := executor(t, &resolvers.Resolver{}, log)
-	s := &httpapi.Server{GraphQL: gql, Auth: authn.NewAuthenticator(down, nil, log, nil), Loaders: loaderReads{down}, Log: log,
+	s := &httpapi.Server{GraphQL: gql, Auth: authn.NewAuthenticator(down, nil, log, nil), Loaders: loaderReads{down, shakemaps.Reader{Grids: down}}, Log: log,
 		Limits:    httpapi.DefaultLimits,
 		Readiness: httpapi.Readiness{Database: down.Ping, Cache: func(context.Context) mkg.CacheStatus { return mkg.CacheStatus{OK: true} }}}
 	srv := httptest.NewServer(s.Handler())

@@ -148,6 +148,8 @@ type Ingester struct {
 	files mkg.FileStore // where file-backed data (radar, satellite) are kept; nil: refused
 	log   *slog.Logger
 	now   func() time.Time
+	// observe, when set, is told what each file did (the server's metrics).
+	observe func(*Summary, error)
 }
 
 // New returns an Ingester. Cached reads need no telling: the store advances
@@ -165,9 +167,24 @@ func (in *Ingester) WithFiles(files mkg.FileStore) *Ingester {
 	return in
 }
 
+// WithObserver has fn told what each file did, once it is done: its
+// summary, and the error for the file as a whole.
+func (in *Ingester) WithObserver(fn func(*Summary, error)) *Ingester {
+	in.observe = fn
+	return in
+}
+
 // File ingests one file. The error is for the file as a whole (unknown
 // format, unreadable); record-level problems are in the summary.
 func (in *Ingester) File(ctx context.Context, name string, data []byte, opt Options) (*Summary, error) {
+	s, err := in.file(ctx, name, data, opt)
+	if in.observe != nil {
+		in.observe(s, err)
+	}
+	return s, err
+}
+
+func (in *Ingester) file(ctx context.Context, name string, data []byte, opt Options) (*Summary, error) {
 	s := &Summary{File: filepath.Base(name)}
 	if len(data) > MaxFileBytes {
 		return s, fmt.Errorf("%s is %d bytes; the limit is %d", s.File, len(data), MaxFileBytes)

@@ -266,3 +266,42 @@ func nearestRank(sorted []time.Duration, num, den int) time.Duration {
 	rank := (num*n + den - 1) / den
 	return sorted[max(rank, 1)-1]
 }
+
+// ServiceFigures are the service standards as an operator watches them
+// now: the tickets not yet final, per state (every state that is not final
+// named, at zero too), and the steps running past their standard, per step
+// kind (every kind named).
+type ServiceFigures struct {
+	Open    map[TicketState]int
+	PastDue map[StepKind]int
+}
+
+// StepKinds are the steps with a standard, in the SOP's order.
+func StepKinds() []StepKind { return slices.Clone(stepKinds) }
+
+// ComputeServiceFigures returns the figures of the open tickets given (final
+// ones are ignored), as seen at now. A paused step (the ticket waits on the
+// applicant) is past due only if it ran past its standard before it paused.
+func ComputeServiceFigures(tickets []*Ticket, now time.Time) ServiceFigures {
+	f := ServiceFigures{Open: map[TicketState]int{}, PastDue: map[StepKind]int{}}
+	for _, s := range TicketStates {
+		if !s.Final() {
+			f.Open[s] = 0
+		}
+	}
+	for _, k := range stepKinds {
+		f.PastDue[k] = 0
+	}
+	for _, t := range tickets {
+		if t.State.Final() {
+			continue
+		}
+		f.Open[t.State]++
+		for _, st := range t.Steps {
+			if st.FinishedAt == nil && st.Breached(now) {
+				f.PastDue[st.Kind]++
+			}
+		}
+	}
+	return f
+}

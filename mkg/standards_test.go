@@ -320,3 +320,37 @@ func TestMedian(t *testing.T) {
 		}
 	}
 }
+
+// TestComputeServiceFigures: open tickets per state (final ones left out),
+// and running steps past their standard per step; a paused step is past
+// due only if it ran past its standard before its pause, a finished late
+// step no longer is.
+func TestComputeServiceFigures(t *testing.T) {
+	t0 := time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
+	std := DefaultStandards
+	late := AdvanceSteps(nil, ActSubmit, "", t0, nil, std)                        // review due t0+15m
+	onTime := AdvanceSteps(nil, ActSubmit, "", t0.Add(110*time.Minute), nil, std) // due t0+125m
+	forwarded := AdvanceSteps(late, ActForward, "", t0.Add(30*time.Minute), nil, std)
+	paused := AdvanceSteps(forwarded, ActEscalate, string(ActorApplicant), t0.Add(40*time.Minute), nil, std)
+	closed := AdvanceSteps(forwarded, ActClose, "", t0.Add(50*time.Minute), nil, std)
+	now := t0.Add(2 * time.Hour)
+	f := ComputeServiceFigures([]*Ticket{
+		{State: TicketSubmitted, Steps: late},
+		{State: TicketSubmitted, Steps: onTime},
+		{State: TicketForwarded, Steps: forwarded},
+		{State: TicketEscalated, Steps: paused},
+		{State: TicketClosed, Steps: closed},
+	}, now)
+	wantOpen := map[TicketState]int{TicketSubmitted: 2, TicketReturned: 0, TicketForwarded: 1, TicketInFulfilment: 0,
+		TicketEscalated: 1, TicketFulfilled: 0}
+	if !reflect.DeepEqual(f.Open, wantOpen) {
+		t.Errorf("open: %v, want %v", f.Open, wantOpen)
+	}
+	// Review: the late submitted one (the forwarded one's review finished
+	// late, and is no longer running). Fulfilment: the forwarded one (due
+	// t0+90m); the paused one ran 10 minutes before its pause.
+	wantDue := map[StepKind]int{StepApplicant: 0, StepReview: 1, StepFulfilment: 1}
+	if !reflect.DeepEqual(f.PastDue, wantDue) {
+		t.Errorf("past due: %v, want %v", f.PastDue, wantDue)
+	}
+}

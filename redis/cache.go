@@ -103,3 +103,6 @@ func (c *Cache) Ping(ctx context.Context) error { return c.client.Ping(ctx).Err(
 
 // Close releases the connections.
 func (c *Cache) Close() error { return c.client.Close() }
+
+// PoolStats are the connection pool's figures (the server's metrics).
+func (c *Cache) PoolStats() *goredis.PoolStats { return c.client.PoolStats() }

@@ -26,17 +26,18 @@ func (s *Store) bulkTx(ctx context.Context, fn func(b bulk) error) error {
 		return s.wrap(err)
 	}
 	defer conn.Close()
+	st := s.op(ctx, "BEGIN")
 	tx, err := conn.BeginTxx(ctx, nil)
+	st.end(err)
 	if err != nil {
 		return s.wrap(err)
 	}
-	s.statements.Add(1)
 	var advanced bool
 	if err := fn(bulk{counted{tx, s, &advanced}, conn}); err != nil {
 		tx.Rollback()
 		return err
 	}
-	return s.commit(tx, advanced)
+	return s.commit(ctx, tx, advanced)
 }
 
 // copyDataer is lib/pq's COPY statement: CopyData takes lines as they go
@@ -51,7 +52,7 @@ type copyDataer interface {
 // NULL, no newline; see copyText). It returns the rows copied.
 func (s *Store) copyIn(ctx context.Context, b bulk, table string, cols []string, n int, row func(buf []byte, i int) []byte) (int64, error) {
 	var copied int64
-	s.statements.Add(1)
+	st := s.op(ctx, "COPY "+table)
 	err := b.conn.Raw(func(dc any) error {
 		quoted := make([]string, len(cols))
 		for i, c := range cols {
@@ -87,6 +88,7 @@ func (s *Store) copyIn(ctx context.Context, b bulk, table string, cols []string,
 		copied, err = res.RowsAffected()
 		return err
 	})
+	st.end(err)
 	return copied, s.wrap(err)
 }
 

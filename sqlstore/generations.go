@@ -53,8 +53,9 @@ func (s *Store) Generation(ctx context.Context, name string) (int64, error) {
 	wctx, cancel := context.WithTimeout(ctx, readWait)
 	defer cancel()
 	for range 3 {
-		s.statements.Add(1) // this request waits for a read (shared or not)
+		st := s.op(ctx, "SELECT generations") // this request waits for a read (shared or not)
 		r, err := s.readGenerations(wctx)
+		st.end(err)
 		if err != nil {
 			if mkg.ErrorCode(err) == mkg.EUNAVAILABLE || ctx.Err() != nil {
 				return 0, err

@@ -6,6 +6,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -14,8 +16,12 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 	_ "modernc.org/sqlite" // SQLite driver, pure Go
 
+	"github.com/bmkg/mkggraph/internal/telemetry"
 	"github.com/bmkg/mkggraph/mkg"
 )
 
@@ -33,7 +39,9 @@ type Store struct {
 	// request costs a fixed number of them.
 	statements atomic.Int64
 	tracer     atomic.Pointer[func(query string, args []any)]
-	now        func() time.Time
+	// took, when set, is told how long each statement took (metrics).
+	took func(time.Duration)
+	now  func() time.Time
 	// standards time the ticket steps (see tickets.go).
 	standards mkg.Standards
 	// url is the database URL (PostgreSQL: for the notification listener).
@@ -65,6 +73,11 @@ type Options struct {
 	// idle_in_transaction_session_timeout) for every connection, unless the
 	// URL sets them: 0 means DefaultStatementTimeout, a negative value none.
 	StatementTimeout time.Duration
+	// StatementTime, when set, is told how long each statement took (the
+	// server's metrics). Each statement is also counted in the request's
+	// record (internal/telemetry) and, when the request is traced, gets a
+	// span with its SQL text (never its arguments).
+	StatementTime func(time.Duration)
 	// Decoded, when set, keeps observations' decoded values in process
 	// memory, so that reading the same reports again does not decode
 	// their JSON again (decoding was a fifth of the CPU of a station's last
@@ -134,7 +147,7 @@ func Connect(ctx context.Context, url string, opt Options) (*Store, error) {
 		d.configure(side, sidePool)
 	}
 	s := &Store{db: db, side: side, dialect: d, log: opt.Logger, now: opt.Now, standards: opt.Standards, url: dsn,
-		decoded: opt.Decoded}
+		decoded: opt.Decoded, took: opt.StatementTime}
 	if s.standards == (mkg.Standards{}) {
 		s.standards = mkg.DefaultStandards
 	}
@@ -171,8 +184,10 @@ func (s *Store) Statements() int64 { return s.statements.Load() }
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
-	s.statements.Add(1)
-	return s.db.PingContext(ctx)
+	st := s.op(ctx, "PING")
+	err := s.db.PingContext(ctx)
+	st.end(err)
+	return err
 }
 
 // IsEmpty reports whether no station, observation or earthquake is stored.
@@ -192,24 +207,27 @@ func (s *Store) q() sqlx.ExtContext { return counted{s.db, s, nil} }
 // advanced a generation, this process's view of them is marked stale once
 // the change is committed.
 func (s *Store) tx(ctx context.Context, fn func(q sqlx.ExtContext) error) error {
+	st := s.op(ctx, "BEGIN")
 	tx, err := s.db.BeginTxx(ctx, nil)
+	st.end(err)
 	if err != nil {
 		return s.wrap(err)
 	}
-	s.statements.Add(1)
 	var advanced bool
 	if err := fn(counted{tx, s, &advanced}); err != nil {
 		tx.Rollback()
 		return err
 	}
-	return s.commit(tx, advanced)
+	return s.commit(ctx, tx, advanced)
 }
 
 // commit ends a transaction and, when it advanced a generation, marks this
 // process's view of them stale once the change is committed.
-func (s *Store) commit(tx interface{ Commit() error }, advanced bool) error {
-	s.statements.Add(1)
-	if err := tx.Commit(); err != nil {
+func (s *Store) commit(ctx context.Context, tx interface{ Commit() error }, advanced bool) error {
+	st := s.op(ctx, "COMMIT")
+	err := tx.Commit()
+	st.end(err)
+	if err != nil {
 		return s.wrap(err)
 	}
 	if advanced {
@@ -228,30 +246,91 @@ type counted struct {
 }
 
 func (c counted) QueryContext(ctx context.Context, query string, args ...any) (*sqlRows, error) {
-	c.s.sent(query, args)
-	return c.ExtContext.QueryContext(ctx, query, args...)
+	st := c.s.begin(ctx, query, args)
+	rows, err := c.ExtContext.QueryContext(ctx, query, args...)
+	st.end(err)
+	return rows, err
 }
 
 func (c counted) QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error) {
-	c.s.sent(query, args)
-	return c.ExtContext.QueryxContext(ctx, query, args...)
+	st := c.s.begin(ctx, query, args)
+	rows, err := c.ExtContext.QueryxContext(ctx, query, args...)
+	st.end(err)
+	return rows, err
 }
 
 func (c counted) QueryRowxContext(ctx context.Context, query string, args ...any) *sqlx.Row {
-	c.s.sent(query, args)
-	return c.ExtContext.QueryRowxContext(ctx, query, args...)
+	st := c.s.begin(ctx, query, args)
+	row := c.ExtContext.QueryRowxContext(ctx, query, args...)
+	st.end(row.Err())
+	return row
 }
 
 func (c counted) ExecContext(ctx context.Context, query string, args ...any) (sqlResult, error) {
-	c.s.sent(query, args)
-	return c.ExtContext.ExecContext(ctx, query, args...)
+	st := c.s.begin(ctx, query, args)
+	res, err := c.ExtContext.ExecContext(ctx, query, args...)
+	st.end(err)
+	return res, err
 }
 
-func (s *Store) sent(query string, args []any) {
-	s.statements.Add(1)
+// statement is one statement on its way: begin counts it (in the store's
+// total and in the request's record) and shows it to the tracer and, when
+// the request is traced, to a span; end records how long it took. A query's
+// time runs until its first rows are ready, not until they are all read.
+type statement struct {
+	s     *Store
+	req   *telemetry.Request
+	span  trace.Span
+	start time.Time
+}
+
+func (s *Store) begin(ctx context.Context, query string, args []any) statement {
 	if t := s.tracer.Load(); t != nil {
 		(*t)(query, args)
 	}
+	return s.op(ctx, query)
+}
+
+// op is begin for what is not a query the tracer would EXPLAIN: BEGIN,
+// COMMIT, a ping, COPY.
+func (s *Store) op(ctx context.Context, query string) statement {
+	s.statements.Add(1)
+	st := statement{s: s, req: telemetry.From(ctx), start: time.Now()}
+	if trace.SpanFromContext(ctx).IsRecording() {
+		_, st.span = telemetry.Start(ctx, "sql "+verb(query), attribute.String("db.system.name", s.dialect.name),
+			attribute.String("db.query.text", truncate(query, 2000)))
+	}
+	return st
+}
+
+func (st statement) end(err error) {
+	d := time.Since(st.start)
+	st.req.Statement(d)
+	if st.s.took != nil {
+		st.s.took(d)
+	}
+	if st.span != nil {
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			st.span.SetStatus(codes.Error, "statement failed")
+		}
+		st.span.End()
+	}
+}
+
+// verb is a statement's first word (SELECT, INSERT …), to name its span.
+func verb(query string) string {
+	query = strings.TrimSpace(query)
+	if i := strings.IndexAny(query, " \n\t("); i > 0 {
+		query = query[:i]
+	}
+	return strings.ToUpper(truncate(query, 16))
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
 }
 
 // Trace shows every statement sent through the store to fn (with its
@@ -293,3 +372,13 @@ func reflectLen(v any) int {
 func formatFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
 func joinComma(s []string) string { return strings.Join(s, ", ") }
+
+// PoolStats returns the connection pools' figures: "main", and "side"
+// (PostgreSQL: the generations' reads).
+func (s *Store) PoolStats() map[string]sql.DBStats {
+	out := map[string]sql.DBStats{"main": s.db.Stats()}
+	if s.side != s.db {
+		out["side"] = s.side.Stats()
+	}
+	return out
+}

@@ -363,3 +363,18 @@ func (s *Store) LetterOf(ctx context.Context, id int64) (*mkg.Letter, []byte, er
 	}
 	return &mkg.Letter{Filename: row.Filename, ContentType: row.ContentType, Size: row.Size, SHA256: row.SHA256}, row.Data, nil
 }
+
+// OpenTickets returns the tickets not in a final state, the oldest first,
+// at most limit of them (one statement): what the service figures
+// (mkg.ComputeServiceFigures) are computed from.
+func (s *Store) OpenTickets(ctx context.Context, limit int) ([]*mkg.Ticket, error) {
+	var final []any
+	for _, st := range mkg.TicketStates {
+		if st.Final() {
+			final = append(final, string(st))
+		}
+	}
+	query := "SELECT " + listColumns + " FROM tickets t" + letterJoin + " WHERE t.state NOT IN (" + placeholders(len(final)) +
+		") ORDER BY t.submitted_at, t.id LIMIT ?"
+	return s.selectTickets(ctx, s.q(), s.rebind(query), append(final, limit)...)
+}

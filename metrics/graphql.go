@@ -1,0 +1,82 @@
+package metrics
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/bmkg/mkggraph/internal/telemetry"
+)
+
+// GraphQL returns the gqlgen extension that names each request's
+// operation and first error code in its record (telemetry.Request, counted
+// by ObserveRequest) and times resolver fields.
+func (m *Metrics) GraphQL() graphql.HandlerExtension { return graphQLExtension{m} }
+
+type graphQLExtension struct{ m *Metrics }
+
+var (
+	_ graphql.ResponseInterceptor = graphQLExtension{}
+	_ graphql.FieldInterceptor    = graphQLExtension{}
+)
+
+func (graphQLExtension) ExtensionName() string                          { return "Metrics" }
+func (graphQLExtension) Validate(schema graphql.ExecutableSchema) error { return nil }
+
+// InterceptResponse records the operation (only a validated document has
+// one: a request refused before validation is "invalid") and the first
+// error's code.
+func (g graphQLExtension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	rec := telemetry.From(ctx)
+	if rec == nil {
+		return resp
+	}
+	rec.Operation = "invalid"
+	if graphql.HasOperationContext(ctx) {
+		if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil {
+			rec.Operation = g.m.operationLabel(oc.Operation.Name)
+		}
+	}
+	if resp != nil && len(resp.Errors) > 0 && rec.ErrorCode == "" {
+		rec.ErrorCode = g.m.codeLabel(resp.Errors[0].Extensions["code"])
+	}
+	return resp
+}
+
+// InterceptField times the fields that run a resolver (the others are
+// read from their parent: timing them would cost more than they do). The
+// field's histogram is found without allocating; its coordinate comes from
+// the schema, so their number is bounded by it.
+func (g graphQLExtension) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !fc.IsResolver || fc.Field.Field == nil {
+		return next(ctx)
+	}
+	start := time.Now()
+	res, err := next(ctx)
+	g.m.field(fc.Object, fc.Field.Name).Observe(time.Since(start).Seconds())
+	return res, err
+}
+
+func (m *Metrics) field(object, name string) prometheus.Observer {
+	key := [2]string{object, name}
+	m.fieldMu.RLock()
+	o, ok := m.fieldObs[key]
+	m.fieldMu.RUnlock()
+	if ok {
+		return o
+	}
+	m.fieldMu.Lock()
+	defer m.fieldMu.Unlock()
+	if o, ok := m.fieldObs[key]; ok {
+		return o
+	}
+	o = m.fields.WithLabelValues(object + "." + name)
+	// The name may be part of a request's document: keep a copy.
+	m.fieldObs[[2]string{strings.Clone(object), strings.Clone(name)}] = o
+	return o
+}
