@@ -139,12 +139,17 @@ func logSettings(s *settings, c *Config) {
 	s.str(&c.LogFormat, "log-format", "MKG_LOG_FORMAT", "json or text")
 }
 
+// redisSettings say which Redis to share: the server's cache and events,
+// and where ingest publishes what it stores.
+func redisSettings(s *settings, c *Config) {
+	s.str(&c.RedisURL, "redis-url", "REDIS_URL", "Redis URL (redis://host:6379/0) for the shared cache and the events of subscriptions; empty = in-process cache and events")
+	s.str(&c.RedisPrefix, "redis-prefix", "MKG_REDIS_PREFIX", "prefix of every Redis key (and of the events channel)")
+}
+
 // serverSettings are the settings of the server alone.
 func serverSettings(s *settings, c *Config) {
 	s.str(&c.Addr, "addr", "MKG_ADDR", "address to listen on")
 	s.str(&c.AdminAddr, "admin-addr", "MKG_ADMIN_ADDR", "address of the operators' listener with the Go profiler (/debug/pprof/), e.g. 127.0.0.1:6060; never expose it publicly; empty = none")
-	s.str(&c.RedisURL, "redis-url", "REDIS_URL", "Redis URL (redis://host:6379/0) for the shared cache; empty = in-process cache")
-	s.str(&c.RedisPrefix, "redis-prefix", "MKG_REDIS_PREFIX", "prefix of every Redis key")
 	s.str(&c.DemoData, "demo-data", "MKG_DEMO_DATA", "load the bundled real demo data into an empty database: auto (only for the embedded SQLite), true or false")
 	s.num(&c.CacheMaxBytes, "cache-max-bytes", "MKG_CACHE_MAX_BYTES", "size of the in-process cache")
 	s.num(&c.ResponseCacheBytes, "response-cache-bytes", "MKG_RESPONSE_CACHE_BYTES", "memory for whole GraphQL responses answered again while their data are unchanged; 0 turns it off")
