@@ -209,7 +209,7 @@ func TestGracefulShutdown(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- listenAndServe(ctx, cfg, h, slog.New(slog.DiscardHandler)) }()
+	go func() { done <- listenAndServe(ctx, cfg, h, func() {}, slog.New(slog.DiscardHandler)) }()
 	var port int
 	fmt.Sscanf(cfg.Addr[strings.LastIndex(cfg.Addr, ":")+1:], "%d", &port)
 	waitForPort(t, port)

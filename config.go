@@ -34,6 +34,7 @@ type Config struct {
 	StationTTL         time.Duration
 	EarthquakeTTL      time.Duration
 	Limits             httpapi.Limits
+	Live               httpapi.LiveLimits
 	CORSOrigins        string
 	TrustedProxies     string // comma-separated CIDRs
 	ShutdownTimeout    time.Duration
@@ -72,6 +73,7 @@ func defaultConfig() Config {
 		StationTTL:         10 * time.Minute,
 		EarthquakeTTL:      30 * time.Second,
 		Limits:             httpapi.DefaultLimits,
+		Live:               httpapi.DefaultLiveLimits,
 		CORSOrigins:        "*",
 		ShutdownTimeout:    20 * time.Second,
 		LogLevel:           "info",
@@ -164,6 +166,12 @@ func serverSettings(s *settings, c *Config) {
 	s.num(&c.Limits.MaxTokens, "max-query-tokens", "MKG_MAX_QUERY_TOKENS", "largest query document, in lexer tokens")
 	s.num(&c.Limits.MaxRunning, "max-running-requests", "MKG_MAX_RUNNING_REQUESTS", "GraphQL requests executed at once; more wait for a turn within their time limit (requests answered from stored responses never wait); 0 = no limit")
 	s.dur(&c.Limits.RequestTimeout, "request-timeout", "MKG_REQUEST_TIMEOUT", "time limit of one GraphQL request")
+	s.num(&c.Live.PerConnection, "max-subscriptions-per-connection", "MKG_MAX_SUBSCRIPTIONS_PER_CONNECTION", "subscriptions one WebSocket connection may run at once")
+	s.num(&c.Live.PerAccount, "max-live-per-account", "MKG_MAX_LIVE_PER_ACCOUNT", "live connections (WebSocket, event streams) one account may hold on this instance")
+	s.num(&c.Live.PerAddress, "max-live-per-address", "MKG_MAX_LIVE_PER_ADDRESS", "live connections one client address may hold on this instance")
+	s.dur(&c.Live.KeepAlive, "live-keepalive", "MKG_LIVE_KEEPALIVE", "keep-alive interval of live connections: a WebSocket ping (no pong within two intervals closes it) or an event-stream comment")
+	s.dur(&c.Live.WriteTimeout, "live-write-timeout", "MKG_LIVE_WRITE_TIMEOUT", "longest one message to a live connection may take to write; a client that does not read is cut off")
+	s.num(&c.Live.Buffer, "live-buffer", "MKG_LIVE_BUFFER", "events that may wait for one subscriber; one more ends its connection as a slow consumer")
 	s.str(&c.CORSOrigins, "cors-origins", "MKG_CORS_ORIGINS", "comma-separated origins browsers may call the API from; * = any")
 	s.str(&c.TrustedProxies, "trusted-proxies", "MKG_TRUSTED_PROXIES", "comma-separated networks (CIDRs) of reverse proxies whose Forwarded / X-Forwarded-For headers name the client; empty = the peer address is the client")
 	s.dur(&c.ShutdownTimeout, "shutdown-timeout", "MKG_SHUTDOWN_TIMEOUT", "how long in-flight requests may finish on SIGTERM")

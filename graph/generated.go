@@ -75,6 +75,7 @@ type ResolverRoot interface {
 	Station() StationResolver
 	StationConnection() StationConnectionResolver
 	StationEpoch() StationEpochResolver
+	Subscription() SubscriptionResolver
 	SynopDecoded() SynopDecodedResolver
 	TemperatureExtreme() TemperatureExtremeResolver
 	TrackedAccessRequest() TrackedAccessRequestResolver
@@ -447,6 +448,12 @@ type ComplexityRoot struct {
 		Node       func(childComplexity int) int
 	}
 
+	EarthquakeEvent struct {
+		Change     func(childComplexity int) int
+		Earthquake func(childComplexity int) int
+		StoredAt   func(childComplexity int) int
+	}
+
 	EarthquakeSource struct {
 		Feed          func(childComplexity int) int
 		FirstSeenAt   func(childComplexity int) int
@@ -514,6 +521,13 @@ type ComplexityRoot struct {
 	IssuedApiKey struct {
 		APIKey func(childComplexity int) int
 		Key    func(childComplexity int) int
+	}
+
+	LightningBatch struct {
+		Count     func(childComplexity int) int
+		StoredAt  func(childComplexity int) int
+		Strikes   func(childComplexity int) int
+		Truncated func(childComplexity int) int
 	}
 
 	LightningDensity struct {
@@ -616,6 +630,12 @@ type ComplexityRoot struct {
 	ObservationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ObservationEvent struct {
+		Change      func(childComplexity int) int
+		Observation func(childComplexity int) int
+		StoredAt    func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -896,6 +916,12 @@ type ComplexityRoot struct {
 	SubmittedAccessRequest struct {
 		Request       func(childComplexity int) int
 		TrackingToken func(childComplexity int) int
+	}
+
+	Subscription struct {
+		EarthquakeReported  func(childComplexity int, filter *model.EarthquakeWatchFilter) int
+		LightningStrikes    func(childComplexity int, bbox model.BoundingBoxInput) int
+		ObservationReceived func(childComplexity int, filter *model.ObservationWatchFilter) int
 	}
 
 	Sunshine struct {
@@ -1377,6 +1403,11 @@ type StationConnectionResolver interface {
 }
 type StationEpochResolver interface {
 	Description(ctx context.Context, obj *mkg.StationEpoch) (*string, error)
+}
+type SubscriptionResolver interface {
+	EarthquakeReported(ctx context.Context, filter *model.EarthquakeWatchFilter) (<-chan *model.EarthquakeEvent, error)
+	ObservationReceived(ctx context.Context, filter *model.ObservationWatchFilter) (<-chan *model.ObservationEvent, error)
+	LightningStrikes(ctx context.Context, bbox model.BoundingBoxInput) (<-chan *model.LightningBatch, error)
 }
 type SynopDecodedResolver interface {
 	Region(ctx context.Context, obj *mkg.SynopValues) (*string, error)
@@ -2893,6 +2924,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EarthquakeEdge.Node(childComplexity), true
 
+	case "EarthquakeEvent.change":
+		if e.ComplexityRoot.EarthquakeEvent.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EarthquakeEvent.Change(childComplexity), true
+	case "EarthquakeEvent.earthquake":
+		if e.ComplexityRoot.EarthquakeEvent.Earthquake == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EarthquakeEvent.Earthquake(childComplexity), true
+	case "EarthquakeEvent.storedAt":
+		if e.ComplexityRoot.EarthquakeEvent.StoredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EarthquakeEvent.StoredAt(childComplexity), true
+
 	case "EarthquakeSource.feed":
 		if e.ComplexityRoot.EarthquakeSource.Feed == nil {
 			break
@@ -3153,6 +3203,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IssuedApiKey.Key(childComplexity), true
+
+	case "LightningBatch.count":
+		if e.ComplexityRoot.LightningBatch.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningBatch.Count(childComplexity), true
+	case "LightningBatch.storedAt":
+		if e.ComplexityRoot.LightningBatch.StoredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningBatch.StoredAt(childComplexity), true
+	case "LightningBatch.strikes":
+		if e.ComplexityRoot.LightningBatch.Strikes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningBatch.Strikes(childComplexity), true
+	case "LightningBatch.truncated":
+		if e.ComplexityRoot.LightningBatch.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningBatch.Truncated(childComplexity), true
 
 	case "LightningDensity.cellHeightDegrees":
 		if e.ComplexityRoot.LightningDensity.CellHeightDegrees == nil {
@@ -3688,6 +3763,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ObservationEdge.Node(childComplexity), true
+
+	case "ObservationEvent.change":
+		if e.ComplexityRoot.ObservationEvent.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationEvent.Change(childComplexity), true
+	case "ObservationEvent.observation":
+		if e.ComplexityRoot.ObservationEvent.Observation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationEvent.Observation(childComplexity), true
+	case "ObservationEvent.storedAt":
+		if e.ComplexityRoot.ObservationEvent.StoredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationEvent.StoredAt(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -5037,6 +5131,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SubmittedAccessRequest.TrackingToken(childComplexity), true
 
+	case "Subscription.earthquakeReported":
+		if e.ComplexityRoot.Subscription.EarthquakeReported == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_earthquakeReported_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.EarthquakeReported(childComplexity, args["filter"].(*model.EarthquakeWatchFilter)), true
+	case "Subscription.lightningStrikes":
+		if e.ComplexityRoot.Subscription.LightningStrikes == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_lightningStrikes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.LightningStrikes(childComplexity, args["bbox"].(model.BoundingBoxInput)), true
+	case "Subscription.observationReceived":
+		if e.ComplexityRoot.Subscription.ObservationReceived == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_observationReceived_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ObservationReceived(childComplexity, args["filter"].(*model.ObservationWatchFilter)), true
+
 	case "Sunshine.durationMinutes":
 		if e.ComplexityRoot.Sunshine.DurationMin == nil {
 			break
@@ -5701,7 +5829,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ChecklistItemInput", ec.unmarshalInputChecklistItemInput),
 			graphql.NewInputUnmarshaler("ClientApplicationInput", ec.unmarshalInputClientApplicationInput),
 			graphql.NewInputUnmarshaler("EarthquakeFilter", ec.unmarshalInputEarthquakeFilter),
+			graphql.NewInputUnmarshaler("EarthquakeWatchFilter", ec.unmarshalInputEarthquakeWatchFilter),
 			graphql.NewInputUnmarshaler("ObservationFilter", ec.unmarshalInputObservationFilter),
+			graphql.NewInputUnmarshaler("ObservationWatchFilter", ec.unmarshalInputObservationWatchFilter),
 			graphql.NewInputUnmarshaler("OmittedDatasetInput", ec.unmarshalInputOmittedDatasetInput),
 			graphql.NewInputUnmarshaler("PointInput", ec.unmarshalInputPointInput),
 			graphql.NewInputUnmarshaler("RadarScanFilter", ec.unmarshalInputRadarScanFilter),
@@ -5752,6 +5882,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -5809,6 +5956,7 @@ Conventions used throughout:
 schema {
   query: Query
   mutation: Mutation
+  subscription: Subscription
 }
 
 """
@@ -7603,6 +7751,78 @@ type StationDistance @dataset(name: STATION_METADATA) {
   distanceKm: Float!
 }
 `, BuiltIn: false},
+	{Name: "../schema/subscriptions.graphqls", Input: `"""
+Data pushed as it is stored, over WebSocket (` + "`" + `graphql-transport-ws` + "`" + `) or
+server-sent events (see the README, "Subscriptions"). Each event is checked
+against the caller's rights as they are when it is sent: a grant withdrawn
+makes the protected fields ` + "`" + `FORBIDDEN` + "`" + ` from the next event on, and a key
+revoked, expired or suspended ends the connection with the reason.
+"""
+type Subscription {
+  "Earthquakes as they are stored: new events, and revisions of known ones (another feed's report, a later solution). An invalid filter is refused at once (` + "`" + `BAD_USER_INPUT` + "`" + `)."
+  earthquakeReported(filter: EarthquakeWatchFilter): EarthquakeEvent!
+  "SYNOP reports as they are stored (new, or replacing a report for the same station and time). Level 1 and Level 2 stay under their datasets, as in queries."
+  observationReceived(filter: ObservationWatchFilter): ObservationEvent!
+  "Lightning strikes as they are stored, at most one message a second: the strikes of that second in the box, oldest first (at most 5,000; ` + "`" + `truncated` + "`" + ` says when more were dropped)."
+  lightningStrikes(bbox: BoundingBoxInput!): LightningBatch!
+}
+
+"Which earthquakes to push. Conditions combine with AND; omitted ones do not filter."
+input EarthquakeWatchFilter {
+  "Only events of at least this magnitude (-2..10)."
+  minMagnitude: Float
+  "Only events inside this box."
+  bbox: BoundingBoxInput
+  "Only events within ` + "`" + `radiusKm` + "`" + ` of this point (required together)."
+  near: PointInput
+  "Radius around ` + "`" + `near` + "`" + `, in km (0..20038)."
+  radiusKm: Float
+}
+
+"Which observations to push. Conditions combine with AND; omitted ones do not filter."
+input ObservationWatchFilter {
+  "Only reports of these stations (WMO indexes, at most 500)."
+  wmoIndexes: [String!]
+  "Only reports of stations inside this box (the catalogue's position; a station not in the catalogue is outside every box)."
+  bbox: BoundingBoxInput
+}
+
+"Whether an event or report is new or a revision of one already stored."
+enum Change {
+  INSERTED
+  UPDATED
+}
+
+"An earthquake stored or revised."
+type EarthquakeEvent {
+  change: Change!
+  "When it was stored."
+  storedAt: DateTime!
+  "The event as a query shows it now; null with an error when the caller may no longer see it."
+  earthquake: Earthquake
+}
+
+"A SYNOP report stored."
+type ObservationEvent {
+  change: Change!
+  "When it was stored."
+  storedAt: DateTime!
+  "The report as a query shows it now; null with an error when the caller may no longer see it."
+  observation: Observation
+}
+
+"Lightning strikes stored within one second."
+type LightningBatch {
+  "When the first of them was stored."
+  storedAt: DateTime!
+  "How many strikes in the box were stored in that second."
+  count: Int!
+  "Whether strikes were left out (more than 5,000 in the second)."
+  truncated: Boolean!
+  "Oldest first; null with an error when the caller may no longer see lightning."
+  strikes: [LightningStrike!]
+}
+`, BuiltIn: false},
 	{Name: "../schema/tickets.graphqls", Input: `"A file sent with a multipart request (GraphQL multipart request specification)."
 scalar Upload
 
@@ -8795,6 +9015,18 @@ func (ec *executionContext) childFields_EarthquakeEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type EarthquakeEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_EarthquakeEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "change":
+		return ec.fieldContext_EarthquakeEvent_change(ctx, field)
+	case "storedAt":
+		return ec.fieldContext_EarthquakeEvent_storedAt(ctx, field)
+	case "earthquake":
+		return ec.fieldContext_EarthquakeEvent_earthquake(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EarthquakeEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_EarthquakeSource(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "feed":
@@ -8931,6 +9163,20 @@ func (ec *executionContext) childFields_IssuedApiKey(ctx context.Context, field 
 		return ec.fieldContext_IssuedApiKey_apiKey(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IssuedApiKey", field.Name)
+}
+
+func (ec *executionContext) childFields_LightningBatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "storedAt":
+		return ec.fieldContext_LightningBatch_storedAt(ctx, field)
+	case "count":
+		return ec.fieldContext_LightningBatch_count(ctx, field)
+	case "truncated":
+		return ec.fieldContext_LightningBatch_truncated(ctx, field)
+	case "strikes":
+		return ec.fieldContext_LightningBatch_strikes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LightningBatch", field.Name)
 }
 
 func (ec *executionContext) childFields_LightningDensity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9083,6 +9329,18 @@ func (ec *executionContext) childFields_ObservationEdge(ctx context.Context, fie
 		return ec.fieldContext_ObservationEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ObservationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ObservationEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "change":
+		return ec.fieldContext_ObservationEvent_change(ctx, field)
+	case "storedAt":
+		return ec.fieldContext_ObservationEvent_storedAt(ctx, field)
+	case "observation":
+		return ec.fieldContext_ObservationEvent_observation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ObservationEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11476,6 +11734,48 @@ func (ec *executionContext) field_Station_observations_args(ctx context.Context,
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_earthquakeReported_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.EarthquakeWatchFilter, error) {
+			return ec.unmarshalOEarthquakeWatchFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeWatchFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_lightningStrikes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "bbox",
+		func(ctx context.Context, v any) (model.BoundingBoxInput, error) {
+			return ec.unmarshalNBoundingBoxInput2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐBoundingBoxInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["bbox"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_observationReceived_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ObservationWatchFilter, error) {
+			return ec.unmarshalOObservationWatchFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationWatchFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
 	return args, nil
 }
 
@@ -17528,6 +17828,84 @@ func (ec *executionContext) fieldContext_EarthquakeEdge_distanceKm(_ context.Con
 	return graphql.NewScalarFieldContext("EarthquakeEdge", field, false, false, "Float")
 }
 
+func (ec *executionContext) _EarthquakeEvent_change(ctx context.Context, field graphql.CollectedField, obj *model.EarthquakeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EarthquakeEvent_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Change) graphql.Marshaler {
+			return ec.marshalNChange2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EarthquakeEvent_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EarthquakeEvent", field, false, false, "Change")
+}
+
+func (ec *executionContext) _EarthquakeEvent_storedAt(ctx context.Context, field graphql.CollectedField, obj *model.EarthquakeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EarthquakeEvent_storedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StoredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EarthquakeEvent_storedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EarthquakeEvent", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _EarthquakeEvent_earthquake(ctx context.Context, field graphql.CollectedField, obj *model.EarthquakeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EarthquakeEvent_earthquake(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Earthquake, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Earthquake) graphql.Marshaler {
+			return ec.marshalOEarthquake2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEarthquake(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EarthquakeEvent_earthquake(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EarthquakeEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Earthquake(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _EarthquakeSource_feed(ctx context.Context, field graphql.CollectedField, obj *mkg.EarthquakeSource) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18525,6 +18903,107 @@ func (ec *executionContext) fieldContext_IssuedApiKey_apiKey(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ApiKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LightningBatch_storedAt(ctx context.Context, field graphql.CollectedField, obj *model.LightningBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningBatch_storedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StoredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningBatch_storedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningBatch", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _LightningBatch_count(ctx context.Context, field graphql.CollectedField, obj *model.LightningBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningBatch_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningBatch_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningBatch", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LightningBatch_truncated(ctx context.Context, field graphql.CollectedField, obj *model.LightningBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningBatch_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningBatch_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningBatch", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LightningBatch_strikes(ctx context.Context, field graphql.CollectedField, obj *model.LightningBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningBatch_strikes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Strikes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.Strike) graphql.Marshaler {
+			return ec.marshalOLightningStrike2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStrikeᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LightningBatch_strikes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LightningBatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LightningStrike(ctx, field)
 		},
 	}
 	return fc, nil
@@ -20677,6 +21156,84 @@ func (ec *executionContext) _ObservationEdge_node(ctx context.Context, field gra
 func (ec *executionContext) fieldContext_ObservationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "ObservationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Observation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObservationEvent_change(ctx context.Context, field graphql.CollectedField, obj *model.ObservationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationEvent_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Change) graphql.Marshaler {
+			return ec.marshalNChange2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationEvent_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservationEvent", field, false, false, "Change")
+}
+
+func (ec *executionContext) _ObservationEvent_storedAt(ctx context.Context, field graphql.CollectedField, obj *model.ObservationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationEvent_storedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StoredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationEvent_storedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservationEvent", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ObservationEvent_observation(ctx context.Context, field graphql.CollectedField, obj *model.ObservationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationEvent_observation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Observation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Observation) graphql.Marshaler {
+			return ec.marshalOObservation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐObservation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationEvent_observation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObservationEvent",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -26135,6 +26692,138 @@ func (ec *executionContext) fieldContext_SubmittedAccessRequest_trackingToken(_ 
 	return graphql.NewScalarFieldContext("SubmittedAccessRequest", field, false, false, "String")
 }
 
+func (ec *executionContext) _Subscription_earthquakeReported(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_earthquakeReported(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().EarthquakeReported(ctx, fc.Args["filter"].(*model.EarthquakeWatchFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EarthquakeEvent) graphql.Marshaler {
+			return ec.marshalNEarthquakeEvent2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_earthquakeReported(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EarthquakeEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_earthquakeReported_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_observationReceived(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_observationReceived(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ObservationReceived(ctx, fc.Args["filter"].(*model.ObservationWatchFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ObservationEvent) graphql.Marshaler {
+			return ec.marshalNObservationEvent2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_observationReceived(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObservationEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_observationReceived_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_lightningStrikes(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_lightningStrikes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().LightningStrikes(ctx, fc.Args["bbox"].(model.BoundingBoxInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LightningBatch) graphql.Marshaler {
+			return ec.marshalNLightningBatch2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningBatch(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_lightningStrikes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LightningBatch(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_lightningStrikes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Sunshine_periodHours(ctx context.Context, field graphql.CollectedField, obj *mkg.Sunshine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30851,6 +31540,69 @@ func UnmarshalEarthquakeFilter(ctx context.Context, raw any) (model.EarthquakeFi
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputEarthquakeWatchFilter(ctx context.Context, obj any) (model.EarthquakeWatchFilter, error) {
+	var it model.EarthquakeWatchFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"minMagnitude", "bbox", "near", "radiusKm"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "minMagnitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minMagnitude"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinMagnitude = data
+		case "bbox":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bbox"))
+			data, err := ec.unmarshalOBoundingBoxInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐBoundingBoxInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Bbox = data
+		case "near":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("near"))
+			data, err := ec.unmarshalOPointInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐPointInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Near = data
+		case "radiusKm":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("radiusKm"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RadiusKm = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEarthquakeWatchFilter unmarshals raw into the EarthquakeWatchFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEarthquakeWatchFilter(ctx context.Context, raw any) (model.EarthquakeWatchFilter, error) {
+	var out model.EarthquakeWatchFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EarthquakeWatchFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputObservationFilter(ctx context.Context, obj any) (model.ObservationFilter, error) {
 	var it model.ObservationFilter
 	if obj == nil {
@@ -30922,6 +31674,55 @@ func (ec *executionContext) unmarshalInputObservationFilter(ctx context.Context,
 func UnmarshalObservationFilter(ctx context.Context, raw any) (model.ObservationFilter, error) {
 	var out model.ObservationFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ObservationFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputObservationWatchFilter(ctx context.Context, obj any) (model.ObservationWatchFilter, error) {
+	var it model.ObservationWatchFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"wmoIndexes", "bbox"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "wmoIndexes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wmoIndexes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WmoIndexes = data
+		case "bbox":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bbox"))
+			data, err := ec.unmarshalOBoundingBoxInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐBoundingBoxInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Bbox = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalObservationWatchFilter unmarshals raw into the ObservationWatchFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalObservationWatchFilter(ctx context.Context, raw any) (model.ObservationWatchFilter, error) {
+	var out model.ObservationWatchFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ObservationWatchFilter", raw, &out)
 	return out, err
 }
 
@@ -33831,6 +34632,49 @@ func (ec *executionContext) _EarthquakeEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var earthquakeEventImplementors = []string{"EarthquakeEvent"}
+
+func (ec *executionContext) _EarthquakeEvent(ctx context.Context, sel ast.SelectionSet, obj *model.EarthquakeEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, earthquakeEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EarthquakeEvent")
+		case "change":
+			out.Values[i] = ec._EarthquakeEvent_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "storedAt":
+			out.Values[i] = ec._EarthquakeEvent_storedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "earthquake":
+			out.Values[i] = ec._EarthquakeEvent_earthquake(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var earthquakeSourceImplementors = []string{"EarthquakeSource"}
 
 func (ec *executionContext) _EarthquakeSource(ctx context.Context, sel ast.SelectionSet, obj *mkg.EarthquakeSource) graphql.Marshaler {
@@ -34282,6 +35126,54 @@ func (ec *executionContext) _IssuedApiKey(ctx context.Context, sel ast.Selection
 		case "apiKey":
 			out.Values[i] = ec._IssuedApiKey_apiKey(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lightningBatchImplementors = []string{"LightningBatch"}
+
+func (ec *executionContext) _LightningBatch(ctx context.Context, sel ast.SelectionSet, obj *model.LightningBatch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lightningBatchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LightningBatch")
+		case "storedAt":
+			out.Values[i] = ec._LightningBatch_storedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._LightningBatch_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._LightningBatch_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "strikes":
+			out.Values[i] = ec._LightningBatch_strikes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -34995,6 +35887,49 @@ func (ec *executionContext) _ObservationEdge(ctx context.Context, sel ast.Select
 		case "node":
 			out.Values[i] = ec._ObservationEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var observationEventImplementors = []string{"ObservationEvent"}
+
+func (ec *executionContext) _ObservationEvent(ctx context.Context, sel ast.SelectionSet, obj *model.ObservationEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, observationEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ObservationEvent")
+		case "change":
+			out.Values[i] = ec._ObservationEvent_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "storedAt":
+			out.Values[i] = ec._ObservationEvent_storedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "observation":
+			out.Values[i] = ec._ObservationEvent_observation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -36897,6 +37832,30 @@ func (ec *executionContext) _SubmittedAccessRequest(ctx context.Context, sel ast
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "earthquakeReported":
+		return ec._Subscription_earthquakeReported(ctx, fields[0])
+	case "observationReceived":
+		return ec._Subscription_observationReceived(ctx, fields[0])
+	case "lightningStrikes":
+		return ec._Subscription_lightningStrikes(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var sunshineImplementors = []string{"Sunshine"}
 
 func (ec *executionContext) _Sunshine(ctx context.Context, sel ast.SelectionSet, obj *mkg.Sunshine) graphql.Marshaler {
@@ -38525,6 +39484,16 @@ func (ec *executionContext) marshalNBulletinHeading2githubᚗcomᚋbmkgᚋmkggra
 	return ec._BulletinHeading(ctx, sel, &v)
 }
 
+func (ec *executionContext) unmarshalNChange2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐChange(ctx context.Context, v any) (model.Change, error) {
+	var res model.Change
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChange2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v model.Change) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNChannel2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐChannel(ctx context.Context, v any) (mkg.Channel, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := mkg.Channel(tmp)
@@ -38896,6 +39865,14 @@ func (ec *executionContext) marshalNEarthquakeEdge2ᚖgithubᚗcomᚋbmkgᚋmkgg
 	return ec._EarthquakeEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNEarthquakeEvent2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeEvent(ctx context.Context, sel ast.SelectionSet, v *model.EarthquakeEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EarthquakeEvent!")
+		return graphql.Null
+	}
+	return ec._EarthquakeEvent(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNEarthquakeSource2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEarthquakeSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.EarthquakeSource) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -39057,6 +40034,14 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) marshalNLightningBatch2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningBatch(ctx context.Context, sel ast.SelectionSet, v *model.LightningBatch) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LightningBatch!")
+		return graphql.Null
+	}
+	return ec._LightningBatch(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNLightningDensityCell2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningDensityCellᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LightningDensityCell) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -39178,6 +40163,14 @@ func (ec *executionContext) marshalNObservationEdge2ᚖgithubᚗcomᚋbmkgᚋmkg
 		return graphql.Null
 	}
 	return ec._ObservationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNObservationEvent2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationEvent(ctx context.Context, sel ast.SelectionSet, v *model.ObservationEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ObservationEvent!")
+		return graphql.Null
+	}
+	return ec._ObservationEvent(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNOmittedDatasetInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐOmittedDatasetInput(ctx context.Context, v any) (*model.OmittedDatasetInput, error) {
@@ -40480,6 +41473,14 @@ func (ec *executionContext) marshalOEarthquakeOrder2ᚖgithubᚗcomᚋbmkgᚋmkg
 	return res
 }
 
+func (ec *executionContext) unmarshalOEarthquakeWatchFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeWatchFilter(ctx context.Context, v any) (*model.EarthquakeWatchFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEarthquakeWatchFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOEscalationTarget2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEscalationTarget(ctx context.Context, v any) (*model.EscalationTarget, error) {
 	if v == nil {
 		return nil, nil
@@ -40657,6 +41658,25 @@ func (ec *executionContext) marshalOLightningDensity2ᚖgithubᚗcomᚋbmkgᚋmk
 	return ec._LightningDensity(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOLightningStrike2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStrikeᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.Strike) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLightningStrike2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStrike(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOLightningStrikeConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningStrikeConnection(ctx context.Context, sel ast.SelectionSet, v *model.LightningStrikeConnection) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -40697,6 +41717,14 @@ func (ec *executionContext) unmarshalOObservationFilter2ᚖgithubᚗcomᚋbmkg�
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputObservationFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOObservationWatchFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationWatchFilter(ctx context.Context, v any) (*model.ObservationWatchFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputObservationWatchFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
