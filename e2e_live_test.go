@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -13,6 +15,8 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/bmkg/mkggraph/ingest"
+	"github.com/bmkg/mkggraph/internal/testenv"
+	"github.com/bmkg/mkggraph/internal/testsvc"
 	"github.com/bmkg/mkggraph/mkg"
 )
 
@@ -333,21 +337,36 @@ func TestSubscriptionSlowConsumer(t *testing.T) {
 		t.Fatal(err)
 	}
 	fast.expect("connection_ack")
-	slow, err := dialLive(t, srv.URL, nil, nil)
+	// The slow client's socket takes in little: the server's writes to it
+	// block after a few messages.
+	tiny := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if tc, ok := c.(*net.TCPConn); ok {
+			tc.SetReadBuffer(2048)
+		}
+		return c, err
+	}}}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	sc, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql",
+		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}, HTTPClient: tiny})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { sc.CloseNow() })
+	slow := &wsClient{t: t, conn: sc}
+	slow.send(map[string]any{"type": "connection_init"})
 	slow.expect("connection_ack")
 	// Large messages (a hundred stations each) fill the slow client's
 	// socket buffers quickly.
-	const big = `subscription { earthquakeReported { earthquake { nearestStations(first: 100) { distanceKm station { name wmoIndex identifiers { scheme value } } } } } }`
+	const big = `subscription { earthquakeReported { earthquake { nearestStations(first: 50) { distanceKm station { id name wmoIndex region country identifiers { scheme value } } } } } }`
 	fast.subscribe("1", quakeSubscription, nil)
 	slow.subscribe("1", big, nil)
 	waitSubscribers(t, a, 2)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for i := range 400 {
+		for i := range 1000 {
 			m := 5.0
 			a.Events.Publish(context.Background(), mkg.Event{Kind: mkg.EventEarthquake, At: time.Now(),
 				Earthquake: &mkg.EarthquakeChange{ID: int64(i%20 + 1), Magnitude: &m}})
@@ -430,5 +449,99 @@ func TestSubscriptionShutdown(t *testing.T) {
 	a.API.Shutdown()
 	if _, err := ws.next(5 * time.Second); websocket.CloseStatus(err) != 1012 {
 		t.Fatalf("at shutdown: %v, want close 1012", err)
+	}
+}
+
+// TestSubscriptionsAcrossInstances: two instances share PostgreSQL and
+// Redis; an earthquake ingested through one reaches a subscriber of each,
+// and so does one from a separate ingest process (a bus of its own that
+// only publishes).
+func TestSubscriptionsAcrossInstances(t *testing.T) {
+	redisURL, prefix := testenv.RedisURL(t)
+	cfg := testConfig(t, "postgres")
+	cfg.RedisURL, cfg.RedisPrefix = redisURL, prefix
+	a, srvA := startApp(t, cfg)
+	cfgB := *cfg
+	cfgB.DemoData = "false"
+	b, srvB := startApp(t, &cfgB)
+	var clients []*wsClient
+	for _, base := range []string{srvA.URL, srvB.URL} {
+		ws, err := dialLive(t, base, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws.expect("connection_ack")
+		ws.subscribe("1", quakeSubscription, nil)
+		clients = append(clients, ws)
+	}
+	waitSubscribers(t, a, 1)
+	waitSubscribers(t, b, 1)
+	time.Sleep(300 * time.Millisecond) // the relays' SUBSCRIBE
+	ingestQuake(t, a, 10, 5.2)
+	for i, ws := range clients {
+		if m := ws.expect("next"); !strings.Contains(string(m.Payload), `"magnitude":5.2`) {
+			t.Fatalf("instance %d: %s", i, m.Payload)
+		}
+	}
+	bus, closeBus := publishOnly(cfg, slog.New(slog.DiscardHandler))
+	defer closeBus()
+	store, err := openStore(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	sep := ingest.New(store, nil).WithEvents(bus)
+	if _, err := sep.File(context.Background(), "q.json", autogempa(11, 5.4), ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for i, ws := range clients {
+		if m := ws.expect("next"); !strings.Contains(string(m.Payload), `"magnitude":5.4`) {
+			t.Fatalf("instance %d, separate ingest: %s", i, m.Payload)
+		}
+	}
+}
+
+// TestSubscriptionsWhileRedisIsDead: with its Redis killed, an instance's
+// own subscribers still get what it ingests, the ingest does not hang, and
+// when Redis returns the other instance hears events again.
+func TestSubscriptionsWhileRedisIsDead(t *testing.T) {
+	rs := testsvc.Redis(t)
+	cfg := testConfig(t, "postgres")
+	cfg.RedisURL, cfg.RedisPrefix = rs.RedisURL(0), "dead:"
+	a, srvA := startApp(t, cfg)
+	cfgB := *cfg
+	cfgB.DemoData = "false"
+	b, srvB := startApp(t, &cfgB)
+	wsA, err := dialLive(t, srvA.URL, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wsA.expect("connection_ack")
+	wsA.subscribe("1", quakeSubscription, nil)
+	wsB, err := dialLive(t, srvB.URL, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wsB.expect("connection_ack")
+	wsB.subscribe("1", quakeSubscription, nil)
+	waitSubscribers(t, a, 1)
+	waitSubscribers(t, b, 1)
+	rs.Kill()
+	start := time.Now()
+	ingestQuake(t, a, 20, 5.1)
+	if d := time.Since(start); d > 3*time.Second {
+		t.Fatalf("ingest took %v with Redis dead", d)
+	}
+	if m := wsA.expect("next"); !strings.Contains(string(m.Payload), `"magnitude":5.1`) {
+		t.Fatalf("own instance: %s", m.Payload)
+	}
+	rs.Restart()
+	// The other instance resumes once its relay has subscribed again
+	// (it retries every 300 ms).
+	time.Sleep(2 * time.Second)
+	ingestQuake(t, a, 21, 5.3)
+	wsA.expect("next")
+	if m := wsB.expect("next"); !strings.Contains(string(m.Payload), `"magnitude":5.3`) {
+		t.Fatalf("other instance after Redis returned: %s", m.Payload)
 	}
 }

@@ -146,4 +146,3 @@ func (c *socketConn) SetReadDeadline(t time.Time) error {
 	}
 	return nil
 }
-
