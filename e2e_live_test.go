@@ -276,9 +276,9 @@ func TestSubscriptionKeyRevokedMidConnection(t *testing.T) {
 	// generation's polling); the next event after that ends the connection.
 	time.Sleep(1100 * time.Millisecond)
 	ingestQuake(t, a, 4, 5.0)
-	_, err = ws.next(10 * time.Second)
+	m, err := ws.next(10 * time.Second)
 	if websocket.CloseStatus(err) != 4401 || !strings.Contains(err.Error(), "revoked") {
-		t.Fatalf("after revocation: %v, want close 4401 saying revoked", err)
+		t.Fatalf("after revocation: %v %s %s, want close 4401 saying revoked", err, m.Type, m.Payload)
 	}
 }
 
@@ -330,7 +330,7 @@ func TestSubscriptionGrantWithdrawn(t *testing.T) {
 // every event.
 func TestSubscriptionSlowConsumer(t *testing.T) {
 	cfg := testConfig(t, "sqlite")
-	cfg.Live.Buffer = 4
+	cfg.Live.Buffer = 16
 	a, srv := startApp(t, cfg)
 	fast, err := dialLive(t, srv.URL, nil, nil)
 	if err != nil {
@@ -370,7 +370,7 @@ func TestSubscriptionSlowConsumer(t *testing.T) {
 			m := 5.0
 			a.Events.Publish(context.Background(), mkg.Event{Kind: mkg.EventEarthquake, At: time.Now(),
 				Earthquake: &mkg.EarthquakeChange{ID: int64(i%20 + 1), Magnitude: &m}})
-			time.Sleep(time.Millisecond)
+			time.Sleep(3 * time.Millisecond) // a pace the reading client keeps up with, even under -race
 		}
 	}()
 	<-done

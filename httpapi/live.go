@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -125,8 +126,8 @@ type session struct {
 	running   chan struct{} // one slot per subscription allowed
 	end       func(code int, reason string)
 
-	once   sync.Once
-	reason string
+	once  sync.Once
+	ended atomic.Pointer[string] // why, once ended
 }
 
 var _ mkg.Session = (*session)(nil)
@@ -150,8 +151,8 @@ func (ss *session) context(ctx context.Context) context.Context {
 
 // Refresh implements mkg.Session.
 func (ss *session) Refresh(ctx context.Context) error {
-	if ss.reason != "" {
-		return errors.New(ss.reason)
+	if why := ss.ended.Load(); why != nil {
+		return errors.New(*why)
 	}
 	p, err := ss.srv.Auth.Authenticate(ctx, ss.header, ss.client)
 	var refused *mkg.Error
@@ -199,7 +200,7 @@ func (ss *session) End(why mkg.SessionEnd, reason string) {
 
 func (ss *session) endWith(code int, reason string) {
 	ss.once.Do(func() {
-		ss.reason = reason
+		ss.ended.Store(&reason)
 		ss.srv.Log.Info("live connection ended", "code", code, "reason", reason, "account", ss.account)
 		// Not on the caller's goroutine: the bus's delivery ends slow
 		// consumers, and must not wait for their sockets.

@@ -21,6 +21,10 @@ type Live struct {
 // readTimeout bounds the read of the record an event names.
 const readTimeout = 10 * time.Second
 
+// endGrace is how long a subscription whose session ends waits for the
+// connection to close before completing on its own.
+const endGrace = 5 * time.Second
+
 // MaxBatchStrikes bounds the strikes of one lightningStrikes message.
 const MaxBatchStrikes = 5000
 
@@ -74,6 +78,12 @@ func stream[T any](ctx context.Context, live Live, keep func(mkg.Event) bool,
 				evs = drain(in, evs)
 			}
 			if err := s.Refresh(ctx); err != nil {
+				// The session is ending, with its reason: let it close the
+				// connection before this subscription says it completed.
+				select {
+				case <-ctx.Done():
+				case <-time.After(endGrace):
+				}
 				return
 			}
 			msg := build(evs)
