@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -245,6 +246,13 @@ func TestSubscriptionBadFilter(t *testing.T) {
 	ws.subscribe("2", quakeSubscription, map[string]any{"f": map[string]any{"radiusKm": 10}})
 	if m := ws.expect("next"); !strings.Contains(string(m.Payload), `"field":"filter.radiusKm"`) {
 		t.Fatalf("radius without a point: %s", m.Payload)
+	}
+	ws.expect("complete")
+	deep := `subscription { earthquakeReported { earthquake { nearestStations { station { latestObservation { station {
+		latestObservation { station { latestObservation { station { latestObservation { station { name } } } } } } } } } } } } }`
+	ws.subscribe("3", deep, nil)
+	if m := ws.expect("next"); !strings.Contains(string(m.Payload), `"DEPTH_LIMIT_EXCEEDED"`) {
+		t.Fatalf("too deep: %s", m.Payload)
 	}
 	ws.expect("complete")
 }
@@ -543,5 +551,64 @@ func TestSubscriptionsWhileRedisIsDead(t *testing.T) {
 	wsA.expect("next")
 	if m := wsB.expect("next"); !strings.Contains(string(m.Payload), `"magnitude":5.3`) {
 		t.Fatalf("other instance after Redis returned: %s", m.Payload)
+	}
+}
+
+// TestObservationReceived: a partner with SYNOP_L2 but not SYNOP_L1,
+// watching two stations, receives the reports ingested during the test
+// for those stations only, with the decoded values and the raw report
+// FORBIDDEN, as a query would show them.
+func TestObservationReceived(t *testing.T) {
+	cfg := testConfig(t, "sqlite")
+	cfg.demoFiles = func(name string) bool { return strings.HasPrefix(name, "stations/") && coreDemo(name) }
+	a, srv := startApp(t, cfg)
+	key := partnerKey(t, a)
+	ws, err := dialLive(t, srv.URL, map[string]any{"headers": map[string]any{"Authorization": "Bearer " + key}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.expect("connection_ack")
+	ws.subscribe("1", `subscription { observationReceived(filter: {wmoIndexes: ["15015", "15090"]}) {
+		change observation { stationIndex decoded { airTemperature } raw { text } } } }`, nil)
+	waitSubscribers(t, a, 1)
+	const name = "demo/samples/synop/A_SMRO01YRBK211200_C_EDZW_20220321120500_12524785.txt"
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Ingest.File(context.Background(), name, data, ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for range 2 {
+		m := ws.expect("next")
+		var p struct {
+			Data struct {
+				ObservationReceived struct {
+					Change      string
+					Observation struct {
+						StationIndex string
+						Decoded      *struct{ AirTemperature *float64 }
+						Raw          any
+					}
+				}
+			}
+			Errors []struct{ Extensions map[string]any }
+		}
+		if err := json.Unmarshal(m.Payload, &p); err != nil {
+			t.Fatal(err)
+		}
+		o := p.Data.ObservationReceived.Observation
+		if o.Decoded == nil || o.Decoded.AirTemperature == nil || o.Raw != nil || len(p.Errors) != 1 ||
+			p.Errors[0].Extensions["code"] != "FORBIDDEN" || p.Data.ObservationReceived.Change != "INSERTED" {
+			t.Fatalf("report: %s", m.Payload)
+		}
+		seen[o.StationIndex] = true
+	}
+	if !seen["15015"] || !seen["15090"] {
+		t.Fatalf("stations seen: %v", seen)
+	}
+	if m, err := ws.next(500 * time.Millisecond); err == nil {
+		t.Fatalf("a report of another station was sent: %s", m.Payload)
 	}
 }
