@@ -612,3 +612,53 @@ func TestObservationReceived(t *testing.T) {
 		t.Fatalf("a report of another station was sent: %s", m.Payload)
 	}
 }
+
+// TestTicketSubscriptions: the service desk watching the SUBMITTED queue
+// hears of a new request, an officer watching requests queued for any
+// officer hears it forwarded, and the applicant following the request by
+// its token hears each change; a partner without a staff role is refused,
+// and a wrong token is NOT_FOUND.
+func TestTicketSubscriptions(t *testing.T) {
+	w := newTicketWorld(t, "sqlite")
+	open := func(key, query string, vars map[string]any) *wsClient {
+		t.Helper()
+		init := map[string]any{}
+		if key != "" {
+			init["Authorization"] = "Bearer " + key
+		}
+		ws, err := dialLive(t, w.srv, init, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws.expect("connection_ack")
+		ws.subscribe("1", query, vars)
+		return ws
+	}
+	desk := open(w.desk, `subscription { accessRequestChanged(filter: {status: [SUBMITTED]}) { state request { number } } }`, nil)
+	officer := open(w.officer, `subscription { accessRequestChanged(filter: {unassigned: true, status: [FORWARDED]}) { state request { number } } }`, nil)
+	partner := open(partnerKey(t, w.app), `subscription { accessRequestChanged { state } }`, nil)
+	if m := partner.expect("next"); !strings.Contains(string(m.Payload), `"FORBIDDEN"`) {
+		t.Fatalf("a partner watching the queue: %s", m.Payload)
+	}
+	anon := open("", `subscription($t: String!) { accessRequestByTokenChanged(token: $t) { state } }`, map[string]any{"t": "trk_00000000_" + strings.Repeat("A", 43)})
+	if m := anon.expect("next"); !strings.Contains(string(m.Payload), `"NOT_FOUND"`) {
+		t.Fatalf("a wrong token: %s", m.Payload)
+	}
+	waitSubscribers(t, w.app, 2)
+	d := mustData(t, upload(t, w.srv, "", submitMutation, map[string]any{"input": requestInput("SIBATIK"), "key": "live-subscription-key-0001"}, "surat.png", letterPNG(t)))
+	token := dig(d, "submitAccessRequest", "trackingToken").(string)
+	number := dig(d, "submitAccessRequest", "request", "number").(string)
+	if m := desk.expect("next"); !strings.Contains(string(m.Payload), `"state":"SUBMITTED"`) || !strings.Contains(string(m.Payload), number) {
+		t.Fatalf("desk: %s", m.Payload)
+	}
+	applicant := open("", `subscription($t: String!) { accessRequestByTokenChanged(token: $t) { state request { number state } } }`, map[string]any{"t": token})
+	waitSubscribers(t, w.app, 3)
+	id := w.ticketID(t, number)
+	w.do(t, w.desk, `mutation($id: ID!) { reviewAccessRequest(id: $id, decision: FORWARD, checklist: []) { state } }`, map[string]any{"id": id})
+	if m := officer.expect("next"); !strings.Contains(string(m.Payload), `"state":"FORWARDED"`) {
+		t.Fatalf("officer: %s", m.Payload)
+	}
+	if m := applicant.expect("next"); !strings.Contains(string(m.Payload), `"state":"FORWARDED"`) || !strings.Contains(string(m.Payload), number) {
+		t.Fatalf("applicant: %s", m.Payload)
+	}
+}

@@ -198,7 +198,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		ObservationData:  store,
 		EarthquakeData:   cache.NewEarthquakeReader(store, layered, opts),
 		AccessData:       store,
-		TicketData:       store,
+		TicketData:       mkg.PublishingTickets{TicketStore: store, Bus: a.Events, Now: cfg.clock},
 		RadarData:        store,
 		LightningData:    store,
 		ClimateData:      store,

@@ -119,6 +119,12 @@ type ComplexityRoot struct {
 		ViewerCan     func(childComplexity int) int
 	}
 
+	AccessRequestChange struct {
+		ChangedAt func(childComplexity int) int
+		Request   func(childComplexity int) int
+		State     func(childComplexity int) int
+	}
+
 	AccessRequestConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -919,9 +925,11 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		EarthquakeReported  func(childComplexity int, filter *model.EarthquakeWatchFilter) int
-		LightningStrikes    func(childComplexity int, bbox model.BoundingBoxInput) int
-		ObservationReceived func(childComplexity int, filter *model.ObservationWatchFilter) int
+		AccessRequestByTokenChanged func(childComplexity int, token string) int
+		AccessRequestChanged        func(childComplexity int, filter *model.AccessRequestWatchFilter) int
+		EarthquakeReported          func(childComplexity int, filter *model.EarthquakeWatchFilter) int
+		LightningStrikes            func(childComplexity int, bbox model.BoundingBoxInput) int
+		ObservationReceived         func(childComplexity int, filter *model.ObservationWatchFilter) int
 	}
 
 	Sunshine struct {
@@ -1024,6 +1032,12 @@ type ComplexityRoot struct {
 		SubmittedAt func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
 		ViewerCan   func(childComplexity int) int
+	}
+
+	TrackedAccessRequestChange struct {
+		ChangedAt func(childComplexity int) int
+		Request   func(childComplexity int) int
+		State     func(childComplexity int) int
 	}
 
 	Viewer struct {
@@ -1408,6 +1422,8 @@ type SubscriptionResolver interface {
 	EarthquakeReported(ctx context.Context, filter *model.EarthquakeWatchFilter) (<-chan *model.EarthquakeEvent, error)
 	ObservationReceived(ctx context.Context, filter *model.ObservationWatchFilter) (<-chan *model.ObservationEvent, error)
 	LightningStrikes(ctx context.Context, bbox model.BoundingBoxInput) (<-chan *model.LightningBatch, error)
+	AccessRequestChanged(ctx context.Context, filter *model.AccessRequestWatchFilter) (<-chan *model.AccessRequestChange, error)
+	AccessRequestByTokenChanged(ctx context.Context, token string) (<-chan *model.TrackedAccessRequestChange, error)
 }
 type SynopDecodedResolver interface {
 	Region(ctx context.Context, obj *mkg.SynopValues) (*string, error)
@@ -1609,6 +1625,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccessRequest.ViewerCan(childComplexity), true
+
+	case "AccessRequestChange.changedAt":
+		if e.ComplexityRoot.AccessRequestChange.ChangedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestChange.ChangedAt(childComplexity), true
+	case "AccessRequestChange.request":
+		if e.ComplexityRoot.AccessRequestChange.Request == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestChange.Request(childComplexity), true
+	case "AccessRequestChange.state":
+		if e.ComplexityRoot.AccessRequestChange.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestChange.State(childComplexity), true
 
 	case "AccessRequestConnection.edges":
 		if e.ComplexityRoot.AccessRequestConnection.Edges == nil {
@@ -5131,6 +5166,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SubmittedAccessRequest.TrackingToken(childComplexity), true
 
+	case "Subscription.accessRequestByTokenChanged":
+		if e.ComplexityRoot.Subscription.AccessRequestByTokenChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_accessRequestByTokenChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.AccessRequestByTokenChanged(childComplexity, args["token"].(string)), true
+	case "Subscription.accessRequestChanged":
+		if e.ComplexityRoot.Subscription.AccessRequestChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_accessRequestChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.AccessRequestChanged(childComplexity, args["filter"].(*model.AccessRequestWatchFilter)), true
 	case "Subscription.earthquakeReported":
 		if e.ComplexityRoot.Subscription.EarthquakeReported == nil {
 			break
@@ -5641,6 +5698,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TrackedAccessRequest.ViewerCan(childComplexity), true
 
+	case "TrackedAccessRequestChange.changedAt":
+		if e.ComplexityRoot.TrackedAccessRequestChange.ChangedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedAccessRequestChange.ChangedAt(childComplexity), true
+	case "TrackedAccessRequestChange.request":
+		if e.ComplexityRoot.TrackedAccessRequestChange.Request == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedAccessRequestChange.Request(childComplexity), true
+	case "TrackedAccessRequestChange.state":
+		if e.ComplexityRoot.TrackedAccessRequestChange.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedAccessRequestChange.State(childComplexity), true
+
 	case "Viewer.account":
 		if e.ComplexityRoot.Viewer.Account == nil {
 			break
@@ -5820,6 +5896,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AccessBasisInput", ec.unmarshalInputAccessBasisInput),
 			graphql.NewInputUnmarshaler("AccessRequestFilter", ec.unmarshalInputAccessRequestFilter),
 			graphql.NewInputUnmarshaler("AccessRequestInput", ec.unmarshalInputAccessRequestInput),
+			graphql.NewInputUnmarshaler("AccessRequestWatchFilter", ec.unmarshalInputAccessRequestWatchFilter),
 			graphql.NewInputUnmarshaler("AccountFilter", ec.unmarshalInputAccountFilter),
 			graphql.NewInputUnmarshaler("AccountInput", ec.unmarshalInputAccountInput),
 			graphql.NewInputUnmarshaler("ApplicantInput", ec.unmarshalInputApplicantInput),
@@ -7765,6 +7842,38 @@ type Subscription {
   observationReceived(filter: ObservationWatchFilter): ObservationEvent!
   "Lightning strikes as they are stored, at most one message a second: the strikes of that second in the box, oldest first (at most 5,000; ` + "`" + `truncated` + "`" + ` says when more were dropped)."
   lightningStrikes(bbox: BoundingBoxInput!): LightningBatch!
+  "Staff: requests whose state changes, in the queue the filter names (by state, assignee, or unassigned)."
+  accessRequestChanged(filter: AccessRequestWatchFilter): AccessRequestChange @hasRole(roles: [SERVICE_DESK, OFFICER, ADMIN])
+  "The applicant: their own request, each time its state changes, by its tracking token (NOT_FOUND for a wrong or expired token, as ` + "`" + `accessRequestByToken` + "`" + `)."
+  accessRequestByTokenChanged(token: String!): TrackedAccessRequestChange! @applicantOnly
+}
+
+"Which requests' changes to push to staff. Conditions combine with AND."
+input AccessRequestWatchFilter {
+  "Only requests that are now in one of these states."
+  status: [AccessRequestState!]
+  "Only requests assigned to this officer (an account ID)."
+  assignedTo: ID
+  "Only requests queued for any officer (not assigned)."
+  unassigned: Boolean
+}
+
+"A request's state changed (staff's view)."
+type AccessRequestChange {
+  state: AccessRequestState!
+  "When the action was stored."
+  changedAt: DateTime!
+  "The request as a query shows it now; null with an error when the caller no longer holds a staff role."
+  request: AccessRequest
+}
+
+"The applicant's request changed."
+type TrackedAccessRequestChange {
+  state: AccessRequestState!
+  "When the action was stored."
+  changedAt: DateTime!
+  "The request as ` + "`" + `accessRequestByToken` + "`" + ` shows it now."
+  request: TrackedAccessRequest
 }
 
 "Which earthquakes to push. Conditions combine with AND; omitted ones do not filter."
@@ -8355,6 +8464,18 @@ func (ec *executionContext) childFields_AccessRequest(ctx context.Context, field
 		return ec.fieldContext_AccessRequest_viewerCan(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AccessRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_AccessRequestChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "state":
+		return ec.fieldContext_AccessRequestChange_state(ctx, field)
+	case "changedAt":
+		return ec.fieldContext_AccessRequestChange_changedAt(ctx, field)
+	case "request":
+		return ec.fieldContext_AccessRequestChange_request(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessRequestChange", field.Name)
 }
 
 func (ec *executionContext) childFields_AccessRequestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10029,6 +10150,18 @@ func (ec *executionContext) childFields_TrackedAccessRequest(ctx context.Context
 		return ec.fieldContext_TrackedAccessRequest_viewerCan(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TrackedAccessRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_TrackedAccessRequestChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "state":
+		return ec.fieldContext_TrackedAccessRequestChange_state(ctx, field)
+	case "changedAt":
+		return ec.fieldContext_TrackedAccessRequestChange_changedAt(ctx, field)
+	case "request":
+		return ec.fieldContext_TrackedAccessRequestChange_request(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrackedAccessRequestChange", field.Name)
 }
 
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11737,6 +11870,34 @@ func (ec *executionContext) field_Station_observations_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_accessRequestByTokenChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "token",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["token"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_accessRequestChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.AccessRequestWatchFilter, error) {
+			return ec.unmarshalOAccessRequestWatchFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestWatchFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Subscription_earthquakeReported_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12539,6 +12700,84 @@ func (ec *executionContext) _AccessRequest_viewerCan(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_AccessRequest_viewerCan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccessRequest", field, true, true, "AccessRequestAction")
+}
+
+func (ec *executionContext) _AccessRequestChange_state(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequestChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestChange_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.TicketState) graphql.Marshaler {
+			return ec.marshalNAccessRequestState2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestChange_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestChange", field, false, false, "AccessRequestState")
+}
+
+func (ec *executionContext) _AccessRequestChange_changedAt(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequestChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestChange_changedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestChange_changedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestChange", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AccessRequestChange_request(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequestChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestChange_request(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Request, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Ticket) graphql.Marshaler {
+			return ec.marshalOAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestChange_request(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequestChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequest(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AccessRequestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequestConnection) (ret graphql.Marshaler) {
@@ -26824,6 +27063,94 @@ func (ec *executionContext) fieldContext_Subscription_lightningStrikes(ctx conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_accessRequestChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_accessRequestChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().AccessRequestChanged(ctx, fc.Args["filter"].(*model.AccessRequestWatchFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AccessRequestChange) graphql.Marshaler {
+			return ec.marshalOAccessRequestChange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_accessRequestChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequestChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_accessRequestChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_accessRequestByTokenChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_accessRequestByTokenChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().AccessRequestByTokenChanged(ctx, fc.Args["token"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TrackedAccessRequestChange) graphql.Marshaler {
+			return ec.marshalNTrackedAccessRequestChange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐTrackedAccessRequestChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_accessRequestByTokenChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrackedAccessRequestChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_accessRequestByTokenChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Sunshine_periodHours(ctx context.Context, field graphql.CollectedField, obj *mkg.Sunshine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28942,6 +29269,84 @@ func (ec *executionContext) fieldContext_TrackedAccessRequest_viewerCan(_ contex
 	return graphql.NewScalarFieldContext("TrackedAccessRequest", field, true, true, "AccessRequestAction")
 }
 
+func (ec *executionContext) _TrackedAccessRequestChange_state(ctx context.Context, field graphql.CollectedField, obj *model.TrackedAccessRequestChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedAccessRequestChange_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.TicketState) graphql.Marshaler {
+			return ec.marshalNAccessRequestState2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedAccessRequestChange_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedAccessRequestChange", field, false, false, "AccessRequestState")
+}
+
+func (ec *executionContext) _TrackedAccessRequestChange_changedAt(ctx context.Context, field graphql.CollectedField, obj *model.TrackedAccessRequestChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedAccessRequestChange_changedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedAccessRequestChange_changedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedAccessRequestChange", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _TrackedAccessRequestChange_request(ctx context.Context, field graphql.CollectedField, obj *model.TrackedAccessRequestChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedAccessRequestChange_request(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Request, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Ticket) graphql.Marshaler {
+			return ec.marshalOTrackedAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedAccessRequestChange_request(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrackedAccessRequestChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrackedAccessRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Viewer_anonymous(ctx context.Context, field graphql.CollectedField, obj *mkg.Principal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30903,6 +31308,62 @@ func UnmarshalAccessRequestInput(ctx context.Context, raw any) (model.AccessRequ
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAccessRequestWatchFilter(ctx context.Context, obj any) (model.AccessRequestWatchFilter, error) {
+	var it model.AccessRequestWatchFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "assignedTo", "unassigned"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOAccessRequestState2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "assignedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignedTo"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignedTo = data
+		case "unassigned":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unassigned"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unassigned = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAccessRequestWatchFilter unmarshals raw into the AccessRequestWatchFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAccessRequestWatchFilter(ctx context.Context, raw any) (model.AccessRequestWatchFilter, error) {
+	var out model.AccessRequestWatchFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AccessRequestWatchFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAccountFilter(ctx context.Context, obj any) (model.AccountFilter, error) {
 	var it model.AccountFilter
 	if obj == nil {
@@ -32381,6 +32842,49 @@ func (ec *executionContext) _AccessRequest(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AccessRequest_viewerCan(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var accessRequestChangeImplementors = []string{"AccessRequestChange"}
+
+func (ec *executionContext) _AccessRequestChange(ctx context.Context, sel ast.SelectionSet, obj *model.AccessRequestChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accessRequestChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AccessRequestChange")
+		case "state":
+			out.Values[i] = ec._AccessRequestChange_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changedAt":
+			out.Values[i] = ec._AccessRequestChange_changedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "request":
+			out.Values[i] = ec._AccessRequestChange_request(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -37851,6 +38355,10 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_observationReceived(ctx, fields[0])
 	case "lightningStrikes":
 		return ec._Subscription_lightningStrikes(ctx, fields[0])
+	case "accessRequestChanged":
+		return ec._Subscription_accessRequestChanged(ctx, fields[0])
+	case "accessRequestByTokenChanged":
+		return ec._Subscription_accessRequestByTokenChanged(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -38460,6 +38968,49 @@ func (ec *executionContext) _TrackedAccessRequest(ctx context.Context, sel ast.S
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._TrackedAccessRequest_viewerCan(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var trackedAccessRequestChangeImplementors = []string{"TrackedAccessRequestChange"}
+
+func (ec *executionContext) _TrackedAccessRequestChange(ctx context.Context, sel ast.SelectionSet, obj *model.TrackedAccessRequestChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trackedAccessRequestChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrackedAccessRequestChange")
+		case "state":
+			out.Values[i] = ec._TrackedAccessRequestChange_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changedAt":
+			out.Values[i] = ec._TrackedAccessRequestChange_changedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "request":
+			out.Values[i] = ec._TrackedAccessRequestChange_request(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -40747,6 +41298,14 @@ func (ec *executionContext) marshalNTrackedAccessRequest2ᚖgithubᚗcomᚋbmkg�
 	return ec._TrackedAccessRequest(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTrackedAccessRequestChange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐTrackedAccessRequestChange(ctx context.Context, sel ast.SelectionSet, v *model.TrackedAccessRequestChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrackedAccessRequestChange!")
+		return graphql.Null
+	}
+	return ec._TrackedAccessRequestChange(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
 	res, err := graphql.UnmarshalUpload(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -40938,6 +41497,13 @@ func (ec *executionContext) marshalOAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggr
 	return ec._AccessRequest(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOAccessRequestChange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestChange(ctx context.Context, sel ast.SelectionSet, v *model.AccessRequestChange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AccessRequestChange(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOAccessRequestConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestConnection(ctx context.Context, sel ast.SelectionSet, v *model.AccessRequestConnection) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -41013,6 +41579,14 @@ func (ec *executionContext) marshalOAccessRequestStats2ᚖgithubᚗcomᚋbmkgᚋ
 		return graphql.Null
 	}
 	return ec._AccessRequestStats(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAccessRequestWatchFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestWatchFilter(ctx context.Context, v any) (*model.AccessRequestWatchFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAccessRequestWatchFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx context.Context, sel ast.SelectionSet, v *mkg.Account) graphql.Marshaler {

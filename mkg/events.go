@@ -16,6 +16,7 @@ const (
 	EventEarthquake  EventKind = "earthquake"
 	EventObservation EventKind = "observation"
 	EventLightning   EventKind = "lightning"
+	EventTicket      EventKind = "ticket"
 )
 
 // Event is a change already committed to the database, as it is told to
@@ -31,6 +32,7 @@ type Event struct {
 	Earthquake  *EarthquakeChange  `json:"earthquake,omitempty"`
 	Observation *ObservationStored `json:"observation,omitempty"`
 	Strikes     []Strike           `json:"strikes,omitempty"`
+	Ticket      *TicketChanged     `json:"ticket,omitempty"`
 
 	memo *eventMemo // shared by the copies handed to this process's subscribers
 }
@@ -88,6 +90,14 @@ type EventPublisher interface {
 	// have been told (the relay failed or timed out); this process's
 	// subscribers always are.
 	Publish(ctx context.Context, ev Event) error
+}
+
+// TicketChanged is an access request after an action committed: its
+// state and assignee now.
+type TicketChanged struct {
+	ID         int64       `json:"id"`
+	State      TicketState `json:"state"`
+	AssignedTo int64       `json:"assignedTo,omitempty"`
 }
 
 // EventBus carries committed changes to the subscribers of every process

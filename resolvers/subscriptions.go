@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/bmkg/mkggraph/graph/model"
@@ -222,4 +223,62 @@ func inBox(ev mkg.Event, box mkg.BBox) bool {
 		}
 	}
 	return false
+}
+
+// ticketWatchFilter is accessRequestChanged's filter.
+type ticketWatchFilter struct {
+	states     []mkg.TicketState
+	assignedTo int64 // -1: unassigned only
+}
+
+func ticketWatch(in *model.AccessRequestWatchFilter) (ticketWatchFilter, error) {
+	if in == nil {
+		return ticketWatchFilter{}, nil
+	}
+	f, err := ticketFilter(&model.AccessRequestFilter{Status: in.Status, AssignedTo: in.AssignedTo, Unassigned: in.Unassigned})
+	return ticketWatchFilter{states: f.Status, assignedTo: f.AssignedTo}, err
+}
+
+func (w ticketWatchFilter) matches(c *mkg.TicketChanged) bool {
+	if c == nil || len(w.states) > 0 && !slices.Contains(w.states, c.State) {
+		return false
+	}
+	switch {
+	case w.assignedTo == -1:
+		return c.AssignedTo == 0
+	case w.assignedTo > 0:
+		return c.AssignedTo == w.assignedTo
+	}
+	return true
+}
+
+// ticketChange reads the request once for every staff subscriber of this
+// process.
+func (r *Resolver) ticketChange(ev mkg.Event) *model.AccessRequestChange {
+	v, err := ev.Load(func() (any, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
+		defer cancel()
+		ts, err := r.TicketData.TicketsByID(ctx, []int64{ev.Ticket.ID})
+		if err != nil || len(ts) == 0 || ts[0] == nil {
+			return nil, err
+		}
+		return ts[0], nil
+	})
+	t, _ := v.(*mkg.Ticket)
+	if err != nil || t == nil {
+		return nil
+	}
+	return &model.AccessRequestChange{State: t.State, ChangedAt: ev.At, Request: t}
+}
+
+// trackedChange reads the request again by its token, for each event: a
+// token that no longer opens it (expired) sends nothing.
+func (r *Resolver) trackedChange(ev mkg.Event, token string) *model.TrackedAccessRequestChange {
+	ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
+	defer cancel()
+	t, err := r.TicketData.TicketByToken(ctx, token)
+	if err != nil {
+		return nil
+	}
+	return &model.TrackedAccessRequestChange{State: t.State, ChangedAt: ev.At, Request: t}
 }

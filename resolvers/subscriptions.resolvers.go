@@ -55,6 +55,26 @@ func (r *subscriptionResolver) LightningStrikes(ctx context.Context, bbox model.
 	return stream(ctx, r.Live, keep, func(evs []mkg.Event) *model.LightningBatch { return lightningBatch(evs, box) }, time.Second)
 }
 
+// AccessRequestChanged is the resolver for the accessRequestChanged field.
+func (r *subscriptionResolver) AccessRequestChanged(ctx context.Context, filter *model.AccessRequestWatchFilter) (<-chan *model.AccessRequestChange, error) {
+	w, err := ticketWatch(filter)
+	if err != nil {
+		return nil, err
+	}
+	keep := func(ev mkg.Event) bool { return ev.Kind == mkg.EventTicket && w.matches(ev.Ticket) }
+	return stream(ctx, r.Live, keep, func(evs []mkg.Event) *model.AccessRequestChange { return r.ticketChange(evs[0]) }, 0)
+}
+
+// AccessRequestByTokenChanged is the resolver for the accessRequestByTokenChanged field.
+func (r *subscriptionResolver) AccessRequestByTokenChanged(ctx context.Context, token string) (<-chan *model.TrackedAccessRequestChange, error) {
+	t, err := r.TicketData.TicketByToken(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	keep := func(ev mkg.Event) bool { return ev.Kind == mkg.EventTicket && ev.Ticket != nil && ev.Ticket.ID == t.ID }
+	return stream(ctx, r.Live, keep, func(evs []mkg.Event) *model.TrackedAccessRequestChange { return r.trackedChange(evs[0], token) }, 0)
+}
+
 // Subscription returns graph.SubscriptionResolver implementation.
 func (r *Resolver) Subscription() graph.SubscriptionResolver { return &subscriptionResolver{r} }
 

@@ -20,6 +20,15 @@ type AccessBasisInput struct {
 	ValidUntil *time.Time    `json:"validUntil,omitempty"`
 }
 
+// A request's state changed (staff's view).
+type AccessRequestChange struct {
+	State mkg.TicketState `json:"state"`
+	// When the action was stored.
+	ChangedAt time.Time `json:"changedAt"`
+	// The request as a query shows it now; null with an error when the caller no longer holds a staff role.
+	Request *mkg.Ticket `json:"request,omitempty"`
+}
+
 // Which requests to list (the service desk's queues). Oldest submission first.
 type AccessRequestFilter struct {
 	// Requests in any of these states.
@@ -47,6 +56,16 @@ type AccessRequestInput struct {
 	Basis     *AccessBasisInput `json:"basis"`
 	Applicant *ApplicantInput   `json:"applicant"`
 	Form      *ServiceFormInput `json:"form"`
+}
+
+// Which requests' changes to push to staff. Conditions combine with AND.
+type AccessRequestWatchFilter struct {
+	// Only requests that are now in one of these states.
+	Status []mkg.TicketState `json:"status,omitempty"`
+	// Only requests assigned to this officer (an account ID).
+	AssignedTo *string `json:"assignedTo,omitempty"`
+	// Only requests queued for any officer (not assigned).
+	Unassigned *bool `json:"unassigned,omitempty"`
 }
 
 // Which accounts to list.
@@ -319,6 +338,15 @@ type SubmittedAccessRequest struct {
 // makes the protected fields `FORBIDDEN` from the next event on, and a key
 // revoked, expired or suspended ends the connection with the reason.
 type Subscription struct {
+}
+
+// The applicant's request changed.
+type TrackedAccessRequestChange struct {
+	State mkg.TicketState `json:"state"`
+	// When the action was stored.
+	ChangedAt time.Time `json:"changedAt"`
+	// The request as `accessRequestByToken` shows it now.
+	Request *mkg.Ticket `json:"request,omitempty"`
 }
 
 // Whether an event or report is new or a revision of one already stored.
