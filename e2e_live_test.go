@@ -662,3 +662,34 @@ func TestTicketSubscriptions(t *testing.T) {
 		t.Fatalf("applicant: %s", m.Payload)
 	}
 }
+
+// TestEventStreamRevocationAndTurns: an event stream does not hold one of
+// -max-running-requests' turns (a query runs beside it with a single
+// turn), and when its key is revoked the next event ends the stream with
+// a last `end` event saying why.
+func TestEventStreamRevocationAndTurns(t *testing.T) {
+	cfg := testConfig(t, "sqlite")
+	cfg.Limits.MaxRunning = 1
+	a, srv := startApp(t, cfg)
+	key := partnerKey(t, a)
+	_, sse := openEvents(t, srv.URL, key, quakeSubscription, nil)
+	waitSubscribers(t, a, 1)
+	if r := postAs(t, srv.URL, key, `{ latestEarthquake { magnitude } }`, nil); r.Status != http.StatusOK || len(r.Errors) > 0 {
+		t.Fatalf("a query beside an open stream, with one turn: %d %s", r.Status, r.Raw)
+	}
+	ingestQuake(t, a, 30, 5.0)
+	sse.expect(t, "next: ")
+	prefix, _ := mkg.KeyPrefix(key)
+	cred, err := a.Store.CredentialByPrefix(context.Background(), prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Store.RevokeKey(context.Background(), testActor, cred.Key.ID, "leaked"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond) // in force everywhere within a second
+	ingestQuake(t, a, 31, 5.0)
+	if ev := sse.expect(t, "end: "); !strings.Contains(ev, `"code":4401`) || !strings.Contains(ev, "revoked") {
+		t.Fatalf("after revocation: %s", ev)
+	}
+}
