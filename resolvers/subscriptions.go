@@ -36,7 +36,7 @@ const MaxBatchStrikes = 5000
 // again, and ends when they are gone. A subscriber whose buffer is full
 // ends its session as a slow consumer: the bus never waits for it.
 func stream[T any](ctx context.Context, live Live, keep func(mkg.Event) bool,
-	build func([]mkg.Event) T, every time.Duration) (<-chan T, error) {
+	build func([]mkg.Event) *T, every time.Duration) (<-chan *T, error) {
 	s := mkg.SessionFrom(ctx)
 	if s == nil || live.Events == nil {
 		return nil, &mkg.Error{Code: mkg.EINVALID, Message: "subscriptions are served over WebSocket (graphql-transport-ws) or server-sent events (Accept: text/event-stream)"}
@@ -56,7 +56,7 @@ func stream[T any](ctx context.Context, live Live, keep func(mkg.Event) bool,
 			s.End(mkg.EndSlow, fmt.Sprintf("slow consumer: more than %d events waited to be sent", cap(in)))
 		}
 	})
-	out := make(chan T)
+	out := make(chan *T)
 	go func() {
 		defer close(out)
 		defer stop()
@@ -88,7 +88,7 @@ func stream[T any](ctx context.Context, live Live, keep func(mkg.Event) bool,
 				return
 			}
 			msg := build(evs)
-			if any(msg) == any(T(*new(T))) {
+			if msg == nil {
 				continue
 			}
 			select {
