@@ -37,6 +37,7 @@ type Config struct {
 	StationTTL         time.Duration
 	EarthquakeTTL      time.Duration
 	Limits             httpapi.Limits
+	Live               httpapi.LiveLimits
 	CORSOrigins        string
 	TrustedProxies     string // comma-separated CIDRs
 	ShutdownTimeout    time.Duration
@@ -76,6 +77,7 @@ func defaultConfig() Config {
 		StationTTL:         10 * time.Minute,
 		EarthquakeTTL:      30 * time.Second,
 		Limits:             httpapi.DefaultLimits,
+		Live:               httpapi.DefaultLiveLimits,
 		CORSOrigins:        "*",
 		ShutdownTimeout:    20 * time.Second,
 		LogLevel:           "info",
@@ -150,14 +152,19 @@ func logSettings(s *settings, c *Config) {
 	s.str(&c.LogFormat, "log-format", "MKG_LOG_FORMAT", "json or text")
 }
 
+// redisSettings say which Redis to share: the server's cache and events,
+// and where ingest publishes what it stores.
+func redisSettings(s *settings, c *Config) {
+	s.str(&c.RedisURL, "redis-url", "REDIS_URL", "Redis URL (redis://host:6379/0) for the shared cache and the events of subscriptions; empty = in-process cache and events")
+	s.str(&c.RedisPrefix, "redis-prefix", "MKG_REDIS_PREFIX", "prefix of every Redis key (and of the events channel)")
+}
+
 // serverSettings are the settings of the server alone.
 func serverSettings(s *settings, c *Config) {
 	s.str(&c.Addr, "addr", "MKG_ADDR", "address to listen on")
 	s.str(&c.AdminAddr, "admin-addr", "MKG_ADMIN_ADDR", "address of the operators' listener with the Prometheus metrics (/metrics) and the Go profiler (/debug/pprof/), e.g. 127.0.0.1:6060; never expose it publicly; empty = none")
 	s.str(&c.OTLPEndpoint, "otlp-endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT", "OpenTelemetry collector (OTLP over HTTP, e.g. http://127.0.0.1:4318) the traces are sent to, at /v1/traces; empty = no tracing")
 	s.float(&c.TraceSampleRatio, "trace-sample-ratio", "MKG_TRACE_SAMPLE_RATIO", "share of requests traced when tracing is on, 0 to 1")
-	s.str(&c.RedisURL, "redis-url", "REDIS_URL", "Redis URL (redis://host:6379/0) for the shared cache; empty = in-process cache")
-	s.str(&c.RedisPrefix, "redis-prefix", "MKG_REDIS_PREFIX", "prefix of every Redis key")
 	s.str(&c.DemoData, "demo-data", "MKG_DEMO_DATA", "load the bundled real demo data into an empty database: auto (only for the embedded SQLite), true or false")
 	s.num(&c.CacheMaxBytes, "cache-max-bytes", "MKG_CACHE_MAX_BYTES", "size of the in-process cache")
 	s.num(&c.ResponseCacheBytes, "response-cache-bytes", "MKG_RESPONSE_CACHE_BYTES", "memory for whole GraphQL responses answered again while their data are unchanged; 0 turns it off")
@@ -172,6 +179,12 @@ func serverSettings(s *settings, c *Config) {
 	s.num(&c.Limits.MaxTokens, "max-query-tokens", "MKG_MAX_QUERY_TOKENS", "largest query document, in lexer tokens")
 	s.num(&c.Limits.MaxRunning, "max-running-requests", "MKG_MAX_RUNNING_REQUESTS", "GraphQL requests executed at once; more wait for a turn within their time limit (requests answered from stored responses never wait); 0 = no limit")
 	s.dur(&c.Limits.RequestTimeout, "request-timeout", "MKG_REQUEST_TIMEOUT", "time limit of one GraphQL request")
+	s.num(&c.Live.PerConnection, "max-subscriptions-per-connection", "MKG_MAX_SUBSCRIPTIONS_PER_CONNECTION", "subscriptions one WebSocket connection may run at once")
+	s.num(&c.Live.PerAccount, "max-live-per-account", "MKG_MAX_LIVE_PER_ACCOUNT", "live connections (WebSocket, event streams) one account may hold on this instance")
+	s.num(&c.Live.PerAddress, "max-live-per-address", "MKG_MAX_LIVE_PER_ADDRESS", "live connections one client address may hold on this instance")
+	s.dur(&c.Live.KeepAlive, "live-keepalive", "MKG_LIVE_KEEPALIVE", "keep-alive interval of live connections: a WebSocket ping (no pong within two intervals closes it) or an event-stream comment")
+	s.dur(&c.Live.WriteTimeout, "live-write-timeout", "MKG_LIVE_WRITE_TIMEOUT", "longest one message to a live connection may take to write; a client that does not read is cut off")
+	s.num(&c.Live.Buffer, "live-buffer", "MKG_LIVE_BUFFER", "events that may wait for one subscriber; one more ends its connection as a slow consumer")
 	s.str(&c.CORSOrigins, "cors-origins", "MKG_CORS_ORIGINS", "comma-separated origins browsers may call the API from; * = any")
 	s.str(&c.TrustedProxies, "trusted-proxies", "MKG_TRUSTED_PROXIES", "comma-separated networks (CIDRs) of reverse proxies whose Forwarded / X-Forwarded-For headers name the client; empty = the peer address is the client")
 	s.dur(&c.ShutdownTimeout, "shutdown-timeout", "MKG_SHUTDOWN_TIMEOUT", "how long in-flight requests may finish on SIGTERM")

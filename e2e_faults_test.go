@@ -423,7 +423,7 @@ func shutdownWithFrozenPostgres(t *testing.T, pg *testsvc.Postgres, a *app, time
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	stopped := make(chan error, 1)
-	go func() { stopped <- listenAndServe(ctx, cfg, a.Handler, slog.New(slog.DiscardHandler)) }()
+	go func() { stopped <- listenAndServe(ctx, cfg, a.Handler, a.API.Shutdown, slog.New(slog.DiscardHandler)) }()
 	waitForPort(t, port)
 	pg.Freeze()
 	defer pg.Thaw()
@@ -490,7 +490,7 @@ func TestShutdownCancelsRequestsAtTheGraceDeadline(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	stopped := make(chan error, 1)
-	go func() { stopped <- listenAndServe(ctx, cfg, h, slog.New(slog.DiscardHandler)) }()
+	go func() { stopped <- listenAndServe(ctx, cfg, h, func() {}, slog.New(slog.DiscardHandler)) }()
 	waitForPort(t, port)
 	got := make(chan string, 1)
 	go func() {

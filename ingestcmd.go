@@ -11,6 +11,9 @@ import (
 
 	"github.com/bmkg/mkggraph/filestore"
 	"github.com/bmkg/mkggraph/ingest"
+	"github.com/bmkg/mkggraph/inmem"
+	"github.com/bmkg/mkggraph/mkg"
+	"github.com/bmkg/mkggraph/redis"
 )
 
 // ingestFlags are the ingest command's own flags: what a file may not say.
@@ -92,6 +95,10 @@ func ingestFiles(ctx context.Context, cfg *Config, log *slog.Logger, files []str
 		return false, err
 	}
 	in := ingest.New(store, log).WithFiles(fileStore)
+	if bus, closeBus := publishOnly(cfg, log); bus != nil {
+		defer closeBus()
+		in.WithEvents(bus)
+	}
 	for _, name := range files {
 		s, err := ingestOne(ctx, in, name, opt, progress, stderr)
 		if err != nil {
@@ -133,4 +140,20 @@ func printSummary(w io.Writer, s *ingest.Summary) {
 	for _, n := range s.Notes {
 		fmt.Fprintf(w, "  note: %s\n", n)
 	}
+}
+
+// publishOnly returns the bus an ingest process tells the servers through
+// (Redis pub/sub), or nil without Redis: a separate process has no
+// subscribers of its own. A Redis that does not answer costs each publish
+// its timeout, and the servers miss those events (see the README).
+func publishOnly(cfg *Config, log *slog.Logger) (mkg.EventPublisher, func()) {
+	if cfg.RedisURL == "" {
+		return nil, nil
+	}
+	rc, err := redis.New(cfg.RedisURL, cfg.RedisPrefix, log)
+	if err != nil {
+		log.Error("Redis URL unusable: subscribers are not told of this ingest", "err", err)
+		return nil, nil
+	}
+	return inmem.NewBus(redis.NewRelay(rc, log), log), func() { rc.Close() }
 }

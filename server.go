@@ -137,7 +137,7 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 		}
 		defer stop()
 	}
-	err = listenAndServe(ctx, cfg, a.Handler, log)
+	err = listenAndServe(ctx, cfg, a.Handler, a.API.Shutdown, log)
 	if ctx.Err() == nil {
 		return err // the listener failed: no shutdown to wait for
 	}
@@ -163,6 +163,8 @@ type app struct {
 	Ingest  *ingest.Ingester
 	Outbox  *notify.Outbox
 	Feeds   *feeds.Poller
+	Events  *inmem.Bus
+	API     *httpapi.Server // its live connections end first at shutdown
 	Handler http.Handler
 	closers []func()
 }
@@ -201,12 +203,20 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	a.closers = append(a.closers, stopWatching)
 	c, counter, closeCache := openCache(ctx, cfg, log, m)
 	a.Cache, a.closers = c, append(a.closers, closeCache)
+	// Committed changes reach this instance's subscribers at once, and the
+	// other instances' through Redis pub/sub when there is a Redis.
+	var relay mkg.EventRelay
+	if rc, ok := counter.(*redis.Cache); ok {
+		relay = redis.NewRelay(rc, log)
+	}
+	a.Events = inmem.NewBus(relay, log)
+	go a.Events.Run(watch)
 	files, err := filestore.NewLocal(cfg.fileDir())
 	if err != nil {
 		a.Close()
 		return nil, err
 	}
-	a.Ingest = ingest.New(store, log).WithFiles(files).WithObserver(func(s *ingest.Summary, err error) {
+	a.Ingest = ingest.New(store, log).WithFiles(files).WithEvents(a.Events).WithObserver(func(s *ingest.Summary, err error) {
 		m.IngestOutcome(s.Format, s.Inserted, s.Updated, s.Unchanged, len(s.Rejected), err != nil)
 	})
 	if err := maybeLoadDemo(ctx, cfg, store, a.Ingest, log); err != nil {
@@ -237,7 +247,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		ObservationData:  store,
 		EarthquakeData:   cache.NewEarthquakeReader(store, layered, opts),
 		AccessData:       store,
-		TicketData:       store,
+		TicketData:       mkg.PublishingTickets{TicketStore: store, Bus: a.Events, Now: cfg.clock},
 		RadarData:        store,
 		LightningData:    store,
 		ClimateData:      store,
@@ -248,6 +258,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		FeedData:         store,
 		FeedFormats:      ingest.FormatNames(),
 		Types:            authz,
+		Live:             resolvers.Live{Events: a.Events, Buffer: cfg.Live.Buffer},
 	}
 	// Bad keys are counted in Redis when there is one, so every instance
 	// throttles the same clients.
@@ -279,9 +290,11 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		Log:         log,
 		Metrics:     m,
 		Tracing:     tracing,
+		Live:        cfg.Live,
 	}
 	api.TrustedProxies, _ = httpapi.ParseProxies(cfg.TrustedProxies) // checked by Validate
 	a.Handler = api.Handler()
+	a.API = api
 	return a, nil
 }
 
@@ -376,7 +389,7 @@ func maybeLoadDemo(ctx context.Context, cfg *Config, store mkg.Store, in *ingest
 // cfg.ShutdownTimeout: requests in flight get most of that time to finish,
 // then their contexts are cancelled so that they answer (with a timeout)
 // whatever they wait on, and the server stops in time.
-func listenAndServe(ctx context.Context, cfg *Config, h http.Handler, log *slog.Logger) error {
+func listenAndServe(ctx context.Context, cfg *Config, h http.Handler, onShutdown func(), log *slog.Logger) error {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
@@ -393,6 +406,9 @@ func listenAndServe(ctx context.Context, cfg *Config, h http.Handler, log *slog.
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return requests },
 	}
+	// Live connections are told to reconnect as shutdown begins: Shutdown
+	// itself waits for neither WebSockets nor open event streams.
+	srv.RegisterOnShutdown(onShutdown)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("listening", "addr", ln.Addr().String(), "graphiql", "http://"+displayAddr(ln.Addr())+"/graphiql/")

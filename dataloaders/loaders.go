@@ -8,6 +8,7 @@ package dataloaders
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -146,11 +147,44 @@ func With(ctx context.Context, l *Loaders) context.Context {
 // HTTP middleware; a missing one is a wiring bug, so it panics (and the
 // request, only it, gets an internal error).
 func For(ctx context.Context) *Loaders {
-	l, ok := ctx.Value(ctxKey{}).(*Loaders)
-	if !ok {
-		panic("dataloaders: no loaders in the request context")
+	switch l := ctx.Value(ctxKey{}).(type) {
+	case *Loaders:
+		return l
+	case *Live:
+		return l.current()
 	}
-	return l
+	panic("dataloaders: no loaders in the request context")
+}
+
+// Live holds the loaders of a long-lived operation (a subscription's
+// connection), renewed before each message: what one message read is not
+// kept for the next, so the loaders' caches stay small and fresh.
+type Live struct {
+	r  Reader
+	mu sync.Mutex
+	l  *Loaders
+}
+
+// NewLive returns a holder with fresh loaders.
+func NewLive(r Reader) *Live { return &Live{r: r, l: New(r)} }
+
+// Renew replaces the loaders with fresh ones.
+func (l *Live) Renew() {
+	fresh := New(l.r)
+	l.mu.Lock()
+	l.l = fresh
+	l.mu.Unlock()
+}
+
+func (l *Live) current() *Loaders {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.l
+}
+
+// WithLive returns ctx whose For is l's loaders at each call.
+func WithLive(ctx context.Context, l *Live) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
 }
 
 // StationObsKey asks for one station's observations in a window. Keys that

@@ -30,7 +30,7 @@ const LogInterval = 10 * time.Second
 // LogInterval (see lograte).
 func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	limited := lograte.New(log, LogInterval)
-	return func(ctx context.Context, err error) *gqlerror.Error {
+	present := func(ctx context.Context, err error) *gqlerror.Error {
 		Uncacheable(ctx) // only complete answers are cached
 		out := graphql.DefaultErrorPresenter(ctx, err)
 		var e *mkg.Error
@@ -68,6 +68,13 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			slog.String("request_id", id), slog.String("path", out.Path.String()), slog.Any("err", err))
 		out.Message = "internal error"
 		out.Extensions = map[string]any{"code": mkg.EINTERNAL, "requestId": id}
+		return out
+	}
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		out := present(ctx, err)
+		if divert(ctx, out) {
+			return nil // in the current event's message (EventErrors)
+		}
 		return out
 	}
 }

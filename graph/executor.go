@@ -58,6 +58,7 @@ func NewExecutor(root ResolverRoot, authz *Authorizer, lim Limits, log *slog.Log
 	exec.Use(extension.AutomaticPersistedQuery{Cache: newBoundedCache(cachedEntries, cachedQueryBytes, queryWeight)})
 	exec.AroundFields(authz.Middleware) // access rights, and what the response cache must know
 	exec.Use(Strings{})
+	exec.Use(EventErrors{})
 	exec.SetErrorPresenter(ErrorPresenter(log))
 	exec.SetRecoverFunc(Recover(log))
 	for _, e := range extensions {

@@ -77,6 +77,7 @@ type ResolverRoot interface {
 	Station() StationResolver
 	StationConnection() StationConnectionResolver
 	StationEpoch() StationEpochResolver
+	Subscription() SubscriptionResolver
 	SynopDecoded() SynopDecodedResolver
 	TemperatureExtreme() TemperatureExtremeResolver
 	TrackedAccessRequest() TrackedAccessRequestResolver
@@ -118,6 +119,12 @@ type ComplexityRoot struct {
 		SubmittedAt   func(childComplexity int) int
 		UpdatedAt     func(childComplexity int) int
 		ViewerCan     func(childComplexity int) int
+	}
+
+	AccessRequestChange struct {
+		ChangedAt func(childComplexity int) int
+		Request   func(childComplexity int) int
+		State     func(childComplexity int) int
 	}
 
 	AccessRequestConnection struct {
@@ -449,6 +456,12 @@ type ComplexityRoot struct {
 		Node       func(childComplexity int) int
 	}
 
+	EarthquakeEvent struct {
+		Change     func(childComplexity int) int
+		Earthquake func(childComplexity int) int
+		StoredAt   func(childComplexity int) int
+	}
+
 	EarthquakeSource struct {
 		Feed          func(childComplexity int) int
 		FirstSeenAt   func(childComplexity int) int
@@ -550,6 +563,13 @@ type ComplexityRoot struct {
 	IssuedApiKey struct {
 		APIKey func(childComplexity int) int
 		Key    func(childComplexity int) int
+	}
+
+	LightningBatch struct {
+		Count     func(childComplexity int) int
+		StoredAt  func(childComplexity int) int
+		Strikes   func(childComplexity int) int
+		Truncated func(childComplexity int) int
 	}
 
 	LightningDensity struct {
@@ -656,6 +676,12 @@ type ComplexityRoot struct {
 	ObservationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ObservationEvent struct {
+		Change      func(childComplexity int) int
+		Observation func(childComplexity int) int
+		StoredAt    func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -940,6 +966,14 @@ type ComplexityRoot struct {
 		TrackingToken func(childComplexity int) int
 	}
 
+	Subscription struct {
+		AccessRequestByTokenChanged func(childComplexity int, token string) int
+		AccessRequestChanged        func(childComplexity int, filter *model.AccessRequestWatchFilter) int
+		EarthquakeReported          func(childComplexity int, filter *model.EarthquakeWatchFilter) int
+		LightningStrikes            func(childComplexity int, bbox model.BoundingBoxInput) int
+		ObservationReceived         func(childComplexity int, filter *model.ObservationWatchFilter) int
+	}
+
 	Sunshine struct {
 		DurationMin func(childComplexity int) int
 		PeriodH     func(childComplexity int) int
@@ -1040,6 +1074,12 @@ type ComplexityRoot struct {
 		SubmittedAt func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
 		ViewerCan   func(childComplexity int) int
+	}
+
+	TrackedAccessRequestChange struct {
+		ChangedAt func(childComplexity int) int
+		Request   func(childComplexity int) int
+		State     func(childComplexity int) int
 	}
 
 	Viewer struct {
@@ -1440,6 +1480,13 @@ type StationConnectionResolver interface {
 type StationEpochResolver interface {
 	Description(ctx context.Context, obj *mkg.StationEpoch) (*string, error)
 }
+type SubscriptionResolver interface {
+	EarthquakeReported(ctx context.Context, filter *model.EarthquakeWatchFilter) (<-chan *model.EarthquakeEvent, error)
+	ObservationReceived(ctx context.Context, filter *model.ObservationWatchFilter) (<-chan *model.ObservationEvent, error)
+	LightningStrikes(ctx context.Context, bbox model.BoundingBoxInput) (<-chan *model.LightningBatch, error)
+	AccessRequestChanged(ctx context.Context, filter *model.AccessRequestWatchFilter) (<-chan *model.AccessRequestChange, error)
+	AccessRequestByTokenChanged(ctx context.Context, token string) (<-chan *model.TrackedAccessRequestChange, error)
+}
 type SynopDecodedResolver interface {
 	Region(ctx context.Context, obj *mkg.SynopValues) (*string, error)
 	WindSpeedUnit(ctx context.Context, obj *mkg.SynopValues) (*string, error)
@@ -1640,6 +1687,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccessRequest.ViewerCan(childComplexity), true
+
+	case "AccessRequestChange.changedAt":
+		if e.ComplexityRoot.AccessRequestChange.ChangedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestChange.ChangedAt(childComplexity), true
+	case "AccessRequestChange.request":
+		if e.ComplexityRoot.AccessRequestChange.Request == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestChange.Request(childComplexity), true
+	case "AccessRequestChange.state":
+		if e.ComplexityRoot.AccessRequestChange.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestChange.State(childComplexity), true
 
 	case "AccessRequestConnection.edges":
 		if e.ComplexityRoot.AccessRequestConnection.Edges == nil {
@@ -2955,6 +3021,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EarthquakeEdge.Node(childComplexity), true
 
+	case "EarthquakeEvent.change":
+		if e.ComplexityRoot.EarthquakeEvent.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EarthquakeEvent.Change(childComplexity), true
+	case "EarthquakeEvent.earthquake":
+		if e.ComplexityRoot.EarthquakeEvent.Earthquake == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EarthquakeEvent.Earthquake(childComplexity), true
+	case "EarthquakeEvent.storedAt":
+		if e.ComplexityRoot.EarthquakeEvent.StoredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EarthquakeEvent.StoredAt(childComplexity), true
+
 	case "EarthquakeSource.feed":
 		if e.ComplexityRoot.EarthquakeSource.Feed == nil {
 			break
@@ -3368,6 +3453,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IssuedApiKey.Key(childComplexity), true
+
+	case "LightningBatch.count":
+		if e.ComplexityRoot.LightningBatch.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningBatch.Count(childComplexity), true
+	case "LightningBatch.storedAt":
+		if e.ComplexityRoot.LightningBatch.StoredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningBatch.StoredAt(childComplexity), true
+	case "LightningBatch.strikes":
+		if e.ComplexityRoot.LightningBatch.Strikes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningBatch.Strikes(childComplexity), true
+	case "LightningBatch.truncated":
+		if e.ComplexityRoot.LightningBatch.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LightningBatch.Truncated(childComplexity), true
 
 	case "LightningDensity.cellHeightDegrees":
 		if e.ComplexityRoot.LightningDensity.CellHeightDegrees == nil {
@@ -3947,6 +4057,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ObservationEdge.Node(childComplexity), true
+
+	case "ObservationEvent.change":
+		if e.ComplexityRoot.ObservationEvent.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationEvent.Change(childComplexity), true
+	case "ObservationEvent.observation":
+		if e.ComplexityRoot.ObservationEvent.Observation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationEvent.Observation(childComplexity), true
+	case "ObservationEvent.storedAt":
+		if e.ComplexityRoot.ObservationEvent.StoredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationEvent.StoredAt(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -5313,6 +5442,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SubmittedAccessRequest.TrackingToken(childComplexity), true
 
+	case "Subscription.accessRequestByTokenChanged":
+		if e.ComplexityRoot.Subscription.AccessRequestByTokenChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_accessRequestByTokenChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.AccessRequestByTokenChanged(childComplexity, args["token"].(string)), true
+	case "Subscription.accessRequestChanged":
+		if e.ComplexityRoot.Subscription.AccessRequestChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_accessRequestChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.AccessRequestChanged(childComplexity, args["filter"].(*model.AccessRequestWatchFilter)), true
+	case "Subscription.earthquakeReported":
+		if e.ComplexityRoot.Subscription.EarthquakeReported == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_earthquakeReported_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.EarthquakeReported(childComplexity, args["filter"].(*model.EarthquakeWatchFilter)), true
+	case "Subscription.lightningStrikes":
+		if e.ComplexityRoot.Subscription.LightningStrikes == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_lightningStrikes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.LightningStrikes(childComplexity, args["bbox"].(model.BoundingBoxInput)), true
+	case "Subscription.observationReceived":
+		if e.ComplexityRoot.Subscription.ObservationReceived == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_observationReceived_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ObservationReceived(childComplexity, args["filter"].(*model.ObservationWatchFilter)), true
+
 	case "Sunshine.durationMinutes":
 		if e.ComplexityRoot.Sunshine.DurationMin == nil {
 			break
@@ -5789,6 +5974,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TrackedAccessRequest.ViewerCan(childComplexity), true
 
+	case "TrackedAccessRequestChange.changedAt":
+		if e.ComplexityRoot.TrackedAccessRequestChange.ChangedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedAccessRequestChange.ChangedAt(childComplexity), true
+	case "TrackedAccessRequestChange.request":
+		if e.ComplexityRoot.TrackedAccessRequestChange.Request == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedAccessRequestChange.Request(childComplexity), true
+	case "TrackedAccessRequestChange.state":
+		if e.ComplexityRoot.TrackedAccessRequestChange.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedAccessRequestChange.State(childComplexity), true
+
 	case "Viewer.account":
 		if e.ComplexityRoot.Viewer.Account == nil {
 			break
@@ -5968,6 +6172,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AccessBasisInput", ec.unmarshalInputAccessBasisInput),
 			graphql.NewInputUnmarshaler("AccessRequestFilter", ec.unmarshalInputAccessRequestFilter),
 			graphql.NewInputUnmarshaler("AccessRequestInput", ec.unmarshalInputAccessRequestInput),
+			graphql.NewInputUnmarshaler("AccessRequestWatchFilter", ec.unmarshalInputAccessRequestWatchFilter),
 			graphql.NewInputUnmarshaler("AccountFilter", ec.unmarshalInputAccountFilter),
 			graphql.NewInputUnmarshaler("AccountInput", ec.unmarshalInputAccountInput),
 			graphql.NewInputUnmarshaler("ApplicantInput", ec.unmarshalInputApplicantInput),
@@ -5977,8 +6182,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ChecklistItemInput", ec.unmarshalInputChecklistItemInput),
 			graphql.NewInputUnmarshaler("ClientApplicationInput", ec.unmarshalInputClientApplicationInput),
 			graphql.NewInputUnmarshaler("EarthquakeFilter", ec.unmarshalInputEarthquakeFilter),
+			graphql.NewInputUnmarshaler("EarthquakeWatchFilter", ec.unmarshalInputEarthquakeWatchFilter),
 			graphql.NewInputUnmarshaler("FeedInput", ec.unmarshalInputFeedInput),
 			graphql.NewInputUnmarshaler("ObservationFilter", ec.unmarshalInputObservationFilter),
+			graphql.NewInputUnmarshaler("ObservationWatchFilter", ec.unmarshalInputObservationWatchFilter),
 			graphql.NewInputUnmarshaler("OmittedDatasetInput", ec.unmarshalInputOmittedDatasetInput),
 			graphql.NewInputUnmarshaler("PointInput", ec.unmarshalInputPointInput),
 			graphql.NewInputUnmarshaler("RadarScanFilter", ec.unmarshalInputRadarScanFilter),
@@ -6029,6 +6236,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -6086,6 +6310,7 @@ Conventions used throughout:
 schema {
   query: Query
   mutation: Mutation
+  subscription: Subscription
 }
 
 """
@@ -7989,6 +8214,110 @@ type StationDistance @dataset(name: STATION_METADATA) {
   distanceKm: Float!
 }
 `, BuiltIn: false},
+	{Name: "../schema/subscriptions.graphqls", Input: `"""
+Data pushed as it is stored, over WebSocket (` + "`" + `graphql-transport-ws` + "`" + `) or
+server-sent events (see the README, "Subscriptions"). Each event is checked
+against the caller's rights as they are when it is sent: a grant withdrawn
+makes the protected fields ` + "`" + `FORBIDDEN` + "`" + ` from the next event on, and a key
+revoked, expired or suspended ends the connection with the reason.
+"""
+type Subscription {
+  "Earthquakes as they are stored: new events, and revisions of known ones (another feed's report, a later solution). An invalid filter is refused at once (` + "`" + `BAD_USER_INPUT` + "`" + `)."
+  earthquakeReported(filter: EarthquakeWatchFilter): EarthquakeEvent!
+  "SYNOP reports as they are stored (new, or replacing a report for the same station and time). Level 1 and Level 2 stay under their datasets, as in queries."
+  observationReceived(filter: ObservationWatchFilter): ObservationEvent!
+  "Lightning strikes as they are stored, at most one message a second: the strikes of that second in the box, oldest first (at most 5,000; ` + "`" + `truncated` + "`" + ` says when more were dropped)."
+  lightningStrikes(bbox: BoundingBoxInput!): LightningBatch!
+  "Staff: requests whose state changes, in the queue the filter names (by state, assignee, or unassigned)."
+  accessRequestChanged(filter: AccessRequestWatchFilter): AccessRequestChange @hasRole(roles: [SERVICE_DESK, OFFICER, ADMIN])
+  "The applicant: their own request, each time its state changes, by its tracking token (NOT_FOUND for a wrong or expired token, as ` + "`" + `accessRequestByToken` + "`" + `)."
+  accessRequestByTokenChanged(token: String!): TrackedAccessRequestChange! @applicantOnly
+}
+
+"Which requests' changes to push to staff. Conditions combine with AND."
+input AccessRequestWatchFilter {
+  "Only requests that are now in one of these states."
+  status: [AccessRequestState!]
+  "Only requests assigned to this officer (an account ID)."
+  assignedTo: ID
+  "Only requests queued for any officer (not assigned)."
+  unassigned: Boolean
+}
+
+"A request's state changed (staff's view)."
+type AccessRequestChange {
+  state: AccessRequestState!
+  "When the action was stored."
+  changedAt: DateTime!
+  "The request as a query shows it now; null with an error when the caller no longer holds a staff role."
+  request: AccessRequest
+}
+
+"The applicant's request changed."
+type TrackedAccessRequestChange {
+  state: AccessRequestState!
+  "When the action was stored."
+  changedAt: DateTime!
+  "The request as ` + "`" + `accessRequestByToken` + "`" + ` shows it now."
+  request: TrackedAccessRequest
+}
+
+"Which earthquakes to push. Conditions combine with AND; omitted ones do not filter."
+input EarthquakeWatchFilter {
+  "Only events of at least this magnitude (-2..10)."
+  minMagnitude: Float
+  "Only events inside this box."
+  bbox: BoundingBoxInput
+  "Only events within ` + "`" + `radiusKm` + "`" + ` of this point (required together)."
+  near: PointInput
+  "Radius around ` + "`" + `near` + "`" + `, in km (0..20038)."
+  radiusKm: Float
+}
+
+"Which observations to push. Conditions combine with AND; omitted ones do not filter."
+input ObservationWatchFilter {
+  "Only reports of these stations (WMO indexes, at most 500)."
+  wmoIndexes: [String!]
+  "Only reports of stations inside this box (the catalogue's position; a station not in the catalogue is outside every box)."
+  bbox: BoundingBoxInput
+}
+
+"Whether an event or report is new or a revision of one already stored."
+enum Change {
+  INSERTED
+  UPDATED
+}
+
+"An earthquake stored or revised."
+type EarthquakeEvent {
+  change: Change!
+  "When it was stored."
+  storedAt: DateTime!
+  "The event as a query shows it now; null with an error when the caller may no longer see it."
+  earthquake: Earthquake
+}
+
+"A SYNOP report stored."
+type ObservationEvent {
+  change: Change!
+  "When it was stored."
+  storedAt: DateTime!
+  "The report as a query shows it now; null with an error when the caller may no longer see it."
+  observation: Observation
+}
+
+"Lightning strikes stored within one second."
+type LightningBatch {
+  "When the first of them was stored."
+  storedAt: DateTime!
+  "How many strikes in the box were stored in that second."
+  count: Int!
+  "Whether strikes were left out (more than 5,000 in the second)."
+  truncated: Boolean!
+  "Oldest first; null with an error when the caller may no longer see lightning."
+  strikes: [LightningStrike!]
+}
+`, BuiltIn: false},
 	{Name: "../schema/tickets.graphqls", Input: `"A file sent with a multipart request (GraphQL multipart request specification)."
 scalar Upload
 
@@ -8521,6 +8850,18 @@ func (ec *executionContext) childFields_AccessRequest(ctx context.Context, field
 		return ec.fieldContext_AccessRequest_viewerCan(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AccessRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_AccessRequestChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "state":
+		return ec.fieldContext_AccessRequestChange_state(ctx, field)
+	case "changedAt":
+		return ec.fieldContext_AccessRequestChange_changedAt(ctx, field)
+	case "request":
+		return ec.fieldContext_AccessRequestChange_request(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessRequestChange", field.Name)
 }
 
 func (ec *executionContext) childFields_AccessRequestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9181,6 +9522,18 @@ func (ec *executionContext) childFields_EarthquakeEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type EarthquakeEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_EarthquakeEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "change":
+		return ec.fieldContext_EarthquakeEvent_change(ctx, field)
+	case "storedAt":
+		return ec.fieldContext_EarthquakeEvent_storedAt(ctx, field)
+	case "earthquake":
+		return ec.fieldContext_EarthquakeEvent_earthquake(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EarthquakeEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_EarthquakeSource(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "feed":
@@ -9387,6 +9740,20 @@ func (ec *executionContext) childFields_IssuedApiKey(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type IssuedApiKey", field.Name)
 }
 
+func (ec *executionContext) childFields_LightningBatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "storedAt":
+		return ec.fieldContext_LightningBatch_storedAt(ctx, field)
+	case "count":
+		return ec.fieldContext_LightningBatch_count(ctx, field)
+	case "truncated":
+		return ec.fieldContext_LightningBatch_truncated(ctx, field)
+	case "strikes":
+		return ec.fieldContext_LightningBatch_strikes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LightningBatch", field.Name)
+}
+
 func (ec *executionContext) childFields_LightningDensity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "cellSizeKm":
@@ -9537,6 +9904,18 @@ func (ec *executionContext) childFields_ObservationEdge(ctx context.Context, fie
 		return ec.fieldContext_ObservationEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ObservationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ObservationEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "change":
+		return ec.fieldContext_ObservationEvent_change(ctx, field)
+	case "storedAt":
+		return ec.fieldContext_ObservationEvent_storedAt(ctx, field)
+	case "observation":
+		return ec.fieldContext_ObservationEvent_observation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ObservationEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10225,6 +10604,18 @@ func (ec *executionContext) childFields_TrackedAccessRequest(ctx context.Context
 		return ec.fieldContext_TrackedAccessRequest_viewerCan(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TrackedAccessRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_TrackedAccessRequestChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "state":
+		return ec.fieldContext_TrackedAccessRequestChange_state(ctx, field)
+	case "changedAt":
+		return ec.fieldContext_TrackedAccessRequestChange_changedAt(ctx, field)
+	case "request":
+		return ec.fieldContext_TrackedAccessRequestChange_request(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrackedAccessRequestChange", field.Name)
 }
 
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12019,6 +12410,76 @@ func (ec *executionContext) field_Station_observations_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_accessRequestByTokenChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "token",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["token"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_accessRequestChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.AccessRequestWatchFilter, error) {
+			return ec.unmarshalOAccessRequestWatchFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestWatchFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_earthquakeReported_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.EarthquakeWatchFilter, error) {
+			return ec.unmarshalOEarthquakeWatchFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeWatchFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_lightningStrikes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "bbox",
+		func(ctx context.Context, v any) (model.BoundingBoxInput, error) {
+			return ec.unmarshalNBoundingBoxInput2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐBoundingBoxInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["bbox"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_observationReceived_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ObservationWatchFilter, error) {
+			return ec.unmarshalOObservationWatchFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationWatchFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field___Directive_args_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12779,6 +13240,84 @@ func (ec *executionContext) _AccessRequest_viewerCan(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_AccessRequest_viewerCan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccessRequest", field, true, true, "AccessRequestAction")
+}
+
+func (ec *executionContext) _AccessRequestChange_state(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequestChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestChange_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.TicketState) graphql.Marshaler {
+			return ec.marshalNAccessRequestState2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestChange_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestChange", field, false, false, "AccessRequestState")
+}
+
+func (ec *executionContext) _AccessRequestChange_changedAt(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequestChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestChange_changedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestChange_changedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestChange", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AccessRequestChange_request(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequestChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestChange_request(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Request, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Ticket) graphql.Marshaler {
+			return ec.marshalOAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestChange_request(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequestChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequest(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AccessRequestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequestConnection) (ret graphql.Marshaler) {
@@ -18068,6 +18607,84 @@ func (ec *executionContext) fieldContext_EarthquakeEdge_distanceKm(_ context.Con
 	return graphql.NewScalarFieldContext("EarthquakeEdge", field, false, false, "Float")
 }
 
+func (ec *executionContext) _EarthquakeEvent_change(ctx context.Context, field graphql.CollectedField, obj *model.EarthquakeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EarthquakeEvent_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Change) graphql.Marshaler {
+			return ec.marshalNChange2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EarthquakeEvent_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EarthquakeEvent", field, false, false, "Change")
+}
+
+func (ec *executionContext) _EarthquakeEvent_storedAt(ctx context.Context, field graphql.CollectedField, obj *model.EarthquakeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EarthquakeEvent_storedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StoredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EarthquakeEvent_storedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EarthquakeEvent", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _EarthquakeEvent_earthquake(ctx context.Context, field graphql.CollectedField, obj *model.EarthquakeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EarthquakeEvent_earthquake(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Earthquake, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Earthquake) graphql.Marshaler {
+			return ec.marshalOEarthquake2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEarthquake(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EarthquakeEvent_earthquake(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EarthquakeEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Earthquake(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _EarthquakeSource_feed(ctx context.Context, field graphql.CollectedField, obj *mkg.EarthquakeSource) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19667,6 +20284,107 @@ func (ec *executionContext) fieldContext_IssuedApiKey_apiKey(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ApiKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LightningBatch_storedAt(ctx context.Context, field graphql.CollectedField, obj *model.LightningBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningBatch_storedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StoredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningBatch_storedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningBatch", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _LightningBatch_count(ctx context.Context, field graphql.CollectedField, obj *model.LightningBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningBatch_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningBatch_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningBatch", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LightningBatch_truncated(ctx context.Context, field graphql.CollectedField, obj *model.LightningBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningBatch_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LightningBatch_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LightningBatch", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LightningBatch_strikes(ctx context.Context, field graphql.CollectedField, obj *model.LightningBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LightningBatch_strikes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Strikes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.Strike) graphql.Marshaler {
+			return ec.marshalOLightningStrike2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStrikeᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LightningBatch_strikes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LightningBatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LightningStrike(ctx, field)
 		},
 	}
 	return fc, nil
@@ -21995,6 +22713,84 @@ func (ec *executionContext) _ObservationEdge_node(ctx context.Context, field gra
 func (ec *executionContext) fieldContext_ObservationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "ObservationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Observation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObservationEvent_change(ctx context.Context, field graphql.CollectedField, obj *model.ObservationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationEvent_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Change) graphql.Marshaler {
+			return ec.marshalNChange2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationEvent_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservationEvent", field, false, false, "Change")
+}
+
+func (ec *executionContext) _ObservationEvent_storedAt(ctx context.Context, field graphql.CollectedField, obj *model.ObservationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationEvent_storedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StoredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationEvent_storedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservationEvent", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ObservationEvent_observation(ctx context.Context, field graphql.CollectedField, obj *model.ObservationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationEvent_observation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Observation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Observation) graphql.Marshaler {
+			return ec.marshalOObservation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐObservation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationEvent_observation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObservationEvent",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -27529,6 +28325,226 @@ func (ec *executionContext) fieldContext_SubmittedAccessRequest_trackingToken(_ 
 	return graphql.NewScalarFieldContext("SubmittedAccessRequest", field, false, false, "String")
 }
 
+func (ec *executionContext) _Subscription_earthquakeReported(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_earthquakeReported(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().EarthquakeReported(ctx, fc.Args["filter"].(*model.EarthquakeWatchFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EarthquakeEvent) graphql.Marshaler {
+			return ec.marshalNEarthquakeEvent2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_earthquakeReported(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EarthquakeEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_earthquakeReported_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_observationReceived(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_observationReceived(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ObservationReceived(ctx, fc.Args["filter"].(*model.ObservationWatchFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ObservationEvent) graphql.Marshaler {
+			return ec.marshalNObservationEvent2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_observationReceived(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObservationEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_observationReceived_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_lightningStrikes(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_lightningStrikes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().LightningStrikes(ctx, fc.Args["bbox"].(model.BoundingBoxInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LightningBatch) graphql.Marshaler {
+			return ec.marshalNLightningBatch2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningBatch(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_lightningStrikes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LightningBatch(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_lightningStrikes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_accessRequestChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_accessRequestChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().AccessRequestChanged(ctx, fc.Args["filter"].(*model.AccessRequestWatchFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AccessRequestChange) graphql.Marshaler {
+			return ec.marshalOAccessRequestChange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_accessRequestChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequestChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_accessRequestChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_accessRequestByTokenChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_accessRequestByTokenChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().AccessRequestByTokenChanged(ctx, fc.Args["token"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TrackedAccessRequestChange) graphql.Marshaler {
+			return ec.marshalNTrackedAccessRequestChange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐTrackedAccessRequestChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_accessRequestByTokenChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrackedAccessRequestChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_accessRequestByTokenChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Sunshine_periodHours(ctx context.Context, field graphql.CollectedField, obj *mkg.Sunshine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29647,6 +30663,84 @@ func (ec *executionContext) fieldContext_TrackedAccessRequest_viewerCan(_ contex
 	return graphql.NewScalarFieldContext("TrackedAccessRequest", field, true, true, "AccessRequestAction")
 }
 
+func (ec *executionContext) _TrackedAccessRequestChange_state(ctx context.Context, field graphql.CollectedField, obj *model.TrackedAccessRequestChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedAccessRequestChange_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mkg.TicketState) graphql.Marshaler {
+			return ec.marshalNAccessRequestState2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedAccessRequestChange_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedAccessRequestChange", field, false, false, "AccessRequestState")
+}
+
+func (ec *executionContext) _TrackedAccessRequestChange_changedAt(ctx context.Context, field graphql.CollectedField, obj *model.TrackedAccessRequestChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedAccessRequestChange_changedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedAccessRequestChange_changedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedAccessRequestChange", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _TrackedAccessRequestChange_request(ctx context.Context, field graphql.CollectedField, obj *model.TrackedAccessRequestChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedAccessRequestChange_request(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Request, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Ticket) graphql.Marshaler {
+			return ec.marshalOTrackedAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedAccessRequestChange_request(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrackedAccessRequestChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrackedAccessRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Viewer_anonymous(ctx context.Context, field graphql.CollectedField, obj *mkg.Principal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31608,6 +32702,62 @@ func UnmarshalAccessRequestInput(ctx context.Context, raw any) (model.AccessRequ
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAccessRequestWatchFilter(ctx context.Context, obj any) (model.AccessRequestWatchFilter, error) {
+	var it model.AccessRequestWatchFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "assignedTo", "unassigned"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOAccessRequestState2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "assignedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignedTo"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignedTo = data
+		case "unassigned":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unassigned"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unassigned = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAccessRequestWatchFilter unmarshals raw into the AccessRequestWatchFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAccessRequestWatchFilter(ctx context.Context, raw any) (model.AccessRequestWatchFilter, error) {
+	var out model.AccessRequestWatchFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AccessRequestWatchFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAccountFilter(ctx context.Context, obj any) (model.AccountFilter, error) {
 	var it model.AccountFilter
 	if obj == nil {
@@ -32245,6 +33395,69 @@ func UnmarshalEarthquakeFilter(ctx context.Context, raw any) (model.EarthquakeFi
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputEarthquakeWatchFilter(ctx context.Context, obj any) (model.EarthquakeWatchFilter, error) {
+	var it model.EarthquakeWatchFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"minMagnitude", "bbox", "near", "radiusKm"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "minMagnitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minMagnitude"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinMagnitude = data
+		case "bbox":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bbox"))
+			data, err := ec.unmarshalOBoundingBoxInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐBoundingBoxInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Bbox = data
+		case "near":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("near"))
+			data, err := ec.unmarshalOPointInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐPointInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Near = data
+		case "radiusKm":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("radiusKm"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RadiusKm = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEarthquakeWatchFilter unmarshals raw into the EarthquakeWatchFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEarthquakeWatchFilter(ctx context.Context, raw any) (model.EarthquakeWatchFilter, error) {
+	var out model.EarthquakeWatchFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EarthquakeWatchFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputFeedInput(ctx context.Context, obj any) (model.FeedInput, error) {
 	var it model.FeedInput
 	if obj == nil {
@@ -32407,6 +33620,55 @@ func (ec *executionContext) unmarshalInputObservationFilter(ctx context.Context,
 func UnmarshalObservationFilter(ctx context.Context, raw any) (model.ObservationFilter, error) {
 	var out model.ObservationFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ObservationFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputObservationWatchFilter(ctx context.Context, obj any) (model.ObservationWatchFilter, error) {
+	var it model.ObservationWatchFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"wmoIndexes", "bbox"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "wmoIndexes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wmoIndexes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WmoIndexes = data
+		case "bbox":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bbox"))
+			data, err := ec.unmarshalOBoundingBoxInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐBoundingBoxInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Bbox = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalObservationWatchFilter unmarshals raw into the ObservationWatchFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalObservationWatchFilter(ctx context.Context, raw any) (model.ObservationWatchFilter, error) {
+	var out model.ObservationWatchFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ObservationWatchFilter", raw, &out)
 	return out, err
 }
 
@@ -33065,6 +34327,49 @@ func (ec *executionContext) _AccessRequest(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AccessRequest_viewerCan(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var accessRequestChangeImplementors = []string{"AccessRequestChange"}
+
+func (ec *executionContext) _AccessRequestChange(ctx context.Context, sel ast.SelectionSet, obj *model.AccessRequestChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accessRequestChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AccessRequestChange")
+		case "state":
+			out.Values[i] = ec._AccessRequestChange_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changedAt":
+			out.Values[i] = ec._AccessRequestChange_changedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "request":
+			out.Values[i] = ec._AccessRequestChange_request(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -35316,6 +36621,49 @@ func (ec *executionContext) _EarthquakeEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var earthquakeEventImplementors = []string{"EarthquakeEvent"}
+
+func (ec *executionContext) _EarthquakeEvent(ctx context.Context, sel ast.SelectionSet, obj *model.EarthquakeEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, earthquakeEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EarthquakeEvent")
+		case "change":
+			out.Values[i] = ec._EarthquakeEvent_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "storedAt":
+			out.Values[i] = ec._EarthquakeEvent_storedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "earthquake":
+			out.Values[i] = ec._EarthquakeEvent_earthquake(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var earthquakeSourceImplementors = []string{"EarthquakeSource"}
 
 func (ec *executionContext) _EarthquakeSource(ctx context.Context, sel ast.SelectionSet, obj *mkg.EarthquakeSource) graphql.Marshaler {
@@ -35984,6 +37332,54 @@ func (ec *executionContext) _IssuedApiKey(ctx context.Context, sel ast.Selection
 		case "apiKey":
 			out.Values[i] = ec._IssuedApiKey_apiKey(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lightningBatchImplementors = []string{"LightningBatch"}
+
+func (ec *executionContext) _LightningBatch(ctx context.Context, sel ast.SelectionSet, obj *model.LightningBatch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lightningBatchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LightningBatch")
+		case "storedAt":
+			out.Values[i] = ec._LightningBatch_storedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._LightningBatch_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._LightningBatch_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "strikes":
+			out.Values[i] = ec._LightningBatch_strikes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -36725,6 +38121,49 @@ func (ec *executionContext) _ObservationEdge(ctx context.Context, sel ast.Select
 		case "node":
 			out.Values[i] = ec._ObservationEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var observationEventImplementors = []string{"ObservationEvent"}
+
+func (ec *executionContext) _ObservationEvent(ctx context.Context, sel ast.SelectionSet, obj *model.ObservationEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, observationEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ObservationEvent")
+		case "change":
+			out.Values[i] = ec._ObservationEvent_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "storedAt":
+			out.Values[i] = ec._ObservationEvent_storedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "observation":
+			out.Values[i] = ec._ObservationEvent_observation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -38639,6 +40078,34 @@ func (ec *executionContext) _SubmittedAccessRequest(ctx context.Context, sel ast
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "earthquakeReported":
+		return ec._Subscription_earthquakeReported(ctx, fields[0])
+	case "observationReceived":
+		return ec._Subscription_observationReceived(ctx, fields[0])
+	case "lightningStrikes":
+		return ec._Subscription_lightningStrikes(ctx, fields[0])
+	case "accessRequestChanged":
+		return ec._Subscription_accessRequestChanged(ctx, fields[0])
+	case "accessRequestByTokenChanged":
+		return ec._Subscription_accessRequestByTokenChanged(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var sunshineImplementors = []string{"Sunshine"}
 
 func (ec *executionContext) _Sunshine(ctx context.Context, sel ast.SelectionSet, obj *mkg.Sunshine) graphql.Marshaler {
@@ -39243,6 +40710,49 @@ func (ec *executionContext) _TrackedAccessRequest(ctx context.Context, sel ast.S
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._TrackedAccessRequest_viewerCan(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var trackedAccessRequestChangeImplementors = []string{"TrackedAccessRequestChange"}
+
+func (ec *executionContext) _TrackedAccessRequestChange(ctx context.Context, sel ast.SelectionSet, obj *model.TrackedAccessRequestChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trackedAccessRequestChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrackedAccessRequestChange")
+		case "state":
+			out.Values[i] = ec._TrackedAccessRequestChange_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changedAt":
+			out.Values[i] = ec._TrackedAccessRequestChange_changedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "request":
+			out.Values[i] = ec._TrackedAccessRequestChange_request(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -40267,6 +41777,16 @@ func (ec *executionContext) marshalNBulletinHeading2githubᚗcomᚋbmkgᚋmkggra
 	return ec._BulletinHeading(ctx, sel, &v)
 }
 
+func (ec *executionContext) unmarshalNChange2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐChange(ctx context.Context, v any) (model.Change, error) {
+	var res model.Change
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChange2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v model.Change) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNChannel2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐChannel(ctx context.Context, v any) (mkg.Channel, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := mkg.Channel(tmp)
@@ -40638,6 +42158,14 @@ func (ec *executionContext) marshalNEarthquakeEdge2ᚖgithubᚗcomᚋbmkgᚋmkgg
 	return ec._EarthquakeEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNEarthquakeEvent2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeEvent(ctx context.Context, sel ast.SelectionSet, v *model.EarthquakeEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EarthquakeEvent!")
+		return graphql.Null
+	}
+	return ec._EarthquakeEvent(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNEarthquakeSource2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEarthquakeSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.EarthquakeSource) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -40835,6 +42363,14 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) marshalNLightningBatch2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningBatch(ctx context.Context, sel ast.SelectionSet, v *model.LightningBatch) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LightningBatch!")
+		return graphql.Null
+	}
+	return ec._LightningBatch(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNLightningDensityCell2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningDensityCellᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LightningDensityCell) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -40956,6 +42492,14 @@ func (ec *executionContext) marshalNObservationEdge2ᚖgithubᚗcomᚋbmkgᚋmkg
 		return graphql.Null
 	}
 	return ec._ObservationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNObservationEvent2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationEvent(ctx context.Context, sel ast.SelectionSet, v *model.ObservationEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ObservationEvent!")
+		return graphql.Null
+	}
+	return ec._ObservationEvent(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNOmittedDatasetInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐOmittedDatasetInput(ctx context.Context, v any) (*model.OmittedDatasetInput, error) {
@@ -41532,6 +43076,14 @@ func (ec *executionContext) marshalNTrackedAccessRequest2ᚖgithubᚗcomᚋbmkg�
 	return ec._TrackedAccessRequest(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTrackedAccessRequestChange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐTrackedAccessRequestChange(ctx context.Context, sel ast.SelectionSet, v *model.TrackedAccessRequestChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrackedAccessRequestChange!")
+		return graphql.Null
+	}
+	return ec._TrackedAccessRequestChange(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
 	res, err := graphql.UnmarshalUpload(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -41723,6 +43275,13 @@ func (ec *executionContext) marshalOAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggr
 	return ec._AccessRequest(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOAccessRequestChange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestChange(ctx context.Context, sel ast.SelectionSet, v *model.AccessRequestChange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AccessRequestChange(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOAccessRequestConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestConnection(ctx context.Context, sel ast.SelectionSet, v *model.AccessRequestConnection) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -41798,6 +43357,14 @@ func (ec *executionContext) marshalOAccessRequestStats2ᚖgithubᚗcomᚋbmkgᚋ
 		return graphql.Null
 	}
 	return ec._AccessRequestStats(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAccessRequestWatchFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestWatchFilter(ctx context.Context, v any) (*model.AccessRequestWatchFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAccessRequestWatchFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx context.Context, sel ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
@@ -42258,6 +43825,14 @@ func (ec *executionContext) marshalOEarthquakeOrder2ᚖgithubᚗcomᚋbmkgᚋmkg
 	return res
 }
 
+func (ec *executionContext) unmarshalOEarthquakeWatchFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeWatchFilter(ctx context.Context, v any) (*model.EarthquakeWatchFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEarthquakeWatchFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOEscalationTarget2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEscalationTarget(ctx context.Context, v any) (*model.EscalationTarget, error) {
 	if v == nil {
 		return nil, nil
@@ -42461,6 +44036,25 @@ func (ec *executionContext) marshalOLightningDensity2ᚖgithubᚗcomᚋbmkgᚋmk
 	return ec._LightningDensity(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOLightningStrike2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStrikeᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.Strike) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLightningStrike2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStrike(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOLightningStrikeConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningStrikeConnection(ctx context.Context, sel ast.SelectionSet, v *model.LightningStrikeConnection) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -42501,6 +44095,14 @@ func (ec *executionContext) unmarshalOObservationFilter2ᚖgithubᚗcomᚋbmkg�
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputObservationFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOObservationWatchFilter2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationWatchFilter(ctx context.Context, v any) (*model.ObservationWatchFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputObservationWatchFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

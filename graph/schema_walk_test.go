@@ -19,6 +19,10 @@ import (
 var publicTypes = map[string]string{
 	"Query":             "the root",
 	"Mutation":          "the root; every mutation is role-protected (checked below)",
+	"Subscription":      "the root; the data of each event are under their own directives, checked per event",
+	"EarthquakeEvent":   "an event's envelope (change, time); the earthquake under it is EARTHQUAKE's",
+	"ObservationEvent":  "an event's envelope (change, time); the report under it is SYNOP_L1/L2's",
+	"LightningBatch":    "a batch's envelope (time, count); the strikes under it are LIGHTNING's",
 	"PageInfo":          "pagination only",
 	"Viewer":            "the caller's own identity and rights",
 	"DatasetRight":      "the caller's own rights",
@@ -115,6 +119,9 @@ func walkSchema(t *testing.T, schema *ast.Schema, public map[string]string) ([]s
 				w.problem("Mutation.%s has no @hasRole: every change is staff-only (or @applicantOnly, with the request's token)", f.Name)
 			}
 		}
+	}
+	if schema.Types["Subscription"] != nil {
+		w.walk("Subscription", "Subscription", nil)
 	}
 	for name, def := range schema.Types {
 		if def.Kind == ast.Object && !def.BuiltIn && !strings.HasPrefix(name, "__") && !w.reached[name] {

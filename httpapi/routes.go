@@ -60,9 +60,22 @@ type Server struct {
 	// decides (see main's tracing setup): a client cannot make the server
 	// trace more.
 	Tracing trace.TracerProvider
+	// Live bounds subscriptions (zero: DefaultLiveLimits).
+	Live LiveLimits
 
-	outage *lograte.Logger // failures every request meets, logged once per interval
+	outage   *lograte.Logger // failures every request meets, logged once per interval
+	sessions sessions        // live connections (subscriptions)
 }
+
+// LiveConnections returns how many live connections (WebSocket, server-sent
+// events) the server holds.
+func (s *Server) LiveConnections() int { return s.sessions.count() }
+
+// Shutdown ends every live connection, telling its client to reconnect
+// (WebSocket close 1012, or a last `end` event), and refuses new ones. Call
+// it when shutdown begins (http.Server.RegisterOnShutdown): the listener's
+// Shutdown waits for neither hijacked connections nor open streams.
+func (s *Server) Shutdown() { s.sessions.shutdown() }
 
 // Handler returns the routes wrapped in the common middleware.
 func (s *Server) Handler() http.Handler {
@@ -74,7 +87,22 @@ func (s *Server) Handler() http.Handler {
 	// that run.
 	run := limitRunning(s.Limits.MaxRunning, limitValues(s.Limits.MaxWork/graph.ValueWork, s.withLoaders(withUnavailableStatus(s.graphQL()))))
 	gql := s.withPrincipal(limitBody(s.Limits.MaxBodyBytes, s.Limits.MaxUploadBytes, s.Responses.handler(run)))
-	mux.Handle("/graphql", withTimeout(s.Limits.RequestTimeout, gql))
+	if s.Live == (LiveLimits{}) {
+		s.Live = DefaultLiveLimits
+	}
+	s.sessions = sessions{all: map[*session]bool{}, byAccount: map[int64]int{}, byAddress: map[string]int{}}
+	live := limitBody(s.Limits.MaxBodyBytes, s.Limits.MaxUploadBytes, s.live())
+	queries := withTimeout(s.Limits.RequestTimeout, gql)
+	mux.Handle("/graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Header.Get("Upgrade") != "":
+			live.ServeHTTP(w, r) // authenticated by the connection's init
+		case isLive(r):
+			s.withPrincipal(live).ServeHTTP(w, r)
+		default:
+			queries.ServeHTTP(w, r)
+		}
+	}))
 	mux.Handle("/graphiql/", http.StripPrefix("/graphiql", graphiql.Handler("/graphql")))
 	mux.Handle("GET /graphiql", http.RedirectHandler("/graphiql/", http.StatusMovedPermanently))
 	mux.Handle("GET /{$}", http.RedirectHandler("/graphiql/", http.StatusFound))

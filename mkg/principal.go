@@ -240,8 +240,11 @@ func WithPrincipal(ctx context.Context, p *Principal) context.Context {
 // PrincipalFrom returns the caller; a context without one is anonymous
 // under all-restricted classifications (the safe default).
 func PrincipalFrom(ctx context.Context) *Principal {
-	if p, ok := ctx.Value(principalKey{}).(*Principal); ok {
+	switch p := ctx.Value(principalKey{}).(type) {
+	case *Principal:
 		return p
+	case *LivePrincipal:
+		return p.Get()
 	}
 	return NewPrincipal(nil, 0, "", nil, time.Now())
 }

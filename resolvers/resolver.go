@@ -36,4 +36,6 @@ type Resolver struct {
 	Types interface {
 		CheckType(ctx context.Context, typ string) error
 	}
+	// Live serves subscriptions.
+	Live Live
 }

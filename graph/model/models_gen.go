@@ -20,6 +20,15 @@ type AccessBasisInput struct {
 	ValidUntil *time.Time    `json:"validUntil,omitempty"`
 }
 
+// A request's state changed (staff's view).
+type AccessRequestChange struct {
+	State mkg.TicketState `json:"state"`
+	// When the action was stored.
+	ChangedAt time.Time `json:"changedAt"`
+	// The request as a query shows it now; null with an error when the caller no longer holds a staff role.
+	Request *mkg.Ticket `json:"request,omitempty"`
+}
+
 // Which requests to list (the service desk's queues). Oldest submission first.
 type AccessRequestFilter struct {
 	// Requests in any of these states.
@@ -47,6 +56,16 @@ type AccessRequestInput struct {
 	Basis     *AccessBasisInput `json:"basis"`
 	Applicant *ApplicantInput   `json:"applicant"`
 	Form      *ServiceFormInput `json:"form"`
+}
+
+// Which requests' changes to push to staff. Conditions combine with AND.
+type AccessRequestWatchFilter struct {
+	// Only requests that are now in one of these states.
+	Status []mkg.TicketState `json:"status,omitempty"`
+	// Only requests assigned to this officer (an account ID).
+	AssignedTo *string `json:"assignedTo,omitempty"`
+	// Only requests queued for any officer (not assigned).
+	Unassigned *bool `json:"unassigned,omitempty"`
 }
 
 // Which accounts to list.
@@ -131,6 +150,15 @@ type CollectedAPIKey struct {
 	Prefix string `json:"prefix"`
 }
 
+// An earthquake stored or revised.
+type EarthquakeEvent struct {
+	Change Change `json:"change"`
+	// When it was stored.
+	StoredAt time.Time `json:"storedAt"`
+	// The event as a query shows it now; null with an error when the caller may no longer see it.
+	Earthquake *mkg.Earthquake `json:"earthquake,omitempty"`
+}
+
 // Which earthquakes to list. Conditions combine with AND; omitted ones do not filter.
 type EarthquakeFilter struct {
 	// Only events at or after this origin time.
@@ -151,6 +179,18 @@ type EarthquakeFilter struct {
 	RadiusKm *float64 `json:"radiusKm,omitempty"`
 	// Only the event with this agency event id.
 	EventID *string `json:"eventId,omitempty"`
+}
+
+// Which earthquakes to push. Conditions combine with AND; omitted ones do not filter.
+type EarthquakeWatchFilter struct {
+	// Only events of at least this magnitude (-2..10).
+	MinMagnitude *float64 `json:"minMagnitude,omitempty"`
+	// Only events inside this box.
+	Bbox *BoundingBoxInput `json:"bbox,omitempty"`
+	// Only events within `radiusKm` of this point (required together).
+	Near *PointInput `json:"near,omitempty"`
+	// Radius around `near`, in km (0..20038).
+	RadiusKm *float64 `json:"radiusKm,omitempty"`
 }
 
 // A feed's configuration.
@@ -178,8 +218,29 @@ type FormSession struct {
 	StartedAt time.Time `json:"startedAt"`
 }
 
+// Lightning strikes stored within one second.
+type LightningBatch struct {
+	// When the first of them was stored.
+	StoredAt time.Time `json:"storedAt"`
+	// How many strikes in the box were stored in that second.
+	Count int `json:"count"`
+	// Whether strikes were left out (more than 5,000 in the second).
+	Truncated bool `json:"truncated"`
+	// Oldest first; null with an error when the caller may no longer see lightning.
+	Strikes []*mkg.Strike `json:"strikes,omitempty"`
+}
+
 // Changes. Every change is recorded in the audit log.
 type Mutation struct {
+}
+
+// A SYNOP report stored.
+type ObservationEvent struct {
+	Change Change `json:"change"`
+	// When it was stored.
+	StoredAt time.Time `json:"storedAt"`
+	// The report as a query shows it now; null with an error when the caller may no longer see it.
+	Observation *mkg.Observation `json:"observation,omitempty"`
 }
 
 // Which observations to list. Conditions combine with AND; omitted ones do not filter.
@@ -194,6 +255,14 @@ type ObservationFilter struct {
 	To *time.Time `json:"to,omitempty"`
 	// Also list NIL reports (stations that sent no observation). Default false.
 	IncludeNil *bool `json:"includeNil,omitempty"`
+}
+
+// Which observations to push. Conditions combine with AND; omitted ones do not filter.
+type ObservationWatchFilter struct {
+	// Only reports of these stations (WMO indexes, at most 500).
+	WmoIndexes []string `json:"wmoIndexes,omitempty"`
+	// Only reports of stations inside this box (the catalogue's position; a station not in the catalogue is outside every box).
+	Bbox *BoundingBoxInput `json:"bbox,omitempty"`
 }
 
 type OmittedDatasetInput struct {
@@ -279,6 +348,79 @@ type SubmittedAccessRequest struct {
 	// withdraw the request and to collect the API key. Shown here only (a retry
 	// with the same idempotency key shows it again); the server keeps a hash.
 	TrackingToken string `json:"trackingToken"`
+}
+
+// Data pushed as it is stored, over WebSocket (`graphql-transport-ws`) or
+// server-sent events (see the README, "Subscriptions"). Each event is checked
+// against the caller's rights as they are when it is sent: a grant withdrawn
+// makes the protected fields `FORBIDDEN` from the next event on, and a key
+// revoked, expired or suspended ends the connection with the reason.
+type Subscription struct {
+}
+
+// The applicant's request changed.
+type TrackedAccessRequestChange struct {
+	State mkg.TicketState `json:"state"`
+	// When the action was stored.
+	ChangedAt time.Time `json:"changedAt"`
+	// The request as `accessRequestByToken` shows it now.
+	Request *mkg.Ticket `json:"request,omitempty"`
+}
+
+// Whether an event or report is new or a revision of one already stored.
+type Change string
+
+const (
+	ChangeInserted Change = "INSERTED"
+	ChangeUpdated  Change = "UPDATED"
+)
+
+var AllChange = []Change{
+	ChangeInserted,
+	ChangeUpdated,
+}
+
+func (e Change) IsValid() bool {
+	switch e {
+	case ChangeInserted, ChangeUpdated:
+		return true
+	}
+	return false
+}
+
+func (e Change) String() string {
+	return string(e)
+}
+
+func (e *Change) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Change(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Change", str)
+	}
+	return nil
+}
+
+func (e Change) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Change) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Change) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // A data level of the 2015 regulation.
