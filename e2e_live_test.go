@@ -223,6 +223,34 @@ func TestSubscriptionsReceiveIngestedEarthquake(t *testing.T) {
 				t.Fatalf("revision: ws got %s", m.Payload)
 			}
 			sse.expect(t, "next: ")
+			// The operators see them: two open, four messages sent; once they
+			// end, none open, and the streams never counted as requests.
+			admin := serveMetrics(t, a)
+			fams := scrape(t, admin)
+			if m := series(fams, "mkg_graphql_subscriptions_open", nil); m == nil || m.GetGauge().GetValue() != 2 {
+				t.Errorf("open subscriptions: %v, want 2", m)
+			}
+			if m := series(fams, "mkg_graphql_subscription_events_total", nil); m == nil || m.GetCounter().GetValue() != 4 {
+				t.Errorf("subscription messages: %v, want 4", m)
+			}
+			ws.conn.Close(websocket.StatusNormalClosure, "done")
+			resp.Body.Close()
+			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				fams = scrape(t, admin)
+				if m := series(fams, "mkg_graphql_subscriptions_open", nil); m != nil && m.GetGauge().GetValue() == 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("subscriptions still open after their clients left: %v", series(fams, "mkg_graphql_subscriptions_open", nil))
+				}
+			}
+			for _, f := range fams["mkg_http_requests_total"].GetMetric() {
+				for _, l := range f.GetLabel() {
+					if l.GetName() == "route" && l.GetValue() == "/graphql" {
+						t.Errorf("a subscription's stream counted as a request: %v", f)
+					}
+				}
+			}
 		})
 	}
 }

@@ -258,7 +258,8 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		FeedData:         store,
 		FeedFormats:      ingest.FormatNames(),
 		Types:            authz,
-		Live:             resolvers.Live{Events: a.Events, Buffer: cfg.Live.Buffer},
+		Live: resolvers.Live{Events: a.Events, Buffer: cfg.Live.Buffer, Opened: m.SubscriptionOpened,
+			Sent: m.SubscriptionEvent},
 	}
 	// Bad keys are counted in Redis when there is one, so every instance
 	// throttles the same clients.

@@ -54,7 +54,9 @@ func (s *Server) requestLog(next http.Handler) http.Handler {
 		next.ServeHTTP(sw, r)
 		took := time.Since(start)
 		route := r.Pattern // set by the mux on this request: the server's own patterns, never the client's path
-		if s.Metrics != nil {
+		// A subscription's stream lives as long as its client: it is counted
+		// as open subscriptions, not as a request's time.
+		if s.Metrics != nil && !isLive(r) {
 			s.Metrics.ObserveRequest(route, sw.status, took, rec)
 		}
 		attrs := []slog.Attr{slog.String("request_id", id), slog.String("method", r.Method),

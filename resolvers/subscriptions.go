@@ -17,6 +17,11 @@ type Live struct {
 	// Buffer is how many events may wait for one subscriber; one more
 	// ends its session as a slow consumer.
 	Buffer int
+	// Opened, when set, is told of each subscription started and returns
+	// what to call when it ends; Sent of each message sent (the server's
+	// metrics).
+	Opened func() (closed func())
+	Sent   func()
 }
 
 // readTimeout bounds the read of the record an event names.
@@ -57,8 +62,13 @@ func stream[T any](ctx context.Context, live Live, keep func(mkg.Event) bool,
 		}
 	})
 	out := make(chan *T)
+	closed := func() {}
+	if live.Opened != nil {
+		closed = live.Opened()
+	}
 	go func() {
 		defer close(out)
+		defer closed()
 		defer stop()
 		defer cancel()
 		var last time.Time
@@ -94,6 +104,9 @@ func stream[T any](ctx context.Context, live Live, keep func(mkg.Event) bool,
 			select {
 			case out <- msg:
 				last = time.Now()
+				if live.Sent != nil {
+					live.Sent()
+				}
 			case <-ctx.Done():
 				return
 			}
