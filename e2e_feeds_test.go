@@ -287,3 +287,44 @@ func TestFeedSettingsAreChecked(t *testing.T) {
 		t.Fatalf("defaults: %v", err)
 	}
 }
+
+// TestFeedToSubscribers: an earthquake a feed brings in reaches a
+// subscriber as it is stored, through the same ingest path and events as
+// a file ingested by hand.
+func TestFeedToSubscribers(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			body, err := os.ReadFile("format/bmkgquake/testdata/bmkg-autogempa-20211005-dompu.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }))
+			defer up.Close()
+			cfg := testConfig(t, backend)
+			cfg.DemoData = "false"
+			cfg.Feeds.AllowPrivate = "true"
+			cfg.Feeds.File = filepath.Join(t.TempDir(), "feeds.json")
+			conf := fmt.Sprintf(`{"feeds": [{"name": "local-autogempa", "kind": "http", "url": %q, "format": "bmkg-infogempa", "interval": "2s", "enabled": true}]}`,
+				up.URL+"/autogempa.json")
+			if err := os.WriteFile(cfg.Feeds.File, []byte(conf), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			a, srv := startApp(t, cfg)
+			ws, err := dialLive(t, srv.URL, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ws.expect("connection_ack")
+			ws.subscribe("1", quakeSubscription, nil)
+			waitSubscribers(t, a, 1)
+			ctx, cancel := context.WithCancel(context.Background())
+			stopped := make(chan struct{})
+			go func() { a.Feeds.Run(ctx); close(stopped) }()
+			defer func() { cancel(); <-stopped }()
+			m := ws.expect("next")
+			if !strings.Contains(string(m.Payload), `"magnitude":4.5`) || !strings.Contains(string(m.Payload), `"change":"INSERTED"`) {
+				t.Fatalf("the subscriber got %s", m.Payload)
+			}
+		})
+	}
+}
