@@ -28,16 +28,16 @@ func (s *Server) withPrincipal(next http.Handler) http.Handler {
 		switch {
 		case errors.Is(err, mkg.ErrTooManyFailures):
 			w.Header().Set("Retry-After", strconv.Itoa(60))
-			writeJSON(w, http.StatusTooManyRequests, gqlErrorBody(mkg.ErrTooManyFailures.Error(), "TOO_MANY_REQUESTS", ""))
+			writeError(w, r, http.StatusTooManyRequests, codeTooManyRequests, mkg.ErrTooManyFailures.Error())
 			return
 		case errors.As(err, &refused) && refused.Code == mkg.EUNAUTHENTICATED:
 			w.Header().Set("WWW-Authenticate", `Bearer realm="MKG Graph", error="invalid_token"`)
-			writeJSON(w, http.StatusUnauthorized, gqlErrorBody(refused.Message, mkg.EUNAUTHENTICATED, ""))
+			writeError(w, r, http.StatusUnauthorized, mkg.EUNAUTHENTICATED, refused.Message)
 			return
 		case err != nil:
 			s.outage.Log(r.Context(), slog.LevelError, "authentication: "+mkg.ErrorCode(err), "authentication failed", slog.Any("err", err))
 			w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
-			writeJSON(w, http.StatusServiceUnavailable, gqlErrorBody("authentication is unavailable; try again shortly", mkg.EUNAVAILABLE, ""))
+			writeError(w, r, http.StatusServiceUnavailable, mkg.EUNAVAILABLE, "authentication is unavailable; try again shortly")
 			return
 		}
 		if info := logInfoFrom(r.Context()); info != nil && !p.Anonymous() {
