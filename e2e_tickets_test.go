@@ -336,7 +336,7 @@ func TestAccessRequestBadInput(t *testing.T) {
 	}
 	fields := fmt.Sprint(r.Errors[0].Extensions["fields"])
 	for _, f := range []string{"input.basis.number", "input.basis.validUntil", "input.applicant.name", "input.applicant.email",
-		"input.form.purpose", "input.form.datasets", "input.form.application.name", "letter", "idempotencyKey"} {
+		"input.form.purpose", "input.form.datasets[0]", "input.form.application.name", "letter", "idempotencyKey"} {
 		if !strings.Contains(fields, "field:"+f+" ") {
 			t.Errorf("problems do not list %s: %s", f, fields)
 		}

@@ -69,7 +69,7 @@ func TestTicketSubmitReportsEveryProblem(t *testing.T) {
 		bad.Form.Datasets = []mkg.Dataset{"TSUNAMI"}
 		_, _, err = s.Submit(ctx, applicant, mkg.Submission{Input: bad, IdempotencyKey: "short",
 			Letter: mkg.LetterFile{Filename: "letter.docx", Data: []byte("PK\x03\x04 a word document")}, FormSession: session})
-		want := []string{"input.channel", "input.applicant.email", "input.form.purpose", "input.form.datasets", "letter",
+		want := []string{"input.channel", "input.applicant.email", "input.form.purpose", "input.form.datasets[0]", "letter",
 			"idempotencyKey", "formSession"}
 		if got := fieldsOf(err); !slices.Equal(got, want) {
 			t.Errorf("problems %v (%v), want %v", got, err, want)
