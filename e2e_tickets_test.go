@@ -408,7 +408,17 @@ func TestLetterDownload(t *testing.T) {
 	file := letterPNG(t)
 	d := mustData(t, upload(t, w.srv, "", submitMutation, map[string]any{"input": requestInput("SIBATIK"), "key": "letter-key-0000000001"}, "surat.png", file))
 	id := w.ticketID(t, dig(d, "submitAccessRequest", "request", "number").(string))
-	url := dig(w.do(t, w.desk, `query($id: ID!) { accessRequest(id: $id) { letter { url } } }`, map[string]any{"id": id}), "accessRequest", "letter", "url").(string)
+	letter := dig(w.do(t, w.desk, `query($id: ID!) { accessRequest(id: $id) { letter { url fileName filename } } }`, map[string]any{"id": id}), "accessRequest", "letter").(map[string]any)
+	url := letter["url"].(string)
+	// fileName as Download.fileName; filename kept, deprecated, for the
+	// clients that use it.
+	if letter["fileName"] != "surat.png" || letter["filename"] != "surat.png" {
+		t.Errorf("letter names: %v", letter)
+	}
+	fields := dig(w.do(t, w.desk, `{ __type(name: "RequestLetter") { fields(includeDeprecated: true) { name isDeprecated } } }`, nil), "__type", "fields")
+	if s := fmt.Sprint(fields); !strings.Contains(s, "isDeprecated:true name:filename") || !strings.Contains(s, "isDeprecated:false name:fileName") {
+		t.Errorf("RequestLetter fields: %s", s)
+	}
 	get := func(key, path string) (int, []byte) {
 		req, _ := http.NewRequest(http.MethodGet, w.srv+path, nil)
 		if key != "" {
@@ -425,8 +435,8 @@ func TestLetterDownload(t *testing.T) {
 	if code, body := get(w.officer, url); code != 200 || !bytes.Equal(body, file) {
 		t.Errorf("officer download: %d, %d bytes", code, len(body))
 	}
-	if code, _ := get("", url); code != http.StatusUnauthorized {
-		t.Errorf("anonymous download: %d", code)
+	if code, body := get("", url); code != http.StatusUnauthorized || !strings.Contains(string(body), `"code":"UNAUTHENTICATED"`) {
+		t.Errorf("anonymous download: %d %s; want 401 UNAUTHENTICATED", code, body)
 	}
 	c := &callers{}
 	if err := c.setUp(w.app); err != nil {

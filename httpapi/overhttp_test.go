@@ -230,3 +230,22 @@ func TestBatchSharesOneRequestsLimits(t *testing.T) {
 		t.Errorf("a refused operation has data: %v", last)
 	}
 }
+
+// TestBadDateTimeNamesTheArgument: a DateTime that is not RFC 3339, or not
+// a string, is BAD_USER_INPUT with extensions.field naming the argument
+// (the scalar's own check knows no name), and no Go type in the message.
+func TestBadDateTimeNamesTheArgument(t *testing.T) {
+	srv := server(t)
+	for q, field := range map[string]string{
+		`{ earthquakes(filter: {from: "yesterday"}) { totalCount } }`:                      "filter.from",
+		`{ earthquakes(filter: {from: 5}) { totalCount } }`:                                "filter.from",
+		`{ accessRequestStats(from: "x", to: "2027-01-01T00:00:00Z") { steps { kind } } }`: "from",
+	} {
+		_, out, raw := query(t, srv, q)
+		e := out["errors"].([]any)[0].(map[string]any)
+		ext := e["extensions"].(map[string]any)
+		if ext["code"] != "BAD_USER_INPUT" || ext["field"] != field || strings.Contains(raw, "int64") {
+			t.Errorf("%s: %s; want BAD_USER_INPUT naming %s", q, raw, field)
+		}
+	}
+}
