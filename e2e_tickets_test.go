@@ -290,7 +290,14 @@ func TestAccessRequestRejectWithdraw(t *testing.T) {
 				return dig(d, "submitAccessRequest", "trackingToken").(string), w.ticketID(t, number)
 			}
 			_, id := submit("reject-path-key-000000001")
-			w.do(t, w.desk, `mutation($id: ID!) { reviewAccessRequest(id: $id, decision: FORWARD, checklist: []) { state } }`, map[string]any{"id": id})
+			// Forwarding needs the completeness checklist answered, every item satisfied.
+			for checklist, field := range map[string]string{`[]`: "checklist", `[{item: "letter signed", ok: false}]`: "checklist[0].ok"} {
+				r := postAs(t, w.srv, w.desk, `mutation($id: ID!) { reviewAccessRequest(id: $id, decision: FORWARD, checklist: `+checklist+`) { state } }`, map[string]any{"id": id})
+				if r.code(0) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != field {
+					t.Errorf("forward with checklist %s: %s; want BAD_USER_INPUT on %s", checklist, r.Raw, field)
+				}
+			}
+			w.do(t, w.desk, `mutation($id: ID!) { reviewAccessRequest(id: $id, decision: FORWARD, checklist: [{item: "letter signed", ok: true}]) { state } }`, map[string]any{"id": id})
 			if r := postAs(t, w.srv, w.officer, `mutation($id: ID!) { rejectAccessRequest(id: $id, reason: "") { state } }`, map[string]any{"id": id}); r.code(0) != "BAD_USER_INPUT" {
 				t.Errorf("reject without reason: %s", r.Raw)
 			}
@@ -303,7 +310,7 @@ func TestAccessRequestRejectWithdraw(t *testing.T) {
 			if dig(d, "withdrawAccessRequest", "state") != "WITHDRAWN" {
 				t.Errorf("withdraw: %v", d)
 			}
-			r := postAs(t, w.srv, w.desk, `mutation($id: ID!) { reviewAccessRequest(id: $id, decision: FORWARD, checklist: []) { state } }`, map[string]any{"id": id2})
+			r := postAs(t, w.srv, w.desk, `mutation($id: ID!) { reviewAccessRequest(id: $id, decision: FORWARD, checklist: [{item: "letter signed", ok: true}]) { state } }`, map[string]any{"id": id2})
 			if r.code(0) != "CONFLICT" || r.Errors[0].Extensions["state"] != "WITHDRAWN" {
 				t.Errorf("review after withdrawal: %s", r.Raw)
 			}
@@ -378,7 +385,7 @@ func TestAccessRequestRace(t *testing.T) {
 					if i%2 == 1 {
 						decision = "RETURN"
 					}
-					results <- postAs(t, w.srv, w.desk, `mutation($id: ID!, $d: ReviewDecision!) { reviewAccessRequest(id: $id, decision: $d, checklist: [], fixes: ["x"]) { state } }`,
+					results <- postAs(t, w.srv, w.desk, `mutation($id: ID!, $d: ReviewDecision!) { reviewAccessRequest(id: $id, decision: $d, checklist: [{item: "letter signed", ok: true}], fixes: ["x"]) { state } }`,
 						map[string]any{"id": id, "d": decision})
 				}()
 			}

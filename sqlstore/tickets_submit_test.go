@@ -126,7 +126,7 @@ func TestTicketSubmitIdempotent(t *testing.T) {
 			t.Errorf("the retry stored something: before %v, after %v", before, after)
 		}
 		// A retry after the ticket moved on returns it as it stands.
-		f.ok(s.Review(ctx, f.desk, first.ID, mkg.Review{Decision: mkg.ActForward}))
+		f.ok(s.Review(ctx, f.desk, first.ID, mkg.Review{Decision: mkg.ActForward, Checklist: checked}))
 		again, token2, err = s.Submit(ctx, applicant, sub)
 		if err != nil || again.State != mkg.TicketForwarded || token2 != token {
 			t.Errorf("late retry: %+v, %v", again, err)
