@@ -3,6 +3,9 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	goast "go/ast"
+	goparser "go/parser"
+	"go/token"
 	"io"
 	"net/http/httptest"
 	"os"
@@ -13,9 +16,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 
+	"github.com/bmkg/mkggraph/graph"
 	"github.com/bmkg/mkggraph/internal/testenv"
 )
 
@@ -323,4 +328,144 @@ func shellWords(s string) []string {
 		words = append(words, w.String())
 	}
 	return words
+}
+
+// TestReadmeErrorCodes: the README's table of error codes lists every code
+// the server sends, and only those: the codes declared in the domain
+// (mkg.E…), the limits (graph.Code…) and the HTTP edge (httpapi's code…),
+// every literal "code": "…" of those packages and of the downloads, and
+// the two of gqlgen's that pass through (parse and validation; persisted
+// queries).
+func TestReadmeErrorCodes(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, row := range regexp.MustCompile("(?m)^  \\| ((?:`[A-Z_]+`(?:, )?)+) \\|").FindAllStringSubmatch(string(readme), -1) {
+		for _, c := range regexp.MustCompile("`([A-Z_]+)`").FindAllStringSubmatch(row[1], -1) {
+			listed[c[1]] = true
+		}
+	}
+	sent := map[string]bool{errcode.ParseFailed: true, errcode.ValidationFailed: true, "PERSISTED_QUERY_NOT_FOUND": true}
+	declared := regexp.MustCompile(`^(E[A-Z]+|Code[A-Z][A-Za-z]*|code[A-Z][A-Za-z]*)$`)
+	for _, dir := range []string{"mkg", "graph", "httpapi", "download", "authn"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		for _, name := range files {
+			if strings.HasSuffix(name, "_test.go") || strings.HasSuffix(name, "generated.go") {
+				continue
+			}
+			f, err := goparser.ParseFile(token.NewFileSet(), name, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			goast.Inspect(f, func(n goast.Node) bool {
+				switch n := n.(type) {
+				case *goast.ValueSpec:
+					for i, id := range n.Names {
+						if lit, ok := valueAt(n.Values, i).(*goast.BasicLit); ok && declared.MatchString(id.Name) && lit.Kind == token.STRING {
+							sent[strings.Trim(lit.Value, `"`)] = true
+						}
+					}
+				case *goast.KeyValueExpr:
+					key, _ := n.Key.(*goast.BasicLit)
+					val, _ := n.Value.(*goast.BasicLit)
+					if key != nil && val != nil && key.Value == `"code"` && val.Kind == token.STRING {
+						sent[strings.Trim(val.Value, `"`)] = true
+					}
+				}
+				return true
+			})
+		}
+	}
+	if len(sent) < 15 {
+		t.Fatalf("found only %d codes in the source: %v", len(sent), sent)
+	}
+	for c := range sent {
+		if !listed[c] {
+			t.Errorf("the README's error codes do not list %s", c)
+		}
+	}
+	for c := range listed {
+		if !sent[c] {
+			t.Errorf("the README lists the error code %s, which the server does not send", c)
+		}
+	}
+}
+
+func valueAt(values []goast.Expr, i int) goast.Expr {
+	if i < len(values) {
+		return values[i]
+	}
+	return nil
+}
+
+// TestReadmeLayout: the Layout section names every folder of the
+// repository once, and only folders and files that exist.
+func TestReadmeLayout(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	section := string(readme[strings.Index(string(readme), "## Layout"):])
+	block := regexp.MustCompile("(?s)```\n(.*?)```").FindStringSubmatch(section)[1]
+	named := map[string]int{}
+	for _, line := range strings.Split(block, "\n") {
+		if line == "" || line[0] == ' ' {
+			continue // a description's continuation
+		}
+		left, _, _ := strings.Cut(line, "   ")
+		for _, entry := range strings.Split(left, ", ") {
+			entry = strings.TrimSpace(entry)
+			if entry == "…" {
+				continue
+			}
+			if strings.Contains(entry, "/") {
+				top, _, _ := strings.Cut(entry, "/")
+				named[top]++
+			}
+			if _, err := os.Stat(strings.TrimSuffix(strings.Split(entry, "*")[0], "/")); err != nil {
+				t.Errorf("README Layout names %q, which does not exist", entry)
+			}
+		}
+	}
+	dirs, _ := os.ReadDir(".")
+	for _, d := range dirs {
+		if !d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+			continue
+		}
+		if named[d.Name()] != 1 {
+			t.Errorf("README Layout names %s/ %d times, want once", d.Name(), named[d.Name()])
+		}
+	}
+}
+
+// TestReadmeFieldsExist: every Type.field the README names in backticks,
+// for a type of the schema, is a field of that type; a deprecated one is
+// not named.
+func TestReadmeFieldsExist(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
+	refs := regexp.MustCompile("`([A-Z][A-Za-z]+)\\.([a-z][A-Za-z]*)").FindAllStringSubmatch(string(readme), -1)
+	checked := 0
+	for _, ref := range refs {
+		typ := schema.Types[ref[1]]
+		if typ == nil {
+			continue // not a schema type (a Go name)
+		}
+		checked++
+		f := typ.Fields.ForName(ref[2])
+		switch {
+		case f == nil:
+			t.Errorf("README names %s.%s: no such field", ref[1], ref[2])
+		case f.Directives.ForName("deprecated") != nil:
+			t.Errorf("README names %s.%s, which is deprecated", ref[1], ref[2])
+		}
+	}
+	if checked < 10 {
+		t.Errorf("found %d Type.field references in the README", checked)
+	}
 }
