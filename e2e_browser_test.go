@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -178,3 +179,70 @@ func TestGraphiQLDeepLinks(t *testing.T) {
 		}
 	})
 }
+
+// TestGraphiQLExplorerBuildsAQuery: in headless Chromium, the explorer
+// plugin (the query builder) opens from the side bar, and clicking fields
+// of its tree writes them into the query, which then runs.
+func TestGraphiQLExplorerBuildsAQuery(t *testing.T) {
+	if _, err := graphiqltest.FindChromium(); err != nil {
+		testenv.Missing(t, err.Error())
+	}
+	forEachBackendAs(t, func(t *testing.T, a *app, srv *httptest.Server, c *callers) {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		b, err := graphiqltest.Launch(ctx, graphiqltest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.Close()
+		p, err := graphiqltest.Open(ctx, b, srv.URL+"/graphiql/?"+url.Values{"query": {"query Built {\n  __typename\n}"}}.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer p.Close()
+		mark := `(() => {
+			const b = [...document.querySelectorAll(".graphiql-sidebar button")]
+				.find(b => /explorer/i.test(b.getAttribute("aria-label") || "") && !/documentation/i.test(b.getAttribute("aria-label")));
+			if (b) b.setAttribute("data-test", "explorer");
+			return !!b;
+		})()`
+		if err := p.WaitFor(ctx, mark); err != nil {
+			t.Fatalf("no explorer button in the side bar: %v", err)
+		}
+		if err := p.Click(ctx, `[data-test="explorer"]`); err != nil {
+			t.Fatal(err)
+		}
+		// Click a field of the tree by its name (the explorer lists the
+		// schema once it is loaded).
+		field := func(name string) {
+			t.Helper()
+			find := `(() => {
+				const s = [...document.querySelectorAll(".graphiql-explorer-root .graphiql-explorer-field-view, .graphiql-explorer-root span")]
+					.find(s => s.textContent.trim() === ` + strconvQuote(name) + `);
+				if (s) s.setAttribute("data-test", ` + strconvQuote(name) + `);
+				return !!s;
+			})()`
+			if err := p.WaitFor(ctx, find); err != nil {
+				t.Fatalf("the explorer shows no field %s: %v", name, err)
+			}
+			if err := p.Click(ctx, `[data-test=`+strconvQuote(name)+`]`); err != nil {
+				t.Fatal(err)
+			}
+		}
+		field("latestEarthquake")
+		field("magnitude")
+		if err := p.WaitFor(ctx, `(q => q.includes("latestEarthquake") && q.includes("magnitude"))(document.querySelector(".graphiql-query-editor .CodeMirror").CodeMirror.getValue())`); err != nil {
+			q, _ := p.EditorText(ctx, graphiqltest.QueryEditor)
+			t.Fatalf("the explorer did not write the fields into the query: %v\n%s", err, q)
+		}
+		res, err := p.Run(ctx)
+		if err != nil || !strings.Contains(res, `"latestEarthquake"`) || !strings.Contains(res, `"magnitude"`) {
+			t.Errorf("the built query, run: %v\n%s", err, res)
+		}
+		if probs := p.Problems(); len(probs) > 0 {
+			t.Errorf("the page reported problems: %v", probs)
+		}
+	})
+}
+
+func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }

@@ -123,6 +123,8 @@
       fetcher: GraphiQL.createFetcher({ url: url }),
       defaultQuery: tabs.length ? tabs[0].query : '{ latestEarthquake { originTime magnitude region } }\n',
       defaultTabs: tabs.length ? tabs : undefined,
+      // The query builder: the schema as a tree of check boxes.
+      plugins: window.GraphiQLPluginExplorer ? [GraphiQLPluginExplorer.explorerPlugin()] : [],
       isHeadersEditorEnabled: true,
       // Headers typed in the editor (an Authorization: Bearer key) are not
       // written to localStorage unless the user turns this on in settings.
