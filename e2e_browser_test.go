@@ -158,6 +158,14 @@ func TestGraphiQLDeepLinks(t *testing.T) {
 		if probs := p.Problems(); len(probs) > 0 {
 			t.Errorf("the page reported problems: %v", probs)
 		}
+		// A request error (400 in application/graphql-response+json, which
+		// GraphiQL asks for) is shown, not a failed fetch.
+		if err := p.SetEditorText(ctx, graphiqltest.QueryEditor, "{ nope }"); err != nil {
+			t.Fatal(err)
+		}
+		if res, err := p.Run(ctx); err != nil || !strings.Contains(res, "GRAPHQL_VALIDATION_FAILED") {
+			t.Errorf("an invalid query, run: %v\n%s", err, res)
+		}
 
 		// The same link in a browser that never opened GraphiQL: the linked
 		// tab comes first, before the examples, and runs.
