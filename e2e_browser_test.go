@@ -53,6 +53,20 @@ func TestGraphiQLInChromium(t *testing.T) {
 	})
 }
 
+// offline is a browser that can reach no host but the test server's: every
+// other name fails to resolve.
+var offline = graphiqltest.Options{Args: []string{"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"}}
+
+// onlyServer fails the test if the page requested anything outside the
+// server.
+func onlyServer(t *testing.T, p *graphiqltest.Page, server string) {
+	t.Helper()
+	u, _ := url.Parse(server)
+	if outside := graphiqltest.OutsideHost(p.Requests(), u.Hostname()); len(outside) > 0 {
+		t.Errorf("the page requested outside the server: %v", outside)
+	}
+}
+
 // TestGraphiQLDeepLinks: in headless Chromium, against the demo data. A
 // first visit opens the example tabs, one per kind of data. A link with
 // query, variables and operationName opens a tab with them (a headers
@@ -70,7 +84,7 @@ func TestGraphiQLDeepLinks(t *testing.T) {
 	forEachBackendAs(t, func(t *testing.T, a *app, srv *httptest.Server, c *callers) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		b, err := graphiqltest.Launch(ctx, graphiqltest.Options{})
+		b, err := graphiqltest.Launch(ctx, offline)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -158,6 +172,7 @@ func TestGraphiQLDeepLinks(t *testing.T) {
 		if probs := p.Problems(); len(probs) > 0 {
 			t.Errorf("the page reported problems: %v", probs)
 		}
+		onlyServer(t, p, srv.URL)
 		// A request error (400 in application/graphql-response+json, which
 		// GraphiQL asks for) is shown, not a failed fetch.
 		if err := p.SetEditorText(ctx, graphiqltest.QueryEditor, "{ nope }"); err != nil {
@@ -169,7 +184,7 @@ func TestGraphiQLDeepLinks(t *testing.T) {
 
 		// The same link in a browser that never opened GraphiQL: the linked
 		// tab comes first, before the examples, and runs.
-		fresh, err := graphiqltest.Launch(ctx, graphiqltest.Options{})
+		fresh, err := graphiqltest.Launch(ctx, offline)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -198,7 +213,7 @@ func TestGraphiQLExplorerBuildsAQuery(t *testing.T) {
 	forEachBackendAs(t, func(t *testing.T, a *app, srv *httptest.Server, c *callers) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		b, err := graphiqltest.Launch(ctx, graphiqltest.Options{})
+		b, err := graphiqltest.Launch(ctx, offline)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -250,6 +265,7 @@ func TestGraphiQLExplorerBuildsAQuery(t *testing.T) {
 		if probs := p.Problems(); len(probs) > 0 {
 			t.Errorf("the page reported problems: %v", probs)
 		}
+		onlyServer(t, p, srv.URL)
 	})
 }
 
