@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime/debug"
 	"slices"
 	"strings"
 )
@@ -62,6 +63,10 @@ var commands = []*command{
 // none) and runs it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	name, rest := "serve", args
+	if len(args) > 0 && (args[0] == "version" || args[0] == "--version" || args[0] == "-version") {
+		fmt.Fprintln(stdout, versionLine())
+		return 0
+	}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, rest = args[0], args[1:]
 	}
@@ -73,7 +78,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	c := lookup(name)
 	if c == nil {
-		fmt.Fprintf(stderr, "mkggraph: unknown command %q; commands: %s, help\n", name, strings.Join(commandNames(), ", "))
+		fmt.Fprintf(stderr, "mkggraph: unknown command %q; commands: %s, help, version\n", name, strings.Join(commandNames(), ", "))
 		return 2
 	}
 	return c.run(ctx, rest, getenv, stdout, stderr)
@@ -111,24 +116,22 @@ func (c *command) flagSet(cfg *Config) (*flag.FlagSet, *settings, action) {
 func (c *command) run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	cfg := defaultConfig()
 	fs, s, act := c.flagSet(&cfg)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // the flag package's own lines; misuse says it in one
+	in := &invocation{cmd: c, cfg: &cfg, stdout: stdout, stderr: stderr}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			c.help(stdout, fs, s)
 			return 0
 		}
-		fmt.Fprintf(stderr, "Run 'mkggraph %s --help' for its flags.\n", c.name) // after the flag package's own line
-		return 2
+		return in.misuse("%v", err)
 	}
 	if err := s.applyEnv(getenv); err != nil {
-		fmt.Fprintln(stderr, "configuration:", err)
-		return 2
+		return in.misuse("configuration: %v", err)
 	}
 	if err := cfg.Validate(); err != nil {
-		fmt.Fprintln(stderr, "configuration:", err)
-		return 2
+		return in.misuse("configuration: %v", err)
 	}
-	in := &invocation{cmd: c, cfg: &cfg, args: fs.Args(), stdout: stdout, stderr: stderr}
+	in.args = fs.Args()
 	if !c.takesArgs && len(in.args) > 0 {
 		return in.misuse("unexpected argument %q", in.args[0])
 	}
@@ -136,11 +139,44 @@ func (c *command) run(ctx context.Context, args []string, getenv func(string) st
 	return act(ctx, in)
 }
 
-// misuse says what is wrong with the command line and returns exit code 2.
+// misuse says in one line on stderr what is wrong with the command line,
+// and how to use the command, and returns exit code 2.
 func (in *invocation) misuse(format string, args ...any) int {
-	fmt.Fprintf(in.stderr, "mkggraph %s: %s\nUsage: mkggraph %s\nRun 'mkggraph %s --help' for its flags.\n",
+	fmt.Fprintf(in.stderr, "mkggraph %s: %s (usage: mkggraph %s; 'mkggraph %s --help' lists its flags)\n",
 		in.cmd.name, fmt.Sprintf(format, args...), in.cmd.usage, in.cmd.name)
 	return 2
+}
+
+// versionLine names the build: the module's version ("(devel)" for a
+// build from a work tree), the commit and its time, whether the tree had
+// changes, and the Go release, as runtime/debug reads them from the
+// binary.
+func versionLine() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "mkggraph (no build information)"
+	}
+	return buildLine(info)
+}
+
+func buildLine(info *debug.BuildInfo) string {
+	line := "mkggraph " + info.Main.Version
+	set := map[string]string{}
+	for _, s := range info.Settings {
+		set[s.Key] = s.Value
+	}
+	if rev := set["vcs.revision"]; rev != "" {
+		line += " commit " + rev
+		if t := set["vcs.time"]; t != "" {
+			line += " (" + t + ")"
+		}
+		if set["vcs.modified"] == "true" {
+			line += " with uncommitted changes"
+		}
+	} else {
+		line += " commit unknown"
+	}
+	return line + " " + info.GoVersion
 }
 
 // fail logs why the command failed and returns exit code 1.
@@ -173,6 +209,7 @@ func (c *command) help(w io.Writer, fs *flag.FlagSet, s *settings) {
 				fmt.Fprintf(w, "%36s%s\n", "", l)
 			}
 		}
+		fmt.Fprintf(w, "  mkggraph help [COMMAND]             this help, or a command's\n  mkggraph --version                  the build's version and commit\n")
 		fmt.Fprintf(w, "\n'mkggraph COMMAND --help' shows a command's flags.\n\nSettings of the server (each also read from the environment variable named):\n")
 		printFlags(w, fs, func(name string) bool { return settingNames[name] })
 		return

@@ -11,7 +11,9 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -100,16 +102,16 @@ func TestMisuseIsAUsageMessage(t *testing.T) {
 		want []string
 	}{
 		{[]string{"create-admin", "--sqlite-path", db, "-name", "Admin Satu", "-email", "admin@bmkg.go.id"},
-			[]string{"mkggraph create-admin: -organisation: organisation is required", "Usage: mkggraph create-admin -organisation ORG -name NAME -email EMAIL"}},
+			[]string{"mkggraph create-admin: -organisation: organisation is required", "usage: mkggraph create-admin -organisation ORG -name NAME -email EMAIL"}},
 		{[]string{"create-admin", "--sqlite-path", db, "-organisation", "BMKG", "-name", "Admin Satu"},
-			[]string{"-email", "Usage: mkggraph create-admin"}},
-		{[]string{"ingest", "--sqlite-path", db}, []string{"mkggraph ingest: needs at least one file; formats known:", "Usage: mkggraph ingest [flags] FILE…"}},
+			[]string{"-email", "usage: mkggraph create-admin"}},
+		{[]string{"ingest", "--sqlite-path", db}, []string{"mkggraph ingest: needs at least one file; formats known:", "usage: mkggraph ingest [flags] FILE…"}},
 		{[]string{"ingest", "--sqlite-path", db, "-reference-time", "yesterday", "x.txt"}, []string{"-reference-time \"yesterday\" is not RFC 3339"}},
 		{[]string{"ingest", "--sqlite-path", db, "-progress", "sometimes", "x.txt"}, []string{"-progress \"sometimes\" must be auto, always or never"}},
 		{[]string{"migrate", "--sqlite-path", db, "-reference-time", "2021-08-01T00:00:00Z"}, []string{"flag provided but not defined: -reference-time", "mkggraph migrate --help"}},
 		{[]string{"migrate", "--sqlite-path", db, "now"}, []string{"mkggraph migrate: unexpected argument \"now\""}},
 		{[]string{"--sqlite-path", db, "migrate"}, []string{"mkggraph serve: unexpected argument \"migrate\""}},
-		{[]string{"generate-volume", "--sqlite-path", db, "-stations", "none"}, []string{"mkggraph generate-volume: -stations", "Usage: mkggraph generate-volume"}},
+		{[]string{"generate-volume", "--sqlite-path", db, "-stations", "none"}, []string{"mkggraph generate-volume: -stations", "usage: mkggraph generate-volume"}},
 	} {
 		code, out, errOut := runCLI(t, nil, c.args...)
 		if code != 2 || out != "" {
@@ -119,6 +121,9 @@ func TestMisuseIsAUsageMessage(t *testing.T) {
 			if !strings.Contains(errOut, w) {
 				t.Errorf("%v: stderr does not say %q:\n%s", c.args, w, errOut)
 			}
+		}
+		if strings.Count(errOut, "\n") != 1 || !strings.HasPrefix(errOut, "mkggraph ") {
+			t.Errorf("%v: want one line on stderr, naming the program:\n%s", c.args, errOut)
 		}
 		if strings.Contains(errOut, `"level"`) {
 			t.Errorf("%v: answered with a log line:\n%s", c.args, errOut)
@@ -237,5 +242,44 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	if err := <-done; err != nil {
 		t.Errorf("listenAndServe: %v", err)
+	}
+}
+
+// TestVersion: --version names the build's version, commit and Go
+// release, read from the binary's build information. The binary is built
+// with VCS stamping, which Go does only in a repository's main work tree
+// (a fresh clone, as CI's); the line's shape is checked everywhere.
+func TestVersion(t *testing.T) {
+	info := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "v1.4.0"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "042f878d7ca6025c70ce34dc54052ae07e341193"}, {Key: "vcs.time", Value: "2026-12-06T10:00:00Z"},
+		{Key: "vcs.modified", Value: "true"}}}
+	if got, want := buildLine(info), "mkggraph v1.4.0 commit 042f878d7ca6025c70ce34dc54052ae07e341193 (2026-12-06T10:00:00Z) with uncommitted changes go1.26.8"; got != want {
+		t.Errorf("buildLine = %q, want %q", got, want)
+	}
+	for _, args := range [][]string{{"--version"}, {"version"}, {"-version"}} {
+		code, out, errOut := runCLI(t, nil, args...)
+		if code != 0 || !strings.HasPrefix(out, "mkggraph ") || errOut != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+	}
+	if st, err := os.Stat(".git"); err != nil || !st.IsDir() {
+		t.Skip("not a repository's main work tree: go build stamps no commit here")
+	}
+	head, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Skipf("git: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "mkggraph")
+	build := exec.Command("go", "build", "-buildvcs=true", "-o", bin, ".")
+	build.Env = append(os.Environ(), "GOFLAGS=")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "--version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "commit "+strings.TrimSpace(string(head))) {
+		t.Errorf("--version = %q, want the commit %s", out, head)
 	}
 }

@@ -159,9 +159,16 @@ func TestDownloadLinksRefused(t *testing.T) {
 			if r.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "expired") {
 				t.Fatalf("expired link: %d %s", r.StatusCode, body)
 			}
+			// The API's error shape, as on /graphql.
+			if !strings.Contains(string(body), `{"errors":[{"message":`) || !strings.Contains(string(body), `"extensions":{"code":"FORBIDDEN"}`) {
+				t.Errorf("expired link's body: %s; want errors[].extensions.code", body)
+			}
 			missing := download.Path + signer.Sign(download.Claims{Kind: mkg.DownloadRadarScan, ID: 999999,
 				Key: keyPrefix(t, c.full), Expires: time.Now().Add(time.Minute).Unix()})
 			_, notFound := fetch(t, srv.URL, missing)
+			if !strings.Contains(string(notFound), `"extensions":{"code":"NOT_FOUND"}`) {
+				t.Errorf("missing file's body: %s", notFound)
+			}
 
 			if _, err := a.Store.RemoveGrant(context.Background(), testActor, c.partnerAccount, mkg.DatasetRadarVolume); err != nil {
 				t.Fatal(err)

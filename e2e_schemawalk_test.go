@@ -132,7 +132,7 @@ var pathArgs = map[string]string{
 	"Query.accessRequest":               `(id: "{accessrequest}")`,
 	"Query.accessRequests":              `(first: 2)`,
 	"Query.accessRequestStats":          `(from: "2020-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z")`,
-	"Mutation.reviewAccessRequest":      `(id: "{accessrequest}", checklist: [], decision: FORWARD)`,
+	"Mutation.reviewAccessRequest":      `(id: "{accessrequest}", checklist: [{item: "letter signed", ok: true}], decision: FORWARD)`,
 	"Mutation.startFulfilment":          `(id: "{accessrequest}")`,
 	"Mutation.escalateAccessRequest":    `(id: "{accessrequest}", to: APPLICANT, note: "walk")`,
 	"Mutation.resumeFulfilment":         `(id: "{accessrequest}")`,

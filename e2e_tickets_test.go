@@ -290,7 +290,14 @@ func TestAccessRequestRejectWithdraw(t *testing.T) {
 				return dig(d, "submitAccessRequest", "trackingToken").(string), w.ticketID(t, number)
 			}
 			_, id := submit("reject-path-key-000000001")
-			w.do(t, w.desk, `mutation($id: ID!) { reviewAccessRequest(id: $id, decision: FORWARD, checklist: []) { state } }`, map[string]any{"id": id})
+			// Forwarding needs the completeness checklist answered, every item satisfied.
+			for checklist, field := range map[string]string{`[]`: "checklist", `[{item: "letter signed", ok: false}]`: "checklist[0].ok"} {
+				r := postAs(t, w.srv, w.desk, `mutation($id: ID!) { reviewAccessRequest(id: $id, decision: FORWARD, checklist: `+checklist+`) { state } }`, map[string]any{"id": id})
+				if r.code(0) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != field {
+					t.Errorf("forward with checklist %s: %s; want BAD_USER_INPUT on %s", checklist, r.Raw, field)
+				}
+			}
+			w.do(t, w.desk, `mutation($id: ID!) { reviewAccessRequest(id: $id, decision: FORWARD, checklist: [{item: "letter signed", ok: true}]) { state } }`, map[string]any{"id": id})
 			if r := postAs(t, w.srv, w.officer, `mutation($id: ID!) { rejectAccessRequest(id: $id, reason: "") { state } }`, map[string]any{"id": id}); r.code(0) != "BAD_USER_INPUT" {
 				t.Errorf("reject without reason: %s", r.Raw)
 			}
@@ -303,7 +310,7 @@ func TestAccessRequestRejectWithdraw(t *testing.T) {
 			if dig(d, "withdrawAccessRequest", "state") != "WITHDRAWN" {
 				t.Errorf("withdraw: %v", d)
 			}
-			r := postAs(t, w.srv, w.desk, `mutation($id: ID!) { reviewAccessRequest(id: $id, decision: FORWARD, checklist: []) { state } }`, map[string]any{"id": id2})
+			r := postAs(t, w.srv, w.desk, `mutation($id: ID!) { reviewAccessRequest(id: $id, decision: FORWARD, checklist: [{item: "letter signed", ok: true}]) { state } }`, map[string]any{"id": id2})
 			if r.code(0) != "CONFLICT" || r.Errors[0].Extensions["state"] != "WITHDRAWN" {
 				t.Errorf("review after withdrawal: %s", r.Raw)
 			}
@@ -336,7 +343,7 @@ func TestAccessRequestBadInput(t *testing.T) {
 	}
 	fields := fmt.Sprint(r.Errors[0].Extensions["fields"])
 	for _, f := range []string{"input.basis.number", "input.basis.validUntil", "input.applicant.name", "input.applicant.email",
-		"input.form.purpose", "input.form.datasets", "input.form.application.name", "letter", "idempotencyKey"} {
+		"input.form.purpose", "input.form.datasets[0]", "input.form.application.name", "letter", "idempotencyKey"} {
 		if !strings.Contains(fields, "field:"+f+" ") {
 			t.Errorf("problems do not list %s: %s", f, fields)
 		}
@@ -378,7 +385,7 @@ func TestAccessRequestRace(t *testing.T) {
 					if i%2 == 1 {
 						decision = "RETURN"
 					}
-					results <- postAs(t, w.srv, w.desk, `mutation($id: ID!, $d: ReviewDecision!) { reviewAccessRequest(id: $id, decision: $d, checklist: [], fixes: ["x"]) { state } }`,
+					results <- postAs(t, w.srv, w.desk, `mutation($id: ID!, $d: ReviewDecision!) { reviewAccessRequest(id: $id, decision: $d, checklist: [{item: "letter signed", ok: true}], fixes: ["x"]) { state } }`,
 						map[string]any{"id": id, "d": decision})
 				}()
 			}
@@ -408,7 +415,17 @@ func TestLetterDownload(t *testing.T) {
 	file := letterPNG(t)
 	d := mustData(t, upload(t, w.srv, "", submitMutation, map[string]any{"input": requestInput("SIBATIK"), "key": "letter-key-0000000001"}, "surat.png", file))
 	id := w.ticketID(t, dig(d, "submitAccessRequest", "request", "number").(string))
-	url := dig(w.do(t, w.desk, `query($id: ID!) { accessRequest(id: $id) { letter { url } } }`, map[string]any{"id": id}), "accessRequest", "letter", "url").(string)
+	letter := dig(w.do(t, w.desk, `query($id: ID!) { accessRequest(id: $id) { letter { url fileName filename } } }`, map[string]any{"id": id}), "accessRequest", "letter").(map[string]any)
+	url := letter["url"].(string)
+	// fileName as Download.fileName; filename kept, deprecated, for the
+	// clients that use it.
+	if letter["fileName"] != "surat.png" || letter["filename"] != "surat.png" {
+		t.Errorf("letter names: %v", letter)
+	}
+	fields := dig(w.do(t, w.desk, `{ __type(name: "RequestLetter") { fields(includeDeprecated: true) { name isDeprecated } } }`, nil), "__type", "fields")
+	if s := fmt.Sprint(fields); !strings.Contains(s, "isDeprecated:true name:filename") || !strings.Contains(s, "isDeprecated:false name:fileName") {
+		t.Errorf("RequestLetter fields: %s", s)
+	}
 	get := func(key, path string) (int, []byte) {
 		req, _ := http.NewRequest(http.MethodGet, w.srv+path, nil)
 		if key != "" {
@@ -425,8 +442,8 @@ func TestLetterDownload(t *testing.T) {
 	if code, body := get(w.officer, url); code != 200 || !bytes.Equal(body, file) {
 		t.Errorf("officer download: %d, %d bytes", code, len(body))
 	}
-	if code, _ := get("", url); code != http.StatusUnauthorized {
-		t.Errorf("anonymous download: %d", code)
+	if code, body := get("", url); code != http.StatusUnauthorized || !strings.Contains(string(body), `"code":"UNAUTHENTICATED"`) {
+		t.Errorf("anonymous download: %d %s; want 401 UNAUTHENTICATED", code, body)
 	}
 	c := &callers{}
 	if err := c.setUp(w.app); err != nil {

@@ -128,6 +128,10 @@ func unauthenticated(msg string) error { return &mkg.Error{Code: mkg.EUNAUTHENTI
 
 func (a *Authenticator) authenticateKey(ctx context.Context, header, client string, now time.Time) (*mkg.Principal, error) {
 	key, ok := bearerKey(header)
+	if scheme, _, _ := strings.Cut(strings.TrimSpace(header), " "); !ok && strings.EqualFold(scheme, "Bearer") {
+		// "Bearer " and nothing: a shell variable that was never set.
+		return nil, unauthenticated("the Authorization header holds no key: send \"Bearer <API key>\", or no Authorization header to call anonymously")
+	}
 	if !ok {
 		return nil, unauthenticated("the Authorization header must be \"Bearer <API key>\"")
 	}

@@ -2,6 +2,7 @@ package authn
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -72,6 +73,13 @@ func TestAuthenticate(t *testing.T) {
 	p, err = a.Authenticate(ctx, "Bearer "+key, "1.2.3.4")
 	if err != nil || p.Account.ID != acct.ID || p.KeyPrefix != k.Prefix {
 		t.Fatalf("good key: %v %v", p, err)
+	}
+	// "Bearer " with nothing after it (a shell variable never set) is
+	// refused, saying so and how to call anonymously.
+	var empty *mkg.Error
+	if _, err := a.Authenticate(ctx, "Bearer ", "1.2.3.4"); !errors.As(err, &empty) || empty.Code != mkg.EUNAUTHENTICATED ||
+		!strings.Contains(empty.Message, "holds no key") || !strings.Contains(empty.Message, "no Authorization header") {
+		t.Errorf("empty bearer: %v", err)
 	}
 	// Cached: no statement for the same key again, nor for a repeated unknown key.
 	unknown, _, _ := mkg.NewAPIKey()

@@ -120,9 +120,25 @@ func (s *Service) serveExport(ctx context.Context, w http.ResponseWriter, r *htt
 	}
 }
 
-func refuse(w http.ResponseWriter, code int, msg string) {
+// refuse answers as the API answers its errors: {"errors": [{"message",
+// "extensions": {"code"}}]}, the code following from the status.
+func refuse(w http.ResponseWriter, status int, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(code)
-	json.NewEncoder(w).Encode(map[string]string{"error": msg})
+	w.WriteHeader(status)
+	code := map[int]string{http.StatusForbidden: mkg.EFORBIDDEN, http.StatusNotFound: mkg.ENOTFOUND,
+		http.StatusServiceUnavailable: mkg.EUNAVAILABLE}[status]
+	if code == "" {
+		code = mkg.EINTERNAL
+	}
+	type ext struct {
+		Code string `json:"code"`
+	}
+	type gqlError struct {
+		Message    string `json:"message"`
+		Extensions ext    `json:"extensions"`
+	}
+	json.NewEncoder(w).Encode(struct {
+		Errors []gqlError `json:"errors"`
+	}{[]gqlError{{msg, ext{code}}}})
 }

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/bmkg/mkggraph/internal/lograte"
@@ -39,6 +41,8 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			out.Extensions = map[string]any{"code": e.Code}
 			if e.Field != "" {
 				out.Extensions["field"] = e.Field
+			} else if f := argumentPath(ctx, out.Path); e.Code == mkg.EINVALID && f != "" {
+				out.Extensions["field"] = f // a scalar's own check (DateTime …), which knows no name
 			}
 			for k, v := range e.Extra {
 				out.Extensions[k] = v
@@ -77,6 +81,33 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		return out
 	}
+}
+
+// argumentPath names the argument an error's path points into below the
+// field being resolved ("filter.from", "input.points[2]"); "" when the
+// path is the field's own.
+func argumentPath(ctx context.Context, path ast.Path) string {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return ""
+	}
+	field := fc.Path()
+	if len(path) <= len(field) || path[:len(field)].String() != field.String() {
+		return ""
+	}
+	var b strings.Builder
+	for _, el := range path[len(field):] {
+		switch el := el.(type) {
+		case ast.PathName:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(string(el))
+		case ast.PathIndex:
+			fmt.Fprintf(&b, "[%d]", int(el))
+		}
+	}
+	return b.String()
 }
 
 func withCode(ext map[string]any, code string) map[string]any {

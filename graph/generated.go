@@ -4832,7 +4832,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RequestLetter.ContentType(childComplexity), true
-	case "RequestLetter.filename":
+	case "RequestLetter.fileName", "RequestLetter.filename":
 		if e.ComplexityRoot.RequestLetter.Filename == nil {
 			break
 		}
@@ -8446,7 +8446,9 @@ type ServiceForm {
 
 "The uploaded request letter (checked by content: PDF, JPEG or PNG)."
 type RequestLetter {
-  filename: String!
+  "The name the applicant gave the file (as Download.fileName)."
+  fileName: String!
+  filename: String! @deprecated(reason: "Use fileName, spelled as Download.fileName.")
   contentType: String!
   "Size in bytes."
   size: Int!
@@ -10100,6 +10102,8 @@ func (ec *executionContext) childFields_Radiation(ctx context.Context, field gra
 
 func (ec *executionContext) childFields_RequestLetter(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "fileName":
+		return ec.fieldContext_RequestLetter_fileName(ctx, field)
 	case "filename":
 		return ec.fieldContext_RequestLetter_filename(ctx, field)
 	case "contentType":
@@ -25912,6 +25916,29 @@ func (ec *executionContext) fieldContext_Radiation_amount(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Radiation", field, false, false, "Float")
 }
 
+func (ec *executionContext) _RequestLetter_fileName(ctx context.Context, field graphql.CollectedField, obj *model.RequestLetter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RequestLetter_fileName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Filename, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RequestLetter_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RequestLetter", field, false, false, "String")
+}
+
 func (ec *executionContext) _RequestLetter_filename(ctx context.Context, field graphql.CollectedField, obj *model.RequestLetter) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -39065,6 +39092,11 @@ func (ec *executionContext) _RequestLetter(ctx context.Context, sel ast.Selectio
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("RequestLetter")
+		case "fileName":
+			out.Values[i] = ec._RequestLetter_fileName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "filename":
 			out.Values[i] = ec._RequestLetter_filename(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

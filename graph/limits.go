@@ -101,7 +101,7 @@ func (l *QueryLimits) MutateOperationParameters(ctx context.Context, p *graphql.
 	if work > l.MaxWork {
 		return limitError(CodeWorkLimit, "validating the document would take %d or more units of work (%s); the limit is %d", work, why, l.MaxWork)
 	}
-	return nil
+	return batchFrom(ctx).chargeDocument(work, l.MaxWork)
 }
 
 // MutateOperationContext implements graphql.OperationContextMutator: with
@@ -123,7 +123,7 @@ func (l *QueryLimits) MutateOperationContext(ctx context.Context, op *graphql.Op
 		return limitError(CodeWorkLimit, "the operation would read %d or more argument values as it runs (each field's arguments, variables included, every time the field runs); the limit is %d",
 			m.Work/ValueWork, l.MaxWork/ValueWork)
 	}
-	return nil
+	return batchFrom(ctx).chargeOperation(m, l)
 }
 
 func limitError(code, format string, args ...any) *gqlerror.Error {

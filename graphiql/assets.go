@@ -17,7 +17,7 @@ import (
 	"time"
 )
 
-//go:embed assets/index.html assets/*.js assets/*.css
+//go:embed assets/index.html assets/*.js assets/*.css assets/*.json
 var files embed.FS
 
 const (

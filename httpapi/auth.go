@@ -30,7 +30,7 @@ func (s *Server) withPrincipal(next http.Handler) http.Handler {
 			if rec := telemetry.From(r.Context()); rec != nil {
 				rec.ErrorCode = code // the metrics' code label: one of these three
 			}
-			writeJSON(w, status, gqlErrorBody(msg, code, ""))
+			writeError(w, r, status, code, msg)
 		}
 		switch {
 		case errors.Is(err, mkg.ErrTooManyFailures):

@@ -24,11 +24,12 @@ type Limits struct {
 	MaxTokens      int           // lexer tokens of the query document
 	RequestTimeout time.Duration // whole request
 	MaxRunning     int           // GraphQL requests executed at once (more wait their turn); 0 = no limit
+	MaxBatch       int           // operations in one batch (a JSON array of requests)
 }
 
 // DefaultLimits are the defaults the configuration documents.
 var DefaultLimits = Limits{MaxBodyBytes: 1 << 20, MaxUploadBytes: 11 << 20, MaxDepth: 12, MaxComplexity: 50000, MaxWork: 100000,
-	MaxTokens: 15000, RequestTimeout: 30 * time.Second, MaxRunning: 32}
+	MaxTokens: 15000, RequestTimeout: 30 * time.Second, MaxRunning: 32, MaxBatch: 10}
 
 // GraphQL returns the limits graph.NewExecutor checks before a document
 // runs.
@@ -44,13 +45,13 @@ func (l Limits) GraphQL() graph.Limits {
 func (s *Server) graphQL() http.Handler {
 	transports := []graphql.Transport{
 		transport.Options{},
-		getOnlyQueries{transport.GET{}},
-		transport.POST{},
 		// Uploads (the request letter) follow the GraphQL multipart request
 		// specification; files are kept in memory up to 1 MiB and spooled to
 		// a temporary file beyond, never past the upload limit, and the
 		// other parts keep the limit of a JSON request (see multipartForm).
 		multipartForm{maxFields: s.Limits.MaxBodyBytes, maxBody: s.Limits.MaxUploadBytes, maxMemory: 1 << 20},
+		// GET and JSON POST, batches, and every refusal (overhttp.go): last.
+		overHTTP{maxBatch: s.Limits.MaxBatch},
 	}
 	exec := unavailableMarking{s.GraphQL}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -61,24 +62,6 @@ func (s *Server) graphQL() http.Handler {
 				return
 			}
 		}
-		writeJSON(w, http.StatusBadRequest, gqlErrorBody("send the query as JSON by POST, or as URL parameters by GET", "BAD_REQUEST", ""))
+		writeError(w, r, http.StatusBadRequest, codeBadRequest, "this server has no transport for that request")
 	})
-}
-
-// getOnlyQueries answers a mutation sent by GET with 405 and Allow: POST,
-// as the GraphQL-over-HTTP specification asks (gqlgen answers 406).
-type getOnlyQueries struct{ transport.GET }
-
-func (g getOnlyQueries) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	g.GET.Do(&methodNotAllowed{ResponseWriter: w}, r, exec)
-}
-
-type methodNotAllowed struct{ http.ResponseWriter }
-
-func (m *methodNotAllowed) WriteHeader(code int) {
-	if code == http.StatusNotAcceptable {
-		m.Header().Set("Allow", "POST")
-		code = http.StatusMethodNotAllowed
-	}
-	m.ResponseWriter.WriteHeader(code)
 }

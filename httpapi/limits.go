@@ -30,7 +30,7 @@ func limitRunning(n int, next http.Handler) http.Handler {
 		case turns <- struct{}{}:
 		case <-r.Context().Done():
 			w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
-			writeJSON(w, http.StatusServiceUnavailable, gqlErrorBody("the server is busy: the request waited its whole time limit for its turn; try again shortly", mkg.EUNAVAILABLE, ""))
+			writeError(w, r, http.StatusServiceUnavailable, mkg.EUNAVAILABLE, "the server is busy: the request waited its whole time limit for its turn; try again shortly")
 			return
 		}
 		defer func() { <-turns }()
@@ -51,11 +51,11 @@ func limitValues(max int, next http.Handler) http.Handler {
 		}
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
-			writeJSON(w, http.StatusBadRequest, gqlErrorBody("could not read the request body", "BAD_REQUEST", ""))
+			writeError(w, r, http.StatusBadRequest, codeBadRequest, "could not read the request body")
 			return
 		}
 		if n := jsonValues(body); n > max {
-			writeJSON(w, http.StatusOK, gqlErrorBody(fmt.Sprintf("the request holds %d or more JSON values; the limit is %d", n, max), graph.CodeWorkLimit, ""))
+			writeRequestError(w, r, graph.CodeWorkLimit, fmt.Sprintf("the request holds %d or more JSON values; the limit is %d", n, max))
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))

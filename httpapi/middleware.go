@@ -174,7 +174,7 @@ func limitBody(maxJSON, maxUpload int64, next http.Handler) http.Handler {
 		max := maxJSON
 		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 			if r.ContentLength > maxUpload {
-				tooLarge(w, maxUpload)
+				tooLarge(w, r, maxUpload)
 				return
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
@@ -182,18 +182,18 @@ func limitBody(maxJSON, maxUpload int64, next http.Handler) http.Handler {
 			return
 		}
 		if r.ContentLength > max {
-			tooLarge(w, max)
+			tooLarge(w, r, max)
 			return
 		}
 		if r.Body != nil && r.Body != http.NoBody {
 			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
-				tooLarge(w, max)
+				tooLarge(w, r, max)
 				return
 			}
 			if err != nil {
-				writeJSON(w, http.StatusBadRequest, gqlErrorBody("could not read the request body", "BAD_REQUEST", ""))
+				writeError(w, r, http.StatusBadRequest, codeBadRequest, "could not read the request body")
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
@@ -202,9 +202,8 @@ func limitBody(maxJSON, maxUpload int64, next http.Handler) http.Handler {
 	})
 }
 
-func tooLarge(w http.ResponseWriter, max int64) {
-	writeJSON(w, http.StatusRequestEntityTooLarge,
-		gqlErrorBody(fmt.Sprintf("request body is larger than %d bytes", max), "REQUEST_TOO_LARGE", ""))
+func tooLarge(w http.ResponseWriter, r *http.Request, max int64) {
+	writeError(w, r, http.StatusRequestEntityTooLarge, codeTooLarge, fmt.Sprintf("request body is larger than %d bytes", max))
 }
 
 func withTimeout(d time.Duration, next http.Handler) http.Handler {

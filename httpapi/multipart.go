@@ -12,7 +12,6 @@ import (
 	"os"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/errcode"
 )
 
 // multipartForm is the GraphQL multipart request transport (operations,
@@ -52,7 +51,7 @@ func (e errFieldsTooLarge) Error() string {
 func (f multipartForm) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	start := graphql.Now()
 	if r.ContentLength > f.maxBody {
-		tooLarge(w, f.maxBody)
+		tooLarge(w, r, f.maxBody)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, f.maxBody)
@@ -68,29 +67,28 @@ func (f multipartForm) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &tl):
-		writeJSON(w, http.StatusRequestEntityTooLarge, gqlErrorBody(tl.Error(), "REQUEST_TOO_LARGE", ""))
+		writeError(w, r, http.StatusRequestEntityTooLarge, codeTooLarge, tl.Error())
 		return
 	case errors.As(err, &mbe):
-		tooLarge(w, f.maxBody)
+		tooLarge(w, r, f.maxBody)
 		return
 	case err != nil:
-		writeJSON(w, http.StatusBadRequest, gqlErrorBody(err.Error(), "BAD_REQUEST", ""))
+		writeError(w, r, http.StatusBadRequest, codeBadRequest, err.Error())
 		return
 	}
-	params.Headers = r.Header
+	if err := checkQuery(params); err != nil {
+		writeError(w, r, http.StatusBadRequest, codeBadRequest, err.Error())
+		return
+	}
+	media, ok := responseMedia(r)
+	if !ok {
+		writeError(w, r, http.StatusNotAcceptable, codeNotAcceptable,
+			"the Accept header names no type this server answers with: "+mediaGraphQLResponse+" or "+mediaJSON)
+		return
+	}
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	w.Header().Set("Content-Type", "application/json")
-	rc, gerr := exec.CreateOperationContext(r.Context(), params)
-	if gerr != nil {
-		resp := exec.DispatchError(graphql.WithOperationContext(r.Context(), rc), gerr)
-		if errcode.GetErrorKind(gerr) == errcode.KindProtocol {
-			w.WriteHeader(http.StatusUnprocessableEntity)
-		}
-		json.NewEncoder(w).Encode(resp)
-		return
-	}
-	responses, ctx := exec.DispatchOperation(r.Context(), rc)
-	json.NewEncoder(w).Encode(responses(ctx))
+	resp, status := run(w, r, exec, params, media, false)
+	writeResponse(w, media, status, resp)
 }
 
 // read parses the parts in the order the specification requires.

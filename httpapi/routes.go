@@ -190,11 +190,12 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 func (s *Server) letter(w http.ResponseWriter, r *http.Request) {
 	p := mkg.PrincipalFrom(r.Context())
 	if err := p.RequireRole(mkg.RoleServiceDesk, mkg.RoleOfficer, mkg.RoleAdmin); err != nil {
-		code := http.StatusNotFound
 		if p.Anonymous() {
-			code = http.StatusUnauthorized
+			w.Header().Set("WWW-Authenticate", `Bearer realm="MKG Graph"`)
+			writeJSON(w, http.StatusUnauthorized, gqlErrorBody("staff only: send a staff account's key as Authorization: Bearer <key>", mkg.EUNAUTHENTICATED, ""))
+			return
 		}
-		writeJSON(w, code, gqlErrorBody("not found", mkg.ENOTFOUND, ""))
+		writeJSON(w, http.StatusNotFound, gqlErrorBody("not found", mkg.ENOTFOUND, ""))
 		return
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bmkg/mkggraph/demo"
 	"github.com/bmkg/mkggraph/filestore"
@@ -248,4 +249,32 @@ func sortedKeys[V any](m map[string]V) []string {
 		}
 	}
 	return keys
+}
+
+// TestCompletedDatesAreTheStoredDates: a bulletin whose name carries no
+// date, ingested without a reference time, is completed from today's date
+// (day 31, 00 UTC: the latest 31st at or before today, which may be months
+// back), and the note names the time the reports were stored at, not
+// today's.
+func TestCompletedDatesAreTheStoredDates(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *sqlstore.Store, in *ingest.Ingester) {
+		ctx := context.Background()
+		name := "synop/cuba-SMCU20-MUHV-310000.WX.00.txt"
+		sum, err := in.File(ctx, path.Base(name), sample(t, name), ingest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		latest, err := s.LatestObservations(ctx, []string{"78310"})
+		if err != nil || len(latest) != 1 || latest[0] == nil {
+			t.Fatalf("78310: %v %v", latest, err)
+		}
+		stored := latest[0].ObservedAt.UTC().Format(time.RFC3339)
+		if latest[0].ObservedAt.Day() != 31 {
+			t.Fatalf("stored at %s, want a 31st", stored)
+		}
+		notes := strings.Join(sum.Notes, "\n")
+		if !strings.Contains(notes, "stored as "+stored) || !strings.Contains(notes, "-reference-time") {
+			t.Errorf("notes do not say the reports were stored as %s:\n%s", stored, notes)
+		}
+	})
 }

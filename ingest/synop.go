@@ -31,7 +31,6 @@ func ingestSynop(ctx context.Context, in *Ingester, name string, data []byte, op
 	default:
 		ref, reason = in.now(), "today's date (the file name carries no date; pass -reference-time to set it)"
 	}
-	s.Notes = append(s.Notes, fmt.Sprintf("report days and hours completed with %s: %s", reason, ref.UTC().Format(time.RFC3339)))
 	for _, p := range f.Problems {
 		s.reject(fmt.Sprintf("line %d", p.Line), "%s", p.Message)
 	}
@@ -56,7 +55,43 @@ func ingestSynop(ctx context.Context, in *Ingester, name string, data []byte, op
 			pos = append(pos, fmt.Sprintf("line %d (station %s)", r.Line, r.Station))
 		}
 	}
+	s.Notes = append(s.Notes, completedNote(obs, reason, ref))
 	return storeAll(ctx, obs, pos, s, opt, in.store.UpsertObservations)
+}
+
+// completedNote says how the reports' days and hours were completed, and
+// the times they were stored at: a report's day is the latest day of that
+// number at or before the reference (synop.ResolveTime), which may lie
+// weeks before it.
+func completedNote(obs []mkg.Observation, reason string, ref time.Time) string {
+	note := fmt.Sprintf("report days and hours completed from %s (%s), each as the latest such day and hour at or before it",
+		reason, ref.UTC().Format(time.RFC3339))
+	if len(obs) == 0 {
+		return note
+	}
+	first, last := obs[0].ObservedAt, obs[0].ObservedAt
+	for _, o := range obs[1:] {
+		first, last = minTime(first, o.ObservedAt), maxTime(last, o.ObservedAt)
+	}
+	note += ": stored as " + first.UTC().Format(time.RFC3339)
+	if !last.Equal(first) {
+		note += " to " + last.UTC().Format(time.RFC3339)
+	}
+	return note
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // provenance is the source, feed or network a record is stored with: as

@@ -119,19 +119,34 @@ func (p *Principal) denial(d Dataset) (reason, Grant) {
 }
 
 // AccessAny allows when any of ds is allowed; otherwise it returns the
-// denial of the first.
+// denial easiest to lift (an anonymous caller is told that any account
+// will do when one of ds is REGISTERED, not that the first needs a grant),
+// naming the others in the message and in extensions.anyOf.
 func (p *Principal) AccessAny(ds ...Dataset) error {
-	var first error
+	best, bestWhy := Dataset(""), reason(-1)
 	for _, d := range ds {
-		err := p.Access(d)
-		if err == nil {
+		why, _ := p.denial(d)
+		if why == allowed {
 			return nil
 		}
-		if first == nil {
-			first = err
+		if bestWhy < 0 || why < bestWhy {
+			best, bestWhy = d, why
 		}
 	}
-	return first
+	if best == "" {
+		return nil
+	}
+	err := p.Access(best)
+	var e *Error
+	if len(ds) > 1 && errors.As(err, &e) {
+		names := make([]string, len(ds))
+		for i, d := range ds {
+			names[i] = string(d)
+		}
+		e.Message += " (any one of " + strings.Join(names, ", ") + " will do)"
+		e.Extra["anyOf"] = names
+	}
+	return err
 }
 
 func (p *Principal) grant(d Dataset) (Grant, bool) {

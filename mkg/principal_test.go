@@ -163,3 +163,27 @@ func TestFingerprintFollowsAccess(t *testing.T) {
 		sets[set] = true
 	}
 }
+
+// TestAccessAnyNamesTheEasiestWay: a field open to any of several datasets
+// tells an anonymous caller that any account will do when one of them is
+// REGISTERED (not that the first needs a grant), and names them all.
+func TestAccessAnyNamesTheEasiestWay(t *testing.T) {
+	classes := map[Dataset]Classification{DatasetSynopL2: Registered, DatasetSynopL1: Restricted}
+	anon := NewPrincipal(nil, 0, "", classes, time.Now())
+	err := anon.AccessAny(DatasetSynopL1, DatasetSynopL2)
+	var e *Error
+	if !errors.As(err, &e) || e.Code != EUNAUTHENTICATED {
+		t.Fatalf("AccessAny = %v, want UNAUTHENTICATED", err)
+	}
+	if e.Extra["dataset"] != string(DatasetSynopL2) || strings.Contains(e.Message, "granted") ||
+		!strings.Contains(e.Message, "SYNOP_L1, SYNOP_L2") {
+		t.Errorf("denial = %q %v: want SYNOP_L2's (any account) naming both", e.Message, e.Extra)
+	}
+	if got := e.Extra["anyOf"]; len(got.([]string)) != 2 {
+		t.Errorf("extensions.anyOf = %v", got)
+	}
+	partner := NewPrincipal(&Account{Status: AccountActive}, 0, "", classes, time.Now())
+	if err := partner.AccessAny(DatasetSynopL1, DatasetSynopL2); err != nil {
+		t.Errorf("any account, REGISTERED among the datasets: %v", err)
+	}
+}

@@ -128,14 +128,15 @@ func (p *problemList) datasets(ds []Dataset) {
 		return
 	}
 	seen := map[Dataset]bool{}
-	for _, d := range ds {
-		parsed, err := ParseDataset(string(d), field)
+	for i, d := range ds {
+		at := fmt.Sprintf("%s[%d]", field, i)
+		parsed, err := ParseDataset(string(d), at)
 		var e *Error
 		switch {
 		case errors.As(err, &e):
-			p.add(field, "%s", e.Message)
+			p.add(at, "%s", e.Message)
 		case seen[parsed]:
-			p.add(field, "%s is listed twice", parsed)
+			p.add(at, "%s is listed twice", parsed)
 		}
 		seen[parsed] = true
 	}

@@ -1,6 +1,7 @@
 package mkg
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -63,17 +64,26 @@ func (r Review) CheckDecision() error {
 }
 
 // Check applies the rules of a review: a known decision, every checklist
-// item naming what was checked, and a returned ticket saying what the
+// item naming what was checked, a forwarded ticket's checklist answered
+// (at least one item, every one satisfied: a ticket that does not conform
+// is returned, SOP step 2), and a returned ticket saying what the
 // applicant must fix. It returns the review with its note and fixes
 // trimmed, blank fixes dropped.
 func (r Review) Check() (Review, error) {
 	if err := r.CheckDecision(); err != nil {
 		return r, err
 	}
-	for _, c := range r.Checklist {
+	for i, c := range r.Checklist {
 		if strings.TrimSpace(c.Item) == "" {
-			return r, Invalid("checklist", "every checklist item names what was checked")
+			return r, Invalid(fmt.Sprintf("checklist[%d].item", i), "every checklist item names what was checked")
 		}
+		if r.Decision == ActForward && !c.OK {
+			return r, Invalid(fmt.Sprintf("checklist[%d].ok", i),
+				"%q is not satisfied: a request that does not conform is returned (RETURN) with what to fix, not forwarded", c.Item)
+		}
+	}
+	if r.Decision == ActForward && len(r.Checklist) == 0 {
+		return r, Invalid("checklist", "forwarding needs the completeness checklist answered: list what was checked (the letter, the basis, the applicant, the form), each ok")
 	}
 	r.Note = strings.TrimSpace(r.Note)
 	r.Fixes = cleanFixes(r.Fixes)

@@ -80,7 +80,9 @@ func TestReviewRules(t *testing.T) {
 		r     Review
 		field string
 	}{
-		{"blank checklist item", Review{Decision: ActForward, Checklist: []ChecklistItem{{Item: " ", OK: true}}}, "checklist"},
+		{"blank checklist item", Review{Decision: ActForward, Checklist: []ChecklistItem{{Item: " ", OK: true}}}, "checklist[0].item"},
+		{"forward without a checklist", Review{Decision: ActForward}, "checklist"},
+		{"forward with an item not satisfied", Review{Decision: ActForward, Checklist: []ChecklistItem{{Item: "letter", OK: true}, {Item: "signed", OK: false}}}, "checklist[1].ok"},
 		{"return without fixes", Review{Decision: ActReturn, Fixes: []string{" ", ""}}, "fixes"},
 		{"unknown decision", Review{Decision: ActFulfil}, "decision"},
 	}
@@ -93,7 +95,7 @@ func TestReviewRules(t *testing.T) {
 	if err != nil || r.Note != "please sign" || !reflect.DeepEqual(r.Details(), ReturnDetails{Fixes: []string{"sign the letter"}}) {
 		t.Errorf("return: %+v, %v", r, err)
 	}
-	r, err = Review{Decision: ActForward, AssignTo: 4, Fixes: []string{"ignored"}}.Check()
+	r, err = Review{Decision: ActForward, AssignTo: 4, Fixes: []string{"ignored"}, Checklist: []ChecklistItem{{Item: "letter signed", OK: true}}}.Check()
 	if err != nil || r.Details() != (ForwardDetails{AssignedTo: 4}) {
 		t.Errorf("forward: %+v, %v", r.Details(), err)
 	}

@@ -23,7 +23,7 @@ var (
 
 var ticketActions = map[mkg.TicketAction]ticketAction{
 	mkg.ActForward: {byDesk, func(ctx context.Context, f *ticketFixture, id int64, _ string) (*mkg.Ticket, error) {
-		return f.s.Review(ctx, f.desk, id, mkg.Review{Decision: mkg.ActForward})
+		return f.s.Review(ctx, f.desk, id, mkg.Review{Decision: mkg.ActForward, Checklist: checked})
 	}},
 	mkg.ActReturn: {byDesk, func(ctx context.Context, f *ticketFixture, id int64, _ string) (*mkg.Ticket, error) {
 		return f.s.Review(ctx, f.desk, id, mkg.Review{Decision: mkg.ActReturn, Fixes: []string{"sign the letter"}})
@@ -126,13 +126,13 @@ func TestTicketForbidden(t *testing.T) {
 		ctx := context.Background()
 		f := newTicketFixture(t, s)
 		tk, _ := f.submit(t, nil)
-		_, err := s.Review(ctx, f.officer, tk.ID, mkg.Review{Decision: mkg.ActForward})
+		_, err := s.Review(ctx, f.officer, tk.ID, mkg.Review{Decision: mkg.ActForward, Checklist: checked})
 		wantCode(t, "officer reviewing", err, mkg.EFORBIDDEN)
-		_, err = s.Review(ctx, mkg.TicketCaller{Role: mkg.ActorServiceDesk, Account: f.officer.Account}, tk.ID, mkg.Review{Decision: mkg.ActForward})
+		_, err = s.Review(ctx, mkg.TicketCaller{Role: mkg.ActorServiceDesk, Account: f.officer.Account}, tk.ID, mkg.Review{Decision: mkg.ActForward, Checklist: checked})
 		wantCode(t, "officer posing as the service desk", err, mkg.EFORBIDDEN)
-		_, err = s.Review(ctx, mkg.TicketCaller{Role: mkg.ActorServiceDesk}, tk.ID, mkg.Review{Decision: mkg.ActForward})
+		_, err = s.Review(ctx, mkg.TicketCaller{Role: mkg.ActorServiceDesk}, tk.ID, mkg.Review{Decision: mkg.ActForward, Checklist: checked})
 		wantCode(t, "service desk without an account", err, mkg.EFORBIDDEN)
-		f.ok(s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActForward}))
+		f.ok(s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActForward, Checklist: checked}))
 		_, err = s.Start(ctx, f.desk, tk.ID)
 		wantCode(t, "service desk starting", err, mkg.EFORBIDDEN)
 		admin := staffCaller(t, s, "Admin", mkg.RoleAdmin)
@@ -154,20 +154,20 @@ func TestTicketActionInput(t *testing.T) {
 		wantInvalid(t, "review deciding CLOSE", err, "decision")
 		_, err = s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActReturn, Fixes: []string{" "}})
 		wantInvalid(t, "return without fixes", err, "fixes")
-		_, err = s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActForward, AssignTo: f.desk.Account.ID})
+		_, err = s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActForward, Checklist: checked, AssignTo: f.desk.Account.ID})
 		wantInvalid(t, "forward to the service desk", err, "assignTo")
-		_, err = s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActForward, AssignTo: 999999})
+		_, err = s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActForward, Checklist: checked, AssignTo: 999999})
 		wantInvalid(t, "forward to nobody", err, "assignTo")
 		suspended := staffCaller(t, s, "Cuti", mkg.RoleOfficer)
 		if _, err := s.SetAccountStatus(ctx, staff, suspended.Account.ID, mkg.AccountSuspended, "on leave"); err != nil {
 			t.Fatal(err)
 		}
-		_, err = s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActForward, AssignTo: suspended.Account.ID})
+		_, err = s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActForward, Checklist: checked, AssignTo: suspended.Account.ID})
 		wantInvalid(t, "forward to a suspended officer", err, "assignTo")
 		_, err = s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActForward, Checklist: []mkg.ChecklistItem{{OK: true}}})
-		wantInvalid(t, "checklist item without a name", err, "checklist")
+		wantInvalid(t, "checklist item without a name", err, "checklist[0].item")
 
-		tk = f.ok(s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActForward, AssignTo: f.officer.Account.ID}))
+		tk = f.ok(s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActForward, Checklist: checked, AssignTo: f.officer.Account.ID}))
 		if tk.Version != 2 {
 			t.Errorf("refused reviews changed the ticket: version %d", tk.Version)
 		}

@@ -71,7 +71,7 @@ func TestTicketMessages(t *testing.T) {
 		tk, token := f.submit(t, nil)
 		f.ok(s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActReturn, Fixes: []string{"attach the signed letter"}}))
 		f.ok(s.Revise(ctx, token, sampleInput(), nil))
-		f.ok(s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActForward}))
+		f.ok(s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActForward, Checklist: checked}))
 		f.ok(s.Start(ctx, f.officer, tk.ID))
 		f.ok(s.Escalate(ctx, f.officer, tk.ID, "APPLICANT", "which stations do you need?"))
 		f.ok(s.Resume(ctx, f.officer, tk.ID, ""))

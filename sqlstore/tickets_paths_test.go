@@ -17,7 +17,7 @@ func TestTicketRejected(t *testing.T) {
 		ctx := context.Background()
 		f := newTicketFixture(t, s)
 		tk, token := f.submit(t, nil)
-		f.ok(s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActForward}))
+		f.ok(s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActForward, Checklist: checked}))
 		tk = f.ok(s.Start(ctx, f.officer, tk.ID))
 		_, err := s.Reject(ctx, f.officer, tk.ID, "  ")
 		wantInvalid(t, "reject without a reason", err, "reason")
@@ -47,7 +47,7 @@ func TestTicketWithdrawn(t *testing.T) {
 		ctx := context.Background()
 		f := newTicketFixture(t, s)
 		tk, token := f.submit(t, nil)
-		f.ok(s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActForward}))
+		f.ok(s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActForward, Checklist: checked}))
 		f.ok(s.Start(ctx, f.officer, tk.ID))
 		f.advance(3 * time.Hour) // the fulfilment step is late by now
 		tk = f.ok(s.Withdraw(ctx, token, "we found the data elsewhere"))

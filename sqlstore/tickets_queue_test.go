@@ -61,8 +61,8 @@ func TestTicketQueue(t *testing.T) {
 		}
 		all = append(all, byMail.ID)
 		// Reviewed out of order: the queue keeps submission order.
-		f.ok(s.Review(ctx, f.desk, all[3], mkg.Review{Decision: mkg.ActForward, AssignTo: f.officer.Account.ID}))
-		f.ok(s.Review(ctx, f.desk, all[1], mkg.Review{Decision: mkg.ActForward}))
+		f.ok(s.Review(ctx, f.desk, all[3], mkg.Review{Decision: mkg.ActForward, Checklist: checked, AssignTo: f.officer.Account.ID}))
+		f.ok(s.Review(ctx, f.desk, all[1], mkg.Review{Decision: mkg.ActForward, Checklist: checked}))
 		f.ok(s.Review(ctx, f.desk, all[0], mkg.Review{Decision: mkg.ActReturn, Fixes: []string{"sign"}}))
 
 		for _, size := range []int{1, 2, 3, 50} {
@@ -116,7 +116,7 @@ func TestTicketReadsCostFixedStatements(t *testing.T) {
 		var ids []int64
 		for range 5 {
 			tk, _ := f.submit(t, nil)
-			f.ok(s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActForward}))
+			f.ok(s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActForward, Checklist: checked}))
 			ids = append(ids, tk.ID)
 		}
 		slices.Reverse(ids)
@@ -182,8 +182,8 @@ func TestTicketServiceStandards(t *testing.T) {
 		onTime := func() []int64 { return ticketIDs(t, s, mkg.TicketFilter{Breached: mkg.Ptr(false)}, 10) }
 
 		at(5 * time.Minute)
-		f.ok(s.Review(ctx, f.desk, b.ID, mkg.Review{Decision: mkg.ActForward}))
-		f.ok(s.Review(ctx, f.desk, c.ID, mkg.Review{Decision: mkg.ActForward}))
+		f.ok(s.Review(ctx, f.desk, b.ID, mkg.Review{Decision: mkg.ActForward, Checklist: checked}))
+		f.ok(s.Review(ctx, f.desk, c.ID, mkg.Review{Decision: mkg.ActForward, Checklist: checked}))
 		at(14 * time.Minute)
 		if got := breached(); len(got) != 0 {
 			t.Errorf("breached at 14 min: %v", got)
@@ -195,7 +195,7 @@ func TestTicketServiceStandards(t *testing.T) {
 		if got, want := onTime(), []int64{b.ID, c.ID}; !slices.Equal(got, want) {
 			t.Errorf("on time at 16 min: %v, want %v", got, want)
 		}
-		a = f.ok(s.Review(ctx, f.desk, a.ID, mkg.Review{Decision: mkg.ActForward}))
+		a = f.ok(s.Review(ctx, f.desk, a.ID, mkg.Review{Decision: mkg.ActForward, Checklist: checked}))
 		if st := a.Steps[0]; st.Kind != mkg.StepReview || st.WorkingTime(s.now()) != 16*time.Minute || !st.Breached(s.now()) ||
 			!st.DueAt.Equal(t0.Add(15*time.Minute)) {
 			t.Errorf("A's review %+v: want finished late after 16 min", st)

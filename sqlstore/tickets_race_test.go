@@ -65,7 +65,7 @@ func TestTicketRace(t *testing.T) {
 		tk, token := f.submit(t, nil)
 		const n = 20
 		ok, conflicts := race(t, n, func(i int) error {
-			r := mkg.Review{Decision: mkg.ActForward}
+			r := mkg.Review{Decision: mkg.ActForward, Checklist: checked}
 			if i%2 == 1 {
 				r = mkg.Review{Decision: mkg.ActReturn, Fixes: []string{"sign the letter"}}
 			}
@@ -81,7 +81,7 @@ func TestTicketRace(t *testing.T) {
 		tk = f.ok(s.TicketByToken(ctx, token))
 		if tk.State == mkg.TicketReturned {
 			f.ok(s.Revise(ctx, token, sampleInput(), nil))
-			tk = f.ok(s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActForward}))
+			tk = f.ok(s.Review(ctx, f.desk, tk.ID, mkg.Review{Decision: mkg.ActForward, Checklist: checked}))
 		}
 		officers := []mkg.TicketCaller{f.officer, f.officer2}
 		ok, conflicts = race(t, n, func(i int) error {
@@ -127,7 +127,7 @@ func TestTicketVersionGuard(t *testing.T) {
 		ctx := context.Background()
 		f := newTicketFixture(t, s)
 		stale, _ := f.submit(t, nil)
-		f.ok(s.Review(ctx, f.desk, stale.ID, mkg.Review{Decision: mkg.ActForward}))
+		f.ok(s.Review(ctx, f.desk, stale.ID, mkg.Review{Decision: mkg.ActForward, Checklist: checked}))
 		err := s.tx(ctx, func(q sqlx.ExtContext) error {
 			return s.updateTicket(ctx, q, f.desk, stale, mkg.TicketReturned, mkg.ActReturn, stale.Steps,
 				&change{}, s.ticketNow())

@@ -69,7 +69,7 @@ func TestTicketSubmitReportsEveryProblem(t *testing.T) {
 		bad.Form.Datasets = []mkg.Dataset{"TSUNAMI"}
 		_, _, err = s.Submit(ctx, applicant, mkg.Submission{Input: bad, IdempotencyKey: "short",
 			Letter: mkg.LetterFile{Filename: "letter.docx", Data: []byte("PK\x03\x04 a word document")}, FormSession: session})
-		want := []string{"input.channel", "input.applicant.email", "input.form.purpose", "input.form.datasets", "letter",
+		want := []string{"input.channel", "input.applicant.email", "input.form.purpose", "input.form.datasets[0]", "letter",
 			"idempotencyKey", "formSession"}
 		if got := fieldsOf(err); !slices.Equal(got, want) {
 			t.Errorf("problems %v (%v), want %v", got, err, want)
@@ -126,7 +126,7 @@ func TestTicketSubmitIdempotent(t *testing.T) {
 			t.Errorf("the retry stored something: before %v, after %v", before, after)
 		}
 		// A retry after the ticket moved on returns it as it stands.
-		f.ok(s.Review(ctx, f.desk, first.ID, mkg.Review{Decision: mkg.ActForward}))
+		f.ok(s.Review(ctx, f.desk, first.ID, mkg.Review{Decision: mkg.ActForward, Checklist: checked}))
 		again, token2, err = s.Submit(ctx, applicant, sub)
 		if err != nil || again.State != mkg.TicketForwarded || token2 != token {
 			t.Errorf("late retry: %+v, %v", again, err)

@@ -352,3 +352,7 @@ func checkNotifications(t *testing.T, s *Store, tk *mkg.Ticket, want int, secret
 		}
 	}
 }
+
+// checked is a forwarding review's checklist: forwarding needs one, every
+// item satisfied.
+var checked = []mkg.ChecklistItem{{Item: "request letter signed", OK: true}}

@@ -22,11 +22,30 @@ func MarshalDateTime(t time.Time) graphql.Marshaler {
 func UnmarshalDateTime(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return time.Time{}, mkg.Invalid("", "DateTime must be an RFC 3339 string such as 2022-03-21T12:00:00Z, not %T", v)
+		return time.Time{}, mkg.Invalid("", "DateTime must be an RFC 3339 string such as 2022-03-21T12:00:00Z, not %s", jsonKind(v))
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		return time.Time{}, mkg.Invalid("", "DateTime %q is not RFC 3339 (e.g. 2022-03-21T12:00:00Z)", s)
 	}
 	return t.UTC(), nil
+}
+
+// jsonKind names the kind of a value as a client wrote it (never a Go
+// type).
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case string:
+		return "a string"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "an object"
+	default:
+		return "a number"
+	}
 }

@@ -1,34 +1,163 @@
 // Starts GraphiQL for MKG Graph. It lives in its own file, not inline in the
 // page, so the Content-Security-Policy can forbid inline scripts. The GraphQL
 // endpoint is read from the page's data-endpoint attribute.
+//
+// Links: ?query=…&variables=…&operationName=… opens a tab with them (the
+// address bar follows the tab being edited, and "Copy link" copies it).
+// Headers never go into a link: a key in a shared URL would be a leaked key.
+// On a first visit the example tabs (examples.json, one per kind of data)
+// are opened.
 (function () {
   'use strict';
 
-  var defaultQuery = [
-    '# MKG Graph: BMKG meteorology, climatology and geophysics data.',
-    '# Press the run button (or Ctrl-Enter) to send this query;',
-    '# the Docs button (top left) describes every type and field.',
-    '{',
-    '  stations(first: 5) {',
-    '    totalCount',
-    '    edges { node { id wmoIndex name latitude longitude } }',
-    '  }',
-    '  latestEarthquake { originTime magnitude depth region }',
-    '}',
-    ''
-  ].join('\n');
-
   var root = document.getElementById('graphiql');
   var url = new URL(root.getAttribute('data-endpoint'), window.location.href).href;
+  var linkParams = ['query', 'variables', 'operationName'];
 
-  ReactDOM.createRoot(root).render(
-    React.createElement(GraphiQL, {
+  // The tab a link asks for, or null.
+  function linkedTab() {
+    var params = new URLSearchParams(window.location.search);
+    if (!params.get('query')) {
+      return null;
+    }
+    return {
+      query: params.get('query'),
+      variables: params.get('variables') || null,
+      operationName: params.get('operationName') || null
+    };
+  }
+
+  // The link to a tab: the page's address with its query, variables and
+  // operation name, nothing else.
+  function linkTo(tab) {
+    var params = new URLSearchParams();
+    linkParams.forEach(function (name) {
+      if (tab && tab[name]) {
+        params.set(name, tab[name]);
+      }
+    });
+    // An operation name the document no longer has would break the link.
+    var op = params.get('operationName');
+    if (op && !new RegExp('(query|mutation|subscription)\\s+' + op + '\\b').test(params.get('query') || '')) {
+      params.delete('operationName');
+    }
+    var search = params.toString();
+    return window.location.origin + window.location.pathname + (search ? '?' + search : '');
+  }
+
+  // The tab GraphiQL restored from its storage, when it has one.
+  function storedTab() {
+    try {
+      var state = JSON.parse(window.localStorage.getItem('graphiql:tabState'));
+      return state.tabs[state.activeTabIndex] || null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function start(examples) {
+    var linked = linkedTab();
+    var tabs = examples.map(function (e) {
+      return { query: e.query, variables: e.variables || null };
+    });
+    if (linked) {
+      tabs.unshift({ query: linked.query, variables: linked.variables });
+    }
+    var current = linked || storedTab() || tabs[0] || null;
+
+    function follow(tab) {
+      current = tab;
+      window.history.replaceState(null, '', linkTo(tab));
+    }
+
+    // The text of a CodeMirror editor in the page, or null.
+    function editorText(selector, index) {
+      var el = document.querySelectorAll(selector)[index || 0];
+      return el && el.CodeMirror ? el.CodeMirror.getValue() : null;
+    }
+
+    function copyLink(event) {
+      // What the editors hold now (GraphiQL tells of edits after a delay):
+      // the query, and the variables, the first of the tools' editors.
+      var query = editorText('.graphiql-query-editor .CodeMirror');
+      var variables = editorText('.graphiql-editor-tool .graphiql-editor .CodeMirror', 0);
+      if (query !== null) {
+        follow({ query: query, variables: variables, operationName: current && current.operationName });
+      }
+      var link = linkTo(current);
+      var button = event.currentTarget;
+      var done = function (label) {
+        button.setAttribute('data-copied', label);
+        button.title = label;
+      };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(link).then(function () {
+          done('Link copied');
+        }, function () {
+          window.prompt('Copy this link (headers are not in it):', link);
+          done('Link shown');
+        });
+      } else {
+        window.prompt('Copy this link (headers are not in it):', link);
+        done('Link shown');
+      }
+    }
+
+    var linkIcon = React.createElement('svg', {
+      className: 'graphiql-toolbar-icon', viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor',
+      strokeWidth: 1.5, 'aria-hidden': 'true'
+    },
+    React.createElement('path', { d: 'M10 14a4 4 0 0 0 5.66 0l3-3a4 4 0 0 0-5.66-5.66l-1 1' }),
+    React.createElement('path', { d: 'M14 10a4 4 0 0 0-5.66 0l-3 3a4 4 0 0 0 5.66 5.66l1-1' }));
+
+    var toolbar = React.createElement(GraphiQL.Toolbar, null, function (defaults) {
+      return React.createElement(React.Fragment, null, defaults.prettify, defaults.merge, defaults.copy,
+        React.createElement('button', {
+          type: 'button', className: 'graphiql-toolbar-button mkg-copy-link',
+          'aria-label': 'Copy link to this query (without headers)', title: 'Copy link to this query (without headers)',
+          onClick: copyLink
+        }, linkIcon));
+    });
+
+    var props = {
       fetcher: GraphiQL.createFetcher({ url: url }),
-      defaultQuery: defaultQuery,
+      defaultQuery: tabs.length ? tabs[0].query : '{ latestEarthquake { originTime magnitude region } }\n',
+      defaultTabs: tabs.length ? tabs : undefined,
+      // The query builder: the schema as a tree of check boxes.
+      plugins: window.GraphiQLPluginExplorer ? [GraphiQLPluginExplorer.explorerPlugin()] : [],
       isHeadersEditorEnabled: true,
       // Headers typed in the editor (an Authorization: Bearer key) are not
       // written to localStorage unless the user turns this on in settings.
-      shouldPersistHeaders: false
-    })
-  );
+      shouldPersistHeaders: false,
+      onTabChange: function (state) {
+        var tab = state.tabs[state.activeTabIndex];
+        if (tab) {
+          follow({ query: tab.query, variables: tab.variables, operationName: tab.operationName });
+        }
+      },
+      onEditQuery: function (query) {
+        follow({ query: query, variables: current && current.variables, operationName: current && current.operationName });
+      },
+      onEditVariables: function (variables) {
+        follow({ query: current && current.query, variables: variables, operationName: current && current.operationName });
+      },
+      onEditOperationName: function (name) {
+        follow({ query: current && current.query, variables: current && current.variables, operationName: name });
+      }
+    };
+    if (linked) {
+      // With tabs in storage already, GraphiQL opens (or finds) a tab with
+      // these; without, the linked tab is the first of defaultTabs.
+      props.query = linked.query;
+      props.variables = linked.variables || undefined;
+      props.operationName = linked.operationName || undefined;
+    }
+    ReactDOM.createRoot(root).render(React.createElement(GraphiQL, props, toolbar));
+  }
+
+  fetch('assets/examples.json').then(function (r) {
+    return r.ok ? r.json() : [];
+  }).then(start, function () {
+    start([]);
+  });
 })();

@@ -101,6 +101,14 @@ func runQuery(ctx context.Context, p *Page, pageURL string, q Query) (Result, er
 // setTool opens the Variables or Headers tab under the query editor (with
 // a click, as a user would) and replaces the text of its editor.
 func setTool(ctx context.Context, p *Page, tab, text string) error {
+	if err := openTool(ctx, p, tab); err != nil {
+		return err
+	}
+	return setEditor(ctx, p, toolsEditor, text)
+}
+
+// openTool opens the Variables or Headers tab under the query editor.
+func openTool(ctx context.Context, p *Page, tab string) error {
 	mark := `(() => {
 		const b = [...document.querySelectorAll(".graphiql-editor-tools button")]
 			.find(b => b.textContent.trim() === ` + jsString(tab) + `);
@@ -118,10 +126,7 @@ func setTool(ctx context.Context, p *Page, tab, text string) error {
 		return err
 	}
 	shown := ".graphiql-editor-tool[aria-label=" + jsString(tab) + "] .graphiql-editor:not(.hidden) .CodeMirror"
-	if err := p.WaitFor(ctx, "document.querySelector("+jsString(shown)+")"); err != nil {
-		return err
-	}
-	return setEditor(ctx, p, toolsEditor, text)
+	return p.WaitFor(ctx, "document.querySelector("+jsString(shown)+")")
 }
 
 // setEditor replaces the text of a CodeMirror 5 editor through its API,
