@@ -682,7 +682,7 @@ func TestTicketSubscriptions(t *testing.T) {
 	applicant := open("", `subscription($t: String!) { accessRequestByTokenChanged(token: $t) { state request { number state } } }`, map[string]any{"t": token})
 	waitSubscribers(t, w.app, 3)
 	id := w.ticketID(t, number)
-	w.do(t, w.desk, `mutation($id: ID!) { reviewAccessRequest(id: $id, decision: FORWARD, checklist: []) { state } }`, map[string]any{"id": id})
+	w.do(t, w.desk, `mutation($id: ID!) { reviewAccessRequest(id: $id, decision: FORWARD, checklist: [{item: "letter signed", ok: true}]) { state } }`, map[string]any{"id": id})
 	if m := officer.expect("next"); !strings.Contains(string(m.Payload), `"state":"FORWARDED"`) {
 		t.Fatalf("officer: %s", m.Payload)
 	}

@@ -173,7 +173,7 @@ func TestMetricsAfterRequests(t *testing.T) {
 			{"Dashboard latency count", value(fams, "mkg_http_request_duration_seconds", map[string]string{"route": "/graphql", "operation": "Dashboard"}), 2},
 			{"bad key", gql("", "401", "UNAUTHENTICATED"), 1},
 			{"key-like operation name", gql("other", "200", ""), 1},
-			{"validation failure", gql("invalid", "422", "GRAPHQL_VALIDATION_FAILED"), 1},
+			{"validation failure", gql("invalid", "400", "GRAPHQL_VALIDATION_FAILED"), 1},
 			{"a NOT_FOUND", gql("Mail", "200", "NOT_FOUND"), 1},
 			{"response cache hit", value(fams, "mkg_cache_lookups_total", map[string]string{"namespace": "response", "result": "hit"}), 1},
 			{"stations read through the cache", value(fams, "mkg_cache_lookups_total", map[string]string{"namespace": "stations", "result": "miss"}), 1},

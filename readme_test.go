@@ -166,7 +166,8 @@ func TestReadmeShellExamples(t *testing.T) {
 		testenv.Missing(t, "curl")
 	}
 	cfg := testConfig(t, "sqlite")
-	_, srv := startApp(t, cfg)
+	a, srv := startApp(t, cfg)
+	admin := serveMetrics(t, a) // the operators' listener the metrics example reads
 	bin := filepath.Join(t.TempDir(), "mkggraph")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
@@ -182,11 +183,21 @@ func TestReadmeShellExamples(t *testing.T) {
 		}
 		blocks++
 		texts = append(texts, "")
-		if strings.Contains(f.text, "curl ") && !strings.Contains(f.text, " -o ") {
+		stream := strings.Contains(f.text, "text/event-stream")
+		metrics := strings.Contains(f.text, "/metrics") // Prometheus text, not GraphQL
+		if strings.Contains(f.text, "curl ") && !strings.Contains(f.text, " -o ") && !stream && !metrics {
 			texts[len(texts)-1] = f.text
 		}
 		text := strings.ReplaceAll(f.text, "localhost:8080", host)
+		text = strings.ReplaceAll(text, "127.0.0.1:6060", admin)
 		text = strings.ReplaceAll(text, "go run .", bin)
+		if stream {
+			// A subscription's stream runs until curl's --max-time, which
+			// ends it with code 28: shortened here, and that code is its
+			// success.
+			text = strings.Replace(text, "--max-time 60", "--max-time 2", 1)
+			text = "{ " + text + "\n} || [ $? -eq 28 ]"
+		}
 		fmt.Fprintf(&script, "sleep 1\necho '@@@ block %d'\n%s\necho\n", blocks, text)
 	}
 	if blocks < 4 {
@@ -204,6 +215,9 @@ func TestReadmeShellExamples(t *testing.T) {
 		if strings.Contains(block, `"errors"`) || texts[i] != "" && !strings.Contains(block, `"data"`) {
 			t.Errorf("README shell example %s", block)
 		}
+	}
+	if !strings.Contains(string(out), "mkg_http_requests_total{") {
+		t.Errorf("the metrics example printed no request counts:\n%s", out)
 	}
 	if st, err := os.Stat(filepath.Join(dir, "scan.vol")); err != nil || st.Size() < 1<<10 {
 		t.Errorf("the radar volume was not downloaded: %v", err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/bmkg/mkggraph/internal/telemetry"
 )
@@ -32,7 +33,10 @@ func (graphQLExtension) Validate(schema graphql.ExecutableSchema) error { return
 func (g graphQLExtension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
 	rec := telemetry.From(ctx)
-	if rec == nil {
+	if rec == nil || isSubscription(ctx) {
+		// A subscription's events are counted apart (SubscriptionEvent):
+		// the subscriptions of one connection share its request's record,
+		// and their events are answered concurrently.
 		return resp
 	}
 	rec.Operation = "invalid"
@@ -79,4 +83,13 @@ func (m *Metrics) field(object, name string) prometheus.Observer {
 	// The name may be part of a request's document: keep a copy.
 	m.fieldObs[[2]string{strings.Clone(object), strings.Clone(name)}] = o
 	return o
+}
+
+// isSubscription reports whether ctx is a validated subscription's.
+func isSubscription(ctx context.Context) bool {
+	if !graphql.HasOperationContext(ctx) {
+		return false
+	}
+	oc := graphql.GetOperationContext(ctx)
+	return oc != nil && oc.Operation != nil && oc.Operation.Operation == ast.Subscription
 }
