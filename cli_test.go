@@ -283,3 +283,32 @@ func TestVersion(t *testing.T) {
 		t.Errorf("--version = %q, want the commit %s", out, head)
 	}
 }
+
+// TestRedisURLSetting: REDIS_URL takes one node, a Sentinel set or a
+// Cluster; anything else is refused at start with an error naming it, and
+// no log line shows a password of any of them.
+func TestRedisURLSetting(t *testing.T) {
+	for value, ok := range map[string]bool{
+		"":                                       true,
+		"redis://:hunter2@cache.internal:6379/0": true,
+		"redis-sentinel://:hunter2@s1:26379,s2:26379/mymaster?db=2&sentinel_password=hunter2": true,
+		"redis-cluster://u:hunter2@[::1]:7000,n2:7001":                                        true,
+		"cache.internal:6379":                    false,
+		"redis-sentinel://:hunter2@s1:26379":     false,
+		"redis-cluster://:hunter2@n1:7000/5":     false,
+		"memcached://:hunter2@cache.internal:11": false,
+	} {
+		cfg := defaultConfig()
+		cfg.RedisURL = value
+		err := cfg.Validate()
+		if (err == nil) != ok || (err != nil && (!strings.Contains(err.Error(), "REDIS_URL") || strings.Contains(err.Error(), "hunter2"))) {
+			t.Errorf("REDIS_URL=%q: %v; want accepted %v, an error naming REDIS_URL without the password", value, err, ok)
+		}
+		if r := redact(value); strings.Contains(r, "hunter2") {
+			t.Errorf("redact(%q) = %q", value, r)
+		}
+	}
+	if r := redact("postgres://mkg:hunter2@db:5432/mkg?sslmode=disable&password=hunter2"); r != "postgres://mkg:xxxxx@db:5432/mkg?password=xxxxx&sslmode=disable" {
+		t.Errorf("redact of a PostgreSQL URL = %q", r)
+	}
+}
