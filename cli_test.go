@@ -13,10 +13,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/redis"
 )
 
 func runCLI(t *testing.T, env map[string]string, args ...string) (int, string, string) {
@@ -310,5 +313,26 @@ func TestRedisURLSetting(t *testing.T) {
 	}
 	if r := redact("postgres://mkg:hunter2@db:5432/mkg?sslmode=disable&password=hunter2"); r != "postgres://mkg:xxxxx@db:5432/mkg?password=xxxxx&sslmode=disable" {
 		t.Errorf("redact of a PostgreSQL URL = %q", r)
+	}
+}
+
+// TestReadmeRedisURLs: every REDIS_URL the README shows is one the server
+// takes, of each form.
+func TestReadmeRedisURLs(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	forms := map[string]bool{}
+	for _, m := range regexp.MustCompile(`export REDIS_URL='([^']+)'`).FindAllStringSubmatch(string(readme), -1) {
+		o, err := redis.ParseURL(m[1])
+		if err != nil {
+			t.Errorf("README: %s: %v", m[1], err)
+			continue
+		}
+		forms[fmt.Sprint(o.MasterName != "", o.IsClusterMode)] = true
+	}
+	if len(forms) != 3 {
+		t.Errorf("the README shows REDIS_URLs of %d forms, want one node, Sentinel and Cluster", len(forms))
 	}
 }
