@@ -32,24 +32,7 @@ func TestSentinelFailoverKeepsAnswering(t *testing.T) {
 	cached := cache.NewStationReader(r, c, cache.Options{Generations: generations{cache.Stations: 1}})
 	ctx := context.Background()
 
-	var reads, failures atomic.Int64
-	stop, stopped := make(chan struct{}), make(chan struct{})
-	go func() { // a client reading all along
-		defer close(stopped)
-		for {
-			select {
-			case <-stop:
-				return
-			case <-time.After(2 * time.Millisecond):
-			}
-			reads.Add(1)
-			if n, err := cached.CountStations(ctx, mkg.StationFilter{}); err != nil || n != 42 {
-				failures.Add(1)
-				t.Errorf("read during the fail-over: %d, %v", n, err)
-			}
-		}
-	}()
-	defer func() { close(stop); <-stopped }()
+	reads, failures := readAllAlong(t, cached)
 
 	// usable: the breaker is closed, a write reaches a master and is read
 	// back, and the entry cached before the fail-over is still served.
@@ -83,7 +66,7 @@ func TestSentinelFailoverKeepsAnswering(t *testing.T) {
 	promoted := time.Since(start)
 	back := waitUsable("after SENTINEL FAILOVER")
 	t.Logf("SENTINEL FAILOVER: new master after %v, cache used again %v later; %d store reads for %d cached reads",
-		promoted.Round(time.Millisecond), back.Round(time.Millisecond), r.count()-storeReads, reads.Load())
+		promoted.Round(time.Millisecond), back.Round(time.Millisecond), r.count()-storeReads, reads())
 	settled := r.count()
 	time.Sleep(100 * time.Millisecond)
 	if r.count() != settled {
@@ -97,10 +80,78 @@ func TestSentinelFailoverKeepsAnswering(t *testing.T) {
 	promoted = time.Since(start)
 	back = waitUsable("after the master was killed")
 	t.Logf("master killed: new master after %v, cache used again %v later; %d reads in all, %d failed",
-		promoted.Round(time.Millisecond), back.Round(time.Millisecond), reads.Load(), failures.Load())
+		promoted.Round(time.Millisecond), back.Round(time.Millisecond), reads(), failures())
 	if _, err := rc.Incr(ctx, "generation"); err != nil {
 		t.Errorf("Incr on the new master: %v", err)
 	}
+}
+
+// TestClusterNodeDownKeepsAnswering: while a node of a Cluster is down
+// (killed, then restarted), cached reads never fail, and the cache is used
+// again once the node is back.
+func TestClusterNodeDownKeepsAnswering(t *testing.T) {
+	t.Parallel()
+	nodes := testsvc.RedisCluster(t, 3)
+	rc, err := redis.New(nodes.URL(), "t:", quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rc.Close() })
+	c := cache.NewResilient(rc, "redis", quiet)
+	cached := cache.NewStationReader(&lockedReader{}, c, cache.Options{Generations: generations{cache.Stations: 1}})
+	reads, failures := readAllAlong(t, cached)
+	ctx := context.Background()
+	keys := []string{"a", "b", "c", "d", "e", "f"} // on every node
+	usable := func() bool {
+		for _, k := range keys {
+			if !c.Status().OK || c.Set(ctx, k, []byte(k), time.Minute) != nil {
+				return false
+			}
+			if v, err := rc.Get(ctx, k); err != nil || string(v) != k {
+				return false
+			}
+		}
+		return true
+	}
+	down := nodes.Owner(t, "t:a")
+	down.Kill()
+	time.Sleep(3 * time.Second) // past the cluster's node timeout (2 s)
+	if usable() {
+		t.Error("every key was written while a node holding some was down")
+	}
+	down.Restart()
+	start := time.Now()
+	for !usable() {
+		if time.Since(start) > 15*time.Second {
+			t.Fatalf("the cache is not used again 15 s after the node restarted (status %+v)", c.Status())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("node restarted: cache used again after %v; %d reads, %d failed", time.Since(start).Round(time.Millisecond), reads(), failures())
+}
+
+// readAllAlong reads through cached every 2 ms until the test ends, each
+// read required to succeed; it returns the counts of reads and failures.
+func readAllAlong(t *testing.T, cached mkg.StationReader) (reads, failures func() int64) {
+	var n, failed atomic.Int64
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(2 * time.Millisecond):
+			}
+			n.Add(1)
+			if got, err := cached.CountStations(context.Background(), mkg.StationFilter{}); err != nil || got != 42 {
+				failed.Add(1)
+				t.Errorf("read while Redis fails: %d, %v", got, err)
+			}
+		}
+	}()
+	t.Cleanup(func() { close(stop); <-stopped })
+	return n.Load, failed.Load
 }
 
 // lockedReader counts store reads from several goroutines.

@@ -50,7 +50,17 @@ func New(url, prefix string, log *slog.Logger) (*Cache, error) {
 const (
 	DialTimeout = 250 * time.Millisecond
 	IOTimeout   = 250 * time.Millisecond
+	// CallTimeout bounds a whole call, whatever go-redis does within it:
+	// a Cluster client tries a node that timed out again, then others
+	// (up to 4 attempts), which it must be free to do to follow a slot
+	// that moved.
+	CallTimeout = IOTimeout + 50*time.Millisecond
 )
+
+// bound gives a call at most CallTimeout, within the caller's deadline.
+func bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, CallTimeout)
+}
 
 // debugLogger writes go-redis's messages to a log at debug level.
 type debugLogger struct{ log *slog.Logger }
@@ -61,6 +71,8 @@ func (d debugLogger) Printf(ctx context.Context, format string, v ...any) {
 
 // Get implements mkg.Cache.
 func (c *Cache) Get(ctx context.Context, key string) ([]byte, error) {
+	ctx, cancel := bound(ctx)
+	defer cancel()
 	v, err := c.client.Get(ctx, c.prefix+key).Bytes()
 	if errors.Is(err, goredis.Nil) {
 		return nil, mkg.ErrCacheMiss
@@ -70,16 +82,24 @@ func (c *Cache) Get(ctx context.Context, key string) ([]byte, error) {
 
 // Set implements mkg.Cache.
 func (c *Cache) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+	ctx, cancel := bound(ctx)
+	defer cancel()
 	return c.client.Set(ctx, c.prefix+key, value, ttl).Err()
 }
 
 // Incr implements mkg.Cache.
 func (c *Cache) Incr(ctx context.Context, key string) (int64, error) {
+	ctx, cancel := bound(ctx)
+	defer cancel()
 	return c.client.Incr(ctx, c.prefix+key).Result()
 }
 
 // Ping implements mkg.Cache.
-func (c *Cache) Ping(ctx context.Context) error { return c.client.Ping(ctx).Err() }
+func (c *Cache) Ping(ctx context.Context) error {
+	ctx, cancel := bound(ctx)
+	defer cancel()
+	return c.client.Ping(ctx).Err()
+}
 
 // Close releases the connections.
 func (c *Cache) Close() error { return c.client.Close() }

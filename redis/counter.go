@@ -36,6 +36,8 @@ func (c *Cache) Add(ctx context.Context, window time.Duration, keys ...string) (
 	if len(keys) == 0 {
 		return out, nil
 	}
+	ctx, cancel := bound(ctx)
+	defer cancel()
 	for _, g := range c.slotGroups(keys) {
 		res, err := addScript.Run(ctx, c.client, pick(keys, g), window.Milliseconds()).Int64Slice()
 		if err != nil {
@@ -59,6 +61,8 @@ func (c *Cache) Counts(ctx context.Context, keys ...string) ([]int64, error) {
 	if len(keys) == 0 {
 		return out, nil
 	}
+	ctx, cancel := bound(ctx)
+	defer cancel()
 	for _, g := range c.slotGroups(keys) {
 		vals, err := c.client.MGet(ctx, pick(keys, g)...).Result()
 		if err != nil {

@@ -46,9 +46,11 @@ func RedisSentinel(t testing.TB, n int) *SentinelSet {
 	for i := range n {
 		dir := t.TempDir()
 		p := &Process{Name: "redis-sentinel " + strconv.Itoa(i), logPath: filepath.Join(dir, "sentinel.log")}
+		confFor := 0
 		p.command = func() *exec.Cmd {
 			conf := filepath.Join(dir, "sentinel.conf")
-			if _, err := os.Stat(conf); err != nil { // Sentinel rewrites it as it learns
+			if confFor != p.Port { // a restart keeps what Sentinel wrote there as it learnt
+				confFor = p.Port
 				os.WriteFile(conf, []byte(fmt.Sprintf(`port %d
 bind 127.0.0.1
 sentinel monitor %s 127.0.0.1 %d %d
@@ -159,14 +161,19 @@ func RedisCluster(t testing.TB, n int) ClusterNodes {
 	var nodes ClusterNodes
 	var buses []int
 	for range n {
-		bus, err := freePort()
-		if err != nil {
-			t.Fatal(err)
-		}
-		buses = append(buses, bus)
+		// The bus port is chosen with the client port (again if start
+		// tries another), and kept by a restart.
+		bus, busFor := 0, 0
 		dir := t.TempDir()
-		nodes = append(nodes, redisServer(t, "--cluster-enabled", "yes", "--cluster-port", strconv.Itoa(bus),
-			"--cluster-config-file", filepath.Join(dir, "nodes.conf"), "--cluster-node-timeout", "2000", "--dir", dir))
+		p := redisServerWith(t, func(port int) []string {
+			if busFor != port {
+				bus, _ = freePort()
+				busFor = port
+			}
+			return []string{"--cluster-enabled", "yes", "--cluster-port", strconv.Itoa(bus),
+				"--cluster-config-file", filepath.Join(dir, "nodes.conf"), "--cluster-node-timeout", "2000", "--dir", dir}
+		})
+		nodes, buses = append(nodes, p), append(buses, bus)
 	}
 	for i, p := range nodes {
 		first, last := i*16384/n, (i+1)*16384/n-1
@@ -217,15 +224,28 @@ func (c ClusterNodes) KeySlot(t testing.TB, key string) int {
 	return n
 }
 
+// Owner is the node that holds a key's hash slot (RedisCluster gives node
+// i of n the slots from i×16384/n).
+func (c ClusterNodes) Owner(t testing.TB, key string) *Process {
+	t.Helper()
+	return c[c.KeySlot(t, key)*len(c)/16384]
+}
+
 // redisServer starts a redis-server with extra arguments, without
 // persistence, stopped when the test ends.
 func redisServer(t testing.TB, args ...string) *Process {
+	t.Helper()
+	return redisServerWith(t, func(int) []string { return args })
+}
+
+// redisServerWith is redisServer with arguments that depend on the port.
+func redisServerWith(t testing.TB, args func(port int) []string) *Process {
 	t.Helper()
 	bin := lookBinary(t, "redis-server")
 	p := &Process{Name: "redis-server", logPath: filepath.Join(t.TempDir(), "redis.log")}
 	p.command = func() *exec.Cmd {
 		base := []string{"--port", strconv.Itoa(p.Port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"}
-		return exec.Command(bin, append(base, args...)...)
+		return exec.Command(bin, append(base, args(p.Port)...)...)
 	}
 	p.ready = func() error { return redisPing(p.Addr()) }
 	start(t, p)

@@ -246,20 +246,29 @@ func lookBinary(t testing.TB, names ...string) string {
 	return ""
 }
 
+// start starts p on a free port. A port is free when chosen, not always
+// when the server binds it (another test's server may have taken it in
+// between): such a start is tried again on another port.
 func start(t testing.TB, p *Process) *Process {
 	t.Helper()
-	port, err := freePort()
-	if err != nil {
-		t.Fatal(err)
+	p.t = t
+	for attempt := 1; ; attempt++ {
+		port, err := freePort()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Port = port
+		p.mu.Lock()
+		err = p.startLocked()
+		p.mu.Unlock()
+		if err == nil {
+			return p
+		}
+		if attempt == 5 || !strings.Contains(err.Error(), "Address already in use") {
+			t.Fatal(err)
+		}
+		os.Truncate(p.logPath, 0)
 	}
-	p.Port, p.t = port, t
-	p.mu.Lock()
-	err = p.startLocked()
-	p.mu.Unlock()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 // errNotReady: the server runs but does not answer yet.
