@@ -171,7 +171,7 @@ func RedisCluster(t testing.TB, n int) ClusterNodes {
 				busFor = port
 			}
 			return []string{"--cluster-enabled", "yes", "--cluster-port", strconv.Itoa(bus),
-				"--cluster-config-file", filepath.Join(dir, "nodes.conf"), "--cluster-node-timeout", "2000", "--dir", dir}
+				"--cluster-config-file", filepath.Join(dir, "nodes.conf"), "--cluster-node-timeout", "2000"}
 		})
 		nodes, buses = append(nodes, p), append(buses, bus)
 	}
@@ -242,9 +242,13 @@ func redisServer(t testing.TB, args ...string) *Process {
 func redisServerWith(t testing.TB, args func(port int) []string) *Process {
 	t.Helper()
 	bin := lookBinary(t, "redis-server")
-	p := &Process{Name: "redis-server", logPath: filepath.Join(t.TempDir(), "redis.log")}
+	// Its directory is the test's: a replica writes the master's data
+	// there (dump.rdb) whatever --save says.
+	dir := t.TempDir()
+	p := &Process{Name: "redis-server", logPath: filepath.Join(dir, "redis.log")}
 	p.command = func() *exec.Cmd {
-		base := []string{"--port", strconv.Itoa(p.Port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"}
+		base := []string{"--port", strconv.Itoa(p.Port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
+			"--dir", dir}
 		return exec.Command(bin, append(base, args(p.Port)...)...)
 	}
 	p.ready = func() error { return redisPing(p.Addr()) }
