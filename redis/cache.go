@@ -1,6 +1,7 @@
 // Package redis implements MKG Graph's shared cache on Redis through
-// go-redis v9, so that every server instance sees the same cached results
-// and the same invalidations.
+// go-redis v9 (one node, a master behind Sentinel, or a Cluster), so that
+// every server instance sees the same cached results and the same
+// invalidations.
 package redis
 
 import (

@@ -1,7 +1,8 @@
-// Package testsvc starts private PostgreSQL and Redis servers for fault
-// tests: each test gets its own cluster or process on a free port, which it
-// may freeze (SIGSTOP, as a hung host or a stalled network behaves), thaw,
-// kill and restart without disturbing the shared services other tests use.
+// Package testsvc starts private PostgreSQL and Redis servers, Redis
+// Sentinel sets and Redis Clusters for fault tests: each test gets its own
+// cluster or process on a free port, which it may freeze (SIGSTOP, as a
+// hung host or a stalled network behaves), thaw, kill and restart without
+// disturbing the shared services other tests use.
 //
 // A missing binary skips the test, or fails it when MKG_REQUIRE_SERVICES=1
 // (as CI sets it), like the shared services in testenv.
