@@ -62,8 +62,10 @@ func parseURL(raw string) (*goredis.UniversalOptions, error) {
 		opt.Password, _ = u.User.Password()
 	}
 	if tlsOn {
-		h, _, _ := net.SplitHostPort(hosts[0])
-		opt.TLSConfig = &tls.Config{ServerName: h, MinVersion: tls.VersionTLS12}
+		// No ServerName: each connection checks the certificate against
+		// the host it dials (the Sentinels, the master they name, each
+		// Cluster node), not against the first address of the URL.
+		opt.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
 	q := u.Query()
 	if strings.HasSuffix(scheme, "-sentinel") {

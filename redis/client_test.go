@@ -25,12 +25,15 @@ func TestParseURL(t *testing.T) {
 		{url: "redis-sentinel://:secret@s1:26379/cache?db=4&sentinel_password=sp", addrs: "s1:26379", master: "cache", db: 4, pass: "secret", sentinelPwd: "sp"},
 		{url: "rediss-sentinel://s1:26379/m", addrs: "s1:26379", master: "m", tls: true},
 		{url: "redis-cluster://n1:7000,n2:7001,n3:7002", addrs: "n1:7000,n2:7001,n3:7002", cluster: true},
-		{url: "rediss-cluster://app:pw@n1:7000/0", addrs: "n1:7000", cluster: true, tls: true, user: "app", pass: "pw"},
+		{url: "rediss-cluster://app:pw@n1:7000,n2:7000/0", addrs: "n1:7000,n2:7000", cluster: true, tls: true, user: "app", pass: "pw"},
 	} {
 		o, err := redis.ParseURL(c.url)
 		if err != nil {
 			t.Errorf("ParseURL(%q): %v", c.url, err)
 			continue
+		}
+		if o.TLSConfig != nil && len(o.Addrs) > 1 && o.TLSConfig.ServerName != "" {
+			t.Errorf("ParseURL(%q): every host's certificate is checked against %q", c.url, o.TLSConfig.ServerName)
 		}
 		got := []any{strings.Join(o.Addrs, ","), o.MasterName, o.IsClusterMode, o.TLSConfig != nil, o.DB, o.Username, o.Password, o.SentinelPassword}
 		want := []any{c.addrs, c.master, c.cluster, c.tls, c.db, c.user, c.pass, c.sentinelPwd}
