@@ -13,10 +13,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/redis"
 )
 
 func runCLI(t *testing.T, env map[string]string, args ...string) (int, string, string) {
@@ -281,5 +284,55 @@ func TestVersion(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "commit "+strings.TrimSpace(string(head))) {
 		t.Errorf("--version = %q, want the commit %s", out, head)
+	}
+}
+
+// TestRedisURLSetting: REDIS_URL takes one node, a Sentinel set or a
+// Cluster; anything else is refused at start with an error naming it, and
+// no log line shows a password of any of them.
+func TestRedisURLSetting(t *testing.T) {
+	for value, ok := range map[string]bool{
+		"":                                       true,
+		"redis://:hunter2@cache.internal:6379/0": true,
+		"redis-sentinel://:hunter2@s1:26379,s2:26379/mymaster?db=2&sentinel_password=hunter2": true,
+		"redis-cluster://u:hunter2@[::1]:7000,n2:7001":                                        true,
+		"cache.internal:6379":                    false,
+		"redis-sentinel://:hunter2@s1:26379":     false,
+		"redis-cluster://:hunter2@n1:7000/5":     false,
+		"memcached://:hunter2@cache.internal:11": false,
+	} {
+		cfg := defaultConfig()
+		cfg.RedisURL = value
+		err := cfg.Validate()
+		if (err == nil) != ok || (err != nil && (!strings.Contains(err.Error(), "REDIS_URL") || strings.Contains(err.Error(), "hunter2"))) {
+			t.Errorf("REDIS_URL=%q: %v; want accepted %v, an error naming REDIS_URL without the password", value, err, ok)
+		}
+		if r := redact(value); strings.Contains(r, "hunter2") {
+			t.Errorf("redact(%q) = %q", value, r)
+		}
+	}
+	if r := redact("postgres://mkg:hunter2@db:5432/mkg?sslmode=disable&password=hunter2"); r != "postgres://mkg:xxxxx@db:5432/mkg?password=xxxxx&sslmode=disable" {
+		t.Errorf("redact of a PostgreSQL URL = %q", r)
+	}
+}
+
+// TestReadmeRedisURLs: every REDIS_URL the README shows is one the server
+// takes, of each form.
+func TestReadmeRedisURLs(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	forms := map[string]bool{}
+	for _, m := range regexp.MustCompile(`export REDIS_URL='([^']+)'`).FindAllStringSubmatch(string(readme), -1) {
+		o, err := redis.ParseURL(m[1])
+		if err != nil {
+			t.Errorf("README: %s: %v", m[1], err)
+			continue
+		}
+		forms[fmt.Sprint(o.MasterName != "", o.IsClusterMode)] = true
+	}
+	if len(forms) != 3 {
+		t.Errorf("the README shows REDIS_URLs of %d forms, want one node, Sentinel and Cluster", len(forms))
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/bmkg/mkggraph/httpapi"
 	"github.com/bmkg/mkggraph/ingest"
 	"github.com/bmkg/mkggraph/mkg"
+	"github.com/bmkg/mkggraph/redis"
 	"github.com/bmkg/mkggraph/sqlstore"
 )
 
@@ -155,7 +156,7 @@ func logSettings(s *settings, c *Config) {
 // redisSettings say which Redis to share: the server's cache and events,
 // and where ingest publishes what it stores.
 func redisSettings(s *settings, c *Config) {
-	s.str(&c.RedisURL, "redis-url", "REDIS_URL", "Redis URL (redis://host:6379/0) for the shared cache and the events of subscriptions; empty = in-process cache and events")
+	s.str(&c.RedisURL, "redis-url", "REDIS_URL", "Redis URL for the shared cache and the events of subscriptions: redis://host:6379/0, redis-sentinel://host:26379,host:26379/master or redis-cluster://host:7000,host:7001; empty = in-process cache and events")
 	s.str(&c.RedisPrefix, "redis-prefix", "MKG_REDIS_PREFIX", "prefix of every Redis key (and of the events channel)")
 }
 
@@ -243,8 +244,10 @@ func (c *Config) Validate() error {
 		//lint:ignore ST1005 the message begins with the environment variable's name
 		errs = append(errs, errors.New("DATABASE_URL must start with postgres://, postgresql:// or sqlite:"))
 	}
-	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
-		errs = append(errs, errors.New("REDIS_URL must start with redis:// or rediss://"))
+	if c.RedisURL != "" {
+		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	switch c.DemoData {
 	case "auto", "true", "false":
@@ -339,16 +342,38 @@ func (c *Config) fileDir() string {
 // embedded reports whether the server runs on its own SQLite default.
 func (c *Config) embedded() bool { return c.DatabaseURL == "" }
 
-// redact hides the password of a URL, for logs.
+// redact hides the passwords of a URL, for logs: its user's, and any
+// query parameter whose name says password (sentinel_password, PostgreSQL's
+// password=). It also reads the several hosts of a Redis Sentinel or
+// Cluster URL, which net/url does not.
 func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
 		return raw
 	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	authority, tail := rest, ""
+	if i := strings.IndexAny(rest, "/?"); i >= 0 {
+		authority, tail = rest[:i], rest[i:]
 	}
-	return u.String()
+	if i := strings.LastIndexByte(authority, '@'); i >= 0 {
+		user, _, hasPassword := strings.Cut(authority[:i], ":")
+		if hasPassword {
+			authority = user + ":xxxxx" + authority[i:]
+		}
+	}
+	if path, query, ok := strings.Cut(tail, "?"); ok {
+		q, err := url.ParseQuery(query)
+		if err != nil {
+			return scheme + "://" + authority + path + "?xxxxx"
+		}
+		for k := range q {
+			if strings.Contains(strings.ToLower(k), "password") {
+				q[k] = []string{"xxxxx"}
+			}
+		}
+		tail = path + "?" + q.Encode()
+	}
+	return scheme + "://" + authority + tail
 }
 
 // now is the clock of the store and the outbox.

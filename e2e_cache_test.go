@@ -18,6 +18,7 @@ import (
 	"github.com/bmkg/mkggraph/demo"
 	"github.com/bmkg/mkggraph/ingest"
 	"github.com/bmkg/mkggraph/internal/testenv"
+	"github.com/bmkg/mkggraph/internal/testsvc"
 )
 
 const countQuery = `{ stations(filter: {kinds: [SYNOPTIC]}) { totalCount } }`
@@ -42,10 +43,21 @@ func ingestDemoFile(t *testing.T, a *app, name string) {
 }
 
 // TestRedisSharedAcrossInstances: two server instances share a database and
-// a Redis cache. A cached read costs no SQL; an ingest through one instance
+// a Redis cache: one node, a Redis behind Sentinel, or a Cluster of three
+// masters. A cached read costs no SQL; an ingest through one instance
 // retires the other's cached reads within a second.
 func TestRedisSharedAcrossInstances(t *testing.T) {
-	redisURL, prefix := testenv.RedisURL(t)
+	t.Run("single", func(t *testing.T) { sharedAcrossInstances(t, testenv.RedisURL) })
+	t.Run("sentinel", func(t *testing.T) {
+		sharedAcrossInstances(t, func(t testing.TB) (string, string) { return testsvc.RedisSentinel(t, 1).URL(0), "t:" })
+	})
+	t.Run("cluster", func(t *testing.T) {
+		sharedAcrossInstances(t, func(t testing.TB) (string, string) { return testsvc.RedisCluster(t, 3).URL(), "t:" })
+	})
+}
+
+func sharedAcrossInstances(t *testing.T, start func(testing.TB) (string, string)) {
+	redisURL, prefix := start(t)
 	dbPath := filepath.Join(t.TempDir(), "shared.db")
 	newInstance := func() (*app, string) {
 		cfg := testConfig(t, "sqlite")

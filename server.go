@@ -276,8 +276,14 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	a.Outbox = notify.NewOutbox(store, sender, log, notify.Options{Interval: cfg.OutboxInterval, Now: cfg.clock})
+	// Automatic persisted queries are shared through Redis when there is
+	// one, so that any instance knows a hash one of them was sent.
+	var persisted mkg.Cache
+	if _, ok := counter.(*redis.Cache); ok {
+		persisted = c
+	}
 	api := &httpapi.Server{
-		GraphQL:   graph.NewExecutor(res, authz, cfg.Limits.GraphQL(), log, m.GraphQL()),
+		GraphQL:   graph.NewExecutor(res, authz, cfg.Limits.GraphQL(), persisted, log, m.GraphQL()),
 		Auth:      auth,
 		Downloads: downloads,
 		Loaders: loaderReads{Store: store, latest: cache.NewObservationReader(store, layered, opts),

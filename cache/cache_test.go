@@ -10,6 +10,7 @@ import (
 	"github.com/bmkg/mkggraph/cache"
 	"github.com/bmkg/mkggraph/inmem"
 	"github.com/bmkg/mkggraph/internal/testenv"
+	"github.com/bmkg/mkggraph/internal/testsvc"
 	"github.com/bmkg/mkggraph/mkg"
 	"github.com/bmkg/mkggraph/redis"
 )
@@ -28,62 +29,95 @@ func backends(t *testing.T, fn func(t *testing.T, c mkg.Cache)) {
 	})
 }
 
-func TestCacheContract(t *testing.T) {
-	backends(t, func(t *testing.T, c mkg.Cache) {
-		ctx := context.Background()
-		if _, err := c.Get(ctx, "absent"); !errors.Is(err, mkg.ErrCacheMiss) {
-			t.Errorf("Get(absent) = %v, want ErrCacheMiss", err)
-		}
-		if err := c.Set(ctx, "k", []byte("v"), time.Minute); err != nil {
-			t.Fatal(err)
-		}
-		if v, err := c.Get(ctx, "k"); err != nil || string(v) != "v" {
-			t.Errorf("Get(k) = %q, %v", v, err)
-		}
-		c.Set(ctx, "short", []byte("x"), 50*time.Millisecond)
-		time.Sleep(120 * time.Millisecond)
-		if _, err := c.Get(ctx, "short"); !errors.Is(err, mkg.ErrCacheMiss) {
-			t.Errorf("expired entry still served: %v", err)
-		}
-		for want := int64(1); want <= 3; want++ {
-			if n, err := c.Incr(ctx, "counter"); err != nil || n != want {
-				t.Errorf("Incr = %d, %v; want %d", n, err, want)
+// contracts are what every cache backend must do, whatever Redis it is on.
+var contracts = map[string]func(t *testing.T, c mkg.Cache){
+	"basics":      basicsContract,
+	"generations": generationsContract,
+}
+
+// TestContractsOnSentinelAndCluster runs every contract against a Redis
+// behind Sentinel and against a Redis Cluster of three masters (where the
+// keys of one namespace land on different nodes).
+func TestContractsOnSentinelAndCluster(t *testing.T) {
+	t.Parallel()
+	topologies := map[string]func(t *testing.T) string{
+		"sentinel": func(t *testing.T) string { return testsvc.RedisSentinel(t, 1).URL(3) },
+		"cluster":  func(t *testing.T) string { return testsvc.RedisCluster(t, 3).URL() },
+	}
+	for name, start := range topologies {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			url := start(t)
+			for cname, contract := range contracts {
+				t.Run(cname, func(t *testing.T) {
+					c, err := redis.New(url, testenv.RandomName("t")+":", slog.New(slog.DiscardHandler))
+					if err != nil {
+						t.Fatal(err)
+					}
+					t.Cleanup(func() { c.Close() })
+					contract(t, c)
+				})
 			}
+		})
+	}
+}
+
+func TestCacheContract(t *testing.T) { backends(t, basicsContract) }
+
+func basicsContract(t *testing.T, c mkg.Cache) {
+	ctx := context.Background()
+	if _, err := c.Get(ctx, "absent"); !errors.Is(err, mkg.ErrCacheMiss) {
+		t.Errorf("Get(absent) = %v, want ErrCacheMiss", err)
+	}
+	if err := c.Set(ctx, "k", []byte("v"), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := c.Get(ctx, "k"); err != nil || string(v) != "v" {
+		t.Errorf("Get(k) = %q, %v", v, err)
+	}
+	c.Set(ctx, "short", []byte("x"), 50*time.Millisecond)
+	time.Sleep(120 * time.Millisecond)
+	if _, err := c.Get(ctx, "short"); !errors.Is(err, mkg.ErrCacheMiss) {
+		t.Errorf("expired entry still served: %v", err)
+	}
+	for want := int64(1); want <= 3; want++ {
+		if n, err := c.Incr(ctx, "counter"); err != nil || n != want {
+			t.Errorf("Incr = %d, %v; want %d", n, err, want)
 		}
-		if err := c.Ping(ctx); err != nil {
-			t.Error(err)
-		}
-	})
+	}
+	if err := c.Ping(ctx); err != nil {
+		t.Error(err)
+	}
 }
 
 // TestNewGenerationRetiresNamespace: entries are keyed by the namespace's
 // generation, so advancing it retires them all, on every backend.
-func TestNewGenerationRetiresNamespace(t *testing.T) {
-	backends(t, func(t *testing.T, c mkg.Cache) {
-		ctx := context.Background()
-		r := &countingReader{}
-		gens := generations{cache.Stations: 7}
-		cached := cache.NewStationReader(r, c, cache.Options{Generations: gens})
-		for range 3 {
-			if _, err := cached.CountStations(ctx, mkg.StationFilter{}); err != nil {
-				t.Fatal(err)
-			}
+func TestNewGenerationRetiresNamespace(t *testing.T) { backends(t, generationsContract) }
+
+func generationsContract(t *testing.T, c mkg.Cache) {
+	ctx := context.Background()
+	r := &countingReader{}
+	gens := generations{cache.Stations: 7}
+	cached := cache.NewStationReader(r, c, cache.Options{Generations: gens})
+	for range 3 {
+		if _, err := cached.CountStations(ctx, mkg.StationFilter{}); err != nil {
+			t.Fatal(err)
 		}
-		if r.calls != 1 {
-			t.Fatalf("store read %d times for 3 identical reads, want 1", r.calls)
-		}
-		gens[cache.Stations]++
-		cached.CountStations(ctx, mkg.StationFilter{})
-		if r.calls != 2 {
-			t.Errorf("after invalidation the store was read %d times in all, want 2", r.calls)
-		}
-		// Different scopes never share an entry.
-		scoped := cache.NewStationReader(r, c, cache.Options{Generations: gens, Scope: func(context.Context) string { return "other" }})
-		scoped.CountStations(ctx, mkg.StationFilter{})
-		if r.calls != 3 {
-			t.Errorf("another scope was served from this scope's entry")
-		}
-	})
+	}
+	if r.calls != 1 {
+		t.Fatalf("store read %d times for 3 identical reads, want 1", r.calls)
+	}
+	gens[cache.Stations]++
+	cached.CountStations(ctx, mkg.StationFilter{})
+	if r.calls != 2 {
+		t.Errorf("after invalidation the store was read %d times in all, want 2", r.calls)
+	}
+	// Different scopes never share an entry.
+	scoped := cache.NewStationReader(r, c, cache.Options{Generations: gens, Scope: func(context.Context) string { return "other" }})
+	scoped.CountStations(ctx, mkg.StationFilter{})
+	if r.calls != 3 {
+		t.Errorf("another scope was served from this scope's entry")
+	}
 }
 
 // TestNoGenerationNoCache: when the generation cannot be read, the cache is

@@ -8,6 +8,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 
 	"github.com/bmkg/mkggraph/graph/model"
+	"github.com/bmkg/mkggraph/mkg"
 )
 
 // Limits bound what one GraphQL document may cost; they are checked before
@@ -39,9 +40,10 @@ func SchemaAuthorizer() (*Authorizer, error) {
 // the executable schema over root with its cost model, the access
 // directives enforced by authz, the limits, the caches of parsed documents
 // and of persisted queries, the string checks, the error presenter and the
-// panic recovery; and the extensions given (the server's metrics). It speaks
-// no HTTP: httpapi serves it, with the transports.
-func NewExecutor(root ResolverRoot, authz *Authorizer, lim Limits, log *slog.Logger, extensions ...graphql.HandlerExtension) *executor.Executor {
+// panic recovery; and the extensions given (the server's metrics).
+// Persisted queries are shared through shared (Redis) when it is not nil.
+// It speaks no HTTP: httpapi serves it, with the transports.
+func NewExecutor(root ResolverRoot, authz *Authorizer, lim Limits, shared mkg.Cache, log *slog.Logger, extensions ...graphql.HandlerExtension) *executor.Executor {
 	cfg := Config{Resolvers: root}
 	SetComplexity(&cfg.Complexity)
 	exec := executor.New(NewExecutableSchema(cfg))
@@ -55,7 +57,7 @@ func NewExecutor(root ResolverRoot, authz *Authorizer, lim Limits, log *slog.Log
 	// given: a document refused for its cost is then never stored.
 	exec.Use(&QueryLimits{MaxDepth: lim.MaxDepth, MaxCost: lim.MaxCost, MaxWork: lim.MaxWork, MaxTokens: lim.MaxTokens,
 		Documents: docs})
-	exec.Use(extension.AutomaticPersistedQuery{Cache: newBoundedCache(cachedEntries, cachedQueryBytes, queryWeight)})
+	exec.Use(extension.AutomaticPersistedQuery{Cache: newPersistedQueries(shared)})
 	exec.AroundFields(authz.Middleware) // access rights, and what the response cache must know
 	exec.Use(Strings{})
 	exec.Use(EventErrors{})

@@ -1,6 +1,7 @@
 // Package redis implements MKG Graph's shared cache on Redis through
-// go-redis v9, so that every server instance sees the same cached results
-// and the same invalidations.
+// go-redis v9 (one node, a master behind Sentinel, or a Cluster), so that
+// every server instance sees the same cached results and the same
+// invalidations.
 package redis
 
 import (
@@ -11,7 +12,6 @@ import (
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
-	"github.com/redis/go-redis/v9/maintnotifications"
 
 	"github.com/bmkg/mkggraph/mkg"
 )
@@ -19,13 +19,14 @@ import (
 // Cache is an mkg.Cache on Redis. Keys are prefixed so several deployments
 // (or test runs) can share one Redis.
 type Cache struct {
-	client *goredis.Client
+	client goredis.UniversalClient
 	prefix string
 }
 
 var _ mkg.Cache = (*Cache)(nil)
 
-// New makes a client for a redis:// URL, or fails on a URL it cannot use;
+// New makes a client for REDIS_URL (one node, a Sentinel set or a Cluster:
+// see ParseURL), or fails on a URL it cannot use;
 // it does no I/O, so a Redis that is down gives a client all the same
 // (callers ping it through cache.Resilient, which bounds the wait). The
 // settings make a Redis that fails cost at most one short timeout per call,
@@ -37,13 +38,12 @@ var _ mkg.Cache = (*Cache)(nil)
 // are logged once by cache.Resilient. go-redis has one logger per process,
 // not per client, so the last client made decides where they go.
 func New(url, prefix string, log *slog.Logger) (*Cache, error) {
-	opt, err := goredis.ParseURL(url)
+	opt, err := ParseURL(url)
 	if err != nil {
-		return nil, fmt.Errorf("REDIS_URL: %w", err)
+		return nil, err
 	}
-	configure(opt)
 	goredis.SetLogger(debugLogger{log})
-	return &Cache{client: goredis.NewClient(opt), prefix: prefix}, nil
+	return &Cache{client: newClient(opt), prefix: prefix}, nil
 }
 
 // Timeouts of one Redis call; Redis answers a LAN round trip in well under
@@ -51,25 +51,16 @@ func New(url, prefix string, log *slog.Logger) (*Cache, error) {
 const (
 	DialTimeout = 250 * time.Millisecond
 	IOTimeout   = 250 * time.Millisecond
+	// CallTimeout bounds a whole call, whatever go-redis does within it:
+	// a Cluster client tries a node that timed out again, then others
+	// (up to 4 attempts), which it must be free to do to follow a slot
+	// that moved.
+	CallTimeout = IOTimeout + 50*time.Millisecond
 )
 
-func configure(opt *goredis.Options) {
-	opt.DialTimeout = DialTimeout
-	opt.ReadTimeout = IOTimeout
-	opt.WriteTimeout = IOTimeout
-	opt.PoolTimeout = IOTimeout
-	// One attempt per call: go-redis would otherwise redial 5 times and
-	// resend 3 times (0 means its default; -1 means none), about a second
-	// per call while Redis is down. cache.Resilient retries, off the
-	// request path.
-	opt.DialerRetries = 1
-	opt.MaxRetries = -1
-	// A request's own deadline bounds its cache calls too.
-	opt.ContextTimeoutEnabled = true
-	// A new connection costs one round trip (HELLO), not three: no client
-	// identity, no maintenance notifications (a Redis Enterprise feature).
-	opt.DisableIdentity = true
-	opt.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
+// bound gives a call at most CallTimeout, within the caller's deadline.
+func bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, CallTimeout)
 }
 
 // debugLogger writes go-redis's messages to a log at debug level.
@@ -81,6 +72,8 @@ func (d debugLogger) Printf(ctx context.Context, format string, v ...any) {
 
 // Get implements mkg.Cache.
 func (c *Cache) Get(ctx context.Context, key string) ([]byte, error) {
+	ctx, cancel := bound(ctx)
+	defer cancel()
 	v, err := c.client.Get(ctx, c.prefix+key).Bytes()
 	if errors.Is(err, goredis.Nil) {
 		return nil, mkg.ErrCacheMiss
@@ -90,16 +83,24 @@ func (c *Cache) Get(ctx context.Context, key string) ([]byte, error) {
 
 // Set implements mkg.Cache.
 func (c *Cache) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+	ctx, cancel := bound(ctx)
+	defer cancel()
 	return c.client.Set(ctx, c.prefix+key, value, ttl).Err()
 }
 
 // Incr implements mkg.Cache.
 func (c *Cache) Incr(ctx context.Context, key string) (int64, error) {
+	ctx, cancel := bound(ctx)
+	defer cancel()
 	return c.client.Incr(ctx, c.prefix+key).Result()
 }
 
 // Ping implements mkg.Cache.
-func (c *Cache) Ping(ctx context.Context) error { return c.client.Ping(ctx).Err() }
+func (c *Cache) Ping(ctx context.Context) error {
+	ctx, cancel := bound(ctx)
+	defer cancel()
+	return c.client.Ping(ctx).Err()
+}
 
 // Close releases the connections.
 func (c *Cache) Close() error { return c.client.Close() }

@@ -2,6 +2,7 @@ package redis
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -27,28 +28,61 @@ for i, k in ipairs(KEYS) do
 end
 return out`)
 
-// Add implements mkg.Counter in one round trip.
+// Add implements mkg.Counter in one round trip (one per hash slot on a
+// Cluster: each key is counted on its own, so keys need not share a slot).
 func (c *Cache) Add(ctx context.Context, window time.Duration, keys ...string) ([]int64, error) {
-	res, err := addScript.Run(ctx, c.client, c.prefixed(keys), window.Milliseconds()).Int64Slice()
-	if err != nil {
-		return nil, err
-	}
-	return res, nil
-}
-
-// Counts implements mkg.Counter in one round trip.
-func (c *Cache) Counts(ctx context.Context, keys ...string) ([]int64, error) {
-	vals, err := c.client.MGet(ctx, c.prefixed(keys)...).Result()
-	if err != nil {
-		return nil, err
-	}
+	keys = c.prefixed(keys)
 	out := make([]int64, len(keys))
-	for i, v := range vals {
-		if s, ok := v.(string); ok {
-			out[i], _ = strconv.ParseInt(s, 10, 64) // not a count: none
+	if len(keys) == 0 {
+		return out, nil
+	}
+	ctx, cancel := bound(ctx)
+	defer cancel()
+	for _, g := range c.slotGroups(keys) {
+		res, err := addScript.Run(ctx, c.client, pick(keys, g), window.Milliseconds()).Int64Slice()
+		if err != nil {
+			return nil, err
+		}
+		if len(res) != len(g) {
+			return nil, fmt.Errorf("redis: counted %d keys of %d", len(res), len(g))
+		}
+		for i, n := range res {
+			out[g[i]] = n
 		}
 	}
 	return out, nil
+}
+
+// Counts implements mkg.Counter in one round trip (one per hash slot on a
+// Cluster).
+func (c *Cache) Counts(ctx context.Context, keys ...string) ([]int64, error) {
+	keys = c.prefixed(keys)
+	out := make([]int64, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	ctx, cancel := bound(ctx)
+	defer cancel()
+	for _, g := range c.slotGroups(keys) {
+		vals, err := c.client.MGet(ctx, pick(keys, g)...).Result()
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range vals {
+			if s, ok := v.(string); ok {
+				out[g[i]], _ = strconv.ParseInt(s, 10, 64) // not a count: none
+			}
+		}
+	}
+	return out, nil
+}
+
+func pick(keys []string, idx []int) []string {
+	out := make([]string, len(idx))
+	for i, j := range idx {
+		out[i] = keys[j]
+	}
+	return out
 }
 
 func (c *Cache) prefixed(keys []string) []string {

@@ -8,12 +8,48 @@ import (
 	"time"
 
 	"github.com/bmkg/mkggraph/internal/testenv"
+	"github.com/bmkg/mkggraph/internal/testsvc"
 )
 
 // TestCounter: counts are shared by clients of one Redis, every counted
 // key expires with its window, and a window's end starts the count again.
 func TestCounter(t *testing.T) {
 	url, prefix := testenv.RedisURL(t)
+	counterContract(t, url, prefix)
+}
+
+// TestCounterOnSentinelAndCluster: the same on a Redis behind Sentinel,
+// and on a Cluster, where one call's keys lie on different nodes (and the
+// hash slot the client computes is the cluster's own).
+func TestCounterOnSentinelAndCluster(t *testing.T) {
+	t.Parallel()
+	t.Run("sentinel", func(t *testing.T) {
+		t.Parallel()
+		counterContract(t, testsvc.RedisSentinel(t, 1).URL(0), "t:")
+	})
+	t.Run("cluster", func(t *testing.T) {
+		t.Parallel()
+		nodes := testsvc.RedisCluster(t, 3)
+		keys := []string{"t:x", "t:y", "t:z", "t:badkey:addr:10.0.0.1", "{acct:7}:minute", "a{acct:7}", "x{}y", "{}", "{", "}{z}"}
+		slots := map[int]bool{}
+		for _, k := range keys {
+			want := nodes.KeySlot(t, k)
+			if got := int(keySlot(k)); got != want {
+				t.Errorf("keySlot(%q) = %d, the cluster says %d", k, got, want)
+			}
+			slots[want] = true
+		}
+		if nodes.KeySlot(t, "t:x") == nodes.KeySlot(t, "t:y") {
+			t.Fatal("t:x and t:y share a slot; the contract must count keys of different slots in one call")
+		}
+		if len(slots) < 5 {
+			t.Fatalf("the keys fall in %d slots; the test needs keys on several", len(slots))
+		}
+		counterContract(t, nodes.URL(), "t:")
+	})
+}
+
+func counterContract(t *testing.T, url, prefix string) {
 	ctx := context.Background()
 	open := func() *Cache {
 		c, err := New(url, prefix, slog.New(slog.DiscardHandler))
@@ -27,6 +63,9 @@ func TestCounter(t *testing.T) {
 	const window = 300 * time.Millisecond
 	if n, err := a.Add(ctx, window, "x", "y"); err != nil || !slices.Equal(n, []int64{1, 1}) {
 		t.Fatalf("first add: %v %v", n, err)
+	}
+	if n, err := a.Add(ctx, window); err != nil || len(n) != 0 {
+		t.Fatalf("add of no key: %v %v", n, err)
 	}
 	if n, err := b.Add(ctx, window, "x"); err != nil || !slices.Equal(n, []int64{2}) {
 		t.Fatalf("add from another client: %v %v", n, err)

@@ -52,6 +52,8 @@ func (r *Relay) Send(ctx context.Context, ev mkg.Event) error {
 	if err != nil {
 		return err
 	}
+	ctx, cancel := bound(ctx) // a Cluster client would retry a node that timed out
+	defer cancel()
 	return r.c.client.Publish(ctx, r.channel(), b).Err()
 }
 

@@ -4,11 +4,8 @@ import (
 	"bufio"
 	"fmt"
 	"net"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -17,16 +14,7 @@ import (
 // stopped when the test ends.
 func Redis(t testing.TB) *Process {
 	t.Helper()
-	bin := lookBinary(t, "redis-server")
-	p := &Process{Name: "redis-server", logPath: filepath.Join(t.TempDir(), "redis.log")}
-	p.command = func() *exec.Cmd {
-		return exec.Command(bin, "--port", strconv.Itoa(p.Port), "--bind", "127.0.0.1", "--save", "",
-			"--appendonly", "no", "--daemonize", "no")
-	}
-	p.ready = func() error { return redisPing(p.Addr()) }
-	start(t, p)
-	t.Cleanup(func() { p.stop(syscall.SIGTERM) })
-	return p
+	return redisServer(t)
 }
 
 // URL is the redis:// URL of database db.

@@ -1,7 +1,8 @@
-// Package testsvc starts private PostgreSQL and Redis servers for fault
-// tests: each test gets its own cluster or process on a free port, which it
-// may freeze (SIGSTOP, as a hung host or a stalled network behaves), thaw,
-// kill and restart without disturbing the shared services other tests use.
+// Package testsvc starts private PostgreSQL and Redis servers, Redis
+// Sentinel sets and Redis Clusters for fault tests: each test gets its own
+// cluster or process on a free port, which it may freeze (SIGSTOP, as a
+// hung host or a stalled network behaves), thaw, kill and restart without
+// disturbing the shared services other tests use.
 //
 // A missing binary skips the test, or fails it when MKG_REQUIRE_SERVICES=1
 // (as CI sets it), like the shared services in testenv.
@@ -246,20 +247,29 @@ func lookBinary(t testing.TB, names ...string) string {
 	return ""
 }
 
+// start starts p on a free port. A port is free when chosen, not always
+// when the server binds it (another test's server may have taken it in
+// between): such a start is tried again on another port.
 func start(t testing.TB, p *Process) *Process {
 	t.Helper()
-	port, err := freePort()
-	if err != nil {
-		t.Fatal(err)
+	p.t = t
+	for attempt := 1; ; attempt++ {
+		port, err := freePort()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Port = port
+		p.mu.Lock()
+		err = p.startLocked()
+		p.mu.Unlock()
+		if err == nil {
+			return p
+		}
+		if attempt == 5 || !strings.Contains(err.Error(), "Address already in use") {
+			t.Fatal(err)
+		}
+		os.Truncate(p.logPath, 0)
 	}
-	p.Port, p.t = port, t
-	p.mu.Lock()
-	err = p.startLocked()
-	p.mu.Unlock()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 // errNotReady: the server runs but does not answer yet.
