@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -157,6 +158,12 @@ func TestGraphiQLDeepLinks(t *testing.T) {
 		var copied, location string
 		if err := p.Eval(ctx, `navigator.clipboard.readText()`, &copied); err != nil {
 			t.Fatal(err)
+		}
+		// GraphiQL tells of an edit after a delay; the address bar follows
+		// it then (the copied link reads the editor itself).
+		follows := `new URL(location.href).searchParams.get("query") === ` + strconv.Quote(edited)
+		if err := p.WaitFor(ctx, follows); err != nil {
+			t.Errorf("the address bar did not follow the editor: %v", err)
 		}
 		p.Eval(ctx, `location.href`, &location)
 		u, err := url.Parse(copied)
