@@ -39,16 +39,7 @@ func TestFeedsAdminAPI(t *testing.T) {
 				w.Write(body)
 			}))
 			defer up.Close()
-			cfg := testConfig(t, backend)
-			cfg.DemoData = "false"
-			cfg.Feeds.AllowPrivate = "true"
-			cfg.Feeds.File = filepath.Join(t.TempDir(), "feeds.json")
-			conf := fmt.Sprintf(`{"feeds": [{"name": "local-autogempa", "kind": "http", "url": %q, "format": "bmkg-infogempa", "interval": "2s", "enabled": true}]}`,
-				up.URL+"/DataMKG/TEWS/autogempa.json")
-			if err := os.WriteFile(cfg.Feeds.File, []byte(conf), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			a, srv := startApp(t, cfg)
+			a, srv := startFeedApp(t, backend, up.URL+"/DataMKG/TEWS/autogempa.json")
 			ctx, cancel := context.WithCancel(context.Background())
 			stopped := make(chan struct{})
 			go func() { a.Feeds.Run(ctx); close(stopped) }()
@@ -288,6 +279,22 @@ func TestFeedSettingsAreChecked(t *testing.T) {
 	}
 }
 
+// startFeedApp starts a server on backend without demo data, with one
+// enabled feed, local-autogempa, polling url every 2 s (the poller is not
+// running until the test runs a.Feeds).
+func startFeedApp(t *testing.T, backend, url string) (*app, *httptest.Server) {
+	t.Helper()
+	cfg := testConfig(t, backend)
+	cfg.DemoData = "false"
+	cfg.Feeds.AllowPrivate = "true"
+	cfg.Feeds.File = filepath.Join(t.TempDir(), "feeds.json")
+	conf := fmt.Sprintf(`{"feeds": [{"name": "local-autogempa", "kind": "http", "url": %q, "format": "bmkg-infogempa", "interval": "2s", "enabled": true}]}`, url)
+	if err := os.WriteFile(cfg.Feeds.File, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return startApp(t, cfg)
+}
+
 // TestFeedToSubscribers: an earthquake a feed brings in reaches a
 // subscriber as it is stored, through the same ingest path and events as
 // a file ingested by hand.
@@ -300,16 +307,7 @@ func TestFeedToSubscribers(t *testing.T) {
 			}
 			up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }))
 			defer up.Close()
-			cfg := testConfig(t, backend)
-			cfg.DemoData = "false"
-			cfg.Feeds.AllowPrivate = "true"
-			cfg.Feeds.File = filepath.Join(t.TempDir(), "feeds.json")
-			conf := fmt.Sprintf(`{"feeds": [{"name": "local-autogempa", "kind": "http", "url": %q, "format": "bmkg-infogempa", "interval": "2s", "enabled": true}]}`,
-				up.URL+"/autogempa.json")
-			if err := os.WriteFile(cfg.Feeds.File, []byte(conf), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			a, srv := startApp(t, cfg)
+			a, srv := startFeedApp(t, backend, up.URL+"/autogempa.json")
 			ws, err := dialLive(t, srv.URL, nil, nil)
 			if err != nil {
 				t.Fatal(err)
