@@ -343,6 +343,9 @@ func outcome(status int, body []byte) string {
 	if status == http.StatusOK && len(r.Errors) == 0 {
 		return ""
 	}
+	if r.code(0) == "INTERNAL" { // a fault of the server: its message says where
+		return fmt.Sprintf("%d %s %s", status, r.code(0), body)
+	}
 	return fmt.Sprintf("%d %s", status, r.code(0))
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -468,6 +469,34 @@ func TestSubscriptionLimits(t *testing.T) {
 	}
 	if _, err := dialLive(t, srv.URL, nil, http.Header{"Origin": {"https://evil.example"}}); err == nil {
 		t.Fatal("a WebSocket from an origin not allowed was accepted")
+	}
+	// Refusals name their cause, with their own status.
+	handshake := http.Header{"Connection": {"Upgrade"}, "Upgrade": {"websocket"},
+		"Sec-Websocket-Version": {"13"}, "Sec-Websocket-Key": {"dGhlIHNhbXBsZSBub25jZQ=="}}
+	for _, c := range []struct {
+		name, method string
+		change       func(h http.Header)
+		status       int
+		says         string
+	}{
+		{"origin not allowed", "GET", func(h http.Header) { h.Set("Origin", "https://evil.example") }, 403, "origin is not allowed"},
+		{"not a GET", "POST", func(http.Header) {}, 400, "handshake is a GET"},
+		{"no Connection: Upgrade", "GET", func(h http.Header) { h.Set("Connection", "keep-alive") }, 400, "Connection: Upgrade"},
+		{"old version", "GET", func(h http.Header) { h.Set("Sec-Websocket-Version", "8") }, 400, "version 13"},
+		{"no key", "GET", func(h http.Header) { h.Del("Sec-Websocket-Key") }, 400, "Sec-WebSocket-Key"},
+	} {
+		req, _ := http.NewRequest(c.method, srv.URL+"/graphql", nil)
+		req.Header = handshake.Clone()
+		c.change(req.Header)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != c.status || !strings.Contains(string(body), c.says) {
+			t.Errorf("%s: %d %s, want %d saying %q", c.name, resp.StatusCode, body, c.status, c.says)
+		}
 	}
 }
 

@@ -57,13 +57,49 @@ func coreDemo(name string) bool {
 // startApp wires the whole server as serve does and serves it over HTTP.
 func startApp(t *testing.T, cfg *Config) (*app, *httptest.Server) {
 	t.Helper()
-	a, err := newApp(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	a, err := newApp(context.Background(), cfg, failureLog(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(a.Handler)
 	t.Cleanup(func() { srv.Close(); a.Close() })
 	return a, srv
+}
+
+// failureLog keeps the last warnings and errors a test's server writes and
+// hands them to the test's output if the test fails: what a failure needs
+// (an INTERNAL error's cause …), without the noise of the tests that pass.
+func failureLog(t *testing.T) *slog.Logger {
+	w := &tailWriter{max: 64 << 10}
+	t.Cleanup(func() { // registered first, so it runs after the server stopped
+		if t.Failed() {
+			t.Logf("the server's warnings and errors (last %d KiB):\n%s", w.max>>10, w.String())
+		}
+	})
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+// tailWriter keeps the last max bytes written to it.
+type tailWriter struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (w *tailWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf = append(w.buf, p...)
+	if over := len(w.buf) - w.max; over > 0 {
+		w.buf = append(w.buf[:0], w.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+func (w *tailWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return string(w.buf)
 }
 
 // forEachBackend runs fn against a server with the demo data on each

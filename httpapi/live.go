@@ -222,7 +222,7 @@ func isLive(r *http.Request) bool {
 func (s *Server) live() http.Handler {
 	exec := s.GraphQL
 	ws := transport.Websocket{
-		Implementation:   socketAcceptor{origins: s.CORSOrigins, writeTimeout: s.Live.WriteTimeout},
+		Implementation:   socketAcceptor{writeTimeout: s.Live.WriteTimeout},
 		InitFunc:         s.initSocket,
 		InitTimeout:      10 * time.Second,
 		PingPongInterval: s.Live.KeepAlive,
@@ -232,6 +232,12 @@ func (s *Server) live() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r = r.WithContext(graphql.StartOperationTrace(r.Context()))
 		if r.Header.Get("Upgrade") != "" {
+			if status, msg := s.refuseSocket(r); status != 0 {
+				// Answered here: gqlgen's transport would answer 400
+				// whatever the cause and write a line to the standard log.
+				writeJSON(w, status, gqlErrorBody(msg, "BAD_REQUEST", ""))
+				return
+			}
 			h := &socketHolder{header: r.Header.Get("Authorization"), client: s.clientIP(r)}
 			r = r.WithContext(context.WithValue(r.Context(), socketHolderKey{}, h))
 			ws.Do(w, r, exec)
@@ -398,6 +404,39 @@ func (s *Server) initSocket(ctx context.Context, payload transport.InitPayload) 
 // originAllowed reports whether a browser on origin may open a WebSocket:
 // as for CORS, any origin with "*", else those listed. Requests without an
 // Origin (not from a browser) are allowed.
+// refuseSocket checks a WebSocket opening before it reaches the transport:
+// the browser origin against -cors-origins (403), and the handshake's
+// parts (400), each with its own message; 0 when it may go on.
+func (s *Server) refuseSocket(r *http.Request) (int, string) {
+	if !originAllowed(s.CORSOrigins, r.Header.Get("Origin")) {
+		return http.StatusForbidden, "WebSocket: this origin is not allowed (-cors-origins)"
+	}
+	switch {
+	case r.Method != http.MethodGet:
+		return http.StatusBadRequest, "WebSocket: the opening handshake is a GET"
+	case !headerHasToken(r.Header, "Connection", "upgrade") || !headerHasToken(r.Header, "Upgrade", "websocket"):
+		return http.StatusBadRequest, "WebSocket: the handshake needs Connection: Upgrade and Upgrade: websocket"
+	case r.Header.Get("Sec-WebSocket-Version") != "13":
+		return http.StatusBadRequest, "WebSocket: only version 13 (Sec-WebSocket-Version: 13) is served"
+	case r.Header.Get("Sec-WebSocket-Key") == "":
+		return http.StatusBadRequest, "WebSocket: the handshake has no Sec-WebSocket-Key"
+	}
+	return 0, ""
+}
+
+// headerHasToken reports whether a comma-separated header holds token,
+// ignoring case.
+func headerHasToken(h http.Header, name, token string) bool {
+	for _, v := range h.Values(name) {
+		for t := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func originAllowed(origins []string, origin string) bool {
 	return origin == "" || slices.Contains(origins, "*") || slices.Contains(origins, origin)
 }

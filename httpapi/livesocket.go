@@ -15,26 +15,22 @@ import (
 
 // socketAcceptor accepts WebSocket connections for gqlgen's transport
 // (github.com/coder/websocket, as gqlgen's own adapter), with what that
-// adapter lacks: the browser origin check against -cors-origins, a
+// adapter lacks (the browser origin is checked before, by refuseSocket): a
 // deadline on every write (a client that stops reading is cut off, never
 // holds the server), and a way for a session to close the connection with
 // its own code and reason.
 type socketAcceptor struct {
-	origins      []string
 	writeTimeout time.Duration
 }
 
 func (a socketAcceptor) Accept(w http.ResponseWriter, r *http.Request, opt transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
-	if !originAllowed(a.origins, r.Header.Get("Origin")) {
-		return nil, errForbiddenOrigin // gqlgen answers 400
-	}
 	for k, vs := range opt.ResponseHeader {
 		for _, v := range vs {
 			w.Header().Add(k, v)
 		}
 	}
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: opt.Subprotocols,
-		InsecureSkipVerify: true}) // the origin was checked above, against the configured list
+		InsecureSkipVerify: true}) // the origin was checked before (refuseSocket), against the configured list
 	if err != nil {
 		return nil, err
 	}
@@ -44,12 +40,6 @@ func (a socketAcceptor) Accept(w http.ResponseWriter, r *http.Request, opt trans
 	}
 	return sc, nil
 }
-
-type acceptError string
-
-func (e acceptError) Error() string { return string(e) }
-
-const errForbiddenOrigin = acceptError("origin not allowed")
 
 // socketConn is a transport.WebsocketConn over coder/websocket.
 type socketConn struct {

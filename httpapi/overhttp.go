@@ -174,7 +174,13 @@ func run(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, par
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	resp := responses(ctx)
-	if resp != nil && len(resp.Data) == 0 && media == mediaGraphQLResponse {
+	if resp == nil {
+		// The executor runs nothing for a request whose context ended
+		// before it began (its time limit spent waiting, or the client
+		// gone): answered as any request past its time.
+		resp = &graphql.Response{Errors: gqlerror.List{codedError("TIMEOUT", "the request was cancelled or took too long")}}
+	}
+	if len(resp.Data) == 0 && media == mediaGraphQLResponse {
 		return resp, http.StatusBadRequest // a request error raised as it ran: no data
 	}
 	return resp, http.StatusOK
@@ -292,10 +298,8 @@ type wireResponse struct {
 	Extensions map[string]any  `json:"extensions,omitempty"`
 }
 
+// wire: resp is never nil (run answers every request).
 func wire(resp *graphql.Response) wireResponse {
-	if resp == nil {
-		return wireResponse{Errors: gqlerror.List{codedError("INTERNAL", "no response")}}
-	}
 	return wireResponse{Errors: resp.Errors, Data: resp.Data, Extensions: resp.Extensions}
 }
 

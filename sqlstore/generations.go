@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -31,6 +33,9 @@ const (
 	readWait = 500 * time.Millisecond
 )
 
+// errNoAnswer: the generations' read has been running longer than readWait.
+var errNoAnswer = errors.New("the generations' read has not answered within " + readWait.String())
+
 // generations is this process's view of the generations table.
 type generations struct {
 	mu      sync.RWMutex
@@ -38,6 +43,22 @@ type generations struct {
 	readAt  time.Time // when the read behind values began; zero: read again before use
 	staleAt time.Time // when this process last committed a change
 	flight  singleflight.Group
+	// reading is when the shared read now running began (UnixNano; 0:
+	// none): a read older than readWait says the database is not
+	// answering, and later callers do not wait on it again.
+	reading atomic.Int64
+}
+
+// waitFor is how long a caller may still wait on the shared read: readWait
+// from the moment that read began, so that the requests that come while
+// the database does not answer fail at once, and one request that asks
+// again (its cache lookup, then its resolvers) waits at most once.
+func (g *generations) waitFor() time.Duration {
+	began := g.reading.Load()
+	if began == 0 {
+		return readWait
+	}
+	return readWait - time.Since(time.Unix(0, began))
 }
 
 // Generation implements mkg.Generations: from memory while the view is
@@ -50,7 +71,11 @@ func (s *Store) Generation(ctx context.Context, name string) (int64, error) {
 		return v, nil
 	}
 	asked := time.Now()
-	wctx, cancel := context.WithTimeout(ctx, readWait)
+	wait := s.gens.waitFor()
+	if wait <= 0 {
+		return 0, mkg.Unavailable("the database", errNoAnswer)
+	}
+	wctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	for range 3 {
 		st := s.op(ctx, "SELECT generations") // this request waits for a read (shared or not)
@@ -105,6 +130,8 @@ func (s *Store) readGenerations(ctx context.Context) (generationsRead, error) {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		r := generationsRead{started: time.Now()}
+		s.gens.reading.Store(r.started.UnixNano())
+		defer s.gens.reading.Store(0)
 		var rows []struct {
 			Name       string `db:"name"`
 			Generation int64  `db:"generation"`
