@@ -18,6 +18,9 @@ type Limits struct {
 	MaxCost   int // complexity, list fields scaled by page size (SetComplexity)
 	MaxWork   int // validation work (DocumentWork) and argument values read
 	MaxTokens int // lexer tokens of the query document
+	// Quota, when set, charges each operation's cost to its caller's
+	// budget before it runs.
+	Quota *mkg.QuotaPolicy
 }
 
 // The caches of parsed documents and of persisted queries: entries, and
@@ -56,7 +59,7 @@ func NewExecutor(root ResolverRoot, authz *Authorizer, lim Limits, shared mkg.Ca
 	// Before the persisted-query extension, which stores the query it is
 	// given: a document refused for its cost is then never stored.
 	exec.Use(&QueryLimits{MaxDepth: lim.MaxDepth, MaxCost: lim.MaxCost, MaxWork: lim.MaxWork, MaxTokens: lim.MaxTokens,
-		Documents: docs})
+		Documents: docs, Quota: lim.Quota})
 	exec.Use(extension.AutomaticPersistedQuery{Cache: newPersistedQueries(shared)})
 	exec.AroundFields(authz.Middleware) // access rights, and what the response cache must know
 	exec.Use(Strings{})

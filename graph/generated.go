@@ -170,6 +170,7 @@ type ComplexityRoot struct {
 	Account struct {
 		APIKeys      func(childComplexity int) int
 		Application  func(childComplexity int) int
+		Budget       func(childComplexity int) int
 		ContactEmail func(childComplexity int) int
 		ContactName  func(childComplexity int) int
 		ContactPhone func(childComplexity int) int
@@ -182,6 +183,11 @@ type ComplexityRoot struct {
 		StatusReason func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
 		ValidUntil   func(childComplexity int) int
+	}
+
+	AccountBudget struct {
+		PerDay    func(childComplexity int) int
+		PerMinute func(childComplexity int) int
 	}
 
 	AccountConnection struct {
@@ -638,6 +644,7 @@ type ComplexityRoot struct {
 		RevokeAPIKey             func(childComplexity int, id string, reason *string) int
 		RevokeGrant              func(childComplexity int, accountID string, dataset string) int
 		RotateAPIKey             func(childComplexity int, id string) int
+		SetAccountBudget         func(childComplexity int, id string, perMinute *int, perDay *int) int
 		SetAccountStatus         func(childComplexity int, id string, status mkg.AccountStatus, reason *string) int
 		SetDatasetClassification func(childComplexity int, dataset string, classification string) int
 		SetFeedEnabled           func(childComplexity int, name string, enabled bool) int
@@ -737,6 +744,7 @@ type ComplexityRoot struct {
 		RadarScan            func(childComplexity int, id string) int
 		RadarScans           func(childComplexity int, filter *model.RadarScanFilter, first *int, after *string) int
 		RadarSites           func(childComplexity int) int
+		RateLimit            func(childComplexity int) int
 		SatelliteProduct     func(childComplexity int, id string) int
 		SatelliteProducts    func(childComplexity int, filter *model.SatelliteProductFilter, first *int, after *string) int
 		Station              func(childComplexity int, id string) int
@@ -812,6 +820,17 @@ type ComplexityRoot struct {
 		JPerM2  func(childComplexity int) int
 		Kind    func(childComplexity int) int
 		PeriodH func(childComplexity int) int
+	}
+
+	RateLimit struct {
+		Cost      func(childComplexity int) int
+		Limit     func(childComplexity int) int
+		PerDay    func(childComplexity int) int
+		PerMinute func(childComplexity int) int
+		Remaining func(childComplexity int) int
+		ResetAt   func(childComplexity int) int
+		Used      func(childComplexity int) int
+		Window    func(childComplexity int) int
 	}
 
 	RequestLetter struct {
@@ -1167,6 +1186,8 @@ type AccountResolver interface {
 	StatusReason(ctx context.Context, obj *mkg.Account) (*string, error)
 
 	APIKeys(ctx context.Context, obj *mkg.Account) ([]*mkg.APIKey, error)
+
+	Budget(ctx context.Context, obj *mkg.Account) (*model.AccountBudget, error)
 }
 type AccountConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.AccountConnection) (int, error)
@@ -1329,6 +1350,7 @@ type MutationResolver interface {
 	DeleteFeed(ctx context.Context, name string) (*bool, error)
 	DeleteRadarScan(ctx context.Context, id string) (*model.Deletion, error)
 	DeleteSatelliteProduct(ctx context.Context, id string) (*model.Deletion, error)
+	SetAccountBudget(ctx context.Context, id string, perMinute *int, perDay *int) (*mkg.Account, error)
 	StartAccessRequestForm(ctx context.Context) (*model.FormSession, error)
 	SubmitAccessRequest(ctx context.Context, input model.AccessRequestInput, letter graphql.Upload, idempotencyKey *string, formSession *string) (*model.SubmittedAccessRequest, error)
 	ReviewAccessRequest(ctx context.Context, id string, checklist []*model.ChecklistItemInput, decision model.ReviewDecision, note *string, fixes []string, assignTo *string) (*mkg.Ticket, error)
@@ -1384,6 +1406,7 @@ type QueryResolver interface {
 	GroundMotions(ctx context.Context, station string, first *int) ([]*mkg.GroundMotion, error)
 	LightningStrikes(ctx context.Context, bbox model.BoundingBoxInput, from time.Time, to time.Time, first *int, after *string) (*model.LightningStrikeConnection, error)
 	LightningDensity(ctx context.Context, bbox model.BoundingBoxInput, from time.Time, to time.Time, cellSizeKm float64) (*model.LightningDensity, error)
+	RateLimit(ctx context.Context) (*model.RateLimit, error)
 	AccessRequests(ctx context.Context, filter *model.AccessRequestFilter, first *int, after *string) (*model.AccessRequestConnection, error)
 	AccessRequest(ctx context.Context, id string) (*mkg.Ticket, error)
 	Officers(ctx context.Context) ([]*mkg.Account, error)
@@ -1874,6 +1897,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Application(childComplexity), true
+	case "Account.budget":
+		if e.ComplexityRoot.Account.Budget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Budget(childComplexity), true
 	case "Account.contactEmail":
 		if e.ComplexityRoot.Account.ContactEmail == nil {
 			break
@@ -1946,6 +1975,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.ValidUntil(childComplexity), true
+
+	case "AccountBudget.perDay":
+		if e.ComplexityRoot.AccountBudget.PerDay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountBudget.PerDay(childComplexity), true
+	case "AccountBudget.perMinute":
+		if e.ComplexityRoot.AccountBudget.PerMinute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountBudget.PerMinute(childComplexity), true
 
 	case "AccountConnection.edges":
 		if e.ComplexityRoot.AccountConnection.Edges == nil {
@@ -3857,6 +3899,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RotateAPIKey(childComplexity, args["id"].(string)), true
+	case "Mutation.setAccountBudget":
+		if e.ComplexityRoot.Mutation.SetAccountBudget == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setAccountBudget_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetAccountBudget(childComplexity, args["id"].(string), args["perMinute"].(*int), args["perDay"].(*int)), true
 	case "Mutation.setAccountStatus":
 		if e.ComplexityRoot.Mutation.SetAccountStatus == nil {
 			break
@@ -4464,6 +4517,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.RadarSites(childComplexity), true
+	case "Query.rateLimit":
+		if e.ComplexityRoot.Query.RateLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.RateLimit(childComplexity), true
 	case "Query.satelliteProduct":
 		if e.ComplexityRoot.Query.SatelliteProduct == nil {
 			break
@@ -4825,6 +4884,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Radiation.PeriodH(childComplexity), true
+
+	case "RateLimit.cost":
+		if e.ComplexityRoot.RateLimit.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimit.Cost(childComplexity), true
+	case "RateLimit.limit":
+		if e.ComplexityRoot.RateLimit.Limit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimit.Limit(childComplexity), true
+	case "RateLimit.perDay":
+		if e.ComplexityRoot.RateLimit.PerDay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimit.PerDay(childComplexity), true
+	case "RateLimit.perMinute":
+		if e.ComplexityRoot.RateLimit.PerMinute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimit.PerMinute(childComplexity), true
+	case "RateLimit.remaining":
+		if e.ComplexityRoot.RateLimit.Remaining == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimit.Remaining(childComplexity), true
+	case "RateLimit.resetAt":
+		if e.ComplexityRoot.RateLimit.ResetAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimit.ResetAt(childComplexity), true
+	case "RateLimit.used":
+		if e.ComplexityRoot.RateLimit.Used == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimit.Used(childComplexity), true
+	case "RateLimit.window":
+		if e.ComplexityRoot.RateLimit.Window == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimit.Window(childComplexity), true
 
 	case "RequestLetter.contentType":
 		if e.ComplexityRoot.RequestLetter.ContentType == nil {
@@ -8078,6 +8186,56 @@ type ObservationEdge {
   node: Observation!
 }
 `, BuiltIn: false},
+	{Name: "../schema/quotas.graphqls", Input: `"""
+A caller's budget, in cost points: an operation costs its complexity,
+computed before it runs (one point per field, a list's fields times the
+page size asked for). Each account has a budget per minute and per day;
+anonymous callers have one per client address. See the README's Quotas.
+"""
+type RateLimit {
+  "What asking for this costs: always 0."
+  cost: Int!
+  "The budget per minute that applies to you."
+  perMinute: Int!
+  "The budget per day that applies to you."
+  perDay: Int!
+  "The window with the least left, the one the other fields describe: minute or day."
+  window: String!
+  "That window's budget."
+  limit: Int!
+  "Points spent in that window."
+  used: Int!
+  "Points left in that window."
+  remaining: Int!
+  "When that window ends and its budget is whole again."
+  resetAt: DateTime!
+}
+
+"An account's own budgets (admins set them); null takes the server's default for accounts."
+type AccountBudget {
+  perMinute: Int
+  perDay: Int
+}
+
+extend type Query {
+  "Your budget and what is left of it, without spending any (cost 0)."
+  rateLimit: RateLimit!
+}
+
+extend type Account {
+  "The account's own budgets; null fields take the server's defaults."
+  budget: AccountBudget!
+}
+
+extend type Mutation {
+  """
+  Sets an account's budgets in cost points (admins): per minute 1 to
+  100,000,000, per day 1 to 2,000,000,000, per minute not above per day;
+  null for the server's default.
+  """
+  setAccountBudget(id: ID!, perMinute: Int, perDay: Int): Account @hasRole(roles: [ADMIN])
+}
+`, BuiltIn: false},
 	{Name: "../schema/stations.graphqls", Input: `"What a station observes."
 enum StationKind {
   "Surface synoptic station reporting SYNOP (FM-12) messages."
@@ -8976,8 +9134,20 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Account_updatedAt(ctx, field)
+	case "budget":
+		return ec.fieldContext_Account_budget(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
+}
+
+func (ec *executionContext) childFields_AccountBudget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "perMinute":
+		return ec.fieldContext_AccountBudget_perMinute(ctx, field)
+	case "perDay":
+		return ec.fieldContext_AccountBudget_perDay(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccountBudget", field.Name)
 }
 
 func (ec *executionContext) childFields_AccountConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10098,6 +10268,28 @@ func (ec *executionContext) childFields_Radiation(ctx context.Context, field gra
 		return ec.fieldContext_Radiation_amount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Radiation", field.Name)
+}
+
+func (ec *executionContext) childFields_RateLimit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cost":
+		return ec.fieldContext_RateLimit_cost(ctx, field)
+	case "perMinute":
+		return ec.fieldContext_RateLimit_perMinute(ctx, field)
+	case "perDay":
+		return ec.fieldContext_RateLimit_perDay(ctx, field)
+	case "window":
+		return ec.fieldContext_RateLimit_window(ctx, field)
+	case "limit":
+		return ec.fieldContext_RateLimit_limit(ctx, field)
+	case "used":
+		return ec.fieldContext_RateLimit_used(ctx, field)
+	case "remaining":
+		return ec.fieldContext_RateLimit_remaining(ctx, field)
+	case "resetAt":
+		return ec.fieldContext_RateLimit_resetAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RateLimit", field.Name)
 }
 
 func (ec *executionContext) childFields_RequestLetter(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11335,6 +11527,36 @@ func (ec *executionContext) field_Mutation_rotateApiKey_args(ctx context.Context
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setAccountBudget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "perMinute",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["perMinute"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "perDay",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["perDay"] = arg2
 	return args, nil
 }
 
@@ -14300,6 +14522,84 @@ func (ec *executionContext) _Account_updatedAt(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Account_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Account_budget(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_budget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Account().Budget(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AccountBudget) graphql.Marshaler {
+			return ec.marshalNAccountBudget2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccountBudget(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_budget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Account",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccountBudget(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccountBudget_perMinute(ctx context.Context, field graphql.CollectedField, obj *model.AccountBudget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccountBudget_perMinute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PerMinute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccountBudget_perMinute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccountBudget", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AccountBudget_perDay(ctx context.Context, field graphql.CollectedField, obj *model.AccountBudget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccountBudget_perDay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PerDay, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccountBudget_perDay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccountBudget", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AccountConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AccountConnection) (ret graphql.Marshaler) {
@@ -21757,6 +22057,50 @@ func (ec *executionContext) fieldContext_Mutation_deleteSatelliteProduct(ctx con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setAccountBudget(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setAccountBudget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetAccountBudget(ctx, fc.Args["id"].(string), fc.Args["perMinute"].(*int), fc.Args["perDay"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
+			return ec.marshalOAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setAccountBudget(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setAccountBudget_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_startAccessRequestForm(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24426,6 +24770,38 @@ func (ec *executionContext) fieldContext_Query_lightningDensity(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_rateLimit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_rateLimit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().RateLimit(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RateLimit) graphql.Marshaler {
+			return ec.marshalNRateLimit2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐRateLimit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_rateLimit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RateLimit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_accessRequests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25914,6 +26290,190 @@ func (ec *executionContext) _Radiation_amount(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Radiation_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Radiation", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RateLimit_cost(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimit_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RateLimit_perMinute(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_perMinute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PerMinute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimit_perMinute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RateLimit_perDay(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_perDay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PerDay, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimit_perDay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RateLimit_window(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_window(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Window, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimit_window(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "String")
+}
+
+func (ec *executionContext) _RateLimit_limit(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_limit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Limit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimit_limit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RateLimit_used(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_used(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Used, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimit_used(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RateLimit_remaining(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_remaining(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Remaining, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimit_remaining(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RateLimit_resetAt(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_resetAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResetAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimit_resetAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _RequestLetter_fileName(ctx context.Context, field graphql.CollectedField, obj *model.RequestLetter) (ret graphql.Marshaler) {
@@ -34770,6 +35330,50 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "budget":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_budget(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var accountBudgetImplementors = []string{"AccountBudget"}
+
+func (ec *executionContext) _AccountBudget(ctx context.Context, sel ast.SelectionSet, obj *model.AccountBudget) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accountBudgetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AccountBudget")
+		case "perMinute":
+			out.Values[i] = ec._AccountBudget_perMinute(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "perDay":
+			out.Values[i] = ec._AccountBudget_perDay(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -37865,6 +38469,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "setAccountBudget":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setAccountBudget(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "startAccessRequestForm":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startAccessRequestForm(ctx, field)
@@ -38565,6 +39176,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_lightningDensity(ctx, field)
 				})
+		case "rateLimit":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_rateLimit(ctx, field)
+				})
 		case "accessRequests":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -39061,6 +39678,74 @@ func (ec *executionContext) _Radiation(ctx context.Context, sel ast.SelectionSet
 			}
 		case "amount":
 			out.Values[i] = ec._Radiation_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rateLimitImplementors = []string{"RateLimit"}
+
+func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet, obj *model.RateLimit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rateLimitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RateLimit")
+		case "cost":
+			out.Values[i] = ec._RateLimit_cost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "perMinute":
+			out.Values[i] = ec._RateLimit_perMinute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "perDay":
+			out.Values[i] = ec._RateLimit_perDay(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "window":
+			out.Values[i] = ec._RateLimit_window(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "limit":
+			out.Values[i] = ec._RateLimit_limit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "used":
+			out.Values[i] = ec._RateLimit_used(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "remaining":
+			out.Values[i] = ec._RateLimit_remaining(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resetAt":
+			out.Values[i] = ec._RateLimit_resetAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -41605,6 +42290,14 @@ func (ec *executionContext) marshalNAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋ
 	return ec._Account(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAccountBudget2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccountBudget(ctx context.Context, sel ast.SelectionSet, v *model.AccountBudget) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AccountBudget!")
+		return graphql.Null
+	}
+	return ec._AccountBudget(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAccountEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccountEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AccountEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -42688,6 +43381,14 @@ func (ec *executionContext) marshalNRadiation2ᚕgithubᚗcomᚋbmkgᚋmkggraph�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNRateLimit2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐRateLimit(ctx context.Context, sel ast.SelectionSet, v *model.RateLimit) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RateLimit!")
+		return graphql.Null
+	}
+	return ec._RateLimit(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNReviewDecision2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐReviewDecision(ctx context.Context, v any) (model.ReviewDecision, error) {

@@ -74,6 +74,21 @@ type AccountBudget struct {
 	PerDay    *int64
 }
 
+// Validate checks a budget an admin sets for an account; the fields are
+// named as the setAccountBudget mutation's arguments.
+func (a AccountBudget) Validate() error {
+	if a.PerMinute != nil && (*a.PerMinute < 1 || *a.PerMinute > MaxBudgetPerMinute) {
+		return Invalid("perMinute", "the budget per minute must be between 1 and %d points, or null for the default", MaxBudgetPerMinute)
+	}
+	if a.PerDay != nil && (*a.PerDay < 1 || *a.PerDay > MaxBudgetPerDay) {
+		return Invalid("perDay", "the budget per day must be between 1 and %d points, or null for the default", MaxBudgetPerDay)
+	}
+	if a.PerMinute != nil && a.PerDay != nil && *a.PerMinute > *a.PerDay {
+		return Invalid("perMinute", "the budget per minute (%d) exceeds the budget per day (%d)", *a.PerMinute, *a.PerDay)
+	}
+	return nil
+}
+
 // Over returns the account's budget over the defaults.
 func (a AccountBudget) Over(def Budget) Budget {
 	if a.PerMinute != nil {

@@ -38,4 +38,7 @@ type Resolver struct {
 	}
 	// Live serves subscriptions.
 	Live Live
+	// Quota tells callers their budget (rateLimit); the executor charges
+	// it (graph.Limits.Quota).
+	Quota *mkg.QuotaPolicy
 }
