@@ -282,8 +282,20 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	if _, ok := counter.(*redis.Cache); ok {
 		persisted = c
 	}
+	// Budgets are spent in Redis when there is one, so that every instance
+	// draws on the same; in-process otherwise, and while Redis fails.
+	var sharedQuotas mkg.Quotas
+	if rc, ok := counter.(*redis.Cache); ok {
+		sharedQuotas = rc
+	}
+	quota := &mkg.QuotaPolicy{Store: cache.NewQuotas(sharedQuotas, log), Accounts: cfg.Quota.Accounts,
+		Anonymous: cfg.Quota.Anonymous, Now: cfg.now}
+	res.Quota = quota
+	limits := cfg.Limits.GraphQL()
+	limits.Quota = quota
 	api := &httpapi.Server{
-		GraphQL:   graph.NewExecutor(res, authz, cfg.Limits.GraphQL(), persisted, log, m.GraphQL()),
+		GraphQL:   graph.NewExecutor(res, authz, limits, persisted, log, m.GraphQL()),
+		Quota:     quota,
 		Auth:      auth,
 		Downloads: downloads,
 		Loaders: loaderReads{Store: store, latest: cache.NewObservationReader(store, layered, opts),

@@ -45,12 +45,13 @@ type cachedResponse struct {
 	contentType string
 	body        []byte
 	generations map[string]int64
-	operation   string // the operation's name as counted (telemetry.Request)
+	operation   string  // the operation's name as counted (telemetry.Request)
+	costs       []int64 // each operation's requested cost, charged again on every hit
 }
 
 // handler wraps next (the GraphQL handler, after authentication and the
 // body limit).
-func (c *ResponseCache) handler(next http.Handler) http.Handler {
+func (c *ResponseCache) handler(next http.Handler, m meter) http.Handler {
 	if c == nil || c.MaxBytes <= 0 || c.Generations == nil {
 		return next
 	}
@@ -72,14 +73,18 @@ func (c *ResponseCache) handler(next http.Handler) http.Handler {
 			if req := telemetry.From(r.Context()); req != nil {
 				req.Operation = e.operation
 			}
+			body, ok := m.settleCached(w, r, e)
+			if !ok {
+				return
+			}
 			h := w.Header()
 			h.Set("Content-Type", e.contentType)
 			// With its length known the answer goes out in one write,
 			// not as chunks and a closing chunk (a third of a hit's CPU
 			// was those system calls).
-			h.Set("Content-Length", strconv.Itoa(len(e.body)))
+			h.Set("Content-Length", strconv.Itoa(len(body)))
 			h.Set("X-Cache", "hit")
-			w.Write(e.body)
+			w.Write(body)
 			return
 		}
 		start := c.snapshot(r.Context())
@@ -169,6 +174,9 @@ func (c *ResponseCache) keep(ctx context.Context, key string, deps *graph.Depend
 	e := &cachedResponse{contentType: rec.Header().Get("Content-Type"), body: rec.body.Bytes(), generations: gens}
 	if req := telemetry.From(ctx); req != nil {
 		e.operation = req.Operation
+	}
+	if b := graph.BillFrom(ctx); b != nil {
+		e.costs = b.Costs()
 	}
 	c.store.Put(key, e, len(e.body)+len(key), c.TTL)
 }
