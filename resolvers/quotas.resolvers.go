@@ -41,17 +41,3 @@ func (r *queryResolver) RateLimit(ctx context.Context) (*model.RateLimit, error)
 	return &model.RateLimit{Cost: 0, PerMinute: int(b.PerMinute), PerDay: int(b.PerDay), Window: s.Window, Limit: int(s.Limit),
 		Used: int(s.Used), Remaining: int(s.Remaining), ResetAt: s.ResetAt}, nil
 }
-
-func intOf(p *int64) *int {
-	if p == nil {
-		return nil
-	}
-	return mkg.Ptr(int(*p))
-}
-
-func int64Of(p *int) *int64 {
-	if p == nil {
-		return nil
-	}
-	return mkg.Ptr(int64(*p))
-}
