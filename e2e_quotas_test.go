@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -258,6 +259,15 @@ func checkAnonymous(t *testing.T, urlA, urlB string) {
 	if r.Status != http.StatusTooManyRequests || r.code(0) != "RATE_LIMITED" {
 		t.Errorf("anonymous past its address's budget of 30: %d %s", r.Status, r.Raw)
 	}
+	// Neither a persisted query's hash nor a subscription gets past it:
+	// both are charged as the document they stand for.
+	if r := persisted(t, urlA, q, sha256Hex(q), false); r.Status != http.StatusTooManyRequests || errorCode(r) != "RATE_LIMITED" {
+		t.Errorf("a persisted query past the budget: %d %s", r.Status, r.Raw)
+	}
+	_, sse := openEvents(t, urlA, "", quakeSubscription, nil)
+	if ev := sse.expect(t, "next: "); !strings.Contains(ev, "RATE_LIMITED") {
+		t.Errorf("a subscription past the budget: %s", ev)
+	}
 }
 
 // TestQuotasWithoutRedis: a server whose Redis dies keeps answering,
@@ -284,5 +294,39 @@ func TestQuotasWithoutRedis(t *testing.T) {
 	}
 	if took := time.Since(start); took > 2*time.Second {
 		t.Errorf("four requests took %s with Redis down", took)
+	}
+}
+
+// TestAnonymousBudgetPerAddress: behind a trusted proxy, each client the
+// proxy names has its own budget (on a clock that stands still, so that no
+// minute ends during the test).
+func TestAnonymousBudgetPerAddress(t *testing.T) {
+	cfg := testConfig(t, "sqlite")
+	cfg.DemoData = "false"
+	cfg.TrustedProxies = "127.0.0.0/8"
+	cfg.Quota.Anonymous = mkg.Budget{PerMinute: 3, PerDay: 1000}
+	cfg.clock = (&fakeClock{now: time.Now().UTC().Truncate(time.Minute)}).Now
+	_, srv := startApp(t, cfg)
+	from := func(client string) *gqlResponse {
+		body, _ := json.Marshal(map[string]any{"query": `{ __typename }`})
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", client)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return decode(t, resp)
+	}
+	for i := range 3 {
+		if r := from("203.0.113.5"); r.Status != http.StatusOK {
+			t.Fatalf("request %d of a budget of 3: %d %s", i+1, r.Status, r.Raw)
+		}
+	}
+	if r := from("203.0.113.5"); r.Status != http.StatusTooManyRequests {
+		t.Errorf("the 4th request of a budget of 3: %d %s", r.Status, r.Raw)
+	}
+	if r := from("203.0.113.6"); r.Status != http.StatusOK || costOf(t, r)["remaining"] != 2.0 {
+		t.Errorf("another client behind the proxy: %d %s; want its own budget", r.Status, r.Raw)
 	}
 }
