@@ -58,16 +58,15 @@ func (m meter) settle(w http.ResponseWriter, r *http.Request, resp *graphql.Resp
 
 // rateLimitHeaders sets the X-RateLimit-* headers (GitHub's names: the
 // binding window's limit, what is left and used of it, and its end in
-// Unix seconds), and Retry-After when s was refused.
+// Unix seconds), and Retry-After when s was refused (left in place by the
+// later operations of a batch).
 func rateLimitHeaders(h http.Header, s mkg.QuotaState) {
 	h.Set("X-RateLimit-Limit", strconv.FormatInt(s.Limit, 10))
 	h.Set("X-RateLimit-Remaining", strconv.FormatInt(s.Remaining, 10))
 	h.Set("X-RateLimit-Used", strconv.FormatInt(s.Used, 10))
 	h.Set("X-RateLimit-Reset", strconv.FormatInt(s.ResetAt.Unix(), 10))
-	if !s.Allowed {
+	if !s.Allowed { // kept once set: a batch with a refused operation says when to retry it
 		h.Set("Retry-After", strconv.Itoa(int(math.Ceil(s.RetryAfter.Seconds()))))
-	} else {
-		h.Del("Retry-After")
 	}
 }
 
