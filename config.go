@@ -292,7 +292,8 @@ func (c *Config) Validate() error {
 	}{{"quota-account-", c.Quota.Accounts}, {"quota-anonymous-", c.Quota.Anonymous}} {
 		var bad *mkg.Error
 		if err := q.b.Validate(""); errors.As(err, &bad) {
-			errs = append(errs, fmt.Errorf("%sminute and %sday: %s", q.name, q.name, bad.Message))
+			flag := map[string]string{"perMinute": "minute", "perDay": "day"}[bad.Field]
+			errs = append(errs, fmt.Errorf("%s%s: %s", q.name, flag, bad.Message))
 		}
 	}
 	if c.StmtTimeout < 0 {

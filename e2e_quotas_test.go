@@ -330,3 +330,24 @@ func TestAnonymousBudgetPerAddress(t *testing.T) {
 		t.Errorf("another client behind the proxy: %d %s; want its own budget", r.Status, r.Raw)
 	}
 }
+
+// TestQuotaSettingsAreChecked: default budgets that make no sense are
+// refused at start, naming the setting; the defaults pass.
+func TestQuotaSettingsAreChecked(t *testing.T) {
+	for name, change := range map[string]func(c *Config){
+		"quota-account-minute":   func(c *Config) { c.Quota.Accounts.PerMinute = -1 },
+		"quota-account-day":      func(c *Config) { c.Quota.Accounts.PerDay = 0 },
+		"quota-anonymous-minute": func(c *Config) { c.Quota.Anonymous.PerMinute = c.Quota.Anonymous.PerDay + 1 },
+		"quota-anonymous-day":    func(c *Config) { c.Quota.Anonymous.PerDay = mkg.MaxBudgetPerDay + 1 },
+	} {
+		cfg := defaultConfig()
+		change(&cfg)
+		if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	cfg := defaultConfig()
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("defaults: %v", err)
+	}
+}
