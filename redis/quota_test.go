@@ -8,6 +8,7 @@ import (
 
 	"github.com/bmkg/mkggraph/internal/quotatest"
 	"github.com/bmkg/mkggraph/internal/testenv"
+	"github.com/bmkg/mkggraph/internal/testsvc"
 	"github.com/bmkg/mkggraph/mkg"
 )
 
@@ -52,6 +53,29 @@ func BenchmarkQuotaCheck(b *testing.B) {
 	for b.Loop() {
 		if _, _, err := c.Spend(ctx, "acct:1", budget, 1, time.Now()); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestQuotasOnCluster: on a Cluster the script's two keys share a slot
+// (their {hash tag}), so it is not refused CROSSSLOT, whichever node holds
+// the subject.
+func TestQuotasOnCluster(t *testing.T) {
+	t.Parallel()
+	nodes := testsvc.RedisCluster(t, 3)
+	c, err := New(nodes.URL(), "t:", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	quotatest.Run(t, c, "acct:1")
+	minute, day := mkg.QuotaWindows(time.Now())
+	if a, b := nodes.KeySlot(t, "t:quota:{acct:2}:"+minute.Key), nodes.KeySlot(t, "t:quota:{acct:2}:"+day.Key); a != b {
+		t.Errorf("a subject's windows lie in slots %d and %d", a, b)
+	}
+	for _, s := range []string{"acct:2", "acct:3", "addr:192.0.2.1", "addr:2001:db8::/64"} {
+		if _, ok, err := c.Spend(context.Background(), s, mkg.Budget{PerMinute: 5, PerDay: 5}, 1, time.Now()); err != nil || !ok {
+			t.Errorf("%s: %v, %v", s, ok, err)
 		}
 	}
 }
