@@ -41,7 +41,8 @@ import (
 // A JSON array of requests is a batch (Apollo Client's and Relay's
 // batching): at most maxBatch operations, run one after the other in one
 // turn of the running limit, answered as an array in order, 200 whatever
-// each holds. The batch shares one request's limits (graph.WithBatch).
+// each holds (429 when the caller's budget refused them all). The batch
+// shares one request's limits (graph.WithBatch).
 type overHTTP struct {
 	maxBatch int
 	meter    meter
