@@ -351,3 +351,46 @@ func TestQuotaSettingsAreChecked(t *testing.T) {
 		t.Fatalf("defaults: %v", err)
 	}
 }
+
+// TestSubscriptionEventsCharged: a subscription is charged its cost when
+// it starts and again for each message sent; the message past the budget
+// ends the stream with RATE_LIMITED instead of being sent.
+func TestSubscriptionEventsCharged(t *testing.T) {
+	cfg := testConfig(t, "sqlite")
+	cfg.Quota.Anonymous = mkg.Budget{PerMinute: 1000, PerDay: 1000}
+	cfg.clock = (&fakeClock{now: time.Now().UTC().Truncate(time.Minute)}).Now
+	a, srv := startApp(t, cfg)
+	remaining := func() int {
+		return int(dig(mustData(t, post(t, srv.URL, `{ rateLimit { remaining } }`, nil)), "rateLimit", "remaining").(float64))
+	}
+	before := remaining()
+	_, sse := openEvents(t, srv.URL, "", quakeSubscription, nil)
+	waitSubscribers(t, a, 1)
+	after := remaining()
+	cost := before - after
+	if cost < 2 {
+		t.Fatalf("subscribing cost %d", cost)
+	}
+	// Spend all but one message's cost: { __typename } costs 1, a page of
+	// n stations with their names 1 + 3n.
+	for drain := after - cost; drain > 0; {
+		q, c := `{ __typename }`, 1
+		if n := min((drain-1)/3, 500); n > 0 {
+			q, c = fmt.Sprintf(`{ stations(first: %d) { edges { node { name } } } }`, n), 1+3*n
+		}
+		mustData(t, post(t, srv.URL, q, nil))
+		drain -= c
+	}
+	if r := remaining(); r != cost {
+		t.Fatalf("%d left after spending; want %d, one message", r, cost)
+	}
+	ingestQuake(t, a, 1, 6.1)
+	sse.expect(t, "next: ")
+	if r := remaining(); r != 0 {
+		t.Errorf("%d left after a message of %d; want 0", r, cost)
+	}
+	ingestQuake(t, a, 2, 6.2)
+	if ev := sse.expect(t, "end: "); !strings.Contains(ev, "RATE_LIMITED") {
+		t.Errorf("the message past the budget: %s", ev)
+	}
+}

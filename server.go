@@ -290,7 +290,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	}
 	quota := &mkg.QuotaPolicy{Store: cache.NewQuotas(sharedQuotas, log), Accounts: cfg.Quota.Accounts,
 		Anonymous: cfg.Quota.Anonymous, Now: cfg.now}
-	res.Quota = quota
+	res.Quota, res.Live.Quota = quota, quota
 	limits := cfg.Limits.GraphQL()
 	limits.Quota = quota
 	api := &httpapi.Server{

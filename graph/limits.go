@@ -129,6 +129,7 @@ func (l *QueryLimits) MutateOperationContext(ctx context.Context, op *graphql.Op
 	if err := batchFrom(ctx).chargeOperation(m, l); err != nil {
 		return err
 	}
+	op.Stats.SetExtension(costStat, m.Cost) // a subscription's events are charged it too (OperationCost)
 	return l.chargeQuota(ctx, m.Cost)
 }
 

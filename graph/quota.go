@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/bmkg/mkggraph/mkg"
@@ -68,6 +69,19 @@ func (b *Bill) Costs() []int64 {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return append([]int64(nil), b.costs...)
+}
+
+// costStat names the operation's cost among its stats.
+const costStat = "mkg.cost"
+
+// OperationCost returns the cost measured for the operation of ctx before
+// it ran (0 outside one): what each event of a subscription costs.
+func OperationCost(ctx context.Context) int {
+	if !graphql.HasOperationContext(ctx) {
+		return 0
+	}
+	c, _ := graphql.GetOperationContext(ctx).Stats.GetExtension(costStat).(int)
+	return c
 }
 
 // chargeQuota spends an operation's cost (Measure.Cost, the complexity

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/bmkg/mkggraph/graph"
 	"github.com/bmkg/mkggraph/graph/model"
 	"github.com/bmkg/mkggraph/mkg"
 )
@@ -22,6 +23,10 @@ type Live struct {
 	// metrics).
 	Opened func() (closed func())
 	Sent   func()
+	// Quota, when set, charges each message sent the subscription's cost
+	// (it was charged once at subscribe time by the executor); a message
+	// past the budget ends the session (EndLimit, RATE_LIMITED).
+	Quota *mkg.QuotaPolicy
 }
 
 // readTimeout bounds the read of the record an event names.
@@ -101,6 +106,13 @@ func stream[T any](ctx context.Context, live Live, keep func(mkg.Event) bool,
 			if msg == nil {
 				continue
 			}
+			if !live.charge(ctx, s) {
+				select { // as above: the session closes the connection
+				case <-ctx.Done():
+				case <-time.After(endGrace):
+				}
+				return
+			}
 			select {
 			case out <- msg:
 				last = time.Now()
@@ -113,6 +125,21 @@ func stream[T any](ctx context.Context, live Live, keep func(mkg.Event) bool,
 		}
 	}()
 	return out, nil
+}
+
+// charge spends one message's cost (the subscription's) from the
+// caller's budget, or ends the session when it is spent and reports false.
+func (live Live) charge(ctx context.Context, s mkg.Session) bool {
+	if live.Quota == nil {
+		return true
+	}
+	q, err := live.Quota.Charge(ctx, mkg.PrincipalFrom(ctx), mkg.ClientFrom(ctx), int64(graph.OperationCost(ctx)))
+	if err != nil || q.Allowed {
+		return true // the store never fails (cache.Quotas); if it did, the event is not withheld
+	}
+	s.End(mkg.EndLimit, fmt.Sprintf("%s: each event costs %d points; the budget resets at %s", mkg.CodeRateLimited,
+		q.Requested, q.ResetAt.UTC().Format(time.RFC3339)))
+	return false
 }
 
 func drain(in <-chan mkg.Event, evs []mkg.Event) []mkg.Event {
