@@ -130,7 +130,11 @@ func (l *QueryLimits) MutateOperationContext(ctx context.Context, op *graphql.Op
 		return err
 	}
 	op.Stats.SetExtension(costStat, m.Cost) // a subscription's events are charged it too (OperationCost)
-	return l.chargeQuota(ctx, m.Cost)
+	if err := l.chargeQuota(ctx, m.Cost); err != nil {
+		return err
+	}
+	BillFrom(ctx).measured(m.Cost)
+	return nil
 }
 
 func limitError(code, format string, args ...any) *gqlerror.Error {

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sync"
 	"time"
 
@@ -20,6 +21,44 @@ type Bill struct {
 	mu      sync.Mutex
 	pending *mkg.QuotaState // the last charge not yet taken
 	costs   []int64         // every operation's requested cost, in order
+	// What the request used (mkg.Usage): the cost of every operation that
+	// ran, charged or not, and the rows it returned by dataset.
+	used int64
+	rows map[mkg.Dataset]int64
+}
+
+// measured records the cost of an operation about to run.
+func (b *Bill) measured(cost int) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	b.used += int64(cost)
+	b.mu.Unlock()
+}
+
+// returned records n rows of dataset d in the response.
+func (b *Bill) returned(d mkg.Dataset, n int64) {
+	if b == nil || n == 0 {
+		return
+	}
+	b.mu.Lock()
+	if b.rows == nil {
+		b.rows = map[mkg.Dataset]int64{}
+	}
+	b.rows[d] += n
+	b.mu.Unlock()
+}
+
+// Used returns the cost of the operations that ran and the rows they
+// returned by dataset.
+func (b *Bill) Used() (int64, map[mkg.Dataset]int64) {
+	if b == nil {
+		return 0, nil
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.used, maps.Clone(b.rows)
 }
 
 type billKey struct{}
