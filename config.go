@@ -35,6 +35,7 @@ type Config struct {
 	CacheMaxBytes      int
 	CacheObjectBytes   int
 	ResponseCacheBytes int
+	HTTPMaxAge         time.Duration
 	StationTTL         time.Duration
 	EarthquakeTTL      time.Duration
 	Limits             httpapi.Limits
@@ -75,6 +76,7 @@ func defaultConfig() Config {
 		CacheMaxBytes:      64 << 20,
 		CacheObjectBytes:   32 << 20,
 		ResponseCacheBytes: 16 << 20,
+		HTTPMaxAge:         time.Minute,
 		StationTTL:         10 * time.Minute,
 		EarthquakeTTL:      30 * time.Second,
 		Limits:             httpapi.DefaultLimits,
@@ -169,6 +171,7 @@ func serverSettings(s *settings, c *Config) {
 	s.str(&c.DemoData, "demo-data", "MKG_DEMO_DATA", "load the bundled real demo data into an empty database: auto (only for the embedded SQLite), true or false")
 	s.num(&c.CacheMaxBytes, "cache-max-bytes", "MKG_CACHE_MAX_BYTES", "size of the in-process cache")
 	s.num(&c.ResponseCacheBytes, "response-cache-bytes", "MKG_RESPONSE_CACHE_BYTES", "memory for whole GraphQL responses answered again while their data are unchanged; 0 turns it off")
+	s.dur(&c.HTTPMaxAge, "http-max-age", "MKG_HTTP_MAX_AGE", "longest max-age given to browsers and CDNs for a GET answer they may keep (shorter for data that change more often); 0 = they revalidate every time, with the ETag")
 	s.num(&c.CacheObjectBytes, "cache-object-bytes", "MKG_CACHE_OBJECT_BYTES", "decoded cached values kept in process memory in front of the cache (estimated size); as much again for decoded observations")
 	s.dur(&c.StationTTL, "cache-station-ttl", "MKG_CACHE_STATION_TTL", "how long station catalogue reads are cached")
 	s.dur(&c.EarthquakeTTL, "cache-earthquake-ttl", "MKG_CACHE_EARTHQUAKE_TTL", "how long the latest-earthquake read is cached")
@@ -259,6 +262,9 @@ func (c *Config) Validate() error {
 	}
 	if c.SMTPURL != "" && !strings.HasPrefix(c.SMTPURL, "smtp://") && !strings.HasPrefix(c.SMTPURL, "smtps://") {
 		errs = append(errs, errors.New("MKG_SMTP_URL must start with smtp:// or smtps://"))
+	}
+	if c.HTTPMaxAge < 0 || c.HTTPMaxAge > 24*time.Hour {
+		errs = append(errs, errors.New("http-max-age must be between 0 and 24h"))
 	}
 	if c.StmtTimeout < 0 {
 		errs = append(errs, errors.New("db-statement-timeout must not be negative (0 = no limit)"))

@@ -290,7 +290,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 			shakemaps: shakemaps.Reader{Grids: store}},
 		Letters: store,
 		Responses: &httpapi.ResponseCache{Generations: store, MaxBytes: cfg.ResponseCacheBytes, MaxResponse: 1 << 20,
-			TTL: 10 * time.Minute, Lookups: m.CacheLookup},
+			TTL: 10 * time.Minute, MaxAge: cfg.HTTPMaxAge, Lookups: m.CacheLookup},
 		Readiness:   httpapi.Readiness{Database: store.Ping, Cache: func(ctx context.Context) mkg.CacheStatus { c.Ping(ctx); return c.Status() }},
 		Limits:      cfg.Limits,
 		CORSOrigins: httpapi.ParseOrigins(cfg.CORSOrigins),
