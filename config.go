@@ -36,6 +36,7 @@ type Config struct {
 	CacheObjectBytes   int
 	ResponseCacheBytes int
 	HTTPMaxAge         time.Duration
+	TrustedDocuments   string // "true" or "false"
 	StationTTL         time.Duration
 	EarthquakeTTL      time.Duration
 	Limits             httpapi.Limits
@@ -77,6 +78,7 @@ func defaultConfig() Config {
 		CacheObjectBytes:   32 << 20,
 		ResponseCacheBytes: 16 << 20,
 		HTTPMaxAge:         time.Minute,
+		TrustedDocuments:   "false",
 		StationTTL:         10 * time.Minute,
 		EarthquakeTTL:      30 * time.Second,
 		Limits:             httpapi.DefaultLimits,
@@ -172,6 +174,7 @@ func serverSettings(s *settings, c *Config) {
 	s.num(&c.CacheMaxBytes, "cache-max-bytes", "MKG_CACHE_MAX_BYTES", "size of the in-process cache")
 	s.num(&c.ResponseCacheBytes, "response-cache-bytes", "MKG_RESPONSE_CACHE_BYTES", "memory for whole GraphQL responses answered again while their data are unchanged; 0 turns it off")
 	s.dur(&c.HTTPMaxAge, "http-max-age", "MKG_HTTP_MAX_AGE", "longest max-age given to browsers and CDNs for a GET answer they may keep (shorter for data that change more often); 0 = they revalidate every time, with the ETag")
+	s.str(&c.TrustedDocuments, "trusted-documents", "MKG_TRUSTED_DOCUMENTS", "trusted-documents mode, true or false: anonymous callers may run only the documents admins registered (registerTrustedDocuments), sent by documentId; signed-in accounts keep sending their own")
 	s.num(&c.CacheObjectBytes, "cache-object-bytes", "MKG_CACHE_OBJECT_BYTES", "decoded cached values kept in process memory in front of the cache (estimated size); as much again for decoded observations")
 	s.dur(&c.StationTTL, "cache-station-ttl", "MKG_CACHE_STATION_TTL", "how long station catalogue reads are cached")
 	s.dur(&c.EarthquakeTTL, "cache-earthquake-ttl", "MKG_CACHE_EARTHQUAKE_TTL", "how long the latest-earthquake read is cached")
@@ -290,7 +293,8 @@ func (c *Config) Validate() error {
 	if c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "https://") && !strings.HasPrefix(c.PublicURL, "http://") {
 		errs = append(errs, errors.New("MKG_PUBLIC_URL must start with https:// or http://"))
 	}
-	for name, v := range map[string]string{"feeds-poll": c.Feeds.Poll, "feeds-allow-private": c.Feeds.AllowPrivate} {
+	for name, v := range map[string]string{"feeds-poll": c.Feeds.Poll, "feeds-allow-private": c.Feeds.AllowPrivate,
+		"trusted-documents": c.TrustedDocuments} {
 		if v != "true" && v != "false" {
 			errs = append(errs, fmt.Errorf("%s must be true or false (got %q)", name, v))
 		}

@@ -256,6 +256,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		SatelliteData:    store,
 		Catalogue:        a.Ingest,
 		FeedData:         store,
+		Documents:        store,
 		FeedFormats:      ingest.FormatNames(),
 		Types:            authz,
 		Live: resolvers.Live{Events: a.Events, Buffer: cfg.Live.Buffer, Opened: m.SubscriptionOpened,
@@ -283,7 +284,8 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		persisted = c
 	}
 	api := &httpapi.Server{
-		GraphQL:   graph.NewExecutor(res, authz, cfg.Limits.GraphQL(), persisted, log, m.GraphQL()),
+		GraphQL: graph.NewExecutor(res, authz, cfg.Limits.GraphQL(), graph.Documents{Shared: persisted,
+			Trusted: &graph.TrustedDocuments{Set: store, Enforce: cfg.TrustedDocuments == "true"}}, log, m.GraphQL()),
 		Auth:      auth,
 		Downloads: downloads,
 		Loaders: loaderReads{Store: store, latest: cache.NewObservationReader(store, layered, opts),

@@ -631,7 +631,9 @@ type ComplexityRoot struct {
 		FulfilAccessRequest      func(childComplexity int, id string, grants []*model.ApprovedGrantInput, omitted []*model.OmittedDatasetInput, validUntil *time.Time, note *string) int
 		GrantDataset             func(childComplexity int, accountID string, dataset string, expiresAt *time.Time) int
 		IssueAPIKey              func(childComplexity int, accountID string, label *string, expiresAt *time.Time) int
+		RegisterTrustedDocuments func(childComplexity int, documents []*mkg.TrustedDocumentInput) int
 		RejectAccessRequest      func(childComplexity int, id string, reason string) int
+		RemoveTrustedDocument    func(childComplexity int, id string) int
 		ResumeFulfilment         func(childComplexity int, id string, note *string) int
 		ReviewAccessRequest      func(childComplexity int, id string, checklist []*model.ChecklistItemInput, decision model.ReviewDecision, note *string, fixes []string, assignTo *string) int
 		ReviseAccessRequest      func(childComplexity int, token string, input model.AccessRequestInput, letter *graphql.Upload) int
@@ -742,6 +744,7 @@ type ComplexityRoot struct {
 		Station              func(childComplexity int, id string) int
 		StationByWmo         func(childComplexity int, wmoIndex string) int
 		Stations             func(childComplexity int, filter *model.StationFilter, first *int, after *string) int
+		TrustedDocuments     func(childComplexity int) int
 		Viewer               func(childComplexity int) int
 	}
 
@@ -1082,6 +1085,14 @@ type ComplexityRoot struct {
 		State     func(childComplexity int) int
 	}
 
+	TrustedDocument struct {
+		ID           func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Query        func(childComplexity int) int
+		RegisteredAt func(childComplexity int) int
+		RegisteredBy func(childComplexity int) int
+	}
+
 	Viewer struct {
 		Account   func(childComplexity int) int
 		Anonymous func(childComplexity int) int
@@ -1323,6 +1334,8 @@ type MutationResolver interface {
 	RotateAPIKey(ctx context.Context, id string) (*model.IssuedAPIKey, error)
 	RevokeAPIKey(ctx context.Context, id string, reason *string) (*mkg.APIKey, error)
 	SetDatasetClassification(ctx context.Context, dataset string, classification string) (*mkg.DatasetInfo, error)
+	RegisterTrustedDocuments(ctx context.Context, documents []*mkg.TrustedDocumentInput) ([]*mkg.TrustedDocument, error)
+	RemoveTrustedDocument(ctx context.Context, id string) (*bool, error)
 	CreateFeed(ctx context.Context, input model.FeedInput) (*mkg.Feed, error)
 	UpdateFeed(ctx context.Context, name string, input model.FeedInput) (*mkg.Feed, error)
 	SetFeedEnabled(ctx context.Context, name string, enabled bool) (*mkg.Feed, error)
@@ -1368,6 +1381,7 @@ type QueryResolver interface {
 	AirQualityStations(ctx context.Context) ([]*mkg.AQStation, error)
 	AirQualityStation(ctx context.Context, code string) (*mkg.AQStation, error)
 	ClimateSummary(ctx context.Context, station string, period mkg.ClimatePeriod, from time.Time, to time.Time) ([]*mkg.ClimateSummary, error)
+	TrustedDocuments(ctx context.Context) ([]*mkg.TrustedDocument, error)
 	Feeds(ctx context.Context) ([]*mkg.Feed, error)
 	Feed(ctx context.Context, name string) (*mkg.Feed, error)
 	RadarSites(ctx context.Context) ([]*mkg.RadarSite, error)
@@ -3780,6 +3794,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.IssueAPIKey(childComplexity, args["accountId"].(string), args["label"].(*string), args["expiresAt"].(*time.Time)), true
+	case "Mutation.registerTrustedDocuments":
+		if e.ComplexityRoot.Mutation.RegisterTrustedDocuments == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerTrustedDocuments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterTrustedDocuments(childComplexity, args["documents"].([]*mkg.TrustedDocumentInput)), true
 	case "Mutation.rejectAccessRequest":
 		if e.ComplexityRoot.Mutation.RejectAccessRequest == nil {
 			break
@@ -3791,6 +3816,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RejectAccessRequest(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.removeTrustedDocument":
+		if e.ComplexityRoot.Mutation.RemoveTrustedDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeTrustedDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveTrustedDocument(childComplexity, args["id"].(string)), true
 	case "Mutation.resumeFulfilment":
 		if e.ComplexityRoot.Mutation.ResumeFulfilment == nil {
 			break
@@ -4519,6 +4555,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Stations(childComplexity, args["filter"].(*model.StationFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.trustedDocuments":
+		if e.ComplexityRoot.Query.TrustedDocuments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.TrustedDocuments(childComplexity), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -5993,6 +6035,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TrackedAccessRequestChange.State(childComplexity), true
 
+	case "TrustedDocument.id":
+		if e.ComplexityRoot.TrustedDocument.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustedDocument.ID(childComplexity), true
+	case "TrustedDocument.name":
+		if e.ComplexityRoot.TrustedDocument.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustedDocument.Name(childComplexity), true
+	case "TrustedDocument.query":
+		if e.ComplexityRoot.TrustedDocument.Query == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustedDocument.Query(childComplexity), true
+	case "TrustedDocument.registeredAt":
+		if e.ComplexityRoot.TrustedDocument.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustedDocument.RegisteredAt(childComplexity), true
+	case "TrustedDocument.registeredBy":
+		if e.ComplexityRoot.TrustedDocument.RegisteredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustedDocument.RegisteredBy(childComplexity), true
+
 	case "Viewer.account":
 		if e.ComplexityRoot.Viewer.Account == nil {
 			break
@@ -6192,6 +6265,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SatelliteProductFilter", ec.unmarshalInputSatelliteProductFilter),
 			graphql.NewInputUnmarshaler("ServiceFormInput", ec.unmarshalInputServiceFormInput),
 			graphql.NewInputUnmarshaler("StationFilter", ec.unmarshalInputStationFilter),
+			graphql.NewInputUnmarshaler("TrustedDocumentInput", ec.unmarshalInputTrustedDocumentInput),
 		)
 	}
 	first := true
@@ -6915,6 +6989,43 @@ extend type Query {
   period touching [from, to] (whole periods; at most 50 years).
   """
   climateSummary(station: ID!, period: ClimatePeriod!, from: DateTime!, to: DateTime!): [ClimateSummary!] @dataset(name: CLIMATE_L2)
+}
+`, BuiltIn: false},
+	{Name: "../schema/documents.graphqls", Input: `"""
+A GraphQL document registered for the first-party apps (admins). Apps send
+it by id, ` + "`" + `{"documentId": "sha256:…"}` + "`" + ` (or as an automatic persisted
+query's hash), instead of its text. With the server in trusted-documents
+mode (` + "`" + `-trusted-documents` + "`" + `), anonymous callers may send only these.
+"""
+type TrustedDocument @hasRole(roles: [ADMIN]) {
+  "` + "`" + `sha256:` + "`" + ` and the hex SHA-256 of the document's text."
+  id: String!
+  "What it is for, e.g. ` + "`" + `mobile: latest earthquake` + "`" + `."
+  name: String!
+  query: String!
+  registeredAt: DateTime!
+  "Who registered it."
+  registeredBy: String!
+}
+
+"A document to register."
+input TrustedDocumentInput {
+  "What it is for: 1 to 100 characters."
+  name: String!
+  "The GraphQL document, at most 32 KiB; it must parse and validate against this schema."
+  query: String!
+}
+
+extend type Query {
+  "The registered trusted documents, oldest first (admins; at most 1,000)."
+  trustedDocuments: [TrustedDocument!] @hasRole(roles: [ADMIN])
+}
+
+extend type Mutation {
+  "Registers documents for the first-party apps (admins); one already registered is left as it is. In force on every instance within a second."
+  registerTrustedDocuments(documents: [TrustedDocumentInput!]!): [TrustedDocument!] @hasRole(roles: [ADMIN])
+  "Removes a registered document (admins): apps sending its id are refused from then on. ` + "`" + `id` + "`" + ` is ` + "`" + `sha256:<hex>` + "`" + `."
+  removeTrustedDocument(id: String!): Boolean @hasRole(roles: [ADMIN])
 }
 `, BuiltIn: false},
 	{Name: "../schema/earthquakes.graphqls", Input: `"An earthquake, merged from every feed that reported it."
@@ -10622,6 +10733,22 @@ func (ec *executionContext) childFields_TrackedAccessRequestChange(ctx context.C
 	return nil, fmt.Errorf("no field named %q was found under type TrackedAccessRequestChange", field.Name)
 }
 
+func (ec *executionContext) childFields_TrustedDocument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_TrustedDocument_id(ctx, field)
+	case "name":
+		return ec.fieldContext_TrustedDocument_name(ctx, field)
+	case "query":
+		return ec.fieldContext_TrustedDocument_query(ctx, field)
+	case "registeredAt":
+		return ec.fieldContext_TrustedDocument_registeredAt(ctx, field)
+	case "registeredBy":
+		return ec.fieldContext_TrustedDocument_registeredBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrustedDocument", field.Name)
+}
+
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "anonymous":
@@ -11152,6 +11279,20 @@ func (ec *executionContext) field_Mutation_issueApiKey_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_registerTrustedDocuments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "documents",
+		func(ctx context.Context, v any) ([]*mkg.TrustedDocumentInput, error) {
+			return ec.unmarshalNTrustedDocumentInput2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTrustedDocumentInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["documents"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_rejectAccessRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11171,6 +11312,20 @@ func (ec *executionContext) field_Mutation_rejectAccessRequest_args(ctx context.
 		return nil, err
 	}
 	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeTrustedDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -21493,6 +21648,94 @@ func (ec *executionContext) fieldContext_Mutation_setDatasetClassification(ctx c
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_registerTrustedDocuments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_registerTrustedDocuments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RegisterTrustedDocuments(ctx, fc.Args["documents"].([]*mkg.TrustedDocumentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.TrustedDocument) graphql.Marshaler {
+			return ec.marshalOTrustedDocument2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTrustedDocumentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_registerTrustedDocuments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrustedDocument(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_registerTrustedDocuments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeTrustedDocument(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeTrustedDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveTrustedDocument(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeTrustedDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeTrustedDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createFeed(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23742,6 +23985,38 @@ func (ec *executionContext) fieldContext_Query_climateSummary(ctx context.Contex
 	if fc.Args, err = ec.field_Query_climateSummary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_trustedDocuments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_trustedDocuments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().TrustedDocuments(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.TrustedDocument) graphql.Marshaler {
+			return ec.marshalOTrustedDocument2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTrustedDocumentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_trustedDocuments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrustedDocument(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -30768,6 +31043,121 @@ func (ec *executionContext) fieldContext_TrackedAccessRequestChange_request(_ co
 	return fc, nil
 }
 
+func (ec *executionContext) _TrustedDocument_id(ctx context.Context, field graphql.CollectedField, obj *mkg.TrustedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustedDocument_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrustedDocument_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrustedDocument", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrustedDocument_name(ctx context.Context, field graphql.CollectedField, obj *mkg.TrustedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustedDocument_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrustedDocument_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrustedDocument", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrustedDocument_query(ctx context.Context, field graphql.CollectedField, obj *mkg.TrustedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustedDocument_query(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Query, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrustedDocument_query(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrustedDocument", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrustedDocument_registeredAt(ctx context.Context, field graphql.CollectedField, obj *mkg.TrustedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustedDocument_registeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrustedDocument_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrustedDocument", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _TrustedDocument_registeredBy(ctx context.Context, field graphql.CollectedField, obj *mkg.TrustedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustedDocument_registeredBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrustedDocument_registeredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrustedDocument", field, false, false, "String")
+}
+
 func (ec *executionContext) _Viewer_anonymous(ctx context.Context, field graphql.CollectedField, obj *mkg.Principal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34081,6 +34471,55 @@ func (ec *executionContext) unmarshalInputStationFilter(ctx context.Context, obj
 func UnmarshalStationFilter(ctx context.Context, raw any) (model.StationFilter, error) {
 	var out model.StationFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "StationFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTrustedDocumentInput(ctx context.Context, obj any) (mkg.TrustedDocumentInput, error) {
+	var it mkg.TrustedDocumentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "query"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "query":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("query"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Query = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTrustedDocumentInput unmarshals raw into the TrustedDocumentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTrustedDocumentInput(ctx context.Context, raw any) (mkg.TrustedDocumentInput, error) {
+	var out mkg.TrustedDocumentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TrustedDocumentInput", raw, &out)
 	return out, err
 }
 
@@ -37823,6 +38262,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "registerTrustedDocuments":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_registerTrustedDocuments(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "removeTrustedDocument":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeTrustedDocument(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "createFeed":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createFeed(ctx, field)
@@ -38468,6 +38921,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_climateSummary(ctx, field)
+				})
+		case "trustedDocuments":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_trustedDocuments(ctx, field)
 				})
 		case "feeds":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -40802,6 +41261,59 @@ func (ec *executionContext) _TrackedAccessRequestChange(ctx context.Context, sel
 	return out
 }
 
+var trustedDocumentImplementors = []string{"TrustedDocument"}
+
+func (ec *executionContext) _TrustedDocument(ctx context.Context, sel ast.SelectionSet, obj *mkg.TrustedDocument) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trustedDocumentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrustedDocument")
+		case "id":
+			out.Values[i] = ec._TrustedDocument_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._TrustedDocument_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "query":
+			out.Values[i] = ec._TrustedDocument_query(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registeredAt":
+			out.Values[i] = ec._TrustedDocument_registeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registeredBy":
+			out.Values[i] = ec._TrustedDocument_registeredBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var viewerImplementors = []string{"Viewer"}
 
 func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *mkg.Principal) graphql.Marshaler {
@@ -43116,6 +43628,33 @@ func (ec *executionContext) marshalNTrackedAccessRequestChange2ᚖgithubᚗcom�
 	return ec._TrackedAccessRequestChange(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTrustedDocument2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTrustedDocument(ctx context.Context, sel ast.SelectionSet, v *mkg.TrustedDocument) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrustedDocument!")
+		return graphql.Null
+	}
+	return ec._TrustedDocument(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTrustedDocumentInput2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTrustedDocumentInputᚄ(ctx context.Context, v any) ([]*mkg.TrustedDocumentInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*mkg.TrustedDocumentInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTrustedDocumentInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTrustedDocumentInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNTrustedDocumentInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTrustedDocumentInput(ctx context.Context, v any) (*mkg.TrustedDocumentInput, error) {
+	res, err := ec.unmarshalInputTrustedDocumentInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
 	res, err := graphql.UnmarshalUpload(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -44607,6 +45146,25 @@ func (ec *executionContext) marshalOTrackedAccessRequest2ᚖgithubᚗcomᚋbmkg�
 		return graphql.Null
 	}
 	return ec._TrackedAccessRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTrustedDocument2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTrustedDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.TrustedDocument) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrustedDocument2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTrustedDocument(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (*graphql.Upload, error) {

@@ -27,6 +27,8 @@ type Resolver struct {
 	// Downloads issues signed links to files and exports.
 	Downloads mkg.Downloader
 	Catalogue Catalogue
+	// Documents keeps the trusted documents admins register.
+	Documents mkg.TrustedDocumentStore
 	// FeedData keeps the upstream feeds admins configure.
 	FeedData mkg.FeedStore
 	// FeedFormats are the ingest formats a feed may require.
