@@ -37,12 +37,11 @@ type earthquakeRow struct {
 }
 
 func (r *earthquakeRow) earthquake() (*mkg.Earthquake, error) {
-	q := &mkg.Earthquake{
-		ID: r.ID, EventID: r.EventID.String, OriginTime: r.OriginTime.Time, Latitude: r.Latitude, Longitude: r.Longitude,
-		MagnitudeType: r.MagnitudeType, Region: r.Region, TsunamiPotential: r.TsunamiPotential, FeltText: r.FeltText,
-		Shakemap: r.Shakemap, EvaluationStatus: r.EvaluationStatus, SolutionFeed: r.SolutionFeed,
-		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
-	}
+	q := &mkg.Earthquake{ID: r.ID, SolutionFeed: r.SolutionFeed, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time, EarthquakeValues: mkg.EarthquakeValues{
+		EventID: r.EventID.String, OriginTime: r.OriginTime.Time, Latitude: r.Latitude, Longitude: r.Longitude,
+		MagnitudeType: r.MagnitudeType, Region: r.Region, TsunamiPotential: r.TsunamiPotential,
+		FeltText: r.FeltText, Shakemap: r.Shakemap, EvaluationStatus: r.EvaluationStatus,
+	}}
 	if r.DepthKm.Valid {
 		q.DepthKm = mkg.Ptr(r.DepthKm.Float64)
 	}
