@@ -14,6 +14,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/bmkg/mkggraph/format/synop"
 	"github.com/bmkg/mkggraph/graph/model"
 	"github.com/bmkg/mkggraph/mkg"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -1467,7 +1468,7 @@ type ServiceStepStatsResolver interface {
 	P90Seconds(ctx context.Context, obj *mkg.StepStats) (int, error)
 }
 type SnowDepthResolver interface {
-	Description(ctx context.Context, obj *mkg.SnowDepth) (*string, error)
+	Description(ctx context.Context, obj *synop.SnowDepth) (*string, error)
 }
 type StaffMemberResolver interface {
 	ID(ctx context.Context, obj *mkg.Account) (string, error)
@@ -1502,11 +1503,11 @@ type SubscriptionResolver interface {
 	AccessRequestByTokenChanged(ctx context.Context, token string) (<-chan *model.TrackedAccessRequestChange, error)
 }
 type SynopDecodedResolver interface {
-	Region(ctx context.Context, obj *mkg.SynopValues) (*string, error)
-	WindSpeedUnit(ctx context.Context, obj *mkg.SynopValues) (*string, error)
+	Region(ctx context.Context, obj *synop.Decoded) (*string, error)
+	WindSpeedUnit(ctx context.Context, obj *synop.Decoded) (*string, error)
 }
 type TemperatureExtremeResolver interface {
-	Note(ctx context.Context, obj *mkg.TemperatureExtreme) (*string, error)
+	Note(ctx context.Context, obj *synop.Extreme) (*string, error)
 }
 type TrackedAccessRequestResolver interface {
 	Letter(ctx context.Context, obj *mkg.Ticket) (*model.RequestLetter, error)
@@ -1523,7 +1524,7 @@ type ViewerResolver interface {
 	Rights(ctx context.Context, obj *mkg.Principal) ([]*mkg.Right, error)
 }
 type WindResolver interface {
-	ReportedUnit(ctx context.Context, obj *mkg.Wind) (*string, error)
+	ReportedUnit(ctx context.Context, obj *synop.Wind) (*string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -16892,7 +16893,7 @@ func (ec *executionContext) fieldContext_ClimateSummary_statistics(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _CloudDirection_genus(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudDirection) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudDirection_genus(ctx context.Context, field graphql.CollectedField, obj *synop.CloudDirection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16904,8 +16905,8 @@ func (ec *executionContext) _CloudDirection_genus(ctx context.Context, field gra
 			return obj.Genus, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CloudType) graphql.Marshaler {
-			return ec.marshalOCloudType2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.CloudType) graphql.Marshaler {
+			return ec.marshalOCloudType2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudType(ctx, selections, v)
 		},
 		true,
 		false,
@@ -16924,7 +16925,7 @@ func (ec *executionContext) fieldContext_CloudDirection_genus(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _CloudDirection_direction(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudDirection) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudDirection_direction(ctx context.Context, field graphql.CollectedField, obj *synop.CloudDirection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16936,8 +16937,8 @@ func (ec *executionContext) _CloudDirection_direction(ctx context.Context, field
 			return obj.Direction, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Direction) graphql.Marshaler {
-			return ec.marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDirection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Direction) graphql.Marshaler {
+			return ec.marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐDirection(ctx, selections, v)
 		},
 		true,
 		false,
@@ -16956,7 +16957,7 @@ func (ec *executionContext) fieldContext_CloudDirection_direction(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _CloudDirection_elevation(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudDirection) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudDirection_elevation(ctx context.Context, field graphql.CollectedField, obj *synop.CloudDirection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16968,8 +16969,8 @@ func (ec *executionContext) _CloudDirection_elevation(ctx context.Context, field
 			return obj.Elevation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
-			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Code) graphql.Marshaler {
+			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCode(ctx, selections, v)
 		},
 		true,
 		false,
@@ -16988,7 +16989,7 @@ func (ec *executionContext) fieldContext_CloudDirection_elevation(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _CloudDrift_low(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudDrift) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudDrift_low(ctx context.Context, field graphql.CollectedField, obj *synop.CloudDrift) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17000,8 +17001,8 @@ func (ec *executionContext) _CloudDrift_low(ctx context.Context, field graphql.C
 			return obj.Low, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Direction) graphql.Marshaler {
-			return ec.marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDirection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Direction) graphql.Marshaler {
+			return ec.marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐDirection(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17020,7 +17021,7 @@ func (ec *executionContext) fieldContext_CloudDrift_low(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _CloudDrift_middle(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudDrift) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudDrift_middle(ctx context.Context, field graphql.CollectedField, obj *synop.CloudDrift) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17032,8 +17033,8 @@ func (ec *executionContext) _CloudDrift_middle(ctx context.Context, field graphq
 			return obj.Middle, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Direction) graphql.Marshaler {
-			return ec.marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDirection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Direction) graphql.Marshaler {
+			return ec.marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐDirection(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17052,7 +17053,7 @@ func (ec *executionContext) fieldContext_CloudDrift_middle(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _CloudDrift_high(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudDrift) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudDrift_high(ctx context.Context, field graphql.CollectedField, obj *synop.CloudDrift) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17064,8 +17065,8 @@ func (ec *executionContext) _CloudDrift_high(ctx context.Context, field graphql.
 			return obj.High, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Direction) graphql.Marshaler {
-			return ec.marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDirection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Direction) graphql.Marshaler {
+			return ec.marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐDirection(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17084,7 +17085,7 @@ func (ec *executionContext) fieldContext_CloudDrift_high(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _CloudLayer_group(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudLayer) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudLayer_group(ctx context.Context, field graphql.CollectedField, obj *synop.CloudLayer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17107,7 +17108,7 @@ func (ec *executionContext) fieldContext_CloudLayer_group(_ context.Context, fie
 	return graphql.NewScalarFieldContext("CloudLayer", field, false, false, "String")
 }
 
-func (ec *executionContext) _CloudLayer_amountOktas(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudLayer) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudLayer_amountOktas(ctx context.Context, field graphql.CollectedField, obj *synop.CloudLayer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17130,7 +17131,7 @@ func (ec *executionContext) fieldContext_CloudLayer_amountOktas(_ context.Contex
 	return graphql.NewScalarFieldContext("CloudLayer", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CloudLayer_obscured(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudLayer) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudLayer_obscured(ctx context.Context, field graphql.CollectedField, obj *synop.CloudLayer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17153,7 +17154,7 @@ func (ec *executionContext) fieldContext_CloudLayer_obscured(_ context.Context, 
 	return graphql.NewScalarFieldContext("CloudLayer", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _CloudLayer_genus(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudLayer) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudLayer_genus(ctx context.Context, field graphql.CollectedField, obj *synop.CloudLayer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17165,8 +17166,8 @@ func (ec *executionContext) _CloudLayer_genus(ctx context.Context, field graphql
 			return obj.Genus, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CloudType) graphql.Marshaler {
-			return ec.marshalOCloudType2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.CloudType) graphql.Marshaler {
+			return ec.marshalOCloudType2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudType(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17185,7 +17186,7 @@ func (ec *executionContext) fieldContext_CloudLayer_genus(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _CloudLayer_base(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudLayer) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudLayer_base(ctx context.Context, field graphql.CollectedField, obj *synop.CloudLayer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17197,8 +17198,8 @@ func (ec *executionContext) _CloudLayer_base(ctx context.Context, field graphql.
 			return obj.Base, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Range) graphql.Marshaler {
-			return ec.marshalOMetreRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRange(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Range) graphql.Marshaler {
+			return ec.marshalOMetreRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRange(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17217,7 +17218,7 @@ func (ec *executionContext) fieldContext_CloudLayer_base(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _CloudType_code(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudType) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudType_code(ctx context.Context, field graphql.CollectedField, obj *synop.CloudType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17240,7 +17241,7 @@ func (ec *executionContext) fieldContext_CloudType_code(_ context.Context, field
 	return graphql.NewScalarFieldContext("CloudType", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CloudType_description(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudType) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudType_description(ctx context.Context, field graphql.CollectedField, obj *synop.CloudType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17263,7 +17264,7 @@ func (ec *executionContext) fieldContext_CloudType_description(_ context.Context
 	return graphql.NewScalarFieldContext("CloudType", field, false, false, "String")
 }
 
-func (ec *executionContext) _Clouds_amountOktas(ctx context.Context, field graphql.CollectedField, obj *mkg.Clouds) (ret graphql.Marshaler) {
+func (ec *executionContext) _Clouds_amountOktas(ctx context.Context, field graphql.CollectedField, obj *synop.Clouds) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17286,7 +17287,7 @@ func (ec *executionContext) fieldContext_Clouds_amountOktas(_ context.Context, f
 	return graphql.NewScalarFieldContext("Clouds", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Clouds_obscured(ctx context.Context, field graphql.CollectedField, obj *mkg.Clouds) (ret graphql.Marshaler) {
+func (ec *executionContext) _Clouds_obscured(ctx context.Context, field graphql.CollectedField, obj *synop.Clouds) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17309,7 +17310,7 @@ func (ec *executionContext) fieldContext_Clouds_obscured(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Clouds", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Clouds_low(ctx context.Context, field graphql.CollectedField, obj *mkg.Clouds) (ret graphql.Marshaler) {
+func (ec *executionContext) _Clouds_low(ctx context.Context, field graphql.CollectedField, obj *synop.Clouds) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17321,8 +17322,8 @@ func (ec *executionContext) _Clouds_low(ctx context.Context, field graphql.Colle
 			return obj.Low, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v mkg.CloudType) graphql.Marshaler {
-			return ec.marshalNCloudType2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v synop.CloudType) graphql.Marshaler {
+			return ec.marshalNCloudType2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudType(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17341,7 +17342,7 @@ func (ec *executionContext) fieldContext_Clouds_low(_ context.Context, field gra
 	return fc, nil
 }
 
-func (ec *executionContext) _Clouds_middle(ctx context.Context, field graphql.CollectedField, obj *mkg.Clouds) (ret graphql.Marshaler) {
+func (ec *executionContext) _Clouds_middle(ctx context.Context, field graphql.CollectedField, obj *synop.Clouds) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17353,8 +17354,8 @@ func (ec *executionContext) _Clouds_middle(ctx context.Context, field graphql.Co
 			return obj.Middle, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v mkg.CloudType) graphql.Marshaler {
-			return ec.marshalNCloudType2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v synop.CloudType) graphql.Marshaler {
+			return ec.marshalNCloudType2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudType(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17373,7 +17374,7 @@ func (ec *executionContext) fieldContext_Clouds_middle(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Clouds_high(ctx context.Context, field graphql.CollectedField, obj *mkg.Clouds) (ret graphql.Marshaler) {
+func (ec *executionContext) _Clouds_high(ctx context.Context, field graphql.CollectedField, obj *synop.Clouds) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17385,8 +17386,8 @@ func (ec *executionContext) _Clouds_high(ctx context.Context, field graphql.Coll
 			return obj.High, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v mkg.CloudType) graphql.Marshaler {
-			return ec.marshalNCloudType2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v synop.CloudType) graphql.Marshaler {
+			return ec.marshalNCloudType2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudType(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17405,7 +17406,7 @@ func (ec *executionContext) fieldContext_Clouds_high(_ context.Context, field gr
 	return fc, nil
 }
 
-func (ec *executionContext) _CodedValue_code(ctx context.Context, field graphql.CollectedField, obj *mkg.CodeValue) (ret graphql.Marshaler) {
+func (ec *executionContext) _CodedValue_code(ctx context.Context, field graphql.CollectedField, obj *synop.Code) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17428,7 +17429,7 @@ func (ec *executionContext) fieldContext_CodedValue_code(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("CodedValue", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CodedValue_description(ctx context.Context, field graphql.CollectedField, obj *mkg.CodeValue) (ret graphql.Marshaler) {
+func (ec *executionContext) _CodedValue_description(ctx context.Context, field graphql.CollectedField, obj *synop.Code) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17497,7 +17498,7 @@ func (ec *executionContext) fieldContext_CollectedApiKey_prefix(_ context.Contex
 	return graphql.NewScalarFieldContext("CollectedApiKey", field, false, false, "String")
 }
 
-func (ec *executionContext) _CompassDirection_code(ctx context.Context, field graphql.CollectedField, obj *mkg.Direction) (ret graphql.Marshaler) {
+func (ec *executionContext) _CompassDirection_code(ctx context.Context, field graphql.CollectedField, obj *synop.Direction) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17520,7 +17521,7 @@ func (ec *executionContext) fieldContext_CompassDirection_code(_ context.Context
 	return graphql.NewScalarFieldContext("CompassDirection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CompassDirection_degrees(ctx context.Context, field graphql.CollectedField, obj *mkg.Direction) (ret graphql.Marshaler) {
+func (ec *executionContext) _CompassDirection_degrees(ctx context.Context, field graphql.CollectedField, obj *synop.Direction) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17543,7 +17544,7 @@ func (ec *executionContext) fieldContext_CompassDirection_degrees(_ context.Cont
 	return graphql.NewScalarFieldContext("CompassDirection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CompassDirection_description(ctx context.Context, field graphql.CollectedField, obj *mkg.Direction) (ret graphql.Marshaler) {
+func (ec *executionContext) _CompassDirection_description(ctx context.Context, field graphql.CollectedField, obj *synop.Direction) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18936,7 +18937,7 @@ func (ec *executionContext) fieldContext_EarthquakeSource_lastSeenAt(_ context.C
 	return graphql.NewScalarFieldContext("EarthquakeSource", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _Evaporation_amount(ctx context.Context, field graphql.CollectedField, obj *mkg.Evaporation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Evaporation_amount(ctx context.Context, field graphql.CollectedField, obj *synop.Evaporation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18959,7 +18960,7 @@ func (ec *executionContext) fieldContext_Evaporation_amount(_ context.Context, f
 	return graphql.NewScalarFieldContext("Evaporation", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Evaporation_instrument(ctx context.Context, field graphql.CollectedField, obj *mkg.Evaporation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Evaporation_instrument(ctx context.Context, field graphql.CollectedField, obj *synop.Evaporation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18971,8 +18972,8 @@ func (ec *executionContext) _Evaporation_instrument(ctx context.Context, field g
 			return obj.Instrument, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
-			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Code) graphql.Marshaler {
+			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCode(ctx, selections, v)
 		},
 		true,
 		false,
@@ -18991,7 +18992,7 @@ func (ec *executionContext) fieldContext_Evaporation_instrument(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _ExactTime_hour(ctx context.Context, field graphql.CollectedField, obj *mkg.ExactTime) (ret graphql.Marshaler) {
+func (ec *executionContext) _ExactTime_hour(ctx context.Context, field graphql.CollectedField, obj *synop.ExactTime) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19014,7 +19015,7 @@ func (ec *executionContext) fieldContext_ExactTime_hour(_ context.Context, field
 	return graphql.NewScalarFieldContext("ExactTime", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ExactTime_minute(ctx context.Context, field graphql.CollectedField, obj *mkg.ExactTime) (ret graphql.Marshaler) {
+func (ec *executionContext) _ExactTime_minute(ctx context.Context, field graphql.CollectedField, obj *synop.ExactTime) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20347,7 +20348,7 @@ func (ec *executionContext) fieldContext_GroundMotion_earthquake(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _IsobaricSurface_pressure(ctx context.Context, field graphql.CollectedField, obj *mkg.Geopotential) (ret graphql.Marshaler) {
+func (ec *executionContext) _IsobaricSurface_pressure(ctx context.Context, field graphql.CollectedField, obj *synop.Geopotential) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20370,7 +20371,7 @@ func (ec *executionContext) fieldContext_IsobaricSurface_pressure(_ context.Cont
 	return graphql.NewScalarFieldContext("IsobaricSurface", field, false, false, "Int")
 }
 
-func (ec *executionContext) _IsobaricSurface_geopotentialHeight(ctx context.Context, field graphql.CollectedField, obj *mkg.Geopotential) (ret graphql.Marshaler) {
+func (ec *executionContext) _IsobaricSurface_geopotentialHeight(ctx context.Context, field graphql.CollectedField, obj *synop.Geopotential) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21206,7 +21207,7 @@ func (ec *executionContext) fieldContext_LightningStrikeEdge_node(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _MetreRange_min(ctx context.Context, field graphql.CollectedField, obj *mkg.Range) (ret graphql.Marshaler) {
+func (ec *executionContext) _MetreRange_min(ctx context.Context, field graphql.CollectedField, obj *synop.Range) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21229,7 +21230,7 @@ func (ec *executionContext) fieldContext_MetreRange_min(_ context.Context, field
 	return graphql.NewScalarFieldContext("MetreRange", field, false, false, "Int")
 }
 
-func (ec *executionContext) _MetreRange_max(ctx context.Context, field graphql.CollectedField, obj *mkg.Range) (ret graphql.Marshaler) {
+func (ec *executionContext) _MetreRange_max(ctx context.Context, field graphql.CollectedField, obj *synop.Range) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22516,7 +22517,7 @@ func (ec *executionContext) fieldContext_Mutation_collectApiKey(ctx context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _NationalSection_marker(ctx context.Context, field graphql.CollectedField, obj *mkg.RawSection) (ret graphql.Marshaler) {
+func (ec *executionContext) _NationalSection_marker(ctx context.Context, field graphql.CollectedField, obj *synop.RawSection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22539,7 +22540,7 @@ func (ec *executionContext) fieldContext_NationalSection_marker(_ context.Contex
 	return graphql.NewScalarFieldContext("NationalSection", field, false, false, "String")
 }
 
-func (ec *executionContext) _NationalSection_groups(ctx context.Context, field graphql.CollectedField, obj *mkg.RawSection) (ret graphql.Marshaler) {
+func (ec *executionContext) _NationalSection_groups(ctx context.Context, field graphql.CollectedField, obj *synop.RawSection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22730,8 +22731,8 @@ func (ec *executionContext) _Observation_decoded(ctx context.Context, field grap
 			return obj.Values, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.SynopValues) graphql.Marshaler {
-			return ec.marshalOSynopDecoded2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSynopValues(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Decoded) graphql.Marshaler {
+			return ec.marshalOSynopDecoded2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐDecoded(ctx, selections, v)
 		},
 		true,
 		false,
@@ -23140,7 +23141,7 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
-func (ec *executionContext) _Precipitation_section(ctx context.Context, field graphql.CollectedField, obj *mkg.Precipitation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Precipitation_section(ctx context.Context, field graphql.CollectedField, obj *synop.Precipitation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23163,7 +23164,7 @@ func (ec *executionContext) fieldContext_Precipitation_section(_ context.Context
 	return graphql.NewScalarFieldContext("Precipitation", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Precipitation_group(ctx context.Context, field graphql.CollectedField, obj *mkg.Precipitation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Precipitation_group(ctx context.Context, field graphql.CollectedField, obj *synop.Precipitation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23186,7 +23187,7 @@ func (ec *executionContext) fieldContext_Precipitation_group(_ context.Context, 
 	return graphql.NewScalarFieldContext("Precipitation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Precipitation_amount(ctx context.Context, field graphql.CollectedField, obj *mkg.Precipitation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Precipitation_amount(ctx context.Context, field graphql.CollectedField, obj *synop.Precipitation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23209,7 +23210,7 @@ func (ec *executionContext) fieldContext_Precipitation_amount(_ context.Context,
 	return graphql.NewScalarFieldContext("Precipitation", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Precipitation_trace(ctx context.Context, field graphql.CollectedField, obj *mkg.Precipitation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Precipitation_trace(ctx context.Context, field graphql.CollectedField, obj *synop.Precipitation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23232,7 +23233,7 @@ func (ec *executionContext) fieldContext_Precipitation_trace(_ context.Context, 
 	return graphql.NewScalarFieldContext("Precipitation", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Precipitation_atLeast(ctx context.Context, field graphql.CollectedField, obj *mkg.Precipitation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Precipitation_atLeast(ctx context.Context, field graphql.CollectedField, obj *synop.Precipitation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23255,7 +23256,7 @@ func (ec *executionContext) fieldContext_Precipitation_atLeast(_ context.Context
 	return graphql.NewScalarFieldContext("Precipitation", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Precipitation_periodHours(ctx context.Context, field graphql.CollectedField, obj *mkg.Precipitation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Precipitation_periodHours(ctx context.Context, field graphql.CollectedField, obj *synop.Precipitation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23278,7 +23279,7 @@ func (ec *executionContext) fieldContext_Precipitation_periodHours(_ context.Con
 	return graphql.NewScalarFieldContext("Precipitation", field, false, false, "Int")
 }
 
-func (ec *executionContext) _PressureTendency_characteristic(ctx context.Context, field graphql.CollectedField, obj *mkg.PressureTendency) (ret graphql.Marshaler) {
+func (ec *executionContext) _PressureTendency_characteristic(ctx context.Context, field graphql.CollectedField, obj *synop.PressureTendency) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23290,8 +23291,8 @@ func (ec *executionContext) _PressureTendency_characteristic(ctx context.Context
 			return obj.Characteristic, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
-			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Code) graphql.Marshaler {
+			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCode(ctx, selections, v)
 		},
 		true,
 		false,
@@ -23310,7 +23311,7 @@ func (ec *executionContext) fieldContext_PressureTendency_characteristic(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _PressureTendency_change(ctx context.Context, field graphql.CollectedField, obj *mkg.PressureTendency) (ret graphql.Marshaler) {
+func (ec *executionContext) _PressureTendency_change(ctx context.Context, field graphql.CollectedField, obj *synop.PressureTendency) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26099,7 +26100,7 @@ func (ec *executionContext) fieldContext_RadarSweep_moments(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Radiation_group(ctx context.Context, field graphql.CollectedField, obj *mkg.Radiation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Radiation_group(ctx context.Context, field graphql.CollectedField, obj *synop.Radiation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26122,7 +26123,7 @@ func (ec *executionContext) fieldContext_Radiation_group(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Radiation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Radiation_kind(ctx context.Context, field graphql.CollectedField, obj *mkg.Radiation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Radiation_kind(ctx context.Context, field graphql.CollectedField, obj *synop.Radiation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26145,7 +26146,7 @@ func (ec *executionContext) fieldContext_Radiation_kind(_ context.Context, field
 	return graphql.NewScalarFieldContext("Radiation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Radiation_periodHours(ctx context.Context, field graphql.CollectedField, obj *mkg.Radiation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Radiation_periodHours(ctx context.Context, field graphql.CollectedField, obj *synop.Radiation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26168,7 +26169,7 @@ func (ec *executionContext) fieldContext_Radiation_periodHours(_ context.Context
 	return graphql.NewScalarFieldContext("Radiation", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Radiation_amount(ctx context.Context, field graphql.CollectedField, obj *mkg.Radiation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Radiation_amount(ctx context.Context, field graphql.CollectedField, obj *synop.Radiation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27432,7 +27433,7 @@ func (ec *executionContext) fieldContext_ShakemapPoint_eventId(_ context.Context
 	return graphql.NewScalarFieldContext("ShakemapPoint", field, false, false, "String")
 }
 
-func (ec *executionContext) _SnowDepth_depth(ctx context.Context, field graphql.CollectedField, obj *mkg.SnowDepth) (ret graphql.Marshaler) {
+func (ec *executionContext) _SnowDepth_depth(ctx context.Context, field graphql.CollectedField, obj *synop.SnowDepth) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27455,7 +27456,7 @@ func (ec *executionContext) fieldContext_SnowDepth_depth(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("SnowDepth", field, false, false, "Float")
 }
 
-func (ec *executionContext) _SnowDepth_description(ctx context.Context, field graphql.CollectedField, obj *mkg.SnowDepth) (ret graphql.Marshaler) {
+func (ec *executionContext) _SnowDepth_description(ctx context.Context, field graphql.CollectedField, obj *synop.SnowDepth) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28847,7 +28848,7 @@ func (ec *executionContext) fieldContext_Subscription_accessRequestByTokenChange
 	return fc, nil
 }
 
-func (ec *executionContext) _Sunshine_periodHours(ctx context.Context, field graphql.CollectedField, obj *mkg.Sunshine) (ret graphql.Marshaler) {
+func (ec *executionContext) _Sunshine_periodHours(ctx context.Context, field graphql.CollectedField, obj *synop.Sunshine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28870,7 +28871,7 @@ func (ec *executionContext) fieldContext_Sunshine_periodHours(_ context.Context,
 	return graphql.NewScalarFieldContext("Sunshine", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Sunshine_durationMinutes(ctx context.Context, field graphql.CollectedField, obj *mkg.Sunshine) (ret graphql.Marshaler) {
+func (ec *executionContext) _Sunshine_durationMinutes(ctx context.Context, field graphql.CollectedField, obj *synop.Sunshine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28893,7 +28894,7 @@ func (ec *executionContext) fieldContext_Sunshine_durationMinutes(_ context.Cont
 	return graphql.NewScalarFieldContext("Sunshine", field, false, false, "Int")
 }
 
-func (ec *executionContext) _SupplementaryGroup_group(ctx context.Context, field graphql.CollectedField, obj *mkg.SupplementaryGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupplementaryGroup_group(ctx context.Context, field graphql.CollectedField, obj *synop.Supplementary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28916,7 +28917,7 @@ func (ec *executionContext) fieldContext_SupplementaryGroup_group(_ context.Cont
 	return graphql.NewScalarFieldContext("SupplementaryGroup", field, false, false, "String")
 }
 
-func (ec *executionContext) _SupplementaryGroup_description(ctx context.Context, field graphql.CollectedField, obj *mkg.SupplementaryGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupplementaryGroup_description(ctx context.Context, field graphql.CollectedField, obj *synop.Supplementary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28939,7 +28940,7 @@ func (ec *executionContext) fieldContext_SupplementaryGroup_description(_ contex
 	return graphql.NewScalarFieldContext("SupplementaryGroup", field, false, false, "String")
 }
 
-func (ec *executionContext) _SupplementaryGroup_interpreted(ctx context.Context, field graphql.CollectedField, obj *mkg.SupplementaryGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupplementaryGroup_interpreted(ctx context.Context, field graphql.CollectedField, obj *synop.Supplementary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28962,7 +28963,7 @@ func (ec *executionContext) fieldContext_SupplementaryGroup_interpreted(_ contex
 	return graphql.NewScalarFieldContext("SupplementaryGroup", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _SynopDecoded_region(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_region(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28985,7 +28986,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_region(_ context.Context, 
 	return graphql.NewScalarFieldContext("SynopDecoded", field, true, true, "String")
 }
 
-func (ec *executionContext) _SynopDecoded_windSpeedUnit(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_windSpeedUnit(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29008,7 +29009,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_windSpeedUnit(_ context.Co
 	return graphql.NewScalarFieldContext("SynopDecoded", field, true, true, "WindSpeedUnit")
 }
 
-func (ec *executionContext) _SynopDecoded_windMeasured(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_windMeasured(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29031,7 +29032,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_windMeasured(_ context.Con
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _SynopDecoded_precipitationIndicator(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_precipitationIndicator(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29043,8 +29044,8 @@ func (ec *executionContext) _SynopDecoded_precipitationIndicator(ctx context.Con
 			return obj.PrecipitationIndicator, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
-			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Code) graphql.Marshaler {
+			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCode(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29063,7 +29064,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_precipitationIndicator(_ c
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_stationOperation(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_stationOperation(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29075,8 +29076,8 @@ func (ec *executionContext) _SynopDecoded_stationOperation(ctx context.Context, 
 			return obj.StationOperation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
-			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Code) graphql.Marshaler {
+			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCode(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29095,7 +29096,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_stationOperation(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_automatic(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_automatic(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29118,7 +29119,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_automatic(_ context.Contex
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _SynopDecoded_noPrecipitation(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_noPrecipitation(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29141,7 +29142,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_noPrecipitation(_ context.
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _SynopDecoded_cloudBase(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_cloudBase(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29153,8 +29154,8 @@ func (ec *executionContext) _SynopDecoded_cloudBase(ctx context.Context, field g
 			return obj.CloudBase, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Range) graphql.Marshaler {
-			return ec.marshalOMetreRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRange(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Range) graphql.Marshaler {
+			return ec.marshalOMetreRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRange(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29173,7 +29174,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_cloudBase(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_visibility(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_visibility(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29185,8 +29186,8 @@ func (ec *executionContext) _SynopDecoded_visibility(ctx context.Context, field 
 			return obj.Visibility, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Range) graphql.Marshaler {
-			return ec.marshalOMetreRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRange(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Range) graphql.Marshaler {
+			return ec.marshalOMetreRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRange(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29205,7 +29206,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_visibility(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_totalCloud(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_totalCloud(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29217,8 +29218,8 @@ func (ec *executionContext) _SynopDecoded_totalCloud(ctx context.Context, field 
 			return obj.TotalCloud, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.TotalCloud) graphql.Marshaler {
-			return ec.marshalOTotalCloud2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTotalCloud(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.TotalCloud) graphql.Marshaler {
+			return ec.marshalOTotalCloud2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐTotalCloud(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29237,7 +29238,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_totalCloud(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_wind(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_wind(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29249,8 +29250,8 @@ func (ec *executionContext) _SynopDecoded_wind(ctx context.Context, field graphq
 			return obj.Wind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Wind) graphql.Marshaler {
-			return ec.marshalOWind2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Wind) graphql.Marshaler {
+			return ec.marshalOWind2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐWind(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29269,7 +29270,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_wind(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_airTemperature(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_airTemperature(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29292,7 +29293,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_airTemperature(_ context.C
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Float")
 }
 
-func (ec *executionContext) _SynopDecoded_dewPointTemperature(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_dewPointTemperature(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29315,7 +29316,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_dewPointTemperature(_ cont
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Float")
 }
 
-func (ec *executionContext) _SynopDecoded_relativeHumidity(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_relativeHumidity(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29338,7 +29339,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_relativeHumidity(_ context
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Int")
 }
 
-func (ec *executionContext) _SynopDecoded_relativeHumidityComputed(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_relativeHumidityComputed(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29361,7 +29362,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_relativeHumidityComputed(_
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _SynopDecoded_stationPressure(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_stationPressure(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29384,7 +29385,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_stationPressure(_ context.
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Float")
 }
 
-func (ec *executionContext) _SynopDecoded_seaLevelPressure(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_seaLevelPressure(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29407,7 +29408,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_seaLevelPressure(_ context
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Float")
 }
 
-func (ec *executionContext) _SynopDecoded_isobaricSurface(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_isobaricSurface(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29419,8 +29420,8 @@ func (ec *executionContext) _SynopDecoded_isobaricSurface(ctx context.Context, f
 			return obj.Geopotential, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Geopotential) graphql.Marshaler {
-			return ec.marshalOIsobaricSurface2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐGeopotential(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Geopotential) graphql.Marshaler {
+			return ec.marshalOIsobaricSurface2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐGeopotential(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29439,7 +29440,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_isobaricSurface(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_pressureTendency(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_pressureTendency(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29451,8 +29452,8 @@ func (ec *executionContext) _SynopDecoded_pressureTendency(ctx context.Context, 
 			return obj.PressureTendency, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.PressureTendency) graphql.Marshaler {
-			return ec.marshalOPressureTendency2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐPressureTendency(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.PressureTendency) graphql.Marshaler {
+			return ec.marshalOPressureTendency2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐPressureTendency(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29471,7 +29472,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_pressureTendency(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_precipitation(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_precipitation(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29483,8 +29484,8 @@ func (ec *executionContext) _SynopDecoded_precipitation(ctx context.Context, fie
 			return obj.Precipitation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []mkg.Precipitation) graphql.Marshaler {
-			return ec.marshalNPrecipitation2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐPrecipitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []synop.Precipitation) graphql.Marshaler {
+			return ec.marshalNPrecipitation2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐPrecipitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -29503,7 +29504,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_precipitation(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_presentWeather(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_presentWeather(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29515,8 +29516,8 @@ func (ec *executionContext) _SynopDecoded_presentWeather(ctx context.Context, fi
 			return obj.PresentWeather, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.WeatherCode) graphql.Marshaler {
-			return ec.marshalOWeatherCode2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWeatherCode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Weather) graphql.Marshaler {
+			return ec.marshalOWeatherCode2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐWeather(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29535,7 +29536,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_presentWeather(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_pastWeather1(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_pastWeather1(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29547,8 +29548,8 @@ func (ec *executionContext) _SynopDecoded_pastWeather1(ctx context.Context, fiel
 			return obj.PastWeather1, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.WeatherCode) graphql.Marshaler {
-			return ec.marshalOWeatherCode2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWeatherCode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Weather) graphql.Marshaler {
+			return ec.marshalOWeatherCode2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐWeather(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29567,7 +29568,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_pastWeather1(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_pastWeather2(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_pastWeather2(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29579,8 +29580,8 @@ func (ec *executionContext) _SynopDecoded_pastWeather2(ctx context.Context, fiel
 			return obj.PastWeather2, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.WeatherCode) graphql.Marshaler {
-			return ec.marshalOWeatherCode2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWeatherCode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Weather) graphql.Marshaler {
+			return ec.marshalOWeatherCode2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐWeather(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29599,7 +29600,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_pastWeather2(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_pastWeatherPeriodHours(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_pastWeatherPeriodHours(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29622,7 +29623,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_pastWeatherPeriodHours(_ c
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Int")
 }
 
-func (ec *executionContext) _SynopDecoded_clouds(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_clouds(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29634,8 +29635,8 @@ func (ec *executionContext) _SynopDecoded_clouds(ctx context.Context, field grap
 			return obj.Clouds, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Clouds) graphql.Marshaler {
-			return ec.marshalOClouds2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClouds(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Clouds) graphql.Marshaler {
+			return ec.marshalOClouds2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐClouds(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29654,7 +29655,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_clouds(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_exactTime(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_exactTime(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29666,8 +29667,8 @@ func (ec *executionContext) _SynopDecoded_exactTime(ctx context.Context, field g
 			return obj.ExactTime, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.ExactTime) graphql.Marshaler {
-			return ec.marshalOExactTime2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐExactTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.ExactTime) graphql.Marshaler {
+			return ec.marshalOExactTime2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐExactTime(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29686,7 +29687,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_exactTime(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_seaSurfaceTemperature(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_seaSurfaceTemperature(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29709,7 +29710,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_seaSurfaceTemperature(_ co
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Float")
 }
 
-func (ec *executionContext) _SynopDecoded_section2Groups(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_section2Groups(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29732,7 +29733,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_section2Groups(_ context.C
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "String")
 }
 
-func (ec *executionContext) _SynopDecoded_regionalGroups(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_regionalGroups(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29755,7 +29756,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_regionalGroups(_ context.C
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "String")
 }
 
-func (ec *executionContext) _SynopDecoded_maximumTemperature(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_maximumTemperature(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29767,8 +29768,8 @@ func (ec *executionContext) _SynopDecoded_maximumTemperature(ctx context.Context
 			return obj.MaxTemperature, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.TemperatureExtreme) graphql.Marshaler {
-			return ec.marshalOTemperatureExtreme2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTemperatureExtreme(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Extreme) graphql.Marshaler {
+			return ec.marshalOTemperatureExtreme2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐExtreme(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29787,7 +29788,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_maximumTemperature(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_minimumTemperature(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_minimumTemperature(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29799,8 +29800,8 @@ func (ec *executionContext) _SynopDecoded_minimumTemperature(ctx context.Context
 			return obj.MinTemperature, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.TemperatureExtreme) graphql.Marshaler {
-			return ec.marshalOTemperatureExtreme2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTemperatureExtreme(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Extreme) graphql.Marshaler {
+			return ec.marshalOTemperatureExtreme2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐExtreme(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29819,7 +29820,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_minimumTemperature(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_groundState(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_groundState(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29831,8 +29832,8 @@ func (ec *executionContext) _SynopDecoded_groundState(ctx context.Context, field
 			return obj.GroundState, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
-			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Code) graphql.Marshaler {
+			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCode(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29851,7 +29852,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_groundState(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_groundMinimumTemperature(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_groundMinimumTemperature(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29874,7 +29875,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_groundMinimumTemperature(_
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Int")
 }
 
-func (ec *executionContext) _SynopDecoded_snowGroundState(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_snowGroundState(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29886,8 +29887,8 @@ func (ec *executionContext) _SynopDecoded_snowGroundState(ctx context.Context, f
 			return obj.SnowGroundState, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
-			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Code) graphql.Marshaler {
+			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCode(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29906,7 +29907,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_snowGroundState(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_snowDepth(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_snowDepth(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29918,8 +29919,8 @@ func (ec *executionContext) _SynopDecoded_snowDepth(ctx context.Context, field g
 			return obj.SnowDepth, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.SnowDepth) graphql.Marshaler {
-			return ec.marshalOSnowDepth2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSnowDepth(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.SnowDepth) graphql.Marshaler {
+			return ec.marshalOSnowDepth2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSnowDepth(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29938,7 +29939,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_snowDepth(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_evaporation(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_evaporation(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29950,8 +29951,8 @@ func (ec *executionContext) _SynopDecoded_evaporation(ctx context.Context, field
 			return obj.Evaporation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Evaporation) graphql.Marshaler {
-			return ec.marshalOEvaporation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEvaporation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Evaporation) graphql.Marshaler {
+			return ec.marshalOEvaporation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐEvaporation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29970,7 +29971,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_evaporation(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_temperatureChange(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_temperatureChange(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29982,8 +29983,8 @@ func (ec *executionContext) _SynopDecoded_temperatureChange(ctx context.Context,
 			return obj.TemperatureChange, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.TemperatureChange) graphql.Marshaler {
-			return ec.marshalOTemperatureChange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTemperatureChange(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.TemperatureChange) graphql.Marshaler {
+			return ec.marshalOTemperatureChange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐTemperatureChange(ctx, selections, v)
 		},
 		true,
 		false,
@@ -30002,7 +30003,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_temperatureChange(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_sunshine(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_sunshine(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30014,8 +30015,8 @@ func (ec *executionContext) _SynopDecoded_sunshine(ctx context.Context, field gr
 			return obj.Sunshine, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []mkg.Sunshine) graphql.Marshaler {
-			return ec.marshalNSunshine2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSunshineᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []synop.Sunshine) graphql.Marshaler {
+			return ec.marshalNSunshine2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSunshineᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -30034,7 +30035,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_sunshine(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_radiation(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_radiation(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30046,8 +30047,8 @@ func (ec *executionContext) _SynopDecoded_radiation(ctx context.Context, field g
 			return obj.Radiation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []mkg.Radiation) graphql.Marshaler {
-			return ec.marshalNRadiation2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadiationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []synop.Radiation) graphql.Marshaler {
+			return ec.marshalNRadiation2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRadiationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -30066,7 +30067,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_radiation(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_cloudDrift(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_cloudDrift(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30078,8 +30079,8 @@ func (ec *executionContext) _SynopDecoded_cloudDrift(ctx context.Context, field 
 			return obj.CloudDrift, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CloudDrift) graphql.Marshaler {
-			return ec.marshalOCloudDrift2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudDrift(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.CloudDrift) graphql.Marshaler {
+			return ec.marshalOCloudDrift2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudDrift(ctx, selections, v)
 		},
 		true,
 		false,
@@ -30098,7 +30099,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_cloudDrift(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_cloudDirection(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_cloudDirection(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30110,8 +30111,8 @@ func (ec *executionContext) _SynopDecoded_cloudDirection(ctx context.Context, fi
 			return obj.CloudDirection, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CloudDirection) graphql.Marshaler {
-			return ec.marshalOCloudDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudDirection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.CloudDirection) graphql.Marshaler {
+			return ec.marshalOCloudDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudDirection(ctx, selections, v)
 		},
 		true,
 		false,
@@ -30130,7 +30131,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_cloudDirection(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_pressureChange24h(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_pressureChange24h(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30153,7 +30154,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_pressureChange24h(_ contex
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Float")
 }
 
-func (ec *executionContext) _SynopDecoded_cloudLayers(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_cloudLayers(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30165,8 +30166,8 @@ func (ec *executionContext) _SynopDecoded_cloudLayers(ctx context.Context, field
 			return obj.CloudLayers, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []mkg.CloudLayer) graphql.Marshaler {
-			return ec.marshalNCloudLayer2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudLayerᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []synop.CloudLayer) graphql.Marshaler {
+			return ec.marshalNCloudLayer2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudLayerᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -30185,7 +30186,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_cloudLayers(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_windSpeeds(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_windSpeeds(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30197,8 +30198,8 @@ func (ec *executionContext) _SynopDecoded_windSpeeds(ctx context.Context, field 
 			return obj.WindSpeeds, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []mkg.WindSpeed) graphql.Marshaler {
-			return ec.marshalNWindSpeedGroup2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWindSpeedᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []synop.WindSpeed) graphql.Marshaler {
+			return ec.marshalNWindSpeedGroup2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐWindSpeedᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -30217,7 +30218,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_windSpeeds(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_supplementaryGroups(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_supplementaryGroups(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30229,8 +30230,8 @@ func (ec *executionContext) _SynopDecoded_supplementaryGroups(ctx context.Contex
 			return obj.Supplementary, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []mkg.SupplementaryGroup) graphql.Marshaler {
-			return ec.marshalNSupplementaryGroup2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSupplementaryGroupᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []synop.Supplementary) graphql.Marshaler {
+			return ec.marshalNSupplementaryGroup2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSupplementaryᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -30249,7 +30250,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_supplementaryGroups(_ cont
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_section4Groups(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_section4Groups(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30272,7 +30273,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_section4Groups(_ context.C
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "String")
 }
 
-func (ec *executionContext) _SynopDecoded_section5Groups(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_section5Groups(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30295,7 +30296,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_section5Groups(_ context.C
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "String")
 }
 
-func (ec *executionContext) _SynopDecoded_nationalSections(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_nationalSections(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30307,8 +30308,8 @@ func (ec *executionContext) _SynopDecoded_nationalSections(ctx context.Context, 
 			return obj.OtherSections, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []mkg.RawSection) graphql.Marshaler {
-			return ec.marshalNNationalSection2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRawSectionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []synop.RawSection) graphql.Marshaler {
+			return ec.marshalNNationalSection2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRawSectionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -30327,7 +30328,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_nationalSections(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_notes(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_notes(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30428,7 +30429,7 @@ func (ec *executionContext) fieldContext_SynopReport_source(_ context.Context, f
 	return graphql.NewScalarFieldContext("SynopReport", field, false, false, "String")
 }
 
-func (ec *executionContext) _TemperatureChange_change(ctx context.Context, field graphql.CollectedField, obj *mkg.TemperatureChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _TemperatureChange_change(ctx context.Context, field graphql.CollectedField, obj *synop.TemperatureChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30451,7 +30452,7 @@ func (ec *executionContext) fieldContext_TemperatureChange_change(_ context.Cont
 	return graphql.NewScalarFieldContext("TemperatureChange", field, false, false, "Int")
 }
 
-func (ec *executionContext) _TemperatureChange_hoursBefore(ctx context.Context, field graphql.CollectedField, obj *mkg.TemperatureChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _TemperatureChange_hoursBefore(ctx context.Context, field graphql.CollectedField, obj *synop.TemperatureChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30474,7 +30475,7 @@ func (ec *executionContext) fieldContext_TemperatureChange_hoursBefore(_ context
 	return graphql.NewScalarFieldContext("TemperatureChange", field, false, false, "Int")
 }
 
-func (ec *executionContext) _TemperatureExtreme_value(ctx context.Context, field graphql.CollectedField, obj *mkg.TemperatureExtreme) (ret graphql.Marshaler) {
+func (ec *executionContext) _TemperatureExtreme_value(ctx context.Context, field graphql.CollectedField, obj *synop.Extreme) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30497,7 +30498,7 @@ func (ec *executionContext) fieldContext_TemperatureExtreme_value(_ context.Cont
 	return graphql.NewScalarFieldContext("TemperatureExtreme", field, false, false, "Float")
 }
 
-func (ec *executionContext) _TemperatureExtreme_periodHours(ctx context.Context, field graphql.CollectedField, obj *mkg.TemperatureExtreme) (ret graphql.Marshaler) {
+func (ec *executionContext) _TemperatureExtreme_periodHours(ctx context.Context, field graphql.CollectedField, obj *synop.Extreme) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30520,7 +30521,7 @@ func (ec *executionContext) fieldContext_TemperatureExtreme_periodHours(_ contex
 	return graphql.NewScalarFieldContext("TemperatureExtreme", field, false, false, "Int")
 }
 
-func (ec *executionContext) _TemperatureExtreme_note(ctx context.Context, field graphql.CollectedField, obj *mkg.TemperatureExtreme) (ret graphql.Marshaler) {
+func (ec *executionContext) _TemperatureExtreme_note(ctx context.Context, field graphql.CollectedField, obj *synop.Extreme) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30543,7 +30544,7 @@ func (ec *executionContext) fieldContext_TemperatureExtreme_note(_ context.Conte
 	return graphql.NewScalarFieldContext("TemperatureExtreme", field, true, true, "String")
 }
 
-func (ec *executionContext) _TotalCloud_oktas(ctx context.Context, field graphql.CollectedField, obj *mkg.TotalCloud) (ret graphql.Marshaler) {
+func (ec *executionContext) _TotalCloud_oktas(ctx context.Context, field graphql.CollectedField, obj *synop.TotalCloud) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30566,7 +30567,7 @@ func (ec *executionContext) fieldContext_TotalCloud_oktas(_ context.Context, fie
 	return graphql.NewScalarFieldContext("TotalCloud", field, false, false, "Int")
 }
 
-func (ec *executionContext) _TotalCloud_skyObscured(ctx context.Context, field graphql.CollectedField, obj *mkg.TotalCloud) (ret graphql.Marshaler) {
+func (ec *executionContext) _TotalCloud_skyObscured(ctx context.Context, field graphql.CollectedField, obj *synop.TotalCloud) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31493,7 +31494,7 @@ func (ec *executionContext) fieldContext_ViewerAccount_grants(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _WeatherCode_code(ctx context.Context, field graphql.CollectedField, obj *mkg.WeatherCode) (ret graphql.Marshaler) {
+func (ec *executionContext) _WeatherCode_code(ctx context.Context, field graphql.CollectedField, obj *synop.Weather) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31516,7 +31517,7 @@ func (ec *executionContext) fieldContext_WeatherCode_code(_ context.Context, fie
 	return graphql.NewScalarFieldContext("WeatherCode", field, false, false, "Int")
 }
 
-func (ec *executionContext) _WeatherCode_automatic(ctx context.Context, field graphql.CollectedField, obj *mkg.WeatherCode) (ret graphql.Marshaler) {
+func (ec *executionContext) _WeatherCode_automatic(ctx context.Context, field graphql.CollectedField, obj *synop.Weather) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31539,7 +31540,7 @@ func (ec *executionContext) fieldContext_WeatherCode_automatic(_ context.Context
 	return graphql.NewScalarFieldContext("WeatherCode", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _WeatherCode_description(ctx context.Context, field graphql.CollectedField, obj *mkg.WeatherCode) (ret graphql.Marshaler) {
+func (ec *executionContext) _WeatherCode_description(ctx context.Context, field graphql.CollectedField, obj *synop.Weather) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31562,7 +31563,7 @@ func (ec *executionContext) fieldContext_WeatherCode_description(_ context.Conte
 	return graphql.NewScalarFieldContext("WeatherCode", field, false, false, "String")
 }
 
-func (ec *executionContext) _Wind_direction(ctx context.Context, field graphql.CollectedField, obj *mkg.Wind) (ret graphql.Marshaler) {
+func (ec *executionContext) _Wind_direction(ctx context.Context, field graphql.CollectedField, obj *synop.Wind) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31585,7 +31586,7 @@ func (ec *executionContext) fieldContext_Wind_direction(_ context.Context, field
 	return graphql.NewScalarFieldContext("Wind", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Wind_calm(ctx context.Context, field graphql.CollectedField, obj *mkg.Wind) (ret graphql.Marshaler) {
+func (ec *executionContext) _Wind_calm(ctx context.Context, field graphql.CollectedField, obj *synop.Wind) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31608,7 +31609,7 @@ func (ec *executionContext) fieldContext_Wind_calm(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Wind", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Wind_variable(ctx context.Context, field graphql.CollectedField, obj *mkg.Wind) (ret graphql.Marshaler) {
+func (ec *executionContext) _Wind_variable(ctx context.Context, field graphql.CollectedField, obj *synop.Wind) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31631,7 +31632,7 @@ func (ec *executionContext) fieldContext_Wind_variable(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Wind", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Wind_speed(ctx context.Context, field graphql.CollectedField, obj *mkg.Wind) (ret graphql.Marshaler) {
+func (ec *executionContext) _Wind_speed(ctx context.Context, field graphql.CollectedField, obj *synop.Wind) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31654,7 +31655,7 @@ func (ec *executionContext) fieldContext_Wind_speed(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Wind", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Wind_reportedSpeed(ctx context.Context, field graphql.CollectedField, obj *mkg.Wind) (ret graphql.Marshaler) {
+func (ec *executionContext) _Wind_reportedSpeed(ctx context.Context, field graphql.CollectedField, obj *synop.Wind) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31677,7 +31678,7 @@ func (ec *executionContext) fieldContext_Wind_reportedSpeed(_ context.Context, f
 	return graphql.NewScalarFieldContext("Wind", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Wind_reportedUnit(ctx context.Context, field graphql.CollectedField, obj *mkg.Wind) (ret graphql.Marshaler) {
+func (ec *executionContext) _Wind_reportedUnit(ctx context.Context, field graphql.CollectedField, obj *synop.Wind) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31700,7 +31701,7 @@ func (ec *executionContext) fieldContext_Wind_reportedUnit(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Wind", field, true, true, "String")
 }
 
-func (ec *executionContext) _WindSpeedGroup_group(ctx context.Context, field graphql.CollectedField, obj *mkg.WindSpeed) (ret graphql.Marshaler) {
+func (ec *executionContext) _WindSpeedGroup_group(ctx context.Context, field graphql.CollectedField, obj *synop.WindSpeed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31723,7 +31724,7 @@ func (ec *executionContext) fieldContext_WindSpeedGroup_group(_ context.Context,
 	return graphql.NewScalarFieldContext("WindSpeedGroup", field, false, false, "String")
 }
 
-func (ec *executionContext) _WindSpeedGroup_kind(ctx context.Context, field graphql.CollectedField, obj *mkg.WindSpeed) (ret graphql.Marshaler) {
+func (ec *executionContext) _WindSpeedGroup_kind(ctx context.Context, field graphql.CollectedField, obj *synop.WindSpeed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31746,7 +31747,7 @@ func (ec *executionContext) fieldContext_WindSpeedGroup_kind(_ context.Context, 
 	return graphql.NewScalarFieldContext("WindSpeedGroup", field, false, false, "String")
 }
 
-func (ec *executionContext) _WindSpeedGroup_speed(ctx context.Context, field graphql.CollectedField, obj *mkg.WindSpeed) (ret graphql.Marshaler) {
+func (ec *executionContext) _WindSpeedGroup_speed(ctx context.Context, field graphql.CollectedField, obj *synop.WindSpeed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31769,7 +31770,7 @@ func (ec *executionContext) fieldContext_WindSpeedGroup_speed(_ context.Context,
 	return graphql.NewScalarFieldContext("WindSpeedGroup", field, false, false, "Float")
 }
 
-func (ec *executionContext) _WindSpeedGroup_reportedSpeed(ctx context.Context, field graphql.CollectedField, obj *mkg.WindSpeed) (ret graphql.Marshaler) {
+func (ec *executionContext) _WindSpeedGroup_reportedSpeed(ctx context.Context, field graphql.CollectedField, obj *synop.WindSpeed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31792,7 +31793,7 @@ func (ec *executionContext) fieldContext_WindSpeedGroup_reportedSpeed(_ context.
 	return graphql.NewScalarFieldContext("WindSpeedGroup", field, false, false, "Int")
 }
 
-func (ec *executionContext) _WindSpeedGroup_periodMinutes(ctx context.Context, field graphql.CollectedField, obj *mkg.WindSpeed) (ret graphql.Marshaler) {
+func (ec *executionContext) _WindSpeedGroup_periodMinutes(ctx context.Context, field graphql.CollectedField, obj *synop.WindSpeed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36232,7 +36233,7 @@ func (ec *executionContext) _ClimateSummary(ctx context.Context, sel ast.Selecti
 
 var cloudDirectionImplementors = []string{"CloudDirection"}
 
-func (ec *executionContext) _CloudDirection(ctx context.Context, sel ast.SelectionSet, obj *mkg.CloudDirection) graphql.Marshaler {
+func (ec *executionContext) _CloudDirection(ctx context.Context, sel ast.SelectionSet, obj *synop.CloudDirection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, cloudDirectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -36275,7 +36276,7 @@ func (ec *executionContext) _CloudDirection(ctx context.Context, sel ast.Selecti
 
 var cloudDriftImplementors = []string{"CloudDrift"}
 
-func (ec *executionContext) _CloudDrift(ctx context.Context, sel ast.SelectionSet, obj *mkg.CloudDrift) graphql.Marshaler {
+func (ec *executionContext) _CloudDrift(ctx context.Context, sel ast.SelectionSet, obj *synop.CloudDrift) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, cloudDriftImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -36318,7 +36319,7 @@ func (ec *executionContext) _CloudDrift(ctx context.Context, sel ast.SelectionSe
 
 var cloudLayerImplementors = []string{"CloudLayer"}
 
-func (ec *executionContext) _CloudLayer(ctx context.Context, sel ast.SelectionSet, obj *mkg.CloudLayer) graphql.Marshaler {
+func (ec *executionContext) _CloudLayer(ctx context.Context, sel ast.SelectionSet, obj *synop.CloudLayer) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, cloudLayerImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -36371,7 +36372,7 @@ func (ec *executionContext) _CloudLayer(ctx context.Context, sel ast.SelectionSe
 
 var cloudTypeImplementors = []string{"CloudType"}
 
-func (ec *executionContext) _CloudType(ctx context.Context, sel ast.SelectionSet, obj *mkg.CloudType) graphql.Marshaler {
+func (ec *executionContext) _CloudType(ctx context.Context, sel ast.SelectionSet, obj *synop.CloudType) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, cloudTypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -36409,7 +36410,7 @@ func (ec *executionContext) _CloudType(ctx context.Context, sel ast.SelectionSet
 
 var cloudsImplementors = []string{"Clouds"}
 
-func (ec *executionContext) _Clouds(ctx context.Context, sel ast.SelectionSet, obj *mkg.Clouds) graphql.Marshaler {
+func (ec *executionContext) _Clouds(ctx context.Context, sel ast.SelectionSet, obj *synop.Clouds) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, cloudsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -36462,7 +36463,7 @@ func (ec *executionContext) _Clouds(ctx context.Context, sel ast.SelectionSet, o
 
 var codedValueImplementors = []string{"CodedValue"}
 
-func (ec *executionContext) _CodedValue(ctx context.Context, sel ast.SelectionSet, obj *mkg.CodeValue) graphql.Marshaler {
+func (ec *executionContext) _CodedValue(ctx context.Context, sel ast.SelectionSet, obj *synop.Code) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, codedValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -36538,7 +36539,7 @@ func (ec *executionContext) _CollectedApiKey(ctx context.Context, sel ast.Select
 
 var compassDirectionImplementors = []string{"CompassDirection"}
 
-func (ec *executionContext) _CompassDirection(ctx context.Context, sel ast.SelectionSet, obj *mkg.Direction) graphql.Marshaler {
+func (ec *executionContext) _CompassDirection(ctx context.Context, sel ast.SelectionSet, obj *synop.Direction) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, compassDirectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -37181,7 +37182,7 @@ func (ec *executionContext) _EarthquakeSource(ctx context.Context, sel ast.Selec
 
 var evaporationImplementors = []string{"Evaporation"}
 
-func (ec *executionContext) _Evaporation(ctx context.Context, sel ast.SelectionSet, obj *mkg.Evaporation) graphql.Marshaler {
+func (ec *executionContext) _Evaporation(ctx context.Context, sel ast.SelectionSet, obj *synop.Evaporation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, evaporationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -37219,7 +37220,7 @@ func (ec *executionContext) _Evaporation(ctx context.Context, sel ast.SelectionS
 
 var exactTimeImplementors = []string{"ExactTime"}
 
-func (ec *executionContext) _ExactTime(ctx context.Context, sel ast.SelectionSet, obj *mkg.ExactTime) graphql.Marshaler {
+func (ec *executionContext) _ExactTime(ctx context.Context, sel ast.SelectionSet, obj *synop.ExactTime) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, exactTimeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -37743,7 +37744,7 @@ func (ec *executionContext) _GroundMotion(ctx context.Context, sel ast.Selection
 
 var isobaricSurfaceImplementors = []string{"IsobaricSurface"}
 
-func (ec *executionContext) _IsobaricSurface(ctx context.Context, sel ast.SelectionSet, obj *mkg.Geopotential) graphql.Marshaler {
+func (ec *executionContext) _IsobaricSurface(ctx context.Context, sel ast.SelectionSet, obj *synop.Geopotential) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, isobaricSurfaceImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -38144,7 +38145,7 @@ func (ec *executionContext) _LightningStrikeEdge(ctx context.Context, sel ast.Se
 
 var metreRangeImplementors = []string{"MetreRange"}
 
-func (ec *executionContext) _MetreRange(ctx context.Context, sel ast.SelectionSet, obj *mkg.Range) graphql.Marshaler {
+func (ec *executionContext) _MetreRange(ctx context.Context, sel ast.SelectionSet, obj *synop.Range) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, metreRangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -38421,7 +38422,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 
 var nationalSectionImplementors = []string{"NationalSection"}
 
-func (ec *executionContext) _NationalSection(ctx context.Context, sel ast.SelectionSet, obj *mkg.RawSection) graphql.Marshaler {
+func (ec *executionContext) _NationalSection(ctx context.Context, sel ast.SelectionSet, obj *synop.RawSection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, nationalSectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -38713,7 +38714,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 
 var precipitationImplementors = []string{"Precipitation"}
 
-func (ec *executionContext) _Precipitation(ctx context.Context, sel ast.SelectionSet, obj *mkg.Precipitation) graphql.Marshaler {
+func (ec *executionContext) _Precipitation(ctx context.Context, sel ast.SelectionSet, obj *synop.Precipitation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, precipitationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -38771,7 +38772,7 @@ func (ec *executionContext) _Precipitation(ctx context.Context, sel ast.Selectio
 
 var pressureTendencyImplementors = []string{"PressureTendency"}
 
-func (ec *executionContext) _PressureTendency(ctx context.Context, sel ast.SelectionSet, obj *mkg.PressureTendency) graphql.Marshaler {
+func (ec *executionContext) _PressureTendency(ctx context.Context, sel ast.SelectionSet, obj *synop.PressureTendency) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pressureTendencyImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -39494,7 +39495,7 @@ func (ec *executionContext) _RadarSweep(ctx context.Context, sel ast.SelectionSe
 
 var radiationImplementors = []string{"Radiation"}
 
-func (ec *executionContext) _Radiation(ctx context.Context, sel ast.SelectionSet, obj *mkg.Radiation) graphql.Marshaler {
+func (ec *executionContext) _Radiation(ctx context.Context, sel ast.SelectionSet, obj *synop.Radiation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, radiationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -40042,7 +40043,7 @@ func (ec *executionContext) _ShakemapPoint(ctx context.Context, sel ast.Selectio
 
 var snowDepthImplementors = []string{"SnowDepth"}
 
-func (ec *executionContext) _SnowDepth(ctx context.Context, sel ast.SelectionSet, obj *mkg.SnowDepth) graphql.Marshaler {
+func (ec *executionContext) _SnowDepth(ctx context.Context, sel ast.SelectionSet, obj *synop.SnowDepth) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, snowDepthImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -40599,7 +40600,7 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 
 var sunshineImplementors = []string{"Sunshine"}
 
-func (ec *executionContext) _Sunshine(ctx context.Context, sel ast.SelectionSet, obj *mkg.Sunshine) graphql.Marshaler {
+func (ec *executionContext) _Sunshine(ctx context.Context, sel ast.SelectionSet, obj *synop.Sunshine) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sunshineImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -40637,7 +40638,7 @@ func (ec *executionContext) _Sunshine(ctx context.Context, sel ast.SelectionSet,
 
 var supplementaryGroupImplementors = []string{"SupplementaryGroup"}
 
-func (ec *executionContext) _SupplementaryGroup(ctx context.Context, sel ast.SelectionSet, obj *mkg.SupplementaryGroup) graphql.Marshaler {
+func (ec *executionContext) _SupplementaryGroup(ctx context.Context, sel ast.SelectionSet, obj *synop.Supplementary) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, supplementaryGroupImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -40680,7 +40681,7 @@ func (ec *executionContext) _SupplementaryGroup(ctx context.Context, sel ast.Sel
 
 var synopDecodedImplementors = []string{"SynopDecoded"}
 
-func (ec *executionContext) _SynopDecoded(ctx context.Context, sel ast.SelectionSet, obj *mkg.SynopValues) graphql.Marshaler {
+func (ec *executionContext) _SynopDecoded(ctx context.Context, sel ast.SelectionSet, obj *synop.Decoded) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, synopDecodedImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -40998,7 +40999,7 @@ func (ec *executionContext) _SynopReport(ctx context.Context, sel ast.SelectionS
 
 var temperatureChangeImplementors = []string{"TemperatureChange"}
 
-func (ec *executionContext) _TemperatureChange(ctx context.Context, sel ast.SelectionSet, obj *mkg.TemperatureChange) graphql.Marshaler {
+func (ec *executionContext) _TemperatureChange(ctx context.Context, sel ast.SelectionSet, obj *synop.TemperatureChange) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, temperatureChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -41036,7 +41037,7 @@ func (ec *executionContext) _TemperatureChange(ctx context.Context, sel ast.Sele
 
 var temperatureExtremeImplementors = []string{"TemperatureExtreme"}
 
-func (ec *executionContext) _TemperatureExtreme(ctx context.Context, sel ast.SelectionSet, obj *mkg.TemperatureExtreme) graphql.Marshaler {
+func (ec *executionContext) _TemperatureExtreme(ctx context.Context, sel ast.SelectionSet, obj *synop.Extreme) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, temperatureExtremeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -41080,7 +41081,7 @@ func (ec *executionContext) _TemperatureExtreme(ctx context.Context, sel ast.Sel
 
 var totalCloudImplementors = []string{"TotalCloud"}
 
-func (ec *executionContext) _TotalCloud(ctx context.Context, sel ast.SelectionSet, obj *mkg.TotalCloud) graphql.Marshaler {
+func (ec *executionContext) _TotalCloud(ctx context.Context, sel ast.SelectionSet, obj *synop.TotalCloud) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, totalCloudImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -41440,7 +41441,7 @@ func (ec *executionContext) _ViewerAccount(ctx context.Context, sel ast.Selectio
 
 var weatherCodeImplementors = []string{"WeatherCode"}
 
-func (ec *executionContext) _WeatherCode(ctx context.Context, sel ast.SelectionSet, obj *mkg.WeatherCode) graphql.Marshaler {
+func (ec *executionContext) _WeatherCode(ctx context.Context, sel ast.SelectionSet, obj *synop.Weather) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, weatherCodeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -41483,7 +41484,7 @@ func (ec *executionContext) _WeatherCode(ctx context.Context, sel ast.SelectionS
 
 var windImplementors = []string{"Wind"}
 
-func (ec *executionContext) _Wind(ctx context.Context, sel ast.SelectionSet, obj *mkg.Wind) graphql.Marshaler {
+func (ec *executionContext) _Wind(ctx context.Context, sel ast.SelectionSet, obj *synop.Wind) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, windImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -41542,7 +41543,7 @@ func (ec *executionContext) _Wind(ctx context.Context, sel ast.SelectionSet, obj
 
 var windSpeedGroupImplementors = []string{"WindSpeedGroup"}
 
-func (ec *executionContext) _WindSpeedGroup(ctx context.Context, sel ast.SelectionSet, obj *mkg.WindSpeed) graphql.Marshaler {
+func (ec *executionContext) _WindSpeedGroup(ctx context.Context, sel ast.SelectionSet, obj *synop.WindSpeed) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, windSpeedGroupImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -42483,15 +42484,15 @@ func (ec *executionContext) marshalNClimateSummary2ᚖgithubᚗcomᚋbmkgᚋmkgg
 	return ec._ClimateSummary(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCloudLayer2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudLayer(ctx context.Context, sel ast.SelectionSet, v mkg.CloudLayer) graphql.Marshaler {
+func (ec *executionContext) marshalNCloudLayer2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudLayer(ctx context.Context, sel ast.SelectionSet, v synop.CloudLayer) graphql.Marshaler {
 	return ec._CloudLayer(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNCloudLayer2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudLayerᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.CloudLayer) graphql.Marshaler {
+func (ec *executionContext) marshalNCloudLayer2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudLayerᚄ(ctx context.Context, sel ast.SelectionSet, v []synop.CloudLayer) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCloudLayer2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudLayer(ctx, sel, v[i])
+		return ec.marshalNCloudLayer2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudLayer(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -42503,7 +42504,7 @@ func (ec *executionContext) marshalNCloudLayer2ᚕgithubᚗcomᚋbmkgᚋmkggraph
 	return ret
 }
 
-func (ec *executionContext) marshalNCloudType2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx context.Context, sel ast.SelectionSet, v mkg.CloudType) graphql.Marshaler {
+func (ec *executionContext) marshalNCloudType2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudType(ctx context.Context, sel ast.SelectionSet, v synop.CloudType) graphql.Marshaler {
 	return ec._CloudType(ctx, sel, &v)
 }
 
@@ -42971,15 +42972,15 @@ func (ec *executionContext) marshalNLightningStrikeEdge2ᚖgithubᚗcomᚋbmkg�
 	return ec._LightningStrikeEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNationalSection2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRawSection(ctx context.Context, sel ast.SelectionSet, v mkg.RawSection) graphql.Marshaler {
+func (ec *executionContext) marshalNNationalSection2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRawSection(ctx context.Context, sel ast.SelectionSet, v synop.RawSection) graphql.Marshaler {
 	return ec._NationalSection(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNNationalSection2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRawSectionᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.RawSection) graphql.Marshaler {
+func (ec *executionContext) marshalNNationalSection2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRawSectionᚄ(ctx context.Context, sel ast.SelectionSet, v []synop.RawSection) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNNationalSection2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRawSection(ctx, sel, v[i])
+		return ec.marshalNNationalSection2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRawSection(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -43059,15 +43060,15 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋbmkgᚋmkggraph�
 	return ec._PageInfo(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPrecipitation2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐPrecipitation(ctx context.Context, sel ast.SelectionSet, v mkg.Precipitation) graphql.Marshaler {
+func (ec *executionContext) marshalNPrecipitation2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐPrecipitation(ctx context.Context, sel ast.SelectionSet, v synop.Precipitation) graphql.Marshaler {
 	return ec._Precipitation(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNPrecipitation2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐPrecipitationᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.Precipitation) graphql.Marshaler {
+func (ec *executionContext) marshalNPrecipitation2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐPrecipitationᚄ(ctx context.Context, sel ast.SelectionSet, v []synop.Precipitation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPrecipitation2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐPrecipitation(ctx, sel, v[i])
+		return ec.marshalNPrecipitation2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐPrecipitation(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -43182,15 +43183,15 @@ func (ec *executionContext) marshalNRadarSweep2ᚕgithubᚗcomᚋbmkgᚋmkggraph
 	return ret
 }
 
-func (ec *executionContext) marshalNRadiation2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadiation(ctx context.Context, sel ast.SelectionSet, v mkg.Radiation) graphql.Marshaler {
+func (ec *executionContext) marshalNRadiation2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRadiation(ctx context.Context, sel ast.SelectionSet, v synop.Radiation) graphql.Marshaler {
 	return ec._Radiation(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNRadiation2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadiationᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.Radiation) graphql.Marshaler {
+func (ec *executionContext) marshalNRadiation2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRadiationᚄ(ctx context.Context, sel ast.SelectionSet, v []synop.Radiation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRadiation2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadiation(ctx, sel, v[i])
+		return ec.marshalNRadiation2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRadiation(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -43572,15 +43573,15 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
-func (ec *executionContext) marshalNSunshine2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSunshine(ctx context.Context, sel ast.SelectionSet, v mkg.Sunshine) graphql.Marshaler {
+func (ec *executionContext) marshalNSunshine2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSunshine(ctx context.Context, sel ast.SelectionSet, v synop.Sunshine) graphql.Marshaler {
 	return ec._Sunshine(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNSunshine2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSunshineᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.Sunshine) graphql.Marshaler {
+func (ec *executionContext) marshalNSunshine2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSunshineᚄ(ctx context.Context, sel ast.SelectionSet, v []synop.Sunshine) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSunshine2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSunshine(ctx, sel, v[i])
+		return ec.marshalNSunshine2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSunshine(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -43592,15 +43593,15 @@ func (ec *executionContext) marshalNSunshine2ᚕgithubᚗcomᚋbmkgᚋmkggraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNSupplementaryGroup2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSupplementaryGroup(ctx context.Context, sel ast.SelectionSet, v mkg.SupplementaryGroup) graphql.Marshaler {
+func (ec *executionContext) marshalNSupplementaryGroup2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSupplementary(ctx context.Context, sel ast.SelectionSet, v synop.Supplementary) graphql.Marshaler {
 	return ec._SupplementaryGroup(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNSupplementaryGroup2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSupplementaryGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.SupplementaryGroup) graphql.Marshaler {
+func (ec *executionContext) marshalNSupplementaryGroup2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSupplementaryᚄ(ctx context.Context, sel ast.SelectionSet, v []synop.Supplementary) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSupplementaryGroup2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSupplementaryGroup(ctx, sel, v[i])
+		return ec.marshalNSupplementaryGroup2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSupplementary(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -43677,15 +43678,15 @@ func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋm
 	return ec._Viewer(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNWindSpeedGroup2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWindSpeed(ctx context.Context, sel ast.SelectionSet, v mkg.WindSpeed) graphql.Marshaler {
+func (ec *executionContext) marshalNWindSpeedGroup2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐWindSpeed(ctx context.Context, sel ast.SelectionSet, v synop.WindSpeed) graphql.Marshaler {
 	return ec._WindSpeedGroup(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNWindSpeedGroup2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWindSpeedᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.WindSpeed) graphql.Marshaler {
+func (ec *executionContext) marshalNWindSpeedGroup2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐWindSpeedᚄ(ctx context.Context, sel ast.SelectionSet, v []synop.WindSpeed) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNWindSpeedGroup2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWindSpeed(ctx, sel, v[i])
+		return ec.marshalNWindSpeedGroup2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐWindSpeed(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -44196,35 +44197,35 @@ func (ec *executionContext) marshalOClimateSummary2ᚕᚖgithubᚗcomᚋbmkgᚋm
 	return ret
 }
 
-func (ec *executionContext) marshalOCloudDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudDirection(ctx context.Context, sel ast.SelectionSet, v *mkg.CloudDirection) graphql.Marshaler {
+func (ec *executionContext) marshalOCloudDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudDirection(ctx context.Context, sel ast.SelectionSet, v *synop.CloudDirection) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._CloudDirection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOCloudDrift2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudDrift(ctx context.Context, sel ast.SelectionSet, v *mkg.CloudDrift) graphql.Marshaler {
+func (ec *executionContext) marshalOCloudDrift2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudDrift(ctx context.Context, sel ast.SelectionSet, v *synop.CloudDrift) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._CloudDrift(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOCloudType2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx context.Context, sel ast.SelectionSet, v *mkg.CloudType) graphql.Marshaler {
+func (ec *executionContext) marshalOCloudType2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudType(ctx context.Context, sel ast.SelectionSet, v *synop.CloudType) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._CloudType(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOClouds2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClouds(ctx context.Context, sel ast.SelectionSet, v *mkg.Clouds) graphql.Marshaler {
+func (ec *executionContext) marshalOClouds2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐClouds(ctx context.Context, sel ast.SelectionSet, v *synop.Clouds) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Clouds(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx context.Context, sel ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
+func (ec *executionContext) marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCode(ctx context.Context, sel ast.SelectionSet, v *synop.Code) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -44238,7 +44239,7 @@ func (ec *executionContext) marshalOCollectedApiKey2ᚖgithubᚗcomᚋbmkgᚋmkg
 	return ec._CollectedApiKey(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDirection(ctx context.Context, sel ast.SelectionSet, v *mkg.Direction) graphql.Marshaler {
+func (ec *executionContext) marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐDirection(ctx context.Context, sel ast.SelectionSet, v *synop.Direction) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -44420,14 +44421,14 @@ func (ec *executionContext) marshalOEscalationTarget2ᚖgithubᚗcomᚋbmkgᚋmk
 	return v
 }
 
-func (ec *executionContext) marshalOEvaporation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEvaporation(ctx context.Context, sel ast.SelectionSet, v *mkg.Evaporation) graphql.Marshaler {
+func (ec *executionContext) marshalOEvaporation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐEvaporation(ctx context.Context, sel ast.SelectionSet, v *synop.Evaporation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Evaporation(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOExactTime2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐExactTime(ctx context.Context, sel ast.SelectionSet, v *mkg.ExactTime) graphql.Marshaler {
+func (ec *executionContext) marshalOExactTime2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐExactTime(ctx context.Context, sel ast.SelectionSet, v *synop.ExactTime) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -44586,7 +44587,7 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
-func (ec *executionContext) marshalOIsobaricSurface2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐGeopotential(ctx context.Context, sel ast.SelectionSet, v *mkg.Geopotential) graphql.Marshaler {
+func (ec *executionContext) marshalOIsobaricSurface2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐGeopotential(ctx context.Context, sel ast.SelectionSet, v *synop.Geopotential) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -44633,7 +44634,7 @@ func (ec *executionContext) marshalOLightningStrikeConnection2ᚖgithubᚗcomᚋ
 	return ec._LightningStrikeConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOMetreRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRange(ctx context.Context, sel ast.SelectionSet, v *mkg.Range) graphql.Marshaler {
+func (ec *executionContext) marshalOMetreRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRange(ctx context.Context, sel ast.SelectionSet, v *synop.Range) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -44702,7 +44703,7 @@ func (ec *executionContext) unmarshalOPointInput2ᚖgithubᚗcomᚋbmkgᚋmkggra
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOPressureTendency2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐPressureTendency(ctx context.Context, sel ast.SelectionSet, v *mkg.PressureTendency) graphql.Marshaler {
+func (ec *executionContext) marshalOPressureTendency2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐPressureTendency(ctx context.Context, sel ast.SelectionSet, v *synop.PressureTendency) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -44884,7 +44885,7 @@ func (ec *executionContext) marshalOShakemapPoint2ᚖgithubᚗcomᚋbmkgᚋmkggr
 	return ec._ShakemapPoint(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOSnowDepth2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSnowDepth(ctx context.Context, sel ast.SelectionSet, v *mkg.SnowDepth) graphql.Marshaler {
+func (ec *executionContext) marshalOSnowDepth2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSnowDepth(ctx context.Context, sel ast.SelectionSet, v *synop.SnowDepth) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -45106,7 +45107,7 @@ func (ec *executionContext) marshalOSubmittedAccessRequest2ᚖgithubᚗcomᚋbmk
 	return ec._SubmittedAccessRequest(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOSynopDecoded2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSynopValues(ctx context.Context, sel ast.SelectionSet, v *mkg.SynopValues) graphql.Marshaler {
+func (ec *executionContext) marshalOSynopDecoded2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐDecoded(ctx context.Context, sel ast.SelectionSet, v *synop.Decoded) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -45120,21 +45121,21 @@ func (ec *executionContext) marshalOSynopReport2ᚖgithubᚗcomᚋbmkgᚋmkggrap
 	return ec._SynopReport(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOTemperatureChange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTemperatureChange(ctx context.Context, sel ast.SelectionSet, v *mkg.TemperatureChange) graphql.Marshaler {
+func (ec *executionContext) marshalOTemperatureChange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐTemperatureChange(ctx context.Context, sel ast.SelectionSet, v *synop.TemperatureChange) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._TemperatureChange(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOTemperatureExtreme2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTemperatureExtreme(ctx context.Context, sel ast.SelectionSet, v *mkg.TemperatureExtreme) graphql.Marshaler {
+func (ec *executionContext) marshalOTemperatureExtreme2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐExtreme(ctx context.Context, sel ast.SelectionSet, v *synop.Extreme) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._TemperatureExtreme(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOTotalCloud2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTotalCloud(ctx context.Context, sel ast.SelectionSet, v *mkg.TotalCloud) graphql.Marshaler {
+func (ec *executionContext) marshalOTotalCloud2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐTotalCloud(ctx context.Context, sel ast.SelectionSet, v *synop.TotalCloud) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -45192,14 +45193,14 @@ func (ec *executionContext) marshalOViewerAccount2ᚖgithubᚗcomᚋbmkgᚋmkggr
 	return ec._ViewerAccount(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOWeatherCode2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWeatherCode(ctx context.Context, sel ast.SelectionSet, v *mkg.WeatherCode) graphql.Marshaler {
+func (ec *executionContext) marshalOWeatherCode2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐWeather(ctx context.Context, sel ast.SelectionSet, v *synop.Weather) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._WeatherCode(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOWind2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWind(ctx context.Context, sel ast.SelectionSet, v *mkg.Wind) graphql.Marshaler {
+func (ec *executionContext) marshalOWind2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐWind(ctx context.Context, sel ast.SelectionSet, v *synop.Wind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
