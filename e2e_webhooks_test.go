@@ -1,0 +1,226 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bmkg/mkggraph/ingest"
+	"github.com/bmkg/mkggraph/mkg"
+	"github.com/bmkg/mkggraph/webhooks"
+)
+
+// receiver is a partner's server: it records every POST and answers each
+// with the status answer gives for it (counted from 0).
+type receiver struct {
+	*httptest.Server
+	mu     sync.Mutex
+	got    []received
+	answer func(n int) int
+}
+
+type received struct {
+	header http.Header
+	body   []byte
+	status int
+}
+
+func newReceiver(t *testing.T, answer func(n int) int) *receiver {
+	r := &receiver{answer: answer}
+	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		r.mu.Lock()
+		status := r.answer(len(r.got))
+		r.got = append(r.got, received{header: req.Header.Clone(), body: body, status: status})
+		r.mu.Unlock()
+		w.WriteHeader(status)
+	}))
+	t.Cleanup(r.Close)
+	return r
+}
+
+func (r *receiver) requests() []received {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]received(nil), r.got...)
+}
+
+// waitFor polls cond until it holds, failing the test after within.
+func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within %v: %s", within, what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// startWebhookApp starts a server on backend with the stations only, the
+// webhooks allowed to reach the test's receivers (http, loopback), failing
+// webhooks paused after 3 failures, retries after 50 ms, and the
+// dispatcher and delivery worker running.
+func startWebhookApp(t *testing.T, backend string, change func(*Config)) (*app, *httptest.Server) {
+	t.Helper()
+	cfg := testConfig(t, backend)
+	cfg.demoFiles = func(name string) bool { return strings.HasPrefix(name, "stations/") && coreDemo(name) }
+	cfg.Webhooks.AllowHTTP, cfg.Webhooks.AllowPrivate = "true", "true"
+	cfg.Webhooks.PauseAfter = 3
+	cfg.Webhooks.FirstRetry, cfg.Webhooks.MaxRetry = 50*time.Millisecond, 100*time.Millisecond
+	cfg.Webhooks.SecretKey = strings.Repeat("k", 32)
+	if change != nil {
+		change(cfg)
+	}
+	a, srv := startApp(t, cfg)
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := a.RunWebhooks(ctx)
+	t.Cleanup(func() { cancel(); <-stopped })
+	return a, srv
+}
+
+const createWebhook = `mutation($d: String!, $u: String!) { createWebhook(document: $d, callbackUrl: $u) { secret webhook { id status } } }`
+
+const quakeDocument = `subscription { earthquakeReported { change earthquake { magnitude } } }`
+
+// register creates a webhook as key and returns its id and secret.
+func register(t *testing.T, base, key, document, url string) (id, secret string) {
+	t.Helper()
+	r := postAs(t, base, key, createWebhook, map[string]any{"d": document, "u": url})
+	d := mustData(t, r)
+	id, _ = dig(d, "createWebhook", "webhook", "id").(string)
+	secret, _ = dig(d, "createWebhook", "secret").(string)
+	if id == "" || !strings.HasPrefix(secret, "whsec_") || dig(d, "createWebhook", "webhook", "status") != "ACTIVE" {
+		t.Fatalf("createWebhook: %s", r.Raw)
+	}
+	return id, secret
+}
+
+const webhookHistory = `query($id: ID!) { webhook(id: $id) { status pausedReason failures lastError
+	deliveries { id attempts deliveredAt lastStatus lastError payload } } }`
+
+// TestWebhooks: on each database, an ingested earthquake reaches a
+// partner's receiver signed; a receiver answering 500 then 200 gets it
+// once more, with the same delivery id, and the history shows both
+// attempts; a receiver that always fails pauses its webhook with the
+// reason; a partner without a dataset's grant gets those fields null and
+// FORBIDDEN in the payload.
+func TestWebhooks(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			a, srv := startWebhookApp(t, backend, nil)
+			ok := newReceiver(t, func(int) int { return http.StatusOK })
+			flaky := newReceiver(t, func(n int) int { return map[bool]int{true: 500, false: 200}[n == 0] })
+			down := newReceiver(t, func(int) int { return http.StatusInternalServerError })
+			key := partnerKey(t, a)
+			okID, secret := register(t, srv.URL, key, quakeDocument, ok.URL+"/hook")
+			flakyID, _ := register(t, srv.URL, key, quakeDocument, flaky.URL)
+			downID, _ := register(t, srv.URL, key, quakeDocument, down.URL)
+			// Only events of magnitude 6 or more: this one is not delivered.
+			big := newReceiver(t, func(int) int { return http.StatusOK })
+			register(t, srv.URL, key, `subscription { earthquakeReported(filter: {minMagnitude: 6}) { change } }`, big.URL)
+
+			ingestQuake(t, a, 1, 5.2)
+			waitFor(t, 10*time.Second, "the receiver is called", func() bool { return len(ok.requests()) == 1 })
+			got := ok.requests()[0]
+			h := got.header
+			if !mkg.VerifyWebhook(secret, h.Get(webhooks.HeaderTimestamp), h.Get(webhooks.HeaderSignature), got.body, time.Now()) {
+				t.Fatalf("signature does not verify: %v %s", h, got.body)
+			}
+			if mkg.VerifyWebhook("whsec_other", h.Get(webhooks.HeaderTimestamp), h.Get(webhooks.HeaderSignature), got.body, time.Now()) ||
+				mkg.VerifyWebhook(secret, h.Get(webhooks.HeaderTimestamp), h.Get(webhooks.HeaderSignature), got.body, time.Now().Add(6*time.Minute)) {
+				t.Fatal("a wrong secret or a replay after the window verifies")
+			}
+			if h.Get(webhooks.HeaderWebhook) != okID || h.Get(webhooks.HeaderDelivery) == "" || h.Get("Content-Type") != "application/json" {
+				t.Fatalf("headers: %v", h)
+			}
+			if want := `{"data":{"earthquakeReported":{"change":"INSERTED","earthquake":{"magnitude":5.2}}}}`; string(got.body) != want {
+				t.Fatalf("body %s; want %s", got.body, want)
+			}
+
+			waitFor(t, 10*time.Second, "the flaky receiver is tried again", func() bool { return len(flaky.requests()) >= 2 })
+			fr := flaky.requests()
+			if fr[0].header.Get(webhooks.HeaderDelivery) != fr[1].header.Get(webhooks.HeaderDelivery) || string(fr[0].body) != string(fr[1].body) {
+				t.Fatalf("the retry is another delivery: %v / %v", fr[0].header, fr[1].header)
+			}
+			r := postAs(t, srv.URL, key, webhookHistory, map[string]any{"id": flakyID})
+			ds, _ := dig(mustData(t, r), "webhook", "deliveries").([]any)
+			if len(ds) != 1 || dig(ds[0], "attempts") != 2.0 || dig(ds[0], "lastStatus") != 200.0 || dig(ds[0], "deliveredAt") == nil ||
+				dig(ds[0], "id") != fr[0].header.Get(webhooks.HeaderDelivery) {
+				t.Fatalf("flaky history: %s", r.Raw)
+			}
+
+			waitFor(t, 15*time.Second, "the failing webhook is paused", func() bool {
+				r := postAs(t, srv.URL, key, webhookHistory, map[string]any{"id": downID})
+				return dig(mustData(t, r), "webhook", "status") == "PAUSED"
+			})
+			r = postAs(t, srv.URL, key, webhookHistory, map[string]any{"id": downID})
+			if reason, _ := dig(mustData(t, r), "webhook", "pausedReason").(string); !strings.Contains(reason, "3 failed deliveries") ||
+				!strings.Contains(reason, "HTTP 500") || len(down.requests()) != 3 {
+				t.Fatalf("paused webhook (%d requests): %s", len(down.requests()), r.Raw)
+			}
+			// Paused: a new event is queued but not sent, until resumed.
+			ingestQuake(t, a, 2, 5.3)
+			waitFor(t, 10*time.Second, "the second event reaches the working receivers", func() bool {
+				return len(ok.requests()) == 2 && len(flaky.requests()) == 3
+			})
+			if n := len(down.requests()); n != 3 {
+				t.Fatalf("a paused webhook was called: %d requests", n)
+			}
+			if n := len(big.requests()); n != 0 {
+				t.Fatalf("an event the filter leaves out was delivered: %d requests", n)
+			}
+		})
+	}
+}
+
+// TestWebhookForbiddenFields: a partner without the SYNOP_L1 grant gets
+// the Level 1 report null with FORBIDDEN in the delivered payload, the
+// Level 2 values delivered, as over WebSocket.
+func TestWebhookForbiddenFields(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			a, srv := startWebhookApp(t, backend, nil)
+			rec := newReceiver(t, func(int) int { return http.StatusOK })
+			register(t, srv.URL, partnerKey(t, a), `subscription { observationReceived(filter: {wmoIndexes: ["15015"]}) {
+				observation { stationIndex decoded { airTemperature } raw { text } } } }`, rec.URL)
+			const name = "demo/samples/synop/A_SMRO01YRBK211200_C_EDZW_20220321120500_12524785.txt"
+			data, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.Ingest.File(context.Background(), name, data, ingest.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, 10*time.Second, "the receiver is called", func() bool { return len(rec.requests()) == 1 })
+			var p struct {
+				Data struct {
+					ObservationReceived struct {
+						Observation struct {
+							StationIndex string
+							Decoded      *struct{ AirTemperature *float64 }
+							Raw          any
+						}
+					}
+				}
+				Errors []struct{ Extensions map[string]any }
+			}
+			body := rec.requests()[0].body
+			if err := json.Unmarshal(body, &p); err != nil {
+				t.Fatal(err)
+			}
+			o := p.Data.ObservationReceived.Observation
+			if o.StationIndex != "15015" || o.Decoded == nil || o.Decoded.AirTemperature == nil || o.Raw != nil ||
+				len(p.Errors) != 1 || p.Errors[0].Extensions["code"] != "FORBIDDEN" || p.Errors[0].Extensions["dataset"] != "SYNOP_L1" {
+				t.Fatalf("payload: %s", body)
+			}
+		})
+	}
+}
