@@ -150,8 +150,13 @@ func TestWebhooks(t *testing.T) {
 			if fr[0].header.Get(webhooks.HeaderDelivery) != fr[1].header.Get(webhooks.HeaderDelivery) || string(fr[0].body) != string(fr[1].body) {
 				t.Fatalf("the retry is another delivery: %v / %v", fr[0].header, fr[1].header)
 			}
-			r := postAs(t, srv.URL, key, webhookHistory, map[string]any{"id": flakyID})
-			ds, _ := dig(mustData(t, r), "webhook", "deliveries").([]any)
+			var r *gqlResponse
+			var ds []any
+			waitFor(t, 5*time.Second, "the retry is recorded", func() bool {
+				r = postAs(t, srv.URL, key, webhookHistory, map[string]any{"id": flakyID})
+				ds, _ = dig(mustData(t, r), "webhook", "deliveries").([]any)
+				return len(ds) == 1 && dig(ds[0], "deliveredAt") != nil
+			})
 			if len(ds) != 1 || dig(ds[0], "attempts") != 2.0 || dig(ds[0], "lastStatus") != 200.0 || dig(ds[0], "deliveredAt") == nil ||
 				dig(ds[0], "id") != fr[0].header.Get(webhooks.HeaderDelivery) {
 				t.Fatalf("flaky history: %s", r.Raw)
@@ -177,6 +182,17 @@ func TestWebhooks(t *testing.T) {
 			if n := len(big.requests()); n != 0 {
 				t.Fatalf("an event the filter leaves out was delivered: %d requests", n)
 			}
+			// Resumed, with its receiver mended: both events queued meanwhile
+			// go out.
+			down.mu.Lock()
+			down.answer = func(int) int { return http.StatusNoContent }
+			down.mu.Unlock()
+			r = postAs(t, srv.URL, key, `mutation($id: ID!) { resumeWebhook(id: $id) { status failures pausedReason } }`, map[string]any{"id": downID})
+			if d := mustData(t, r); dig(d, "resumeWebhook", "status") != "ACTIVE" || dig(d, "resumeWebhook", "failures") != 0.0 ||
+				dig(d, "resumeWebhook", "pausedReason") != nil {
+				t.Fatalf("resume: %s", r.Raw)
+			}
+			waitFor(t, 10*time.Second, "the resumed webhook delivers what was queued", func() bool { return len(down.requests()) == 5 })
 		})
 	}
 }
@@ -223,4 +239,114 @@ func TestWebhookForbiddenFields(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWebhookRegistration: on each database, with the default settings,
+// callback URLs that are not https:// or not on a public address are
+// refused (BAD_USER_INPUT on callbackUrl), and so are invalid documents
+// (on document); a URL stored anyway (a name re-pointed after it was
+// registered) is refused when connecting; a suspended account's webhook
+// queues nothing; a partner neither sees nor deletes another's webhooks;
+// admins list everyone's.
+func TestWebhookRegistration(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			a, srv := startWebhookApp(t, backend, func(c *Config) {
+				c.Webhooks.AllowHTTP, c.Webhooks.AllowPrivate = "false", "false"
+				c.demoFiles = func(string) bool { return false }
+			})
+			ctx := context.Background()
+			alice, bob := partnerKey(t, a), partnerKey(t, a)
+			for _, url := range []string{"http://203.0.113.10/hook", "https://127.0.0.1/hook", "https://[::1]:8443/", "https://10.1.2.3/",
+				"https://169.254.169.254/latest", "https://localhost/hook", "ftp://203.0.113.10/", "https://user:pw@203.0.113.10/", "/relative"} {
+				r := postAs(t, srv.URL, alice, createWebhook, map[string]any{"d": quakeDocument, "u": url})
+				if r.code(0) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "callbackUrl" {
+					t.Errorf("%s: %s", url, r.Raw)
+				}
+			}
+			for doc, reason := range map[string]string{
+				`subscription { earthquakeReported(filter: {minMagnitude: 11}) { change } }`: "filter.minMagnitude",
+				`subscription { earthquakeReported { nope } }`:                               "nope",
+				`query { stations { totalCount } }`:                                          "subscription",
+				`subscription {`:                                                             "",
+				`subscription { accessRequestChanged { state } }`:                            "role",
+			} {
+				r := postAs(t, srv.URL, alice, createWebhook, map[string]any{"d": doc, "u": "https://203.0.113.10/hook"})
+				if r.code(0) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "document" || !strings.Contains(r.Errors[0].Message, reason) {
+					t.Errorf("%s: %s", doc, r.Raw)
+				}
+			}
+			if r := post(t, srv.URL, createWebhook, map[string]any{"d": quakeDocument, "u": "https://203.0.113.10/hook"}); r.code(0) != "UNAUTHENTICATED" {
+				t.Errorf("anonymous: %s", r.Raw)
+			}
+
+			id, _ := register(t, srv.URL, alice, quakeDocument, "https://203.0.113.10/hook")
+			for _, q := range []string{`query($id: ID!) { webhook(id: $id) { id } }`, `mutation($id: ID!) { deleteWebhook(id: $id) }`,
+				`mutation($id: ID!) { pauseWebhook(id: $id) { id } }`, `mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }`} {
+				if r := postAs(t, srv.URL, bob, q, map[string]any{"id": id}); r.code(0) != "NOT_FOUND" {
+					t.Errorf("another partner: %s: %s", q, r.Raw)
+				}
+			}
+			if r := postAs(t, srv.URL, bob, `{ webhooks { id } }`, nil); len(dig(mustData(t, r), "webhooks").([]any)) != 0 {
+				t.Errorf("another partner's list: %s", r.Raw)
+			}
+			aliceAcct := accountOf(t, a, alice)
+			if r := postAs(t, srv.URL, bob, `query($a: ID!) { webhooks(accountId: $a) { id } }`, map[string]any{"a": nodeID("Account", aliceAcct.ID)}); r.code(0) != "FORBIDDEN" {
+				t.Errorf("another partner's list by account: %s", r.Raw)
+			}
+			admin := partnerKey(t, a)
+			if _, err := a.Store.UpdateAccount(ctx, testActor, accountOf(t, a, admin).ID, mkg.AccountInput{Organisation: "Admin", ContactName: "A",
+				ContactEmail: "a@example.org", Application: mkg.ClientApplication{Name: "admin"}, Roles: []mkg.Role{mkg.RoleAdmin}}); err != nil {
+				t.Fatal(err)
+			}
+			if r := postAs(t, srv.URL, admin, `{ webhooks { id accountId } }`, nil); len(dig(mustData(t, r), "webhooks").([]any)) != 1 ||
+				dig(mustData(t, r), "webhooks", 0, "accountId") != nodeID("Account", aliceAcct.ID) {
+				t.Errorf("admin's list: %s", r.Raw)
+			}
+			r := postAs(t, srv.URL, alice, `mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret webhook { id } } }`, map[string]any{"id": id})
+			if s, _ := dig(mustData(t, r), "rotateWebhookSecret", "secret").(string); !strings.HasPrefix(s, "whsec_") {
+				t.Errorf("rotate: %s", r.Raw)
+			}
+			if r := postAs(t, srv.URL, alice, `mutation($id: ID!) { deleteWebhook(id: $id) }`, map[string]any{"id": id}); dig(mustData(t, r), "deleteWebhook") != true {
+				t.Errorf("delete: %s", r.Raw)
+			}
+
+			// Stored behind the registration's back: the connection is refused.
+			rec := newReceiver(t, func(int) int { return http.StatusOK })
+			active, err := a.Store.CreateWebhook(ctx, aliceAcct.ID, quakeDocument, rec.URL, "plain:whsec_x", time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			suspendedAcct := accountOf(t, a, bob)
+			suspended, err := a.Store.CreateWebhook(ctx, suspendedAcct.ID, quakeDocument, rec.URL, "plain:whsec_y", time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.Store.SetAccountStatus(ctx, testActor, suspendedAcct.ID, mkg.AccountSuspended, "tests"); err != nil {
+				t.Fatal(err)
+			}
+			ingestQuake(t, a, 7, 5.0)
+			waitFor(t, 10*time.Second, "the attempt is recorded", func() bool {
+				ds, err := a.Store.WebhookDeliveries(ctx, active.ID, 0, 10)
+				return err == nil && len(ds) == 1 && strings.Contains(ds[0].LastError, "not public")
+			})
+			if ds, err := a.Store.WebhookDeliveries(ctx, suspended.ID, 0, 10); err != nil || len(ds) != 0 {
+				t.Errorf("a suspended account's webhook queued %d deliveries (%v)", len(ds), err)
+			}
+			if n := len(rec.requests()); n != 0 {
+				t.Errorf("the loopback receiver was called %d times", n)
+			}
+		})
+	}
+}
+
+// accountOf returns the account of a key.
+func accountOf(t *testing.T, a *app, key string) *mkg.Account {
+	t.Helper()
+	prefix, _ := mkg.KeyPrefix(key)
+	cred, err := a.Store.CredentialByPrefix(context.Background(), prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cred.Account
 }
