@@ -9060,6 +9060,14 @@ extend type Mutation {
 }
 `, BuiltIn: false},
 	{Name: "../schema/webhooks.graphqls", Input: `"""
+The result is the caller's own account's: anonymous callers get
+UNAUTHENTICATED, and an object of another account is NOT_FOUND, the same
+answer as for one that does not exist (admins reach every account's).
+Enforced by the webhooks service, which checks each webhook's account.
+"""
+directive @ownerOnly on FIELD_DEFINITION
+
+"""
 A partner's subscription delivered to its own server: the subscription
 document is run for each event under the account's rights as they are at
 that moment (the same as over WebSocket), and its result is POSTed, signed,
@@ -9121,9 +9129,9 @@ type WebhookWithSecret {
 
 extend type Query {
   "The caller's webhooks by creation (admins: every account's, or ` + "`" + `accountId` + "`" + `'s). At most 100 a page; pass the last one's ` + "`" + `id` + "`" + ` as ` + "`" + `after` + "`" + `."
-  webhooks(accountId: ID, first: Int = 50, after: ID): [Webhook!]!
+  webhooks(accountId: ID, first: Int = 50, after: ID): [Webhook!]! @ownerOnly
   "One of the caller's webhooks (admins: anyone's); NOT_FOUND for another account's."
-  webhook(id: ID!): Webhook
+  webhook(id: ID!): Webhook @ownerOnly
 }
 
 extend type Mutation {
@@ -9134,15 +9142,15 @@ extend type Mutation {
   otherwise); ` + "`" + `callbackUrl` + "`" + ` must be https:// on a public address
   (BAD_USER_INPUT on ` + "`" + `callbackUrl` + "`" + ` otherwise). At most 20 per account.
   """
-  createWebhook(document: String!, callbackUrl: String!): WebhookWithSecret
+  createWebhook(document: String!, callbackUrl: String!): WebhookWithSecret @ownerOnly
   "Stops deliveries; events meanwhile are still queued and delivered on resume."
-  pauseWebhook(id: ID!): Webhook
+  pauseWebhook(id: ID!): Webhook @ownerOnly
   "Resumes deliveries, clearing the failures."
-  resumeWebhook(id: ID!): Webhook
+  resumeWebhook(id: ID!): Webhook @ownerOnly
   "Replaces the secret; the new one signs from the next attempt on."
-  rotateWebhookSecret(id: ID!): WebhookWithSecret
+  rotateWebhookSecret(id: ID!): WebhookWithSecret @ownerOnly
   "Deletes a webhook and its delivery history."
-  deleteWebhook(id: ID!): Boolean
+  deleteWebhook(id: ID!): Boolean @ownerOnly
 }
 `, BuiltIn: false},
 }
