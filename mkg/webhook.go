@@ -68,6 +68,11 @@ const (
 	MaxWebhookDocument    = 16 << 10 // bytes of a subscription document
 	MaxCallbackURL        = 2048
 	MaxWebhookDeliveries  = 100 // one page of a delivery history
+	// MaxPendingDeliveries bounds the deliveries waiting for one webhook
+	// (a paused one, a receiver down for long): later events are dropped.
+	MaxPendingDeliveries = 1000
+	// WebhookHistory is how long delivered deliveries are kept.
+	WebhookHistory = 7 * 24 * time.Hour
 	// WebhookReplayWindow is how far from now a receiver should accept a
 	// delivery's timestamp (the README's verification recipe).
 	WebhookReplayWindow = 5 * time.Minute
@@ -97,8 +102,13 @@ type WebhookStore interface {
 	DeleteWebhook(ctx context.Context, id int64) error
 	// EnqueueWebhookDelivery queues payload for the webhook, once per
 	// event key: every instance may enqueue the same event (each hears it
-	// through the bus), one row is kept. It reports whether it was added.
-	EnqueueWebhookDelivery(ctx context.Context, webhookID int64, eventKey, payload string, now time.Time) (bool, error)
+	// through the bus), one row is kept. It reports whether it was added:
+	// not when the event was queued already, nor when the webhook has
+	// maxPending deliveries waiting (MaxPendingDeliveries).
+	EnqueueWebhookDelivery(ctx context.Context, webhookID int64, eventKey, payload string, now time.Time, maxPending int) (bool, error)
+	// PruneWebhookDeliveries deletes the deliveries delivered before
+	// before, and returns how many.
+	PruneWebhookDeliveries(ctx context.Context, before time.Time) (int64, error)
 	// ClaimWebhookDeliveries is the outbox's claim (notify.Queue): due,
 	// undelivered deliveries of webhooks that are not paused.
 	ClaimWebhookDeliveries(ctx context.Context, now, until time.Time, limit int) ([]WebhookJob, error)

@@ -138,14 +138,26 @@ func cmpErr(err error, otherwise error) error {
 }
 
 // EnqueueWebhookDelivery implements mkg.WebhookStore in one statement.
-func (s *Store) EnqueueWebhookDelivery(ctx context.Context, webhookID int64, eventKey, payload string, now time.Time) (bool, error) {
+func (s *Store) EnqueueWebhookDelivery(ctx context.Context, webhookID int64, eventKey, payload string, now time.Time, maxPending int) (bool, error) {
 	res, err := s.q().ExecContext(ctx, s.rebind(`INSERT INTO webhook_deliveries (webhook_id, event_key, payload, created_at, next_attempt_at)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT (webhook_id, event_key) DO NOTHING`), webhookID, eventKey, payload, dbTime{now}, dbTime{now})
+		SELECT ?, ?, ?, ?, ? WHERE (SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = ? AND delivered_at IS NULL) < ?
+		ON CONFLICT (webhook_id, event_key) DO NOTHING`), webhookID, eventKey, payload, dbTime{now}, dbTime{now},
+		webhookID, maxPending)
 	if err != nil {
 		return false, s.wrap(err)
 	}
 	n, err := res.RowsAffected()
 	return n == 1, s.wrap(err)
+}
+
+// PruneWebhookDeliveries implements mkg.WebhookStore.
+func (s *Store) PruneWebhookDeliveries(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.q().ExecContext(ctx, s.rebind(`DELETE FROM webhook_deliveries WHERE delivered_at IS NOT NULL AND delivered_at < ?`), dbTime{before})
+	if err != nil {
+		return 0, s.wrap(err)
+	}
+	n, err := res.RowsAffected()
+	return n, s.wrap(err)
 }
 
 const deliveryColumns = `id, webhook_id, payload, created_at, attempts, next_attempt_at, delivered_at, last_status, last_error`

@@ -15,6 +15,9 @@ const (
 	// reload is how often the active webhooks are read again (another
 	// instance's changes take effect within it; this one's at once).
 	reload = 5 * time.Second
+	// prune is how often delivered deliveries older than
+	// mkg.WebhookHistory are deleted.
+	prune = time.Hour
 )
 
 // Dispatch runs every active webhook's document for each event of bus and
@@ -34,10 +37,14 @@ func (s *Service) Dispatch(ctx context.Context, bus mkg.EventBus) {
 	defer cancel()
 	var hooks []*mkg.Webhook
 	var readAt time.Time
+	pruning := time.NewTicker(prune)
+	defer pruning.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-pruning.C:
+			s.prune(ctx)
 		case <-s.changed:
 			readAt = time.Time{}
 		case ev := <-in:
@@ -76,7 +83,21 @@ func (s *Service) enqueue(ctx context.Context, w *mkg.Webhook, ev mkg.Event) {
 		s.log.Error("webhooks: cannot encode a message", "webhook", w.ID, "err", err)
 		return
 	}
-	if _, err := s.store.EnqueueWebhookDelivery(ctx, w.ID, ev.Key(), body, s.opts.Now()); err != nil {
+	// Not added: queued already by another instance (the usual case with
+	// several), or too many are waiting.
+	if _, err := s.store.EnqueueWebhookDelivery(ctx, w.ID, ev.Key(), body, s.opts.Now(), mkg.MaxPendingDeliveries); err != nil {
 		s.log.Error("webhooks: cannot queue a delivery; it is lost", "webhook", w.ID, "err", err)
+	}
+}
+
+// prune deletes the history past mkg.WebhookHistory.
+func (s *Service) prune(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	n, err := s.store.PruneWebhookDeliveries(ctx, s.opts.Now().Add(-mkg.WebhookHistory))
+	if err != nil {
+		s.log.Warn("webhooks: cannot delete old deliveries; trying again later", "err", err)
+	} else if n > 0 {
+		s.log.Info("webhooks: old deliveries deleted", "deleted", n)
 	}
 }

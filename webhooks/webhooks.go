@@ -133,6 +133,9 @@ func (s *Service) Create(ctx context.Context, document, callbackURL string) (*mk
 	if err != nil {
 		return nil, "", err
 	}
+	if p.Account.Status != mkg.AccountActive {
+		return nil, "", &mkg.Error{Code: mkg.EFORBIDDEN, Message: "the account is not active: its webhooks would deliver nothing"}
+	}
 	if err := s.checkURL(ctx, "callbackUrl", callbackURL); err != nil {
 		return nil, "", err
 	}
