@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bmkg/mkggraph/ingest"
+	"github.com/bmkg/mkggraph/internal/testenv"
 	"github.com/bmkg/mkggraph/mkg"
 	"github.com/bmkg/mkggraph/webhooks"
 )
@@ -349,4 +351,43 @@ func accountOf(t *testing.T, a *app, key string) *mkg.Account {
 		t.Fatal(err)
 	}
 	return cred.Account
+}
+
+// TestWebhooksAcrossInstances: two instances on one PostgreSQL and Redis,
+// both running the webhooks: an event ingested by one, and one ingested by
+// a separate process, are heard by both, queued once and delivered once
+// each.
+func TestWebhooksAcrossInstances(t *testing.T) {
+	redisURL, prefix := testenv.RedisURL(t)
+	shared := func(c *Config) { c.RedisURL, c.RedisPrefix = redisURL, prefix }
+	var database string
+	a, srvA := startWebhookApp(t, "postgres", func(c *Config) { shared(c); database = c.DatabaseURL })
+	startWebhookApp(t, "postgres", func(c *Config) { shared(c); c.DatabaseURL, c.DemoData = database, "false" })
+	rec := newReceiver(t, func(int) int { return http.StatusOK })
+	register(t, srvA.URL, partnerKey(t, a), quakeDocument, rec.URL)
+	time.Sleep(300 * time.Millisecond) // the relays' SUBSCRIBE
+	ingestQuake(t, a, 20, 5.1)
+	cfg := testConfig(t, "postgres")
+	shared(cfg)
+	bus, closeBus := publishOnly(cfg, slog.New(slog.DiscardHandler))
+	defer closeBus()
+	sep := ingest.New(a.Store, nil).WithEvents(bus)
+	if _, err := sep.File(context.Background(), "q.json", autogempa(21, 5.4), ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, "both events are delivered", func() bool { return len(rec.requests()) >= 2 })
+	time.Sleep(1500 * time.Millisecond) // the workers' next polls: nothing more
+	got := rec.requests()
+	if len(got) != 2 || got[0].header.Get(webhooks.HeaderDelivery) == got[1].header.Get(webhooks.HeaderDelivery) {
+		var seen []string
+		for _, r := range got {
+			seen = append(seen, r.header.Get(webhooks.HeaderDelivery)+" "+string(r.body))
+		}
+		t.Fatalf("%d deliveries, want 2 (delivery id, body):\n%s", len(got), strings.Join(seen, "\n"))
+	}
+	for i, want := range []string{`"magnitude":5.1`, `"magnitude":5.4`} {
+		if !strings.Contains(string(got[i].body), want) {
+			t.Errorf("delivery %d: %s; want %s", i, got[i].body, want)
+		}
+	}
 }
