@@ -282,6 +282,18 @@ func TestWebhookRegistration(t *testing.T) {
 				t.Errorf("anonymous: %s", r.Raw)
 			}
 
+			// Without callbackUrl: the application's, from the access request.
+			const noURL = `mutation($d: String!) { createWebhook(document: $d) { webhook { callbackUrl } } }`
+			if r := postAs(t, srv.URL, alice, noURL, map[string]any{"d": quakeDocument}); r.code(0) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "callbackUrl" {
+				t.Errorf("no callback URL anywhere: %s", r.Raw)
+			}
+			if _, err := a.Store.UpdateAccount(ctx, testActor, accountOf(t, a, alice).ID, mkg.AccountInput{Organisation: "Universitas", ContactName: "C",
+				ContactEmail: "c@example.org", Application: mkg.ClientApplication{Name: "campus app", CallbackURL: "https://203.0.113.20/cb"}}); err != nil {
+				t.Fatal(err)
+			}
+			if r := postAs(t, srv.URL, alice, noURL, map[string]any{"d": quakeDocument}); dig(mustData(t, r), "createWebhook", "webhook", "callbackUrl") != "https://203.0.113.20/cb" {
+				t.Errorf("the application's callback URL: %s", r.Raw)
+			}
 			id, _ := register(t, srv.URL, alice, quakeDocument, "https://203.0.113.10/hook")
 			for _, q := range []string{`query($id: ID!) { webhook(id: $id) { id } }`, `mutation($id: ID!) { deleteWebhook(id: $id) }`,
 				`mutation($id: ID!) { pauseWebhook(id: $id) { id } }`, `mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }`} {
@@ -301,7 +313,7 @@ func TestWebhookRegistration(t *testing.T) {
 				ContactEmail: "a@example.org", Application: mkg.ClientApplication{Name: "admin"}, Roles: []mkg.Role{mkg.RoleAdmin}}); err != nil {
 				t.Fatal(err)
 			}
-			if r := postAs(t, srv.URL, admin, `{ webhooks { id accountId } }`, nil); len(dig(mustData(t, r), "webhooks").([]any)) != 1 ||
+			if r := postAs(t, srv.URL, admin, `{ webhooks { id accountId } }`, nil); len(dig(mustData(t, r), "webhooks").([]any)) != 2 ||
 				dig(mustData(t, r), "webhooks", 0, "accountId") != nodeID("Account", aliceAcct.ID) {
 				t.Errorf("admin's list: %s", r.Raw)
 			}

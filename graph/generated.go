@@ -626,7 +626,7 @@ type ComplexityRoot struct {
 		CollectAPIKey            func(childComplexity int, token string) int
 		CreateAccount            func(childComplexity int, input model.AccountInput) int
 		CreateFeed               func(childComplexity int, input model.FeedInput) int
-		CreateWebhook            func(childComplexity int, document string, callbackURL string) int
+		CreateWebhook            func(childComplexity int, document string, callbackURL *string) int
 		DeleteFeed               func(childComplexity int, name string) int
 		DeleteRadarScan          func(childComplexity int, id string) int
 		DeleteSatelliteProduct   func(childComplexity int, id string) int
@@ -1380,7 +1380,7 @@ type MutationResolver interface {
 	RejectAccessRequest(ctx context.Context, id string, reason string) (*mkg.Ticket, error)
 	WithdrawAccessRequest(ctx context.Context, token string, reason *string) (*mkg.Ticket, error)
 	CollectAPIKey(ctx context.Context, token string) (*model.CollectedAPIKey, error)
-	CreateWebhook(ctx context.Context, document string, callbackURL string) (*model.WebhookWithSecret, error)
+	CreateWebhook(ctx context.Context, document string, callbackURL *string) (*model.WebhookWithSecret, error)
 	PauseWebhook(ctx context.Context, id string) (*mkg.Webhook, error)
 	ResumeWebhook(ctx context.Context, id string) (*mkg.Webhook, error)
 	RotateWebhookSecret(ctx context.Context, id string) (*model.WebhookWithSecret, error)
@@ -3778,7 +3778,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateWebhook(childComplexity, args["document"].(string), args["callbackUrl"].(string)), true
+		return e.ComplexityRoot.Mutation.CreateWebhook(childComplexity, args["document"].(string), args["callbackUrl"].(*string)), true
 	case "Mutation.deleteFeed":
 		if e.ComplexityRoot.Mutation.DeleteFeed == nil {
 			break
@@ -9140,9 +9140,11 @@ extend type Mutation {
   (e.g. ` + "`" + `subscription { earthquakeReported(filter: {minMagnitude: 5}) { earthquake { id magnitude } } }` + "`" + `),
   checked now with the same limits as a query (BAD_USER_INPUT on ` + "`" + `document` + "`" + `
   otherwise); ` + "`" + `callbackUrl` + "`" + ` must be https:// on a public address
-  (BAD_USER_INPUT on ` + "`" + `callbackUrl` + "`" + ` otherwise). At most 20 per account.
+  (BAD_USER_INPUT on ` + "`" + `callbackUrl` + "`" + ` otherwise), and defaults to the callback
+  URL of the account's application (from its access request). At most 20
+  per account.
   """
-  createWebhook(document: String!, callbackUrl: String!): WebhookWithSecret @ownerOnly
+  createWebhook(document: String!, callbackUrl: String): WebhookWithSecret @ownerOnly
   "Stops deliveries; events meanwhile are still queued and delivered on resume."
   pauseWebhook(id: ID!): Webhook @ownerOnly
   "Resumes deliveries, clearing the failures."
@@ -11416,8 +11418,8 @@ func (ec *executionContext) field_Mutation_createWebhook_args(ctx context.Contex
 	}
 	args["document"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "callbackUrl",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -22857,7 +22859,7 @@ func (ec *executionContext) _Mutation_createWebhook(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateWebhook(ctx, fc.Args["document"].(string), fc.Args["callbackUrl"].(string))
+			return ec.Resolvers.Mutation().CreateWebhook(ctx, fc.Args["document"].(string), fc.Args["callbackUrl"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.WebhookWithSecret) graphql.Marshaler {

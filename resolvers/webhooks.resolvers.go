@@ -16,12 +16,12 @@ import (
 )
 
 // CreateWebhook is the resolver for the createWebhook field.
-func (r *mutationResolver) CreateWebhook(ctx context.Context, document string, callbackURL string) (*model.WebhookWithSecret, error) {
+func (r *mutationResolver) CreateWebhook(ctx context.Context, document string, callbackURL *string) (*model.WebhookWithSecret, error) {
 	svc, err := r.webhooks()
 	if err != nil {
 		return nil, err
 	}
-	w, secret, err := svc.Create(ctx, document, callbackURL)
+	w, secret, err := svc.Create(ctx, document, deref(callbackURL))
 	if err != nil {
 		return nil, err
 	}

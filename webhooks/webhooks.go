@@ -127,7 +127,8 @@ func caller(ctx context.Context) (*mkg.Principal, error) {
 
 // Create registers a webhook for the caller's account after checking its
 // document (as a subscription would be checked, under the caller's rights)
-// and its callback URL; it returns the secret, shown this once.
+// and its callback URL ("": the account's application's, from its access
+// request); it returns the secret, shown this once.
 func (s *Service) Create(ctx context.Context, document, callbackURL string) (*mkg.Webhook, string, error) {
 	p, err := caller(ctx)
 	if err != nil {
@@ -135,6 +136,12 @@ func (s *Service) Create(ctx context.Context, document, callbackURL string) (*mk
 	}
 	if p.Account.Status != mkg.AccountActive {
 		return nil, "", &mkg.Error{Code: mkg.EFORBIDDEN, Message: "the account is not active: its webhooks would deliver nothing"}
+	}
+	if strings.TrimSpace(callbackURL) == "" {
+		callbackURL = p.Account.Application.CallbackURL
+	}
+	if strings.TrimSpace(callbackURL) == "" {
+		return nil, "", mkg.Invalid("callbackUrl", "give a callbackUrl: the account's application has no callback URL")
 	}
 	if err := s.checkURL(ctx, "callbackUrl", callbackURL); err != nil {
 		return nil, "", err
