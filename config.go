@@ -57,6 +57,9 @@ type Config struct {
 
 	// clock replaces time.Now for the store and the outbox (tests only).
 	clock func() time.Time
+	// webhookPoll is how often the webhook delivery worker polls when not
+	// woken (tests only; 0: webhooks' default).
+	webhookPoll time.Duration
 	// demoFiles, when set, limits the demo data to the files it accepts
 	// (tests that start servers of their own load what they use).
 	demoFiles func(name string) bool

@@ -201,11 +201,13 @@ func TestWebhooks(t *testing.T) {
 
 // TestWebhookForbiddenFields: a partner without the SYNOP_L1 grant gets
 // the Level 1 report null with FORBIDDEN in the delivered payload, the
-// Level 2 values delivered, as over WebSocket.
+// Level 2 values delivered, as over WebSocket. The delivery worker polls
+// only every minute here: the delivery is sent when it is queued, not at
+// the next poll.
 func TestWebhookForbiddenFields(t *testing.T) {
 	for _, backend := range []string{"sqlite", "postgres"} {
 		t.Run(backend, func(t *testing.T) {
-			a, srv := startWebhookApp(t, backend, nil)
+			a, srv := startWebhookApp(t, backend, func(c *Config) { c.webhookPoll = time.Minute })
 			rec := newReceiver(t, func(int) int { return http.StatusOK })
 			register(t, srv.URL, partnerKey(t, a), `subscription { observationReceived(filter: {wmoIndexes: ["15015"]}) {
 				observation { stationIndex decoded { airTemperature } raw { text } } } }`, rec.URL)

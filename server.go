@@ -341,7 +341,7 @@ func (c *Config) webhookOptions(m *metrics.Metrics) webhooks.Options {
 	w := c.Webhooks
 	return webhooks.Options{AllowHTTP: w.AllowHTTP == "true", AllowPrivate: w.AllowPrivate == "true", PauseAfter: w.PauseAfter,
 		Timeout: w.Timeout, FirstRetry: w.FirstRetry, MaxRetry: w.MaxRetry, SecretKey: w.SecretKey, Delivered: m.WebhookAttempt,
-		Now: c.clock}
+		Interval: c.webhookPoll, Now: c.clock}
 }
 
 // leaseCheck is how often the feed poller's lease (PostgreSQL) is checked;

@@ -49,6 +49,9 @@ type WorkerOptions struct {
 	Jitter func() float64
 	// SendTimeout bounds one attempt; default 2 min.
 	SendTimeout time.Duration
+	// Wake, when set, makes Run poll at once, without waiting for the
+	// tick: the queue's writer on this instance says a job was added.
+	Wake <-chan struct{}
 }
 
 // Worker delivers a Queue's due jobs with send, recording each attempt.
@@ -91,9 +94,9 @@ func cmpOr[T int | time.Duration | string](v, def T) T {
 	return v
 }
 
-// Run delivers jobs every Interval until ctx is done. A full batch is
-// followed at once by the next, so that a backlog drains without waiting
-// for the ticks.
+// Run delivers jobs every Interval, and when woken, until ctx is done. A
+// full batch is followed at once by the next, so that a backlog drains
+// without waiting for the ticks.
 func (w *Worker[J]) Run(ctx context.Context) {
 	t := time.NewTicker(w.opts.Interval)
 	defer t.Stop()
@@ -108,6 +111,7 @@ func (w *Worker[J]) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-w.opts.Wake: // nil: never
 		}
 	}
 }

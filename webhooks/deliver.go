@@ -55,6 +55,7 @@ func (s *Service) Worker() *notify.Worker[*mkg.WebhookJob] {
 		FirstBackoff: s.opts.FirstRetry,
 		Jitter:       rand.Float64,
 		SendTimeout:  s.opts.Timeout + time.Second,
+		Wake:         s.queued,
 	})
 }
 

@@ -85,8 +85,11 @@ func (s *Service) enqueue(ctx context.Context, w *mkg.Webhook, ev mkg.Event) {
 	}
 	// Not added: queued already by another instance (the usual case with
 	// several), or too many are waiting.
-	if _, err := s.store.EnqueueWebhookDelivery(ctx, w.ID, ev.Key(), body, s.opts.Now(), mkg.MaxPendingDeliveries); err != nil {
+	added, err := s.store.EnqueueWebhookDelivery(ctx, w.ID, ev.Key(), body, s.opts.Now(), mkg.MaxPendingDeliveries)
+	if err != nil {
 		s.log.Error("webhooks: cannot queue a delivery; it is lost", "webhook", w.ID, "err", err)
+	} else if added {
+		signal(s.queued) // sent now, not at the worker's next tick
 	}
 }
 

@@ -98,6 +98,8 @@ type Service struct {
 	Exec graphql.GraphExecutor
 	// changed tells this instance's dispatcher to read the webhooks again.
 	changed chan struct{}
+	// queued wakes this instance's delivery worker: a delivery was queued.
+	queued chan struct{}
 }
 
 // New returns a Service; log may be nil.
@@ -106,12 +108,16 @@ func New(store mkg.WebhookStore, accounts Accounts, loaders dataloaders.Reader, 
 		log = slog.New(slog.DiscardHandler)
 	}
 	opts.defaults()
-	return &Service{store: store, accounts: accounts, loaders: loaders, log: log, opts: opts, changed: make(chan struct{}, 1)}
+	return &Service{store: store, accounts: accounts, loaders: loaders, log: log, opts: opts, changed: make(chan struct{}, 1),
+		queued: make(chan struct{}, 1)}
 }
 
-func (s *Service) touched() {
+func (s *Service) touched() { signal(s.changed) }
+
+// signal tells a waiting loop, without waiting for it.
+func signal(c chan struct{}) {
 	select {
-	case s.changed <- struct{}{}:
+	case c <- struct{}{}:
 	default:
 	}
 }
