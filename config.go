@@ -55,9 +55,13 @@ type Config struct {
 	DownloadTTL        time.Duration
 	PublicURL          string
 	Feeds              FeedConfig
+	Webhooks           WebhookConfig
 
 	// clock replaces time.Now for the store and the outbox (tests only).
 	clock func() time.Time
+	// webhookPoll is how often the webhook delivery worker polls when not
+	// woken (tests only; 0: webhooks' default).
+	webhookPoll time.Duration
 	// demoFiles, when set, limits the demo data to the files it accepts
 	// (tests that start servers of their own load what they use).
 	demoFiles func(name string) bool
@@ -92,7 +96,9 @@ func defaultConfig() Config {
 		Standards:          mkg.DefaultStandards,
 		DownloadTTL:        15 * time.Minute,
 		Feeds:              FeedConfig{Poll: "true", AllowPrivate: "false", SpoolDir: "mkggraph-spool", Timeout: 30 * time.Second, MaxBytes: 32 << 20},
-		TraceSampleRatio:   0.1,
+		Webhooks: WebhookConfig{AllowHTTP: "false", AllowPrivate: "false", PauseAfter: 10, Timeout: 10 * time.Second,
+			FirstRetry: 10 * time.Second, MaxRetry: time.Hour},
+		TraceSampleRatio: 0.1,
 	}
 }
 
@@ -226,6 +232,28 @@ func feedSettings(s *settings, c *Config) {
 	s.bytes(&c.Feeds.MaxBytes, "feeds-max-bytes", "MKG_FEEDS_MAX_BYTES", "largest feed body or spool file; reading stops there and the poll fails")
 }
 
+// WebhookConfig is the webhooks' settings (see webhooks.Options).
+type WebhookConfig struct {
+	AllowHTTP    string // "true" or "false": http:// callback URLs accepted (tests)
+	AllowPrivate string // "true" or "false": callbacks may reach private addresses
+	PauseAfter   int
+	Timeout      time.Duration
+	FirstRetry   time.Duration
+	MaxRetry     time.Duration
+	SecretKey    string // secret: seals the webhooks' secrets; never logged
+}
+
+// webhookSettings configure the partners' webhooks.
+func webhookSettings(s *settings, c *Config) {
+	s.str(&c.Webhooks.AllowHTTP, "webhooks-allow-http", "MKG_WEBHOOKS_ALLOW_HTTP", "accept http:// webhook callback URLs, not only https://: true or false (tests)")
+	s.str(&c.Webhooks.AllowPrivate, "webhooks-allow-private", "MKG_WEBHOOKS_ALLOW_PRIVATE", "let webhook callbacks reach loopback, private and link-local addresses: true or false")
+	s.num(&c.Webhooks.PauseAfter, "webhooks-pause-after", "MKG_WEBHOOKS_PAUSE_AFTER", "failed deliveries in a row after which a webhook is paused")
+	s.dur(&c.Webhooks.Timeout, "webhooks-timeout", "MKG_WEBHOOKS_TIMEOUT", "time limit of one webhook delivery, the receiver's answer included")
+	s.dur(&c.Webhooks.FirstRetry, "webhooks-first-retry", "MKG_WEBHOOKS_FIRST_RETRY", "wait after a webhook delivery's first failure, doubled after each further one (with jitter)")
+	s.dur(&c.Webhooks.MaxRetry, "webhooks-max-retry", "MKG_WEBHOOKS_MAX_RETRY", "longest wait between a webhook delivery's attempts")
+	s.str(&c.Webhooks.SecretKey, "webhooks-secret-key", "MKG_WEBHOOKS_SECRET_KEY", "secret of at least 32 bytes that seals the webhooks' signing secrets in the database (AES-256-GCM); empty = stored unsealed")
+}
+
 // applyEnv sets every flag not given on the command line from its
 // environment variable, through the flag's own parser so values are
 // checked the same way.
@@ -304,6 +332,23 @@ func (c *Config) Validate() error {
 	}
 	if c.Feeds.MaxBytes < 1024 || c.Feeds.MaxBytes > ingest.MaxFileBytes {
 		errs = append(errs, fmt.Errorf("feeds-max-bytes must be between 1024 and %d", ingest.MaxFileBytes))
+	}
+	for name, v := range map[string]string{"webhooks-allow-http": c.Webhooks.AllowHTTP, "webhooks-allow-private": c.Webhooks.AllowPrivate} {
+		if v != "true" && v != "false" {
+			errs = append(errs, fmt.Errorf("%s must be true or false (got %q)", name, v))
+		}
+	}
+	if c.Webhooks.PauseAfter < 1 || c.Webhooks.PauseAfter > 1000 {
+		errs = append(errs, errors.New("webhooks-pause-after must be between 1 and 1000"))
+	}
+	if c.Webhooks.Timeout < time.Second || c.Webhooks.Timeout > 5*time.Minute {
+		errs = append(errs, errors.New("webhooks-timeout must be between 1s and 5m"))
+	}
+	if c.Webhooks.FirstRetry <= 0 || c.Webhooks.MaxRetry < c.Webhooks.FirstRetry {
+		errs = append(errs, errors.New("webhooks-first-retry must be positive and at most webhooks-max-retry"))
+	}
+	if c.Webhooks.SecretKey != "" && len(c.Webhooks.SecretKey) < 32 {
+		errs = append(errs, errors.New("MKG_WEBHOOKS_SECRET_KEY must be at least 32 bytes (e.g. openssl rand -hex 32)"))
 	}
 	if c.TraceSampleRatio < 0 || c.TraceSampleRatio > 1 {
 		errs = append(errs, errors.New("trace-sample-ratio must be between 0 and 1"))

@@ -103,6 +103,7 @@ var adapters = map[string]string{
 	"httpapi":     "HTTP: routes, middleware, GraphQL transports",
 	"graphiql":    "HTTP: the embedded GraphiQL page",
 	"metrics":     "Prometheus: the server's metrics and their collectors",
+	"webhooks":    "partners' webhooks: subscription documents run per event, deliveries POSTed signed",
 }
 
 // composedByDesign are the imports between adapters that are part of what
@@ -124,6 +125,8 @@ var composedByDesign = map[[2]string]string{
 	{"feeds", "ingest"}:          "what a feed brings goes through the ingest path, like any file",
 	{"volume", "ingest"}:         "synthetic data go through the ingest path, which they exist to measure",
 	{"volume", "demo"}:           "the station catalogue comes from the bundled lists",
+	{"webhooks", "notify"}:       "deliveries go through the ticket e-mails' outbox loop (notify.Worker), not a second one",
+	{"webhooks", "dataloaders"}:  "a webhook's document runs with loaders of its own, as a live connection's",
 }
 
 // placed reports what a package of the module is, or "" for one nobody

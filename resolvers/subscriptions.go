@@ -50,6 +50,10 @@ func stream[T any](ctx context.Context, live Live, keep func(mkg.Event) bool,
 	if err != nil {
 		return nil, err
 	}
+	if es, ok := s.(mkg.EventSession); ok {
+		defer stop()
+		return once(ctx, es, keep, build), nil
+	}
 	in := make(chan mkg.Event, max(1, live.Buffer))
 	cancel := live.Events.Subscribe(func(ev mkg.Event) {
 		if !keep(ev) {
@@ -113,6 +117,21 @@ func stream[T any](ctx context.Context, live Live, keep func(mkg.Event) bool,
 		}
 	}()
 	return out, nil
+}
+
+// once is stream for an EventSession (a webhook's): the message of its one
+// event, if keep keeps it and build makes one, then the end.
+func once[T any](ctx context.Context, s mkg.EventSession, keep func(mkg.Event) bool, build func([]mkg.Event) *T) <-chan *T {
+	out := make(chan *T, 1)
+	defer close(out)
+	ev, ok := s.Event()
+	if !ok || !keep(ev) || s.Refresh(ctx) != nil {
+		return out
+	}
+	if msg := build([]mkg.Event{ev}); msg != nil {
+		out <- msg
+	}
+	return out
 }
 
 func drain(in <-chan mkg.Event, evs []mkg.Event) []mkg.Event {

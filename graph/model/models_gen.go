@@ -367,6 +367,13 @@ type TrackedAccessRequestChange struct {
 	Request *mkg.Ticket `json:"request,omitempty"`
 }
 
+// A webhook just registered, or its secret just rotated: the secret is shown this once.
+type WebhookWithSecret struct {
+	Webhook *mkg.Webhook `json:"webhook"`
+	// The HMAC-SHA256 key its deliveries are signed with (`whsec_…`). Not shown again: keep it now.
+	Secret string `json:"secret"`
+}
+
 // Whether an event or report is new or a revision of one already stored.
 type Change string
 
@@ -648,6 +655,62 @@ func (e *StrikeType) UnmarshalJSON(b []byte) error {
 }
 
 func (e StrikeType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether a webhook is delivered.
+type WebhookStatus string
+
+const (
+	WebhookStatusActive WebhookStatus = "ACTIVE"
+	WebhookStatusPaused WebhookStatus = "PAUSED"
+)
+
+var AllWebhookStatus = []WebhookStatus{
+	WebhookStatusActive,
+	WebhookStatusPaused,
+}
+
+func (e WebhookStatus) IsValid() bool {
+	switch e {
+	case WebhookStatusActive, WebhookStatusPaused:
+		return true
+	}
+	return false
+}
+
+func (e WebhookStatus) String() string {
+	return string(e)
+}
+
+func (e *WebhookStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WebhookStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WebhookStatus", str)
+	}
+	return nil
+}
+
+func (e WebhookStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WebhookStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WebhookStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
