@@ -15,7 +15,7 @@ import (
 )
 
 // EarthquakeReported is the resolver for the earthquakeReported field.
-func (r *subscriptionResolver) EarthquakeReported(ctx context.Context, filter *model.EarthquakeWatchFilter) (<-chan *model.EarthquakeEvent, error) {
+func (r *subscriptionResolver) EarthquakeReported(ctx context.Context, filter *model.EarthquakeWatchFilter, since *time.Time) (<-chan *model.EarthquakeEvent, error) {
 	w, err := earthquakeWatch(filter)
 	if err != nil {
 		return nil, err
@@ -24,7 +24,14 @@ func (r *subscriptionResolver) EarthquakeReported(ctx context.Context, filter *m
 		return nil, err
 	}
 	keep := func(ev mkg.Event) bool { return ev.Kind == mkg.EventEarthquake && w.Matches(ev.Earthquake) }
-	return stream(ctx, r.Live, keep, func(evs []mkg.Event) *model.EarthquakeEvent { return r.earthquakeEvent(evs[0], w) }, 0)
+	f := feed[model.EarthquakeEvent]{keep: keep, build: func(evs []mkg.Event) *model.EarthquakeEvent { return r.earthquakeEvent(evs[0], w) }}
+	if since != nil {
+		if err := r.Live.CatchUp.CheckSince("since", *since, time.Now()); err != nil {
+			return nil, err
+		}
+		f.catchUp = r.earthquakeCatchUp(*since, w)
+	}
+	return stream(ctx, r.Live, f)
 }
 
 // ObservationReceived is the resolver for the observationReceived field.
@@ -39,7 +46,7 @@ func (r *subscriptionResolver) ObservationReceived(ctx context.Context, filter *
 	keep := func(ev mkg.Event) bool {
 		return ev.Kind == mkg.EventObservation && ev.Observation != nil && w.MatchesStation(ev.Observation.StationWMO)
 	}
-	return stream(ctx, r.Live, keep, func(evs []mkg.Event) *model.ObservationEvent { return r.observationEvent(evs[0], w) }, 0)
+	return stream(ctx, r.Live, feed[model.ObservationEvent]{keep: keep, build: func(evs []mkg.Event) *model.ObservationEvent { return r.observationEvent(evs[0], w) }})
 }
 
 // LightningStrikes is the resolver for the lightningStrikes field.
@@ -52,7 +59,7 @@ func (r *subscriptionResolver) LightningStrikes(ctx context.Context, bbox model.
 		return nil, err
 	}
 	keep := func(ev mkg.Event) bool { return ev.Kind == mkg.EventLightning && inBox(ev, box) }
-	return stream(ctx, r.Live, keep, func(evs []mkg.Event) *model.LightningBatch { return lightningBatch(evs, box) }, time.Second)
+	return stream(ctx, r.Live, feed[model.LightningBatch]{keep: keep, build: func(evs []mkg.Event) *model.LightningBatch { return lightningBatch(evs, box) }, every: time.Second})
 }
 
 // AccessRequestChanged is the resolver for the accessRequestChanged field.
@@ -62,7 +69,7 @@ func (r *subscriptionResolver) AccessRequestChanged(ctx context.Context, filter 
 		return nil, err
 	}
 	keep := func(ev mkg.Event) bool { return ev.Kind == mkg.EventTicket && w.matches(ev.Ticket) }
-	return stream(ctx, r.Live, keep, func(evs []mkg.Event) *model.AccessRequestChange { return r.ticketChange(evs[0]) }, 0)
+	return stream(ctx, r.Live, feed[model.AccessRequestChange]{keep: keep, build: func(evs []mkg.Event) *model.AccessRequestChange { return r.ticketChange(evs[0]) }})
 }
 
 // AccessRequestByTokenChanged is the resolver for the accessRequestByTokenChanged field.
@@ -72,7 +79,7 @@ func (r *subscriptionResolver) AccessRequestByTokenChanged(ctx context.Context, 
 		return nil, err
 	}
 	keep := func(ev mkg.Event) bool { return ev.Kind == mkg.EventTicket && ev.Ticket != nil && ev.Ticket.ID == t.ID }
-	return stream(ctx, r.Live, keep, func(evs []mkg.Event) *model.TrackedAccessRequestChange { return r.trackedChange(evs[0], token) }, 0)
+	return stream(ctx, r.Live, feed[model.TrackedAccessRequestChange]{keep: keep, build: func(evs []mkg.Event) *model.TrackedAccessRequestChange { return r.trackedChange(evs[0], token) }})
 }
 
 // Subscription returns graph.SubscriptionResolver implementation.

@@ -153,7 +153,7 @@ type CollectedAPIKey struct {
 // An earthquake stored or revised.
 type EarthquakeEvent struct {
 	Change Change `json:"change"`
-	// When it was stored.
+	// When it was stored or last revised (the record's time, with microseconds): pass the last one received as `since` to resume after a reconnection.
 	StoredAt time.Time `json:"storedAt"`
 	// The event as a query shows it now; null with an error when the caller may no longer see it.
 	Earthquake *mkg.Earthquake `json:"earthquake,omitempty"`
