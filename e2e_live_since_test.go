@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/bmkg/mkggraph/ingest"
 	"github.com/bmkg/mkggraph/mkg"
 )
 
@@ -112,6 +114,83 @@ func TestSubscriptionSince(t *testing.T) {
 				if m := ws.expect("complete"); m.ID != id {
 					t.Errorf("complete for %s, want %s", m.ID, id)
 				}
+			}
+		})
+	}
+}
+
+// TestObservationReceivedSince: reports stored before the subscription
+// are replayed from since, through the station and area filters, under
+// the caller's rights (a partner without SYNOP_L1: raw is FORBIDDEN, as
+// live), then nothing more.
+func TestObservationReceivedSince(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			cfg := testConfig(t, backend)
+			// The stations, Romania's among them, and no reports.
+			cfg.demoFiles = func(name string) bool {
+				return strings.HasPrefix(name, "stations/") && coreDemo(name) || name == "synop/romania-station_list.csv"
+			}
+			a, srv := startApp(t, cfg)
+			key := partnerKey(t, a)
+			since := time.Now().UTC()
+			const name = "demo/samples/synop/A_SMRO01YRBK211200_C_EDZW_20220321120500_12524785.txt"
+			data, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.Ingest.File(context.Background(), name, data, ingest.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			ws, err := dialLive(t, srv.URL, map[string]any{"Authorization": "Bearer " + key}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ws.expect("connection_ack")
+			const doc = `subscription($f: ObservationWatchFilter, $since: DateTime) { observationReceived(filter: $f, since: $since) {
+				change storedAt observation { stationIndex decoded { airTemperature } raw { text } } } }`
+			for id, tc := range map[string]struct {
+				filter   map[string]any
+				stations []string
+			}{
+				"1": {map[string]any{"wmoIndexes": []string{"15015", "15090"}}, []string{"15015", "15090"}},
+				// OCNA SUGATAG (47.78 N, 23.93 E) alone.
+				"2": {map[string]any{"bbox": map[string]any{"south": 47.5, "west": 23.5, "north": 48, "east": 24.5}}, []string{"15015"}},
+			} {
+				ws.subscribe(id, doc, map[string]any{"f": tc.filter, "since": since.Format(time.RFC3339Nano)})
+				var seen []string
+				for range tc.stations {
+					m := ws.expect("next")
+					var p struct {
+						Data struct {
+							ObservationReceived struct {
+								Change      string
+								StoredAt    time.Time
+								Observation struct {
+									StationIndex string
+									Decoded      *struct{ AirTemperature *float64 }
+									Raw          any
+								}
+							}
+						}
+						Errors []struct{ Extensions map[string]any }
+					}
+					if err := json.Unmarshal(m.Payload, &p); err != nil {
+						t.Fatal(err)
+					}
+					ev := p.Data.ObservationReceived
+					if ev.Change != "INSERTED" || !ev.StoredAt.After(since) || ev.Observation.Decoded == nil || ev.Observation.Raw != nil ||
+						len(p.Errors) != 1 || p.Errors[0].Extensions["code"] != "FORBIDDEN" {
+						t.Fatalf("subscription %s, replayed: %s", id, m.Payload)
+					}
+					seen = append(seen, ev.Observation.StationIndex)
+				}
+				if strings.Join(seen, ",") != strings.Join(tc.stations, ",") {
+					t.Errorf("subscription %s replayed %v, want %v", id, seen, tc.stations)
+				}
+			}
+			if m, err := ws.next(500 * time.Millisecond); err == nil {
+				t.Fatalf("more than the filters' reports: %s", m.Payload)
 			}
 		})
 	}

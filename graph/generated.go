@@ -971,7 +971,7 @@ type ComplexityRoot struct {
 		AccessRequestChanged        func(childComplexity int, filter *model.AccessRequestWatchFilter) int
 		EarthquakeReported          func(childComplexity int, filter *model.EarthquakeWatchFilter, since *time.Time) int
 		LightningStrikes            func(childComplexity int, bbox model.BoundingBoxInput) int
-		ObservationReceived         func(childComplexity int, filter *model.ObservationWatchFilter) int
+		ObservationReceived         func(childComplexity int, filter *model.ObservationWatchFilter, since *time.Time) int
 	}
 
 	Sunshine struct {
@@ -1482,7 +1482,7 @@ type StationEpochResolver interface {
 }
 type SubscriptionResolver interface {
 	EarthquakeReported(ctx context.Context, filter *model.EarthquakeWatchFilter, since *time.Time) (<-chan *model.EarthquakeEvent, error)
-	ObservationReceived(ctx context.Context, filter *model.ObservationWatchFilter) (<-chan *model.ObservationEvent, error)
+	ObservationReceived(ctx context.Context, filter *model.ObservationWatchFilter, since *time.Time) (<-chan *model.ObservationEvent, error)
 	LightningStrikes(ctx context.Context, bbox model.BoundingBoxInput) (<-chan *model.LightningBatch, error)
 	AccessRequestChanged(ctx context.Context, filter *model.AccessRequestWatchFilter) (<-chan *model.AccessRequestChange, error)
 	AccessRequestByTokenChanged(ctx context.Context, token string) (<-chan *model.TrackedAccessRequestChange, error)
@@ -5496,7 +5496,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.ObservationReceived(childComplexity, args["filter"].(*model.ObservationWatchFilter)), true
+		return e.ComplexityRoot.Subscription.ObservationReceived(childComplexity, args["filter"].(*model.ObservationWatchFilter), args["since"].(*time.Time)), true
 
 	case "Sunshine.durationMinutes":
 		if e.ComplexityRoot.Sunshine.DurationMin == nil {
@@ -8228,8 +8228,12 @@ type Subscription {
   ` + "`" + `since` + "`" + ` resumes after a reconnection: pass the ` + "`" + `storedAt` + "`" + ` of the last event received, and the events stored or revised after it (that pass the filter) come first, oldest first, then the live ones, none twice. It may be at most ` + "`" + `-live-catch-up-window` + "`" + ` old (24 h by default) and replay at most ` + "`" + `-live-catch-up-max` + "`" + ` events (1,000); beyond, it is refused (` + "`" + `BAD_USER_INPUT` + "`" + ` naming ` + "`" + `since` + "`" + `): query ` + "`" + `earthquakes` + "`" + ` for what was missed, then subscribe with a later ` + "`" + `since` + "`" + `.
   """
   earthquakeReported(filter: EarthquakeWatchFilter, since: DateTime): EarthquakeEvent!
-  "SYNOP reports as they are stored (new, or replacing a report for the same station and time). Level 1 and Level 2 stay under their datasets, as in queries."
-  observationReceived(filter: ObservationWatchFilter): ObservationEvent!
+  """
+  SYNOP reports as they are stored (new, or replacing a report for the same station and time). Level 1 and Level 2 stay under their datasets, as in queries.
+
+  ` + "`" + `since` + "`" + ` resumes after a reconnection, as for ` + "`" + `earthquakeReported` + "`" + `: the reports of the filter's stations stored after it come first (NIL reports too), then the live ones, none twice; with the same bounds (` + "`" + `BAD_USER_INPUT` + "`" + ` naming ` + "`" + `since` + "`" + ` beyond them).
+  """
+  observationReceived(filter: ObservationWatchFilter, since: DateTime): ObservationEvent!
   "Lightning strikes as they are stored, at most one message a second: the strikes of that second in the box, oldest first (at most 5,000; ` + "`" + `truncated` + "`" + ` says when more were dropped)."
   lightningStrikes(bbox: BoundingBoxInput!): LightningBatch!
   "Staff: requests whose state changes, in the queue the filter names (by state, assignee, or unassigned)."
@@ -8304,7 +8308,7 @@ type EarthquakeEvent {
 "A SYNOP report stored."
 type ObservationEvent {
   change: Change!
-  "When it was stored."
+  "When it was stored or last replaced (the record's time, with microseconds): pass the last one received as ` + "`" + `since` + "`" + ` to resume after a reconnection."
   storedAt: DateTime!
   "The report as a query shows it now; null with an error when the caller may no longer see it."
   observation: Observation
@@ -12493,6 +12497,14 @@ func (ec *executionContext) field_Subscription_observationReceived_args(ctx cont
 		return nil, err
 	}
 	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg1
 	return args, nil
 }
 
@@ -28418,7 +28430,7 @@ func (ec *executionContext) _Subscription_observationReceived(ctx context.Contex
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().ObservationReceived(ctx, fc.Args["filter"].(*model.ObservationWatchFilter))
+			return ec.Resolvers.Subscription().ObservationReceived(ctx, fc.Args["filter"].(*model.ObservationWatchFilter), fc.Args["since"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ObservationEvent) graphql.Marshaler {

@@ -294,7 +294,33 @@ func (r *Resolver) observationEvent(ev mkg.Event, w mkg.ObservationWatch) *model
 	if w.BBox != nil && (got.station == nil || !w.BBox.Contains(got.station.Point())) {
 		return nil
 	}
-	return &model.ObservationEvent{Change: change(ev.Observation.Revision), StoredAt: ev.At, Observation: got.obs}
+	return &model.ObservationEvent{Change: change(ev.Observation.Revision), StoredAt: got.obs.UpdatedAt, Observation: got.obs}
+}
+
+// observationCatchUp reads the reports stored or replaced after since
+// that pass w, at most live.CatchUp.Max (refused past that).
+func (r *Resolver) observationCatchUp(since time.Time, w mkg.ObservationWatch) func(context.Context) (catchUp[model.ObservationEvent], error) {
+	return func(ctx context.Context) (catchUp[model.ObservationEvent], error) {
+		var c catchUp[model.ObservationEvent]
+		rctx, cancel := context.WithTimeout(ctx, readTimeout)
+		defer cancel()
+		os, err := r.ObservationData.ObservationsStoredSince(rctx, w, since, r.Live.CatchUp.Max+1)
+		if err != nil {
+			return c, err
+		}
+		if err := r.Live.CatchUp.CheckCount("since", since, len(os)); err != nil {
+			return c, err
+		}
+		replayed := mkg.Replayed{}
+		for _, o := range os {
+			replayed[o.ID] = o.UpdatedAt
+			c.msgs = append(c.msgs, &model.ObservationEvent{Change: change(!o.ReceivedAt.After(since)), StoredAt: o.UpdatedAt, Observation: o})
+		}
+		c.sent = func(m *model.ObservationEvent) bool {
+			return m.Observation != nil && replayed.Sent(m.Observation.ID, m.Observation.UpdatedAt)
+		}
+		return c, nil
+	}
 }
 
 // lightningBatch gathers the strikes of evs inside box, oldest first as

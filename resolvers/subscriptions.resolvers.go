@@ -35,7 +35,7 @@ func (r *subscriptionResolver) EarthquakeReported(ctx context.Context, filter *m
 }
 
 // ObservationReceived is the resolver for the observationReceived field.
-func (r *subscriptionResolver) ObservationReceived(ctx context.Context, filter *model.ObservationWatchFilter) (<-chan *model.ObservationEvent, error) {
+func (r *subscriptionResolver) ObservationReceived(ctx context.Context, filter *model.ObservationWatchFilter, since *time.Time) (<-chan *model.ObservationEvent, error) {
 	w, err := observationWatch(filter)
 	if err != nil {
 		return nil, err
@@ -46,7 +46,14 @@ func (r *subscriptionResolver) ObservationReceived(ctx context.Context, filter *
 	keep := func(ev mkg.Event) bool {
 		return ev.Kind == mkg.EventObservation && ev.Observation != nil && w.MatchesStation(ev.Observation.StationWMO)
 	}
-	return stream(ctx, r.Live, feed[model.ObservationEvent]{keep: keep, build: func(evs []mkg.Event) *model.ObservationEvent { return r.observationEvent(evs[0], w) }})
+	f := feed[model.ObservationEvent]{keep: keep, build: func(evs []mkg.Event) *model.ObservationEvent { return r.observationEvent(evs[0], w) }}
+	if since != nil {
+		if err := r.Live.CatchUp.CheckSince("since", *since, time.Now()); err != nil {
+			return nil, err
+		}
+		f.catchUp = r.observationCatchUp(*since, w)
+	}
+	return stream(ctx, r.Live, f)
 }
 
 // LightningStrikes is the resolver for the lightningStrikes field.
