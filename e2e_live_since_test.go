@@ -3,14 +3,24 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/bmkg/mkggraph/ingest"
 	"github.com/bmkg/mkggraph/mkg"
 )
+
+// openLive dials a WebSocket with init as connection_init and waits for
+// the server's ack.
+func openLive(t *testing.T, base string, init map[string]any) *wsClient {
+	t.Helper()
+	ws, err := dialLive(t, base, init, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.expect("connection_ack")
+	return ws
+}
 
 // quakeEvent is an earthquakeReported message as sinceSubscription asks it.
 type quakeEvent struct {
@@ -49,11 +59,7 @@ func TestSubscriptionSince(t *testing.T) {
 			cfg := testConfig(t, backend)
 			cfg.CatchUp.Max = 3
 			a, srv := startApp(t, cfg)
-			first, err := dialLive(t, srv.URL, nil, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			first.expect("connection_ack")
+			first := openLive(t, srv.URL, nil)
 			first.subscribe("1", sinceSubscription, nil)
 			waitSubscribers(t, a, 1)
 			ingestQuake(t, a, 1, 5.0)
@@ -69,11 +75,7 @@ func TestSubscriptionSince(t *testing.T) {
 			ingestQuake(t, a, 3, 4.0)
 			ingestQuake(t, a, 1, 5.5)
 
-			ws, err := dialLive(t, srv.URL, nil, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ws.expect("connection_ack")
+			ws := openLive(t, srv.URL, nil)
 			ws.subscribe("1", sinceSubscription, map[string]any{"f": map[string]any{"minMagnitude": 4.5},
 				"since": last.StoredAt.Format(time.RFC3339Nano)})
 			got := []quakeEvent{ws.quake(), ws.quake()}
@@ -134,19 +136,8 @@ func TestObservationReceivedSince(t *testing.T) {
 			a, srv := startApp(t, cfg)
 			key := partnerKey(t, a)
 			since := time.Now().UTC()
-			const name = "demo/samples/synop/A_SMRO01YRBK211200_C_EDZW_20220321120500_12524785.txt"
-			data, err := os.ReadFile(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := a.Ingest.File(context.Background(), name, data, ingest.Options{}); err != nil {
-				t.Fatal(err)
-			}
-			ws, err := dialLive(t, srv.URL, map[string]any{"Authorization": "Bearer " + key}, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ws.expect("connection_ack")
+			ingestSynop(t, a)
+			ws := openLive(t, srv.URL, map[string]any{"Authorization": "Bearer " + key})
 			const doc = `subscription($f: ObservationWatchFilter, $since: DateTime) { observationReceived(filter: $f, since: $since) {
 				change storedAt observation { stationIndex decoded { airTemperature } raw { text } } } }`
 			for id, tc := range map[string]struct {
@@ -161,23 +152,7 @@ func TestObservationReceivedSince(t *testing.T) {
 				var seen []string
 				for range tc.stations {
 					m := ws.expect("next")
-					var p struct {
-						Data struct {
-							ObservationReceived struct {
-								Change      string
-								StoredAt    time.Time
-								Observation struct {
-									StationIndex string
-									Decoded      *struct{ AirTemperature *float64 }
-									Raw          any
-								}
-							}
-						}
-						Errors []struct{ Extensions map[string]any }
-					}
-					if err := json.Unmarshal(m.Payload, &p); err != nil {
-						t.Fatal(err)
-					}
+					p := observationMessage(t, m)
 					ev := p.Data.ObservationReceived
 					if ev.Change != "INSERTED" || !ev.StoredAt.After(since) || ev.Observation.Decoded == nil || ev.Observation.Raw != nil ||
 						len(p.Errors) != 1 || p.Errors[0].Extensions["code"] != "FORBIDDEN" {

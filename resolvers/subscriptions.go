@@ -47,13 +47,6 @@ type feed[T any] struct {
 	catchUp func(context.Context) (catchUp[T], error)
 }
 
-// catchUp is what a subscription with `since` replays from the store, and
-// how it recognises a live message that repeats one of them.
-type catchUp[T any] struct {
-	msgs []*T
-	sent func(*T) bool
-}
-
 // stream is one subscription: f's messages handed to the transport.
 // Before each message the session reads the caller's rights again, and
 // ends when they are gone. A subscriber whose buffer is full ends its
@@ -230,35 +223,6 @@ func (r *Resolver) earthquakeEvent(ev mkg.Event, w mkg.EarthquakeWatch) *model.E
 	return &model.EarthquakeEvent{Change: change(ev.Earthquake.Revision), StoredAt: q.UpdatedAt, Earthquake: q}
 }
 
-// earthquakeCatchUp reads the events stored or revised after since that
-// pass w, at most live.CatchUp.Max (refused past that).
-func (r *Resolver) earthquakeCatchUp(since time.Time, w mkg.EarthquakeWatch) func(context.Context) (catchUp[model.EarthquakeEvent], error) {
-	return func(ctx context.Context) (catchUp[model.EarthquakeEvent], error) {
-		var c catchUp[model.EarthquakeEvent]
-		rctx, cancel := context.WithTimeout(ctx, readTimeout)
-		defer cancel()
-		qs, err := r.EarthquakeData.EarthquakesStoredSince(rctx, w.Filter(), since, r.Live.CatchUp.Max+1)
-		if err != nil {
-			return c, err
-		}
-		if err := r.Live.CatchUp.CheckCount("since", since, len(qs)); err != nil {
-			return c, err
-		}
-		replayed := mkg.Replayed{}
-		for _, q := range qs {
-			if !w.Matches(&mkg.EarthquakeChange{Magnitude: q.Magnitude, Latitude: q.Latitude, Longitude: q.Longitude}) {
-				continue // outside the circle, inside its box
-			}
-			replayed[q.ID] = q.UpdatedAt
-			c.msgs = append(c.msgs, &model.EarthquakeEvent{Change: change(!q.CreatedAt.After(since)), StoredAt: q.UpdatedAt, Earthquake: q})
-		}
-		c.sent = func(m *model.EarthquakeEvent) bool {
-			return m.Earthquake != nil && replayed.Sent(m.Earthquake.ID, m.Earthquake.UpdatedAt)
-		}
-		return c, nil
-	}
-}
-
 func observationWatch(in *model.ObservationWatchFilter) (mkg.ObservationWatch, error) {
 	if in == nil {
 		return mkg.ObservationWatch{}, nil
@@ -295,32 +259,6 @@ func (r *Resolver) observationEvent(ev mkg.Event, w mkg.ObservationWatch) *model
 		return nil
 	}
 	return &model.ObservationEvent{Change: change(ev.Observation.Revision), StoredAt: got.obs.UpdatedAt, Observation: got.obs}
-}
-
-// observationCatchUp reads the reports stored or replaced after since
-// that pass w, at most live.CatchUp.Max (refused past that).
-func (r *Resolver) observationCatchUp(since time.Time, w mkg.ObservationWatch) func(context.Context) (catchUp[model.ObservationEvent], error) {
-	return func(ctx context.Context) (catchUp[model.ObservationEvent], error) {
-		var c catchUp[model.ObservationEvent]
-		rctx, cancel := context.WithTimeout(ctx, readTimeout)
-		defer cancel()
-		os, err := r.ObservationData.ObservationsStoredSince(rctx, w, since, r.Live.CatchUp.Max+1)
-		if err != nil {
-			return c, err
-		}
-		if err := r.Live.CatchUp.CheckCount("since", since, len(os)); err != nil {
-			return c, err
-		}
-		replayed := mkg.Replayed{}
-		for _, o := range os {
-			replayed[o.ID] = o.UpdatedAt
-			c.msgs = append(c.msgs, &model.ObservationEvent{Change: change(!o.ReceivedAt.After(since)), StoredAt: o.UpdatedAt, Observation: o})
-		}
-		c.sent = func(m *model.ObservationEvent) bool {
-			return m.Observation != nil && replayed.Sent(m.Observation.ID, m.Observation.UpdatedAt)
-		}
-		return c, nil
-	}
 }
 
 // lightningBatch gathers the strikes of evs inside box, oldest first as

@@ -25,11 +25,11 @@ func (r *subscriptionResolver) EarthquakeReported(ctx context.Context, filter *m
 	}
 	keep := func(ev mkg.Event) bool { return ev.Kind == mkg.EventEarthquake && w.Matches(ev.Earthquake) }
 	f := feed[model.EarthquakeEvent]{keep: keep, build: func(evs []mkg.Event) *model.EarthquakeEvent { return r.earthquakeEvent(evs[0], w) }}
-	if since != nil {
-		if err := r.Live.CatchUp.CheckSince("since", *since, time.Now()); err != nil {
-			return nil, err
-		}
-		f.catchUp = r.earthquakeCatchUp(*since, w)
+	read := func(ctx context.Context, since time.Time, limit int) ([]*mkg.Earthquake, error) {
+		return r.EarthquakeData.EarthquakesStoredSince(ctx, w.Filter(), since, limit)
+	}
+	if err := resume(r.Live, &f, since, read, replayedEarthquake, earthquakeVersion); err != nil {
+		return nil, err
 	}
 	return stream(ctx, r.Live, f)
 }
@@ -47,11 +47,11 @@ func (r *subscriptionResolver) ObservationReceived(ctx context.Context, filter *
 		return ev.Kind == mkg.EventObservation && ev.Observation != nil && w.MatchesStation(ev.Observation.StationWMO)
 	}
 	f := feed[model.ObservationEvent]{keep: keep, build: func(evs []mkg.Event) *model.ObservationEvent { return r.observationEvent(evs[0], w) }}
-	if since != nil {
-		if err := r.Live.CatchUp.CheckSince("since", *since, time.Now()); err != nil {
-			return nil, err
-		}
-		f.catchUp = r.observationCatchUp(*since, w)
+	read := func(ctx context.Context, since time.Time, limit int) ([]*mkg.Observation, error) {
+		return r.ObservationData.ObservationsStoredSince(ctx, w, since, limit)
+	}
+	if err := resume(r.Live, &f, since, read, replayedObservation, observationVersion); err != nil {
+		return nil, err
 	}
 	return stream(ctx, r.Live, f)
 }
