@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -100,6 +101,17 @@ func TestSubscriptionSince(t *testing.T) {
 			ingestQuake(t, a, 4, 6.5)
 			if ev := ws.quake(); ev.Change != "INSERTED" || ev.Earthquake.Magnitude != 6.5 {
 				t.Fatalf("after the seam: %+v, want the 6.5 (the replayed 5.5 dropped)", ev)
+			}
+
+			// Over server-sent events alike: the three stored since.
+			_, sse := openEvents(t, srv.URL, "", sinceSubscription, map[string]any{"f": map[string]any{"minMagnitude": 4.5},
+				"since": last.StoredAt.Format(time.RFC3339Nano)})
+			for _, want := range []string{`"change":"INSERTED","storedAt":"[^"]*","earthquake":{"magnitude":6}`,
+				`"change":"UPDATED","storedAt":"[^"]*","earthquake":{"magnitude":5.5}`,
+				`"change":"INSERTED","storedAt":"[^"]*","earthquake":{"magnitude":6.5}`} {
+				if ev := sse.expect(t, "next: "); !regexp.MustCompile(want).MatchString(ev) {
+					t.Errorf("event stream: %s, want %s", ev, want)
+				}
 			}
 
 			// Bounds: more than 3 events after since (4, whatever the
