@@ -41,6 +41,7 @@ type Config struct {
 	EarthquakeTTL      time.Duration
 	Limits             httpapi.Limits
 	Live               httpapi.LiveLimits
+	CatchUp            mkg.CatchUp
 	CORSOrigins        string
 	TrustedProxies     string // comma-separated CIDRs
 	ShutdownTimeout    time.Duration
@@ -87,6 +88,7 @@ func defaultConfig() Config {
 		EarthquakeTTL:      30 * time.Second,
 		Limits:             httpapi.DefaultLimits,
 		Live:               httpapi.DefaultLiveLimits,
+		CatchUp:            mkg.DefaultCatchUp,
 		CORSOrigins:        "*",
 		ShutdownTimeout:    20 * time.Second,
 		LogLevel:           "info",
@@ -198,6 +200,8 @@ func serverSettings(s *settings, c *Config) {
 	s.dur(&c.Live.KeepAlive, "live-keepalive", "MKG_LIVE_KEEPALIVE", "keep-alive interval of live connections: a WebSocket ping (no pong within two intervals closes it) or an event-stream comment")
 	s.dur(&c.Live.WriteTimeout, "live-write-timeout", "MKG_LIVE_WRITE_TIMEOUT", "longest one message to a live connection may take to write; a client that does not read is cut off")
 	s.num(&c.Live.Buffer, "live-buffer", "MKG_LIVE_BUFFER", "events that may wait for one subscriber; one more ends its connection as a slow consumer")
+	s.dur(&c.CatchUp.Window, "live-catch-up-window", "MKG_LIVE_CATCH_UP_WINDOW", "how far back a subscription's since may be")
+	s.num(&c.CatchUp.Max, "live-catch-up-max", "MKG_LIVE_CATCH_UP_MAX", "stored events a subscription's since may replay; more is refused (BAD_USER_INPUT)")
 	s.str(&c.CORSOrigins, "cors-origins", "MKG_CORS_ORIGINS", "comma-separated origins browsers may call the API from; * = any")
 	s.str(&c.TrustedProxies, "trusted-proxies", "MKG_TRUSTED_PROXIES", "comma-separated networks (CIDRs) of reverse proxies whose Forwarded / X-Forwarded-For headers name the client; empty = the peer address is the client")
 	s.dur(&c.ShutdownTimeout, "shutdown-timeout", "MKG_SHUTDOWN_TIMEOUT", "how long in-flight requests may finish on SIGTERM")
@@ -349,6 +353,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Webhooks.SecretKey != "" && len(c.Webhooks.SecretKey) < 32 {
 		errs = append(errs, errors.New("MKG_WEBHOOKS_SECRET_KEY must be at least 32 bytes (e.g. openssl rand -hex 32)"))
+	}
+	if c.CatchUp.Window < 0 || c.CatchUp.Window > 7*24*time.Hour || c.CatchUp.Max < 0 || c.CatchUp.Max > 10000 {
+		errs = append(errs, errors.New("live-catch-up-window must be between 0 and 168h, live-catch-up-max between 0 and 10000"))
 	}
 	if c.TraceSampleRatio < 0 || c.TraceSampleRatio > 1 {
 		errs = append(errs, errors.New("trace-sample-ratio must be between 0 and 1"))

@@ -270,7 +270,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		Documents:        store,
 		FeedFormats:      ingest.FormatNames(),
 		Types:            authz,
-		Live: resolvers.Live{Events: a.Events, Buffer: cfg.Live.Buffer, Opened: m.SubscriptionOpened,
+		Live: resolvers.Live{Events: a.Events, Buffer: cfg.Live.Buffer, CatchUp: cfg.CatchUp, Opened: m.SubscriptionOpened,
 			Sent: m.SubscriptionEvent},
 	}
 	// Bad keys are counted in Redis when there is one, so every instance

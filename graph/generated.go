@@ -982,9 +982,9 @@ type ComplexityRoot struct {
 	Subscription struct {
 		AccessRequestByTokenChanged func(childComplexity int, token string) int
 		AccessRequestChanged        func(childComplexity int, filter *model.AccessRequestWatchFilter) int
-		EarthquakeReported          func(childComplexity int, filter *model.EarthquakeWatchFilter) int
+		EarthquakeReported          func(childComplexity int, filter *model.EarthquakeWatchFilter, since *time.Time) int
 		LightningStrikes            func(childComplexity int, bbox model.BoundingBoxInput) int
-		ObservationReceived         func(childComplexity int, filter *model.ObservationWatchFilter) int
+		ObservationReceived         func(childComplexity int, filter *model.ObservationWatchFilter, since *time.Time) int
 	}
 
 	Sunshine struct {
@@ -1542,8 +1542,8 @@ type StationEpochResolver interface {
 	Description(ctx context.Context, obj *mkg.StationEpoch) (*string, error)
 }
 type SubscriptionResolver interface {
-	EarthquakeReported(ctx context.Context, filter *model.EarthquakeWatchFilter) (<-chan *model.EarthquakeEvent, error)
-	ObservationReceived(ctx context.Context, filter *model.ObservationWatchFilter) (<-chan *model.ObservationEvent, error)
+	EarthquakeReported(ctx context.Context, filter *model.EarthquakeWatchFilter, since *time.Time) (<-chan *model.EarthquakeEvent, error)
+	ObservationReceived(ctx context.Context, filter *model.ObservationWatchFilter, since *time.Time) (<-chan *model.ObservationEvent, error)
 	LightningStrikes(ctx context.Context, bbox model.BoundingBoxInput) (<-chan *model.LightningBatch, error)
 	AccessRequestChanged(ctx context.Context, filter *model.AccessRequestWatchFilter) (<-chan *model.AccessRequestChange, error)
 	AccessRequestByTokenChanged(ctx context.Context, token string) (<-chan *model.TrackedAccessRequestChange, error)
@@ -5659,7 +5659,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.EarthquakeReported(childComplexity, args["filter"].(*model.EarthquakeWatchFilter)), true
+		return e.ComplexityRoot.Subscription.EarthquakeReported(childComplexity, args["filter"].(*model.EarthquakeWatchFilter), args["since"].(*time.Time)), true
 	case "Subscription.lightningStrikes":
 		if e.ComplexityRoot.Subscription.LightningStrikes == nil {
 			break
@@ -5681,7 +5681,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.ObservationReceived(childComplexity, args["filter"].(*model.ObservationWatchFilter)), true
+		return e.ComplexityRoot.Subscription.ObservationReceived(childComplexity, args["filter"].(*model.ObservationWatchFilter), args["since"].(*time.Time)), true
 
 	case "Sunshine.durationMinutes":
 		if e.ComplexityRoot.Sunshine.DurationMin == nil {
@@ -8610,10 +8610,18 @@ makes the protected fields ` + "`" + `FORBIDDEN` + "`" + ` from the next event o
 revoked, expired or suspended ends the connection with the reason.
 """
 type Subscription {
-  "Earthquakes as they are stored: new events, and revisions of known ones (another feed's report, a later solution). An invalid filter is refused at once (` + "`" + `BAD_USER_INPUT` + "`" + `)."
-  earthquakeReported(filter: EarthquakeWatchFilter): EarthquakeEvent!
-  "SYNOP reports as they are stored (new, or replacing a report for the same station and time). Level 1 and Level 2 stay under their datasets, as in queries."
-  observationReceived(filter: ObservationWatchFilter): ObservationEvent!
+  """
+  Earthquakes as they are stored: new events, and revisions of known ones (another feed's report, a later solution). An invalid filter is refused at once (` + "`" + `BAD_USER_INPUT` + "`" + `).
+
+  ` + "`" + `since` + "`" + ` resumes after a reconnection: pass the ` + "`" + `storedAt` + "`" + ` of the last event received, and the events stored or revised after it (that pass the filter) come first, oldest first, then the live ones, none twice. It may be at most ` + "`" + `-live-catch-up-window` + "`" + ` old (24 h by default) and replay at most ` + "`" + `-live-catch-up-max` + "`" + ` events (1,000); beyond, it is refused (` + "`" + `BAD_USER_INPUT` + "`" + ` naming ` + "`" + `since` + "`" + `): query ` + "`" + `earthquakes` + "`" + ` for what was missed, then subscribe with a later ` + "`" + `since` + "`" + `.
+  """
+  earthquakeReported(filter: EarthquakeWatchFilter, since: DateTime): EarthquakeEvent!
+  """
+  SYNOP reports as they are stored (new, or replacing a report for the same station and time). Level 1 and Level 2 stay under their datasets, as in queries.
+
+  ` + "`" + `since` + "`" + ` resumes after a reconnection, as for ` + "`" + `earthquakeReported` + "`" + `: the reports of the filter's stations stored after it come first (NIL reports too), then the live ones, none twice; with the same bounds (` + "`" + `BAD_USER_INPUT` + "`" + ` naming ` + "`" + `since` + "`" + ` beyond them).
+  """
+  observationReceived(filter: ObservationWatchFilter, since: DateTime): ObservationEvent!
   "Lightning strikes as they are stored, at most one message a second: the strikes of that second in the box, oldest first (at most 5,000; ` + "`" + `truncated` + "`" + ` says when more were dropped)."
   lightningStrikes(bbox: BoundingBoxInput!): LightningBatch!
   "Staff: requests whose state changes, in the queue the filter names (by state, assignee, or unassigned)."
@@ -8679,7 +8687,7 @@ enum Change {
 "An earthquake stored or revised."
 type EarthquakeEvent {
   change: Change!
-  "When it was stored."
+  "When it was stored or last revised (the record's time, with microseconds): pass the last one received as ` + "`" + `since` + "`" + ` to resume after a reconnection."
   storedAt: DateTime!
   "The event as a query shows it now; null with an error when the caller may no longer see it."
   earthquake: Earthquake
@@ -8688,7 +8696,7 @@ type EarthquakeEvent {
 "A SYNOP report stored."
 type ObservationEvent {
   change: Change!
-  "When it was stored."
+  "When it was stored or last replaced (the record's time, with microseconds): pass the last one received as ` + "`" + `since` + "`" + ` to resume after a reconnection."
   storedAt: DateTime!
   "The report as a query shows it now; null with an error when the caller may no longer see it."
   observation: Observation
@@ -13163,6 +13171,14 @@ func (ec *executionContext) field_Subscription_earthquakeReported_args(ctx conte
 		return nil, err
 	}
 	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg1
 	return args, nil
 }
 
@@ -13191,6 +13207,14 @@ func (ec *executionContext) field_Subscription_observationReceived_args(ctx cont
 		return nil, err
 	}
 	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg1
 	return args, nil
 }
 
@@ -29522,7 +29546,7 @@ func (ec *executionContext) _Subscription_earthquakeReported(ctx context.Context
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().EarthquakeReported(ctx, fc.Args["filter"].(*model.EarthquakeWatchFilter))
+			return ec.Resolvers.Subscription().EarthquakeReported(ctx, fc.Args["filter"].(*model.EarthquakeWatchFilter), fc.Args["since"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EarthquakeEvent) graphql.Marshaler {
@@ -29566,7 +29590,7 @@ func (ec *executionContext) _Subscription_observationReceived(ctx context.Contex
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().ObservationReceived(ctx, fc.Args["filter"].(*model.ObservationWatchFilter))
+			return ec.Resolvers.Subscription().ObservationReceived(ctx, fc.Args["filter"].(*model.ObservationWatchFilter), fc.Args["since"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ObservationEvent) graphql.Marshaler {

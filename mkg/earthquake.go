@@ -254,6 +254,9 @@ type EarthquakeFilter struct {
 	Near         *Circle
 	EventID      string
 	Feeds        []string
+	// StoredAfter: only events stored or revised after it (a subscription's
+	// catch-up; queries do not set it).
+	StoredAfter *time.Time
 }
 
 // Validate checks the filter and the ordering together: ordering by distance
@@ -340,6 +343,11 @@ type EarthquakeReader interface {
 	// empty: a feed's report is the largest part of an event and few
 	// questions ask for it.
 	SourcesOfEarthquakes(ctx context.Context, ids []int64) ([][]EarthquakeSource, error)
+	// EarthquakesStoredSince returns the events that pass f (its magnitude
+	// and place conditions) and were stored or revised after since, in
+	// the order they were (UpdatedAt, then id), at most limit: what a
+	// subscriber reconnecting with `since` missed. Never cached.
+	EarthquakesStoredSince(ctx context.Context, f EarthquakeFilter, since time.Time, limit int) ([]*Earthquake, error)
 }
 
 // EarthquakeWriter is what ingest writes.

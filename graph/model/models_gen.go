@@ -153,7 +153,7 @@ type CollectedAPIKey struct {
 // An earthquake stored or revised.
 type EarthquakeEvent struct {
 	Change Change `json:"change"`
-	// When it was stored.
+	// When it was stored or last revised (the record's time, with microseconds): pass the last one received as `since` to resume after a reconnection.
 	StoredAt time.Time `json:"storedAt"`
 	// The event as a query shows it now; null with an error when the caller may no longer see it.
 	Earthquake *mkg.Earthquake `json:"earthquake,omitempty"`
@@ -237,7 +237,7 @@ type Mutation struct {
 // A SYNOP report stored.
 type ObservationEvent struct {
 	Change Change `json:"change"`
-	// When it was stored.
+	// When it was stored or last replaced (the record's time, with microseconds): pass the last one received as `since` to resume after a reconnection.
 	StoredAt time.Time `json:"storedAt"`
 	// The report as a query shows it now; null with an error when the caller may no longer see it.
 	Observation *mkg.Observation `json:"observation,omitempty"`
