@@ -35,10 +35,13 @@ type Config struct {
 	CacheMaxBytes      int
 	CacheObjectBytes   int
 	ResponseCacheBytes int
+	HTTPMaxAge         time.Duration
+	TrustedDocuments   string // "true" or "false"
 	StationTTL         time.Duration
 	EarthquakeTTL      time.Duration
 	Limits             httpapi.Limits
 	Live               httpapi.LiveLimits
+	CatchUp            mkg.CatchUp
 	CORSOrigins        string
 	TrustedProxies     string // comma-separated CIDRs
 	ShutdownTimeout    time.Duration
@@ -54,9 +57,13 @@ type Config struct {
 	PublicURL          string
 	Feeds              FeedConfig
 	Quota              QuotaConfig
+	Webhooks           WebhookConfig
 
 	// clock replaces time.Now for the store and the outbox (tests only).
 	clock func() time.Time
+	// webhookPoll is how often the webhook delivery worker polls when not
+	// woken (tests only; 0: webhooks' default).
+	webhookPoll time.Duration
 	// demoFiles, when set, limits the demo data to the files it accepts
 	// (tests that start servers of their own load what they use).
 	demoFiles func(name string) bool
@@ -76,10 +83,13 @@ func defaultConfig() Config {
 		CacheMaxBytes:      64 << 20,
 		CacheObjectBytes:   32 << 20,
 		ResponseCacheBytes: 16 << 20,
+		HTTPMaxAge:         time.Minute,
+		TrustedDocuments:   "false",
 		StationTTL:         10 * time.Minute,
 		EarthquakeTTL:      30 * time.Second,
 		Limits:             httpapi.DefaultLimits,
 		Live:               httpapi.DefaultLiveLimits,
+		CatchUp:            mkg.DefaultCatchUp,
 		CORSOrigins:        "*",
 		ShutdownTimeout:    20 * time.Second,
 		LogLevel:           "info",
@@ -89,8 +99,10 @@ func defaultConfig() Config {
 		Standards:          mkg.DefaultStandards,
 		DownloadTTL:        15 * time.Minute,
 		Feeds:              FeedConfig{Poll: "true", AllowPrivate: "false", SpoolDir: "mkggraph-spool", Timeout: 30 * time.Second, MaxBytes: 32 << 20},
-		TraceSampleRatio:   0.1,
 		Quota:              DefaultQuota,
+		Webhooks: WebhookConfig{AllowHTTP: "false", AllowPrivate: "false", PauseAfter: 10, Timeout: 10 * time.Second,
+			FirstRetry: 10 * time.Second, MaxRetry: time.Hour},
+		TraceSampleRatio: 0.1,
 	}
 }
 
@@ -171,6 +183,8 @@ func serverSettings(s *settings, c *Config) {
 	s.str(&c.DemoData, "demo-data", "MKG_DEMO_DATA", "load the bundled real demo data into an empty database: auto (only for the embedded SQLite), true or false")
 	s.num(&c.CacheMaxBytes, "cache-max-bytes", "MKG_CACHE_MAX_BYTES", "size of the in-process cache")
 	s.num(&c.ResponseCacheBytes, "response-cache-bytes", "MKG_RESPONSE_CACHE_BYTES", "memory for whole GraphQL responses answered again while their data are unchanged; 0 turns it off")
+	s.dur(&c.HTTPMaxAge, "http-max-age", "MKG_HTTP_MAX_AGE", "longest max-age given to browsers and CDNs for a GET answer they may keep (shorter for data that change more often); 0 = they revalidate every time, with the ETag")
+	s.str(&c.TrustedDocuments, "trusted-documents", "MKG_TRUSTED_DOCUMENTS", "trusted-documents mode, true or false: anonymous callers may run only the documents admins registered (registerTrustedDocuments), sent by documentId; signed-in accounts keep sending their own")
 	s.num(&c.CacheObjectBytes, "cache-object-bytes", "MKG_CACHE_OBJECT_BYTES", "decoded cached values kept in process memory in front of the cache (estimated size); as much again for decoded observations")
 	s.dur(&c.StationTTL, "cache-station-ttl", "MKG_CACHE_STATION_TTL", "how long station catalogue reads are cached")
 	s.dur(&c.EarthquakeTTL, "cache-earthquake-ttl", "MKG_CACHE_EARTHQUAKE_TTL", "how long the latest-earthquake read is cached")
@@ -188,6 +202,8 @@ func serverSettings(s *settings, c *Config) {
 	s.dur(&c.Live.KeepAlive, "live-keepalive", "MKG_LIVE_KEEPALIVE", "keep-alive interval of live connections: a WebSocket ping (no pong within two intervals closes it) or an event-stream comment")
 	s.dur(&c.Live.WriteTimeout, "live-write-timeout", "MKG_LIVE_WRITE_TIMEOUT", "longest one message to a live connection may take to write; a client that does not read is cut off")
 	s.num(&c.Live.Buffer, "live-buffer", "MKG_LIVE_BUFFER", "events that may wait for one subscriber; one more ends its connection as a slow consumer")
+	s.dur(&c.CatchUp.Window, "live-catch-up-window", "MKG_LIVE_CATCH_UP_WINDOW", "how far back a subscription's since may be")
+	s.num(&c.CatchUp.Max, "live-catch-up-max", "MKG_LIVE_CATCH_UP_MAX", "stored events a subscription's since may replay; more is refused (BAD_USER_INPUT)")
 	s.str(&c.CORSOrigins, "cors-origins", "MKG_CORS_ORIGINS", "comma-separated origins browsers may call the API from; * = any")
 	s.str(&c.TrustedProxies, "trusted-proxies", "MKG_TRUSTED_PROXIES", "comma-separated networks (CIDRs) of reverse proxies whose Forwarded / X-Forwarded-For headers name the client; empty = the peer address is the client")
 	s.dur(&c.ShutdownTimeout, "shutdown-timeout", "MKG_SHUTDOWN_TIMEOUT", "how long in-flight requests may finish on SIGTERM")
@@ -246,6 +262,28 @@ func feedSettings(s *settings, c *Config) {
 	s.bytes(&c.Feeds.MaxBytes, "feeds-max-bytes", "MKG_FEEDS_MAX_BYTES", "largest feed body or spool file; reading stops there and the poll fails")
 }
 
+// WebhookConfig is the webhooks' settings (see webhooks.Options).
+type WebhookConfig struct {
+	AllowHTTP    string // "true" or "false": http:// callback URLs accepted (tests)
+	AllowPrivate string // "true" or "false": callbacks may reach private addresses
+	PauseAfter   int
+	Timeout      time.Duration
+	FirstRetry   time.Duration
+	MaxRetry     time.Duration
+	SecretKey    string // secret: seals the webhooks' secrets; never logged
+}
+
+// webhookSettings configure the partners' webhooks.
+func webhookSettings(s *settings, c *Config) {
+	s.str(&c.Webhooks.AllowHTTP, "webhooks-allow-http", "MKG_WEBHOOKS_ALLOW_HTTP", "accept http:// webhook callback URLs, not only https://: true or false (tests)")
+	s.str(&c.Webhooks.AllowPrivate, "webhooks-allow-private", "MKG_WEBHOOKS_ALLOW_PRIVATE", "let webhook callbacks reach loopback, private and link-local addresses: true or false")
+	s.num(&c.Webhooks.PauseAfter, "webhooks-pause-after", "MKG_WEBHOOKS_PAUSE_AFTER", "failed deliveries in a row after which a webhook is paused")
+	s.dur(&c.Webhooks.Timeout, "webhooks-timeout", "MKG_WEBHOOKS_TIMEOUT", "time limit of one webhook delivery, the receiver's answer included")
+	s.dur(&c.Webhooks.FirstRetry, "webhooks-first-retry", "MKG_WEBHOOKS_FIRST_RETRY", "wait after a webhook delivery's first failure, doubled after each further one (with jitter)")
+	s.dur(&c.Webhooks.MaxRetry, "webhooks-max-retry", "MKG_WEBHOOKS_MAX_RETRY", "longest wait between a webhook delivery's attempts")
+	s.str(&c.Webhooks.SecretKey, "webhooks-secret-key", "MKG_WEBHOOKS_SECRET_KEY", "secret of at least 32 bytes that seals the webhooks' signing secrets in the database (AES-256-GCM); empty = stored unsealed")
+}
+
 // applyEnv sets every flag not given on the command line from its
 // environment variable, through the flag's own parser so values are
 // checked the same way.
@@ -296,6 +334,9 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("%s%s: %s", q.name, flag, bad.Message))
 		}
 	}
+	if c.HTTPMaxAge < 0 || c.HTTPMaxAge > 24*time.Hour {
+		errs = append(errs, errors.New("http-max-age must be between 0 and 24h"))
+	}
 	if c.StmtTimeout < 0 {
 		errs = append(errs, errors.New("db-statement-timeout must not be negative (0 = no limit)"))
 	}
@@ -320,7 +361,8 @@ func (c *Config) Validate() error {
 	if c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "https://") && !strings.HasPrefix(c.PublicURL, "http://") {
 		errs = append(errs, errors.New("MKG_PUBLIC_URL must start with https:// or http://"))
 	}
-	for name, v := range map[string]string{"feeds-poll": c.Feeds.Poll, "feeds-allow-private": c.Feeds.AllowPrivate} {
+	for name, v := range map[string]string{"feeds-poll": c.Feeds.Poll, "feeds-allow-private": c.Feeds.AllowPrivate,
+		"trusted-documents": c.TrustedDocuments} {
 		if v != "true" && v != "false" {
 			errs = append(errs, fmt.Errorf("%s must be true or false (got %q)", name, v))
 		}
@@ -330,6 +372,26 @@ func (c *Config) Validate() error {
 	}
 	if c.Feeds.MaxBytes < 1024 || c.Feeds.MaxBytes > ingest.MaxFileBytes {
 		errs = append(errs, fmt.Errorf("feeds-max-bytes must be between 1024 and %d", ingest.MaxFileBytes))
+	}
+	for name, v := range map[string]string{"webhooks-allow-http": c.Webhooks.AllowHTTP, "webhooks-allow-private": c.Webhooks.AllowPrivate} {
+		if v != "true" && v != "false" {
+			errs = append(errs, fmt.Errorf("%s must be true or false (got %q)", name, v))
+		}
+	}
+	if c.Webhooks.PauseAfter < 1 || c.Webhooks.PauseAfter > 1000 {
+		errs = append(errs, errors.New("webhooks-pause-after must be between 1 and 1000"))
+	}
+	if c.Webhooks.Timeout < time.Second || c.Webhooks.Timeout > 5*time.Minute {
+		errs = append(errs, errors.New("webhooks-timeout must be between 1s and 5m"))
+	}
+	if c.Webhooks.FirstRetry <= 0 || c.Webhooks.MaxRetry < c.Webhooks.FirstRetry {
+		errs = append(errs, errors.New("webhooks-first-retry must be positive and at most webhooks-max-retry"))
+	}
+	if c.Webhooks.SecretKey != "" && len(c.Webhooks.SecretKey) < 32 {
+		errs = append(errs, errors.New("MKG_WEBHOOKS_SECRET_KEY must be at least 32 bytes (e.g. openssl rand -hex 32)"))
+	}
+	if c.CatchUp.Window < 0 || c.CatchUp.Window > 7*24*time.Hour || c.CatchUp.Max < 0 || c.CatchUp.Max > 10000 {
+		errs = append(errs, errors.New("live-catch-up-window must be between 0 and 168h, live-catch-up-max between 0 and 10000"))
 	}
 	if c.TraceSampleRatio < 0 || c.TraceSampleRatio > 1 {
 		errs = append(errs, errors.New("trace-sample-ratio must be between 0 and 1"))

@@ -8,8 +8,10 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/url"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -325,4 +327,98 @@ func answer(t *testing.T, r *gqlResponse) string {
 	delete(body, "extensions")
 	out, _ := json.Marshal(body)
 	return string(out)
+}
+
+// getWith sends a query by GET with a key ("" = anonymous) and headers
+// (name, value pairs); the body is not decoded (a 304 has none).
+func getWith(t *testing.T, base, key, query string, header ...string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, base+"/graphql?query="+url.QueryEscape(query), nil)
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+// TestHTTPCaching: a GET answer that could be kept carries an ETag and
+// Cache-Control (public only when every field is open to all, max-age from
+// its data), a current If-None-Match is answered 304 without a body, the
+// ETag moves with the data, and any other GET answer is no-store; with the
+// response cache off, the validators still hold.
+func TestHTTPCaching(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			cfg := testConfig(t, backend)
+			if backend == "sqlite" {
+				cfg.ResponseCacheBytes = 0 // validators without the response cache
+			}
+			a, srv := startApp(t, cfg)
+			c := &callers{}
+			if err := c.setUp(a); err != nil {
+				t.Fatal(err)
+			}
+			check := func(name string, resp *http.Response, status int, cacheControl string, vary ...string) {
+				t.Helper()
+				if resp.StatusCode != status || resp.Header.Get("Cache-Control") != cacheControl {
+					t.Errorf("%s: %d with Cache-Control %q, want %d with %q", name, resp.StatusCode, resp.Header.Get("Cache-Control"), status, cacheControl)
+				}
+				for _, v := range vary {
+					if !slices.Contains(resp.Header.Values("Vary"), v) {
+						t.Errorf("%s: Vary %v, want %s among them", name, resp.Header.Values("Vary"), v)
+					}
+				}
+			}
+			catalogue := `{ stations(first: 3) { edges { node { name wmoIndex } } } }`
+			first, body := getWith(t, srv.URL, "", catalogue)
+			check("open catalogue", first, 200, "public, max-age=60", "Accept")
+			etag := first.Header.Get("ETag")
+			if !strings.HasPrefix(etag, `"`) || !strings.Contains(body, "edges") {
+				t.Fatalf("open catalogue: ETag %q, body %s", etag, body)
+			}
+			again, body := getWith(t, srv.URL, "", catalogue, "If-None-Match", `"other", `+etag)
+			check("revalidated", again, 304, "public, max-age=60")
+			if body != "" || again.Header.Get("ETag") != etag {
+				t.Errorf("304: body %q, ETag %q (want none, %q)", body, again.Header.Get("ETag"), etag)
+			}
+			if other, _ := getWith(t, srv.URL, "", catalogue, "If-None-Match", `"stale"`); other.StatusCode != 200 {
+				t.Errorf("an If-None-Match naming another ETag: %d, want 200", other.StatusCode)
+			}
+			if r := postAs(t, srv.URL, "", catalogue, nil); r.Header.Get("ETag") != "" {
+				t.Errorf("a POST answer carries ETag %q", r.Header.Get("ETag"))
+			}
+
+			quake, _ := getWith(t, srv.URL, "", `{ latestEarthquake { magnitude region } }`)
+			check("latest earthquake", quake, 200, "public, max-age=5")
+
+			// SYNOP is granted to partners only: the answer is theirs.
+			latest := `{ stationByWmo(wmoIndex: "15015") { name latestObservation { observedAt decoded { airTemperature } } } }`
+			mine, _ := getWith(t, srv.URL, c.full, latest)
+			check("granted SYNOP", mine, 200, "private, max-age=60", "Authorization", "Accept")
+			denied, _ := getWith(t, srv.URL, "", latest)
+			check("SYNOP denied (an error)", denied, 200, "no-store")
+			viewer, _ := getWith(t, srv.URL, c.full, `{ viewer { anonymous } }`)
+			check("viewer", viewer, 200, "no-store")
+			if viewer.Header.Get("ETag") != "" {
+				t.Errorf("an answer that depends on the caller carries ETag %q", viewer.Header.Get("ETag"))
+			}
+
+			// New data: the old ETag no longer matches.
+			newer := "SMRO01 YRBK 211500\n\nAAXX 21151\n\n15015 02999 02501 10113 21090 39765 42952 57020 60001=\n"
+			ingestText(t, a, "A_SMRO01YRBK211500_C_EDZW_20220321150500_1.txt", newer)
+			settle(a)
+			after, _ := getWith(t, srv.URL, c.full, latest, "If-None-Match", mine.Header.Get("ETag"))
+			if after.StatusCode != 200 || after.Header.Get("ETag") == mine.Header.Get("ETag") {
+				t.Errorf("after an ingest: %d with ETag %q (before: %q), want 200 with another", after.StatusCode, after.Header.Get("ETag"), mine.Header.Get("ETag"))
+			}
+		})
+	}
 }

@@ -628,33 +628,11 @@ func TestObservationReceived(t *testing.T) {
 	ws.subscribe("1", `subscription { observationReceived(filter: {wmoIndexes: ["15015", "15090"]}) {
 		change observation { stationIndex decoded { airTemperature } raw { text } } } }`, nil)
 	waitSubscribers(t, a, 1)
-	const name = "demo/samples/synop/A_SMRO01YRBK211200_C_EDZW_20220321120500_12524785.txt"
-	data, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.Ingest.File(context.Background(), name, data, ingest.Options{}); err != nil {
-		t.Fatal(err)
-	}
+	ingestSynop(t, a)
 	seen := map[string]bool{}
 	for range 2 {
 		m := ws.expect("next")
-		var p struct {
-			Data struct {
-				ObservationReceived struct {
-					Change      string
-					Observation struct {
-						StationIndex string
-						Decoded      *struct{ AirTemperature *float64 }
-						Raw          any
-					}
-				}
-			}
-			Errors []struct{ Extensions map[string]any }
-		}
-		if err := json.Unmarshal(m.Payload, &p); err != nil {
-			t.Fatal(err)
-		}
+		p := observationMessage(t, m)
 		o := p.Data.ObservationReceived.Observation
 		if o.Decoded == nil || o.Decoded.AirTemperature == nil || o.Raw != nil || len(p.Errors) != 1 ||
 			p.Errors[0].Extensions["code"] != "FORBIDDEN" || p.Data.ObservationReceived.Change != "INSERTED" {
@@ -668,6 +646,44 @@ func TestObservationReceived(t *testing.T) {
 	if m, err := ws.next(500 * time.Millisecond); err == nil {
 		t.Fatalf("a report of another station was sent: %s", m.Payload)
 	}
+}
+
+// ingestSynop ingests a Romanian SYNOP bulletin (reports of 15015, 15090 …).
+func ingestSynop(t *testing.T, a *app) {
+	t.Helper()
+	const name = "demo/samples/synop/A_SMRO01YRBK211200_C_EDZW_20220321120500_12524785.txt"
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Ingest.File(context.Background(), name, data, ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// observationMsg is an observationReceived message as the tests ask it.
+type observationMsg struct {
+	Data struct {
+		ObservationReceived struct {
+			Change      string
+			StoredAt    time.Time
+			Observation struct {
+				StationIndex string
+				Decoded      *struct{ AirTemperature *float64 }
+				Raw          any
+			}
+		}
+	}
+	Errors []struct{ Extensions map[string]any }
+}
+
+func observationMessage(t *testing.T, m wsMessage) observationMsg {
+	t.Helper()
+	var p observationMsg
+	if err := json.Unmarshal(m.Payload, &p); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // TestTicketSubscriptions: the service desk watching the SUBMITTED queue

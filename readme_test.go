@@ -33,9 +33,21 @@ func readmeFences(t *testing.T) []fence {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A fence may be indented (in a list item): its lines are read
+	// without the indentation, up to the closing fence at the same one.
 	var out []fence
-	for _, m := range regexp.MustCompile("(?ms)^```([a-z]*)\n(.*?)^```").FindAllSubmatch(readme, -1) {
-		out = append(out, fence{string(m[1]), string(m[2])})
+	open := regexp.MustCompile("^( *)```([a-z]*)$")
+	lines := strings.Split(string(readme), "\n")
+	for i := 0; i < len(lines); i++ {
+		m := open.FindStringSubmatch(lines[i])
+		if m == nil {
+			continue
+		}
+		var text strings.Builder
+		for i++; i < len(lines) && lines[i] != m[1]+"```"; i++ {
+			text.WriteString(strings.TrimPrefix(lines[i], m[1]) + "\n")
+		}
+		out = append(out, fence{m[2], text.String()})
 	}
 	return out
 }

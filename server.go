@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -37,6 +38,7 @@ import (
 	"github.com/bmkg/mkggraph/resolvers"
 	"github.com/bmkg/mkggraph/shakemaps"
 	"github.com/bmkg/mkggraph/sqlstore"
+	"github.com/bmkg/mkggraph/webhooks"
 )
 
 func main() {
@@ -121,6 +123,8 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 	// period to finish what it is doing before the store is closed.
 	outbox := make(chan struct{})
 	go func() { a.Outbox.Run(ctx); close(outbox) }()
+	// So do the webhooks' dispatcher and delivery worker.
+	hooks := a.RunWebhooks(ctx)
 	// So does the feed poller, which then cancels the polls in flight.
 	poller := make(chan struct{})
 	if cfg.Feeds.Poll == "true" {
@@ -151,6 +155,11 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 	case <-graceOver:
 		log.Warn("shutdown: the feed poller did not stop within the shutdown timeout")
 	}
+	select {
+	case <-hooks:
+	case <-graceOver:
+		log.Warn("shutdown: the webhooks' worker did not stop within the shutdown timeout")
+	}
 	return err
 }
 
@@ -163,10 +172,12 @@ type app struct {
 	Ingest  *ingest.Ingester
 	Outbox  *notify.Outbox
 	Feeds   *feeds.Poller
-	Events  *inmem.Bus
-	API     *httpapi.Server // its live connections end first at shutdown
-	Handler http.Handler
-	closers []func()
+	// Webhooks runs partners' webhooks (RunWebhooks).
+	Webhooks *webhooks.Service
+	Events   *inmem.Bus
+	API      *httpapi.Server // its live connections end first at shutdown
+	Handler  http.Handler
+	closers  []func()
 }
 
 // Close releases the cache and the database.
@@ -256,9 +267,10 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		SatelliteData:    store,
 		Catalogue:        a.Ingest,
 		FeedData:         store,
+		Documents:        store,
 		FeedFormats:      ingest.FormatNames(),
 		Types:            authz,
-		Live: resolvers.Live{Events: a.Events, Buffer: cfg.Live.Buffer, Opened: m.SubscriptionOpened,
+		Live: resolvers.Live{Events: a.Events, Buffer: cfg.Live.Buffer, CatchUp: cfg.CatchUp, Opened: m.SubscriptionOpened,
 			Sent: m.SubscriptionEvent},
 	}
 	// Bad keys are counted in Redis when there is one, so every instance
@@ -276,6 +288,10 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	a.Outbox = notify.NewOutbox(store, sender, log, notify.Options{Interval: cfg.OutboxInterval, Now: cfg.clock})
+	loaders := loaderReads{Store: store, latest: cache.NewObservationReader(store, layered, opts),
+		shakemaps: shakemaps.Reader{Grids: store}}
+	a.Webhooks = webhooks.New(store, auth, loaders, log, cfg.webhookOptions(m))
+	res.Webhooks = a.Webhooks
 	// Automatic persisted queries are shared through Redis when there is
 	// one, so that any instance knows a hash one of them was sent.
 	var persisted mkg.Cache
@@ -294,15 +310,15 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	limits := cfg.Limits.GraphQL()
 	limits.Quota = quota
 	api := &httpapi.Server{
-		GraphQL:   graph.NewExecutor(res, authz, limits, persisted, log, m.GraphQL()),
+		GraphQL: graph.NewExecutor(res, authz, limits, graph.Documents{Shared: persisted,
+			Trusted: &graph.TrustedDocuments{Set: store, Enforce: cfg.TrustedDocuments == "true"}}, log, m.GraphQL()),
 		Quota:     quota,
 		Auth:      auth,
 		Downloads: downloads,
-		Loaders: loaderReads{Store: store, latest: cache.NewObservationReader(store, layered, opts),
-			shakemaps: shakemaps.Reader{Grids: store}},
-		Letters: store,
+		Loaders:   loaders,
+		Letters:   store,
 		Responses: &httpapi.ResponseCache{Generations: store, MaxBytes: cfg.ResponseCacheBytes, MaxResponse: 1 << 20,
-			TTL: 10 * time.Minute, Lookups: m.CacheLookup},
+			TTL: 10 * time.Minute, MaxAge: cfg.HTTPMaxAge, Lookups: m.CacheLookup},
 		Readiness:   httpapi.Readiness{Database: store.Ping, Cache: func(ctx context.Context) mkg.CacheStatus { c.Ping(ctx); return c.Status() }},
 		Limits:      cfg.Limits,
 		CORSOrigins: httpapi.ParseOrigins(cfg.CORSOrigins),
@@ -312,9 +328,34 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		Live:        cfg.Live,
 	}
 	api.TrustedProxies, _ = httpapi.ParseProxies(cfg.TrustedProxies) // checked by Validate
+	a.Webhooks.Exec = api.GraphQL                                    // the same executor, limits and access rules as the API
 	a.Handler = api.Handler()
 	a.API = api
 	return a, nil
+}
+
+// RunWebhooks starts the webhooks' dispatcher (events to queued
+// deliveries) and delivery worker until ctx ends; the channel is closed
+// when both have stopped.
+func (a *app) RunWebhooks(ctx context.Context) <-chan struct{} {
+	done := make(chan struct{})
+	worker := a.Webhooks.Worker()
+	go func() {
+		var wg sync.WaitGroup
+		wg.Go(func() { a.Webhooks.Dispatch(ctx, a.Events) })
+		wg.Go(func() { worker.Run(ctx) })
+		wg.Wait()
+		close(done)
+	}()
+	return done
+}
+
+// webhookOptions are the webhooks' settings, their outcomes counted in m.
+func (c *Config) webhookOptions(m *metrics.Metrics) webhooks.Options {
+	w := c.Webhooks
+	return webhooks.Options{AllowHTTP: w.AllowHTTP == "true", AllowPrivate: w.AllowPrivate == "true", PauseAfter: w.PauseAfter,
+		Timeout: w.Timeout, FirstRetry: w.FirstRetry, MaxRetry: w.MaxRetry, SecretKey: w.SecretKey, Delivered: m.WebhookAttempt,
+		Interval: c.webhookPoll, Now: c.clock}
 }
 
 // leaseCheck is how often the feed poller's lease (PostgreSQL) is checked;

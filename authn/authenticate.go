@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -269,4 +270,47 @@ func (a *Authenticator) PrincipalByKeyPrefix(ctx context.Context, prefix string)
 		return nil, err
 	}
 	return mkg.NewPrincipal(cred.Account, cred.Key.ID, cred.Key.Prefix, classes, now), nil
+}
+
+// PrincipalOfAccount returns the principal of an account as it stands now,
+// with no key: a webhook's, whose deliveries are made under its account's
+// current rights. The account's grants are the current ones (read through
+// the cache keyed by the access generation, so a change is in force at
+// once). UNAUTHENTICATED when the account is gone, revoked or expired;
+// FORBIDDEN when it is suspended.
+func (a *Authenticator) PrincipalOfAccount(ctx context.Context, id int64) (*mkg.Principal, error) {
+	now := a.now()
+	version, err := a.store.AccessVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	acct, err := cache.Load(ctx, a.cache, Namespace, version, "accounts", strconv.FormatInt(id, 10), cacheTTL, func() (*mkg.Account, error) {
+		as, err := a.store.AccountsByID(ctx, []int64{id})
+		if err != nil || len(as) == 0 || as[0] == nil {
+			return nil, cmpOr(err, error(mkg.NotFound("account")))
+		}
+		return as[0], nil
+	})
+	switch {
+	case mkg.ErrorCode(err) == mkg.ENOTFOUND:
+		return nil, unauthenticated("the account no longer exists")
+	case err != nil:
+		return nil, err
+	case acct.Status == mkg.AccountRevoked || acct.Expired(now):
+		return nil, unauthenticated("the account is revoked or expired")
+	case acct.Status != mkg.AccountActive:
+		return nil, &mkg.Error{Code: mkg.EFORBIDDEN, Message: "the account is not active"}
+	}
+	classes, err := a.classifications(ctx, version)
+	if err != nil {
+		return nil, err
+	}
+	return mkg.NewPrincipal(acct, 0, "", classes, now), nil
+}
+
+func cmpOr(err, otherwise error) error {
+	if err != nil {
+		return err
+	}
+	return otherwise
 }

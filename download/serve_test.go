@@ -63,8 +63,10 @@ func TestExportFailingMidStreamAborts(t *testing.T) {
 	var reps []mkg.EarthquakeReport
 	for i := range 600 { // more than one export page
 		m := 4.5
-		reps = append(reps, mkg.EarthquakeReport{Feed: mkg.FeedQuakeML, SourceEventID: fmt.Sprint("e", i),
-			OriginTime: t0.Add(time.Duration(i) * time.Hour), Latitude: -10 + float64(i%20), Longitude: 95 + float64(i%45), Magnitude: &m})
+		reps = append(reps, mkg.EarthquakeReport{Feed: mkg.FeedQuakeML, SourceEventID: fmt.Sprint("e", i), EarthquakeValues: mkg.EarthquakeValues{
+			OriginTime: t0.Add(time.Duration(i) * time.Hour), Latitude: -10 + float64(i%20),
+			Longitude: 95 + float64(i%45), Magnitude: &m,
+		}})
 	}
 	if _, err := s.UpsertEarthquakes(ctx, reps); err != nil {
 		t.Fatal(err)

@@ -32,9 +32,10 @@ func storeWithQuakes(tb testing.TB, n int) *sqlstore.Store {
 	var reps []mkg.EarthquakeReport
 	for i := range n {
 		m := 3 + float64(i%40)/10
-		reps = append(reps, mkg.EarthquakeReport{Feed: mkg.FeedQuakeML, SourceEventID: fmt.Sprint("e", i),
-			OriginTime: t0.Add(time.Duration(i) * time.Hour), Latitude: -10 + float64(i%20), Longitude: 95 + float64(i%45),
-			Magnitude: &m, Region: fmt.Sprintf("Region, with comma %d", i)})
+		reps = append(reps, mkg.EarthquakeReport{Feed: mkg.FeedQuakeML, SourceEventID: fmt.Sprint("e", i), EarthquakeValues: mkg.EarthquakeValues{
+			OriginTime: t0.Add(time.Duration(i) * time.Hour), Latitude: -10 + float64(i%20),
+			Longitude: 95 + float64(i%45), Magnitude: &m, Region: fmt.Sprintf("Region, with comma %d", i),
+		}})
 		if len(reps) == 500 || i == n-1 {
 			if _, err := s.UpsertEarthquakes(ctx, reps); err != nil {
 				tb.Fatal(err)

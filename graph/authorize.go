@@ -217,6 +217,7 @@ func (a *Authorizer) Middleware(ctx context.Context, next graphql.Resolver) (any
 		if err := r.req.Check(p); err != nil {
 			return nil, err
 		}
+		noteRequirement(ctx, p, r.req)
 	}
 	res, err := next(ctx)
 	if err != nil || !r.abstract || res == nil {
@@ -226,6 +227,7 @@ func (a *Authorizer) Middleware(ctx context.Context, next graphql.Resolver) (any
 		if err := t.req.Check(p); err != nil {
 			return nil, err
 		}
+		noteRequirement(ctx, p, t.req)
 	}
 	return res, nil
 }

@@ -49,6 +49,7 @@ type Dependencies struct {
 	mu          sync.Mutex
 	names       map[string]bool
 	uncacheable bool
+	restricted  bool // a field needed more than data open to all (Restricted)
 }
 
 type dependenciesKey struct{}
@@ -90,6 +91,28 @@ func (d *Dependencies) spoil() {
 	d.mu.Lock()
 	d.uncacheable = true
 	d.mu.Unlock()
+}
+
+func (d *Dependencies) restrict() {
+	d.mu.Lock()
+	d.restricted = true
+	d.mu.Unlock()
+}
+
+// Restricted reports whether a field of the response needed a role, or a
+// dataset not open to all: the response is then the caller's own, not to
+// be shared with other callers by an HTTP cache.
+func (d *Dependencies) Restricted() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.restricted
+}
+
+// noteRequirement records a requirement a field of the response passed.
+func noteRequirement(ctx context.Context, p *mkg.Principal, r Requirement) {
+	if d := dependenciesFrom(ctx); d != nil && !p.OpenToAll(r.Datasets, r.Roles) {
+		d.restrict()
+	}
 }
 
 // Uncacheable marks the response of ctx's request as not to be cached (an

@@ -39,14 +39,21 @@ func SchemaAuthorizer() (*Authorizer, error) {
 	return NewAuthorizer(parsedSchema, model.TypeName)
 }
 
+// Documents are where the documents clients send by id are found: automatic persisted
+// queries shared through Shared (Redis; nil: this process only), and the
+// documents admins registered (nil: none).
+type Documents struct {
+	Shared  mkg.Cache
+	Trusted *TrustedDocuments
+}
+
 // NewExecutor assembles the GraphQL API, the one place it is put together:
 // the executable schema over root with its cost model, the access
 // directives enforced by authz, the limits, the caches of parsed documents
 // and of persisted queries, the string checks, the error presenter and the
 // panic recovery; and the extensions given (the server's metrics).
-// Persisted queries are shared through shared (Redis) when it is not nil.
 // It speaks no HTTP: httpapi serves it, with the transports.
-func NewExecutor(root ResolverRoot, authz *Authorizer, lim Limits, shared mkg.Cache, log *slog.Logger, extensions ...graphql.HandlerExtension) *executor.Executor {
+func NewExecutor(root ResolverRoot, authz *Authorizer, lim Limits, sent Documents, log *slog.Logger, extensions ...graphql.HandlerExtension) *executor.Executor {
 	cfg := Config{Resolvers: root}
 	SetComplexity(&cfg.Complexity)
 	exec := executor.New(NewExecutableSchema(cfg))
@@ -60,7 +67,10 @@ func NewExecutor(root ResolverRoot, authz *Authorizer, lim Limits, shared mkg.Ca
 	// given: a document refused for its cost is then never stored.
 	exec.Use(&QueryLimits{MaxDepth: lim.MaxDepth, MaxCost: lim.MaxCost, MaxWork: lim.MaxWork, MaxTokens: lim.MaxTokens,
 		Documents: docs, Quota: lim.Quota})
-	exec.Use(extension.AutomaticPersistedQuery{Cache: newPersistedQueries(shared)})
+	if sent.Trusted != nil {
+		exec.Use(*sent.Trusted)
+	}
+	exec.Use(extension.AutomaticPersistedQuery{Cache: newPersistedQueries(sent.Shared)})
 	exec.AroundFields(authz.Middleware) // access rights, and what the response cache must know
 	exec.Use(Strings{})
 	exec.Use(EventErrors{})

@@ -14,6 +14,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/bmkg/mkggraph/format/synop"
 	"github.com/bmkg/mkggraph/graph/model"
 	"github.com/bmkg/mkggraph/mkg"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -82,6 +83,8 @@ type ResolverRoot interface {
 	TemperatureExtreme() TemperatureExtremeResolver
 	TrackedAccessRequest() TrackedAccessRequestResolver
 	Viewer() ViewerResolver
+	Webhook() WebhookResolver
+	WebhookDelivery() WebhookDeliveryResolver
 	Wind() WindResolver
 }
 
@@ -630,20 +633,27 @@ type ComplexityRoot struct {
 		CollectAPIKey            func(childComplexity int, token string) int
 		CreateAccount            func(childComplexity int, input model.AccountInput) int
 		CreateFeed               func(childComplexity int, input model.FeedInput) int
+		CreateWebhook            func(childComplexity int, document string, callbackURL *string) int
 		DeleteFeed               func(childComplexity int, name string) int
 		DeleteRadarScan          func(childComplexity int, id string) int
 		DeleteSatelliteProduct   func(childComplexity int, id string) int
+		DeleteWebhook            func(childComplexity int, id string) int
 		EscalateAccessRequest    func(childComplexity int, id string, to model.EscalationTarget, note string) int
 		FulfilAccessRequest      func(childComplexity int, id string, grants []*model.ApprovedGrantInput, omitted []*model.OmittedDatasetInput, validUntil *time.Time, note *string) int
 		GrantDataset             func(childComplexity int, accountID string, dataset string, expiresAt *time.Time) int
 		IssueAPIKey              func(childComplexity int, accountID string, label *string, expiresAt *time.Time) int
+		PauseWebhook             func(childComplexity int, id string) int
+		RegisterTrustedDocuments func(childComplexity int, documents []*mkg.TrustedDocumentInput) int
 		RejectAccessRequest      func(childComplexity int, id string, reason string) int
+		RemoveTrustedDocument    func(childComplexity int, id string) int
 		ResumeFulfilment         func(childComplexity int, id string, note *string) int
+		ResumeWebhook            func(childComplexity int, id string) int
 		ReviewAccessRequest      func(childComplexity int, id string, checklist []*model.ChecklistItemInput, decision model.ReviewDecision, note *string, fixes []string, assignTo *string) int
 		ReviseAccessRequest      func(childComplexity int, token string, input model.AccessRequestInput, letter *graphql.Upload) int
 		RevokeAPIKey             func(childComplexity int, id string, reason *string) int
 		RevokeGrant              func(childComplexity int, accountID string, dataset string) int
 		RotateAPIKey             func(childComplexity int, id string) int
+		RotateWebhookSecret      func(childComplexity int, id string) int
 		SetAccountBudget         func(childComplexity int, id string, perMinute *int, perDay *int) int
 		SetAccountStatus         func(childComplexity int, id string, status mkg.AccountStatus, reason *string) int
 		SetDatasetClassification func(childComplexity int, dataset string, classification string) int
@@ -750,7 +760,10 @@ type ComplexityRoot struct {
 		Station              func(childComplexity int, id string) int
 		StationByWmo         func(childComplexity int, wmoIndex string) int
 		Stations             func(childComplexity int, filter *model.StationFilter, first *int, after *string) int
+		TrustedDocuments     func(childComplexity int) int
 		Viewer               func(childComplexity int) int
+		Webhook              func(childComplexity int, id string) int
+		Webhooks             func(childComplexity int, accountID *string, first *int, after *string) int
 	}
 
 	RadarMoment struct {
@@ -988,9 +1001,9 @@ type ComplexityRoot struct {
 	Subscription struct {
 		AccessRequestByTokenChanged func(childComplexity int, token string) int
 		AccessRequestChanged        func(childComplexity int, filter *model.AccessRequestWatchFilter) int
-		EarthquakeReported          func(childComplexity int, filter *model.EarthquakeWatchFilter) int
+		EarthquakeReported          func(childComplexity int, filter *model.EarthquakeWatchFilter, since *time.Time) int
 		LightningStrikes            func(childComplexity int, bbox model.BoundingBoxInput) int
-		ObservationReceived         func(childComplexity int, filter *model.ObservationWatchFilter) int
+		ObservationReceived         func(childComplexity int, filter *model.ObservationWatchFilter, since *time.Time) int
 	}
 
 	Sunshine struct {
@@ -1101,6 +1114,14 @@ type ComplexityRoot struct {
 		State     func(childComplexity int) int
 	}
 
+	TrustedDocument struct {
+		ID           func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Query        func(childComplexity int) int
+		RegisteredAt func(childComplexity int) int
+		RegisteredBy func(childComplexity int) int
+	}
+
 	Viewer struct {
 		Account   func(childComplexity int) int
 		Anonymous func(childComplexity int) int
@@ -1124,6 +1145,36 @@ type ComplexityRoot struct {
 		Automatic   func(childComplexity int) int
 		Code        func(childComplexity int) int
 		Description func(childComplexity int) int
+	}
+
+	Webhook struct {
+		AccountID    func(childComplexity int) int
+		CallbackURL  func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Deliveries   func(childComplexity int, first *int, before *string) int
+		Document     func(childComplexity int) int
+		Failures     func(childComplexity int) int
+		ID           func(childComplexity int) int
+		LastError    func(childComplexity int) int
+		PausedReason func(childComplexity int) int
+		Status       func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+	}
+
+	WebhookDelivery struct {
+		Attempts      func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		DeliveredAt   func(childComplexity int) int
+		ID            func(childComplexity int) int
+		LastError     func(childComplexity int) int
+		LastStatus    func(childComplexity int) int
+		NextAttemptAt func(childComplexity int) int
+		Payload       func(childComplexity int) int
+	}
+
+	WebhookWithSecret struct {
+		Secret  func(childComplexity int) int
+		Webhook func(childComplexity int) int
 	}
 
 	Wind struct {
@@ -1344,6 +1395,8 @@ type MutationResolver interface {
 	RotateAPIKey(ctx context.Context, id string) (*model.IssuedAPIKey, error)
 	RevokeAPIKey(ctx context.Context, id string, reason *string) (*mkg.APIKey, error)
 	SetDatasetClassification(ctx context.Context, dataset string, classification string) (*mkg.DatasetInfo, error)
+	RegisterTrustedDocuments(ctx context.Context, documents []*mkg.TrustedDocumentInput) ([]*mkg.TrustedDocument, error)
+	RemoveTrustedDocument(ctx context.Context, id string) (*bool, error)
 	CreateFeed(ctx context.Context, input model.FeedInput) (*mkg.Feed, error)
 	UpdateFeed(ctx context.Context, name string, input model.FeedInput) (*mkg.Feed, error)
 	SetFeedEnabled(ctx context.Context, name string, enabled bool) (*mkg.Feed, error)
@@ -1363,6 +1416,11 @@ type MutationResolver interface {
 	RejectAccessRequest(ctx context.Context, id string, reason string) (*mkg.Ticket, error)
 	WithdrawAccessRequest(ctx context.Context, token string, reason *string) (*mkg.Ticket, error)
 	CollectAPIKey(ctx context.Context, token string) (*model.CollectedAPIKey, error)
+	CreateWebhook(ctx context.Context, document string, callbackURL *string) (*model.WebhookWithSecret, error)
+	PauseWebhook(ctx context.Context, id string) (*mkg.Webhook, error)
+	ResumeWebhook(ctx context.Context, id string) (*mkg.Webhook, error)
+	RotateWebhookSecret(ctx context.Context, id string) (*model.WebhookWithSecret, error)
+	DeleteWebhook(ctx context.Context, id string) (*bool, error)
 }
 type ObservationResolver interface {
 	ID(ctx context.Context, obj *mkg.Observation) (string, error)
@@ -1390,6 +1448,7 @@ type QueryResolver interface {
 	AirQualityStations(ctx context.Context) ([]*mkg.AQStation, error)
 	AirQualityStation(ctx context.Context, code string) (*mkg.AQStation, error)
 	ClimateSummary(ctx context.Context, station string, period mkg.ClimatePeriod, from time.Time, to time.Time) ([]*mkg.ClimateSummary, error)
+	TrustedDocuments(ctx context.Context) ([]*mkg.TrustedDocument, error)
 	Feeds(ctx context.Context) ([]*mkg.Feed, error)
 	Feed(ctx context.Context, name string) (*mkg.Feed, error)
 	RadarSites(ctx context.Context) ([]*mkg.RadarSite, error)
@@ -1412,6 +1471,8 @@ type QueryResolver interface {
 	Officers(ctx context.Context) ([]*mkg.Account, error)
 	AccessRequestStats(ctx context.Context, from time.Time, to time.Time) (*mkg.TicketStats, error)
 	AccessRequestByToken(ctx context.Context, token string) (*mkg.Ticket, error)
+	Webhooks(ctx context.Context, accountID *string, first *int, after *string) ([]*mkg.Webhook, error)
+	Webhook(ctx context.Context, id string) (*mkg.Webhook, error)
 }
 type RadarMomentResolver interface {
 	Quantity(ctx context.Context, obj *mkg.RadarMoment) (*string, error)
@@ -1476,7 +1537,7 @@ type ServiceStepStatsResolver interface {
 	P90Seconds(ctx context.Context, obj *mkg.StepStats) (int, error)
 }
 type SnowDepthResolver interface {
-	Description(ctx context.Context, obj *mkg.SnowDepth) (*string, error)
+	Description(ctx context.Context, obj *synop.SnowDepth) (*string, error)
 }
 type StaffMemberResolver interface {
 	ID(ctx context.Context, obj *mkg.Account) (string, error)
@@ -1504,18 +1565,18 @@ type StationEpochResolver interface {
 	Description(ctx context.Context, obj *mkg.StationEpoch) (*string, error)
 }
 type SubscriptionResolver interface {
-	EarthquakeReported(ctx context.Context, filter *model.EarthquakeWatchFilter) (<-chan *model.EarthquakeEvent, error)
-	ObservationReceived(ctx context.Context, filter *model.ObservationWatchFilter) (<-chan *model.ObservationEvent, error)
+	EarthquakeReported(ctx context.Context, filter *model.EarthquakeWatchFilter, since *time.Time) (<-chan *model.EarthquakeEvent, error)
+	ObservationReceived(ctx context.Context, filter *model.ObservationWatchFilter, since *time.Time) (<-chan *model.ObservationEvent, error)
 	LightningStrikes(ctx context.Context, bbox model.BoundingBoxInput) (<-chan *model.LightningBatch, error)
 	AccessRequestChanged(ctx context.Context, filter *model.AccessRequestWatchFilter) (<-chan *model.AccessRequestChange, error)
 	AccessRequestByTokenChanged(ctx context.Context, token string) (<-chan *model.TrackedAccessRequestChange, error)
 }
 type SynopDecodedResolver interface {
-	Region(ctx context.Context, obj *mkg.SynopValues) (*string, error)
-	WindSpeedUnit(ctx context.Context, obj *mkg.SynopValues) (*string, error)
+	Region(ctx context.Context, obj *synop.Decoded) (*string, error)
+	WindSpeedUnit(ctx context.Context, obj *synop.Decoded) (*string, error)
 }
 type TemperatureExtremeResolver interface {
-	Note(ctx context.Context, obj *mkg.TemperatureExtreme) (*string, error)
+	Note(ctx context.Context, obj *synop.Extreme) (*string, error)
 }
 type TrackedAccessRequestResolver interface {
 	Letter(ctx context.Context, obj *mkg.Ticket) (*model.RequestLetter, error)
@@ -1531,8 +1592,27 @@ type ViewerResolver interface {
 	Roles(ctx context.Context, obj *mkg.Principal) ([]mkg.Role, error)
 	Rights(ctx context.Context, obj *mkg.Principal) ([]*mkg.Right, error)
 }
+type WebhookResolver interface {
+	ID(ctx context.Context, obj *mkg.Webhook) (string, error)
+	AccountID(ctx context.Context, obj *mkg.Webhook) (string, error)
+
+	Status(ctx context.Context, obj *mkg.Webhook) (model.WebhookStatus, error)
+	PausedReason(ctx context.Context, obj *mkg.Webhook) (*string, error)
+
+	LastError(ctx context.Context, obj *mkg.Webhook) (*string, error)
+
+	Deliveries(ctx context.Context, obj *mkg.Webhook, first *int, before *string) ([]*mkg.WebhookDelivery, error)
+}
+type WebhookDeliveryResolver interface {
+	ID(ctx context.Context, obj *mkg.WebhookDelivery) (string, error)
+
+	NextAttemptAt(ctx context.Context, obj *mkg.WebhookDelivery) (*time.Time, error)
+
+	LastStatus(ctx context.Context, obj *mkg.WebhookDelivery) (*int, error)
+	LastError(ctx context.Context, obj *mkg.WebhookDelivery) (*string, error)
+}
 type WindResolver interface {
-	ReportedUnit(ctx context.Context, obj *mkg.Wind) (*string, error)
+	ReportedUnit(ctx context.Context, obj *synop.Wind) (*string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -3745,6 +3825,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateFeed(childComplexity, args["input"].(model.FeedInput)), true
+	case "Mutation.createWebhook":
+		if e.ComplexityRoot.Mutation.CreateWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateWebhook(childComplexity, args["document"].(string), args["callbackUrl"].(*string)), true
 	case "Mutation.deleteFeed":
 		if e.ComplexityRoot.Mutation.DeleteFeed == nil {
 			break
@@ -3778,6 +3869,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteSatelliteProduct(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteWebhook":
+		if e.ComplexityRoot.Mutation.DeleteWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteWebhook(childComplexity, args["id"].(string)), true
 	case "Mutation.escalateAccessRequest":
 		if e.ComplexityRoot.Mutation.EscalateAccessRequest == nil {
 			break
@@ -3822,6 +3924,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.IssueAPIKey(childComplexity, args["accountId"].(string), args["label"].(*string), args["expiresAt"].(*time.Time)), true
+	case "Mutation.pauseWebhook":
+		if e.ComplexityRoot.Mutation.PauseWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_pauseWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PauseWebhook(childComplexity, args["id"].(string)), true
+	case "Mutation.registerTrustedDocuments":
+		if e.ComplexityRoot.Mutation.RegisterTrustedDocuments == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerTrustedDocuments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterTrustedDocuments(childComplexity, args["documents"].([]*mkg.TrustedDocumentInput)), true
 	case "Mutation.rejectAccessRequest":
 		if e.ComplexityRoot.Mutation.RejectAccessRequest == nil {
 			break
@@ -3833,6 +3957,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RejectAccessRequest(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.removeTrustedDocument":
+		if e.ComplexityRoot.Mutation.RemoveTrustedDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeTrustedDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveTrustedDocument(childComplexity, args["id"].(string)), true
 	case "Mutation.resumeFulfilment":
 		if e.ComplexityRoot.Mutation.ResumeFulfilment == nil {
 			break
@@ -3844,6 +3979,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResumeFulfilment(childComplexity, args["id"].(string), args["note"].(*string)), true
+	case "Mutation.resumeWebhook":
+		if e.ComplexityRoot.Mutation.ResumeWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resumeWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResumeWebhook(childComplexity, args["id"].(string)), true
 	case "Mutation.reviewAccessRequest":
 		if e.ComplexityRoot.Mutation.ReviewAccessRequest == nil {
 			break
@@ -3899,6 +4045,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RotateAPIKey(childComplexity, args["id"].(string)), true
+	case "Mutation.rotateWebhookSecret":
+		if e.ComplexityRoot.Mutation.RotateWebhookSecret == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateWebhookSecret_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateWebhookSecret(childComplexity, args["id"].(string)), true
 	case "Mutation.setAccountBudget":
 		if e.ComplexityRoot.Mutation.SetAccountBudget == nil {
 			break
@@ -4578,12 +4735,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Stations(childComplexity, args["filter"].(*model.StationFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.trustedDocuments":
+		if e.ComplexityRoot.Query.TrustedDocuments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.TrustedDocuments(childComplexity), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+	case "Query.webhook":
+		if e.ComplexityRoot.Query.Webhook == nil {
+			break
+		}
+
+		args, err := ec.field_Query_webhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Webhook(childComplexity, args["id"].(string)), true
+	case "Query.webhooks":
+		if e.ComplexityRoot.Query.Webhooks == nil {
+			break
+		}
+
+		args, err := ec.field_Query_webhooks_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Webhooks(childComplexity, args["accountId"].(*string), args["first"].(*int), args["after"].(*string)), true
 
 	case "RadarMoment.name":
 		if e.ComplexityRoot.RadarMoment.Name == nil {
@@ -5582,7 +5767,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.EarthquakeReported(childComplexity, args["filter"].(*model.EarthquakeWatchFilter)), true
+		return e.ComplexityRoot.Subscription.EarthquakeReported(childComplexity, args["filter"].(*model.EarthquakeWatchFilter), args["since"].(*time.Time)), true
 	case "Subscription.lightningStrikes":
 		if e.ComplexityRoot.Subscription.LightningStrikes == nil {
 			break
@@ -5604,7 +5789,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.ObservationReceived(childComplexity, args["filter"].(*model.ObservationWatchFilter)), true
+		return e.ComplexityRoot.Subscription.ObservationReceived(childComplexity, args["filter"].(*model.ObservationWatchFilter), args["since"].(*time.Time)), true
 
 	case "Sunshine.durationMinutes":
 		if e.ComplexityRoot.Sunshine.DurationMin == nil {
@@ -6101,6 +6286,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TrackedAccessRequestChange.State(childComplexity), true
 
+	case "TrustedDocument.id":
+		if e.ComplexityRoot.TrustedDocument.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustedDocument.ID(childComplexity), true
+	case "TrustedDocument.name":
+		if e.ComplexityRoot.TrustedDocument.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustedDocument.Name(childComplexity), true
+	case "TrustedDocument.query":
+		if e.ComplexityRoot.TrustedDocument.Query == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustedDocument.Query(childComplexity), true
+	case "TrustedDocument.registeredAt":
+		if e.ComplexityRoot.TrustedDocument.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustedDocument.RegisteredAt(childComplexity), true
+	case "TrustedDocument.registeredBy":
+		if e.ComplexityRoot.TrustedDocument.RegisteredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustedDocument.RegisteredBy(childComplexity), true
+
 	case "Viewer.account":
 		if e.ComplexityRoot.Viewer.Account == nil {
 			break
@@ -6199,6 +6415,140 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WeatherCode.Description(childComplexity), true
+
+	case "Webhook.accountId":
+		if e.ComplexityRoot.Webhook.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.AccountID(childComplexity), true
+	case "Webhook.callbackUrl":
+		if e.ComplexityRoot.Webhook.CallbackURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.CallbackURL(childComplexity), true
+	case "Webhook.createdAt":
+		if e.ComplexityRoot.Webhook.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.CreatedAt(childComplexity), true
+	case "Webhook.deliveries":
+		if e.ComplexityRoot.Webhook.Deliveries == nil {
+			break
+		}
+
+		args, err := ec.field_Webhook_deliveries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Webhook.Deliveries(childComplexity, args["first"].(*int), args["before"].(*string)), true
+	case "Webhook.document":
+		if e.ComplexityRoot.Webhook.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Document(childComplexity), true
+	case "Webhook.failures":
+		if e.ComplexityRoot.Webhook.Failures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Failures(childComplexity), true
+	case "Webhook.id":
+		if e.ComplexityRoot.Webhook.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.ID(childComplexity), true
+	case "Webhook.lastError":
+		if e.ComplexityRoot.Webhook.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.LastError(childComplexity), true
+	case "Webhook.pausedReason":
+		if e.ComplexityRoot.Webhook.PausedReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.PausedReason(childComplexity), true
+	case "Webhook.status":
+		if e.ComplexityRoot.Webhook.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Status(childComplexity), true
+	case "Webhook.updatedAt":
+		if e.ComplexityRoot.Webhook.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.UpdatedAt(childComplexity), true
+
+	case "WebhookDelivery.attempts":
+		if e.ComplexityRoot.WebhookDelivery.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Attempts(childComplexity), true
+	case "WebhookDelivery.createdAt":
+		if e.ComplexityRoot.WebhookDelivery.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.CreatedAt(childComplexity), true
+	case "WebhookDelivery.deliveredAt":
+		if e.ComplexityRoot.WebhookDelivery.DeliveredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.DeliveredAt(childComplexity), true
+	case "WebhookDelivery.id":
+		if e.ComplexityRoot.WebhookDelivery.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.ID(childComplexity), true
+	case "WebhookDelivery.lastError":
+		if e.ComplexityRoot.WebhookDelivery.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.LastError(childComplexity), true
+	case "WebhookDelivery.lastStatus":
+		if e.ComplexityRoot.WebhookDelivery.LastStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.LastStatus(childComplexity), true
+	case "WebhookDelivery.nextAttemptAt":
+		if e.ComplexityRoot.WebhookDelivery.NextAttemptAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.NextAttemptAt(childComplexity), true
+	case "WebhookDelivery.payload":
+		if e.ComplexityRoot.WebhookDelivery.Payload == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Payload(childComplexity), true
+
+	case "WebhookWithSecret.secret":
+		if e.ComplexityRoot.WebhookWithSecret.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookWithSecret.Secret(childComplexity), true
+	case "WebhookWithSecret.webhook":
+		if e.ComplexityRoot.WebhookWithSecret.Webhook == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookWithSecret.Webhook(childComplexity), true
 
 	case "Wind.calm":
 		if e.ComplexityRoot.Wind.Calm == nil {
@@ -6300,6 +6650,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SatelliteProductFilter", ec.unmarshalInputSatelliteProductFilter),
 			graphql.NewInputUnmarshaler("ServiceFormInput", ec.unmarshalInputServiceFormInput),
 			graphql.NewInputUnmarshaler("StationFilter", ec.unmarshalInputStationFilter),
+			graphql.NewInputUnmarshaler("TrustedDocumentInput", ec.unmarshalInputTrustedDocumentInput),
 		)
 	}
 	first := true
@@ -7023,6 +7374,43 @@ extend type Query {
   period touching [from, to] (whole periods; at most 50 years).
   """
   climateSummary(station: ID!, period: ClimatePeriod!, from: DateTime!, to: DateTime!): [ClimateSummary!] @dataset(name: CLIMATE_L2)
+}
+`, BuiltIn: false},
+	{Name: "../schema/documents.graphqls", Input: `"""
+A GraphQL document registered for the first-party apps (admins). Apps send
+it by id, ` + "`" + `{"documentId": "sha256:…"}` + "`" + ` (or as an automatic persisted
+query's hash), instead of its text. With the server in trusted-documents
+mode (` + "`" + `-trusted-documents` + "`" + `), anonymous callers may send only these.
+"""
+type TrustedDocument @hasRole(roles: [ADMIN]) {
+  "` + "`" + `sha256:` + "`" + ` and the hex SHA-256 of the document's text."
+  id: String!
+  "What it is for, e.g. ` + "`" + `mobile: latest earthquake` + "`" + `."
+  name: String!
+  query: String!
+  registeredAt: DateTime!
+  "Who registered it."
+  registeredBy: String!
+}
+
+"A document to register."
+input TrustedDocumentInput {
+  "What it is for: 1 to 100 characters."
+  name: String!
+  "The GraphQL document, at most 32 KiB; it must parse and validate against this schema."
+  query: String!
+}
+
+extend type Query {
+  "The registered trusted documents, oldest first (admins; at most 1,000)."
+  trustedDocuments: [TrustedDocument!] @hasRole(roles: [ADMIN])
+}
+
+extend type Mutation {
+  "Registers documents for the first-party apps (admins); one already registered is left as it is. In force on every instance within a second."
+  registerTrustedDocuments(documents: [TrustedDocumentInput!]!): [TrustedDocument!] @hasRole(roles: [ADMIN])
+  "Removes a registered document (admins): apps sending its id are refused from then on. ` + "`" + `id` + "`" + ` is ` + "`" + `sha256:<hex>` + "`" + `."
+  removeTrustedDocument(id: String!): Boolean @hasRole(roles: [ADMIN])
 }
 `, BuiltIn: false},
 	{Name: "../schema/earthquakes.graphqls", Input: `"An earthquake, merged from every feed that reported it."
@@ -8380,10 +8768,18 @@ makes the protected fields ` + "`" + `FORBIDDEN` + "`" + ` from the next event o
 revoked, expired or suspended ends the connection with the reason.
 """
 type Subscription {
-  "Earthquakes as they are stored: new events, and revisions of known ones (another feed's report, a later solution). An invalid filter is refused at once (` + "`" + `BAD_USER_INPUT` + "`" + `)."
-  earthquakeReported(filter: EarthquakeWatchFilter): EarthquakeEvent!
-  "SYNOP reports as they are stored (new, or replacing a report for the same station and time). Level 1 and Level 2 stay under their datasets, as in queries."
-  observationReceived(filter: ObservationWatchFilter): ObservationEvent!
+  """
+  Earthquakes as they are stored: new events, and revisions of known ones (another feed's report, a later solution). An invalid filter is refused at once (` + "`" + `BAD_USER_INPUT` + "`" + `).
+
+  ` + "`" + `since` + "`" + ` resumes after a reconnection: pass the ` + "`" + `storedAt` + "`" + ` of the last event received, and the events stored or revised after it (that pass the filter) come first, oldest first, then the live ones, none twice. It may be at most ` + "`" + `-live-catch-up-window` + "`" + ` old (24 h by default) and replay at most ` + "`" + `-live-catch-up-max` + "`" + ` events (1,000); beyond, it is refused (` + "`" + `BAD_USER_INPUT` + "`" + ` naming ` + "`" + `since` + "`" + `): query ` + "`" + `earthquakes` + "`" + ` for what was missed, then subscribe with a later ` + "`" + `since` + "`" + `.
+  """
+  earthquakeReported(filter: EarthquakeWatchFilter, since: DateTime): EarthquakeEvent!
+  """
+  SYNOP reports as they are stored (new, or replacing a report for the same station and time). Level 1 and Level 2 stay under their datasets, as in queries.
+
+  ` + "`" + `since` + "`" + ` resumes after a reconnection, as for ` + "`" + `earthquakeReported` + "`" + `: the reports of the filter's stations stored after it come first (NIL reports too), then the live ones, none twice; with the same bounds (` + "`" + `BAD_USER_INPUT` + "`" + ` naming ` + "`" + `since` + "`" + ` beyond them).
+  """
+  observationReceived(filter: ObservationWatchFilter, since: DateTime): ObservationEvent!
   "Lightning strikes as they are stored, at most one message a second: the strikes of that second in the box, oldest first (at most 5,000; ` + "`" + `truncated` + "`" + ` says when more were dropped)."
   lightningStrikes(bbox: BoundingBoxInput!): LightningBatch!
   "Staff: requests whose state changes, in the queue the filter names (by state, assignee, or unassigned)."
@@ -8449,7 +8845,7 @@ enum Change {
 "An earthquake stored or revised."
 type EarthquakeEvent {
   change: Change!
-  "When it was stored."
+  "When it was stored or last revised (the record's time, with microseconds): pass the last one received as ` + "`" + `since` + "`" + ` to resume after a reconnection."
   storedAt: DateTime!
   "The event as a query shows it now; null with an error when the caller may no longer see it."
   earthquake: Earthquake
@@ -8458,7 +8854,7 @@ type EarthquakeEvent {
 "A SYNOP report stored."
 type ObservationEvent {
   change: Change!
-  "When it was stored."
+  "When it was stored or last replaced (the record's time, with microseconds): pass the last one received as ` + "`" + `since` + "`" + ` to resume after a reconnection."
   storedAt: DateTime!
   "The report as a query shows it now; null with an error when the caller may no longer see it."
   observation: Observation
@@ -8939,6 +9335,102 @@ extend type Mutation {
   withdrawAccessRequest(token: String!, reason: String): TrackedAccessRequest @applicantOnly
   "The applicant collects the API key of a fulfilled request (tracking token). It is shown once; a second call gets NOT_FOUND."
   collectApiKey(token: String!): CollectedApiKey @applicantOnly
+}
+`, BuiltIn: false},
+	{Name: "../schema/webhooks.graphqls", Input: `"""
+The result is the caller's own account's: anonymous callers get
+UNAUTHENTICATED, and an object of another account is NOT_FOUND, the same
+answer as for one that does not exist (admins reach every account's).
+Enforced by the webhooks service, which checks each webhook's account.
+"""
+directive @ownerOnly on FIELD_DEFINITION
+
+"""
+A partner's subscription delivered to its own server: the subscription
+document is run for each event under the account's rights as they are at
+that moment (the same as over WebSocket), and its result is POSTed, signed,
+to the callback URL (see the README, "Webhooks", for the headers and how
+to verify them). Seen and changed by its account, and by admins.
+"""
+type Webhook {
+  id: ID!
+  "The account it belongs to."
+  accountId: ID!
+  "The GraphQL subscription document, as registered."
+  document: String!
+  callbackUrl: String!
+  "ACTIVE, or PAUSED (by its owner, or after repeated failures: see ` + "`" + `pausedReason` + "`" + `)."
+  status: WebhookStatus!
+  "Why it is paused: by its owner, or the failures and the last error."
+  pausedReason: String
+  "Failed deliveries in a row (cleared by a success or by resuming)."
+  failures: Int!
+  "The last failed attempt's error, until a delivery succeeds."
+  lastError: String
+  createdAt: DateTime!
+  updatedAt: DateTime!
+  "Its deliveries, newest first: at most 100 a page; pass the last one's ` + "`" + `id` + "`" + ` as ` + "`" + `before` + "`" + ` for the next page."
+  deliveries(first: Int = 20, before: ID): [WebhookDelivery!]!
+}
+
+"Whether a webhook is delivered."
+enum WebhookStatus {
+  ACTIVE
+  PAUSED
+}
+
+"One event's message for a webhook."
+type WebhookDelivery {
+  "The delivery id (` + "`" + `X-MKG-Delivery-Id` + "`" + `): the same in every retry, for receivers to deduplicate on."
+  id: ID!
+  "The JSON body POSTed: the subscription's GraphQL response for the event."
+  payload: String!
+  createdAt: DateTime!
+  "Attempts made so far."
+  attempts: Int!
+  "When it is due again (while not delivered)."
+  nextAttemptAt: DateTime
+  "When the receiver accepted it (a 2xx answer)."
+  deliveredAt: DateTime
+  "The receiver's last HTTP status (null when none came)."
+  lastStatus: Int
+  "The last failed attempt's error."
+  lastError: String
+}
+
+"A webhook just registered, or its secret just rotated: the secret is shown this once."
+type WebhookWithSecret {
+  webhook: Webhook!
+  "The HMAC-SHA256 key its deliveries are signed with (` + "`" + `whsec_…` + "`" + `). Not shown again: keep it now."
+  secret: String!
+}
+
+extend type Query {
+  "The caller's webhooks by creation (admins: every account's, or ` + "`" + `accountId` + "`" + `'s). At most 100 a page; pass the last one's ` + "`" + `id` + "`" + ` as ` + "`" + `after` + "`" + `."
+  webhooks(accountId: ID, first: Int = 50, after: ID): [Webhook!]! @ownerOnly
+  "One of the caller's webhooks (admins: anyone's); NOT_FOUND for another account's."
+  webhook(id: ID!): Webhook @ownerOnly
+}
+
+extend type Mutation {
+  """
+  Registers a webhook for the caller's account. ` + "`" + `document` + "`" + ` is a subscription
+  (e.g. ` + "`" + `subscription { earthquakeReported(filter: {minMagnitude: 5}) { earthquake { id magnitude } } }` + "`" + `),
+  checked now with the same limits as a query (BAD_USER_INPUT on ` + "`" + `document` + "`" + `
+  otherwise); ` + "`" + `callbackUrl` + "`" + ` must be https:// on a public address
+  (BAD_USER_INPUT on ` + "`" + `callbackUrl` + "`" + ` otherwise), and defaults to the callback
+  URL of the account's application (from its access request). At most 20
+  per account.
+  """
+  createWebhook(document: String!, callbackUrl: String): WebhookWithSecret @ownerOnly
+  "Stops deliveries; events meanwhile are still queued and delivered on resume."
+  pauseWebhook(id: ID!): Webhook @ownerOnly
+  "Resumes deliveries, clearing the failures."
+  resumeWebhook(id: ID!): Webhook @ownerOnly
+  "Replaces the secret; the new one signs from the next attempt on."
+  rotateWebhookSecret(id: ID!): WebhookWithSecret @ownerOnly
+  "Deletes a webhook and its delivery history."
+  deleteWebhook(id: ID!): Boolean @ownerOnly
 }
 `, BuiltIn: false},
 }
@@ -10814,6 +11306,22 @@ func (ec *executionContext) childFields_TrackedAccessRequestChange(ctx context.C
 	return nil, fmt.Errorf("no field named %q was found under type TrackedAccessRequestChange", field.Name)
 }
 
+func (ec *executionContext) childFields_TrustedDocument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_TrustedDocument_id(ctx, field)
+	case "name":
+		return ec.fieldContext_TrustedDocument_name(ctx, field)
+	case "query":
+		return ec.fieldContext_TrustedDocument_query(ctx, field)
+	case "registeredAt":
+		return ec.fieldContext_TrustedDocument_registeredAt(ctx, field)
+	case "registeredBy":
+		return ec.fieldContext_TrustedDocument_registeredBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrustedDocument", field.Name)
+}
+
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "anonymous":
@@ -10862,6 +11370,66 @@ func (ec *executionContext) childFields_WeatherCode(ctx context.Context, field g
 		return ec.fieldContext_WeatherCode_description(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WeatherCode", field.Name)
+}
+
+func (ec *executionContext) childFields_Webhook(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Webhook_id(ctx, field)
+	case "accountId":
+		return ec.fieldContext_Webhook_accountId(ctx, field)
+	case "document":
+		return ec.fieldContext_Webhook_document(ctx, field)
+	case "callbackUrl":
+		return ec.fieldContext_Webhook_callbackUrl(ctx, field)
+	case "status":
+		return ec.fieldContext_Webhook_status(ctx, field)
+	case "pausedReason":
+		return ec.fieldContext_Webhook_pausedReason(ctx, field)
+	case "failures":
+		return ec.fieldContext_Webhook_failures(ctx, field)
+	case "lastError":
+		return ec.fieldContext_Webhook_lastError(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Webhook_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Webhook_updatedAt(ctx, field)
+	case "deliveries":
+		return ec.fieldContext_Webhook_deliveries(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Webhook", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WebhookDelivery_id(ctx, field)
+	case "payload":
+		return ec.fieldContext_WebhookDelivery_payload(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WebhookDelivery_createdAt(ctx, field)
+	case "attempts":
+		return ec.fieldContext_WebhookDelivery_attempts(ctx, field)
+	case "nextAttemptAt":
+		return ec.fieldContext_WebhookDelivery_nextAttemptAt(ctx, field)
+	case "deliveredAt":
+		return ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field)
+	case "lastStatus":
+		return ec.fieldContext_WebhookDelivery_lastStatus(ctx, field)
+	case "lastError":
+		return ec.fieldContext_WebhookDelivery_lastError(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDelivery", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookWithSecret(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "webhook":
+		return ec.fieldContext_WebhookWithSecret_webhook(ctx, field)
+	case "secret":
+		return ec.fieldContext_WebhookWithSecret_secret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookWithSecret", field.Name)
 }
 
 func (ec *executionContext) childFields_Wind(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11166,6 +11734,28 @@ func (ec *executionContext) field_Mutation_createFeed_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createWebhook_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "document",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["document"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "callbackUrl",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["callbackUrl"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteFeed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11195,6 +11785,20 @@ func (ec *executionContext) field_Mutation_deleteRadarScan_args(ctx context.Cont
 }
 
 func (ec *executionContext) field_Mutation_deleteSatelliteProduct_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteWebhook_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -11344,6 +11948,34 @@ func (ec *executionContext) field_Mutation_issueApiKey_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_pauseWebhook_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_registerTrustedDocuments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "documents",
+		func(ctx context.Context, v any) ([]*mkg.TrustedDocumentInput, error) {
+			return ec.unmarshalNTrustedDocumentInput2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTrustedDocumentInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["documents"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_rejectAccessRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11366,6 +11998,20 @@ func (ec *executionContext) field_Mutation_rejectAccessRequest_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_removeTrustedDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_resumeFulfilment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11385,6 +12031,20 @@ func (ec *executionContext) field_Mutation_resumeFulfilment_args(ctx context.Con
 		return nil, err
 	}
 	args["note"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_resumeWebhook_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -11517,6 +12177,20 @@ func (ec *executionContext) field_Mutation_revokeGrant_args(ctx context.Context,
 }
 
 func (ec *executionContext) field_Mutation_rotateApiKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rotateWebhookSecret_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -12538,6 +13212,50 @@ func (ec *executionContext) field_Query_stations_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_webhook_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_webhooks_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "accountId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accountId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_RadarSite_scans_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12675,6 +13393,14 @@ func (ec *executionContext) field_Subscription_earthquakeReported_args(ctx conte
 		return nil, err
 	}
 	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg1
 	return args, nil
 }
 
@@ -12703,6 +13429,36 @@ func (ec *executionContext) field_Subscription_observationReceived_args(ctx cont
 		return nil, err
 	}
 	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Webhook_deliveries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
 	return args, nil
 }
 
@@ -17037,7 +17793,7 @@ func (ec *executionContext) fieldContext_ClimateSummary_statistics(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _CloudDirection_genus(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudDirection) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudDirection_genus(ctx context.Context, field graphql.CollectedField, obj *synop.CloudDirection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17049,8 +17805,8 @@ func (ec *executionContext) _CloudDirection_genus(ctx context.Context, field gra
 			return obj.Genus, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CloudType) graphql.Marshaler {
-			return ec.marshalOCloudType2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.CloudType) graphql.Marshaler {
+			return ec.marshalOCloudType2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudType(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17069,7 +17825,7 @@ func (ec *executionContext) fieldContext_CloudDirection_genus(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _CloudDirection_direction(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudDirection) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudDirection_direction(ctx context.Context, field graphql.CollectedField, obj *synop.CloudDirection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17081,8 +17837,8 @@ func (ec *executionContext) _CloudDirection_direction(ctx context.Context, field
 			return obj.Direction, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Direction) graphql.Marshaler {
-			return ec.marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDirection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Direction) graphql.Marshaler {
+			return ec.marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐDirection(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17101,7 +17857,7 @@ func (ec *executionContext) fieldContext_CloudDirection_direction(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _CloudDirection_elevation(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudDirection) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudDirection_elevation(ctx context.Context, field graphql.CollectedField, obj *synop.CloudDirection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17113,8 +17869,8 @@ func (ec *executionContext) _CloudDirection_elevation(ctx context.Context, field
 			return obj.Elevation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
-			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Code) graphql.Marshaler {
+			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCode(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17133,7 +17889,7 @@ func (ec *executionContext) fieldContext_CloudDirection_elevation(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _CloudDrift_low(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudDrift) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudDrift_low(ctx context.Context, field graphql.CollectedField, obj *synop.CloudDrift) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17145,8 +17901,8 @@ func (ec *executionContext) _CloudDrift_low(ctx context.Context, field graphql.C
 			return obj.Low, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Direction) graphql.Marshaler {
-			return ec.marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDirection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Direction) graphql.Marshaler {
+			return ec.marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐDirection(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17165,7 +17921,7 @@ func (ec *executionContext) fieldContext_CloudDrift_low(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _CloudDrift_middle(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudDrift) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudDrift_middle(ctx context.Context, field graphql.CollectedField, obj *synop.CloudDrift) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17177,8 +17933,8 @@ func (ec *executionContext) _CloudDrift_middle(ctx context.Context, field graphq
 			return obj.Middle, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Direction) graphql.Marshaler {
-			return ec.marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDirection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Direction) graphql.Marshaler {
+			return ec.marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐDirection(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17197,7 +17953,7 @@ func (ec *executionContext) fieldContext_CloudDrift_middle(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _CloudDrift_high(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudDrift) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudDrift_high(ctx context.Context, field graphql.CollectedField, obj *synop.CloudDrift) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17209,8 +17965,8 @@ func (ec *executionContext) _CloudDrift_high(ctx context.Context, field graphql.
 			return obj.High, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Direction) graphql.Marshaler {
-			return ec.marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDirection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Direction) graphql.Marshaler {
+			return ec.marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐDirection(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17229,7 +17985,7 @@ func (ec *executionContext) fieldContext_CloudDrift_high(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _CloudLayer_group(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudLayer) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudLayer_group(ctx context.Context, field graphql.CollectedField, obj *synop.CloudLayer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17252,7 +18008,7 @@ func (ec *executionContext) fieldContext_CloudLayer_group(_ context.Context, fie
 	return graphql.NewScalarFieldContext("CloudLayer", field, false, false, "String")
 }
 
-func (ec *executionContext) _CloudLayer_amountOktas(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudLayer) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudLayer_amountOktas(ctx context.Context, field graphql.CollectedField, obj *synop.CloudLayer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17275,7 +18031,7 @@ func (ec *executionContext) fieldContext_CloudLayer_amountOktas(_ context.Contex
 	return graphql.NewScalarFieldContext("CloudLayer", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CloudLayer_obscured(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudLayer) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudLayer_obscured(ctx context.Context, field graphql.CollectedField, obj *synop.CloudLayer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17298,7 +18054,7 @@ func (ec *executionContext) fieldContext_CloudLayer_obscured(_ context.Context, 
 	return graphql.NewScalarFieldContext("CloudLayer", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _CloudLayer_genus(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudLayer) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudLayer_genus(ctx context.Context, field graphql.CollectedField, obj *synop.CloudLayer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17310,8 +18066,8 @@ func (ec *executionContext) _CloudLayer_genus(ctx context.Context, field graphql
 			return obj.Genus, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CloudType) graphql.Marshaler {
-			return ec.marshalOCloudType2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.CloudType) graphql.Marshaler {
+			return ec.marshalOCloudType2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudType(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17330,7 +18086,7 @@ func (ec *executionContext) fieldContext_CloudLayer_genus(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _CloudLayer_base(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudLayer) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudLayer_base(ctx context.Context, field graphql.CollectedField, obj *synop.CloudLayer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17342,8 +18098,8 @@ func (ec *executionContext) _CloudLayer_base(ctx context.Context, field graphql.
 			return obj.Base, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Range) graphql.Marshaler {
-			return ec.marshalOMetreRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRange(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Range) graphql.Marshaler {
+			return ec.marshalOMetreRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRange(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17362,7 +18118,7 @@ func (ec *executionContext) fieldContext_CloudLayer_base(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _CloudType_code(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudType) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudType_code(ctx context.Context, field graphql.CollectedField, obj *synop.CloudType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17385,7 +18141,7 @@ func (ec *executionContext) fieldContext_CloudType_code(_ context.Context, field
 	return graphql.NewScalarFieldContext("CloudType", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CloudType_description(ctx context.Context, field graphql.CollectedField, obj *mkg.CloudType) (ret graphql.Marshaler) {
+func (ec *executionContext) _CloudType_description(ctx context.Context, field graphql.CollectedField, obj *synop.CloudType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17408,7 +18164,7 @@ func (ec *executionContext) fieldContext_CloudType_description(_ context.Context
 	return graphql.NewScalarFieldContext("CloudType", field, false, false, "String")
 }
 
-func (ec *executionContext) _Clouds_amountOktas(ctx context.Context, field graphql.CollectedField, obj *mkg.Clouds) (ret graphql.Marshaler) {
+func (ec *executionContext) _Clouds_amountOktas(ctx context.Context, field graphql.CollectedField, obj *synop.Clouds) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17431,7 +18187,7 @@ func (ec *executionContext) fieldContext_Clouds_amountOktas(_ context.Context, f
 	return graphql.NewScalarFieldContext("Clouds", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Clouds_obscured(ctx context.Context, field graphql.CollectedField, obj *mkg.Clouds) (ret graphql.Marshaler) {
+func (ec *executionContext) _Clouds_obscured(ctx context.Context, field graphql.CollectedField, obj *synop.Clouds) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17454,7 +18210,7 @@ func (ec *executionContext) fieldContext_Clouds_obscured(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Clouds", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Clouds_low(ctx context.Context, field graphql.CollectedField, obj *mkg.Clouds) (ret graphql.Marshaler) {
+func (ec *executionContext) _Clouds_low(ctx context.Context, field graphql.CollectedField, obj *synop.Clouds) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17466,8 +18222,8 @@ func (ec *executionContext) _Clouds_low(ctx context.Context, field graphql.Colle
 			return obj.Low, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v mkg.CloudType) graphql.Marshaler {
-			return ec.marshalNCloudType2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v synop.CloudType) graphql.Marshaler {
+			return ec.marshalNCloudType2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudType(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17486,7 +18242,7 @@ func (ec *executionContext) fieldContext_Clouds_low(_ context.Context, field gra
 	return fc, nil
 }
 
-func (ec *executionContext) _Clouds_middle(ctx context.Context, field graphql.CollectedField, obj *mkg.Clouds) (ret graphql.Marshaler) {
+func (ec *executionContext) _Clouds_middle(ctx context.Context, field graphql.CollectedField, obj *synop.Clouds) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17498,8 +18254,8 @@ func (ec *executionContext) _Clouds_middle(ctx context.Context, field graphql.Co
 			return obj.Middle, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v mkg.CloudType) graphql.Marshaler {
-			return ec.marshalNCloudType2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v synop.CloudType) graphql.Marshaler {
+			return ec.marshalNCloudType2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudType(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17518,7 +18274,7 @@ func (ec *executionContext) fieldContext_Clouds_middle(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Clouds_high(ctx context.Context, field graphql.CollectedField, obj *mkg.Clouds) (ret graphql.Marshaler) {
+func (ec *executionContext) _Clouds_high(ctx context.Context, field graphql.CollectedField, obj *synop.Clouds) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17530,8 +18286,8 @@ func (ec *executionContext) _Clouds_high(ctx context.Context, field graphql.Coll
 			return obj.High, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v mkg.CloudType) graphql.Marshaler {
-			return ec.marshalNCloudType2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v synop.CloudType) graphql.Marshaler {
+			return ec.marshalNCloudType2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudType(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17550,7 +18306,7 @@ func (ec *executionContext) fieldContext_Clouds_high(_ context.Context, field gr
 	return fc, nil
 }
 
-func (ec *executionContext) _CodedValue_code(ctx context.Context, field graphql.CollectedField, obj *mkg.CodeValue) (ret graphql.Marshaler) {
+func (ec *executionContext) _CodedValue_code(ctx context.Context, field graphql.CollectedField, obj *synop.Code) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17573,7 +18329,7 @@ func (ec *executionContext) fieldContext_CodedValue_code(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("CodedValue", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CodedValue_description(ctx context.Context, field graphql.CollectedField, obj *mkg.CodeValue) (ret graphql.Marshaler) {
+func (ec *executionContext) _CodedValue_description(ctx context.Context, field graphql.CollectedField, obj *synop.Code) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17642,7 +18398,7 @@ func (ec *executionContext) fieldContext_CollectedApiKey_prefix(_ context.Contex
 	return graphql.NewScalarFieldContext("CollectedApiKey", field, false, false, "String")
 }
 
-func (ec *executionContext) _CompassDirection_code(ctx context.Context, field graphql.CollectedField, obj *mkg.Direction) (ret graphql.Marshaler) {
+func (ec *executionContext) _CompassDirection_code(ctx context.Context, field graphql.CollectedField, obj *synop.Direction) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17665,7 +18421,7 @@ func (ec *executionContext) fieldContext_CompassDirection_code(_ context.Context
 	return graphql.NewScalarFieldContext("CompassDirection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CompassDirection_degrees(ctx context.Context, field graphql.CollectedField, obj *mkg.Direction) (ret graphql.Marshaler) {
+func (ec *executionContext) _CompassDirection_degrees(ctx context.Context, field graphql.CollectedField, obj *synop.Direction) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17688,7 +18444,7 @@ func (ec *executionContext) fieldContext_CompassDirection_degrees(_ context.Cont
 	return graphql.NewScalarFieldContext("CompassDirection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CompassDirection_description(ctx context.Context, field graphql.CollectedField, obj *mkg.Direction) (ret graphql.Marshaler) {
+func (ec *executionContext) _CompassDirection_description(ctx context.Context, field graphql.CollectedField, obj *synop.Direction) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19081,7 +19837,7 @@ func (ec *executionContext) fieldContext_EarthquakeSource_lastSeenAt(_ context.C
 	return graphql.NewScalarFieldContext("EarthquakeSource", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _Evaporation_amount(ctx context.Context, field graphql.CollectedField, obj *mkg.Evaporation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Evaporation_amount(ctx context.Context, field graphql.CollectedField, obj *synop.Evaporation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19104,7 +19860,7 @@ func (ec *executionContext) fieldContext_Evaporation_amount(_ context.Context, f
 	return graphql.NewScalarFieldContext("Evaporation", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Evaporation_instrument(ctx context.Context, field graphql.CollectedField, obj *mkg.Evaporation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Evaporation_instrument(ctx context.Context, field graphql.CollectedField, obj *synop.Evaporation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19116,8 +19872,8 @@ func (ec *executionContext) _Evaporation_instrument(ctx context.Context, field g
 			return obj.Instrument, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
-			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Code) graphql.Marshaler {
+			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCode(ctx, selections, v)
 		},
 		true,
 		false,
@@ -19136,7 +19892,7 @@ func (ec *executionContext) fieldContext_Evaporation_instrument(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _ExactTime_hour(ctx context.Context, field graphql.CollectedField, obj *mkg.ExactTime) (ret graphql.Marshaler) {
+func (ec *executionContext) _ExactTime_hour(ctx context.Context, field graphql.CollectedField, obj *synop.ExactTime) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19159,7 +19915,7 @@ func (ec *executionContext) fieldContext_ExactTime_hour(_ context.Context, field
 	return graphql.NewScalarFieldContext("ExactTime", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ExactTime_minute(ctx context.Context, field graphql.CollectedField, obj *mkg.ExactTime) (ret graphql.Marshaler) {
+func (ec *executionContext) _ExactTime_minute(ctx context.Context, field graphql.CollectedField, obj *synop.ExactTime) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20492,7 +21248,7 @@ func (ec *executionContext) fieldContext_GroundMotion_earthquake(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _IsobaricSurface_pressure(ctx context.Context, field graphql.CollectedField, obj *mkg.Geopotential) (ret graphql.Marshaler) {
+func (ec *executionContext) _IsobaricSurface_pressure(ctx context.Context, field graphql.CollectedField, obj *synop.Geopotential) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20515,7 +21271,7 @@ func (ec *executionContext) fieldContext_IsobaricSurface_pressure(_ context.Cont
 	return graphql.NewScalarFieldContext("IsobaricSurface", field, false, false, "Int")
 }
 
-func (ec *executionContext) _IsobaricSurface_geopotentialHeight(ctx context.Context, field graphql.CollectedField, obj *mkg.Geopotential) (ret graphql.Marshaler) {
+func (ec *executionContext) _IsobaricSurface_geopotentialHeight(ctx context.Context, field graphql.CollectedField, obj *synop.Geopotential) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21351,7 +22107,7 @@ func (ec *executionContext) fieldContext_LightningStrikeEdge_node(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _MetreRange_min(ctx context.Context, field graphql.CollectedField, obj *mkg.Range) (ret graphql.Marshaler) {
+func (ec *executionContext) _MetreRange_min(ctx context.Context, field graphql.CollectedField, obj *synop.Range) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21374,7 +22130,7 @@ func (ec *executionContext) fieldContext_MetreRange_min(_ context.Context, field
 	return graphql.NewScalarFieldContext("MetreRange", field, false, false, "Int")
 }
 
-func (ec *executionContext) _MetreRange_max(ctx context.Context, field graphql.CollectedField, obj *mkg.Range) (ret graphql.Marshaler) {
+func (ec *executionContext) _MetreRange_max(ctx context.Context, field graphql.CollectedField, obj *synop.Range) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21787,6 +22543,94 @@ func (ec *executionContext) fieldContext_Mutation_setDatasetClassification(ctx c
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_setDatasetClassification_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_registerTrustedDocuments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_registerTrustedDocuments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RegisterTrustedDocuments(ctx, fc.Args["documents"].([]*mkg.TrustedDocumentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.TrustedDocument) graphql.Marshaler {
+			return ec.marshalOTrustedDocument2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTrustedDocumentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_registerTrustedDocuments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrustedDocument(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_registerTrustedDocuments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeTrustedDocument(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeTrustedDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveTrustedDocument(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeTrustedDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeTrustedDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22617,7 +23461,227 @@ func (ec *executionContext) fieldContext_Mutation_collectApiKey(ctx context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _NationalSection_marker(ctx context.Context, field graphql.CollectedField, obj *mkg.RawSection) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mutation_createWebhook(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createWebhook(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateWebhook(ctx, fc.Args["document"].(string), fc.Args["callbackUrl"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WebhookWithSecret) graphql.Marshaler {
+			return ec.marshalOWebhookWithSecret2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐWebhookWithSecret(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createWebhook(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookWithSecret(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createWebhook_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_pauseWebhook(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_pauseWebhook(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PauseWebhook(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Webhook) graphql.Marshaler {
+			return ec.marshalOWebhook2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWebhook(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_pauseWebhook(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Webhook(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_pauseWebhook_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resumeWebhook(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resumeWebhook(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResumeWebhook(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Webhook) graphql.Marshaler {
+			return ec.marshalOWebhook2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWebhook(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resumeWebhook(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Webhook(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resumeWebhook_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rotateWebhookSecret(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rotateWebhookSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RotateWebhookSecret(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WebhookWithSecret) graphql.Marshaler {
+			return ec.marshalOWebhookWithSecret2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐWebhookWithSecret(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rotateWebhookSecret(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookWithSecret(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rotateWebhookSecret_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteWebhook(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteWebhook(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteWebhook(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteWebhook(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteWebhook_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NationalSection_marker(ctx context.Context, field graphql.CollectedField, obj *synop.RawSection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22640,7 +23704,7 @@ func (ec *executionContext) fieldContext_NationalSection_marker(_ context.Contex
 	return graphql.NewScalarFieldContext("NationalSection", field, false, false, "String")
 }
 
-func (ec *executionContext) _NationalSection_groups(ctx context.Context, field graphql.CollectedField, obj *mkg.RawSection) (ret graphql.Marshaler) {
+func (ec *executionContext) _NationalSection_groups(ctx context.Context, field graphql.CollectedField, obj *synop.RawSection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22831,8 +23895,8 @@ func (ec *executionContext) _Observation_decoded(ctx context.Context, field grap
 			return obj.Values, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.SynopValues) graphql.Marshaler {
-			return ec.marshalOSynopDecoded2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSynopValues(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Decoded) graphql.Marshaler {
+			return ec.marshalOSynopDecoded2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐDecoded(ctx, selections, v)
 		},
 		true,
 		false,
@@ -23241,7 +24305,7 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
-func (ec *executionContext) _Precipitation_section(ctx context.Context, field graphql.CollectedField, obj *mkg.Precipitation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Precipitation_section(ctx context.Context, field graphql.CollectedField, obj *synop.Precipitation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23264,7 +24328,7 @@ func (ec *executionContext) fieldContext_Precipitation_section(_ context.Context
 	return graphql.NewScalarFieldContext("Precipitation", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Precipitation_group(ctx context.Context, field graphql.CollectedField, obj *mkg.Precipitation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Precipitation_group(ctx context.Context, field graphql.CollectedField, obj *synop.Precipitation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23287,7 +24351,7 @@ func (ec *executionContext) fieldContext_Precipitation_group(_ context.Context, 
 	return graphql.NewScalarFieldContext("Precipitation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Precipitation_amount(ctx context.Context, field graphql.CollectedField, obj *mkg.Precipitation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Precipitation_amount(ctx context.Context, field graphql.CollectedField, obj *synop.Precipitation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23310,7 +24374,7 @@ func (ec *executionContext) fieldContext_Precipitation_amount(_ context.Context,
 	return graphql.NewScalarFieldContext("Precipitation", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Precipitation_trace(ctx context.Context, field graphql.CollectedField, obj *mkg.Precipitation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Precipitation_trace(ctx context.Context, field graphql.CollectedField, obj *synop.Precipitation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23333,7 +24397,7 @@ func (ec *executionContext) fieldContext_Precipitation_trace(_ context.Context, 
 	return graphql.NewScalarFieldContext("Precipitation", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Precipitation_atLeast(ctx context.Context, field graphql.CollectedField, obj *mkg.Precipitation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Precipitation_atLeast(ctx context.Context, field graphql.CollectedField, obj *synop.Precipitation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23356,7 +24420,7 @@ func (ec *executionContext) fieldContext_Precipitation_atLeast(_ context.Context
 	return graphql.NewScalarFieldContext("Precipitation", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Precipitation_periodHours(ctx context.Context, field graphql.CollectedField, obj *mkg.Precipitation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Precipitation_periodHours(ctx context.Context, field graphql.CollectedField, obj *synop.Precipitation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23379,7 +24443,7 @@ func (ec *executionContext) fieldContext_Precipitation_periodHours(_ context.Con
 	return graphql.NewScalarFieldContext("Precipitation", field, false, false, "Int")
 }
 
-func (ec *executionContext) _PressureTendency_characteristic(ctx context.Context, field graphql.CollectedField, obj *mkg.PressureTendency) (ret graphql.Marshaler) {
+func (ec *executionContext) _PressureTendency_characteristic(ctx context.Context, field graphql.CollectedField, obj *synop.PressureTendency) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23391,8 +24455,8 @@ func (ec *executionContext) _PressureTendency_characteristic(ctx context.Context
 			return obj.Characteristic, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
-			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Code) graphql.Marshaler {
+			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCode(ctx, selections, v)
 		},
 		true,
 		false,
@@ -23411,7 +24475,7 @@ func (ec *executionContext) fieldContext_PressureTendency_characteristic(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _PressureTendency_change(ctx context.Context, field graphql.CollectedField, obj *mkg.PressureTendency) (ret graphql.Marshaler) {
+func (ec *executionContext) _PressureTendency_change(ctx context.Context, field graphql.CollectedField, obj *synop.PressureTendency) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24086,6 +25150,38 @@ func (ec *executionContext) fieldContext_Query_climateSummary(ctx context.Contex
 	if fc.Args, err = ec.field_Query_climateSummary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_trustedDocuments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_trustedDocuments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().TrustedDocuments(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.TrustedDocument) graphql.Marshaler {
+			return ec.marshalOTrustedDocument2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTrustedDocumentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_trustedDocuments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrustedDocument(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -25004,6 +26100,94 @@ func (ec *executionContext) fieldContext_Query_accessRequestByToken(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_accessRequestByToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_webhooks(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_webhooks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Webhooks(ctx, fc.Args["accountId"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.Webhook) graphql.Marshaler {
+			return ec.marshalNWebhook2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWebhookᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_webhooks(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Webhook(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_webhooks_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_webhook(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_webhook(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Webhook(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Webhook) graphql.Marshaler {
+			return ec.marshalOWebhook2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWebhook(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_webhook(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Webhook(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_webhook_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26200,7 +27384,7 @@ func (ec *executionContext) fieldContext_RadarSweep_moments(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Radiation_group(ctx context.Context, field graphql.CollectedField, obj *mkg.Radiation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Radiation_group(ctx context.Context, field graphql.CollectedField, obj *synop.Radiation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26223,7 +27407,7 @@ func (ec *executionContext) fieldContext_Radiation_group(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Radiation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Radiation_kind(ctx context.Context, field graphql.CollectedField, obj *mkg.Radiation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Radiation_kind(ctx context.Context, field graphql.CollectedField, obj *synop.Radiation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26246,7 +27430,7 @@ func (ec *executionContext) fieldContext_Radiation_kind(_ context.Context, field
 	return graphql.NewScalarFieldContext("Radiation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Radiation_periodHours(ctx context.Context, field graphql.CollectedField, obj *mkg.Radiation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Radiation_periodHours(ctx context.Context, field graphql.CollectedField, obj *synop.Radiation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26269,7 +27453,7 @@ func (ec *executionContext) fieldContext_Radiation_periodHours(_ context.Context
 	return graphql.NewScalarFieldContext("Radiation", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Radiation_amount(ctx context.Context, field graphql.CollectedField, obj *mkg.Radiation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Radiation_amount(ctx context.Context, field graphql.CollectedField, obj *synop.Radiation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27717,7 +28901,7 @@ func (ec *executionContext) fieldContext_ShakemapPoint_eventId(_ context.Context
 	return graphql.NewScalarFieldContext("ShakemapPoint", field, false, false, "String")
 }
 
-func (ec *executionContext) _SnowDepth_depth(ctx context.Context, field graphql.CollectedField, obj *mkg.SnowDepth) (ret graphql.Marshaler) {
+func (ec *executionContext) _SnowDepth_depth(ctx context.Context, field graphql.CollectedField, obj *synop.SnowDepth) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27740,7 +28924,7 @@ func (ec *executionContext) fieldContext_SnowDepth_depth(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("SnowDepth", field, false, false, "Float")
 }
 
-func (ec *executionContext) _SnowDepth_description(ctx context.Context, field graphql.CollectedField, obj *mkg.SnowDepth) (ret graphql.Marshaler) {
+func (ec *executionContext) _SnowDepth_description(ctx context.Context, field graphql.CollectedField, obj *synop.SnowDepth) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28922,7 +30106,7 @@ func (ec *executionContext) _Subscription_earthquakeReported(ctx context.Context
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().EarthquakeReported(ctx, fc.Args["filter"].(*model.EarthquakeWatchFilter))
+			return ec.Resolvers.Subscription().EarthquakeReported(ctx, fc.Args["filter"].(*model.EarthquakeWatchFilter), fc.Args["since"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EarthquakeEvent) graphql.Marshaler {
@@ -28966,7 +30150,7 @@ func (ec *executionContext) _Subscription_observationReceived(ctx context.Contex
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().ObservationReceived(ctx, fc.Args["filter"].(*model.ObservationWatchFilter))
+			return ec.Resolvers.Subscription().ObservationReceived(ctx, fc.Args["filter"].(*model.ObservationWatchFilter), fc.Args["since"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ObservationEvent) graphql.Marshaler {
@@ -29132,7 +30316,7 @@ func (ec *executionContext) fieldContext_Subscription_accessRequestByTokenChange
 	return fc, nil
 }
 
-func (ec *executionContext) _Sunshine_periodHours(ctx context.Context, field graphql.CollectedField, obj *mkg.Sunshine) (ret graphql.Marshaler) {
+func (ec *executionContext) _Sunshine_periodHours(ctx context.Context, field graphql.CollectedField, obj *synop.Sunshine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29155,7 +30339,7 @@ func (ec *executionContext) fieldContext_Sunshine_periodHours(_ context.Context,
 	return graphql.NewScalarFieldContext("Sunshine", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Sunshine_durationMinutes(ctx context.Context, field graphql.CollectedField, obj *mkg.Sunshine) (ret graphql.Marshaler) {
+func (ec *executionContext) _Sunshine_durationMinutes(ctx context.Context, field graphql.CollectedField, obj *synop.Sunshine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29178,7 +30362,7 @@ func (ec *executionContext) fieldContext_Sunshine_durationMinutes(_ context.Cont
 	return graphql.NewScalarFieldContext("Sunshine", field, false, false, "Int")
 }
 
-func (ec *executionContext) _SupplementaryGroup_group(ctx context.Context, field graphql.CollectedField, obj *mkg.SupplementaryGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupplementaryGroup_group(ctx context.Context, field graphql.CollectedField, obj *synop.Supplementary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29201,7 +30385,7 @@ func (ec *executionContext) fieldContext_SupplementaryGroup_group(_ context.Cont
 	return graphql.NewScalarFieldContext("SupplementaryGroup", field, false, false, "String")
 }
 
-func (ec *executionContext) _SupplementaryGroup_description(ctx context.Context, field graphql.CollectedField, obj *mkg.SupplementaryGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupplementaryGroup_description(ctx context.Context, field graphql.CollectedField, obj *synop.Supplementary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29224,7 +30408,7 @@ func (ec *executionContext) fieldContext_SupplementaryGroup_description(_ contex
 	return graphql.NewScalarFieldContext("SupplementaryGroup", field, false, false, "String")
 }
 
-func (ec *executionContext) _SupplementaryGroup_interpreted(ctx context.Context, field graphql.CollectedField, obj *mkg.SupplementaryGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupplementaryGroup_interpreted(ctx context.Context, field graphql.CollectedField, obj *synop.Supplementary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29247,7 +30431,7 @@ func (ec *executionContext) fieldContext_SupplementaryGroup_interpreted(_ contex
 	return graphql.NewScalarFieldContext("SupplementaryGroup", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _SynopDecoded_region(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_region(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29270,7 +30454,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_region(_ context.Context, 
 	return graphql.NewScalarFieldContext("SynopDecoded", field, true, true, "String")
 }
 
-func (ec *executionContext) _SynopDecoded_windSpeedUnit(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_windSpeedUnit(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29293,7 +30477,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_windSpeedUnit(_ context.Co
 	return graphql.NewScalarFieldContext("SynopDecoded", field, true, true, "WindSpeedUnit")
 }
 
-func (ec *executionContext) _SynopDecoded_windMeasured(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_windMeasured(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29316,7 +30500,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_windMeasured(_ context.Con
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _SynopDecoded_precipitationIndicator(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_precipitationIndicator(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29328,8 +30512,8 @@ func (ec *executionContext) _SynopDecoded_precipitationIndicator(ctx context.Con
 			return obj.PrecipitationIndicator, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
-			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Code) graphql.Marshaler {
+			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCode(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29348,7 +30532,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_precipitationIndicator(_ c
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_stationOperation(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_stationOperation(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29360,8 +30544,8 @@ func (ec *executionContext) _SynopDecoded_stationOperation(ctx context.Context, 
 			return obj.StationOperation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
-			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Code) graphql.Marshaler {
+			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCode(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29380,7 +30564,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_stationOperation(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_automatic(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_automatic(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29403,7 +30587,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_automatic(_ context.Contex
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _SynopDecoded_noPrecipitation(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_noPrecipitation(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29426,7 +30610,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_noPrecipitation(_ context.
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _SynopDecoded_cloudBase(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_cloudBase(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29438,8 +30622,8 @@ func (ec *executionContext) _SynopDecoded_cloudBase(ctx context.Context, field g
 			return obj.CloudBase, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Range) graphql.Marshaler {
-			return ec.marshalOMetreRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRange(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Range) graphql.Marshaler {
+			return ec.marshalOMetreRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRange(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29458,7 +30642,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_cloudBase(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_visibility(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_visibility(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29470,8 +30654,8 @@ func (ec *executionContext) _SynopDecoded_visibility(ctx context.Context, field 
 			return obj.Visibility, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Range) graphql.Marshaler {
-			return ec.marshalOMetreRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRange(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Range) graphql.Marshaler {
+			return ec.marshalOMetreRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRange(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29490,7 +30674,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_visibility(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_totalCloud(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_totalCloud(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29502,8 +30686,8 @@ func (ec *executionContext) _SynopDecoded_totalCloud(ctx context.Context, field 
 			return obj.TotalCloud, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.TotalCloud) graphql.Marshaler {
-			return ec.marshalOTotalCloud2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTotalCloud(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.TotalCloud) graphql.Marshaler {
+			return ec.marshalOTotalCloud2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐTotalCloud(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29522,7 +30706,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_totalCloud(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_wind(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_wind(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29534,8 +30718,8 @@ func (ec *executionContext) _SynopDecoded_wind(ctx context.Context, field graphq
 			return obj.Wind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Wind) graphql.Marshaler {
-			return ec.marshalOWind2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Wind) graphql.Marshaler {
+			return ec.marshalOWind2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐWind(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29554,7 +30738,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_wind(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_airTemperature(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_airTemperature(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29577,7 +30761,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_airTemperature(_ context.C
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Float")
 }
 
-func (ec *executionContext) _SynopDecoded_dewPointTemperature(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_dewPointTemperature(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29600,7 +30784,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_dewPointTemperature(_ cont
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Float")
 }
 
-func (ec *executionContext) _SynopDecoded_relativeHumidity(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_relativeHumidity(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29623,7 +30807,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_relativeHumidity(_ context
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Int")
 }
 
-func (ec *executionContext) _SynopDecoded_relativeHumidityComputed(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_relativeHumidityComputed(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29646,7 +30830,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_relativeHumidityComputed(_
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _SynopDecoded_stationPressure(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_stationPressure(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29669,7 +30853,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_stationPressure(_ context.
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Float")
 }
 
-func (ec *executionContext) _SynopDecoded_seaLevelPressure(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_seaLevelPressure(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29692,7 +30876,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_seaLevelPressure(_ context
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Float")
 }
 
-func (ec *executionContext) _SynopDecoded_isobaricSurface(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_isobaricSurface(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29704,8 +30888,8 @@ func (ec *executionContext) _SynopDecoded_isobaricSurface(ctx context.Context, f
 			return obj.Geopotential, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Geopotential) graphql.Marshaler {
-			return ec.marshalOIsobaricSurface2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐGeopotential(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Geopotential) graphql.Marshaler {
+			return ec.marshalOIsobaricSurface2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐGeopotential(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29724,7 +30908,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_isobaricSurface(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_pressureTendency(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_pressureTendency(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29736,8 +30920,8 @@ func (ec *executionContext) _SynopDecoded_pressureTendency(ctx context.Context, 
 			return obj.PressureTendency, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.PressureTendency) graphql.Marshaler {
-			return ec.marshalOPressureTendency2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐPressureTendency(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.PressureTendency) graphql.Marshaler {
+			return ec.marshalOPressureTendency2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐPressureTendency(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29756,7 +30940,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_pressureTendency(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_precipitation(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_precipitation(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29768,8 +30952,8 @@ func (ec *executionContext) _SynopDecoded_precipitation(ctx context.Context, fie
 			return obj.Precipitation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []mkg.Precipitation) graphql.Marshaler {
-			return ec.marshalNPrecipitation2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐPrecipitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []synop.Precipitation) graphql.Marshaler {
+			return ec.marshalNPrecipitation2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐPrecipitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -29788,7 +30972,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_precipitation(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_presentWeather(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_presentWeather(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29800,8 +30984,8 @@ func (ec *executionContext) _SynopDecoded_presentWeather(ctx context.Context, fi
 			return obj.PresentWeather, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.WeatherCode) graphql.Marshaler {
-			return ec.marshalOWeatherCode2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWeatherCode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Weather) graphql.Marshaler {
+			return ec.marshalOWeatherCode2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐWeather(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29820,7 +31004,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_presentWeather(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_pastWeather1(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_pastWeather1(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29832,8 +31016,8 @@ func (ec *executionContext) _SynopDecoded_pastWeather1(ctx context.Context, fiel
 			return obj.PastWeather1, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.WeatherCode) graphql.Marshaler {
-			return ec.marshalOWeatherCode2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWeatherCode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Weather) graphql.Marshaler {
+			return ec.marshalOWeatherCode2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐWeather(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29852,7 +31036,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_pastWeather1(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_pastWeather2(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_pastWeather2(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29864,8 +31048,8 @@ func (ec *executionContext) _SynopDecoded_pastWeather2(ctx context.Context, fiel
 			return obj.PastWeather2, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.WeatherCode) graphql.Marshaler {
-			return ec.marshalOWeatherCode2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWeatherCode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Weather) graphql.Marshaler {
+			return ec.marshalOWeatherCode2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐWeather(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29884,7 +31068,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_pastWeather2(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_pastWeatherPeriodHours(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_pastWeatherPeriodHours(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29907,7 +31091,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_pastWeatherPeriodHours(_ c
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Int")
 }
 
-func (ec *executionContext) _SynopDecoded_clouds(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_clouds(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29919,8 +31103,8 @@ func (ec *executionContext) _SynopDecoded_clouds(ctx context.Context, field grap
 			return obj.Clouds, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Clouds) graphql.Marshaler {
-			return ec.marshalOClouds2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClouds(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Clouds) graphql.Marshaler {
+			return ec.marshalOClouds2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐClouds(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29939,7 +31123,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_clouds(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_exactTime(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_exactTime(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29951,8 +31135,8 @@ func (ec *executionContext) _SynopDecoded_exactTime(ctx context.Context, field g
 			return obj.ExactTime, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.ExactTime) graphql.Marshaler {
-			return ec.marshalOExactTime2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐExactTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.ExactTime) graphql.Marshaler {
+			return ec.marshalOExactTime2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐExactTime(ctx, selections, v)
 		},
 		true,
 		false,
@@ -29971,7 +31155,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_exactTime(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_seaSurfaceTemperature(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_seaSurfaceTemperature(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29994,7 +31178,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_seaSurfaceTemperature(_ co
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Float")
 }
 
-func (ec *executionContext) _SynopDecoded_section2Groups(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_section2Groups(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30017,7 +31201,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_section2Groups(_ context.C
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "String")
 }
 
-func (ec *executionContext) _SynopDecoded_regionalGroups(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_regionalGroups(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30040,7 +31224,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_regionalGroups(_ context.C
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "String")
 }
 
-func (ec *executionContext) _SynopDecoded_maximumTemperature(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_maximumTemperature(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30052,8 +31236,8 @@ func (ec *executionContext) _SynopDecoded_maximumTemperature(ctx context.Context
 			return obj.MaxTemperature, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.TemperatureExtreme) graphql.Marshaler {
-			return ec.marshalOTemperatureExtreme2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTemperatureExtreme(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Extreme) graphql.Marshaler {
+			return ec.marshalOTemperatureExtreme2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐExtreme(ctx, selections, v)
 		},
 		true,
 		false,
@@ -30072,7 +31256,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_maximumTemperature(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_minimumTemperature(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_minimumTemperature(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30084,8 +31268,8 @@ func (ec *executionContext) _SynopDecoded_minimumTemperature(ctx context.Context
 			return obj.MinTemperature, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.TemperatureExtreme) graphql.Marshaler {
-			return ec.marshalOTemperatureExtreme2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTemperatureExtreme(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Extreme) graphql.Marshaler {
+			return ec.marshalOTemperatureExtreme2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐExtreme(ctx, selections, v)
 		},
 		true,
 		false,
@@ -30104,7 +31288,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_minimumTemperature(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_groundState(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_groundState(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30116,8 +31300,8 @@ func (ec *executionContext) _SynopDecoded_groundState(ctx context.Context, field
 			return obj.GroundState, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
-			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Code) graphql.Marshaler {
+			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCode(ctx, selections, v)
 		},
 		true,
 		false,
@@ -30136,7 +31320,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_groundState(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_groundMinimumTemperature(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_groundMinimumTemperature(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30159,7 +31343,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_groundMinimumTemperature(_
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Int")
 }
 
-func (ec *executionContext) _SynopDecoded_snowGroundState(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_snowGroundState(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30171,8 +31355,8 @@ func (ec *executionContext) _SynopDecoded_snowGroundState(ctx context.Context, f
 			return obj.SnowGroundState, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
-			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Code) graphql.Marshaler {
+			return ec.marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCode(ctx, selections, v)
 		},
 		true,
 		false,
@@ -30191,7 +31375,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_snowGroundState(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_snowDepth(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_snowDepth(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30203,8 +31387,8 @@ func (ec *executionContext) _SynopDecoded_snowDepth(ctx context.Context, field g
 			return obj.SnowDepth, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.SnowDepth) graphql.Marshaler {
-			return ec.marshalOSnowDepth2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSnowDepth(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.SnowDepth) graphql.Marshaler {
+			return ec.marshalOSnowDepth2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSnowDepth(ctx, selections, v)
 		},
 		true,
 		false,
@@ -30223,7 +31407,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_snowDepth(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_evaporation(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_evaporation(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30235,8 +31419,8 @@ func (ec *executionContext) _SynopDecoded_evaporation(ctx context.Context, field
 			return obj.Evaporation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Evaporation) graphql.Marshaler {
-			return ec.marshalOEvaporation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEvaporation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.Evaporation) graphql.Marshaler {
+			return ec.marshalOEvaporation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐEvaporation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -30255,7 +31439,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_evaporation(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_temperatureChange(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_temperatureChange(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30267,8 +31451,8 @@ func (ec *executionContext) _SynopDecoded_temperatureChange(ctx context.Context,
 			return obj.TemperatureChange, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.TemperatureChange) graphql.Marshaler {
-			return ec.marshalOTemperatureChange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTemperatureChange(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.TemperatureChange) graphql.Marshaler {
+			return ec.marshalOTemperatureChange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐTemperatureChange(ctx, selections, v)
 		},
 		true,
 		false,
@@ -30287,7 +31471,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_temperatureChange(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_sunshine(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_sunshine(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30299,8 +31483,8 @@ func (ec *executionContext) _SynopDecoded_sunshine(ctx context.Context, field gr
 			return obj.Sunshine, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []mkg.Sunshine) graphql.Marshaler {
-			return ec.marshalNSunshine2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSunshineᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []synop.Sunshine) graphql.Marshaler {
+			return ec.marshalNSunshine2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSunshineᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -30319,7 +31503,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_sunshine(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_radiation(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_radiation(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30331,8 +31515,8 @@ func (ec *executionContext) _SynopDecoded_radiation(ctx context.Context, field g
 			return obj.Radiation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []mkg.Radiation) graphql.Marshaler {
-			return ec.marshalNRadiation2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadiationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []synop.Radiation) graphql.Marshaler {
+			return ec.marshalNRadiation2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRadiationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -30351,7 +31535,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_radiation(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_cloudDrift(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_cloudDrift(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30363,8 +31547,8 @@ func (ec *executionContext) _SynopDecoded_cloudDrift(ctx context.Context, field 
 			return obj.CloudDrift, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CloudDrift) graphql.Marshaler {
-			return ec.marshalOCloudDrift2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudDrift(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.CloudDrift) graphql.Marshaler {
+			return ec.marshalOCloudDrift2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudDrift(ctx, selections, v)
 		},
 		true,
 		false,
@@ -30383,7 +31567,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_cloudDrift(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_cloudDirection(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_cloudDirection(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30395,8 +31579,8 @@ func (ec *executionContext) _SynopDecoded_cloudDirection(ctx context.Context, fi
 			return obj.CloudDirection, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *mkg.CloudDirection) graphql.Marshaler {
-			return ec.marshalOCloudDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudDirection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *synop.CloudDirection) graphql.Marshaler {
+			return ec.marshalOCloudDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudDirection(ctx, selections, v)
 		},
 		true,
 		false,
@@ -30415,7 +31599,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_cloudDirection(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_pressureChange24h(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_pressureChange24h(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30438,7 +31622,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_pressureChange24h(_ contex
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "Float")
 }
 
-func (ec *executionContext) _SynopDecoded_cloudLayers(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_cloudLayers(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30450,8 +31634,8 @@ func (ec *executionContext) _SynopDecoded_cloudLayers(ctx context.Context, field
 			return obj.CloudLayers, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []mkg.CloudLayer) graphql.Marshaler {
-			return ec.marshalNCloudLayer2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudLayerᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []synop.CloudLayer) graphql.Marshaler {
+			return ec.marshalNCloudLayer2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudLayerᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -30470,7 +31654,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_cloudLayers(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_windSpeeds(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_windSpeeds(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30482,8 +31666,8 @@ func (ec *executionContext) _SynopDecoded_windSpeeds(ctx context.Context, field 
 			return obj.WindSpeeds, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []mkg.WindSpeed) graphql.Marshaler {
-			return ec.marshalNWindSpeedGroup2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWindSpeedᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []synop.WindSpeed) graphql.Marshaler {
+			return ec.marshalNWindSpeedGroup2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐWindSpeedᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -30502,7 +31686,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_windSpeeds(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_supplementaryGroups(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_supplementaryGroups(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30514,8 +31698,8 @@ func (ec *executionContext) _SynopDecoded_supplementaryGroups(ctx context.Contex
 			return obj.Supplementary, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []mkg.SupplementaryGroup) graphql.Marshaler {
-			return ec.marshalNSupplementaryGroup2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSupplementaryGroupᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []synop.Supplementary) graphql.Marshaler {
+			return ec.marshalNSupplementaryGroup2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSupplementaryᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -30534,7 +31718,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_supplementaryGroups(_ cont
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_section4Groups(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_section4Groups(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30557,7 +31741,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_section4Groups(_ context.C
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "String")
 }
 
-func (ec *executionContext) _SynopDecoded_section5Groups(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_section5Groups(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30580,7 +31764,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_section5Groups(_ context.C
 	return graphql.NewScalarFieldContext("SynopDecoded", field, false, false, "String")
 }
 
-func (ec *executionContext) _SynopDecoded_nationalSections(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_nationalSections(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30592,8 +31776,8 @@ func (ec *executionContext) _SynopDecoded_nationalSections(ctx context.Context, 
 			return obj.OtherSections, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []mkg.RawSection) graphql.Marshaler {
-			return ec.marshalNNationalSection2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRawSectionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []synop.RawSection) graphql.Marshaler {
+			return ec.marshalNNationalSection2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRawSectionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -30612,7 +31796,7 @@ func (ec *executionContext) fieldContext_SynopDecoded_nationalSections(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _SynopDecoded_notes(ctx context.Context, field graphql.CollectedField, obj *mkg.SynopValues) (ret graphql.Marshaler) {
+func (ec *executionContext) _SynopDecoded_notes(ctx context.Context, field graphql.CollectedField, obj *synop.Decoded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30713,7 +31897,7 @@ func (ec *executionContext) fieldContext_SynopReport_source(_ context.Context, f
 	return graphql.NewScalarFieldContext("SynopReport", field, false, false, "String")
 }
 
-func (ec *executionContext) _TemperatureChange_change(ctx context.Context, field graphql.CollectedField, obj *mkg.TemperatureChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _TemperatureChange_change(ctx context.Context, field graphql.CollectedField, obj *synop.TemperatureChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30736,7 +31920,7 @@ func (ec *executionContext) fieldContext_TemperatureChange_change(_ context.Cont
 	return graphql.NewScalarFieldContext("TemperatureChange", field, false, false, "Int")
 }
 
-func (ec *executionContext) _TemperatureChange_hoursBefore(ctx context.Context, field graphql.CollectedField, obj *mkg.TemperatureChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _TemperatureChange_hoursBefore(ctx context.Context, field graphql.CollectedField, obj *synop.TemperatureChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30759,7 +31943,7 @@ func (ec *executionContext) fieldContext_TemperatureChange_hoursBefore(_ context
 	return graphql.NewScalarFieldContext("TemperatureChange", field, false, false, "Int")
 }
 
-func (ec *executionContext) _TemperatureExtreme_value(ctx context.Context, field graphql.CollectedField, obj *mkg.TemperatureExtreme) (ret graphql.Marshaler) {
+func (ec *executionContext) _TemperatureExtreme_value(ctx context.Context, field graphql.CollectedField, obj *synop.Extreme) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30782,7 +31966,7 @@ func (ec *executionContext) fieldContext_TemperatureExtreme_value(_ context.Cont
 	return graphql.NewScalarFieldContext("TemperatureExtreme", field, false, false, "Float")
 }
 
-func (ec *executionContext) _TemperatureExtreme_periodHours(ctx context.Context, field graphql.CollectedField, obj *mkg.TemperatureExtreme) (ret graphql.Marshaler) {
+func (ec *executionContext) _TemperatureExtreme_periodHours(ctx context.Context, field graphql.CollectedField, obj *synop.Extreme) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30805,7 +31989,7 @@ func (ec *executionContext) fieldContext_TemperatureExtreme_periodHours(_ contex
 	return graphql.NewScalarFieldContext("TemperatureExtreme", field, false, false, "Int")
 }
 
-func (ec *executionContext) _TemperatureExtreme_note(ctx context.Context, field graphql.CollectedField, obj *mkg.TemperatureExtreme) (ret graphql.Marshaler) {
+func (ec *executionContext) _TemperatureExtreme_note(ctx context.Context, field graphql.CollectedField, obj *synop.Extreme) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30828,7 +32012,7 @@ func (ec *executionContext) fieldContext_TemperatureExtreme_note(_ context.Conte
 	return graphql.NewScalarFieldContext("TemperatureExtreme", field, true, true, "String")
 }
 
-func (ec *executionContext) _TotalCloud_oktas(ctx context.Context, field graphql.CollectedField, obj *mkg.TotalCloud) (ret graphql.Marshaler) {
+func (ec *executionContext) _TotalCloud_oktas(ctx context.Context, field graphql.CollectedField, obj *synop.TotalCloud) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30851,7 +32035,7 @@ func (ec *executionContext) fieldContext_TotalCloud_oktas(_ context.Context, fie
 	return graphql.NewScalarFieldContext("TotalCloud", field, false, false, "Int")
 }
 
-func (ec *executionContext) _TotalCloud_skyObscured(ctx context.Context, field graphql.CollectedField, obj *mkg.TotalCloud) (ret graphql.Marshaler) {
+func (ec *executionContext) _TotalCloud_skyObscured(ctx context.Context, field graphql.CollectedField, obj *synop.TotalCloud) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31328,6 +32512,121 @@ func (ec *executionContext) fieldContext_TrackedAccessRequestChange_request(_ co
 	return fc, nil
 }
 
+func (ec *executionContext) _TrustedDocument_id(ctx context.Context, field graphql.CollectedField, obj *mkg.TrustedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustedDocument_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrustedDocument_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrustedDocument", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrustedDocument_name(ctx context.Context, field graphql.CollectedField, obj *mkg.TrustedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustedDocument_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrustedDocument_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrustedDocument", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrustedDocument_query(ctx context.Context, field graphql.CollectedField, obj *mkg.TrustedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustedDocument_query(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Query, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrustedDocument_query(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrustedDocument", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrustedDocument_registeredAt(ctx context.Context, field graphql.CollectedField, obj *mkg.TrustedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustedDocument_registeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrustedDocument_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrustedDocument", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _TrustedDocument_registeredBy(ctx context.Context, field graphql.CollectedField, obj *mkg.TrustedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustedDocument_registeredBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrustedDocument_registeredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrustedDocument", field, false, false, "String")
+}
+
 func (ec *executionContext) _Viewer_anonymous(ctx context.Context, field graphql.CollectedField, obj *mkg.Principal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31663,7 +32962,7 @@ func (ec *executionContext) fieldContext_ViewerAccount_grants(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _WeatherCode_code(ctx context.Context, field graphql.CollectedField, obj *mkg.WeatherCode) (ret graphql.Marshaler) {
+func (ec *executionContext) _WeatherCode_code(ctx context.Context, field graphql.CollectedField, obj *synop.Weather) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31686,7 +32985,7 @@ func (ec *executionContext) fieldContext_WeatherCode_code(_ context.Context, fie
 	return graphql.NewScalarFieldContext("WeatherCode", field, false, false, "Int")
 }
 
-func (ec *executionContext) _WeatherCode_automatic(ctx context.Context, field graphql.CollectedField, obj *mkg.WeatherCode) (ret graphql.Marshaler) {
+func (ec *executionContext) _WeatherCode_automatic(ctx context.Context, field graphql.CollectedField, obj *synop.Weather) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31709,7 +33008,7 @@ func (ec *executionContext) fieldContext_WeatherCode_automatic(_ context.Context
 	return graphql.NewScalarFieldContext("WeatherCode", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _WeatherCode_description(ctx context.Context, field graphql.CollectedField, obj *mkg.WeatherCode) (ret graphql.Marshaler) {
+func (ec *executionContext) _WeatherCode_description(ctx context.Context, field graphql.CollectedField, obj *synop.Weather) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31732,7 +33031,520 @@ func (ec *executionContext) fieldContext_WeatherCode_description(_ context.Conte
 	return graphql.NewScalarFieldContext("WeatherCode", field, false, false, "String")
 }
 
-func (ec *executionContext) _Wind_direction(ctx context.Context, field graphql.CollectedField, obj *mkg.Wind) (ret graphql.Marshaler) {
+func (ec *executionContext) _Webhook_id(ctx context.Context, field graphql.CollectedField, obj *mkg.Webhook) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Webhook_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Webhook().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Webhook_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Webhook", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Webhook_accountId(ctx context.Context, field graphql.CollectedField, obj *mkg.Webhook) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Webhook_accountId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Webhook().AccountID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Webhook_accountId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Webhook", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Webhook_document(ctx context.Context, field graphql.CollectedField, obj *mkg.Webhook) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Webhook_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Document, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Webhook_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Webhook", field, false, false, "String")
+}
+
+func (ec *executionContext) _Webhook_callbackUrl(ctx context.Context, field graphql.CollectedField, obj *mkg.Webhook) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Webhook_callbackUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CallbackURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Webhook_callbackUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Webhook", field, false, false, "String")
+}
+
+func (ec *executionContext) _Webhook_status(ctx context.Context, field graphql.CollectedField, obj *mkg.Webhook) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Webhook_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Webhook().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.WebhookStatus) graphql.Marshaler {
+			return ec.marshalNWebhookStatus2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐWebhookStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Webhook_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Webhook", field, true, true, "WebhookStatus")
+}
+
+func (ec *executionContext) _Webhook_pausedReason(ctx context.Context, field graphql.CollectedField, obj *mkg.Webhook) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Webhook_pausedReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Webhook().PausedReason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Webhook_pausedReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Webhook", field, true, true, "String")
+}
+
+func (ec *executionContext) _Webhook_failures(ctx context.Context, field graphql.CollectedField, obj *mkg.Webhook) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Webhook_failures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Webhook_failures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Webhook", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Webhook_lastError(ctx context.Context, field graphql.CollectedField, obj *mkg.Webhook) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Webhook_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Webhook().LastError(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Webhook_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Webhook", field, true, true, "String")
+}
+
+func (ec *executionContext) _Webhook_createdAt(ctx context.Context, field graphql.CollectedField, obj *mkg.Webhook) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Webhook_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Webhook_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Webhook", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Webhook_updatedAt(ctx context.Context, field graphql.CollectedField, obj *mkg.Webhook) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Webhook_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Webhook_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Webhook", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Webhook_deliveries(ctx context.Context, field graphql.CollectedField, obj *mkg.Webhook) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Webhook_deliveries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Webhook().Deliveries(ctx, obj, fc.Args["first"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.WebhookDelivery) graphql.Marshaler {
+			return ec.marshalNWebhookDelivery2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWebhookDeliveryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Webhook_deliveries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Webhook",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookDelivery(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Webhook_deliveries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookDelivery_id(ctx context.Context, field graphql.CollectedField, obj *mkg.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WebhookDelivery().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, true, true, "ID")
+}
+
+func (ec *executionContext) _WebhookDelivery_payload(ctx context.Context, field graphql.CollectedField, obj *mkg.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_payload(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payload, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_payload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "String")
+}
+
+func (ec *executionContext) _WebhookDelivery_createdAt(ctx context.Context, field graphql.CollectedField, obj *mkg.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _WebhookDelivery_attempts(ctx context.Context, field graphql.CollectedField, obj *mkg.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_attempts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attempts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WebhookDelivery_nextAttemptAt(ctx context.Context, field graphql.CollectedField, obj *mkg.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_nextAttemptAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WebhookDelivery().NextAttemptAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_nextAttemptAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, true, true, "DateTime")
+}
+
+func (ec *executionContext) _WebhookDelivery_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *mkg.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeliveredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _WebhookDelivery_lastStatus(ctx context.Context, field graphql.CollectedField, obj *mkg.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_lastStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WebhookDelivery().LastStatus(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_lastStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, true, true, "Int")
+}
+
+func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, field graphql.CollectedField, obj *mkg.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WebhookDelivery().LastError(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, true, true, "String")
+}
+
+func (ec *executionContext) _WebhookWithSecret_webhook(ctx context.Context, field graphql.CollectedField, obj *model.WebhookWithSecret) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookWithSecret_webhook(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Webhook, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Webhook) graphql.Marshaler {
+			return ec.marshalNWebhook2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWebhook(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookWithSecret_webhook(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookWithSecret",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Webhook(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookWithSecret_secret(ctx context.Context, field graphql.CollectedField, obj *model.WebhookWithSecret) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookWithSecret_secret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Secret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookWithSecret_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookWithSecret", field, false, false, "String")
+}
+
+func (ec *executionContext) _Wind_direction(ctx context.Context, field graphql.CollectedField, obj *synop.Wind) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31755,7 +33567,7 @@ func (ec *executionContext) fieldContext_Wind_direction(_ context.Context, field
 	return graphql.NewScalarFieldContext("Wind", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Wind_calm(ctx context.Context, field graphql.CollectedField, obj *mkg.Wind) (ret graphql.Marshaler) {
+func (ec *executionContext) _Wind_calm(ctx context.Context, field graphql.CollectedField, obj *synop.Wind) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31778,7 +33590,7 @@ func (ec *executionContext) fieldContext_Wind_calm(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Wind", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Wind_variable(ctx context.Context, field graphql.CollectedField, obj *mkg.Wind) (ret graphql.Marshaler) {
+func (ec *executionContext) _Wind_variable(ctx context.Context, field graphql.CollectedField, obj *synop.Wind) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31801,7 +33613,7 @@ func (ec *executionContext) fieldContext_Wind_variable(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Wind", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Wind_speed(ctx context.Context, field graphql.CollectedField, obj *mkg.Wind) (ret graphql.Marshaler) {
+func (ec *executionContext) _Wind_speed(ctx context.Context, field graphql.CollectedField, obj *synop.Wind) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31824,7 +33636,7 @@ func (ec *executionContext) fieldContext_Wind_speed(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Wind", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Wind_reportedSpeed(ctx context.Context, field graphql.CollectedField, obj *mkg.Wind) (ret graphql.Marshaler) {
+func (ec *executionContext) _Wind_reportedSpeed(ctx context.Context, field graphql.CollectedField, obj *synop.Wind) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31847,7 +33659,7 @@ func (ec *executionContext) fieldContext_Wind_reportedSpeed(_ context.Context, f
 	return graphql.NewScalarFieldContext("Wind", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Wind_reportedUnit(ctx context.Context, field graphql.CollectedField, obj *mkg.Wind) (ret graphql.Marshaler) {
+func (ec *executionContext) _Wind_reportedUnit(ctx context.Context, field graphql.CollectedField, obj *synop.Wind) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31870,7 +33682,7 @@ func (ec *executionContext) fieldContext_Wind_reportedUnit(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Wind", field, true, true, "String")
 }
 
-func (ec *executionContext) _WindSpeedGroup_group(ctx context.Context, field graphql.CollectedField, obj *mkg.WindSpeed) (ret graphql.Marshaler) {
+func (ec *executionContext) _WindSpeedGroup_group(ctx context.Context, field graphql.CollectedField, obj *synop.WindSpeed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31893,7 +33705,7 @@ func (ec *executionContext) fieldContext_WindSpeedGroup_group(_ context.Context,
 	return graphql.NewScalarFieldContext("WindSpeedGroup", field, false, false, "String")
 }
 
-func (ec *executionContext) _WindSpeedGroup_kind(ctx context.Context, field graphql.CollectedField, obj *mkg.WindSpeed) (ret graphql.Marshaler) {
+func (ec *executionContext) _WindSpeedGroup_kind(ctx context.Context, field graphql.CollectedField, obj *synop.WindSpeed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31916,7 +33728,7 @@ func (ec *executionContext) fieldContext_WindSpeedGroup_kind(_ context.Context, 
 	return graphql.NewScalarFieldContext("WindSpeedGroup", field, false, false, "String")
 }
 
-func (ec *executionContext) _WindSpeedGroup_speed(ctx context.Context, field graphql.CollectedField, obj *mkg.WindSpeed) (ret graphql.Marshaler) {
+func (ec *executionContext) _WindSpeedGroup_speed(ctx context.Context, field graphql.CollectedField, obj *synop.WindSpeed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31939,7 +33751,7 @@ func (ec *executionContext) fieldContext_WindSpeedGroup_speed(_ context.Context,
 	return graphql.NewScalarFieldContext("WindSpeedGroup", field, false, false, "Float")
 }
 
-func (ec *executionContext) _WindSpeedGroup_reportedSpeed(ctx context.Context, field graphql.CollectedField, obj *mkg.WindSpeed) (ret graphql.Marshaler) {
+func (ec *executionContext) _WindSpeedGroup_reportedSpeed(ctx context.Context, field graphql.CollectedField, obj *synop.WindSpeed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31962,7 +33774,7 @@ func (ec *executionContext) fieldContext_WindSpeedGroup_reportedSpeed(_ context.
 	return graphql.NewScalarFieldContext("WindSpeedGroup", field, false, false, "Int")
 }
 
-func (ec *executionContext) _WindSpeedGroup_periodMinutes(ctx context.Context, field graphql.CollectedField, obj *mkg.WindSpeed) (ret graphql.Marshaler) {
+func (ec *executionContext) _WindSpeedGroup_periodMinutes(ctx context.Context, field graphql.CollectedField, obj *synop.WindSpeed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34644,6 +36456,55 @@ func UnmarshalStationFilter(ctx context.Context, raw any) (model.StationFilter, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTrustedDocumentInput(ctx context.Context, obj any) (mkg.TrustedDocumentInput, error) {
+	var it mkg.TrustedDocumentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "query"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "query":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("query"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Query = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTrustedDocumentInput unmarshals raw into the TrustedDocumentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTrustedDocumentInput(ctx context.Context, raw any) (mkg.TrustedDocumentInput, error) {
+	var out mkg.TrustedDocumentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TrustedDocumentInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -36397,7 +38258,7 @@ func (ec *executionContext) _ClimateSummary(ctx context.Context, sel ast.Selecti
 
 var cloudDirectionImplementors = []string{"CloudDirection"}
 
-func (ec *executionContext) _CloudDirection(ctx context.Context, sel ast.SelectionSet, obj *mkg.CloudDirection) graphql.Marshaler {
+func (ec *executionContext) _CloudDirection(ctx context.Context, sel ast.SelectionSet, obj *synop.CloudDirection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, cloudDirectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -36440,7 +38301,7 @@ func (ec *executionContext) _CloudDirection(ctx context.Context, sel ast.Selecti
 
 var cloudDriftImplementors = []string{"CloudDrift"}
 
-func (ec *executionContext) _CloudDrift(ctx context.Context, sel ast.SelectionSet, obj *mkg.CloudDrift) graphql.Marshaler {
+func (ec *executionContext) _CloudDrift(ctx context.Context, sel ast.SelectionSet, obj *synop.CloudDrift) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, cloudDriftImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -36483,7 +38344,7 @@ func (ec *executionContext) _CloudDrift(ctx context.Context, sel ast.SelectionSe
 
 var cloudLayerImplementors = []string{"CloudLayer"}
 
-func (ec *executionContext) _CloudLayer(ctx context.Context, sel ast.SelectionSet, obj *mkg.CloudLayer) graphql.Marshaler {
+func (ec *executionContext) _CloudLayer(ctx context.Context, sel ast.SelectionSet, obj *synop.CloudLayer) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, cloudLayerImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -36536,7 +38397,7 @@ func (ec *executionContext) _CloudLayer(ctx context.Context, sel ast.SelectionSe
 
 var cloudTypeImplementors = []string{"CloudType"}
 
-func (ec *executionContext) _CloudType(ctx context.Context, sel ast.SelectionSet, obj *mkg.CloudType) graphql.Marshaler {
+func (ec *executionContext) _CloudType(ctx context.Context, sel ast.SelectionSet, obj *synop.CloudType) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, cloudTypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -36574,7 +38435,7 @@ func (ec *executionContext) _CloudType(ctx context.Context, sel ast.SelectionSet
 
 var cloudsImplementors = []string{"Clouds"}
 
-func (ec *executionContext) _Clouds(ctx context.Context, sel ast.SelectionSet, obj *mkg.Clouds) graphql.Marshaler {
+func (ec *executionContext) _Clouds(ctx context.Context, sel ast.SelectionSet, obj *synop.Clouds) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, cloudsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -36627,7 +38488,7 @@ func (ec *executionContext) _Clouds(ctx context.Context, sel ast.SelectionSet, o
 
 var codedValueImplementors = []string{"CodedValue"}
 
-func (ec *executionContext) _CodedValue(ctx context.Context, sel ast.SelectionSet, obj *mkg.CodeValue) graphql.Marshaler {
+func (ec *executionContext) _CodedValue(ctx context.Context, sel ast.SelectionSet, obj *synop.Code) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, codedValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -36703,7 +38564,7 @@ func (ec *executionContext) _CollectedApiKey(ctx context.Context, sel ast.Select
 
 var compassDirectionImplementors = []string{"CompassDirection"}
 
-func (ec *executionContext) _CompassDirection(ctx context.Context, sel ast.SelectionSet, obj *mkg.Direction) graphql.Marshaler {
+func (ec *executionContext) _CompassDirection(ctx context.Context, sel ast.SelectionSet, obj *synop.Direction) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, compassDirectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -37346,7 +39207,7 @@ func (ec *executionContext) _EarthquakeSource(ctx context.Context, sel ast.Selec
 
 var evaporationImplementors = []string{"Evaporation"}
 
-func (ec *executionContext) _Evaporation(ctx context.Context, sel ast.SelectionSet, obj *mkg.Evaporation) graphql.Marshaler {
+func (ec *executionContext) _Evaporation(ctx context.Context, sel ast.SelectionSet, obj *synop.Evaporation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, evaporationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -37384,7 +39245,7 @@ func (ec *executionContext) _Evaporation(ctx context.Context, sel ast.SelectionS
 
 var exactTimeImplementors = []string{"ExactTime"}
 
-func (ec *executionContext) _ExactTime(ctx context.Context, sel ast.SelectionSet, obj *mkg.ExactTime) graphql.Marshaler {
+func (ec *executionContext) _ExactTime(ctx context.Context, sel ast.SelectionSet, obj *synop.ExactTime) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, exactTimeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -37908,7 +39769,7 @@ func (ec *executionContext) _GroundMotion(ctx context.Context, sel ast.Selection
 
 var isobaricSurfaceImplementors = []string{"IsobaricSurface"}
 
-func (ec *executionContext) _IsobaricSurface(ctx context.Context, sel ast.SelectionSet, obj *mkg.Geopotential) graphql.Marshaler {
+func (ec *executionContext) _IsobaricSurface(ctx context.Context, sel ast.SelectionSet, obj *synop.Geopotential) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, isobaricSurfaceImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -38309,7 +40170,7 @@ func (ec *executionContext) _LightningStrikeEdge(ctx context.Context, sel ast.Se
 
 var metreRangeImplementors = []string{"MetreRange"}
 
-func (ec *executionContext) _MetreRange(ctx context.Context, sel ast.SelectionSet, obj *mkg.Range) graphql.Marshaler {
+func (ec *executionContext) _MetreRange(ctx context.Context, sel ast.SelectionSet, obj *synop.Range) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, metreRangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -38423,6 +40284,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "setDatasetClassification":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setDatasetClassification(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "registerTrustedDocuments":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_registerTrustedDocuments(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "removeTrustedDocument":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeTrustedDocument(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
@@ -38560,6 +40435,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "createWebhook":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createWebhook(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pauseWebhook":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_pauseWebhook(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "resumeWebhook":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resumeWebhook(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rotateWebhookSecret":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rotateWebhookSecret(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteWebhook":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteWebhook(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -38579,7 +40489,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 
 var nationalSectionImplementors = []string{"NationalSection"}
 
-func (ec *executionContext) _NationalSection(ctx context.Context, sel ast.SelectionSet, obj *mkg.RawSection) graphql.Marshaler {
+func (ec *executionContext) _NationalSection(ctx context.Context, sel ast.SelectionSet, obj *synop.RawSection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, nationalSectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -38871,7 +40781,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 
 var precipitationImplementors = []string{"Precipitation"}
 
-func (ec *executionContext) _Precipitation(ctx context.Context, sel ast.SelectionSet, obj *mkg.Precipitation) graphql.Marshaler {
+func (ec *executionContext) _Precipitation(ctx context.Context, sel ast.SelectionSet, obj *synop.Precipitation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, precipitationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -38929,7 +40839,7 @@ func (ec *executionContext) _Precipitation(ctx context.Context, sel ast.Selectio
 
 var pressureTendencyImplementors = []string{"PressureTendency"}
 
-func (ec *executionContext) _PressureTendency(ctx context.Context, sel ast.SelectionSet, obj *mkg.PressureTendency) graphql.Marshaler {
+func (ec *executionContext) _PressureTendency(ctx context.Context, sel ast.SelectionSet, obj *synop.PressureTendency) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pressureTendencyImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -39080,6 +40990,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_climateSummary(ctx, field)
 				})
+		case "trustedDocuments":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_trustedDocuments(ctx, field)
+				})
 		case "feeds":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -39211,6 +41127,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_accessRequestByToken(ctx, field)
+				})
+		case "webhooks":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_webhooks(ctx, field)
+				})
+		case "webhook":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_webhook(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -39652,7 +41580,7 @@ func (ec *executionContext) _RadarSweep(ctx context.Context, sel ast.SelectionSe
 
 var radiationImplementors = []string{"Radiation"}
 
-func (ec *executionContext) _Radiation(ctx context.Context, sel ast.SelectionSet, obj *mkg.Radiation) graphql.Marshaler {
+func (ec *executionContext) _Radiation(ctx context.Context, sel ast.SelectionSet, obj *synop.Radiation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, radiationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -40268,7 +42196,7 @@ func (ec *executionContext) _ShakemapPoint(ctx context.Context, sel ast.Selectio
 
 var snowDepthImplementors = []string{"SnowDepth"}
 
-func (ec *executionContext) _SnowDepth(ctx context.Context, sel ast.SelectionSet, obj *mkg.SnowDepth) graphql.Marshaler {
+func (ec *executionContext) _SnowDepth(ctx context.Context, sel ast.SelectionSet, obj *synop.SnowDepth) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, snowDepthImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -40825,7 +42753,7 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 
 var sunshineImplementors = []string{"Sunshine"}
 
-func (ec *executionContext) _Sunshine(ctx context.Context, sel ast.SelectionSet, obj *mkg.Sunshine) graphql.Marshaler {
+func (ec *executionContext) _Sunshine(ctx context.Context, sel ast.SelectionSet, obj *synop.Sunshine) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sunshineImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -40863,7 +42791,7 @@ func (ec *executionContext) _Sunshine(ctx context.Context, sel ast.SelectionSet,
 
 var supplementaryGroupImplementors = []string{"SupplementaryGroup"}
 
-func (ec *executionContext) _SupplementaryGroup(ctx context.Context, sel ast.SelectionSet, obj *mkg.SupplementaryGroup) graphql.Marshaler {
+func (ec *executionContext) _SupplementaryGroup(ctx context.Context, sel ast.SelectionSet, obj *synop.Supplementary) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, supplementaryGroupImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -40906,7 +42834,7 @@ func (ec *executionContext) _SupplementaryGroup(ctx context.Context, sel ast.Sel
 
 var synopDecodedImplementors = []string{"SynopDecoded"}
 
-func (ec *executionContext) _SynopDecoded(ctx context.Context, sel ast.SelectionSet, obj *mkg.SynopValues) graphql.Marshaler {
+func (ec *executionContext) _SynopDecoded(ctx context.Context, sel ast.SelectionSet, obj *synop.Decoded) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, synopDecodedImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -41224,7 +43152,7 @@ func (ec *executionContext) _SynopReport(ctx context.Context, sel ast.SelectionS
 
 var temperatureChangeImplementors = []string{"TemperatureChange"}
 
-func (ec *executionContext) _TemperatureChange(ctx context.Context, sel ast.SelectionSet, obj *mkg.TemperatureChange) graphql.Marshaler {
+func (ec *executionContext) _TemperatureChange(ctx context.Context, sel ast.SelectionSet, obj *synop.TemperatureChange) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, temperatureChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -41262,7 +43190,7 @@ func (ec *executionContext) _TemperatureChange(ctx context.Context, sel ast.Sele
 
 var temperatureExtremeImplementors = []string{"TemperatureExtreme"}
 
-func (ec *executionContext) _TemperatureExtreme(ctx context.Context, sel ast.SelectionSet, obj *mkg.TemperatureExtreme) graphql.Marshaler {
+func (ec *executionContext) _TemperatureExtreme(ctx context.Context, sel ast.SelectionSet, obj *synop.Extreme) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, temperatureExtremeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -41306,7 +43234,7 @@ func (ec *executionContext) _TemperatureExtreme(ctx context.Context, sel ast.Sel
 
 var totalCloudImplementors = []string{"TotalCloud"}
 
-func (ec *executionContext) _TotalCloud(ctx context.Context, sel ast.SelectionSet, obj *mkg.TotalCloud) graphql.Marshaler {
+func (ec *executionContext) _TotalCloud(ctx context.Context, sel ast.SelectionSet, obj *synop.TotalCloud) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, totalCloudImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -41487,6 +43415,59 @@ func (ec *executionContext) _TrackedAccessRequestChange(ctx context.Context, sel
 	return out
 }
 
+var trustedDocumentImplementors = []string{"TrustedDocument"}
+
+func (ec *executionContext) _TrustedDocument(ctx context.Context, sel ast.SelectionSet, obj *mkg.TrustedDocument) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trustedDocumentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrustedDocument")
+		case "id":
+			out.Values[i] = ec._TrustedDocument_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._TrustedDocument_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "query":
+			out.Values[i] = ec._TrustedDocument_query(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registeredAt":
+			out.Values[i] = ec._TrustedDocument_registeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registeredBy":
+			out.Values[i] = ec._TrustedDocument_registeredBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var viewerImplementors = []string{"Viewer"}
 
 func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *mkg.Principal) graphql.Marshaler {
@@ -41613,7 +43594,7 @@ func (ec *executionContext) _ViewerAccount(ctx context.Context, sel ast.Selectio
 
 var weatherCodeImplementors = []string{"WeatherCode"}
 
-func (ec *executionContext) _WeatherCode(ctx context.Context, sel ast.SelectionSet, obj *mkg.WeatherCode) graphql.Marshaler {
+func (ec *executionContext) _WeatherCode(ctx context.Context, sel ast.SelectionSet, obj *synop.Weather) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, weatherCodeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -41654,9 +43635,208 @@ func (ec *executionContext) _WeatherCode(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var webhookImplementors = []string{"Webhook"}
+
+func (ec *executionContext) _Webhook(ctx context.Context, sel ast.SelectionSet, obj *mkg.Webhook) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Webhook")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Webhook_id(ctx, field, obj)
+				})
+		case "accountId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Webhook_accountId(ctx, field, obj)
+				})
+		case "document":
+			out.Values[i] = ec._Webhook_document(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "callbackUrl":
+			out.Values[i] = ec._Webhook_callbackUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Webhook_status(ctx, field, obj)
+				})
+		case "pausedReason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Webhook_pausedReason(ctx, field, obj)
+				})
+		case "failures":
+			out.Values[i] = ec._Webhook_failures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastError":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Webhook_lastError(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Webhook_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Webhook_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deliveries":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Webhook_deliveries(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookDeliveryImplementors = []string{"WebhookDelivery"}
+
+func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.SelectionSet, obj *mkg.WebhookDelivery) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookDelivery")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookDelivery_id(ctx, field, obj)
+				})
+		case "payload":
+			out.Values[i] = ec._WebhookDelivery_payload(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._WebhookDelivery_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attempts":
+			out.Values[i] = ec._WebhookDelivery_attempts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nextAttemptAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookDelivery_nextAttemptAt(ctx, field, obj)
+				})
+		case "deliveredAt":
+			out.Values[i] = ec._WebhookDelivery_deliveredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastStatus":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookDelivery_lastStatus(ctx, field, obj)
+				})
+		case "lastError":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookDelivery_lastError(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookWithSecretImplementors = []string{"WebhookWithSecret"}
+
+func (ec *executionContext) _WebhookWithSecret(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookWithSecret) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookWithSecretImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookWithSecret")
+		case "webhook":
+			out.Values[i] = ec._WebhookWithSecret_webhook(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "secret":
+			out.Values[i] = ec._WebhookWithSecret_secret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var windImplementors = []string{"Wind"}
 
-func (ec *executionContext) _Wind(ctx context.Context, sel ast.SelectionSet, obj *mkg.Wind) graphql.Marshaler {
+func (ec *executionContext) _Wind(ctx context.Context, sel ast.SelectionSet, obj *synop.Wind) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, windImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -41715,7 +43895,7 @@ func (ec *executionContext) _Wind(ctx context.Context, sel ast.SelectionSet, obj
 
 var windSpeedGroupImplementors = []string{"WindSpeedGroup"}
 
-func (ec *executionContext) _WindSpeedGroup(ctx context.Context, sel ast.SelectionSet, obj *mkg.WindSpeed) graphql.Marshaler {
+func (ec *executionContext) _WindSpeedGroup(ctx context.Context, sel ast.SelectionSet, obj *synop.WindSpeed) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, windSpeedGroupImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -42664,15 +44844,15 @@ func (ec *executionContext) marshalNClimateSummary2ᚖgithubᚗcomᚋbmkgᚋmkgg
 	return ec._ClimateSummary(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCloudLayer2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudLayer(ctx context.Context, sel ast.SelectionSet, v mkg.CloudLayer) graphql.Marshaler {
+func (ec *executionContext) marshalNCloudLayer2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudLayer(ctx context.Context, sel ast.SelectionSet, v synop.CloudLayer) graphql.Marshaler {
 	return ec._CloudLayer(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNCloudLayer2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudLayerᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.CloudLayer) graphql.Marshaler {
+func (ec *executionContext) marshalNCloudLayer2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudLayerᚄ(ctx context.Context, sel ast.SelectionSet, v []synop.CloudLayer) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCloudLayer2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudLayer(ctx, sel, v[i])
+		return ec.marshalNCloudLayer2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudLayer(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -42684,7 +44864,7 @@ func (ec *executionContext) marshalNCloudLayer2ᚕgithubᚗcomᚋbmkgᚋmkggraph
 	return ret
 }
 
-func (ec *executionContext) marshalNCloudType2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx context.Context, sel ast.SelectionSet, v mkg.CloudType) graphql.Marshaler {
+func (ec *executionContext) marshalNCloudType2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudType(ctx context.Context, sel ast.SelectionSet, v synop.CloudType) graphql.Marshaler {
 	return ec._CloudType(ctx, sel, &v)
 }
 
@@ -43152,15 +45332,15 @@ func (ec *executionContext) marshalNLightningStrikeEdge2ᚖgithubᚗcomᚋbmkg�
 	return ec._LightningStrikeEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNationalSection2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRawSection(ctx context.Context, sel ast.SelectionSet, v mkg.RawSection) graphql.Marshaler {
+func (ec *executionContext) marshalNNationalSection2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRawSection(ctx context.Context, sel ast.SelectionSet, v synop.RawSection) graphql.Marshaler {
 	return ec._NationalSection(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNNationalSection2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRawSectionᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.RawSection) graphql.Marshaler {
+func (ec *executionContext) marshalNNationalSection2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRawSectionᚄ(ctx context.Context, sel ast.SelectionSet, v []synop.RawSection) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNNationalSection2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRawSection(ctx, sel, v[i])
+		return ec.marshalNNationalSection2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRawSection(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -43240,15 +45420,15 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋbmkgᚋmkggraph�
 	return ec._PageInfo(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPrecipitation2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐPrecipitation(ctx context.Context, sel ast.SelectionSet, v mkg.Precipitation) graphql.Marshaler {
+func (ec *executionContext) marshalNPrecipitation2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐPrecipitation(ctx context.Context, sel ast.SelectionSet, v synop.Precipitation) graphql.Marshaler {
 	return ec._Precipitation(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNPrecipitation2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐPrecipitationᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.Precipitation) graphql.Marshaler {
+func (ec *executionContext) marshalNPrecipitation2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐPrecipitationᚄ(ctx context.Context, sel ast.SelectionSet, v []synop.Precipitation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPrecipitation2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐPrecipitation(ctx, sel, v[i])
+		return ec.marshalNPrecipitation2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐPrecipitation(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -43363,15 +45543,15 @@ func (ec *executionContext) marshalNRadarSweep2ᚕgithubᚗcomᚋbmkgᚋmkggraph
 	return ret
 }
 
-func (ec *executionContext) marshalNRadiation2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadiation(ctx context.Context, sel ast.SelectionSet, v mkg.Radiation) graphql.Marshaler {
+func (ec *executionContext) marshalNRadiation2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRadiation(ctx context.Context, sel ast.SelectionSet, v synop.Radiation) graphql.Marshaler {
 	return ec._Radiation(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNRadiation2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadiationᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.Radiation) graphql.Marshaler {
+func (ec *executionContext) marshalNRadiation2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRadiationᚄ(ctx context.Context, sel ast.SelectionSet, v []synop.Radiation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRadiation2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadiation(ctx, sel, v[i])
+		return ec.marshalNRadiation2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRadiation(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -43761,15 +45941,15 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
-func (ec *executionContext) marshalNSunshine2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSunshine(ctx context.Context, sel ast.SelectionSet, v mkg.Sunshine) graphql.Marshaler {
+func (ec *executionContext) marshalNSunshine2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSunshine(ctx context.Context, sel ast.SelectionSet, v synop.Sunshine) graphql.Marshaler {
 	return ec._Sunshine(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNSunshine2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSunshineᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.Sunshine) graphql.Marshaler {
+func (ec *executionContext) marshalNSunshine2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSunshineᚄ(ctx context.Context, sel ast.SelectionSet, v []synop.Sunshine) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSunshine2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSunshine(ctx, sel, v[i])
+		return ec.marshalNSunshine2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSunshine(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -43781,15 +45961,15 @@ func (ec *executionContext) marshalNSunshine2ᚕgithubᚗcomᚋbmkgᚋmkggraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNSupplementaryGroup2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSupplementaryGroup(ctx context.Context, sel ast.SelectionSet, v mkg.SupplementaryGroup) graphql.Marshaler {
+func (ec *executionContext) marshalNSupplementaryGroup2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSupplementary(ctx context.Context, sel ast.SelectionSet, v synop.Supplementary) graphql.Marshaler {
 	return ec._SupplementaryGroup(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNSupplementaryGroup2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSupplementaryGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.SupplementaryGroup) graphql.Marshaler {
+func (ec *executionContext) marshalNSupplementaryGroup2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSupplementaryᚄ(ctx context.Context, sel ast.SelectionSet, v []synop.Supplementary) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSupplementaryGroup2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSupplementaryGroup(ctx, sel, v[i])
+		return ec.marshalNSupplementaryGroup2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSupplementary(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -43817,6 +45997,33 @@ func (ec *executionContext) marshalNTrackedAccessRequestChange2ᚖgithubᚗcom�
 	return ec._TrackedAccessRequestChange(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTrustedDocument2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTrustedDocument(ctx context.Context, sel ast.SelectionSet, v *mkg.TrustedDocument) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrustedDocument!")
+		return graphql.Null
+	}
+	return ec._TrustedDocument(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTrustedDocumentInput2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTrustedDocumentInputᚄ(ctx context.Context, v any) ([]*mkg.TrustedDocumentInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*mkg.TrustedDocumentInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTrustedDocumentInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTrustedDocumentInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNTrustedDocumentInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTrustedDocumentInput(ctx context.Context, v any) (*mkg.TrustedDocumentInput, error) {
+	res, err := ec.unmarshalInputTrustedDocumentInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
 	res, err := graphql.UnmarshalUpload(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -43839,15 +46046,73 @@ func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋm
 	return ec._Viewer(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNWindSpeedGroup2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWindSpeed(ctx context.Context, sel ast.SelectionSet, v mkg.WindSpeed) graphql.Marshaler {
-	return ec._WindSpeedGroup(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNWindSpeedGroup2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWindSpeedᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.WindSpeed) graphql.Marshaler {
+func (ec *executionContext) marshalNWebhook2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWebhookᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.Webhook) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNWindSpeedGroup2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWindSpeed(ctx, sel, v[i])
+		return ec.marshalNWebhook2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWebhook(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWebhook2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWebhook(ctx context.Context, sel ast.SelectionSet, v *mkg.Webhook) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Webhook!")
+		return graphql.Null
+	}
+	return ec._Webhook(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWebhookDelivery2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWebhookDeliveryᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.WebhookDelivery) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWebhookDelivery2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWebhookDelivery(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWebhookDelivery2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWebhookDelivery(ctx context.Context, sel ast.SelectionSet, v *mkg.WebhookDelivery) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WebhookDelivery!")
+		return graphql.Null
+	}
+	return ec._WebhookDelivery(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWebhookStatus2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐWebhookStatus(ctx context.Context, v any) (model.WebhookStatus, error) {
+	var res model.WebhookStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWebhookStatus2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐWebhookStatus(ctx context.Context, sel ast.SelectionSet, v model.WebhookStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNWindSpeedGroup2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐWindSpeed(ctx context.Context, sel ast.SelectionSet, v synop.WindSpeed) graphql.Marshaler {
+	return ec._WindSpeedGroup(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNWindSpeedGroup2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐWindSpeedᚄ(ctx context.Context, sel ast.SelectionSet, v []synop.WindSpeed) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWindSpeedGroup2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐWindSpeed(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -44358,35 +46623,35 @@ func (ec *executionContext) marshalOClimateSummary2ᚕᚖgithubᚗcomᚋbmkgᚋm
 	return ret
 }
 
-func (ec *executionContext) marshalOCloudDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudDirection(ctx context.Context, sel ast.SelectionSet, v *mkg.CloudDirection) graphql.Marshaler {
+func (ec *executionContext) marshalOCloudDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudDirection(ctx context.Context, sel ast.SelectionSet, v *synop.CloudDirection) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._CloudDirection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOCloudDrift2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudDrift(ctx context.Context, sel ast.SelectionSet, v *mkg.CloudDrift) graphql.Marshaler {
+func (ec *executionContext) marshalOCloudDrift2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudDrift(ctx context.Context, sel ast.SelectionSet, v *synop.CloudDrift) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._CloudDrift(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOCloudType2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCloudType(ctx context.Context, sel ast.SelectionSet, v *mkg.CloudType) graphql.Marshaler {
+func (ec *executionContext) marshalOCloudType2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudType(ctx context.Context, sel ast.SelectionSet, v *synop.CloudType) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._CloudType(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOClouds2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClouds(ctx context.Context, sel ast.SelectionSet, v *mkg.Clouds) graphql.Marshaler {
+func (ec *executionContext) marshalOClouds2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐClouds(ctx context.Context, sel ast.SelectionSet, v *synop.Clouds) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Clouds(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐCodeValue(ctx context.Context, sel ast.SelectionSet, v *mkg.CodeValue) graphql.Marshaler {
+func (ec *executionContext) marshalOCodedValue2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCode(ctx context.Context, sel ast.SelectionSet, v *synop.Code) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -44400,7 +46665,7 @@ func (ec *executionContext) marshalOCollectedApiKey2ᚖgithubᚗcomᚋbmkgᚋmkg
 	return ec._CollectedApiKey(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDirection(ctx context.Context, sel ast.SelectionSet, v *mkg.Direction) graphql.Marshaler {
+func (ec *executionContext) marshalOCompassDirection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐDirection(ctx context.Context, sel ast.SelectionSet, v *synop.Direction) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -44582,14 +46847,14 @@ func (ec *executionContext) marshalOEscalationTarget2ᚖgithubᚗcomᚋbmkgᚋmk
 	return v
 }
 
-func (ec *executionContext) marshalOEvaporation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEvaporation(ctx context.Context, sel ast.SelectionSet, v *mkg.Evaporation) graphql.Marshaler {
+func (ec *executionContext) marshalOEvaporation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐEvaporation(ctx context.Context, sel ast.SelectionSet, v *synop.Evaporation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Evaporation(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOExactTime2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐExactTime(ctx context.Context, sel ast.SelectionSet, v *mkg.ExactTime) graphql.Marshaler {
+func (ec *executionContext) marshalOExactTime2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐExactTime(ctx context.Context, sel ast.SelectionSet, v *synop.ExactTime) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -44748,7 +47013,7 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
-func (ec *executionContext) marshalOIsobaricSurface2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐGeopotential(ctx context.Context, sel ast.SelectionSet, v *mkg.Geopotential) graphql.Marshaler {
+func (ec *executionContext) marshalOIsobaricSurface2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐGeopotential(ctx context.Context, sel ast.SelectionSet, v *synop.Geopotential) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -44795,7 +47060,7 @@ func (ec *executionContext) marshalOLightningStrikeConnection2ᚖgithubᚗcomᚋ
 	return ec._LightningStrikeConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOMetreRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRange(ctx context.Context, sel ast.SelectionSet, v *mkg.Range) graphql.Marshaler {
+func (ec *executionContext) marshalOMetreRange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRange(ctx context.Context, sel ast.SelectionSet, v *synop.Range) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -44864,7 +47129,7 @@ func (ec *executionContext) unmarshalOPointInput2ᚖgithubᚗcomᚋbmkgᚋmkggra
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOPressureTendency2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐPressureTendency(ctx context.Context, sel ast.SelectionSet, v *mkg.PressureTendency) graphql.Marshaler {
+func (ec *executionContext) marshalOPressureTendency2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐPressureTendency(ctx context.Context, sel ast.SelectionSet, v *synop.PressureTendency) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -45046,7 +47311,7 @@ func (ec *executionContext) marshalOShakemapPoint2ᚖgithubᚗcomᚋbmkgᚋmkggr
 	return ec._ShakemapPoint(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOSnowDepth2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSnowDepth(ctx context.Context, sel ast.SelectionSet, v *mkg.SnowDepth) graphql.Marshaler {
+func (ec *executionContext) marshalOSnowDepth2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSnowDepth(ctx context.Context, sel ast.SelectionSet, v *synop.SnowDepth) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -45268,7 +47533,7 @@ func (ec *executionContext) marshalOSubmittedAccessRequest2ᚖgithubᚗcomᚋbmk
 	return ec._SubmittedAccessRequest(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOSynopDecoded2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐSynopValues(ctx context.Context, sel ast.SelectionSet, v *mkg.SynopValues) graphql.Marshaler {
+func (ec *executionContext) marshalOSynopDecoded2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐDecoded(ctx context.Context, sel ast.SelectionSet, v *synop.Decoded) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -45282,21 +47547,21 @@ func (ec *executionContext) marshalOSynopReport2ᚖgithubᚗcomᚋbmkgᚋmkggrap
 	return ec._SynopReport(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOTemperatureChange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTemperatureChange(ctx context.Context, sel ast.SelectionSet, v *mkg.TemperatureChange) graphql.Marshaler {
+func (ec *executionContext) marshalOTemperatureChange2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐTemperatureChange(ctx context.Context, sel ast.SelectionSet, v *synop.TemperatureChange) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._TemperatureChange(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOTemperatureExtreme2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTemperatureExtreme(ctx context.Context, sel ast.SelectionSet, v *mkg.TemperatureExtreme) graphql.Marshaler {
+func (ec *executionContext) marshalOTemperatureExtreme2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐExtreme(ctx context.Context, sel ast.SelectionSet, v *synop.Extreme) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._TemperatureExtreme(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOTotalCloud2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTotalCloud(ctx context.Context, sel ast.SelectionSet, v *mkg.TotalCloud) graphql.Marshaler {
+func (ec *executionContext) marshalOTotalCloud2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐTotalCloud(ctx context.Context, sel ast.SelectionSet, v *synop.TotalCloud) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -45308,6 +47573,25 @@ func (ec *executionContext) marshalOTrackedAccessRequest2ᚖgithubᚗcomᚋbmkg�
 		return graphql.Null
 	}
 	return ec._TrackedAccessRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTrustedDocument2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTrustedDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.TrustedDocument) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrustedDocument2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTrustedDocument(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (*graphql.Upload, error) {
@@ -45335,14 +47619,28 @@ func (ec *executionContext) marshalOViewerAccount2ᚖgithubᚗcomᚋbmkgᚋmkggr
 	return ec._ViewerAccount(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOWeatherCode2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWeatherCode(ctx context.Context, sel ast.SelectionSet, v *mkg.WeatherCode) graphql.Marshaler {
+func (ec *executionContext) marshalOWeatherCode2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐWeather(ctx context.Context, sel ast.SelectionSet, v *synop.Weather) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._WeatherCode(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOWind2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWind(ctx context.Context, sel ast.SelectionSet, v *mkg.Wind) graphql.Marshaler {
+func (ec *executionContext) marshalOWebhook2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWebhook(ctx context.Context, sel ast.SelectionSet, v *mkg.Webhook) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Webhook(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOWebhookWithSecret2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐWebhookWithSecret(ctx context.Context, sel ast.SelectionSet, v *model.WebhookWithSecret) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._WebhookWithSecret(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOWind2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐWind(ctx context.Context, sel ast.SelectionSet, v *synop.Wind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

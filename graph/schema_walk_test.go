@@ -116,8 +116,9 @@ func walkSchema(t *testing.T, schema *ast.Schema, public map[string]string) ([]s
 	if schema.Types["Mutation"] != nil {
 		w.walk("Mutation", "Mutation", nil)
 		for _, f := range schema.Types["Mutation"].Fields {
-			if len(authz.FieldRequirement("Mutation", f.Name).Roles) == 0 && f.Directives.ForName("applicantOnly") == nil && !strings.HasPrefix(f.Name, "__") {
-				w.problem("Mutation.%s has no @hasRole: every change is staff-only (or @applicantOnly, with the request's token)", f.Name)
+			if len(authz.FieldRequirement("Mutation", f.Name).Roles) == 0 && f.Directives.ForName("applicantOnly") == nil &&
+				f.Directives.ForName("ownerOnly") == nil && !strings.HasPrefix(f.Name, "__") {
+				w.problem("Mutation.%s has no @hasRole: every change is staff-only (or @applicantOnly, with the request's token, or @ownerOnly, on the caller's own objects)", f.Name)
 			}
 		}
 	}
@@ -155,10 +156,11 @@ func (w *walker) walk(typ, path string, passed []graph.Requirement) {
 		fieldPath := path + "." + f.Name
 		req := w.authz.FieldRequirement(typ, f.Name)
 		now := passed
-		if f.Directives.ForName("applicantOnly") != nil {
-			// Protected by the tracking token, checked by the ticket store
-			// (and tested end to end there), not by a role or dataset.
-			now = append(slices.Clone(passed), graph.Requirement{Roles: []mkg.Role{"APPLICANT (tracking token)"}})
+		if owner := ownerMarker(f); owner != "" {
+			// Protected by the tracking token, checked by the ticket store,
+			// or by the object's account, checked by the webhooks service
+			// (each tested end to end there), not by a role or dataset.
+			now = append(slices.Clone(passed), graph.Requirement{Roles: []mkg.Role{owner}})
 			if ret := w.schema.Types[f.Type.Name()]; ret.Kind == ast.Object {
 				w.walk(ret.Name, fieldPath, now)
 			}
@@ -185,6 +187,18 @@ func (w *walker) walk(typ, path string, passed []graph.Requirement) {
 			}
 		}
 	}
+}
+
+// ownerMarker names who a field's result belongs to when a directive
+// other than a role or dataset protects it ("" when none does).
+func ownerMarker(f *ast.FieldDefinition) mkg.Role {
+	switch {
+	case f.Directives.ForName("applicantOnly") != nil:
+		return "APPLICANT (tracking token)"
+	case f.Directives.ForName("ownerOnly") != nil:
+		return "OWNER (the caller's account)"
+	}
+	return ""
 }
 
 func (w *walker) problem(format string, args ...any) {

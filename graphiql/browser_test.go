@@ -194,6 +194,55 @@ func TestBrowserRunQuery(t *testing.T) {
 	}
 }
 
+// TestBrowserSubscription: a subscription run in GraphiQL goes over a
+// WebSocket (graphql-transport-ws) whose connection_init payload is the
+// headers editor's JSON, the key with it; its event shows in the result
+// pane, and the stop button completes it.
+func TestBrowserSubscription(t *testing.T) {
+	chromium(t)
+	srv, fake := startServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	b, err := graphiqltest.Launch(ctx, graphiqltest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	p, err := graphiqltest.Open(ctx, b, srv.URL+"/graphiql/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if err := p.SetEditorText(ctx, graphiqltest.QueryEditor, "subscription Live { stations(first: 1) { totalCount } }"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.SetToolText(ctx, "Headers", `{"Authorization": "Bearer test-key-123"}`); err != nil {
+		t.Fatal(err)
+	}
+	res, err := p.Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, graphiqltest.Result{Response: res, Requests: p.Requests(), Problems: p.Problems()}, hostOf(t, srv.URL))
+	if init, _ := fake.socket(); string(init) != `{"Authorization":"Bearer test-key-123"}` {
+		t.Errorf("connection_init payload %s, want the headers editor's JSON", init)
+	}
+	if auth, n := fake.lastAuthorization(); n != 0 {
+		t.Errorf("the subscription went over HTTP too (%d queries, Authorization %q)", n, auth)
+	}
+	if err := p.Click(ctx, ".graphiql-execute-button"); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, done := fake.socket(); done {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the stop button did not complete the subscription")
+		}
+	}
+}
+
 func checkResult(t *testing.T, res graphiqltest.Result, host string) {
 	t.Helper()
 	var got, want any

@@ -1,20 +1,28 @@
 package graphiql_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"sync"
+	"time"
+
+	"github.com/coder/websocket"
 )
 
 // fakeGraphQL stands in for the real server in the browser tests: it
 // answers introspection with a tiny schema (so GraphiQL has no schema
 // error to report) and any other query with one canned stations result.
-// It records the Authorization header of the last query.
+// It records the Authorization header of the last query. A WebSocket
+// (graphql-transport-ws) subscription gets the same result as one event,
+// and the connection_init payload and the client's complete are recorded.
 type fakeGraphQL struct {
 	mu            sync.Mutex
 	authorization string
 	queries       int
+	initPayload   json.RawMessage
+	completed     bool
 }
 
 // cannedResult is the answer to every non-introspection query.
@@ -22,6 +30,10 @@ const cannedResult = `{"data":{"stations":{"totalCount":1,"edges":[{"node":{"id"
 	`"wmoIndex":"96749","name":"Jakarta / Soekarno-Hatta","latitude":-6.1167,"longitude":106.65}}]}}}`
 
 func (f *fakeGraphQL) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("Upgrade") != "" {
+		f.serveSocket(w, r)
+		return
+	}
 	var req struct {
 		Query string `json:"query"`
 	}
@@ -41,6 +53,66 @@ func (f *fakeGraphQL) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte(cannedResult))
 }
 
+// serveSocket speaks just enough graphql-transport-ws: ack the init,
+// answer one subscribe with one event, wait for the client's complete.
+func (f *fakeGraphQL) serveSocket(w http.ResponseWriter, r *http.Request) {
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		return
+	}
+	defer c.CloseNow()
+	ctx, cancel := context.WithTimeout(r.Context(), time.Minute)
+	defer cancel()
+	type message struct {
+		Type    string          `json:"type"`
+		ID      string          `json:"id,omitempty"`
+		Payload json.RawMessage `json:"payload,omitempty"`
+	}
+	read := func() (message, bool) {
+		var m message
+		_, b, err := c.Read(ctx)
+		return m, err == nil && json.Unmarshal(b, &m) == nil
+	}
+	write := func(m message) {
+		b, _ := json.Marshal(m)
+		c.Write(ctx, websocket.MessageText, b)
+	}
+	m, ok := read()
+	if !ok || m.Type != "connection_init" {
+		c.Close(4400, "connection_init expected")
+		return
+	}
+	f.mu.Lock()
+	f.initPayload = m.Payload
+	f.mu.Unlock()
+	write(message{Type: "connection_ack"})
+	if m, ok = read(); !ok || m.Type != "subscribe" {
+		return
+	}
+	write(message{Type: "next", ID: m.ID, Payload: json.RawMessage(cannedResult)})
+	for {
+		next, ok := read()
+		if !ok {
+			return
+		}
+		if next.Type == "complete" && next.ID == m.ID {
+			f.mu.Lock()
+			f.completed = true
+			f.mu.Unlock()
+			c.Close(websocket.StatusNormalClosure, "")
+			return
+		}
+	}
+}
+
+// socket returns the last connection_init payload and whether the client
+// completed its subscription.
+func (f *fakeGraphQL) socket() (json.RawMessage, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.initPayload, f.completed
+}
+
 func (f *fakeGraphQL) lastAuthorization() (string, int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -53,6 +125,7 @@ func (f *fakeGraphQL) lastAuthorization() (string, int) {
 //	type StationConnection { totalCount: Int!  edges: [StationEdge!]! }
 //	type StationEdge { node: Station! }
 //	type Station { id: ID!  wmoIndex: String  name: String!  latitude: Float!  longitude: Float! }
+//	type Subscription { stations(first: Int): StationConnection! }
 func fakeSchema() map[string]any {
 	named := func(kind, name string) map[string]any {
 		return map[string]any{"kind": kind, "name": name, "ofType": nil}
@@ -80,10 +153,11 @@ func fakeSchema() map[string]any {
 	return map[string]any{
 		"queryType":        map[string]any{"name": "Query"},
 		"mutationType":     nil,
-		"subscriptionType": nil,
+		"subscriptionType": map[string]any{"name": "Subscription"},
 		"directives":       []any{},
 		"types": []any{
 			object("Query", field("stations", nonNull(named("OBJECT", "StationConnection")), first)),
+			object("Subscription", field("stations", nonNull(named("OBJECT", "StationConnection")), first)),
 			object("StationConnection",
 				field("totalCount", nonNull(named("SCALAR", "Int"))),
 				field("edges", nonNull(list(nonNull(named("OBJECT", "StationEdge")))))),

@@ -218,6 +218,7 @@ func TestVendoredChecksums(t *testing.T) {
 		"graphiql-4.1.2.min.js", "graphiql-4.1.2.min.css", "react-18.3.1.production.min.js",
 		"react-dom-18.3.1.production.min.js", "LICENSE.graphiql", "LICENSE.react", "LICENSE.react-dom",
 		"graphiql-plugin-explorer-4.0.6.umd.js", "graphiql-plugin-explorer-4.0.6.css",
+		"graphql-ws-6.4.2.min.js", "LICENSE.graphql-ws",
 	} {
 		b, err := os.ReadFile("assets/" + name)
 		if err != nil {

@@ -242,7 +242,25 @@ func paramsFromJSON(raw []byte) (*graphql.RawParams, error) {
 	if err := decodeParam(fields, "extensions", &p.Extensions, "an object"); err != nil {
 		return nil, err
 	}
+	var id string
+	if err := decodeParam(fields, graph.DocumentIDParam, &id, "a string"); err != nil {
+		return nil, err
+	}
+	withDocumentID(p, id)
 	return p, checkQuery(p)
+}
+
+// withDocumentID hands a request's documentId (a registered document's id,
+// GraphQL-over-HTTP's persisted documents) to the executor, among the
+// extensions, where graph.TrustedDocuments reads it.
+func withDocumentID(p *graphql.RawParams, id string) {
+	if id == "" {
+		return
+	}
+	if p.Extensions == nil {
+		p.Extensions = map[string]any{}
+	}
+	p.Extensions[graph.DocumentIDParam] = id
 }
 
 // decodeParam decodes one parameter; null is the same as absent.
@@ -280,14 +298,15 @@ func paramsFromURL(rawQuery string) (*graphql.RawParams, error) {
 			return nil, fmt.Errorf("%q must be a JSON object", param.name)
 		}
 	}
+	withDocumentID(p, q.Get(graph.DocumentIDParam))
 	return p, checkQuery(p)
 }
 
 // checkQuery refuses a request without a document, unless it names a
-// persisted one.
+// persisted or registered one.
 func checkQuery(p *graphql.RawParams) error {
-	if p.Query == "" && p.Extensions["persistedQuery"] == nil {
-		return errors.New("the request has no query: send the GraphQL document as \"query\"")
+	if p.Query == "" && p.Extensions["persistedQuery"] == nil && p.Extensions[graph.DocumentIDParam] == nil {
+		return errors.New("the request has no query: send the GraphQL document as \"query\" (or a registered one's \"documentId\")")
 	}
 	return nil
 }

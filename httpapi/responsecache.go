@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"strconv"
@@ -25,13 +26,24 @@ import (
 // so a response that depends on the clock, the caller's identity or data
 // no generation tracks is never stored. Responses are kept in this
 // process's memory only.
+//
+// It also makes GET answers cacheable by HTTP caches (browsers, a CDN in
+// front of the instances): an answer that could be stored carries an ETag
+// and Cache-Control (public when every field is open to all, else private
+// with Vary: Authorization; max-age from how often its data change, at
+// most MaxAge), and a request whose If-None-Match names its ETag is
+// answered 304 without a body. Other GET answers are "no-store".
 type ResponseCache struct {
 	Generations mkg.Generations
-	// MaxBytes bounds the memory of the stored responses; MaxResponse one
-	// response.
+	// MaxBytes bounds the memory of the stored responses (0: none are
+	// stored; GET answers still get their HTTP validators); MaxResponse
+	// one response.
 	MaxBytes, MaxResponse int
 	// TTL bounds an entry's life (memory; freshness is the generations').
 	TTL time.Duration
+	// MaxAge is the longest max-age given to HTTP caches (0: they must
+	// revalidate every time, cheaply with the ETag).
+	MaxAge time.Duration
 	// Lookups, when set, is told whether each request that could be
 	// answered from memory was (the server's metrics, namespace
 	// "response").
@@ -40,23 +52,33 @@ type ResponseCache struct {
 	store *inmem.Objects
 }
 
-// cachedResponse is a stored answer and the generations it was built at.
+// cachedResponse is a complete answer, the generations it was built at and
+// how HTTP caches may keep it.
 type cachedResponse struct {
 	contentType string
 	body        []byte
 	generations map[string]int64
 	operation   string  // the operation's name as counted (telemetry.Request)
 	costs       []int64 // each operation's requested cost, charged again on every hit
+	etag        string
+	restricted  bool // some field is not open to all: private to its caller
 }
 
 // handler wraps next (the GraphQL handler, after authentication and the
 // body limit).
 func (c *ResponseCache) handler(next http.Handler, m meter) http.Handler {
-	if c == nil || c.MaxBytes <= 0 || c.Generations == nil {
+	if c == nil || c.Generations == nil {
 		return next
 	}
-	c.store = inmem.NewObjects(c.MaxBytes)
+	if c.MaxBytes > 0 {
+		c.store = inmem.NewObjects(c.MaxBytes)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		get := r.Method == http.MethodGet
+		if c.store == nil && !get {
+			next.ServeHTTP(w, r)
+			return
+		}
 		key, ok := c.key(r)
 		if !ok {
 			next.ServeHTTP(w, r)
@@ -65,38 +87,102 @@ func (c *ResponseCache) handler(next http.Handler, m meter) http.Handler {
 		// "Cache-Control: no-cache" asks for an answer made now (it is
 		// still stored for the next request).
 		fresh := strings.Contains(r.Header.Get("Cache-Control"), "no-cache")
-		e, hit := c.lookup(r.Context(), key)
-		if c.Lookups != nil && !fresh {
-			c.Lookups("response", hit)
-		}
-		if hit && !fresh {
-			if req := telemetry.From(r.Context()); req != nil {
-				req.Operation = e.operation
+		if c.store != nil {
+			e, hit := c.lookup(r.Context(), key)
+			if c.Lookups != nil && !fresh {
+				c.Lookups("response", hit)
 			}
-			body, ok := m.settleCached(w, r, e)
-			if !ok {
+			if hit && !fresh {
+				if req := telemetry.From(r.Context()); req != nil {
+					req.Operation = e.operation
+				}
+				body, ok := m.settleCached(w, r, e) // charged as if it ran
+				if !ok {
+					return
+				}
+				w.Header().Set("X-Cache", "hit")
+				c.write(w, r, e, body)
 				return
 			}
-			h := w.Header()
-			h.Set("Content-Type", e.contentType)
-			// With its length known the answer goes out in one write,
-			// not as chunks and a closing chunk (a third of a hit's CPU
-			// was those system calls).
-			h.Set("Content-Length", strconv.Itoa(len(body)))
-			h.Set("X-Cache", "hit")
-			w.Write(body)
-			return
 		}
 		start := c.snapshot(r.Context())
 		ctx, deps := graph.WithDependencies(r.Context())
-		rec := &capture{ResponseWriter: w, max: c.MaxResponse, status: http.StatusOK}
+		// A GET answer is held until it is complete: its headers depend
+		// on it.
+		rec := &capture{ResponseWriter: w, max: c.MaxResponse, status: http.StatusOK, hold: get}
 		w.Header().Set("X-Cache", "miss")
 		next.ServeHTTP(rec, r.WithContext(ctx))
-		if rec.status != http.StatusOK || rec.overflow || start == nil {
+		var e *cachedResponse
+		if rec.status == http.StatusOK && !rec.overflow && start != nil {
+			e = c.complete(r.Context(), deps, start, rec)
+		}
+		if get && !rec.overflow {
+			if e != nil {
+				c.write(w, r, e, rec.body.Bytes())
+			} else {
+				rec.release("no-store")
+			}
+		}
+		if e != nil && c.store != nil {
+			c.store.Put(key, e, len(e.body)+len(key), c.TTL)
+		}
+	})
+}
+
+// write answers with body, e's for this request (its extensions.cost is
+// this request's); a GET also gets e's HTTP validators, and 304 when the
+// client's copy is current. The ETag names the stored answer: the cost
+// figures of a copy kept by an HTTP cache are those of the request that
+// filled it.
+func (c *ResponseCache) write(w http.ResponseWriter, r *http.Request, e *cachedResponse, body []byte) {
+	h := w.Header()
+	if r.Method == http.MethodGet {
+		h.Set("ETag", e.etag)
+		h.Set("Cache-Control", c.cacheControl(e))
+		if e.restricted {
+			h.Add("Vary", "Authorization")
+		}
+		h.Add("Vary", "Accept")
+		if etagMatch(r.Header.Get("If-None-Match"), e.etag) {
+			w.WriteHeader(http.StatusNotModified)
 			return
 		}
-		c.keep(r.Context(), key, deps, start, rec)
-	})
+	}
+	h.Set("Content-Type", e.contentType)
+	// With its length known the answer goes out in one write, not as
+	// chunks and a closing chunk (a third of a hit's CPU was those system
+	// calls).
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.Write(body)
+}
+
+// cacheControl says how long HTTP caches may reuse e, and which.
+func (c *ResponseCache) cacheControl(e *cachedResponse) string {
+	names := make([]string, 0, len(e.generations))
+	for n := range e.generations {
+		names = append(names, n)
+	}
+	who := "public"
+	if e.restricted {
+		who = "private"
+	}
+	age := mkg.MaxAge(names, c.MaxAge)
+	if age <= 0 {
+		return who + ", no-cache"
+	}
+	return who + ", max-age=" + strconv.Itoa(int(age/time.Second))
+}
+
+// etagMatch reports whether an If-None-Match header names etag (or is "*").
+// Weak and strong forms compare alike, as RFC 9110 asks for this header.
+func etagMatch(header, etag string) bool {
+	for t := range strings.SplitSeq(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
 }
 
 // key identifies a request: its method, what it accepts, its caller's
@@ -158,50 +244,94 @@ func (c *ResponseCache) snapshot(ctx context.Context) map[string]int64 {
 	return out
 }
 
-func (c *ResponseCache) keep(ctx context.Context, key string, deps *graph.Dependencies, start map[string]int64, rec *capture) {
+// complete returns the answer in rec as a stored response, or nil when it
+// must not be reused: a field that is not cacheable ran, or the data
+// changed while it was built.
+func (c *ResponseCache) complete(ctx context.Context, deps *graph.Dependencies, start map[string]int64, rec *capture) *cachedResponse {
 	names, ok := deps.Names()
 	if !ok {
-		return
+		return nil
 	}
 	gens := make(map[string]int64, len(names))
 	for _, name := range names {
 		now, err := c.Generations.Generation(ctx, name)
 		if err != nil || now != start[name] {
-			return // the data changed while the response was built
+			return nil // the data changed while the response was built
 		}
 		gens[name] = now
 	}
-	e := &cachedResponse{contentType: rec.Header().Get("Content-Type"), body: rec.body.Bytes(), generations: gens}
+	e := &cachedResponse{contentType: rec.Header().Get("Content-Type"), body: rec.body.Bytes(),
+		generations: gens, restricted: deps.Restricted()}
+	sum := sha256.New()
+	io.WriteString(sum, e.contentType)
+	sum.Write([]byte{0})
+	sum.Write(e.body)
+	e.etag = `"` + base64.RawURLEncoding.EncodeToString(sum.Sum(nil)[:18]) + `"`
 	if req := telemetry.From(ctx); req != nil {
 		e.operation = req.Operation
 	}
 	if b := graph.BillFrom(ctx); b != nil {
 		e.costs = b.Costs()
 	}
-	c.store.Put(key, e, len(e.body)+len(key), c.TTL)
+	return e
 }
 
-// capture passes a response through and keeps a copy of up to max bytes.
+// capture passes a response through and keeps a copy of up to max bytes;
+// when it holds, it passes nothing until release (or until the response
+// outgrows max: then what it held goes out and the rest passes through).
 type capture struct {
 	http.ResponseWriter
 	body     bytes.Buffer
 	max      int
 	status   int
 	overflow bool
+	hold     bool
 }
 
-func (c *capture) WriteHeader(code int) { c.status = code; c.ResponseWriter.WriteHeader(code) }
+func (c *capture) WriteHeader(code int) {
+	c.status = code
+	if !c.hold {
+		c.ResponseWriter.WriteHeader(code)
+	}
+}
 
 func (c *capture) Write(b []byte) (int, error) {
-	if !c.overflow {
-		if c.body.Len()+len(b) > c.max {
-			c.overflow = true
-			c.body = bytes.Buffer{}
-		} else {
-			c.body.Write(b)
+	if c.overflow {
+		return c.ResponseWriter.Write(b)
+	}
+	if c.body.Len()+len(b) <= c.max {
+		c.body.Write(b)
+		if c.hold {
+			return len(b), nil
+		}
+		return c.ResponseWriter.Write(b)
+	}
+	c.overflow = true
+	if c.hold {
+		c.hold = false
+		c.ResponseWriter.WriteHeader(c.status)
+		if _, err := c.ResponseWriter.Write(c.body.Bytes()); err != nil {
+			return 0, err
 		}
 	}
+	c.body = bytes.Buffer{}
 	return c.ResponseWriter.Write(b)
+}
+
+// release sends a held response as it was written, with the Cache-Control
+// given unless the handler set one.
+func (c *capture) release(cacheControl string) {
+	if !c.hold {
+		return
+	}
+	c.hold = false
+	h := c.Header()
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", cacheControl)
+	}
+	h.Set("Content-Length", strconv.Itoa(c.body.Len()))
+	c.ResponseWriter.WriteHeader(c.status)
+	c.ResponseWriter.Write(c.body.Bytes())
 }
 
 func (c *capture) Unwrap() http.ResponseWriter { return c.ResponseWriter }

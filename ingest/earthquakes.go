@@ -96,8 +96,10 @@ func report(e quake.Event) mkg.EarthquakeReport {
 	for _, f := range e.Felt {
 		felt = append(felt, mkg.FeltReport{Intensity: f.Intensity, MinMMI: f.MinMMI, MaxMMI: f.MaxMMI, Place: f.Place})
 	}
-	return mkg.EarthquakeReport{Feed: feed, SourceEventID: e.EventID, OriginTime: e.OriginTime,
-		Latitude: e.Latitude, Longitude: e.Longitude, DepthKm: e.DepthKm, Magnitude: e.Magnitude, MagnitudeType: e.MagnitudeType,
-		Region: e.Region, TsunamiPotential: e.TsunamiPotential, FeltText: e.FeltText, Felt: felt, Shakemap: e.Shakemap,
-		EvaluationStatus: e.Status}
+	return mkg.EarthquakeReport{Feed: feed, SourceEventID: e.EventID, EarthquakeValues: mkg.EarthquakeValues{
+		OriginTime: e.OriginTime, Latitude: e.Latitude, Longitude: e.Longitude, DepthKm: e.DepthKm,
+		Magnitude: e.Magnitude, MagnitudeType: e.MagnitudeType, Region: e.Region,
+		TsunamiPotential: e.TsunamiPotential, FeltText: e.FeltText, Felt: felt, Shakemap: e.Shakemap,
+		EvaluationStatus: e.Status,
+	}}
 }

@@ -143,9 +143,10 @@ func ingestKNET(ctx context.Context, in *Ingester, name string, data []byte, opt
 	if err != nil {
 		return err
 	}
-	ev, err := in.storeEvent(ctx, mkg.EarthquakeReport{Feed: feedKNET, SourceEventID: h.OriginTime.UTC().Format(time.RFC3339),
-		OriginTime: h.OriginTime, Latitude: h.EventLat, Longitude: h.EventLon, DepthKm: mkg.Ptr(h.DepthKm), Magnitude: mkg.Ptr(h.Magnitude),
-		MagnitudeType: "MJ"}, s)
+	ev, err := in.storeEvent(ctx, mkg.EarthquakeReport{Feed: feedKNET, SourceEventID: h.OriginTime.UTC().Format(time.RFC3339), EarthquakeValues: mkg.EarthquakeValues{
+		OriginTime: h.OriginTime, Latitude: h.EventLat, Longitude: h.EventLon, DepthKm: mkg.Ptr(h.DepthKm),
+		Magnitude: mkg.Ptr(h.Magnitude), MagnitudeType: "MJ",
+	}}, s)
 	if err != nil {
 		return err
 	}
@@ -175,8 +176,10 @@ func (in *Ingester) optionEvent(ctx context.Context, opt Options, recs []strongm
 			return eventRef{}, nil
 		}
 	}
-	return in.storeEvent(ctx, mkg.EarthquakeReport{Feed: feedEvent, SourceEventID: e.ID, OriginTime: e.Time, Latitude: e.Lat,
-		Longitude: e.Lon, DepthKm: mkg.Ptr(e.DepthKm), Magnitude: mkg.Ptr(e.Magnitude), MagnitudeType: e.MagnitudeType}, s)
+	return in.storeEvent(ctx, mkg.EarthquakeReport{Feed: feedEvent, SourceEventID: e.ID, EarthquakeValues: mkg.EarthquakeValues{
+		OriginTime: e.Time, Latitude: e.Lat, Longitude: e.Lon, DepthKm: mkg.Ptr(e.DepthKm),
+		Magnitude: mkg.Ptr(e.Magnitude), MagnitudeType: e.MagnitudeType,
+	}}, s)
 }
 
 func ingestSAC(ctx context.Context, in *Ingester, name string, data []byte, opt Options, s *Summary) error {
@@ -240,8 +243,10 @@ func ingestShakemap(ctx context.Context, in *Ingester, name string, data []byte,
 }
 
 func shakemapReport(e shakemap.Event) mkg.EarthquakeReport {
-	return mkg.EarthquakeReport{Feed: feedShakemap, SourceEventID: e.ID, OriginTime: e.Time, Latitude: e.Latitude,
-		Longitude: e.Longitude, DepthKm: mkg.Ptr(e.DepthKm), Magnitude: mkg.Ptr(e.Magnitude), Region: e.Description}
+	return mkg.EarthquakeReport{Feed: feedShakemap, SourceEventID: e.ID, EarthquakeValues: mkg.EarthquakeValues{
+		OriginTime: e.Time, Latitude: e.Latitude, Longitude: e.Longitude, DepthKm: mkg.Ptr(e.DepthKm),
+		Magnitude: mkg.Ptr(e.Magnitude), Region: e.Description,
+	}}
 }
 
 func (in *Ingester) shakemapGrid(ctx context.Context, data []byte, s *Summary) error {

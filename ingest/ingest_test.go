@@ -3,7 +3,6 @@ package ingest_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/bmkg/mkggraph/demo"
 	"github.com/bmkg/mkggraph/filestore"
-	"github.com/bmkg/mkggraph/format/synop"
 	"github.com/bmkg/mkggraph/ingest"
 	"github.com/bmkg/mkggraph/internal/testenv"
 	"github.com/bmkg/mkggraph/mkg"
@@ -191,40 +189,6 @@ func TestUnknownFormatIsRefusedNamingTheKnownOnes(t *testing.T) {
 		_, err := in.File(context.Background(), "x.dat", []byte(data), ingest.Options{})
 		if err == nil || !strings.Contains(err.Error(), "known formats") || !strings.Contains(err.Error(), "synop") {
 			t.Errorf("%.30q: %v", data, err)
-		}
-	}
-}
-
-// TestSynopValuesLossless: the domain's copy of the decoder's values keeps
-// every field (the conversion goes through JSON; this compares both ways).
-func TestSynopValuesLossless(t *testing.T) {
-	for _, name := range []string{"synop/A_SMRO01YRBK211200_C_EDZW_20220321120500_12524785.txt", "synop/cuba-SMCU20-MUHV-310000.WX.00.txt"} {
-		f, err := synop.Parse(sample(t, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		for _, b := range f.Bulletins {
-			for _, r := range b.Reports {
-				if r.Decoded == nil {
-					continue
-				}
-				want, _ := json.Marshal(r.Decoded)
-				var v mkg.SynopValues
-				dec := json.NewDecoder(bytes.NewReader(want))
-				dec.DisallowUnknownFields()
-				if err := dec.Decode(&v); err != nil {
-					t.Fatalf("%s %s: %v", name, r.Station, err)
-				}
-				got, _ := json.Marshal(&v)
-				if !bytes.Equal(got, want) {
-					t.Fatalf("%s %s: values change on the way to the domain\n got %s\nwant %s", name, r.Station, got, want)
-				}
-				n++
-			}
-		}
-		if n < 20 {
-			t.Errorf("%s: only %d decoded reports compared", name, n)
 		}
 	}
 }

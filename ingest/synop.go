@@ -1,9 +1,7 @@
 package ingest
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -118,25 +116,6 @@ func observation(b *synop.Bulletin, r *synop.Report, ref time.Time, source strin
 	for _, p := range r.Problems {
 		o.Problems = append(o.Problems, mkg.DecodeProblem{Group: p.Group, Section: p.Section, Message: p.Message})
 	}
-	if r.Decoded != nil {
-		o.Values, err = synopValues(r.Decoded)
-	}
-	return o, err
-}
-
-// synopValues converts the decoder's values to the domain's. The two types
-// mirror each other through their JSON form (the domain cannot import the
-// parser); TestSynopValuesLossless proves nothing is dropped on the way.
-func synopValues(d *synop.Decoded) (*mkg.SynopValues, error) {
-	b, err := json.Marshal(d)
-	if err != nil {
-		return nil, err
-	}
-	v := new(mkg.SynopValues)
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return nil, fmt.Errorf("decoded values do not fit the stored form: %w", err)
-	}
-	return v, nil
+	o.Values = r.Decoded // the domain's SynopValues is the decoder's own type
+	return o, nil
 }

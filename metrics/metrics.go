@@ -38,6 +38,7 @@ type Metrics struct {
 	cacheLookups    *prometheus.CounterVec
 	ingestRecords   *prometheus.CounterVec
 	ingestFiles     *prometheus.CounterVec
+	webhookAttempts *prometheus.CounterVec
 	subscriptions   prometheus.Gauge
 	subscriptionEvt prometheus.Counter
 
@@ -99,12 +100,15 @@ func New() *Metrics {
 	m.ingestFiles = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mkg_ingest_files_total",
 		Help: "Files ingested by this process, by format and result (ok, or failed: refused as a whole)."},
 		[]string{"format", "result"})
+	m.webhookAttempts = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mkg_webhook_deliveries_total",
+		Help: "Webhook delivery attempts by this instance, by outcome (delivered; failed: to be retried; paused: the failure paused the webhook)."},
+		[]string{"outcome"})
 	m.subscriptions = prometheus.NewGauge(prometheus.GaugeOpts{Name: "mkg_graphql_subscriptions_open",
 		Help: "GraphQL subscriptions open on this instance."})
 	m.subscriptionEvt = prometheus.NewCounter(prometheus.CounterOpts{Name: "mkg_graphql_subscription_events_total",
 		Help: "Events delivered to GraphQL subscriptions by this instance."})
 	m.reg.MustRegister(m.requests, m.latency, m.fields, m.statementsPer, m.sqlTimePer, m.statementTime, m.cacheLookups,
-		m.ingestRecords, m.ingestFiles, m.subscriptions, m.subscriptionEvt, feedCollector{m},
+		m.ingestRecords, m.ingestFiles, m.subscriptions, m.subscriptionEvt, feedCollector{m}, m.webhookAttempts,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -167,6 +171,12 @@ func (m *Metrics) IngestOutcome(format string, inserted, updated, unchanged, rej
 		result = "failed"
 	}
 	m.ingestFiles.WithLabelValues(format, result).Inc()
+}
+
+// WebhookAttempt counts one webhook delivery attempt by its outcome
+// (webhooks.Options.Delivered): delivered, failed or paused.
+func (m *Metrics) WebhookAttempt(outcome string) {
+	m.webhookAttempts.WithLabelValues(outcome).Inc()
 }
 
 // SubscriptionOpened counts a GraphQL subscription as open until the

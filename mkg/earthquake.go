@@ -70,9 +70,9 @@ type EarthquakeSource struct {
 	Report        EarthquakeReport
 }
 
-// Earthquake is one event, merged from every feed that reported it.
-type Earthquake struct {
-	ID               int64
+// EarthquakeValues are what a feed states of an event (EarthquakeReport),
+// and what the event shows, merged from its feeds' reports (Earthquake).
+type EarthquakeValues struct {
 	EventID          string // the agency's event id ("bmg2022suve"), when a feed gave one
 	OriginTime       time.Time
 	Latitude         float64
@@ -86,10 +86,16 @@ type Earthquake struct {
 	Felt             []FeltReport
 	Shakemap         string
 	EvaluationStatus string
-	SolutionFeed     string // the feed whose solution the event shows (see Rebuild)
-	Sources          []EarthquakeSource
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+}
+
+// Earthquake is one event, merged from every feed that reported it.
+type Earthquake struct {
+	ID int64
+	EarthquakeValues
+	SolutionFeed string // the feed whose solution the event shows (see Rebuild)
+	Sources      []EarthquakeSource
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // Point returns the epicentre.
@@ -110,21 +116,9 @@ func (q *Earthquake) ShakemapURL() string {
 
 // EarthquakeReport is one event as one feed reported it.
 type EarthquakeReport struct {
-	Feed             string
-	SourceEventID    string // the id within the feed (QuakeML publicID, BMKG id …)
-	EventID          string // the agency's own id, when the feed carries it
-	OriginTime       time.Time
-	Latitude         float64
-	Longitude        float64
-	DepthKm          *float64
-	Magnitude        *float64
-	MagnitudeType    string
-	Region           string
-	TsunamiPotential string
-	FeltText         string
-	Felt             []FeltReport
-	Shakemap         string
-	EvaluationStatus string
+	Feed          string
+	SourceEventID string // the id within the feed (QuakeML publicID, BMKG id …)
+	EarthquakeValues
 }
 
 // Validate checks what the store relies on.
@@ -260,6 +254,9 @@ type EarthquakeFilter struct {
 	Near         *Circle
 	EventID      string
 	Feeds        []string
+	// StoredAfter: only events stored or revised after it (a subscription's
+	// catch-up; queries do not set it).
+	StoredAfter *time.Time
 }
 
 // Validate checks the filter and the ordering together: ordering by distance
@@ -346,6 +343,11 @@ type EarthquakeReader interface {
 	// empty: a feed's report is the largest part of an event and few
 	// questions ask for it.
 	SourcesOfEarthquakes(ctx context.Context, ids []int64) ([][]EarthquakeSource, error)
+	// EarthquakesStoredSince returns the events that pass f (its magnitude
+	// and place conditions) and were stored or revised after since, in
+	// the order they were (UpdatedAt, then id), at most limit: what a
+	// subscriber reconnecting with `since` missed. Never cached.
+	EarthquakesStoredSince(ctx context.Context, f EarthquakeFilter, since time.Time, limit int) ([]*Earthquake, error)
 }
 
 // EarthquakeWriter is what ingest writes.
@@ -358,22 +360,16 @@ type EarthquakeWriter interface {
 // SameValues reports whether two events show the same values (sources and
 // timestamps aside).
 func (q *Earthquake) SameValues(o *Earthquake) bool {
-	type values struct {
-		EventID                                           string
-		OriginTime                                        time.Time
-		Latitude, Longitude                               float64
-		DepthKm, Magnitude                                *float64
-		MagnitudeType, Region, TsunamiPotential, FeltText string
-		Felt                                              []FeltReport
-		Shakemap, EvaluationStatus, SolutionFeed          string
-	}
-	pick := func(e *Earthquake) values {
-		felt := e.Felt
-		if len(felt) == 0 {
-			felt = nil // stored events read back with an empty list
+	pick := func(e *Earthquake) any {
+		v := e.EarthquakeValues
+		v.OriginTime = v.OriginTime.UTC()
+		if len(v.Felt) == 0 {
+			v.Felt = nil // stored events read back with an empty list
 		}
-		return values{e.EventID, e.OriginTime.UTC(), e.Latitude, e.Longitude, e.DepthKm, e.Magnitude, e.MagnitudeType,
-			e.Region, e.TsunamiPotential, e.FeltText, felt, e.Shakemap, e.EvaluationStatus, e.SolutionFeed}
+		return struct {
+			EarthquakeValues
+			SolutionFeed string
+		}{v, e.SolutionFeed}
 	}
 	a, err1 := json.Marshal(pick(q))
 	b, err2 := json.Marshal(pick(o))

@@ -8,7 +8,9 @@ import (
 var when = time.Date(2022, 11, 21, 6, 21, 10, 0, time.UTC)
 
 func report(feed string, dt time.Duration, lat, lon, mag float64) EarthquakeReport {
-	return EarthquakeReport{Feed: feed, OriginTime: when.Add(dt), Latitude: lat, Longitude: lon, Magnitude: Ptr(mag)}
+	return EarthquakeReport{Feed: feed, EarthquakeValues: EarthquakeValues{
+		OriginTime: when.Add(dt), Latitude: lat, Longitude: lon, Magnitude: Ptr(mag),
+	}}
 }
 
 func TestRebuildIsIndependentOfArrivalOrder(t *testing.T) {
@@ -66,7 +68,7 @@ func TestAddReportRevisesTheFeedsReport(t *testing.T) {
 }
 
 func TestMatchScore(t *testing.T) {
-	q := &Earthquake{OriginTime: when, Latitude: -6.84, Longitude: 107.05, Magnitude: Ptr(5.6)}
+	q := &Earthquake{EarthquakeValues: EarthquakeValues{OriginTime: when, Latitude: -6.84, Longitude: 107.05, Magnitude: Ptr(5.6)}}
 	cases := []struct {
 		name string
 		r    EarthquakeReport
@@ -89,8 +91,12 @@ func TestMatchScore(t *testing.T) {
 		t.Error("different agency ids matched")
 	}
 	near, far := report(FeedRepogempa, time.Second, -6.85, 107.06, 5.5), report(FeedRepogempa, 5*time.Second, -7.2, 107.3, 5.0)
-	sn, _ := MatchScore(&Earthquake{OriginTime: when, Latitude: -6.84, Longitude: 107.05, Magnitude: Ptr(5.6)}, &near)
-	sf, _ := MatchScore(&Earthquake{OriginTime: when, Latitude: -6.84, Longitude: 107.05, Magnitude: Ptr(5.6)}, &far)
+	sn, _ := MatchScore(&Earthquake{EarthquakeValues: EarthquakeValues{
+		OriginTime: when, Latitude: -6.84, Longitude: 107.05, Magnitude: Ptr(5.6),
+	}}, &near)
+	sf, _ := MatchScore(&Earthquake{EarthquakeValues: EarthquakeValues{
+		OriginTime: when, Latitude: -6.84, Longitude: 107.05, Magnitude: Ptr(5.6),
+	}}, &far)
 	if sn >= sf {
 		t.Errorf("closer report scores %v, farther %v: want the closer to be the better match", sn, sf)
 	}

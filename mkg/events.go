@@ -277,3 +277,13 @@ func (l *LivePrincipal) Get() *Principal {
 func WithLivePrincipal(ctx context.Context, l *LivePrincipal) context.Context {
 	return context.WithValue(ctx, principalKey{}, l)
 }
+
+// EventSession is a Session that is not a connection: a webhook's, which
+// runs its subscription document for one event at a time. A subscription
+// started in it builds the message of that event, if its filter keeps it,
+// and ends, without listening to the bus. HasEvent is false for a dry run
+// (the document checked when the webhook is registered).
+type EventSession interface {
+	Session
+	Event() (ev Event, ok bool)
+}

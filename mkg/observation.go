@@ -114,6 +114,12 @@ type ObservationReader interface {
 	ObservationsOfStations(ctx context.Context, wmos []string, f ObservationFilter, p Page) ([]*ObservationPage, error)
 	// CountObservationsOfStations counts per station, in one statement.
 	CountObservationsOfStations(ctx context.Context, wmos []string, f ObservationFilter) ([]int, error)
+	// ObservationsStoredSince returns the reports (NIL ones too) of the
+	// stations w passes (listed, and/or placed in its box by the
+	// catalogue) stored or replaced after since, in the order they were
+	// (UpdatedAt, then id), at most limit: what a subscriber reconnecting
+	// with `since` missed.
+	ObservationsStoredSince(ctx context.Context, w ObservationWatch, since time.Time, limit int) ([]*Observation, error)
 }
 
 // ObservationWriter is what ingest writes.

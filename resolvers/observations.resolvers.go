@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/bmkg/mkggraph/dataloaders"
+	"github.com/bmkg/mkggraph/format/synop"
 	"github.com/bmkg/mkggraph/graph"
 	"github.com/bmkg/mkggraph/graph/model"
 	"github.com/bmkg/mkggraph/mkg"
@@ -55,17 +56,17 @@ func (r *observationConnectionResolver) TotalCount(ctx context.Context, obj *mod
 }
 
 // Description is the resolver for the description field.
-func (r *snowDepthResolver) Description(ctx context.Context, obj *mkg.SnowDepth) (*string, error) {
+func (r *snowDepthResolver) Description(ctx context.Context, obj *synop.SnowDepth) (*string, error) {
 	return optional(obj.Description), nil
 }
 
 // Region is the resolver for the region field.
-func (r *synopDecodedResolver) Region(ctx context.Context, obj *mkg.SynopValues) (*string, error) {
+func (r *synopDecodedResolver) Region(ctx context.Context, obj *synop.Decoded) (*string, error) {
 	return optional(obj.Region), nil
 }
 
 // WindSpeedUnit is the resolver for the windSpeedUnit field.
-func (r *synopDecodedResolver) WindSpeedUnit(ctx context.Context, obj *mkg.SynopValues) (*string, error) {
+func (r *synopDecodedResolver) WindSpeedUnit(ctx context.Context, obj *synop.Decoded) (*string, error) {
 	switch obj.WindUnit {
 	case "m/s":
 		return optional("METRES_PER_SECOND"), nil
@@ -76,12 +77,12 @@ func (r *synopDecodedResolver) WindSpeedUnit(ctx context.Context, obj *mkg.Synop
 }
 
 // Note is the resolver for the note field.
-func (r *temperatureExtremeResolver) Note(ctx context.Context, obj *mkg.TemperatureExtreme) (*string, error) {
+func (r *temperatureExtremeResolver) Note(ctx context.Context, obj *synop.Extreme) (*string, error) {
 	return optional(obj.Note), nil
 }
 
 // ReportedUnit is the resolver for the reportedUnit field.
-func (r *windResolver) ReportedUnit(ctx context.Context, obj *mkg.Wind) (*string, error) {
+func (r *windResolver) ReportedUnit(ctx context.Context, obj *synop.Wind) (*string, error) {
 	return optional(obj.ReportedUnit), nil
 }
 

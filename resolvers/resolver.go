@@ -27,8 +27,13 @@ type Resolver struct {
 	// Downloads issues signed links to files and exports.
 	Downloads mkg.Downloader
 	Catalogue Catalogue
+	// Documents keeps the trusted documents admins register.
+	Documents mkg.TrustedDocumentStore
 	// FeedData keeps the upstream feeds admins configure.
 	FeedData mkg.FeedStore
+	// Webhooks registers and shows partners' webhooks (webhooks.Service);
+	// nil: the API answers that webhooks are not available.
+	Webhooks WebhookService
 	// FeedFormats are the ingest formats a feed may require.
 	FeedFormats []string
 	// Types checks the caller against a type's access directives

@@ -18,6 +18,8 @@ type Live struct {
 	// Buffer is how many events may wait for one subscriber; one more
 	// ends its session as a slow consumer.
 	Buffer int
+	// CatchUp bounds what `since` replays.
+	CatchUp mkg.CatchUp
 	// Opened, when set, is told of each subscription started and returns
 	// what to call when it ends; Sent of each message sent (the server's
 	// metrics).
@@ -39,14 +41,27 @@ const endGrace = 5 * time.Second
 // MaxBatchStrikes bounds the strikes of one lightningStrikes message.
 const MaxBatchStrikes = 5000
 
-// stream is one subscription: the bus's events that pass keep are made into
-// messages by build (nil: nothing to send) and handed to the transport,
-// at most one per every (when every > 0: the events of the wait are built
-// together). Before each message the session reads the caller's rights
-// again, and ends when they are gone. A subscriber whose buffer is full
-// ends its session as a slow consumer: the bus never waits for it.
-func stream[T any](ctx context.Context, live Live, keep func(mkg.Event) bool,
-	build func([]mkg.Event) *T, every time.Duration) (<-chan *T, error) {
+// feed is what a subscription sends: the bus's events that pass keep,
+// made into messages by build (nil: nothing to send), at most one per
+// every (when every > 0: the events of the wait are built together). With
+// catchUp, the stored records the client missed go first (see stream).
+type feed[T any] struct {
+	keep    func(mkg.Event) bool
+	build   func([]mkg.Event) *T
+	every   time.Duration
+	catchUp func(context.Context) (catchUp[T], error)
+}
+
+// stream is one subscription: f's messages handed to the transport.
+// Before each message the session reads the caller's rights again, and
+// ends when they are gone. A subscriber whose buffer is full ends its
+// session as a slow consumer: the bus never waits for it.
+//
+// A catch-up is read after the bus is listened to, so that nothing stored
+// in between is missed; its messages are sent first, and a live message
+// that repeats one of them is dropped. A catch-up refused (too far back,
+// too many) refuses the subscription.
+func stream[T any](ctx context.Context, live Live, f feed[T]) (<-chan *T, error) {
 	s := mkg.SessionFrom(ctx)
 	if s == nil || live.Events == nil {
 		return nil, &mkg.Error{Code: mkg.EINVALID, Message: "subscriptions are served over WebSocket (graphql-transport-ws) or server-sent events (Accept: text/event-stream)"}
@@ -55,9 +70,13 @@ func stream[T any](ctx context.Context, live Live, keep func(mkg.Event) bool,
 	if err != nil {
 		return nil, err
 	}
+	if es, ok := s.(mkg.EventSession); ok {
+		defer stop()
+		return once(ctx, es, f.keep, f.build), nil
+	}
 	in := make(chan mkg.Event, max(1, live.Buffer))
 	cancel := live.Events.Subscribe(func(ev mkg.Event) {
-		if !keep(ev) {
+		if !f.keep(ev) {
 			return
 		}
 		select {
@@ -66,6 +85,14 @@ func stream[T any](ctx context.Context, live Live, keep func(mkg.Event) bool,
 			s.End(mkg.EndSlow, fmt.Sprintf("slow consumer: more than %d events waited to be sent", cap(in)))
 		}
 	})
+	var replay catchUp[T]
+	if f.catchUp != nil {
+		if replay, err = f.catchUp(ctx); err != nil {
+			cancel()
+			stop()
+			return nil, err
+		}
+	}
 	out := make(chan *T)
 	closed := func() {}
 	if live.Opened != nil {
@@ -76,6 +103,9 @@ func stream[T any](ctx context.Context, live Live, keep func(mkg.Event) bool,
 		defer closed()
 		defer stop()
 		defer cancel()
+		if len(replay.msgs) > 0 && !sendAll(ctx, s, live, out, replay.msgs) {
+			return
+		}
 		var last time.Time
 		for {
 			var evs []mkg.Event
@@ -85,25 +115,19 @@ func stream[T any](ctx context.Context, live Live, keep func(mkg.Event) bool,
 			case ev := <-in:
 				evs = append(evs, ev)
 			}
-			if every > 0 {
+			if f.every > 0 {
 				select {
 				case <-ctx.Done():
 					return
-				case <-time.After(time.Until(last.Add(every))):
+				case <-time.After(time.Until(last.Add(f.every))):
 				}
 				evs = drain(in, evs)
 			}
-			if err := s.Refresh(ctx); err != nil {
-				// The session is ending, with its reason: let it close the
-				// connection before this subscription says it completed.
-				select {
-				case <-ctx.Done():
-				case <-time.After(endGrace):
-				}
+			if !refresh(ctx, s) {
 				return
 			}
-			msg := build(evs)
-			if msg == nil {
+			msg := f.build(evs)
+			if msg == nil || replay.sent != nil && replay.sent(msg) {
 				continue
 			}
 			if !live.charge(ctx, s) {
@@ -113,15 +137,10 @@ func stream[T any](ctx context.Context, live Live, keep func(mkg.Event) bool,
 				}
 				return
 			}
-			select {
-			case out <- msg:
-				last = time.Now()
-				if live.Sent != nil {
-					live.Sent()
-				}
-			case <-ctx.Done():
+			if !send(ctx, live, out, msg) {
 				return
 			}
+			last = time.Now()
 		}
 	}()
 	return out, nil
@@ -140,6 +159,61 @@ func (live Live) charge(ctx context.Context, s mkg.Session) bool {
 	s.End(mkg.EndLimit, fmt.Sprintf("%s: each event costs %d points; the budget resets at %s", mkg.CodeRateLimited,
 		q.Requested, q.ResetAt.UTC().Format(time.RFC3339)))
 	return false
+}
+
+// once is stream for an EventSession (a webhook's): the message of its one
+// event, if keep keeps it and build makes one, then the end.
+func once[T any](ctx context.Context, s mkg.EventSession, keep func(mkg.Event) bool, build func([]mkg.Event) *T) <-chan *T {
+	out := make(chan *T, 1)
+	defer close(out)
+	ev, ok := s.Event()
+	if !ok || !keep(ev) || s.Refresh(ctx) != nil {
+		return out
+	}
+	if msg := build([]mkg.Event{ev}); msg != nil {
+		out <- msg
+	}
+	return out
+}
+
+// refresh puts the caller's rights of now in force for the next message;
+// false when the session is ending.
+func refresh(ctx context.Context, s mkg.Session) bool {
+	if err := s.Refresh(ctx); err != nil {
+		// The session is ending, with its reason: let it close the
+		// connection before this subscription says it completed.
+		select {
+		case <-ctx.Done():
+		case <-time.After(endGrace):
+		}
+		return false
+	}
+	return true
+}
+
+func send[T any](ctx context.Context, live Live, out chan<- *T, msg *T) bool {
+	select {
+	case out <- msg:
+		if live.Sent != nil {
+			live.Sent()
+		}
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// sendAll sends a catch-up's messages, under the rights of now.
+func sendAll[T any](ctx context.Context, s mkg.Session, live Live, out chan<- *T, msgs []*T) bool {
+	if !refresh(ctx, s) {
+		return false
+	}
+	for _, msg := range msgs {
+		if !send(ctx, live, out, msg) {
+			return false
+		}
+	}
+	return true
 }
 
 func drain(in <-chan mkg.Event, evs []mkg.Event) []mkg.Event {
@@ -192,7 +266,7 @@ func (r *Resolver) earthquakeEvent(ev mkg.Event, w mkg.EarthquakeWatch) *model.E
 	if !w.Matches(&mkg.EarthquakeChange{Magnitude: q.Magnitude, Latitude: q.Latitude, Longitude: q.Longitude}) {
 		return nil
 	}
-	return &model.EarthquakeEvent{Change: change(ev.Earthquake.Revision), StoredAt: ev.At, Earthquake: q}
+	return &model.EarthquakeEvent{Change: change(ev.Earthquake.Revision), StoredAt: q.UpdatedAt, Earthquake: q}
 }
 
 func observationWatch(in *model.ObservationWatchFilter) (mkg.ObservationWatch, error) {
@@ -230,7 +304,7 @@ func (r *Resolver) observationEvent(ev mkg.Event, w mkg.ObservationWatch) *model
 	if w.BBox != nil && (got.station == nil || !w.BBox.Contains(got.station.Point())) {
 		return nil
 	}
-	return &model.ObservationEvent{Change: change(ev.Observation.Revision), StoredAt: ev.At, Observation: got.obs}
+	return &model.ObservationEvent{Change: change(ev.Observation.Revision), StoredAt: got.obs.UpdatedAt, Observation: got.obs}
 }
 
 // lightningBatch gathers the strikes of evs inside box, oldest first as

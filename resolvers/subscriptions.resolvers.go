@@ -15,7 +15,7 @@ import (
 )
 
 // EarthquakeReported is the resolver for the earthquakeReported field.
-func (r *subscriptionResolver) EarthquakeReported(ctx context.Context, filter *model.EarthquakeWatchFilter) (<-chan *model.EarthquakeEvent, error) {
+func (r *subscriptionResolver) EarthquakeReported(ctx context.Context, filter *model.EarthquakeWatchFilter, since *time.Time) (<-chan *model.EarthquakeEvent, error) {
 	w, err := earthquakeWatch(filter)
 	if err != nil {
 		return nil, err
@@ -24,11 +24,18 @@ func (r *subscriptionResolver) EarthquakeReported(ctx context.Context, filter *m
 		return nil, err
 	}
 	keep := func(ev mkg.Event) bool { return ev.Kind == mkg.EventEarthquake && w.Matches(ev.Earthquake) }
-	return stream(ctx, r.Live, keep, func(evs []mkg.Event) *model.EarthquakeEvent { return r.earthquakeEvent(evs[0], w) }, 0)
+	f := feed[model.EarthquakeEvent]{keep: keep, build: func(evs []mkg.Event) *model.EarthquakeEvent { return r.earthquakeEvent(evs[0], w) }}
+	read := func(ctx context.Context, since time.Time, limit int) ([]*mkg.Earthquake, error) {
+		return r.EarthquakeData.EarthquakesStoredSince(ctx, w.Filter(), since, limit)
+	}
+	if err := resume(r.Live, &f, since, read, replayedEarthquake, earthquakeVersion); err != nil {
+		return nil, err
+	}
+	return stream(ctx, r.Live, f)
 }
 
 // ObservationReceived is the resolver for the observationReceived field.
-func (r *subscriptionResolver) ObservationReceived(ctx context.Context, filter *model.ObservationWatchFilter) (<-chan *model.ObservationEvent, error) {
+func (r *subscriptionResolver) ObservationReceived(ctx context.Context, filter *model.ObservationWatchFilter, since *time.Time) (<-chan *model.ObservationEvent, error) {
 	w, err := observationWatch(filter)
 	if err != nil {
 		return nil, err
@@ -39,7 +46,14 @@ func (r *subscriptionResolver) ObservationReceived(ctx context.Context, filter *
 	keep := func(ev mkg.Event) bool {
 		return ev.Kind == mkg.EventObservation && ev.Observation != nil && w.MatchesStation(ev.Observation.StationWMO)
 	}
-	return stream(ctx, r.Live, keep, func(evs []mkg.Event) *model.ObservationEvent { return r.observationEvent(evs[0], w) }, 0)
+	f := feed[model.ObservationEvent]{keep: keep, build: func(evs []mkg.Event) *model.ObservationEvent { return r.observationEvent(evs[0], w) }}
+	read := func(ctx context.Context, since time.Time, limit int) ([]*mkg.Observation, error) {
+		return r.ObservationData.ObservationsStoredSince(ctx, w, since, limit)
+	}
+	if err := resume(r.Live, &f, since, read, replayedObservation, observationVersion); err != nil {
+		return nil, err
+	}
+	return stream(ctx, r.Live, f)
 }
 
 // LightningStrikes is the resolver for the lightningStrikes field.
@@ -52,7 +66,7 @@ func (r *subscriptionResolver) LightningStrikes(ctx context.Context, bbox model.
 		return nil, err
 	}
 	keep := func(ev mkg.Event) bool { return ev.Kind == mkg.EventLightning && inBox(ev, box) }
-	return stream(ctx, r.Live, keep, func(evs []mkg.Event) *model.LightningBatch { return lightningBatch(evs, box) }, time.Second)
+	return stream(ctx, r.Live, feed[model.LightningBatch]{keep: keep, build: func(evs []mkg.Event) *model.LightningBatch { return lightningBatch(evs, box) }, every: time.Second})
 }
 
 // AccessRequestChanged is the resolver for the accessRequestChanged field.
@@ -62,7 +76,7 @@ func (r *subscriptionResolver) AccessRequestChanged(ctx context.Context, filter 
 		return nil, err
 	}
 	keep := func(ev mkg.Event) bool { return ev.Kind == mkg.EventTicket && w.matches(ev.Ticket) }
-	return stream(ctx, r.Live, keep, func(evs []mkg.Event) *model.AccessRequestChange { return r.ticketChange(evs[0]) }, 0)
+	return stream(ctx, r.Live, feed[model.AccessRequestChange]{keep: keep, build: func(evs []mkg.Event) *model.AccessRequestChange { return r.ticketChange(evs[0]) }})
 }
 
 // AccessRequestByTokenChanged is the resolver for the accessRequestByTokenChanged field.
@@ -72,7 +86,7 @@ func (r *subscriptionResolver) AccessRequestByTokenChanged(ctx context.Context, 
 		return nil, err
 	}
 	keep := func(ev mkg.Event) bool { return ev.Kind == mkg.EventTicket && ev.Ticket != nil && ev.Ticket.ID == t.ID }
-	return stream(ctx, r.Live, keep, func(evs []mkg.Event) *model.TrackedAccessRequestChange { return r.trackedChange(evs[0], token) }, 0)
+	return stream(ctx, r.Live, feed[model.TrackedAccessRequestChange]{keep: keep, build: func(evs []mkg.Event) *model.TrackedAccessRequestChange { return r.trackedChange(evs[0], token) }})
 }
 
 // Subscription returns graph.SubscriptionResolver implementation.

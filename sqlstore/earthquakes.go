@@ -37,12 +37,11 @@ type earthquakeRow struct {
 }
 
 func (r *earthquakeRow) earthquake() (*mkg.Earthquake, error) {
-	q := &mkg.Earthquake{
-		ID: r.ID, EventID: r.EventID.String, OriginTime: r.OriginTime.Time, Latitude: r.Latitude, Longitude: r.Longitude,
-		MagnitudeType: r.MagnitudeType, Region: r.Region, TsunamiPotential: r.TsunamiPotential, FeltText: r.FeltText,
-		Shakemap: r.Shakemap, EvaluationStatus: r.EvaluationStatus, SolutionFeed: r.SolutionFeed,
-		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
-	}
+	q := &mkg.Earthquake{ID: r.ID, SolutionFeed: r.SolutionFeed, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time, EarthquakeValues: mkg.EarthquakeValues{
+		EventID: r.EventID.String, OriginTime: r.OriginTime.Time, Latitude: r.Latitude, Longitude: r.Longitude,
+		MagnitudeType: r.MagnitudeType, Region: r.Region, TsunamiPotential: r.TsunamiPotential,
+		FeltText: r.FeltText, Shakemap: r.Shakemap, EvaluationStatus: r.EvaluationStatus,
+	}}
 	if r.DepthKm.Valid {
 		q.DepthKm = mkg.Ptr(r.DepthKm.Float64)
 	}
@@ -71,6 +70,9 @@ func earthquakeQuery(f mkg.EarthquakeFilter) (from string, fromArgs []any, w whe
 	}
 	if f.MaxDepthKm != nil {
 		w.add("q.depth_km <= ?", *f.MaxDepthKm)
+	}
+	if f.StoredAfter != nil {
+		w.add("q.updated_at > ?", dbTime{*f.StoredAfter})
 	}
 	if f.EventID != "" {
 		w.add("q.event_id = ?", f.EventID)
@@ -200,7 +202,7 @@ func (s *Store) CountEarthquakes(ctx context.Context, f mkg.EarthquakeFilter) (i
 		return 0, err
 	}
 	if f.MinMagnitude == nil && f.MaxMagnitude == nil && f.MaxDepthKm == nil && f.BBox == nil && f.Near == nil &&
-		f.EventID == "" && len(f.Feeds) == 0 {
+		f.EventID == "" && len(f.Feeds) == 0 && f.StoredAfter == nil {
 		return s.countEarthquakesInWindow(ctx, inclusive(f.From, f.To))
 	}
 	from, args, w := earthquakeQuery(f)
@@ -267,6 +269,15 @@ func (s *Store) EarthquakesByID(ctx context.Context, ids []int64) ([]*mkg.Earthq
 		out[i] = byID[id]
 	}
 	return out, nil
+}
+
+// EarthquakesStoredSince implements mkg.EarthquakeReader. It reads the
+// index on (updated_at, id).
+func (s *Store) EarthquakesStoredSince(ctx context.Context, f mkg.EarthquakeFilter, since time.Time, limit int) ([]*mkg.Earthquake, error) {
+	f.StoredAfter = &since
+	from, args, w := earthquakeQuery(f)
+	query := "SELECT " + earthquakeColumns + " FROM " + from + " WHERE " + w.sql() + " ORDER BY q.updated_at, q.id LIMIT ?"
+	return s.selectEarthquakes(ctx, s.q(), s.rebind(query), append(append(args, w.args...), limit)...)
 }
 
 func (s *Store) selectEarthquakes(ctx context.Context, q sqlx.ExtContext, query string, args ...any) ([]*mkg.Earthquake, error) {

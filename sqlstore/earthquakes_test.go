@@ -11,7 +11,9 @@ import (
 var t0 = time.Date(2022, 11, 21, 6, 21, 10, 0, time.UTC)
 
 func quakeReport(feed string, dt time.Duration, lat, lon, mag float64) mkg.EarthquakeReport {
-	return mkg.EarthquakeReport{Feed: feed, OriginTime: t0.Add(dt), Latitude: lat, Longitude: lon, DepthKm: mkg.Ptr(10.0), Magnitude: mkg.Ptr(mag)}
+	return mkg.EarthquakeReport{Feed: feed, EarthquakeValues: mkg.EarthquakeValues{
+		OriginTime: t0.Add(dt), Latitude: lat, Longitude: lon, DepthKm: mkg.Ptr(10.0), Magnitude: mkg.Ptr(mag),
+	}}
 }
 
 func upsertQuakes(t *testing.T, s *Store, reps ...mkg.EarthquakeReport) []mkg.WriteResult {

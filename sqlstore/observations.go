@@ -423,6 +423,27 @@ func (s *Store) ObservationsByID(ctx context.Context, ids []int64) ([]*mkg.Obser
 	return out, nil
 }
 
+// ObservationsStoredSince implements mkg.ObservationReader. It reads the
+// index on (updated_at, id) (of every partition, in PostgreSQL).
+func (s *Store) ObservationsStoredSince(ctx context.Context, watch mkg.ObservationWatch, since time.Time, limit int) ([]*mkg.Observation, error) {
+	var w where
+	w.add("o.updated_at > ?", dbTime{since})
+	if len(watch.WMOIndexes) > 0 {
+		args := make([]any, len(watch.WMOIndexes))
+		for i, v := range watch.WMOIndexes {
+			args[i] = v
+		}
+		w.add("o.station_wmo IN ("+placeholders(len(args))+")", args...)
+	}
+	if watch.BBox != nil {
+		var in where
+		in.bbox(*watch.BBox, "st.latitude", "st.longitude")
+		w.add("o.station_wmo IN (SELECT st.wmo_index FROM stations st WHERE "+in.sql()+")", in.args...)
+	}
+	query := "SELECT " + observationColumns + " FROM observations o WHERE " + w.sql() + " ORDER BY o.updated_at, o.id LIMIT ?"
+	return s.selectObservations(ctx, s.rebind(query), append(w.args, limit)...)
+}
+
 func (s *Store) selectObservations(ctx context.Context, query string, args ...any) ([]*mkg.Observation, error) {
 	var rows []observationRow
 	if err := sqlx.SelectContext(ctx, s.q(), &rows, query, args...); err != nil {

@@ -55,6 +55,9 @@ type Store struct {
 	done  chan struct{}
 	// decoded keeps decoded observation values (Options.Decoded); nil: none.
 	decoded ObjectCache
+	// documents is the registry of trusted documents as last read
+	// (documents.go).
+	documents documentSet
 }
 
 var _ mkg.Store = (*Store)(nil)

@@ -17,7 +17,7 @@ func TestRealDataTellsSyntheticRowsApart(t *testing.T) {
 		at := time.Date(2026, 3, 1, 6, 0, 0, 0, time.UTC)
 		syn := mkg.Synthetic
 		mustWrite(t)(s.UpsertObservations(ctx, []mkg.Observation{{StationWMO: "96749", ObservedAt: at, Text: "96749 NIL=", Nil: true, Source: syn("a.txt")}}))
-		mustWrite(t)(s.UpsertEarthquakes(ctx, []mkg.EarthquakeReport{{Feed: syn(mkg.FeedRealtime), EventID: "syn1", OriginTime: at, Latitude: -8, Longitude: 110}}))
+		mustWrite(t)(s.UpsertEarthquakes(ctx, []mkg.EarthquakeReport{{Feed: syn(mkg.FeedRealtime), EarthquakeValues: mkg.EarthquakeValues{EventID: "syn1", OriginTime: at, Latitude: -8, Longitude: 110}}}))
 		if _, err := s.InsertStrikes(ctx, []mkg.Strike{{Time: at, Latitude: -6, Longitude: 107, Network: syn("NEA-SG")}}); err != nil {
 			t.Fatal(err)
 		}
@@ -33,7 +33,7 @@ func TestRealDataTellsSyntheticRowsApart(t *testing.T) {
 
 		mustWrite(t)(s.UpsertObservations(ctx, []mkg.Observation{{StationWMO: "96749", ObservedAt: at.Add(time.Hour), Text: "96749 NIL=", Nil: true, Source: "real.txt"}}))
 		mustWrite(t)(s.UpsertClimateDays(ctx, []mkg.ClimateDay{{StationWMO: "96751", Date: at, Source: "bmkg-dataonline-csv"}}))
-		mustWrite(t)(s.UpsertEarthquakes(ctx, []mkg.EarthquakeReport{{Feed: mkg.FeedQuakeML, OriginTime: at.Add(time.Hour), Latitude: 2, Longitude: 96}}))
+		mustWrite(t)(s.UpsertEarthquakes(ctx, []mkg.EarthquakeReport{{Feed: mkg.FeedQuakeML, EarthquakeValues: mkg.EarthquakeValues{OriginTime: at.Add(time.Hour), Latitude: 2, Longitude: 96}}}))
 		mustWrite(t)(s.UpsertAQDays(ctx, []mkg.AQDay{{StationCode: "DKI1", Date: at}}))
 		kinds, err := s.RealData(ctx)
 		if err != nil || !slices.Equal(kinds, []string{"observations", "earthquakes", "climate days", "air-quality days"}) {

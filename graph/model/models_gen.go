@@ -159,7 +159,7 @@ type CollectedAPIKey struct {
 // An earthquake stored or revised.
 type EarthquakeEvent struct {
 	Change Change `json:"change"`
-	// When it was stored.
+	// When it was stored or last revised (the record's time, with microseconds): pass the last one received as `since` to resume after a reconnection.
 	StoredAt time.Time `json:"storedAt"`
 	// The event as a query shows it now; null with an error when the caller may no longer see it.
 	Earthquake *mkg.Earthquake `json:"earthquake,omitempty"`
@@ -243,7 +243,7 @@ type Mutation struct {
 // A SYNOP report stored.
 type ObservationEvent struct {
 	Change Change `json:"change"`
-	// When it was stored.
+	// When it was stored or last replaced (the record's time, with microseconds): pass the last one received as `since` to resume after a reconnection.
 	StoredAt time.Time `json:"storedAt"`
 	// The report as a query shows it now; null with an error when the caller may no longer see it.
 	Observation *mkg.Observation `json:"observation,omitempty"`
@@ -394,6 +394,13 @@ type TrackedAccessRequestChange struct {
 	ChangedAt time.Time `json:"changedAt"`
 	// The request as `accessRequestByToken` shows it now.
 	Request *mkg.Ticket `json:"request,omitempty"`
+}
+
+// A webhook just registered, or its secret just rotated: the secret is shown this once.
+type WebhookWithSecret struct {
+	Webhook *mkg.Webhook `json:"webhook"`
+	// The HMAC-SHA256 key its deliveries are signed with (`whsec_…`). Not shown again: keep it now.
+	Secret string `json:"secret"`
 }
 
 // Whether an event or report is new or a revision of one already stored.
@@ -677,6 +684,62 @@ func (e *StrikeType) UnmarshalJSON(b []byte) error {
 }
 
 func (e StrikeType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether a webhook is delivered.
+type WebhookStatus string
+
+const (
+	WebhookStatusActive WebhookStatus = "ACTIVE"
+	WebhookStatusPaused WebhookStatus = "PAUSED"
+)
+
+var AllWebhookStatus = []WebhookStatus{
+	WebhookStatusActive,
+	WebhookStatusPaused,
+}
+
+func (e WebhookStatus) IsValid() bool {
+	switch e {
+	case WebhookStatusActive, WebhookStatusPaused:
+		return true
+	}
+	return false
+}
+
+func (e WebhookStatus) String() string {
+	return string(e)
+}
+
+func (e *WebhookStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WebhookStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WebhookStatus", str)
+	}
+	return nil
+}
+
+func (e WebhookStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WebhookStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WebhookStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -6,12 +6,13 @@
 // address bar follows the tab being edited, and "Copy link" copies it).
 // Headers never go into a link: a key in a shared URL would be a leaked key.
 // On a first visit the example tabs (examples.json, one per kind of data)
-// are opened.
+// are opened. Subscriptions run over a WebSocket (see subscribe).
 (function () {
   'use strict';
 
   var root = document.getElementById('graphiql');
   var url = new URL(root.getAttribute('data-endpoint'), window.location.href).href;
+  var socketURL = url.replace(/^http/, 'ws');
   var linkParams = ['query', 'variables', 'operationName'];
 
   // The tab a link asks for, or null.
@@ -53,6 +54,85 @@
     } catch (e) {
       return null;
     }
+  }
+
+  // isSubscription reports whether the operation GraphiQL runs is a
+  // subscription.
+  function isSubscription(params, opts) {
+    var doc = opts && opts.documentAST;
+    return !!doc && doc.definitions.some(function (d) {
+      return d.kind === 'OperationDefinition' && d.operation === 'subscription' &&
+        (!params.operationName || (d.name && d.name.value) === params.operationName);
+    });
+  }
+
+  // socketError is what the result pane shows when a subscription's
+  // connection fails: the close code and the server's reason (4401 a
+  // refused key, 4403 a suspended account, 1012 reconnect …).
+  function socketError(e) {
+    if (Array.isArray(e)) {
+      return { errors: e };
+    }
+    if (e && typeof e.code === 'number') {
+      return { errors: [{ message: 'The subscription\'s connection closed: ' + e.code + ' ' + (e.reason || ''),
+        extensions: { code: 'CONNECTION_CLOSED', closeCode: e.code } }] };
+    }
+    return { errors: [{ message: String((e && e.message) || e) }] };
+  }
+
+  // subscribe runs one subscription over its own WebSocket
+  // (graphql-transport-ws, graphql-ws's client) to the endpoint. The
+  // headers editor's JSON (an Authorization: Bearer key) is the
+  // connection_init payload: a browser cannot set headers on a WebSocket
+  // opening. GraphiQL shows each event as it comes; its stop button
+  // unsubscribes, which closes the connection. A refused connection is
+  // not retried: the pane shows why.
+  function subscribe(params, opts) {
+    return {
+      subscribe: function (observer) {
+        var client = graphqlWs.createClient({
+          url: socketURL,
+          connectionParams: (opts && opts.headers) || {},
+          retryAttempts: 0
+        });
+        var done = false;
+        var finish = function () {
+          if (!done) {
+            done = true;
+            client.dispose();
+          }
+        };
+        var stop = client.subscribe(params, {
+          next: function (result) {
+            observer.next(result);
+          },
+          error: function (e) {
+            observer.next(socketError(e));
+            finish();
+            observer.complete();
+          },
+          complete: function () {
+            finish();
+            observer.complete();
+          }
+        });
+        return {
+          unsubscribe: function () {
+            stop();
+            finish();
+          }
+        };
+      }
+    };
+  }
+
+  // fetcher sends queries and mutations over HTTP (GraphiQL's own fetcher)
+  // and subscriptions over a WebSocket.
+  function fetcher() {
+    var http = GraphiQL.createFetcher({ url: url });
+    return function (params, opts) {
+      return isSubscription(params, opts) ? subscribe(params, opts) : http(params, opts);
+    };
   }
 
   function start(examples) {
@@ -120,7 +200,7 @@
     });
 
     var props = {
-      fetcher: GraphiQL.createFetcher({ url: url }),
+      fetcher: fetcher(),
       defaultQuery: tabs.length ? tabs[0].query : '{ latestEarthquake { originTime magnitude region } }\n',
       defaultTabs: tabs.length ? tabs : undefined,
       // The query builder: the schema as a tree of check boxes.
