@@ -82,6 +82,7 @@ type ResolverRoot interface {
 	SynopDecoded() SynopDecodedResolver
 	TemperatureExtreme() TemperatureExtremeResolver
 	TrackedAccessRequest() TrackedAccessRequestResolver
+	UsageLine() UsageLineResolver
 	Viewer() ViewerResolver
 	Webhook() WebhookResolver
 	WebhookDelivery() WebhookDeliveryResolver
@@ -761,6 +762,7 @@ type ComplexityRoot struct {
 		StationByWmo         func(childComplexity int, wmoIndex string) int
 		Stations             func(childComplexity int, filter *model.StationFilter, first *int, after *string) int
 		TrustedDocuments     func(childComplexity int) int
+		Usage                func(childComplexity int, accountID *string, from time.Time, to time.Time) int
 		Viewer               func(childComplexity int) int
 		Webhook              func(childComplexity int, id string) int
 		Webhooks             func(childComplexity int, accountID *string, first *int, after *string) int
@@ -1122,12 +1124,24 @@ type ComplexityRoot struct {
 		RegisteredBy func(childComplexity int) int
 	}
 
+	UsageLine struct {
+		AccountID func(childComplexity int) int
+		Bytes     func(childComplexity int) int
+		Cost      func(childComplexity int) int
+		Dataset   func(childComplexity int) int
+		Day       func(childComplexity int) int
+		Downloads func(childComplexity int) int
+		Requests  func(childComplexity int) int
+		Rows      func(childComplexity int) int
+	}
+
 	Viewer struct {
 		Account   func(childComplexity int) int
 		Anonymous func(childComplexity int) int
 		KeyPrefix func(childComplexity int) int
 		Rights    func(childComplexity int) int
 		Roles     func(childComplexity int) int
+		Usage     func(childComplexity int, from time.Time, to time.Time) int
 	}
 
 	ViewerAccount struct {
@@ -1471,6 +1485,7 @@ type QueryResolver interface {
 	Officers(ctx context.Context) ([]*mkg.Account, error)
 	AccessRequestStats(ctx context.Context, from time.Time, to time.Time) (*mkg.TicketStats, error)
 	AccessRequestByToken(ctx context.Context, token string) (*mkg.Ticket, error)
+	Usage(ctx context.Context, accountID *string, from time.Time, to time.Time) ([]*mkg.Usage, error)
 	Webhooks(ctx context.Context, accountID *string, first *int, after *string) ([]*mkg.Webhook, error)
 	Webhook(ctx context.Context, id string) (*mkg.Webhook, error)
 }
@@ -1587,10 +1602,21 @@ type TrackedAccessRequestResolver interface {
 
 	ViewerCan(ctx context.Context, obj *mkg.Ticket) ([]mkg.TicketAction, error)
 }
+type UsageLineResolver interface {
+	AccountID(ctx context.Context, obj *mkg.Usage) (string, error)
+
+	Dataset(ctx context.Context, obj *mkg.Usage) (*string, error)
+	Requests(ctx context.Context, obj *mkg.Usage) (float64, error)
+	Cost(ctx context.Context, obj *mkg.Usage) (float64, error)
+	Rows(ctx context.Context, obj *mkg.Usage) (float64, error)
+	Downloads(ctx context.Context, obj *mkg.Usage) (float64, error)
+	Bytes(ctx context.Context, obj *mkg.Usage) (float64, error)
+}
 type ViewerResolver interface {
 	KeyPrefix(ctx context.Context, obj *mkg.Principal) (*string, error)
 	Roles(ctx context.Context, obj *mkg.Principal) ([]mkg.Role, error)
 	Rights(ctx context.Context, obj *mkg.Principal) ([]*mkg.Right, error)
+	Usage(ctx context.Context, obj *mkg.Principal, from time.Time, to time.Time) ([]*mkg.Usage, error)
 }
 type WebhookResolver interface {
 	ID(ctx context.Context, obj *mkg.Webhook) (string, error)
@@ -4741,6 +4767,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.TrustedDocuments(childComplexity), true
+	case "Query.usage":
+		if e.ComplexityRoot.Query.Usage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_usage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Usage(childComplexity, args["accountId"].(*string), args["from"].(time.Time), args["to"].(time.Time)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -6317,6 +6354,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TrustedDocument.RegisteredBy(childComplexity), true
 
+	case "UsageLine.accountId":
+		if e.ComplexityRoot.UsageLine.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageLine.AccountID(childComplexity), true
+	case "UsageLine.bytes":
+		if e.ComplexityRoot.UsageLine.Bytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageLine.Bytes(childComplexity), true
+	case "UsageLine.cost":
+		if e.ComplexityRoot.UsageLine.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageLine.Cost(childComplexity), true
+	case "UsageLine.dataset":
+		if e.ComplexityRoot.UsageLine.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageLine.Dataset(childComplexity), true
+	case "UsageLine.day":
+		if e.ComplexityRoot.UsageLine.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageLine.Day(childComplexity), true
+	case "UsageLine.downloads":
+		if e.ComplexityRoot.UsageLine.Downloads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageLine.Downloads(childComplexity), true
+	case "UsageLine.requests":
+		if e.ComplexityRoot.UsageLine.Requests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageLine.Requests(childComplexity), true
+	case "UsageLine.rows":
+		if e.ComplexityRoot.UsageLine.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageLine.Rows(childComplexity), true
+
 	case "Viewer.account":
 		if e.ComplexityRoot.Viewer.Account == nil {
 			break
@@ -6347,6 +6433,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Viewer.Roles(childComplexity), true
+	case "Viewer.usage":
+		if e.ComplexityRoot.Viewer.Usage == nil {
+			break
+		}
+
+		args, err := ec.field_Viewer_usage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Viewer.Usage(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
 
 	case "ViewerAccount.application":
 		if e.ComplexityRoot.ViewerAccount.Application == nil {
@@ -9337,6 +9434,42 @@ extend type Mutation {
   collectApiKey(token: String!): CollectedApiKey @applicantOnly
 }
 `, BuiltIn: false},
+	{Name: "../schema/usage.graphqls", Input: `"""
+What an account used of the API on one day (UTC): in total (` + "`" + `dataset` + "`" + `
+null: every request once, with its cost) or for one dataset (the requests
+that returned its data, their cost, and the rows of it they returned; a
+request that returned several datasets counts in each). Downloads count
+under their dataset, with their bytes. Answers from the server's memory
+count as if they ran. Written every 10 seconds.
+"""
+type UsageLine {
+  "The account (admins' view; a partner's own lines carry its own)."
+  accountId: ID!
+  "The day, 00:00 UTC."
+  day: DateTime!
+  "The dataset; null for the account's totals."
+  dataset: String
+  "GraphQL requests sent (a batch is one)."
+  requests: Float!
+  "Their cost in points, as quotas count it (requested)."
+  cost: Float!
+  "Objects of the dataset returned (a report's decoded values, a station, an earthquake …)."
+  rows: Float!
+  downloads: Float!
+  "Bytes of the downloads."
+  bytes: Float!
+}
+
+extend type Viewer {
+  "The caller's own usage from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` (days, both included; at most 366 days), by day and dataset. Null with UNAUTHENTICATED when anonymous."
+  usage(from: DateTime!, to: DateTime!): [UsageLine!]
+}
+
+extend type Query {
+  "Usage of one account (` + "`" + `accountId` + "`" + `) or of every account (admins), from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` (days, both included; at most 366 days), by day, account and dataset."
+  usage(accountId: ID, from: DateTime!, to: DateTime!): [UsageLine!] @hasRole(roles: [ADMIN])
+}
+`, BuiltIn: false},
 	{Name: "../schema/webhooks.graphqls", Input: `"""
 The result is the caller's own account's: anonymous callers get
 UNAUTHENTICATED, and an object of another account is NOT_FOUND, the same
@@ -11322,6 +11455,28 @@ func (ec *executionContext) childFields_TrustedDocument(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type TrustedDocument", field.Name)
 }
 
+func (ec *executionContext) childFields_UsageLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accountId":
+		return ec.fieldContext_UsageLine_accountId(ctx, field)
+	case "day":
+		return ec.fieldContext_UsageLine_day(ctx, field)
+	case "dataset":
+		return ec.fieldContext_UsageLine_dataset(ctx, field)
+	case "requests":
+		return ec.fieldContext_UsageLine_requests(ctx, field)
+	case "cost":
+		return ec.fieldContext_UsageLine_cost(ctx, field)
+	case "rows":
+		return ec.fieldContext_UsageLine_rows(ctx, field)
+	case "downloads":
+		return ec.fieldContext_UsageLine_downloads(ctx, field)
+	case "bytes":
+		return ec.fieldContext_UsageLine_bytes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UsageLine", field.Name)
+}
+
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "anonymous":
@@ -11334,6 +11489,8 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_roles(ctx, field)
 	case "rights":
 		return ec.fieldContext_Viewer_rights(ctx, field)
+	case "usage":
+		return ec.fieldContext_Viewer_usage(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
@@ -13212,6 +13369,36 @@ func (ec *executionContext) field_Query_stations_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_usage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "accountId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accountId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_webhook_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13437,6 +13624,28 @@ func (ec *executionContext) field_Subscription_observationReceived_args(ctx cont
 		return nil, err
 	}
 	args["since"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Viewer_usage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
 	return args, nil
 }
 
@@ -26106,6 +26315,50 @@ func (ec *executionContext) fieldContext_Query_accessRequestByToken(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_usage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_usage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Usage(ctx, fc.Args["accountId"].(*string), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.Usage) graphql.Marshaler {
+			return ec.marshalOUsageLine2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐUsageᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_usage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UsageLine(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_usage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_webhooks(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32627,6 +32880,190 @@ func (ec *executionContext) fieldContext_TrustedDocument_registeredBy(_ context.
 	return graphql.NewScalarFieldContext("TrustedDocument", field, false, false, "String")
 }
 
+func (ec *executionContext) _UsageLine_accountId(ctx context.Context, field graphql.CollectedField, obj *mkg.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageLine_accountId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UsageLine().AccountID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageLine_accountId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageLine", field, true, true, "ID")
+}
+
+func (ec *executionContext) _UsageLine_day(ctx context.Context, field graphql.CollectedField, obj *mkg.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageLine_day(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageLine_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageLine", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _UsageLine_dataset(ctx context.Context, field graphql.CollectedField, obj *mkg.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageLine_dataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UsageLine().Dataset(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UsageLine_dataset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageLine", field, true, true, "String")
+}
+
+func (ec *executionContext) _UsageLine_requests(ctx context.Context, field graphql.CollectedField, obj *mkg.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageLine_requests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UsageLine().Requests(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageLine_requests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageLine", field, true, true, "Float")
+}
+
+func (ec *executionContext) _UsageLine_cost(ctx context.Context, field graphql.CollectedField, obj *mkg.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageLine_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UsageLine().Cost(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageLine_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageLine", field, true, true, "Float")
+}
+
+func (ec *executionContext) _UsageLine_rows(ctx context.Context, field graphql.CollectedField, obj *mkg.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageLine_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UsageLine().Rows(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageLine_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageLine", field, true, true, "Float")
+}
+
+func (ec *executionContext) _UsageLine_downloads(ctx context.Context, field graphql.CollectedField, obj *mkg.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageLine_downloads(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UsageLine().Downloads(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageLine_downloads(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageLine", field, true, true, "Float")
+}
+
+func (ec *executionContext) _UsageLine_bytes(ctx context.Context, field graphql.CollectedField, obj *mkg.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageLine_bytes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UsageLine().Bytes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageLine_bytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageLine", field, true, true, "Float")
+}
+
 func (ec *executionContext) _Viewer_anonymous(ctx context.Context, field graphql.CollectedField, obj *mkg.Principal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32756,6 +33193,50 @@ func (ec *executionContext) fieldContext_Viewer_rights(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DatasetRight(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Viewer_usage(ctx context.Context, field graphql.CollectedField, obj *mkg.Principal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_usage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Viewer().Usage(ctx, obj, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.Usage) graphql.Marshaler {
+			return ec.marshalOUsageLine2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐUsageᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_usage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UsageLine(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Viewer_usage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -41128,6 +41609,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_accessRequestByToken(ctx, field)
 				})
+		case "usage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_usage(ctx, field)
+				})
 		case "webhooks":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -43468,6 +43955,81 @@ func (ec *executionContext) _TrustedDocument(ctx context.Context, sel ast.Select
 	return out
 }
 
+var usageLineImplementors = []string{"UsageLine"}
+
+func (ec *executionContext) _UsageLine(ctx context.Context, sel ast.SelectionSet, obj *mkg.Usage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, usageLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UsageLine")
+		case "accountId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UsageLine_accountId(ctx, field, obj)
+				})
+		case "day":
+			out.Values[i] = ec._UsageLine_day(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dataset":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UsageLine_dataset(ctx, field, obj)
+				})
+		case "requests":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UsageLine_requests(ctx, field, obj)
+				})
+		case "cost":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UsageLine_cost(ctx, field, obj)
+				})
+		case "rows":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UsageLine_rows(ctx, field, obj)
+				})
+		case "downloads":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UsageLine_downloads(ctx, field, obj)
+				})
+		case "bytes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UsageLine_bytes(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var viewerImplementors = []string{"Viewer"}
 
 func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *mkg.Principal) graphql.Marshaler {
@@ -43506,6 +44068,12 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Viewer_rights(ctx, field, obj)
+				})
+		case "usage":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_usage(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -46038,6 +46606,14 @@ func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋg
 	return res
 }
 
+func (ec *executionContext) marshalNUsageLine2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐUsage(ctx context.Context, sel ast.SelectionSet, v *mkg.Usage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UsageLine!")
+		return graphql.Null
+	}
+	return ec._UsageLine(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐPrincipal(ctx context.Context, sel ast.SelectionSet, v *mkg.Principal) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Viewer!")
@@ -47610,6 +48186,25 @@ func (ec *executionContext) marshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgen�
 	_ = ctx
 	res := graphql.MarshalUpload(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOUsageLine2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐUsageᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.Usage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUsageLine2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐUsage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOViewerAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx context.Context, sel ast.SelectionSet, v *mkg.Account) graphql.Marshaler {

@@ -50,6 +50,23 @@ func (b *Bill) returned(d mkg.Dataset, n int64) {
 	b.mu.Unlock()
 }
 
+// Reuse records what an answer reused from memory used when it ran (a
+// stored response counts in usage as if it ran again).
+func (b *Bill) Reuse(cost int64, rows map[mkg.Dataset]int64) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.used += cost
+	for d, n := range rows {
+		if b.rows == nil {
+			b.rows = map[mkg.Dataset]int64{}
+		}
+		b.rows[d] += n
+	}
+}
+
 // Used returns the cost of the operations that ran and the rows they
 // returned by dataset.
 func (b *Bill) Used() (int64, map[mkg.Dataset]int64) {

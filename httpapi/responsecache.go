@@ -62,6 +62,10 @@ type cachedResponse struct {
 	costs       []int64 // each operation's requested cost, charged again on every hit
 	etag        string
 	restricted  bool // some field is not open to all: private to its caller
+	// used and rows are what the answer used when it ran (mkg.Usage),
+	// counted again on every hit.
+	used int64
+	rows map[mkg.Dataset]int64
 }
 
 // handler wraps next (the GraphQL handler, after authentication and the
@@ -96,6 +100,7 @@ func (c *ResponseCache) handler(next http.Handler, m meter) http.Handler {
 				if req := telemetry.From(r.Context()); req != nil {
 					req.Operation = e.operation
 				}
+				graph.BillFrom(r.Context()).Reuse(e.used, e.rows)
 				body, ok := m.settleCached(w, r, e) // charged as if it ran
 				if !ok {
 					return
@@ -272,6 +277,7 @@ func (c *ResponseCache) complete(ctx context.Context, deps *graph.Dependencies, 
 	}
 	if b := graph.BillFrom(ctx); b != nil {
 		e.costs = b.Costs()
+		e.used, e.rows = b.Used()
 	}
 	return e
 }

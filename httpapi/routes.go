@@ -66,6 +66,9 @@ type Server struct {
 	// be the executor's graph.Limits.Quota): the server reports the
 	// charges, and charges answers from the response cache.
 	Quota *mkg.QuotaPolicy
+	// Usage, when set, sums what each account's requests used (written
+	// to the database by its owner, mkg.UsageTally.FlushEvery).
+	Usage *mkg.UsageTally
 
 	outage   *lograte.Logger // failures every request meets, logged once per interval
 	sessions sessions        // live connections (subscriptions)
@@ -90,7 +93,7 @@ func (s *Server) Handler() http.Handler {
 	// Requests answered from the stored responses never queue behind those
 	// that run.
 	run := limitRunning(s.Limits.MaxRunning, limitValues(s.Limits.MaxWork/graph.ValueWork, s.withLoaders(withUnavailableStatus(s.graphQL()))))
-	gql := s.withPrincipal(limitBody(s.Limits.MaxBodyBytes, s.Limits.MaxUploadBytes, withBill(s.Responses.handler(run, meter{s.Quota}))))
+	gql := s.withPrincipal(limitBody(s.Limits.MaxBodyBytes, s.Limits.MaxUploadBytes, withBill(s.withUsage(s.Responses.handler(run, meter{s.Quota})))))
 	if s.Live == (LiveLimits{}) {
 		s.Live = DefaultLiveLimits
 	}

@@ -129,3 +129,37 @@ type UsageStore interface {
 	// to day to, both included, by day, account and dataset.
 	Usage(ctx context.Context, accountID int64, from, to time.Time) ([]Usage, error)
 }
+
+// Flush writes what was summed to store; on failure it is summed back in,
+// to be written with the next flush.
+func (t *UsageTally) Flush(ctx context.Context, store UsageStore) error {
+	lines := t.Drain()
+	if err := store.AddUsage(ctx, lines); err != nil {
+		t.Add(lines)
+		return err
+	}
+	return nil
+}
+
+// FlushEvery flushes the tally to store every interval until ctx ends,
+// then once more (bounded by final), so that a server that stops loses
+// nothing it counted while the database answers. Failures go to failed.
+func (t *UsageTally) FlushEvery(ctx context.Context, store UsageStore, every, final time.Duration, failed func(error)) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), final)
+			defer cancel()
+			if err := t.Flush(fctx, store); err != nil {
+				failed(err)
+			}
+			return
+		case <-tick.C:
+			if err := t.Flush(ctx, store); err != nil {
+				failed(err)
+			}
+		}
+	}
+}

@@ -27,6 +27,8 @@ type Resolver struct {
 	// Downloads issues signed links to files and exports.
 	Downloads mkg.Downloader
 	Catalogue Catalogue
+	// UsageData keeps what accounts used (mkg.Usage).
+	UsageData mkg.UsageStore
 	// Documents keeps the trusted documents admins register.
 	Documents mkg.TrustedDocumentStore
 	// FeedData keeps the upstream feeds admins configure.
