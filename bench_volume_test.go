@@ -113,6 +113,7 @@ type volumeApp struct {
 func volumeServer(b *testing.B, dbURL string, demo bool) *volumeApp {
 	cfg := defaultConfig()
 	cfg.DatabaseURL, cfg.FileDir, cfg.ResponseCacheBytes = dbURL, b.TempDir(), 0
+	cfg.Quota = testQuota
 	cfg.DemoData = "false"
 	if demo {
 		cfg.DemoData = "true"

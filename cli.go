@@ -45,7 +45,7 @@ type invocation struct {
 // commands are mkggraph's subcommands, in the order its help lists them.
 var commands = []*command{
 	{name: "serve", usage: "[serve] [flags]", summary: "run the server (GraphiQL at http://localhost:8080/graphiql/)",
-		settings: []settingGroup{databaseSettings, fileSettings, redisSettings, serverSettings, feedSettings, webhookSettings, logSettings}, define: defineServe},
+		settings: []settingGroup{databaseSettings, fileSettings, redisSettings, serverSettings, feedSettings, webhookSettings, quotaSettings, logSettings}, define: defineServe},
 	{name: "migrate", usage: "migrate [flags]", summary: "apply pending database migrations and exit",
 		settings: []settingGroup{databaseSettings, logSettings}, define: defineMigrate},
 	{name: "ingest", usage: "ingest [flags] FILE…", summary: "load data files (format detected from content)", takesArgs: true,

@@ -56,6 +56,7 @@ type Config struct {
 	DownloadTTL        time.Duration
 	PublicURL          string
 	Feeds              FeedConfig
+	Quota              QuotaConfig
 	Webhooks           WebhookConfig
 
 	// clock replaces time.Now for the store and the outbox (tests only).
@@ -98,6 +99,7 @@ func defaultConfig() Config {
 		Standards:          mkg.DefaultStandards,
 		DownloadTTL:        15 * time.Minute,
 		Feeds:              FeedConfig{Poll: "true", AllowPrivate: "false", SpoolDir: "mkggraph-spool", Timeout: 30 * time.Second, MaxBytes: 32 << 20},
+		Quota:              DefaultQuota,
 		Webhooks: WebhookConfig{AllowHTTP: "false", AllowPrivate: "false", PauseAfter: 10, Timeout: 10 * time.Second,
 			FirstRetry: 10 * time.Second, MaxRetry: time.Hour},
 		TraceSampleRatio: 0.1,
@@ -216,6 +218,30 @@ func serverSettings(s *settings, c *Config) {
 	s.str(&c.PublicURL, "public-url", "MKG_PUBLIC_URL", "the API's public base URL (https://api.example.go.id) to make download links absolute; empty = links relative to the API")
 }
 
+// QuotaConfig is the default budgets, in cost points (mkg.Budget): of
+// accounts without a budget of their own, and of each anonymous client
+// address.
+type QuotaConfig struct {
+	Accounts, Anonymous mkg.Budget
+}
+
+// DefaultQuota are the default budgets (README, Quotas): an account may
+// spend 500,000 points a minute (ten queries at the cost limit, or some
+// 5,000 calls of a 20-row page) and 20 million a day; an anonymous address
+// a fifth of that a minute and a tenth a day.
+var DefaultQuota = QuotaConfig{
+	Accounts:  mkg.Budget{PerMinute: 500_000, PerDay: 20_000_000},
+	Anonymous: mkg.Budget{PerMinute: 100_000, PerDay: 2_000_000},
+}
+
+// quotaSettings set the default budgets.
+func quotaSettings(s *settings, c *Config) {
+	s.bytes(&c.Quota.Accounts.PerMinute, "quota-account-minute", "MKG_QUOTA_ACCOUNT_MINUTE", "cost points an account may spend per minute, unless an admin set its own budget")
+	s.bytes(&c.Quota.Accounts.PerDay, "quota-account-day", "MKG_QUOTA_ACCOUNT_DAY", "cost points an account may spend per UTC day, unless it has its own budget (set by an admin, or from its access request's calls a day)")
+	s.bytes(&c.Quota.Anonymous.PerMinute, "quota-anonymous-minute", "MKG_QUOTA_ANONYMOUS_MINUTE", "cost points one client address without a key may spend per minute")
+	s.bytes(&c.Quota.Anonymous.PerDay, "quota-anonymous-day", "MKG_QUOTA_ANONYMOUS_DAY", "cost points one client address without a key may spend per UTC day")
+}
+
 // FeedConfig is the feed poller's settings (see feeds.Options).
 type FeedConfig struct {
 	File         string // config file seeding feeds; "" = the built-in defaults only
@@ -297,6 +323,16 @@ func (c *Config) Validate() error {
 	}
 	if c.SMTPURL != "" && !strings.HasPrefix(c.SMTPURL, "smtp://") && !strings.HasPrefix(c.SMTPURL, "smtps://") {
 		errs = append(errs, errors.New("MKG_SMTP_URL must start with smtp:// or smtps://"))
+	}
+	for _, q := range []struct {
+		name string
+		b    mkg.Budget
+	}{{"quota-account-", c.Quota.Accounts}, {"quota-anonymous-", c.Quota.Anonymous}} {
+		var bad *mkg.Error
+		if err := q.b.Validate(""); errors.As(err, &bad) {
+			flag := map[string]string{"perMinute": "minute", "perDay": "day"}[bad.Field]
+			errs = append(errs, fmt.Errorf("%s%s: %s", q.name, flag, bad.Message))
+		}
 	}
 	if c.HTTPMaxAge < 0 || c.HTTPMaxAge > 24*time.Hour {
 		errs = append(errs, errors.New("http-max-age must be between 0 and 24h"))

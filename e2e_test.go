@@ -28,6 +28,7 @@ func testConfig(t *testing.T, backend string) *Config {
 	cfg := defaultConfig()
 	cfg.DemoData = "true"
 	cfg.demoFiles = coreDemo
+	cfg.Quota = testQuota
 	cfg.FileDir = t.TempDir()
 	switch backend {
 	case "sqlite":
@@ -137,6 +138,7 @@ var shared = map[string]*sharedApp{"sqlite": {}, "postgres": {}}
 func (s *sharedApp) start(backend string) {
 	cfg := defaultConfig()
 	cfg.DemoData = "true"
+	cfg.Quota = testQuota
 	dir, err := os.MkdirTemp("", "mkggraph-e2e")
 	if err != nil {
 		s.err = err

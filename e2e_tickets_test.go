@@ -221,6 +221,10 @@ func TestAccessRequestLifecycle(t *testing.T) {
 			if len(raw.Errors) > 0 || !strings.Contains(raw.Raw, "15015 02999") {
 				t.Errorf("the new key cannot read SYNOP_L1: %s", raw.Raw)
 			}
+			// Its daily budget follows from the form's 2,000 calls a day.
+			if d := w.do(t, key, `{ rateLimit { perDay } }`, nil); dig(d, "rateLimit", "perDay") != float64(2000*mkg.DailyBudgetPerCall) {
+				t.Errorf("the new account's daily budget: %v; want %d", d, 2000*mkg.DailyBudgetPerCall)
+			}
 			if r := postAs(t, w.srv, key, `{ viewer { rights { dataset allowed } } }`, nil); strings.Contains(r.Raw, `"dataset":"LIGHTNING","allowed":true`) {
 				t.Errorf("an omitted dataset was granted")
 			}

@@ -113,6 +113,13 @@ func openCache(ctx context.Context, cfg *Config, log *slog.Logger, m *metrics.Me
 	return c, rc, func() { rc.Close() }
 }
 
+// Usage is summed in memory (at most usageLines account-day-dataset lines)
+// and written every usageFlush.
+const (
+	usageLines = 100_000
+	usageFlush = 10 * time.Second
+)
+
 func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 	a, err := newApp(ctx, cfg, log)
 	if err != nil {
@@ -125,6 +132,14 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 	go func() { a.Outbox.Run(ctx); close(outbox) }()
 	// So do the webhooks' dispatcher and delivery worker.
 	hooks := a.RunWebhooks(ctx)
+	// Usage is written every usageFlush, and once more at the end.
+	usage := make(chan struct{})
+	go func() {
+		a.Usage.FlushEvery(ctx, a.Store, usageFlush, cfg.ShutdownTimeout, func(err error) {
+			log.Warn("usage not written; kept for the next write", "err", err)
+		})
+		close(usage)
+	}()
 	// So does the feed poller, which then cancels the polls in flight.
 	poller := make(chan struct{})
 	if cfg.Feeds.Poll == "true" {
@@ -156,6 +171,11 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 		log.Warn("shutdown: the feed poller did not stop within the shutdown timeout")
 	}
 	select {
+	case <-usage:
+	case <-graceOver:
+		log.Warn("shutdown: the usage was not written within the shutdown timeout")
+	}
+	select {
 	case <-hooks:
 	case <-graceOver:
 		log.Warn("shutdown: the webhooks' worker did not stop within the shutdown timeout")
@@ -174,10 +194,13 @@ type app struct {
 	Feeds   *feeds.Poller
 	// Webhooks runs partners' webhooks (RunWebhooks).
 	Webhooks *webhooks.Service
-	Events   *inmem.Bus
-	API      *httpapi.Server // its live connections end first at shutdown
-	Handler  http.Handler
-	closers  []func()
+	// Usage sums what accounts use until it is written (serve flushes it
+	// every usageFlush).
+	Usage   *mkg.UsageTally
+	Events  *inmem.Bus
+	API     *httpapi.Server // its live connections end first at shutdown
+	Handler http.Handler
+	closers []func()
 }
 
 // Close releases the cache and the database.
@@ -268,6 +291,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 		Catalogue:        a.Ingest,
 		FeedData:         store,
 		Documents:        store,
+		UsageData:        store,
 		FeedFormats:      ingest.FormatNames(),
 		Types:            authz,
 		Live: resolvers.Live{Events: a.Events, Buffer: cfg.Live.Buffer, CatchUp: cfg.CatchUp, Opened: m.SubscriptionOpened,
@@ -276,7 +300,8 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	// Bad keys are counted in Redis when there is one, so every instance
 	// throttles the same clients.
 	auth := authn.NewAuthenticator(store, layered, log, cfg.clock).WithLimiter(authn.NewLimiter(20, time.Minute, counter, log))
-	downloads, err := newDownloads(cfg, log, store, files, auth)
+	a.Usage = mkg.NewUsageTally(usageLines)
+	downloads, err := newDownloads(cfg, log, store, files, auth, a.Usage)
 	if err != nil {
 		a.Close()
 		return nil, err
@@ -298,9 +323,22 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	if _, ok := counter.(*redis.Cache); ok {
 		persisted = c
 	}
+	// Budgets are spent in Redis when there is one, so that every instance
+	// draws on the same; in-process otherwise, and while Redis fails.
+	var sharedQuotas mkg.Quotas
+	if rc, ok := counter.(*redis.Cache); ok {
+		sharedQuotas = rc
+	}
+	quota := &mkg.QuotaPolicy{Store: cache.NewQuotas(sharedQuotas, log), Accounts: cfg.Quota.Accounts,
+		Anonymous: cfg.Quota.Anonymous, Now: cfg.now}
+	res.Quota, res.Live.Quota = quota, quota
+	limits := cfg.Limits.GraphQL()
+	limits.Quota = quota
 	api := &httpapi.Server{
-		GraphQL: graph.NewExecutor(res, authz, cfg.Limits.GraphQL(), graph.Documents{Shared: persisted,
+		GraphQL: graph.NewExecutor(res, authz, limits, graph.Documents{Shared: persisted,
 			Trusted: &graph.TrustedDocuments{Set: store, Enforce: cfg.TrustedDocuments == "true"}}, log, m.GraphQL()),
+		Quota:     quota,
+		Usage:     a.Usage,
 		Auth:      auth,
 		Downloads: downloads,
 		Loaders:   loaders,
@@ -398,7 +436,7 @@ func (r loaderReads) LatestObservations(ctx context.Context, wmos []string) ([]*
 
 // newDownloads wires the signed download links. Without a configured key
 // the links are signed with a random key of this process.
-func newDownloads(cfg *Config, log *slog.Logger, store *sqlstore.Store, files mkg.FileStore, auth *authn.Authenticator) (*download.Service, error) {
+func newDownloads(cfg *Config, log *slog.Logger, store *sqlstore.Store, files mkg.FileStore, auth *authn.Authenticator, usage *mkg.UsageTally) (*download.Service, error) {
 	key := []byte(cfg.DownloadKey)
 	if len(key) == 0 {
 		key = make([]byte, 32)
@@ -412,7 +450,7 @@ func newDownloads(cfg *Config, log *slog.Logger, store *sqlstore.Store, files mk
 		return nil, err
 	}
 	return download.New(download.Options{Signer: signer, TTL: cfg.DownloadTTL, Files: files, Radar: store,
-		Satellite: store, Principals: auth, BaseURL: strings.TrimSuffix(cfg.PublicURL, "/"), Now: cfg.clock, Log: log,
+		Satellite: store, Principals: auth, BaseURL: strings.TrimSuffix(cfg.PublicURL, "/"), Now: cfg.clock, Log: log, Usage: usage,
 		Exporter: &export.Exporter{Observations: store, Stations: store, Earthquakes: store, Lightning: store, Climate: store,
 			AirQuality: store, GroundMotion: store}}), nil
 }

@@ -3,7 +3,6 @@ package authn
 import (
 	"context"
 	"log/slog"
-	"net/netip"
 	"slices"
 	"sync"
 	"time"
@@ -68,26 +67,11 @@ func (l *Limiter) Fail(ctx context.Context, client, prefix string) bool {
 }
 
 func (l *Limiter) keys(client, prefix string) []string {
-	keys := []string{"badkey:addr:" + clientKey(client)}
+	keys := []string{"badkey:addr:" + mkg.AddressKey(client)}
 	if prefix != "" {
 		keys = append(keys, "badkey:prefix:"+prefix)
 	}
 	return keys
-}
-
-// clientKey is what a client is counted by: its IPv4 address, or its
-// IPv6 /64 (one subscriber's network: any address in it is theirs to use).
-func clientKey(client string) string {
-	a, err := netip.ParseAddr(client)
-	if err != nil {
-		return client
-	}
-	a = a.Unmap()
-	if a.Is6() {
-		p, _ := a.Prefix(64)
-		return p.String()
-	}
-	return a.String()
 }
 
 // count runs f on the shared counter, or in-process when there is none or

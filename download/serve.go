@@ -31,7 +31,11 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx = mkg.WithPrincipal(ctx, p)
 	if c.Kind == mkg.DownloadExport {
-		s.serveExport(ctx, w, r, c)
+		var d mkg.Dataset
+		if c.Export != nil {
+			d = c.Export.Kind.Dataset()
+		}
+		s.counted(w, r, p, d, func(w http.ResponseWriter) { s.serveExport(ctx, w, r, c) })
 		return
 	}
 	obj, err := s.find(ctx, c.Kind, c.ID)
@@ -42,8 +46,41 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.notFound(ctx, w, err)
 		return
 	}
-	s.serveFile(ctx, w, r, obj)
+	s.counted(w, r, p, obj.dataset, func(w http.ResponseWriter) { s.serveFile(ctx, w, r, obj) })
 }
+
+// counted serves a download through serve and counts it in its account's
+// usage (none for anonymous links): one download of dataset d with the
+// bytes of its body, when it was served (2xx) to a GET.
+func (s *Service) counted(w http.ResponseWriter, r *http.Request, p *mkg.Principal, d mkg.Dataset, serve func(http.ResponseWriter)) {
+	if s.opt.Usage == nil || p.Anonymous() || r.Method != http.MethodGet {
+		serve(w)
+		return
+	}
+	cw := &countingWriter{ResponseWriter: w, status: http.StatusOK}
+	serve(cw)
+	if cw.status < 300 {
+		s.opt.Usage.Add(map[mkg.UsageKey]mkg.UsageCounts{
+			{AccountID: p.Account.ID, Day: mkg.UsageDay(s.opt.Now()), Dataset: d}: {Downloads: 1, Bytes: cw.bytes}})
+	}
+}
+
+// countingWriter counts the bytes of a body and keeps its status.
+type countingWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (c *countingWriter) WriteHeader(code int) { c.status = code; c.ResponseWriter.WriteHeader(code) }
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	n, err := c.ResponseWriter.Write(b)
+	c.bytes += int64(n)
+	return n, err
+}
+
+func (c *countingWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
 
 func (s *Service) principal(ctx context.Context, key string) (*mkg.Principal, error) {
 	if key == "" {

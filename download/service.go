@@ -34,6 +34,9 @@ type Options struct {
 	BaseURL string
 	Now     func() time.Time
 	Log     *slog.Logger
+	// Usage, when set, counts each download an account made, with its
+	// bytes, under the dataset it belongs to.
+	Usage *mkg.UsageTally
 }
 
 // Service issues links (to resolvers, through mkg.Downloader) and serves

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -83,6 +84,9 @@ type fieldRule struct {
 	req      Requirement
 	id       int  // of req; -1 when the field needs nothing of its own
 	abstract bool // returns an interface or union: checked again on the concrete type
+	// rows is the dataset whose rows the field returns (usage): set when
+	// the type it returns belongs to one dataset its parent does not.
+	rows mkg.Dataset
 }
 
 type typeRule struct {
@@ -139,7 +143,8 @@ func NewAuthorizer(schema *ast.Schema, typeOf func(any) string) (*Authorizer, er
 			if a.rules[name] == nil {
 				a.rules[name] = map[string]*fieldRule{}
 			}
-			a.rules[name][f.Name] = &fieldRule{req: r, id: number(r), abstract: abstract}
+			a.rules[name][f.Name] = &fieldRule{req: r, id: number(r), abstract: abstract,
+				rows: rowsOf(a.types[ret].req, a.types[name].req)}
 		}
 	}
 	a.implies = make([][]bool, len(reqs))
@@ -150,6 +155,34 @@ func NewAuthorizer(schema *ast.Schema, typeOf func(any) string) (*Authorizer, er
 		}
 	}
 	return a, nil
+}
+
+// rowsOf is the dataset whose rows an object of a type requiring ret
+// counts as, inside one of a type requiring parent: ret's one dataset,
+// unless the parent is of it already (a report's heading is not a row of
+// its own); "" when none.
+func rowsOf(ret, parent Requirement) mkg.Dataset {
+	if len(ret.Datasets) != 1 || slices.Contains(parent.Datasets, ret.Datasets[0]) {
+		return ""
+	}
+	return ret.Datasets[0]
+}
+
+// rowCount is how many objects a field's result holds: a list's length,
+// one for an object, none for nil.
+func rowCount(res any) int64 {
+	v := reflect.ValueOf(res)
+	switch v.Kind() {
+	case reflect.Invalid:
+		return 0
+	case reflect.Slice:
+		return int64(v.Len())
+	case reflect.Pointer, reflect.Interface, reflect.Map:
+		if v.IsNil() {
+			return 0
+		}
+	}
+	return 1
 }
 
 func requirementOf(dirs ast.DirectiveList, where string) (Requirement, error) {
@@ -220,6 +253,9 @@ func (a *Authorizer) Middleware(ctx context.Context, next graphql.Resolver) (any
 		noteRequirement(ctx, p, r.req)
 	}
 	res, err := next(ctx)
+	if err == nil && r.rows != "" {
+		BillFrom(ctx).returned(r.rows, rowCount(res))
+	}
 	if err != nil || !r.abstract || res == nil {
 		return res, err
 	}
@@ -228,6 +264,9 @@ func (a *Authorizer) Middleware(ctx context.Context, next graphql.Resolver) (any
 			return nil, err
 		}
 		noteRequirement(ctx, p, t.req)
+		if d := rowsOf(t.req, a.types[fc.Object].req); d != "" {
+			BillFrom(ctx).returned(d, 1)
+		}
 	}
 	return res, nil
 }

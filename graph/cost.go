@@ -16,7 +16,8 @@ type Measure struct {
 	// Cost is gqlgen's complexity, exactly as complexity.Calculate gives
 	// it: one per field, a list field's children times its page size
 	// (SetComplexity), the costliest implementation for a field of an
-	// interface, __schema free.
+	// interface, __schema free; so is a field whose cost function says
+	// 0 (Query.rateLimit), which gqlgen would count as 1.
 	Cost int
 	// Work is what reading argument values costs as the operation runs,
 	// ValueWork for each: each field reads its arguments (variables
@@ -109,7 +110,7 @@ func (m *measurer) field(f *ast.Field) Measure {
 	// The children run as many times as the cost function multiplies
 	// their cost by: a page's size (1 + children × size), or once.
 	pages := 0
-	if child.Cost > 0 {
+	if child.Cost > 0 && out.Cost > 0 {
 		pages = (out.Cost - 1) / child.Cost
 	}
 	out.Work = add(values, mul(pages, child.Work))
@@ -133,8 +134,8 @@ func (m *measurer) cost(f *ast.Field, kind ast.DefinitionKind, child int, args m
 }
 
 func (m *measurer) fieldCost(typeName, field string, kind ast.DefinitionKind, child int, args map[string]any) int {
-	if c, ok := m.es.Complexity(m.ctx, typeName, field, child, args); ok && c >= 1 {
-		return c
+	if c, ok := m.es.Complexity(m.ctx, typeName, field, child, args); ok && c >= 0 {
+		return c // 0 only for fields declared free (Query.rateLimit)
 	}
 	if kind == ast.Scalar || kind == ast.Enum {
 		return 1

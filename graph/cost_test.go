@@ -108,7 +108,7 @@ func everyField(t *testing.T, s *ast.Schema, depth int) string {
 		}
 		var b strings.Builder
 		for _, f := range def.Fields {
-			if strings.HasPrefix(f.Name, "__") {
+			if strings.HasPrefix(f.Name, "__") || def.Name == "Query" && f.Name == "rateLimit" { // free: TestRateLimitIsFree
 				continue
 			}
 			typ := s.Types[f.Type.Name()]
@@ -257,5 +257,25 @@ func TestQueryLimitsRefuseBeforeValidation(t *testing.T) {
 	docs[dup] = &ast.QueryDocument{}
 	if err := l.MutateOperationParameters(ctx, &graphql.RawParams{Query: dup}); err != nil {
 		t.Errorf("a cached document was checked again: %v", err)
+	}
+}
+
+// TestRateLimitIsFree: Query.rateLimit is the one field whose cost differs
+// from gqlgen's (which counts a field at 1 at least): it costs nothing, so
+// that asking one's budget never spends it, and a query asking it with
+// other fields costs what they cost.
+func TestRateLimitIsFree(t *testing.T) {
+	es := costSchema()
+	measure := func(q string) (int, int) {
+		op, vars := validated(t, es, q, nil)
+		return graph.MeasureOperation(context.Background(), es, op, vars, 1<<30).Cost, complexity.Calculate(context.Background(), es, op, vars)
+	}
+	if got, gqlgen := measure(`{ rateLimit { cost perMinute perDay window limit used remaining resetAt } }`); got != 0 || gqlgen < 2 {
+		t.Errorf("rateLimit costs %d (gqlgen: %d); want 0", got, gqlgen)
+	}
+	stations := `stations(first: 4) { edges { node { name } } }`
+	alone, _ := measure("{ " + stations + " }")
+	if with, _ := measure("{ rateLimit { remaining } " + stations + " }"); with != alone || alone < 2 {
+		t.Errorf("with rateLimit: %d; the stations alone: %d", with, alone)
 	}
 }

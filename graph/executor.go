@@ -18,6 +18,9 @@ type Limits struct {
 	MaxCost   int // complexity, list fields scaled by page size (SetComplexity)
 	MaxWork   int // validation work (DocumentWork) and argument values read
 	MaxTokens int // lexer tokens of the query document
+	// Quota, when set, charges each operation's cost to its caller's
+	// budget before it runs.
+	Quota *mkg.QuotaPolicy
 }
 
 // The caches of parsed documents and of persisted queries: entries, and
@@ -63,7 +66,7 @@ func NewExecutor(root ResolverRoot, authz *Authorizer, lim Limits, sent Document
 	// Before the persisted-query extension, which stores the query it is
 	// given: a document refused for its cost is then never stored.
 	exec.Use(&QueryLimits{MaxDepth: lim.MaxDepth, MaxCost: lim.MaxCost, MaxWork: lim.MaxWork, MaxTokens: lim.MaxTokens,
-		Documents: docs})
+		Documents: docs, Quota: lim.Quota})
 	if sent.Trusted != nil {
 		exec.Use(*sent.Trusted)
 	}

@@ -82,6 +82,7 @@ type ResolverRoot interface {
 	SynopDecoded() SynopDecodedResolver
 	TemperatureExtreme() TemperatureExtremeResolver
 	TrackedAccessRequest() TrackedAccessRequestResolver
+	UsageLine() UsageLineResolver
 	Viewer() ViewerResolver
 	Webhook() WebhookResolver
 	WebhookDelivery() WebhookDeliveryResolver
@@ -173,6 +174,7 @@ type ComplexityRoot struct {
 	Account struct {
 		APIKeys      func(childComplexity int) int
 		Application  func(childComplexity int) int
+		Budget       func(childComplexity int) int
 		ContactEmail func(childComplexity int) int
 		ContactName  func(childComplexity int) int
 		ContactPhone func(childComplexity int) int
@@ -185,6 +187,11 @@ type ComplexityRoot struct {
 		StatusReason func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
 		ValidUntil   func(childComplexity int) int
+	}
+
+	AccountBudget struct {
+		PerDay    func(childComplexity int) int
+		PerMinute func(childComplexity int) int
 	}
 
 	AccountConnection struct {
@@ -648,6 +655,7 @@ type ComplexityRoot struct {
 		RevokeGrant              func(childComplexity int, accountID string, dataset string) int
 		RotateAPIKey             func(childComplexity int, id string) int
 		RotateWebhookSecret      func(childComplexity int, id string) int
+		SetAccountBudget         func(childComplexity int, id string, perMinute *int, perDay *int) int
 		SetAccountStatus         func(childComplexity int, id string, status mkg.AccountStatus, reason *string) int
 		SetDatasetClassification func(childComplexity int, dataset string, classification string) int
 		SetFeedEnabled           func(childComplexity int, name string, enabled bool) int
@@ -747,12 +755,14 @@ type ComplexityRoot struct {
 		RadarScan            func(childComplexity int, id string) int
 		RadarScans           func(childComplexity int, filter *model.RadarScanFilter, first *int, after *string) int
 		RadarSites           func(childComplexity int) int
+		RateLimit            func(childComplexity int) int
 		SatelliteProduct     func(childComplexity int, id string) int
 		SatelliteProducts    func(childComplexity int, filter *model.SatelliteProductFilter, first *int, after *string) int
 		Station              func(childComplexity int, id string) int
 		StationByWmo         func(childComplexity int, wmoIndex string) int
 		Stations             func(childComplexity int, filter *model.StationFilter, first *int, after *string) int
 		TrustedDocuments     func(childComplexity int) int
+		Usage                func(childComplexity int, accountID *string, from time.Time, to time.Time) int
 		Viewer               func(childComplexity int) int
 		Webhook              func(childComplexity int, id string) int
 		Webhooks             func(childComplexity int, accountID *string, first *int, after *string) int
@@ -825,6 +835,17 @@ type ComplexityRoot struct {
 		JPerM2  func(childComplexity int) int
 		Kind    func(childComplexity int) int
 		PeriodH func(childComplexity int) int
+	}
+
+	RateLimit struct {
+		Cost      func(childComplexity int) int
+		Limit     func(childComplexity int) int
+		PerDay    func(childComplexity int) int
+		PerMinute func(childComplexity int) int
+		Remaining func(childComplexity int) int
+		ResetAt   func(childComplexity int) int
+		Used      func(childComplexity int) int
+		Window    func(childComplexity int) int
 	}
 
 	RequestLetter struct {
@@ -1103,12 +1124,24 @@ type ComplexityRoot struct {
 		RegisteredBy func(childComplexity int) int
 	}
 
+	UsageLine struct {
+		AccountID func(childComplexity int) int
+		Bytes     func(childComplexity int) int
+		Cost      func(childComplexity int) int
+		Dataset   func(childComplexity int) int
+		Day       func(childComplexity int) int
+		Downloads func(childComplexity int) int
+		Requests  func(childComplexity int) int
+		Rows      func(childComplexity int) int
+	}
+
 	Viewer struct {
 		Account   func(childComplexity int) int
 		Anonymous func(childComplexity int) int
 		KeyPrefix func(childComplexity int) int
 		Rights    func(childComplexity int) int
 		Roles     func(childComplexity int) int
+		Usage     func(childComplexity int, from time.Time, to time.Time) int
 	}
 
 	ViewerAccount struct {
@@ -1218,6 +1251,8 @@ type AccountResolver interface {
 	StatusReason(ctx context.Context, obj *mkg.Account) (*string, error)
 
 	APIKeys(ctx context.Context, obj *mkg.Account) ([]*mkg.APIKey, error)
+
+	Budget(ctx context.Context, obj *mkg.Account) (*model.AccountBudget, error)
 }
 type AccountConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.AccountConnection) (int, error)
@@ -1382,6 +1417,7 @@ type MutationResolver interface {
 	DeleteFeed(ctx context.Context, name string) (*bool, error)
 	DeleteRadarScan(ctx context.Context, id string) (*model.Deletion, error)
 	DeleteSatelliteProduct(ctx context.Context, id string) (*model.Deletion, error)
+	SetAccountBudget(ctx context.Context, id string, perMinute *int, perDay *int) (*mkg.Account, error)
 	StartAccessRequestForm(ctx context.Context) (*model.FormSession, error)
 	SubmitAccessRequest(ctx context.Context, input model.AccessRequestInput, letter graphql.Upload, idempotencyKey *string, formSession *string) (*model.SubmittedAccessRequest, error)
 	ReviewAccessRequest(ctx context.Context, id string, checklist []*model.ChecklistItemInput, decision model.ReviewDecision, note *string, fixes []string, assignTo *string) (*mkg.Ticket, error)
@@ -1443,11 +1479,13 @@ type QueryResolver interface {
 	GroundMotions(ctx context.Context, station string, first *int) ([]*mkg.GroundMotion, error)
 	LightningStrikes(ctx context.Context, bbox model.BoundingBoxInput, from time.Time, to time.Time, first *int, after *string) (*model.LightningStrikeConnection, error)
 	LightningDensity(ctx context.Context, bbox model.BoundingBoxInput, from time.Time, to time.Time, cellSizeKm float64) (*model.LightningDensity, error)
+	RateLimit(ctx context.Context) (*model.RateLimit, error)
 	AccessRequests(ctx context.Context, filter *model.AccessRequestFilter, first *int, after *string) (*model.AccessRequestConnection, error)
 	AccessRequest(ctx context.Context, id string) (*mkg.Ticket, error)
 	Officers(ctx context.Context) ([]*mkg.Account, error)
 	AccessRequestStats(ctx context.Context, from time.Time, to time.Time) (*mkg.TicketStats, error)
 	AccessRequestByToken(ctx context.Context, token string) (*mkg.Ticket, error)
+	Usage(ctx context.Context, accountID *string, from time.Time, to time.Time) ([]*mkg.Usage, error)
 	Webhooks(ctx context.Context, accountID *string, first *int, after *string) ([]*mkg.Webhook, error)
 	Webhook(ctx context.Context, id string) (*mkg.Webhook, error)
 }
@@ -1564,10 +1602,21 @@ type TrackedAccessRequestResolver interface {
 
 	ViewerCan(ctx context.Context, obj *mkg.Ticket) ([]mkg.TicketAction, error)
 }
+type UsageLineResolver interface {
+	AccountID(ctx context.Context, obj *mkg.Usage) (string, error)
+
+	Dataset(ctx context.Context, obj *mkg.Usage) (*string, error)
+	Requests(ctx context.Context, obj *mkg.Usage) (float64, error)
+	Cost(ctx context.Context, obj *mkg.Usage) (float64, error)
+	Rows(ctx context.Context, obj *mkg.Usage) (float64, error)
+	Downloads(ctx context.Context, obj *mkg.Usage) (float64, error)
+	Bytes(ctx context.Context, obj *mkg.Usage) (float64, error)
+}
 type ViewerResolver interface {
 	KeyPrefix(ctx context.Context, obj *mkg.Principal) (*string, error)
 	Roles(ctx context.Context, obj *mkg.Principal) ([]mkg.Role, error)
 	Rights(ctx context.Context, obj *mkg.Principal) ([]*mkg.Right, error)
+	Usage(ctx context.Context, obj *mkg.Principal, from time.Time, to time.Time) ([]*mkg.Usage, error)
 }
 type WebhookResolver interface {
 	ID(ctx context.Context, obj *mkg.Webhook) (string, error)
@@ -1954,6 +2003,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Application(childComplexity), true
+	case "Account.budget":
+		if e.ComplexityRoot.Account.Budget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Budget(childComplexity), true
 	case "Account.contactEmail":
 		if e.ComplexityRoot.Account.ContactEmail == nil {
 			break
@@ -2026,6 +2081,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.ValidUntil(childComplexity), true
+
+	case "AccountBudget.perDay":
+		if e.ComplexityRoot.AccountBudget.PerDay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountBudget.PerDay(childComplexity), true
+	case "AccountBudget.perMinute":
+		if e.ComplexityRoot.AccountBudget.PerMinute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountBudget.PerMinute(childComplexity), true
 
 	case "AccountConnection.edges":
 		if e.ComplexityRoot.AccountConnection.Edges == nil {
@@ -4014,6 +4082,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RotateWebhookSecret(childComplexity, args["id"].(string)), true
+	case "Mutation.setAccountBudget":
+		if e.ComplexityRoot.Mutation.SetAccountBudget == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setAccountBudget_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetAccountBudget(childComplexity, args["id"].(string), args["perMinute"].(*int), args["perDay"].(*int)), true
 	case "Mutation.setAccountStatus":
 		if e.ComplexityRoot.Mutation.SetAccountStatus == nil {
 			break
@@ -4621,6 +4700,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.RadarSites(childComplexity), true
+	case "Query.rateLimit":
+		if e.ComplexityRoot.Query.RateLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.RateLimit(childComplexity), true
 	case "Query.satelliteProduct":
 		if e.ComplexityRoot.Query.SatelliteProduct == nil {
 			break
@@ -4682,6 +4767,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.TrustedDocuments(childComplexity), true
+	case "Query.usage":
+		if e.ComplexityRoot.Query.Usage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_usage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Usage(childComplexity, args["accountId"].(*string), args["from"].(time.Time), args["to"].(time.Time)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -5010,6 +5106,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Radiation.PeriodH(childComplexity), true
+
+	case "RateLimit.cost":
+		if e.ComplexityRoot.RateLimit.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimit.Cost(childComplexity), true
+	case "RateLimit.limit":
+		if e.ComplexityRoot.RateLimit.Limit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimit.Limit(childComplexity), true
+	case "RateLimit.perDay":
+		if e.ComplexityRoot.RateLimit.PerDay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimit.PerDay(childComplexity), true
+	case "RateLimit.perMinute":
+		if e.ComplexityRoot.RateLimit.PerMinute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimit.PerMinute(childComplexity), true
+	case "RateLimit.remaining":
+		if e.ComplexityRoot.RateLimit.Remaining == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimit.Remaining(childComplexity), true
+	case "RateLimit.resetAt":
+		if e.ComplexityRoot.RateLimit.ResetAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimit.ResetAt(childComplexity), true
+	case "RateLimit.used":
+		if e.ComplexityRoot.RateLimit.Used == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimit.Used(childComplexity), true
+	case "RateLimit.window":
+		if e.ComplexityRoot.RateLimit.Window == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimit.Window(childComplexity), true
 
 	case "RequestLetter.contentType":
 		if e.ComplexityRoot.RequestLetter.ContentType == nil {
@@ -6209,6 +6354,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TrustedDocument.RegisteredBy(childComplexity), true
 
+	case "UsageLine.accountId":
+		if e.ComplexityRoot.UsageLine.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageLine.AccountID(childComplexity), true
+	case "UsageLine.bytes":
+		if e.ComplexityRoot.UsageLine.Bytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageLine.Bytes(childComplexity), true
+	case "UsageLine.cost":
+		if e.ComplexityRoot.UsageLine.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageLine.Cost(childComplexity), true
+	case "UsageLine.dataset":
+		if e.ComplexityRoot.UsageLine.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageLine.Dataset(childComplexity), true
+	case "UsageLine.day":
+		if e.ComplexityRoot.UsageLine.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageLine.Day(childComplexity), true
+	case "UsageLine.downloads":
+		if e.ComplexityRoot.UsageLine.Downloads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageLine.Downloads(childComplexity), true
+	case "UsageLine.requests":
+		if e.ComplexityRoot.UsageLine.Requests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageLine.Requests(childComplexity), true
+	case "UsageLine.rows":
+		if e.ComplexityRoot.UsageLine.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageLine.Rows(childComplexity), true
+
 	case "Viewer.account":
 		if e.ComplexityRoot.Viewer.Account == nil {
 			break
@@ -6239,6 +6433,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Viewer.Roles(childComplexity), true
+	case "Viewer.usage":
+		if e.ComplexityRoot.Viewer.Usage == nil {
+			break
+		}
+
+		args, err := ec.field_Viewer_usage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Viewer.Usage(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
 
 	case "ViewerAccount.application":
 		if e.ComplexityRoot.ViewerAccount.Application == nil {
@@ -8466,6 +8671,56 @@ type ObservationEdge {
   node: Observation!
 }
 `, BuiltIn: false},
+	{Name: "../schema/quotas.graphqls", Input: `"""
+A caller's budget, in cost points: an operation costs its complexity,
+computed before it runs (one point per field, a list's fields times the
+page size asked for). Each account has a budget per minute and per day;
+anonymous callers have one per client address. See the README's Quotas.
+"""
+type RateLimit {
+  "What asking for this costs: always 0."
+  cost: Int!
+  "The budget per minute that applies to you."
+  perMinute: Int!
+  "The budget per day that applies to you."
+  perDay: Int!
+  "The window with the least left, the one the other fields describe: minute or day."
+  window: String!
+  "That window's budget."
+  limit: Int!
+  "Points spent in that window."
+  used: Int!
+  "Points left in that window."
+  remaining: Int!
+  "When that window ends and its budget is whole again."
+  resetAt: DateTime!
+}
+
+"An account's own budgets (admins set them); null takes the server's default for accounts."
+type AccountBudget {
+  perMinute: Int
+  perDay: Int
+}
+
+extend type Query {
+  "Your budget and what is left of it, without spending any (cost 0)."
+  rateLimit: RateLimit!
+}
+
+extend type Account {
+  "The account's own budgets; null fields take the server's defaults."
+  budget: AccountBudget!
+}
+
+extend type Mutation {
+  """
+  Sets an account's budgets in cost points (admins): per minute 1 to
+  100,000,000, per day 1 to 2,000,000,000, per minute not above per day;
+  null for the server's default.
+  """
+  setAccountBudget(id: ID!, perMinute: Int, perDay: Int): Account @hasRole(roles: [ADMIN])
+}
+`, BuiltIn: false},
 	{Name: "../schema/stations.graphqls", Input: `"What a station observes."
 enum StationKind {
   "Surface synoptic station reporting SYNOP (FM-12) messages."
@@ -9179,6 +9434,42 @@ extend type Mutation {
   collectApiKey(token: String!): CollectedApiKey @applicantOnly
 }
 `, BuiltIn: false},
+	{Name: "../schema/usage.graphqls", Input: `"""
+What an account used of the API on one day (UTC): in total (` + "`" + `dataset` + "`" + `
+null: every request once, with its cost) or for one dataset (the requests
+that returned its data, their cost, and the rows of it they returned; a
+request that returned several datasets counts in each). Downloads count
+under their dataset, with their bytes. Answers from the server's memory
+count as if they ran. Written every 10 seconds.
+"""
+type UsageLine {
+  "The account (admins' view; a partner's own lines carry its own)."
+  accountId: ID!
+  "The day, 00:00 UTC."
+  day: DateTime!
+  "The dataset; null for the account's totals."
+  dataset: String
+  "GraphQL requests sent (a batch is one)."
+  requests: Float!
+  "Their cost in points, as quotas count it (requested)."
+  cost: Float!
+  "Objects of the dataset returned (a report's decoded values, a station, an earthquake …)."
+  rows: Float!
+  downloads: Float!
+  "Bytes of the downloads."
+  bytes: Float!
+}
+
+extend type Viewer {
+  "The caller's own usage from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` (days, both included; at most 366 days), by day and dataset. Null with UNAUTHENTICATED when anonymous."
+  usage(from: DateTime!, to: DateTime!): [UsageLine!]
+}
+
+extend type Query {
+  "Usage of one account (` + "`" + `accountId` + "`" + `) or of every account (admins), from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` (days, both included; at most 366 days), by day, account and dataset."
+  usage(accountId: ID, from: DateTime!, to: DateTime!): [UsageLine!] @hasRole(roles: [ADMIN])
+}
+`, BuiltIn: false},
 	{Name: "../schema/webhooks.graphqls", Input: `"""
 The result is the caller's own account's: anonymous callers get
 UNAUTHENTICATED, and an object of another account is NOT_FOUND, the same
@@ -9468,8 +9759,20 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Account_updatedAt(ctx, field)
+	case "budget":
+		return ec.fieldContext_Account_budget(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
+}
+
+func (ec *executionContext) childFields_AccountBudget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "perMinute":
+		return ec.fieldContext_AccountBudget_perMinute(ctx, field)
+	case "perDay":
+		return ec.fieldContext_AccountBudget_perDay(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccountBudget", field.Name)
 }
 
 func (ec *executionContext) childFields_AccountConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10592,6 +10895,28 @@ func (ec *executionContext) childFields_Radiation(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Radiation", field.Name)
 }
 
+func (ec *executionContext) childFields_RateLimit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cost":
+		return ec.fieldContext_RateLimit_cost(ctx, field)
+	case "perMinute":
+		return ec.fieldContext_RateLimit_perMinute(ctx, field)
+	case "perDay":
+		return ec.fieldContext_RateLimit_perDay(ctx, field)
+	case "window":
+		return ec.fieldContext_RateLimit_window(ctx, field)
+	case "limit":
+		return ec.fieldContext_RateLimit_limit(ctx, field)
+	case "used":
+		return ec.fieldContext_RateLimit_used(ctx, field)
+	case "remaining":
+		return ec.fieldContext_RateLimit_remaining(ctx, field)
+	case "resetAt":
+		return ec.fieldContext_RateLimit_resetAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RateLimit", field.Name)
+}
+
 func (ec *executionContext) childFields_RequestLetter(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "fileName":
@@ -11130,6 +11455,28 @@ func (ec *executionContext) childFields_TrustedDocument(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type TrustedDocument", field.Name)
 }
 
+func (ec *executionContext) childFields_UsageLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accountId":
+		return ec.fieldContext_UsageLine_accountId(ctx, field)
+	case "day":
+		return ec.fieldContext_UsageLine_day(ctx, field)
+	case "dataset":
+		return ec.fieldContext_UsageLine_dataset(ctx, field)
+	case "requests":
+		return ec.fieldContext_UsageLine_requests(ctx, field)
+	case "cost":
+		return ec.fieldContext_UsageLine_cost(ctx, field)
+	case "rows":
+		return ec.fieldContext_UsageLine_rows(ctx, field)
+	case "downloads":
+		return ec.fieldContext_UsageLine_downloads(ctx, field)
+	case "bytes":
+		return ec.fieldContext_UsageLine_bytes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UsageLine", field.Name)
+}
+
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "anonymous":
@@ -11142,6 +11489,8 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_roles(ctx, field)
 	case "rights":
 		return ec.fieldContext_Viewer_rights(ctx, field)
+	case "usage":
+		return ec.fieldContext_Viewer_usage(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
@@ -12009,6 +12358,36 @@ func (ec *executionContext) field_Mutation_rotateWebhookSecret_args(ctx context.
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setAccountBudget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "perMinute",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["perMinute"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "perDay",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["perDay"] = arg2
 	return args, nil
 }
 
@@ -12990,6 +13369,36 @@ func (ec *executionContext) field_Query_stations_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_usage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "accountId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accountId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_webhook_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13215,6 +13624,28 @@ func (ec *executionContext) field_Subscription_observationReceived_args(ctx cont
 		return nil, err
 	}
 	args["since"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Viewer_usage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
 	return args, nil
 }
 
@@ -15056,6 +15487,84 @@ func (ec *executionContext) _Account_updatedAt(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Account_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Account_budget(ctx context.Context, field graphql.CollectedField, obj *mkg.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_budget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Account().Budget(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AccountBudget) graphql.Marshaler {
+			return ec.marshalNAccountBudget2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccountBudget(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_budget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Account",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccountBudget(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccountBudget_perMinute(ctx context.Context, field graphql.CollectedField, obj *model.AccountBudget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccountBudget_perMinute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PerMinute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccountBudget_perMinute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccountBudget", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AccountBudget_perDay(ctx context.Context, field graphql.CollectedField, obj *model.AccountBudget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccountBudget_perDay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PerDay, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccountBudget_perDay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccountBudget", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AccountConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AccountConnection) (ret graphql.Marshaler) {
@@ -22601,6 +23110,50 @@ func (ec *executionContext) fieldContext_Mutation_deleteSatelliteProduct(ctx con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setAccountBudget(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setAccountBudget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetAccountBudget(ctx, fc.Args["id"].(string), fc.Args["perMinute"].(*int), fc.Args["perDay"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Account) graphql.Marshaler {
+			return ec.marshalOAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setAccountBudget(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setAccountBudget_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_startAccessRequestForm(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25522,6 +26075,38 @@ func (ec *executionContext) fieldContext_Query_lightningDensity(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_rateLimit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_rateLimit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().RateLimit(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RateLimit) graphql.Marshaler {
+			return ec.marshalNRateLimit2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐRateLimit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_rateLimit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RateLimit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_accessRequests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25724,6 +26309,50 @@ func (ec *executionContext) fieldContext_Query_accessRequestByToken(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_accessRequestByToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_usage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_usage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Usage(ctx, fc.Args["accountId"].(*string), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.Usage) graphql.Marshaler {
+			return ec.marshalOUsageLine2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐUsageᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_usage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UsageLine(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_usage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27098,6 +27727,190 @@ func (ec *executionContext) _Radiation_amount(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Radiation_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Radiation", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RateLimit_cost(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimit_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RateLimit_perMinute(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_perMinute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PerMinute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimit_perMinute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RateLimit_perDay(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_perDay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PerDay, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimit_perDay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RateLimit_window(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_window(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Window, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimit_window(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "String")
+}
+
+func (ec *executionContext) _RateLimit_limit(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_limit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Limit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimit_limit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RateLimit_used(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_used(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Used, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimit_used(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RateLimit_remaining(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_remaining(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Remaining, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimit_remaining(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RateLimit_resetAt(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_resetAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResetAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimit_resetAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _RequestLetter_fileName(ctx context.Context, field graphql.CollectedField, obj *model.RequestLetter) (ret graphql.Marshaler) {
@@ -32067,6 +32880,190 @@ func (ec *executionContext) fieldContext_TrustedDocument_registeredBy(_ context.
 	return graphql.NewScalarFieldContext("TrustedDocument", field, false, false, "String")
 }
 
+func (ec *executionContext) _UsageLine_accountId(ctx context.Context, field graphql.CollectedField, obj *mkg.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageLine_accountId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UsageLine().AccountID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageLine_accountId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageLine", field, true, true, "ID")
+}
+
+func (ec *executionContext) _UsageLine_day(ctx context.Context, field graphql.CollectedField, obj *mkg.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageLine_day(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageLine_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageLine", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _UsageLine_dataset(ctx context.Context, field graphql.CollectedField, obj *mkg.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageLine_dataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UsageLine().Dataset(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UsageLine_dataset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageLine", field, true, true, "String")
+}
+
+func (ec *executionContext) _UsageLine_requests(ctx context.Context, field graphql.CollectedField, obj *mkg.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageLine_requests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UsageLine().Requests(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageLine_requests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageLine", field, true, true, "Float")
+}
+
+func (ec *executionContext) _UsageLine_cost(ctx context.Context, field graphql.CollectedField, obj *mkg.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageLine_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UsageLine().Cost(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageLine_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageLine", field, true, true, "Float")
+}
+
+func (ec *executionContext) _UsageLine_rows(ctx context.Context, field graphql.CollectedField, obj *mkg.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageLine_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UsageLine().Rows(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageLine_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageLine", field, true, true, "Float")
+}
+
+func (ec *executionContext) _UsageLine_downloads(ctx context.Context, field graphql.CollectedField, obj *mkg.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageLine_downloads(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UsageLine().Downloads(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageLine_downloads(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageLine", field, true, true, "Float")
+}
+
+func (ec *executionContext) _UsageLine_bytes(ctx context.Context, field graphql.CollectedField, obj *mkg.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageLine_bytes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UsageLine().Bytes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageLine_bytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageLine", field, true, true, "Float")
+}
+
 func (ec *executionContext) _Viewer_anonymous(ctx context.Context, field graphql.CollectedField, obj *mkg.Principal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32196,6 +33193,50 @@ func (ec *executionContext) fieldContext_Viewer_rights(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DatasetRight(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Viewer_usage(ctx context.Context, field graphql.CollectedField, obj *mkg.Principal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_usage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Viewer().Usage(ctx, obj, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.Usage) graphql.Marshaler {
+			return ec.marshalOUsageLine2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐUsageᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_usage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UsageLine(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Viewer_usage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -36631,6 +37672,50 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "budget":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_budget(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var accountBudgetImplementors = []string{"AccountBudget"}
+
+func (ec *executionContext) _AccountBudget(ctx context.Context, sel ast.SelectionSet, obj *model.AccountBudget) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accountBudgetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AccountBudget")
+		case "perMinute":
+			out.Values[i] = ec._AccountBudget_perMinute(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "perDay":
+			out.Values[i] = ec._AccountBudget_perDay(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -39740,6 +40825,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "setAccountBudget":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setAccountBudget(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "startAccessRequestForm":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startAccessRequestForm(ctx, field)
@@ -40481,6 +41573,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_lightningDensity(ctx, field)
 				})
+		case "rateLimit":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_rateLimit(ctx, field)
+				})
 		case "accessRequests":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -40510,6 +41608,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_accessRequestByToken(ctx, field)
+				})
+		case "usage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_usage(ctx, field)
 				})
 		case "webhooks":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -40989,6 +42093,74 @@ func (ec *executionContext) _Radiation(ctx context.Context, sel ast.SelectionSet
 			}
 		case "amount":
 			out.Values[i] = ec._Radiation_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rateLimitImplementors = []string{"RateLimit"}
+
+func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet, obj *model.RateLimit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rateLimitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RateLimit")
+		case "cost":
+			out.Values[i] = ec._RateLimit_cost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "perMinute":
+			out.Values[i] = ec._RateLimit_perMinute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "perDay":
+			out.Values[i] = ec._RateLimit_perDay(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "window":
+			out.Values[i] = ec._RateLimit_window(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "limit":
+			out.Values[i] = ec._RateLimit_limit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "used":
+			out.Values[i] = ec._RateLimit_used(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "remaining":
+			out.Values[i] = ec._RateLimit_remaining(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resetAt":
+			out.Values[i] = ec._RateLimit_resetAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -42783,6 +43955,81 @@ func (ec *executionContext) _TrustedDocument(ctx context.Context, sel ast.Select
 	return out
 }
 
+var usageLineImplementors = []string{"UsageLine"}
+
+func (ec *executionContext) _UsageLine(ctx context.Context, sel ast.SelectionSet, obj *mkg.Usage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, usageLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UsageLine")
+		case "accountId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UsageLine_accountId(ctx, field, obj)
+				})
+		case "day":
+			out.Values[i] = ec._UsageLine_day(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dataset":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UsageLine_dataset(ctx, field, obj)
+				})
+		case "requests":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UsageLine_requests(ctx, field, obj)
+				})
+		case "cost":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UsageLine_cost(ctx, field, obj)
+				})
+		case "rows":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UsageLine_rows(ctx, field, obj)
+				})
+		case "downloads":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UsageLine_downloads(ctx, field, obj)
+				})
+		case "bytes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UsageLine_bytes(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var viewerImplementors = []string{"Viewer"}
 
 func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *mkg.Principal) graphql.Marshaler {
@@ -42821,6 +44068,12 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Viewer_rights(ctx, field, obj)
+				})
+		case "usage":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_usage(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -43783,6 +45036,14 @@ func (ec *executionContext) marshalNAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋ
 		return graphql.Null
 	}
 	return ec._Account(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAccountBudget2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccountBudget(ctx context.Context, sel ast.SelectionSet, v *model.AccountBudget) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AccountBudget!")
+		return graphql.Null
+	}
+	return ec._AccountBudget(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNAccountEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccountEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AccountEdge) graphql.Marshaler {
@@ -44870,6 +46131,14 @@ func (ec *executionContext) marshalNRadiation2ᚕgithubᚗcomᚋbmkgᚋmkggraph�
 	return ret
 }
 
+func (ec *executionContext) marshalNRateLimit2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐRateLimit(ctx context.Context, sel ast.SelectionSet, v *model.RateLimit) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RateLimit!")
+		return graphql.Null
+	}
+	return ec._RateLimit(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNReviewDecision2githubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐReviewDecision(ctx context.Context, v any) (model.ReviewDecision, error) {
 	var res model.ReviewDecision
 	err := res.UnmarshalGQL(v)
@@ -45335,6 +46604,14 @@ func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋg
 		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNUsageLine2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐUsage(ctx context.Context, sel ast.SelectionSet, v *mkg.Usage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UsageLine!")
+		return graphql.Null
+	}
+	return ec._UsageLine(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐPrincipal(ctx context.Context, sel ast.SelectionSet, v *mkg.Principal) graphql.Marshaler {
@@ -46909,6 +48186,25 @@ func (ec *executionContext) marshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgen�
 	_ = ctx
 	res := graphql.MarshalUpload(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOUsageLine2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐUsageᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.Usage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUsageLine2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐUsage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOViewerAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx context.Context, sel ast.SelectionSet, v *mkg.Account) graphql.Marshaler {

@@ -45,6 +45,9 @@ type QueryLimits struct {
 	// Documents is the executor's cache of parsed and validated documents:
 	// a query found there has passed the checks before validation already.
 	Documents graphql.Cache[*ast.QueryDocument]
+	// Quota, when set, charges each operation's cost to its caller's
+	// budget before it runs (chargeQuota).
+	Quota *mkg.QuotaPolicy
 
 	es graphql.ExecutableSchema
 }
@@ -123,7 +126,15 @@ func (l *QueryLimits) MutateOperationContext(ctx context.Context, op *graphql.Op
 		return limitError(CodeWorkLimit, "the operation would read %d or more argument values as it runs (each field's arguments, variables included, every time the field runs); the limit is %d",
 			m.Work/ValueWork, l.MaxWork/ValueWork)
 	}
-	return batchFrom(ctx).chargeOperation(m, l)
+	if err := batchFrom(ctx).chargeOperation(m, l); err != nil {
+		return err
+	}
+	op.Stats.SetExtension(costStat, m.Cost) // a subscription's events are charged it too (OperationCost)
+	if err := l.chargeQuota(ctx, m.Cost); err != nil {
+		return err
+	}
+	BillFrom(ctx).measured(m.Cost)
+	return nil
 }
 
 func limitError(code, format string, args ...any) *gqlerror.Error {
@@ -182,6 +193,7 @@ func SetComplexity(c *ComplexityRoot) {
 	c.Query.Earthquakes = func(child int, _ *model.EarthquakeFilter, _ *mkg.EarthquakeOrder, first *int, _ *string) int {
 		return 1 + child*pageCost(first)
 	}
+	c.Query.RateLimit = func(int) int { return 0 } // free: asking one's budget spends none of it
 	c.Station.Observations = func(child int, _, _ *time.Time, first *int, _ *string) int { return 1 + child*pageCost(first) }
 	c.Earthquake.NearestStations = func(child int, first *int, _ []mkg.StationKind) int {
 		n := 5

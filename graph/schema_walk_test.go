@@ -30,6 +30,7 @@ var publicTypes = map[string]string{
 	"ViewerAccount":     "the caller's own account",
 	"ClientApplication": "part of the caller's own account (else reached through Account, staff-only)",
 	"Grant":             "part of the caller's own account (else reached through Account, staff-only)",
+	"RateLimit":         "the caller's own budget",
 }
 
 // TestEveryDataFieldIsProtected walks the schema from its roots, as a query

@@ -49,9 +49,9 @@ func (s *Server) graphQL() http.Handler {
 		// specification; files are kept in memory up to 1 MiB and spooled to
 		// a temporary file beyond, never past the upload limit, and the
 		// other parts keep the limit of a JSON request (see multipartForm).
-		multipartForm{maxFields: s.Limits.MaxBodyBytes, maxBody: s.Limits.MaxUploadBytes, maxMemory: 1 << 20},
+		multipartForm{maxFields: s.Limits.MaxBodyBytes, maxBody: s.Limits.MaxUploadBytes, maxMemory: 1 << 20, meter: meter{s.Quota}},
 		// GET and JSON POST, batches, and every refusal (overhttp.go): last.
-		overHTTP{maxBatch: s.Limits.MaxBatch},
+		overHTTP{maxBatch: s.Limits.MaxBatch, meter: meter{s.Quota}},
 	}
 	exec := unavailableMarking{s.GraphQL}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

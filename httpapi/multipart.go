@@ -30,6 +30,7 @@ import (
 //     (removed when the request ends).
 type multipartForm struct {
 	maxFields, maxBody, maxMemory int64
+	meter                         meter
 }
 
 var _ graphql.Transport = multipartForm{}
@@ -87,7 +88,7 @@ func (f multipartForm) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		return
 	}
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	resp, status := run(w, r, exec, params, media, false)
+	resp, status := run(w, r, exec, params, media, false, f.meter)
 	writeResponse(w, media, status, resp)
 }
 

@@ -41,9 +41,11 @@ import (
 // A JSON array of requests is a batch (Apollo Client's and Relay's
 // batching): at most maxBatch operations, run one after the other in one
 // turn of the running limit, answered as an array in order, 200 whatever
-// each holds. The batch shares one request's limits (graph.WithBatch).
+// each holds (429 when the caller's budget refused them all). The batch
+// shares one request's limits (graph.WithBatch).
 type overHTTP struct {
 	maxBatch int
+	meter    meter
 }
 
 // The media types of GraphQL responses.
@@ -84,7 +86,7 @@ func (t overHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 			writeError(w, r, http.StatusBadRequest, codeBadRequest, err.Error())
 			return
 		}
-		resp, status := run(w, r, exec, params, media, true)
+		resp, status := run(w, r, exec, params, media, true, t.meter)
 		writeResponse(w, media, status, resp)
 	case http.MethodPost:
 		if mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != mediaJSON ||
@@ -118,7 +120,7 @@ func (t overHTTP) post(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 		writeError(w, r, http.StatusBadRequest, codeBadRequest, err.Error())
 		return
 	}
-	resp, status := run(w, r, exec, params, media, false)
+	resp, status := run(w, r, exec, params, media, false, t.meter)
 	writeResponse(w, media, status, resp)
 }
 
@@ -149,17 +151,34 @@ func (t overHTTP) batch(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	}
 	r = r.WithContext(graph.WithBatch(r.Context()))
 	out := make([]wireResponse, len(all))
+	limited := 0
 	for i, p := range all {
-		resp, _ := run(w, r, exec, p, media, false)
+		resp, status := run(w, r, exec, p, media, false, t.meter)
+		if status == http.StatusTooManyRequests {
+			limited++
+		}
 		out[i] = wire(resp)
 	}
+	// Each operation is charged on its own: those past the budget are
+	// refused RATE_LIMITED in their place, and the batch is 429 when none
+	// ran (Retry-After is set from the last refusal either way).
+	status := http.StatusOK
+	if limited == len(all) {
+		status = http.StatusTooManyRequests
+	}
 	w.Header().Set("Content-Type", media+"; charset=utf-8")
-	w.WriteHeader(http.StatusOK)
+	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(out)
 }
 
 // run executes one request and says with which status to answer it.
-func run(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, params *graphql.RawParams, media string, get bool) (*graphql.Response, int) {
+// The operation's charge goes into the response and the headers (m).
+func run(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, params *graphql.RawParams, media string, get bool, m meter) (*graphql.Response, int) {
+	resp, status := execute(w, r, exec, params, media, get)
+	return resp, m.settle(w, r, resp, status)
+}
+
+func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, params *graphql.RawParams, media string, get bool) (*graphql.Response, int) {
 	ctx := r.Context()
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: graphql.Now(), End: graphql.Now()}

@@ -58,14 +58,19 @@ type cachedResponse struct {
 	contentType string
 	body        []byte
 	generations map[string]int64
-	operation   string // the operation's name as counted (telemetry.Request)
+	operation   string  // the operation's name as counted (telemetry.Request)
+	costs       []int64 // each operation's requested cost, charged again on every hit
 	etag        string
 	restricted  bool // some field is not open to all: private to its caller
+	// used and rows are what the answer used when it ran (mkg.Usage),
+	// counted again on every hit.
+	used int64
+	rows map[mkg.Dataset]int64
 }
 
 // handler wraps next (the GraphQL handler, after authentication and the
 // body limit).
-func (c *ResponseCache) handler(next http.Handler) http.Handler {
+func (c *ResponseCache) handler(next http.Handler, m meter) http.Handler {
 	if c == nil || c.Generations == nil {
 		return next
 	}
@@ -95,8 +100,13 @@ func (c *ResponseCache) handler(next http.Handler) http.Handler {
 				if req := telemetry.From(r.Context()); req != nil {
 					req.Operation = e.operation
 				}
+				graph.BillFrom(r.Context()).Reuse(e.used, e.rows)
+				body, ok := m.settleCached(w, r, e) // charged as if it ran
+				if !ok {
+					return
+				}
 				w.Header().Set("X-Cache", "hit")
-				c.write(w, r, e)
+				c.write(w, r, e, body)
 				return
 			}
 		}
@@ -113,7 +123,7 @@ func (c *ResponseCache) handler(next http.Handler) http.Handler {
 		}
 		if get && !rec.overflow {
 			if e != nil {
-				c.write(w, r, e)
+				c.write(w, r, e, rec.body.Bytes())
 			} else {
 				rec.release("no-store")
 			}
@@ -124,9 +134,12 @@ func (c *ResponseCache) handler(next http.Handler) http.Handler {
 	})
 }
 
-// write answers with a complete response; a GET also gets its HTTP
-// validators, and 304 when the client's copy is current.
-func (c *ResponseCache) write(w http.ResponseWriter, r *http.Request, e *cachedResponse) {
+// write answers with body, e's for this request (its extensions.cost is
+// this request's); a GET also gets e's HTTP validators, and 304 when the
+// client's copy is current. The ETag names the stored answer: the cost
+// figures of a copy kept by an HTTP cache are those of the request that
+// filled it.
+func (c *ResponseCache) write(w http.ResponseWriter, r *http.Request, e *cachedResponse, body []byte) {
 	h := w.Header()
 	if r.Method == http.MethodGet {
 		h.Set("ETag", e.etag)
@@ -144,8 +157,8 @@ func (c *ResponseCache) write(w http.ResponseWriter, r *http.Request, e *cachedR
 	// With its length known the answer goes out in one write, not as
 	// chunks and a closing chunk (a third of a hit's CPU was those system
 	// calls).
-	h.Set("Content-Length", strconv.Itoa(len(e.body)))
-	w.Write(e.body)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.Write(body)
 }
 
 // cacheControl says how long HTTP caches may reuse e, and which.
@@ -261,6 +274,10 @@ func (c *ResponseCache) complete(ctx context.Context, deps *graph.Dependencies, 
 	e.etag = `"` + base64.RawURLEncoding.EncodeToString(sum.Sum(nil)[:18]) + `"`
 	if req := telemetry.From(ctx); req != nil {
 		e.operation = req.Operation
+	}
+	if b := graph.BillFrom(ctx); b != nil {
+		e.costs = b.Costs()
+		e.used, e.rows = b.Used()
 	}
 	return e
 }

@@ -62,6 +62,13 @@ type Server struct {
 	Tracing trace.TracerProvider
 	// Live bounds subscriptions (zero: DefaultLiveLimits).
 	Live LiveLimits
+	// Quota, when set, is the budget policy the executor charges (it must
+	// be the executor's graph.Limits.Quota): the server reports the
+	// charges, and charges answers from the response cache.
+	Quota *mkg.QuotaPolicy
+	// Usage, when set, sums what each account's requests used (written
+	// to the database by its owner, mkg.UsageTally.FlushEvery).
+	Usage *mkg.UsageTally
 
 	outage   *lograte.Logger // failures every request meets, logged once per interval
 	sessions sessions        // live connections (subscriptions)
@@ -86,7 +93,7 @@ func (s *Server) Handler() http.Handler {
 	// Requests answered from the stored responses never queue behind those
 	// that run.
 	run := limitRunning(s.Limits.MaxRunning, limitValues(s.Limits.MaxWork/graph.ValueWork, s.withLoaders(withUnavailableStatus(s.graphQL()))))
-	gql := s.withPrincipal(limitBody(s.Limits.MaxBodyBytes, s.Limits.MaxUploadBytes, s.Responses.handler(run)))
+	gql := s.withPrincipal(limitBody(s.Limits.MaxBodyBytes, s.Limits.MaxUploadBytes, withBill(s.withUsage(s.Responses.handler(run, meter{s.Quota})))))
 	if s.Live == (LiveLimits{}) {
 		s.Live = DefaultLiveLimits
 	}
@@ -94,6 +101,7 @@ func (s *Server) Handler() http.Handler {
 	live := limitBody(s.Limits.MaxBodyBytes, s.Limits.MaxUploadBytes, s.live())
 	queries := withTimeout(s.Limits.RequestTimeout, gql)
 	mux.Handle("/graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(mkg.WithClient(r.Context(), s.clientIP(r))) // anonymous budgets are per address
 		switch {
 		case r.Header.Get("Upgrade") != "":
 			live.ServeHTTP(w, r) // authenticated by the connection's init

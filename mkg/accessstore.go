@@ -116,6 +116,10 @@ type AccessStore interface {
 	// SetAccountStatus suspends, reactivates or revokes an account (revoking
 	// also revokes its keys; it cannot be undone).
 	SetAccountStatus(ctx context.Context, by Actor, id int64, s AccountStatus, reason string) (*Account, error)
+	// SetAccountBudget sets an account's own budgets (a nil field: the
+	// server's default). Refused (INVALID, naming the field): a budget out
+	// of range, or per minute above per day.
+	SetAccountBudget(ctx context.Context, by Actor, id int64, b AccountBudget) (*Account, error)
 	// AddGrant grants a dataset. Refused: an unknown dataset, a revoked
 	// account, a dataset already granted and not expired, an expiry in the
 	// past.

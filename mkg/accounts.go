@@ -55,6 +55,7 @@ type Account struct {
 	ValidUntil   *time.Time // e.g. the end of the cooperation agreement
 	Roles        []Role
 	Grants       []Grant
+	Budget       AccountBudget // set by an admin or from the access request; unset: the server's default
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }

@@ -82,3 +82,19 @@ func auditConnection(page *mkg.AuditPage, after *string) *model.AuditEventConnec
 	c.PageInfo = pageInfo(after, page.HasNextPage, len(page.Cursors), func(i int) mkg.Cursor { return page.Cursors[i] })
 	return c
 }
+
+// intOf and int64Of convert a budget between the API's Int and the
+// domain's int64.
+func intOf(p *int64) *int {
+	if p == nil {
+		return nil
+	}
+	return mkg.Ptr(int(*p))
+}
+
+func int64Of(p *int) *int64 {
+	if p == nil {
+		return nil
+	}
+	return mkg.Ptr(int64(*p))
+}

@@ -27,6 +27,8 @@ type Resolver struct {
 	// Downloads issues signed links to files and exports.
 	Downloads mkg.Downloader
 	Catalogue Catalogue
+	// UsageData keeps what accounts used (mkg.Usage).
+	UsageData mkg.UsageStore
 	// Documents keeps the trusted documents admins register.
 	Documents mkg.TrustedDocumentStore
 	// FeedData keeps the upstream feeds admins configure.
@@ -43,4 +45,7 @@ type Resolver struct {
 	}
 	// Live serves subscriptions.
 	Live Live
+	// Quota tells callers their budget (rateLimit); the executor charges
+	// it (graph.Limits.Quota).
+	Quota *mkg.QuotaPolicy
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/bmkg/mkggraph/graph"
 	"github.com/bmkg/mkggraph/graph/model"
 	"github.com/bmkg/mkggraph/mkg"
 )
@@ -24,6 +25,10 @@ type Live struct {
 	// metrics).
 	Opened func() (closed func())
 	Sent   func()
+	// Quota, when set, charges each message sent the subscription's cost
+	// (it was charged once at subscribe time by the executor); a message
+	// past the budget ends the session (EndLimit, RATE_LIMITED).
+	Quota *mkg.QuotaPolicy
 }
 
 // readTimeout bounds the read of the record an event names.
@@ -125,6 +130,13 @@ func stream[T any](ctx context.Context, live Live, f feed[T]) (<-chan *T, error)
 			if msg == nil || replay.sent != nil && replay.sent(msg) {
 				continue
 			}
+			if !live.charge(ctx, s) {
+				select { // as above: the session closes the connection
+				case <-ctx.Done():
+				case <-time.After(endGrace):
+				}
+				return
+			}
 			if !send(ctx, live, out, msg) {
 				return
 			}
@@ -132,6 +144,21 @@ func stream[T any](ctx context.Context, live Live, f feed[T]) (<-chan *T, error)
 		}
 	}()
 	return out, nil
+}
+
+// charge spends one message's cost (the subscription's) from the
+// caller's budget, or ends the session when it is spent and reports false.
+func (live Live) charge(ctx context.Context, s mkg.Session) bool {
+	if live.Quota == nil {
+		return true
+	}
+	q, err := live.Quota.Charge(ctx, mkg.PrincipalFrom(ctx), mkg.ClientFrom(ctx), int64(graph.OperationCost(ctx)))
+	if err != nil || q.Allowed {
+		return true // the store never fails (cache.Quotas); if it did, the event is not withheld
+	}
+	s.End(mkg.EndLimit, fmt.Sprintf("%s: each event costs %d points; the budget resets at %s", mkg.CodeRateLimited,
+		q.Requested, q.ResetAt.UTC().Format(time.RFC3339)))
+	return false
 }
 
 // once is stream for an EventSession (a webhook's): the message of its one

@@ -14,7 +14,7 @@ import (
 
 const accountColumns = `a.id, a.organisation, a.contact_name, a.contact_email, a.contact_phone, a.app_name, a.app_description,
 	a.app_platform, a.app_callback_url, a.app_source_addresses, a.app_calls_per_day, a.status, a.status_reason, a.valid_until,
-	a.roles, a.created_at, a.updated_at`
+	a.roles, a.quota_per_minute, a.quota_per_day, a.created_at, a.updated_at`
 
 type accountRow struct {
 	ID                 int64         `db:"id"`
@@ -32,6 +32,8 @@ type accountRow struct {
 	StatusReason       string        `db:"status_reason"`
 	ValidUntil         dbNullTime    `db:"valid_until"`
 	Roles              string        `db:"roles"`
+	QuotaPerMinute     sql.NullInt64 `db:"quota_per_minute"`
+	QuotaPerDay        sql.NullInt64 `db:"quota_per_day"`
 	CreatedAt          dbTime        `db:"created_at"`
 	UpdatedAt          dbTime        `db:"updated_at"`
 }
@@ -53,6 +55,12 @@ func (r *accountRow) account() (*mkg.Account, error) {
 	}
 	if r.AppCallsPerDay.Valid {
 		a.Application.CallsPerDay = mkg.Ptr(int(r.AppCallsPerDay.Int64))
+	}
+	if r.QuotaPerMinute.Valid {
+		a.Budget.PerMinute = mkg.Ptr(r.QuotaPerMinute.Int64)
+	}
+	if r.QuotaPerDay.Valid {
+		a.Budget.PerDay = mkg.Ptr(r.QuotaPerDay.Int64)
 	}
 	for _, role := range splitList(r.Roles) {
 		a.Roles = append(a.Roles, mkg.Role(role))
@@ -327,6 +335,45 @@ func accountFields(a *mkg.Account) map[string]json.RawMessage {
 		out[k], _ = json.Marshal(v) // strings, a struct of strings and ints: cannot fail
 	}
 	return out
+}
+
+// SetAccountBudget implements mkg.AccessStore.
+func (s *Store) SetAccountBudget(ctx context.Context, by mkg.Actor, id int64, b mkg.AccountBudget) (*mkg.Account, error) {
+	if err := b.Validate(); err != nil {
+		return nil, err
+	}
+	var out *mkg.Account
+	err := s.tx(ctx, func(q sqlx.ExtContext) error {
+		now := s.now()
+		before, err := s.lockedAccount(ctx, q, id)
+		if err != nil {
+			return err
+		}
+		_, err = q.ExecContext(ctx, s.rebind(`UPDATE accounts SET quota_per_minute = ?, quota_per_day = ?, updated_at = ? WHERE id = ?`),
+			nullInt(b.PerMinute), nullInt(b.PerDay), dbTime{now}, id)
+		if err != nil {
+			return s.wrap(err)
+		}
+		if out, err = s.lockedAccount(ctx, q, id); err != nil {
+			return err
+		}
+		return s.record(ctx, q, by, now, "account.budget", "account", formatID(id), map[string]any{
+			"from": budgetFields(before.Budget), "to": budgetFields(out.Budget)})
+	})
+	return out, err
+}
+
+// budgetFields is an account's budget as the audit log shows it (null: the
+// server's default).
+func budgetFields(b mkg.AccountBudget) map[string]*int64 {
+	return map[string]*int64{"perMinute": b.PerMinute, "perDay": b.PerDay}
+}
+
+func nullInt(p *int64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }
 
 // SetAccountStatus implements mkg.AccessStore. Revoking revokes every key

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"slices"
 	"testing"
@@ -399,6 +400,47 @@ func TestAccessBatchesCostFixedStatements(t *testing.T) {
 		before := s.Statements()
 		if a, err := s.AccountsByID(ctx, nil); err != nil || len(a) != 0 || s.Statements() != before {
 			t.Errorf("no ids: %v, %v, %d statements", a, err, s.Statements()-before)
+		}
+	})
+}
+
+// TestAccountBudget: an admin's budget is stored and read back, null
+// fields mean the default, a change is audited, and a malformed budget is
+// refused naming the field without touching the account.
+func TestAccountBudget(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		a := mustCreate(t, s, partner("BPBD Jawa Barat"))
+		if a.Budget.PerMinute != nil || a.Budget.PerDay != nil {
+			t.Fatalf("a new account has a budget of its own: %+v", a.Budget)
+		}
+		b, err := s.SetAccountBudget(ctx, staff, a.ID, mkg.AccountBudget{PerDay: mkg.Ptr(int64(90_000))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Budget.PerMinute != nil || b.Budget.PerDay == nil || *b.Budget.PerDay != 90_000 {
+			t.Errorf("budget after setting the day's: %+v", b.Budget)
+		}
+		if e := lastEvent(t, s); e.Action != "account.budget" || e.TargetID != formatID(a.ID) {
+			t.Errorf("audit event %+v", e)
+		}
+		for _, bad := range []struct {
+			b     mkg.AccountBudget
+			field string
+		}{
+			{mkg.AccountBudget{PerMinute: mkg.Ptr(int64(-5))}, "perMinute"},
+			{mkg.AccountBudget{PerDay: mkg.Ptr(int64(mkg.MaxBudgetPerDay + 1))}, "perDay"},
+			{mkg.AccountBudget{PerMinute: mkg.Ptr(int64(10)), PerDay: mkg.Ptr(int64(5))}, "perMinute"},
+		} {
+			_, err := s.SetAccountBudget(ctx, staff, a.ID, bad.b)
+			var e *mkg.Error
+			if !errors.As(err, &e) || e.Code != mkg.EINVALID || e.Field != bad.field {
+				t.Errorf("SetAccountBudget(%+v) = %v; want INVALID naming %s", bad.b, err, bad.field)
+			}
+		}
+		got, err := s.AccountsByID(ctx, []int64{a.ID})
+		if err != nil || len(got) != 1 || got[0].Budget.PerDay == nil || *got[0].Budget.PerDay != 90_000 || got[0].Budget.PerMinute != nil {
+			t.Errorf("read back after refused changes: %+v, %v", got, err)
 		}
 	})
 }

@@ -112,12 +112,22 @@ func (s *Store) createTicketAccount(ctx context.Context, q sqlx.ExtContext, acto
 	if err != nil {
 		return nil, s.wrap(err)
 	}
+	// The daily budget follows from the calls a day the form announced.
+	perDay := mkg.DailyBudgetFor(in.Application.CallsPerDay)
+	if perDay != nil {
+		if _, err := q.ExecContext(ctx, s.rebind(`UPDATE accounts SET quota_per_day = ? WHERE id = ?`), *perDay, id); err != nil {
+			return nil, s.wrap(err)
+		}
+	}
 	acct, err := s.lockedAccount(ctx, q, id)
 	if err != nil {
 		return nil, err
 	}
 	details := accountFields(acct)
 	details["ticket"], _ = json.Marshal(t.Number)
+	if perDay != nil {
+		details["budgetPerDay"], _ = json.Marshal(*perDay)
+	}
 	return acct, s.record(ctx, q, actor, now, "account.create", "account", formatID(id), details)
 }
 

@@ -68,6 +68,12 @@ type AccessRequestWatchFilter struct {
 	Unassigned *bool `json:"unassigned,omitempty"`
 }
 
+// An account's own budgets (admins set them); null takes the server's default for accounts.
+type AccountBudget struct {
+	PerMinute *int `json:"perMinute,omitempty"`
+	PerDay    *int `json:"perDay,omitempty"`
+}
+
 // Which accounts to list.
 type AccountFilter struct {
 	Status []mkg.AccountStatus `json:"status,omitempty"`
@@ -292,6 +298,29 @@ type RadarScanFilter struct {
 	To *time.Time `json:"to,omitempty"`
 	// Only scans in these formats.
 	Formats []mkg.RadarFormat `json:"formats,omitempty"`
+}
+
+// A caller's budget, in cost points: an operation costs its complexity,
+// computed before it runs (one point per field, a list's fields times the
+// page size asked for). Each account has a budget per minute and per day;
+// anonymous callers have one per client address. See the README's Quotas.
+type RateLimit struct {
+	// What asking for this costs: always 0.
+	Cost int `json:"cost"`
+	// The budget per minute that applies to you.
+	PerMinute int `json:"perMinute"`
+	// The budget per day that applies to you.
+	PerDay int `json:"perDay"`
+	// The window with the least left, the one the other fields describe: minute or day.
+	Window string `json:"window"`
+	// That window's budget.
+	Limit int `json:"limit"`
+	// Points spent in that window.
+	Used int `json:"used"`
+	// Points left in that window.
+	Remaining int `json:"remaining"`
+	// When that window ends and its budget is whole again.
+	ResetAt time.Time `json:"resetAt"`
 }
 
 // Which satellite products to list. Conditions combine with AND.

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bmkg/mkggraph/graph/model"
+)
+
+// TestUsage: what a partner's requests and downloads used is written per
+// day and dataset: requests and their cost as charged (answers from memory
+// included), the rows of each dataset returned, downloads with their
+// bytes; the partner sees its own (viewer.usage), an admin any account's,
+// nobody else.
+func TestUsage(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			a, srv := startApp(t, testConfig(t, backend))
+			c := &callers{}
+			if err := c.setUp(a); err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			if err := a.Usage.Flush(ctx, a.Store); err != nil { // what setting up used
+				t.Fatal(err)
+			}
+			before := usageOf(t, srv.URL, c.admin, c.partnerAccount)
+
+			cost := 0.0
+			send := func(q string) *gqlResponse {
+				t.Helper()
+				r := postAs(t, srv.URL, c.full, q, nil)
+				mustData(t, r)
+				cost += costOf(t, r)["requested"].(float64)
+				return r
+			}
+			stations := `{ stations(first: 3) { edges { node { name } } } }`
+			send(stations)
+			if r := send(stations); r.Header.Get("X-Cache") != "hit" {
+				t.Fatalf("the second request was not answered from memory (X-Cache %q)", r.Header.Get("X-Cache"))
+			}
+			send(`{ earthquakes(first: 2) { edges { node { magnitude } } } }`)
+			link := send(`{ exportEarthquakes(format: CSV) { url } }`)
+			resp, err := http.Get(srv.URL + dig(link.Data, "exportEarthquakes", "url").(string))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || len(body) == 0 {
+				t.Fatalf("download: %d, %d bytes", resp.StatusCode, len(body))
+			}
+			if err := a.Usage.Flush(ctx, a.Store); err != nil {
+				t.Fatal(err)
+			}
+
+			after := usageOf(t, srv.URL, c.full, 0)
+			want := map[string][5]float64{ // requests, cost, rows, downloads, bytes (added)
+				"":                 {4, cost, 0, 0, 0},
+				"STATION_METADATA": {2, 0, 6, 0, 0},
+				"EARTHQUAKE":       {1, 0, 2, 1, float64(len(body))},
+			}
+			for d, w := range want {
+				got, was := after[d], before[d]
+				added := [5]float64{}
+				for i := range added {
+					added[i] = got[i] - was[i]
+				}
+				if d != "" {
+					added[1], w[1] = 0, 0 // a dataset's cost is its requests' (checked in total)
+				}
+				if added != w {
+					t.Errorf("dataset %q: added %v (requests, cost, rows, downloads, bytes), want %v", d, added, w)
+				}
+			}
+			if admin := usageOf(t, srv.URL, c.admin, c.partnerAccount); admin[""] != after[""] {
+				t.Errorf("the admin's view %v differs from the partner's %v", admin[""], after[""])
+			}
+
+			q := `query($a: ID, $from: DateTime!, $to: DateTime!) { usage(accountId: $a, from: $from, to: $to) { requests } }`
+			vars := map[string]any{"a": model.NodeID(model.TypeAccount, c.partnerAccount), "from": today(), "to": today()}
+			if r := postAs(t, srv.URL, c.full, q, vars); errorCode(r) != "FORBIDDEN" {
+				t.Errorf("a partner read another account's usage: %s", r.Raw)
+			}
+			own := `query($from: DateTime!, $to: DateTime!) { viewer { usage(from: $from, to: $to) { requests } } }`
+			if r := post(t, srv.URL, own, map[string]any{"from": today(), "to": today()}); errorCode(r) != "UNAUTHENTICATED" {
+				t.Errorf("anonymous viewer.usage: %s", r.Raw)
+			}
+			bad := map[string]any{"from": today(), "to": time.Now().UTC().AddDate(0, 0, -2).Format(time.RFC3339)}
+			if r := postAs(t, srv.URL, c.full, own, bad); errorCode(r) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "to" {
+				t.Errorf("to before from: %s", r.Raw)
+			}
+		})
+	}
+}
+
+func today() string { return time.Now().UTC().Format(time.RFC3339) }
+
+// usageOf reads today's usage lines of an account, by dataset: as that
+// account (account 0: through viewer) or as an admin.
+func usageOf(t *testing.T, base, key string, account int64) map[string][5]float64 {
+	t.Helper()
+	vars := map[string]any{"from": today(), "to": today()}
+	q := `query($from: DateTime!, $to: DateTime!) { viewer { usage(from: $from, to: $to) { dataset requests cost rows downloads bytes } } }`
+	path := []any{"viewer", "usage"}
+	if account != 0 {
+		q = `query($a: ID, $from: DateTime!, $to: DateTime!) { usage(accountId: $a, from: $from, to: $to) { dataset requests cost rows downloads bytes } }`
+		vars["a"] = model.NodeID(model.TypeAccount, account)
+		path = []any{"usage"}
+	}
+	out := map[string][5]float64{}
+	lines, _ := dig(mustData(t, postAs(t, base, key, q, vars)), path...).([]any)
+	for _, l := range lines {
+		m := l.(map[string]any)
+		d, _ := m["dataset"].(string)
+		out[strings.TrimSpace(d)] = [5]float64{m["requests"].(float64), m["cost"].(float64), m["rows"].(float64), m["downloads"].(float64), m["bytes"].(float64)}
+	}
+	return out
+}
