@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
@@ -119,7 +120,7 @@ func (c *ResponseCache) handler(next http.Handler, m meter) http.Handler {
 		next.ServeHTTP(rec, r.WithContext(ctx))
 		var e *cachedResponse
 		if rec.status == http.StatusOK && !rec.overflow && start != nil {
-			e = c.complete(r.Context(), deps, start, rec)
+			e = c.complete(r.Context(), deps, start, rec, get)
 		}
 		if get && !rec.overflow {
 			if e != nil {
@@ -252,7 +253,7 @@ func (c *ResponseCache) snapshot(ctx context.Context) map[string]int64 {
 // complete returns the answer in rec as a stored response, or nil when it
 // must not be reused: a field that is not cacheable ran, or the data
 // changed while it was built.
-func (c *ResponseCache) complete(ctx context.Context, deps *graph.Dependencies, start map[string]int64, rec *capture) *cachedResponse {
+func (c *ResponseCache) complete(ctx context.Context, deps *graph.Dependencies, start map[string]int64, rec *capture, get bool) *cachedResponse {
 	names, ok := deps.Names()
 	if !ok {
 		return nil
@@ -267,11 +268,9 @@ func (c *ResponseCache) complete(ctx context.Context, deps *graph.Dependencies, 
 	}
 	e := &cachedResponse{contentType: rec.Header().Get("Content-Type"), body: rec.body.Bytes(),
 		generations: gens, restricted: deps.Restricted()}
-	sum := sha256.New()
-	io.WriteString(sum, e.contentType)
-	sum.Write([]byte{0})
-	sum.Write(e.body)
-	e.etag = `"` + base64.RawURLEncoding.EncodeToString(sum.Sum(nil)[:18]) + `"`
+	if get { // (a stored POST answer is never given to a GET: the method is in the key)
+		e.etag = entityTag(e.contentType, e.body)
+	}
 	if req := telemetry.From(ctx); req != nil {
 		e.operation = req.Operation
 	}
@@ -280,6 +279,24 @@ func (c *ResponseCache) complete(ctx context.Context, deps *graph.Dependencies, 
 		e.used, e.rows = b.Used()
 	}
 	return e
+}
+
+// entityTag names an answer for HTTP caches: its media type and its
+// body without the top-level "extensions" (extensions.cost is the request's
+// own, different every time; the data and errors are the answer).
+func entityTag(contentType string, body []byte) string {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(body, &top) == nil {
+		delete(top, "extensions")
+		if b, err := json.Marshal(top); err == nil {
+			body = b
+		}
+	}
+	sum := sha256.New()
+	io.WriteString(sum, contentType)
+	sum.Write([]byte{0})
+	sum.Write(body)
+	return `"` + base64.RawURLEncoding.EncodeToString(sum.Sum(nil)[:18]) + `"`
 }
 
 // capture passes a response through and keeps a copy of up to max bytes;
