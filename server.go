@@ -285,7 +285,8 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	}
 	api := &httpapi.Server{
 		GraphQL: graph.NewExecutor(res, authz, cfg.Limits.GraphQL(), graph.Documents{Shared: persisted,
-			Trusted: &graph.TrustedDocuments{Set: store, Enforce: cfg.TrustedDocuments == "true"}}, log, m.GraphQL()),
+			Trusted: &graph.TrustedDocuments{Set: store, Enforce: cfg.TrustedDocuments == "true"}},
+			cfg.Federation == "true", log, m.GraphQL()),
 		Auth:      auth,
 		Downloads: downloads,
 		Loaders: loaderReads{Store: store, latest: cache.NewObservationReader(store, layered, opts),
