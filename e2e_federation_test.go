@@ -60,7 +60,9 @@ func firstIDs(t *testing.T, base, key, field string, n int) []string {
 // TestFederationEntities: with -federation, _entities resolves a mix of
 // stations, earthquakes and observations by their global IDs, in the
 // order asked, one loader batch per type whatever their number; an ID that
-// names nothing is a null entity with NOT_FOUND at its index; an entity
+// names nothing is a null entity with NOT_FOUND at its index, one that is
+// no representation (not an entity's __typename, no id) is refused with
+// BAD_USER_INPUT naming it; an entity
 // the caller may not see is null with the error node gives (UNAUTHENTICATED
 // anonymously, FORBIDDEN for an account without the grant) while the
 // others resolve; and _service { sdl } holds the entities' @key.
@@ -92,6 +94,20 @@ func TestFederationEntities(t *testing.T) {
 			}
 			if len(r.Errors) != 1 || r.code(0) != "NOT_FOUND" || fmt.Sprint(r.Errors[0].Path) != "[_entities 3]" {
 				t.Errorf("unknown id: want one NOT_FOUND at _entities[3]: %s", r.Raw)
+			}
+
+			// As a router sends them: in a variable. A representation no
+			// router could send refuses the request, naming it.
+			const byVariable = `query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Earthquake { id } } }`
+			rep := func(typ, id string) map[string]any { return map[string]any{"__typename": typ, "id": id} }
+			if r := postAs(t, srv.URL, c.full, byVariable, map[string]any{"r": []any{rep("Earthquake", eq[2])}}); dig(r.Data, "_entities", 0, "id") != eq[2] {
+				t.Errorf("representations in a variable: %s", r.Raw)
+			}
+			for _, bad := range []any{rep("Account", eq[0]), map[string]any{"__typename": "Earthquake"}, "Earthquake"} {
+				r := postAs(t, srv.URL, c.full, byVariable, map[string]any{"r": []any{rep("Earthquake", eq[0]), bad}})
+				if r.Data != nil || r.code(0) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "representations[1]" {
+					t.Errorf("representation %v: %s", bad, r.Raw)
+				}
 			}
 
 			// One batch per type: eight entities of three types cost what one

@@ -68,6 +68,9 @@ func NewExecutor(root ResolverRoot, authz *Authorizer, lim Limits, sent Document
 	// given: a document refused for its cost is then never stored.
 	exec.Use(&QueryLimits{MaxDepth: lim.MaxDepth, MaxCost: lim.MaxCost, MaxWork: lim.MaxWork, MaxTokens: lim.MaxTokens,
 		Documents: docs})
+	if subgraph {
+		exec.Use(NewRepresentations(parsedSchema))
+	}
 	if sent.Trusted != nil {
 		exec.Use(*sent.Trusted)
 	}

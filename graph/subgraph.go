@@ -1,11 +1,18 @@
 package graph
 
 import (
+	"context"
+	"fmt"
 	"maps"
 	"path"
 	"slices"
+	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/bmkg/mkggraph/mkg"
 )
 
 // The API is an Apollo Federation v2 subgraph only when the operators say
@@ -62,4 +69,85 @@ func schemaWithoutFederation(s *ast.Schema) *ast.Schema {
 		}
 	}
 	return &out
+}
+
+// Representations refuses, before it runs, an operation whose _entities
+// representations a router could not have sent: each must be an object
+// with the __typename of one of the entities and its key, id. gqlgen's
+// runtime would otherwise fail the whole group with an error that says
+// nothing to the client. The refusal is a request error, BAD_USER_INPUT
+// naming the representation (representations[i]).
+type Representations struct {
+	entities map[string]bool // the _Entity union's members
+}
+
+// NewRepresentations reads the entity types of schema.
+func NewRepresentations(schema *ast.Schema) Representations {
+	r := Representations{entities: map[string]bool{}}
+	if u := schema.Types["_Entity"]; u != nil {
+		for _, t := range schema.GetPossibleTypes(u) {
+			r.entities[t.Name] = true
+		}
+	}
+	return r
+}
+
+func (Representations) ExtensionName() string { return "Representations" }
+
+func (Representations) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationContext implements graphql.OperationContextMutator.
+func (r Representations) MutateOperationContext(_ context.Context, op *graphql.OperationContext) *gqlerror.Error {
+	if op.Operation == nil || op.Operation.Operation != ast.Query {
+		return nil
+	}
+	return r.check(op.Operation.SelectionSet, op.Variables)
+}
+
+// check finds _entities among the root fields (fragments included).
+func (r Representations) check(set ast.SelectionSet, vars map[string]any) *gqlerror.Error {
+	for _, sel := range set {
+		var err *gqlerror.Error
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Name == entitiesField {
+				reps, _ := s.ArgumentMap(vars)["representations"].([]any)
+				err = r.checkEach(reps)
+			}
+		case *ast.InlineFragment:
+			err = r.check(s.SelectionSet, vars)
+		case *ast.FragmentSpread:
+			if s.Definition != nil {
+				err = r.check(s.Definition.SelectionSet, vars)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r Representations) checkEach(reps []any) *gqlerror.Error {
+	for i, rep := range reps {
+		field := fmt.Sprintf("representations[%d]", i)
+		m, ok := rep.(map[string]any)
+		if !ok {
+			return badRepresentation(field, "a representation is an object with __typename and id")
+		}
+		typ, _ := m["__typename"].(string)
+		if !r.entities[typ] {
+			return badRepresentation(field, "__typename must name an entity: "+strings.Join(slices.Sorted(maps.Keys(r.entities)), ", "))
+		}
+		if _, ok := m["id"].(string); !ok {
+			return badRepresentation(field, "id must be the entity's global ID (a string)")
+		}
+	}
+	return nil
+}
+
+func badRepresentation(field, msg string) *gqlerror.Error {
+	err := gqlerror.Errorf("%s: %s", field, msg)
+	err.Extensions = map[string]any{"code": mkg.EINVALID, "field": field}
+	return err
 }
