@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -20,7 +21,7 @@ import (
 // checked one by one against their own type's directives, whatever the
 // resolver did: an anonymous caller gets the open station and earthquake,
 // and the observation (an account's data) as null with UNAUTHENTICATED at
-// its index.
+// its index; the response depends on the entities' data.
 func TestAuthorizerChecksEachEntity(t *testing.T) {
 	a, err := SchemaAuthorizer()
 	if err != nil {
@@ -40,6 +41,7 @@ func TestAuthorizerChecksEachEntity(t *testing.T) {
 		Field: graphql.CollectedField{Field: &ast.Field{Name: entitiesField, Alias: entitiesField, Definition: field}}})
 	entities := []fedruntime.Entity{&mkg.Station{ID: 1}, &mkg.Observation{ID: 2}, nil, &mkg.Earthquake{ID: 3}}
 
+	ctx, deps := WithDependencies(ctx)
 	res, err := a.Middleware(ctx, func(context.Context) (any, error) { return entities, nil })
 	if err != nil {
 		t.Fatal(err)
@@ -51,8 +53,21 @@ func TestAuthorizerChecksEachEntity(t *testing.T) {
 	if len(errs) != 1 || fmt.Sprint(errs[0].Path) != "_entities[1]" {
 		t.Fatalf("errors: %v", errs)
 	}
+	// A response the response cache keeps must be dropped when any of the
+	// entities' data change.
+	names, _ := deps.Names()
+	slices.Sort(names)
+	if want := []string{mkg.GenAccess, mkg.GenEarthquakes, mkg.GenObservations, mkg.GenStations}; !slices.Equal(names, sortedCopy(want)) {
+		t.Errorf("depends on %v, want %v", names, want)
+	}
 	var e *mkg.Error
 	if !errors.As(errs[0], &e) || e.Code != mkg.EUNAUTHENTICATED {
 		t.Errorf("the observation's error: %v", errs[0])
 	}
+}
+
+func sortedCopy(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
 }
