@@ -199,3 +199,15 @@ func TestFederationOff(t *testing.T) {
 func regexpKey(typ string) *regexp.Regexp {
 	return regexp.MustCompile(`type ` + typ + ` implements Node[^{]*@key\(fields: "id"\)`)
 }
+
+// TestFederationSettingIsChecked: -federation is true or false.
+func TestFederationSettingIsChecked(t *testing.T) {
+	cfg := defaultConfig()
+	if cfg.Federation != "false" {
+		t.Errorf("default: %q, want false", cfg.Federation)
+	}
+	cfg.Federation = "yes"
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "federation must be true or false") {
+		t.Errorf("federation=yes: %v", err)
+	}
+}
