@@ -16,19 +16,19 @@ import (
 
 // FindManyEarthquakeByIDs is the resolver for the findManyEarthquakeByIDs field.
 func (r *entityResolver) FindManyEarthquakeByIDs(ctx context.Context, reps []*model.EarthquakeByIDsInput) ([]*mkg.Earthquake, error) {
-	ids := representationIDs(reps, func(r *model.EarthquakeByIDsInput) string { return r.ID })
+	ids := representationIDs(reps, func(rep *model.EarthquakeByIDsInput) string { return rep.ID })
 	return entities(ctx, r.Resolver, model.TypeEarthquake, ids, dataloaders.For(ctx).EarthquakeByID)
 }
 
 // FindManyObservationByIDs is the resolver for the findManyObservationByIDs field.
 func (r *entityResolver) FindManyObservationByIDs(ctx context.Context, reps []*model.ObservationByIDsInput) ([]*mkg.Observation, error) {
-	ids := representationIDs(reps, func(r *model.ObservationByIDsInput) string { return r.ID })
+	ids := representationIDs(reps, func(rep *model.ObservationByIDsInput) string { return rep.ID })
 	return entities(ctx, r.Resolver, model.TypeObservation, ids, dataloaders.For(ctx).ObservationByID)
 }
 
 // FindManyStationByIDs is the resolver for the findManyStationByIDs field.
 func (r *entityResolver) FindManyStationByIDs(ctx context.Context, reps []*model.StationByIDsInput) ([]*mkg.Station, error) {
-	ids := representationIDs(reps, func(r *model.StationByIDsInput) string { return r.ID })
+	ids := representationIDs(reps, func(rep *model.StationByIDsInput) string { return rep.ID })
 	return entities(ctx, r.Resolver, model.TypeStation, ids, dataloaders.For(ctx).StationByID)
 }
 
