@@ -37,6 +37,7 @@ type Config struct {
 	ResponseCacheBytes int
 	HTTPMaxAge         time.Duration
 	TrustedDocuments   string // "true" or "false"
+	Federation         string // "true" or "false": serve the API as an Apollo Federation subgraph
 	StationTTL         time.Duration
 	EarthquakeTTL      time.Duration
 	Limits             httpapi.Limits
@@ -85,6 +86,7 @@ func defaultConfig() Config {
 		ResponseCacheBytes: 16 << 20,
 		HTTPMaxAge:         time.Minute,
 		TrustedDocuments:   "false",
+		Federation:         "false",
 		StationTTL:         10 * time.Minute,
 		EarthquakeTTL:      30 * time.Second,
 		Limits:             httpapi.DefaultLimits,
@@ -185,6 +187,7 @@ func serverSettings(s *settings, c *Config) {
 	s.num(&c.ResponseCacheBytes, "response-cache-bytes", "MKG_RESPONSE_CACHE_BYTES", "memory for whole GraphQL responses answered again while their data are unchanged; 0 turns it off")
 	s.dur(&c.HTTPMaxAge, "http-max-age", "MKG_HTTP_MAX_AGE", "longest max-age given to browsers and CDNs for a GET answer they may keep (shorter for data that change more often); 0 = they revalidate every time, with the ETag")
 	s.str(&c.TrustedDocuments, "trusted-documents", "MKG_TRUSTED_DOCUMENTS", "trusted-documents mode, true or false: anonymous callers may run only the documents admins registered (registerTrustedDocuments), sent by documentId; signed-in accounts keep sending their own")
+	s.str(&c.Federation, "federation", "MKG_FEDERATION", "serve the API as an Apollo Federation v2 subgraph, true or false: _service { sdl } and _entities(representations:) for a router; false = those fields are refused and not in the schema")
 	s.num(&c.CacheObjectBytes, "cache-object-bytes", "MKG_CACHE_OBJECT_BYTES", "decoded cached values kept in process memory in front of the cache (estimated size); as much again for decoded observations")
 	s.dur(&c.StationTTL, "cache-station-ttl", "MKG_CACHE_STATION_TTL", "how long station catalogue reads are cached")
 	s.dur(&c.EarthquakeTTL, "cache-earthquake-ttl", "MKG_CACHE_EARTHQUAKE_TTL", "how long the latest-earthquake read is cached")
@@ -362,7 +365,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("MKG_PUBLIC_URL must start with https:// or http://"))
 	}
 	for name, v := range map[string]string{"feeds-poll": c.Feeds.Poll, "feeds-allow-private": c.Feeds.AllowPrivate,
-		"trusted-documents": c.TrustedDocuments} {
+		"trusted-documents": c.TrustedDocuments, "federation": c.Federation} {
 		if v != "true" && v != "false" {
 			errs = append(errs, fmt.Errorf("%s must be true or false (got %q)", name, v))
 		}

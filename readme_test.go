@@ -178,6 +178,7 @@ func TestReadmeShellExamples(t *testing.T) {
 		testenv.Missing(t, "curl")
 	}
 	cfg := testConfig(t, "sqlite")
+	cfg.Federation = "true" // the Federation section's example asks _entities
 	a, srv := startApp(t, cfg)
 	admin := serveMetrics(t, a) // the operators' listener the metrics example reads
 	bin := filepath.Join(t.TempDir(), "mkggraph")

@@ -336,7 +336,8 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	limits.Quota = quota
 	api := &httpapi.Server{
 		GraphQL: graph.NewExecutor(res, authz, limits, graph.Documents{Shared: persisted,
-			Trusted: &graph.TrustedDocuments{Set: store, Enforce: cfg.TrustedDocuments == "true"}}, log, m.GraphQL()),
+			Trusted: &graph.TrustedDocuments{Set: store, Enforce: cfg.TrustedDocuments == "true"}},
+			cfg.Federation == "true", log, m.GraphQL()),
 		Quota:     quota,
 		Usage:     a.Usage,
 		Auth:      auth,

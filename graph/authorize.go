@@ -72,7 +72,9 @@ func strs[T ~string](v []T) []string {
 // return an interface (node) are checked after resolving, against the
 // concrete type's directives. It runs for every field of every response, so
 // what it looks up is laid out at start: per type and field, a rule with the
-// number of its requirement, and which requirement implies which.
+// number of its requirement, and which requirement implies which. A field
+// that returns a list of an abstract type (_entities) has each element
+// checked: one the caller may not see is null with its error.
 type Authorizer struct {
 	rules   map[string]map[string]*fieldRule // type → field → rule (fields with a requirement or an abstract type)
 	types   map[string]typeRule              // type → its own directives
@@ -87,6 +89,7 @@ type fieldRule struct {
 	// rows is the dataset whose rows the field returns (usage): set when
 	// the type it returns belongs to one dataset its parent does not.
 	rows mkg.Dataset
+	list bool // of abstract: each element is checked
 }
 
 type typeRule struct {
@@ -143,7 +146,7 @@ func NewAuthorizer(schema *ast.Schema, typeOf func(any) string) (*Authorizer, er
 			if a.rules[name] == nil {
 				a.rules[name] = map[string]*fieldRule{}
 			}
-			a.rules[name][f.Name] = &fieldRule{req: r, id: number(r), abstract: abstract,
+			a.rules[name][f.Name] = &fieldRule{req: r, id: number(r), abstract: abstract, list: f.Type.Elem != nil,
 				rows: rowsOf(a.types[ret].req, a.types[name].req)}
 		}
 	}
@@ -259,16 +262,60 @@ func (a *Authorizer) Middleware(ctx context.Context, next graphql.Resolver) (any
 	if err != nil || !r.abstract || res == nil {
 		return res, err
 	}
-	if t := a.types[a.typeOf(res)]; t.id >= 0 {
-		if err := t.req.Check(p); err != nil {
-			return nil, err
-		}
-		noteRequirement(ctx, p, t.req)
-		if d := rowsOf(t.req, a.types[fc.Object].req); d != "" {
-			BillFrom(ctx).returned(d, 1)
-		}
+	if r.list {
+		a.checkEach(ctx, p, reflect.ValueOf(res), fc.Object)
+		return res, nil
+	}
+	if err := a.checkConcrete(ctx, p, res, fc.Object); err != nil {
+		return nil, err
 	}
 	return res, nil
+}
+
+// checkConcrete checks the caller against the concrete type of a value an
+// abstract field resolved to.
+func (a *Authorizer) checkConcrete(ctx context.Context, p *mkg.Principal, v any, parent string) error {
+	t := a.typeRuleOf(v)
+	if t.id < 0 {
+		return nil
+	}
+	if err := t.req.Check(p); err != nil {
+		return err
+	}
+	noteRequirement(ctx, p, t.req)
+	if d := rowsOf(t.req, a.types[parent].req); d != "" {
+		BillFrom(ctx).returned(d, 1)
+	}
+	return nil
+}
+
+// checkEach checks every element of a list of an abstract type (the
+// entities _entities returns, which may mix types): an element the caller
+// may not see becomes null, with its error at its index, as node would
+// answer it alone; the others are kept.
+func (a *Authorizer) checkEach(ctx context.Context, p *mkg.Principal, list reflect.Value, parent string) {
+	if list.Kind() != reflect.Slice {
+		return
+	}
+	for i := range list.Len() {
+		e := list.Index(i)
+		if e.IsZero() {
+			continue
+		}
+		if err := a.checkConcrete(ctx, p, e.Interface(), parent); err != nil {
+			e.SetZero()
+			graphql.AddError(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i)), err)
+		}
+	}
+}
+
+// typeRuleOf returns the rule of a resolved value's type; a value no type
+// is known for (a list, nil) has none of its own.
+func (a *Authorizer) typeRuleOf(v any) typeRule {
+	if t, ok := a.types[a.typeOf(v)]; ok {
+		return t
+	}
+	return typeRule{id: -1}
 }
 
 // passedAbove reports whether an enclosing field of the same request
@@ -289,7 +336,7 @@ func (a *Authorizer) passedAbove(fc *graphql.FieldContext, id int) bool {
 		}
 		// An interface field (node) passed its concrete type's requirement.
 		if r.abstract {
-			if t := a.types[a.typeOf(up.Result)]; t.id >= 0 && a.implies[id][t.id] {
+			if t := a.typeRuleOf(up.Result); t.id >= 0 && a.implies[id][t.id] {
 				return true
 			}
 		}

@@ -171,6 +171,8 @@ func literal(t *testing.T, s *ast.Schema, typ *ast.Type) string {
 		return `"x"`
 	case "DateTime":
 		return `"2024-01-01T00:00:00Z"`
+	case "_Any": // a federation representation
+		return `{__typename: "Station", id: "x"}`
 	}
 	t.Fatalf("no literal for %s: add one", def.Name)
 	return ""
@@ -277,5 +279,23 @@ func TestRateLimitIsFree(t *testing.T) {
 	alone, _ := measure("{ " + stations + " }")
 	if with, _ := measure("{ rateLimit { remaining } " + stations + " }"); with != alone || alone < 2 {
 		t.Errorf("with rateLimit: %d; the stations alone: %d", with, alone)
+	}
+}
+
+// TestEntitiesCostScalesWithRepresentations: _entities costs its selection
+// once per representation, as a page costs it once per item, so a router
+// cannot ask for more than -max-query-cost allows.
+func TestEntitiesCostScalesWithRepresentations(t *testing.T) {
+	es := costSchema()
+	for _, n := range []int{1, 4, 40} {
+		reps := make([]any, n)
+		for i := range reps {
+			reps[i] = map[string]any{"__typename": "Earthquake", "id": "x"}
+		}
+		op, vars := validated(t, es, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Earthquake { magnitude region } } }`,
+			map[string]any{"r": reps})
+		if m := graph.MeasureOperation(context.Background(), es, op, vars, 1<<20); m.Cost != 1+2*n {
+			t.Errorf("%d representations cost %d, want %d", n, m.Cost, 1+2*n)
+		}
 	}
 }

@@ -21,6 +21,9 @@ var cacheable = map[string]map[string][]string{
 		"stations": {mkg.GenStations}, "station": {mkg.GenStations}, "stationByWmo": {mkg.GenStations},
 		"observations": {mkg.GenObservations}, "earthquakes": {mkg.GenEarthquakes}, "earthquake": {mkg.GenEarthquakes},
 		"latestEarthquake": {mkg.GenEarthquakes},
+		// gqlgen's federation runtime, not a resolver of ours, but it reads
+		// entities of these kinds (noteField).
+		entitiesField: {mkg.GenStations, mkg.GenObservations, mkg.GenEarthquakes},
 	},
 	"StationConnection": {"totalCount": {mkg.GenStations}},
 	"Station": {
@@ -126,7 +129,7 @@ func Uncacheable(ctx context.Context) {
 // noteField records what a resolver field reads; the Authorizer's field
 // middleware calls it for every field.
 func noteField(ctx context.Context, fc *graphql.FieldContext) {
-	if !fc.IsResolver {
+	if !fc.IsResolver && (fc.Object != "Query" || fc.Field.Name != entitiesField) {
 		return
 	}
 	d := dependenciesFrom(ctx)

@@ -51,10 +51,14 @@ type Documents struct {
 // the executable schema over root with its cost model, the access
 // directives enforced by authz, the limits, the caches of parsed documents
 // and of persisted queries, the string checks, the error presenter and the
-// panic recovery; and the extensions given (the server's metrics).
+// panic recovery; and the extensions given (the server's metrics). With
+// subgraph it is also an Apollo Federation subgraph (_service, _entities).
 // It speaks no HTTP: httpapi serves it, with the transports.
-func NewExecutor(root ResolverRoot, authz *Authorizer, lim Limits, sent Documents, log *slog.Logger, extensions ...graphql.HandlerExtension) *executor.Executor {
+func NewExecutor(root ResolverRoot, authz *Authorizer, lim Limits, sent Documents, subgraph bool, log *slog.Logger, extensions ...graphql.HandlerExtension) *executor.Executor {
 	cfg := Config{Resolvers: root}
+	if !subgraph {
+		cfg.Schema = withoutFederation
+	}
 	SetComplexity(&cfg.Complexity)
 	exec := executor.New(NewExecutableSchema(cfg))
 	docs := newBoundedCache(cachedEntries, cachedDocumentBytes, documentWeight)
@@ -67,6 +71,9 @@ func NewExecutor(root ResolverRoot, authz *Authorizer, lim Limits, sent Document
 	// given: a document refused for its cost is then never stored.
 	exec.Use(&QueryLimits{MaxDepth: lim.MaxDepth, MaxCost: lim.MaxCost, MaxWork: lim.MaxWork, MaxTokens: lim.MaxTokens,
 		Documents: docs, Quota: lim.Quota})
+	if subgraph {
+		exec.Use(NewRepresentations(parsedSchema))
+	}
 	if sent.Trusted != nil {
 		exec.Use(*sent.Trusted)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/99designs/gqlgen/plugin/federation/fedruntime"
 	"github.com/bmkg/mkggraph/format/synop"
 	"github.com/bmkg/mkggraph/graph/model"
 	"github.com/bmkg/mkggraph/mkg"
@@ -57,6 +58,7 @@ type ResolverRoot interface {
 	Earthquake() EarthquakeResolver
 	EarthquakeConnection() EarthquakeConnectionResolver
 	EarthquakeSource() EarthquakeSourceResolver
+	Entity() EntityResolver
 	Feed() FeedResolver
 	FeedState() FeedStateResolver
 	Grant() GrantResolver
@@ -479,6 +481,12 @@ type ComplexityRoot struct {
 		SourceEventID func(childComplexity int) int
 	}
 
+	Entity struct {
+		FindManyEarthquakeByIDs  func(childComplexity int, reps []*model.EarthquakeByIDsInput) int
+		FindManyObservationByIDs func(childComplexity int, reps []*model.ObservationByIDsInput) int
+		FindManyStationByIDs     func(childComplexity int, reps []*model.StationByIDsInput) int
+	}
+
 	Evaporation struct {
 		AmountMM   func(childComplexity int) int
 		Instrument func(childComplexity int) int
@@ -766,6 +774,8 @@ type ComplexityRoot struct {
 		Viewer               func(childComplexity int) int
 		Webhook              func(childComplexity int, id string) int
 		Webhooks             func(childComplexity int, accountID *string, first *int, after *string) int
+		__resolve__service   func(childComplexity int) int
+		__resolve_entities   func(childComplexity int, representations []map[string]any) int
 	}
 
 	RadarMoment struct {
@@ -1207,6 +1217,10 @@ type ComplexityRoot struct {
 		ReportedSpeed func(childComplexity int) int
 		SpeedMS       func(childComplexity int) int
 	}
+
+	_Service struct {
+		SDL func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -1367,6 +1381,11 @@ type EarthquakeConnectionResolver interface {
 }
 type EarthquakeSourceResolver interface {
 	SourceEventID(ctx context.Context, obj *mkg.EarthquakeSource) (*string, error)
+}
+type EntityResolver interface {
+	FindManyEarthquakeByIDs(ctx context.Context, reps []*model.EarthquakeByIDsInput) ([]*mkg.Earthquake, error)
+	FindManyObservationByIDs(ctx context.Context, reps []*model.ObservationByIDsInput) ([]*mkg.Observation, error)
+	FindManyStationByIDs(ctx context.Context, reps []*model.StationByIDsInput) ([]*mkg.Station, error)
 }
 type FeedResolver interface {
 	URL(ctx context.Context, obj *mkg.Feed) (*string, error)
@@ -3213,6 +3232,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EarthquakeSource.SourceEventID(childComplexity), true
 
+	case "Entity.findManyEarthquakeByIDs":
+		if e.ComplexityRoot.Entity.FindManyEarthquakeByIDs == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_findManyEarthquakeByIDs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.FindManyEarthquakeByIDs(childComplexity, args["reps"].([]*model.EarthquakeByIDsInput)), true
+	case "Entity.findManyObservationByIDs":
+		if e.ComplexityRoot.Entity.FindManyObservationByIDs == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_findManyObservationByIDs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.FindManyObservationByIDs(childComplexity, args["reps"].([]*model.ObservationByIDsInput)), true
+	case "Entity.findManyStationByIDs":
+		if e.ComplexityRoot.Entity.FindManyStationByIDs == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_findManyStationByIDs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.FindManyStationByIDs(childComplexity, args["reps"].([]*model.StationByIDsInput)), true
+
 	case "Evaporation.amount":
 		if e.ComplexityRoot.Evaporation.AmountMM == nil {
 			break
@@ -4806,6 +4859,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Webhooks(childComplexity, args["accountId"].(*string), args["first"].(*int), args["after"].(*string)), true
+	case "Query._service":
+		if e.ComplexityRoot.Query.__resolve__service == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.__resolve__service(childComplexity), true
+	case "Query._entities":
+		if e.ComplexityRoot.Query.__resolve_entities == nil {
+			break
+		}
+
+		args, err := ec.field_Query__entities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.__resolve_entities(childComplexity, args["representations"].([]map[string]any)), true
 
 	case "RadarMoment.name":
 		if e.ComplexityRoot.RadarMoment.Name == nil {
@@ -6715,6 +6785,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.WindSpeedGroup.SpeedMS(childComplexity), true
 
+	case "_Service.sdl":
+		if e.ComplexityRoot._Service.SDL == nil {
+			break
+		}
+
+		return e.ComplexityRoot._Service.SDL(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -6736,9 +6813,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("BoundingBoxInput", ec.unmarshalInputBoundingBoxInput),
 			graphql.NewInputUnmarshaler("ChecklistItemInput", ec.unmarshalInputChecklistItemInput),
 			graphql.NewInputUnmarshaler("ClientApplicationInput", ec.unmarshalInputClientApplicationInput),
+			graphql.NewInputUnmarshaler("EarthquakeByIDsInput", ec.unmarshalInputEarthquakeByIDsInput),
 			graphql.NewInputUnmarshaler("EarthquakeFilter", ec.unmarshalInputEarthquakeFilter),
 			graphql.NewInputUnmarshaler("EarthquakeWatchFilter", ec.unmarshalInputEarthquakeWatchFilter),
 			graphql.NewInputUnmarshaler("FeedInput", ec.unmarshalInputFeedInput),
+			graphql.NewInputUnmarshaler("ObservationByIDsInput", ec.unmarshalInputObservationByIDsInput),
 			graphql.NewInputUnmarshaler("ObservationFilter", ec.unmarshalInputObservationFilter),
 			graphql.NewInputUnmarshaler("ObservationWatchFilter", ec.unmarshalInputObservationWatchFilter),
 			graphql.NewInputUnmarshaler("OmittedDatasetInput", ec.unmarshalInputOmittedDatasetInput),
@@ -6746,6 +6825,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RadarScanFilter", ec.unmarshalInputRadarScanFilter),
 			graphql.NewInputUnmarshaler("SatelliteProductFilter", ec.unmarshalInputSatelliteProductFilter),
 			graphql.NewInputUnmarshaler("ServiceFormInput", ec.unmarshalInputServiceFormInput),
+			graphql.NewInputUnmarshaler("StationByIDsInput", ec.unmarshalInputStationByIDsInput),
 			graphql.NewInputUnmarshaler("StationFilter", ec.unmarshalInputStationFilter),
 			graphql.NewInputUnmarshaler("TrustedDocumentInput", ec.unmarshalInputTrustedDocumentInput),
 		)
@@ -7511,7 +7591,7 @@ extend type Mutation {
 }
 `, BuiltIn: false},
 	{Name: "../schema/earthquakes.graphqls", Input: `"An earthquake, merged from every feed that reported it."
-type Earthquake implements Node @dataset(name: EARTHQUAKE) {
+type Earthquake implements Node @dataset(name: EARTHQUAKE) @key(fields: "id") @entityResolver(multi: true) {
   id: ID!
   "The agency's event id (e.g. ` + "`" + `bmg2022suve` + "`" + `) when a feed gave one."
   eventId: String
@@ -7634,6 +7714,15 @@ type EarthquakeEdge {
   "Distance in km of the epicentre from the filter's ` + "`" + `near` + "`" + ` point; null without one."
   distanceKm: Float
 }
+`, BuiltIn: false},
+	{Name: "../schema/federation.graphqls", Input: `# Apollo Federation v2 (served only with -federation): stations, earthquakes
+# and observations are entities keyed by their global IDs, so another
+# agency's subgraph can extend them and a router can fetch them through
+# ` + "`" + `_entities` + "`" + `, under the same access rules as ` + "`" + `node` + "`" + `.
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+
+"gqlgen: resolve an entity's representations in one batch (multi: true)."
+directive @entityResolver(multi: Boolean) on OBJECT
 `, BuiltIn: false},
 	{Name: "../schema/feeds.graphqls", Input: `"Where a feed's files come from."
 enum FeedKind {
@@ -8234,7 +8323,7 @@ station. ` + "`" + `raw` + "`" + ` is Level 1, the report exactly as received; `
 Level 2, the values this server decoded from it. Listing observations needs
 either level; each level's content needs its own.
 """
-type Observation implements Node @dataset(anyOf: [SYNOP_L1, SYNOP_L2]) {
+type Observation implements Node @dataset(anyOf: [SYNOP_L1, SYNOP_L2]) @key(fields: "id") @entityResolver(multi: true) {
   id: ID!
   "The station, when its WMO index is in the catalogue; null otherwise (the report is kept all the same)."
   station: Station
@@ -8752,7 +8841,7 @@ enum StationStatus {
 }
 
 "An observing site."
-type Station implements Node @dataset(name: STATION_METADATA) {
+type Station implements Node @dataset(name: STATION_METADATA) @key(fields: "id") @entityResolver(multi: true) {
   id: ID!
   "5-digit WMO index (block and station number), e.g. ` + "`" + `96749` + "`" + `; null for stations outside the WMO numbering (e.g. seismic sensors)."
   wmoIndex: String
@@ -9566,6 +9655,90 @@ extend type Mutation {
   deleteWebhook(id: ID!): Boolean @ownerOnly
 }
 `, BuiltIn: false},
+	{Name: "../federation/directives.graphql", Input: `
+	directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
+	directive @composeDirective(name: String!) repeatable on SCHEMA
+	directive @extends on OBJECT | INTERFACE
+	directive @external on OBJECT | FIELD_DEFINITION
+	directive @key(fields: FieldSet!, resolvable: Boolean = true) repeatable on OBJECT | INTERFACE
+	directive @inaccessible on
+	  | ARGUMENT_DEFINITION
+	  | ENUM
+	  | ENUM_VALUE
+	  | FIELD_DEFINITION
+	  | INPUT_FIELD_DEFINITION
+	  | INPUT_OBJECT
+	  | INTERFACE
+	  | OBJECT
+	  | SCALAR
+	  | UNION
+	directive @interfaceObject on OBJECT
+	directive @link(import: [String!], url: String!) repeatable on SCHEMA
+	directive @override(from: String!, label: String) on FIELD_DEFINITION
+	directive @policy(policies: [[federation__Policy!]!]!) on
+	  | FIELD_DEFINITION
+	  | OBJECT
+	  | INTERFACE
+	  | SCALAR
+	  | ENUM
+	directive @provides(fields: FieldSet!) on FIELD_DEFINITION
+	directive @requires(fields: FieldSet!) on FIELD_DEFINITION
+	directive @requiresScopes(scopes: [[federation__Scope!]!]!) on
+	  | FIELD_DEFINITION
+	  | OBJECT
+	  | INTERFACE
+	  | SCALAR
+	  | ENUM
+	directive @shareable repeatable on FIELD_DEFINITION | OBJECT
+	directive @computedRequires on FIELD_DEFINITION
+	directive @tag(name: String!) repeatable on
+	  | ARGUMENT_DEFINITION
+	  | ENUM
+	  | ENUM_VALUE
+	  | FIELD_DEFINITION
+	  | INPUT_FIELD_DEFINITION
+	  | INPUT_OBJECT
+	  | INTERFACE
+	  | OBJECT
+	  | SCALAR
+	  | UNION
+	scalar _Any
+	scalar FieldSet
+	scalar federation__Policy
+	scalar federation__Scope
+`, BuiltIn: true},
+	{Name: "../federation/entity.graphql", Input: `
+# a union of all types that use the @key directive
+union _Entity = Earthquake | Observation | Station
+
+input EarthquakeByIDsInput {
+	ID: ID!
+}
+
+input ObservationByIDsInput {
+	ID: ID!
+}
+
+input StationByIDsInput {
+	ID: ID!
+}
+
+# fake type to build resolver interfaces for users to implement
+type Entity {
+	findManyEarthquakeByIDs(reps: [EarthquakeByIDsInput]!): [Earthquake]
+	findManyObservationByIDs(reps: [ObservationByIDsInput]!): [Observation]
+	findManyStationByIDs(reps: [StationByIDsInput]!): [Station]
+}
+
+type _Service {
+  sdl: String
+}
+
+extend type Query {
+  _entities(representations: [_Any!]!): [_Entity]!
+  _service: _Service!
+}
+`, BuiltIn: true},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -11623,6 +11796,14 @@ func (ec *executionContext) childFields_WindSpeedGroup(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type WindSpeedGroup", field.Name)
 }
 
+func (ec *executionContext) childFields__Service(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sdl":
+		return ec.fieldContext__Service_sdl(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type _Service", field.Name)
+}
+
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -11824,6 +12005,48 @@ func (ec *executionContext) field_Earthquake_shakemapAt_args(ctx context.Context
 		return nil, err
 	}
 	args["longitude"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Entity_findManyEarthquakeByIDs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
+		func(ctx context.Context, v any) ([]*model.EarthquakeByIDsInput, error) {
+			return ec.unmarshalNEarthquakeByIDsInput2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeByIDsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reps"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Entity_findManyObservationByIDs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
+		func(ctx context.Context, v any) ([]*model.ObservationByIDsInput, error) {
+			return ec.unmarshalNObservationByIDsInput2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationByIDsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reps"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Entity_findManyStationByIDs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
+		func(ctx context.Context, v any) ([]*model.StationByIDsInput, error) {
+			return ec.unmarshalNStationByIDsInput2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐStationByIDsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reps"] = arg0
 	return args, nil
 }
 
@@ -12594,6 +12817,20 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query__entities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "representations",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalN_Any2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["representations"] = arg0
 	return args, nil
 }
 
@@ -20046,6 +20283,138 @@ func (ec *executionContext) fieldContext_EarthquakeSource_lastSeenAt(_ context.C
 	return graphql.NewScalarFieldContext("EarthquakeSource", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _Entity_findManyEarthquakeByIDs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_findManyEarthquakeByIDs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().FindManyEarthquakeByIDs(ctx, fc.Args["reps"].([]*model.EarthquakeByIDsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.Earthquake) graphql.Marshaler {
+			return ec.marshalOEarthquake2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEarthquake(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_findManyEarthquakeByIDs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Earthquake(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_findManyEarthquakeByIDs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Entity_findManyObservationByIDs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_findManyObservationByIDs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().FindManyObservationByIDs(ctx, fc.Args["reps"].([]*model.ObservationByIDsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.Observation) graphql.Marshaler {
+			return ec.marshalOObservation2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐObservation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_findManyObservationByIDs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Observation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_findManyObservationByIDs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Entity_findManyStationByIDs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_findManyStationByIDs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().FindManyStationByIDs(ctx, fc.Args["reps"].([]*model.StationByIDsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mkg.Station) graphql.Marshaler {
+			return ec.marshalOStation2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_findManyStationByIDs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Station(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_findManyStationByIDs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Evaporation_amount(ctx context.Context, field graphql.CollectedField, obj *synop.Evaporation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26443,6 +26812,82 @@ func (ec *executionContext) fieldContext_Query_webhook(ctx context.Context, fiel
 	if fc.Args, err = ec.field_Query_webhook_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query__entities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query__entities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.__resolve_entities(ctx, fc.Args["representations"].([]map[string]any)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []fedruntime.Entity) graphql.Marshaler {
+			return ec.marshalN_Entity2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋpluginᚋfederationᚋfedruntimeᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query__entities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type _Entity does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query__entities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query__service(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query__service(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.__resolve__service(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v fedruntime.Service) graphql.Marshaler {
+			return ec.marshalN_Service2githubᚗcomᚋ99designsᚋgqlgenᚋpluginᚋfederationᚋfedruntimeᚐService(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query__service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields__Service(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -34278,6 +34723,29 @@ func (ec *executionContext) fieldContext_WindSpeedGroup_periodMinutes(_ context.
 	return graphql.NewScalarFieldContext("WindSpeedGroup", field, false, false, "Int")
 }
 
+func (ec *executionContext) __Service_sdl(ctx context.Context, field graphql.CollectedField, obj *fedruntime.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext__Service_sdl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SDL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext__Service_sdl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("_Service", field, false, false, "String")
+}
+
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36177,6 +36645,48 @@ func UnmarshalClientApplicationInput(ctx context.Context, raw any) (model.Client
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputEarthquakeByIDsInput(ctx context.Context, obj any) (model.EarthquakeByIDsInput, error) {
+	var it model.EarthquakeByIDsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEarthquakeByIDsInput unmarshals raw into the EarthquakeByIDsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEarthquakeByIDsInput(ctx context.Context, raw any) (model.EarthquakeByIDsInput, error) {
+	var out model.EarthquakeByIDsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EarthquakeByIDsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEarthquakeFilter(ctx context.Context, obj any) (model.EarthquakeFilter, error) {
 	var it model.EarthquakeFilter
 	if obj == nil {
@@ -36426,6 +36936,48 @@ func (ec *executionContext) unmarshalInputFeedInput(ctx context.Context, obj any
 func UnmarshalFeedInput(ctx context.Context, raw any) (model.FeedInput, error) {
 	var out model.FeedInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "FeedInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputObservationByIDsInput(ctx context.Context, obj any) (model.ObservationByIDsInput, error) {
+	var it model.ObservationByIDsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalObservationByIDsInput unmarshals raw into the ObservationByIDsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalObservationByIDsInput(ctx context.Context, raw any) (model.ObservationByIDsInput, error) {
+	var out model.ObservationByIDsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ObservationByIDsInput", raw, &out)
 	return out, err
 }
 
@@ -36853,6 +37405,48 @@ func UnmarshalServiceFormInput(ctx context.Context, raw any) (model.ServiceFormI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStationByIDsInput(ctx context.Context, obj any) (model.StationByIDsInput, error) {
+	var it model.StationByIDsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStationByIDsInput unmarshals raw into the StationByIDsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStationByIDsInput(ctx context.Context, raw any) (model.StationByIDsInput, error) {
+	var out model.StationByIDsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StationByIDsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputStationFilter(ctx context.Context, obj any) (model.StationFilter, error) {
 	var it model.StationFilter
 	if obj == nil {
@@ -37069,6 +37663,34 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return typedObj
 		} else {
 			panic(fmt.Errorf("unexpected type %T; non-generated variants of Node must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) __Entity(ctx context.Context, sel ast.SelectionSet, obj fedruntime.Entity) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *mkg.Station:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Station(ctx, sel, obj)
+	case *mkg.Observation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Observation(ctx, sel, obj)
+	case *mkg.Earthquake:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Earthquake(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of _Entity must implement graphql.Marshaler", obj))
 		}
 	}
 }
@@ -39362,7 +39984,7 @@ func (ec *executionContext) _Download(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
-var earthquakeImplementors = []string{"Earthquake", "Node"}
+var earthquakeImplementors = []string{"Earthquake", "Node", "_Entity"}
 
 func (ec *executionContext) _Earthquake(ctx context.Context, sel ast.SelectionSet, obj *mkg.Earthquake) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, earthquakeImplementors)
@@ -39669,6 +40291,60 @@ func (ec *executionContext) _EarthquakeSource(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var entityImplementors = []string{"Entity"}
+
+func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, entityImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Entity",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Entity")
+		case "findManyEarthquakeByIDs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_findManyEarthquakeByIDs(ctx, field)
+				})
+		case "findManyObservationByIDs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_findManyObservationByIDs(ctx, field)
+				})
+		case "findManyStationByIDs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_findManyStationByIDs(ctx, field)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -41006,7 +41682,7 @@ func (ec *executionContext) _NationalSection(ctx context.Context, sel ast.Select
 	return out
 }
 
-var observationImplementors = []string{"Observation", "Node"}
+var observationImplementors = []string{"Observation", "Node", "_Entity"}
 
 func (ec *executionContext) _Observation(ctx context.Context, sel ast.SelectionSet, obj *mkg.Observation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, observationImplementors)
@@ -41626,6 +42302,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_webhook(ctx, field)
+				})
+		case "_entities":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query__entities(ctx, field)
+				})
+		case "_service":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query__service(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -42814,7 +43502,7 @@ func (ec *executionContext) _StateCount(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
-var stationImplementors = []string{"Station", "Node"}
+var stationImplementors = []string{"Station", "Node", "_Entity"}
 
 func (ec *executionContext) _Station(ctx context.Context, sel ast.SelectionSet, obj *mkg.Station) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, stationImplementors)
@@ -44514,6 +45202,39 @@ func (ec *executionContext) _WindSpeedGroup(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var _ServiceImplementors = []string{"_Service"}
+
+func (ec *executionContext) __Service(ctx context.Context, sel ast.SelectionSet, obj *fedruntime.Service) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, _ServiceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("_Service")
+		case "sdl":
+			out.Values[i] = ec.__Service_sdl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
@@ -45607,6 +46328,20 @@ func (ec *executionContext) marshalNEarthquake2ᚖgithubᚗcomᚋbmkgᚋmkggraph
 	return ec._Earthquake(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNEarthquakeByIDsInput2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeByIDsInput(ctx context.Context, v any) ([]*model.EarthquakeByIDsInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.EarthquakeByIDsInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOEarthquakeByIDsInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeByIDsInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalNEarthquakeEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EarthquakeEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -45727,6 +46462,20 @@ func (ec *executionContext) marshalNFeltReport2ᚕgithubᚗcomᚋbmkgᚋmkggraph
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNFieldSet2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFieldSet2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "FieldSet!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -45941,6 +46690,20 @@ func (ec *executionContext) marshalNObservation2ᚖgithubᚗcomᚋbmkgᚋmkggrap
 		return graphql.Null
 	}
 	return ec._Observation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNObservationByIDsInput2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationByIDsInput(ctx context.Context, v any) ([]*model.ObservationByIDsInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ObservationByIDsInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOObservationByIDsInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationByIDsInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalNObservationEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ObservationEdge) graphql.Marshaler {
@@ -46330,6 +47093,20 @@ func (ec *executionContext) marshalNStation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋ
 	return ec._Station(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNStationByIDsInput2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐStationByIDsInput(ctx context.Context, v any) ([]*model.StationByIDsInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.StationByIDsInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOStationByIDsInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐStationByIDsInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalNStationDistance2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStationDistance(ctx context.Context, sel ast.SelectionSet, v *mkg.StationDistance) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "StationDistance!")
@@ -46700,6 +47477,67 @@ func (ec *executionContext) marshalNWindSpeedGroup2ᚕgithubᚗcomᚋbmkgᚋmkgg
 	return ret
 }
 
+func (ec *executionContext) unmarshalN_Any2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := graphql.UnmarshalMap(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalN_Any2map(ctx context.Context, sel ast.SelectionSet, v map[string]any) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "_Any!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalMap(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "_Any!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalN_Any2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalN_Any2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalN_Any2ᚕmapᚄ(ctx context.Context, sel ast.SelectionSet, v []map[string]any) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalN_Any2map(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalN_Entity2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋpluginᚋfederationᚋfedruntimeᚐEntity(ctx context.Context, sel ast.SelectionSet, v []fedruntime.Entity) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalO_Entity2githubᚗcomᚋ99designsᚋgqlgenᚋpluginᚋfederationᚋfedruntimeᚐEntity(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalN_Service2githubᚗcomᚋ99designsᚋgqlgenᚋpluginᚋfederationᚋfedruntimeᚐService(ctx context.Context, sel ast.SelectionSet, v fedruntime.Service) graphql.Marshaler {
+	return ec.__Service(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
@@ -46840,6 +47678,150 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 		graphql.AddInvalidNullFromMarshaler(ctx, "__TypeKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNfederation__Policy2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNfederation__Policy2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "federation__Policy!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNfederation__Policy2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNfederation__Policy2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNfederation__Policy2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNfederation__Policy2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNfederation__Policy2ᚕᚕstringᚄ(ctx context.Context, v any) ([][]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([][]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNfederation__Policy2ᚕstringᚄ(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNfederation__Policy2ᚕᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v [][]string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNfederation__Policy2ᚕstringᚄ(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNfederation__Scope2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNfederation__Scope2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "federation__Scope!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNfederation__Scope2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNfederation__Scope2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNfederation__Scope2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNfederation__Scope2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx context.Context, v any) ([][]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([][]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNfederation__Scope2ᚕstringᚄ(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNfederation__Scope2ᚕᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v [][]string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNfederation__Scope2ᚕstringᚄ(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOAccessRequest2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicket(ctx context.Context, sel ast.SelectionSet, v *mkg.Ticket) graphql.Marshaler {
@@ -47358,11 +48340,32 @@ func (ec *executionContext) marshalODownload2ᚖgithubᚗcomᚋbmkgᚋmkggraph�
 	return ec._Download(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOEarthquake2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEarthquake(ctx context.Context, sel ast.SelectionSet, v []*mkg.Earthquake) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOEarthquake2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEarthquake(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) marshalOEarthquake2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEarthquake(ctx context.Context, sel ast.SelectionSet, v *mkg.Earthquake) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Earthquake(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOEarthquakeByIDsInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeByIDsInput(ctx context.Context, v any) (*model.EarthquakeByIDsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEarthquakeByIDsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOEarthquakeConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeConnection(ctx context.Context, sel ast.SelectionSet, v *model.EarthquakeConnection) graphql.Marshaler {
@@ -47650,11 +48653,32 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋbmkgᚋmkggraphᚋgraph�
 	return ec._Node(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOObservation2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐObservation(ctx context.Context, sel ast.SelectionSet, v []*mkg.Observation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOObservation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐObservation(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) marshalOObservation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐObservation(ctx context.Context, sel ast.SelectionSet, v *mkg.Observation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Observation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOObservationByIDsInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationByIDsInput(ctx context.Context, v any) (*model.ObservationByIDsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputObservationByIDsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOObservationConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationConnection(ctx context.Context, sel ast.SelectionSet, v *model.ObservationConnection) graphql.Marshaler {
@@ -47920,11 +48944,32 @@ func (ec *executionContext) marshalOStaffMember2ᚖgithubᚗcomᚋbmkgᚋmkggrap
 	return ec._StaffMember(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOStation2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStation(ctx context.Context, sel ast.SelectionSet, v []*mkg.Station) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOStation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStation(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) marshalOStation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStation(ctx context.Context, sel ast.SelectionSet, v *mkg.Station) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Station(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOStationByIDsInput2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐStationByIDsInput(ctx context.Context, v any) (*model.StationByIDsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStationByIDsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOStationConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐStationConnection(ctx context.Context, sel ast.SelectionSet, v *model.StationConnection) graphql.Marshaler {
@@ -48047,6 +49092,18 @@ func (ec *executionContext) marshalOStrikeType2ᚖgithubᚗcomᚋbmkgᚋmkggraph
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -48258,6 +49315,13 @@ func (ec *executionContext) marshalOWindSpeedUnit2ᚖstring(ctx context.Context,
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalO_Entity2githubᚗcomᚋ99designsᚋgqlgenᚋpluginᚋfederationᚋfedruntimeᚐEntity(ctx context.Context, sel ast.SelectionSet, v fedruntime.Entity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec.__Entity(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

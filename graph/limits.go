@@ -195,6 +195,8 @@ func SetComplexity(c *ComplexityRoot) {
 	}
 	c.Query.RateLimit = func(int) int { return 0 } // free: asking one's budget spends none of it
 	c.Station.Observations = func(child int, _, _ *time.Time, first *int, _ *string) int { return 1 + child*pageCost(first) }
+	// A router sends one representation per entity it wants.
+	c.Query.__resolve_entities = func(child int, reps []map[string]any) int { return 1 + child*max(1, len(reps)) }
 	c.Earthquake.NearestStations = func(child int, first *int, _ []mkg.StationKind) int {
 		n := 5
 		if first != nil {

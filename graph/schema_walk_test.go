@@ -24,6 +24,7 @@ var publicTypes = map[string]string{
 	"ObservationEvent":  "an event's envelope (change, time); the report under it is SYNOP_L1/L2's",
 	"LightningBatch":    "a batch's envelope (time, count); the strikes under it are LIGHTNING's",
 	"PageInfo":          "pagination only",
+	"_Service":          "a federation router's copy of the schema (sdl), public like introspection; served only with -federation",
 	"Viewer":            "the caller's own identity and rights",
 	"DatasetRight":      "the caller's own rights",
 	"DatasetInfo":       "dataset classifications are public",

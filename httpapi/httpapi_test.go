@@ -171,7 +171,7 @@ func executor(t *testing.T, res *resolvers.Resolver, log *slog.Logger) graphql.G
 		t.Fatal(err)
 	}
 	res.Types = authz
-	return graph.NewExecutor(res, authz, httpapi.DefaultLimits.GraphQL(), graph.Documents{}, log)
+	return graph.NewExecutor(res, authz, httpapi.DefaultLimits.GraphQL(), graph.Documents{}, false, log)
 }
 
 // store is an empty SQLite store for the request loaders.

@@ -156,6 +156,10 @@ type CollectedAPIKey struct {
 	Prefix string `json:"prefix"`
 }
 
+type EarthquakeByIDsInput struct {
+	ID string `json:"ID"`
+}
+
 // An earthquake stored or revised.
 type EarthquakeEvent struct {
 	Change Change `json:"change"`
@@ -238,6 +242,10 @@ type LightningBatch struct {
 
 // Changes. Every change is recorded in the audit log.
 type Mutation struct {
+}
+
+type ObservationByIDsInput struct {
+	ID string `json:"ID"`
 }
 
 // A SYNOP report stored.
@@ -350,6 +358,10 @@ type ServiceFormInput struct {
 type StateCount struct {
 	State mkg.TicketState `json:"state"`
 	Count int             `json:"count"`
+}
+
+type StationByIDsInput struct {
+	ID string `json:"ID"`
 }
 
 // Which stations to list. Conditions combine with AND; omitted ones do not filter.
