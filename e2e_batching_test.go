@@ -67,11 +67,12 @@ const (
 	// the items' relations, and their relations.
 	batchingDepth = 2
 	// maxBatchingSkips bounds the lists and fields the walk cannot call:
-	// the six lists without `first` (datasets, airQualityStations,
-	// climateSummary, radarSites, officers, feeds), whose length is the
-	// data's (feeds: the admins' configuration; a feed has no relations
-	// to batch, its state is part of its row).
-	maxBatchingSkips = 6
+	// the eight lists without `first` (datasets, airQualityStations,
+	// climateSummary, radarSites, officers, feeds, trustedDocuments,
+	// usage), whose length is the data's (feeds and trustedDocuments: the
+	// admins' configuration, without relations to batch; usage: a
+	// period's lines, without relations either).
+	maxBatchingSkips = 8
 	// minBatchedPairs is a floor under the pairs whose field read on a
 	// small page and cost no more on the large one, minCheckedPairs under
 	// those and the pairs whose field read nothing (21 and 173 on either

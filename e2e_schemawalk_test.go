@@ -144,6 +144,10 @@ var pathArgs = map[string]string{
 	"Mutation.updateFeed":               `(name: "usgs-indonesia", input: {name: "usgs-indonesia", kind: HTTP, url: "https://earthquake.usgs.gov/fdsnws/event/1/query?format=quakeml", intervalSeconds: 600})`,
 	"Mutation.setFeedEnabled":           `(name: "bmkg-gempaterkini", enabled: false)`,
 	"Mutation.deleteFeed":               `(name: "bmkg-gempadirasakan")`,
+	"Query.usage":                       `(from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z")`,
+	"Mutation.registerTrustedDocuments": `(documents: [{name: "walk", query: "{ stations(first: 1) { totalCount } }"}])`,
+	"Mutation.removeTrustedDocument":    `(id: "sha256:0000000000000000000000000000000000000000000000000000000000000000")`,
+	"Mutation.setAccountBudget":         `(id: "{scratchAccount}", perDay: 100000)`,
 }
 
 // protectedEntries finds, breadth first, the shortest path to every field
