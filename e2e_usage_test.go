@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -79,6 +80,42 @@ func TestUsage(t *testing.T) {
 			}
 			if admin := usageOf(t, srv.URL, c.admin, c.partnerAccount); admin[""] != after[""] {
 				t.Errorf("the admin's view %v differs from the partner's %v", admin[""], after[""])
+			}
+
+			// The same lines as CSV: the partner's own, an admin's of any
+			// account, nobody else's.
+			day := time.Now().UTC().Format(time.DateOnly)
+			csvOf := func(key, params string) (int, string) {
+				t.Helper()
+				if !strings.HasPrefix(params, "?") {
+					params = "?from=" + day + "&to=" + day + params
+				}
+				req, _ := http.NewRequest(http.MethodGet, srv.URL+"/usage.csv"+params, nil)
+				if key != "" {
+					req.Header.Set("Authorization", "Bearer "+key)
+				}
+				resp := mustDo(t, req)
+				defer resp.Body.Close()
+				b, _ := io.ReadAll(resp.Body)
+				return resp.StatusCode, string(b)
+			}
+			partnerID := model.NodeID(model.TypeAccount, c.partnerAccount)
+			totals := fmt.Sprintf("%s,%s,,%.0f,%.0f,0,0,0\n", partnerID, day, after[""][0], after[""][1])
+			if status, body := csvOf(c.full, ""); status != 200 || !strings.HasPrefix(body, "account_id,day,dataset,requests,cost,rows,downloads,bytes\n") ||
+				!strings.Contains(body, totals) {
+				t.Errorf("the partner's CSV: %d\n%s\nwant a line %q", status, body, totals)
+			}
+			if status, body := csvOf(c.admin, "&account="+partnerID); status != 200 || !strings.Contains(body, totals) {
+				t.Errorf("the admin's CSV of the partner: %d\n%s", status, body)
+			}
+			if status, _ := csvOf(c.full, "&account="+partnerID); status != 403 {
+				t.Errorf("a partner asking for an account's CSV: %d, want 403", status)
+			}
+			if status, _ := csvOf("", ""); status != 401 {
+				t.Errorf("an anonymous CSV: %d, want 401", status)
+			}
+			if status, body := csvOf(c.full, "?from=yesterday&to="+day); status != 400 || !strings.Contains(body, `"field":"from"`) {
+				t.Errorf("a bad from: %d %s", status, body)
 			}
 
 			q := `query($a: ID, $from: DateTime!, $to: DateTime!) { usage(accountId: $a, from: $from, to: $to) { requests } }`

@@ -340,6 +340,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 			cfg.Federation == "true", log, m.GraphQL()),
 		Quota:     quota,
 		Usage:     a.Usage,
+		UsageData: store,
 		Auth:      auth,
 		Downloads: downloads,
 		Loaders:   loaders,

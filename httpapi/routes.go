@@ -69,6 +69,9 @@ type Server struct {
 	// Usage, when set, sums what each account's requests used (written
 	// to the database by its owner, mkg.UsageTally.FlushEvery).
 	Usage *mkg.UsageTally
+	// UsageData is where usage is read from (GET /usage.csv; nil: not
+	// served).
+	UsageData mkg.UsageStore
 
 	outage   *lograte.Logger // failures every request meets, logged once per interval
 	sessions sessions        // live connections (subscriptions)
@@ -123,6 +126,9 @@ func (s *Server) Handler() http.Handler {
 	}
 	if s.Letters != nil {
 		mux.Handle("GET /access-requests/{id}/letter", s.withPrincipal(http.HandlerFunc(s.letter)))
+	}
+	if s.UsageData != nil {
+		mux.Handle("GET /usage.csv", s.withPrincipal(http.HandlerFunc(s.usageCSV)))
 	}
 	return s.requestLog(recoverPanics(s.Log, cors(s.CORSOrigins, mux)))
 }

@@ -1,10 +1,15 @@
 package httpapi
 
 import (
+	"encoding/csv"
+	"errors"
+	"mime"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/bmkg/mkggraph/graph"
+	"github.com/bmkg/mkggraph/graph/model"
 	"github.com/bmkg/mkggraph/mkg"
 )
 
@@ -25,4 +30,85 @@ func (s *Server) withUsage(next http.Handler) http.Handler {
 		cost, rows := graph.BillFrom(r.Context()).Used()
 		s.Usage.Add(mkg.RequestUsage(p.Account.ID, time.Now(), cost, rows))
 	})
+}
+
+// usageCSV serves GET /usage.csv?from=…&to=…[&account=…]: usage lines as
+// CSV, the same as the GraphQL usage fields. A partner gets its own; an
+// admin any account's (account, a global id) or, without it, every
+// account's. from and to are days (YYYY-MM-DD) or times (RFC 3339).
+func (s *Server) usageCSV(w http.ResponseWriter, r *http.Request) {
+	p := mkg.PrincipalFrom(r.Context())
+	if p.Anonymous() {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="MKG Graph"`)
+		writeJSON(w, http.StatusUnauthorized, gqlErrorBody("usage is an account's: send your API key as Authorization: Bearer <key>", mkg.EUNAUTHENTICATED, ""))
+		return
+	}
+	q := r.URL.Query()
+	var when [2]time.Time
+	for i, name := range []string{"from", "to"} {
+		t, err := usageTime(q.Get(name))
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, fieldError(name+" must be a day (YYYY-MM-DD) or an RFC 3339 time", mkg.EINVALID, name))
+			return
+		}
+		when[i] = t
+	}
+	account := p.Account.ID
+	if a := q.Get("account"); a != "" {
+		if err := p.RequireRole(mkg.RoleAdmin); err != nil {
+			writeJSON(w, http.StatusForbidden, gqlErrorBody("only admins read another account's usage", mkg.EFORBIDDEN, ""))
+			return
+		}
+		n, err := model.ParseTypedID(a, model.TypeAccount)
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, fieldError("account must be an account's id", mkg.EINVALID, "account"))
+			return
+		}
+		account = n
+	} else if p.RequireRole(mkg.RoleAdmin) == nil {
+		account = 0 // every account's
+	}
+	lines, err := s.UsageData.Usage(r.Context(), account, when[0], when[1])
+	if err != nil {
+		var e *mkg.Error
+		switch {
+		case errors.As(err, &e) && e.Code == mkg.EINVALID:
+			writeJSON(w, http.StatusBadRequest, fieldError(e.Message, mkg.EINVALID, e.Field))
+		case mkg.ErrorCode(err) == mkg.EUNAVAILABLE:
+			w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+			writeJSON(w, http.StatusServiceUnavailable, gqlErrorBody("the database is unavailable; try again shortly", mkg.EUNAVAILABLE, ""))
+		default:
+			s.Log.ErrorContext(r.Context(), "usage export", "err", err)
+			writeJSON(w, http.StatusInternalServerError, gqlErrorBody("internal error", mkg.EINTERNAL, ""))
+		}
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{
+		"filename": "usage-" + when[0].Format(time.DateOnly) + "-" + when[1].Format(time.DateOnly) + ".csv"}))
+	h.Set("Cache-Control", "private, no-store")
+	out := csv.NewWriter(w)
+	out.Write([]string{"account_id", "day", "dataset", "requests", "cost", "rows", "downloads", "bytes"})
+	for _, l := range lines {
+		out.Write([]string{model.NodeID(model.TypeAccount, l.AccountID), l.Day.Format(time.DateOnly), string(l.Dataset),
+			strconv.FormatInt(l.Requests, 10), strconv.FormatInt(l.Cost, 10), strconv.FormatInt(l.Rows, 10),
+			strconv.FormatInt(l.Downloads, 10), strconv.FormatInt(l.Bytes, 10)})
+	}
+	out.Flush()
+}
+
+// usageTime reads a day or an RFC 3339 time.
+func usageTime(v string) (time.Time, error) {
+	if t, err := time.Parse(time.DateOnly, v); err == nil {
+		return t, nil
+	}
+	return time.Parse(time.RFC3339, v)
+}
+
+// fieldError is an error body naming the parameter at fault.
+func fieldError(msg, code, field string) map[string]any {
+	body := gqlErrorBody(msg, code, "")
+	body["errors"].([]map[string]any)[0]["extensions"].(map[string]any)["field"] = field
+	return body
 }
