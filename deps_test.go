@@ -112,6 +112,7 @@ var composedByDesign = map[[2]string]string{
 	{"graph", "graph/model"}:     "the generated code is written over its model types",
 	{"resolvers", "graph"}:       "gqlgen's resolvers implement the generated interfaces",
 	{"resolvers", "graph/model"}: "the resolvers return the model types",
+	{"httpapi", "graph/model"}:   "the usage CSV names accounts by their global id, as the API does",
 	{"resolvers", "dataloaders"}: "nested fields are read through the request's loaders",
 	{"httpapi", "graph"}:         "HTTP serves the GraphQL executor, and limits request values in its units of work",
 	{"httpapi", "dataloaders"}:   "each request gets its loaders where it enters",

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // Query is what RunQuery types into GraphiQL before pressing run.
@@ -68,6 +69,17 @@ func runQuery(ctx context.Context, p *Page, pageURL string, q Query) (Result, er
 		if err := setEditor(ctx, p, queryEditor, q.Query); err != nil {
 			return Result{}, err
 		}
+		// GraphiQL takes an edit in after a delay (the page's address bar
+		// follows it then), and the operation's name after that: a run
+		// before sends the text with the previous tab's operation name.
+		link := `new URL(location.href).searchParams`
+		if err := p.WaitFor(ctx, link+`.get("query") === `+jsString(q.Query)); err != nil {
+			return Result{}, fmt.Errorf("GraphiQL did not take the query in: %w", err)
+		}
+		named, cancel := context.WithTimeout(ctx, 2*time.Second)
+		// Best effort: GraphiQL may not report a name it cleared.
+		_ = p.WaitFor(named, `(n => !n || `+jsString(q.Query)+`.includes(n))(`+link+`.get("operationName"))`)
+		cancel()
 	}
 	if q.Variables != "" {
 		if err := setTool(ctx, p, "Variables", q.Variables); err != nil {
