@@ -225,6 +225,7 @@ func serverSettings(s *settings, c *Config) {
 // accounts without a budget of their own, and of each anonymous client
 // address.
 type QuotaConfig struct {
+	Enforce             string // "true" or "false": false = no budget is kept or charged
 	Accounts, Anonymous mkg.Budget
 }
 
@@ -233,12 +234,14 @@ type QuotaConfig struct {
 // 5,000 calls of a 20-row page) and 20 million a day; an anonymous address
 // a fifth of that a minute and a tenth a day.
 var DefaultQuota = QuotaConfig{
+	Enforce:   "true",
 	Accounts:  mkg.Budget{PerMinute: 500_000, PerDay: 20_000_000},
 	Anonymous: mkg.Budget{PerMinute: 100_000, PerDay: 2_000_000},
 }
 
 // quotaSettings set the default budgets.
 func quotaSettings(s *settings, c *Config) {
+	s.str(&c.Quota.Enforce, "quotas", "MKG_QUOTAS", "keep and charge the budgets below, true or false: false = no budget, no extensions.cost, no X-RateLimit headers, and rateLimit answers NOT_FOUND saying so (a gateway in front rate-limits, or a benchmark measures the engine)")
 	s.bytes(&c.Quota.Accounts.PerMinute, "quota-account-minute", "MKG_QUOTA_ACCOUNT_MINUTE", "cost points an account may spend per minute, unless an admin set its own budget")
 	s.bytes(&c.Quota.Accounts.PerDay, "quota-account-day", "MKG_QUOTA_ACCOUNT_DAY", "cost points an account may spend per UTC day, unless it has its own budget (set by an admin, or from its access request's calls a day)")
 	s.bytes(&c.Quota.Anonymous.PerMinute, "quota-anonymous-minute", "MKG_QUOTA_ANONYMOUS_MINUTE", "cost points one client address without a key may spend per minute")
@@ -365,7 +368,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("MKG_PUBLIC_URL must start with https:// or http://"))
 	}
 	for name, v := range map[string]string{"feeds-poll": c.Feeds.Poll, "feeds-allow-private": c.Feeds.AllowPrivate,
-		"trusted-documents": c.TrustedDocuments, "federation": c.Federation} {
+		"trusted-documents": c.TrustedDocuments, "federation": c.Federation, "quotas": c.Quota.Enforce} {
 		if v != "true" && v != "false" {
 			errs = append(errs, fmt.Errorf("%s must be true or false (got %q)", name, v))
 		}

@@ -21,6 +21,7 @@ import (
 // tests send thousands of requests from one address to one server, which
 // the default budgets would rightly throttle.
 var testQuota = QuotaConfig{
+	Enforce:   "true",
 	Accounts:  mkg.Budget{PerMinute: mkg.MaxBudgetPerMinute, PerDay: mkg.MaxBudgetPerDay},
 	Anonymous: mkg.Budget{PerMinute: mkg.MaxBudgetPerMinute, PerDay: mkg.MaxBudgetPerDay},
 }
@@ -328,6 +329,32 @@ func TestAnonymousBudgetPerAddress(t *testing.T) {
 	}
 	if r := from("203.0.113.6"); r.Status != http.StatusOK || costOf(t, r)["remaining"] != 2.0 {
 		t.Errorf("another client behind the proxy: %d %s; want its own budget", r.Status, r.Raw)
+	}
+}
+
+// TestQuotasOff: with -quotas false nothing is kept or charged: a budget
+// of 2 points does not stop the third request, answers carry no cost and no
+// X-RateLimit headers, and rateLimit says quotas are off.
+func TestQuotasOff(t *testing.T) {
+	cfg := testConfig(t, "sqlite")
+	cfg.Quota.Enforce = "false"
+	cfg.Quota.Anonymous = mkg.Budget{PerMinute: 2, PerDay: 2}
+	_, srv := startApp(t, cfg)
+	for i := range 3 {
+		r := post(t, srv.URL, `{ latestEarthquake { magnitude } }`, nil)
+		mustData(t, r)
+		if r.Header.Get("X-RateLimit-Limit") != "" || strings.Contains(string(r.Raw), `"cost"`) {
+			t.Errorf("request %d with quotas off: headers %v, body %s", i+1, r.Header, r.Raw)
+		}
+	}
+	r := post(t, srv.URL, `{ rateLimit { remaining } }`, nil)
+	if len(r.Errors) != 1 || !strings.Contains(r.Errors[0].Message, "quotas are off") {
+		t.Errorf("rateLimit with quotas off: %s", r.Raw)
+	}
+	bad := defaultConfig()
+	bad.Quota.Enforce = "no"
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "quotas must be true or false") {
+		t.Errorf("-quotas no: %v", err)
 	}
 }
 

@@ -329,8 +329,11 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	if rc, ok := counter.(*redis.Cache); ok {
 		sharedQuotas = rc
 	}
-	quota := &mkg.QuotaPolicy{Store: cache.NewQuotas(sharedQuotas, log), Accounts: cfg.Quota.Accounts,
-		Anonymous: cfg.Quota.Anonymous, Now: cfg.now}
+	var quota *mkg.QuotaPolicy        // nil: quotas off (-quotas false)
+	if cfg.Quota.Enforce != "false" { // on unless turned off
+		quota = &mkg.QuotaPolicy{Store: cache.NewQuotas(sharedQuotas, log), Accounts: cfg.Quota.Accounts,
+			Anonymous: cfg.Quota.Anonymous, Now: cfg.now}
+	}
 	res.Quota, res.Live.Quota = quota, quota
 	limits := cfg.Limits.GraphQL()
 	limits.Quota = quota

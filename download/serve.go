@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bmkg/mkggraph/export"
+	"github.com/bmkg/mkggraph/internal/httpcount"
 	"github.com/bmkg/mkggraph/mkg"
 )
 
@@ -57,30 +58,13 @@ func (s *Service) counted(w http.ResponseWriter, r *http.Request, p *mkg.Princip
 		serve(w)
 		return
 	}
-	cw := &countingWriter{ResponseWriter: w, status: http.StatusOK}
+	cw := httpcount.New(w)
 	serve(cw)
-	if cw.status < 300 {
+	if cw.Status < 300 {
 		s.opt.Usage.Add(map[mkg.UsageKey]mkg.UsageCounts{
-			{AccountID: p.Account.ID, Day: mkg.UsageDay(s.opt.Now()), Dataset: d}: {Downloads: 1, Bytes: cw.bytes}})
+			{AccountID: p.Account.ID, Day: mkg.UsageDay(s.opt.Now()), Dataset: d}: {Downloads: 1, Bytes: cw.Bytes}})
 	}
 }
-
-// countingWriter counts the bytes of a body and keeps its status.
-type countingWriter struct {
-	http.ResponseWriter
-	status int
-	bytes  int64
-}
-
-func (c *countingWriter) WriteHeader(code int) { c.status = code; c.ResponseWriter.WriteHeader(code) }
-
-func (c *countingWriter) Write(b []byte) (int, error) {
-	n, err := c.ResponseWriter.Write(b)
-	c.bytes += int64(n)
-	return n, err
-}
-
-func (c *countingWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
 
 func (s *Service) principal(ctx context.Context, key string) (*mkg.Principal, error) {
 	if key == "" {

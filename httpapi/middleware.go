@@ -18,6 +18,7 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/bmkg/mkggraph/internal/httpcount"
 	"github.com/bmkg/mkggraph/internal/requestid"
 	"github.com/bmkg/mkggraph/internal/telemetry"
 )
@@ -49,7 +50,7 @@ func (s *Server) requestLog(next http.Handler) http.Handler {
 			ctx = propagation.TraceContext{}.Extract(ctx, propagation.HeaderCarrier(r.Header))
 			ctx, span = tracer.Start(ctx, r.Method, trace.WithSpanKind(trace.SpanKindServer))
 		}
-		sw := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		sw := httpcount.New(w)
 		r = r.WithContext(ctx)
 		next.ServeHTTP(sw, r)
 		took := time.Since(start)
@@ -57,10 +58,10 @@ func (s *Server) requestLog(next http.Handler) http.Handler {
 		// A subscription's stream lives as long as its client: it is counted
 		// as open subscriptions, not as a request's time.
 		if s.Metrics != nil && !isLive(r) {
-			s.Metrics.ObserveRequest(route, sw.status, took, rec)
+			s.Metrics.ObserveRequest(route, sw.Status, took, rec)
 		}
 		attrs := []slog.Attr{slog.String("request_id", id), slog.String("method", r.Method),
-			slog.String("path", logPath(r.URL.Path)), slog.Int("status", sw.status), slog.Int64("bytes", sw.bytes),
+			slog.String("path", logPath(r.URL.Path)), slog.Int("status", sw.Status), slog.Int64("bytes", sw.Bytes),
 			slog.Float64("duration_ms", float64(took.Microseconds())/1000), slog.String("client", s.clientIP(r))}
 		if rec.Operation != "" {
 			attrs = append(attrs, slog.String("operation", rec.Operation))
@@ -69,7 +70,7 @@ func (s *Server) requestLog(next http.Handler) http.Handler {
 			attrs = append(attrs, slog.Int64("account", info.account), slog.String("key", info.key))
 		}
 		if span != nil {
-			endSpan(span, r, route, sw.status, rec)
+			endSpan(span, r, route, sw.Status, rec)
 			if sc := span.SpanContext(); sc.IsSampled() {
 				attrs = append(attrs, slog.String("trace_id", sc.TraceID().String()))
 			}
@@ -124,20 +125,6 @@ func logInfoFrom(ctx context.Context) *logInfo {
 	info, _ := ctx.Value(logInfoKey{}).(*logInfo)
 	return info
 }
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-	bytes  int64
-}
-
-func (s *statusRecorder) WriteHeader(code int) { s.status = code; s.ResponseWriter.WriteHeader(code) }
-func (s *statusRecorder) Write(b []byte) (int, error) {
-	n, err := s.ResponseWriter.Write(b)
-	s.bytes += int64(n)
-	return n, err
-}
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // recoverPanics turns a panic outside the GraphQL executor (which has its
 // own recovery) into a 500 for that request only.

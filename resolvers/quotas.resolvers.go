@@ -7,7 +7,6 @@ package resolvers
 
 import (
 	"context"
-	"errors"
 
 	"github.com/bmkg/mkggraph/graph/model"
 	"github.com/bmkg/mkggraph/mkg"
@@ -30,7 +29,7 @@ func (r *mutationResolver) SetAccountBudget(ctx context.Context, id string, perM
 // RateLimit is the resolver for the rateLimit field.
 func (r *queryResolver) RateLimit(ctx context.Context) (*model.RateLimit, error) {
 	if r.Quota == nil {
-		return nil, mkg.Unavailable("quotas", errors.New("no quota policy configured"))
+		return nil, mkg.Errorf(mkg.ENOTFOUND, "quotas are off on this server: no budget applies")
 	}
 	caller := mkg.PrincipalFrom(ctx)
 	s, err := r.Quota.Charge(ctx, caller, mkg.ClientFrom(ctx), 0)

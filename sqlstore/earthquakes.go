@@ -115,13 +115,14 @@ func (s *Store) Earthquakes(ctx context.Context, f mkg.EarthquakeFilter, order m
 		return nil, err
 	}
 	query := "SELECT " + cols + " FROM " + from + " WHERE " + w.sql() + " ORDER BY " + orderBy + " LIMIT ?"
-	var rows []earthquakeRow
+	rows := make([]earthquakeRow, 0, p.Limit+1) // sqlx appends: no regrowth (p.Limit is bounded)
 	if err := sqlx.SelectContext(ctx, s.q(), &rows, s.rebind(query), append(append(args, w.args...), p.Limit+1)...); err != nil {
 		return nil, s.wrap(err)
 	}
 	page := &mkg.EarthquakePage{HasNextPage: len(rows) > p.Limit}
 	rows = rows[:min(len(rows), p.Limit)]
 	quakes := make([]*mkg.Earthquake, len(rows))
+	page.Edges = make([]mkg.EarthquakeEdge, 0, len(rows))
 	for i := range rows {
 		if quakes[i], err = rows[i].earthquake(); err != nil {
 			return nil, err

@@ -188,7 +188,7 @@ func (s *Store) observations(ctx context.Context, f mkg.ObservationFilter, p mkg
 		w.add("o.observed_at >= ?", dbTime{*floor})
 	}
 	query := "SELECT " + observationColumns + " FROM observations o WHERE " + w.sql() + " ORDER BY o.observed_at DESC, o.id DESC LIMIT ?"
-	obs, err := s.selectObservations(ctx, s.rebind(query), append(w.args, p.Limit+1)...)
+	obs, err := s.selectObservations(ctx, p.Limit+1, s.rebind(query), append(w.args, p.Limit+1)...)
 	if err != nil {
 		return nil, err
 	}
@@ -197,6 +197,7 @@ func (s *Store) observations(ctx context.Context, f mkg.ObservationFilter, p mkg
 
 func pageOf(obs []*mkg.Observation, limit int) *mkg.ObservationPage {
 	page := &mkg.ObservationPage{HasNextPage: len(obs) > limit}
+	page.Edges = make([]mkg.ObservationEdge, 0, min(len(obs), limit))
 	for _, o := range obs[:min(len(obs), limit)] {
 		page.Edges = append(page.Edges, mkg.ObservationEdge{Observation: o, Cursor: observationCursor(o)})
 	}
@@ -245,7 +246,7 @@ func (s *Store) ObservationsOfStations(ctx context.Context, wmos []string, f mkg
 		  FROM observations o2 WHERE o2.station_wmo = s.value AND ` + w2.sql() + `
 		  ORDER BY o2.observed_at DESC LIMIT 1 OFFSET ?), ?)`
 	args := append(append(append([]any{listArg}, w.args...), w2.args...), p.Limit, dbTime{})
-	obs, err := s.selectObservations(ctx, s.rebind(query), args...)
+	obs, err := s.selectObservations(ctx, min(len(wmos)*(p.Limit+1), 1024), s.rebind(query), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -385,7 +386,7 @@ func (s *Store) LatestObservations(ctx context.Context, wmos []string) ([]*mkg.O
 	if err != nil {
 		return nil, err
 	}
-	obs, err := s.selectObservations(ctx, query, args...)
+	obs, err := s.selectObservations(ctx, len(wmos), query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -409,7 +410,7 @@ func (s *Store) ObservationsByID(ctx context.Context, ids []int64) ([]*mkg.Obser
 	if err != nil {
 		return nil, err
 	}
-	obs, err := s.selectObservations(ctx, query, args...)
+	obs, err := s.selectObservations(ctx, len(ids), query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -441,11 +442,11 @@ func (s *Store) ObservationsStoredSince(ctx context.Context, watch mkg.Observati
 		w.add("o.station_wmo IN (SELECT st.wmo_index FROM stations st WHERE "+in.sql()+")", in.args...)
 	}
 	query := "SELECT " + observationColumns + " FROM observations o WHERE " + w.sql() + " ORDER BY o.updated_at, o.id LIMIT ?"
-	return s.selectObservations(ctx, s.rebind(query), append(w.args, limit)...)
+	return s.selectObservations(ctx, limit, s.rebind(query), append(w.args, limit)...)
 }
 
-func (s *Store) selectObservations(ctx context.Context, query string, args ...any) ([]*mkg.Observation, error) {
-	var rows []observationRow
+func (s *Store) selectObservations(ctx context.Context, capacity int, query string, args ...any) ([]*mkg.Observation, error) {
+	rows := make([]observationRow, 0, capacity) // sqlx appends: no regrowth up to capacity
 	if err := sqlx.SelectContext(ctx, s.q(), &rows, query, args...); err != nil {
 		return nil, s.wrap(err)
 	}

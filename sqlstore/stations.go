@@ -145,7 +145,7 @@ func (s *Store) Stations(ctx context.Context, f mkg.StationFilter, p mkg.Page) (
 	}
 	query := "SELECT " + cols + " FROM " + from + " WHERE " + w.sql() + " ORDER BY " + orderBy + " LIMIT ?"
 	args = append(append(args, w.args...), p.Limit+1)
-	var rows []stationRow
+	rows := make([]stationRow, 0, p.Limit+1) // sqlx appends: no regrowth (p.Limit is bounded)
 	if err := sqlx.SelectContext(ctx, s.q(), &rows, s.rebind(query), args...); err != nil {
 		return nil, s.wrap(err)
 	}
