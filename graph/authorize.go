@@ -243,6 +243,11 @@ func (a *Authorizer) Middleware(ctx context.Context, next graphql.Resolver) (any
 	if fc == nil || fc.Field.Field == nil {
 		return next(ctx)
 	}
+	return a.resolve(ctx, fc, next)
+}
+
+// resolve is Middleware for a field of the document.
+func (a *Authorizer) resolve(ctx context.Context, fc *graphql.FieldContext, next graphql.Resolver) (any, error) {
 	noteField(ctx, fc)
 	r := a.rules[fc.Object][fc.Field.Name]
 	if r == nil {

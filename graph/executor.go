@@ -78,8 +78,16 @@ func NewExecutor(root ResolverRoot, authz *Authorizer, lim Limits, sent Document
 		exec.Use(*sent.Trusted)
 	}
 	exec.Use(extension.AutomaticPersistedQuery{Cache: newPersistedQueries(sent.Shared)})
-	exec.AroundFields(authz.Middleware) // access rights, and what the response cache must know
-	exec.Use(Strings{})
+	fields := fieldMiddleware{authz: authz}
+	for _, e := range extensions {
+		if t, ok := e.(FieldTimer); ok {
+			fields.timer = t
+		}
+	}
+	// String arguments, field times, access rights, and what the response
+	// cache must know: one layer around every field (see fieldMiddleware).
+	exec.AroundFields(fields.resolve)
+	exec.Use(Strings{}) // the operation's table of checked fields
 	exec.Use(EventErrors{})
 	exec.SetErrorPresenter(ErrorPresenter(log))
 	exec.SetRecoverFunc(Recover(log))

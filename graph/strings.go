@@ -30,7 +30,6 @@ type Strings struct{}
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationInterceptor
-	graphql.FieldInterceptor
 } = Strings{}
 
 // ExtensionName implements graphql.HandlerExtension.
@@ -46,19 +45,16 @@ func (Strings) InterceptOperation(ctx context.Context, next graphql.OperationHan
 	return next(context.WithValue(ctx, checkedKey{}, &sync.Map{}))
 }
 
-// InterceptField checks the field's arguments.
-func (Strings) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || fc.Field.Field == nil || len(fc.Field.Arguments) == 0 {
-		return next(ctx)
-	}
+// checkStrings checks the arguments of the field fc, which has some (the
+// executor's field middleware calls it: see fieldMiddleware).
+func checkStrings(ctx context.Context, fc *graphql.FieldContext) error {
 	checked, _ := ctx.Value(checkedKey{}).(*sync.Map)
 	if checked != nil {
 		if err, ok := checked.Load(fc.Field.Field); ok {
 			if err != nil {
-				return nil, err.(error)
+				return err.(error)
 			}
-			return next(ctx)
+			return nil
 		}
 	}
 	var vars map[string]any
@@ -69,10 +65,7 @@ func (Strings) InterceptField(ctx context.Context, next graphql.Resolver) (any, 
 	if checked != nil {
 		checked.Store(fc.Field.Field, err)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return next(ctx)
+	return err
 }
 
 func checkArguments(args ast.ArgumentList, vars map[string]any) error {

@@ -1,12 +1,8 @@
 package metrics
 
 import (
-	"context"
 	"testing"
 	"time"
-
-	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/bmkg/mkggraph/internal/telemetry"
 )
@@ -26,23 +22,9 @@ func BenchmarkObserveRequest(b *testing.B) {
 func BenchmarkResolverField(b *testing.B) {
 	m := New()
 	ext := m.GraphQL().(graphQLExtension)
-	ctx := graphql.WithFieldContext(context.Background(), &graphql.FieldContext{Object: "Station", IsResolver: true,
-		Field: graphql.CollectedField{Field: &ast.Field{Name: "latestObservation"}}})
-	next := func(ctx context.Context) (any, error) { return nil, nil }
 	b.ReportAllocs()
 	for b.Loop() {
-		ext.InterceptField(ctx, next)
-	}
-}
-
-func BenchmarkPlainField(b *testing.B) {
-	m := New()
-	ext := m.GraphQL().(graphQLExtension)
-	ctx := graphql.WithFieldContext(context.Background(), &graphql.FieldContext{Object: "Station",
-		Field: graphql.CollectedField{Field: &ast.Field{Name: "name"}}})
-	next := func(ctx context.Context) (any, error) { return nil, nil }
-	b.ReportAllocs()
-	for b.Loop() {
-		ext.InterceptField(ctx, next)
+		start := time.Now()
+		ext.TimeField("Station", "latestObservation", time.Since(start))
 	}
 }

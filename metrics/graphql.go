@@ -14,15 +14,13 @@ import (
 
 // GraphQL returns the gqlgen extension that names each request's
 // operation and first error code in its record (telemetry.Request, counted
-// by ObserveRequest) and times resolver fields.
+// by ObserveRequest) and times resolver fields (TimeField, which the
+// executor's one field middleware calls: see graph.FieldTimer).
 func (m *Metrics) GraphQL() graphql.HandlerExtension { return graphQLExtension{m} }
 
 type graphQLExtension struct{ m *Metrics }
 
-var (
-	_ graphql.ResponseInterceptor = graphQLExtension{}
-	_ graphql.FieldInterceptor    = graphQLExtension{}
-)
+var _ graphql.ResponseInterceptor = graphQLExtension{}
 
 func (graphQLExtension) ExtensionName() string                          { return "Metrics" }
 func (graphQLExtension) Validate(schema graphql.ExecutableSchema) error { return nil }
@@ -51,19 +49,13 @@ func (g graphQLExtension) InterceptResponse(ctx context.Context, next graphql.Re
 	return resp
 }
 
-// InterceptField times the fields that run a resolver (the others are
-// read from their parent: timing them would cost more than they do). The
-// field's histogram is found without allocating; its coordinate comes from
-// the schema, so their number is bounded by it.
-func (g graphQLExtension) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || !fc.IsResolver || fc.Field.Field == nil {
-		return next(ctx)
-	}
-	start := time.Now()
-	res, err := next(ctx)
-	g.m.field(fc.Object, fc.Field.Name).Observe(time.Since(start).Seconds())
-	return res, err
+// TimeField records how long a field that runs a resolver took (the
+// executor times only those: the others are read from their parent, and
+// timing them would cost more than they do). The field's histogram is
+// found without allocating; its coordinate comes from the schema, so their
+// number is bounded by it.
+func (g graphQLExtension) TimeField(object, field string, took time.Duration) {
+	g.m.field(object, field).Observe(took.Seconds())
 }
 
 func (m *Metrics) field(object, name string) prometheus.Observer {

@@ -1,0 +1,46 @@
+package graph
+
+import (
+	"context"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+)
+
+// FieldTimer is implemented by an executor extension that records how
+// long each field running a resolver took (metrics.Metrics.GraphQL).
+type FieldTimer interface {
+	TimeField(object, field string, took time.Duration)
+}
+
+// fieldMiddleware is the executor's one field middleware: the string
+// arguments' check (Strings), then the timer when the field runs a
+// resolver, then access rights (Authorizer). They are one layer, not three
+// extensions, because gqlgen wraps every field in a closure and two stack
+// frames per field middleware, and a list element's goroutine goes through
+// them at every level it nests: in a profile of the dashboard query without
+// the response cache, growing those goroutines' stacks was a sixth of the
+// process's CPU (BENCHMARKS.md, issue 10).
+type fieldMiddleware struct {
+	authz *Authorizer
+	timer FieldTimer // nil: fields are not timed
+}
+
+func (m fieldMiddleware) resolve(ctx context.Context, next graphql.Resolver) (any, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return next(ctx)
+	}
+	if len(fc.Field.Arguments) > 0 {
+		if err := checkStrings(ctx, fc); err != nil {
+			return nil, err
+		}
+	}
+	if m.timer == nil || !fc.IsResolver {
+		return m.authz.resolve(ctx, fc, next)
+	}
+	start := time.Now()
+	res, err := m.authz.resolve(ctx, fc, next)
+	m.timer.TimeField(fc.Object, fc.Field.Name, time.Since(start))
+	return res, err
+}
