@@ -102,11 +102,9 @@ func main() {
 	}
 	time.Sleep(time.Second) // every instance's bus has its subscribers
 	in := ingester()
-	base := time.Now().UTC().Truncate(time.Minute)
+	base := eventsStart(*events)
 	for n := range *events {
-		if _, err := in.File(ctx, "bench.json", quake(base, n), ingest.Options{}); err != nil {
-			log.Fatal(err)
-		}
+		ingestOne(ctx, in, quake(base, n))
 		time.Sleep(*every)
 	}
 	time.Sleep(2 * time.Second)
@@ -193,6 +191,25 @@ func ingester() *ingest.Ingester {
 		in.WithEvents(inmem.NewBus(redis.NewRelay(rc, logger), logger))
 	}
 	return in
+}
+
+// eventsStart is the origin time of the first of n events, a minute apart:
+// all in the past (an origin time more than an hour ahead is refused), and
+// new to a fresh database (a second run on the same one within the same
+// hour meets its events again, which are unchanged and not sent).
+func eventsStart(n int) time.Time {
+	return time.Now().UTC().Truncate(time.Minute).Add(-time.Duration(n) * time.Minute)
+}
+
+// ingestOne stores one event, which must be new.
+func ingestOne(ctx context.Context, in *ingest.Ingester, file []byte) {
+	s, err := in.File(ctx, "bench.json", file, ingest.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if s.Inserted != 1 {
+		log.Fatalf("an event was not inserted (a database used before?): %+v", s)
+	}
 }
 
 // quake is an autogempa file of a new event, n minutes after base.

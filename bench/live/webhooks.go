@@ -12,8 +12,6 @@ import (
 	"slices"
 	"sync"
 	"time"
-
-	"github.com/bmkg/mkggraph/ingest"
 )
 
 // webhookDocument is what the benchmark's webhook subscribes to.
@@ -73,11 +71,9 @@ func webhookLatency(ctx context.Context, base, key, listen string, events int, e
 		log.Fatalf("createWebhook: %s", answer)
 	}
 	in := ingester()
-	start := time.Now().UTC().Truncate(time.Minute)
+	start := eventsStart(events)
 	for n := range events {
-		if _, err := in.File(ctx, "bench.json", quake(start, n), ingest.Options{}); err != nil {
-			log.Fatal(err)
-		}
+		ingestOne(ctx, in, quake(start, n))
 		time.Sleep(every)
 	}
 	time.Sleep(3 * time.Second)
