@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 type Config struct {
 	Addr               string
 	AdminAddr          string  // operators' listener (profiler, metrics); empty = none
+	MemoryLimit        string  // the Go runtime's soft memory limit: auto, off or a size (memlimit.go)
 	OTLPEndpoint       string  // OTLP/HTTP collector the traces are sent to; empty = no tracing
 	TraceSampleRatio   float64 // share of requests traced
 	DatabaseURL        string
@@ -77,6 +79,7 @@ type Config struct {
 func defaultConfig() Config {
 	return Config{
 		Addr:               ":8080",
+		MemoryLimit:        "auto",
 		StmtTimeout:        sqlstore.DefaultStatementTimeout,
 		SQLitePath:         "mkggraph.db",
 		RedisPrefix:        "mkg:",
@@ -180,6 +183,7 @@ func redisSettings(s *settings, c *Config) {
 func serverSettings(s *settings, c *Config) {
 	s.str(&c.Addr, "addr", "MKG_ADDR", "address to listen on")
 	s.str(&c.AdminAddr, "admin-addr", "MKG_ADMIN_ADDR", "address of the operators' listener with the Prometheus metrics (/metrics) and the Go profiler (/debug/pprof/), e.g. 127.0.0.1:6060; never expose it publicly; empty = none")
+	s.str(&c.MemoryLimit, "memory-limit", "MKG_MEMORY_LIMIT", "soft memory limit of the Go runtime: the collector works harder near it instead of letting garbage double the heap; auto = GOMEMLIMIT when set, else 90% of the container's memory limit, else none; off; or a size such as 512MiB or 2GiB")
 	s.str(&c.OTLPEndpoint, "otlp-endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT", "OpenTelemetry collector (OTLP over HTTP, e.g. http://127.0.0.1:4318) the traces are sent to, at /v1/traces; empty = no tracing")
 	s.float(&c.TraceSampleRatio, "trace-sample-ratio", "MKG_TRACE_SAMPLE_RATIO", "share of requests traced when tracing is on, 0 to 1")
 	s.str(&c.DemoData, "demo-data", "MKG_DEMO_DATA", "load the bundled real demo data into an empty database: auto (only for the embedded SQLite), true or false")
@@ -309,6 +313,9 @@ func (s *settings) applyEnv(getenv func(string) string) error {
 // Validate checks the settings together.
 func (c *Config) Validate() error {
 	var errs []error
+	if _, _, err := memoryLimit(c.MemoryLimit, "", func(string) ([]byte, error) { return nil, os.ErrNotExist }); err != nil {
+		errs = append(errs, err)
+	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") &&
 		!strings.HasPrefix(c.DatabaseURL, "sqlite:") {
 		//lint:ignore ST1005 the message begins with the environment variable's name

@@ -121,6 +121,11 @@ const (
 )
 
 func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
+	limit, err := applyMemoryLimit(cfg.MemoryLimit)
+	if err != nil {
+		return err
+	}
+	log.Info("memory limit", "limit", limit)
 	a, err := newApp(ctx, cfg, log)
 	if err != nil {
 		return err

@@ -158,27 +158,31 @@ func For(ctx context.Context) *Loaders {
 
 // Live holds the loaders of a long-lived operation (a subscription's
 // connection), renewed before each message: what one message read is not
-// kept for the next, so the loaders' caches stay small and fresh.
+// kept for the next, so the loaders' caches stay small and fresh. They are
+// made when a message first asks for them: an idle connection (thousands
+// may be held open) has none.
 type Live struct {
 	r  Reader
 	mu sync.Mutex
-	l  *Loaders
+	l  *Loaders // nil until asked for
 }
 
-// NewLive returns a holder with fresh loaders.
-func NewLive(r Reader) *Live { return &Live{r: r, l: New(r)} }
+// NewLive returns a holder of loaders made when first asked for.
+func NewLive(r Reader) *Live { return &Live{r: r} }
 
-// Renew replaces the loaders with fresh ones.
+// Renew drops the loaders: the next message gets fresh ones.
 func (l *Live) Renew() {
-	fresh := New(l.r)
 	l.mu.Lock()
-	l.l = fresh
+	l.l = nil
 	l.mu.Unlock()
 }
 
 func (l *Live) current() *Loaders {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.l == nil {
+		l.l = New(l.r)
+	}
 	return l.l
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -220,13 +221,12 @@ func isLive(r *http.Request) bool {
 // (LiveLimits) bound it instead. Documents go through the same executor,
 // so the same depth, cost and validation limits.
 func (s *Server) live() http.Handler {
-	exec := s.GraphQL
+	// No PingPongInterval: gqlgen would run a goroutine per connection
+	// for it; socketConn.keepAlive pings from a timer instead.
 	ws := transport.Websocket{
-		Implementation:   socketAcceptor{writeTimeout: s.Live.WriteTimeout},
-		InitFunc:         s.initSocket,
-		InitTimeout:      10 * time.Second,
-		PingPongInterval: s.Live.KeepAlive,
-		MissingPongOk:    false,
+		Implementation: socketAcceptor{writeTimeout: s.Live.WriteTimeout},
+		InitFunc:       s.initSocket,
+		InitTimeout:    10 * time.Second,
 	}
 	sse := transport.SSE{KeepAlivePingInterval: s.Live.KeepAlive}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -238,12 +238,7 @@ func (s *Server) live() http.Handler {
 				writeJSON(w, status, gqlErrorBody(msg, "BAD_REQUEST", ""))
 				return
 			}
-			h := &socketHolder{header: r.Header.Get("Authorization"), client: s.clientIP(r)}
-			r = r.WithContext(context.WithValue(r.Context(), socketHolderKey{}, h))
-			ws.Do(w, r, exec)
-			if h.session != nil {
-				s.sessions.remove(h.session)
-			}
+			s.serveSocket(w, r, ws)
 			return
 		}
 		if !sse.Supports(r) {
@@ -252,6 +247,38 @@ func (s *Server) live() http.Handler {
 		}
 		s.serveEvents(w, r, sse)
 	})
+}
+
+// serveSocket serves a WebSocket connection on a goroutine of its own and
+// returns as soon as the connection is taken over from net/http (or
+// refused): net/http's connection goroutine then ends, and with it what it
+// holds (its 4 KB read and write buffers; the connection gets smaller
+// ones, see smallBuffers), which thousands of idle subscribers would keep.
+// The request is logged then (status 101); the connection's life is
+// counted by the live metrics, not as a request's time.
+func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request, ws transport.Websocket) {
+	h := &socketHolder{header: r.Header.Get("Authorization"), client: s.clientIP(r), accepted: make(chan struct{})}
+	// net/http cancels the request's context when the handler returns.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+	r = r.WithContext(context.WithValue(ctx, socketHolderKey{}, h))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer cancel()
+		defer func() {
+			if p := recover(); p != nil { // out of net/http's reach now: log it as it would
+				s.Log.Error("panic in a WebSocket connection", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			}
+		}()
+		ws.Do(w, r, s.GraphQL)
+		if h.session != nil {
+			s.sessions.remove(h.session)
+		}
+	}()
+	select {
+	case <-h.accepted:
+	case <-done:
+	}
 }
 
 // serveEvents serves one subscription as server-sent events. The caller
@@ -330,6 +357,7 @@ type socketHolder struct {
 	header, client string
 	conn           *socketConn
 	session        *session
+	accepted       chan struct{} // closed once the connection is accepted (net/http lets it go)
 }
 
 type socketHolderKey struct{}
@@ -398,6 +426,7 @@ func (s *Server) initSocket(ctx context.Context, payload transport.InitPayload) 
 		return refuse(code, err.Error())
 	}
 	h.session = ss
+	h.conn.keepAlive(s.Live.KeepAlive)
 	return ss.context(ctx), nil, nil
 }
 

@@ -1,10 +1,12 @@
 package httpapi
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -29,7 +31,7 @@ func (a socketAcceptor) Accept(w http.ResponseWriter, r *http.Request, opt trans
 			w.Header().Add(k, v)
 		}
 	}
-	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: opt.Subprotocols,
+	c, err := websocket.Accept(smallBuffers{w}, r, &websocket.AcceptOptions{Subprotocols: opt.Subprotocols,
 		InsecureSkipVerify: true}) // the origin was checked before (refuseSocket), against the configured list
 	if err != nil {
 		return nil, err
@@ -37,8 +39,42 @@ func (a socketAcceptor) Accept(w http.ResponseWriter, r *http.Request, opt trans
 	sc := &socketConn{conn: c, writeTimeout: a.writeTimeout}
 	if h, _ := r.Context().Value(socketHolderKey{}).(*socketHolder); h != nil {
 		h.conn = sc
+		if h.accepted != nil {
+			close(h.accepted)
+		}
 	}
 	return sc, nil
+}
+
+// The buffers a WebSocket connection reads and writes through. Clients
+// send little (a subscribe, pongs); a larger message or frame goes around
+// the buffer (bufio reads and writes it directly).
+const (
+	socketReadBuffer  = 512
+	socketWriteBuffer = 1024
+)
+
+// smallBuffers hands coder/websocket a hijacked connection with buffers of
+// socketReadBuffer and socketWriteBuffer bytes instead of net/http's 4 KB
+// ones: an idle connection holds them for its whole life.
+type smallBuffers struct{ http.ResponseWriter }
+
+func (s smallBuffers) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+func (s smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, brw, err := http.NewResponseController(s.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	// net/http flushed the response (101) before handing the connection
+	// over; what the client sent after its request may be buffered.
+	pending, _ := brw.Reader.Peek(brw.Reader.Buffered())
+	n := len(pending)
+	br := bufio.NewReaderSize(io.MultiReader(bytes.NewReader(bytes.Clone(pending)), conn), max(socketReadBuffer, n))
+	if n > 0 {
+		br.Peek(n) // they are buffered again, before anything new is read
+	}
+	return conn, bufio.NewReadWriter(br, bufio.NewWriterSize(conn, socketWriteBuffer)), nil
 }
 
 // socketConn is a transport.WebsocketConn over coder/websocket.
@@ -47,8 +83,10 @@ type socketConn struct {
 	writeTimeout time.Duration
 
 	mu       sync.Mutex
-	deadline *time.Timer
+	deadline *time.Timer // closes the connection unless a pong comes first
+	pinger   *time.Timer // the next keep-alive ping
 	closing  bool
+	closed   bool
 }
 
 var (
@@ -108,8 +146,12 @@ func (c *socketConn) terminate(code int, reason string) {
 func (c *socketConn) Close() error {
 	c.mu.Lock()
 	closing := c.closing
+	c.closed = true
 	if c.deadline != nil {
 		c.deadline.Stop()
+	}
+	if c.pinger != nil {
+		c.pinger.Stop()
 	}
 	c.mu.Unlock()
 	if closing {
@@ -127,6 +169,11 @@ func (c *socketConn) SetReadLimit(n int64) { c.conn.SetReadLimit(n) }
 func (c *socketConn) SetReadDeadline(t time.Time) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.setDeadlineLocked(t)
+	return nil
+}
+
+func (c *socketConn) setDeadlineLocked(t time.Time) {
 	if c.deadline != nil {
 		c.deadline.Stop()
 		c.deadline = nil
@@ -134,5 +181,42 @@ func (c *socketConn) SetReadDeadline(t time.Time) error {
 	if !t.IsZero() {
 		c.deadline = time.AfterFunc(time.Until(t), func() { c.conn.CloseNow() })
 	}
-	return nil
+}
+
+// pingMessage is graphql-transport-ws's ping.
+var pingMessage = []byte(`{"type":"ping"}`)
+
+// keepAlive pings the client every interval (graphql-transport-ws) and
+// closes the connection when a ping is not answered within two intervals,
+// as gqlgen's PingPongInterval does, but from a timer: no goroutine waits
+// between pings (gqlgen's keeps one per connection). gqlgen's read loop
+// takes the pong and clears the deadline (SetReadDeadline(time.Time{})).
+func (c *socketConn) keepAlive(every time.Duration) {
+	if every <= 0 || c.conn.Subprotocol() != "graphql-transport-ws" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed || c.closing {
+		return
+	}
+	c.setDeadlineLocked(time.Now().Add(2 * every))
+	c.pinger = time.AfterFunc(every, func() { c.ping(every) })
+}
+
+func (c *socketConn) ping(every time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), max(c.writeTimeout, every))
+	defer cancel()
+	if c.conn.Write(ctx, websocket.MessageText, pingMessage) != nil {
+		return // the connection is going
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed || c.closing {
+		return
+	}
+	if c.deadline == nil { // the last ping was answered
+		c.setDeadlineLocked(time.Now().Add(2 * every))
+	}
+	c.pinger.Reset(every)
 }

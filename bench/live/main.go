@@ -14,9 +14,18 @@
 //
 // Memory: with -idle, it opens -subscribers subscriptions and holds them
 // idle; with -pid it prints the server's resident memory before and after.
+// With -latency, it times -query (one request after the other) for that
+// long before the subscriptions are opened and again while they are held.
+//
+// Webhooks: with -webhooks N and -key (an account's API key), it registers
+// a webhook calling a receiver it serves on -receiver, ingests N
+// earthquakes and measures receipt time minus storedAt at the receiver
+// (the server started with -webhooks-allow-http true
+// -webhooks-allow-private true).
 //
 //	go run ./bench/live -urls http://127.0.0.1:8080,http://127.0.0.1:8081 -subscribers 1000 -events 50
-//	go run ./bench/live -urls http://127.0.0.1:8080 -subscribers 5000 -idle -pid $(pgrep -f 'mkggraph$')
+//	go run ./bench/live -urls http://127.0.0.1:8080 -subscribers 5000 -idle -pid $(pgrep -f 'mkggraph$') -latency 10s
+//	go run ./bench/live -urls http://127.0.0.1:8080 -webhooks 100 -key mkg_…
 package main
 
 import (
@@ -48,9 +57,29 @@ func main() {
 	idle := flag.Bool("idle", false, "only hold the subscriptions idle (memory)")
 	pid := flag.Int("pid", 0, "server process whose resident memory to report")
 	hold := flag.Duration("hold", 10*time.Second, "how long -idle holds the subscriptions")
+	latency := flag.Duration("latency", 0, "with -idle: how long to time -query before the subscriptions open and while they are held")
+	query := flag.String("query", "{ latestEarthquake { id eventId originTime latitude longitude depth magnitude region tsunamiPotential } }", "the query -latency times")
+	hooks := flag.Int("webhooks", 0, "measure a webhook's delivery of this many earthquakes instead (needs -key)")
+	key := flag.String("key", "", "API key that registers the webhook")
+	receiver := flag.String("receiver", "127.0.0.1:0", "address the webhook receiver listens on")
 	flag.Parse()
 	log.SetFlags(0)
+	if *hooks > 0 {
+		webhookLatency(context.Background(), strings.Split(*urls, ",")[0], *key, *receiver, *hooks, *every)
+		return
+	}
 	before := rss(*pid)
+	timeQueries := func(when string) {
+		if *latency <= 0 {
+			return
+		}
+		got, err := queryLatency(strings.Split(*urls, ",")[0], *query, *latency)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%s: %s\n", when, got)
+	}
+	timeQueries("query latency without subscribers")
 	var recv sync.Map // event minute → []time.Duration
 	bases := strings.Split(*urls, ",")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -67,16 +96,15 @@ func main() {
 	log.Printf("%d subscriptions open", *subscribers)
 	if *idle {
 		time.Sleep(*hold)
+		timeQueries(fmt.Sprintf("query latency with %d idle subscribers", *subscribers))
 		log.Printf("server RSS: %s before, %s with %d idle subscribers", before, rss(*pid), *subscribers)
 		return
 	}
 	time.Sleep(time.Second) // every instance's bus has its subscribers
 	in := ingester()
-	base := time.Now().UTC().Truncate(time.Minute)
+	base := eventsStart(*events)
 	for n := range *events {
-		if _, err := in.File(ctx, "bench.json", quake(base, n), ingest.Options{}); err != nil {
-			log.Fatal(err)
-		}
+		ingestOne(ctx, in, quake(base, n))
 		time.Sleep(*every)
 	}
 	time.Sleep(2 * time.Second)
@@ -163,6 +191,25 @@ func ingester() *ingest.Ingester {
 		in.WithEvents(inmem.NewBus(redis.NewRelay(rc, logger), logger))
 	}
 	return in
+}
+
+// eventsStart is the origin time of the first of n events, a minute apart:
+// all in the past (an origin time more than an hour ahead is refused), and
+// new to a fresh database (a second run on the same one within the same
+// hour meets its events again, which are unchanged and not sent).
+func eventsStart(n int) time.Time {
+	return time.Now().UTC().Truncate(time.Minute).Add(-time.Duration(n) * time.Minute)
+}
+
+// ingestOne stores one event, which must be new.
+func ingestOne(ctx context.Context, in *ingest.Ingester, file []byte) {
+	s, err := in.File(ctx, "bench.json", file, ingest.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if s.Inserted != 1 {
+		log.Fatalf("an event was not inserted (a database used before?): %+v", s)
+	}
 }
 
 // quake is an autogempa file of a new event, n minutes after base.
