@@ -92,9 +92,16 @@ func (s *Store) UsagePage(ctx context.Context, f mkg.UsageFilter, p mkg.Page) (*
 // usageLines reads at most limit lines of f after the line after (nil:
 // from the first), by day, account and dataset.
 func (s *Store) usageLines(ctx context.Context, f mkg.UsageFilter, after *mkg.UsageKey, limit int) ([]mkg.Usage, error) {
+	// A page after a cursor starts at the cursor's day: SQLite does not
+	// seek on the row comparison, and would read every line from the
+	// period's first day to reach it, each page further than the last.
+	first := mkg.UsageDay(f.From)
+	if after != nil && after.Day.After(first) {
+		first = after.Day
+	}
 	query := `SELECT account_id, day, dataset, requests, cost, rows_out, downloads, bytes FROM usage_daily
 		WHERE day >= ? AND day <= ?`
-	args := []any{mkg.UsageDay(f.From).Format(usageDay), mkg.UsageDay(f.To).Format(usageDay)}
+	args := []any{first.Format(usageDay), mkg.UsageDay(f.To).Format(usageDay)}
 	if f.AccountID != 0 {
 		query += ` AND account_id = ?`
 		args = append(args, f.AccountID)
