@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -13,6 +15,8 @@ import (
 	"time"
 
 	"github.com/bmkg/mkggraph/demo"
+	"github.com/bmkg/mkggraph/graph/model"
+	"github.com/bmkg/mkggraph/mkg"
 	"github.com/bmkg/mkggraph/volume"
 )
 
@@ -48,6 +52,28 @@ var planQueries = []string{
 	`{ accessRequests(first: 20, filter: {unassigned: true, notificationFailed: false}) { totalCount edges { node { number } } } }`,
 	`{ accounts(first: 20, filter: {search: "partner"}) { totalCount edges { node { organisation apiKeys { prefix } } } } }`,
 	`{ auditLog(first: 20, filter: {action: "grant.add"}) { edges { node { action } } } }`,
+	// Usage: every account's and one account's, whole and paged (from the
+	// first line and after one), and the caller's own.
+	`{ usage(from: "{usageFrom}", to: "{usageTo}") { requests } }`,
+	`{ usage(accountId: "{usageAccount}", from: "{usageFrom}", to: "{usageTo}") { requests } viewer { usage(from: "{usageFrom}", to: "{usageTo}") { requests } } }`,
+	`{ usageLines(first: 50, from: "{usageFrom}", to: "{usageTo}") { edges { node { requests } } pageInfo { endCursor } } }`,
+	`{ usageLines(first: 50, after: "{usageCursor}", from: "{usageFrom}", to: "{usageTo}") { edges { node { requests } } } }`,
+	`{ usageLines(first: 50, accountId: "{usageAccount}", from: "{usageFrom}", to: "{usageTo}") { edges { node { requests } } } }`,
+	`{ usageLines(first: 50, accountId: "{usageAccount}", after: "{usageCursor}", from: "{usageFrom}", to: "{usageTo}") { edges { node { requests } } } }`,
+	// A federation router's entities, a batch per type.
+	`{ _entities(representations: [{__typename: "Station", id: "{station}"}, {__typename: "Earthquake", id: "{earthquake}"},
+		{__typename: "Observation", id: "{observation}"}]) { ... on Station { name } ... on Earthquake { magnitude } ... on Observation { observedAt } } }`,
+}
+
+// mustPlan are parts of statements that the queries above must have sent
+// (reads the schema walk does not reach, or reaches by other paths).
+var mustPlan = []string{
+	"FROM usage_daily",                           // usage, usageLines, viewer.usage, usage.csv
+	"FROM trusted_documents",                     // the trusted-document set
+	"ORDER BY q.updated_at, q.id",                // EarthquakesStoredSince
+	"ORDER BY o.updated_at, o.id",                // ObservationsStoredSince
+	"UPDATE webhook_deliveries SET next_attempt", // the webhook outbox's claim
+	"UPDATE notifications SET next_attempt",      // the notification outbox's claim
 }
 
 // TestPlansUseIndexes: over a generated set, every statement the API sends
@@ -64,6 +90,7 @@ func TestPlansUseIndexes(t *testing.T) {
 			ctx := context.Background()
 			cfg := testConfig(t, backend)
 			cfg.DemoData = "false"
+			cfg.Federation = "true"
 			a, srv := startApp(t, cfg)
 			end := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -1)
 			vc := volume.Config{Start: end.AddDate(0, 0, -30), Days: 30, Stations: 40, EarthquakesPerYear: 40_000,
@@ -76,6 +103,8 @@ func TestPlansUseIndexes(t *testing.T) {
 			if _, err := demo.LoadSome(ctx, a.Ingest, slog.New(slog.DiscardHandler), nil); err != nil {
 				t.Fatal(err)
 			}
+			usage := planUsage(t, a, end)
+			planWebhooks(t, a)
 			// PostgreSQL plans with the statistics of the generated set (and,
 			// for the tables the set keeps small, as if they were big: see
 			// TableScans). SQLite plans without statistics as if every
@@ -95,11 +124,15 @@ func TestPlansUseIndexes(t *testing.T) {
 				"dayFrom": vc.Start.AddDate(0, 0, 12), "dayTo": vc.Start.AddDate(0, 0, 13), "climateFrom": vc.End().AddDate(-1, 0, 0)} {
 				ids[k] = v.Format(time.RFC3339)
 			}
+			maps.Copy(ids, usage)
 
 			var mu sync.Mutex
 			sent := map[string][]any{}
 			stop := a.Store.Trace(func(q string, args []any) {
-				if !strings.HasPrefix(strings.TrimSpace(strings.ToUpper(q)), "SELECT") {
+				// Reads, and the outboxes' claims (an UPDATE … RETURNING
+				// that finds the due rows).
+				if u := strings.ToUpper(strings.TrimSpace(q)); !strings.HasPrefix(u, "SELECT") &&
+					!(strings.HasPrefix(u, "UPDATE") && strings.Contains(u, "RETURNING")) {
 					return
 				}
 				mu.Lock()
@@ -117,6 +150,15 @@ func TestPlansUseIndexes(t *testing.T) {
 				}
 			}
 			fetchExports(t, srv.URL, c.admin, ids)
+			fetchUsage(t, srv.URL, c.admin, ids)
+			catchUp(t, a, srv.URL, c.admin)
+			now := time.Now()
+			if _, err := a.Store.ClaimWebhookDeliveries(ctx, now, now.Add(time.Minute), 10); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.Store.ClaimNotifications(ctx, now, now.Add(time.Minute), 10); err != nil {
+				t.Fatal(err)
+			}
 			stop()
 
 			var queries []string
@@ -136,6 +178,11 @@ func TestPlansUseIndexes(t *testing.T) {
 				}
 			}
 			t.Logf("%d distinct statements checked", len(queries))
+			for _, what := range mustPlan {
+				if !slices.ContainsFunc(queries, func(q string) bool { return strings.Contains(q, what) }) {
+					t.Errorf("no statement with %q was traced: its plan was not checked", what)
+				}
+			}
 			if len(queries) < 40 {
 				t.Errorf("only %d statements were traced: the queries did not run", len(queries))
 			}
@@ -181,5 +228,90 @@ func fetchExports(t *testing.T, base, key string, ids map[string]string) {
 		if resp.StatusCode != http.StatusOK {
 			t.Errorf("%s download: %d", name, resp.StatusCode)
 		}
+	}
+}
+
+// planUsage stores usage lines of 40 accounts over 30 days up to end, and
+// returns the placeholders of the usage queries.
+func planUsage(t *testing.T, a *app, end time.Time) map[string]string {
+	t.Helper()
+	from := end.AddDate(0, 0, -29)
+	lines := map[mkg.UsageKey]mkg.UsageCounts{}
+	for acc := int64(1); acc <= 40; acc++ {
+		for d := range 30 {
+			maps.Copy(lines, mkg.RequestUsage(acc, from.AddDate(0, 0, d), 10, map[mkg.Dataset]int64{"EARTHQUAKE": 3, "SYNOP_L1": 5}))
+		}
+	}
+	if err := a.Store.AddUsage(context.Background(), lines); err != nil {
+		t.Fatal(err)
+	}
+	return map[string]string{"usageFrom": from.AddDate(0, 0, 10).Format(time.RFC3339), "usageTo": end.Format(time.RFC3339),
+		"usageAccount": model.NodeID(model.TypeAccount, 7),
+		"usageCursor":  mkg.UsageCursor(mkg.Usage{AccountID: 7, Day: from.AddDate(0, 0, 20), Dataset: "EARTHQUAKE"}).Encode()}
+}
+
+// fetchUsage downloads the usage CSV, every account's and one account's.
+func fetchUsage(t *testing.T, base, key string, ids map[string]string) {
+	t.Helper()
+	period := "?from=" + ids["usageFrom"][:10] + "&to=" + ids["usageTo"][:10]
+	for _, params := range []string{period, period + "&account=" + ids["usageAccount"]} {
+		req, _ := http.NewRequest(http.MethodGet, base+"/usage.csv"+params, nil)
+		req.Header.Set("Authorization", "Bearer "+key)
+		resp := mustDo(t, req)
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("usage.csv%s: %d", params, resp.StatusCode)
+		}
+	}
+}
+
+// catchUp subscribes with since, as a client that reconnects does: the
+// catch-up reads of earthquakes and of reports (every station's, some
+// stations', a box's) run before each subscription is registered.
+func catchUp(t *testing.T, a *app, base, key string) {
+	t.Helper()
+	before := a.Events.Subscribers()
+	ws := openLive(t, base, map[string]any{"Authorization": "Bearer " + key})
+	since := map[string]any{"since": time.Now().UTC().Add(-time.Second).Format(time.RFC3339)}
+	ws.subscribe("q", `subscription($since: DateTime) { earthquakeReported(since: $since, filter: {minMagnitude: 5}) { change } }`, since)
+	for i, f := range []string{`{}`, `{wmoIndexes: ["96749", "96745"]}`, `{bbox: {south: -8, west: 105, north: -5, east: 108}}`} {
+		ws.subscribe(fmt.Sprint("o", i), `subscription($since: DateTime) { observationReceived(since: $since, filter: `+f+`) { change } }`, since)
+	}
+	waitSubscribers(t, a, before+4)
+	ws.conn.CloseNow()
+}
+
+// planWebhooks stores a webhook's outbox as it is after a while: 2,000
+// deliveries, all but 20 delivered.
+func planWebhooks(t *testing.T, a *app) {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Now()
+	acct, err := a.Store.CreateAccount(ctx, testActor, mkg.AccountInput{Organisation: "Hooked", ContactName: "H",
+		ContactEmail: "h@example.org", Application: mkg.ClientApplication{Name: "hooks"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hook, err := a.Store.CreateWebhook(ctx, acct.ID, `subscription { earthquakeReported { change } }`, "https://example.org/hook", "sealed", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2000 {
+		if _, err := a.Store.EnqueueWebhookDelivery(ctx, hook.ID, fmt.Sprint("event-", i), "{}", now.Add(time.Duration(i-2000)*time.Second), 10_000); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for delivered := 0; delivered < 1980; {
+		jobs, err := a.Store.ClaimWebhookDeliveries(ctx, now, now.Add(time.Hour), min(500, 1980-delivered))
+		if err != nil || len(jobs) == 0 {
+			t.Fatalf("claim: %d, %v", len(jobs), err)
+		}
+		for _, j := range jobs {
+			if err := a.Store.WebhookDelivered(ctx, j, now, 200); err != nil {
+				t.Fatal(err)
+			}
+		}
+		delivered += len(jobs)
 	}
 }

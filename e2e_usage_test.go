@@ -4,12 +4,17 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"reflect"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/bmkg/mkggraph/graph/model"
+	"github.com/bmkg/mkggraph/mkg"
 )
 
 // TestUsage: what a partner's requests and downloads used is written per
@@ -157,4 +162,90 @@ func usageOf(t *testing.T, base, key string, account int64) map[string][5]float6
 		out[strings.TrimSpace(d)] = [5]float64{m["requests"].(float64), m["cost"].(float64), m["rows"].(float64), m["downloads"].(float64), m["bytes"].(float64)}
 	}
 	return out
+}
+
+// TestUsageOfEveryAccountIsBounded: every account's usage over a year is
+// more lines than one read may hold. The unpaged field refuses it, naming
+// accountId; usageLines gives it in pages of at most 500 (cost scaled by
+// the page size); the CSV gives every line, read a page per statement (the
+// statements traced: each asks for at most one page and one line more).
+func TestUsageOfEveryAccountIsBounded(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			a, srv := startApp(t, testConfig(t, backend))
+			c := &callers{}
+			if err := c.setUp(a); err != nil {
+				t.Fatal(err)
+			}
+			const accounts, days = 40, 100 // × 3 lines: 12,000
+			from := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+			lines := map[mkg.UsageKey]mkg.UsageCounts{}
+			for acc := int64(1); acc <= accounts; acc++ {
+				for d := range days {
+					maps.Copy(lines, mkg.RequestUsage(1000+acc, from.AddDate(0, 0, d), 5, map[mkg.Dataset]int64{"EARTHQUAKE": 1, "STATION_METADATA": 2}))
+				}
+			}
+			ctx := context.Background()
+			if err := a.Store.AddUsage(ctx, lines); err != nil {
+				t.Fatal(err)
+			}
+			to := from.AddDate(0, 0, days-1)
+			period := map[string]any{"from": from.Format(time.RFC3339), "to": to.Format(time.RFC3339)}
+
+			unpaged := `query($from: DateTime!, $to: DateTime!) { usage(from: $from, to: $to) { requests } }`
+			if r := postAs(t, srv.URL, c.admin, unpaged, period); errorCode(r) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "accountId" {
+				t.Errorf("every account's 12,000 lines unpaged: %s", r.Raw)
+			}
+
+			paged := `query($from: DateTime!, $to: DateTime!, $first: Int, $after: String) {
+				usageLines(from: $from, to: $to, first: $first, after: $after) { edges { node { accountId day dataset requests } } pageInfo { hasNextPage endCursor } } }`
+			vars := maps.Clone(period)
+			vars["first"] = 501
+			if r := postAs(t, srv.URL, c.admin, paged, vars); errorCode(r) != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "first" {
+				t.Errorf("a page of 501: %s", r.Raw)
+			}
+			vars["first"] = 500
+			seen, pages := 0, 0
+			for {
+				r := postAs(t, srv.URL, c.admin, paged, vars)
+				if cost := costOf(t, r)["requested"].(float64); cost < 500 {
+					t.Fatalf("a page of 500 lines cost %v", cost)
+				}
+				edges := dig(mustData(t, r), "usageLines", "edges").([]any)
+				if pages++; len(edges) > 500 {
+					t.Fatalf("page %d: %d lines", pages, len(edges))
+				}
+				seen += len(edges)
+				if dig(r.Data, "usageLines", "pageInfo", "hasNextPage") != true {
+					break
+				}
+				vars["after"] = dig(r.Data, "usageLines", "pageInfo", "endCursor")
+			}
+			if seen != len(lines) || pages != 24 {
+				t.Errorf("usageLines: %d lines in %d pages, want %d in 24", seen, pages, len(lines))
+			}
+
+			var limits []int64
+			var mu sync.Mutex
+			stop := a.Store.Trace(func(q string, args []any) {
+				if strings.Contains(q, "FROM usage_daily") {
+					mu.Lock()
+					limits = append(limits, reflect.ValueOf(args[len(args)-1]).Int())
+					mu.Unlock()
+				}
+			})
+			req, _ := http.NewRequest(http.MethodGet, srv.URL+"/usage.csv?from="+from.Format(time.DateOnly)+"&to="+to.Format(time.DateOnly), nil)
+			req.Header.Set("Authorization", "Bearer "+c.admin)
+			resp := mustDo(t, req)
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			stop()
+			if n := strings.Count(string(body), "\n"); resp.StatusCode != 200 || n != len(lines)+1 {
+				t.Errorf("every account's CSV: %d, %d lines, want %d and a header", resp.StatusCode, n, len(lines))
+			}
+			if len(limits) != 24 || slices.Max(limits) > 501 {
+				t.Errorf("the CSV read %d statements asking for %v lines, want 24 of at most 501", len(limits), limits)
+			}
+		})
+	}
 }

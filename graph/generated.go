@@ -771,6 +771,7 @@ type ComplexityRoot struct {
 		Stations             func(childComplexity int, filter *model.StationFilter, first *int, after *string) int
 		TrustedDocuments     func(childComplexity int) int
 		Usage                func(childComplexity int, accountID *string, from time.Time, to time.Time) int
+		UsageLines           func(childComplexity int, accountID *string, from time.Time, to time.Time, first *int, after *string) int
 		Viewer               func(childComplexity int) int
 		Webhook              func(childComplexity int, id string) int
 		Webhooks             func(childComplexity int, accountID *string, first *int, after *string) int
@@ -1145,6 +1146,16 @@ type ComplexityRoot struct {
 		Rows      func(childComplexity int) int
 	}
 
+	UsageLineConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	UsageLineEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Viewer struct {
 		Account   func(childComplexity int) int
 		Anonymous func(childComplexity int) int
@@ -1505,6 +1516,7 @@ type QueryResolver interface {
 	AccessRequestStats(ctx context.Context, from time.Time, to time.Time) (*mkg.TicketStats, error)
 	AccessRequestByToken(ctx context.Context, token string) (*mkg.Ticket, error)
 	Usage(ctx context.Context, accountID *string, from time.Time, to time.Time) ([]*mkg.Usage, error)
+	UsageLines(ctx context.Context, accountID *string, from time.Time, to time.Time, first *int, after *string) (*model.UsageLineConnection, error)
 	Webhooks(ctx context.Context, accountID *string, first *int, after *string) ([]*mkg.Webhook, error)
 	Webhook(ctx context.Context, id string) (*mkg.Webhook, error)
 }
@@ -4831,6 +4843,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Usage(childComplexity, args["accountId"].(*string), args["from"].(time.Time), args["to"].(time.Time)), true
+	case "Query.usageLines":
+		if e.ComplexityRoot.Query.UsageLines == nil {
+			break
+		}
+
+		args, err := ec.field_Query_usageLines_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.UsageLines(childComplexity, args["accountId"].(*string), args["from"].(time.Time), args["to"].(time.Time), args["first"].(*int), args["after"].(*string)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -6472,6 +6495,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UsageLine.Rows(childComplexity), true
+
+	case "UsageLineConnection.edges":
+		if e.ComplexityRoot.UsageLineConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageLineConnection.Edges(childComplexity), true
+	case "UsageLineConnection.pageInfo":
+		if e.ComplexityRoot.UsageLineConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageLineConnection.PageInfo(childComplexity), true
+
+	case "UsageLineEdge.cursor":
+		if e.ComplexityRoot.UsageLineEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageLineEdge.Cursor(childComplexity), true
+	case "UsageLineEdge.node":
+		if e.ComplexityRoot.UsageLineEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageLineEdge.Node(childComplexity), true
 
 	case "Viewer.account":
 		if e.ComplexityRoot.Viewer.Account == nil {
@@ -9554,9 +9603,22 @@ extend type Viewer {
   usage(from: DateTime!, to: DateTime!): [UsageLine!]
 }
 
+"A page of usage lines, by day, account and dataset."
+type UsageLineConnection {
+  edges: [UsageLineEdge!]!
+  pageInfo: PageInfo!
+}
+
+type UsageLineEdge {
+  cursor: String!
+  node: UsageLine!
+}
+
 extend type Query {
-  "Usage of one account (` + "`" + `accountId` + "`" + `) or of every account (admins), from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` (days, both included; at most 366 days), by day, account and dataset."
-  usage(accountId: ID, from: DateTime!, to: DateTime!): [UsageLine!] @hasRole(roles: [ADMIN])
+  "Usage of one account (` + "`" + `accountId` + "`" + `) or of every account (admins), from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` (days, both included; at most 366 days), by day, account and dataset: at most 10,000 lines, BAD_USER_INPUT on ` + "`" + `accountId` + "`" + ` past that (every account's usage over a long period may exceed it: page through ` + "`" + `usageLines` + "`" + `)."
+  usage(accountId: ID, from: DateTime!, to: DateTime!): [UsageLine!] @hasRole(roles: [ADMIN]) @deprecated(reason: "Every account's usage may exceed 10,000 lines: page through usageLines.")
+  "Usage of one account (` + "`" + `accountId` + "`" + `) or of every account (admins), from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` (days, both included; at most 366 days), by day, account and dataset, a page at a time. ` + "`" + `first` + "`" + `: default 50, maximum 500."
+  usageLines(accountId: ID, from: DateTime!, to: DateTime!, first: Int = 50, after: String): UsageLineConnection @hasRole(roles: [ADMIN])
 }
 `, BuiltIn: false},
 	{Name: "../schema/webhooks.graphqls", Input: `"""
@@ -11650,6 +11712,26 @@ func (ec *executionContext) childFields_UsageLine(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type UsageLine", field.Name)
 }
 
+func (ec *executionContext) childFields_UsageLineConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_UsageLineConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_UsageLineConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UsageLineConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_UsageLineEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_UsageLineEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_UsageLineEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UsageLineEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "anonymous":
@@ -13603,6 +13685,52 @@ func (ec *executionContext) field_Query_stations_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_usageLines_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "accountId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accountId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
 	return args, nil
 }
 
@@ -26728,6 +26856,50 @@ func (ec *executionContext) fieldContext_Query_usage(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_usageLines(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_usageLines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().UsageLines(ctx, fc.Args["accountId"].(*string), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UsageLineConnection) graphql.Marshaler {
+			return ec.marshalOUsageLineConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐUsageLineConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_usageLines(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UsageLineConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_usageLines_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_webhooks(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33507,6 +33679,125 @@ func (ec *executionContext) _UsageLine_bytes(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_UsageLine_bytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UsageLine", field, true, true, "Float")
+}
+
+func (ec *executionContext) _UsageLineConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.UsageLineConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageLineConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UsageLineEdge) graphql.Marshaler {
+			return ec.marshalNUsageLineEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐUsageLineEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageLineConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UsageLineConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UsageLineEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UsageLineConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.UsageLineConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageLineConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageLineConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UsageLineConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UsageLineEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.UsageLineEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageLineEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageLineEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageLineEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _UsageLineEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.UsageLineEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageLineEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Usage) graphql.Marshaler {
+			return ec.marshalNUsageLine2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐUsage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageLineEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UsageLineEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UsageLine(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Viewer_anonymous(ctx context.Context, field graphql.CollectedField, obj *mkg.Principal) (ret graphql.Marshaler) {
@@ -42192,6 +42483,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_usage(ctx, field)
 				})
+		case "usageLines":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_usageLines(ctx, field)
+				})
 		case "webhooks":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -44536,6 +44833,82 @@ func (ec *executionContext) _UsageLine(ctx context.Context, sel ast.SelectionSet
 			}
 		case "bytes":
 			out.Values[i] = ec._UsageLine_bytes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var usageLineConnectionImplementors = []string{"UsageLineConnection"}
+
+func (ec *executionContext) _UsageLineConnection(ctx context.Context, sel ast.SelectionSet, obj *model.UsageLineConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, usageLineConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UsageLineConnection")
+		case "edges":
+			out.Values[i] = ec._UsageLineConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._UsageLineConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var usageLineEdgeImplementors = []string{"UsageLineEdge"}
+
+func (ec *executionContext) _UsageLineEdge(ctx context.Context, sel ast.SelectionSet, obj *model.UsageLineEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, usageLineEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UsageLineEdge")
+		case "cursor":
+			out.Values[i] = ec._UsageLineEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._UsageLineEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -47214,6 +47587,30 @@ func (ec *executionContext) marshalNUsageLine2ᚖgithubᚗcomᚋbmkgᚋmkggraph�
 	return ec._UsageLine(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNUsageLineEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐUsageLineEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UsageLineEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUsageLineEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐUsageLineEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUsageLineEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐUsageLineEdge(ctx context.Context, sel ast.SelectionSet, v *model.UsageLineEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UsageLineEdge!")
+		return graphql.Null
+	}
+	return ec._UsageLineEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐPrincipal(ctx context.Context, sel ast.SelectionSet, v *mkg.Principal) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Viewer!")
@@ -49085,6 +49482,13 @@ func (ec *executionContext) marshalOUsageLine2ᚕᚖgithubᚗcomᚋbmkgᚋmkggra
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOUsageLineConnection2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐUsageLineConnection(ctx context.Context, sel ast.SelectionSet, v *model.UsageLineConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UsageLineConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOViewerAccount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx context.Context, sel ast.SelectionSet, v *mkg.Account) graphql.Marshaler {

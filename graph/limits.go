@@ -193,6 +193,9 @@ func SetComplexity(c *ComplexityRoot) {
 	c.Query.Earthquakes = func(child int, _ *model.EarthquakeFilter, _ *mkg.EarthquakeOrder, first *int, _ *string) int {
 		return 1 + child*pageCost(first)
 	}
+	c.Query.UsageLines = func(child int, _ *string, _, _ time.Time, first *int, _ *string) int {
+		return 1 + child*pageCost(first)
+	}
 	c.Query.RateLimit = func(int) int { return 0 } // free: asking one's budget spends none of it
 	c.Station.Observations = func(child int, _, _ *time.Time, first *int, _ *string) int { return 1 + child*pageCost(first) }
 	// A router sends one representation per entity it wants.

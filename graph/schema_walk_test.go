@@ -32,7 +32,7 @@ var publicTypes = map[string]string{
 	"ClientApplication": "part of the caller's own account (else reached through Account, staff-only)",
 	"Grant":             "part of the caller's own account (else reached through Account, staff-only)",
 	"RateLimit":         "the caller's own budget",
-	"UsageLine":         "the caller's own usage (viewer.usage refuses anonymous callers); all accounts' only through Query.usage, admins'",
+	"UsageLine":         "the caller's own usage (viewer.usage refuses anonymous callers); all accounts' only through Query.usage and Query.usageLines, admins'",
 }
 
 // TestEveryDataFieldIsProtected walks the schema from its roots, as a query

@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
+	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -68,19 +70,10 @@ func (s *Server) usageCSV(w http.ResponseWriter, r *http.Request) {
 	} else if p.RequireRole(mkg.RoleAdmin) == nil {
 		account = 0 // every account's
 	}
-	lines, err := s.UsageData.Usage(r.Context(), account, when[0], when[1])
+	f := mkg.UsageFilter{AccountID: account, From: when[0], To: when[1]}
+	page, err := s.UsageData.UsagePage(r.Context(), f, mkg.Page{Limit: usagePageSize})
 	if err != nil {
-		var e *mkg.Error
-		switch {
-		case errors.As(err, &e) && e.Code == mkg.EINVALID:
-			writeJSON(w, http.StatusBadRequest, fieldError(e.Message, mkg.EINVALID, e.Field))
-		case mkg.ErrorCode(err) == mkg.EUNAVAILABLE:
-			w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
-			writeJSON(w, http.StatusServiceUnavailable, gqlErrorBody("the database is unavailable; try again shortly", mkg.EUNAVAILABLE, ""))
-		default:
-			s.Log.ErrorContext(r.Context(), "usage export", "err", err)
-			writeJSON(w, http.StatusInternalServerError, gqlErrorBody("internal error", mkg.EINTERNAL, ""))
-		}
+		s.usageError(w, r, err)
 		return
 	}
 	h := w.Header()
@@ -88,14 +81,52 @@ func (s *Server) usageCSV(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{
 		"filename": "usage-" + when[0].Format(time.DateOnly) + "-" + when[1].Format(time.DateOnly) + ".csv"}))
 	h.Set("Cache-Control", "private, no-store")
+	if err := writeUsage(r.Context(), w, s.UsageData, f, page); err != nil {
+		// The header is out: the file ends short, and the log says why.
+		s.Log.ErrorContext(r.Context(), "usage export", "err", err)
+	}
+}
+
+// usagePageSize is how many lines of usage the CSV reads per statement:
+// an export of every account's usage holds one page, however many lines.
+const usagePageSize = mkg.MaxPageSize
+
+// writeUsage writes the lines of f as CSV, first (read already) and then a
+// page at a time, each page written before the next is read.
+func writeUsage(ctx context.Context, w io.Writer, store mkg.UsageStore, f mkg.UsageFilter, first *mkg.UsagePage) error {
 	out := csv.NewWriter(w)
 	out.Write([]string{"account_id", "day", "dataset", "requests", "cost", "rows", "downloads", "bytes"})
-	for _, l := range lines {
-		out.Write([]string{model.NodeID(model.TypeAccount, l.AccountID), l.Day.Format(time.DateOnly), string(l.Dataset),
-			strconv.FormatInt(l.Requests, 10), strconv.FormatInt(l.Cost, 10), strconv.FormatInt(l.Rows, 10),
-			strconv.FormatInt(l.Downloads, 10), strconv.FormatInt(l.Bytes, 10)})
+	for page := first; ; {
+		for _, l := range page.Lines {
+			out.Write([]string{model.NodeID(model.TypeAccount, l.AccountID), l.Day.Format(time.DateOnly), string(l.Dataset),
+				strconv.FormatInt(l.Requests, 10), strconv.FormatInt(l.Cost, 10), strconv.FormatInt(l.Rows, 10),
+				strconv.FormatInt(l.Downloads, 10), strconv.FormatInt(l.Bytes, 10)})
+		}
+		out.Flush()
+		if err := out.Error(); err != nil || !page.HasNextPage {
+			return err
+		}
+		var err error
+		page, err = store.UsagePage(ctx, f, mkg.Page{Limit: usagePageSize, After: &page.Cursors[len(page.Cursors)-1]})
+		if err != nil {
+			return err
+		}
 	}
-	out.Flush()
+}
+
+// usageError answers a usage read that failed before anything was written.
+func (s *Server) usageError(w http.ResponseWriter, r *http.Request, err error) {
+	var e *mkg.Error
+	switch {
+	case errors.As(err, &e) && e.Code == mkg.EINVALID:
+		writeJSON(w, http.StatusBadRequest, fieldError(e.Message, mkg.EINVALID, e.Field))
+	case mkg.ErrorCode(err) == mkg.EUNAVAILABLE:
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+		writeJSON(w, http.StatusServiceUnavailable, gqlErrorBody("the database is unavailable; try again shortly", mkg.EUNAVAILABLE, ""))
+	default:
+		s.Log.ErrorContext(r.Context(), "usage export", "err", err)
+		writeJSON(w, http.StatusInternalServerError, gqlErrorBody("internal error", mkg.EINTERNAL, ""))
+	}
 }
 
 // usageTime reads a day or an RFC 3339 time.

@@ -121,18 +121,29 @@ func (t *UsageTally) Dropped() int64 {
 	return t.dropped
 }
 
-// UsageStore keeps usage, summed per account, day and dataset.
-type UsageStore interface {
+// UsageWriter adds to stored usage.
+type UsageWriter interface {
 	// AddUsage adds lines to the stored sums, in one transaction.
 	AddUsage(ctx context.Context, lines map[UsageKey]UsageCounts) error
+}
+
+// UsageStore keeps usage, summed per account, day and dataset.
+type UsageStore interface {
+	UsageWriter
 	// Usage returns an account's lines (0: every account's) from day from
-	// to day to, both included, by day, account and dataset.
+	// to day to, both included, by day, account and dataset: at most
+	// MaxUsageLines, or TooManyUsageLines. BAD_USER_INPUT on a bad period.
 	Usage(ctx context.Context, accountID int64, from, to time.Time) ([]Usage, error)
+	// UsagePage returns the lines f picks, by day, account and dataset, a
+	// page at a time (p.Limit lines after p.After, a cursor of OrderUsage):
+	// reading any number of them holds one page. BAD_USER_INPUT on a bad
+	// period or cursor.
+	UsagePage(ctx context.Context, f UsageFilter, p Page) (*UsagePage, error)
 }
 
 // Flush writes what was summed to store; on failure it is summed back in,
 // to be written with the next flush.
-func (t *UsageTally) Flush(ctx context.Context, store UsageStore) error {
+func (t *UsageTally) Flush(ctx context.Context, store UsageWriter) error {
 	lines := t.Drain()
 	if err := store.AddUsage(ctx, lines); err != nil {
 		t.Add(lines)

@@ -67,10 +67,6 @@ func (f *failingUsage) AddUsage(_ context.Context, lines map[UsageKey]UsageCount
 	return nil
 }
 
-func (f *failingUsage) Usage(context.Context, int64, time.Time, time.Time) ([]Usage, error) {
-	return nil, nil
-}
-
 func TestCheckUsageWindow(t *testing.T) {
 	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	if err := CheckUsageWindow(from, from.AddDate(0, 0, 366)); err != nil {

@@ -110,7 +110,8 @@ type WebhookStore interface {
 	// before, and returns how many.
 	PruneWebhookDeliveries(ctx context.Context, before time.Time) (int64, error)
 	// ClaimWebhookDeliveries is the outbox's claim (notify.Queue): due,
-	// undelivered deliveries of webhooks that are not paused.
+	// undelivered deliveries of webhooks that are not paused, longest due
+	// first.
 	ClaimWebhookDeliveries(ctx context.Context, now, until time.Time, limit int) ([]WebhookJob, error)
 	// WebhookDelivered records a delivery accepted by the receiver, and
 	// clears its webhook's failures.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/bmkg/mkggraph/graph/model"
 	"github.com/bmkg/mkggraph/mkg"
 )
 
@@ -19,4 +20,14 @@ func usageLines(ctx context.Context, store mkg.UsageStore, accountID int64, from
 		out[i] = &lines[i]
 	}
 	return out, nil
+}
+
+// usageConnection is a page of usage lines as the schema's connection.
+func usageConnection(page *mkg.UsagePage, after *string) *model.UsageLineConnection {
+	c := &model.UsageLineConnection{Edges: make([]*model.UsageLineEdge, len(page.Lines))}
+	for i := range page.Lines {
+		c.Edges[i] = &model.UsageLineEdge{Cursor: page.Cursors[i].Encode(), Node: &page.Lines[i]}
+	}
+	c.PageInfo = pageInfo(after, page.HasNextPage, len(page.Cursors), func(i int) mkg.Cursor { return page.Cursors[i] })
+	return c
 }

@@ -27,6 +27,27 @@ func (r *queryResolver) Usage(ctx context.Context, accountID *string, from time.
 	return usageLines(ctx, r.UsageData, id, from, to)
 }
 
+// UsageLines is the resolver for the usageLines field.
+func (r *queryResolver) UsageLines(ctx context.Context, accountID *string, from time.Time, to time.Time, first *int, after *string) (*model.UsageLineConnection, error) {
+	f := mkg.UsageFilter{From: from, To: to}
+	if accountID != nil {
+		n, err := model.ParseTypedID(*accountID, model.TypeAccount)
+		if err != nil {
+			return nil, err
+		}
+		f.AccountID = n
+	}
+	p, err := pageArgs(first, after).Resolve(mkg.OrderUsage)
+	if err != nil {
+		return nil, err
+	}
+	page, err := r.UsageData.UsagePage(ctx, f, p)
+	if err != nil {
+		return nil, err
+	}
+	return usageConnection(page, after), nil
+}
+
 // AccountID is the resolver for the accountId field.
 func (r *usageLineResolver) AccountID(ctx context.Context, obj *mkg.Usage) (string, error) {
 	return model.NodeID(model.TypeAccount, obj.AccountID), nil

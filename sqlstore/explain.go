@@ -17,7 +17,13 @@ import (
 // whole. Partitions are named after their table with a suffix.
 var DataTables = []string{"observations", "earthquakes", "earthquake_sources", "lightning_strikes", "lightning_cells",
 	"climate_days", "aq_measurements", "aq_days", "ground_motions", "tickets", "ticket_events", "audit_events",
-	"notifications", "radar_scans", "satellite_products", "day_counts", "latest_observations"}
+	"notifications", "radar_scans", "satellite_products", "day_counts", "latest_observations", "usage_daily",
+	"webhook_deliveries"}
+
+// pendingIndexes are partial indexes that hold only an outbox's pending
+// rows (not sent, not delivered): reading one end to end reads what waits
+// to go out, which the outbox bounds, not the table and its history.
+var pendingIndexes = []string{"notifications_pending", "webhook_deliveries_due"}
 
 // TableScans asks the database how it would run a statement and returns
 // the data tables it would read whole: a sequential scan, or an index read
@@ -55,7 +61,8 @@ func (s *Store) pgTableScans(ctx context.Context, query string, args []any) ([]s
 	var walk func(n *pgPlanNode, limited bool)
 	walk = func(n *pgPlanNode, limited bool) {
 		whole := n.NodeType == "Seq Scan" ||
-			(n.NodeType == "Index Scan" || n.NodeType == "Index Only Scan") && n.IndexCond == "" && !limited
+			(n.NodeType == "Index Scan" || n.NodeType == "Index Only Scan") && n.IndexCond == "" && !limited &&
+				!slices.Contains(pendingIndexes, n.IndexName)
 		if t := dataTable(n.Relation); whole && t != "" && !slices.Contains(out, t) && !s.emptyPartition(ctx, n.Relation, t) {
 			out = append(out, t)
 		}
@@ -77,6 +84,7 @@ type pgPlanNode struct {
 	NodeType  string       `json:"Node Type"`
 	Relation  string       `json:"Relation Name"`
 	IndexCond string       `json:"Index Cond"`
+	IndexName string       `json:"Index Name"`
 	Plans     []pgPlanNode `json:"Plans"`
 }
 
@@ -132,6 +140,9 @@ func (s *Store) sqliteTableScans(ctx context.Context, query string, args []any) 
 		// LIMIT stops it; "SEARCH" seeks.
 		f := strings.Fields(r.Detail)
 		if len(f) < 2 || f[0] != "SCAN" || strings.Contains(r.Detail, " USING ") && limited {
+			continue
+		}
+		if i := slices.Index(f, "INDEX"); i > 0 && i+1 < len(f) && slices.Contains(pendingIndexes, f[i+1]) {
 			continue
 		}
 		name := f[1]

@@ -46,17 +46,69 @@ func (s *Store) AddUsage(ctx context.Context, lines map[mkg.UsageKey]mkg.UsageCo
 	})
 }
 
-// Usage implements mkg.UsageStore.
+// Usage implements mkg.UsageStore: at most mkg.MaxUsageLines, read in one
+// statement that asks for one line more to know.
 func (s *Store) Usage(ctx context.Context, accountID int64, from, to time.Time) ([]mkg.Usage, error) {
 	if err := mkg.CheckUsageWindow(from, to); err != nil {
 		return nil, err
 	}
+	lines, err := s.usageLines(ctx, mkg.UsageFilter{AccountID: accountID, From: from, To: to}, nil, mkg.MaxUsageLines+1)
+	if err != nil {
+		return nil, err
+	}
+	if len(lines) > mkg.MaxUsageLines {
+		return nil, mkg.TooManyUsageLines()
+	}
+	return lines, nil
+}
+
+// UsagePage implements mkg.UsageStore: a seek past the cursor's line on
+// the order (day, account_id, dataset), which the primary key (one
+// account) and usage_daily_day (every account) give.
+func (s *Store) UsagePage(ctx context.Context, f mkg.UsageFilter, p mkg.Page) (*mkg.UsagePage, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	var after *mkg.UsageKey
+	if p.After != nil {
+		k, err := mkg.UsageAfter(*p.After)
+		if err != nil {
+			return nil, err
+		}
+		after = &k
+	}
+	lines, err := s.usageLines(ctx, f, after, p.Limit+1)
+	if err != nil {
+		return nil, err
+	}
+	page := &mkg.UsagePage{HasNextPage: len(lines) > p.Limit, Lines: lines[:min(len(lines), p.Limit)]}
+	page.Cursors = make([]mkg.Cursor, len(page.Lines))
+	for i, l := range page.Lines {
+		page.Cursors[i] = mkg.UsageCursor(l)
+	}
+	return page, nil
+}
+
+// usageLines reads at most limit lines of f after the line after (nil:
+// from the first), by day, account and dataset.
+func (s *Store) usageLines(ctx context.Context, f mkg.UsageFilter, after *mkg.UsageKey, limit int) ([]mkg.Usage, error) {
+	// A page after a cursor starts at the cursor's day: SQLite does not
+	// seek on the row comparison, and would read every line from the
+	// period's first day to reach it, each page further than the last.
+	first := mkg.UsageDay(f.From)
+	if after != nil && after.Day.After(first) {
+		first = after.Day
+	}
 	query := `SELECT account_id, day, dataset, requests, cost, rows_out, downloads, bytes FROM usage_daily
 		WHERE day >= ? AND day <= ?`
-	args := []any{mkg.UsageDay(from).Format(usageDay), mkg.UsageDay(to).Format(usageDay)}
-	if accountID != 0 {
+	args := []any{first.Format(usageDay), mkg.UsageDay(f.To).Format(usageDay)}
+	if f.AccountID != 0 {
 		query += ` AND account_id = ?`
-		args = append(args, accountID)
+		args = append(args, f.AccountID)
+	}
+	if after != nil {
+		query += ` AND (day, account_id, dataset) > (?, ?, ?)`
+		args = append(args, after.Day.Format(usageDay), after.AccountID, string(after.Dataset))
 	}
 	var rows []struct {
 		AccountID int64  `db:"account_id"`
@@ -68,7 +120,8 @@ func (s *Store) Usage(ctx context.Context, accountID int64, from, to time.Time) 
 		Downloads int64  `db:"downloads"`
 		Bytes     int64  `db:"bytes"`
 	}
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, s.rebind(query+` ORDER BY day, account_id, dataset`), args...); err != nil {
+	query += ` ORDER BY day, account_id, dataset LIMIT ?`
+	if err := sqlx.SelectContext(ctx, s.q(), &rows, s.rebind(query), append(args, limit)...); err != nil {
 		return nil, s.wrap(err)
 	}
 	out := make([]mkg.Usage, len(rows))

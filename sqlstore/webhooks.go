@@ -183,7 +183,10 @@ func (r deliveryRow) delivery() mkg.WebhookDelivery {
 
 // ClaimWebhookDeliveries implements mkg.WebhookStore like
 // ClaimNotifications: the due rows are moved to until as they are claimed,
-// in one statement; then their webhooks' URLs and secrets are read.
+// in one statement; then their webhooks' URLs and secrets are read. The
+// due rows are found, longest due first, in webhook_deliveries_due (the
+// undelivered rows by next attempt): in id order they would be found by
+// walking every delivered row kept before them.
 func (s *Store) ClaimWebhookDeliveries(ctx context.Context, now, until time.Time, limit int) ([]mkg.WebhookJob, error) {
 	if limit <= 0 {
 		return nil, nil
@@ -192,7 +195,7 @@ func (s *Store) ClaimWebhookDeliveries(ctx context.Context, now, until time.Time
 	err := sqlx.SelectContext(ctx, s.q(), &rows, s.rebind(`UPDATE webhook_deliveries SET next_attempt_at = ?
 		WHERE delivered_at IS NULL AND next_attempt_at <= ? AND id IN (SELECT d.id FROM webhook_deliveries d
 			JOIN webhooks w ON w.id = d.webhook_id
-			WHERE d.delivered_at IS NULL AND NOT w.paused AND d.next_attempt_at <= ? ORDER BY d.id LIMIT ?)
+			WHERE d.delivered_at IS NULL AND NOT w.paused AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT ?)
 		RETURNING `+deliveryColumns+`, '' AS callback_url, '' AS secret`), dbTime{until}, dbTime{now}, dbTime{now}, limit)
 	if err != nil || len(rows) == 0 {
 		return nil, s.wrap(err)

@@ -91,6 +91,18 @@ type AuditEventConnection struct {
 	PageInfo *PageInfo
 }
 
+// UsageLineConnection is a page of usage lines.
+type UsageLineConnection struct {
+	Edges    []*UsageLineEdge
+	PageInfo *PageInfo
+}
+
+// UsageLineEdge is a usage line in a list.
+type UsageLineEdge struct {
+	Cursor string
+	Node   *mkg.Usage
+}
+
 // AuditEventEdge is an audit event in a list.
 type AuditEventEdge struct {
 	Cursor string
