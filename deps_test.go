@@ -122,6 +122,7 @@ var composedByDesign = map[[2]string]string{
 	{"authn", "inmem"}:           "the limiter counts in process (inmem's counter) when the shared counter fails",
 	{"authn", "cache"}:           "credentials are cached with the readers' generation-keyed read-through (cache.Load)",
 	{"download", "export"}:       "a download link serves an export",
+	{"httpapi", "export"}:        "GET /usage.csv writes the usage export (export.WriteUsage), to a key instead of a link",
 	{"demo", "ingest"}:           "the demo data are loaded through the ingest path, like any file",
 	{"feeds", "ingest"}:          "what a feed brings goes through the ingest path, like any file",
 	{"volume", "ingest"}:         "synthetic data go through the ingest path, which they exist to measure",

@@ -146,6 +146,7 @@ var pathArgs = map[string]string{
 	"Mutation.deleteFeed":               `(name: "bmkg-gempadirasakan")`,
 	"Query.usage":                       `(from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z")`,
 	"Query.usageLines":                  `(from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z", first: 2)`,
+	"Query.exportUsage":                 `(from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z")`,
 	"Mutation.registerTrustedDocuments": `(documents: [{name: "walk", query: "{ stations(first: 1) { totalCount } }"}])`,
 	"Mutation.removeTrustedDocument":    `(id: "sha256:0000000000000000000000000000000000000000000000000000000000000000")`,
 	"Mutation.setAccountBudget":         `(id: "{scratchAccount}", perDay: 100000)`,

@@ -123,6 +123,43 @@ func TestUsage(t *testing.T) {
 				t.Errorf("a bad from: %d %s", status, body)
 			}
 
+			// The same file through a signed link, like the other exports:
+			// the partner's own; an admin's of the partner; refused to a
+			// partner for another account, and to anonymous callers.
+			exportQ := `query($a: ID, $from: DateTime!, $to: DateTime!) { exportUsage(accountId: $a, from: $from, to: $to) { url } }`
+			linkOf := func(key string, account any) (*gqlResponse, string) {
+				t.Helper()
+				r := postAs(t, srv.URL, key, exportQ, map[string]any{"a": account, "from": day + "T00:00:00Z", "to": day + "T23:59:59Z"})
+				url, _ := dig(r.Data, "exportUsage", "url").(string)
+				if url == "" {
+					return r, ""
+				}
+				resp, err := http.Get(srv.URL + url)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				b, _ := io.ReadAll(resp.Body)
+				if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
+					t.Errorf("the usage link: %d %s\n%s", resp.StatusCode, resp.Header.Get("Content-Type"), b)
+				}
+				return r, string(b)
+			}
+			ownLine := partnerID + "," + day + ",,"
+			if r, body := linkOf(c.full, nil); !strings.HasPrefix(body, "account_id,day,dataset,requests,cost,rows,downloads,bytes\n") ||
+				!strings.Contains(body, "\n"+ownLine) {
+				t.Errorf("the partner's usage link: %s\n%s", r.Raw, body)
+			}
+			if r, body := linkOf(c.admin, partnerID); !strings.Contains(body, "\n"+ownLine) {
+				t.Errorf("the admin's usage link of the partner: %s\n%s", r.Raw, body)
+			}
+			if r, _ := linkOf(c.full, model.NodeID(model.TypeAccount, c.partnerAccount+1000)); errorCode(r) != "FORBIDDEN" {
+				t.Errorf("a partner's link to another account's usage: %s", r.Raw)
+			}
+			if r, _ := linkOf("", nil); errorCode(r) != "UNAUTHENTICATED" {
+				t.Errorf("an anonymous usage link: %s", r.Raw)
+			}
+
 			q := `query($a: ID, $from: DateTime!, $to: DateTime!) { usage(accountId: $a, from: $from, to: $to) { requests } }`
 			vars := map[string]any{"a": model.NodeID(model.TypeAccount, c.partnerAccount), "from": today(), "to": today()}
 			if r := postAs(t, srv.URL, c.full, q, vars); errorCode(r) != "FORBIDDEN" {

@@ -28,6 +28,7 @@ import (
 	"github.com/bmkg/mkggraph/feeds"
 	"github.com/bmkg/mkggraph/filestore"
 	"github.com/bmkg/mkggraph/graph"
+	"github.com/bmkg/mkggraph/graph/model"
 	"github.com/bmkg/mkggraph/httpapi"
 	"github.com/bmkg/mkggraph/ingest"
 	"github.com/bmkg/mkggraph/inmem"
@@ -462,7 +463,8 @@ func newDownloads(cfg *Config, log *slog.Logger, store *sqlstore.Store, files mk
 	return download.New(download.Options{Signer: signer, TTL: cfg.DownloadTTL, Files: files, Radar: store,
 		Satellite: store, Principals: auth, BaseURL: strings.TrimSuffix(cfg.PublicURL, "/"), Now: cfg.clock, Log: log, Usage: usage,
 		Exporter: &export.Exporter{Observations: store, Stations: store, Earthquakes: store, Lightning: store, Climate: store,
-			AirQuality: store, GroundMotion: store}}), nil
+			AirQuality: store, GroundMotion: store, Usage: store,
+			AccountID: func(id int64) string { return model.NodeID(model.TypeAccount, id) }}}), nil
 }
 
 // maybeLoadDemo fills an empty database with the bundled real samples: by

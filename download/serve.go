@@ -51,10 +51,11 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // counted serves a download through serve and counts it in its account's
-// usage (none for anonymous links): one download of dataset d with the
-// bytes of its body, when it was served (2xx) to a GET.
+// usage (none for anonymous links, nor for the usage export, d ""): one
+// download of dataset d with the bytes of its body, when it was served
+// (2xx) to a GET.
 func (s *Service) counted(w http.ResponseWriter, r *http.Request, p *mkg.Principal, d mkg.Dataset, serve func(http.ResponseWriter)) {
-	if s.opt.Usage == nil || p.Anonymous() || r.Method != http.MethodGet {
+	if s.opt.Usage == nil || p.Anonymous() || r.Method != http.MethodGet || d == "" { // "": the usage export itself
 		serve(w)
 		return
 	}
@@ -109,7 +110,7 @@ func (s *Service) serveFile(ctx context.Context, w http.ResponseWriter, r *http.
 	http.ServeContent(w, r, obj.file.Name, obj.modified, f)
 }
 
-// serveExport streams an export; its rights are the export's dataset. The
+// serveExport streams an export; its rights are ExportSpec.Allowed. The
 // write deadline is lifted, since a large export outlasts the API's request
 // timeout; an error mid-stream aborts the connection so the client sees a
 // failed download, not a short file.
@@ -119,7 +120,7 @@ func (s *Service) serveExport(ctx context.Context, w http.ResponseWriter, r *htt
 		refuse(w, http.StatusNotFound, "not found")
 		return
 	}
-	if err := mkg.PrincipalFrom(ctx).Access(spec.Kind.Dataset()); err != nil {
+	if err := spec.Allowed(mkg.PrincipalFrom(ctx)); err != nil {
 		s.notFound(ctx, w, err)
 		return
 	}

@@ -122,7 +122,7 @@ func (s *Service) Export(ctx context.Context, spec mkg.ExportSpec) (*mkg.Downloa
 		return nil, err
 	}
 	p := mkg.PrincipalFrom(ctx)
-	if err := p.Access(spec.Kind.Dataset()); err != nil {
+	if err := spec.Allowed(p); err != nil {
 		return nil, err
 	}
 	d := s.issue(p, Claims{Kind: mkg.DownloadExport, Export: &spec})

@@ -26,6 +26,10 @@ type Exporter struct {
 	Climate      mkg.ClimateStore
 	AirQuality   mkg.AQStore
 	GroundMotion mkg.GroundMotionStore
+	Usage        mkg.UsageStore
+	// AccountID writes an account's id as the API shows it (its global
+	// id), in usage exports.
+	AccountID func(int64) string
 }
 
 // ContentType is the media type of an export.
@@ -48,6 +52,7 @@ func FileName(s mkg.ExportSpec, at time.Time) string {
 		mkg.ExportAirQualityL1:   "air-quality-l1-" + s.Station,
 		mkg.ExportAirQualityL2:   "air-quality-ispu-" + s.Station,
 		mkg.ExportGroundMotions:  "ground-motions",
+		mkg.ExportUsage:          "usage",
 	}[s.Kind]
 	if base == "" {
 		base = strings.ReplaceAll(strings.ToLower(string(s.Kind)), "_", "-")
@@ -81,6 +86,8 @@ func (e *Exporter) Write(ctx context.Context, w io.Writer, s mkg.ExportSpec) err
 		return e.airQuality(ctx, w, s)
 	case mkg.ExportGroundMotions:
 		return e.groundMotions(ctx, w, s)
+	case mkg.ExportUsage:
+		return WriteUsage(ctx, w, e.Usage, *s.Usage, nil, e.AccountID)
 	default:
 		return e.observations(ctx, w, s)
 	}

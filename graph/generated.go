@@ -751,6 +751,7 @@ type ComplexityRoot struct {
 		ExportGroundMotions  func(childComplexity int, earthquake string, format *mkg.ExportFormat) int
 		ExportLightning      func(childComplexity int, bbox model.BoundingBoxInput, from time.Time, to time.Time, format *mkg.ExportFormat) int
 		ExportObservations   func(childComplexity int, level model.DataLevel, format *mkg.ExportFormat, filter *model.ObservationFilter) int
+		ExportUsage          func(childComplexity int, accountID *string, from time.Time, to time.Time) int
 		Feed                 func(childComplexity int, name string) int
 		Feeds                func(childComplexity int) int
 		GroundMotions        func(childComplexity int, station string, first *int) int
@@ -1517,6 +1518,7 @@ type QueryResolver interface {
 	AccessRequestByToken(ctx context.Context, token string) (*mkg.Ticket, error)
 	Usage(ctx context.Context, accountID *string, from time.Time, to time.Time) ([]*mkg.Usage, error)
 	UsageLines(ctx context.Context, accountID *string, from time.Time, to time.Time, first *int, after *string) (*model.UsageLineConnection, error)
+	ExportUsage(ctx context.Context, accountID *string, from time.Time, to time.Time) (*mkg.Download, error)
 	Webhooks(ctx context.Context, accountID *string, first *int, after *string) ([]*mkg.Webhook, error)
 	Webhook(ctx context.Context, id string) (*mkg.Webhook, error)
 }
@@ -4652,6 +4654,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ExportObservations(childComplexity, args["level"].(model.DataLevel), args["format"].(*mkg.ExportFormat), args["filter"].(*model.ObservationFilter)), true
+	case "Query.exportUsage":
+		if e.ComplexityRoot.Query.ExportUsage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exportUsage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportUsage(childComplexity, args["accountId"].(*string), args["from"].(time.Time), args["to"].(time.Time)), true
 	case "Query.feed":
 		if e.ComplexityRoot.Query.Feed == nil {
 			break
@@ -9620,6 +9633,20 @@ extend type Query {
   "Usage of one account (` + "`" + `accountId` + "`" + `) or of every account (admins), from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` (days, both included; at most 366 days), by day, account and dataset, a page at a time. ` + "`" + `first` + "`" + `: default 50, maximum 500."
   usageLines(accountId: ID, from: DateTime!, to: DateTime!, first: Int = 50, after: String): UsageLineConnection @hasRole(roles: [ADMIN])
 }
+
+extend type Query {
+  """
+  Usage as a CSV file through a signed link, like the other exports: the
+  file is written when the link is fetched, a page at a time, under the
+  rights the caller has then. A partner's own lines; an admin's, one
+  account's (` + "`" + `accountId` + "`" + `) or, without it, every account's (another
+  account's is FORBIDDEN to a partner). From ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` (days, both
+  included; at most 366 days). Columns: account_id, day, dataset (empty
+  for the totals), requests, cost, rows, downloads, bytes; the same file
+  as GET /usage.csv. UNAUTHENTICATED when anonymous.
+  """
+  exportUsage(accountId: ID, from: DateTime!, to: DateTime!): Download
+}
 `, BuiltIn: false},
 	{Name: "../schema/webhooks.graphqls", Input: `"""
 The result is the caller's own account's: anonymous callers get
@@ -13375,6 +13402,36 @@ func (ec *executionContext) field_Query_exportObservations_args(ctx context.Cont
 		return nil, err
 	}
 	args["filter"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_exportUsage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "accountId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accountId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
 	return args, nil
 }
 
@@ -26894,6 +26951,50 @@ func (ec *executionContext) fieldContext_Query_usageLines(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_usageLines_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_exportUsage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exportUsage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExportUsage(ctx, fc.Args["accountId"].(*string), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mkg.Download) graphql.Marshaler {
+			return ec.marshalODownload2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDownload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exportUsage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Download(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exportUsage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -42488,6 +42589,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_usageLines(ctx, field)
+				})
+		case "exportUsage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exportUsage(ctx, field)
 				})
 		case "webhooks":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

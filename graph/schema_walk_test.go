@@ -32,6 +32,7 @@ var publicTypes = map[string]string{
 	"ClientApplication": "part of the caller's own account (else reached through Account, staff-only)",
 	"Grant":             "part of the caller's own account (else reached through Account, staff-only)",
 	"RateLimit":         "the caller's own budget",
+	"Download":          "a signed link's description (url, expiry, name); the file behind it is checked against the caller's rights when the link is issued and again when it is fetched (ExportSpec.Allowed, the download service)",
 	"UsageLine":         "the caller's own usage (viewer.usage refuses anonymous callers); all accounts' only through Query.usage and Query.usageLines, admins'",
 }
 

@@ -1,15 +1,13 @@
 package httpapi
 
 import (
-	"context"
-	"encoding/csv"
 	"errors"
-	"io"
 	"mime"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/bmkg/mkggraph/export"
 	"github.com/bmkg/mkggraph/graph"
 	"github.com/bmkg/mkggraph/graph/model"
 	"github.com/bmkg/mkggraph/mkg"
@@ -81,38 +79,16 @@ func (s *Server) usageCSV(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{
 		"filename": "usage-" + when[0].Format(time.DateOnly) + "-" + when[1].Format(time.DateOnly) + ".csv"}))
 	h.Set("Cache-Control", "private, no-store")
-	if err := writeUsage(r.Context(), w, s.UsageData, f, page); err != nil {
+	accountID := func(id int64) string { return model.NodeID(model.TypeAccount, id) }
+	if err := export.WriteUsage(r.Context(), w, s.UsageData, f, page, accountID); err != nil {
 		// The header is out: the file ends short, and the log says why.
 		s.Log.ErrorContext(r.Context(), "usage export", "err", err)
 	}
 }
 
-// usagePageSize is how many lines of usage the CSV reads per statement:
-// an export of every account's usage holds one page, however many lines.
+// usagePageSize is how many lines of usage the CSV reads per statement
+// (export.WriteUsage reads the pages after the first alike).
 const usagePageSize = mkg.MaxPageSize
-
-// writeUsage writes the lines of f as CSV, first (read already) and then a
-// page at a time, each page written before the next is read.
-func writeUsage(ctx context.Context, w io.Writer, store mkg.UsageStore, f mkg.UsageFilter, first *mkg.UsagePage) error {
-	out := csv.NewWriter(w)
-	out.Write([]string{"account_id", "day", "dataset", "requests", "cost", "rows", "downloads", "bytes"})
-	for page := first; ; {
-		for _, l := range page.Lines {
-			out.Write([]string{model.NodeID(model.TypeAccount, l.AccountID), l.Day.Format(time.DateOnly), string(l.Dataset),
-				strconv.FormatInt(l.Requests, 10), strconv.FormatInt(l.Cost, 10), strconv.FormatInt(l.Rows, 10),
-				strconv.FormatInt(l.Downloads, 10), strconv.FormatInt(l.Bytes, 10)})
-		}
-		out.Flush()
-		if err := out.Error(); err != nil || !page.HasNextPage {
-			return err
-		}
-		var err error
-		page, err = store.UsagePage(ctx, f, mkg.Page{Limit: usagePageSize, After: &page.Cursors[len(page.Cursors)-1]})
-		if err != nil {
-			return err
-		}
-	}
-}
 
 // usageError answers a usage read that failed before anything was written.
 func (s *Server) usageError(w http.ResponseWriter, r *http.Request, err error) {

@@ -15,6 +15,7 @@ const (
 	ExportAirQualityL1   ExportKind = "AIR_QUALITY_L1" // values as received
 	ExportAirQualityL2   ExportKind = "AIR_QUALITY_L2" // the daily ISPU
 	ExportGroundMotions  ExportKind = "GROUND_MOTIONS" // an earthquake's strong-motion records
+	ExportUsage          ExportKind = "USAGE"          // an account's usage, or every account's
 )
 
 // Dataset is the right an export of this kind needs, when issued and again
@@ -37,6 +38,8 @@ func (k ExportKind) Dataset() Dataset {
 		return DatasetAirQualityL2
 	case ExportGroundMotions:
 		return DatasetGroundAcceleration
+	case ExportUsage:
+		return "" // not a dataset: see ExportSpec.Allowed
 	}
 	return DatasetEarthquake
 }
@@ -66,6 +69,24 @@ type ExportSpec struct {
 	Earthquake int64         `json:"q,omitempty"` // ground motions of this earthquake
 	From       time.Time     `json:"a"`
 	To         time.Time     `json:"b"`
+	// Usage selects the lines of a usage export.
+	Usage *UsageFilter `json:"g,omitempty"`
+}
+
+// Allowed checks that p may take this export away, when its link is issued
+// and again when it is fetched: the kind's dataset; for usage, an
+// account's own lines, and any account's (or every account's) to admins.
+func (s ExportSpec) Allowed(p *Principal) error {
+	if s.Kind != ExportUsage {
+		return p.Access(s.Kind.Dataset())
+	}
+	if p.Anonymous() {
+		return Errorf(EUNAUTHENTICATED, "usage is an account's: send your API key as Authorization: Bearer <key>")
+	}
+	if s.Usage != nil && s.Usage.AccountID == p.Account.ID {
+		return nil
+	}
+	return p.RequireRole(RoleAdmin)
 }
 
 // Validate checks the spec: the kind's filter, and that the format suits the
@@ -118,6 +139,16 @@ func (s ExportSpec) Validate() error {
 		}
 		if s.Format == ExportGeoJSON {
 			return Invalid("format", "%s is exported as CSV (the records have no position of their own)", s.Kind)
+		}
+	case ExportUsage:
+		if s.Usage == nil {
+			return Invalid("from", "the period is required")
+		}
+		if err := s.Usage.Validate(); err != nil {
+			return err
+		}
+		if s.Format == ExportGeoJSON {
+			return Invalid("format", "usage is exported as CSV (it has no position)")
 		}
 	default:
 		return Invalid("kind", "unknown export kind %q", s.Kind)

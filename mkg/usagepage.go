@@ -22,8 +22,9 @@ const OrderUsage = "usage"
 // UsageFilter picks lines of usage: an account's (AccountID > 0) or every
 // account's (0), from day From to day To, both included.
 type UsageFilter struct {
-	AccountID int64
-	From, To  time.Time
+	AccountID int64     `json:"u,omitempty"`
+	From      time.Time `json:"f"`
+	To        time.Time `json:"t"`
 }
 
 // Validate checks the period (CheckUsageWindow).

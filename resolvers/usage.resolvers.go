@@ -48,6 +48,25 @@ func (r *queryResolver) UsageLines(ctx context.Context, accountID *string, from 
 	return usageConnection(page, after), nil
 }
 
+// ExportUsage is the resolver for the exportUsage field.
+func (r *queryResolver) ExportUsage(ctx context.Context, accountID *string, from time.Time, to time.Time) (*mkg.Download, error) {
+	p := mkg.PrincipalFrom(ctx)
+	if p.Anonymous() {
+		return nil, mkg.Errorf(mkg.EUNAUTHENTICATED, "usage is an account's: send your API key as Authorization: Bearer <key>")
+	}
+	f := mkg.UsageFilter{AccountID: p.Account.ID, From: from, To: to}
+	if accountID != nil {
+		n, err := model.ParseTypedID(*accountID, model.TypeAccount)
+		if err != nil {
+			return nil, err
+		}
+		f.AccountID = n
+	} else if p.RequireRole(mkg.RoleAdmin) == nil {
+		f.AccountID = 0 // an admin's: every account's
+	}
+	return r.Downloads.Export(ctx, mkg.ExportSpec{Kind: mkg.ExportUsage, Format: mkg.ExportCSV, Usage: &f})
+}
+
 // AccountID is the resolver for the accountId field.
 func (r *usageLineResolver) AccountID(ctx context.Context, obj *mkg.Usage) (string, error) {
 	return model.NodeID(model.TypeAccount, obj.AccountID), nil

@@ -29,14 +29,16 @@ func run(ctx context.Context, o *options, stdout, progress io.Writer) error {
 	if _, err := exec.LookPath("wrk"); err != nil && !o.checkOnly {
 		return errors.New("wrk is not installed (Debian and Ubuntu: apt-get install wrk)")
 	}
-	if rep.env, err = describeEnvironment(ctx, o, root); err != nil {
-		return err
-	}
 	f, err := startFleet(ctx, o, root, progress)
 	if f != nil {
 		defer f.stop(progress)
 	}
 	if err != nil {
+		return err
+	}
+	// After the fleet: it installs PostGraphile (npm ci) on a fresh clone,
+	// whose versions the description reads.
+	if rep.env, err = describeEnvironment(ctx, o, root); err != nil {
 		return err
 	}
 	selected, _ := selectShapes(o.shapes)
