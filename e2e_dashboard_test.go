@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -44,20 +43,10 @@ func TestDashboardShowsTwoInstances(t *testing.T) {
 	exprs := dashboardQueries(t)
 	redisURL, prefix := testenv.RedisURL(t)
 
-	body, err := os.ReadFile("format/bmkgquake/testdata/bmkg-autogempa-20211005-dompu.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }))
-	defer up.Close()
+	up := autogempaServer(t)
 	cfgA := testConfig(t, "postgres")
 	cfgA.RedisURL, cfgA.RedisPrefix = redisURL, prefix
-	cfgA.Feeds.AllowPrivate = "true"
-	cfgA.Feeds.File = filepath.Join(t.TempDir(), "feeds.json")
-	conf := fmt.Sprintf(`{"feeds": [{"name": "local-autogempa", "kind": "http", "url": %q, "format": "bmkg-infogempa", "interval": "2s", "enabled": true}]}`, up.URL+"/autogempa.json")
-	if err := os.WriteFile(cfgA.Feeds.File, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	withFeed(t, cfgA, up.URL+"/autogempa.json")
 	a, srvA := startApp(t, cfgA)
 	cfgB := *cfgA
 	cfgB.DemoData, cfgB.Feeds.File = "false", ""

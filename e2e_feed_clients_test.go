@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -29,22 +26,12 @@ func TestFeedReachesEveryClient(t *testing.T) {
 		return
 	}
 	redisURL, prefix := testenv.RedisURL(t)
-	body, err := os.ReadFile("format/bmkgquake/testdata/bmkg-autogempa-20211005-dompu.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }))
-	defer up.Close()
+	up := autogempaServer(t)
 
 	cfgA := testConfig(t, "postgres")
 	cfgA.demoFiles = func(name string) bool { return strings.HasPrefix(name, "stations/") && coreDemo(name) }
 	cfgA.RedisURL, cfgA.RedisPrefix = redisURL, prefix
-	cfgA.Feeds.AllowPrivate = "true"
-	cfgA.Feeds.File = filepath.Join(t.TempDir(), "feeds.json")
-	conf := fmt.Sprintf(`{"feeds": [{"name": "local-autogempa", "kind": "http", "url": %q, "format": "bmkg-infogempa", "interval": "2s", "enabled": true}]}`, up.URL+"/autogempa.json")
-	if err := os.WriteFile(cfgA.Feeds.File, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	withFeed(t, cfgA, up.URL+"/autogempa.json")
 	cfgA.Webhooks.AllowHTTP, cfgA.Webhooks.AllowPrivate = "true", "true"
 	cfgA.Webhooks.SecretKey = strings.Repeat("k", 32)
 	a, srvA := startApp(t, cfgA)

@@ -286,13 +286,33 @@ func startFeedApp(t *testing.T, backend, url string) (*app, *httptest.Server) {
 	t.Helper()
 	cfg := testConfig(t, backend)
 	cfg.DemoData = "false"
+	withFeed(t, cfg, url)
+	return startApp(t, cfg)
+}
+
+// withFeed gives cfg one enabled feed, local-autogempa, polling url every
+// 2 s (allowed to reach the test's local server).
+func withFeed(t *testing.T, cfg *Config, url string) {
+	t.Helper()
 	cfg.Feeds.AllowPrivate = "true"
 	cfg.Feeds.File = filepath.Join(t.TempDir(), "feeds.json")
 	conf := fmt.Sprintf(`{"feeds": [{"name": "local-autogempa", "kind": "http", "url": %q, "format": "bmkg-infogempa", "interval": "2s", "enabled": true}]}`, url)
 	if err := os.WriteFile(cfg.Feeds.File, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return startApp(t, cfg)
+}
+
+// autogempaServer serves the real autogempa sample (a magnitude 4.5
+// earthquake near Dompu) at any path, as BMKG's feed would.
+func autogempaServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	body, err := os.ReadFile("format/bmkgquake/testdata/bmkg-autogempa-20211005-dompu.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }))
+	t.Cleanup(up.Close)
+	return up
 }
 
 // TestFeedToSubscribers: an earthquake a feed brings in reaches a
@@ -301,12 +321,7 @@ func startFeedApp(t *testing.T, backend, url string) (*app, *httptest.Server) {
 func TestFeedToSubscribers(t *testing.T) {
 	for _, backend := range []string{"sqlite", "postgres"} {
 		t.Run(backend, func(t *testing.T) {
-			body, err := os.ReadFile("format/bmkgquake/testdata/bmkg-autogempa-20211005-dompu.json")
-			if err != nil {
-				t.Fatal(err)
-			}
-			up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }))
-			defer up.Close()
+			up := autogempaServer(t)
 			a, srv := startFeedApp(t, backend, up.URL+"/autogempa.json")
 			ws, err := dialLive(t, srv.URL, nil, nil)
 			if err != nil {

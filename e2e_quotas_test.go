@@ -63,13 +63,26 @@ func batchAs(t *testing.T, base, key, query string, n int) (int, http.Header, []
 	return resp.StatusCode, resp.Header, out
 }
 
+// standingMinute is a time for a clock that stands still: 10 s into a
+// minute, and at least 2 s before now, so that what the test's callers
+// make with the real clock (a grant expiring in 1.5 s) is still in the
+// future on it. (Ten seconds into the current minute was up to 10 s ahead
+// of the real clock: a run 8.5–10 s into a minute failed.)
+func standingMinute() time.Time {
+	t := time.Now().UTC().Truncate(time.Minute).Add(10 * time.Second)
+	if t.After(time.Now().Add(-2 * time.Second)) {
+		t = t.Add(-time.Minute)
+	}
+	return t
+}
+
 // quotaInstances starts two instances of one server (one database, one
 // Redis) on a clock that stands still, so that no window ends during the
 // test, with the anonymous budget given.
 func quotaInstances(t *testing.T, backend, redisURL, prefix string, anonymous mkg.Budget) (*app, string, string) {
 	shared := testConfig(t, backend)
 	shared.SQLitePath = filepath.Join(t.TempDir(), "shared.db")
-	clock := &fakeClock{now: time.Now().UTC().Truncate(time.Minute).Add(10 * time.Second)}
+	clock := &fakeClock{now: standingMinute()}
 	start := func(demo string) (*app, string) {
 		cfg := testConfig(t, backend)
 		cfg.SQLitePath, cfg.DatabaseURL, cfg.DemoData, cfg.RedisURL, cfg.RedisPrefix = shared.SQLitePath, shared.DatabaseURL, demo, redisURL, prefix
