@@ -76,6 +76,15 @@ var mustPlan = []string{
 	"UPDATE notifications SET next_attempt",      // the notification outbox's claim
 }
 
+// mustPrepare are parts of the hot reads that run as prepared statements
+// with generic plans on PostgreSQL (sqlstore/prepared.go), whose plans are
+// then checked as they run: made once, for any argument.
+var mustPrepare = []string{
+	"CROSS JOIN observations o",                // a page of observations of each station (Station.observations)
+	"SELECT key, kind, day, n FROM day_counts", // the stations' day floor under those pages
+	"FROM earthquakes q WHERE",                 // the earthquake list
+}
+
 // TestPlansUseIndexes: over a generated set, every statement the API sends
 // for the list queries above and for the schema walk's query of every field
 // is read by EXPLAIN on both databases, and none may read a data table
@@ -181,6 +190,20 @@ func TestPlansUseIndexes(t *testing.T) {
 			for _, what := range mustPlan {
 				if !slices.ContainsFunc(queries, func(q string) bool { return strings.Contains(q, what) }) {
 					t.Errorf("no statement with %q was traced: its plan was not checked", what)
+				}
+			}
+			if backend == "postgres" {
+				prepared := 0
+				for _, q := range queries {
+					if a.Store.Prepared(q) {
+						prepared++
+					}
+				}
+				t.Logf("%d of them prepared, explained with their generic plans", prepared)
+				for _, what := range mustPrepare {
+					if !slices.ContainsFunc(queries, func(q string) bool { return strings.Contains(q, what) && a.Store.Prepared(q) }) {
+						t.Errorf("no statement with %q ran prepared: the hot reads lost their generic plans", what)
+					}
 				}
 			}
 			if len(queries) < 40 {

@@ -12,8 +12,8 @@ import (
 )
 
 // WatchDatabase exports the connection pools' figures (sql.DBStats), read
-// at each scrape: pools names each pool ("main", and "side" for the
-// generations' reads on PostgreSQL).
+// at each scrape: pools names each pool ("main", and on PostgreSQL "side"
+// for the generations' reads and "prepared" for the prepared reads).
 func (m *Metrics) WatchDatabase(pools func() map[string]sql.DBStats) {
 	m.reg.MustRegister(dbCollector{pools})
 }

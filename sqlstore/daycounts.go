@@ -187,7 +187,7 @@ func (s *Store) observationFloor(ctx context.Context, wmos []string, f mkg.Obser
 		Day  dbTime `db:"day"`
 		N    int64  `db:"n"`
 	}
-	err := sqlx.SelectContext(ctx, s.q(), &rows, s.rebind(`SELECT key, kind, day, n FROM day_counts WHERE `+w.sql()), w.args...)
+	err := sqlx.SelectContext(ctx, s.reads(), &rows, s.rebind(`SELECT key, kind, day, n FROM day_counts WHERE `+w.sql()), w.args...)
 	if err != nil {
 		return nil, s.wrap(err)
 	}

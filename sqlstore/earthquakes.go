@@ -116,7 +116,7 @@ func (s *Store) Earthquakes(ctx context.Context, f mkg.EarthquakeFilter, order m
 	}
 	query := "SELECT " + cols + " FROM " + from + " WHERE " + w.sql() + " ORDER BY " + orderBy + " LIMIT ?"
 	rows := make([]earthquakeRow, 0, p.Limit+1) // sqlx appends: no regrowth (p.Limit is bounded)
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, s.rebind(query), append(append(args, w.args...), p.Limit+1)...); err != nil {
+	if err := sqlx.SelectContext(ctx, s.reads(), &rows, s.rebind(query), append(append(args, w.args...), p.Limit+1)...); err != nil {
 		return nil, s.wrap(err)
 	}
 	page := &mkg.EarthquakePage{HasNextPage: len(rows) > p.Limit}

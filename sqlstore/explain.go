@@ -3,13 +3,17 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // DataTables are the tables that grow with the data (and with time): a
@@ -48,7 +52,14 @@ func (s *Store) pgTableScans(ctx context.Context, query string, args []any) ([]s
 		if err := volumePlanner(ctx, tx); err != nil {
 			return err
 		}
-		return sqlx.GetContext(ctx, tx, &raw, "EXPLAIN (FORMAT JSON) "+query, args...)
+		stmt, done, err := s.explainable(ctx, tx, query, args)
+		if err != nil {
+			return err
+		}
+		if err := sqlx.GetContext(ctx, tx, &raw, "EXPLAIN (FORMAT JSON) "+stmt, argsOf(stmt, query, args)...); err != nil {
+			return err // a prepared statement stays in the session under its unused name
+		}
+		return done()
 	})
 	if err != nil {
 		return nil, fmt.Errorf("explain: %w", err)
@@ -79,6 +90,78 @@ func (s *Store) pgTableScans(ctx context.Context, query string, args []any) ([]s
 	}
 	return out, nil
 }
+
+// explainable returns what to put after EXPLAIN in tx to see the plan
+// query runs with: query itself, or, for a prepared read (prepared.go),
+// the EXECUTE of query prepared in tx with a generic plan, as the
+// prepared reads' sessions make it; done then deallocates it. (PostgreSQL
+// 16's EXPLAIN (GENERIC_PLAN) would not need the PREPARE.)
+func (s *Store) explainable(ctx context.Context, tx *sqlx.Tx, query string, args []any) (stmt string, done func() error, err error) {
+	if !s.prepared.has(query) {
+		return query, func() error { return nil }, nil
+	}
+	name := fmt.Sprintf("mkg_explain_%d", explained.Add(1))
+	if _, err := tx.ExecContext(ctx, "SET LOCAL plan_cache_mode = force_generic_plan"); err != nil {
+		return "", nil, err
+	}
+	if _, err := tx.ExecContext(ctx, "PREPARE "+name+" AS "+query); err != nil {
+		return "", nil, err
+	}
+	// EXECUTE takes its arguments as literals: PostgreSQL does not take
+	// parameters for a utility statement such as EXPLAIN EXECUTE.
+	stmt = "EXECUTE " + name
+	if len(args) > 0 {
+		lits := make([]string, len(args))
+		for i, a := range args {
+			if lits[i], err = literal(a); err != nil {
+				return "", nil, err
+			}
+		}
+		stmt += "(" + strings.Join(lits, ", ") + ")"
+	}
+	return stmt, func() error {
+		_, err := tx.ExecContext(ctx, "DEALLOCATE "+name)
+		return err
+	}, nil
+}
+
+// argsOf returns the arguments to send with EXPLAIN stmt: none when stmt
+// is an EXECUTE carrying them.
+func argsOf(stmt, query string, args []any) []any {
+	if stmt != query {
+		return nil
+	}
+	return args
+}
+
+// literal writes an argument as a PostgreSQL literal, in the text form
+// lib/pq would send it in; the prepared statement's parameter types
+// give it its type.
+func literal(a any) (string, error) {
+	v, err := driver.DefaultParameterConverter.ConvertValue(a)
+	if vr, ok := a.(driver.Valuer); ok {
+		v, err = vr.Value()
+	}
+	if err != nil {
+		return "", err
+	}
+	switch x := v.(type) {
+	case nil:
+		return "NULL", nil
+	case string:
+		return pq.QuoteLiteral(x), nil
+	case []byte:
+		return pq.QuoteLiteral(string(x)), nil
+	case time.Time:
+		return pq.QuoteLiteral(x.Format(time.RFC3339Nano)), nil
+	default: // int64, float64, bool
+		return pq.QuoteLiteral(fmt.Sprint(x)), nil
+	}
+}
+
+// explained numbers explainable's statements: a prepared statement
+// outlives a failed transaction, so a name is never used twice.
+var explained atomic.Int64
 
 type pgPlanNode struct {
 	NodeType  string       `json:"Node Type"`
@@ -226,7 +309,14 @@ func (s *Store) Plan(ctx context.Context, query string, args []any) (string, err
 			if err := volumePlanner(ctx, tx); err != nil {
 				return err
 			}
-			return sqlx.SelectContext(ctx, tx, &lines, "EXPLAIN "+query, args...)
+			stmt, done, err := s.explainable(ctx, tx, query, args)
+			if err != nil {
+				return err
+			}
+			if err := sqlx.SelectContext(ctx, tx, &lines, "EXPLAIN "+stmt, argsOf(stmt, query, args)...); err != nil {
+				return err
+			}
+			return done()
 		})
 		return strings.Join(lines, "\n"), err
 	}

@@ -33,6 +33,11 @@ func TestFrozenPostgresEndsWithTheContext(t *testing.T) {
 		wg.Go(func() { s.db.ExecContext(context.Background(), `SELECT pg_sleep(0.05)`) })
 	}
 	wg.Wait()
+	// A prepared read, prepared before the freeze (prepared.go).
+	var one int
+	if err := sqlx.GetContext(context.Background(), s.reads(), &one, `SELECT 1`); err != nil || !s.Prepared(`SELECT 1`) {
+		t.Fatalf("prepared read: %v (prepared: %v)", err, s.Prepared(`SELECT 1`))
+	}
 
 	pg.Freeze()
 	const timeout = 300 * time.Millisecond
@@ -48,8 +53,12 @@ func TestFrozenPostgresEndsWithTheContext(t *testing.T) {
 				return err
 			})
 		},
+		"prepared read": func(ctx context.Context) error {
+			var n int
+			return sqlx.GetContext(ctx, s.reads(), &n, `SELECT 1`)
+		},
 	}
-	results := make(chan string, 16)
+	results := make(chan string, 3*len(ops))
 	for name, op := range ops {
 		for i := range 3 {
 			go func() {
@@ -71,7 +80,7 @@ func TestFrozenPostgresEndsWithTheContext(t *testing.T) {
 		}
 	}
 	deadline := time.After(timeout + 2*time.Second)
-	pending := 9
+	pending := 3 * len(ops)
 	for pending > 0 {
 		select {
 		case r := <-results:
@@ -80,7 +89,7 @@ func TestFrozenPostgresEndsWithTheContext(t *testing.T) {
 				t.Error(r)
 			}
 		case <-deadline:
-			t.Errorf("%d of 9 operations still wait on the frozen server after %v", pending, timeout+2*time.Second)
+			t.Errorf("%d of %d operations still wait on the frozen server after %v", pending, 3*len(ops), timeout+2*time.Second)
 			pg.Thaw()
 			for ; pending > 0; pending-- {
 				<-results
@@ -103,6 +112,47 @@ func TestFrozenPostgresEndsWithTheContext(t *testing.T) {
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("40 queries after thaw took %v", d)
+	}
+}
+
+// TestPreparedReadOutlivesItsContext: a prepared read's connection follows
+// the context of each run, not the one it was prepared under: a request
+// that ended must not expire the socket under the next request that runs
+// the statement there (which made every prepared read after the first
+// request's end fail and its connection be replaced).
+func TestPreparedReadOutlivesItsContext(t *testing.T) {
+	s, err := Connect(context.Background(), testenv.PostgresURL(t), Options{Logger: quiet, MaxOpenConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	const pidQuery = `SELECT pg_backend_pid()`
+	ctx, cancel := context.WithCancel(context.Background())
+	var first int
+	if err := sqlx.GetContext(ctx, s.reads(), &first, pidQuery); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if !s.Prepared(pidQuery) {
+		t.Fatal("the read did not run prepared")
+	}
+	for i := range 3 {
+		var pid int
+		if err := sqlx.GetContext(context.Background(), s.reads(), &pid, pidQuery); err != nil {
+			t.Fatalf("run %d after the preparing context ended: %v", i, err)
+		}
+		if pid != first {
+			t.Fatalf("run %d on backend %d, prepared on %d: the connection was lost and replaced", i, pid, first)
+		}
+	}
+	// Each run still ends with its own context.
+	short, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	var n int
+	start := time.Now()
+	err = sqlx.GetContext(short, s.reads(), &n, `SELECT 1 FROM pg_sleep(2)`)
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > time.Second {
+		t.Fatalf("a prepared read past its deadline: %v after %v, want a deadline error at once", err, time.Since(start))
 	}
 }
 

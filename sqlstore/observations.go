@@ -447,7 +447,7 @@ func (s *Store) ObservationsStoredSince(ctx context.Context, watch mkg.Observati
 
 func (s *Store) selectObservations(ctx context.Context, capacity int, query string, args ...any) ([]*mkg.Observation, error) {
 	rows := make([]observationRow, 0, capacity) // sqlx appends: no regrowth up to capacity
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, query, args...); err != nil {
+	if err := sqlx.SelectContext(ctx, s.reads(), &rows, query, args...); err != nil {
 		return nil, s.wrap(err)
 	}
 	out := make([]*mkg.Observation, len(rows))

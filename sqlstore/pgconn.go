@@ -72,6 +72,9 @@ func openPostgres(dsn string, opt Options) (*sql.DB, error) {
 	if _, ok := cfg.Runtime["jit"]; !ok {
 		cfg.Runtime["jit"] = "off"
 	}
+	if opt.genericPlans {
+		cfg.Runtime["plan_cache_mode"] = "force_generic_plan"
+	}
 	if cfg.ConnectTimeout <= 0 {
 		cfg.ConnectTimeout = connectTimeout
 	}
@@ -257,7 +260,41 @@ func (c *deadlineConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driv
 func (c *deadlineConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
 	c.follow(ctx)
 	st, err := c.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, query)
-	return st, contextError(ctx, err)
+	if err != nil {
+		return nil, contextError(ctx, err)
+	}
+	return &deadlineStmt{Stmt: st, c: c}, nil
+}
+
+// deadlineStmt is a prepared statement whose every run makes the socket
+// follow that run's context, not the context it was prepared under (a
+// request long gone by the time another runs it on this connection).
+type deadlineStmt struct {
+	driver.Stmt
+	c *deadlineConn
+}
+
+var (
+	_ driver.StmtQueryContext = (*deadlineStmt)(nil)
+	_ driver.StmtExecContext  = (*deadlineStmt)(nil)
+)
+
+func (s *deadlineStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	s.c.follow(ctx)
+	r, err := s.Stmt.(driver.StmtQueryContext).QueryContext(ctx, args)
+	return r, contextError(ctx, err)
+}
+
+func (s *deadlineStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	s.c.follow(ctx)
+	r, err := s.Stmt.(driver.StmtExecContext).ExecContext(ctx, args)
+	return r, contextError(ctx, err)
+}
+
+// Close deallocates the statement, under no request's context.
+func (s *deadlineStmt) Close() error {
+	s.c.follow(context.Background())
+	return s.Stmt.Close()
 }
 
 func (c *deadlineConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {

@@ -32,9 +32,12 @@ type Store struct {
 	// main pool on SQLite): every request may need them, so they must not
 	// wait behind the requests' statements for a connection when the
 	// main pool is busy.
-	side    *sqlx.DB
-	dialect dialect
-	log     *slog.Logger
+	side *sqlx.DB
+	// prepared runs the hot reads as prepared statements with generic
+	// plans, on a pool of their own (PostgreSQL; prepared.go).
+	prepared preparedReads
+	dialect  dialect
+	log      *slog.Logger
 	// statements counts every statement sent, for the tests that prove a
 	// request costs a fixed number of them.
 	statements atomic.Int64
@@ -65,7 +68,8 @@ var _ mkg.Store = (*Store)(nil)
 // Options tune Open.
 type Options struct {
 	Logger *slog.Logger
-	// MaxOpenConns bounds the pool (PostgreSQL); 0 means a default of 20.
+	// MaxOpenConns bounds the main pool, and the prepared reads' pool too
+	// (PostgreSQL); 0 means a default of 20 each.
 	MaxOpenConns int
 	// Now replaces the clock, for tests.
 	Now func() time.Time
@@ -87,6 +91,10 @@ type Options struct {
 	// 24 observations). The values are shared by the readers, which must
 	// not change them.
 	Decoded ObjectCache
+
+	// genericPlans opens connections whose prepared statements are
+	// planned once for any argument (the prepared reads' pool).
+	genericPlans bool
 }
 
 // ObjectCache is a bounded cache of decoded values in process memory
@@ -151,6 +159,19 @@ func Connect(ctx context.Context, url string, opt Options) (*Store, error) {
 	}
 	s := &Store{db: db, side: side, dialect: d, log: opt.Logger, now: opt.Now, standards: opt.Standards, url: dsn,
 		decoded: opt.Decoded, took: opt.StatementTime}
+	if d.name == "postgres" {
+		hot := opt
+		hot.genericPlans = true
+		hotDB, err := d.open(dsn, hot)
+		if err != nil {
+			side.Close()
+			db.Close()
+			return nil, fmt.Errorf("open %s database: %w", d.name, err)
+		}
+		s.prepared.db = sqlx.NewDb(hotDB, d.driver)
+		s.prepared.stmts = map[string]*sqlx.Stmt{}
+		d.configure(s.prepared.db, opt.MaxOpenConns)
+	}
 	if s.standards == (mkg.Standards{}) {
 		s.standards = mkg.DefaultStandards
 	}
@@ -172,6 +193,7 @@ func (s *Store) Close() error {
 	if s.side != s.db {
 		s.side.Close()
 	}
+	s.prepared.close()
 	return s.db.Close()
 }
 
@@ -376,12 +398,16 @@ func formatFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) 
 
 func joinComma(s []string) string { return strings.Join(s, ", ") }
 
-// PoolStats returns the connection pools' figures: "main", and "side"
-// (PostgreSQL: the generations' reads).
+// PoolStats returns the connection pools' figures: "main", and on
+// PostgreSQL "side" (the generations' reads) and "prepared" (the prepared
+// reads).
 func (s *Store) PoolStats() map[string]sql.DBStats {
 	out := map[string]sql.DBStats{"main": s.db.Stats()}
 	if s.side != s.db {
 		out["side"] = s.side.Stats()
+	}
+	if s.prepared.db != nil {
+		out["prepared"] = s.prepared.db.Stats()
 	}
 	return out
 }
