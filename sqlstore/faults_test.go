@@ -59,13 +59,16 @@ func TestFrozenPostgresEndsWithTheContext(t *testing.T) {
 		},
 	}
 	results := make(chan string, 3*len(ops))
+	var waiting sync.Map // the operations not ended yet, by name and number
 	for name, op := range ops {
 		for i := range 3 {
+			waiting.Store(fmt.Sprintf("%s %d", name, i), true)
 			go func() {
 				ctx, cancel := context.WithTimeout(context.Background(), timeout)
 				defer cancel()
 				start := time.Now()
 				err := op(ctx)
+				waiting.Delete(fmt.Sprintf("%s %d", name, i))
 				switch d := time.Since(start); {
 				case err == nil:
 					results <- fmt.Sprintf("%s %d: succeeded against a frozen server", name, i)
@@ -89,7 +92,9 @@ func TestFrozenPostgresEndsWithTheContext(t *testing.T) {
 				t.Error(r)
 			}
 		case <-deadline:
-			t.Errorf("%d of %d operations still wait on the frozen server after %v", pending, 3*len(ops), timeout+2*time.Second)
+			var names []string
+			waiting.Range(func(k, _ any) bool { names = append(names, k.(string)); return true })
+			t.Errorf("%d of %d operations still wait on the frozen server after %v: %v", pending, 3*len(ops), timeout+2*time.Second, names)
 			pg.Thaw()
 			for ; pending > 0; pending-- {
 				<-results

@@ -263,6 +263,9 @@ func (c *deadlineConn) PrepareContext(ctx context.Context, query string) (driver
 	if err != nil {
 		return nil, contextError(ctx, err)
 	}
+	if _, ok := st.(copyDataer); ok {
+		return st, nil // a COPY (copy.go) runs under the context it is prepared in
+	}
 	return &deadlineStmt{Stmt: st, c: c}, nil
 }
 
@@ -279,21 +282,35 @@ var (
 	_ driver.StmtExecContext  = (*deadlineStmt)(nil)
 )
 
+// A run is given to lib/pq without its context: when a statement's
+// context ends, lib/pq waits for a cancel request to be answered before
+// it returns (up to 10 s against a server that hung), where a connection's
+// own queries send theirs in the background. The socket's deadline ends
+// the run at once instead; the connection is then dropped, and PostgreSQL
+// ends the statement when it finds its client gone, or at
+// statement_timeout. These are short reads (prepared.go).
 func (s *deadlineStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
 	s.c.follow(ctx)
-	r, err := s.Stmt.(driver.StmtQueryContext).QueryContext(ctx, args)
+	r, err := s.Stmt.(driver.StmtQueryContext).QueryContext(context.Background(), args)
 	return r, contextError(ctx, err)
 }
 
 func (s *deadlineStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
 	s.c.follow(ctx)
-	r, err := s.Stmt.(driver.StmtExecContext).ExecContext(ctx, args)
+	r, err := s.Stmt.(driver.StmtExecContext).ExecContext(context.Background(), args)
 	return r, contextError(ctx, err)
 }
 
+// stmtCloseTimeout bounds deallocating a statement: a server that hung
+// must not hold whoever closes it (a pool closing the connection, the
+// store closing).
+const stmtCloseTimeout = time.Second
+
 // Close deallocates the statement, under no request's context.
 func (s *deadlineStmt) Close() error {
-	s.c.follow(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), stmtCloseTimeout)
+	defer cancel()
+	s.c.follow(ctx)
 	return s.Stmt.Close()
 }
 
