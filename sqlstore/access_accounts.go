@@ -145,14 +145,7 @@ func (s *Store) AccountsByID(ctx context.Context, ids []int64) ([]*mkg.Account, 
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[int64]*mkg.Account, len(accts))
-	for _, a := range accts {
-		byID[a.ID] = a
-	}
-	for i, id := range ids {
-		out[i] = byID[id]
-	}
-	return out, nil
+	return inOrderOf(ids, accts, func(a *mkg.Account) int64 { return a.ID }), nil
 }
 
 // accountConditions validates the filter and returns its conditions.

@@ -126,16 +126,11 @@ func (s *Store) AuditEventsByID(ctx context.Context, ids []int64) ([]*mkg.AuditE
 	if err := sqlx.SelectContext(ctx, s.q(), &rows, query, args...); err != nil {
 		return nil, s.wrap(err)
 	}
-	byID := map[int64]*mkg.AuditEvent{}
+	events := make([]*mkg.AuditEvent, len(rows))
 	for i := range rows {
-		e, err := rows[i].event()
-		if err != nil {
+		if events[i], err = rows[i].event(); err != nil {
 			return nil, err
 		}
-		byID[e.ID] = e
 	}
-	for i, id := range ids {
-		out[i] = byID[id]
-	}
-	return out, nil
+	return inOrderOf(ids, events, func(e *mkg.AuditEvent) int64 { return e.ID }), nil
 }

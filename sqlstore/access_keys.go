@@ -286,13 +286,10 @@ func (s *Store) APIKeysByID(ctx context.Context, ids []int64) ([]*mkg.APIKey, er
 	if err := sqlx.SelectContext(ctx, s.q(), &rows, query, args...); err != nil {
 		return nil, s.wrap(err)
 	}
-	byID := map[int64]*mkg.APIKey{}
+	keys := make([]*mkg.APIKey, len(rows))
 	for i := range rows {
 		k := rows[i].key()
-		byID[k.ID] = &k
+		keys[i] = &k
 	}
-	for i, id := range ids {
-		out[i] = byID[id]
-	}
-	return out, nil
+	return inOrderOf(ids, keys, func(k *mkg.APIKey) int64 { return k.ID }), nil
 }

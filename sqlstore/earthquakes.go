@@ -262,14 +262,7 @@ func (s *Store) EarthquakesByID(ctx context.Context, ids []int64) ([]*mkg.Earthq
 	if err != nil {
 		return nil, err
 	}
-	byID := map[int64]*mkg.Earthquake{}
-	for _, q := range quakes {
-		byID[q.ID] = q
-	}
-	for i, id := range ids {
-		out[i] = byID[id]
-	}
-	return out, nil
+	return inOrderOf(ids, quakes, func(q *mkg.Earthquake) int64 { return q.ID }), nil
 }
 
 // EarthquakesStoredSince implements mkg.EarthquakeReader. It reads the

@@ -414,14 +414,7 @@ func (s *Store) ObservationsByID(ctx context.Context, ids []int64) ([]*mkg.Obser
 	if err != nil {
 		return nil, err
 	}
-	byID := map[int64]*mkg.Observation{}
-	for _, o := range obs {
-		byID[o.ID] = o
-	}
-	for i, id := range ids {
-		out[i] = byID[id]
-	}
-	return out, nil
+	return inOrderOf(ids, obs, func(o *mkg.Observation) int64 { return o.ID }), nil
 }
 
 // ObservationsStoredSince implements mkg.ObservationReader. It reads the

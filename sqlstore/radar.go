@@ -68,14 +68,11 @@ func (s *Store) RadarSitesByID(ctx context.Context, ids []int64) ([]*mkg.RadarSi
 	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
 		return nil, s.wrap(err)
 	}
-	byID := map[int64]*mkg.RadarSite{}
+	sites := make([]*mkg.RadarSite, len(rows))
 	for i := range rows {
-		byID[rows[i].ID] = rows[i].site()
+		sites[i] = rows[i].site()
 	}
-	for i, id := range ids {
-		out[i] = byID[id]
-	}
-	return out, nil
+	return inOrderOf(ids, sites, func(r *mkg.RadarSite) int64 { return r.ID }), nil
 }
 
 const radarScanColumns = `id, site_id, start_time, end_time, scan_type, sweeps, format, metadata, problem,
@@ -259,16 +256,13 @@ func (s *Store) RadarScansByID(ctx context.Context, ids []int64) ([]*mkg.RadarSc
 	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
 		return nil, s.wrap(err)
 	}
-	byID := map[int64]*mkg.RadarScan{}
+	scans := make([]*mkg.RadarScan, len(rows))
 	for i := range rows {
-		if byID[rows[i].ID], err = rows[i].scan(); err != nil {
+		if scans[i], err = rows[i].scan(); err != nil {
 			return nil, err
 		}
 	}
-	for i, id := range ids {
-		out[i] = byID[id]
-	}
-	return out, nil
+	return inOrderOf(ids, scans, func(sc *mkg.RadarScan) int64 { return sc.ID }), nil
 }
 
 // PutRadarScan implements mkg.RadarWriter: one transaction upserts the

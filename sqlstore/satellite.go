@@ -97,14 +97,11 @@ func (s *Store) SatelliteProductsByID(ctx context.Context, ids []int64) ([]*mkg.
 	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
 		return nil, s.wrap(err)
 	}
-	byID := map[int64]*mkg.SatelliteProduct{}
+	products := make([]*mkg.SatelliteProduct, len(rows))
 	for i := range rows {
-		byID[rows[i].ID] = rows[i].product()
+		products[i] = rows[i].product()
 	}
-	for i, id := range ids {
-		out[i] = byID[id]
-	}
-	return out, nil
+	return inOrderOf(ids, products, func(p *mkg.SatelliteProduct) int64 { return p.ID }), nil
 }
 
 // PutSatelliteProduct implements mkg.SatelliteWriter. The catalogue fields

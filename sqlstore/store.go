@@ -375,6 +375,20 @@ func (s *Store) in(query string, args ...any) (string, []any, error) {
 	return s.db.Rebind(q), a, nil
 }
 
+// inOrderOf returns items in the order of ids, nil where no item has that
+// id (a loader's batch answers key by key).
+func inOrderOf[T any](ids []int64, items []*T, id func(*T) int64) []*T {
+	byID := make(map[int64]*T, len(items))
+	for _, it := range items {
+		byID[id(it)] = it
+	}
+	out := make([]*T, len(ids))
+	for i, k := range ids {
+		out[i] = byID[k]
+	}
+	return out
+}
+
 // rebind turns ? placeholders into the dialect's.
 func (s *Store) rebind(query string) string { return s.db.Rebind(query) }
 

@@ -169,14 +169,7 @@ func (s *Store) TicketsByID(ctx context.Context, ids []int64) ([]*mkg.Ticket, er
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[int64]*mkg.Ticket, len(ts))
-	for _, t := range ts {
-		byID[t.ID] = t
-	}
-	for i, id := range ids {
-		out[i] = byID[id]
-	}
-	return out, nil
+	return inOrderOf(ids, ts, func(t *mkg.Ticket) int64 { return t.ID }), nil
 }
 
 // ticketConditions checks the filter (mkg.TicketFilter.Check) and returns
