@@ -91,13 +91,7 @@ func earthquakeQuery(f mkg.EarthquakeFilter) (from string, fromArgs []any, w whe
 	if f.Near == nil {
 		return "earthquakes q", nil, w
 	}
-	w.bbox(f.Near.Bounds(), "q.latitude", "q.longitude")
-	inner := "SELECT q.*, " + distanceFromH(haversineH("q.latitude", "q.longitude", "p.plat", "p.plon")) +
-		" AS distance_km FROM earthquakes q CROSS JOIN " + pointSQL + " WHERE " + w.sql()
-	fromArgs = append([]any{f.Near.Center.Latitude, f.Near.Center.Longitude}, w.args...)
-	var outer where
-	outer.add("q.distance_km <= ?", f.Near.RadiusKm)
-	return "(" + inner + ") q", fromArgs, outer
+	return near("earthquakes", "q", *f.Near, w)
 }
 
 // Earthquakes implements mkg.EarthquakeReader.

@@ -110,13 +110,22 @@ func stationQuery(f mkg.StationFilter) (from string, fromArgs []any, w where) {
 	if f.Near == nil {
 		return "stations st", nil, w
 	}
-	w.bbox(f.Near.Bounds(), "st.latitude", "st.longitude")
-	inner := "SELECT st.*, " + distanceFromH(haversineH("st.latitude", "st.longitude", "p.plat", "p.plon")) +
-		" AS distance_km FROM stations st CROSS JOIN " + pointSQL + " WHERE " + w.sql()
-	fromArgs = append([]any{f.Near.Center.Latitude, f.Near.Center.Longitude}, w.args...)
-	var outer where
-	outer.add("st.distance_km <= ?", f.Near.RadiusKm)
-	return "(" + inner + ") st", fromArgs, outer
+	return near("stations", "st", *f.Near, w)
+}
+
+// near returns the FROM item of table's rows (as alias, with latitude and
+// longitude columns) that meet w, each with its distance_km from c's
+// centre, and the outer condition keeping those within its radius: w gains
+// c's bounding box, so that the distance is computed for the rows of the
+// box only.
+func near(table, alias string, c mkg.Circle, w where) (from string, fromArgs []any, outer where) {
+	lat, lon := alias+".latitude", alias+".longitude"
+	w.bbox(c.Bounds(), lat, lon)
+	inner := "SELECT " + alias + ".*, " + distanceFromH(haversineH(lat, lon, "p.plat", "p.plon")) +
+		" AS distance_km FROM " + table + " " + alias + " CROSS JOIN " + pointSQL + " WHERE " + w.sql()
+	fromArgs = append([]any{c.Center.Latitude, c.Center.Longitude}, w.args...)
+	outer.add(alias+".distance_km <= ?", c.RadiusKm)
+	return "(" + inner + ") " + alias, fromArgs, outer
 }
 
 // pointSQL makes a one-row table p(plat, plon) from two arguments, so that a
