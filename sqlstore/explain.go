@@ -47,25 +47,12 @@ func (s *Store) TableScans(ctx context.Context, query string, args []any) ([]str
 }
 
 func (s *Store) pgTableScans(ctx context.Context, query string, args []any) ([]string, error) {
-	var raw string
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := volumePlanner(ctx, tx); err != nil {
-			return err
-		}
-		stmt, done, err := s.explainable(ctx, tx, query, args)
-		if err != nil {
-			return err
-		}
-		if err := sqlx.GetContext(ctx, tx, &raw, "EXPLAIN (FORMAT JSON) "+stmt, argsOf(stmt, query, args)...); err != nil {
-			return err // a prepared statement stays in the session under its unused name
-		}
-		return done()
-	})
+	lines, err := s.pgExplain(ctx, "EXPLAIN (FORMAT JSON) ", query, args)
 	if err != nil {
 		return nil, fmt.Errorf("explain: %w", err)
 	}
 	var plans []struct{ Plan pgPlanNode }
-	if err := json.Unmarshal([]byte(raw), &plans); err != nil {
+	if err := json.Unmarshal([]byte(strings.Join(lines, "")), &plans); err != nil {
 		return nil, err
 	}
 	var out []string
@@ -89,6 +76,27 @@ func (s *Store) pgTableScans(ctx context.Context, query string, args []any) ([]s
 		walk(&plans[i].Plan, false)
 	}
 	return out, nil
+}
+
+// pgExplain runs explain (EXPLAIN and its options) on query as the API
+// runs it (explainable), planned as at volume (volumePlanner), and returns
+// the plan's lines.
+func (s *Store) pgExplain(ctx context.Context, explain, query string, args []any) ([]string, error) {
+	var lines []string
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := volumePlanner(ctx, tx); err != nil {
+			return err
+		}
+		stmt, done, err := s.explainable(ctx, tx, query, args)
+		if err != nil {
+			return err
+		}
+		if err := sqlx.SelectContext(ctx, tx, &lines, explain+stmt, argsOf(stmt, query, args)...); err != nil {
+			return err // a prepared statement stays in the session under its unused name
+		}
+		return done()
+	})
+	return lines, err
 }
 
 // explainable returns what to put after EXPLAIN in tx to see the plan
@@ -304,20 +312,7 @@ func (s *Store) Analyze(ctx context.Context) error {
 // about it.
 func (s *Store) Plan(ctx context.Context, query string, args []any) (string, error) {
 	if s.dialect.name == "postgres" {
-		var lines []string
-		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-			if err := volumePlanner(ctx, tx); err != nil {
-				return err
-			}
-			stmt, done, err := s.explainable(ctx, tx, query, args)
-			if err != nil {
-				return err
-			}
-			if err := sqlx.SelectContext(ctx, tx, &lines, "EXPLAIN "+stmt, argsOf(stmt, query, args)...); err != nil {
-				return err
-			}
-			return done()
-		})
+		lines, err := s.pgExplain(ctx, "EXPLAIN ", query, args)
 		return strings.Join(lines, "\n"), err
 	}
 	var rows []struct {
