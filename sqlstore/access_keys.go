@@ -88,17 +88,7 @@ func (s *Store) KeyHashes(ctx context.Context) (map[string]string, error) {
 func (s *Store) TouchKey(ctx context.Context, keyID int64, t time.Time) error {
 	res, err := s.q().ExecContext(ctx, s.rebind(`UPDATE api_keys SET last_used_at = CASE
 		WHEN last_used_at IS NULL OR last_used_at < ? THEN ? ELSE last_used_at END WHERE id = ?`), dbTime{t}, dbTime{t}, keyID)
-	if err != nil {
-		return s.wrap(err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return s.wrap(err)
-	}
-	if n == 0 {
-		return mkg.NotFound("key")
-	}
-	return nil
+	return s.changedRow(res, err, mkg.NotFound("key"))
 }
 
 // KeysOfAccounts implements mkg.AccessStore in one statement.
@@ -258,15 +248,8 @@ func (s *Store) revokeKey(ctx context.Context, q sqlx.ExtContext, k *mkg.APIKey,
 	}
 	res, err := q.ExecContext(ctx, s.rebind(`UPDATE api_keys SET revoked_at = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL`),
 		dbTime{now}, reason, k.ID)
-	if err != nil {
-		return s.wrap(err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return s.wrap(err)
-	}
-	if n == 0 {
-		return refused
+	if err := s.changedRow(res, err, refused); err != nil {
+		return err
 	}
 	return nil
 }

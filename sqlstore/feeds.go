@@ -251,15 +251,5 @@ func (s *Store) changeFeed(ctx context.Context, name, set string, args ...any) e
 }
 
 func (s *Store) oneFeed(res sql.Result, err error) error {
-	if err != nil {
-		return s.wrap(err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return s.wrap(err)
-	}
-	if n == 0 {
-		return mkg.NotFound("feed")
-	}
-	return nil
+	return s.changedRow(res, err, mkg.NotFound("feed"))
 }

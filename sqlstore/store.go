@@ -375,6 +375,22 @@ func (s *Store) in(query string, args ...any) (string, []any, error) {
 	return s.db.Rebind(q), a, nil
 }
 
+// changedRow checks that a statement (its result and error) changed a
+// row: none is returned when it changed nothing.
+func (s *Store) changedRow(res sql.Result, err error, none error) error {
+	if err != nil {
+		return s.wrap(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return s.wrap(err)
+	}
+	if n == 0 {
+		return none
+	}
+	return nil
+}
+
 // inOrderOf returns items in the order of ids, nil where no item has that
 // id (a loader's batch answers key by key).
 func inOrderOf[T any](ids []int64, items []*T, id func(*T) int64) []*T {
