@@ -290,22 +290,16 @@ func (s *Store) AQMeasurementsOfStations(ctx context.Context, codes []string, fr
 	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
 		return nil, s.wrap(err)
 	}
-	by := map[string][]*mkg.AQMeasurement{}
-	for _, r := range rows {
+	ms := make([]*mkg.AQMeasurement, len(rows))
+	for i, r := range rows {
 		date, err := time.Parse(dayLayout, r.Day)
 		if err != nil {
 			return nil, err
 		}
-		by[r.Code] = append(by[r.Code], &mkg.AQMeasurement{StationCode: r.Code, Date: date, Pollutant: r.Pollutant, Kind: r.Kind,
-			Value: r.Value, Unit: r.Unit, Source: r.Source})
+		ms[i] = &mkg.AQMeasurement{StationCode: r.Code, Date: date, Pollutant: r.Pollutant, Kind: r.Kind,
+			Value: r.Value, Unit: r.Unit, Source: r.Source}
 	}
-	for i, c := range codes {
-		out[i] = by[c]
-		if out[i] == nil {
-			out[i] = []*mkg.AQMeasurement{}
-		}
-	}
-	return out, nil
+	return groupedOf(codes, ms, func(m *mkg.AQMeasurement) string { return m.StationCode }), nil
 }
 
 // AQDays implements mkg.AQStore.
@@ -332,19 +326,11 @@ func (s *Store) AQDaysOfStations(ctx context.Context, codes []string, from, to t
 	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
 		return nil, s.wrap(err)
 	}
-	by := map[string][]*mkg.AQDay{}
+	days := make([]*mkg.AQDay, len(rows))
 	for i := range rows {
-		d, err := rows[i].day()
-		if err != nil {
+		if days[i], err = rows[i].day(); err != nil {
 			return nil, err
 		}
-		by[d.StationCode] = append(by[d.StationCode], d)
 	}
-	for i, c := range codes {
-		out[i] = by[c]
-		if out[i] == nil {
-			out[i] = []*mkg.AQDay{}
-		}
-	}
-	return out, nil
+	return groupedOf(codes, days, func(d *mkg.AQDay) string { return d.StationCode }), nil
 }

@@ -94,8 +94,8 @@ func (s *Store) ClimateDaysOfStations(ctx context.Context, wmos []string, from, 
 	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
 		return nil, s.wrap(err)
 	}
-	byWMO := map[string][]mkg.ClimateDay{}
-	for _, r := range rows {
+	days := make([]mkg.ClimateDay, len(rows))
+	for i, r := range rows {
 		var v climateVals
 		if err := json.Unmarshal([]byte(r.Vals), &v); err != nil {
 			return nil, err
@@ -104,13 +104,7 @@ func (s *Store) ClimateDaysOfStations(ctx context.Context, wmos []string, from, 
 		if err != nil {
 			return nil, err
 		}
-		byWMO[r.WMO] = append(byWMO[r.WMO], mkg.ClimateDay{StationWMO: r.WMO, Date: date, Values: v.Values, DDDCar: v.DDDCar, DDDCarText: v.Text, Source: r.Source})
+		days[i] = mkg.ClimateDay{StationWMO: r.WMO, Date: date, Values: v.Values, DDDCar: v.DDDCar, DDDCarText: v.Text, Source: r.Source}
 	}
-	for i, w := range wmos {
-		out[i] = byWMO[w]
-		if out[i] == nil {
-			out[i] = []mkg.ClimateDay{}
-		}
-	}
-	return out, nil
+	return groupedOf(wmos, days, func(d mkg.ClimateDay) string { return d.StationWMO }), nil
 }

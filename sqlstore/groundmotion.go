@@ -123,17 +123,11 @@ func (s *Store) GroundMotionsOfEarthquakes(ctx context.Context, ids []int64) ([]
 	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
 		return nil, s.wrap(err)
 	}
-	byEq := map[int64][]*mkg.GroundMotion{}
+	motions := make([]*mkg.GroundMotion, len(rows))
 	for i := range rows {
-		byEq[rows[i].EarthquakeID.Int64] = append(byEq[rows[i].EarthquakeID.Int64], rows[i].motion())
+		motions[i] = rows[i].motion() // each names one of ids (the statement's condition)
 	}
-	for i, id := range ids {
-		out[i] = byEq[id]
-		if out[i] == nil {
-			out[i] = []*mkg.GroundMotion{}
-		}
-	}
-	return out, nil
+	return groupedOf(ids, motions, func(g *mkg.GroundMotion) int64 { return *g.EarthquakeID }), nil
 }
 
 // GroundMotions implements mkg.GroundMotionStore.

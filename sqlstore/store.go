@@ -391,6 +391,24 @@ func (s *Store) changedRow(res sql.Result, err error, none error) error {
 	return nil
 }
 
+// groupedOf returns, for each key, the items whose key it is, in their
+// order (an empty list, not nil, for a key without any): a loader's batch
+// of lists, answered key by key.
+func groupedOf[K comparable, T any](keys []K, items []T, key func(T) K) [][]T {
+	by := make(map[K][]T, len(keys))
+	for _, it := range items {
+		k := key(it)
+		by[k] = append(by[k], it)
+	}
+	out := make([][]T, len(keys))
+	for i, k := range keys {
+		if out[i] = by[k]; out[i] == nil {
+			out[i] = []T{}
+		}
+	}
+	return out
+}
+
 // inOrderOf returns items in the order of ids, nil where no item has that
 // id (a loader's batch answers key by key).
 func inOrderOf[T any](ids []int64, items []*T, id func(*T) int64) []*T {
