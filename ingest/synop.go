@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/bmkg/mkggraph/format/synop"
@@ -67,29 +68,13 @@ func completedNote(obs []mkg.Observation, reason string, ref time.Time) string {
 	if len(obs) == 0 {
 		return note
 	}
-	first, last := obs[0].ObservedAt, obs[0].ObservedAt
-	for _, o := range obs[1:] {
-		first, last = minTime(first, o.ObservedAt), maxTime(last, o.ObservedAt)
-	}
+	byTime := func(a, b mkg.Observation) int { return a.ObservedAt.Compare(b.ObservedAt) }
+	first, last := slices.MinFunc(obs, byTime).ObservedAt, slices.MaxFunc(obs, byTime).ObservedAt
 	note += ": stored as " + first.UTC().Format(time.RFC3339)
 	if !last.Equal(first) {
 		note += " to " + last.UTC().Format(time.RFC3339)
 	}
 	return note
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }
 
 // provenance is the source, feed or network a record is stored with: as

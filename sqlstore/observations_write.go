@@ -137,7 +137,12 @@ func (w *obsWrite) stored(ctx context.Context) (map[obsKey]*mkg.Observation, err
 			seen[o.StationWMO] = true
 			wmos = append(wmos, o.StationWMO)
 		}
-		from, to = minTime(from, o.ObservedAt), maxTime(to, o.ObservedAt)
+		if o.ObservedAt.Before(from) {
+			from = o.ObservedAt
+		}
+		if o.ObservedAt.After(to) {
+			to = o.ObservedAt
+		}
 	}
 	query, args, err := w.s.in(`SELECT `+observationColumns+` FROM observations o
 		WHERE o.station_wmo IN (?) AND o.observed_at >= ? AND o.observed_at <= ?`, wmos, dbTime{from}, dbTime{to})
@@ -379,18 +384,4 @@ func encodeObservation(o *mkg.Observation) (values any, problems string, err err
 	}
 	p, err := json.Marshal(nonNil(o.Problems))
 	return values, string(p), err
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }
