@@ -148,6 +148,17 @@ func (a *Authenticator) authenticateKey(ctx context.Context, header, client stri
 	if err != nil {
 		return nil, err
 	}
+	p, err := a.principal(ctx, cred, version, now)
+	if err != nil {
+		return nil, err
+	}
+	a.touch(cred.Key.ID, now)
+	return p, nil
+}
+
+// principal returns the principal of a credential, if its key and account
+// are usable now, under the classifications of this access version.
+func (a *Authenticator) principal(ctx context.Context, cred *mkg.Credential, version int64, now time.Time) (*mkg.Principal, error) {
 	if err := usable(cred, now); err != nil {
 		return nil, err
 	}
@@ -155,7 +166,6 @@ func (a *Authenticator) authenticateKey(ctx context.Context, header, client stri
 	if err != nil {
 		return nil, err
 	}
-	a.touch(cred.Key.ID, now)
 	return mkg.NewPrincipal(cred.Account, cred.Key.ID, cred.Key.Prefix, classes, now), nil
 }
 
@@ -262,14 +272,7 @@ func (a *Authenticator) PrincipalByKeyPrefix(ctx context.Context, prefix string)
 	if err != nil {
 		return nil, err
 	}
-	if err := usable(cred, now); err != nil {
-		return nil, err
-	}
-	classes, err := a.classifications(ctx, version)
-	if err != nil {
-		return nil, err
-	}
-	return mkg.NewPrincipal(cred.Account, cred.Key.ID, cred.Key.Prefix, classes, now), nil
+	return a.principal(ctx, cred, version, now)
 }
 
 // PrincipalOfAccount returns the principal of an account as it stands now,
