@@ -135,7 +135,61 @@ type Quotas interface {
 	// charge (refused: as it stands) and whether it was charged. A cost
 	// of 0 reads the usage. An error means the store did not answer;
 	// nothing was charged.
+	//
+	// A store shared by instances may charge from leases (LeaseSize):
+	// then the usage it returns is the shared counters as this instance
+	// last read them less its own unspent lease, which is exactly what
+	// was spent when one instance spends, and more when others hold
+	// leases too (what is left is never over-stated by what they hold).
 	Spend(ctx context.Context, subject string, b Budget, cost int64, now time.Time) (QuotaUsage, bool, error)
+}
+
+// Leases: an instance charging every request in the shared store pays a
+// round trip per request, which at a few thousand requests a second per
+// subject costs more than the request itself. So an instance takes budget
+// in chunks (a lease, one round trip each) and spends requests from it
+// locally. The shared counters count what was leased, so all instances
+// together never take more than the budget; the price is that points one
+// instance leased and did not spend are not available to the others until
+// the window ends (or the instance gives them back, as it does when it
+// next takes a lease). LeaseSize bounds that price.
+const (
+	// LeaseFraction: a lease is at most this fraction (1/n) of what is
+	// left in the tighter window, so instances leasing together hold a
+	// small share of what is left.
+	LeaseFraction = 32
+	// LeaseMultiple: a lease is at most this many times the request's
+	// cost: what one instance can hold unspent stays small against any
+	// budget a request's cost is small against.
+	LeaseMultiple = 64
+	// LeaseMinimum: a lease that would not cover this many requests of
+	// the cost is not taken; the cost alone is. So near the end of a
+	// budget, and always for a small one (less than LeaseFraction ×
+	// LeaseMinimum = 128 points, or that many times the cost), requests
+	// are charged one by one, exactly as without leases.
+	LeaseMinimum = 4
+	// LeaseLife: an instance gives back its lease and takes a new one
+	// (reading the shared counters again) at least this often while it
+	// spends, so what it reports of others' spending is this fresh.
+	LeaseLife = time.Second
+)
+
+// LeaseSize is how many points an instance takes from the shared counters
+// for a request of cost when they stand at used (after it gave back its
+// unspent lease): 0 when b does not admit the cost (refused, nothing
+// taken); else 1/LeaseFraction of what is left in the tighter window, at
+// most LeaseMultiple times the cost, when that covers LeaseMinimum
+// requests of the cost; else the cost alone. The Redis script computes the
+// same (redis.TestLeaseSizeInScript).
+func (b Budget) LeaseSize(used QuotaUsage, cost int64) int64 {
+	if cost <= 0 || !b.Admits(used, cost) {
+		return 0
+	}
+	left := min(b.PerMinute-used.Minute, b.PerDay-used.Day)
+	if n := min(left/LeaseFraction, LeaseMultiple*cost); n >= LeaseMinimum*cost {
+		return n
+	}
+	return cost
 }
 
 // QuotaState is the outcome of a charge as the client is told it.
