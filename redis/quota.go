@@ -18,7 +18,8 @@ import (
 // leased, so instances together never take more than the budget. An
 // instance gives its unspent lease back when it takes the next one (in the
 // same window; a lease of an ended minute goes back to the day), when it
-// is refused, and at least every mkg.LeaseLife.
+// is refused, when the subject's budget changed, and at least every
+// mkg.LeaseLife.
 //
 // The usage Spend reports is the counters as this instance last read them
 // less its unspent lease: exactly what was spent when one instance spends;
@@ -40,9 +41,10 @@ type lease struct {
 	// subject that find it empty wait for one renewal (bounded by its
 	// call's timeout) rather than each taking a lease.
 	mu          sync.Mutex
-	minute, day string    // the windows it was taken in
-	taken       time.Time // when
-	left        int64     // leased and not spent
+	minute, day string     // the windows it was taken in
+	taken       time.Time  // when
+	budget      mkg.Budget // under which budget
+	left        int64      // leased and not spent
 	seen        mkg.QuotaUsage
 }
 
@@ -73,7 +75,9 @@ func (q *Quotas) Spend(ctx context.Context, subject string, b mkg.Budget, cost i
 	l := q.lease(subject, now)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	current := l.minute == minute.Key && !now.Before(l.taken) && now.Sub(l.taken) < mkg.LeaseLife
+	// A lease taken under another budget (an admin changed it) is given
+	// back: it may hold more than the new budget allows.
+	current := l.minute == minute.Key && l.budget == b && !now.Before(l.taken) && now.Sub(l.taken) < mkg.LeaseLife
 	if current && cost > 0 && l.left >= cost && b.Admits(l.used(), cost) {
 		l.left -= cost
 		return l.used(), true, nil
@@ -98,7 +102,7 @@ func (q *Quotas) Spend(ctx context.Context, subject string, b mkg.Budget, cost i
 	}
 	l.seen = seen
 	if !keep {
-		l.minute, l.day, l.taken, l.left = minute.Key, day.Key, now, max(0, taken-cost)
+		l.minute, l.day, l.taken, l.budget, l.left = minute.Key, day.Key, now, b, max(0, taken-cost)
 	}
 	return l.used(), cost == 0 || taken > 0, nil
 }

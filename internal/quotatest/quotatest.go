@@ -108,6 +108,7 @@ func exactWithLease(t *testing.T, q mkg.Quotas, subject string, now time.Time) {
 func RunShared(t *testing.T, a, b mkg.Quotas, subject string) {
 	t.Run("together never past the budget", func(t *testing.T) { together(t, a, b, subject+"-together") })
 	t.Run("a refused holder gives its lease back", func(t *testing.T) { givenBack(t, a, b, subject+"-back") })
+	t.Run("a lowered budget applies at once", func(t *testing.T) { lowered(t, a, b, subject+"-lowered") })
 	t.Run("a small budget is exact", func(t *testing.T) { smallExact(t, a, b, subject+"-small") })
 	t.Run("a new window starts again", func(t *testing.T) { newWindow(t, a, b, subject+"-window") })
 }
@@ -178,6 +179,23 @@ func givenBack(t *testing.T, a, b mkg.Quotas, subject string) {
 	spend(b, 99, true)
 	spend(b, 1, false)
 	spend(a, 1, false)
+}
+
+// lowered: a holder that leased under a large budget gives the lease back
+// when it next meets the subject's lowered budget (an admin's change), so
+// another holder may spend all of the new budget.
+func lowered(t *testing.T, a, b mkg.Quotas, subject string) {
+	ctx := context.Background()
+	if _, ok, err := a.Spend(ctx, subject, mkg.Budget{PerMinute: 100_000, PerDay: 100_000}, 1, at); err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	small := mkg.Budget{PerMinute: 10, PerDay: 10}
+	if _, _, err := a.Spend(ctx, subject, small, 0, at); err != nil {
+		t.Fatal(err)
+	}
+	if used, ok, err := b.Spend(ctx, subject, small, 9, at); err != nil || !ok || used != (mkg.QuotaUsage{Minute: 10, Day: 10}) {
+		t.Errorf("9 more on a budget lowered to 10 with 1 spent: %+v, %v, %v; want charged, all of it used", used, ok, err)
+	}
 }
 
 func smallExact(t *testing.T, a, b mkg.Quotas, subject string) {
