@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"strconv"
 	"time"
 )
 
@@ -110,8 +111,8 @@ type QuotaWindow struct {
 func QuotaWindows(now time.Time) (minute, day QuotaWindow) {
 	m := now.Unix() / 60
 	d := now.Unix() / 86400
-	return QuotaWindow{Key: fmt.Sprintf("m%d", m), End: time.Unix((m+1)*60, 0).UTC()},
-		QuotaWindow{Key: fmt.Sprintf("d%d", d), End: time.Unix((d+1)*86400, 0).UTC()}
+	return QuotaWindow{Key: "m" + strconv.FormatInt(m, 10), End: time.Unix((m+1)*60, 0).UTC()},
+		QuotaWindow{Key: "d" + strconv.FormatInt(d, 10), End: time.Unix((d+1)*86400, 0).UTC()}
 }
 
 // QuotaUsage is what a subject has spent in the current windows.
@@ -160,8 +161,13 @@ const (
 	LeaseFraction = 32
 	// LeaseMultiple: a lease is at most this many times the request's
 	// cost: what one instance can hold unspent stays small against any
-	// budget a request's cost is small against.
-	LeaseMultiple = 64
+	// budget a request's cost is small against (for a budget of 100,000
+	// points a minute and a cost of 3, the fraction binds first: 3,125).
+	// It is this large because requests that find the lease spent wait
+	// for its renewal: at 50,000 requests a second on one subject, a
+	// lease of 64 requests was renewed every 1.3 ms and requests waited
+	// on Redis most of the time (BENCHMARKS.md).
+	LeaseMultiple = 1024
 	// LeaseMinimum: a lease that would not cover this many requests of
 	// the cost is not taken; the cost alone is. So near the end of a
 	// budget, and always for a small one (less than LeaseFraction ×

@@ -186,12 +186,14 @@ func TestLeaseGivenBackToLostCounters(t *testing.T) {
 	if err := c.client.Del(ctx, tag+minute.Key, tag+day.Key).Err(); err != nil {
 		t.Fatal(err)
 	}
-	// The lease (64 points, 63 unspent) does not cover 100: it is given
-	// back, to counters that are gone, and a new one is taken.
-	if _, ok, err := q.Spend(ctx, "acct:1", b, 100, now); err != nil || !ok {
+	// The lease (LeaseMultiple points, all but 1 unspent) does not cover
+	// twice as much: it is given back, to counters that are gone, and a
+	// new one is taken.
+	cost := int64(2 * mkg.LeaseMultiple)
+	if _, ok, err := q.Spend(ctx, "acct:1", b, cost, now); err != nil || !ok {
 		t.Fatal(ok, err)
 	}
-	want := b.LeaseSize(mkg.QuotaUsage{}, 100)
+	want := b.LeaseSize(mkg.QuotaUsage{}, cost)
 	for _, key := range []string{tag + minute.Key, tag + day.Key} {
 		if n, err := c.client.Get(ctx, key).Int64(); err != nil || n != want {
 			t.Errorf("%s = %d, %v after a lease of %d on lost counters; want %d", key, n, err, want, want)
@@ -219,18 +221,41 @@ func TestLeaseForgottenOnError(t *testing.T) {
 	lease := b.LeaseSize(mkg.QuotaUsage{}, 1)
 	failed, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, ok, err := q.Spend(failed, "acct:1", b, 100, now); err == nil || ok {
+	cost := int64(2 * mkg.LeaseMultiple) // more than the lease holds
+	if _, ok, err := q.Spend(failed, "acct:1", b, cost, now); err == nil || ok {
 		t.Fatalf("a call that failed: %v, %v", ok, err)
 	}
 	// The script did not run; the lease's unspent points stay taken
 	// until the window ends.
-	used, ok, err := q.Spend(context.Background(), "acct:1", b, 100, now)
-	if err != nil || !ok || used != (mkg.QuotaUsage{Minute: lease + 100, Day: lease + 100}) {
+	used, ok, err := q.Spend(context.Background(), "acct:1", b, cost, now)
+	if err != nil || !ok || used != (mkg.QuotaUsage{Minute: lease + cost, Day: lease + cost}) {
 		t.Errorf("after a failed call: %+v, %v, %v; want the forgotten lease (%d) and the charge used", used, ok, err, lease)
 	}
-	want := lease + b.LeaseSize(mkg.QuotaUsage{Minute: lease, Day: lease}, 100)
+	want := lease + b.LeaseSize(mkg.QuotaUsage{Minute: lease, Day: lease}, cost)
 	minute, _ := mkg.QuotaWindows(now)
 	if n, err := c.client.Get(context.Background(), prefix+"quota:{acct:1}:"+minute.Key).Int64(); err != nil || n != want {
 		t.Errorf("the minute's counter = %d, %v; want %d: the forgotten lease and the new one", n, err, want)
+	}
+}
+
+// TestQuotasBounded: past its bound the lease table forgets, it never
+// grows; a forgotten lease's points stay taken until their window ends.
+func TestQuotasBounded(t *testing.T) {
+	url, prefix := testenv.RedisURL(t)
+	c, err := New(url, prefix, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	q := NewQuotas(c, 3)
+	now := time.Now()
+	b := mkg.Budget{PerMinute: 100_000, PerDay: 100_000}
+	for _, s := range []string{"a", "b", "c", "d", "e"} {
+		if _, ok, err := q.Spend(context.Background(), s, b, 1, now); err != nil || !ok {
+			t.Fatalf("%s: %v, %v", s, ok, err)
+		}
+	}
+	if n := len(q.leases); n > 3 {
+		t.Fatalf("the table holds %d subjects; the bound is 3", n)
 	}
 }

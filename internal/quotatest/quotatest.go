@@ -165,18 +165,18 @@ func givenBack(t *testing.T, a, b mkg.Quotas, subject string) {
 		}
 	}
 	spend(a, 1, true)    // a may hold a lease
-	spend(b, 4900, true) // b takes what it can
+	spend(b, 4800, true) // b takes what it can
 	u, _, err := b.Spend(ctx, subject, budget, 0, at)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if held := u.Minute - 4901; held > 0 { // what a holds unspent, as b sees it
+	if held := u.Minute - 4801; held > 0 { // what a holds unspent, as b sees it
 		// a is refused a charge larger than what is left (its lease
 		// included): it gives the lease back, and b may spend it.
-		spend(b, 99, false)
+		spend(b, 199, false)
 		spend(a, 200, false)
 	}
-	spend(b, 99, true)
+	spend(b, 199, true)
 	spend(b, 1, false)
 	spend(a, 1, false)
 }
