@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -31,27 +32,55 @@ type Quotas struct {
 	c   *Cache
 	max int
 
-	mu     sync.Mutex
-	leases map[string]*lease
+	leases  sync.Map     // subject → *lease
+	n       atomic.Int64 // how many
+	pruning sync.Mutex
 }
 
-// lease is what one instance holds of one subject's budget.
+// lease is what one instance holds of one subject's budget. Requests spend
+// from its grant without a lock (at saturation a lock every request takes
+// queues them all behind whichever holder the system stops); renewing it
+// takes mu, so that requests that find it spent wait for one renewal
+// (bounded by its call's timeout) rather than each taking a lease.
 type lease struct {
-	// mu is held while the lease is spent from or renewed: requests of one
-	// subject that find it empty wait for one renewal (bounded by its
-	// call's timeout) rather than each taking a lease.
-	mu          sync.Mutex
+	mu    sync.Mutex
+	grant atomic.Pointer[grant] // nil: none
+}
+
+// grant is one lease taken from Redis: fixed when taken, but for what is
+// left of it.
+type grant struct {
 	minute, day string     // the windows it was taken in
 	taken       time.Time  // when
 	budget      mkg.Budget // under which budget
-	left        int64      // leased and not spent
 	seen        mkg.QuotaUsage
+	left        atomic.Int64 // leased and not spent; 0 once given back
+}
+
+// current says whether g may be spent from at now under b: taken in this
+// minute, under this budget (an admin may have lowered it: the lease may
+// hold more than the new budget allows), less than mkg.LeaseLife ago.
+func (g *grant) current(minute string, b mkg.Budget, now time.Time) bool {
+	return g != nil && g.minute == minute && g.budget == b && !now.Before(g.taken) && now.Sub(g.taken) < mkg.LeaseLife
+}
+
+// spend charges cost to g when what is left of it covers it.
+func (g *grant) spend(b mkg.Budget, cost int64) (mkg.QuotaUsage, bool) {
+	for {
+		left := g.left.Load()
+		if left < cost || !b.Admits(used(g.seen, left), cost) {
+			return mkg.QuotaUsage{}, false
+		}
+		if g.left.CompareAndSwap(left, left-cost) {
+			return used(g.seen, left-cost), true
+		}
+	}
 }
 
 // used is the usage this instance reports: the counters as last read,
 // less what it holds unspent.
-func (l *lease) used() mkg.QuotaUsage {
-	return mkg.QuotaUsage{Minute: l.seen.Minute - l.left, Day: l.seen.Day - l.left}
+func used(seen mkg.QuotaUsage, left int64) mkg.QuotaUsage {
+	return mkg.QuotaUsage{Minute: seen.Minute - left, Day: seen.Day - left}
 }
 
 var _ mkg.Quotas = (*Quotas)(nil)
@@ -64,7 +93,7 @@ func NewQuotas(c *Cache, max int) *Quotas {
 	if max <= 0 {
 		max = 100_000
 	}
-	return &Quotas{c: c, max: max, leases: map[string]*lease{}}
+	return &Quotas{c: c, max: max}
 }
 
 // Spend implements mkg.Quotas: from this instance's lease when it covers
@@ -73,69 +102,84 @@ func NewQuotas(c *Cache, max int) *Quotas {
 func (q *Quotas) Spend(ctx context.Context, subject string, b mkg.Budget, cost int64, now time.Time) (mkg.QuotaUsage, bool, error) {
 	minute, day := mkg.QuotaWindows(now)
 	l := q.lease(subject, now)
+	if g := l.grant.Load(); cost > 0 && g.current(minute.Key, b, now) {
+		if u, ok := g.spend(b, cost); ok {
+			return u, true, nil
+		}
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	// A lease taken under another budget (an admin changed it) is given
-	// back: it may hold more than the new budget allows.
-	current := l.minute == minute.Key && l.budget == b && !now.Before(l.taken) && now.Sub(l.taken) < mkg.LeaseLife
-	if current && cost > 0 && l.left >= cost && b.Admits(l.used(), cost) {
-		l.left -= cost
-		return l.used(), true, nil
+	g := l.grant.Load()
+	current := g.current(minute.Key, b, now)
+	if current && cost > 0 { // renewed while this request waited
+		if u, ok := g.spend(b, cost); ok {
+			return u, true, nil
+		}
 	}
 	// A read keeps a current lease; anything else gives it back: all of
 	// it in its own minute, to the day alone when the minute has ended,
 	// nothing once the day has.
 	var give mkg.QuotaUsage
 	keep := current && cost == 0
-	if !keep && l.day == day.Key {
-		give.Day = l.left
-		if l.minute == minute.Key {
-			give.Minute = l.left
+	if g != nil && !keep {
+		left := g.left.Swap(0) // nobody spends from it any more
+		if g.day == day.Key {
+			give.Day = left
+			if g.minute == minute.Key {
+				give.Minute = left
+			}
 		}
 	}
 	seen, taken, err := q.take(ctx, subject, b, cost, give, now)
 	if err != nil {
-		// Whether the script ran is unknown: the lease is forgotten, so
-		// that nothing is given back twice.
-		l.left, l.minute, l.day = 0, "", ""
+		// Whether the script ran is unknown: what was given back is
+		// forgotten (left at 0), never given back twice.
 		return mkg.QuotaUsage{}, false, err
 	}
-	l.seen = seen
-	if !keep {
-		l.minute, l.day, l.taken, l.budget, l.left = minute.Key, day.Key, now, b, max(0, taken-cost)
+	if keep {
+		return used(seen, g.left.Load()), true, nil
 	}
-	return l.used(), cost == 0 || taken > 0, nil
+	next := &grant{minute: minute.Key, day: day.Key, taken: now, budget: b, seen: seen}
+	next.left.Store(max(0, taken-cost))
+	l.grant.Store(next)
+	return used(seen, next.left.Load()), cost == 0 || taken > 0, nil
 }
 
 // lease returns subject's lease, made empty when it has none.
 func (q *Quotas) lease(subject string, now time.Time) *lease {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	l := q.leases[subject]
-	if l == nil {
-		if len(q.leases) >= q.max {
-			q.prune(now)
-		}
-		l = &lease{}
-		q.leases[subject] = l
+	if l, ok := q.leases.Load(subject); ok {
+		return l.(*lease)
 	}
-	return l
+	if q.n.Load() >= int64(q.max) {
+		q.prune(now)
+	}
+	l, loaded := q.leases.LoadOrStore(subject, &lease{})
+	if !loaded {
+		q.n.Add(1)
+	}
+	return l.(*lease)
 }
 
-// prune drops leases of ended days that nobody is using, then, if that
-// is not enough, every lease.
+// prune drops leases of ended days (or none), then, if that is not
+// enough, every lease. A request still holding a dropped lease spends
+// from it or renews it alone; its points are not given back twice.
 func (q *Quotas) prune(now time.Time) {
+	q.pruning.Lock()
+	defer q.pruning.Unlock()
 	_, day := mkg.QuotaWindows(now)
-	for k, l := range q.leases {
-		if l.mu.TryLock() {
-			if l.day != day.Key {
-				delete(q.leases, k)
+	drop := func(all bool) {
+		q.leases.Range(func(k, v any) bool {
+			if g := v.(*lease).grant.Load(); (all || g == nil || g.day != day.Key) && q.leases.CompareAndDelete(k, v) {
+				q.n.Add(-1)
 			}
-			l.mu.Unlock()
-		}
+			return true
+		})
 	}
-	if len(q.leases) >= q.max {
-		q.leases = map[string]*lease{}
+	if q.n.Load() >= int64(q.max) {
+		drop(false)
+	}
+	if q.n.Load() >= int64(q.max) {
+		drop(true)
 	}
 }
 

@@ -255,7 +255,7 @@ func TestQuotasBounded(t *testing.T) {
 			t.Fatalf("%s: %v, %v", s, ok, err)
 		}
 	}
-	if n := len(q.leases); n > 3 {
+	if n := q.n.Load(); n > 3 {
 		t.Fatalf("the table holds %d subjects; the bound is 3", n)
 	}
 }
