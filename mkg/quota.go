@@ -163,10 +163,9 @@ const (
 	// cost: what one instance can hold unspent stays small against any
 	// budget a request's cost is small against (for a budget of 100,000
 	// points a minute and a cost of 3, the fraction binds first: 3,125).
-	// It is this large because requests that find the lease spent wait
-	// for its renewal: at 50,000 requests a second on one subject, a
-	// lease of 64 requests was renewed every 1.3 ms and requests waited
-	// on Redis most of the time (BENCHMARKS.md).
+	// It is this large so that renewals, which requests finding the
+	// lease spent wait for, are rare at saturation: one per about a
+	// thousand requests (BENCHMARKS.md).
 	LeaseMultiple = 1024
 	// LeaseMinimum: a lease that would not cover this many requests of
 	// the cost is not taken; the cost alone is. So near the end of a
