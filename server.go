@@ -333,7 +333,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
 	// draws on the same; in-process otherwise, and while Redis fails.
 	var sharedQuotas mkg.Quotas
 	if rc, ok := counter.(*redis.Cache); ok {
-		sharedQuotas = rc
+		sharedQuotas = redis.NewQuotas(rc, 0)
 	}
 	var quota *mkg.QuotaPolicy        // nil: quotas off (-quotas false)
 	if cfg.Quota.Enforce != "false" { // on unless turned off

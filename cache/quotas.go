@@ -3,7 +3,7 @@ package cache
 import (
 	"context"
 	"log/slog"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bmkg/mkggraph/inmem"
@@ -23,8 +23,9 @@ type Quotas struct {
 	local  *inmem.Quotas
 	log    *lograte.Logger
 
-	mu        sync.Mutex
-	skipUntil time.Time
+	// skipUntil is when (Unix nanoseconds) to try the shared store again
+	// after it failed: read by every charge, so an atomic, not a mutex.
+	skipUntil atomic.Int64
 }
 
 const (
@@ -53,9 +54,7 @@ func (q *Quotas) Spend(ctx context.Context, subject string, b mkg.Budget, cost i
 			return used, ok, nil
 		}
 		if ctx.Err() == nil { // the request's own end is not the store's failure
-			q.mu.Lock()
-			q.skipUntil = time.Now().Add(QuotaSkip)
-			q.mu.Unlock()
+			q.skipUntil.Store(time.Now().Add(QuotaSkip).UnixNano())
 			q.log.Log(ctx, slog.LevelWarn, "quotas", "quotas: the shared store failed; counting in-process for now", slog.Any("err", err))
 		}
 	}
@@ -63,10 +62,5 @@ func (q *Quotas) Spend(ctx context.Context, subject string, b mkg.Budget, cost i
 }
 
 func (q *Quotas) useShared() bool {
-	if q.shared == nil {
-		return false
-	}
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return time.Now().After(q.skipUntil)
+	return q.shared != nil && time.Now().UnixNano() > q.skipUntil.Load()
 }

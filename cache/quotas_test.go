@@ -42,3 +42,29 @@ func TestQuotasFallBack(t *testing.T) {
 		t.Errorf("the hanging store was called %d times; want once, then skipped", shared.calls)
 	}
 }
+
+// freeQuotas is a shared store that answers at once: what is left of a
+// charge is cache.Quotas' own work.
+type freeQuotas struct{}
+
+func (freeQuotas) Spend(context.Context, string, mkg.Budget, int64, time.Time) (mkg.QuotaUsage, bool, error) {
+	return mkg.QuotaUsage{}, true, nil
+}
+
+// BenchmarkQuotasSpend is cache.Quotas' own cost per charge (deciding to
+// use the shared store, bounding its call), from GOMAXPROCS goroutines as
+// requests charge.
+func BenchmarkQuotasSpend(b *testing.B) {
+	q := NewQuotas(freeQuotas{}, slog.New(slog.DiscardHandler))
+	budget := mkg.Budget{PerMinute: mkg.MaxBudgetPerMinute, PerDay: mkg.MaxBudgetPerDay}
+	now := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		ctx := context.Background()
+		for pb.Next() {
+			if _, _, err := q.Spend(ctx, "acct:1", budget, 3, now); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

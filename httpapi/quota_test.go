@@ -1,11 +1,13 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
 
+	"github.com/bmkg/mkggraph/graph"
 	"github.com/bmkg/mkggraph/mkg"
 )
 
@@ -66,4 +68,88 @@ func TestRateLimitHeaders(t *testing.T) {
 	if h.Get("Retry-After") != "" {
 		t.Errorf("allowed: %v", h)
 	}
+}
+
+// TestAppendCost: the cost written without reflection is what
+// encoding/json writes of graph.CostExtension, allowed or refused.
+func TestAppendCost(t *testing.T) {
+	at := time.Date(2026, 3, 2, 10, 1, 0, 0, time.FixedZone("WIB", 7*3600))
+	for _, s := range []mkg.QuotaState{
+		{Allowed: true, Requested: 12, Limit: 100, Used: 30, Remaining: 70, Window: "minute", ResetAt: at},
+		{Requested: 5000, Limit: 2_000_000_000, Used: 1_999_999_999, Remaining: 1, Window: "day", ResetAt: at, NeverFits: true},
+		{Allowed: true, Window: "minute"},
+	} {
+		want, _ := json.Marshal(graph.CostExtension(s))
+		if got := appendCost(nil, s); string(got) != string(want) {
+			t.Errorf("appendCost(%+v)\n got %s\nwant %s", s, got, want)
+		}
+	}
+}
+
+// TestCostTemplate: a template joined with costs is the body withCosts
+// made by decoding and encoding it (the way every hit was answered before
+// templates), for one response and a batch; a body holding the placeholder
+// is refused, not answered wrong.
+func TestCostTemplate(t *testing.T) {
+	s := mkg.QuotaState{Allowed: true, Limit: 100, Used: 30, Remaining: 70, Window: "minute",
+		ResetAt: time.Date(2026, 3, 2, 10, 1, 0, 0, time.UTC)}
+	for _, c := range []struct {
+		body  string
+		costs []int64
+	}{
+		{`{"data":{"a":"<b>&"},"extensions":{"cost":{"requested":9},"other":true}}` + "\n", []int64{12}},
+		{`{"errors":[{"message":"x"}],"data":null}`, []int64{0}},
+		{`[{"data":{"a":1}},{"data":{"b":2},"extensions":{"z":[1,2]}}]`, []int64{3, 4}},
+	} {
+		parts, err := costTemplate([]byte(c.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := decodedWithCosts([]byte(c.body), c.costs, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := joinCosts(parts, c.costs, s); string(got) != string(want) {
+			t.Errorf("%s:\n got %s\nwant %s", c.body, got, want)
+		}
+	}
+	if _, err := costTemplate([]byte(`{"data":{"a":"` + costPlaceholder + `0"}}`)); err == nil {
+		t.Error("a body holding the placeholder made a template")
+	}
+}
+
+// decodedWithCosts is withCosts as it was before templates: the body
+// decoded, given its costs, encoded again.
+func decodedWithCosts(body []byte, costs []int64, s mkg.QuotaState) ([]byte, error) {
+	one := body[0] == '{'
+	var items []map[string]json.RawMessage
+	if one {
+		items = make([]map[string]json.RawMessage, 1)
+		if err := json.Unmarshal(body, &items[0]); err != nil {
+			return nil, err
+		}
+	} else if err := json.Unmarshal(body, &items); err != nil {
+		return nil, err
+	}
+	for i, item := range items {
+		ext := map[string]json.RawMessage{}
+		if raw, ok := item["extensions"]; ok {
+			if err := json.Unmarshal(raw, &ext); err != nil {
+				return nil, err
+			}
+		}
+		op := s
+		op.Requested = costs[i]
+		ext["cost"], _ = json.Marshal(graph.CostExtension(op))
+		item["extensions"], _ = json.Marshal(ext)
+	}
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	var err error
+	if one {
+		err = enc.Encode(items[0])
+	} else {
+		err = enc.Encode(items)
+	}
+	return out.Bytes(), err
 }

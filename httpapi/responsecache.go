@@ -59,8 +59,9 @@ type cachedResponse struct {
 	contentType string
 	body        []byte
 	generations map[string]int64
-	operation   string  // the operation's name as counted (telemetry.Request)
-	costs       []int64 // each operation's requested cost, charged again on every hit
+	operation   string   // the operation's name as counted (telemetry.Request)
+	costs       []int64  // each operation's requested cost, charged again on every hit
+	parts       [][]byte // the body around each operation's extensions.cost (costTemplate)
 	etag        string
 	restricted  bool // some field is not open to all: private to its caller
 	// used and rows are what the answer used when it ran (mkg.Usage),
@@ -130,7 +131,12 @@ func (c *ResponseCache) handler(next http.Handler, m meter) http.Handler {
 			}
 		}
 		if e != nil && c.store != nil {
-			c.store.Put(key, e, len(e.body)+len(key), c.TTL)
+			size := len(e.body) + len(key)
+			if m.policy != nil { // every hit is given its own extensions.cost
+				e.parts, _ = costTemplate(e.body) // nil: made on each hit, which answers 500 if it fails
+				size += len(e.body)
+			}
+			c.store.Put(key, e, size, c.TTL)
 		}
 	})
 }

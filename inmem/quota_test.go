@@ -13,6 +13,8 @@ import (
 // script meets (redis.TestQuotasContract).
 func TestQuotasContract(t *testing.T) {
 	quotatest.Run(t, NewQuotas(0), "acct:1")
+	q := NewQuotas(0)
+	quotatest.RunShared(t, q, q, "acct:2")
 }
 
 // TestQuotasBounded: past its bound the table forgets, it never grows.

@@ -46,6 +46,40 @@ func TestBudgetState(t *testing.T) {
 	}
 }
 
+// TestLeaseSize: a lease is the cost when little is left (a small budget
+// is charged exactly), a fraction of what is left in the tighter window
+// when more is, at most LeaseMultiple times the cost, and nothing when the
+// cost does not fit.
+func TestLeaseSize(t *testing.T) {
+	big := Budget{PerMinute: 100_000, PerDay: 2_000_000}
+	for _, c := range []struct {
+		name string
+		b    Budget
+		used QuotaUsage
+		cost int64
+		want int64
+	}{
+		{"a small budget: the cost", Budget{PerMinute: 100, PerDay: 100}, QuotaUsage{}, 10, 10},
+		{"a small day, cost 1: the cost", Budget{PerMinute: 500_000, PerDay: 100}, QuotaUsage{}, 1, 1},
+		{"127 left, cost 1: the cost", big, QuotaUsage{Minute: 99_873, Day: 99_873}, 1, 1},
+		{"128 left, cost 1: four", big, QuotaUsage{Minute: 99_872, Day: 99_872}, 1, 4},
+		{"much left: the multiple of the cost", big, QuotaUsage{}, 3, 3 * LeaseMultiple},
+		{"a fraction of what is left", big, QuotaUsage{Minute: 96_800, Day: 96_800}, 3, 3200 / LeaseFraction},
+		{"the tighter window is the day", big, QuotaUsage{Minute: 0, Day: 1_996_800}, 3, 3200 / LeaseFraction},
+		{"the fraction covers fewer than LeaseMinimum: the cost", big, QuotaUsage{Minute: 99_700, Day: 99_700}, 3, 3},
+		{"little left: the cost", big, QuotaUsage{Minute: 99_990, Day: 99_990}, 3, 3},
+		{"exactly what is left", big, QuotaUsage{Minute: 99_997, Day: 99_997}, 3, 3},
+		{"does not fit: nothing", big, QuotaUsage{Minute: 99_998, Day: 99_998}, 3, 0},
+		{"the day refuses: nothing", big, QuotaUsage{Minute: 0, Day: 2_000_000}, 1, 0},
+		{"a cost of 0 takes nothing", big, QuotaUsage{}, 0, 0},
+		{"a cost larger than the fraction: the cost", big, QuotaUsage{}, 50_000, 50_000},
+	} {
+		if got := c.b.LeaseSize(c.used, c.cost); got != c.want {
+			t.Errorf("%s: LeaseSize(%+v, %d) = %d; want %d", c.name, c.used, c.cost, got, c.want)
+		}
+	}
+}
+
 // TestBudgetValidate: budgets out of range, or per minute above per day,
 // are refused naming the field.
 func TestBudgetValidate(t *testing.T) {
