@@ -144,6 +144,27 @@ func TestNestedListsBatchAcrossTheOuterList(t *testing.T) {
 	}
 }
 
+// The goroutine that marshalled a list runs on when its elements end:
+// what it loads then waits for the other lists' elements too.
+func TestAnElementRunsOnAfterItsList(t *testing.T) {
+	r, after := &recorder{}, &recorder{}
+	ctx, load := operation(Options{Wait: never, Stall: never}, 1, r)
+	loadAfter := newLoader(load.b, "loader After", after.fetch)
+	prompt(t, func() {
+		list(ctx, 6, func(i int) {
+			list(ctx, 3, func(j int) { load.Load(ctx, 10*i+j) })
+			loadAfter.Load(ctx, i)
+		})
+		RootDone(ctx)
+	})
+	if s := r.sizes(); !slices.Equal(s, []int{18}) {
+		t.Errorf("batch sizes %v, want [18]", s)
+	}
+	if s := after.sizes(); !slices.Equal(s, []int{6}) {
+		t.Errorf("batch sizes after the lists %v, want [6]", s)
+	}
+}
+
 // Root fields run concurrently: a load of one waits for the others.
 func TestRootFieldsMeetInOneBatch(t *testing.T) {
 	r := &recorder{}
