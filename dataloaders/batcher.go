@@ -26,6 +26,15 @@ import (
 // Options.Stall at the latest: a backstop, so that a count that does not
 // come out (a goroutine waiting on something else for long) delays a
 // request, never hangs it.
+//
+// Why not gqlgen's batch resolvers (@goField(batch: true), gqlgen
+// 0.17.98): they group only the parents of a direct list. The group is put
+// in the context when a [T] list is marshalled (codegen/type.gotpl), keyed
+// by T, and a parent's place in it is found by path[len(path)-2] being an
+// index (graphql.BatchParentIndex). Our lists are connections: the parent
+// of Station.latestObservation is at stations.edges[3].node, where that
+// element is "node", and the list marshalled is [StationEdge], so nothing
+// groups.
 
 // Options tune the loaders' time limits.
 type Options struct {
