@@ -14,14 +14,14 @@ type Loader[K comparable, V any] struct {
 	b     *batcher
 	name  string
 	fetch func(context.Context, []K) ([]V, []error)
-	cache map[K]*result[V]
-	next  *batch[K, V] // collecting keys; nil when none
+	cache map[K]*result[V] // made when first needed: most requests use few loaders
+	next  *batch[K, V]     // collecting keys; nil when none
 }
 
-// NewLoader returns a loader reading through fetch, whose results are in
+// newLoader returns a loader reading through fetch, whose results are in
 // key order: one error for the whole batch, or one per key.
 func newLoader[K comparable, V any](b *batcher, name string, fetch func(context.Context, []K) ([]V, []error)) *Loader[K, V] {
-	return &Loader[K, V]{b: b, name: name, fetch: fetch, cache: map[K]*result[V]{}}
+	return &Loader[K, V]{b: b, name: name, fetch: fetch}
 }
 
 type result[V any] struct {
@@ -41,7 +41,10 @@ type batch[K comparable, V any] struct {
 // Load returns key's value, reading it in the next batch unless the
 // request already has it.
 func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
-	return l.LoadThunk(ctx, key)()
+	counted := l.counts(ctx)
+	r := l.enqueue(ctx, key, counted)
+	l.b.wait(r.state, counted)
+	return r.val, r.err
 }
 
 // LoadThunk puts key in the next batch (unless the request already has
@@ -49,6 +52,16 @@ func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
 // after another, then waited for, are read together.
 func (l *Loader[K, V]) LoadThunk(ctx context.Context, key K) func() (V, error) {
 	counted := l.counts(ctx)
+	r := l.enqueue(ctx, key, counted)
+	return func() (V, error) {
+		l.b.wait(r.state, counted)
+		return r.val, r.err
+	}
+}
+
+// enqueue returns key's result, putting key in the next batch unless the
+// request already has it.
+func (l *Loader[K, V]) enqueue(ctx context.Context, key K, counted bool) *result[V] {
 	l.b.mu.Lock()
 	r, ok := l.cache[key]
 	var full pendingBatch
@@ -62,10 +75,7 @@ func (l *Loader[K, V]) LoadThunk(ctx context.Context, key K) func() (V, error) {
 	if full != nil {
 		go full.run()
 	}
-	return func() (V, error) {
-		l.b.wait(r.state, counted)
-		return r.val, r.err
-	}
+	return r
 }
 
 // Prime puts a value the request already has in the cache, unless the key
@@ -73,7 +83,7 @@ func (l *Loader[K, V]) LoadThunk(ctx context.Context, key K) func() (V, error) {
 func (l *Loader[K, V]) Prime(key K, val V) {
 	l.b.mu.Lock()
 	if _, ok := l.cache[key]; !ok {
-		l.cache[key] = &result[V]{val: val, state: finishedState}
+		l.store(key, &result[V]{val: val, state: finishedState})
 	}
 	l.b.mu.Unlock()
 }
@@ -106,11 +116,18 @@ func (l *Loader[K, V]) add(ctx context.Context, key K, counted bool) (*result[V]
 	r := &result[V]{state: &bt.batchState}
 	bt.keys = append(bt.keys, key)
 	bt.results = append(bt.results, r)
-	l.cache[key] = r
+	l.store(key, r)
 	if len(bt.keys) >= batchCapacity {
 		return r, l.b.dispatch(bt)
 	}
 	return r, nil
+}
+
+func (l *Loader[K, V]) store(key K, r *result[V]) {
+	if l.cache == nil {
+		l.cache = map[K]*result[V]{}
+	}
+	l.cache[key] = r
 }
 
 func (bt *batch[K, V]) state() *batchState { return &bt.batchState }
