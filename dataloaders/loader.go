@@ -3,6 +3,7 @@ package dataloaders
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 )
 
@@ -14,6 +15,11 @@ type Loader[K comparable, V any] struct {
 	b     *batcher
 	name  string
 	fetch func(context.Context, []K) ([]V, []error)
+	// order, when set, sorts a batch's keys before it is read: the keys
+	// arrive in the order the goroutines ran, and a read cached by its
+	// list of keys (the latest observations) must find the same list for
+	// the same page.
+	order func(a, b K) int
 	cache map[K]*result[V] // made when first needed: most requests use few loaders
 	next  *batch[K, V]     // collecting keys; nil when none
 }
@@ -150,6 +156,9 @@ func (bt *batch[K, V]) expire() {
 }
 
 func (bt *batch[K, V]) run() {
+	if bt.l.order != nil {
+		sort.Sort(byKey[K, V]{bt})
+	}
 	vals, errs := bt.l.call(bt.ctx, bt.keys)
 	b := bt.l.b
 	b.mu.Lock()
@@ -178,4 +187,14 @@ func (l *Loader[K, V]) call(ctx context.Context, keys []K) (vals []V, errs []err
 		}
 	}()
 	return l.fetch(ctx, keys)
+}
+
+// byKey sorts a taken batch's keys, and their results with them.
+type byKey[K comparable, V any] struct{ bt *batch[K, V] }
+
+func (s byKey[K, V]) Len() int           { return len(s.bt.keys) }
+func (s byKey[K, V]) Less(i, j int) bool { return s.bt.l.order(s.bt.keys[i], s.bt.keys[j]) < 0 }
+func (s byKey[K, V]) Swap(i, j int) {
+	s.bt.keys[i], s.bt.keys[j] = s.bt.keys[j], s.bt.keys[i]
+	s.bt.results[i], s.bt.results[j] = s.bt.results[j], s.bt.results[i]
 }

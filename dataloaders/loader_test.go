@@ -1,6 +1,7 @@
 package dataloaders
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -223,6 +224,28 @@ func TestStallRunsABatchTheCountHoldsBack(t *testing.T) {
 	}
 	if s := r.sizes(); !slices.Equal(s, []int{1}) {
 		t.Errorf("batch sizes %v, want [1]", s)
+	}
+}
+
+// A batch of a loader with an order reads its keys sorted, whatever order
+// the goroutines asked in (a read cached by its list of keys finds it
+// again), and each caller gets its own key's value.
+func TestOrderedKeysAreReadSorted(t *testing.T) {
+	r := &recorder{}
+	ctx, load := operation(Options{Wait: never, Stall: never}, 1, r)
+	load.order = cmp.Compare[int]
+	prompt(t, func() {
+		list(ctx, 40, func(i int) {
+			if v, _ := load.Load(ctx, 1000-7*i); v != fmt.Sprint(1000-7*i) {
+				t.Errorf("element %d got %q", i, v)
+			}
+		})
+		RootDone(ctx)
+	})
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.batches) != 1 || !slices.IsSorted(r.batches[0]) {
+		t.Errorf("batches %v, want one, sorted", r.batches)
 	}
 }
 

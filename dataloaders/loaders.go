@@ -6,6 +6,7 @@
 package dataloaders
 
 import (
+	"cmp"
 	"context"
 	"strings"
 	"sync"
@@ -78,30 +79,30 @@ func New(r Reader, opts Options) *Loaders {
 	b := newBatcher(opts)
 	return &Loaders{
 		b:                 b,
-		StationByID:       traced(b, "loader StationByID", ordered(r.StationsByID)),
-		StationByWMO:      traced(b, "loader StationByWMO", ordered(r.StationsByWMO)),
-		StationHistory:    traced(b, "loader StationHistory", ordered(r.StationEpochs)),
-		LatestObservation: traced(b, "loader LatestObservation", ordered(r.LatestObservations)),
-		ObservationByID:   traced(b, "loader ObservationByID", ordered(r.ObservationsByID)),
+		StationByID:       sorted(b, "loader StationByID", ordered(r.StationsByID)),
+		StationByWMO:      sorted(b, "loader StationByWMO", ordered(r.StationsByWMO)),
+		StationHistory:    sorted(b, "loader StationHistory", ordered(r.StationEpochs)),
+		LatestObservation: sorted(b, "loader LatestObservation", ordered(r.LatestObservations)),
+		ObservationByID:   sorted(b, "loader ObservationByID", ordered(r.ObservationsByID)),
 		StationObs:        traced(b, "loader StationObs", stationObs(r)),
 		StationObsCount:   traced(b, "loader StationObsCount", stationObsCount(r)),
-		EarthquakeByID:    traced(b, "loader EarthquakeByID", ordered(r.EarthquakesByID)),
-		QuakeSources:      traced(b, "loader QuakeSources", ordered(r.SourcesOfEarthquakes)),
+		EarthquakeByID:    sorted(b, "loader EarthquakeByID", ordered(r.EarthquakesByID)),
+		QuakeSources:      sorted(b, "loader QuakeSources", ordered(r.SourcesOfEarthquakes)),
 		ShakemapAt:        traced(b, "loader ShakemapAt", r.ShakemapsAt),
 		Nearest:           traced(b, "loader Nearest", nearest(r)),
-		AccountByID:       traced(b, "loader AccountByID", ordered(r.AccountsByID)),
-		KeysOfAccount:     traced(b, "loader KeysOfAccount", ordered(r.KeysOfAccounts)),
-		APIKeyByID:        traced(b, "loader APIKeyByID", ordered(r.APIKeysByID)),
-		AuditEventByID:    traced(b, "loader AuditEventByID", ordered(r.AuditEventsByID)),
-		TicketByID:        traced(b, "loader TicketByID", ordered(r.TicketsByID)),
-		TicketEvents:      traced(b, "loader TicketEvents", ordered(r.EventsOfTickets)),
-		TicketEmails:      traced(b, "loader TicketEmails", ordered(r.NotificationsOfTickets)),
-		RadarSiteByID:     traced(b, "loader RadarSiteByID", ordered(r.RadarSitesByID)),
-		RadarScanByID:     traced(b, "loader RadarScanByID", ordered(r.RadarScansByID)),
-		SatelliteByID:     traced(b, "loader SatelliteByID", ordered(r.SatelliteProductsByID)),
+		AccountByID:       sorted(b, "loader AccountByID", ordered(r.AccountsByID)),
+		KeysOfAccount:     sorted(b, "loader KeysOfAccount", ordered(r.KeysOfAccounts)),
+		APIKeyByID:        sorted(b, "loader APIKeyByID", ordered(r.APIKeysByID)),
+		AuditEventByID:    sorted(b, "loader AuditEventByID", ordered(r.AuditEventsByID)),
+		TicketByID:        sorted(b, "loader TicketByID", ordered(r.TicketsByID)),
+		TicketEvents:      sorted(b, "loader TicketEvents", ordered(r.EventsOfTickets)),
+		TicketEmails:      sorted(b, "loader TicketEmails", ordered(r.NotificationsOfTickets)),
+		RadarSiteByID:     sorted(b, "loader RadarSiteByID", ordered(r.RadarSitesByID)),
+		RadarScanByID:     sorted(b, "loader RadarScanByID", ordered(r.RadarScansByID)),
+		SatelliteByID:     sorted(b, "loader SatelliteByID", ordered(r.SatelliteProductsByID)),
 		SiteScans:         traced(b, "loader SiteScans", siteScans(r)),
 		StationClimate:    traced(b, "loader StationClimate", stationClimate(r)),
-		GroundMotions:     traced(b, "loader GroundMotions", ordered(r.GroundMotionsOfEarthquakes)),
+		GroundMotions:     sorted(b, "loader GroundMotions", ordered(r.GroundMotionsOfEarthquakes)),
 		AQMeasurements:    traced(b, "loader AQMeasurements", windowed(r.AQMeasurementsOfStations)),
 		AQDays:            traced(b, "loader AQDays", windowed(r.AQDaysOfStations)),
 	}
@@ -119,6 +120,14 @@ func traced[K comparable, V any](b *batcher, name string, fetch func(context.Con
 		defer span.End()
 		return fetch(ctx, keys)
 	})
+}
+
+// sorted is traced for keys that have an order: each batch reads its keys
+// sorted, whatever order they came in.
+func sorted[K cmp.Ordered, V any](b *batcher, name string, fetch func(context.Context, []K) ([]V, []error)) *Loader[K, V] {
+	l := traced(b, name, fetch)
+	l.order = cmp.Compare[K]
+	return l
 }
 
 // ordered adapts a store read that returns results in key order (the
