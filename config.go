@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bmkg/mkggraph/dataloaders"
 	"github.com/bmkg/mkggraph/download"
 	"github.com/bmkg/mkggraph/httpapi"
 	"github.com/bmkg/mkggraph/ingest"
@@ -67,6 +68,9 @@ type Config struct {
 	// webhookPoll is how often the webhook delivery worker polls when not
 	// woken (tests only; 0: webhooks' default).
 	webhookPoll time.Duration
+	// loaders are the loaders' time limits (tests only; zero: the
+	// defaults).
+	loaders dataloaders.Options
 	// demoFiles, when set, limits the demo data to the files it accepts
 	// (tests that start servers of their own load what they use).
 	demoFiles func(name string) bool

@@ -129,6 +129,7 @@ var composedByDesign = map[[2]string]string{
 	{"volume", "demo"}:           "the station catalogue comes from the bundled lists",
 	{"webhooks", "notify"}:       "deliveries go through the ticket e-mails' outbox loop (notify.Worker), not a second one",
 	{"webhooks", "dataloaders"}:  "a webhook's document runs with loaders of its own, as a live connection's",
+	{"graph", "dataloaders"}:     "the executor tells the request's loaders when its goroutines start and end, so that a batch runs when all of them wait",
 }
 
 // placed reports what a package of the module is, or "" for one nobody

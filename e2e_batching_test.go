@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -27,11 +28,9 @@ import (
 // lists the demo data cannot fill, are skipped within the limits below,
 // so that the walk cannot quietly become empty.
 //
-// What it does not see is a lost prefetch (resolvers/prefetch.go): the
-// loader then still batches by its time window, which gathers a whole
-// page when a query asks for one field (TestNoNPlusOne's wider queries
-// can split it). TestPrefetchNamesSchemaFields checks the prefetcher's
-// field names against the schema instead.
+// The loaders batch by counting the executor's goroutines, not by time
+// (dataloaders/batcher.go); TestBatchingDoesNotDependOnTime walks the same
+// lists with the loaders' time limits far out of reach.
 func TestEveryListBatchesItsRelations(t *testing.T) {
 	roots, skipped := batchingRoots(t)
 	for _, s := range skipped {
@@ -43,20 +42,26 @@ func TestEveryListBatchesItsRelations(t *testing.T) {
 	forEachBackendAs(t, func(t *testing.T, a *app, srv *httptest.Server, c *callers) {
 		// An administrator holds every grant and every role, so the
 		// staff lists (accounts, the audit log, the queue) are walked too.
-		m := meter{t: t, a: a, srv: srv, key: c.admin}
-		mustData(t, postAs(t, srv.URL, m.key, `{ viewer { anonymous } }`, nil)) // the key is then cached
-		var count [pairOutcomes]int
-		for _, r := range roots {
-			for outcome, n := range m.walk(r) {
-				count[outcome] += n
-			}
-		}
+		count := walkBatching(meter{t: t, a: a, srv: srv, key: c.admin}, roots)
 		t.Logf("(list, field) pairs: %d read and batched, %d read nothing, %d undecided, %d known to read item by item",
 			count[pairBatched], count[pairNoReads], count[pairUndecided], count[pairKnown])
 		if count[pairBatched] < minBatchedPairs || count[pairBatched]+count[pairNoReads] < minCheckedPairs {
 			t.Errorf("too few pairs checked (want %d read and batched, %d in all): the walk or the demo data lost them", minBatchedPairs, minCheckedPairs)
 		}
 	})
+}
+
+// walkBatching checks the fields of every list of roots with m, and
+// counts the outcomes.
+func walkBatching(m meter, roots []listRoot) [pairOutcomes]int {
+	mustData(m.t, postAs(m.t, m.srv.URL, m.key, `{ viewer { anonymous } }`, nil)) // the key is then cached
+	var count [pairOutcomes]int
+	for _, r := range roots {
+		for outcome, n := range m.walk(r) {
+			count[outcome] += n
+		}
+	}
+	return count
 }
 
 const (
@@ -321,6 +326,8 @@ type meter struct {
 	a   *app
 	srv *httptest.Server
 	key string
+	// slow, when set, is longer than any request may take.
+	slow time.Duration
 }
 
 // walk checks the fields of a list and counts the outcomes.
@@ -428,7 +435,11 @@ func (m meter) check(r listRoot, path []hop, n int, base *floor) pairOutcome {
 
 // cost is what a page of size items with path costs, in statements.
 func (m meter) cost(r listRoot, path []hop, size int) int64 {
-	return statementsOf(m.t, m.a, m.srv, m.key, r.query(size, path), func(resp *gqlResponse) { m.answer(r, path, resp) })
+	n, took := statementsTimed(m.t, m.a, m.srv, m.key, r.query(size, path), func(resp *gqlResponse) { m.answer(r, path, resp) })
+	if m.slow > 0 && took > m.slow {
+		m.t.Errorf("%s on %d items: %v, more than %v: a batch waited for its time limit", r.name(path), size, took.Round(time.Millisecond), m.slow)
+	}
+	return n
 }
 
 // answer returns the items of a response, which may carry NOT_FOUND errors

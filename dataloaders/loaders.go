@@ -6,12 +6,12 @@
 package dataloaders
 
 import (
+	"cmp"
 	"context"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/vikstrous/dataloadgen"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 
@@ -44,84 +44,90 @@ type Reader interface {
 
 // Loaders are one request's loaders.
 type Loaders struct {
-	StationByID       *dataloadgen.Loader[int64, *mkg.Station]
-	StationByWMO      *dataloadgen.Loader[string, *mkg.Station]
-	StationHistory    *dataloadgen.Loader[int64, []mkg.StationEpoch]
-	LatestObservation *dataloadgen.Loader[string, *mkg.Observation]
-	ObservationByID   *dataloadgen.Loader[int64, *mkg.Observation]
-	StationObs        *dataloadgen.Loader[StationObsKey, *mkg.ObservationPage]
-	StationObsCount   *dataloadgen.Loader[StationObsKey, int]
-	EarthquakeByID    *dataloadgen.Loader[int64, *mkg.Earthquake]
-	QuakeSources      *dataloadgen.Loader[int64, []mkg.EarthquakeSource]
-	ShakemapAt        *dataloadgen.Loader[mkg.ShakemapQuery, *mkg.ShakemapPoint]
-	Nearest           *dataloadgen.Loader[NearestKey, []mkg.StationDistance]
-	AccountByID       *dataloadgen.Loader[int64, *mkg.Account]
-	KeysOfAccount     *dataloadgen.Loader[int64, []mkg.APIKey]
-	APIKeyByID        *dataloadgen.Loader[int64, *mkg.APIKey]
-	AuditEventByID    *dataloadgen.Loader[int64, *mkg.AuditEvent]
-	TicketByID        *dataloadgen.Loader[int64, *mkg.Ticket]
-	TicketEvents      *dataloadgen.Loader[int64, []mkg.TicketEvent]
-	TicketEmails      *dataloadgen.Loader[int64, []mkg.Notification]
-	RadarSiteByID     *dataloadgen.Loader[int64, *mkg.RadarSite]
-	RadarScanByID     *dataloadgen.Loader[int64, *mkg.RadarScan]
-	SatelliteByID     *dataloadgen.Loader[int64, *mkg.SatelliteProduct]
-	SiteScans         *dataloadgen.Loader[SiteScansKey, *mkg.RadarScanPage]
-	StationClimate    *dataloadgen.Loader[ClimateKey, []mkg.ClimateDay]
-	GroundMotions     *dataloadgen.Loader[int64, []*mkg.GroundMotion]
-	AQMeasurements    *dataloadgen.Loader[WindowKey, []*mkg.AQMeasurement]
-	AQDays            *dataloadgen.Loader[WindowKey, []*mkg.AQDay]
+	b *batcher // when their batches run
+
+	StationByID       *Loader[int64, *mkg.Station]
+	StationByWMO      *Loader[string, *mkg.Station]
+	StationHistory    *Loader[int64, []mkg.StationEpoch]
+	LatestObservation *Loader[string, *mkg.Observation]
+	ObservationByID   *Loader[int64, *mkg.Observation]
+	StationObs        *Loader[StationObsKey, *mkg.ObservationPage]
+	StationObsCount   *Loader[StationObsKey, int]
+	EarthquakeByID    *Loader[int64, *mkg.Earthquake]
+	QuakeSources      *Loader[int64, []mkg.EarthquakeSource]
+	ShakemapAt        *Loader[mkg.ShakemapQuery, *mkg.ShakemapPoint]
+	Nearest           *Loader[NearestKey, []mkg.StationDistance]
+	AccountByID       *Loader[int64, *mkg.Account]
+	KeysOfAccount     *Loader[int64, []mkg.APIKey]
+	APIKeyByID        *Loader[int64, *mkg.APIKey]
+	AuditEventByID    *Loader[int64, *mkg.AuditEvent]
+	TicketByID        *Loader[int64, *mkg.Ticket]
+	TicketEvents      *Loader[int64, []mkg.TicketEvent]
+	TicketEmails      *Loader[int64, []mkg.Notification]
+	RadarSiteByID     *Loader[int64, *mkg.RadarSite]
+	RadarScanByID     *Loader[int64, *mkg.RadarScan]
+	SatelliteByID     *Loader[int64, *mkg.SatelliteProduct]
+	SiteScans         *Loader[SiteScansKey, *mkg.RadarScanPage]
+	StationClimate    *Loader[ClimateKey, []mkg.ClimateDay]
+	GroundMotions     *Loader[int64, []*mkg.GroundMotion]
+	AQMeasurements    *Loader[WindowKey, []*mkg.AQMeasurement]
+	AQDays            *Loader[WindowKey, []*mkg.AQDay]
 }
 
-// wait is how long a loader collects keys before it runs: long enough for
-// the sibling resolvers of a list (run concurrently by gqlgen) to join one
-// batch, short enough not to be felt.
-const wait = 2 * time.Millisecond
-
 // New returns fresh loaders for one request.
-func New(r Reader) *Loaders {
-	opts := []dataloadgen.Option{dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(1000)}
+func New(r Reader, opts Options) *Loaders {
+	b := newBatcher(opts)
 	return &Loaders{
-		StationByID:       dataloadgen.NewLoader(traced("loader StationByID", ordered(r.StationsByID)), opts...),
-		StationByWMO:      dataloadgen.NewLoader(traced("loader StationByWMO", ordered(r.StationsByWMO)), opts...),
-		StationHistory:    dataloadgen.NewLoader(traced("loader StationHistory", ordered(r.StationEpochs)), opts...),
-		LatestObservation: dataloadgen.NewLoader(traced("loader LatestObservation", ordered(r.LatestObservations)), opts...),
-		ObservationByID:   dataloadgen.NewLoader(traced("loader ObservationByID", ordered(r.ObservationsByID)), opts...),
-		StationObs:        dataloadgen.NewLoader(traced("loader StationObs", stationObs(r)), opts...),
-		StationObsCount:   dataloadgen.NewLoader(traced("loader StationObsCount", stationObsCount(r)), opts...),
-		EarthquakeByID:    dataloadgen.NewLoader(traced("loader EarthquakeByID", ordered(r.EarthquakesByID)), opts...),
-		QuakeSources:      dataloadgen.NewLoader(traced("loader QuakeSources", ordered(r.SourcesOfEarthquakes)), opts...),
-		ShakemapAt:        dataloadgen.NewLoader(traced("loader ShakemapAt", r.ShakemapsAt), opts...),
-		Nearest:           dataloadgen.NewLoader(traced("loader Nearest", nearest(r)), opts...),
-		AccountByID:       dataloadgen.NewLoader(traced("loader AccountByID", ordered(r.AccountsByID)), opts...),
-		KeysOfAccount:     dataloadgen.NewLoader(traced("loader KeysOfAccount", ordered(r.KeysOfAccounts)), opts...),
-		APIKeyByID:        dataloadgen.NewLoader(traced("loader APIKeyByID", ordered(r.APIKeysByID)), opts...),
-		AuditEventByID:    dataloadgen.NewLoader(traced("loader AuditEventByID", ordered(r.AuditEventsByID)), opts...),
-		TicketByID:        dataloadgen.NewLoader(traced("loader TicketByID", ordered(r.TicketsByID)), opts...),
-		TicketEvents:      dataloadgen.NewLoader(traced("loader TicketEvents", ordered(r.EventsOfTickets)), opts...),
-		TicketEmails:      dataloadgen.NewLoader(traced("loader TicketEmails", ordered(r.NotificationsOfTickets)), opts...),
-		RadarSiteByID:     dataloadgen.NewLoader(traced("loader RadarSiteByID", ordered(r.RadarSitesByID)), opts...),
-		RadarScanByID:     dataloadgen.NewLoader(traced("loader RadarScanByID", ordered(r.RadarScansByID)), opts...),
-		SatelliteByID:     dataloadgen.NewLoader(traced("loader SatelliteByID", ordered(r.SatelliteProductsByID)), opts...),
-		SiteScans:         dataloadgen.NewLoader(traced("loader SiteScans", siteScans(r)), opts...),
-		StationClimate:    dataloadgen.NewLoader(traced("loader StationClimate", stationClimate(r)), opts...),
-		GroundMotions:     dataloadgen.NewLoader(traced("loader GroundMotions", ordered(r.GroundMotionsOfEarthquakes)), opts...),
-		AQMeasurements:    dataloadgen.NewLoader(traced("loader AQMeasurements", windowed(r.AQMeasurementsOfStations)), opts...),
-		AQDays:            dataloadgen.NewLoader(traced("loader AQDays", windowed(r.AQDaysOfStations)), opts...),
+		b:                 b,
+		StationByID:       sorted(b, "loader StationByID", ordered(r.StationsByID)),
+		StationByWMO:      sorted(b, "loader StationByWMO", ordered(r.StationsByWMO)),
+		StationHistory:    sorted(b, "loader StationHistory", ordered(r.StationEpochs)),
+		LatestObservation: sorted(b, "loader LatestObservation", ordered(r.LatestObservations)),
+		ObservationByID:   sorted(b, "loader ObservationByID", ordered(r.ObservationsByID)),
+		StationObs:        traced(b, "loader StationObs", stationObs(r)),
+		StationObsCount:   traced(b, "loader StationObsCount", stationObsCount(r)),
+		EarthquakeByID:    sorted(b, "loader EarthquakeByID", ordered(r.EarthquakesByID)),
+		QuakeSources:      sorted(b, "loader QuakeSources", ordered(r.SourcesOfEarthquakes)),
+		ShakemapAt:        traced(b, "loader ShakemapAt", r.ShakemapsAt),
+		Nearest:           traced(b, "loader Nearest", nearest(r)),
+		AccountByID:       sorted(b, "loader AccountByID", ordered(r.AccountsByID)),
+		KeysOfAccount:     sorted(b, "loader KeysOfAccount", ordered(r.KeysOfAccounts)),
+		APIKeyByID:        sorted(b, "loader APIKeyByID", ordered(r.APIKeysByID)),
+		AuditEventByID:    sorted(b, "loader AuditEventByID", ordered(r.AuditEventsByID)),
+		TicketByID:        sorted(b, "loader TicketByID", ordered(r.TicketsByID)),
+		TicketEvents:      sorted(b, "loader TicketEvents", ordered(r.EventsOfTickets)),
+		TicketEmails:      sorted(b, "loader TicketEmails", ordered(r.NotificationsOfTickets)),
+		RadarSiteByID:     sorted(b, "loader RadarSiteByID", ordered(r.RadarSitesByID)),
+		RadarScanByID:     sorted(b, "loader RadarScanByID", ordered(r.RadarScansByID)),
+		SatelliteByID:     sorted(b, "loader SatelliteByID", ordered(r.SatelliteProductsByID)),
+		SiteScans:         traced(b, "loader SiteScans", siteScans(r)),
+		StationClimate:    traced(b, "loader StationClimate", stationClimate(r)),
+		GroundMotions:     sorted(b, "loader GroundMotions", ordered(r.GroundMotionsOfEarthquakes)),
+		AQMeasurements:    traced(b, "loader AQMeasurements", windowed(r.AQMeasurementsOfStations)),
+		AQDays:            traced(b, "loader AQDays", windowed(r.AQDaysOfStations)),
 	}
 }
 
-// traced gives each batch a span (when the request is traced) named after
-// its loader, with the number of keys it reads. name is a constant: New
-// runs for every request.
-func traced[K comparable, V any](name string, fetch func(context.Context, []K) ([]V, []error)) func(context.Context, []K) ([]V, []error) {
-	return func(ctx context.Context, keys []K) ([]V, []error) {
+// traced returns a loader whose batches each get a span (when the request
+// is traced) named after the loader, with the number of keys it reads.
+// name is a constant: New runs for every request.
+func traced[K comparable, V any](b *batcher, name string, fetch func(context.Context, []K) ([]V, []error)) *Loader[K, V] {
+	return newLoader(b, name, func(ctx context.Context, keys []K) ([]V, []error) {
 		if !trace.SpanFromContext(ctx).IsRecording() {
 			return fetch(ctx, keys)
 		}
 		ctx, span := telemetry.Start(ctx, name, attribute.Int("loader.keys", len(keys)))
 		defer span.End()
 		return fetch(ctx, keys)
-	}
+	})
+}
+
+// sorted is traced for keys that have an order: each batch reads its keys
+// sorted, whatever order they came in.
+func sorted[K cmp.Ordered, V any](b *batcher, name string, fetch func(context.Context, []K) ([]V, []error)) *Loader[K, V] {
+	l := traced(b, name, fetch)
+	l.order = cmp.Compare[K]
+	return l
 }
 
 // ordered adapts a store read that returns results in key order (the
@@ -147,13 +153,22 @@ func With(ctx context.Context, l *Loaders) context.Context {
 // HTTP middleware; a missing one is a wiring bug, so it panics (and the
 // request, only it, gets an internal error).
 func For(ctx context.Context) *Loaders {
-	switch l := ctx.Value(ctxKey{}).(type) {
-	case *Loaders:
+	if l, ok := lookup(ctx); ok {
 		return l
-	case *Live:
-		return l.current()
 	}
 	panic("dataloaders: no loaders in the request context")
+}
+
+func lookup(ctx context.Context) (*Loaders, bool) {
+	switch l := ctx.Value(ctxKey{}).(type) {
+	case *scope:
+		return l.l, true
+	case *Loaders:
+		return l, true
+	case *Live:
+		return l.current(), true
+	}
+	return nil, false
 }
 
 // Live holds the loaders of a long-lived operation (a subscription's
@@ -162,13 +177,14 @@ func For(ctx context.Context) *Loaders {
 // made when a message first asks for them: an idle connection (thousands
 // may be held open) has none.
 type Live struct {
-	r  Reader
-	mu sync.Mutex
-	l  *Loaders // nil until asked for
+	r    Reader
+	opts Options
+	mu   sync.Mutex
+	l    *Loaders // nil until asked for
 }
 
 // NewLive returns a holder of loaders made when first asked for.
-func NewLive(r Reader) *Live { return &Live{r: r} }
+func NewLive(r Reader, opts Options) *Live { return &Live{r: r, opts: opts} }
 
 // Renew drops the loaders: the next message gets fresh ones.
 func (l *Live) Renew() {
@@ -181,7 +197,7 @@ func (l *Live) current() *Loaders {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.l == nil {
-		l.l = New(l.r)
+		l.l = New(l.r, l.opts)
 	}
 	return l.l
 }
@@ -383,4 +399,17 @@ func nearest(r Reader) func(context.Context, []NearestKey) ([][]mkg.StationDista
 			}
 			return r.NearestStations(ctx, points, g.N, kinds)
 		})
+}
+
+// PrimeStations puts the stations a list read in the caches of
+// StationByID and StationByWMO: the relations of the list's items that
+// lead back to a station of the list (an observation's station) read
+// nothing.
+func (l *Loaders) PrimeStations(list []*mkg.Station) {
+	for _, st := range list {
+		l.StationByID.Prime(st.ID, st)
+		if st.WMOIndex != "" {
+			l.StationByWMO.Prime(st.WMOIndex, st)
+		}
+	}
 }

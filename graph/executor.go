@@ -94,5 +94,9 @@ func NewExecutor(root ResolverRoot, authz *Authorizer, lim Limits, sent Document
 	for _, e := range extensions {
 		exec.Use(e)
 	}
+	// Last, so that it is the innermost layer around a response: the
+	// loaders count the goroutines of what runs inside it.
+	exec.AroundRootFields(countRootField)
+	exec.AroundResponses(countOperation)
 	return exec
 }

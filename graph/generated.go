@@ -45947,7 +45947,7 @@ func (ec *executionContext) unmarshalNAccessRequestAction2ᚕgithubᚗcomᚋbmkg
 }
 
 func (ec *executionContext) marshalNAccessRequestAction2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketActionᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.TicketAction) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAccessRequestAction2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketAction(ctx, sel, v[i])
@@ -45963,7 +45963,7 @@ func (ec *executionContext) marshalNAccessRequestAction2ᚕgithubᚗcomᚋbmkg�
 }
 
 func (ec *executionContext) marshalNAccessRequestEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AccessRequestEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAccessRequestEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccessRequestEdge(ctx, sel, v[i])
@@ -45987,7 +45987,7 @@ func (ec *executionContext) marshalNAccessRequestEdge2ᚖgithubᚗcomᚋbmkgᚋm
 }
 
 func (ec *executionContext) marshalNAccessRequestEvent2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.TicketEvent) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAccessRequestEvent2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketEvent(ctx, sel, v[i])
@@ -46016,7 +46016,7 @@ func (ec *executionContext) unmarshalNAccessRequestInput2githubᚗcomᚋbmkgᚋm
 }
 
 func (ec *executionContext) marshalNAccessRequestNotification2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐNotificationᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.Notification) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAccessRequestNotification2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐNotification(ctx, sel, v[i])
@@ -46071,7 +46071,7 @@ func (ec *executionContext) marshalNAccountBudget2ᚖgithubᚗcomᚋbmkgᚋmkggr
 }
 
 func (ec *executionContext) marshalNAccountEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccountEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AccountEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAccountEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAccountEdge(ctx, sel, v[i])
@@ -46153,7 +46153,7 @@ func (ec *executionContext) marshalNAirQualityValueKind2string(ctx context.Conte
 }
 
 func (ec *executionContext) marshalNApiKey2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAPIKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.APIKey) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNApiKey2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAPIKey(ctx, sel, v[i])
@@ -46213,7 +46213,7 @@ func (ec *executionContext) marshalNAuditEvent2ᚖgithubᚗcomᚋbmkgᚋmkggraph
 }
 
 func (ec *executionContext) marshalNAuditEventEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAuditEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEventEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEventEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐAuditEventEdge(ctx, sel, v[i])
@@ -46304,7 +46304,7 @@ func (ec *executionContext) marshalNChecklistItem2githubᚗcomᚋbmkgᚋmkggraph
 }
 
 func (ec *executionContext) marshalNChecklistItem2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐChecklistItemᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.ChecklistItem) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChecklistItem2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐChecklistItem(ctx, sel, v[i])
@@ -46413,7 +46413,7 @@ func (ec *executionContext) marshalNClimateStatistic2githubᚗcomᚋbmkgᚋmkggr
 }
 
 func (ec *executionContext) marshalNClimateStatistic2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateStatᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.ClimateStat) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNClimateStatistic2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateStat(ctx, sel, v[i])
@@ -46441,7 +46441,7 @@ func (ec *executionContext) marshalNCloudLayer2githubᚗcomᚋbmkgᚋmkggraphᚋ
 }
 
 func (ec *executionContext) marshalNCloudLayer2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudLayerᚄ(ctx context.Context, sel ast.SelectionSet, v []synop.CloudLayer) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCloudLayer2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐCloudLayer(ctx, sel, v[i])
@@ -46508,7 +46508,7 @@ func (ec *executionContext) unmarshalNDataset2ᚕgithubᚗcomᚋbmkgᚋmkggraph�
 }
 
 func (ec *executionContext) marshalNDataset2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDatasetᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.Dataset) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDataset2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDataset(ctx, sel, v[i])
@@ -46524,7 +46524,7 @@ func (ec *executionContext) marshalNDataset2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋ
 }
 
 func (ec *executionContext) marshalNDatasetInfo2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDatasetInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.DatasetInfo) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDatasetInfo2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDatasetInfo(ctx, sel, v[i])
@@ -46548,7 +46548,7 @@ func (ec *executionContext) marshalNDatasetInfo2ᚖgithubᚗcomᚋbmkgᚋmkggrap
 }
 
 func (ec *executionContext) marshalNDatasetRight2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRightᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.Right) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDatasetRight2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRight(ctx, sel, v[i])
@@ -46608,7 +46608,7 @@ func (ec *executionContext) marshalNDecodeProblem2githubᚗcomᚋbmkgᚋmkggraph
 }
 
 func (ec *executionContext) marshalNDecodeProblem2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDecodeProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.DecodeProblem) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDecodeProblem2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDecodeProblem(ctx, sel, v[i])
@@ -46646,7 +46646,7 @@ func (ec *executionContext) unmarshalNEarthquakeByIDsInput2ᚕᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNEarthquakeEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EarthquakeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEarthquakeEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐEarthquakeEdge(ctx, sel, v[i])
@@ -46678,7 +46678,7 @@ func (ec *executionContext) marshalNEarthquakeEvent2ᚖgithubᚗcomᚋbmkgᚋmkg
 }
 
 func (ec *executionContext) marshalNEarthquakeSource2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEarthquakeSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.EarthquakeSource) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEarthquakeSource2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEarthquakeSource(ctx, sel, v[i])
@@ -46752,7 +46752,7 @@ func (ec *executionContext) marshalNFeltReport2githubᚗcomᚋbmkgᚋmkggraphᚋ
 }
 
 func (ec *executionContext) marshalNFeltReport2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeltReportᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.FeltReport) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFeltReport2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeltReport(ctx, sel, v[i])
@@ -46837,7 +46837,7 @@ func (ec *executionContext) marshalNGrant2githubᚗcomᚋbmkgᚋmkggraphᚋmkg�
 }
 
 func (ec *executionContext) marshalNGrant2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐGrantᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.Grant) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGrant2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐGrant(ctx, sel, v[i])
@@ -46897,7 +46897,7 @@ func (ec *executionContext) marshalNLightningBatch2ᚖgithubᚗcomᚋbmkgᚋmkgg
 }
 
 func (ec *executionContext) marshalNLightningDensityCell2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningDensityCellᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LightningDensityCell) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLightningDensityCell2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningDensityCell(ctx, sel, v[i])
@@ -46929,7 +46929,7 @@ func (ec *executionContext) marshalNLightningStrike2ᚖgithubᚗcomᚋbmkgᚋmkg
 }
 
 func (ec *executionContext) marshalNLightningStrikeEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningStrikeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LightningStrikeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLightningStrikeEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐLightningStrikeEdge(ctx, sel, v[i])
@@ -46957,7 +46957,7 @@ func (ec *executionContext) marshalNNationalSection2githubᚗcomᚋbmkgᚋmkggra
 }
 
 func (ec *executionContext) marshalNNationalSection2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRawSectionᚄ(ctx context.Context, sel ast.SelectionSet, v []synop.RawSection) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNationalSection2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRawSection(ctx, sel, v[i])
@@ -47010,7 +47010,7 @@ func (ec *executionContext) unmarshalNObservationByIDsInput2ᚕᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNObservationEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ObservationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNObservationEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐObservationEdge(ctx, sel, v[i])
@@ -47059,7 +47059,7 @@ func (ec *executionContext) marshalNPrecipitation2githubᚗcomᚋbmkgᚋmkggraph
 }
 
 func (ec *executionContext) marshalNPrecipitation2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐPrecipitationᚄ(ctx context.Context, sel ast.SelectionSet, v []synop.Precipitation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPrecipitation2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐPrecipitation(ctx, sel, v[i])
@@ -47094,7 +47094,7 @@ func (ec *executionContext) marshalNRadarMoment2githubᚗcomᚋbmkgᚋmkggraph�
 }
 
 func (ec *executionContext) marshalNRadarMoment2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarMomentᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.RadarMoment) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRadarMoment2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarMoment(ctx, sel, v[i])
@@ -47126,7 +47126,7 @@ func (ec *executionContext) marshalNRadarScanConnection2ᚖgithubᚗcomᚋbmkg�
 }
 
 func (ec *executionContext) marshalNRadarScanEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐRadarScanEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RadarScanEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRadarScanEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐRadarScanEdge(ctx, sel, v[i])
@@ -47162,7 +47162,7 @@ func (ec *executionContext) marshalNRadarSweep2githubᚗcomᚋbmkgᚋmkggraphᚋ
 }
 
 func (ec *executionContext) marshalNRadarSweep2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarSweepᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.RadarSweep) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRadarSweep2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarSweep(ctx, sel, v[i])
@@ -47182,7 +47182,7 @@ func (ec *executionContext) marshalNRadiation2githubᚗcomᚋbmkgᚋmkggraphᚋf
 }
 
 func (ec *executionContext) marshalNRadiation2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRadiationᚄ(ctx context.Context, sel ast.SelectionSet, v []synop.Radiation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRadiation2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐRadiation(ctx, sel, v[i])
@@ -47245,7 +47245,7 @@ func (ec *executionContext) unmarshalNRole2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋm
 }
 
 func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.Role) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRole2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRole(ctx, sel, v[i])
@@ -47269,7 +47269,7 @@ func (ec *executionContext) marshalNSatelliteProduct2ᚖgithubᚗcomᚋbmkgᚋmk
 }
 
 func (ec *executionContext) marshalNSatelliteProductEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐSatelliteProductEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SatelliteProductEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSatelliteProductEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐSatelliteProductEdge(ctx, sel, v[i])
@@ -47306,7 +47306,7 @@ func (ec *executionContext) marshalNServiceStep2githubᚗcomᚋbmkgᚋmkggraph�
 }
 
 func (ec *executionContext) marshalNServiceStep2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐServiceStepᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.ServiceStep) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNServiceStep2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐServiceStep(ctx, sel, v[i])
@@ -47341,7 +47341,7 @@ func (ec *executionContext) marshalNServiceStepStats2githubᚗcomᚋbmkgᚋmkggr
 }
 
 func (ec *executionContext) marshalNServiceStepStats2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStepStatsᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.StepStats) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNServiceStepStats2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStepStats(ctx, sel, v[i])
@@ -47365,7 +47365,7 @@ func (ec *executionContext) marshalNStaffMember2ᚖgithubᚗcomᚋbmkgᚋmkggrap
 }
 
 func (ec *executionContext) marshalNStateCount2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐStateCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StateCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStateCount2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐStateCount(ctx, sel, v[i])
@@ -47419,7 +47419,7 @@ func (ec *executionContext) marshalNStationDistance2ᚖgithubᚗcomᚋbmkgᚋmkg
 }
 
 func (ec *executionContext) marshalNStationEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐStationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStationEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐStationEdge(ctx, sel, v[i])
@@ -47443,7 +47443,7 @@ func (ec *executionContext) marshalNStationEdge2ᚖgithubᚗcomᚋbmkgᚋmkggrap
 }
 
 func (ec *executionContext) marshalNStationEpoch2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStationEpochᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.StationEpoch) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStationEpoch2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStationEpoch(ctx, sel, v[i])
@@ -47471,7 +47471,7 @@ func (ec *executionContext) marshalNStationIdentifier2githubᚗcomᚋbmkgᚋmkgg
 }
 
 func (ec *executionContext) marshalNStationIdentifier2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐIdentifierᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.Identifier) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStationIdentifier2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐIdentifier(ctx, sel, v[i])
@@ -47516,7 +47516,7 @@ func (ec *executionContext) unmarshalNStationKind2ᚕgithubᚗcomᚋbmkgᚋmkggr
 }
 
 func (ec *executionContext) marshalNStationKind2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStationKindᚄ(ctx context.Context, sel ast.SelectionSet, v []mkg.StationKind) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStationKind2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStationKind(ctx, sel, v[i])
@@ -47594,7 +47594,7 @@ func (ec *executionContext) marshalNSunshine2githubᚗcomᚋbmkgᚋmkggraphᚋfo
 }
 
 func (ec *executionContext) marshalNSunshine2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSunshineᚄ(ctx context.Context, sel ast.SelectionSet, v []synop.Sunshine) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSunshine2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSunshine(ctx, sel, v[i])
@@ -47614,7 +47614,7 @@ func (ec *executionContext) marshalNSupplementaryGroup2githubᚗcomᚋbmkgᚋmkg
 }
 
 func (ec *executionContext) marshalNSupplementaryGroup2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSupplementaryᚄ(ctx context.Context, sel ast.SelectionSet, v []synop.Supplementary) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSupplementaryGroup2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐSupplementary(ctx, sel, v[i])
@@ -47695,7 +47695,7 @@ func (ec *executionContext) marshalNUsageLine2ᚖgithubᚗcomᚋbmkgᚋmkggraph�
 }
 
 func (ec *executionContext) marshalNUsageLineEdge2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐUsageLineEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UsageLineEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUsageLineEdge2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋgraphᚋmodelᚐUsageLineEdge(ctx, sel, v[i])
@@ -47727,7 +47727,7 @@ func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋm
 }
 
 func (ec *executionContext) marshalNWebhook2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWebhookᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.Webhook) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWebhook2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWebhook(ctx, sel, v[i])
@@ -47751,7 +47751,7 @@ func (ec *executionContext) marshalNWebhook2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋ
 }
 
 func (ec *executionContext) marshalNWebhookDelivery2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWebhookDeliveryᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.WebhookDelivery) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWebhookDelivery2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐWebhookDelivery(ctx, sel, v[i])
@@ -47789,7 +47789,7 @@ func (ec *executionContext) marshalNWindSpeedGroup2githubᚗcomᚋbmkgᚋmkggrap
 }
 
 func (ec *executionContext) marshalNWindSpeedGroup2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐWindSpeedᚄ(ctx context.Context, sel ast.SelectionSet, v []synop.WindSpeed) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWindSpeedGroup2githubᚗcomᚋbmkgᚋmkggraphᚋformatᚋsynopᚐWindSpeed(ctx, sel, v[i])
@@ -47852,7 +47852,7 @@ func (ec *executionContext) marshalN_Any2ᚕmapᚄ(ctx context.Context, sel ast.
 }
 
 func (ec *executionContext) marshalN_Entity2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋpluginᚋfederationᚋfedruntimeᚐEntity(ctx context.Context, sel ast.SelectionSet, v []fedruntime.Entity) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalO_Entity2githubᚗcomᚋ99designsᚋgqlgenᚋpluginᚋfederationᚋfedruntimeᚐEntity(ctx, sel, v[i])
@@ -47870,7 +47870,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -47914,7 +47914,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -47942,7 +47942,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -47970,7 +47970,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -48201,7 +48201,7 @@ func (ec *executionContext) marshalOAccessRequestState2ᚕgithubᚗcomᚋbmkgᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAccessRequestState2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTicketState(ctx, sel, v[i])
@@ -48293,7 +48293,7 @@ func (ec *executionContext) marshalOAccountStatus2ᚕgithubᚗcomᚋbmkgᚋmkggr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAccountStatus2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccountStatus(ctx, sel, v[i])
@@ -48312,7 +48312,7 @@ func (ec *executionContext) marshalOAirQualityDay2ᚕᚖgithubᚗcomᚋbmkgᚋmk
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAirQualityDay2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAQDay(ctx, sel, v[i])
@@ -48331,7 +48331,7 @@ func (ec *executionContext) marshalOAirQualityMeasurement2ᚕᚖgithubᚗcomᚋb
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAirQualityMeasurement2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAQMeasurement(ctx, sel, v[i])
@@ -48350,7 +48350,7 @@ func (ec *executionContext) marshalOAirQualityStation2ᚕᚖgithubᚗcomᚋbmkg�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAirQualityStation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAQStation(ctx, sel, v[i])
@@ -48455,7 +48455,7 @@ func (ec *executionContext) marshalOClimateDay2ᚕᚖgithubᚗcomᚋbmkgᚋmkggr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNClimateDay2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateDay(ctx, sel, v[i])
@@ -48493,7 +48493,7 @@ func (ec *executionContext) marshalOClimateSummary2ᚕᚖgithubᚗcomᚋbmkgᚋm
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNClimateSummary2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐClimateSummary(ctx, sel, v[i])
@@ -48594,7 +48594,7 @@ func (ec *executionContext) marshalODataset2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDataset2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐDataset(ctx, sel, v[i])
@@ -48671,7 +48671,7 @@ func (ec *executionContext) marshalOEarthquake2ᚕᚖgithubᚗcomᚋbmkgᚋmkggr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOEarthquake2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐEarthquake(ctx, sel, v[i])
@@ -48790,7 +48790,7 @@ func (ec *executionContext) marshalOFeed2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFeed2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐFeed(ctx, sel, v[i])
@@ -48833,7 +48833,7 @@ func (ec *executionContext) marshalOGroundMotion2ᚕᚖgithubᚗcomᚋbmkgᚋmkg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGroundMotion2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐGroundMotion(ctx, sel, v[i])
@@ -48944,7 +48944,7 @@ func (ec *executionContext) marshalOLightningStrike2ᚕᚖgithubᚗcomᚋbmkgᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLightningStrike2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStrike(ctx, sel, v[i])
@@ -48984,7 +48984,7 @@ func (ec *executionContext) marshalOObservation2ᚕᚖgithubᚗcomᚋbmkgᚋmkgg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOObservation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐObservation(ctx, sel, v[i])
@@ -49084,7 +49084,7 @@ func (ec *executionContext) marshalORadarFormat2ᚕgithubᚗcomᚋbmkgᚋmkggrap
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRadarFormat2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarFormat(ctx, sel, v[i])
@@ -49125,7 +49125,7 @@ func (ec *executionContext) marshalORadarSite2ᚕᚖgithubᚗcomᚋbmkgᚋmkggra
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRadarSite2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRadarSite(ctx, sel, v[i])
@@ -49175,7 +49175,7 @@ func (ec *executionContext) marshalORole2ᚕgithubᚗcomᚋbmkgᚋmkggraphᚋmkg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRole2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐRole(ctx, sel, v[i])
@@ -49249,7 +49249,7 @@ func (ec *executionContext) marshalOStaffMember2ᚕᚖgithubᚗcomᚋbmkgᚋmkgg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStaffMember2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐAccount(ctx, sel, v[i])
@@ -49275,7 +49275,7 @@ func (ec *executionContext) marshalOStation2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOStation2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStation(ctx, sel, v[i])
@@ -49310,7 +49310,7 @@ func (ec *executionContext) marshalOStationDistance2ᚕᚖgithubᚗcomᚋbmkgᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStationDistance2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStationDistance(ctx, sel, v[i])
@@ -49354,7 +49354,7 @@ func (ec *executionContext) marshalOStationKind2ᚕgithubᚗcomᚋbmkgᚋmkggrap
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStationKind2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStationKind(ctx, sel, v[i])
@@ -49390,7 +49390,7 @@ func (ec *executionContext) marshalOStationStatus2ᚕgithubᚗcomᚋbmkgᚋmkggr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStationStatus2githubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐStationStatus(ctx, sel, v[i])
@@ -49539,7 +49539,7 @@ func (ec *executionContext) marshalOTrustedDocument2ᚕᚖgithubᚗcomᚋbmkgᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrustedDocument2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐTrustedDocument(ctx, sel, v[i])
@@ -49576,7 +49576,7 @@ func (ec *executionContext) marshalOUsageLine2ᚕᚖgithubᚗcomᚋbmkgᚋmkggra
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUsageLine2ᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐUsage(ctx, sel, v[i])
@@ -49662,7 +49662,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -49681,7 +49681,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -49700,7 +49700,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -49719,7 +49719,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

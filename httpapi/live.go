@@ -135,7 +135,7 @@ var _ mkg.Session = (*session)(nil)
 
 func (s *Server) newSession(ctx context.Context, header, client string, p *mkg.Principal) *session {
 	ss := &session{srv: s, header: header, client: client, principal: mkg.NewLivePrincipal(p),
-		loaders: dataloaders.NewLive(s.Loaders), running: make(chan struct{}, max(1, s.Live.PerConnection))}
+		loaders: dataloaders.NewLive(s.Loaders, s.LoaderOptions), running: make(chan struct{}, max(1, s.Live.PerConnection))}
 	if !p.Anonymous() {
 		ss.account = p.Account.ID
 		ss.suspended = p.Account.Status == mkg.AccountSuspended

@@ -32,10 +32,12 @@ type Readiness struct {
 type Server struct {
 	// GraphQL is the API as graph.NewExecutor assembles it; the server
 	// adds the transports (graphQL).
-	GraphQL   graphql.GraphExecutor
-	Auth      Authenticator
-	Loaders   dataloaders.Reader
-	Readiness Readiness
+	GraphQL graphql.GraphExecutor
+	Auth    Authenticator
+	Loaders dataloaders.Reader
+	// LoaderOptions are the loaders' time limits (zero: the defaults).
+	LoaderOptions dataloaders.Options
+	Readiness     Readiness
 	// Letters serves request letters to staff (nil: no such route).
 	Letters interface {
 		LetterOf(ctx context.Context, id int64) (*mkg.Letter, []byte, error)
@@ -135,7 +137,7 @@ func (s *Server) Handler() http.Handler {
 
 func (s *Server) withLoaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := dataloaders.With(r.Context(), dataloaders.New(s.Loaders))
+		ctx := dataloaders.With(r.Context(), dataloaders.New(s.Loaders, s.LoaderOptions))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

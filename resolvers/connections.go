@@ -39,19 +39,3 @@ func stationsOf(page *mkg.StationPage) []*mkg.Station {
 	}
 	return out
 }
-
-func observationsOf(page *mkg.ObservationPage) []*mkg.Observation {
-	out := make([]*mkg.Observation, len(page.Edges))
-	for i, e := range page.Edges {
-		out[i] = e.Observation
-	}
-	return out
-}
-
-func earthquakesOf(page *mkg.EarthquakePage) []*mkg.Earthquake {
-	out := make([]*mkg.Earthquake, len(page.Edges))
-	for i, e := range page.Edges {
-		out[i] = e.Earthquake
-	}
-	return out
-}

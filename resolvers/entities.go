@@ -4,8 +4,8 @@ import (
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/vikstrous/dataloadgen"
 
+	"github.com/bmkg/mkggraph/dataloaders"
 	"github.com/bmkg/mkggraph/graph/model"
 )
 
@@ -16,7 +16,7 @@ import (
 // through the request's loader, so the whole group is one batch. An entity
 // that fails (FORBIDDEN, or NOT_FOUND for an ID that is malformed, of
 // another type or unknown) is null with its own error; the others resolve.
-func entities[V any](ctx context.Context, r *Resolver, typ string, ids []string, load *dataloadgen.Loader[int64, *V]) ([]*V, error) {
+func entities[V any](ctx context.Context, r *Resolver, typ string, ids []string, load *dataloaders.Loader[int64, *V]) ([]*V, error) {
 	out := make([]*V, len(ids))
 	errs := make([]error, len(ids))
 	failed := false

@@ -75,10 +75,8 @@ func (r *queryResolver) Stations(ctx context.Context, filter *model.StationFilte
 	if err != nil {
 		return nil, err
 	}
-	c := stationConnection(page, f, after)
-	pf := prefetch(ctx)
-	pf.stations(pf.nodes(pf.here(), "StationConnection", "StationEdge"), stationsOf(page))
-	return c, nil
+	dataloaders.For(ctx).PrimeStations(stationsOf(page))
+	return stationConnection(page, f, after), nil
 }
 
 // Station is the resolver for the station field.
@@ -109,10 +107,7 @@ func (r *queryResolver) Observations(ctx context.Context, filter *model.Observat
 	if err != nil {
 		return nil, err
 	}
-	c := observationConnection(page, f, "", after)
-	pf := prefetch(ctx)
-	pf.observations(pf.nodes(pf.here(), "ObservationConnection", "ObservationEdge"), observationsOf(page))
-	return c, nil
+	return observationConnection(page, f, "", after), nil
 }
 
 // Earthquakes is the resolver for the earthquakes field.
@@ -133,10 +128,7 @@ func (r *queryResolver) Earthquakes(ctx context.Context, filter *model.Earthquak
 	if err != nil {
 		return nil, err
 	}
-	c := earthquakeConnection(page, f, after)
-	pf := prefetch(ctx)
-	pf.earthquakes(pf.nodes(pf.here(), "EarthquakeConnection", "EarthquakeEdge"), earthquakesOf(page))
-	return c, nil
+	return earthquakeConnection(page, f, after), nil
 }
 
 // Earthquake is the resolver for the earthquake field.

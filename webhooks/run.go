@@ -53,7 +53,7 @@ func (s *session) Event() (mkg.Event, bool) { return s.ev, s.hasEvent }
 // the event's message (nil: the document did not select the event) and
 // the document's errors as the executor gave them, if it refused it.
 func (s *Service) run(ctx context.Context, p *mkg.Principal, document string, ev *mkg.Event) (*graphql.Response, gqlErrors) {
-	ss := &session{principal: mkg.NewLivePrincipal(p), loaders: dataloaders.NewLive(s.loaders),
+	ss := &session{principal: mkg.NewLivePrincipal(p), loaders: dataloaders.NewLive(s.loaders, dataloaders.Options{}),
 		refresh: func(ctx context.Context) (*mkg.Principal, error) {
 			if ev == nil {
 				return p, nil
