@@ -149,8 +149,9 @@ func ensurePostGraphile(ctx context.Context, root string, progress io.Writer) er
 }
 
 // stop sets SYNOP_L2 back and revokes the benchmark's accounts while MKG
-// Graph still runs, then stops every server and removes the build.
-func (f *fleet) stop(progress io.Writer) {
+// Graph still runs, then stops every server and removes the build and the
+// servers' logs, or, with keepLogs, says where the logs are.
+func (f *fleet) stop(progress io.Writer, keepLogs bool) {
 	if f.stopped {
 		return
 	}
@@ -164,6 +165,10 @@ func (f *fleet) stop(progress io.Writer) {
 	}
 	for _, s := range f.servers {
 		s.stop()
+	}
+	if keepLogs {
+		fmt.Fprintf(progress, "the servers' logs are kept in %s (*.log)\n", f.dir)
+		return
 	}
 	os.RemoveAll(f.dir)
 }

@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-func run(ctx context.Context, o *options, stdout, progress io.Writer) error {
+func run(ctx context.Context, o *options, stdout, progress io.Writer) (err error) {
 	root, err := repoRoot()
 	if err != nil {
 		return err
@@ -31,7 +31,9 @@ func run(ctx context.Context, o *options, stdout, progress io.Writer) error {
 	}
 	f, err := startFleet(ctx, o, root, progress)
 	if f != nil {
-		defer f.stop(progress)
+		// A run that failed or had answers other than 2xx keeps the
+		// servers' logs, which say why.
+		defer func() { f.stop(progress, err != nil) }()
 	}
 	if err != nil {
 		return err
@@ -71,7 +73,7 @@ func run(ctx context.Context, o *options, stdout, progress io.Writer) error {
 		}
 	}
 	if o.lightning {
-		f.stop(progress) // nothing else may run while the lightning benchmarks do
+		f.stop(progress, len(rep.invalid()) > 0) // nothing else may run while the lightning benchmarks do
 		if rep.lightning, err = runLightning(ctx, o, root, progress); err != nil {
 			return err
 		}
