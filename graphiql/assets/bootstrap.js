@@ -57,13 +57,20 @@
   }
 
   // isSubscription reports whether the operation GraphiQL runs is a
-  // subscription.
-  function isSubscription(params, opts) {
-    var doc = opts && opts.documentAST;
-    return !!doc && doc.definitions.some(function (d) {
-      return d.kind === 'OperationDefinition' && d.operation === 'subscription' &&
-        (!params.operationName || (d.name && d.name.value) === params.operationName);
-    });
+  // subscription. It reads the text being sent (params.query), not
+  // GraphiQL's parsed document (opts.documentAST): that one is parsed after
+  // an edit, so a run started right after the text changed saw the previous
+  // document, or none, and sent a subscription over HTTP.
+  function isSubscription(params) {
+    var text = (params.query || '')
+      .replace(/"""[\s\S]*?"""/g, ' ')
+      .replace(/"(?:[^"\\\n]|\\.)*"/g, ' ')
+      .replace(/#[^\n]*/g, ' ');
+    var name = params.operationName;
+    if (name) {
+      return new RegExp('(^|[^_0-9A-Za-z])subscription\\s+' + name + '(?![_0-9A-Za-z])').test(text);
+    }
+    return /^\s*subscription(?![_0-9A-Za-z])/.test(text);
   }
 
   // socketError is what the result pane shows when a subscription's
@@ -131,7 +138,7 @@
   function fetcher() {
     var http = GraphiQL.createFetcher({ url: url });
     return function (params, opts) {
-      return isSubscription(params, opts) ? subscribe(params, opts) : http(params, opts);
+      return isSubscription(params) ? subscribe(params, opts) : http(params, opts);
     };
   }
 
