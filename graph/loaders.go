@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -62,20 +63,39 @@ func countRootField(ctx context.Context, next graphql.RootResolver) graphql.Mars
 }
 
 // marshalSlice is graphql.MarshalSliceConcurrently, with the elements'
-// goroutines counted for the loaders. The generated code calls it.
+// goroutines counted for the loaders and taken from the element workers
+// (elements.go). The generated code calls it.
 func marshalSlice(ctx context.Context, length int, workerLimit int64, omitPanicHandler bool,
 	marshalElement func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
 	// With a worker limit, elements wait for a slot without waiting for a
-	// load: they would count as running and hold batches back.
-	var fork *dataloaders.Fork
-	if workerLimit == 0 {
-		fork = dataloaders.NewFork(ctx, length)
-	}
-	if fork == nil {
+	// load: they would count as running and hold batches back. One
+	// element runs in the caller's goroutine.
+	if workerLimit != 0 || length < 2 {
 		return graphql.MarshalSliceConcurrently(ctx, length, workerLimit, omitPanicHandler, marshalElement)
 	}
-	return graphql.MarshalSliceConcurrently(ctx, length, workerLimit, omitPanicHandler, func(ctx context.Context, i int) graphql.Marshaler {
-		defer fork.Done()
-		return marshalElement(ctx, i)
-	})
+	fork := dataloaders.NewFork(ctx, length) // nil when ctx is not counted
+	ret := make(graphql.Array, length)
+	var wg sync.WaitGroup
+	wg.Add(length)
+	for i := range length {
+		fc := &graphql.FieldContext{Index: &i}
+		elementCtx := graphql.WithFieldContext(ctx, fc)
+		elementWorkers.run(func() {
+			defer wg.Done()
+			if fork != nil {
+				defer fork.Done()
+			}
+			if !omitPanicHandler {
+				defer func() {
+					if r := recover(); r != nil {
+						graphql.AddError(elementCtx, graphql.Recover(elementCtx, r))
+						ret[i] = graphql.Null
+					}
+				}()
+			}
+			ret[i] = marshalElement(elementCtx, i)
+		})
+	}
+	wg.Wait()
+	return ret
 }
