@@ -6,6 +6,7 @@ package httpapi
 
 import (
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -29,7 +30,11 @@ type Limits struct {
 
 // DefaultLimits are the defaults the configuration documents.
 var DefaultLimits = Limits{MaxBodyBytes: 1 << 20, MaxUploadBytes: 11 << 20, MaxDepth: 12, MaxComplexity: 50000, MaxWork: 100000,
-	MaxTokens: 15000, RequestTimeout: 30 * time.Second, MaxRunning: 32, MaxBatch: 10}
+	MaxTokens: 15000, RequestTimeout: 30 * time.Second, MaxRunning: RunningPerCPU * runtime.GOMAXPROCS(0), MaxBatch: 10}
+
+// RunningPerCPU is how many GraphQL requests run at once by default for
+// each CPU the Go runtime uses (see limitRunning).
+const RunningPerCPU = 4
 
 // GraphQL returns the limits graph.NewExecutor checks before a document
 // runs.

@@ -16,10 +16,18 @@ import (
 // turn, in arrival order as far as the runtime's channel queue goes, for
 // as long as their deadline allows, and are then answered 503 with
 // Retry-After. A burst of clients thus costs a queue of parsed-nothing
-// requests, not n × (goroutines, decoded rows, database connections): on
-// two cores, 32 running requests already keep the CPUs and the database
-// busy, and each one more only adds memory and waiting inside the
-// executor and the connection pool (where a wait is also harder to bound).
+// requests, not n × (goroutines, decoded rows, database connections).
+//
+// Why the default is a few per CPU (RunningPerCPU): a running request is
+// many goroutines (one per list element, see graph/elements.go), and a
+// batch of its loads runs only when all of them have reached it. With 32
+// dashboard requests at once on two cores, 3,200 goroutines shared the
+// two; each request waited for the slowest of its hundred, p99 was six
+// times p50, and goroutines that read the generations or a key took over
+// 500 ms to be scheduled again and answered 503 (bench/: 248 of 2,440
+// requests in one 10 s run on a loaded machine). With 8 at once the others
+// wait their turn in order, holding one parked goroutine each: p99 fell
+// to 2.5 × p50 and no request failed (BENCHMARKS.md).
 func limitRunning(n int, next http.Handler) http.Handler {
 	if n <= 0 {
 		return next
