@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bmkg/mkggraph/cache"
@@ -46,6 +47,9 @@ type Authenticator struct {
 	now     func() time.Time
 	limiter *Limiter
 	keys    keyIndex
+	// anonymous makes the principals of callers without a key under the
+	// classifications of one access version.
+	anonymous atomic.Pointer[anonymousAt]
 
 	mu      sync.Mutex
 	touched map[int64]time.Time
@@ -82,17 +86,29 @@ func (a *Authenticator) Authenticate(ctx context.Context, header, client string)
 		if err != nil {
 			return nil, err
 		}
+		if anon := a.anonymous.Load(); anon != nil && anon.version == version {
+			return anon.principals.At(now), nil
+		}
 		classes, err := a.classifications(ctx, version)
 		if err != nil {
 			return nil, err
 		}
-		return mkg.NewPrincipal(nil, 0, "", classes, now), nil
+		anon := &anonymousAt{version: version, principals: mkg.NewAnonymousUnder(classes)}
+		a.anonymous.Store(anon)
+		return anon.principals.At(now), nil
 	}
 	p, err := a.authenticateKey(ctx, header, client, now)
 	if mkg.ErrorCode(err) == mkg.EUNAUTHENTICATED && a.limiter.Fail(ctx, client, keyPrefixOf(header)) {
 		return nil, mkg.ErrTooManyFailures
 	}
 	return p, err
+}
+
+// anonymousAt is how anonymous callers are made at one access version: the
+// classifications of a version never change (a change makes a new version).
+type anonymousAt struct {
+	version    int64
+	principals *mkg.AnonymousUnder
 }
 
 // admit decides whether a key that is not cached may be looked up: yes,

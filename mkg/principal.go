@@ -36,6 +36,30 @@ func NewPrincipal(acct *Account, keyID int64, keyPrefix string, classes map[Data
 	return &Principal{Account: acct, KeyID: keyID, KeyPrefix: keyPrefix, classes: classes, now: now}
 }
 
+// Anonymous callers under one set of classifications have the same rights:
+// their principals differ only in their time. AnonymousUnder makes them
+// with one fingerprint, computed once (computing it for each request was 3 %
+// of the CPU of an anonymous read answered from the response cache).
+type AnonymousUnder struct {
+	classes     map[Dataset]Classification
+	fingerprint func() string
+}
+
+// NewAnonymousUnder returns the maker of anonymous principals under classes.
+func NewAnonymousUnder(classes map[Dataset]Classification) *AnonymousUnder {
+	a := &AnonymousUnder{classes: classes}
+	a.fingerprint = sync.OnceValue(func() string { return NewPrincipal(nil, 0, "", classes, time.Time{}).Fingerprint() })
+	return a
+}
+
+// At returns the principal of an anonymous caller at now.
+func (a *AnonymousUnder) At(now time.Time) *Principal {
+	p := NewPrincipal(nil, 0, "", a.classes, now)
+	fp := a.fingerprint()
+	p.fingerprint.once.Do(func() { p.fingerprint.value = fp })
+	return p
+}
+
 // Anonymous reports whether no account is calling.
 func (p *Principal) Anonymous() bool { return p == nil || p.Account == nil }
 

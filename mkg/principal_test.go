@@ -187,3 +187,32 @@ func TestAccessAnyNamesTheEasiestWay(t *testing.T) {
 		t.Errorf("any account, REGISTERED among the datasets: %v", err)
 	}
 }
+
+// TestAnonymousUnder: the anonymous principals made under one set of
+// classifications answer as NewPrincipal's would, fingerprint included,
+// each at its own time.
+func TestAnonymousUnder(t *testing.T) {
+	open := map[Dataset]Classification{Datasets[0]: Open, Datasets[1]: Registered}
+	closed := map[Dataset]Classification{Datasets[0]: Restricted, Datasets[1]: Registered}
+	t0, t1 := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	for _, classes := range []map[Dataset]Classification{open, closed} {
+		under := NewAnonymousUnder(classes)
+		for _, now := range []time.Time{t0, t1} {
+			got, want := under.At(now), NewPrincipal(nil, 0, "", classes, now)
+			if got.Fingerprint() != want.Fingerprint() || got.Scope() != want.Scope() {
+				t.Errorf("fingerprint %s, scope %s; want %s, %s", got.Fingerprint(), got.Scope(), want.Fingerprint(), want.Scope())
+			}
+			if !got.Now().Equal(now) || !got.Anonymous() {
+				t.Errorf("At(%v): Now %v, anonymous %v", now, got.Now(), got.Anonymous())
+			}
+			for _, d := range Datasets[:2] {
+				if (got.Access(d) == nil) != (want.Access(d) == nil) {
+					t.Errorf("access to %s: %v, want %v", d, got.Access(d), want.Access(d))
+				}
+			}
+		}
+	}
+	if NewAnonymousUnder(open).At(t0).Fingerprint() == NewAnonymousUnder(closed).At(t0).Fingerprint() {
+		t.Error("different rights share a fingerprint")
+	}
+}
