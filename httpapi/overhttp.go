@@ -344,7 +344,44 @@ func wire(resp *graphql.Response) wireResponse {
 func writeResponse(w http.ResponseWriter, media string, status int, resp *graphql.Response) {
 	w.Header().Set("Content-Type", media+"; charset=utf-8")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(wire(resp))
+	w.Write(encodeResponse(resp))
+}
+
+// encodeResponse is wire(resp) in JSON, with the data as the executor
+// wrote them: valid, compact JSON already, which encoding/json would scan
+// and copy again (5 % of the dashboard's CPU). Unlike encoding/json it
+// leaves <, > and & in the data's strings as they are, as other GraphQL
+// servers do; the media types are JSON, never HTML.
+func encodeResponse(resp *graphql.Response) []byte {
+	wr := wire(resp)
+	errs, err := json.Marshal(wireResponse{Errors: wr.Errors}) // {"errors":[…]}, or {}
+	if err != nil {
+		errs = []byte(`{}`)
+	}
+	ext, err := json.Marshal(wireResponse{Extensions: wr.Extensions})
+	if err != nil {
+		ext = []byte(`{}`)
+	}
+	out := make([]byte, 0, len(errs)+len(wr.Data)+len(ext)+16)
+	out = append(out, '{')
+	field := func(parts ...[]byte) { // a member: "name":value
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+		for _, p := range parts {
+			out = append(out, p...)
+		}
+	}
+	if len(errs) > 2 {
+		field(errs[1 : len(errs)-1]) // {"errors":[…]} without its braces
+	}
+	if len(wr.Data) > 0 {
+		field([]byte(`"data":`), wr.Data)
+	}
+	if len(ext) > 2 {
+		field(ext[1 : len(ext)-1])
+	}
+	return append(out, '}', '\n')
 }
 
 func codedError(code, msg string) *gqlerror.Error {
