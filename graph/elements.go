@@ -77,3 +77,7 @@ func (p *workerPool) worker(f func()) {
 		}
 	}
 }
+
+// IdleElementWorkers is how many element workers wait for work: goroutines
+// that are the process's, not any request's or connection's.
+func IdleElementWorkers() int { return int(elementWorkers.idle.Load()) }
