@@ -106,6 +106,19 @@ func observationFilter(in *model.ObservationFilter) (mkg.ObservationFilter, erro
 	return f, f.Validate("filter")
 }
 
+// pointers returns pointers to list's items, for the list fields whose
+// items the schema resolves from pointers; an error passes through.
+func pointers[T any](list []T, err error) ([]*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*T, len(list))
+	for i := range list {
+		out[i] = &list[i]
+	}
+	return out, nil
+}
+
 // found turns a loader's nil result into NOT_FOUND.
 func found[T any](v *T, err error) (*T, error) {
 	if err != nil {

@@ -302,16 +302,7 @@ func (r *radarSiteResolver) Scans(ctx context.Context, obj *mkg.RadarSite, from 
 	if err := f.Validate(""); err != nil {
 		return nil, err
 	}
-	key := dataloaders.SiteScansKey{SiteID: obj.ID, Limit: p.Limit}
-	if from != nil {
-		key.From = *from
-	}
-	if to != nil {
-		key.To = *to
-	}
-	if p.After != nil {
-		key.After = *p.After
-	}
+	key := dataloaders.SiteScansKey{SiteID: obj.ID, PageWindow: dataloaders.NewPageWindow(from, to, p)}
 	page, err := dataloaders.For(ctx).SiteScans.Load(ctx, key)
 	if err != nil {
 		return nil, err

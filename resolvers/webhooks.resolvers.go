@@ -131,15 +131,7 @@ func (r *webhookResolver) Deliveries(ctx context.Context, obj *mkg.Webhook, firs
 	if err != nil {
 		return nil, err
 	}
-	ds, err := svc.Deliveries(ctx, obj, beforeID, limit)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*mkg.WebhookDelivery, len(ds))
-	for i := range ds {
-		out[i] = &ds[i]
-	}
-	return out, nil
+	return pointers(svc.Deliveries(ctx, obj, beforeID, limit))
 }
 
 // ID is the resolver for the id field.
