@@ -118,13 +118,10 @@ func (s *Store) AuditEventsByID(ctx context.Context, ids []int64) ([]*mkg.AuditE
 	if len(ids) == 0 {
 		return out, nil
 	}
-	query, args, err := s.in(`SELECT `+auditColumns+` FROM audit_events e WHERE e.id IN (?)`, ids)
+	var rows []auditRow
+	err := s.selectIn(ctx, s.q(), &rows, `SELECT `+auditColumns+` FROM audit_events e WHERE e.id IN (?)`, ids)
 	if err != nil {
 		return nil, err
-	}
-	var rows []auditRow
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, query, args...); err != nil {
-		return nil, s.wrap(err)
 	}
 	events := make([]*mkg.AuditEvent, len(rows))
 	for i := range rows {

@@ -97,13 +97,9 @@ func (s *Store) KeysOfAccounts(ctx context.Context, ids []int64) ([][]mkg.APIKey
 	if len(ids) == 0 {
 		return out, nil
 	}
-	query, args, err := s.in(`SELECT `+keyColumns+` FROM api_keys k WHERE k.account_id IN (?) ORDER BY k.created_at DESC, k.id DESC`, ids)
-	if err != nil {
-		return nil, err
-	}
 	var rows []keyRow
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, query, args...); err != nil {
-		return nil, s.wrap(err)
+	if err := s.selectIn(ctx, s.q(), &rows, `SELECT `+keyColumns+` FROM api_keys k WHERE k.account_id IN (?) ORDER BY k.created_at DESC, k.id DESC`, ids); err != nil {
+		return nil, err
 	}
 	byAccount := map[int64][]mkg.APIKey{}
 	for i := range rows {
@@ -135,11 +131,8 @@ func (s *Store) IssueKey(ctx context.Context, by mkg.Actor, accountID int64, lab
 	var rec *mkg.APIKey
 	err := s.tx(ctx, func(q sqlx.ExtContext) error {
 		now := s.now()
-		acct, err := s.lockedAccount(ctx, q, accountID)
+		err := s.checkKeyIssue(ctx, q, accountID, expiresAt, now)
 		if err != nil {
-			return err
-		}
-		if err := mkg.CheckKeyIssue(acct, expiresAt, now); err != nil {
 			return err
 		}
 		if key, rec, err = s.insertKey(ctx, q, accountID, strings.TrimSpace(label), expiresAt, now); err != nil {
@@ -152,6 +145,16 @@ func (s *Store) IssueKey(ctx context.Context, by mkg.Actor, accountID int64, lab
 		return "", nil, err
 	}
 	return key, rec, nil
+}
+
+// checkKeyIssue locks the account and checks that it may get a key
+// expiring at expiresAt (mkg.CheckKeyIssue).
+func (s *Store) checkKeyIssue(ctx context.Context, q sqlx.ExtContext, accountID int64, expiresAt *time.Time, now time.Time) error {
+	acct, err := s.lockedAccount(ctx, q, accountID)
+	if err != nil {
+		return err
+	}
+	return mkg.CheckKeyIssue(acct, expiresAt, now)
 }
 
 // insertKey stores a fresh key, drawing again if its prefix is taken (the
@@ -192,11 +195,7 @@ func (s *Store) RotateKey(ctx context.Context, by mkg.Actor, keyID int64) (strin
 		if old.ExpiresAt != nil && !now.Before(*old.ExpiresAt) {
 			return mkg.Invalid("keyId", "key %s expired at %s; issue a new key instead", old.Prefix, old.ExpiresAt.UTC().Format(time.RFC3339))
 		}
-		acct, err := s.lockedAccount(ctx, q, old.AccountID)
-		if err != nil {
-			return err
-		}
-		if err := mkg.CheckKeyIssue(acct, old.ExpiresAt, now); err != nil {
+		if err := s.checkKeyIssue(ctx, q, old.AccountID, old.ExpiresAt, now); err != nil {
 			return err
 		}
 		if err := s.revokeKey(ctx, q, old, "rotated", now); err != nil {
@@ -261,13 +260,9 @@ func (s *Store) APIKeysByID(ctx context.Context, ids []int64) ([]*mkg.APIKey, er
 	if len(ids) == 0 {
 		return out, nil
 	}
-	query, args, err := s.in(`SELECT `+keyColumns+` FROM api_keys k WHERE k.id IN (?)`, ids)
-	if err != nil {
-		return nil, err
-	}
 	var rows []keyRow
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, query, args...); err != nil {
-		return nil, s.wrap(err)
+	if err := s.selectIn(ctx, s.q(), &rows, `SELECT `+keyColumns+` FROM api_keys k WHERE k.id IN (?)`, ids); err != nil {
+		return nil, err
 	}
 	keys := make([]*mkg.APIKey, len(rows))
 	for i := range rows {

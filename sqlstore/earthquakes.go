@@ -318,11 +318,6 @@ func (s *Store) attachSourcesWith(ctx context.Context, q sqlx.ExtContext, quakes
 		}
 		byID[e.ID] = append(byID[e.ID], e)
 	}
-	query, args, err := s.in(`SELECT earthquake_id, feed, source_event_id, report, first_seen_at, last_seen_at FROM earthquake_sources
-		WHERE earthquake_id IN (?) ORDER BY earthquake_id, first_seen_at, feed`, ids)
-	if err != nil {
-		return err
-	}
 	var rows []struct {
 		EarthquakeID  int64  `db:"earthquake_id"`
 		Feed          string `db:"feed"`
@@ -331,8 +326,9 @@ func (s *Store) attachSourcesWith(ctx context.Context, q sqlx.ExtContext, quakes
 		FirstSeenAt   dbTime `db:"first_seen_at"`
 		LastSeenAt    dbTime `db:"last_seen_at"`
 	}
-	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
-		return s.wrap(err)
+	if err := s.selectIn(ctx, q, &rows, `SELECT earthquake_id, feed, source_event_id, report, first_seen_at, last_seen_at FROM earthquake_sources
+		WHERE earthquake_id IN (?) ORDER BY earthquake_id, first_seen_at, feed`, ids); err != nil {
+		return err
 	}
 	for _, r := range rows {
 		src := mkg.EarthquakeSource{Feed: r.Feed, SourceEventID: r.SourceEventID, FirstSeenAt: r.FirstSeenAt.Time, LastSeenAt: r.LastSeenAt.Time}

@@ -309,13 +309,9 @@ func (s *Store) CountObservations(ctx context.Context, f mkg.ObservationFilter) 
 func (s *Store) stationKeys(ctx context.Context, f mkg.ObservationFilter) ([]string, error) {
 	keys := slices.Clone(f.StationWMOs)
 	if len(f.StationIDs) > 0 {
-		query, args, err := s.in(`SELECT wmo_index FROM stations WHERE id IN (?) AND wmo_index IS NOT NULL`, f.StationIDs)
-		if err != nil {
-			return nil, err
-		}
 		var more []string
-		if err := sqlx.SelectContext(ctx, s.q(), &more, query, args...); err != nil {
-			return nil, s.wrap(err)
+		if err := s.selectIn(ctx, s.q(), &more, `SELECT wmo_index FROM stations WHERE id IN (?) AND wmo_index IS NOT NULL`, f.StationIDs); err != nil {
+			return nil, err
 		}
 		keys = append(keys, more...)
 	}

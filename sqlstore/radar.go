@@ -60,13 +60,9 @@ func (s *Store) RadarSitesByID(ctx context.Context, ids []int64) ([]*mkg.RadarSi
 	if len(ids) == 0 {
 		return out, nil
 	}
-	q, args, err := s.in(`SELECT `+radarSiteColumns+` FROM radar_sites WHERE id IN (?)`, ids)
-	if err != nil {
-		return nil, err
-	}
 	var rows []radarSiteRow
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
-		return nil, s.wrap(err)
+	if err := s.selectIn(ctx, s.q(), &rows, `SELECT `+radarSiteColumns+` FROM radar_sites WHERE id IN (?)`, ids); err != nil {
+		return nil, err
 	}
 	sites := make([]*mkg.RadarSite, len(rows))
 	for i := range rows {
@@ -248,13 +244,10 @@ func (s *Store) RadarScansByID(ctx context.Context, ids []int64) ([]*mkg.RadarSc
 	if len(ids) == 0 {
 		return out, nil
 	}
-	q, args, err := s.in(`SELECT `+radarScanColumns+` FROM radar_scans WHERE id IN (?)`, ids)
+	var rows []radarScanRow
+	err := s.selectIn(ctx, s.q(), &rows, `SELECT `+radarScanColumns+` FROM radar_scans WHERE id IN (?)`, ids)
 	if err != nil {
 		return nil, err
-	}
-	var rows []radarScanRow
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
-		return nil, s.wrap(err)
 	}
 	scans := make([]*mkg.RadarScan, len(rows))
 	for i := range rows {

@@ -89,13 +89,9 @@ func (s *Store) SatelliteProductsByID(ctx context.Context, ids []int64) ([]*mkg.
 	if len(ids) == 0 {
 		return out, nil
 	}
-	q, args, err := s.in(`SELECT `+satelliteColumns+` FROM satellite_products WHERE id IN (?)`, ids)
-	if err != nil {
-		return nil, err
-	}
 	var rows []satelliteRow
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
-		return nil, s.wrap(err)
+	if err := s.selectIn(ctx, s.q(), &rows, `SELECT `+satelliteColumns+` FROM satellite_products WHERE id IN (?)`, ids); err != nil {
+		return nil, err
 	}
 	products := make([]*mkg.SatelliteProduct, len(rows))
 	for i := range rows {

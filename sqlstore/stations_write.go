@@ -243,16 +243,12 @@ func searchText(st *mkg.Station) string {
 
 // stationRecords loads the catalogue records of the given stations.
 func (s *Store) stationRecords(ctx context.Context, q sqlx.ExtContext, ids []int64) (map[int64][]mkg.StationRecord, error) {
-	query, args, err := s.in(`SELECT station_id, record FROM station_records WHERE station_id IN (?) ORDER BY station_id, starts_at, id`, ids)
-	if err != nil {
-		return nil, err
-	}
 	var rows []struct {
 		StationID int64  `db:"station_id"`
 		Record    string `db:"record"`
 	}
-	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
-		return nil, s.wrap(err)
+	if err := s.selectIn(ctx, q, &rows, `SELECT station_id, record FROM station_records WHERE station_id IN (?) ORDER BY station_id, starts_at, id`, ids); err != nil {
+		return nil, err
 	}
 	out := map[int64][]mkg.StationRecord{}
 	for _, row := range rows {

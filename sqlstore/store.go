@@ -375,6 +375,16 @@ func (s *Store) in(query string, args ...any) (string, []any, error) {
 	return s.db.Rebind(q), a, nil
 }
 
+// selectIn scans into dest the rows of query, whose IN (?) lists sqlx.In
+// expands (in, rebound for the database).
+func (s *Store) selectIn(ctx context.Context, q sqlx.QueryerContext, dest any, query string, args ...any) error {
+	query, args, err := s.in(query, args...)
+	if err != nil {
+		return err
+	}
+	return s.wrap(sqlx.SelectContext(ctx, q, dest, query, args...))
+}
+
 // changedRow checks that a statement (its result and error) changed a
 // row: none is returned when it changed nothing.
 func (s *Store) changedRow(res sql.Result, err error, none error) error {
@@ -407,6 +417,15 @@ func groupedOf[K comparable, T any](keys []K, items []T, key func(T) K) [][]T {
 		}
 	}
 	return out
+}
+
+// only returns the one list of a batch read for a single key: the
+// single-station reads are the batch reads of one station.
+func only[T any](lists [][]T, err error) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	return lists[0], nil
 }
 
 // inOrderOf returns items in the order of ids, nil where no item has that

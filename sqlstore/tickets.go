@@ -313,14 +313,10 @@ func (s *Store) EventsOfTickets(ctx context.Context, ids []int64) ([][]mkg.Ticke
 	if len(ids) == 0 {
 		return out, nil
 	}
-	query, args, err := s.in(`SELECT id, ticket_id, at, actor_label, actor_account_id, actor_role, action, from_state, to_state,
-		note, checklist, details FROM ticket_events WHERE ticket_id IN (?) ORDER BY ticket_id, id`, ids)
-	if err != nil {
-		return nil, err
-	}
 	var rows []ticketEventRow
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, query, args...); err != nil {
-		return nil, s.wrap(err)
+	if err := s.selectIn(ctx, s.q(), &rows, `SELECT id, ticket_id, at, actor_label, actor_account_id, actor_role, action, from_state, to_state,
+		note, checklist, details FROM ticket_events WHERE ticket_id IN (?) ORDER BY ticket_id, id`, ids); err != nil {
+		return nil, err
 	}
 	byTicket := map[int64][]mkg.TicketEvent{}
 	for i := range rows {
