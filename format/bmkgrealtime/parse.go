@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/jsontext"
 	"github.com/bmkg/mkggraph/format/quake"
 	"github.com/bmkg/mkggraph/format/reject"
 )
@@ -120,9 +121,9 @@ func fillProperties(e *quake.Event, props map[string]any) error {
 	if e.Phases, err = count(props, "fase"); err != nil {
 		return err
 	}
-	e.EventID = strings.TrimSpace(text(props["id"]))
-	e.Region = collapse(text(props["place"]))
-	e.Status = strings.TrimSpace(text(props["status"]))
+	e.EventID = strings.TrimSpace(jsontext.Scalar(props["id"]))
+	e.Region = collapse(jsontext.Scalar(props["place"]))
+	e.Status = strings.TrimSpace(jsontext.Scalar(props["status"]))
 	e.MagnitudeType = strings.TrimSpace(firstText(props, "magType", "magtype", "mag_type"))
 	return nil
 }
@@ -152,7 +153,7 @@ func point(g any) (lon, lat float64, err error) {
 // depth reads properties.depth in km; "153.2", 153.2 and "153.2 km" are
 // accepted.
 func depth(v any) (*float64, error) {
-	s := strings.TrimSpace(text(v))
+	s := strings.TrimSpace(jsontext.Scalar(v))
 	if s == "" || s == "-" {
 		return nil, nil
 	}
@@ -166,7 +167,7 @@ func depth(v any) (*float64, error) {
 
 // count reads a non-negative whole number such as fase "13".
 func count(props map[string]any, key string) (*int, error) {
-	s := strings.TrimSpace(text(props[key]))
+	s := strings.TrimSpace(jsontext.Scalar(props[key]))
 	if s == "" {
 		return nil, nil
 	}
@@ -179,7 +180,7 @@ func count(props map[string]any, key string) (*int, error) {
 }
 
 func optionalNumber(props map[string]any, key string) (*float64, error) {
-	s := strings.TrimSpace(text(props[key]))
+	s := strings.TrimSpace(jsontext.Scalar(props[key]))
 	if s == "" || s == "-" {
 		return nil, nil
 	}
@@ -194,27 +195,14 @@ func optionalNumber(props map[string]any, key string) (*float64, error) {
 func number(v any) (float64, error) {
 	switch v.(type) {
 	case string, json.Number:
-		return parseDecimal(text(v))
+		return parseDecimal(jsontext.Scalar(v))
 	}
 	return 0, errors.New("not a number")
 }
 
-// text renders a scalar as the text it holds; nil and objects are "".
-func text(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case json.Number:
-		return x.String()
-	case bool:
-		return fmt.Sprint(x)
-	}
-	return ""
-}
-
 func firstText(props map[string]any, keys ...string) string {
 	for _, k := range keys {
-		if s := text(props[k]); s != "" {
+		if s := jsontext.Scalar(props[k]); s != "" {
 			return s
 		}
 	}
