@@ -49,26 +49,28 @@ type Field struct {
 
 // Parse reads the metadata of the radial set in r, of the given size.
 func Parse(r io.ReaderAt, size int64) (*Sweep, error) {
+	_, s, err := openSweep(r, size)
+	return s, err
+}
+
+// openSweep opens the radial set in r and reads its metadata.
+func openSweep(r io.ReaderAt, size int64) (*radialSet, *Sweep, error) {
 	rs, err := open(r, size)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s, err := rs.sweep()
 	if err != nil {
-		return nil, fmt.Errorf("wdss2: %w", err)
+		return nil, nil, fmt.Errorf("wdss2: %w", err)
 	}
-	return s, nil
+	return rs, s, nil
 }
 
 // Decode reads the radial set in r, values included.
 func Decode(r io.ReaderAt, size int64) (*Field, error) {
-	rs, err := open(r, size)
+	rs, s, err := openSweep(r, size)
 	if err != nil {
 		return nil, err
-	}
-	s, err := rs.sweep()
-	if err != nil {
-		return nil, fmt.Errorf("wdss2: %w", err)
 	}
 	values, err := rs.values()
 	if err != nil {
