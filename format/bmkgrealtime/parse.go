@@ -10,11 +10,10 @@ import (
 
 	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/internal/jsontext"
+	"github.com/bmkg/mkggraph/format/internal/sniff"
 	"github.com/bmkg/mkggraph/format/quake"
 	"github.com/bmkg/mkggraph/format/reject"
 )
-
-var bom = []byte("\xEF\xBB\xBF")
 
 // sniffLen caps what Detect looks at, so that it stays cheap even when
 // handed a whole file.
@@ -24,8 +23,7 @@ const sniffLen = 8192
 // BMKG realtime GeoJSON: a JSON object with features and BMKG's own
 // properties ("fase", or ids starting "bmg").
 func Detect(head []byte) bool {
-	head = head[:min(len(head), sniffLen)]
-	head = bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
+	head = sniff.Head(head, sniffLen)
 	if len(head) == 0 || head[0] != '{' || !bytes.Contains(head, []byte("Feature")) {
 		return false
 	}
@@ -60,7 +58,7 @@ func Parse(data []byte) ([]quake.Event, []reject.Reject, error) {
 // decodeFeatures returns the features of a FeatureCollection, or the one
 // feature of a Feature document.
 func decodeFeatures(data []byte) ([]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, bom)))
+	dec := json.NewDecoder(bytes.NewReader(sniff.TrimBOM(data)))
 	dec.UseNumber() // keep "2.575533" and 2.575533 alike, as written
 	var top map[string]any
 	if err := dec.Decode(&top); err != nil {

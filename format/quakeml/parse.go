@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/sniff"
 	"github.com/bmkg/mkggraph/format/internal/xmlread"
 	"github.com/bmkg/mkggraph/format/quake"
 	"github.com/bmkg/mkggraph/format/reject"
@@ -20,12 +21,9 @@ const sniffLen = 8192
 // Detect reports whether head, the first few KB of a file, looks like
 // QuakeML: XML that names quakeml (the root element or its namespace).
 func Detect(head []byte) bool {
-	head = head[:min(len(head), sniffLen)]
-	head = bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
+	head = sniff.Head(head, sniffLen)
 	return len(head) > 0 && head[0] == '<' && bytes.Contains(bytes.ToLower(head), []byte("quakeml"))
 }
-
-var bom = []byte("\xEF\xBB\xBF")
 
 // Parse reads the events of one QuakeML file. It returns an error only when
 // the file is not QuakeML; an event that cannot be used is rejected and the

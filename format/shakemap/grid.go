@@ -1,7 +1,6 @@
 package shakemap
 
 import (
-	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bmkg/mkggraph/format/internal/sniff"
 	"github.com/bmkg/mkggraph/format/internal/xmlread"
 )
 
@@ -57,7 +57,7 @@ func ParseGrid(data []byte) (*Grid, error) {
 	if isJSON(data) {
 		return nil, errJSON
 	}
-	data = bytes.TrimPrefix(data, bom)
+	data = sniff.TrimBOM(data)
 	d := xmlread.NewDecoder(data)
 	transcoded := false
 	d.CharsetReader = func(label string, in io.Reader) (io.Reader, error) {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bmkg/mkggraph/format/internal/sniff"
 	"github.com/bmkg/mkggraph/format/internal/xmlread"
 )
 
@@ -36,15 +37,13 @@ func Detect(data []byte) (kind string, ok bool) {
 	return "", false
 }
 
-var bom = []byte("\xEF\xBB\xBF")
-
 // errJSON refuses ShakeMap 4's JSON products (stationlist.json, a GeoJSON
 // FeatureCollection; info.json), which this package does not read.
 var errJSON = errors.New("shakemap: ShakeMap 4 JSON (stationlist.json, info.json) is not supported, only ShakeMap 3.5 XML")
 
 // isJSON reports whether data starts like a JSON object.
 func isJSON(data []byte) bool {
-	data = bytes.TrimLeft(bytes.TrimPrefix(data, bom), " \t\r\n")
+	data = bytes.TrimLeft(sniff.TrimBOM(data), " \t\r\n")
 	return len(data) > 0 && data[0] == '{'
 }
 

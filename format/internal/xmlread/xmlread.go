@@ -12,14 +12,14 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
-)
 
-var bom = []byte("\xEF\xBB\xBF")
+	"github.com/bmkg/mkggraph/format/internal/sniff"
+)
 
 // NewDecoder returns a decoder of data, less any byte-order mark, that
 // reads the encodings CharsetReader knows.
 func NewDecoder(data []byte) *xml.Decoder {
-	d := xml.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, bom)))
+	d := xml.NewDecoder(bytes.NewReader(sniff.TrimBOM(data)))
 	d.CharsetReader = CharsetReader
 	return d
 }
@@ -52,7 +52,7 @@ func RepairUTF8(data []byte) []byte {
 
 // declaresEncoding reports whether the XML declaration names an encoding.
 func declaresEncoding(data []byte) bool {
-	data = bytes.TrimPrefix(data, bom)
+	data = sniff.TrimBOM(data)
 	head := data[:min(len(data), 200)]
 	end := bytes.Index(head, []byte("?>"))
 	return bytes.HasPrefix(bytes.TrimSpace(head), []byte("<?xml")) && end > 0 &&
