@@ -13,14 +13,10 @@ import (
 	"github.com/bmkg/mkggraph/format/reject"
 )
 
-// sniffLen caps what Detect looks at, so that it stays cheap even when
-// handed a whole file.
-const sniffLen = 8192
-
 // Detect reports whether head, the first few KB of a file, looks like an
 // Infogempa feed: a JSON object or an XML document naming Infogempa.
 func Detect(head []byte) bool {
-	head = sniff.Head(head, sniffLen)
+	head = sniff.Head(head, sniff.Len)
 	if len(head) == 0 || (head[0] != '{' && head[0] != '<') {
 		return false
 	}

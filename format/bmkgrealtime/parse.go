@@ -15,15 +15,11 @@ import (
 	"github.com/bmkg/mkggraph/format/reject"
 )
 
-// sniffLen caps what Detect looks at, so that it stays cheap even when
-// handed a whole file.
-const sniffLen = 8192
-
 // Detect reports whether head, the first few KB of a file, looks like the
 // BMKG realtime GeoJSON: a JSON object with features and BMKG's own
 // properties ("fase", or ids starting "bmg").
 func Detect(head []byte) bool {
-	head = sniff.Head(head, sniffLen)
+	head = sniff.Head(head, sniff.Len)
 	if len(head) == 0 || head[0] != '{' || !bytes.Contains(head, []byte("Feature")) {
 		return false
 	}

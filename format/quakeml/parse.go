@@ -14,14 +14,10 @@ import (
 	"github.com/bmkg/mkggraph/format/reject"
 )
 
-// sniffLen caps what Detect looks at, so that it stays cheap even when
-// handed a whole file.
-const sniffLen = 8192
-
 // Detect reports whether head, the first few KB of a file, looks like
 // QuakeML: XML that names quakeml (the root element or its namespace).
 func Detect(head []byte) bool {
-	head = sniff.Head(head, sniffLen)
+	head = sniff.Head(head, sniff.Len)
 	return len(head) > 0 && head[0] == '<' && bytes.Contains(bytes.ToLower(head), []byte("quakeml"))
 }
 

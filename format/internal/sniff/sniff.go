@@ -4,6 +4,10 @@ package sniff
 
 import "bytes"
 
+// Len is how much of a file the text formats' Detect looks at: enough
+// for a header, and cheap even when handed a whole file.
+const Len = 8192
+
 // BOM is the UTF-8 byte order mark files saved on Windows start with.
 var BOM = []byte("\xEF\xBB\xBF")
 
