@@ -12,6 +12,7 @@ import (
 	"github.com/bmkg/mkggraph/format/cfradial"
 	"github.com/bmkg/mkggraph/format/hdf5"
 	"github.com/bmkg/mkggraph/format/netcdf"
+	"github.com/bmkg/mkggraph/format/radar"
 	"github.com/bmkg/mkggraph/format/rainbow"
 	"github.com/bmkg/mkggraph/format/wdss2"
 	"github.com/bmkg/mkggraph/mkg"
@@ -45,13 +46,17 @@ func ingestRainbow(ctx context.Context, in *Ingester, name string, data []byte, 
 	}
 	rf := &radarFile{scan: rainbowScan(v)}
 	rf.decode = func(sweep int, moment string) (*quicklook.PPI, error) {
-		f, err := v.Decode(data, sweep, moment)
-		if err != nil {
-			return nil, err
-		}
-		return &quicklook.PPI{Azimuths: f.Azimuths, RangeStartM: f.RangeStartM, GateWidthM: f.GateWidthM, Rays: f.Rays, Bins: f.Bins, Values: f.Values}, nil
+		return ppi(v.Decode(data, sweep, moment))
 	}
 	return in.storeRadar(ctx, name, data, rf, "application/octet-stream", s)
+}
+
+// ppi is a decoded sweep as the quick-look renders it.
+func ppi(f *radar.Field, err error) (*quicklook.PPI, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &quicklook.PPI{Azimuths: f.Azimuths, RangeStartM: f.RangeStartM, GateWidthM: f.GateWidthM, Rays: f.Rays, Bins: f.Bins, Values: f.Values}, nil
 }
 
 func rainbowScan(v *rainbow.Volume) mkg.RadarScan {
@@ -84,11 +89,7 @@ func ingestWDSS2(ctx context.Context, in *Ingester, name string, data []byte, op
 			Rays: sw.Rays, Bins: sw.Bins, RangeStartM: sw.RangeStartM, RangeResolutionM: sw.RangeResolutionM,
 			Moments: []mkg.RadarMoment{m}}}}}
 	rf.decode = func(int, string) (*quicklook.PPI, error) {
-		f, err := wdss2.Decode(r, int64(len(data)))
-		if err != nil {
-			return nil, err
-		}
-		return &quicklook.PPI{Azimuths: f.Azimuths, RangeStartM: f.RangeStartM, GateWidthM: f.GateWidthM, Rays: f.Rays, Bins: f.Bins, Values: f.Values}, nil
+		return ppi(wdss2.Decode(r, int64(len(data))))
 	}
 	return in.storeRadar(ctx, name, data, rf, "application/x-netcdf", s)
 }
@@ -127,11 +128,7 @@ func ingestCfRadial(ctx context.Context, in *Ingester, name string, data []byte,
 	}
 	rf := &radarFile{scan: sc}
 	rf.decode = func(sweep int, moment string) (*quicklook.PPI, error) {
-		f, err := v.Decode(r, int64(len(data)), sweep, moment)
-		if err != nil {
-			return nil, err
-		}
-		return &quicklook.PPI{Azimuths: f.Azimuths, RangeStartM: f.RangeStartM, GateWidthM: f.GateWidthM, Rays: f.Rays, Bins: f.Bins, Values: f.Values}, nil
+		return ppi(v.Decode(r, int64(len(data)), sweep, moment))
 	}
 	return in.storeRadar(ctx, name, data, rf, "application/x-netcdf", s)
 }

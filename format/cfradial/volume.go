@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bmkg/mkggraph/format/hdf5"
+	"github.com/bmkg/mkggraph/format/radar"
 )
 
 // Volume is what a CfRadial file says about one radar volume.
@@ -35,11 +36,7 @@ type Sweep struct {
 }
 
 // Moment is one field recorded for every gate of every ray.
-type Moment struct {
-	Name     string
-	Quantity string
-	Units    string
-}
+type Moment = radar.Moment
 
 // Detect reports whether b starts like a netCDF-4 (HDF5) file; whether it
 // is CfRadial takes Parse.

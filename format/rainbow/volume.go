@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/radar"
 )
 
 // MaxInputSize is the largest input Parse accepts; larger ones are
@@ -96,21 +97,7 @@ type Moment struct {
 }
 
 // Field is one decoded moment of one sweep, for rendering.
-type Field struct {
-	// Azimuths holds each ray's centre azimuth in degrees [0, 360), in the
-	// order the antenna swept them; for an RHI every ray has the fixed
-	// azimuth.
-	Azimuths []float64
-	// Elevation is the fixed elevation of a PPI sweep; for an RHI it is 0
-	// and Elevations holds each ray's.
-	Elevation   float64
-	Elevations  []float64 // per ray, degrees
-	RangeStartM float64
-	GateWidthM  float64
-	Rays, Bins  int
-	Values      []float32 // Rays*Bins, row-major by ray; NaN = no data
-	Units       string
-}
+type Field = radar.Field
 
 // rayRef is a <rayinfo> blob: one value per ray.
 type rayRef struct {

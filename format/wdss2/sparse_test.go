@@ -50,7 +50,7 @@ func TestSparse(t *testing.T) {
 	if s.BeamWidthDeg == nil || *s.BeamWidthDeg != 0.5 {
 		t.Errorf("beam width %v, want 0.5 from a constant BeamWidth", s.BeamWidthDeg)
 	}
-	if s.Moment != (Moment{"Velocity", "VRADH", "MetersPerSecond"}) {
+	if s.Moment != (Moment{Name: "Velocity", Quantity: "VRADH", Units: "MetersPerSecond"}) {
 		t.Errorf("moment %+v", s.Moment)
 	}
 	f, err := decode(data)

@@ -6,6 +6,8 @@ import (
 	"io"
 	"math"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/radar"
 )
 
 // MaxCells bounds Rays*Bins. A sparse file can claim a large grid in a few
@@ -29,23 +31,12 @@ type Sweep struct {
 	Azimuths                       []float64 // degrees, one per ray, in file order
 }
 
-// Moment says what the sweep measures.
-type Moment struct {
-	Name     string // the WDSS-II TypeName
-	Quantity string // the ODIM-H5 quantity, "" when the TypeName has none
-	Units    string // as the data variable's Units attribute gives it
-}
+// Moment says what the sweep measures: Name is the WDSS-II TypeName, Units
+// the data variable's Units attribute.
+type Moment = radar.Moment
 
-// Field is a decoded sweep: Values holds Rays*Bins values, ray after ray,
-// NaN where the radar measured nothing or the echo was range folded.
-type Field struct {
-	Azimuths                []float64
-	Elevation               float64
-	RangeStartM, GateWidthM float64
-	Rays, Bins              int
-	Values                  []float32
-	Units                   string
-}
+// Field is a decoded sweep.
+type Field = radar.Field
 
 // Parse reads the metadata of the radial set in r, of the given size.
 func Parse(r io.ReaderAt, size int64) (*Sweep, error) {

@@ -48,7 +48,7 @@ func TestSample(t *testing.T) {
 	if s.Rays != 360 || s.Bins != 240 || len(s.Azimuths) != 360 || s.RangeResolutionM != 500 || s.RangeStartM != 0 {
 		t.Errorf("%d x %d, %d azimuths, gates %v m from %v m", s.Rays, s.Bins, len(s.Azimuths), s.RangeResolutionM, s.RangeStartM)
 	}
-	if s.Moment != (Moment{"Corrected_Intensity", "DBZH", "dBz"}) {
+	if s.Moment != (Moment{Name: "Corrected_Intensity", Quantity: "DBZH", Units: "dBz"}) {
 		t.Errorf("moment %+v", s.Moment)
 	}
 	// EDGE writes each ray's measured beam width, 0.98 to 1.01 degrees.
