@@ -28,6 +28,16 @@ func pageInfo(after *string, hasNext bool, n int, cursor func(i int) mkg.Cursor)
 	return pi
 }
 
+// edges returns the n edges of a page, edge making each from its item's
+// index and encoded cursor, and the page's PageInfo.
+func edges[E any](n int, cursor func(i int) mkg.Cursor, hasNext bool, after *string, edge func(i int, cursor string) *E) ([]*E, *model.PageInfo) {
+	out := make([]*E, n)
+	for i := range out {
+		out[i] = edge(i, cursor(i).Encode())
+	}
+	return out, pageInfo(after, hasNext, n, cursor)
+}
+
 func bbox(b *model.BoundingBoxInput) *mkg.BBox {
 	if b == nil {
 		return nil

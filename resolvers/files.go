@@ -28,11 +28,11 @@ func (r *Resolver) radarScans(ctx context.Context, f mkg.RadarScanFilter, first 
 }
 
 func radarScanConnection(page *mkg.RadarScanPage, after *string) *model.RadarScanConnection {
-	c := &model.RadarScanConnection{Edges: make([]*model.RadarScanEdge, len(page.Scans))}
-	for i, sc := range page.Scans {
-		c.Edges[i] = &model.RadarScanEdge{Cursor: page.Cursors[i].Encode(), Node: sc}
-	}
-	c.PageInfo = pageInfo(after, page.HasNext, len(page.Scans), func(i int) mkg.Cursor { return page.Cursors[i] })
+	c := &model.RadarScanConnection{}
+	c.Edges, c.PageInfo = edges(len(page.Scans), func(i int) mkg.Cursor { return page.Cursors[i] }, page.HasNext, after,
+		func(i int, cursor string) *model.RadarScanEdge {
+			return &model.RadarScanEdge{Cursor: cursor, Node: page.Scans[i]}
+		})
 	return c
 }
 

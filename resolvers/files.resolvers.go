@@ -83,11 +83,11 @@ func (r *queryResolver) SatelliteProducts(ctx context.Context, filter *model.Sat
 	if err != nil {
 		return nil, err
 	}
-	c := &model.SatelliteProductConnection{Edges: make([]*model.SatelliteProductEdge, len(page.Products))}
-	for i, sp := range page.Products {
-		c.Edges[i] = &model.SatelliteProductEdge{Cursor: page.Cursors[i].Encode(), Node: sp}
-	}
-	c.PageInfo = pageInfo(after, page.HasNext, len(page.Products), func(i int) mkg.Cursor { return page.Cursors[i] })
+	c := &model.SatelliteProductConnection{}
+	c.Edges, c.PageInfo = edges(len(page.Products), func(i int) mkg.Cursor { return page.Cursors[i] }, page.HasNext, after,
+		func(i int, cursor string) *model.SatelliteProductEdge {
+			return &model.SatelliteProductEdge{Cursor: cursor, Node: page.Products[i]}
+		})
 	return c, nil
 }
 

@@ -47,11 +47,11 @@ func (r *queryResolver) LightningStrikes(ctx context.Context, bbox model.Boundin
 	if err != nil {
 		return nil, err
 	}
-	c := &model.LightningStrikeConnection{Edges: make([]*model.LightningStrikeEdge, len(page.Strikes))}
-	for i, st := range page.Strikes {
-		c.Edges[i] = &model.LightningStrikeEdge{Cursor: page.Cursors[i].Encode(), Node: st}
-	}
-	c.PageInfo = pageInfo(after, page.HasNext, len(page.Strikes), func(i int) mkg.Cursor { return page.Cursors[i] })
+	c := &model.LightningStrikeConnection{}
+	c.Edges, c.PageInfo = edges(len(page.Strikes), func(i int) mkg.Cursor { return page.Cursors[i] }, page.HasNext, after,
+		func(i int, cursor string) *model.LightningStrikeEdge {
+			return &model.LightningStrikeEdge{Cursor: cursor, Node: page.Strikes[i]}
+		})
 	return c, nil
 }
 
