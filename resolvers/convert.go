@@ -5,13 +5,14 @@ import (
 	"github.com/bmkg/mkggraph/mkg"
 )
 
-// optional returns nil for an empty string, so that the API says null
-// rather than "" for what a source did not state.
-func optional(s string) *string {
-	if s == "" {
+// optional returns nil for a zero value ("", 0), so that the API says null
+// rather than "" or 0 for what a source did not state.
+func optional[T comparable](v T) *T {
+	var zero T
+	if v == zero {
 		return nil
 	}
-	return &s
+	return &v
 }
 
 func pageArgs(first *int, after *string) mkg.PageArgs {

@@ -317,10 +317,7 @@ func (r *satelliteProductResolver) ID(ctx context.Context, obj *mkg.SatellitePro
 
 // Band is the resolver for the band field.
 func (r *satelliteProductResolver) Band(ctx context.Context, obj *mkg.SatelliteProduct) (*int, error) {
-	if obj.Band == 0 {
-		return nil, nil
-	}
-	return &obj.Band, nil
+	return optional(obj.Band), nil
 }
 
 // Wavelength is the resolver for the wavelength field.
@@ -341,10 +338,7 @@ func (r *satelliteProductResolver) Segment(ctx context.Context, obj *mkg.Satelli
 
 // Segments is the resolver for the segments field.
 func (r *satelliteProductResolver) Segments(ctx context.Context, obj *mkg.SatelliteProduct) (*int, error) {
-	if obj.Segments == 0 {
-		return nil, nil
-	}
-	return &obj.Segments, nil
+	return optional(obj.Segments), nil
 }
 
 // FileSize is the resolver for the fileSize field.

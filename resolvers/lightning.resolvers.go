@@ -27,10 +27,7 @@ func (r *lightningStrikeResolver) Type(ctx context.Context, obj *mkg.Strike) (*m
 
 // Polarity is the resolver for the polarity field.
 func (r *lightningStrikeResolver) Polarity(ctx context.Context, obj *mkg.Strike) (*int, error) {
-	if obj.Polarity == 0 {
-		return nil, nil
-	}
-	return &obj.Polarity, nil
+	return optional(obj.Polarity), nil
 }
 
 // LightningStrikes is the resolver for the lightningStrikes field.

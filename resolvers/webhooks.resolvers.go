@@ -149,10 +149,7 @@ func (r *webhookDeliveryResolver) NextAttemptAt(ctx context.Context, obj *mkg.We
 
 // LastStatus is the resolver for the lastStatus field.
 func (r *webhookDeliveryResolver) LastStatus(ctx context.Context, obj *mkg.WebhookDelivery) (*int, error) {
-	if obj.LastStatus == 0 {
-		return nil, nil
-	}
-	return &obj.LastStatus, nil
+	return optional(obj.LastStatus), nil
 }
 
 // LastError is the resolver for the lastError field.
