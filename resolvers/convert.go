@@ -5,6 +5,20 @@ import (
 	"github.com/bmkg/mkggraph/mkg"
 )
 
+// typedIDs parses a filter's list of IDs of type typ; field names the
+// argument in the error, which says what each ID should be.
+func typedIDs(ids []string, typ, field, what string) ([]int64, error) {
+	var out []int64
+	for _, id := range ids {
+		n, err := model.ParseTypedID(id, typ)
+		if err != nil {
+			return nil, mkg.Invalid(field, "%q is not %s", id, what)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
 // optional returns nil for a zero value ("", 0), so that the API says null
 // rather than "" or 0 for what a source did not state.
 func optional[T comparable](v T) *T {
@@ -107,12 +121,9 @@ func observationFilter(in *model.ObservationFilter) (mkg.ObservationFilter, erro
 	if in.IncludeNil != nil {
 		f.IncludeNil = *in.IncludeNil
 	}
-	for _, id := range in.StationIds {
-		n, err := model.ParseTypedID(id, model.TypeStation)
-		if err != nil {
-			return f, mkg.Invalid("filter.stationIds", "%q is not a station ID", id)
-		}
-		f.StationIDs = append(f.StationIDs, n)
+	var err error
+	if f.StationIDs, err = typedIDs(in.StationIds, model.TypeStation, "filter.stationIds", "a station ID"); err != nil {
+		return f, err
 	}
 	return f, f.Validate("filter")
 }

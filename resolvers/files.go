@@ -41,12 +41,9 @@ func radarScanFilter(in *model.RadarScanFilter) (mkg.RadarScanFilter, error) {
 		return mkg.RadarScanFilter{}, nil
 	}
 	f := mkg.RadarScanFilter{From: in.From, To: in.To, Formats: in.Formats}
-	for _, id := range in.SiteIds {
-		n, err := model.ParseTypedID(id, model.TypeRadarSite)
-		if err != nil {
-			return f, mkg.Invalid("filter.siteIds", "%q is not the ID of a radar site", id)
-		}
-		f.SiteIDs = append(f.SiteIDs, n)
+	var err error
+	if f.SiteIDs, err = typedIDs(in.SiteIds, model.TypeRadarSite, "filter.siteIds", "the ID of a radar site"); err != nil {
+		return f, err
 	}
 	return f, f.Validate("filter")
 }
