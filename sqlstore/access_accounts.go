@@ -130,19 +130,10 @@ func (s *Store) lockedAccount(ctx context.Context, q sqlx.ExtContext, id int64) 
 // AccountsByID implements mkg.AccessStore: two statements whatever the
 // number of ids; nil for an id with no account.
 func (s *Store) AccountsByID(ctx context.Context, ids []int64) ([]*mkg.Account, error) {
-	out := make([]*mkg.Account, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	query, args, err := s.in("SELECT "+accountColumns+" FROM accounts a WHERE a.id IN (?)", ids)
-	if err != nil {
-		return nil, err
-	}
-	accts, err := s.selectAccounts(ctx, s.q(), query, args...)
-	if err != nil {
-		return nil, err
-	}
-	return inOrderOf(ids, accts, func(a *mkg.Account) int64 { return a.ID }), nil
+	return byID(s, ids, "SELECT "+accountColumns+" FROM accounts a WHERE a.id IN (?)", func(a *mkg.Account) int64 { return a.ID },
+		func(query string, args ...any) ([]*mkg.Account, error) {
+			return s.selectAccounts(ctx, s.q(), query, args...)
+		})
 }
 
 // accountConditions validates the filter and returns its conditions.

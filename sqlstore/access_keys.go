@@ -256,18 +256,6 @@ func (s *Store) revokeKey(ctx context.Context, q sqlx.ExtContext, k *mkg.APIKey,
 // APIKeysByID implements mkg.AccessStore: keys in ids order, nil for a
 // missing id, one statement.
 func (s *Store) APIKeysByID(ctx context.Context, ids []int64) ([]*mkg.APIKey, error) {
-	out := make([]*mkg.APIKey, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var rows []keyRow
-	if err := s.selectIn(ctx, s.q(), &rows, `SELECT `+keyColumns+` FROM api_keys k WHERE k.id IN (?)`, ids); err != nil {
-		return nil, err
-	}
-	keys := make([]*mkg.APIKey, len(rows))
-	for i := range rows {
-		k := rows[i].key()
-		keys[i] = &k
-	}
-	return inOrderOf(ids, keys, func(k *mkg.APIKey) int64 { return k.ID }), nil
+	return byID(s, ids, `SELECT `+keyColumns+` FROM api_keys k WHERE k.id IN (?)`, func(k *mkg.APIKey) int64 { return k.ID },
+		scanned(ctx, s, func(r *keyRow) (*mkg.APIKey, error) { k := r.key(); return &k, nil }))
 }

@@ -244,19 +244,10 @@ func (s *Store) LatestEarthquake(ctx context.Context) (*mkg.Earthquake, error) {
 
 // EarthquakesByID implements mkg.EarthquakeReader.
 func (s *Store) EarthquakesByID(ctx context.Context, ids []int64) ([]*mkg.Earthquake, error) {
-	out := make([]*mkg.Earthquake, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	query, args, err := s.in("SELECT "+earthquakeColumns+" FROM earthquakes q WHERE q.id IN (?)", ids)
-	if err != nil {
-		return nil, err
-	}
-	quakes, err := s.selectEarthquakes(ctx, s.q(), query, args...)
-	if err != nil {
-		return nil, err
-	}
-	return inOrderOf(ids, quakes, func(q *mkg.Earthquake) int64 { return q.ID }), nil
+	return byID(s, ids, "SELECT "+earthquakeColumns+" FROM earthquakes q WHERE q.id IN (?)", func(q *mkg.Earthquake) int64 { return q.ID },
+		func(query string, args ...any) ([]*mkg.Earthquake, error) {
+			return s.selectEarthquakes(ctx, s.q(), query, args...)
+		})
 }
 
 // EarthquakesStoredSince implements mkg.EarthquakeReader. It reads the

@@ -398,19 +398,10 @@ func (s *Store) LatestObservations(ctx context.Context, wmos []string) ([]*mkg.O
 
 // ObservationsByID implements mkg.ObservationReader.
 func (s *Store) ObservationsByID(ctx context.Context, ids []int64) ([]*mkg.Observation, error) {
-	out := make([]*mkg.Observation, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	query, args, err := s.in(`SELECT `+observationColumns+` FROM observations o WHERE o.id IN (?)`, ids)
-	if err != nil {
-		return nil, err
-	}
-	obs, err := s.selectObservations(ctx, len(ids), query, args...)
-	if err != nil {
-		return nil, err
-	}
-	return inOrderOf(ids, obs, func(o *mkg.Observation) int64 { return o.ID }), nil
+	return byID(s, ids, `SELECT `+observationColumns+` FROM observations o WHERE o.id IN (?)`, func(o *mkg.Observation) int64 { return o.ID },
+		func(query string, args ...any) ([]*mkg.Observation, error) {
+			return s.selectObservations(ctx, len(ids), query, args...)
+		})
 }
 
 // ObservationsStoredSince implements mkg.ObservationReader. It reads the

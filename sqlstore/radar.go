@@ -56,19 +56,8 @@ func (s *Store) RadarSites(ctx context.Context) ([]*mkg.RadarSite, error) {
 
 // RadarSitesByID implements mkg.RadarReader.
 func (s *Store) RadarSitesByID(ctx context.Context, ids []int64) ([]*mkg.RadarSite, error) {
-	out := make([]*mkg.RadarSite, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var rows []radarSiteRow
-	if err := s.selectIn(ctx, s.q(), &rows, `SELECT `+radarSiteColumns+` FROM radar_sites WHERE id IN (?)`, ids); err != nil {
-		return nil, err
-	}
-	sites := make([]*mkg.RadarSite, len(rows))
-	for i := range rows {
-		sites[i] = rows[i].site()
-	}
-	return inOrderOf(ids, sites, func(r *mkg.RadarSite) int64 { return r.ID }), nil
+	return byID(s, ids, `SELECT `+radarSiteColumns+` FROM radar_sites WHERE id IN (?)`, func(r *mkg.RadarSite) int64 { return r.ID },
+		scanned(ctx, s, func(r *radarSiteRow) (*mkg.RadarSite, error) { return r.site(), nil }))
 }
 
 const radarScanColumns = `id, site_id, start_time, end_time, scan_type, sweeps, format, metadata, problem,
@@ -240,22 +229,8 @@ func prefixed(p, columns string) string {
 
 // RadarScansByID implements mkg.RadarReader.
 func (s *Store) RadarScansByID(ctx context.Context, ids []int64) ([]*mkg.RadarScan, error) {
-	out := make([]*mkg.RadarScan, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var rows []radarScanRow
-	err := s.selectIn(ctx, s.q(), &rows, `SELECT `+radarScanColumns+` FROM radar_scans WHERE id IN (?)`, ids)
-	if err != nil {
-		return nil, err
-	}
-	scans := make([]*mkg.RadarScan, len(rows))
-	for i := range rows {
-		if scans[i], err = rows[i].scan(); err != nil {
-			return nil, err
-		}
-	}
-	return inOrderOf(ids, scans, func(sc *mkg.RadarScan) int64 { return sc.ID }), nil
+	return byID(s, ids, `SELECT `+radarScanColumns+` FROM radar_scans WHERE id IN (?)`, func(sc *mkg.RadarScan) int64 { return sc.ID },
+		scanned(ctx, s, (*radarScanRow).scan))
 }
 
 // PutRadarScan implements mkg.RadarWriter: one transaction upserts the

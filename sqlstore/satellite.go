@@ -85,19 +85,8 @@ func (s *Store) SatelliteProducts(ctx context.Context, f mkg.SatelliteFilter, p 
 
 // SatelliteProductsByID implements mkg.SatelliteReader.
 func (s *Store) SatelliteProductsByID(ctx context.Context, ids []int64) ([]*mkg.SatelliteProduct, error) {
-	out := make([]*mkg.SatelliteProduct, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var rows []satelliteRow
-	if err := s.selectIn(ctx, s.q(), &rows, `SELECT `+satelliteColumns+` FROM satellite_products WHERE id IN (?)`, ids); err != nil {
-		return nil, err
-	}
-	products := make([]*mkg.SatelliteProduct, len(rows))
-	for i := range rows {
-		products[i] = rows[i].product()
-	}
-	return inOrderOf(ids, products, func(p *mkg.SatelliteProduct) int64 { return p.ID }), nil
+	return byID(s, ids, `SELECT `+satelliteColumns+` FROM satellite_products WHERE id IN (?)`, func(p *mkg.SatelliteProduct) int64 { return p.ID },
+		scanned(ctx, s, func(r *satelliteRow) (*mkg.SatelliteProduct, error) { return r.product(), nil }))
 }
 
 // PutSatelliteProduct implements mkg.SatelliteWriter. The catalogue fields

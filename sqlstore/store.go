@@ -428,6 +428,44 @@ func only[T any](lists [][]T, err error) ([]T, error) {
 	return lists[0], nil
 }
 
+// byID reads the records of ids in one statement and returns them in ids
+// order, nil for a missing id (a loader's batch answers key by key). query
+// selects with an IN (?) list; read runs it, expanded and rebound; id is a
+// record's id.
+func byID[T any](s *Store, ids []int64, query string, id func(*T) int64, read func(query string, args ...any) ([]*T, error)) ([]*T, error) {
+	if len(ids) == 0 {
+		return []*T{}, nil
+	}
+	query, args, err := s.in(query, ids)
+	if err != nil {
+		return nil, err
+	}
+	items, err := read(query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return inOrderOf(ids, items, id), nil
+}
+
+// scanned returns a read (for byID) that scans rows of type R and converts
+// each.
+func scanned[R, T any](ctx context.Context, s *Store, conv func(*R) (*T, error)) func(query string, args ...any) ([]*T, error) {
+	return func(query string, args ...any) ([]*T, error) {
+		var rows []R
+		if err := sqlx.SelectContext(ctx, s.q(), &rows, query, args...); err != nil {
+			return nil, s.wrap(err)
+		}
+		out := make([]*T, len(rows))
+		for i := range rows {
+			var err error
+			if out[i], err = conv(&rows[i]); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+}
+
 // inOrderOf returns items in the order of ids, nil where no item has that
 // id (a loader's batch answers key by key).
 func inOrderOf[T any](ids []int64, items []*T, id func(*T) int64) []*T {

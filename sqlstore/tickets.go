@@ -157,19 +157,10 @@ func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 // TicketsByID implements mkg.TicketStore: tickets in ids order, nil for a
 // missing id, one statement.
 func (s *Store) TicketsByID(ctx context.Context, ids []int64) ([]*mkg.Ticket, error) {
-	out := make([]*mkg.Ticket, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	query, args, err := s.in("SELECT "+listColumns+" FROM tickets t"+letterJoin+" WHERE t.id IN (?)", ids)
-	if err != nil {
-		return nil, err
-	}
-	ts, err := s.selectTickets(ctx, s.q(), query, args...)
-	if err != nil {
-		return nil, err
-	}
-	return inOrderOf(ids, ts, func(t *mkg.Ticket) int64 { return t.ID }), nil
+	return byID(s, ids, "SELECT "+listColumns+" FROM tickets t"+letterJoin+" WHERE t.id IN (?)", func(t *mkg.Ticket) int64 { return t.ID },
+		func(query string, args ...any) ([]*mkg.Ticket, error) {
+			return s.selectTickets(ctx, s.q(), query, args...)
+		})
 }
 
 // ticketConditions checks the filter (mkg.TicketFilter.Check) and returns
