@@ -113,6 +113,18 @@ func (a attrs) str(name string) string {
 }
 
 // float returns a required finite number.
+// floats reads the attributes names into dsts, in order; the first one
+// missing or not a number stops it.
+func (a attrs) floats(names []string, dsts ...*float64) error {
+	for i, name := range names {
+		var err error
+		if *dsts[i], err = a.float(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (a attrs) float(name string) (float64, error) {
 	v, ok := a.get(name)
 	if !ok || v == "" {
