@@ -3,6 +3,7 @@ package bmkgrealtime
 import (
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/quake"
 )
 
@@ -10,7 +11,7 @@ import (
 // accepts is within the ranges it promises.
 func FuzzParse(f *testing.F) {
 	for _, name := range samples {
-		f.Add(readSample(f, name))
+		f.Add(fixture.Read(f, name))
 	}
 	f.Add([]byte(`{"type":"Feature","properties":{"time":1664111013941,"mag":3},"geometry":{"type":"Point","coordinates":[1,2]}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {

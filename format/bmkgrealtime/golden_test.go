@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/quake"
 	"github.com/bmkg/mkggraph/format/reject"
 	"github.com/bmkg/mkggraph/internal/golden"
@@ -19,7 +20,7 @@ type goldenFile struct {
 func TestGolden(t *testing.T) {
 	for _, name := range samples {
 		t.Run(name, func(t *testing.T) {
-			events, rejects, err := Parse(readSample(t, name))
+			events, rejects, err := Parse(fixture.Read(t, name))
 			if err != nil {
 				t.Fatal(err)
 			}

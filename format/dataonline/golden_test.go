@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/reject"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
@@ -25,7 +26,7 @@ type goldenFile struct {
 func TestGolden(t *testing.T) {
 	for _, s := range samples {
 		t.Run(s.name, func(t *testing.T) {
-			f, err := parse(readSample(t, s.name), testToday, defaultLimits())
+			f, err := parse(fixture.Read(t, s.name), testToday, defaultLimits())
 			if err != nil {
 				t.Fatal(err)
 			}

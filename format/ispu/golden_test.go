@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/reject"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
@@ -13,7 +14,7 @@ func TestGolden(t *testing.T) {
 	fixNow(t)
 	for _, s := range samples {
 		t.Run(s.name, func(t *testing.T) {
-			days, rejects, err := Parse(readSample(t, s.name))
+			days, rejects, err := Parse(fixture.Read(t, s.name))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
 
@@ -15,7 +16,7 @@ import (
 func TestGolden(t *testing.T) {
 	for _, name := range samples {
 		t.Run(name, func(t *testing.T) {
-			v, err := Parse(readSample(t, name))
+			v, err := Parse(fixture.Read(t, name))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,6 +3,7 @@ package repogempa
 import (
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/quake"
 )
 
@@ -10,7 +11,7 @@ import (
 // accepts is within the ranges it promises.
 func FuzzParse(f *testing.F) {
 	for _, s := range samples {
-		f.Add(readSample(f, s.name))
+		f.Add(fixture.Read(f, s.name))
 	}
 	f.Add(onePage(goodRow))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/quake"
 	"github.com/bmkg/mkggraph/format/reject"
 	"github.com/bmkg/mkggraph/internal/golden"
@@ -19,7 +20,7 @@ type goldenFile struct {
 func TestGolden(t *testing.T) {
 	for _, s := range samples {
 		t.Run(s.name, func(t *testing.T) {
-			events, rejects, err := Parse(readSample(t, s.name))
+			events, rejects, err := Parse(fixture.Read(t, s.name))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,13 +5,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
 
 func TestGolden(t *testing.T) {
 	for _, name := range samples {
 		t.Run(name, func(t *testing.T) {
-			s, err := parse(readSample(t, name))
+			s, err := parse(fixture.Read(t, name))
 			if err != nil {
 				t.Fatal(err)
 			}

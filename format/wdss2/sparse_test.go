@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/netcdf"
 )
 
@@ -134,11 +135,11 @@ func TestRefused(t *testing.T) {
 }
 
 func TestNotClassic(t *testing.T) {
-	data := readSample(t, "example_cfradial_ppi.nc")
+	data := fixture.Read(t, "example_cfradial_ppi.nc")
 	if _, err := parse(data); !errors.Is(err, netcdf.ErrHDF5) {
 		t.Errorf("CfRadial netCDF-4: %v, want ErrHDF5", err)
 	}
-	sample := readSample(t, samples[0])
+	sample := fixture.Read(t, samples[0])
 	if _, err := decode(sample[:len(sample)-10]); err == nil {
 		t.Error("truncated sample accepted")
 	}

@@ -3,24 +3,13 @@ package wdss2
 import (
 	"bytes"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
-const sampleDir = "testdata"
-
 var samples = []string{"TAG-20120801-140046-02-Z.nc"}
-
-func readSample(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sampleDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
 
 func parse(data []byte) (*Sweep, error) {
 	return Parse(bytes.NewReader(data), int64(len(data)))
@@ -31,7 +20,7 @@ func decode(data []byte) (*Field, error) {
 }
 
 func TestSample(t *testing.T) {
-	s, err := parse(readSample(t, samples[0]))
+	s, err := parse(fixture.Read(t, samples[0]))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +47,7 @@ func TestSample(t *testing.T) {
 }
 
 func TestDecodeSample(t *testing.T) {
-	f, err := decode(readSample(t, samples[0]))
+	f, err := decode(fixture.Read(t, samples[0]))
 	if err != nil {
 		t.Fatal(err)
 	}
