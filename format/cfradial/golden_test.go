@@ -2,8 +2,6 @@ package cfradial
 
 import (
 	"bytes"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/bmkg/mkggraph/format/internal/fixture"
@@ -23,7 +21,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(name, filepath.Ext(name))+".json"), v)
+			golden.JSON(t, golden.PathOf(name), v)
 		})
 	}
 }

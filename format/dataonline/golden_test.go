@@ -2,7 +2,6 @@ package dataonline
 
 import (
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,7 +29,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(s.name, filepath.Ext(s.name))+".json"), toGolden(t, f))
+			golden.JSON(t, golden.PathOf(s.name), toGolden(t, f))
 		})
 	}
 }

@@ -1,8 +1,6 @@
 package ispu
 
 import (
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/bmkg/mkggraph/format/internal/fixture"
@@ -22,7 +20,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join("testdata", "golden", strings.TrimSuffix(s.name, filepath.Ext(s.name))+".json")
+			path := golden.PathOf(s.name)
 			golden.Check(t, path, got)
 		})
 	}

@@ -1,8 +1,6 @@
 package quakeml
 
 import (
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/bmkg/mkggraph/format/internal/fixture"
@@ -24,7 +22,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(s.name, filepath.Ext(s.name))+".json"), goldenFile{events, rejects})
+			golden.JSON(t, golden.PathOf(s.name), goldenFile{events, rejects})
 		})
 	}
 }

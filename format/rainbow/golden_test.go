@@ -1,8 +1,6 @@
 package rainbow
 
 import (
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/bmkg/mkggraph/format/internal/fixture"
@@ -20,7 +18,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(name, filepath.Ext(name))+".json"), v)
+			golden.JSON(t, golden.PathOf(name), v)
 		})
 	}
 }

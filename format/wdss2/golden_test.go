@@ -1,8 +1,6 @@
 package wdss2
 
 import (
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/bmkg/mkggraph/format/internal/fixture"
@@ -16,7 +14,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(name, filepath.Ext(name))+".json"), s)
+			golden.JSON(t, golden.PathOf(name), s)
 		})
 	}
 }
