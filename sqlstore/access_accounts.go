@@ -72,16 +72,9 @@ func (r *accountRow) account() (*mkg.Account, error) {
 // selectAccounts runs a query over accounts a and attaches the grants: two
 // statements whatever the number of accounts.
 func (s *Store) selectAccounts(ctx context.Context, q sqlx.ExtContext, query string, args ...any) ([]*mkg.Account, error) {
-	var rows []accountRow
-	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
-		return nil, s.wrap(err)
-	}
-	out := make([]*mkg.Account, len(rows))
-	for i := range rows {
-		var err error
-		if out[i], err = rows[i].account(); err != nil {
-			return nil, err
-		}
+	out, err := selectAs(ctx, s, q, (*accountRow).account, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	return out, s.attachGrants(ctx, q, out)
 }

@@ -260,18 +260,7 @@ func (s *Store) EarthquakesStoredSince(ctx context.Context, f mkg.EarthquakeFilt
 }
 
 func (s *Store) selectEarthquakes(ctx context.Context, q sqlx.ExtContext, query string, args ...any) ([]*mkg.Earthquake, error) {
-	var rows []earthquakeRow
-	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
-		return nil, s.wrap(err)
-	}
-	out := make([]*mkg.Earthquake, len(rows))
-	for i := range rows {
-		var err error
-		if out[i], err = rows[i].earthquake(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return selectAs(ctx, s, q, (*earthquakeRow).earthquake, query, args...)
 }
 
 // SourcesOfEarthquakes implements mkg.EarthquakeReader.

@@ -450,20 +450,24 @@ func byID[T any](s *Store, ids []int64, query string, id func(*T) int64, read fu
 // scanned returns a read (for byID) that scans rows of type R and converts
 // each.
 func scanned[R, T any](ctx context.Context, s *Store, conv func(*R) (*T, error)) func(query string, args ...any) ([]*T, error) {
-	return func(query string, args ...any) ([]*T, error) {
-		var rows []R
-		if err := sqlx.SelectContext(ctx, s.q(), &rows, query, args...); err != nil {
-			return nil, s.wrap(err)
-		}
-		out := make([]*T, len(rows))
-		for i := range rows {
-			var err error
-			if out[i], err = conv(&rows[i]); err != nil {
-				return nil, err
-			}
-		}
-		return out, nil
+	return func(query string, args ...any) ([]*T, error) { return selectAs(ctx, s, s.q(), conv, query, args...) }
+}
+
+// selectAs runs query in one statement, scanning rows of type R, and
+// returns each converted.
+func selectAs[R, T any](ctx context.Context, s *Store, q sqlx.QueryerContext, conv func(*R) (*T, error), query string, args ...any) ([]*T, error) {
+	var rows []R
+	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
+		return nil, s.wrap(err)
 	}
+	out := make([]*T, len(rows))
+	for i := range rows {
+		var err error
+		if out[i], err = conv(&rows[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // inOrderOf returns items in the order of ids, nil where no item has that

@@ -103,18 +103,10 @@ type ticketSecrets struct {
 // selectTickets runs a query over tickets t (with letterJoin) in one
 // statement.
 func (s *Store) selectTickets(ctx context.Context, q sqlx.ExtContext, query string, args ...any) ([]*mkg.Ticket, error) {
-	var rows []ticketListRow
-	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
-		return nil, s.wrap(err)
-	}
-	out := make([]*mkg.Ticket, len(rows))
-	for i := range rows {
-		var err error
-		if out[i], err = rows[i].ticket(); err != nil {
-			return nil, s.wrap(err)
-		}
-	}
-	return out, nil
+	return selectAs(ctx, s, q, func(r *ticketListRow) (*mkg.Ticket, error) {
+		t, err := r.ticket()
+		return t, s.wrap(err)
+	}, query, args...)
 }
 
 // ticketByID reads one ticket with its letter; NOT_FOUND when there is none.
