@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/radar"
 )
 
 // sweeps reads the sweep variables. A sweep_end_ray_index past the last
@@ -45,8 +47,8 @@ func (f *file) sweeps(rays []time.Time) ([]Sweep, error) {
 		if err != nil {
 			return nil, fmt.Errorf("cfradial: sweep %d: %w", i, err)
 		}
-		s := Sweep{Start: rays[first], FixedAngle: angles[i], Rays: last - first + 1, Bins: gates.bins,
-			RangeStartM: gates.start, RangeResolutionM: gates.step, Moments: moments, firstRay: first}
+		s := Sweep{Sweep: radar.Sweep{Start: rays[first], FixedAngle: angles[i], Rays: last - first + 1, Bins: gates.bins,
+			RangeStartM: gates.start, RangeResolutionM: gates.step}, Moments: moments, firstRay: first}
 		if i < len(modes) {
 			s.Mode = modes[i]
 		}

@@ -24,12 +24,8 @@ type Volume struct {
 
 // Sweep is one sweep: a run of rays at one fixed angle.
 type Sweep struct {
-	Start                         time.Time
-	FixedAngle                    float64
-	Mode                          string
-	Rays, Bins                    int
-	RangeStartM, RangeResolutionM float64
-	Moments                       []Moment
+	radar.Sweep
+	Moments []Moment
 
 	firstRay int     // index of the sweep's first ray in the time dimension
 	ragged   *ragged // rays of varying gate counts, nil when all have Bins

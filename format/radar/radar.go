@@ -1,7 +1,9 @@
 // Package radar holds what the radar volume formats (cfradial, rainbow,
-// wdss2) return alike: a decoded sweep for rendering, and what a moment
-// measures.
+// wdss2) return alike: a sweep's description, what a moment measures, and a
+// decoded sweep for rendering.
 package radar
+
+import "time"
 
 // Field is one moment of one sweep, decoded: Values holds Rays×Bins values,
 // ray by ray, NaN where the file marks a gate missing, the radar measured
@@ -20,6 +22,19 @@ type Field struct {
 	Rays, Bins  int
 	Values      []float32
 	Units       string
+}
+
+// Sweep is what every radar volume format says about one sweep: a run of
+// rays at one fixed angle.
+type Sweep struct {
+	Start      time.Time
+	FixedAngle float64 // elevation (PPI, volume) or azimuth (RHI), degrees
+	Mode       string  `json:",omitempty"` // CfRadial's sweep_mode; "" where the format names none
+	Rays, Bins int
+	// RangeStartM is the near edge of the first bin; bin k spans
+	// [RangeStartM + k*RangeResolutionM, RangeStartM + (k+1)*RangeResolutionM).
+	RangeStartM      float64
+	RangeResolutionM float64
 }
 
 // Moment says what a sweep measures.

@@ -66,14 +66,8 @@ type Volume struct {
 
 // Sweep is one slice of the file.
 type Sweep struct {
-	Start      time.Time
-	FixedAngle float64 // elevation (PPI, volume) or azimuth (RHI), degrees
-	Rays, Bins int     // of the first moment
-	// RangeStartM is the near edge of the first bin; bin k spans
-	// [RangeStartM + k*RangeResolutionM, RangeStartM + (k+1)*RangeResolutionM).
-	RangeStartM      float64
-	RangeResolutionM float64
-	Moments          []Moment
+	radar.Sweep // Rays and Bins of the first moment
+	Moments     []Moment
 
 	rhi       bool
 	start     *rayRef // startangle rays, nil when the file has none
@@ -85,15 +79,13 @@ type Sweep struct {
 
 // Moment is one quantity measured in a sweep.
 type Moment struct {
-	Name     string // as in the file, e.g. "dBZ"
-	Quantity string // ODIM-H5 quantity, "" if unknown
-	Units    string
-	Depth    int // bits per value
-	BlobID   int
-	Min, Max float64 // the values raw 1 and 2^depth-1 stand for
-	rays     int
-	bins     int
-	hasRange bool
+	radar.Moment     // Name as in the file, e.g. "dBZ"
+	Depth        int // bits per value
+	BlobID       int
+	Min, Max     float64 // the values raw 1 and 2^depth-1 stand for
+	rays         int
+	bins         int
+	hasRange     bool
 }
 
 // Field is one decoded moment of one sweep, for rendering.
