@@ -324,22 +324,35 @@ func unchangedScan(old *radarScanRow, sc *mkg.RadarScan, sweeps string) bool {
 
 // DeleteRadarScan implements mkg.RadarWriter.
 func (s *Store) DeleteRadarScan(ctx context.Context, id int64) ([]string, error) {
+	return s.deleteWithFiles(ctx, "radar_scans", "radar scan", id, "file_digest", "quicklook_digest")
+}
+
+// deleteWithFiles deletes row id of table (what names it when there is
+// none) and returns the digests of its files (in digestColumns, NULL for
+// none) that no catalogue row refers to any more.
+func (s *Store) deleteWithFiles(ctx context.Context, table, what string, id int64, digestColumns ...string) ([]string, error) {
 	var unreferenced []string
 	err := s.tx(ctx, func(q sqlx.ExtContext) error {
-		var row radarScanRow
-		err := sqlx.GetContext(ctx, q, &row, s.rebind(`SELECT `+radarScanColumns+` FROM radar_scans WHERE id = ?`), id)
+		found := make([]sql.NullString, len(digestColumns))
+		dest := make([]any, len(found))
+		for i := range found {
+			dest[i] = &found[i]
+		}
+		err := q.QueryRowxContext(ctx, s.rebind(`SELECT `+strings.Join(digestColumns, ", ")+` FROM `+table+` WHERE id = ?`), id).Scan(dest...)
 		if errors.Is(err, sql.ErrNoRows) {
-			return mkg.NotFound("radar scan")
+			return mkg.NotFound(what)
 		}
 		if err != nil {
 			return s.wrap(err)
 		}
-		if _, err := q.ExecContext(ctx, s.rebind(`DELETE FROM radar_scans WHERE id = ?`), id); err != nil {
+		if _, err := q.ExecContext(ctx, s.rebind(`DELETE FROM `+table+` WHERE id = ?`), id); err != nil {
 			return s.wrap(err)
 		}
-		digests := []string{row.FileDigest}
-		if row.QuickDigest.Valid {
-			digests = append(digests, row.QuickDigest.String)
+		var digests []string
+		for _, d := range found {
+			if d.Valid {
+				digests = append(digests, d.String)
+			}
 		}
 		unreferenced, err = s.unreferenced(ctx, q, digests)
 		return err

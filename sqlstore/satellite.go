@@ -112,21 +112,5 @@ func (s *Store) PutSatelliteProduct(ctx context.Context, p *mkg.SatelliteProduct
 
 // DeleteSatelliteProduct implements mkg.SatelliteWriter.
 func (s *Store) DeleteSatelliteProduct(ctx context.Context, id int64) ([]string, error) {
-	var unreferenced []string
-	err := s.tx(ctx, func(q sqlx.ExtContext) error {
-		var digest string
-		err := sqlx.GetContext(ctx, q, &digest, s.rebind(`SELECT file_digest FROM satellite_products WHERE id = ?`), id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return mkg.NotFound("satellite product")
-		}
-		if err != nil {
-			return s.wrap(err)
-		}
-		if _, err := q.ExecContext(ctx, s.rebind(`DELETE FROM satellite_products WHERE id = ?`), id); err != nil {
-			return s.wrap(err)
-		}
-		unreferenced, err = s.unreferenced(ctx, q, []string{digest})
-		return err
-	})
-	return unreferenced, err
+	return s.deleteWithFiles(ctx, "satellite_products", "satellite product", id, "file_digest")
 }
