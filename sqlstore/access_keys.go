@@ -49,13 +49,9 @@ func (s *Store) CredentialByPrefix(ctx context.Context, prefix string) (*mkg.Cre
 		accountRow
 		Hash string `db:"hash"`
 	}
-	err := sqlx.GetContext(ctx, s.q(), &row, s.rebind(`SELECT `+keyColumns+`, k.hash, `+accountColumns+`
-		FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.prefix = ?`), prefix)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, mkg.NotFound("key")
-	}
-	if err != nil {
-		return nil, s.wrap(err)
+	if err := s.getOne(ctx, s.q(), &row, mkg.NotFound("key"), `SELECT `+keyColumns+`, k.hash, `+accountColumns+`
+		FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.prefix = ?`, prefix); err != nil {
+		return nil, err
 	}
 	acct, err := row.account()
 	if err != nil {
@@ -113,12 +109,8 @@ func (s *Store) KeysOfAccounts(ctx context.Context, ids []int64) ([][]mkg.APIKey
 
 func (s *Store) keyByID(ctx context.Context, q sqlx.ExtContext, id int64) (*mkg.APIKey, error) {
 	var row keyRow
-	err := sqlx.GetContext(ctx, q, &row, s.rebind(`SELECT `+keyColumns+` FROM api_keys k WHERE k.id = ?`), id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, mkg.NotFound("key")
-	}
-	if err != nil {
-		return nil, s.wrap(err)
+	if err := s.getOne(ctx, q, &row, mkg.NotFound("key"), `SELECT `+keyColumns+` FROM api_keys k WHERE k.id = ?`, id); err != nil {
+		return nil, err
 	}
 	k := row.key()
 	return &k, nil

@@ -385,6 +385,16 @@ func (s *Store) selectIn(ctx context.Context, q sqlx.QueryerContext, dest any, q
 	return s.wrap(sqlx.SelectContext(ctx, q, dest, query, args...))
 }
 
+// getOne reads the one row of query into dest; none is the error when
+// there is no row.
+func (s *Store) getOne(ctx context.Context, q sqlx.QueryerContext, dest any, none error, query string, args ...any) error {
+	err := sqlx.GetContext(ctx, q, dest, s.rebind(query), args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return none
+	}
+	return s.wrap(err)
+}
+
 // changedRow checks that a statement (its result and error) changed a
 // row: none is returned when it changed nothing.
 func (s *Store) changedRow(res sql.Result, err error, none error) error {

@@ -130,12 +130,9 @@ func (s *Store) lockedTicket(ctx context.Context, q sqlx.ExtContext, id int64) (
 
 func (s *Store) lockedTicketWhere(ctx context.Context, q sqlx.ExtContext, cond string, arg any) (*mkg.Ticket, *ticketSecrets, error) {
 	var row ticketSecrets
-	err := sqlx.GetContext(ctx, q, &row, s.rebind("SELECT "+ticketColumns+", "+secretColumns+" FROM tickets t WHERE "+cond+s.dialect.forUpdate), arg)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, mkg.NotFound("ticket")
-	}
+	err := s.getOne(ctx, q, &row, mkg.NotFound("ticket"), "SELECT "+ticketColumns+", "+secretColumns+" FROM tickets t WHERE "+cond+s.dialect.forUpdate, arg)
 	if err != nil {
-		return nil, nil, s.wrap(err)
+		return nil, nil, err
 	}
 	t, err := row.ticket()
 	if err != nil {
@@ -325,13 +322,9 @@ func (s *Store) LetterOf(ctx context.Context, id int64) (*mkg.Letter, []byte, er
 		SHA256      string `db:"sha256"`
 		Data        []byte `db:"data"`
 	}
-	err := sqlx.GetContext(ctx, s.q(), &row, s.rebind(`SELECT filename, content_type, size, sha256, data FROM ticket_letters
-		WHERE ticket_id = ? ORDER BY id DESC LIMIT 1`), id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, mkg.NotFound("letter")
-	}
-	if err != nil {
-		return nil, nil, s.wrap(err)
+	if err := s.getOne(ctx, s.q(), &row, mkg.NotFound("letter"), `SELECT filename, content_type, size, sha256, data FROM ticket_letters
+		WHERE ticket_id = ? ORDER BY id DESC LIMIT 1`, id); err != nil {
+		return nil, nil, err
 	}
 	return &mkg.Letter{Filename: row.Filename, ContentType: row.ContentType, Size: row.Size, SHA256: row.SHA256}, row.Data, nil
 }
