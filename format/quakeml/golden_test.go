@@ -3,26 +3,13 @@ package quakeml
 import (
 	"testing"
 
-	"github.com/bmkg/mkggraph/format/internal/fixture"
-	"github.com/bmkg/mkggraph/format/quake"
-	"github.com/bmkg/mkggraph/format/reject"
-	"github.com/bmkg/mkggraph/internal/golden"
+	"github.com/bmkg/mkggraph/format/internal/quaketest"
 )
 
-// goldenFile is what a golden file holds: the complete result of Parse.
-type goldenFile struct {
-	Events  []quake.Event
-	Rejects []reject.Reject
-}
-
 func TestGolden(t *testing.T) {
+	var names []string
 	for _, s := range samples {
-		t.Run(s.name, func(t *testing.T) {
-			events, rejects, err := Parse(fixture.Read(t, s.name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			golden.JSON(t, golden.PathOf(s.name), goldenFile{events, rejects})
-		})
+		names = append(names, s.name)
 	}
+	quaketest.Golden(t, Parse, names...)
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/bmkg/mkggraph/format/internal/fixture"
+	"github.com/bmkg/mkggraph/format/internal/quaketest"
 	"github.com/bmkg/mkggraph/format/quake"
 )
 
@@ -17,13 +18,6 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		Detect(data)
 		events, rejects, err := Parse(data)
-		if err != nil && (len(events) > 0 || len(rejects) > 0) {
-			t.Fatalf("error %v returned with results", err)
-		}
-		for _, e := range events {
-			if err := quake.Check(&e, quake.BelowSurface); err != nil {
-				t.Fatalf("accepted an invalid event: %v", err)
-			}
-		}
+		quaketest.Sound(t, events, rejects, err, quake.BelowSurface)
 	})
 }
