@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/bmkg/mkggraph/format/internal/quaketest"
+	"github.com/bmkg/mkggraph/internal/golden"
 )
 
 func TestGolden(t *testing.T) {
@@ -11,5 +12,5 @@ func TestGolden(t *testing.T) {
 	for _, s := range samples {
 		names = append(names, s.name)
 	}
-	quaketest.Golden(t, Parse, names...)
+	quaketest.Golden(t, Parse, golden.JSON, names...)
 }

@@ -4,27 +4,29 @@
 package quaketest
 
 import (
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/quake"
 	"github.com/bmkg/mkggraph/format/reject"
-	"github.com/bmkg/mkggraph/internal/golden"
 )
 
 // Parse is an earthquake format's Parse.
 type Parse func(data []byte) ([]quake.Event, []reject.Reject, error)
 
 // Golden checks the complete result of parse for each sample (in the
-// package's testdata) against the sample's golden file.
-func Golden(t *testing.T, parse Parse, samples ...string) {
+// package's testdata) with check (golden.JSON: the parsers may not depend
+// on it) against the sample's golden file, testdata/golden/<sample>.json.
+func Golden(t *testing.T, parse Parse, check func(t testing.TB, path string, v any), samples ...string) {
 	for _, name := range samples {
 		t.Run(name, func(t *testing.T) {
 			events, rejects, err := parse(fixture.Read(t, name))
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden.JSON(t, golden.PathOf(name), struct {
+			check(t, filepath.Join("testdata", "golden", strings.TrimSuffix(name, filepath.Ext(name))+".json"), struct {
 				Events  []quake.Event
 				Rejects []reject.Reject
 			}{events, rejects})
