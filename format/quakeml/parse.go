@@ -30,29 +30,12 @@ func Parse(data []byte) ([]quake.Event, []reject.Reject, error) {
 		return nil, nil, err
 	}
 	d := xmlread.NewDecoder(xmlread.RepairUTF8(data))
-	if err := expectRoot(d); err != nil {
+	if err := xmlread.ExpectRoot(d, "quakeml", "quakeml", false); err != nil {
 		return nil, nil, err
 	}
 	var p parser
 	p.run(d)
 	return p.events, p.rejects, nil
-}
-
-// expectRoot reads up to the root element and refuses any root but
-// <quakeml>, whatever its prefix.
-func expectRoot(d *xml.Decoder) error {
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return fmt.Errorf("quakeml: no XML root element: %v", err)
-		}
-		if se, ok := tok.(xml.StartElement); ok {
-			if se.Name.Local != "quakeml" {
-				return fmt.Errorf("quakeml: XML root is <%s>, not <quakeml>", se.Name.Local)
-			}
-			return nil
-		}
-	}
 }
 
 // parser walks the document below the root and decodes each <event>

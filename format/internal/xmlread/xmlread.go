@@ -96,3 +96,21 @@ func (l *latin1Reader) Read(p []byte) (int, error) {
 	}
 	return n, nil
 }
+
+// ExpectRoot reads up to the root element and refuses any root whose local
+// name is not root (in any case when fold); its errors start with the
+// format's name.
+func ExpectRoot(d *xml.Decoder, format, root string, fold bool) error {
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return fmt.Errorf("%s: no XML root element: %v", format, err)
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			if se.Name.Local != root && !(fold && strings.EqualFold(se.Name.Local, root)) {
+				return fmt.Errorf("%s: XML root is <%s>, not <%s>", format, se.Name.Local, root)
+			}
+			return nil
+		}
+	}
+}
