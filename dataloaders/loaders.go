@@ -207,35 +207,62 @@ func WithLive(ctx context.Context, l *Live) context.Context {
 	return context.WithValue(ctx, ctxKey{}, l)
 }
 
+// PageWindow is the part of a list key that keys read in one statement
+// share: a time window (zero = open) and a page.
+type PageWindow struct {
+	From, To time.Time // zero = open
+	Limit    int
+	After    mkg.Cursor
+}
+
+// NewPageWindow returns the window from..to (nil = open) and page p.
+func NewPageWindow(from, to *time.Time, p mkg.Page) PageWindow {
+	w := PageWindow{Limit: p.Limit}
+	if from != nil {
+		w.From = *from
+	}
+	if to != nil {
+		w.To = *to
+	}
+	if p.After != nil {
+		w.After = *p.After
+	}
+	return w
+}
+
+// bounds returns the window's ends, nil where it is open.
+func (w PageWindow) bounds() (from, to *time.Time) {
+	if !w.From.IsZero() {
+		from = &w.From
+	}
+	if !w.To.IsZero() {
+		to = &w.To
+	}
+	return from, to
+}
+
+func (w PageWindow) page() mkg.Page {
+	p := mkg.Page{Limit: w.Limit}
+	if w.After.ID != 0 {
+		p.After = &w.After
+	}
+	return p
+}
+
 // StationObsKey asks for one station's observations in a window. Keys that
 // differ only in the station share one statement.
 type StationObsKey struct {
 	WMO        string
-	From, To   time.Time // zero = open
 	IncludeNil bool
-	Limit      int
-	After      mkg.Cursor
+	PageWindow
 }
 
 func (k StationObsKey) group() StationObsKey { k.WMO = ""; return k }
 
 func (k StationObsKey) filter() mkg.ObservationFilter {
 	f := mkg.ObservationFilter{IncludeNil: k.IncludeNil}
-	if !k.From.IsZero() {
-		f.From = &k.From
-	}
-	if !k.To.IsZero() {
-		f.To = &k.To
-	}
+	f.From, f.To = k.bounds()
 	return f
-}
-
-func (k StationObsKey) page() mkg.Page {
-	p := mkg.Page{Limit: k.Limit}
-	if k.After.ID != 0 {
-		p.After = &k.After
-	}
-	return p
 }
 
 // grouped runs one batch read per group of keys that share everything but
@@ -277,53 +304,42 @@ func grouped[K comparable, G comparable, V any](group func(K) G, fetch func(cont
 
 func stationObs(r Reader) func(context.Context, []StationObsKey) ([]*mkg.ObservationPage, []error) {
 	return grouped(StationObsKey.group, func(ctx context.Context, g StationObsKey, keys []StationObsKey) ([]*mkg.ObservationPage, error) {
-		return r.ObservationsOfStations(ctx, wmosOf(keys), g.filter(), g.page())
+		return r.ObservationsOfStations(ctx, subjects(keys, wmoOf), g.filter(), g.page())
 	})
 }
 
 func stationObsCount(r Reader) func(context.Context, []StationObsKey) ([]int, []error) {
 	countGroup := func(k StationObsKey) StationObsKey { k.WMO, k.Limit, k.After = "", 0, mkg.Cursor{}; return k }
 	return grouped(countGroup, func(ctx context.Context, g StationObsKey, keys []StationObsKey) ([]int, error) {
-		return r.CountObservationsOfStations(ctx, wmosOf(keys), g.filter())
+		return r.CountObservationsOfStations(ctx, subjects(keys, wmoOf), g.filter())
 	})
 }
 
-func wmosOf(keys []StationObsKey) []string {
-	w := make([]string, len(keys))
+func wmoOf(k StationObsKey) string { return k.WMO }
+
+// subjects returns each key's subject (its station, site, ...), in key
+// order: what one batch statement reads for.
+func subjects[K, S any](keys []K, of func(K) S) []S {
+	out := make([]S, len(keys))
 	for i, k := range keys {
-		w[i] = k.WMO
+		out[i] = of(k)
 	}
-	return w
+	return out
 }
 
 // SiteScansKey asks for one radar site's scans in a window. Keys that
 // differ only in the site share one statement.
 type SiteScansKey struct {
-	SiteID   int64
-	From, To time.Time // zero = open
-	Limit    int
-	After    mkg.Cursor
+	SiteID int64
+	PageWindow
 }
 
 func siteScans(r Reader) func(context.Context, []SiteScansKey) ([]*mkg.RadarScanPage, []error) {
 	group := func(k SiteScansKey) SiteScansKey { k.SiteID = 0; return k }
 	return grouped(group, func(ctx context.Context, g SiteScansKey, keys []SiteScansKey) ([]*mkg.RadarScanPage, error) {
-		ids := make([]int64, len(keys))
-		for i, k := range keys {
-			ids[i] = k.SiteID
-		}
-		f := mkg.RadarScanFilter{}
-		if !g.From.IsZero() {
-			f.From = &g.From
-		}
-		if !g.To.IsZero() {
-			f.To = &g.To
-		}
-		p := mkg.Page{Limit: g.Limit}
-		if g.After.ID != 0 {
-			p.After = &g.After
-		}
-		return r.RadarScansOfSites(ctx, ids, f, p)
+		var f mkg.RadarScanFilter
+		f.From, f.To = g.bounds()
+		return r.RadarScansOfSites(ctx, subjects(keys, func(k SiteScansKey) int64 { return k.SiteID }), f, g.page())
 	})
 }
 
@@ -337,11 +353,7 @@ type ClimateKey struct {
 func stationClimate(r Reader) func(context.Context, []ClimateKey) ([][]mkg.ClimateDay, []error) {
 	group := func(k ClimateKey) ClimateKey { k.WMO = ""; return k }
 	return grouped(group, func(ctx context.Context, g ClimateKey, keys []ClimateKey) ([][]mkg.ClimateDay, error) {
-		wmos := make([]string, len(keys))
-		for i, k := range keys {
-			wmos[i] = k.WMO
-		}
-		return r.ClimateDaysOfStations(ctx, wmos, g.From, g.To)
+		return r.ClimateDaysOfStations(ctx, subjects(keys, func(k ClimateKey) string { return k.WMO }), g.From, g.To)
 	})
 }
 
@@ -355,11 +367,7 @@ type WindowKey struct {
 func windowed[V any](fetch func(context.Context, []string, time.Time, time.Time) ([]V, error)) func(context.Context, []WindowKey) ([]V, []error) {
 	group := func(k WindowKey) WindowKey { k.Code = ""; return k }
 	return grouped(group, func(ctx context.Context, g WindowKey, keys []WindowKey) ([]V, error) {
-		codes := make([]string, len(keys))
-		for i, k := range keys {
-			codes[i] = k.Code
-		}
-		return fetch(ctx, codes, g.From, g.To)
+		return fetch(ctx, subjects(keys, func(k WindowKey) string { return k.Code }), g.From, g.To)
 	})
 }
 
@@ -387,10 +395,7 @@ func nearest(r Reader) func(context.Context, []NearestKey) ([][]mkg.StationDista
 	}
 	return grouped(func(k NearestKey) group { return group{k.N, k.Kinds} },
 		func(ctx context.Context, g group, keys []NearestKey) ([][]mkg.StationDistance, error) {
-			points := make([]mkg.Point, len(keys))
-			for i, k := range keys {
-				points[i] = k.Point
-			}
+			points := subjects(keys, func(k NearestKey) mkg.Point { return k.Point })
 			var kinds []mkg.StationKind
 			for _, k := range strings.Split(g.Kinds, ",") {
 				if k != "" {

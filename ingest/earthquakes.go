@@ -9,42 +9,33 @@ import (
 	"github.com/bmkg/mkggraph/format/bmkgrealtime"
 	"github.com/bmkg/mkggraph/format/quake"
 	"github.com/bmkg/mkggraph/format/quakeml"
+	"github.com/bmkg/mkggraph/format/reject"
 	"github.com/bmkg/mkggraph/format/repogempa"
 	"github.com/bmkg/mkggraph/mkg"
 )
 
-func ingestBMKGQuake(ctx context.Context, in *Ingester, _ string, data []byte, opt Options, s *Summary) error {
-	events, rejects, err := bmkgquake.Parse(data)
-	if err != nil {
-		return err
+// quakeFeed ingests an earthquake format whose records need nothing but
+// parsing: unit names a record in rejections, agencyIDs is storeQuakes'.
+func quakeFeed(parse func([]byte) ([]quake.Event, []reject.Reject, error), unit string, agencyIDs bool) func(ctx context.Context, in *Ingester, name string, data []byte, opt Options, s *Summary) error {
+	return func(ctx context.Context, in *Ingester, _ string, data []byte, opt Options, s *Summary) error {
+		events, rejects, err := parse(data)
+		if err != nil {
+			return err
+		}
+		s.Read = len(events) + len(rejects)
+		s.rejectAll(unit, rejects)
+		return storeQuakes(ctx, in, events, agencyIDs, s, opt)
 	}
-	s.Read = len(events) + len(rejects)
-	s.rejectAll("record", rejects)
-	return storeQuakes(ctx, in, events, false, s, opt)
 }
 
-// ingestRealtime keeps the feed's ids as the events' own: they are BMKG's
-// event ids ("bmg2022suve"), by which other feeds' reports of the same
-// event are matched.
-func ingestRealtime(ctx context.Context, in *Ingester, _ string, data []byte, opt Options, s *Summary) error {
-	events, rejects, err := bmkgrealtime.Parse(data)
-	if err != nil {
-		return err
-	}
-	s.Read = len(events) + len(rejects)
-	s.rejectAll("feature", rejects)
-	return storeQuakes(ctx, in, events, true, s, opt)
-}
-
-func ingestRepogempa(ctx context.Context, in *Ingester, _ string, data []byte, opt Options, s *Summary) error {
-	events, rejects, err := repogempa.Parse(data)
-	if err != nil {
-		return err
-	}
-	s.Read = len(events) + len(rejects)
-	s.rejectAll("row", rejects)
-	return storeQuakes(ctx, in, events, false, s, opt)
-}
+var (
+	ingestBMKGQuake = quakeFeed(bmkgquake.Parse, "record", false)
+	// ingestRealtime keeps the feed's ids as the events' own: they are
+	// BMKG's event ids ("bmg2022suve"), by which other feeds' reports of the
+	// same event are matched.
+	ingestRealtime  = quakeFeed(bmkgrealtime.Parse, "feature", true)
+	ingestRepogempa = quakeFeed(repogempa.Parse, "row", false)
+)
 
 // ingestQuakeML keeps earthquakes and events of unstated type; other event
 // types (explosions, quarry blasts …) are reported as rejected, since this

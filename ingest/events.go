@@ -40,26 +40,30 @@ func (p publishing) publish(ctx context.Context, ev mkg.Event) {
 
 func (p publishing) UpsertEarthquakes(ctx context.Context, reps []mkg.EarthquakeReport) ([]mkg.WriteResult, error) {
 	res, err := p.Store.UpsertEarthquakes(ctx, reps)
-	for i, r := range res {
-		if !r.Changed() || r.ID == 0 {
-			continue
-		}
-		p.publish(ctx, mkg.Event{Kind: mkg.EventEarthquake, Earthquake: &mkg.EarthquakeChange{ID: r.ID,
-			Revision: r.Outcome == mkg.Updated, Magnitude: reps[i].Magnitude, Latitude: reps[i].Latitude, Longitude: reps[i].Longitude}})
-	}
+	p.publishChanged(ctx, res, func(i int, r mkg.WriteResult) mkg.Event {
+		return mkg.Event{Kind: mkg.EventEarthquake, Earthquake: &mkg.EarthquakeChange{ID: r.ID,
+			Revision: r.Outcome == mkg.Updated, Magnitude: reps[i].Magnitude, Latitude: reps[i].Latitude, Longitude: reps[i].Longitude}}
+	})
 	return res, err
 }
 
 func (p publishing) UpsertObservations(ctx context.Context, obs []mkg.Observation) ([]mkg.WriteResult, error) {
 	res, err := p.Store.UpsertObservations(ctx, obs)
-	for i, r := range res {
-		if !r.Changed() || r.ID == 0 {
-			continue
-		}
-		p.publish(ctx, mkg.Event{Kind: mkg.EventObservation, Observation: &mkg.ObservationStored{ID: r.ID,
-			StationWMO: obs[i].StationWMO, Revision: r.Outcome == mkg.Updated}})
-	}
+	p.publishChanged(ctx, res, func(i int, r mkg.WriteResult) mkg.Event {
+		return mkg.Event{Kind: mkg.EventObservation, Observation: &mkg.ObservationStored{ID: r.ID,
+			StationWMO: obs[i].StationWMO, Revision: r.Outcome == mkg.Updated}}
+	})
 	return res, err
+}
+
+// publishChanged publishes the event of each record a batch write inserted
+// or changed (res[i] is the outcome of the batch's record i).
+func (p publishing) publishChanged(ctx context.Context, res []mkg.WriteResult, event func(i int, r mkg.WriteResult) mkg.Event) {
+	for i, r := range res {
+		if r.Changed() && r.ID != 0 {
+			p.publish(ctx, event(i, r))
+		}
+	}
 }
 
 // InsertStrikes publishes a batch when any of it was new. The store says

@@ -12,6 +12,7 @@ import (
 	"github.com/bmkg/mkggraph/format/cfradial"
 	"github.com/bmkg/mkggraph/format/hdf5"
 	"github.com/bmkg/mkggraph/format/netcdf"
+	"github.com/bmkg/mkggraph/format/radar"
 	"github.com/bmkg/mkggraph/format/rainbow"
 	"github.com/bmkg/mkggraph/format/wdss2"
 	"github.com/bmkg/mkggraph/mkg"
@@ -45,13 +46,28 @@ func ingestRainbow(ctx context.Context, in *Ingester, name string, data []byte, 
 	}
 	rf := &radarFile{scan: rainbowScan(v)}
 	rf.decode = func(sweep int, moment string) (*quicklook.PPI, error) {
-		f, err := v.Decode(data, sweep, moment)
-		if err != nil {
-			return nil, err
-		}
-		return &quicklook.PPI{Azimuths: f.Azimuths, RangeStartM: f.RangeStartM, GateWidthM: f.GateWidthM, Rays: f.Rays, Bins: f.Bins, Values: f.Values}, nil
+		return ppi(v.Decode(data, sweep, moment))
 	}
 	return in.storeRadar(ctx, name, data, rf, "application/octet-stream", s)
+}
+
+// ppi is a decoded sweep as the quick-look renders it.
+func ppi(f *radar.Field, err error) (*quicklook.PPI, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &quicklook.PPI{Azimuths: f.Azimuths, RangeStartM: f.RangeStartM, GateWidthM: f.GateWidthM, Rays: f.Rays, Bins: f.Bins, Values: f.Values}, nil
+}
+
+// radarSweep is a sweep as the catalogue lists it; moment picks what the
+// catalogue keeps of each of the format's moments.
+func radarSweep[M any](sw radar.Sweep, moments []M, moment func(M) radar.Moment) mkg.RadarSweep {
+	out := mkg.RadarSweep{Start: sw.Start, FixedAngle: sw.FixedAngle, Rays: sw.Rays, Bins: sw.Bins,
+		RangeStartM: sw.RangeStartM, RangeResolutionM: sw.RangeResolutionM}
+	for _, m := range moments {
+		out.Moments = append(out.Moments, mkg.RadarMoment(moment(m)))
+	}
+	return out
 }
 
 func rainbowScan(v *rainbow.Volume) mkg.RadarScan {
@@ -60,12 +76,7 @@ func rainbowScan(v *rainbow.Volume) mkg.RadarScan {
 	sc := mkg.RadarScan{Site: site, Start: timePtr(v.Start), End: timePtr(v.End), ScanType: v.ScanType,
 		Format: mkg.RadarRainbow5, Metadata: true}
 	for _, sw := range v.Sweeps {
-		out := mkg.RadarSweep{Start: sw.Start, FixedAngle: sw.FixedAngle, Rays: sw.Rays, Bins: sw.Bins,
-			RangeStartM: sw.RangeStartM, RangeResolutionM: sw.RangeResolutionM}
-		for _, m := range sw.Moments {
-			out.Moments = append(out.Moments, mkg.RadarMoment{Name: m.Name, Quantity: m.Quantity, Units: m.Units})
-		}
-		sc.Sweeps = append(sc.Sweeps, out)
+		sc.Sweeps = append(sc.Sweeps, radarSweep(sw.Sweep, sw.Moments, func(m rainbow.Moment) radar.Moment { return m.Moment }))
 	}
 	return sc
 }
@@ -78,17 +89,13 @@ func ingestWDSS2(ctx context.Context, in *Ingester, name string, data []byte, op
 	}
 	site := &mkg.RadarSite{Code: sw.SiteCode, Name: sw.SiteCode, Latitude: sw.Latitude, Longitude: sw.Longitude,
 		AltitudeM: sw.AltitudeM, BeamWidthDeg: sw.BeamWidthDeg}
-	m := mkg.RadarMoment{Name: sw.Moment.Name, Quantity: sw.Moment.Quantity, Units: sw.Moment.Units}
+	m := mkg.RadarMoment(sw.Moment)
 	rf := &radarFile{scan: mkg.RadarScan{Site: site, Start: timePtr(sw.Start), End: timePtr(sw.Start), ScanType: mkg.ScanPPI,
 		Format: mkg.RadarWDSS2NetCDF, Metadata: true, Sweeps: []mkg.RadarSweep{{Start: sw.Start, FixedAngle: sw.ElevationDeg,
 			Rays: sw.Rays, Bins: sw.Bins, RangeStartM: sw.RangeStartM, RangeResolutionM: sw.RangeResolutionM,
 			Moments: []mkg.RadarMoment{m}}}}}
 	rf.decode = func(int, string) (*quicklook.PPI, error) {
-		f, err := wdss2.Decode(r, int64(len(data)))
-		if err != nil {
-			return nil, err
-		}
-		return &quicklook.PPI{Azimuths: f.Azimuths, RangeStartM: f.RangeStartM, GateWidthM: f.GateWidthM, Rays: f.Rays, Bins: f.Bins, Values: f.Values}, nil
+		return ppi(wdss2.Decode(r, int64(len(data))))
 	}
 	return in.storeRadar(ctx, name, data, rf, "application/x-netcdf", s)
 }
@@ -118,20 +125,11 @@ func ingestCfRadial(ctx context.Context, in *Ingester, name string, data []byte,
 	sc := mkg.RadarScan{Site: site, Start: timePtr(v.Start), End: timePtr(v.End), ScanType: v.ScanType,
 		Format: mkg.RadarCfRadialNetCDF4, Metadata: true}
 	for _, sw := range v.Sweeps {
-		out := mkg.RadarSweep{Start: sw.Start, FixedAngle: sw.FixedAngle, Rays: sw.Rays, Bins: sw.Bins,
-			RangeStartM: sw.RangeStartM, RangeResolutionM: sw.RangeResolutionM}
-		for _, m := range sw.Moments {
-			out.Moments = append(out.Moments, mkg.RadarMoment{Name: m.Name, Quantity: m.Quantity, Units: m.Units})
-		}
-		sc.Sweeps = append(sc.Sweeps, out)
+		sc.Sweeps = append(sc.Sweeps, radarSweep(sw.Sweep, sw.Moments, func(m radar.Moment) radar.Moment { return m }))
 	}
 	rf := &radarFile{scan: sc}
 	rf.decode = func(sweep int, moment string) (*quicklook.PPI, error) {
-		f, err := v.Decode(r, int64(len(data)), sweep, moment)
-		if err != nil {
-			return nil, err
-		}
-		return &quicklook.PPI{Azimuths: f.Azimuths, RangeStartM: f.RangeStartM, GateWidthM: f.GateWidthM, Rays: f.Rays, Bins: f.Bins, Values: f.Values}, nil
+		return ppi(v.Decode(r, int64(len(data)), sweep, moment))
 	}
 	return in.storeRadar(ctx, name, data, rf, "application/x-netcdf", s)
 }

@@ -47,7 +47,7 @@ func (c *Counter) Add(_ context.Context, d time.Duration, keys ...string) ([]int
 		w := c.counts[k]
 		if w == nil || !now.Before(w.ends) {
 			if len(c.counts) >= c.max {
-				c.prune(now)
+				c.counts = pruned(c.counts, c.max, func(w *window) bool { return !now.Before(w.ends) })
 			}
 			w = &window{ends: now.Add(d)}
 			c.counts[k] = w
@@ -72,13 +72,17 @@ func (c *Counter) Counts(_ context.Context, keys ...string) ([]int64, error) {
 	return out, nil
 }
 
-func (c *Counter) prune(now time.Time) {
-	for k, w := range c.counts {
-		if !now.Before(w.ends) {
-			delete(c.counts, k)
+// pruned drops the entries of m that ended (for a map that holds max
+// entries and needs room for one more); when none had, it answers an empty
+// map, so that a flood of distinct keys cannot grow memory without bound.
+func pruned[V any](m map[string]V, max int, ended func(V) bool) map[string]V {
+	for k, v := range m {
+		if ended(v) {
+			delete(m, k)
 		}
 	}
-	if len(c.counts) >= c.max {
-		c.counts = map[string]*window{}
+	if len(m) >= max {
+		return map[string]V{}
 	}
+	return m
 }

@@ -53,6 +53,29 @@ func (c *lru[V]) put(key string, value V, size int, ttl time.Duration) {
 	if el, ok := c.items[key]; ok {
 		c.remove(el)
 	}
+	c.insert(key, value, size, ttl)
+}
+
+// update replaces key's value, under one lock, with what next makes of the
+// one stored (found even when expired: a counter's count outlives a TTL it
+// was once set with); the new value never expires.
+func (c *lru[V]) update(key string, next func(old V, found bool) (value V, size int)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var old V
+	el, found := c.items[key]
+	if found {
+		old = el.Value.(*lruEntry[V]).value
+		c.remove(el)
+	}
+	value, size := next(old, found)
+	c.insert(key, value, size, 0)
+}
+
+// insert adds an entry for a key that has none, evicting from the least
+// recently used end beyond the budget; one larger than the whole budget is
+// not kept.
+func (c *lru[V]) insert(key string, value V, size int, ttl time.Duration) {
 	size += len(key)
 	if size > c.maxBytes {
 		return

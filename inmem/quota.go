@@ -44,7 +44,7 @@ func (q *Quotas) Spend(_ context.Context, subject string, b mkg.Budget, cost int
 	s := q.used[subject]
 	if s == nil {
 		if len(q.used) >= q.max {
-			q.prune(now)
+			q.used = pruned(q.used, q.max, func(s *spent) bool { return !now.Before(s.dayEnd) })
 		}
 		s = &spent{}
 		q.used[subject] = s
@@ -62,15 +62,4 @@ func (q *Quotas) Spend(_ context.Context, subject string, b mkg.Budget, cost int
 	s.minuteN += cost
 	s.dayN += cost
 	return mkg.QuotaUsage{Minute: s.minuteN, Day: s.dayN}, true, nil
-}
-
-func (q *Quotas) prune(now time.Time) {
-	for k, s := range q.used {
-		if !now.Before(s.dayEnd) {
-			delete(q.used, k)
-		}
-	}
-	if len(q.used) >= q.max {
-		q.used = map[string]*spent{}
-	}
 }

@@ -182,8 +182,8 @@ func MergeStation(s *Station, best int, r *StationRecord) (changed bool, newBest
 	if !slices.Contains(s.Sources, r.Source) {
 		s.Sources = append(s.Sources, r.Source)
 	}
-	s.OperatingFrom = earliest(s.OperatingFrom, r.From)
-	s.OperatingTo = latestEnd(s.OperatingTo, r.To)
+	s.OperatingFrom = widest(s.OperatingFrom, r.From, time.Time.Before)
+	s.OperatingTo = widest(s.OperatingTo, r.To, time.Time.After)
 	s.Status = mergeStatus(s.Status, r.Status)
 	sortStation(s)
 	return snapshot(s) != before, newBest
@@ -201,23 +201,15 @@ func mergeStatus(a, b StationStatus) StationStatus {
 	return StatusUnknown
 }
 
-func earliest(a, b *time.Time) *time.Time {
+// widest returns whichever of a and b lies further out, wider telling
+// whether its first argument does: the earlier start, or the later end. An
+// unknown date (nil) never wins over a known one, so a record without an end
+// date (still operating) is not taken to mean "ended" and does not clear one.
+func widest(a, b *time.Time, wider func(b, a time.Time) bool) *time.Time {
 	if a == nil {
 		return b
 	}
-	if b != nil && b.Before(*a) {
-		return b
-	}
-	return a
-}
-
-// latestEnd widens the operating period's end; a record without an end date
-// (still operating) is not taken to mean "ended" and does not clear one.
-func latestEnd(a, b *time.Time) *time.Time {
-	if a == nil {
-		return b
-	}
-	if b != nil && b.After(*a) {
+	if b != nil && wider(*b, *a) {
 		return b
 	}
 	return a

@@ -31,31 +31,39 @@ return out`)
 // Add implements mkg.Counter in one round trip (one per hash slot on a
 // Cluster: each key is counted on its own, so keys need not share a slot).
 func (c *Cache) Add(ctx context.Context, window time.Duration, keys ...string) ([]int64, error) {
-	keys = c.prefixed(keys)
-	out := make([]int64, len(keys))
-	if len(keys) == 0 {
-		return out, nil
-	}
-	ctx, cancel := bound(ctx)
-	defer cancel()
-	for _, g := range c.slotGroups(keys) {
-		res, err := addScript.Run(ctx, c.client, pick(keys, g), window.Milliseconds()).Int64Slice()
+	return c.perSlot(ctx, keys, func(ctx context.Context, keys []string) ([]int64, error) {
+		res, err := addScript.Run(ctx, c.client, keys, window.Milliseconds()).Int64Slice()
 		if err != nil {
 			return nil, err
 		}
-		if len(res) != len(g) {
-			return nil, fmt.Errorf("redis: counted %d keys of %d", len(res), len(g))
+		if len(res) != len(keys) {
+			return nil, fmt.Errorf("redis: counted %d keys of %d", len(res), len(keys))
 		}
-		for i, n := range res {
-			out[g[i]] = n
-		}
-	}
-	return out, nil
+		return res, nil
+	})
 }
 
 // Counts implements mkg.Counter in one round trip (one per hash slot on a
 // Cluster).
 func (c *Cache) Counts(ctx context.Context, keys ...string) ([]int64, error) {
+	return c.perSlot(ctx, keys, func(ctx context.Context, keys []string) ([]int64, error) {
+		vals, err := c.client.MGet(ctx, keys...).Result()
+		if err != nil {
+			return nil, err
+		}
+		out := make([]int64, len(keys))
+		for i, v := range vals {
+			if s, ok := v.(string); ok {
+				out[i], _ = strconv.ParseInt(s, 10, 64) // not a count: none
+			}
+		}
+		return out, nil
+	})
+}
+
+// perSlot runs one round trip per hash slot of the (prefixed) keys and
+// returns the counts it answers in the keys' order.
+func (c *Cache) perSlot(ctx context.Context, keys []string, run func(ctx context.Context, slotKeys []string) ([]int64, error)) ([]int64, error) {
 	keys = c.prefixed(keys)
 	out := make([]int64, len(keys))
 	if len(keys) == 0 {
@@ -64,14 +72,12 @@ func (c *Cache) Counts(ctx context.Context, keys ...string) ([]int64, error) {
 	ctx, cancel := bound(ctx)
 	defer cancel()
 	for _, g := range c.slotGroups(keys) {
-		vals, err := c.client.MGet(ctx, pick(keys, g)...).Result()
+		counts, err := run(ctx, pick(keys, g))
 		if err != nil {
 			return nil, err
 		}
-		for i, v := range vals {
-			if s, ok := v.(string); ok {
-				out[g[i]], _ = strconv.ParseInt(s, 10, 64) // not a count: none
-			}
+		for i, n := range counts {
+			out[g[i]] = n
 		}
 	}
 	return out, nil

@@ -67,19 +67,19 @@ func auditFilter(in *model.AuditFilter) (mkg.AuditFilter, error) {
 
 func accountConnection(page *mkg.AccountPage, f mkg.AccountFilter, after *string) *model.AccountConnection {
 	c := &model.AccountConnection{Filter: f}
-	for i, a := range page.Accounts {
-		c.Edges = append(c.Edges, &model.AccountEdge{Cursor: page.Cursors[i].Encode(), Node: a})
-	}
-	c.PageInfo = pageInfo(after, page.HasNextPage, len(page.Cursors), func(i int) mkg.Cursor { return page.Cursors[i] })
+	c.Edges, c.PageInfo = edges(len(page.Accounts), func(i int) mkg.Cursor { return page.Cursors[i] }, page.HasNextPage, after,
+		func(i int, cursor string) *model.AccountEdge {
+			return &model.AccountEdge{Cursor: cursor, Node: page.Accounts[i]}
+		})
 	return c
 }
 
 func auditConnection(page *mkg.AuditPage, after *string) *model.AuditEventConnection {
 	c := &model.AuditEventConnection{}
-	for i, e := range page.Events {
-		c.Edges = append(c.Edges, &model.AuditEventEdge{Cursor: page.Cursors[i].Encode(), Node: e})
-	}
-	c.PageInfo = pageInfo(after, page.HasNextPage, len(page.Cursors), func(i int) mkg.Cursor { return page.Cursors[i] })
+	c.Edges, c.PageInfo = edges(len(page.Events), func(i int) mkg.Cursor { return page.Cursors[i] }, page.HasNextPage, after,
+		func(i int, cursor string) *model.AuditEventEdge {
+			return &model.AuditEventEdge{Cursor: cursor, Node: page.Events[i]}
+		})
 	return c
 }
 

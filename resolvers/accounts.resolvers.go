@@ -33,15 +33,7 @@ func (r *accountResolver) StatusReason(ctx context.Context, obj *mkg.Account) (*
 
 // APIKeys is the resolver for the apiKeys field.
 func (r *accountResolver) APIKeys(ctx context.Context, obj *mkg.Account) ([]*mkg.APIKey, error) {
-	keys, err := dataloaders.For(ctx).KeysOfAccount.Load(ctx, obj.ID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*mkg.APIKey, len(keys))
-	for i := range keys {
-		out[i] = &keys[i]
-	}
-	return out, nil
+	return pointers(dataloaders.For(ctx).KeysOfAccount.Load(ctx, obj.ID))
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -230,15 +222,7 @@ func (r *queryResolver) Viewer(ctx context.Context) (*mkg.Principal, error) {
 
 // Datasets is the resolver for the datasets field.
 func (r *queryResolver) Datasets(ctx context.Context) ([]*mkg.DatasetInfo, error) {
-	infos, err := r.AccessData.DatasetInfos(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*mkg.DatasetInfo, len(infos))
-	for i := range infos {
-		out[i] = &infos[i]
-	}
-	return out, nil
+	return pointers(r.AccessData.DatasetInfos(ctx))
 }
 
 // Accounts is the resolver for the accounts field.
@@ -299,12 +283,7 @@ func (r *viewerResolver) Roles(ctx context.Context, obj *mkg.Principal) ([]mkg.R
 
 // Rights is the resolver for the rights field.
 func (r *viewerResolver) Rights(ctx context.Context, obj *mkg.Principal) ([]*mkg.Right, error) {
-	rights := obj.Rights()
-	out := make([]*mkg.Right, len(rights))
-	for i := range rights {
-		out[i] = &rights[i]
-	}
-	return out, nil
+	return pointers(obj.Rights(), nil)
 }
 
 // Account returns graph.AccountResolver implementation.

@@ -119,12 +119,7 @@ func (r *queryResolver) ClimateSummary(ctx context.Context, station string, peri
 	if err != nil {
 		return nil, err
 	}
-	sums := mkg.SummarizeClimate(st.WMOIndex, days, period, from, to)
-	out := make([]*mkg.ClimateSummary, len(sums))
-	for i := range sums {
-		out[i] = &sums[i]
-	}
-	return out, nil
+	return pointers(mkg.SummarizeClimate(st.WMOIndex, days, period, from, to), nil)
 }
 
 // Climate is the resolver for the climate field.
@@ -135,15 +130,7 @@ func (r *stationResolver) Climate(ctx context.Context, obj *mkg.Station, from ti
 	if obj.WMOIndex == "" {
 		return []*mkg.ClimateDay{}, nil
 	}
-	days, err := dataloaders.For(ctx).StationClimate.Load(ctx, dataloaders.ClimateKey{WMO: obj.WMOIndex, From: from.UTC(), To: to.UTC()})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*mkg.ClimateDay, len(days))
-	for i := range days {
-		out[i] = &days[i]
-	}
-	return out, nil
+	return pointers(dataloaders.For(ctx).StationClimate.Load(ctx, dataloaders.ClimateKey{WMO: obj.WMOIndex, From: from.UTC(), To: to.UTC()}))
 }
 
 // ClimateDay returns graph.ClimateDayResolver implementation.

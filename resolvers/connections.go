@@ -6,29 +6,29 @@ import (
 )
 
 func stationConnection(page *mkg.StationPage, f mkg.StationFilter, after *string) *model.StationConnection {
-	c := &model.StationConnection{Filter: f, Edges: make([]*model.StationEdge, len(page.Edges))}
-	for i, e := range page.Edges {
-		c.Edges[i] = &model.StationEdge{Cursor: e.Cursor.Encode(), Node: e.Station, DistanceKm: e.DistanceKm}
-	}
-	c.PageInfo = pageInfo(after, page.HasNextPage, len(page.Edges), func(i int) mkg.Cursor { return page.Edges[i].Cursor })
+	c := &model.StationConnection{Filter: f}
+	c.Edges, c.PageInfo = edges(len(page.Edges), func(i int) mkg.Cursor { return page.Edges[i].Cursor }, page.HasNextPage, after,
+		func(i int, cursor string) *model.StationEdge {
+			return &model.StationEdge{Cursor: cursor, Node: page.Edges[i].Station, DistanceKm: page.Edges[i].DistanceKm}
+		})
 	return c
 }
 
 func observationConnection(page *mkg.ObservationPage, f mkg.ObservationFilter, wmo string, after *string) *model.ObservationConnection {
-	c := &model.ObservationConnection{Filter: f, StationWMO: wmo, Edges: make([]*model.ObservationEdge, len(page.Edges))}
-	for i, e := range page.Edges {
-		c.Edges[i] = &model.ObservationEdge{Cursor: e.Cursor.Encode(), Node: e.Observation}
-	}
-	c.PageInfo = pageInfo(after, page.HasNextPage, len(page.Edges), func(i int) mkg.Cursor { return page.Edges[i].Cursor })
+	c := &model.ObservationConnection{Filter: f, StationWMO: wmo}
+	c.Edges, c.PageInfo = edges(len(page.Edges), func(i int) mkg.Cursor { return page.Edges[i].Cursor }, page.HasNextPage, after,
+		func(i int, cursor string) *model.ObservationEdge {
+			return &model.ObservationEdge{Cursor: cursor, Node: page.Edges[i].Observation}
+		})
 	return c
 }
 
 func earthquakeConnection(page *mkg.EarthquakePage, f mkg.EarthquakeFilter, after *string) *model.EarthquakeConnection {
-	c := &model.EarthquakeConnection{Filter: f, Edges: make([]*model.EarthquakeEdge, len(page.Edges))}
-	for i, e := range page.Edges {
-		c.Edges[i] = &model.EarthquakeEdge{Cursor: e.Cursor.Encode(), Node: e.Earthquake, DistanceKm: e.DistanceKm}
-	}
-	c.PageInfo = pageInfo(after, page.HasNextPage, len(page.Edges), func(i int) mkg.Cursor { return page.Edges[i].Cursor })
+	c := &model.EarthquakeConnection{Filter: f}
+	c.Edges, c.PageInfo = edges(len(page.Edges), func(i int) mkg.Cursor { return page.Edges[i].Cursor }, page.HasNextPage, after,
+		func(i int, cursor string) *model.EarthquakeEdge {
+			return &model.EarthquakeEdge{Cursor: cursor, Node: page.Edges[i].Earthquake, DistanceKm: page.Edges[i].DistanceKm}
+		})
 	return c
 }
 

@@ -5,13 +5,28 @@ import (
 	"github.com/bmkg/mkggraph/mkg"
 )
 
-// optional returns nil for an empty string, so that the API says null
-// rather than "" for what a source did not state.
-func optional(s string) *string {
-	if s == "" {
+// typedIDs parses a filter's list of IDs of type typ; field names the
+// argument in the error, which says what each ID should be.
+func typedIDs(ids []string, typ, field, what string) ([]int64, error) {
+	var out []int64
+	for _, id := range ids {
+		n, err := model.ParseTypedID(id, typ)
+		if err != nil {
+			return nil, mkg.Invalid(field, "%q is not %s", id, what)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// optional returns nil for a zero value ("", 0), so that the API says null
+// rather than "" or 0 for what a source did not state.
+func optional[T comparable](v T) *T {
+	var zero T
+	if v == zero {
 		return nil
 	}
-	return &s
+	return &v
 }
 
 func pageArgs(first *int, after *string) mkg.PageArgs {
@@ -26,6 +41,16 @@ func pageInfo(after *string, hasNext bool, n int, cursor func(i int) mkg.Cursor)
 		pi.StartCursor, pi.EndCursor = &s, &e
 	}
 	return pi
+}
+
+// edges returns the n edges of a page, edge making each from its item's
+// index and encoded cursor, and the page's PageInfo.
+func edges[E any](n int, cursor func(i int) mkg.Cursor, hasNext bool, after *string, edge func(i int, cursor string) *E) ([]*E, *model.PageInfo) {
+	out := make([]*E, n)
+	for i := range out {
+		out[i] = edge(i, cursor(i).Encode())
+	}
+	return out, pageInfo(after, hasNext, n, cursor)
 }
 
 func bbox(b *model.BoundingBoxInput) *mkg.BBox {
@@ -96,14 +121,24 @@ func observationFilter(in *model.ObservationFilter) (mkg.ObservationFilter, erro
 	if in.IncludeNil != nil {
 		f.IncludeNil = *in.IncludeNil
 	}
-	for _, id := range in.StationIds {
-		n, err := model.ParseTypedID(id, model.TypeStation)
-		if err != nil {
-			return f, mkg.Invalid("filter.stationIds", "%q is not a station ID", id)
-		}
-		f.StationIDs = append(f.StationIDs, n)
+	var err error
+	if f.StationIDs, err = typedIDs(in.StationIds, model.TypeStation, "filter.stationIds", "a station ID"); err != nil {
+		return f, err
 	}
 	return f, f.Validate("filter")
+}
+
+// pointers returns pointers to list's items, for the list fields whose
+// items the schema resolves from pointers; an error passes through.
+func pointers[T any](list []T, err error) ([]*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*T, len(list))
+	for i := range list {
+		out[i] = &list[i]
+	}
+	return out, nil
 }
 
 // found turns a loader's nil result into NOT_FOUND.

@@ -56,15 +56,7 @@ func (r *earthquakeResolver) EvaluationStatus(ctx context.Context, obj *mkg.Eart
 
 // Sources is the resolver for the sources field.
 func (r *earthquakeResolver) Sources(ctx context.Context, obj *mkg.Earthquake) ([]*mkg.EarthquakeSource, error) {
-	list, err := dataloaders.For(ctx).QuakeSources.Load(ctx, obj.ID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*mkg.EarthquakeSource, len(list))
-	for i := range list {
-		out[i] = &list[i]
-	}
-	return out, nil
+	return pointers(dataloaders.For(ctx).QuakeSources.Load(ctx, obj.ID))
 }
 
 // NearestStations is the resolver for the nearestStations field.
@@ -73,15 +65,7 @@ func (r *earthquakeResolver) NearestStations(ctx context.Context, obj *mkg.Earth
 	if err != nil {
 		return nil, err
 	}
-	list, err := dataloaders.For(ctx).Nearest.Load(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*mkg.StationDistance, len(list))
-	for i := range list {
-		out[i] = &list[i]
-	}
-	return out, nil
+	return pointers(dataloaders.For(ctx).Nearest.Load(ctx, key))
 }
 
 // TotalCount is the resolver for the totalCount field.

@@ -87,15 +87,7 @@ func (r *mutationResolver) DeleteFeed(ctx context.Context, name string) (*bool, 
 
 // Feeds is the resolver for the feeds field.
 func (r *queryResolver) Feeds(ctx context.Context) ([]*mkg.Feed, error) {
-	feeds, err := r.FeedData.Feeds(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*mkg.Feed, len(feeds))
-	for i := range feeds {
-		out[i] = &feeds[i]
-	}
-	return out, nil
+	return pointers(r.FeedData.Feeds(ctx))
 }
 
 // Feed is the resolver for the feed field.

@@ -28,11 +28,11 @@ func (r *Resolver) radarScans(ctx context.Context, f mkg.RadarScanFilter, first 
 }
 
 func radarScanConnection(page *mkg.RadarScanPage, after *string) *model.RadarScanConnection {
-	c := &model.RadarScanConnection{Edges: make([]*model.RadarScanEdge, len(page.Scans))}
-	for i, sc := range page.Scans {
-		c.Edges[i] = &model.RadarScanEdge{Cursor: page.Cursors[i].Encode(), Node: sc}
-	}
-	c.PageInfo = pageInfo(after, page.HasNext, len(page.Scans), func(i int) mkg.Cursor { return page.Cursors[i] })
+	c := &model.RadarScanConnection{}
+	c.Edges, c.PageInfo = edges(len(page.Scans), func(i int) mkg.Cursor { return page.Cursors[i] }, page.HasNext, after,
+		func(i int, cursor string) *model.RadarScanEdge {
+			return &model.RadarScanEdge{Cursor: cursor, Node: page.Scans[i]}
+		})
 	return c
 }
 
@@ -41,12 +41,9 @@ func radarScanFilter(in *model.RadarScanFilter) (mkg.RadarScanFilter, error) {
 		return mkg.RadarScanFilter{}, nil
 	}
 	f := mkg.RadarScanFilter{From: in.From, To: in.To, Formats: in.Formats}
-	for _, id := range in.SiteIds {
-		n, err := model.ParseTypedID(id, model.TypeRadarSite)
-		if err != nil {
-			return f, mkg.Invalid("filter.siteIds", "%q is not the ID of a radar site", id)
-		}
-		f.SiteIDs = append(f.SiteIDs, n)
+	var err error
+	if f.SiteIDs, err = typedIDs(in.SiteIds, model.TypeRadarSite, "filter.siteIds", "the ID of a radar site"); err != nil {
+		return f, err
 	}
 	return f, f.Validate("filter")
 }

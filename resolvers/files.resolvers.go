@@ -83,11 +83,11 @@ func (r *queryResolver) SatelliteProducts(ctx context.Context, filter *model.Sat
 	if err != nil {
 		return nil, err
 	}
-	c := &model.SatelliteProductConnection{Edges: make([]*model.SatelliteProductEdge, len(page.Products))}
-	for i, sp := range page.Products {
-		c.Edges[i] = &model.SatelliteProductEdge{Cursor: page.Cursors[i].Encode(), Node: sp}
-	}
-	c.PageInfo = pageInfo(after, page.HasNext, len(page.Products), func(i int) mkg.Cursor { return page.Cursors[i] })
+	c := &model.SatelliteProductConnection{}
+	c.Edges, c.PageInfo = edges(len(page.Products), func(i int) mkg.Cursor { return page.Cursors[i] }, page.HasNext, after,
+		func(i int, cursor string) *model.SatelliteProductEdge {
+			return &model.SatelliteProductEdge{Cursor: cursor, Node: page.Products[i]}
+		})
 	return c, nil
 }
 
@@ -302,16 +302,7 @@ func (r *radarSiteResolver) Scans(ctx context.Context, obj *mkg.RadarSite, from 
 	if err := f.Validate(""); err != nil {
 		return nil, err
 	}
-	key := dataloaders.SiteScansKey{SiteID: obj.ID, Limit: p.Limit}
-	if from != nil {
-		key.From = *from
-	}
-	if to != nil {
-		key.To = *to
-	}
-	if p.After != nil {
-		key.After = *p.After
-	}
+	key := dataloaders.SiteScansKey{SiteID: obj.ID, PageWindow: dataloaders.NewPageWindow(from, to, p)}
 	page, err := dataloaders.For(ctx).SiteScans.Load(ctx, key)
 	if err != nil {
 		return nil, err
@@ -326,10 +317,7 @@ func (r *satelliteProductResolver) ID(ctx context.Context, obj *mkg.SatellitePro
 
 // Band is the resolver for the band field.
 func (r *satelliteProductResolver) Band(ctx context.Context, obj *mkg.SatelliteProduct) (*int, error) {
-	if obj.Band == 0 {
-		return nil, nil
-	}
-	return &obj.Band, nil
+	return optional(obj.Band), nil
 }
 
 // Wavelength is the resolver for the wavelength field.
@@ -350,10 +338,7 @@ func (r *satelliteProductResolver) Segment(ctx context.Context, obj *mkg.Satelli
 
 // Segments is the resolver for the segments field.
 func (r *satelliteProductResolver) Segments(ctx context.Context, obj *mkg.SatelliteProduct) (*int, error) {
-	if obj.Segments == 0 {
-		return nil, nil
-	}
-	return &obj.Segments, nil
+	return optional(obj.Segments), nil
 }
 
 // FileSize is the resolver for the fileSize field.

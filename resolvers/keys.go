@@ -1,8 +1,6 @@
 package resolvers
 
 import (
-	"time"
-
 	"github.com/bmkg/mkggraph/dataloaders"
 	"github.com/bmkg/mkggraph/mkg"
 )
@@ -10,21 +8,6 @@ import (
 // shakemapQuery is the loader key of Earthquake.shakemapAt.
 func shakemapQuery(q *mkg.Earthquake, lat, lon float64) mkg.ShakemapQuery {
 	return mkg.ShakemapQuery{EarthquakeID: q.ID, Point: mkg.Point{Latitude: lat, Longitude: lon}}
-}
-
-// stationObsKey is the loader key of Station.observations.
-func stationObsKey(wmo string, from, to *time.Time, p mkg.Page) dataloaders.StationObsKey {
-	key := dataloaders.StationObsKey{WMO: wmo, Limit: p.Limit}
-	if from != nil {
-		key.From = *from
-	}
-	if to != nil {
-		key.To = *to
-	}
-	if p.After != nil {
-		key.After = *p.After
-	}
-	return key
 }
 
 // nearestKey is the loader key of Earthquake.nearestStations.

@@ -27,10 +27,7 @@ func (r *lightningStrikeResolver) Type(ctx context.Context, obj *mkg.Strike) (*m
 
 // Polarity is the resolver for the polarity field.
 func (r *lightningStrikeResolver) Polarity(ctx context.Context, obj *mkg.Strike) (*int, error) {
-	if obj.Polarity == 0 {
-		return nil, nil
-	}
-	return &obj.Polarity, nil
+	return optional(obj.Polarity), nil
 }
 
 // LightningStrikes is the resolver for the lightningStrikes field.
@@ -47,11 +44,11 @@ func (r *queryResolver) LightningStrikes(ctx context.Context, bbox model.Boundin
 	if err != nil {
 		return nil, err
 	}
-	c := &model.LightningStrikeConnection{Edges: make([]*model.LightningStrikeEdge, len(page.Strikes))}
-	for i, st := range page.Strikes {
-		c.Edges[i] = &model.LightningStrikeEdge{Cursor: page.Cursors[i].Encode(), Node: st}
-	}
-	c.PageInfo = pageInfo(after, page.HasNext, len(page.Strikes), func(i int) mkg.Cursor { return page.Cursors[i] })
+	c := &model.LightningStrikeConnection{}
+	c.Edges, c.PageInfo = edges(len(page.Strikes), func(i int) mkg.Cursor { return page.Cursors[i] }, page.HasNext, after,
+		func(i int, cursor string) *model.LightningStrikeEdge {
+			return &model.LightningStrikeEdge{Cursor: cursor, Node: page.Strikes[i]}
+		})
 	return c, nil
 }
 

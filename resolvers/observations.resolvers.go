@@ -45,13 +45,8 @@ func (r *observationConnectionResolver) TotalCount(ctx context.Context, obj *mod
 	if obj.StationWMO == "" {
 		return r.ObservationData.CountObservations(ctx, obj.Filter)
 	}
-	key := dataloaders.StationObsKey{WMO: obj.StationWMO, IncludeNil: obj.Filter.IncludeNil}
-	if obj.Filter.From != nil {
-		key.From = *obj.Filter.From
-	}
-	if obj.Filter.To != nil {
-		key.To = *obj.Filter.To
-	}
+	key := dataloaders.StationObsKey{WMO: obj.StationWMO, IncludeNil: obj.Filter.IncludeNil,
+		PageWindow: dataloaders.NewPageWindow(obj.Filter.From, obj.Filter.To, mkg.Page{})}
 	return dataloaders.For(ctx).StationObsCount.Load(ctx, key)
 }
 

@@ -37,15 +37,7 @@ func (r *stationResolver) Country(ctx context.Context, obj *mkg.Station) (*strin
 
 // History is the resolver for the history field.
 func (r *stationResolver) History(ctx context.Context, obj *mkg.Station) ([]*mkg.StationEpoch, error) {
-	epochs, err := dataloaders.For(ctx).StationHistory.Load(ctx, obj.ID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*mkg.StationEpoch, len(epochs))
-	for i := range epochs {
-		out[i] = &epochs[i]
-	}
-	return out, nil
+	return pointers(dataloaders.For(ctx).StationHistory.Load(ctx, obj.ID))
 }
 
 // LatestObservation is the resolver for the latestObservation field.
@@ -71,7 +63,7 @@ func (r *stationResolver) Observations(ctx context.Context, obj *mkg.Station, fr
 		c.Empty = true
 		return c, nil
 	}
-	key := stationObsKey(obj.WMOIndex, from, to, p)
+	key := dataloaders.StationObsKey{WMO: obj.WMOIndex, PageWindow: dataloaders.NewPageWindow(from, to, p)}
 	page, err := dataloaders.For(ctx).StationObs.Load(ctx, key)
 	if err != nil {
 		return nil, err

@@ -116,22 +116,34 @@ func earthquakeWatch(in *model.EarthquakeWatchFilter) (mkg.EarthquakeWatch, erro
 	return w, w.Validate("filter")
 }
 
+// eventRecord reads the record ev names, by id through a batch read, once
+// for every subscriber of this process (mkg.Event.Load). It is nil when the
+// record cannot be read: an unreadable record is not sent, the client can
+// query it.
+func eventRecord[T any](ev mkg.Event, id int64, byID func(context.Context, []int64) ([]*T, error)) *T {
+	v, err := ev.Load(func() (any, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
+		defer cancel()
+		list, err := byID(ctx, []int64{id})
+		if err != nil || len(list) == 0 || list[0] == nil {
+			return nil, err
+		}
+		return list[0], nil
+	})
+	rec, _ := v.(*T)
+	if err != nil {
+		return nil
+	}
+	return rec
+}
+
 // earthquakeEvent reads the event's earthquake once for every subscriber
 // of this process (mkg.Event.Load), and checks the filter against what is
 // stored now (a revision may have moved it).
 func (r *Resolver) earthquakeEvent(ev mkg.Event, w mkg.EarthquakeWatch) *model.EarthquakeEvent {
-	v, err := ev.Load(func() (any, error) {
-		ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
-		defer cancel()
-		qs, err := r.EarthquakeData.EarthquakesByID(ctx, []int64{ev.Earthquake.ID})
-		if err != nil || len(qs) == 0 || qs[0] == nil {
-			return nil, err
-		}
-		return qs[0], nil
-	})
-	q, _ := v.(*mkg.Earthquake)
-	if err != nil || q == nil {
-		return nil // an unreadable record is not sent; the client can query it
+	q := eventRecord(ev, ev.Earthquake.ID, r.EarthquakeData.EarthquakesByID)
+	if q == nil {
+		return nil
 	}
 	if !w.Matches(&mkg.EarthquakeChange{Magnitude: q.Magnitude, Latitude: q.Latitude, Longitude: q.Longitude}) {
 		return nil
@@ -239,17 +251,8 @@ func (w ticketWatchFilter) matches(c *mkg.TicketChanged) bool {
 // ticketChange reads the request once for every staff subscriber of this
 // process.
 func (r *Resolver) ticketChange(ev mkg.Event) *model.AccessRequestChange {
-	v, err := ev.Load(func() (any, error) {
-		ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
-		defer cancel()
-		ts, err := r.TicketData.TicketsByID(ctx, []int64{ev.Ticket.ID})
-		if err != nil || len(ts) == 0 || ts[0] == nil {
-			return nil, err
-		}
-		return ts[0], nil
-	})
-	t, _ := v.(*mkg.Ticket)
-	if err != nil || t == nil {
+	t := eventRecord(ev, ev.Ticket.ID, r.TicketData.TicketsByID)
+	if t == nil {
 		return nil
 	}
 	return &model.AccessRequestChange{State: t.State, ChangedAt: ev.At, Request: t}

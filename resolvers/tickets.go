@@ -97,11 +97,11 @@ func ticketFilter(in *model.AccessRequestFilter) (mkg.TicketFilter, error) {
 }
 
 func ticketConnection(page *mkg.TicketPage, f mkg.TicketFilter, after *string) *model.AccessRequestConnection {
-	c := &model.AccessRequestConnection{Filter: f, Edges: []*model.AccessRequestEdge{}}
-	for i, t := range page.Tickets {
-		c.Edges = append(c.Edges, &model.AccessRequestEdge{Cursor: page.Cursors[i].Encode(), Node: t})
-	}
-	c.PageInfo = pageInfo(after, page.HasNextPage, len(page.Cursors), func(i int) mkg.Cursor { return page.Cursors[i] })
+	c := &model.AccessRequestConnection{Filter: f}
+	c.Edges, c.PageInfo = edges(len(page.Tickets), func(i int) mkg.Cursor { return page.Cursors[i] }, page.HasNextPage, after,
+		func(i int, cursor string) *model.AccessRequestEdge {
+			return &model.AccessRequestEdge{Cursor: cursor, Node: page.Tickets[i]}
+		})
 	return c
 }
 

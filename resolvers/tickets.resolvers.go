@@ -70,15 +70,7 @@ func (r *accessRequestResolver) Events(ctx context.Context, obj *mkg.Ticket) ([]
 
 // Notifications is the resolver for the notifications field.
 func (r *accessRequestResolver) Notifications(ctx context.Context, obj *mkg.Ticket) ([]*mkg.Notification, error) {
-	ns, err := dataloaders.For(ctx).TicketEmails.Load(ctx, obj.ID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*mkg.Notification, len(ns))
-	for i := range ns {
-		out[i] = &ns[i]
-	}
-	return out, nil
+	return pointers(dataloaders.For(ctx).TicketEmails.Load(ctx, obj.ID))
 }
 
 // ViewerCan is the resolver for the viewerCan field.

@@ -131,15 +131,7 @@ func (r *webhookResolver) Deliveries(ctx context.Context, obj *mkg.Webhook, firs
 	if err != nil {
 		return nil, err
 	}
-	ds, err := svc.Deliveries(ctx, obj, beforeID, limit)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*mkg.WebhookDelivery, len(ds))
-	for i := range ds {
-		out[i] = &ds[i]
-	}
-	return out, nil
+	return pointers(svc.Deliveries(ctx, obj, beforeID, limit))
 }
 
 // ID is the resolver for the id field.
@@ -157,10 +149,7 @@ func (r *webhookDeliveryResolver) NextAttemptAt(ctx context.Context, obj *mkg.We
 
 // LastStatus is the resolver for the lastStatus field.
 func (r *webhookDeliveryResolver) LastStatus(ctx context.Context, obj *mkg.WebhookDelivery) (*int, error) {
-	if obj.LastStatus == 0 {
-		return nil, nil
-	}
-	return &obj.LastStatus, nil
+	return optional(obj.LastStatus), nil
 }
 
 // LastError is the resolver for the lastError field.

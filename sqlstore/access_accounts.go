@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -71,16 +72,9 @@ func (r *accountRow) account() (*mkg.Account, error) {
 // selectAccounts runs a query over accounts a and attaches the grants: two
 // statements whatever the number of accounts.
 func (s *Store) selectAccounts(ctx context.Context, q sqlx.ExtContext, query string, args ...any) ([]*mkg.Account, error) {
-	var rows []accountRow
-	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
-		return nil, s.wrap(err)
-	}
-	out := make([]*mkg.Account, len(rows))
-	for i := range rows {
-		var err error
-		if out[i], err = rows[i].account(); err != nil {
-			return nil, err
-		}
+	out, err := selectAs(ctx, s, q, (*accountRow).account, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	return out, s.attachGrants(ctx, q, out)
 }
@@ -94,11 +88,6 @@ func (s *Store) attachGrants(ctx context.Context, q sqlx.ExtContext, accts []*mk
 	for i, a := range accts {
 		byID[a.ID], ids[i] = a, a.ID
 	}
-	query, args, err := s.in(`SELECT account_id, dataset, expires_at, granted_at, granted_by FROM grants
-		WHERE account_id IN (?) ORDER BY account_id, dataset`, ids)
-	if err != nil {
-		return err
-	}
 	var rows []struct {
 		AccountID int64      `db:"account_id"`
 		Dataset   string     `db:"dataset"`
@@ -106,8 +95,9 @@ func (s *Store) attachGrants(ctx context.Context, q sqlx.ExtContext, accts []*mk
 		GrantedAt dbTime     `db:"granted_at"`
 		GrantedBy string     `db:"granted_by"`
 	}
-	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
-		return s.wrap(err)
+	if err := s.selectIn(ctx, q, &rows, `SELECT account_id, dataset, expires_at, granted_at, granted_by FROM grants
+		WHERE account_id IN (?) ORDER BY account_id, dataset`, ids); err != nil {
+		return err
 	}
 	for _, r := range rows {
 		a := byID[r.AccountID]
@@ -133,19 +123,10 @@ func (s *Store) lockedAccount(ctx context.Context, q sqlx.ExtContext, id int64) 
 // AccountsByID implements mkg.AccessStore: two statements whatever the
 // number of ids; nil for an id with no account.
 func (s *Store) AccountsByID(ctx context.Context, ids []int64) ([]*mkg.Account, error) {
-	out := make([]*mkg.Account, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	query, args, err := s.in("SELECT "+accountColumns+" FROM accounts a WHERE a.id IN (?)", ids)
-	if err != nil {
-		return nil, err
-	}
-	accts, err := s.selectAccounts(ctx, s.q(), query, args...)
-	if err != nil {
-		return nil, err
-	}
-	return inOrderOf(ids, accts, func(a *mkg.Account) int64 { return a.ID }), nil
+	return byID(s, ids, "SELECT "+accountColumns+" FROM accounts a WHERE a.id IN (?)", func(a *mkg.Account) int64 { return a.ID },
+		func(query string, args ...any) ([]*mkg.Account, error) {
+			return s.selectAccounts(ctx, s.q(), query, args...)
+		})
 }
 
 // accountConditions validates the filter and returns its conditions.
@@ -224,7 +205,11 @@ func (s *Store) CountAccounts(ctx context.Context, f mkg.AccountFilter) (int, er
 const accountInputColumns = `organisation, contact_name, contact_email, contact_phone, app_name, app_description, app_platform,
 	app_callback_url, app_source_addresses, app_calls_per_day, valid_until, roles, search_text`
 
-func accountValues(in *mkg.AccountInput) ([]any, error) {
+// accountValues checks in (as of now) and returns its column values.
+func accountValues(in *mkg.AccountInput, now time.Time) ([]any, error) {
+	if err := in.Validate(now); err != nil {
+		return nil, err
+	}
 	app := in.Application
 	addrs, err := json.Marshal(nonNil(app.SourceAddress))
 	if err != nil {
@@ -255,20 +240,15 @@ func sortedRoles(roles []mkg.Role) []mkg.Role {
 // CreateAccount implements mkg.AccessStore. The account starts ACTIVE.
 func (s *Store) CreateAccount(ctx context.Context, by mkg.Actor, in mkg.AccountInput) (*mkg.Account, error) {
 	now := s.now()
-	if err := in.Validate(now); err != nil {
-		return nil, err
-	}
-	vals, err := accountValues(&in)
+	vals, err := accountValues(&in, now)
 	if err != nil {
 		return nil, err
 	}
 	var out *mkg.Account
 	err = s.tx(ctx, func(q sqlx.ExtContext) error {
-		var id int64
-		err := sqlx.GetContext(ctx, q, &id, s.rebind(`INSERT INTO accounts (`+accountInputColumns+`, status, created_at, updated_at)
-			VALUES (`+placeholders(len(vals)+3)+`) RETURNING id`), append(vals, string(mkg.AccountActive), dbTime{now}, dbTime{now})...)
+		id, err := s.insertAccount(ctx, q, vals, now)
 		if err != nil {
-			return s.wrap(err)
+			return err
 		}
 		if out, err = s.lockedAccount(ctx, q, id); err != nil {
 			return err
@@ -278,15 +258,21 @@ func (s *Store) CreateAccount(ctx context.Context, by mkg.Actor, in mkg.AccountI
 	return out, err
 }
 
+// insertAccount stores a new ACTIVE account of the values accountValues
+// returned.
+func (s *Store) insertAccount(ctx context.Context, q sqlx.ExtContext, vals []any, now time.Time) (int64, error) {
+	var id int64
+	err := sqlx.GetContext(ctx, q, &id, s.rebind(`INSERT INTO accounts (`+accountInputColumns+`, status, created_at, updated_at)
+		VALUES (`+placeholders(len(vals)+3)+`) RETURNING id`), append(vals, string(mkg.AccountActive), dbTime{now}, dbTime{now})...)
+	return id, s.wrap(err)
+}
+
 // UpdateAccount implements mkg.AccessStore: every field of the input
 // replaces the stored one; status and grants are unchanged. The audit event
 // lists each changed field with its old and new value.
 func (s *Store) UpdateAccount(ctx context.Context, by mkg.Actor, id int64, in mkg.AccountInput) (*mkg.Account, error) {
 	now := s.now()
-	if err := in.Validate(now); err != nil {
-		return nil, err
-	}
-	vals, err := accountValues(&in)
+	vals, err := accountValues(&in, now)
 	if err != nil {
 		return nil, err
 	}

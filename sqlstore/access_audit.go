@@ -114,23 +114,6 @@ func auditConditions(f mkg.AuditFilter) (where, error) {
 // AuditEventsByID implements mkg.AccessStore: events in ids order, nil for
 // a missing id, one statement.
 func (s *Store) AuditEventsByID(ctx context.Context, ids []int64) ([]*mkg.AuditEvent, error) {
-	out := make([]*mkg.AuditEvent, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	query, args, err := s.in(`SELECT `+auditColumns+` FROM audit_events e WHERE e.id IN (?)`, ids)
-	if err != nil {
-		return nil, err
-	}
-	var rows []auditRow
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, query, args...); err != nil {
-		return nil, s.wrap(err)
-	}
-	events := make([]*mkg.AuditEvent, len(rows))
-	for i := range rows {
-		if events[i], err = rows[i].event(); err != nil {
-			return nil, err
-		}
-	}
-	return inOrderOf(ids, events, func(e *mkg.AuditEvent) int64 { return e.ID }), nil
+	return byID(s, ids, `SELECT `+auditColumns+` FROM audit_events e WHERE e.id IN (?)`, func(e *mkg.AuditEvent) int64 { return e.ID },
+		scanned(ctx, s, (*auditRow).event))
 }

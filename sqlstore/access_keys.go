@@ -49,13 +49,9 @@ func (s *Store) CredentialByPrefix(ctx context.Context, prefix string) (*mkg.Cre
 		accountRow
 		Hash string `db:"hash"`
 	}
-	err := sqlx.GetContext(ctx, s.q(), &row, s.rebind(`SELECT `+keyColumns+`, k.hash, `+accountColumns+`
-		FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.prefix = ?`), prefix)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, mkg.NotFound("key")
-	}
-	if err != nil {
-		return nil, s.wrap(err)
+	if err := s.getOne(ctx, s.q(), &row, mkg.NotFound("key"), `SELECT `+keyColumns+`, k.hash, `+accountColumns+`
+		FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.prefix = ?`, prefix); err != nil {
+		return nil, err
 	}
 	acct, err := row.account()
 	if err != nil {
@@ -97,13 +93,9 @@ func (s *Store) KeysOfAccounts(ctx context.Context, ids []int64) ([][]mkg.APIKey
 	if len(ids) == 0 {
 		return out, nil
 	}
-	query, args, err := s.in(`SELECT `+keyColumns+` FROM api_keys k WHERE k.account_id IN (?) ORDER BY k.created_at DESC, k.id DESC`, ids)
-	if err != nil {
-		return nil, err
-	}
 	var rows []keyRow
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, query, args...); err != nil {
-		return nil, s.wrap(err)
+	if err := s.selectIn(ctx, s.q(), &rows, `SELECT `+keyColumns+` FROM api_keys k WHERE k.account_id IN (?) ORDER BY k.created_at DESC, k.id DESC`, ids); err != nil {
+		return nil, err
 	}
 	byAccount := map[int64][]mkg.APIKey{}
 	for i := range rows {
@@ -117,12 +109,8 @@ func (s *Store) KeysOfAccounts(ctx context.Context, ids []int64) ([][]mkg.APIKey
 
 func (s *Store) keyByID(ctx context.Context, q sqlx.ExtContext, id int64) (*mkg.APIKey, error) {
 	var row keyRow
-	err := sqlx.GetContext(ctx, q, &row, s.rebind(`SELECT `+keyColumns+` FROM api_keys k WHERE k.id = ?`), id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, mkg.NotFound("key")
-	}
-	if err != nil {
-		return nil, s.wrap(err)
+	if err := s.getOne(ctx, q, &row, mkg.NotFound("key"), `SELECT `+keyColumns+` FROM api_keys k WHERE k.id = ?`, id); err != nil {
+		return nil, err
 	}
 	k := row.key()
 	return &k, nil
@@ -135,11 +123,8 @@ func (s *Store) IssueKey(ctx context.Context, by mkg.Actor, accountID int64, lab
 	var rec *mkg.APIKey
 	err := s.tx(ctx, func(q sqlx.ExtContext) error {
 		now := s.now()
-		acct, err := s.lockedAccount(ctx, q, accountID)
+		err := s.checkKeyIssue(ctx, q, accountID, expiresAt, now)
 		if err != nil {
-			return err
-		}
-		if err := mkg.CheckKeyIssue(acct, expiresAt, now); err != nil {
 			return err
 		}
 		if key, rec, err = s.insertKey(ctx, q, accountID, strings.TrimSpace(label), expiresAt, now); err != nil {
@@ -152,6 +137,16 @@ func (s *Store) IssueKey(ctx context.Context, by mkg.Actor, accountID int64, lab
 		return "", nil, err
 	}
 	return key, rec, nil
+}
+
+// checkKeyIssue locks the account and checks that it may get a key
+// expiring at expiresAt (mkg.CheckKeyIssue).
+func (s *Store) checkKeyIssue(ctx context.Context, q sqlx.ExtContext, accountID int64, expiresAt *time.Time, now time.Time) error {
+	acct, err := s.lockedAccount(ctx, q, accountID)
+	if err != nil {
+		return err
+	}
+	return mkg.CheckKeyIssue(acct, expiresAt, now)
 }
 
 // insertKey stores a fresh key, drawing again if its prefix is taken (the
@@ -192,11 +187,7 @@ func (s *Store) RotateKey(ctx context.Context, by mkg.Actor, keyID int64) (strin
 		if old.ExpiresAt != nil && !now.Before(*old.ExpiresAt) {
 			return mkg.Invalid("keyId", "key %s expired at %s; issue a new key instead", old.Prefix, old.ExpiresAt.UTC().Format(time.RFC3339))
 		}
-		acct, err := s.lockedAccount(ctx, q, old.AccountID)
-		if err != nil {
-			return err
-		}
-		if err := mkg.CheckKeyIssue(acct, old.ExpiresAt, now); err != nil {
+		if err := s.checkKeyIssue(ctx, q, old.AccountID, old.ExpiresAt, now); err != nil {
 			return err
 		}
 		if err := s.revokeKey(ctx, q, old, "rotated", now); err != nil {
@@ -257,22 +248,6 @@ func (s *Store) revokeKey(ctx context.Context, q sqlx.ExtContext, k *mkg.APIKey,
 // APIKeysByID implements mkg.AccessStore: keys in ids order, nil for a
 // missing id, one statement.
 func (s *Store) APIKeysByID(ctx context.Context, ids []int64) ([]*mkg.APIKey, error) {
-	out := make([]*mkg.APIKey, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	query, args, err := s.in(`SELECT `+keyColumns+` FROM api_keys k WHERE k.id IN (?)`, ids)
-	if err != nil {
-		return nil, err
-	}
-	var rows []keyRow
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, query, args...); err != nil {
-		return nil, s.wrap(err)
-	}
-	keys := make([]*mkg.APIKey, len(rows))
-	for i := range rows {
-		k := rows[i].key()
-		keys[i] = &k
-	}
-	return inOrderOf(ids, keys, func(k *mkg.APIKey) int64 { return k.ID }), nil
+	return byID(s, ids, `SELECT `+keyColumns+` FROM api_keys k WHERE k.id IN (?)`, func(k *mkg.APIKey) int64 { return k.ID },
+		scanned(ctx, s, func(r *keyRow) (*mkg.APIKey, error) { k := r.key(); return &k, nil }))
 }

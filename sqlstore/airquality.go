@@ -97,14 +97,10 @@ func (s *Store) storedAQ(ctx context.Context, q sqlx.ExtContext, ms []mkg.AQMeas
 	for _, m := range ms {
 		codes[m.StationCode], days[m.Date.UTC().Format(dayLayout)] = true, true
 	}
-	query, args, err := s.in(`SELECT id, station_code, day, pollutant, kind, value, unit FROM aq_measurements
-		WHERE station_code IN (?) AND day IN (?)`, keys(codes), keys(days))
-	if err != nil {
-		return nil, err
-	}
 	var rows []storedAQValue
-	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
-		return nil, s.wrap(err)
+	if err := s.selectIn(ctx, q, &rows, `SELECT id, station_code, day, pollutant, kind, value, unit FROM aq_measurements
+		WHERE station_code IN (?) AND day IN (?)`, keys(codes), keys(days)); err != nil {
+		return nil, err
 	}
 	out := make(map[string]storedAQValue, len(rows))
 	for _, r := range rows {
@@ -201,13 +197,10 @@ func (s *Store) UpsertAQDays(ctx context.Context, days []mkg.AQDay) ([]mkg.Write
 			}
 			codes[rows[i].StationCode], dates[rows[i].Day] = true, true
 		}
-		query, args, err := s.in(`SELECT `+aqDayColumns+` FROM aq_days WHERE station_code IN (?) AND day IN (?)`, keys(codes), keys(dates))
+		var stored []aqDayRow
+		err := s.selectIn(ctx, q, &stored, `SELECT `+aqDayColumns+` FROM aq_days WHERE station_code IN (?) AND day IN (?)`, keys(codes), keys(dates))
 		if err != nil {
 			return err
-		}
-		var stored []aqDayRow
-		if err := sqlx.SelectContext(ctx, q, &stored, query, args...); err != nil {
-			return s.wrap(err)
 		}
 		old := make(map[string]aqDayRow, len(stored))
 		for _, r := range stored {
@@ -259,11 +252,7 @@ func (s *Store) insertAQDays(ctx context.Context, q sqlx.ExtContext, rows []aqDa
 
 // AQMeasurements implements mkg.AQStore.
 func (s *Store) AQMeasurements(ctx context.Context, code string, from, to time.Time) ([]*mkg.AQMeasurement, error) {
-	all, err := s.AQMeasurementsOfStations(ctx, []string{code}, from, to)
-	if err != nil {
-		return nil, err
-	}
-	return all[0], nil
+	return only(s.AQMeasurementsOfStations(ctx, []string{code}, from, to))
 }
 
 // AQMeasurementsOfStations implements mkg.AQStore.
@@ -271,12 +260,6 @@ func (s *Store) AQMeasurementsOfStations(ctx context.Context, codes []string, fr
 	out := make([][]*mkg.AQMeasurement, len(codes))
 	if len(codes) == 0 {
 		return out, nil
-	}
-	q, args, err := s.in(`SELECT station_code, day, pollutant, kind, value, unit, source FROM aq_measurements
-		WHERE station_code IN (?) AND day >= ? AND day <= ? ORDER BY station_code, day, pollutant, kind`,
-		codes, from.UTC().Format(dayLayout), to.UTC().Format(dayLayout))
-	if err != nil {
-		return nil, err
 	}
 	var rows []struct {
 		Code      string  `db:"station_code"`
@@ -287,8 +270,10 @@ func (s *Store) AQMeasurementsOfStations(ctx context.Context, codes []string, fr
 		Unit      string  `db:"unit"`
 		Source    string  `db:"source"`
 	}
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
-		return nil, s.wrap(err)
+	if err := s.selectIn(ctx, s.q(), &rows, `SELECT station_code, day, pollutant, kind, value, unit, source FROM aq_measurements
+		WHERE station_code IN (?) AND day >= ? AND day <= ? ORDER BY station_code, day, pollutant, kind`,
+		codes, from.UTC().Format(dayLayout), to.UTC().Format(dayLayout)); err != nil {
+		return nil, err
 	}
 	ms := make([]*mkg.AQMeasurement, len(rows))
 	for i, r := range rows {
@@ -304,11 +289,7 @@ func (s *Store) AQMeasurementsOfStations(ctx context.Context, codes []string, fr
 
 // AQDays implements mkg.AQStore.
 func (s *Store) AQDays(ctx context.Context, code string, from, to time.Time) ([]*mkg.AQDay, error) {
-	all, err := s.AQDaysOfStations(ctx, []string{code}, from, to)
-	if err != nil {
-		return nil, err
-	}
-	return all[0], nil
+	return only(s.AQDaysOfStations(ctx, []string{code}, from, to))
 }
 
 // AQDaysOfStations implements mkg.AQStore.
@@ -317,14 +298,11 @@ func (s *Store) AQDaysOfStations(ctx context.Context, codes []string, from, to t
 	if len(codes) == 0 {
 		return out, nil
 	}
-	q, args, err := s.in(`SELECT `+aqDayColumns+` FROM aq_days WHERE station_code IN (?) AND day >= ? AND day <= ? ORDER BY station_code, day`,
+	var rows []aqDayRow
+	err := s.selectIn(ctx, s.q(), &rows, `SELECT `+aqDayColumns+` FROM aq_days WHERE station_code IN (?) AND day >= ? AND day <= ? ORDER BY station_code, day`,
 		codes, from.UTC().Format(dayLayout), to.UTC().Format(dayLayout))
 	if err != nil {
 		return nil, err
-	}
-	var rows []aqDayRow
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
-		return nil, s.wrap(err)
 	}
 	days := make([]*mkg.AQDay, len(rows))
 	for i := range rows {

@@ -66,11 +66,7 @@ func (s *Store) upsertClimateDay(ctx context.Context, q sqlx.ExtContext, d *mkg.
 
 // ClimateDays implements mkg.ClimateStore.
 func (s *Store) ClimateDays(ctx context.Context, wmo string, from, to time.Time) ([]mkg.ClimateDay, error) {
-	days, err := s.ClimateDaysOfStations(ctx, []string{wmo}, from, to)
-	if err != nil {
-		return nil, err
-	}
-	return days[0], nil
+	return only(s.ClimateDaysOfStations(ctx, []string{wmo}, from, to))
 }
 
 // ClimateDaysOfStations returns each station's days in [from, to], oldest
@@ -80,19 +76,15 @@ func (s *Store) ClimateDaysOfStations(ctx context.Context, wmos []string, from, 
 	if len(wmos) == 0 {
 		return out, nil
 	}
-	q, args, err := s.in(`SELECT station_wmo, day, vals, source FROM climate_days
-		WHERE station_wmo IN (?) AND day >= ? AND day <= ? ORDER BY station_wmo, day`, wmos, from.UTC().Format(dayLayout), to.UTC().Format(dayLayout))
-	if err != nil {
-		return nil, err
-	}
 	var rows []struct {
 		WMO    string `db:"station_wmo"`
 		Day    string `db:"day"`
 		Vals   string `db:"vals"`
 		Source string `db:"source"`
 	}
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
-		return nil, s.wrap(err)
+	if err := s.selectIn(ctx, s.q(), &rows, `SELECT station_wmo, day, vals, source FROM climate_days
+		WHERE station_wmo IN (?) AND day >= ? AND day <= ? ORDER BY station_wmo, day`, wmos, from.UTC().Format(dayLayout), to.UTC().Format(dayLayout)); err != nil {
+		return nil, err
 	}
 	days := make([]mkg.ClimateDay, len(rows))
 	for i, r := range rows {

@@ -2,8 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"sync"
 
 	"github.com/jmoiron/sqlx"
@@ -123,12 +121,8 @@ func (s *Store) RemoveTrustedDocument(ctx context.Context, by mkg.Actor, id stri
 	}
 	return s.tx(ctx, func(q sqlx.ExtContext) error {
 		var name string
-		err := sqlx.GetContext(ctx, q, &name, s.rebind(`DELETE FROM trusted_documents WHERE id = ? RETURNING name`), id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return mkg.NotFound("trusted document " + id)
-		}
-		if err != nil {
-			return s.wrap(err)
+		if err := s.getOne(ctx, q, &name, mkg.NotFound("trusted document "+id), `DELETE FROM trusted_documents WHERE id = ? RETURNING name`, id); err != nil {
+			return err
 		}
 		return s.record(ctx, q, by, s.now(), "document.remove", "document", id, map[string]any{"name": name})
 	})

@@ -244,19 +244,10 @@ func (s *Store) LatestEarthquake(ctx context.Context) (*mkg.Earthquake, error) {
 
 // EarthquakesByID implements mkg.EarthquakeReader.
 func (s *Store) EarthquakesByID(ctx context.Context, ids []int64) ([]*mkg.Earthquake, error) {
-	out := make([]*mkg.Earthquake, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	query, args, err := s.in("SELECT "+earthquakeColumns+" FROM earthquakes q WHERE q.id IN (?)", ids)
-	if err != nil {
-		return nil, err
-	}
-	quakes, err := s.selectEarthquakes(ctx, s.q(), query, args...)
-	if err != nil {
-		return nil, err
-	}
-	return inOrderOf(ids, quakes, func(q *mkg.Earthquake) int64 { return q.ID }), nil
+	return byID(s, ids, "SELECT "+earthquakeColumns+" FROM earthquakes q WHERE q.id IN (?)", func(q *mkg.Earthquake) int64 { return q.ID },
+		func(query string, args ...any) ([]*mkg.Earthquake, error) {
+			return s.selectEarthquakes(ctx, s.q(), query, args...)
+		})
 }
 
 // EarthquakesStoredSince implements mkg.EarthquakeReader. It reads the
@@ -269,18 +260,7 @@ func (s *Store) EarthquakesStoredSince(ctx context.Context, f mkg.EarthquakeFilt
 }
 
 func (s *Store) selectEarthquakes(ctx context.Context, q sqlx.ExtContext, query string, args ...any) ([]*mkg.Earthquake, error) {
-	var rows []earthquakeRow
-	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
-		return nil, s.wrap(err)
-	}
-	out := make([]*mkg.Earthquake, len(rows))
-	for i := range rows {
-		var err error
-		if out[i], err = rows[i].earthquake(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return selectAs(ctx, s, q, (*earthquakeRow).earthquake, query, args...)
 }
 
 // SourcesOfEarthquakes implements mkg.EarthquakeReader.
@@ -318,11 +298,6 @@ func (s *Store) attachSourcesWith(ctx context.Context, q sqlx.ExtContext, quakes
 		}
 		byID[e.ID] = append(byID[e.ID], e)
 	}
-	query, args, err := s.in(`SELECT earthquake_id, feed, source_event_id, report, first_seen_at, last_seen_at FROM earthquake_sources
-		WHERE earthquake_id IN (?) ORDER BY earthquake_id, first_seen_at, feed`, ids)
-	if err != nil {
-		return err
-	}
 	var rows []struct {
 		EarthquakeID  int64  `db:"earthquake_id"`
 		Feed          string `db:"feed"`
@@ -331,8 +306,9 @@ func (s *Store) attachSourcesWith(ctx context.Context, q sqlx.ExtContext, quakes
 		FirstSeenAt   dbTime `db:"first_seen_at"`
 		LastSeenAt    dbTime `db:"last_seen_at"`
 	}
-	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
-		return s.wrap(err)
+	if err := s.selectIn(ctx, q, &rows, `SELECT earthquake_id, feed, source_event_id, report, first_seen_at, last_seen_at FROM earthquake_sources
+		WHERE earthquake_id IN (?) ORDER BY earthquake_id, first_seen_at, feed`, ids); err != nil {
+		return err
 	}
 	for _, r := range rows {
 		src := mkg.EarthquakeSource{Feed: r.Feed, SourceEventID: r.SourceEventID, FirstSeenAt: r.FirstSeenAt.Time, LastSeenAt: r.LastSeenAt.Time}

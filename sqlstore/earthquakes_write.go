@@ -12,27 +12,7 @@ import (
 // UpsertEarthquakes implements mkg.EarthquakeWriter: each report in its own
 // transaction, matched against the events stored near its origin time.
 func (s *Store) UpsertEarthquakes(ctx context.Context, reps []mkg.EarthquakeReport) ([]mkg.WriteResult, error) {
-	out := make([]mkg.WriteResult, len(reps))
-	for i := range reps {
-		if err := ctx.Err(); err != nil {
-			return out, err
-		}
-		if err := reps[i].Validate(s.now()); err != nil {
-			out[i] = mkg.WriteResult{Outcome: mkg.Rejected, Err: err}
-			continue
-		}
-		err := s.tx(ctx, func(q sqlx.ExtContext) error {
-			var err error
-			if out[i], err = s.upsertEarthquake(ctx, q, &reps[i]); err != nil || !out[i].Changed() {
-				return err
-			}
-			return s.advance(ctx, q, mkg.GenEarthquakes)
-		})
-		if err != nil {
-			out[i] = mkg.WriteResult{Outcome: mkg.Rejected, Err: err}
-		}
-	}
-	return out, nil
+	return upsertEach(ctx, s, reps, func(r *mkg.EarthquakeReport) error { return r.Validate(s.now()) }, s.upsertEarthquake, mkg.GenEarthquakes)
 }
 
 func (s *Store) upsertEarthquake(ctx context.Context, q sqlx.ExtContext, r *mkg.EarthquakeReport) (mkg.WriteResult, error) {

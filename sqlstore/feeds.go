@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -79,12 +78,8 @@ func (s *Store) Feed(ctx context.Context, name string) (*mkg.Feed, error) {
 
 func (s *Store) feed(ctx context.Context, q sqlx.ExtContext, name string) (*mkg.Feed, error) {
 	var r feedRow
-	err := sqlx.GetContext(ctx, q, &r, s.rebind(`SELECT `+feedColumns+` FROM feeds WHERE name = ?`), name)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, mkg.NotFound("feed")
-	}
-	if err != nil {
-		return nil, s.wrap(err)
+	if err := s.getOne(ctx, q, &r, mkg.NotFound("feed"), `SELECT `+feedColumns+` FROM feeds WHERE name = ?`, name); err != nil {
+		return nil, err
 	}
 	f := r.feed()
 	return &f, nil

@@ -114,14 +114,10 @@ func (s *Store) GroundMotionsOfEarthquakes(ctx context.Context, ids []int64) ([]
 	if len(ids) == 0 {
 		return out, nil
 	}
-	q, args, err := s.in(`SELECT `+groundMotionColumns+`, `+stationMaxPGA+`
-		FROM ground_motions g WHERE earthquake_id IN (?) ORDER BY pga_gal DESC, id`, ids)
-	if err != nil {
-		return nil, err
-	}
 	var rows []groundMotionRow
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
-		return nil, s.wrap(err)
+	if err := s.selectIn(ctx, s.q(), &rows, `SELECT `+groundMotionColumns+`, `+stationMaxPGA+`
+		FROM ground_motions g WHERE earthquake_id IN (?) ORDER BY pga_gal DESC, id`, ids); err != nil {
+		return nil, err
 	}
 	motions := make([]*mkg.GroundMotion, len(rows))
 	for i := range rows {

@@ -309,13 +309,9 @@ func (s *Store) CountObservations(ctx context.Context, f mkg.ObservationFilter) 
 func (s *Store) stationKeys(ctx context.Context, f mkg.ObservationFilter) ([]string, error) {
 	keys := slices.Clone(f.StationWMOs)
 	if len(f.StationIDs) > 0 {
-		query, args, err := s.in(`SELECT wmo_index FROM stations WHERE id IN (?) AND wmo_index IS NOT NULL`, f.StationIDs)
-		if err != nil {
-			return nil, err
-		}
 		var more []string
-		if err := sqlx.SelectContext(ctx, s.q(), &more, query, args...); err != nil {
-			return nil, s.wrap(err)
+		if err := s.selectIn(ctx, s.q(), &more, `SELECT wmo_index FROM stations WHERE id IN (?) AND wmo_index IS NOT NULL`, f.StationIDs); err != nil {
+			return nil, err
 		}
 		keys = append(keys, more...)
 	}
@@ -402,19 +398,10 @@ func (s *Store) LatestObservations(ctx context.Context, wmos []string) ([]*mkg.O
 
 // ObservationsByID implements mkg.ObservationReader.
 func (s *Store) ObservationsByID(ctx context.Context, ids []int64) ([]*mkg.Observation, error) {
-	out := make([]*mkg.Observation, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	query, args, err := s.in(`SELECT `+observationColumns+` FROM observations o WHERE o.id IN (?)`, ids)
-	if err != nil {
-		return nil, err
-	}
-	obs, err := s.selectObservations(ctx, len(ids), query, args...)
-	if err != nil {
-		return nil, err
-	}
-	return inOrderOf(ids, obs, func(o *mkg.Observation) int64 { return o.ID }), nil
+	return byID(s, ids, `SELECT `+observationColumns+` FROM observations o WHERE o.id IN (?)`, func(o *mkg.Observation) int64 { return o.ID },
+		func(query string, args ...any) ([]*mkg.Observation, error) {
+			return s.selectObservations(ctx, len(ids), query, args...)
+		})
 }
 
 // ObservationsStoredSince implements mkg.ObservationReader. It reads the

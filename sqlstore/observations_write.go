@@ -144,14 +144,10 @@ func (w *obsWrite) stored(ctx context.Context) (map[obsKey]*mkg.Observation, err
 			to = o.ObservedAt
 		}
 	}
-	query, args, err := w.s.in(`SELECT `+observationColumns+` FROM observations o
-		WHERE o.station_wmo IN (?) AND o.observed_at >= ? AND o.observed_at <= ?`, wmos, dbTime{from}, dbTime{to})
-	if err != nil {
-		return nil, err
-	}
 	var rows []observationRow
-	if err := sqlx.SelectContext(ctx, w.q, &rows, query, args...); err != nil {
-		return nil, w.s.wrap(err)
+	if err := w.s.selectIn(ctx, w.q, &rows, `SELECT `+observationColumns+` FROM observations o
+		WHERE o.station_wmo IN (?) AND o.observed_at >= ? AND o.observed_at <= ?`, wmos, dbTime{from}, dbTime{to}); err != nil {
+		return nil, err
 	}
 	out := make(map[obsKey]*mkg.Observation, len(rows))
 	for i := range rows {

@@ -56,23 +56,8 @@ func (s *Store) RadarSites(ctx context.Context) ([]*mkg.RadarSite, error) {
 
 // RadarSitesByID implements mkg.RadarReader.
 func (s *Store) RadarSitesByID(ctx context.Context, ids []int64) ([]*mkg.RadarSite, error) {
-	out := make([]*mkg.RadarSite, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	q, args, err := s.in(`SELECT `+radarSiteColumns+` FROM radar_sites WHERE id IN (?)`, ids)
-	if err != nil {
-		return nil, err
-	}
-	var rows []radarSiteRow
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
-		return nil, s.wrap(err)
-	}
-	sites := make([]*mkg.RadarSite, len(rows))
-	for i := range rows {
-		sites[i] = rows[i].site()
-	}
-	return inOrderOf(ids, sites, func(r *mkg.RadarSite) int64 { return r.ID }), nil
+	return byID(s, ids, `SELECT `+radarSiteColumns+` FROM radar_sites WHERE id IN (?)`, func(r *mkg.RadarSite) int64 { return r.ID },
+		scanned(ctx, s, func(r *radarSiteRow) (*mkg.RadarSite, error) { return r.site(), nil }))
 }
 
 const radarScanColumns = `id, site_id, start_time, end_time, scan_type, sweeps, format, metadata, problem,
@@ -244,25 +229,8 @@ func prefixed(p, columns string) string {
 
 // RadarScansByID implements mkg.RadarReader.
 func (s *Store) RadarScansByID(ctx context.Context, ids []int64) ([]*mkg.RadarScan, error) {
-	out := make([]*mkg.RadarScan, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	q, args, err := s.in(`SELECT `+radarScanColumns+` FROM radar_scans WHERE id IN (?)`, ids)
-	if err != nil {
-		return nil, err
-	}
-	var rows []radarScanRow
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
-		return nil, s.wrap(err)
-	}
-	scans := make([]*mkg.RadarScan, len(rows))
-	for i := range rows {
-		if scans[i], err = rows[i].scan(); err != nil {
-			return nil, err
-		}
-	}
-	return inOrderOf(ids, scans, func(sc *mkg.RadarScan) int64 { return sc.ID }), nil
+	return byID(s, ids, `SELECT `+radarScanColumns+` FROM radar_scans WHERE id IN (?)`, func(sc *mkg.RadarScan) int64 { return sc.ID },
+		scanned(ctx, s, (*radarScanRow).scan))
 }
 
 // PutRadarScan implements mkg.RadarWriter: one transaction upserts the
@@ -356,22 +324,35 @@ func unchangedScan(old *radarScanRow, sc *mkg.RadarScan, sweeps string) bool {
 
 // DeleteRadarScan implements mkg.RadarWriter.
 func (s *Store) DeleteRadarScan(ctx context.Context, id int64) ([]string, error) {
+	return s.deleteWithFiles(ctx, "radar_scans", "radar scan", id, "file_digest", "quicklook_digest")
+}
+
+// deleteWithFiles deletes row id of table (what names it when there is
+// none) and returns the digests of its files (in digestColumns, NULL for
+// none) that no catalogue row refers to any more.
+func (s *Store) deleteWithFiles(ctx context.Context, table, what string, id int64, digestColumns ...string) ([]string, error) {
 	var unreferenced []string
 	err := s.tx(ctx, func(q sqlx.ExtContext) error {
-		var row radarScanRow
-		err := sqlx.GetContext(ctx, q, &row, s.rebind(`SELECT `+radarScanColumns+` FROM radar_scans WHERE id = ?`), id)
+		found := make([]sql.NullString, len(digestColumns))
+		dest := make([]any, len(found))
+		for i := range found {
+			dest[i] = &found[i]
+		}
+		err := q.QueryRowxContext(ctx, s.rebind(`SELECT `+strings.Join(digestColumns, ", ")+` FROM `+table+` WHERE id = ?`), id).Scan(dest...)
 		if errors.Is(err, sql.ErrNoRows) {
-			return mkg.NotFound("radar scan")
+			return mkg.NotFound(what)
 		}
 		if err != nil {
 			return s.wrap(err)
 		}
-		if _, err := q.ExecContext(ctx, s.rebind(`DELETE FROM radar_scans WHERE id = ?`), id); err != nil {
+		if _, err := q.ExecContext(ctx, s.rebind(`DELETE FROM `+table+` WHERE id = ?`), id); err != nil {
 			return s.wrap(err)
 		}
-		digests := []string{row.FileDigest}
-		if row.QuickDigest.Valid {
-			digests = append(digests, row.QuickDigest.String)
+		var digests []string
+		for _, d := range found {
+			if d.Valid {
+				digests = append(digests, d.String)
+			}
 		}
 		unreferenced, err = s.unreferenced(ctx, q, digests)
 		return err

@@ -85,23 +85,8 @@ func (s *Store) SatelliteProducts(ctx context.Context, f mkg.SatelliteFilter, p 
 
 // SatelliteProductsByID implements mkg.SatelliteReader.
 func (s *Store) SatelliteProductsByID(ctx context.Context, ids []int64) ([]*mkg.SatelliteProduct, error) {
-	out := make([]*mkg.SatelliteProduct, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	q, args, err := s.in(`SELECT `+satelliteColumns+` FROM satellite_products WHERE id IN (?)`, ids)
-	if err != nil {
-		return nil, err
-	}
-	var rows []satelliteRow
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
-		return nil, s.wrap(err)
-	}
-	products := make([]*mkg.SatelliteProduct, len(rows))
-	for i := range rows {
-		products[i] = rows[i].product()
-	}
-	return inOrderOf(ids, products, func(p *mkg.SatelliteProduct) int64 { return p.ID }), nil
+	return byID(s, ids, `SELECT `+satelliteColumns+` FROM satellite_products WHERE id IN (?)`, func(p *mkg.SatelliteProduct) int64 { return p.ID },
+		scanned(ctx, s, func(r *satelliteRow) (*mkg.SatelliteProduct, error) { return r.product(), nil }))
 }
 
 // PutSatelliteProduct implements mkg.SatelliteWriter. The catalogue fields
@@ -127,21 +112,5 @@ func (s *Store) PutSatelliteProduct(ctx context.Context, p *mkg.SatelliteProduct
 
 // DeleteSatelliteProduct implements mkg.SatelliteWriter.
 func (s *Store) DeleteSatelliteProduct(ctx context.Context, id int64) ([]string, error) {
-	var unreferenced []string
-	err := s.tx(ctx, func(q sqlx.ExtContext) error {
-		var digest string
-		err := sqlx.GetContext(ctx, q, &digest, s.rebind(`SELECT file_digest FROM satellite_products WHERE id = ?`), id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return mkg.NotFound("satellite product")
-		}
-		if err != nil {
-			return s.wrap(err)
-		}
-		if _, err := q.ExecContext(ctx, s.rebind(`DELETE FROM satellite_products WHERE id = ?`), id); err != nil {
-			return s.wrap(err)
-		}
-		unreferenced, err = s.unreferenced(ctx, q, []string{digest})
-		return err
-	})
-	return unreferenced, err
+	return s.deleteWithFiles(ctx, "satellite_products", "satellite product", id, "file_digest")
 }

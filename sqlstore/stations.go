@@ -247,13 +247,9 @@ func (s *Store) stationsWhere(ctx context.Context, cond string, list any) (map[i
 	if reflectLen(list) == 0 {
 		return out, nil
 	}
-	query, args, err := s.in("SELECT "+stationColumns+" FROM stations st WHERE "+cond, list)
-	if err != nil {
-		return nil, err
-	}
 	var rows []stationRow
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, query, args...); err != nil {
-		return nil, s.wrap(err)
+	if err := s.selectIn(ctx, s.q(), &rows, "SELECT "+stationColumns+" FROM stations st WHERE "+cond, list); err != nil {
+		return nil, err
 	}
 	list2 := make([]*mkg.Station, len(rows))
 	for i := range rows {
@@ -276,17 +272,13 @@ func (s *Store) attachIdentifiers(ctx context.Context, stations []*mkg.Station) 
 		}
 		byID[st.ID] = st
 	}
-	query, args, err := s.in(`SELECT station_id, scheme, value FROM station_identifiers WHERE station_id IN (?) ORDER BY scheme, value`, ids)
-	if err != nil {
-		return err
-	}
 	var rows []struct {
 		StationID int64  `db:"station_id"`
 		Scheme    string `db:"scheme"`
 		Value     string `db:"value"`
 	}
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, query, args...); err != nil {
-		return s.wrap(err)
+	if err := s.selectIn(ctx, s.q(), &rows, `SELECT station_id, scheme, value FROM station_identifiers WHERE station_id IN (?) ORDER BY scheme, value`, ids); err != nil {
+		return err
 	}
 	for _, r := range rows {
 		st := byID[r.StationID]

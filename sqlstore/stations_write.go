@@ -24,21 +24,30 @@ var identifierPriority = []string{mkg.SchemeWMO, mkg.SchemeWIGOS, mkg.SchemeSeis
 // then rebuilt from all of its catalogue records, lowest rank first, which
 // makes the result independent of the order files are ingested in.
 func (s *Store) UpsertStations(ctx context.Context, recs []mkg.StationRecord) ([]mkg.WriteResult, error) {
+	return upsertEach(ctx, s, recs, (*mkg.StationRecord).Validate, s.upsertStation, mkg.GenStations)
+}
+
+// upsertEach writes each record in a transaction of its own, so that one
+// bad record never costs the others: a record that fails validate or its
+// write is Rejected with the reason. A write that changed anything
+// advances the generation gen in the same transaction.
+func upsertEach[T any](ctx context.Context, s *Store, recs []T, validate func(*T) error,
+	upsert func(context.Context, sqlx.ExtContext, *T) (mkg.WriteResult, error), gen string) ([]mkg.WriteResult, error) {
 	out := make([]mkg.WriteResult, len(recs))
 	for i := range recs {
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		if err := recs[i].Validate(); err != nil {
+		if err := validate(&recs[i]); err != nil {
 			out[i] = mkg.WriteResult{Outcome: mkg.Rejected, Err: err}
 			continue
 		}
 		err := s.tx(ctx, func(q sqlx.ExtContext) error {
 			var err error
-			if out[i], err = s.upsertStation(ctx, q, &recs[i]); err != nil || !out[i].Changed() {
+			if out[i], err = upsert(ctx, q, &recs[i]); err != nil || !out[i].Changed() {
 				return err
 			}
-			return s.advance(ctx, q, mkg.GenStations)
+			return s.advance(ctx, q, gen)
 		})
 		if err != nil {
 			out[i] = mkg.WriteResult{Outcome: mkg.Rejected, Err: err}
@@ -243,16 +252,12 @@ func searchText(st *mkg.Station) string {
 
 // stationRecords loads the catalogue records of the given stations.
 func (s *Store) stationRecords(ctx context.Context, q sqlx.ExtContext, ids []int64) (map[int64][]mkg.StationRecord, error) {
-	query, args, err := s.in(`SELECT station_id, record FROM station_records WHERE station_id IN (?) ORDER BY station_id, starts_at, id`, ids)
-	if err != nil {
-		return nil, err
-	}
 	var rows []struct {
 		StationID int64  `db:"station_id"`
 		Record    string `db:"record"`
 	}
-	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
-		return nil, s.wrap(err)
+	if err := s.selectIn(ctx, q, &rows, `SELECT station_id, record FROM station_records WHERE station_id IN (?) ORDER BY station_id, starts_at, id`, ids); err != nil {
+		return nil, err
 	}
 	out := map[int64][]mkg.StationRecord{}
 	for _, row := range rows {

@@ -375,6 +375,26 @@ func (s *Store) in(query string, args ...any) (string, []any, error) {
 	return s.db.Rebind(q), a, nil
 }
 
+// selectIn scans into dest the rows of query, whose IN (?) lists sqlx.In
+// expands (in, rebound for the database).
+func (s *Store) selectIn(ctx context.Context, q sqlx.QueryerContext, dest any, query string, args ...any) error {
+	query, args, err := s.in(query, args...)
+	if err != nil {
+		return err
+	}
+	return s.wrap(sqlx.SelectContext(ctx, q, dest, query, args...))
+}
+
+// getOne reads the one row of query into dest; none is the error when
+// there is no row.
+func (s *Store) getOne(ctx context.Context, q sqlx.QueryerContext, dest any, none error, query string, args ...any) error {
+	err := sqlx.GetContext(ctx, q, dest, s.rebind(query), args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return none
+	}
+	return s.wrap(err)
+}
+
 // changedRow checks that a statement (its result and error) changed a
 // row: none is returned when it changed nothing.
 func (s *Store) changedRow(res sql.Result, err error, none error) error {
@@ -407,6 +427,57 @@ func groupedOf[K comparable, T any](keys []K, items []T, key func(T) K) [][]T {
 		}
 	}
 	return out
+}
+
+// only returns the one list of a batch read for a single key: the
+// single-station reads are the batch reads of one station.
+func only[T any](lists [][]T, err error) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	return lists[0], nil
+}
+
+// byID reads the records of ids in one statement and returns them in ids
+// order, nil for a missing id (a loader's batch answers key by key). query
+// selects with an IN (?) list; read runs it, expanded and rebound; id is a
+// record's id.
+func byID[T any](s *Store, ids []int64, query string, id func(*T) int64, read func(query string, args ...any) ([]*T, error)) ([]*T, error) {
+	if len(ids) == 0 {
+		return []*T{}, nil
+	}
+	query, args, err := s.in(query, ids)
+	if err != nil {
+		return nil, err
+	}
+	items, err := read(query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return inOrderOf(ids, items, id), nil
+}
+
+// scanned returns a read (for byID) that scans rows of type R and converts
+// each.
+func scanned[R, T any](ctx context.Context, s *Store, conv func(*R) (*T, error)) func(query string, args ...any) ([]*T, error) {
+	return func(query string, args ...any) ([]*T, error) { return selectAs(ctx, s, s.q(), conv, query, args...) }
+}
+
+// selectAs runs query in one statement, scanning rows of type R, and
+// returns each converted.
+func selectAs[R, T any](ctx context.Context, s *Store, q sqlx.QueryerContext, conv func(*R) (*T, error), query string, args ...any) ([]*T, error) {
+	var rows []R
+	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
+		return nil, s.wrap(err)
+	}
+	out := make([]*T, len(rows))
+	for i := range rows {
+		var err error
+		if out[i], err = conv(&rows[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // inOrderOf returns items in the order of ids, nil where no item has that

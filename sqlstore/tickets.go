@@ -103,18 +103,10 @@ type ticketSecrets struct {
 // selectTickets runs a query over tickets t (with letterJoin) in one
 // statement.
 func (s *Store) selectTickets(ctx context.Context, q sqlx.ExtContext, query string, args ...any) ([]*mkg.Ticket, error) {
-	var rows []ticketListRow
-	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
-		return nil, s.wrap(err)
-	}
-	out := make([]*mkg.Ticket, len(rows))
-	for i := range rows {
-		var err error
-		if out[i], err = rows[i].ticket(); err != nil {
-			return nil, s.wrap(err)
-		}
-	}
-	return out, nil
+	return selectAs(ctx, s, q, func(r *ticketListRow) (*mkg.Ticket, error) {
+		t, err := r.ticket()
+		return t, s.wrap(err)
+	}, query, args...)
 }
 
 // ticketByID reads one ticket with its letter; NOT_FOUND when there is none.
@@ -138,12 +130,9 @@ func (s *Store) lockedTicket(ctx context.Context, q sqlx.ExtContext, id int64) (
 
 func (s *Store) lockedTicketWhere(ctx context.Context, q sqlx.ExtContext, cond string, arg any) (*mkg.Ticket, *ticketSecrets, error) {
 	var row ticketSecrets
-	err := sqlx.GetContext(ctx, q, &row, s.rebind("SELECT "+ticketColumns+", "+secretColumns+" FROM tickets t WHERE "+cond+s.dialect.forUpdate), arg)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, mkg.NotFound("ticket")
-	}
+	err := s.getOne(ctx, q, &row, mkg.NotFound("ticket"), "SELECT "+ticketColumns+", "+secretColumns+" FROM tickets t WHERE "+cond+s.dialect.forUpdate, arg)
 	if err != nil {
-		return nil, nil, s.wrap(err)
+		return nil, nil, err
 	}
 	t, err := row.ticket()
 	if err != nil {
@@ -157,19 +146,10 @@ func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 // TicketsByID implements mkg.TicketStore: tickets in ids order, nil for a
 // missing id, one statement.
 func (s *Store) TicketsByID(ctx context.Context, ids []int64) ([]*mkg.Ticket, error) {
-	out := make([]*mkg.Ticket, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	query, args, err := s.in("SELECT "+listColumns+" FROM tickets t"+letterJoin+" WHERE t.id IN (?)", ids)
-	if err != nil {
-		return nil, err
-	}
-	ts, err := s.selectTickets(ctx, s.q(), query, args...)
-	if err != nil {
-		return nil, err
-	}
-	return inOrderOf(ids, ts, func(t *mkg.Ticket) int64 { return t.ID }), nil
+	return byID(s, ids, "SELECT "+listColumns+" FROM tickets t"+letterJoin+" WHERE t.id IN (?)", func(t *mkg.Ticket) int64 { return t.ID },
+		func(query string, args ...any) ([]*mkg.Ticket, error) {
+			return s.selectTickets(ctx, s.q(), query, args...)
+		})
 }
 
 // ticketConditions checks the filter (mkg.TicketFilter.Check) and returns
@@ -313,14 +293,10 @@ func (s *Store) EventsOfTickets(ctx context.Context, ids []int64) ([][]mkg.Ticke
 	if len(ids) == 0 {
 		return out, nil
 	}
-	query, args, err := s.in(`SELECT id, ticket_id, at, actor_label, actor_account_id, actor_role, action, from_state, to_state,
-		note, checklist, details FROM ticket_events WHERE ticket_id IN (?) ORDER BY ticket_id, id`, ids)
-	if err != nil {
-		return nil, err
-	}
 	var rows []ticketEventRow
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, query, args...); err != nil {
-		return nil, s.wrap(err)
+	if err := s.selectIn(ctx, s.q(), &rows, `SELECT id, ticket_id, at, actor_label, actor_account_id, actor_role, action, from_state, to_state,
+		note, checklist, details FROM ticket_events WHERE ticket_id IN (?) ORDER BY ticket_id, id`, ids); err != nil {
+		return nil, err
 	}
 	byTicket := map[int64][]mkg.TicketEvent{}
 	for i := range rows {
@@ -346,13 +322,9 @@ func (s *Store) LetterOf(ctx context.Context, id int64) (*mkg.Letter, []byte, er
 		SHA256      string `db:"sha256"`
 		Data        []byte `db:"data"`
 	}
-	err := sqlx.GetContext(ctx, s.q(), &row, s.rebind(`SELECT filename, content_type, size, sha256, data FROM ticket_letters
-		WHERE ticket_id = ? ORDER BY id DESC LIMIT 1`), id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, mkg.NotFound("letter")
-	}
-	if err != nil {
-		return nil, nil, s.wrap(err)
+	if err := s.getOne(ctx, s.q(), &row, mkg.NotFound("letter"), `SELECT filename, content_type, size, sha256, data FROM ticket_letters
+		WHERE ticket_id = ? ORDER BY id DESC LIMIT 1`, id); err != nil {
+		return nil, nil, err
 	}
 	return &mkg.Letter{Filename: row.Filename, ContentType: row.ContentType, Size: row.Size, SHA256: row.SHA256}, row.Data, nil
 }

@@ -99,18 +99,13 @@ func (s *Store) Fulfil(ctx context.Context, by mkg.TicketCaller, id int64, f mkg
 // does, inside the ticket's transaction.
 func (s *Store) createTicketAccount(ctx context.Context, q sqlx.ExtContext, actor mkg.Actor, t *mkg.Ticket, validUntil *time.Time, now time.Time) (*mkg.Account, error) {
 	in := t.AccountInput(validUntil)
-	if err := in.Validate(now); err != nil {
-		return nil, err
-	}
-	vals, err := accountValues(&in)
+	vals, err := accountValues(&in, now)
 	if err != nil {
 		return nil, err
 	}
-	var id int64
-	err = sqlx.GetContext(ctx, q, &id, s.rebind(`INSERT INTO accounts (`+accountInputColumns+`, status, created_at, updated_at)
-		VALUES (`+placeholders(len(vals)+3)+`) RETURNING id`), append(vals, string(mkg.AccountActive), dbTime{now}, dbTime{now})...)
+	id, err := s.insertAccount(ctx, q, vals, now)
 	if err != nil {
-		return nil, s.wrap(err)
+		return nil, err
 	}
 	// The daily budget follows from the calls a day the form announced.
 	perDay := mkg.DailyBudgetFor(in.Application.CallsPerDay)

@@ -112,13 +112,9 @@ func (s *Store) NotificationsOfTickets(ctx context.Context, ids []int64) ([][]mk
 	if len(ids) == 0 {
 		return out, nil
 	}
-	q, args, err := s.in(`SELECT `+notificationColumns+` FROM notifications WHERE ticket_id IN (?) ORDER BY created_at, id`, ids)
-	if err != nil {
-		return nil, err
-	}
 	var rows []notificationRow
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
-		return nil, s.wrap(err)
+	if err := s.selectIn(ctx, s.q(), &rows, `SELECT `+notificationColumns+` FROM notifications WHERE ticket_id IN (?) ORDER BY created_at, id`, ids); err != nil {
+		return nil, err
 	}
 	at := make(map[int64]int, len(ids))
 	for i, id := range ids {

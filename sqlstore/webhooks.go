@@ -204,18 +204,14 @@ func (s *Store) ClaimWebhookDeliveries(ctx context.Context, now, until time.Time
 	for _, r := range rows {
 		ids = append(ids, r.WebhookID)
 	}
-	q, args, err := s.in(`SELECT id, callback_url, secret, failures FROM webhooks WHERE id IN (?)`, ids)
-	if err != nil {
-		return nil, err
-	}
 	var hooks []struct {
 		ID          int64  `db:"id"`
 		CallbackURL string `db:"callback_url"`
 		Secret      string `db:"secret"`
 		Failures    int    `db:"failures"`
 	}
-	if err := sqlx.SelectContext(ctx, s.q(), &hooks, q, args...); err != nil {
-		return nil, s.wrap(err)
+	if err := s.selectIn(ctx, s.q(), &hooks, `SELECT id, callback_url, secret, failures FROM webhooks WHERE id IN (?)`, ids); err != nil {
+		return nil, err
 	}
 	byID := map[int64]int{}
 	for i, h := range hooks {

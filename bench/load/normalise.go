@@ -20,8 +20,7 @@ type normaliser func(data any) ([]row, error)
 // MKG Graph's answers (and the floor's, which copies their shape).
 
 func w1Ours(data any) ([]row, error) {
-	var rows []row
-	for _, e := range list(dig(data, "stations", "edges")) {
+	return eachRow(list(dig(data, "stations", "edges")), func(e any) (row, error) {
 		n := dig(e, "node")
 		r, err := stationRow(n, str(dig(n, "id")))
 		if err != nil {
@@ -30,9 +29,8 @@ func w1Ours(data any) ([]row, error) {
 		latest := dig(n, "latestObservation")
 		r["observedAt"] = utcOrNil(dig(latest, "observedAt"))
 		addDecoded(r, dig(latest, "decoded"))
-		rows = append(rows, r)
-	}
-	return rows, nil
+		return r, nil
+	})
 }
 
 func w2Ours(data any) ([]row, error) {
@@ -40,35 +38,26 @@ func w2Ours(data any) ([]row, error) {
 	if st == nil {
 		return nil, fmt.Errorf("no station with this WMO index")
 	}
-	var rows []row
-	for _, e := range list(dig(st, "observations", "edges")) {
+	return eachRow(list(dig(st, "observations", "edges")), func(e any) (row, error) {
 		n := dig(e, "node")
 		r, err := observationRow(st, str(dig(st, "id")), str(dig(n, "id")), n)
 		if err != nil {
 			return nil, err
 		}
 		addDecoded(r, dig(n, "decoded"))
-		rows = append(rows, r)
-	}
-	return rows, nil
+		return r, nil
+	})
 }
 
 func w3Ours(data any) ([]row, error) {
-	var rows []row
-	for _, e := range list(dig(data, "earthquakes", "edges")) {
+	return eachRow(list(dig(data, "earthquakes", "edges")), func(e any) (row, error) {
 		n := dig(e, "node")
-		r, err := earthquakeRow(n, str(dig(n, "id")), dig(n, "depth"))
-		if err != nil {
-			return nil, err
-		}
-		rows = append(rows, r)
-	}
-	return rows, nil
+		return earthquakeRow(n, str(dig(n, "id")), dig(n, "depth"))
+	})
 }
 
 func w4Ours(data any) ([]row, error) {
-	var rows []row
-	for _, e := range list(dig(data, "stations", "edges")) {
+	return eachRow(list(dig(data, "stations", "edges")), func(e any) (row, error) {
 		n := dig(e, "node")
 		r, err := stationRow(n, str(dig(n, "id")))
 		if err != nil {
@@ -79,9 +68,8 @@ func w4Ours(data any) ([]row, error) {
 			kinds = append(kinds, str(k))
 		}
 		r["kinds"], r["elevation"] = sortedKinds(kinds), dig(n, "elevation")
-		rows = append(rows, r)
-	}
-	return rows, nil
+		return r, nil
+	})
 }
 
 func latestEarthquakeOurs(data any) ([]row, error) {
@@ -101,8 +89,7 @@ func latestEarthquakeOurs(data any) ([]row, error) {
 // the values_json text, empty strings where MKG Graph says null.
 
 func w1PostGraphile(data any) ([]row, error) {
-	var rows []row
-	for _, e := range list(dig(data, "allStations", "edges")) {
+	return eachRow(list(dig(data, "allStations", "edges")), func(e any) (row, error) {
 		n := dig(e, "node")
 		r, err := stationRow(n, "Station:"+str(dig(n, "rowId")))
 		if err != nil {
@@ -118,9 +105,8 @@ func w1PostGraphile(data any) ([]row, error) {
 			return nil, err
 		}
 		addDecoded(r, d)
-		rows = append(rows, r)
-	}
-	return rows, nil
+		return r, nil
+	})
 }
 
 func w2PostGraphile(data any) ([]row, error) {
@@ -128,8 +114,7 @@ func w2PostGraphile(data any) ([]row, error) {
 	if st == nil {
 		return nil, fmt.Errorf("no station with this WMO index")
 	}
-	var rows []row
-	for _, n := range list(dig(st, "observationsByStationWmo", "nodes")) {
+	return eachRow(list(dig(st, "observationsByStationWmo", "nodes")), func(n any) (row, error) {
 		r, err := observationRow(st, "Station:"+str(dig(st, "rowId")), "Observation:"+str(dig(n, "rowId")), n)
 		if err != nil {
 			return nil, err
@@ -139,35 +124,26 @@ func w2PostGraphile(data any) ([]row, error) {
 			return nil, err
 		}
 		addDecoded(r, d)
-		rows = append(rows, r)
-	}
-	return rows, nil
+		return r, nil
+	})
 }
 
 func w3PostGraphile(data any) ([]row, error) {
-	var rows []row
-	for _, n := range list(dig(data, "allEarthquakes", "nodes")) {
-		r, err := earthquakeRow(n, "Earthquake:"+str(dig(n, "rowId")), dig(n, "depthKm"))
-		if err != nil {
-			return nil, err
-		}
-		rows = append(rows, r)
-	}
-	return rows, nil
+	return eachRow(list(dig(data, "allEarthquakes", "nodes")), func(n any) (row, error) {
+		return earthquakeRow(n, "Earthquake:"+str(dig(n, "rowId")), dig(n, "depthKm"))
+	})
 }
 
 func w4PostGraphile(data any) ([]row, error) {
-	var rows []row
-	for _, n := range list(dig(data, "allStations", "nodes")) {
+	return eachRow(list(dig(data, "allStations", "nodes")), func(n any) (row, error) {
 		r, err := stationRow(n, "Station:"+str(dig(n, "rowId")))
 		if err != nil {
 			return nil, err
 		}
 		r["kinds"] = sortedKinds(strings.FieldsFunc(str(dig(n, "kinds")), func(r rune) bool { return r == ',' }))
 		r["elevation"] = dig(n, "elevationM")
-		rows = append(rows, r)
-	}
-	return rows, nil
+		return r, nil
+	})
 }
 
 func latestEarthquakePostGraphile(data any) ([]row, error) {
@@ -180,6 +156,19 @@ func latestEarthquakePostGraphile(data any) ([]row, error) {
 }
 
 // Common parts.
+
+// eachRow reduces each of nodes to a row.
+func eachRow(nodes []any, one func(n any) (row, error)) ([]row, error) {
+	var rows []row
+	for _, n := range nodes {
+		r, err := one(n)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
 
 func stationRow(n any, id string) (row, error) {
 	sid, err := dbID(id, "Station")

@@ -1,12 +1,16 @@
 package aqicn
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
+)
 
 // FuzzParse checks that no input makes Parse panic, and that whatever it
 // accepts is within the ranges it promises.
 func FuzzParse(f *testing.F) {
 	for _, s := range samples {
-		data := readSample(f, s.name)
+		data := fixture.Read(f, s.name)
 		f.Add(data[:1000])
 	}
 	f.Add([]byte(header + "2022/10/3, 3, \n2022/10/1, 1, \n2022/10/01, 9, 9\n2015/9/19, , 86"))

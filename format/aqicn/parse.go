@@ -1,7 +1,6 @@
 package aqicn
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/internal/csvrows"
+	"github.com/bmkg/mkggraph/format/internal/sniff"
 	"github.com/bmkg/mkggraph/format/reject"
 )
 
@@ -37,15 +37,13 @@ type Day struct {
 // pollutantColumns are the columns WAQI exports.
 var pollutantColumns = []string{"pm25", "pm10", "o3", "no2", "so2", "co"}
 
-var bom = []byte("\xef\xbb\xbf")
-
 // now is replaced in tests.
 var now = time.Now
 
 // Detect reports whether data, or its first bytes, starts with a WAQI
 // header: a "date" column and at least one known pollutant column.
 func Detect(data []byte) bool {
-	line, _, _ := bytes.Cut(bytes.TrimPrefix(data, bom), []byte("\n"))
+	line := sniff.FirstLine(data)
 	_, err := locate(strings.Split(strings.TrimSpace(string(line)), ","))
 	return err == nil
 }

@@ -2,31 +2,19 @@ package aqicn
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
-
-const sampleDir = "testdata"
 
 var samples = []struct {
 	name  string
 	count int
 }{
 	{"aqicn-jakarta-central-us-consulate-daily-aqi.csv", 2497},
-}
-
-func readSample(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sampleDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }
 
 func fixNow(t *testing.T) {
@@ -37,7 +25,7 @@ func fixNow(t *testing.T) {
 }
 
 func TestJakartaSample(t *testing.T) {
-	data := readSample(t, samples[0].name)
+	data := fixture.Read(t, samples[0].name)
 	if !Detect(data[:40]) {
 		t.Error("Detect = false")
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 // TestExportVariants rewrites the real Jakarta export the ways other
@@ -14,7 +16,7 @@ import (
 // for blanks. The days must be the sample's.
 func TestExportVariants(t *testing.T) {
 	fixNow(t)
-	data := string(readSample(t, samples[0].name))
+	data := string(fixture.Read(t, samples[0].name))
 	want, _, err := Parse([]byte(data))
 	if err != nil {
 		t.Fatal(err)

@@ -1,29 +1,16 @@
 package bmkgquake
 
 import (
-	"path/filepath"
-	"strings"
 	"testing"
 
-	"github.com/bmkg/mkggraph/format/quake"
-	"github.com/bmkg/mkggraph/format/reject"
+	"github.com/bmkg/mkggraph/format/internal/quaketest"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
 
-// goldenFile is what a golden file holds: the complete result of Parse.
-type goldenFile struct {
-	Events  []quake.Event
-	Rejects []reject.Reject
-}
-
 func TestGolden(t *testing.T) {
+	var names []string
 	for _, s := range samples {
-		t.Run(s.name, func(t *testing.T) {
-			events, rejects, err := Parse(readSample(t, s.name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(s.name, filepath.Ext(s.name))+".json"), goldenFile{events, rejects})
-		})
+		names = append(names, s.name)
 	}
+	quaketest.Golden(t, Parse, golden.JSON, names...)
 }

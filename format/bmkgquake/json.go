@@ -8,6 +8,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/bmkg/mkggraph/format/internal/jsontext"
 )
 
 // decodeJSON reads {"Infogempa": {"gempa": {...} | [...]}}. The wrapper is
@@ -116,22 +118,15 @@ func jsonKind(v any) string {
 // scalar renders a JSON leaf as the text the XML feed would hold. An array
 // of numbers becomes "a,b" so that a coordinates array reads like the string.
 func scalar(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case json.Number:
-		return x.String()
-	case bool:
-		return fmt.Sprint(x)
-	case []any:
+	if x, ok := v.([]any); ok {
 		parts := make([]string, 0, len(x))
 		for _, e := range x {
 			switch e.(type) {
 			case string, json.Number, bool:
-				parts = append(parts, scalar(e))
+				parts = append(parts, jsontext.Scalar(e))
 			}
 		}
 		return strings.Join(parts, ",")
 	}
-	return "" // null
+	return jsontext.Scalar(v)
 }

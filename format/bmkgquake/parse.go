@@ -8,26 +8,20 @@ import (
 	"time"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/sniff"
 	"github.com/bmkg/mkggraph/format/quake"
 	"github.com/bmkg/mkggraph/format/reject"
 )
 
-// sniffLen caps what Detect looks at, so that it stays cheap even when
-// handed a whole file.
-const sniffLen = 8192
-
 // Detect reports whether head, the first few KB of a file, looks like an
 // Infogempa feed: a JSON object or an XML document naming Infogempa.
 func Detect(head []byte) bool {
-	head = head[:min(len(head), sniffLen)]
-	head = bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
+	head = sniff.Head(head, sniff.Len)
 	if len(head) == 0 || (head[0] != '{' && head[0] != '<') {
 		return false
 	}
 	return bytes.Contains(bytes.ToLower(head), []byte("infogempa"))
 }
-
-var bom = []byte("\xEF\xBB\xBF")
 
 // Parse reads one autogempa, gempaterkini or gempadirasakan file, JSON or
 // XML, current or legacy. It returns an error only when the file as a whole
@@ -62,7 +56,7 @@ func Parse(data []byte) ([]quake.Event, []reject.Reject, error) {
 
 // decode picks JSON or XML by the first significant byte.
 func decode(data []byte) (document, error) {
-	data = bytes.TrimPrefix(data, bom)
+	data = sniff.TrimBOM(data)
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	switch {
 	case len(trimmed) == 0:

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 // The feeds exist in both JSON and XML; these are the forms not among the
@@ -106,7 +107,7 @@ func TestBadRecordsAreRejected(t *testing.T) {
 }
 
 func TestTruncatedXMLKeepsEarlierRecords(t *testing.T) {
-	data := readSample(t, "bmkg-legacy-gempaterkini-20131108.xml")
+	data := fixture.Read(t, "bmkg-legacy-gempaterkini-20131108.xml")
 	cut := data[:len(data)/2]
 	events, rejects, err := Parse(cut)
 	if err != nil {
@@ -127,7 +128,7 @@ func TestOtherFormatsAreErrors(t *testing.T) {
 		"isc-20041226-sumatra-m6plus.qml",
 	}
 	for _, name := range others {
-		data := readSample(t, name)
+		data := fixture.Read(t, name)
 		if Detect(data) {
 			t.Errorf("Detect(%s) = true", name)
 		}

@@ -1,15 +1,12 @@
 package bmkgquake
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/quake"
 )
-
-const sampleDir = "testdata"
 
 // samples are the real feed files this package is tested against, with the
 // feed each must be recognised as and its record count.
@@ -28,18 +25,9 @@ var samples = []struct {
 	{"bmkg-legacy-gempadirasakan-20131107.xml", FeedGempadirasakan, true, 20},
 }
 
-func readSample(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sampleDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
 func parseSample(t *testing.T, name string) []quake.Event {
 	t.Helper()
-	events, rejects, err := Parse(readSample(t, name))
+	events, rejects, err := Parse(fixture.Read(t, name))
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
@@ -51,7 +39,7 @@ func parseSample(t *testing.T, name string) []quake.Event {
 
 func TestSamplesFeedAndCount(t *testing.T) {
 	for _, s := range samples {
-		data := readSample(t, s.name)
+		data := fixture.Read(t, s.name)
 		if !Detect(data[:min(len(data), 4096)]) {
 			t.Errorf("%s: Detect = false", s.name)
 		}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/internal/isotime"
 )
 
 // zones are the offsets BMKG writes after a local time. Indonesia has three
@@ -25,22 +27,11 @@ var months = map[string]time.Month{
 	"okt": 10, "oct": 10, "nov": 11, "nop": 11, "des": 12, "dec": 12,
 }
 
-// isoLayouts are the forms DateTime takes; a value without a zone is UTC,
-// which is what the field is documented to hold.
-var isoLayouts = []string{
-	time.RFC3339Nano,
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02 15:04:05.999999999Z07:00",
-	"2006-01-02 15:04:05.999999999",
-}
-
 // parseISO reads DateTime ("2021-10-05T11:00:27+00:00") and returns UTC.
 func parseISO(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	for _, layout := range isoLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), nil
-		}
+	if t, ok := isotime.Parse(s); ok {
+		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("DateTime %q is not an ISO-8601 time", s)
 }

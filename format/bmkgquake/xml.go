@@ -18,27 +18,10 @@ func decodeXML(data []byte) (document, error) {
 	d := xmlread.NewDecoder(xmlread.RepairUTF8(data))
 	d.Strict = false // tolerate a bare "&" or an HTML entity in place names
 	d.Entity = xml.HTMLEntity
-	if err := expectRoot(d); err != nil {
+	if err := xmlread.ExpectRoot(d, "bmkgquake", "Infogempa", true); err != nil {
 		return document{}, err
 	}
 	return readGempas(d), nil
-}
-
-// expectRoot reads up to the root element and refuses any root but
-// <Infogempa>.
-func expectRoot(d *xml.Decoder) error {
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return fmt.Errorf("bmkgquake: no XML root element: %v", err)
-		}
-		if se, ok := tok.(xml.StartElement); ok {
-			if !strings.EqualFold(se.Name.Local, "infogempa") {
-				return fmt.Errorf("bmkgquake: XML root is <%s>, not <Infogempa>", se.Name.Local)
-			}
-			return nil
-		}
-	}
 }
 
 // readGempas collects the records under the root. A syntax error ends the

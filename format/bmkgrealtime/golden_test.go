@@ -1,29 +1,12 @@
 package bmkgrealtime
 
 import (
-	"path/filepath"
-	"strings"
 	"testing"
 
-	"github.com/bmkg/mkggraph/format/quake"
-	"github.com/bmkg/mkggraph/format/reject"
+	"github.com/bmkg/mkggraph/format/internal/quaketest"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
 
-// goldenFile is what a golden file holds: the complete result of Parse.
-type goldenFile struct {
-	Events  []quake.Event
-	Rejects []reject.Reject
-}
-
 func TestGolden(t *testing.T) {
-	for _, name := range samples {
-		t.Run(name, func(t *testing.T) {
-			events, rejects, err := Parse(readSample(t, name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(name, filepath.Ext(name))+".json"), goldenFile{events, rejects})
-		})
-	}
+	quaketest.Golden(t, Parse, golden.JSON, samples...)
 }

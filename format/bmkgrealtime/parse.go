@@ -9,22 +9,17 @@ import (
 	"strings"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/jsontext"
+	"github.com/bmkg/mkggraph/format/internal/sniff"
 	"github.com/bmkg/mkggraph/format/quake"
 	"github.com/bmkg/mkggraph/format/reject"
 )
-
-var bom = []byte("\xEF\xBB\xBF")
-
-// sniffLen caps what Detect looks at, so that it stays cheap even when
-// handed a whole file.
-const sniffLen = 8192
 
 // Detect reports whether head, the first few KB of a file, looks like the
 // BMKG realtime GeoJSON: a JSON object with features and BMKG's own
 // properties ("fase", or ids starting "bmg").
 func Detect(head []byte) bool {
-	head = head[:min(len(head), sniffLen)]
-	head = bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
+	head = sniff.Head(head, sniff.Len)
 	if len(head) == 0 || head[0] != '{' || !bytes.Contains(head, []byte("Feature")) {
 		return false
 	}
@@ -59,7 +54,7 @@ func Parse(data []byte) ([]quake.Event, []reject.Reject, error) {
 // decodeFeatures returns the features of a FeatureCollection, or the one
 // feature of a Feature document.
 func decodeFeatures(data []byte) ([]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, bom)))
+	dec := json.NewDecoder(bytes.NewReader(sniff.TrimBOM(data)))
 	dec.UseNumber() // keep "2.575533" and 2.575533 alike, as written
 	var top map[string]any
 	if err := dec.Decode(&top); err != nil {
@@ -120,9 +115,9 @@ func fillProperties(e *quake.Event, props map[string]any) error {
 	if e.Phases, err = count(props, "fase"); err != nil {
 		return err
 	}
-	e.EventID = strings.TrimSpace(text(props["id"]))
-	e.Region = collapse(text(props["place"]))
-	e.Status = strings.TrimSpace(text(props["status"]))
+	e.EventID = strings.TrimSpace(jsontext.Scalar(props["id"]))
+	e.Region = collapse(jsontext.Scalar(props["place"]))
+	e.Status = strings.TrimSpace(jsontext.Scalar(props["status"]))
 	e.MagnitudeType = strings.TrimSpace(firstText(props, "magType", "magtype", "mag_type"))
 	return nil
 }
@@ -152,7 +147,7 @@ func point(g any) (lon, lat float64, err error) {
 // depth reads properties.depth in km; "153.2", 153.2 and "153.2 km" are
 // accepted.
 func depth(v any) (*float64, error) {
-	s := strings.TrimSpace(text(v))
+	s := strings.TrimSpace(jsontext.Scalar(v))
 	if s == "" || s == "-" {
 		return nil, nil
 	}
@@ -166,7 +161,7 @@ func depth(v any) (*float64, error) {
 
 // count reads a non-negative whole number such as fase "13".
 func count(props map[string]any, key string) (*int, error) {
-	s := strings.TrimSpace(text(props[key]))
+	s := strings.TrimSpace(jsontext.Scalar(props[key]))
 	if s == "" {
 		return nil, nil
 	}
@@ -179,7 +174,7 @@ func count(props map[string]any, key string) (*int, error) {
 }
 
 func optionalNumber(props map[string]any, key string) (*float64, error) {
-	s := strings.TrimSpace(text(props[key]))
+	s := strings.TrimSpace(jsontext.Scalar(props[key]))
 	if s == "" || s == "-" {
 		return nil, nil
 	}
@@ -194,27 +189,14 @@ func optionalNumber(props map[string]any, key string) (*float64, error) {
 func number(v any) (float64, error) {
 	switch v.(type) {
 	case string, json.Number:
-		return parseDecimal(text(v))
+		return parseDecimal(jsontext.Scalar(v))
 	}
 	return 0, errors.New("not a number")
 }
 
-// text renders a scalar as the text it holds; nil and objects are "".
-func text(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case json.Number:
-		return x.String()
-	case bool:
-		return fmt.Sprint(x)
-	}
-	return ""
-}
-
 func firstText(props map[string]any, keys ...string) string {
 	for _, k := range keys {
-		if s := text(props[k]); s != "" {
+		if s := jsontext.Scalar(props[k]); s != "" {
 			return s
 		}
 	}

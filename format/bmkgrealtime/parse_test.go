@@ -2,30 +2,18 @@ package bmkgrealtime
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
-
-const sampleDir = "testdata"
 
 var samples = []string{"bmkg-realtime-20220925.geojson"}
 
-func readSample(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sampleDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
 func TestSample(t *testing.T) {
-	data := readSample(t, samples[0])
+	data := fixture.Read(t, samples[0])
 	if !Detect(data) {
 		t.Fatal("Detect = false")
 	}
@@ -136,7 +124,7 @@ func TestBadFeaturesAreRejected(t *testing.T) {
 
 func TestOtherFormatsAreErrors(t *testing.T) {
 	for _, name := range []string{"bmkg-autogempa-20211005-dompu.json", "bmkg-repogempa-20081101.html", "isc-20041226-sumatra-m6plus.qml"} {
-		data := readSample(t, name)
+		data := fixture.Read(t, name)
 		if Detect(data) {
 			t.Errorf("Detect(%s) = true", name)
 		}

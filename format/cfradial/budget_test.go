@@ -9,6 +9,7 @@ import (
 
 	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/hdf5"
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/internal/memtest"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
@@ -23,7 +24,7 @@ const hostileRays = 9_900_000
 // rewritten in place. The rays it does not hold would read as fill.
 func craftHostileDims(t testing.TB) []byte {
 	t.Helper()
-	data := bytes.Clone(readSample(t, samples[0]))
+	data := bytes.Clone(fixture.Read(t, samples[0]))
 	// Dataspace message version 2, rank 1, maximum given, simple: size
 	// 40, maximum unlimited. time's is the first of six such.
 	space := binary.LittleEndian.AppendUint64([]byte{2, 1, 1, 1}, 40)
@@ -66,7 +67,7 @@ func TestHostileFilesAreRefused(t *testing.T) {
 func TestRealSamplesWithinBudget(t *testing.T) {
 	files := map[string][]byte{"testdata/ragged.nc": nil}
 	for _, name := range samples {
-		files[name] = readSample(t, name)
+		files[name] = fixture.Read(t, name)
 	}
 	for _, name := range []string{"layout-v4-superblock-v3.h5", "ea-superblocks.h5", "fa-paged.h5", "bt2.h5", "bt2-raw.h5", "fletcher.h5"} {
 		files["../hdf5/testdata/"+name] = nil

@@ -4,18 +4,12 @@ import (
 	"fmt"
 	"io"
 	"math"
+
+	"github.com/bmkg/mkggraph/format/radar"
 )
 
-// Field is one moment of one sweep, decoded: Values holds Rays×Bins
-// values, ray by ray, NaN where the file marks a gate missing.
-type Field struct {
-	Azimuths                []float64
-	Elevation               float64
-	RangeStartM, GateWidthM float64
-	Rays, Bins              int
-	Values                  []float32
-	Units                   string
-}
+// Field is one moment of one sweep, decoded.
+type Field = radar.Field
 
 // Decode reads one moment of one sweep from the file v was parsed from:
 // only that sweep's rays, kept at their stored width until each becomes

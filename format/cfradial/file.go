@@ -32,7 +32,7 @@ func newFile(h *hdf5.File) (*file, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cfradial: global attributes: %w", err)
 	}
-	f := &file{global: attrMap(attrs), vars: map[string]*hdf5.Dataset{}, bad: map[string]error{}, budget: h.Budget()}
+	f := &file{global: hdf5.AttrMap(attrs), vars: map[string]*hdf5.Dataset{}, bad: map[string]error{}, budget: h.Budget()}
 	names, err := root.Names()
 	if err != nil {
 		return nil, fmt.Errorf("cfradial: %w", err)
@@ -44,7 +44,7 @@ func newFile(h *hdf5.File) (*file, error) {
 			continue
 		}
 		if a, err := ds.Attrs(); err == nil {
-			if s, _ := attrMap(a)["NAME"].(string); strings.HasPrefix(s, dimensionOnly) {
+			if s, _ := hdf5.AttrMap(a)["NAME"].(string); strings.HasPrefix(s, dimensionOnly) {
 				continue
 			}
 		}
@@ -52,14 +52,6 @@ func newFile(h *hdf5.File) (*file, error) {
 		f.order = append(f.order, n)
 	}
 	return f, nil
-}
-
-func attrMap(attrs []hdf5.Attr) map[string]any {
-	m := make(map[string]any, len(attrs))
-	for _, a := range attrs {
-		m[a.Name] = a.Value
-	}
-	return m
 }
 
 func (f *file) has(name string) bool { return f.vars[name] != nil }
@@ -178,7 +170,7 @@ func (f *file) varAttrs(name string) map[string]any {
 	if err != nil {
 		return nil
 	}
-	return attrMap(a)
+	return hdf5.AttrMap(a)
 }
 
 func (f *file) globalString(name string) string {

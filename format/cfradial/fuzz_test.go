@@ -3,6 +3,8 @@ package cfradial
 import (
 	"bytes"
 	"testing"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 // FuzzParse checks that no input makes Parse or Decode panic, and that an
@@ -10,7 +12,7 @@ import (
 func FuzzParse(f *testing.F) {
 	// Only the small sample: the fuzzer mutates whole inputs, and the
 	// 1.2 MB JMA file would bring it to a crawl.
-	f.Add(readSample(f, samples[0]))
+	f.Add(fixture.Read(f, samples[0]))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		v, err := Parse(bytes.NewReader(data), int64(len(data)))
 		if err != nil {

@@ -8,11 +8,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 func parseSample(t *testing.T, name string) (*Volume, []byte) {
 	t.Helper()
-	data := readSample(t, name)
+	data := fixture.Read(t, name)
 	v, err := Parse(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +104,7 @@ func TestDecode(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	data := readSample(t, samples[0])
+	data := fixture.Read(t, samples[0])
 	cases := map[string][]byte{
 		"empty":     nil,
 		"random":    randomBytes(4096),

@@ -70,20 +70,10 @@ func (r *ragged) most(first, last int) int {
 // moments are the numeric one-dimensional variables long enough to hold
 // every ray's gates, in file order, other than the ray bookkeeping.
 func (r *ragged) moments(f *file) []Moment {
-	var out []Moment
-	for _, name := range f.order {
-		ds := f.vars[name]
-		d := ds.Dims()
-		if len(d) != 1 || d[0] < int64(r.points) || r.points == 0 || name == "ray_n_gates" || name == "ray_start_index" ||
-			(ds.Kind() != "float" && ds.Kind() != "integer") || f.vars["time"] != nil && f.vars["time"].Dims()[0] == d[0] {
-			continue
-		}
-		a := f.varAttrs(name)
-		units, _ := a["units"].(string)
-		std, _ := a["standard_name"].(string)
-		out = append(out, Moment{Name: name, Quantity: quantity(std, name), Units: units})
-	}
-	return out
+	return f.momentsWhere(func(name string, d []int64) bool {
+		return len(d) == 1 && d[0] >= int64(r.points) && r.points != 0 && name != "ray_n_gates" && name != "ray_start_index" &&
+			!(f.vars["time"] != nil && f.vars["time"].Dims()[0] == d[0])
+	})
 }
 
 // span is the run of points rays first..first+n-1 take: from the

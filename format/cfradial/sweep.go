@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/radar"
 )
 
 // sweeps reads the sweep variables. A sweep_end_ray_index past the last
@@ -45,8 +47,8 @@ func (f *file) sweeps(rays []time.Time) ([]Sweep, error) {
 		if err != nil {
 			return nil, fmt.Errorf("cfradial: sweep %d: %w", i, err)
 		}
-		s := Sweep{Start: rays[first], FixedAngle: angles[i], Rays: last - first + 1, Bins: gates.bins,
-			RangeStartM: gates.start, RangeResolutionM: gates.step, Moments: moments, firstRay: first}
+		s := Sweep{Sweep: radar.Sweep{Start: rays[first], FixedAngle: angles[i], Rays: last - first + 1, Bins: gates.bins,
+			RangeStartM: gates.start, RangeResolutionM: gates.step}, Moments: moments, firstRay: first}
 		if i < len(modes) {
 			s.Mode = modes[i]
 		}
@@ -93,11 +95,16 @@ func (f *file) gates() (gates, error) {
 
 // moments are the numeric (time, range) variables, in file order.
 func (f *file) moments(rays, bins int) []Moment {
+	return f.momentsWhere(func(_ string, d []int64) bool { return len(d) == 2 && d[0] == int64(rays) && d[1] == int64(bins) })
+}
+
+// momentsWhere returns the numeric variables, in file order, whose name and
+// dimensions keep accepts: the moments of a sweep laid out one way.
+func (f *file) momentsWhere(keep func(name string, dims []int64) bool) []Moment {
 	var out []Moment
 	for _, name := range f.order {
 		ds := f.vars[name]
-		d := ds.Dims()
-		if len(d) != 2 || d[0] != int64(rays) || d[1] != int64(bins) || (ds.Kind() != "float" && ds.Kind() != "integer") {
+		if (ds.Kind() != "float" && ds.Kind() != "integer") || !keep(name, ds.Dims()) {
 			continue
 		}
 		a := f.varAttrs(name)

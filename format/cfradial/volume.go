@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bmkg/mkggraph/format/hdf5"
+	"github.com/bmkg/mkggraph/format/radar"
 )
 
 // Volume is what a CfRadial file says about one radar volume.
@@ -23,23 +24,15 @@ type Volume struct {
 
 // Sweep is one sweep: a run of rays at one fixed angle.
 type Sweep struct {
-	Start                         time.Time
-	FixedAngle                    float64
-	Mode                          string
-	Rays, Bins                    int
-	RangeStartM, RangeResolutionM float64
-	Moments                       []Moment
+	radar.Sweep
+	Moments []Moment
 
 	firstRay int     // index of the sweep's first ray in the time dimension
 	ragged   *ragged // rays of varying gate counts, nil when all have Bins
 }
 
 // Moment is one field recorded for every gate of every ray.
-type Moment struct {
-	Name     string
-	Quantity string
-	Units    string
-}
+type Moment = radar.Moment
 
 // Detect reports whether b starts like a netCDF-4 (HDF5) file; whether it
 // is CfRadial takes Parse.

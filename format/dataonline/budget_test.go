@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/internal/memtest"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
@@ -23,7 +24,7 @@ const bombElements = 15 << 20 / len("<x/>")
 // start of its worksheet's sheetData, the other parts copied as stored.
 func craftHostileBomb(t testing.TB) []byte {
 	t.Helper()
-	data := readSample(t, banten)
+	data := fixture.Read(t, banten)
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +99,7 @@ func TestHostileBombIsRefused(t *testing.T) {
 // does: each call stays within the file's budget.
 func TestRealSamplesWithinBudget(t *testing.T) {
 	for _, s := range samples {
-		data := readSample(t, s.name)
+		data := fixture.Read(t, s.name)
 		size := int64(len(data))
 		memtest.Within(t, s.name, size, budget.Limit(size, MemoryFactor), func() {
 			if !Detect(data) {

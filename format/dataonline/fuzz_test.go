@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 // FuzzParse checks that no input makes Parse panic, and that whatever it
@@ -11,7 +13,7 @@ import (
 // are within their limits, dates are unique and not in the future.
 func FuzzParse(f *testing.F) {
 	for _, s := range samples {
-		data := readSample(f, s.name)
+		data := fixture.Read(f, s.name)
 		if strings.HasSuffix(s.name, ".csv") {
 			data = data[:2000] // the fuzzer mutates small inputs far better
 		}

@@ -2,12 +2,12 @@ package dataonline
 
 import (
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/reject"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
@@ -25,11 +25,11 @@ type goldenFile struct {
 func TestGolden(t *testing.T) {
 	for _, s := range samples {
 		t.Run(s.name, func(t *testing.T) {
-			f, err := parse(readSample(t, s.name), testToday, defaultLimits())
+			f, err := parse(fixture.Read(t, s.name), testToday, defaultLimits())
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(s.name, filepath.Ext(s.name))+".json"), toGolden(t, f))
+			golden.JSON(t, golden.PathOf(s.name), toGolden(t, f))
 		})
 	}
 }

@@ -2,17 +2,14 @@ package dataonline
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/reject"
 )
-
-const sampleDir = "testdata"
 
 const (
 	banten   = "bmkg-dataonline-96733-klimatologi-banten-202309.xlsx"
@@ -33,15 +30,6 @@ var samples = []struct {
 // the tests depend on the day they run.
 var testToday = time.Date(2024, 6, 15, 0, 0, 0, 0, time.UTC)
 
-func readSample(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sampleDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
 func mustParse(t *testing.T, data []byte) *File {
 	t.Helper()
 	f, err := parse(data, testToday, defaultLimits())
@@ -53,7 +41,7 @@ func mustParse(t *testing.T, data []byte) *File {
 
 func TestSampleCounts(t *testing.T) {
 	for _, s := range samples {
-		data := readSample(t, s.name)
+		data := fixture.Read(t, s.name)
 		if !Detect(data) {
 			t.Errorf("%s: Detect = false", s.name)
 		}
@@ -68,7 +56,7 @@ func TestSampleCounts(t *testing.T) {
 }
 
 func TestBanten(t *testing.T) {
-	f := mustParse(t, readSample(t, banten))
+	f := mustParse(t, fixture.Read(t, banten))
 	checkStation(t, f.Station, "96733", "Stasiun Klimatologi Banten", -6.26151, 106.75084, 27)
 	if f.Format != "xlsx" || len(f.Days[0].Present) != 10 {
 		t.Errorf("format %q, present %v", f.Format, f.Days[0].Present)
@@ -85,7 +73,7 @@ func TestBanten(t *testing.T) {
 }
 
 func TestPaotere(t *testing.T) {
-	f := mustParse(t, readSample(t, paotere))
+	f := mustParse(t, fixture.Read(t, paotere))
 	checkStation(t, f.Station, "97182", "Stasiun Meteorologi Maritim Paotere", -5.11375, 119.41983, 5)
 	if p := f.Days[0].Present; len(p) != 1 || p[0] != "RR" {
 		t.Errorf("present %v", p)
@@ -112,7 +100,7 @@ func TestPaotere(t *testing.T) {
 }
 
 func TestSemarang(t *testing.T) {
-	f := mustParse(t, readSample(t, semarang))
+	f := mustParse(t, fixture.Read(t, semarang))
 	if f.Format != "csv" || f.Station.WMO != "" || f.Station.Latitude != nil {
 		t.Errorf("format %q station %+v", f.Format, f.Station)
 	}
@@ -252,7 +240,7 @@ func TestDetect(t *testing.T) {
 			t.Errorf("Detect(%q) = %v", c.data, got)
 		}
 	}
-	if data := readSample(t, semarang); !Detect(data[:100]) {
+	if data := fixture.Read(t, semarang); !Detect(data[:100]) {
 		t.Error("Detect on the first 100 bytes of the CSV = false")
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 // The tests in this file rewrite the two real Data Online workbooks in the
@@ -37,7 +39,7 @@ type layout struct {
 
 func sampleGrid(t *testing.T, name string) []record {
 	t.Helper()
-	s, err := readXLSX(readSample(t, name), defaultLimits())
+	s, err := readXLSX(fixture.Read(t, name), defaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +298,7 @@ func TestLayoutVariants(t *testing.T) {
 		"CSV subset reversed":      {csvSeparator: ';', keep: []string{"ss", "ff_avg"}, reverse: true, hemispheres: true},
 	}
 	for _, name := range []string{banten, paotere} {
-		want := mustParse(t, readSample(t, name))
+		want := mustParse(t, fixture.Read(t, name))
 		for vname, l := range variants {
 			t.Run(name[:22]+"/"+vname, func(t *testing.T) {
 				if name == paotere && l.keep != nil && !slices.Contains(l.keep, "RR") {

@@ -79,7 +79,7 @@ func Parse(r io.ReaderAt, size int64) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("glm: global attributes: %w", err)
 	}
-	global := attrMap(attrs)
+	global := hdf5.AttrMap(attrs)
 	f := &File{Platform: strings.TrimSpace(stringAttr(global, "platform_ID"))}
 	g := granule{root: root, budget: h.Budget()}
 	if f.Start, f.End, err = g.coverage(global); err != nil {

@@ -2,7 +2,6 @@ package glm
 
 import (
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/bmkg/mkggraph/internal/golden"
@@ -11,5 +10,5 @@ import (
 // TestGolden compares the complete result of Parse with testdata/golden.
 func TestGolden(t *testing.T) {
 	f, _ := parseFile(t, filepath.Join(sampleDir, sample))
-	golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(sample, filepath.Ext(sample))+".json"), f)
+	golden.JSON(t, golden.PathOf(sample), f)
 }

@@ -51,7 +51,7 @@ func (g granule) readVar(name string, narrow bool) (*variable, error) {
 	if err != nil {
 		return nil, fmt.Errorf("glm: variable %s: attributes: %w", name, err)
 	}
-	a := attrMap(attrs)
+	a := hdf5.AttrMap(attrs)
 	p, err := newPacking(ds, a)
 	if err != nil {
 		return nil, fmt.Errorf("glm: variable %s: %w", name, err)
@@ -181,14 +181,6 @@ func parseTime(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("glm: %w", err)
 	}
 	return t, nil
-}
-
-func attrMap(attrs []hdf5.Attr) map[string]any {
-	m := make(map[string]any, len(attrs))
-	for _, a := range attrs {
-		m[a.Name] = a.Value
-	}
-	return m
 }
 
 func stringAttr(a map[string]any, name string) string {

@@ -18,6 +18,15 @@ type Attr struct {
 	Value any
 }
 
+// AttrMap returns attrs by name: how a reader looks one up.
+func AttrMap(attrs []Attr) map[string]any {
+	m := make(map[string]any, len(attrs))
+	for _, a := range attrs {
+		m[a.Name] = a.Value
+	}
+	return m
+}
+
 // Unsupported stands in for an attribute value of a type this package
 // does not decode.
 type Unsupported struct{ Reason string }

@@ -30,6 +30,7 @@ import (
 
 	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/internal/csvrows"
+	"github.com/bmkg/mkggraph/format/internal/sniff"
 	"github.com/bmkg/mkggraph/format/reject"
 )
 
@@ -60,12 +61,10 @@ type Station struct {
 // station's files in the ISD archive ("967490-99999").
 func (s Station) ID() string { return s.USAF + "-" + s.WBAN }
 
-var bom = []byte("\xef\xbb\xbf")
-
 // Detect reports whether head, the first bytes of a file, starts like an ISD
 // station history CSV: a header whose first two columns are USAF and WBAN.
 func Detect(head []byte) bool {
-	head = bytes.TrimPrefix(head, bom)
+	head = sniff.TrimBOM(head)
 	line, _, _ := bytes.Cut(head, []byte("\n"))
 	line = bytes.ToUpper(bytes.ReplaceAll(line, []byte(`"`), nil))
 	return bytes.HasPrefix(line, []byte("USAF,WBAN,"))

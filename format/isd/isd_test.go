@@ -4,30 +4,20 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/reject"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
 
-const sample = "testdata/noaa-isd-history-indonesia-96xxx.csv"
-
-func readSample(t testing.TB) []byte {
-	t.Helper()
-	data, err := os.ReadFile(sample)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
+const sample = "noaa-isd-history-indonesia-96xxx.csv"
 
 func TestParseSample(t *testing.T) {
-	stations, rejects, err := Parse(readSample(t))
+	stations, rejects, err := Parse(fixture.Read(t, sample))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +166,7 @@ func TestParseNotISD(t *testing.T) {
 }
 
 func TestDetect(t *testing.T) {
-	if !Detect(readSample(t)[:512]) {
+	if !Detect(fixture.Read(t, sample)[:512]) {
 		t.Error("Detect(sample) = false")
 	}
 	if !Detect([]byte("\xef\xbb\xbfUSAF,WBAN,STATION NAME\n")) {
@@ -190,21 +180,21 @@ func TestDetect(t *testing.T) {
 }
 
 func TestGolden(t *testing.T) {
-	stations, rejects, err := Parse(readSample(t))
+	stations, rejects, err := Parse(fixture.Read(t, sample))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rejects == nil {
 		rejects = []reject.Reject{}
 	}
-	golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(filepath.Base(sample), ".csv")+".json"), struct {
+	golden.JSON(t, golden.PathOf(sample), struct {
 		Stations []Station       `json:"stations"`
 		Rejects  []reject.Reject `json:"rejects"`
 	}{stations, rejects})
 }
 
 func FuzzParse(f *testing.F) {
-	f.Add(readSample(f))
+	f.Add(fixture.Read(f, sample))
 	f.Add([]byte(header + good))
 	f.Add([]byte(header + `"960010","99999","X"Y","ID","","","+05.874","+095.340","+0113.0","19490101","20180305"`))
 	f.Add([]byte(`USAF,WBAN,STATION NAME,LAT,LON` + "\n" + `967490,99999,A,-6,106` + "\n"))

@@ -3,13 +3,15 @@ package ispu
 import (
 	"slices"
 	"testing"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 // FuzzParse checks that no input makes Parse panic, and that whatever it
 // accepts is within the ranges it promises.
 func FuzzParse(f *testing.F) {
 	for _, s := range samples {
-		data := readSample(f, s.name)
+		data := fixture.Read(f, s.name)
 		f.Add(data[:2000])
 	}
 	f.Add([]byte(header + "11/1/2020,DKI1 (Bunderan HI),49,67,18,10,40,11,PM25,SEDANG\n1/1/2010,DKI1,,,,,,,,\n"))

@@ -1,10 +1,9 @@
 package ispu
 
 import (
-	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/reject"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
@@ -13,7 +12,7 @@ func TestGolden(t *testing.T) {
 	fixNow(t)
 	for _, s := range samples {
 		t.Run(s.name, func(t *testing.T) {
-			days, rejects, err := Parse(readSample(t, s.name))
+			days, rejects, err := Parse(fixture.Read(t, s.name))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -21,7 +20,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join("testdata", "golden", strings.TrimSuffix(s.name, filepath.Ext(s.name))+".json")
+			path := golden.PathOf(s.name)
 			golden.Check(t, path, got)
 		})
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/internal/csvrows"
+	"github.com/bmkg/mkggraph/format/internal/sniff"
 	"github.com/bmkg/mkggraph/format/reject"
 )
 
@@ -39,8 +40,6 @@ type Day struct {
 // pollutantColumns are the sub-index columns this package knows.
 var pollutantColumns = []string{"pm10", "pm25", "so2", "co", "o3", "no2", "hc"}
 
-var bom = []byte("\xef\xbb\xbf")
-
 // now is replaced in tests.
 var now = time.Now
 
@@ -49,7 +48,7 @@ var now = time.Now
 // category column and at least one pollutant, under any of the names the
 // yearly files use.
 func Detect(data []byte) bool {
-	line, _, _ := bytes.Cut(bytes.TrimPrefix(data, bom), []byte("\n"))
+	line := sniff.FirstLine(data)
 	r := csv.NewReader(bytes.NewReader(line))
 	r.Comma = delimiter(line)
 	header, err := r.Read()
@@ -83,7 +82,7 @@ func Parse(data []byte) ([]Day, []reject.Reject, error) {
 	if err := budget.CheckSize("ispu", int64(len(data)), MaxInputSize); err != nil {
 		return nil, nil, err
 	}
-	header, _, _ := bytes.Cut(bytes.TrimPrefix(data, bom), []byte("\n"))
+	header := sniff.FirstLine(data)
 	r := csvrows.NewReader(data)
 	r.Comma = delimiter(header)
 	head, err := csvrows.Header(r, ErrFormat)

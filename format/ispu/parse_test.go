@@ -2,8 +2,6 @@ package ispu
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +9,7 @@ import (
 
 	"github.com/bmkg/mkggraph/airquality"
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 const sampleDir = "testdata"
@@ -22,17 +21,8 @@ var samples = []struct {
 	{"jakarta-ispu-dki1-bundaran-hi-2010-2021.csv", 4273},
 }
 
-func readSample(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sampleDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
 func TestJakartaSample(t *testing.T) {
-	data := readSample(t, samples[0].name)
+	data := fixture.Read(t, samples[0].name)
 	if !Detect(data[:100]) {
 		t.Error("Detect = false")
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 // The tests in this file rewrite the real DKI1 file in the layouts of DKI's
@@ -113,7 +115,7 @@ func dayText(d Day) string {
 func TestYearlyLayouts(t *testing.T) {
 	fixNow(t)
 	recs := sampleRecords(t)
-	want, _, err := Parse(readSample(t, samples[0].name))
+	want, _, err := Parse(fixture.Read(t, samples[0].name))
 	if err != nil {
 		t.Fatal(err)
 	}

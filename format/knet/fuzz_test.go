@@ -3,13 +3,15 @@ package knet
 import (
 	"math"
 	"testing"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 // FuzzParse checks that no input makes Parse panic, and that what it
 // accepts is a usable record.
 func FuzzParse(f *testing.F) {
 	for _, name := range samples {
-		data := readSample(f, name)
+		data := fixture.Read(f, name)
 		f.Add(data[:2000])
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

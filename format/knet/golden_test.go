@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/strongmotion"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
@@ -18,7 +19,7 @@ type goldenFile struct {
 func TestGolden(t *testing.T) {
 	for _, name := range samples {
 		t.Run(name, func(t *testing.T) {
-			h, recs, err := Parse(readSample(t, name))
+			h, recs, err := Parse(fixture.Read(t, name))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,28 +2,16 @@ package knet
 
 import (
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/strongmotion"
 )
 
-const sampleDir = "testdata"
-
 var samples = []string{"AOM0011801241951.EW", "AOM0011801241951.NS", "AOM0011801241951.UD"}
-
-func readSample(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sampleDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
 
 // TestPGAReproducesHeader checks the header's Max. Acc. is the peak of the
 // mean-removed record, to the precision the header gives.
@@ -37,7 +25,7 @@ func TestPGAReproducesHeader(t *testing.T) {
 		"AOM0011801241951.UD": {2.240, "Z"},
 	}
 	for _, name := range samples {
-		data := readSample(t, name)
+		data := fixture.Read(t, name)
 		if !Detect(data) {
 			t.Errorf("%s: Detect = false", name)
 		}
@@ -81,7 +69,7 @@ func TestKiKnetDirections(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	good := string(readSample(t, samples[0]))
+	good := string(fixture.Read(t, samples[0]))
 	lines := strings.SplitAfter(good, "\n")
 	without := func(i int) string {
 		return strings.Join(append(append([]string{}, lines[:i]...), lines[i+1:]...), "")
@@ -111,7 +99,7 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestCRLF(t *testing.T) {
-	data := strings.ReplaceAll(string(readSample(t, samples[1])), "\n", "\r\n")
+	data := strings.ReplaceAll(string(fixture.Read(t, samples[1])), "\n", "\r\n")
 	h, recs, err := Parse([]byte(data))
 	if err != nil || h.Direction != "N-S" || len(recs[0].AccGal) != 10200 {
 		t.Fatalf("%+v %v", h, err)
@@ -123,7 +111,7 @@ func TestCRLF(t *testing.T) {
 // "Max Acc. (gal)", an unknown height (-9999) and a KiK-net channel
 // number for Dir. The samples and the rest of the header must not change.
 func TestNIEDSpellings(t *testing.T) {
-	orig := string(readSample(t, samples[1])) // N-S
+	orig := string(fixture.Read(t, samples[1])) // N-S
 	h0, r0, err := Parse([]byte(orig))
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/internal/memtest"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
@@ -16,7 +17,7 @@ import (
 // 16-bit field at byte 30 of its fixed header, set to 65535.
 func craftHostileSamples(t testing.TB) []byte {
 	t.Helper()
-	data := bytes.Clone(readSample(t, samples[0].name))
+	data := bytes.Clone(fixture.Read(t, samples[0].name))
 	for off := 0; off < len(data); {
 		h, err := readRecordHeader(data, off)
 		if err != nil {
@@ -51,7 +52,7 @@ func TestHostileSamplesAreRefused(t *testing.T) {
 func TestRealSamplesWithinBudget(t *testing.T) {
 	inv := inventory(t)
 	for _, s := range samples {
-		data := readSample(t, s.name)
+		data := fixture.Read(t, s.name)
 		size := int64(len(data))
 		memtest.Within(t, s.name, size, budget.Limit(size, MemoryFactor), func() {
 			if _, recs, err := Parse(data, inv); err != nil || len(recs) != 1 {

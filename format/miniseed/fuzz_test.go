@@ -3,12 +3,14 @@ package miniseed
 import (
 	"encoding/binary"
 	"testing"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 // FuzzParse checks that no input makes Parse panic, and that what it
 // accepts adds up: traces hold as many samples as the headers announce.
 func FuzzParse(f *testing.F) {
-	data := readSample(f, samples[0].name)
+	data := fixture.Read(f, samples[0].name)
 	f.Add(data[:1024])
 	recs, _ := realRecords(f, samples[0].name)
 	f.Add(ms3(recs[0], EncodingSteim2, recs[0].raw[recs[0].h.DataOffset:]))
@@ -54,7 +56,7 @@ func FuzzSteim2(f *testing.F) {
 
 // FuzzStationXML checks the StationXML reader does not panic.
 func FuzzStationXML(f *testing.F) {
-	f.Add(readSample(f, "BK.CMB.xml")[:3000])
+	f.Add(fixture.Read(f, "BK.CMB.xml")[:3000])
 	f.Add([]byte(`<FDSNStationXML><Network code="X"><Station code="S"><Channel code="HNZ"><Response><InstrumentSensitivity><Value>1</Value></InstrumentSensitivity></Response></Channel></Station></Network></FDSNStationXML>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		inv, err := ParseStationXML(data)

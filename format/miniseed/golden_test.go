@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/strongmotion"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
@@ -20,7 +21,7 @@ func TestGolden(t *testing.T) {
 	for _, s := range samples {
 		name := s.name
 		t.Run(name, func(t *testing.T) {
-			v, recs, err := Parse(readSample(t, name), inv)
+			v, recs, err := Parse(fixture.Read(t, name), inv)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,16 +3,13 @@ package miniseed
 import (
 	"encoding/binary"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/strongmotion"
 )
-
-const sampleDir = "testdata"
 
 var samples = []struct {
 	name    string
@@ -23,18 +20,9 @@ var samples = []struct {
 	{"BK.CMB.00.HNZ__20140824T102014Z__20140824T102244Z.mseed", 29},
 }
 
-func readSample(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sampleDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
 func inventory(t testing.TB) *Inventory {
 	t.Helper()
-	data := readSample(t, "BK.CMB.xml")
+	data := fixture.Read(t, "BK.CMB.xml")
 	if !DetectStationXML(data) {
 		t.Error("DetectStationXML = false")
 	}
@@ -68,7 +56,7 @@ func TestStationXML(t *testing.T) {
 func TestSamples(t *testing.T) {
 	inv := inventory(t)
 	for _, s := range samples {
-		data := readSample(t, s.name)
+		data := fixture.Read(t, s.name)
 		if !Detect(data) {
 			t.Errorf("%s: Detect = false", s.name)
 		}
@@ -115,7 +103,7 @@ func TestSamples(t *testing.T) {
 }
 
 func TestWithoutInventory(t *testing.T) {
-	v, recs, err := Parse(readSample(t, samples[0].name), nil)
+	v, recs, err := Parse(fixture.Read(t, samples[0].name), nil)
 	if err != nil || recs != nil || v.Traces[0].Unconverted == "" {
 		t.Fatalf("%v %v %+v", err, recs, v.Traces)
 	}
@@ -123,7 +111,7 @@ func TestWithoutInventory(t *testing.T) {
 
 // TestGaps drops one record (a gap) and repeats another (an overlap).
 func TestGaps(t *testing.T) {
-	data := readSample(t, samples[2].name)
+	data := fixture.Read(t, samples[2].name)
 	rec := func(i int) []byte { return data[i*512 : (i+1)*512] }
 	var b []byte
 	for i := 0; i < 29; i++ {
@@ -201,7 +189,7 @@ func TestEncodings(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	good := readSample(t, samples[0].name)
+	good := fixture.Read(t, samples[0].name)
 	patched := func(off int, b ...byte) []byte {
 		d := append([]byte(nil), good[:1024]...)
 		copy(d[off:], b)

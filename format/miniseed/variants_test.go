@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 // realRecord is one record of a sample file, with its decoded counts.
@@ -21,7 +23,7 @@ type realRecord struct {
 // realRecords decodes a sample file record by record.
 func realRecords(t testing.TB, name string) ([]realRecord, *Volume) {
 	t.Helper()
-	data := readSample(t, name)
+	data := fixture.Read(t, name)
 	v, err := ParseVolume(data)
 	if err != nil {
 		t.Fatal(err)
@@ -249,7 +251,7 @@ func TestInterleaved(t *testing.T) {
 	var files [][]byte
 	want := map[string][]float64{}
 	for _, s := range samples {
-		data := readSample(t, s.name)
+		data := fixture.Read(t, s.name)
 		files = append(files, data)
 		v, _ := ParseVolume(data)
 		want[v.Traces[0].Channel] = v.Traces[0].Counts
@@ -296,7 +298,7 @@ func TestTimeCorrection(t *testing.T) {
 
 // TestQualityCodes: D, R, Q and M are data records; anything else not.
 func TestQualityCodes(t *testing.T) {
-	data := readSample(t, samples[0].name)[:512]
+	data := fixture.Read(t, samples[0].name)[:512]
 	for _, q := range "DRQMX" {
 		b := append([]byte(nil), data...)
 		b[6] = byte(q)
@@ -312,7 +314,7 @@ func TestQualityCodes(t *testing.T) {
 // TestTextRecordsSkipped turns one record into a LOG channel's text
 // record (encoding 0, no sample rate): it is left out with a note.
 func TestTextRecordsSkipped(t *testing.T) {
-	data := append([]byte(nil), readSample(t, samples[1].name)...)
+	data := append([]byte(nil), fixture.Read(t, samples[1].name)...)
 	copy(data[15:18], "LOG")
 	data[52] = EncodingASCII
 	binary.BigEndian.PutUint32(data[32:], 0) // rate factor and multiplier

@@ -3,13 +3,15 @@ package nealightning
 import (
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 // FuzzParse checks that no input makes Parse panic, and that whatever it
 // accepts is within the ranges it promises.
 func FuzzParse(f *testing.F) {
 	for _, s := range samples {
-		f.Add(readSample(f, s.name))
+		f.Add(fixture.Read(f, s.name))
 	}
 	f.Add([]byte(header + "\n" + row("2025-04-18T22:46:15.389+08:00", "1.1637", "103.3198", "C", "Cloud to Cloud") + "\n"))
 	f.Add([]byte("\n" + row("2025-04-18T22:46:15.389+08:00", "1.1637", "103.3198", "C", "Cloud to Cloud") + "\n" + header + "\n"))

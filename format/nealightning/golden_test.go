@@ -1,10 +1,9 @@
 package nealightning
 
 import (
-	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/reject"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
@@ -19,11 +18,11 @@ type goldenFile struct {
 func TestGolden(t *testing.T) {
 	for _, s := range samples {
 		t.Run(s.name, func(t *testing.T) {
-			strikes, rejects, dups, err := Parse(readSample(t, s.name))
+			strikes, rejects, dups, err := Parse(fixture.Read(t, s.name))
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(s.name, filepath.Ext(s.name))+".json"), goldenFile{strikes, rejects, dups})
+			golden.JSON(t, golden.PathOf(s.name), goldenFile{strikes, rejects, dups})
 		})
 	}
 }

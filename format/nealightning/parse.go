@@ -1,7 +1,6 @@
 package nealightning
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -9,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bmkg/mkggraph/format/internal/sniff"
 	"github.com/bmkg/mkggraph/format/reject"
 )
 
@@ -49,7 +49,7 @@ var strikeTypes = map[string]struct{ description, typ string }{
 // row of an NEA lightning CSV, or with a strike row in the scraper's
 // column order when the file has no header.
 func Detect(b []byte) bool {
-	lines := strings.Split(string(bytes.TrimPrefix(b, bom)), "\n")
+	lines := strings.Split(string(sniff.TrimBOM(b)), "\n")
 	_, _, err := findLayout(lines, time.Unix(1<<40, 0))
 	return err == nil
 }
@@ -82,8 +82,6 @@ func findLayout(lines []string, latest time.Time) (*layout, int, error) {
 	return nil, 0, errors.New("nealightning: no header row naming latitude, longitude, strike_type, description and strike_time")
 }
 
-var bom = []byte("\xef\xbb\xbf")
-
 // Parse reads the strikes of a file. Rows that cannot be read, or that
 // hold impossible values, are rejected, each with its line (the header is
 // line 1); repeated strikes are
@@ -103,7 +101,7 @@ type key struct {
 }
 
 func parse(data []byte, now time.Time) ([]Strike, []reject.Reject, int, error) {
-	text := string(bytes.TrimPrefix(data, bom))
+	text := string(sniff.TrimBOM(data))
 	if n := strings.Count(text, "\n"); n > MaxRows {
 		return nil, nil, 0, fmt.Errorf("nealightning: %d rows, more than %d", n, MaxRows)
 	}

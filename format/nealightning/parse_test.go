@@ -1,15 +1,13 @@
 package nealightning
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
-)
 
-const sampleDir = "testdata"
+	"github.com/bmkg/mkggraph/format/internal/fixture"
+)
 
 var samples = []struct {
 	name            string
@@ -17,15 +15,6 @@ var samples = []struct {
 }{
 	{"nea-sg-lightning_2025-04-10.csv", 266, 265, 1},
 	{"nea-sg-lightning_2025-04-18.csv", 81, 79, 2},
-}
-
-func readSample(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sampleDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }
 
 const header = "fetch_time,observation_window,data_updated,latitude,longitude,strike_type,description,strike_time"
@@ -37,7 +26,7 @@ func row(strikeTime, lat, lon, typ, desc string) string {
 
 func TestSamples(t *testing.T) {
 	for _, s := range samples {
-		data := readSample(t, s.name)
+		data := fixture.Read(t, s.name)
 		if !Detect(data[:200]) {
 			t.Errorf("%s: Detect = false", s.name)
 		}
@@ -59,12 +48,12 @@ func TestSamples(t *testing.T) {
 
 // The first rows of each sample, read by hand.
 func TestFirstStrikes(t *testing.T) {
-	strikes, _, _, _ := Parse(readSample(t, samples[0].name))
+	strikes, _, _, _ := Parse(fixture.Read(t, samples[0].name))
 	// 2025-04-10 03:20:55.860000+08:00, 1.5121, 103.439, G
 	checkStrike(t, strikes[0], "2025-04-09T19:20:55.86Z", 1.5121, 103.439, CloudToGround, 2)
 	// 2025-04-10 03:17:30.309000+08:00, 1.59, 103.2598, C
 	checkStrike(t, strikes[1], "2025-04-09T19:17:30.309Z", 1.59, 103.2598, IntraCloud, 3)
-	strikes, _, _, _ = Parse(readSample(t, samples[1].name))
+	strikes, _, _, _ = Parse(fixture.Read(t, samples[1].name))
 	// 2025-04-18T22:46:15.389+08:00, 1.1637, 103.3198, C
 	checkStrike(t, strikes[0], "2025-04-18T14:46:15.389Z", 1.1637, 103.3198, IntraCloud, 2)
 	// 2025-04-18T22:40:04.537+08:00, 1.15, 103.377, G
@@ -184,7 +173,7 @@ func TestNotNEA(t *testing.T) {
 // lines.
 func TestHeaderless(t *testing.T) {
 	for _, s := range samples {
-		data := readSample(t, s.name)
+		data := fixture.Read(t, s.name)
 		want, _, _, _ := Parse(data)
 		headerless := append([]byte("\n"), data[len(header)+1:]...)
 		if !Detect(headerless[:200]) {
@@ -200,7 +189,7 @@ func TestHeaderless(t *testing.T) {
 // TestJoinedFiles: two days' files joined, the second header included,
 // give both days' strikes; the header line is not a reject.
 func TestJoinedFiles(t *testing.T) {
-	a, b := readSample(t, samples[0].name), readSample(t, samples[1].name)
+	a, b := fixture.Read(t, samples[0].name), fixture.Read(t, samples[1].name)
 	wantA, _, _, _ := Parse(a)
 	wantB, _, _, _ := Parse(b)
 	got, rejects, dups, err := Parse(append(slices.Clone(a), b...))

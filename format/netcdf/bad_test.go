@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 // openErr opens data and returns the error, which must not be nil.
@@ -27,7 +29,7 @@ func wantErr(t *testing.T, data []byte, substr string) {
 }
 
 func TestTruncated(t *testing.T) {
-	data := readSample(t, samples[0])
+	data := fixture.Read(t, samples[0])
 	const headerEnd = 1416 // where the first variable begins
 	for n := 4; n < headerEnd; n++ {
 		wantErr(t, data[:n], "truncated header")

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/internal/memtest"
 )
 
@@ -15,7 +16,7 @@ import (
 // (format/wdss2), whose grid comes from its dimensions alone.
 func TestRealSamplesWithinBudget(t *testing.T) {
 	for _, name := range samples {
-		data := readSample(t, name)
+		data := fixture.Read(t, name)
 		size := int64(len(data))
 		var used int64
 		memtest.Within(t, name, size, budget.Limit(size, MemoryFactor), func() {

@@ -2,13 +2,11 @@ package netcdf
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
-)
 
-const sampleDir = "testdata"
+	"github.com/bmkg/mkggraph/format/internal/fixture"
+)
 
 var samples = []string{"TAG-20120801-140046-02-Z.nc"}
 
@@ -16,15 +14,6 @@ var samples = []string{"TAG-20120801-140046-02-Z.nc"}
 var hdf5Samples = []string{
 	"example_cfradial_ppi.nc",
 	"Z__C_RJTD_20230801200000_RDR_JMAGPV_RS47937_Gar0p250km0p70deg_PRref_N18_ANAL_cfrad.nc",
-}
-
-func readSample(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sampleDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }
 
 func open(t *testing.T, data []byte) *File {
@@ -37,7 +26,7 @@ func open(t *testing.T, data []byte) *File {
 }
 
 func TestSample(t *testing.T) {
-	data := readSample(t, samples[0])
+	data := fixture.Read(t, samples[0])
 	if v, ok := Detect(data); !ok || v != 1 {
 		t.Fatalf("Detect = %d, %v", v, ok)
 	}
@@ -76,7 +65,7 @@ func isNumber(a Attr, want float64) bool {
 
 func TestHDF5(t *testing.T) {
 	for _, name := range hdf5Samples {
-		data := readSample(t, name)
+		data := fixture.Read(t, name)
 		if !IsHDF5(data) {
 			t.Errorf("%s: IsHDF5 = false", name)
 		}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 // fromFile describes an opened file, values included, so that the real
@@ -63,7 +65,7 @@ func sameContent(t *testing.T, what string, got []byte, want *tfile) {
 // out as the netCDF-C library did), and as CDF-2 and CDF-5 it must read
 // back the same header and values.
 func TestSampleRewritten(t *testing.T) {
-	sample := readSample(t, samples[0])
+	sample := fixture.Read(t, samples[0])
 	tf := fromFile(t, open(t, sample), sample)
 	if !bytes.Equal(tf.bytes(), sample) {
 		t.Fatal("the sample written again as CDF-1 differs from the sample")
@@ -83,7 +85,7 @@ func TestSampleRewritten(t *testing.T) {
 // ray, and must read back the same, with the record count stated or
 // left to the streaming marker.
 func TestSampleAsRecords(t *testing.T) {
-	sample := readSample(t, samples[0])
+	sample := fixture.Read(t, samples[0])
 	tf := fromFile(t, open(t, sample), sample)
 	tf.dims[0].Len = 0
 	for _, version := range []int{1, 2, 5} {
@@ -104,7 +106,7 @@ func TestSampleAsRecords(t *testing.T) {
 // file reads the same, and StatedVSizeAgrees tells.
 func TestStatedVSizeNotTrusted(t *testing.T) {
 	const beamVSize, intensityVSize = 0x4e8, 0x580
-	sample := readSample(t, samples[0])
+	sample := fixture.Read(t, samples[0])
 	want := fromFile(t, open(t, sample), sample)
 	for _, w := range []struct{ at, word int }{{beamVSize, 1436}, {intensityVSize, 360 * 241 * 4}} {
 		data := bytes.Clone(sample)
@@ -143,7 +145,7 @@ func TestLyingSample(t *testing.T) {
 		{"begin inside header", beamBegin, 1000, "inside the header"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			data := bytes.Clone(readSample(t, samples[0]))
+			data := bytes.Clone(fixture.Read(t, samples[0]))
 			binary.BigEndian.PutUint32(data[c.at:], c.word)
 			wantErr(t, data, c.want)
 		})
@@ -153,7 +155,7 @@ func TestLyingSample(t *testing.T) {
 // TestLyingRecords edits the record variant of the sample: a record count
 // the file cannot hold, and begins that contradict the record size.
 func TestLyingRecords(t *testing.T) {
-	sample := readSample(t, samples[0])
+	sample := fixture.Read(t, samples[0])
 	tf := fromFile(t, open(t, sample), sample)
 	tf.dims[0].Len = 0
 	tf.numRecs = 360

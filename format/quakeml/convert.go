@@ -73,12 +73,8 @@ func preferredOrigin(q qEvent) *qOrigin {
 	if len(q.Origins) == 0 {
 		return nil
 	}
-	if id := strings.TrimSpace(q.PreferredOriginID); id != "" {
-		for i := range q.Origins {
-			if strings.TrimSpace(q.Origins[i].PublicID) == id {
-				return &q.Origins[i]
-			}
-		}
+	if o := named(q.Origins, q.PreferredOriginID, func(o *qOrigin) string { return o.PublicID }); o != nil {
+		return o
 	}
 	return &q.Origins[0]
 }
@@ -89,21 +85,28 @@ func preferredMagnitude(q qEvent, o *qOrigin) *qMag {
 	if len(q.Magnitudes) == 0 {
 		return nil
 	}
-	if id := strings.TrimSpace(q.PreferredMagnitudeID); id != "" {
-		for i := range q.Magnitudes {
-			if strings.TrimSpace(q.Magnitudes[i].PublicID) == id {
-				return &q.Magnitudes[i]
-			}
-		}
+	if m := named(q.Magnitudes, q.PreferredMagnitudeID, func(m *qMag) string { return m.PublicID }); m != nil {
+		return m
 	}
-	if oid := strings.TrimSpace(o.PublicID); oid != "" {
-		for i := range q.Magnitudes {
-			if strings.TrimSpace(q.Magnitudes[i].OriginID) == oid {
-				return &q.Magnitudes[i]
-			}
-		}
+	if m := named(q.Magnitudes, o.PublicID, func(m *qMag) string { return m.OriginID }); m != nil {
+		return m
 	}
 	return &q.Magnitudes[0]
+}
+
+// named returns the first item of list whose id (as key gives it) is id,
+// both trimmed; nil when there is none or id is empty.
+func named[T any](list []T, id string, key func(*T) string) *T {
+	id = strings.TrimSpace(id)
+	if id == "" {
+		return nil
+	}
+	for i := range list {
+		if strings.TrimSpace(key(&list[i])) == id {
+			return &list[i]
+		}
+	}
+	return nil
 }
 
 // regionTypes are the description types that name where an event is, best

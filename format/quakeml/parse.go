@@ -8,24 +8,18 @@ import (
 	"io"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/sniff"
 	"github.com/bmkg/mkggraph/format/internal/xmlread"
 	"github.com/bmkg/mkggraph/format/quake"
 	"github.com/bmkg/mkggraph/format/reject"
 )
 
-// sniffLen caps what Detect looks at, so that it stays cheap even when
-// handed a whole file.
-const sniffLen = 8192
-
 // Detect reports whether head, the first few KB of a file, looks like
 // QuakeML: XML that names quakeml (the root element or its namespace).
 func Detect(head []byte) bool {
-	head = head[:min(len(head), sniffLen)]
-	head = bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
+	head = sniff.Head(head, sniff.Len)
 	return len(head) > 0 && head[0] == '<' && bytes.Contains(bytes.ToLower(head), []byte("quakeml"))
 }
-
-var bom = []byte("\xEF\xBB\xBF")
 
 // Parse reads the events of one QuakeML file. It returns an error only when
 // the file is not QuakeML; an event that cannot be used is rejected and the
@@ -36,29 +30,12 @@ func Parse(data []byte) ([]quake.Event, []reject.Reject, error) {
 		return nil, nil, err
 	}
 	d := xmlread.NewDecoder(xmlread.RepairUTF8(data))
-	if err := expectRoot(d); err != nil {
+	if err := xmlread.ExpectRoot(d, "quakeml", "quakeml", false); err != nil {
 		return nil, nil, err
 	}
 	var p parser
 	p.run(d)
 	return p.events, p.rejects, nil
-}
-
-// expectRoot reads up to the root element and refuses any root but
-// <quakeml>, whatever its prefix.
-func expectRoot(d *xml.Decoder) error {
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return fmt.Errorf("quakeml: no XML root element: %v", err)
-		}
-		if se, ok := tok.(xml.StartElement); ok {
-			if se.Name.Local != "quakeml" {
-				return fmt.Errorf("quakeml: XML root is <%s>, not <quakeml>", se.Name.Local)
-			}
-			return nil
-		}
-	}
 }
 
 // parser walks the document below the root and decodes each <event>

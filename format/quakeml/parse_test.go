@@ -2,17 +2,14 @@ package quakeml
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/quake"
 )
-
-const sampleDir = "testdata"
 
 var samples = []struct {
 	name  string
@@ -21,17 +18,8 @@ var samples = []struct {
 	{"isc-20041226-sumatra-m6plus.qml", 23},
 }
 
-func readSample(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sampleDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
 func TestISCSample(t *testing.T) {
-	data := readSample(t, samples[0].name)
+	data := fixture.Read(t, samples[0].name)
 	if !Detect(data[:4096]) {
 		t.Error("Detect = false")
 	}
@@ -201,7 +189,7 @@ func TestBadEventsAreRejected(t *testing.T) {
 }
 
 func TestTruncatedFileKeepsEarlierEvents(t *testing.T) {
-	data := readSample(t, samples[0].name)
+	data := fixture.Read(t, samples[0].name)
 	events, rejects, err := Parse(data[:len(data)/2])
 	if err != nil {
 		t.Fatal(err)
@@ -213,7 +201,7 @@ func TestTruncatedFileKeepsEarlierEvents(t *testing.T) {
 
 func TestOtherFormatsAreErrors(t *testing.T) {
 	for _, name := range []string{"bmkg-autogempa-20220822-poso.xml", "bmkg-realtime-20220925.geojson", "bmkg-repogempa-20221121.html"} {
-		data := readSample(t, name)
+		data := fixture.Read(t, name)
 		if Detect(data) {
 			t.Errorf("Detect(%s) = true", name)
 		}

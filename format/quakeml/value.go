@@ -7,26 +7,18 @@ import (
 	"time"
 
 	"github.com/bmkg/mkggraph/format/internal/decimal"
+	"github.com/bmkg/mkggraph/format/internal/isotime"
 )
 
-// timeLayouts are the forms time/value takes. QuakeML times are UTC; a
-// value without a zone is read as UTC.
-var timeLayouts = []string{
-	time.RFC3339Nano,
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02 15:04:05.999999999Z07:00",
-	"2006-01-02 15:04:05.999999999",
-}
-
+// parseTime reads time/value. QuakeML times are UTC; a value without a
+// zone is read as UTC.
 func parseTime(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return time.Time{}, fmt.Errorf("origin time/value is missing")
 	}
-	for _, layout := range timeLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), nil
-		}
+	if t, ok := isotime.Parse(s); ok {
+		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("origin time/value %q is not an ISO-8601 time", s)
 }

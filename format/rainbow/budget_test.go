@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/internal/memtest"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
@@ -25,7 +26,7 @@ const hostileBins = 65535
 // qCompress stream (4-byte length, then zlib) of as many zero bytes.
 func craftHostileBlob(t testing.TB) []byte {
 	t.Helper()
-	data := readSample(t, samples[0])
+	data := fixture.Read(t, samples[0])
 	rawdata := []byte(`<rawdata blobid="1" rays="361" type="dBZ" bins="400"`)
 	at := bytes.Index(data, rawdata)
 	if at < 0 {
@@ -68,7 +69,7 @@ func TestHostileBlobIsRefused(t *testing.T) {
 	})
 	// The volume as Parse would read it without its checks: blobs indexed
 	// under a budget of 2^30 bytes per byte, the first sweep's bins set.
-	v, err := Parse(readSample(t, samples[0]))
+	v, err := Parse(fixture.Read(t, samples[0]))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +87,7 @@ func TestHostileBlobIsRefused(t *testing.T) {
 // TestRealSamplesWithinBudget parses the sample and decodes each sweep.
 func TestRealSamplesWithinBudget(t *testing.T) {
 	for _, name := range samples {
-		data := readSample(t, name)
+		data := fixture.Read(t, name)
 		size := int64(len(data))
 		var v *Volume
 		memtest.Within(t, name+" Parse", size, budget.Limit(size, MemoryFactor), func() {

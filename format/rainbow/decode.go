@@ -52,7 +52,7 @@ func (v *Volume) decode(data []byte, i int, name string) (*Field, error) {
 		Values:      m.scale(raw),
 		Units:       m.Units,
 	}
-	f.setAngles(s, angles)
+	setAngles(f, s, angles)
 	return f, nil
 }
 
@@ -125,7 +125,7 @@ func readUint(b []byte, depth, k int) uint32 {
 
 // setAngles places the ray centres: azimuths for a PPI, elevations for an
 // RHI, the fixed angle filling the other.
-func (f *Field) setAngles(s *Sweep, centres []float64) {
+func setAngles(f *Field, s *Sweep, centres []float64) {
 	fixed := make([]float64, len(centres))
 	if s.rhi {
 		for k := range fixed {

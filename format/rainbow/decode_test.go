@@ -6,10 +6,12 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 func TestDecodeSample(t *testing.T) {
-	data := readSample(t, samples[0])
+	data := fixture.Read(t, samples[0])
 	v, err := Parse(data)
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +52,7 @@ func TestDecodeSample(t *testing.T) {
 }
 
 func TestDecodeErrors(t *testing.T) {
-	data := readSample(t, samples[0])
+	data := fixture.Read(t, samples[0])
 	v, err := Parse(data)
 	if err != nil {
 		t.Fatal(err)

@@ -3,13 +3,15 @@ package rainbow
 import (
 	"math"
 	"testing"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 // FuzzParse checks that no input makes Parse or Decode panic, and that
 // whatever Decode returns keeps the promises Field makes.
 func FuzzParse(f *testing.F) {
 	for _, name := range samples {
-		f.Add(readSample(f, name))
+		f.Add(fixture.Read(f, name))
 	}
 	f.Add(synthPPI())
 	f.Add(synthRHI())

@@ -1,10 +1,9 @@
 package rainbow
 
 import (
-	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
 
@@ -15,11 +14,11 @@ import (
 func TestGolden(t *testing.T) {
 	for _, name := range samples {
 		t.Run(name, func(t *testing.T) {
-			v, err := Parse(readSample(t, name))
+			v, err := Parse(fixture.Read(t, name))
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(name, filepath.Ext(name))+".json"), v)
+			golden.JSON(t, golden.PathOf(name), v)
 		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/sniff"
 )
 
 var endXML = []byte("<!-- END XML -->")
@@ -23,8 +24,7 @@ const sniffLen = 1024
 // XML declaration, then a <volume> root. Rainbow product files (<product>,
 // Cartesian images) are not volumes and are not detected.
 func Detect(data []byte) bool {
-	head := data[:min(len(data), sniffLen)]
-	head = bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF")), " \t\r\n")
+	head := sniff.Head(data, sniffLen)
 	if bytes.HasPrefix(head, []byte("<?xml")) {
 		end := bytes.Index(head, []byte("?>"))
 		if end < 0 {

@@ -3,31 +3,19 @@ package rainbow
 import (
 	"bytes"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
-
-const sampleDir = "testdata"
 
 var samples = []string{"2013051000000600dBZ.vol"}
 
-func readSample(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sampleDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
 // TestSample checks the sample against what its XML header states.
 func TestSample(t *testing.T) {
-	data := readSample(t, samples[0])
+	data := fixture.Read(t, samples[0])
 	if !Detect(data[:512]) {
 		t.Error("Detect = false")
 	}
@@ -150,7 +138,7 @@ func TestDetect(t *testing.T) {
 
 // TestBadInput checks that each kind of damage gives its own clear error.
 func TestBadInput(t *testing.T) {
-	sample := readSample(t, samples[0])
+	sample := fixture.Read(t, samples[0])
 	lastBlob := bytes.LastIndex(sample, []byte("<BLOB"))
 	for _, c := range []struct {
 		name string

@@ -14,13 +14,14 @@ import (
 	"time"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 // sampleParts splits the real sample into its XML header and its blobs'
 // payloads, inflated, by blob id.
 func sampleParts(t *testing.T) (header string, payloads map[int][]byte) {
 	t.Helper()
-	data := readSample(t, samples[0])
+	data := fixture.Read(t, samples[0])
 	v, err := Parse(data)
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +132,7 @@ func sameFloat32s(a, b []float32) bool {
 // compression attribute: all must decode as the sample does.
 func TestSampleBlobs(t *testing.T) {
 	header, payloads := sampleParts(t)
-	want, wantFields := decodeAll(t, readSample(t, samples[0]))
+	want, wantFields := decodeAll(t, fixture.Read(t, samples[0]))
 	for _, c := range []string{"qt", "none", ""} {
 		v, fields := decodeAll(t, assemble(header, payloads, c))
 		sameVolume(t, "compression "+c, v, want)
@@ -156,7 +157,7 @@ func removeElement(header, name string, from, to int) string {
 // decode as the sample does.
 func TestSampleInheritance(t *testing.T) {
 	header, payloads := sampleParts(t)
-	want, wantFields := decodeAll(t, readSample(t, samples[0]))
+	want, wantFields := decodeAll(t, fixture.Read(t, samples[0]))
 	firstSlice := strings.Index(header, "<slice ")
 	secondSlice := strings.Index(header[firstSlice+1:], "<slice ") + firstSlice + 1
 	endPargroup := strings.Index(header, "</pargroup>")
@@ -199,7 +200,7 @@ func TestSampleInheritance(t *testing.T) {
 // pargroup, which holds the same values in the sample.
 func TestSampleSlices(t *testing.T) {
 	header, payloads := sampleParts(t)
-	want, wantFields := decodeAll(t, readSample(t, samples[0]))
+	want, wantFields := decodeAll(t, fixture.Read(t, samples[0]))
 	starts := regexp.MustCompile(`\s*<slice refid`).FindAllStringIndex(header, -1)
 	end := strings.Index(header, "</scan>")
 	for i := range starts {
@@ -230,7 +231,7 @@ func nextStart(starts [][]int, i, end int) int {
 // the 8-bit one, decodes to the same values.
 func TestSampleDepths(t *testing.T) {
 	header, payloads := sampleParts(t)
-	_, wantFields := decodeAll(t, readSample(t, samples[0]))
+	_, wantFields := decodeAll(t, fixture.Read(t, samples[0]))
 	const lo, hi = -31.5, 95.5 // the sample's dBZ min and max
 	for _, depth := range []int{16, 32} {
 		wide := map[int][]byte{}
@@ -287,7 +288,7 @@ func TestScanTypeFromName(t *testing.T) {
 		data []byte
 		want string
 	}{
-		{readSample(t, samples[0]), "VOLUME"},
+		{fixture.Read(t, samples[0]), "VOLUME"},
 		{synthRHI(), "RHI"},
 		{synthPPI(), "PPI"},
 	} {
@@ -303,7 +304,7 @@ func TestScanTypeFromName(t *testing.T) {
 // later versions write beside date and time, and ignores it when it does
 // not parse.
 func TestHighAccuracyTime(t *testing.T) {
-	sample := readSample(t, samples[0])
+	sample := fixture.Read(t, samples[0])
 	for attr, want := range map[string]string{
 		`datetimehighaccuracy="2013-05-10T00:00:06.250"`: "2013-05-10T00:00:06.25Z",
 		`datetimehighaccuracy="garbled"`:                 "2013-05-10T00:00:06Z",

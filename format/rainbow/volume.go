@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/radar"
 )
 
 // MaxInputSize is the largest input Parse accepts; larger ones are
@@ -65,14 +66,8 @@ type Volume struct {
 
 // Sweep is one slice of the file.
 type Sweep struct {
-	Start      time.Time
-	FixedAngle float64 // elevation (PPI, volume) or azimuth (RHI), degrees
-	Rays, Bins int     // of the first moment
-	// RangeStartM is the near edge of the first bin; bin k spans
-	// [RangeStartM + k*RangeResolutionM, RangeStartM + (k+1)*RangeResolutionM).
-	RangeStartM      float64
-	RangeResolutionM float64
-	Moments          []Moment
+	radar.Sweep // Rays and Bins of the first moment
+	Moments     []Moment
 
 	rhi       bool
 	start     *rayRef // startangle rays, nil when the file has none
@@ -84,33 +79,17 @@ type Sweep struct {
 
 // Moment is one quantity measured in a sweep.
 type Moment struct {
-	Name     string // as in the file, e.g. "dBZ"
-	Quantity string // ODIM-H5 quantity, "" if unknown
-	Units    string
-	Depth    int // bits per value
-	BlobID   int
-	Min, Max float64 // the values raw 1 and 2^depth-1 stand for
-	rays     int
-	bins     int
-	hasRange bool
+	radar.Moment     // Name as in the file, e.g. "dBZ"
+	Depth        int // bits per value
+	BlobID       int
+	Min, Max     float64 // the values raw 1 and 2^depth-1 stand for
+	rays         int
+	bins         int
+	hasRange     bool
 }
 
 // Field is one decoded moment of one sweep, for rendering.
-type Field struct {
-	// Azimuths holds each ray's centre azimuth in degrees [0, 360), in the
-	// order the antenna swept them; for an RHI every ray has the fixed
-	// azimuth.
-	Azimuths []float64
-	// Elevation is the fixed elevation of a PPI sweep; for an RHI it is 0
-	// and Elevations holds each ray's.
-	Elevation   float64
-	Elevations  []float64 // per ray, degrees
-	RangeStartM float64
-	GateWidthM  float64
-	Rays, Bins  int
-	Values      []float32 // Rays*Bins, row-major by ray; NaN = no data
-	Units       string
-}
+type Field = radar.Field
 
 // rayRef is a <rayinfo> blob: one value per ray.
 type rayRef struct {

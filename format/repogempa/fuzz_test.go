@@ -3,6 +3,8 @@ package repogempa
 import (
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
+	"github.com/bmkg/mkggraph/format/internal/quaketest"
 	"github.com/bmkg/mkggraph/format/quake"
 )
 
@@ -10,19 +12,12 @@ import (
 // accepts is within the ranges it promises.
 func FuzzParse(f *testing.F) {
 	for _, s := range samples {
-		f.Add(readSample(f, s.name))
+		f.Add(fixture.Read(f, s.name))
 	}
 	f.Add(onePage(goodRow))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		Detect(data)
 		events, rejects, err := Parse(data)
-		if err != nil && (len(events) > 0 || len(rejects) > 0) {
-			t.Fatalf("error %v returned with results", err)
-		}
-		for _, e := range events {
-			if err := quake.Check(&e, quake.BelowSurface); err != nil {
-				t.Fatalf("accepted an invalid event: %v", err)
-			}
-		}
+		quaketest.Sound(t, events, rejects, err, quake.BelowSurface)
 	})
 }

@@ -6,19 +6,16 @@ import (
 	"strings"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/sniff"
 	"github.com/bmkg/mkggraph/format/quake"
 	"github.com/bmkg/mkggraph/format/reject"
 )
-
-// sniffLen caps what Detect looks at, so that it stays cheap even when
-// handed a whole file.
-const sniffLen = 8192
 
 // Detect reports whether head, the first few KB of a file, looks like a
 // repository origin list: HTML with a <pre> block and the page's header or
 // its viewmap.php links.
 func Detect(head []byte) bool {
-	head = head[:min(len(head), sniffLen)]
+	head = head[:min(len(head), sniff.Len)]
 	lower := bytes.ToLower(head)
 	if !bytes.Contains(lower, []byte("<pre")) {
 		return false

@@ -2,17 +2,14 @@ package repogempa
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/quake"
 )
-
-const sampleDir = "testdata"
 
 var samples = []struct {
 	name  string
@@ -22,18 +19,9 @@ var samples = []struct {
 	{"bmkg-repogempa-20221121.html", 101},
 }
 
-func readSample(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sampleDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
 func parseSample(t *testing.T, name string) []quake.Event {
 	t.Helper()
-	data := readSample(t, name)
+	data := fixture.Read(t, name)
 	if !Detect(data[:min(len(data), 4096)]) {
 		t.Errorf("Detect(%s) = false", name)
 	}
@@ -202,7 +190,7 @@ func TestQuietDay(t *testing.T) {
 
 func TestOtherFormatsAreErrors(t *testing.T) {
 	for _, name := range []string{"bmkg-autogempa-20220822-poso.xml", "bmkg-realtime-20220925.geojson", "isc-20041226-sumatra-m6plus.qml"} {
-		data := readSample(t, name)
+		data := fixture.Read(t, name)
 		if Detect(data) {
 			t.Errorf("Detect(%s) = true", name)
 		}

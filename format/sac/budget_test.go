@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/internal/memtest"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
@@ -15,7 +16,7 @@ import (
 // the HNE sample with NPTS, header word 79, set to 2^31-1.
 func craftHostileNPTS(t testing.TB) []byte {
 	t.Helper()
-	data := bytes.Clone(readSample(t, samples[0]))
+	data := bytes.Clone(fixture.Read(t, samples[0]))
 	order, _, ok := byteOrder(data)
 	if !ok || order.Uint32(data[4*79:]) != 15001 {
 		t.Fatal("the sample's NPTS is not 15001 at word 79")
@@ -43,7 +44,7 @@ func TestHostileNPTSIsRefused(t *testing.T) {
 
 func TestRealSamplesWithinBudget(t *testing.T) {
 	for _, name := range samples {
-		data := readSample(t, name)
+		data := fixture.Read(t, name)
 		size := int64(len(data))
 		memtest.Within(t, name, size, budget.Limit(size, MemoryFactor), func() {
 			if _, _, err := Parse(data, G); err != nil {

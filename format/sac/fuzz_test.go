@@ -3,12 +3,14 @@ package sac
 import (
 	"math"
 	"testing"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 // FuzzParse checks that no input makes Parse panic, and that what it
 // accepts agrees with its header.
 func FuzzParse(f *testing.F) {
-	data := readSample(f, samples[0])
+	data := fixture.Read(f, samples[0])
 	f.Add(data[:HeaderLen+400])
 	f.Add(data[:HeaderLen])
 	f.Add([]byte(alphanumeric(data)[:3000]))

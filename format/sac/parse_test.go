@@ -3,16 +3,13 @@ package sac
 import (
 	"encoding/binary"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/strongmotion"
 )
-
-const sampleDir = "testdata"
 
 var samples = []string{
 	"20190706031952.CJ.T001230.HNE.sac",
@@ -20,21 +17,12 @@ var samples = []string{
 	"20190706031952.CJ.T001230.HNZ.sac",
 }
 
-func readSample(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sampleDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
 // TestSamples checks the CSN records (in g) against what their headers
 // state: DEPMEN is the mean, and DEPMIN/DEPMAX bound the samples, so the
 // PGA in gal is the larger distance of either from the mean, times g.
 func TestSamples(t *testing.T) {
 	for _, name := range samples {
-		data := readSample(t, name)
+		data := fixture.Read(t, name)
 		if !Detect(data) {
 			t.Errorf("%s: Detect = false", name)
 		}
@@ -67,7 +55,7 @@ func TestSamples(t *testing.T) {
 
 // TestBigEndian swaps a sample into big-endian order and reads it back.
 func TestBigEndian(t *testing.T) {
-	le := readSample(t, samples[2])
+	le := fixture.Read(t, samples[2])
 	be := make([]byte, len(le))
 	for i := 0; i < 440; i += 4 { // numeric header words
 		binary.BigEndian.PutUint32(be[i:], binary.LittleEndian.Uint32(le[i:]))
@@ -85,7 +73,7 @@ func TestBigEndian(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	good := readSample(t, samples[0])
+	good := fixture.Read(t, samples[0])
 	patch := func(word int, v int32) []byte {
 		b := append([]byte(nil), good...)
 		binary.LittleEndian.PutUint32(b[4*word:], uint32(v))

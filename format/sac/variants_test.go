@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 // footerFor builds the version 7 footer from a version 6 header's words:
@@ -31,7 +33,7 @@ func footerFor(hdr []byte, o binary.ByteOrder) []byte {
 // footer of doubles SAC 102 writes: the samples are those of version 6 and
 // the footer's values replace the header's.
 func TestVersion7(t *testing.T) {
-	v6 := readSample(t, samples[0])
+	v6 := fixture.Read(t, samples[0])
 	h6, r6, err := Parse(v6, G)
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +69,7 @@ func TestVersion7(t *testing.T) {
 
 // TestBigEndianVersion7 byte-swaps the version 7 file as well.
 func TestBigEndianVersion7(t *testing.T) {
-	le := readSample(t, samples[1])
+	le := fixture.Read(t, samples[1])
 	v7 := append(append([]byte(nil), le...), footerFor(le, binary.LittleEndian)...)
 	binary.LittleEndian.PutUint32(v7[4*76:], 7)
 	be := swap(v7, len(le))
@@ -128,7 +130,7 @@ func alphanumeric(bin []byte) string {
 // them back: same header, samples equal to float32 precision.
 func TestAlphanumeric(t *testing.T) {
 	for _, name := range samples {
-		bin := readSample(t, name)
+		bin := fixture.Read(t, name)
 		txt := []byte(alphanumeric(bin))
 		if !Detect(txt) || !Detect(txt[:min(len(txt), 16<<10)]) {
 			t.Fatalf("%s: Detect = false", name)
@@ -165,7 +167,7 @@ func TestAlphanumeric(t *testing.T) {
 }
 
 func TestAlphanumericBad(t *testing.T) {
-	txt := alphanumeric(readSample(t, samples[2]))
+	txt := alphanumeric(fixture.Read(t, samples[2]))
 	lines := strings.SplitAfter(txt, "\n")
 	cases := map[string]struct{ data, want string }{
 		"one sample missing": {strings.Join(lines[:len(lines)-2], "") + strings.Join(strings.Fields(lines[len(lines)-2])[1:], " ") + "\n", "NPTS 15001, but"},
@@ -186,7 +188,7 @@ func TestAlphanumericBad(t *testing.T) {
 // TestUndefinedDefaults: IFTYPE and LEVEN left undefined mean SAC's
 // defaults (time series, evenly sampled); B undefined is refused.
 func TestUndefinedDefaults(t *testing.T) {
-	good := readSample(t, samples[0])
+	good := fixture.Read(t, samples[0])
 	_, want, _ := Parse(good, G)
 	b := append([]byte(nil), good...)
 	binary.LittleEndian.PutUint32(b[4*85:], uint32(0xffffcfc7)) // -12345

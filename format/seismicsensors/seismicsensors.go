@@ -31,7 +31,6 @@
 package seismicsensors
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -40,6 +39,7 @@ import (
 	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/internal/csvrows"
 	"github.com/bmkg/mkggraph/format/internal/decimal"
+	"github.com/bmkg/mkggraph/format/internal/sniff"
 	"github.com/bmkg/mkggraph/format/reject"
 )
 
@@ -61,13 +61,11 @@ type Station struct {
 	Start       *time.Time `json:"start"`                 // start of this epoch (UTC); nil when empty
 }
 
-var bom = []byte("\xef\xbb\xbf")
-
 // Detect reports whether head, the first bytes of a file, starts like a
 // sensor list: a tab-separated header naming code, latitude and longitude,
 // or a first row with a code and numeric coordinates.
 func Detect(head []byte) bool {
-	line, _, _ := bytes.Cut(bytes.TrimPrefix(head, bom), []byte("\n"))
+	line := sniff.FirstLine(head)
 	fields := strings.Split(strings.TrimRight(string(line), "\r"), "\t")
 	if len(fields) < 3 {
 		return false
@@ -85,7 +83,7 @@ func Parse(data []byte) ([]Station, []reject.Reject, error) {
 	if err := budget.CheckSize("seismicsensors", int64(len(data)), MaxInputSize); err != nil {
 		return nil, nil, err
 	}
-	lines := strings.Split(string(bytes.TrimPrefix(data, bom)), "\n")
+	lines := strings.Split(string(sniff.TrimBOM(data)), "\n")
 	first := 0
 	for first < len(lines) && strings.TrimSpace(lines[first]) == "" {
 		first++

@@ -4,30 +4,20 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/reject"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
 
-const sample = "testdata/bmkg-seismic-sensors.tsv"
-
-func readSample(t testing.TB) []byte {
-	t.Helper()
-	data, err := os.ReadFile(sample)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
+const sample = "bmkg-seismic-sensors.tsv"
 
 func TestParseSample(t *testing.T) {
-	stations, rejects, err := Parse(readSample(t))
+	stations, rejects, err := Parse(fixture.Read(t, sample))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +188,7 @@ func TestParseNotSensorList(t *testing.T) {
 }
 
 func TestDetect(t *testing.T) {
-	if !Detect(readSample(t)[:400]) {
+	if !Detect(fixture.Read(t, sample)[:400]) {
 		t.Error("Detect(sample) = false")
 	}
 	if !Detect([]byte(good)) {
@@ -213,21 +203,21 @@ func TestDetect(t *testing.T) {
 }
 
 func TestGolden(t *testing.T) {
-	stations, rejects, err := Parse(readSample(t))
+	stations, rejects, err := Parse(fixture.Read(t, sample))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rejects == nil {
 		rejects = []reject.Reject{}
 	}
-	golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(filepath.Base(sample), ".tsv")+".json"), struct {
+	golden.JSON(t, golden.PathOf(sample), struct {
 		Stations []Station       `json:"stations"`
 		Rejects  []reject.Reject `json:"rejects"`
 	}{stations, rejects})
 }
 
 func FuzzParse(f *testing.F) {
-	f.Add(readSample(f))
+	f.Add(fixture.Read(f, sample))
 	f.Add([]byte(header + good))
 	f.Add([]byte(good))
 	f.Add([]byte("datetime\tsta\tlat\tlon\n2019-01-01T00:00:00.5+07:00\tA\t1e1\t-0\n"))

@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 // FuzzParseGrid checks that no input makes ParseGrid panic or allocate past
@@ -54,8 +56,8 @@ func FuzzParseGrid(f *testing.F) {
 // and that what it accepts has finite numbers, positions on the globe and
 // a UTC time.
 func FuzzParseStationList(f *testing.F) {
-	f.Add(readSample(f, bandungList))
-	f.Add(readSample(f, kepahiangList))
+	f.Add(fixture.Read(f, bandungList))
+	f.Add(fixture.Read(f, kepahiangList))
 	f.Add([]byte(minimalList))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		Detect(data)

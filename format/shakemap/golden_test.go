@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
 
@@ -15,7 +16,7 @@ import (
 func TestGolden(t *testing.T) {
 	for _, s := range samples {
 		t.Run(s.name, func(t *testing.T) {
-			data := readSample(t, s.name)
+			data := fixture.Read(t, s.name)
 			var out any
 			var err error
 			switch s.kind {

@@ -1,7 +1,6 @@
 package shakemap
 
 import (
-	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bmkg/mkggraph/format/internal/sniff"
 	"github.com/bmkg/mkggraph/format/internal/xmlread"
 )
 
@@ -57,7 +57,7 @@ func ParseGrid(data []byte) (*Grid, error) {
 	if isJSON(data) {
 		return nil, errJSON
 	}
-	data = bytes.TrimPrefix(data, bom)
+	data = sniff.TrimBOM(data)
 	d := xmlread.NewDecoder(data)
 	transcoded := false
 	d.CharsetReader = func(label string, in io.Reader) (io.Reader, error) {
@@ -171,13 +171,8 @@ func gridEvent(a attrs, rootID string) (Event, error) {
 		e.ID = rootID
 	}
 	var err error
-	for _, f := range []struct {
-		name string
-		dst  *float64
-	}{{"magnitude", &e.Magnitude}, {"depth", &e.DepthKm}, {"lat", &e.Latitude}, {"lon", &e.Longitude}} {
-		if *f.dst, err = a.float(f.name); err != nil {
-			return e, err
-		}
+	if err = a.floats([]string{"magnitude", "depth", "lat", "lon"}, &e.Magnitude, &e.DepthKm, &e.Latitude, &e.Longitude); err != nil {
+		return e, err
 	}
 	if err := checkPosition(e.Latitude, e.Longitude); err != nil {
 		return e, err
@@ -194,13 +189,8 @@ func gridEvent(a attrs, rootID string) (Event, error) {
 
 func (g *Grid) readSpec(a attrs) error {
 	var err error
-	for _, f := range []struct {
-		name string
-		dst  *float64
-	}{{"lon_min", &g.LonMin}, {"lat_min", &g.LatMin}, {"lon_max", &g.LonMax}, {"lat_max", &g.LatMax}} {
-		if *f.dst, err = a.float(f.name); err != nil {
-			return err
-		}
+	if err = a.floats([]string{"lon_min", "lat_min", "lon_max", "lat_max"}, &g.LonMin, &g.LatMin, &g.LonMax, &g.LatMax); err != nil {
+		return err
 	}
 	if g.NLon, err = a.integer("nlon"); err != nil {
 		return err

@@ -3,14 +3,12 @@ package shakemap
 import (
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-)
 
-const sampleDir = "testdata"
+	"github.com/bmkg/mkggraph/format/internal/fixture"
+)
 
 const (
 	kepahiangGrid  = "bmkg-shakemap-20171016085300-grid.xml"
@@ -30,18 +28,9 @@ var samples = []struct{ name, kind string }{
 	{bandungInfo, "info"},
 }
 
-func readSample(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sampleDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
 func TestDetect(t *testing.T) {
 	for _, s := range samples {
-		if kind, ok := Detect(readSample(t, s.name)); !ok || kind != s.kind {
+		if kind, ok := Detect(fixture.Read(t, s.name)); !ok || kind != s.kind {
 			t.Errorf("%s: Detect = %q, %v; want %q", s.name, kind, ok, s.kind)
 		}
 	}
@@ -53,7 +42,7 @@ func TestDetect(t *testing.T) {
 }
 
 func TestKepahiangGrid(t *testing.T) {
-	g, err := ParseGrid(readSample(t, kepahiangGrid))
+	g, err := ParseGrid(fixture.Read(t, kepahiangGrid))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +58,7 @@ func TestKepahiangGrid(t *testing.T) {
 		t.Errorf("version %d, processed %v", g.Version, g.ProcessTime)
 	}
 	// info.xml's maxima are the grid's, rounded to two decimals.
-	info, err := ParseInfo(readSample(t, kepahiangInfo))
+	info, err := ParseInfo(fixture.Read(t, kepahiangInfo))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +85,7 @@ func fieldRange(g *Grid, name string) (lo, hi float32) {
 }
 
 func TestKepahiangAt(t *testing.T) {
-	g, err := ParseGrid(readSample(t, kepahiangGrid))
+	g, err := ParseGrid(fixture.Read(t, kepahiangGrid))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +126,7 @@ func TestKepahiangAt(t *testing.T) {
 }
 
 func TestBandungStationList(t *testing.T) {
-	sl, err := ParseStationList(readSample(t, bandungList))
+	sl, err := ParseStationList(fixture.Read(t, bandungList))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +153,7 @@ func TestBandungStationList(t *testing.T) {
 }
 
 func TestKepahiangStationList(t *testing.T) {
-	sl, err := ParseStationList(readSample(t, kepahiangList))
+	sl, err := ParseStationList(fixture.Read(t, kepahiangList))
 	if err != nil {
 		t.Fatal(err)
 	}

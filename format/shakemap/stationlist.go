@@ -125,13 +125,8 @@ func readStationList(d *xml.Decoder) (*StationList, error) {
 func quakeEvent(a attrs) (Event, error) {
 	e := Event{ID: a.str("id"), Description: a.str("locstring")}
 	var err error
-	for _, f := range []struct {
-		name string
-		dst  *float64
-	}{{"mag", &e.Magnitude}, {"depth", &e.DepthKm}, {"lat", &e.Latitude}, {"lon", &e.Longitude}} {
-		if *f.dst, err = a.float(f.name); err != nil {
-			return e, err
-		}
+	if err = a.floats([]string{"mag", "depth", "lat", "lon"}, &e.Magnitude, &e.DepthKm, &e.Latitude, &e.Longitude); err != nil {
+		return e, err
 	}
 	if err := checkPosition(e.Latitude, e.Longitude); err != nil {
 		return e, err

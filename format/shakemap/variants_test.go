@@ -6,12 +6,14 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 // The grid_field elements may come in any order: their index, not their
 // position, names the column.
 func TestGridFieldsOutOfOrder(t *testing.T) {
-	data := readSample(t, kepahiangGrid)
+	data := fixture.Read(t, kepahiangGrid)
 	want, err := ParseGrid(data)
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +41,7 @@ func TestGridFieldsOutOfOrder(t *testing.T) {
 // Columns in another order (here MMI moved first and the rest shifted,
 // data rewritten to match) read the same values by name.
 func TestGridColumnsPermuted(t *testing.T) {
-	data := readSample(t, kepahiangGrid)
+	data := fixture.Read(t, kepahiangGrid)
 	want, err := ParseGrid(data)
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +88,7 @@ func TestGridColumnsPermuted(t *testing.T) {
 // A station with an intensity and no component (a felt report, as DYFI
 // and BMKG's own questionnaires give) is read with no components.
 func TestIntensityOnlyStation(t *testing.T) {
-	data := readSample(t, bandungList)
+	data := fixture.Read(t, bandungList)
 	i := bytes.Index(data, []byte(`<comp name="DERIVED">`))
 	j := bytes.Index(data, []byte("</comp>"))
 	if i < 0 || j < i {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bmkg/mkggraph/format/internal/sniff"
 	"github.com/bmkg/mkggraph/format/internal/xmlread"
 )
 
@@ -36,15 +37,13 @@ func Detect(data []byte) (kind string, ok bool) {
 	return "", false
 }
 
-var bom = []byte("\xEF\xBB\xBF")
-
 // errJSON refuses ShakeMap 4's JSON products (stationlist.json, a GeoJSON
 // FeatureCollection; info.json), which this package does not read.
 var errJSON = errors.New("shakemap: ShakeMap 4 JSON (stationlist.json, info.json) is not supported, only ShakeMap 3.5 XML")
 
 // isJSON reports whether data starts like a JSON object.
 func isJSON(data []byte) bool {
-	data = bytes.TrimLeft(bytes.TrimPrefix(data, bom), " \t\r\n")
+	data = bytes.TrimLeft(sniff.TrimBOM(data), " \t\r\n")
 	return len(data) > 0 && data[0] == '{'
 }
 
@@ -114,6 +113,18 @@ func (a attrs) str(name string) string {
 }
 
 // float returns a required finite number.
+// floats reads the attributes names into dsts, in order; the first one
+// missing or not a number stops it.
+func (a attrs) floats(names []string, dsts ...*float64) error {
+	for i, name := range names {
+		var err error
+		if *dsts[i], err = a.float(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (a attrs) float(name string) (float64, error) {
 	v, ok := a.get(name)
 	if !ok || v == "" {

@@ -1,9 +1,13 @@
 package synop
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
+)
 
 func BenchmarkParse(b *testing.B) {
-	data := readSample(b, samples[1])
+	data := fixture.Read(b, samples[1])
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {

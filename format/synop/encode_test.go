@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 // reencode writes the decoded reports of f back as text, bulletin by
@@ -217,7 +219,7 @@ func TestEncodeShortWaveBeforePrecipitation(t *testing.T) {
 // to the same values.
 func FuzzEncodeDecoded(f *testing.F) {
 	for _, name := range samples {
-		f.Add(readSample(f, name))
+		f.Add(fixture.Read(f, name))
 	}
 	f.Add([]byte("AAXX 01004\n96749 32970 81099 00120 10250 29085 48624 5/011 333 55310 ///// 22707 90710 91199 00105 555 1=\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -3,6 +3,8 @@ package synop
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 // FuzzParse feeds arbitrary input to Parse. It must never panic, and what
@@ -10,7 +12,7 @@ import (
 // JSON.
 func FuzzParse(f *testing.F) {
 	for _, name := range samples {
-		f.Add(readSample(f, name))
+		f.Add(fixture.Read(f, name))
 	}
 	f.Add([]byte("AAXX 01004\n96749 32970 81099 00120 10250 29085 48624 5/011 333 55310 ///// 22707 90710 91199 00105 555 1=\n"))
 	f.Add([]byte("ZCZC\nSMXX01 ABCD 010000 RRA\nBBXX\nNIL=\nNNNN"))

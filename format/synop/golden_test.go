@@ -1,11 +1,11 @@
 package synop
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
 
@@ -15,18 +15,9 @@ var samples = []string{
 	"cuba-SMCU20-MUHV-310000.WX.00.txt",
 }
 
-func readSample(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func parseSample(t testing.TB, name string) *File {
 	t.Helper()
-	f, err := Parse(readSample(t, name))
+	f, err := Parse(fixture.Read(t, name))
 	if err != nil {
 		t.Fatalf("Parse(%s): %v", name, err)
 	}

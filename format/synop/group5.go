@@ -35,11 +35,7 @@ func (dc *decoder) evaporation(t token) {
 		return
 	}
 	e := &Evaporation{AmountMM: float64(eee) / 10}
-	if i, ok := digits(g[4:]); ok {
-		e.Instrument = &Code{i, evaporationInstrument[i]}
-	} else if g[4] != '/' {
-		dc.fail(t, "evaporation instrument iE %q is not 0-9", g[4:])
-	}
+	e.Instrument = dc.figure(t, 4, "evaporation instrument iE", &evaporationInstrument)
 	dc.d.Evaporation = e
 }
 
@@ -169,11 +165,7 @@ func (dc *decoder) cloudDirection(t token) {
 	} else if g[2] != '/' {
 		dc.fail(t, "cloud genus C %q is not 0-9", g[2:3])
 	}
-	if e, ok := digits(g[4:]); ok {
-		cd.Elevation = &Code{e, elevationAngle[e]}
-	} else if g[4] != '/' {
-		dc.fail(t, "elevation angle eC %q is not 0-9", g[4:])
-	}
+	cd.Elevation = dc.figure(t, 4, "elevation angle eC", &elevationAngle)
 	dc.d.CloudDirection = cd
 }
 
@@ -192,4 +184,18 @@ func (dc *decoder) pressureChange24(t token) {
 		v = -v
 	}
 	dc.d.PressureChange24hHPa = &v
+}
+
+// figure decodes the code figure at t.text[i] by its code table; what
+// names it in the failure when it is neither a figure nor '/' (not
+// reported). Either way it is then nil.
+func (dc *decoder) figure(t token, i int, what string, table *[10]string) *Code {
+	g := t.text
+	if c, ok := digits(g[i : i+1]); ok {
+		return &Code{c, table[c]}
+	}
+	if g[i] != '/' {
+		dc.fail(t, "%s %q is not 0-9", what, g[i:i+1])
+	}
+	return nil
 }

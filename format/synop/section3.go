@@ -98,10 +98,8 @@ func (dc *decoder) extreme(t token, what string, isMax bool) *Extreme {
 // ground decodes 3EsnTgTg (the form used in most regions; 3Ejjj elsewhere).
 func (dc *decoder) ground(t token) {
 	g := t.text
-	if e, ok := digits(g[1:2]); ok {
-		dc.d.GroundState = &Code{e, groundState[e]}
-	} else if g[1] != '/' {
-		dc.fail(t, "state of ground E %q is not 0-9", g[1:2])
+	if c := dc.figure(t, 1, "state of ground E", &groundState); c != nil {
+		dc.d.GroundState = c
 	}
 	if missing(g[2:]) {
 		return
@@ -120,10 +118,8 @@ func (dc *decoder) ground(t token) {
 // snow decodes 4E'sss (code tables 0975 and 3889).
 func (dc *decoder) snow(t token) {
 	g := t.text
-	if e, ok := digits(g[1:2]); ok {
-		dc.d.SnowGroundState = &Code{e, snowGroundState[e]}
-	} else if g[1] != '/' {
-		dc.fail(t, "state of ground with snow E' %q is not 0-9", g[1:2])
+	if c := dc.figure(t, 1, "state of ground with snow E'", &snowGroundState); c != nil {
+		dc.d.SnowGroundState = c
 	}
 	sss, ok := digits(g[2:])
 	switch {

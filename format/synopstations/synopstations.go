@@ -23,6 +23,7 @@ import (
 	"io"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/sniff"
 	"github.com/bmkg/mkggraph/format/reject"
 )
 
@@ -41,13 +42,11 @@ type Station struct {
 	Longitude float64 `json:"longitude"` // decimal degrees east
 }
 
-var bom = []byte("\xef\xbb\xbf")
-
 // Detect reports whether head, the first bytes of a file, starts like a
 // station directory: an object whose first key is 5 digits and whose first
 // value is an object.
 func Detect(head []byte) bool {
-	b := bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
+	b := bytes.TrimLeft(sniff.TrimBOM(head), " \t\r\n")
 	if len(b) == 0 || b[0] != '{' {
 		return false
 	}
@@ -70,7 +69,7 @@ func Parse(data []byte) ([]Station, []reject.Reject, error) {
 	if err := budget.CheckSize("synopstations", int64(len(data)), MaxInputSize); err != nil {
 		return nil, nil, err
 	}
-	data = bytes.TrimPrefix(data, bom)
+	data = sniff.TrimBOM(data)
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {

@@ -2,29 +2,19 @@ package synopstations
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/reject"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
 
-const sample = "testdata/indonesia-synop-stations-kensein.json"
-
-func readSample(t testing.TB) []byte {
-	t.Helper()
-	data, err := os.ReadFile(sample)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
+const sample = "indonesia-synop-stations-kensein.json"
 
 func TestParseSample(t *testing.T) {
-	stations, rejects, err := Parse(readSample(t))
+	stations, rejects, err := Parse(fixture.Read(t, sample))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +98,7 @@ func TestParseNotDirectory(t *testing.T) {
 }
 
 func TestDetect(t *testing.T) {
-	if !Detect(readSample(t)[:300]) {
+	if !Detect(fixture.Read(t, sample)[:300]) {
 		t.Error("Detect(sample) = false")
 	}
 	if !Detect([]byte("\xef\xbb\xbf{\"97980\":{")) {
@@ -122,21 +112,21 @@ func TestDetect(t *testing.T) {
 }
 
 func TestGolden(t *testing.T) {
-	stations, rejects, err := Parse(readSample(t))
+	stations, rejects, err := Parse(fixture.Read(t, sample))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rejects == nil {
 		rejects = []reject.Reject{}
 	}
-	golden.JSON(t, filepath.Join("testdata", "golden", filepath.Base(sample)), struct {
+	golden.JSON(t, golden.PathOf(sample), struct {
 		Stations []Station       `json:"stations"`
 		Rejects  []reject.Reject `json:"rejects"`
 	}{stations, rejects})
 }
 
 func FuzzParse(f *testing.F) {
-	f.Add(readSample(f))
+	f.Add(fixture.Read(f, sample))
 	f.Add([]byte(`{"96001": {"kota": "A", "lat": "5.8", "lon": 95}, "x": null, "96001": []}`))
 	f.Add([]byte(`{"96001": {"kota": "A", "lat": 1e2, "lon": -0}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/bmkg/mkggraph/format/budget"
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/internal/memtest"
 	"github.com/bmkg/mkggraph/format/netcdf"
 	"github.com/bmkg/mkggraph/internal/golden"
@@ -63,7 +64,7 @@ func TestHostileSparseSetIsRefused(t *testing.T) {
 func TestRealSamplesWithinBudget(t *testing.T) {
 	files := map[string][]byte{"sparse": sparseSet().bytes()}
 	for _, name := range samples {
-		files[name] = readSample(t, name)
+		files[name] = fixture.Read(t, name)
 	}
 	for name, data := range files {
 		size := int64(len(data))

@@ -6,6 +6,8 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
 // FuzzParse checks that no input makes Parse or Decode panic, and that
@@ -36,7 +38,7 @@ func FuzzParse(f *testing.F) {
 // cut where the smaller data ends. The whole sample makes a poor seed: every input the
 // fuzzer derives from it is 350 kB to mutate and minimize.
 func smallSample(t testing.TB) []byte {
-	data := bytes.Clone(readSample(t, samples[0])[:5736+4*5*4])
+	data := bytes.Clone(fixture.Read(t, samples[0])[:5736+4*5*4])
 	binary.BigEndian.PutUint32(data[0x1c:], 4) // Azimuth
 	binary.BigEndian.PutUint32(data[0x28:], 5) // Gate
 	for _, at := range []int{0x4a0, 0x4e8, 0x530} {

@@ -1,21 +1,20 @@
 package wdss2
 
 import (
-	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/internal/golden"
 )
 
 func TestGolden(t *testing.T) {
 	for _, name := range samples {
 		t.Run(name, func(t *testing.T) {
-			s, err := parse(readSample(t, name))
+			s, err := parse(fixture.Read(t, name))
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden.JSON(t, filepath.Join("testdata", "golden", strings.TrimSuffix(name, filepath.Ext(name))+".json"), s)
+			golden.JSON(t, golden.PathOf(name), s)
 		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/netcdf"
 )
 
@@ -50,7 +51,7 @@ func TestSparse(t *testing.T) {
 	if s.BeamWidthDeg == nil || *s.BeamWidthDeg != 0.5 {
 		t.Errorf("beam width %v, want 0.5 from a constant BeamWidth", s.BeamWidthDeg)
 	}
-	if s.Moment != (Moment{"Velocity", "VRADH", "MetersPerSecond"}) {
+	if s.Moment != (Moment{Name: "Velocity", Quantity: "VRADH", Units: "MetersPerSecond"}) {
 		t.Errorf("moment %+v", s.Moment)
 	}
 	f, err := decode(data)
@@ -134,11 +135,11 @@ func TestRefused(t *testing.T) {
 }
 
 func TestNotClassic(t *testing.T) {
-	data := readSample(t, "example_cfradial_ppi.nc")
+	data := fixture.Read(t, "example_cfradial_ppi.nc")
 	if _, err := parse(data); !errors.Is(err, netcdf.ErrHDF5) {
 		t.Errorf("CfRadial netCDF-4: %v, want ErrHDF5", err)
 	}
-	sample := readSample(t, samples[0])
+	sample := fixture.Read(t, samples[0])
 	if _, err := decode(sample[:len(sample)-10]); err == nil {
 		t.Error("truncated sample accepted")
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 	"github.com/bmkg/mkggraph/format/netcdf"
 )
 
@@ -14,7 +15,7 @@ import (
 // tests can write it again as the other layouts WDSS-II writers use.
 func fromSample(t *testing.T) *cdf {
 	t.Helper()
-	data := readSample(t, samples[0])
+	data := fixture.Read(t, samples[0])
 	f, err := netcdf.Open(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
@@ -106,11 +107,11 @@ func sparsify(t *testing.T, counts, record bool) *cdf {
 // TestSparseFromSample decodes the sample rewritten as sparse sets, and
 // packed, and must find the dense sample's values and metadata.
 func TestSparseFromSample(t *testing.T) {
-	want, err := decode(readSample(t, samples[0]))
+	want, err := decode(fixture.Read(t, samples[0]))
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantSweep, _ := parse(readSample(t, samples[0]))
+	wantSweep, _ := parse(fixture.Read(t, samples[0]))
 	for name, c := range map[string]*cdf{
 		"runs":                 sparsify(t, true, false),
 		"runs, record pixel":   sparsify(t, true, true),

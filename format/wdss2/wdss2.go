@@ -6,6 +6,8 @@ import (
 	"io"
 	"math"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/radar"
 )
 
 // MaxCells bounds Rays*Bins. A sparse file can claim a large grid in a few
@@ -29,46 +31,37 @@ type Sweep struct {
 	Azimuths                       []float64 // degrees, one per ray, in file order
 }
 
-// Moment says what the sweep measures.
-type Moment struct {
-	Name     string // the WDSS-II TypeName
-	Quantity string // the ODIM-H5 quantity, "" when the TypeName has none
-	Units    string // as the data variable's Units attribute gives it
-}
+// Moment says what the sweep measures: Name is the WDSS-II TypeName, Units
+// the data variable's Units attribute.
+type Moment = radar.Moment
 
-// Field is a decoded sweep: Values holds Rays*Bins values, ray after ray,
-// NaN where the radar measured nothing or the echo was range folded.
-type Field struct {
-	Azimuths                []float64
-	Elevation               float64
-	RangeStartM, GateWidthM float64
-	Rays, Bins              int
-	Values                  []float32
-	Units                   string
-}
+// Field is a decoded sweep.
+type Field = radar.Field
 
 // Parse reads the metadata of the radial set in r, of the given size.
 func Parse(r io.ReaderAt, size int64) (*Sweep, error) {
+	_, s, err := openSweep(r, size)
+	return s, err
+}
+
+// openSweep opens the radial set in r and reads its metadata.
+func openSweep(r io.ReaderAt, size int64) (*radialSet, *Sweep, error) {
 	rs, err := open(r, size)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s, err := rs.sweep()
 	if err != nil {
-		return nil, fmt.Errorf("wdss2: %w", err)
+		return nil, nil, fmt.Errorf("wdss2: %w", err)
 	}
-	return s, nil
+	return rs, s, nil
 }
 
 // Decode reads the radial set in r, values included.
 func Decode(r io.ReaderAt, size int64) (*Field, error) {
-	rs, err := open(r, size)
+	rs, s, err := openSweep(r, size)
 	if err != nil {
 		return nil, err
-	}
-	s, err := rs.sweep()
-	if err != nil {
-		return nil, fmt.Errorf("wdss2: %w", err)
 	}
 	values, err := rs.values()
 	if err != nil {

@@ -3,24 +3,13 @@ package wdss2
 import (
 	"bytes"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/bmkg/mkggraph/format/internal/fixture"
 )
 
-const sampleDir = "testdata"
-
 var samples = []string{"TAG-20120801-140046-02-Z.nc"}
-
-func readSample(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sampleDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
 
 func parse(data []byte) (*Sweep, error) {
 	return Parse(bytes.NewReader(data), int64(len(data)))
@@ -31,7 +20,7 @@ func decode(data []byte) (*Field, error) {
 }
 
 func TestSample(t *testing.T) {
-	s, err := parse(readSample(t, samples[0]))
+	s, err := parse(fixture.Read(t, samples[0]))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +37,7 @@ func TestSample(t *testing.T) {
 	if s.Rays != 360 || s.Bins != 240 || len(s.Azimuths) != 360 || s.RangeResolutionM != 500 || s.RangeStartM != 0 {
 		t.Errorf("%d x %d, %d azimuths, gates %v m from %v m", s.Rays, s.Bins, len(s.Azimuths), s.RangeResolutionM, s.RangeStartM)
 	}
-	if s.Moment != (Moment{"Corrected_Intensity", "DBZH", "dBz"}) {
+	if s.Moment != (Moment{Name: "Corrected_Intensity", Quantity: "DBZH", Units: "dBz"}) {
 		t.Errorf("moment %+v", s.Moment)
 	}
 	// EDGE writes each ray's measured beam width, 0.98 to 1.01 degrees.
@@ -58,7 +47,7 @@ func TestSample(t *testing.T) {
 }
 
 func TestDecodeSample(t *testing.T) {
-	f, err := decode(readSample(t, samples[0]))
+	f, err := decode(fixture.Read(t, samples[0]))
 	if err != nil {
 		t.Fatal(err)
 	}

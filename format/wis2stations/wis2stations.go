@@ -28,6 +28,7 @@ import (
 
 	"github.com/bmkg/mkggraph/format/budget"
 	"github.com/bmkg/mkggraph/format/internal/csvrows"
+	"github.com/bmkg/mkggraph/format/internal/sniff"
 	"github.com/bmkg/mkggraph/format/reject"
 )
 
@@ -53,13 +54,11 @@ type Station struct {
 	WMORegion       string   `json:"wmoRegion,omitempty"`     // wmo_region as given: "6", "europe", …
 }
 
-var bom = []byte("\xef\xbb\xbf")
-
 // Detect reports whether head, the first bytes of a file, starts with a
 // station list header: a first line naming wigos_station_identifier,
 // latitude and longitude.
 func Detect(head []byte) bool {
-	line, _, _ := bytes.Cut(bytes.TrimPrefix(head, bom), []byte("\n"))
+	line := sniff.FirstLine(head)
 	line = bytes.ToLower(line)
 	for _, col := range []string{"wigos_station_identifier", "latitude", "longitude"} {
 		if !bytes.Contains(line, []byte(col)) {

@@ -8,10 +8,18 @@ import (
 	"encoding/json"
 	"flag"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden from the current output")
+
+// PathOf is the golden file of a sample: testdata/golden/<name without its
+// extension>.json.
+func PathOf(sample string) string {
+	return filepath.Join("testdata", "golden", strings.TrimSuffix(sample, filepath.Ext(sample))+".json")
+}
 
 // Check compares got with the file at path, or rewrites it under -update.
 func Check(t testing.TB, path string, got []byte) {

@@ -14,10 +14,9 @@ import (
 	"strings"
 
 	"github.com/bmkg/mkggraph/format/internal/decimal"
+	"github.com/bmkg/mkggraph/format/internal/sniff"
 	"github.com/bmkg/mkggraph/format/reject"
 )
-
-var bom = []byte("\xef\xbb\xbf")
 
 // Read reads data as a CSV file with a header: locate finds the columns it
 // needs among the header's names, or says why data is not the format, and
@@ -50,7 +49,7 @@ func Read[C, T any](data []byte, errFormat error, locate func(header []string) (
 // may differ in width, so that Each can reject one that differs from the
 // header instead of failing the file.
 func NewReader(data []byte) *csv.Reader {
-	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, bom)))
+	r := csv.NewReader(bytes.NewReader(sniff.TrimBOM(data)))
 	r.FieldsPerRecord = -1
 	return r
 }

@@ -12,14 +12,14 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
-)
 
-var bom = []byte("\xEF\xBB\xBF")
+	"github.com/bmkg/mkggraph/format/internal/sniff"
+)
 
 // NewDecoder returns a decoder of data, less any byte-order mark, that
 // reads the encodings CharsetReader knows.
 func NewDecoder(data []byte) *xml.Decoder {
-	d := xml.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, bom)))
+	d := xml.NewDecoder(bytes.NewReader(sniff.TrimBOM(data)))
 	d.CharsetReader = CharsetReader
 	return d
 }
@@ -52,7 +52,7 @@ func RepairUTF8(data []byte) []byte {
 
 // declaresEncoding reports whether the XML declaration names an encoding.
 func declaresEncoding(data []byte) bool {
-	data = bytes.TrimPrefix(data, bom)
+	data = sniff.TrimBOM(data)
 	head := data[:min(len(data), 200)]
 	end := bytes.Index(head, []byte("?>"))
 	return bytes.HasPrefix(bytes.TrimSpace(head), []byte("<?xml")) && end > 0 &&
@@ -95,4 +95,22 @@ func (l *latin1Reader) Read(p []byte) (int, error) {
 		l.pending = utf8.AppendRune(l.pending[:0], rune(b))
 	}
 	return n, nil
+}
+
+// ExpectRoot reads up to the root element and refuses any root whose local
+// name is not root (in any case when fold); its errors start with the
+// format's name.
+func ExpectRoot(d *xml.Decoder, format, root string, fold bool) error {
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return fmt.Errorf("%s: no XML root element: %v", format, err)
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			if se.Name.Local != root && !(fold && strings.EqualFold(se.Name.Local, root)) {
+				return fmt.Errorf("%s: XML root is <%s>, not <%s>", format, se.Name.Local, root)
+			}
+			return nil
+		}
+	}
 }

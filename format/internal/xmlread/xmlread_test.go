@@ -2,6 +2,8 @@ package xmlread
 
 import (
 	"bytes"
+	"encoding/xml"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -59,5 +61,24 @@ func TestRepairUTF8(t *testing.T) {
 func TestFromLatin1(t *testing.T) {
 	if got := string(FromLatin1([]byte("f\xfcr"))); got != "für" {
 		t.Errorf("%q", got)
+	}
+}
+
+func TestExpectRoot(t *testing.T) {
+	for _, c := range []struct {
+		doc  string
+		fold bool
+		want string // "" = accepted
+	}{
+		{`<?xml version="1.0"?><!-- c --><Infogempa><gempa/></Infogempa>`, true, ""},
+		{`<INFOGEMPA/>`, true, ""},
+		{`<INFOGEMPA/>`, false, "f: XML root is <INFOGEMPA>, not <Infogempa>"},
+		{`<q:quakeml xmlns:q="x"/>`, false, "f: XML root is <quakeml>, not <Infogempa>"},
+		{``, true, "f: no XML root element: EOF"},
+	} {
+		err := ExpectRoot(xml.NewDecoder(strings.NewReader(c.doc)), "f", "Infogempa", c.fold)
+		if got := fmt.Sprint(err); (c.want == "" && err != nil) || (c.want != "" && got != c.want) {
+			t.Errorf("ExpectRoot(%q, fold %v) = %v, want %q", c.doc, c.fold, err, c.want)
+		}
 	}
 }
