@@ -158,6 +158,27 @@ func (p *Process) killLocked() {
 	}
 	<-p.exited
 	p.cmd = nil
+	// The children too: a PostgreSQL backend that has not finished dying
+	// still holds the cluster's shared memory, and a restart would refuse
+	// it ("pre-existing shared memory block is still in use").
+	deadline := time.Now().Add(10 * time.Second)
+	for _, pid := range pids[1:] {
+		for alive(pid) && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+}
+
+// alive reports whether a process exists and has not exited (a zombie,
+// waiting for its parent to reap it, holds nothing any more).
+func alive(pid int) bool {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// pid (comm) state …: the state follows the last ')'.
+	i := bytes.LastIndexByte(stat, ')')
+	return i < 0 || i+2 >= len(stat) || stat[i+2] != 'Z'
 }
 
 func (p *Process) startLocked() error {
