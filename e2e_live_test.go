@@ -122,13 +122,19 @@ const quakeSubscription = `subscription($f: EarthquakeWatchFilter) { earthquakeR
 // subscription is registered after its subscribe message is read.
 func waitSubscribers(t *testing.T, a *app, n int) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for a.Events.Subscribers() < n {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d subscribers, want %d", a.Events.Subscribers(), n)
-		}
-		time.Sleep(10 * time.Millisecond)
+	if !haveSubscribers(a, n) {
+		t.Fatalf("%d subscribers, want %d", a.Events.Subscribers(), n)
 	}
+}
+
+// haveSubscribers waits up to 10 s for a's events to have n subscribers.
+func haveSubscribers(a *app, n int) bool {
+	for deadline := time.Now().Add(10 * time.Second); a.Events.Subscribers() < n; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			return false
+		}
+	}
+	return true
 }
 
 // sseClient reads a server-sent event stream.

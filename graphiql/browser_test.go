@@ -243,6 +243,67 @@ func TestBrowserSubscription(t *testing.T) {
 	}
 }
 
+// TestBrowserRunRightAfterAnEdit: a run started in the same moment as an
+// edit (a paste, then Ctrl-Enter) runs the edited text's operation.
+// GraphiQL parses the editor 100 ms after an edit, and until then offers
+// the previous text's operation name (here the first example's,
+// StationsNearJakarta): a named query went out under that name, and a
+// subscription over HTTP.
+func TestBrowserRunRightAfterAnEdit(t *testing.T) {
+	chromium(t)
+	srv, fake := startServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	b, err := graphiqltest.Launch(ctx, graphiqltest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	p, err := graphiqltest.Open(ctx, b, srv.URL+"/graphiql/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	// The edit and the click in one task: GraphiQL's parse cannot come
+	// between them, however fast or slow the machine.
+	editAndRun := func(text string) {
+		t.Helper()
+		expr := `(() => {
+			document.querySelector(` + strconvQuote(graphiqltest.QueryEditor) + `).CodeMirror.setValue(` + strconvQuote(text) + `);
+			document.querySelector(".graphiql-execute-button").click();
+		})()`
+		if err := p.Eval(ctx, expr, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	until := func(what string, done func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !done(); time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s\n%s", what, p.Describe())
+			}
+		}
+	}
+
+	editAndRun("query Other { stations(first: 1) { totalCount } }")
+	until("the query did not reach the server", func() bool { _, _, n := fake.operations(); return n == 1 })
+	if op, _, _ := fake.operations(); op != "Other" {
+		t.Errorf("the query went out as operation %q, want Other\n%s", op, p.Describe())
+	}
+	if err := p.WaitFor(ctx, `document.querySelector(".graphiql-response .CodeMirror").CodeMirror.getValue() !== ""`); err != nil {
+		t.Fatal(err)
+	}
+
+	editAndRun("subscription Live { stations(first: 1) { totalCount } }")
+	until("the subscription did not reach the server's WebSocket", func() bool { _, op, _ := fake.operations(); return op != "" })
+	if _, op, n := fake.operations(); op != "Live" || n != 1 {
+		t.Errorf("the subscription went out as operation %q over the WebSocket, and %d queries over HTTP (want Live, 1)\n%s", op, n, p.Describe())
+	}
+	if probs := p.Problems(); len(probs) > 0 {
+		t.Errorf("the page reported problems: %v", probs)
+	}
+}
+
 func checkResult(t *testing.T, res graphiqltest.Result, host string) {
 	t.Helper()
 	var got, want any

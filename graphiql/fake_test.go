@@ -14,14 +14,17 @@ import (
 // fakeGraphQL stands in for the real server in the browser tests: it
 // answers introspection with a tiny schema (so GraphiQL has no schema
 // error to report) and any other query with one canned stations result.
-// It records the Authorization header of the last query. A WebSocket
-// (graphql-transport-ws) subscription gets the same result as one event,
-// and the connection_init payload and the client's complete are recorded.
+// It records the Authorization header and the operation name of the last
+// query. A WebSocket (graphql-transport-ws) subscription gets the same
+// result as one event, and the connection_init payload, the subscribe's
+// operation name and the client's complete are recorded.
 type fakeGraphQL struct {
 	mu            sync.Mutex
 	authorization string
+	operation     string // of the last query
 	queries       int
 	initPayload   json.RawMessage
+	subscription  string // the operation name of the last subscribe
 	completed     bool
 }
 
@@ -35,7 +38,8 @@ func (f *fakeGraphQL) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req struct {
-		Query string `json:"query"`
+		Query         string `json:"query"`
+		OperationName string `json:"operationName"`
 	}
 	if r.Method != http.MethodPost || json.NewDecoder(r.Body).Decode(&req) != nil {
 		http.Error(w, `{"errors":[{"message":"POST a JSON GraphQL request"}]}`, http.StatusBadRequest)
@@ -48,6 +52,7 @@ func (f *fakeGraphQL) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	f.authorization = r.Header.Get("Authorization")
+	f.operation = req.OperationName
 	f.queries++
 	f.mu.Unlock()
 	w.Write([]byte(cannedResult))
@@ -89,6 +94,13 @@ func (f *fakeGraphQL) serveSocket(w http.ResponseWriter, r *http.Request) {
 	if m, ok = read(); !ok || m.Type != "subscribe" {
 		return
 	}
+	var sub struct {
+		OperationName string `json:"operationName"`
+	}
+	json.Unmarshal(m.Payload, &sub)
+	f.mu.Lock()
+	f.subscription = sub.OperationName
+	f.mu.Unlock()
 	write(message{Type: "next", ID: m.ID, Payload: json.RawMessage(cannedResult)})
 	for {
 		next, ok := read()
@@ -117,6 +129,14 @@ func (f *fakeGraphQL) lastAuthorization() (string, int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.authorization, f.queries
+}
+
+// operations returns the operation names of the last query and of the
+// last subscription, and how many queries came.
+func (f *fakeGraphQL) operations() (query, subscription string, queries int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.operation, f.subscription, f.queries
 }
 
 // fakeSchema is the introspection result for

@@ -8,6 +8,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -18,30 +19,38 @@ import (
 
 // TestRedisFailsFast: a call to a Redis that is frozen or gone fails after
 // one short timeout or at once, never after go-redis's retries (by default
-// 3 resends and 5 dials each, about a second per call; on a Cluster, 3
-// more attempts on the same and other nodes), and the client works again
-// as soon as Redis does: a single node, the master behind Sentinel, the
-// Cluster node holding the key.
+// 3 resends and 5 dials each, about a second per call), and the client
+// works again as soon as Redis does: a single node, the master behind
+// Sentinel, the Cluster node holding the key. A Cluster client does try a
+// node that failed 3 more times, on it and on others, with a pause before
+// each (clusterPauses).
 func TestRedisFailsFast(t *testing.T) {
 	t.Parallel()
 	t.Run("single", func(t *testing.T) {
 		t.Parallel()
 		srv := testsvc.Redis(t)
-		failsFast(t, srv.RedisURL(0), srv)
+		failsFast(t, srv.RedisURL(0), srv, 0)
 	})
 	t.Run("sentinel", func(t *testing.T) {
 		t.Parallel()
 		set := testsvc.RedisSentinel(t, 1)
-		failsFast(t, set.URL(0), set.Master())
+		failsFast(t, set.URL(0), set.Master(), 0)
 	})
 	t.Run("cluster", func(t *testing.T) {
 		t.Parallel()
 		nodes := testsvc.RedisCluster(t, 3)
-		failsFast(t, nodes.URL(), nodes.Owner(t, "t:k"))
+		failsFast(t, nodes.URL(), nodes.Owner(t, "t:k"), clusterPauses)
 	})
 }
 
-func failsFast(t *testing.T, url string, srv *testsvc.Process) {
+// clusterPauses is the most a Cluster client sleeps in one call between its
+// 4 attempts: go-redis's retry backoff, 10 ms plus a random 0–20, 0–40 and
+// 0–80 ms (65–160 ms were measured for a call to a killed node).
+const clusterPauses = 3*10*time.Millisecond + (20+40+80)*time.Millisecond
+
+// failsFast freezes, thaws, kills and restarts srv, behind url. pauses is
+// the most the client sleeps in a call between attempts by design.
+func failsFast(t *testing.T, url string, srv *testsvc.Process, pauses time.Duration) {
 	c, err := redis.New(url, "t:", slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
@@ -72,11 +81,24 @@ func failsFast(t *testing.T, url string, srv *testsvc.Process) {
 		t.Errorf("Get after thaw: %v", err)
 	}
 
+	// A killed Redis refuses connections. Each call must end on that
+	// refusal, not on CallTimeout, where go-redis's redials (100 ms apart)
+	// would take it; the limit of 250 ms past CallTimeout catches a call
+	// that no longer has that bound. Resends of a refused call sleep 8 ms
+	// or more each, 24 ms for go-redis's 3: the fastest of the calls (a
+	// loaded machine may hold up one, not every one) must take no longer
+	// than the client's own pauses and 20 ms.
 	srv.Kill()
+	fastest := time.Hour
 	for i := range 3 {
-		if d, err := timed(ctx); err == nil || d > 150*time.Millisecond {
-			t.Errorf("Get %d from a killed Redis: %v after %v; want a refusal at once", i, err, d)
+		d, err := timed(ctx)
+		if !errors.Is(err, syscall.ECONNREFUSED) || d > redis.CallTimeout+250*time.Millisecond {
+			t.Errorf("Get %d from a killed Redis: %v after %v; want the refusal, before the call's bound (%v)", i, err, d, redis.CallTimeout)
 		}
+		fastest = min(fastest, d)
+	}
+	if fastest > pauses+20*time.Millisecond {
+		t.Errorf("the fastest Get from a killed Redis took %v; want a refusal after at most %v of pauses", fastest, pauses)
 	}
 	srv.Restart()
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {

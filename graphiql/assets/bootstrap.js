@@ -56,21 +56,69 @@
     }
   }
 
-  // isSubscription reports whether the operation GraphiQL runs is a
-  // subscription. It reads the text being sent (params.query), not
-  // GraphiQL's parsed document (opts.documentAST): that one is parsed after
-  // an edit, so a run started right after the text changed saw the previous
-  // document, or none, and sent a subscription over HTTP.
-  function isSubscription(params) {
-    var text = (params.query || '')
-      .replace(/"""[\s\S]*?"""/g, ' ')
-      .replace(/"(?:[^"\\\n]|\\.)*"/g, ' ')
-      .replace(/#[^\n]*/g, ' ');
-    var name = params.operationName;
-    if (name) {
-      return new RegExp('(^|[^_0-9A-Za-z])subscription\\s+' + name + '(?![_0-9A-Za-z])').test(text);
+  // operations lists the operations of a document's text, in order, as
+  // {type, name} (name '' when anonymous). It reads what stands at the top
+  // level, outside braces and parentheses, once strings and comments are
+  // blanked out: enough to find the definitions of a document, which is all
+  // it is asked for (GraphiQL parses the document itself, but late: see
+  // operationOf).
+  function operations(query) {
+    var text = (query || '').replace(/"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*/g, ' ');
+    var token = /[{}()@]|[_A-Za-z][_0-9A-Za-z]*/g;
+    var ops = [];
+    var braces = 0;
+    var parens = 0;
+    var between = true; // between definitions: one may start here
+    var unnamed = null; // an operation whose name may come next
+    var m;
+    while ((m = token.exec(text)) !== null) {
+      var t = m[0];
+      if (t === '(' || t === ')') {
+        parens += t === '(' ? 1 : -1;
+        unnamed = null;
+      } else if (parens > 0) {
+        continue;
+      } else if (t === '{') {
+        if (braces === 0 && between) {
+          ops.push({ type: 'query', name: '' }); // the shorthand { … }
+        }
+        braces++;
+        between = false;
+        unnamed = null;
+      } else if (t === '}') {
+        braces--;
+        between = braces === 0;
+      } else if (braces > 0) {
+        continue;
+      } else if (unnamed && t !== '@') {
+        unnamed.name = t;
+        unnamed = null;
+      } else if (between && /^(query|mutation|subscription)$/.test(t)) {
+        unnamed = { type: t, name: '' };
+        ops.push(unnamed);
+        between = false;
+      } else {
+        between = false; // fragment …, or a directive
+        unnamed = null;
+      }
     }
-    return /^\s*subscription(?![_0-9A-Za-z])/.test(text);
+    return ops;
+  }
+
+  // operationOf returns the operation a run executes, or null when the
+  // text has none. It reads the text being sent (params.query): GraphiQL
+  // parses the editor 100 ms after an edit, and until then its documentAST
+  // and operation name are the previous text's, so a run started right
+  // after an edit (a paste, then Ctrl-Enter) sent a named query under the
+  // previous name, and a subscription over HTTP. A name the text does not
+  // define is such a stale one: the text's first operation runs instead,
+  // as GraphiQL picks once it has parsed.
+  function operationOf(params) {
+    var ops = operations(params.query);
+    var named = ops.filter(function (op) {
+      return op.name === params.operationName;
+    });
+    return (params.operationName && named[0]) || ops[0] || null;
   }
 
   // socketError is what the result pane shows when a subscription's
@@ -134,11 +182,17 @@
   }
 
   // fetcher sends queries and mutations over HTTP (GraphiQL's own fetcher)
-  // and subscriptions over a WebSocket.
+  // and subscriptions over a WebSocket, each under the name of the
+  // operation it runs (see operationOf).
   function fetcher() {
     var http = GraphiQL.createFetcher({ url: url });
     return function (params, opts) {
-      return isSubscription(params) ? subscribe(params, opts) : http(params, opts);
+      var op = operationOf(params);
+      if (!op) {
+        return http(params, opts); // the server says what is wrong with the text
+      }
+      var sent = Object.assign({}, params, { operationName: op.name || null });
+      return op.type === 'subscription' ? subscribe(sent, opts) : http(sent, opts);
     };
   }
 

@@ -157,6 +157,7 @@ func setEditor(ctx context.Context, p *Page, selector, text string) error {
 	if !ok {
 		return fmt.Errorf("no editor at %s", selector)
 	}
+	p.record(fmt.Sprintf("set %s to %s", selector, clip(text)))
 	return nil
 }
 

@@ -18,10 +18,12 @@ type Page struct {
 	target  string
 	session string
 
+	opened   time.Time
 	mu       sync.Mutex
 	requests []string
 	console  []string
 	problems []string
+	timeline []string // see Describe
 }
 
 // NewPage opens a blank tab.
@@ -38,7 +40,7 @@ func (b *Browser) NewPage(ctx context.Context) (*Page, error) {
 	if err := b.conn.call(ctx, "", "Target.attachToTarget", map[string]any{"targetId": t.TargetID, "flatten": true}, &s); err != nil {
 		return nil, err
 	}
-	p := &Page{b: b, target: t.TargetID, session: s.SessionID}
+	p := &Page{b: b, target: t.TargetID, session: s.SessionID, opened: time.Now()}
 	b.conn.handle(p.session, p.onEvent)
 	for _, domain := range []string{"Page", "Runtime", "Network", "Log"} {
 		if err := p.call(ctx, domain+".enable", nil, nil); err != nil {
@@ -64,6 +66,7 @@ func (p *Page) Close() error {
 func (p *Page) onEvent(e event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.onNetwork(e)
 	switch e.Method {
 	case "Network.requestWillBeSent":
 		var v struct {
@@ -93,7 +96,9 @@ func (p *Page) onEvent(e event) {
 			} `json:"exceptionDetails"`
 		}
 		if json.Unmarshal(e.Params, &v) == nil {
-			p.problems = append(p.problems, "exception: "+v.Details.Text+" "+v.Details.Exception.Description)
+			line := "exception: " + v.Details.Text + " " + v.Details.Exception.Description
+			p.problems = append(p.problems, line)
+			p.note(line)
 		}
 	case "Runtime.consoleAPICalled":
 		p.onConsole(e.Params)
@@ -108,6 +113,7 @@ func (p *Page) onEvent(e event) {
 		if json.Unmarshal(e.Params, &v) == nil {
 			line := v.Entry.Level + " (" + v.Entry.Source + "): " + v.Entry.Text
 			p.console = append(p.console, line)
+			p.note(line)
 			if v.Entry.Level == "error" {
 				p.problems = append(p.problems, line)
 			}
@@ -137,6 +143,7 @@ func (p *Page) onConsole(params json.RawMessage) {
 	}
 	line := "console." + v.Type + ": " + strings.Join(parts, " ")
 	p.console = append(p.console, line)
+	p.note(line)
 	if v.Type == "error" || v.Type == "assert" {
 		p.problems = append(p.problems, line)
 	}
@@ -248,6 +255,7 @@ func (p *Page) Click(ctx context.Context, selector string) error {
 	if pt == nil {
 		return errors.New("click: nothing matches " + selector)
 	}
+	p.record("click " + selector)
 	for _, typ := range []string{"mouseMoved", "mousePressed", "mouseReleased"} {
 		ev := map[string]any{"type": typ, "x": pt.X, "y": pt.Y, "button": "left", "clickCount": 1}
 		if typ == "mouseMoved" {
