@@ -127,6 +127,7 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 		return err
 	}
 	log.Info("memory limit", "limit", limit)
+	keepHeapFloor(ctx)
 	a, err := newApp(ctx, cfg, log)
 	if err != nil {
 		return err
