@@ -13,13 +13,11 @@ import (
 
 // Volume is what a CfRadial file says about one radar volume.
 type Volume struct {
-	SiteCode, SiteName             string
-	Latitude, Longitude, AltitudeM float64
-	BeamWidthDeg                   *float64
-	Start, End                     time.Time
-	ScanType                       string
-	Sweeps                         []Sweep
-	Conventions                    string
+	radar.Site
+	Start, End  time.Time
+	ScanType    string
+	Sweeps      []Sweep
+	Conventions string
 }
 
 // Sweep is one sweep: a run of rays at one fixed angle.
@@ -69,8 +67,7 @@ func isClassic(r io.ReaderAt) bool {
 func (f *file) volume() (*Volume, error) {
 	v := &Volume{
 		Conventions: f.globalString("Conventions"),
-		SiteCode:    f.globalString("instrument_name"),
-		SiteName:    f.globalString("site_name"),
+		Site:        radar.Site{SiteCode: f.globalString("instrument_name"), SiteName: f.globalString("site_name")},
 	}
 	if !strings.Contains(strings.ToLower(v.Conventions), "radial") && !f.has("sweep_start_ray_index") {
 		return nil, errors.New("cfradial: not a CfRadial file (no CF/Radial Conventions, no sweep variables)")

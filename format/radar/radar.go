@@ -37,6 +37,14 @@ type Sweep struct {
 	RangeResolutionM float64
 }
 
+// Site is where a volume was recorded and with what beam, as the
+// volume formats (CfRadial, Rainbow) say it.
+type Site struct {
+	SiteCode, SiteName             string
+	Latitude, Longitude, AltitudeM float64
+	BeamWidthDeg                   *float64 // nil when the file does not say
+}
+
 // Moment says what a sweep measures.
 type Moment struct {
 	Name     string // as the file names it, e.g. "DBZH" or a WDSS-II TypeName

@@ -43,14 +43,11 @@ var (
 
 // Volume is the metadata of one file.
 type Volume struct {
-	Version      string
-	SiteCode     string // sensorinfo id, else its name
-	SiteName     string // sensorinfo name
-	Latitude     float64
-	Longitude    float64
-	AltitudeM    float64
-	BeamWidthDeg *float64 // nil when the file does not say
-	WavelengthM  *float64 // nil when the file does not say
+	Version string
+	// Site: SiteCode is the sensorinfo id, else its name; SiteName its
+	// name.
+	radar.Site
+	WavelengthM *float64 // nil when the file does not say
 	// Start is the earliest sweep start; End the latest sweep start plus
 	// that sweep's duration (rays*anglestep/antspeed) when the file gives
 	// the antenna speed, else the latest sweep start.
