@@ -27,7 +27,8 @@ import (
 // 500 ms to be scheduled again and answered 503 (bench/: 248 of 2,440
 // requests in one 10 s run on a loaded machine). With 8 at once the others
 // wait their turn in order, holding one parked goroutine each: p99 fell
-// to 2.5 × p50 and no request failed (BENCHMARKS.md).
+// from 5–6 to under 2 times p50 at the same throughput, and no request
+// failed (BENCHMARKS.md).
 func limitRunning(n int, next http.Handler) http.Handler {
 	if n <= 0 {
 		return next
