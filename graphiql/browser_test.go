@@ -199,20 +199,7 @@ func TestBrowserRunQuery(t *testing.T) {
 // headers editor's JSON, the key with it; its event shows in the result
 // pane, and the stop button completes it.
 func TestBrowserSubscription(t *testing.T) {
-	chromium(t)
-	srv, fake := startServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	b, err := graphiqltest.Launch(ctx, graphiqltest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	p, err := graphiqltest.Open(ctx, b, srv.URL+"/graphiql/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
+	ctx, srv, fake, p := openGraphiQL(t)
 	if err := p.SetEditorText(ctx, graphiqltest.QueryEditor, "subscription Live { stations(first: 1) { totalCount } }"); err != nil {
 		t.Fatal(err)
 	}
@@ -250,20 +237,7 @@ func TestBrowserSubscription(t *testing.T) {
 // StationsNearJakarta): a named query went out under that name, and a
 // subscription over HTTP.
 func TestBrowserRunRightAfterAnEdit(t *testing.T) {
-	chromium(t)
-	srv, fake := startServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	b, err := graphiqltest.Launch(ctx, graphiqltest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	p, err := graphiqltest.Open(ctx, b, srv.URL+"/graphiql/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
+	ctx, _, fake, p := openGraphiQL(t)
 	// The edit and the click in one task: GraphiQL's parse cannot come
 	// between them, however fast or slow the machine.
 	editAndRun := func(text string) {
@@ -380,4 +354,25 @@ func TestBrowserDialogsUnderCSP(t *testing.T) {
 func strconvQuote(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// openGraphiQL starts the fake server and Chromium, and opens GraphiQL:
+// for up to 60 s, all closed when t ends.
+func openGraphiQL(t *testing.T) (context.Context, *httptest.Server, *fakeGraphQL, *graphiqltest.Page) {
+	t.Helper()
+	chromium(t)
+	srv, fake := startServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	b, err := graphiqltest.Launch(ctx, graphiqltest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	p, err := graphiqltest.Open(ctx, b, srv.URL+"/graphiql/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return ctx, srv, fake, p
 }
