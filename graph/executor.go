@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"fmt"
 	"log/slog"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -85,8 +86,14 @@ func NewExecutor(root ResolverRoot, authz *Authorizer, lim Limits, sent Document
 		}
 	}
 	// String arguments, field times, access rights, and what the response
-	// cache must know: one layer around every field (see fieldMiddleware).
-	exec.AroundFields(fields.resolve)
+	// cache must know: one layer around every field (see fieldMiddleware),
+	// put in place of gqlgen's chain of field interceptors (directFields).
+	for _, e := range extensions {
+		if _, ok := e.(graphql.FieldInterceptor); ok {
+			panic(fmt.Sprintf("graph: extension %s intercepts fields: make it part of fieldMiddleware", e.ExtensionName()))
+		}
+	}
+	exec.Use(directFields{fields.resolve})
 	exec.Use(Strings{}) // the operation's table of checked fields
 	exec.Use(EventErrors{})
 	exec.SetErrorPresenter(ErrorPresenter(log))

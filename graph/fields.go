@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // FieldTimer is implemented by an executor extension that records how
@@ -43,4 +44,20 @@ func (m fieldMiddleware) resolve(ctx context.Context, next graphql.Resolver) (an
 	res, err := m.authz.resolve(ctx, fc, next)
 	m.timer.TimeField(fc.Object, fc.Field.Name, time.Since(start))
 	return res, err
+}
+
+// directFields makes fieldMiddleware the operation's field middleware
+// itself. Installed with AroundFields, it would be the one interceptor of
+// gqlgen's chain, which wraps it in a closure made for every field (7 % of
+// the allocations of the dashboard without the response cache) and two
+// more stack frames. The executor sets its chain on the operation context
+// before the mutators run; this mutator replaces it. NewExecutor refuses
+// an extension that intercepts fields, which the chain would have run.
+type directFields struct{ resolve graphql.FieldMiddleware }
+
+func (directFields) ExtensionName() string                   { return "FieldMiddleware" }
+func (directFields) Validate(graphql.ExecutableSchema) error { return nil }
+func (d directFields) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	oc.ResolverMiddleware = d.resolve
+	return nil
 }

@@ -38094,10 +38094,10 @@ func (ec *executionContext) __Entity(ctx context.Context, sel ast.SelectionSet, 
 var accessBasisImplementors = []string{"AccessBasis"}
 
 func (ec *executionContext) _AccessBasis(ctx context.Context, sel ast.SelectionSet, obj *mkg.Basis) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accessBasisImplementors)
+	fields := collectFields(ec.OperationContext, sel, accessBasisImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38141,16 +38141,16 @@ func (ec *executionContext) _AccessBasis(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var accessRequestImplementors = []string{"AccessRequest", "Node"}
 
 func (ec *executionContext) _AccessRequest(ctx context.Context, sel ast.SelectionSet, obj *mkg.Ticket) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accessRequestImplementors)
+	fields := collectFields(ec.OperationContext, sel, accessRequestImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38274,16 +38274,16 @@ func (ec *executionContext) _AccessRequest(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var accessRequestChangeImplementors = []string{"AccessRequestChange"}
 
 func (ec *executionContext) _AccessRequestChange(ctx context.Context, sel ast.SelectionSet, obj *model.AccessRequestChange) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accessRequestChangeImplementors)
+	fields := collectFields(ec.OperationContext, sel, accessRequestChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38317,16 +38317,16 @@ func (ec *executionContext) _AccessRequestChange(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var accessRequestConnectionImplementors = []string{"AccessRequestConnection"}
 
 func (ec *executionContext) _AccessRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AccessRequestConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accessRequestConnectionImplementors)
+	fields := collectFields(ec.OperationContext, sel, accessRequestConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38360,16 +38360,16 @@ func (ec *executionContext) _AccessRequestConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var accessRequestEdgeImplementors = []string{"AccessRequestEdge"}
 
 func (ec *executionContext) _AccessRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AccessRequestEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accessRequestEdgeImplementors)
+	fields := collectFields(ec.OperationContext, sel, accessRequestEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38398,16 +38398,16 @@ func (ec *executionContext) _AccessRequestEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var accessRequestEventImplementors = []string{"AccessRequestEvent"}
 
 func (ec *executionContext) _AccessRequestEvent(ctx context.Context, sel ast.SelectionSet, obj *mkg.TicketEvent) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accessRequestEventImplementors)
+	fields := collectFields(ec.OperationContext, sel, accessRequestEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38466,16 +38466,16 @@ func (ec *executionContext) _AccessRequestEvent(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var accessRequestNotificationImplementors = []string{"AccessRequestNotification"}
 
 func (ec *executionContext) _AccessRequestNotification(ctx context.Context, sel ast.SelectionSet, obj *mkg.Notification) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accessRequestNotificationImplementors)
+	fields := collectFields(ec.OperationContext, sel, accessRequestNotificationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38534,16 +38534,16 @@ func (ec *executionContext) _AccessRequestNotification(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var accessRequestStatsImplementors = []string{"AccessRequestStats"}
 
 func (ec *executionContext) _AccessRequestStats(ctx context.Context, sel ast.SelectionSet, obj *mkg.TicketStats) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accessRequestStatsImplementors)
+	fields := collectFields(ec.OperationContext, sel, accessRequestStatsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38582,16 +38582,16 @@ func (ec *executionContext) _AccessRequestStats(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var accountImplementors = []string{"Account", "Node"}
 
 func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, obj *mkg.Account) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountImplementors)
+	fields := collectFields(ec.OperationContext, sel, accountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38685,16 +38685,16 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var accountBudgetImplementors = []string{"AccountBudget"}
 
 func (ec *executionContext) _AccountBudget(ctx context.Context, sel ast.SelectionSet, obj *model.AccountBudget) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountBudgetImplementors)
+	fields := collectFields(ec.OperationContext, sel, accountBudgetImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38723,16 +38723,16 @@ func (ec *executionContext) _AccountBudget(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var accountConnectionImplementors = []string{"AccountConnection"}
 
 func (ec *executionContext) _AccountConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AccountConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountConnectionImplementors)
+	fields := collectFields(ec.OperationContext, sel, accountConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38766,16 +38766,16 @@ func (ec *executionContext) _AccountConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var accountEdgeImplementors = []string{"AccountEdge"}
 
 func (ec *executionContext) _AccountEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AccountEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountEdgeImplementors)
+	fields := collectFields(ec.OperationContext, sel, accountEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38804,16 +38804,16 @@ func (ec *executionContext) _AccountEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var airQualityDayImplementors = []string{"AirQualityDay"}
 
 func (ec *executionContext) _AirQualityDay(ctx context.Context, sel ast.SelectionSet, obj *mkg.AQDay) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, airQualityDayImplementors)
+	fields := collectFields(ec.OperationContext, sel, airQualityDayImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38877,16 +38877,16 @@ func (ec *executionContext) _AirQualityDay(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var airQualityMeasurementImplementors = []string{"AirQualityMeasurement"}
 
 func (ec *executionContext) _AirQualityMeasurement(ctx context.Context, sel ast.SelectionSet, obj *mkg.AQMeasurement) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, airQualityMeasurementImplementors)
+	fields := collectFields(ec.OperationContext, sel, airQualityMeasurementImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38935,16 +38935,16 @@ func (ec *executionContext) _AirQualityMeasurement(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var airQualityStationImplementors = []string{"AirQualityStation"}
 
 func (ec *executionContext) _AirQualityStation(ctx context.Context, sel ast.SelectionSet, obj *mkg.AQStation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, airQualityStationImplementors)
+	fields := collectFields(ec.OperationContext, sel, airQualityStationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38998,16 +38998,16 @@ func (ec *executionContext) _AirQualityStation(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var apiKeyImplementors = []string{"ApiKey", "Node"}
 
 func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, obj *mkg.APIKey) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, apiKeyImplementors)
+	fields := collectFields(ec.OperationContext, sel, apiKeyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39071,16 +39071,16 @@ func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var applicantImplementors = []string{"Applicant"}
 
 func (ec *executionContext) _Applicant(ctx context.Context, sel ast.SelectionSet, obj *mkg.Applicant) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, applicantImplementors)
+	fields := collectFields(ec.OperationContext, sel, applicantImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39124,16 +39124,16 @@ func (ec *executionContext) _Applicant(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var auditEventImplementors = []string{"AuditEvent", "Node"}
 
 func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *mkg.AuditEvent) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
+	fields := collectFields(ec.OperationContext, sel, auditEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39192,16 +39192,16 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var auditEventConnectionImplementors = []string{"AuditEventConnection"}
 
 func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEventConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventConnectionImplementors)
+	fields := collectFields(ec.OperationContext, sel, auditEventConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39230,16 +39230,16 @@ func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var auditEventEdgeImplementors = []string{"AuditEventEdge"}
 
 func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEventEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventEdgeImplementors)
+	fields := collectFields(ec.OperationContext, sel, auditEventEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39268,16 +39268,16 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var bulletinHeadingImplementors = []string{"BulletinHeading"}
 
 func (ec *executionContext) _BulletinHeading(ctx context.Context, sel ast.SelectionSet, obj *mkg.BulletinHeading) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, bulletinHeadingImplementors)
+	fields := collectFields(ec.OperationContext, sel, bulletinHeadingImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39326,16 +39326,16 @@ func (ec *executionContext) _BulletinHeading(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var checklistItemImplementors = []string{"ChecklistItem"}
 
 func (ec *executionContext) _ChecklistItem(ctx context.Context, sel ast.SelectionSet, obj *mkg.ChecklistItem) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, checklistItemImplementors)
+	fields := collectFields(ec.OperationContext, sel, checklistItemImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39369,16 +39369,16 @@ func (ec *executionContext) _ChecklistItem(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var clientApplicationImplementors = []string{"ClientApplication"}
 
 func (ec *executionContext) _ClientApplication(ctx context.Context, sel ast.SelectionSet, obj *mkg.ClientApplication) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, clientApplicationImplementors)
+	fields := collectFields(ec.OperationContext, sel, clientApplicationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39427,16 +39427,16 @@ func (ec *executionContext) _ClientApplication(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var climateDayImplementors = []string{"ClimateDay"}
 
 func (ec *executionContext) _ClimateDay(ctx context.Context, sel ast.SelectionSet, obj *mkg.ClimateDay) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, climateDayImplementors)
+	fields := collectFields(ec.OperationContext, sel, climateDayImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39515,16 +39515,16 @@ func (ec *executionContext) _ClimateDay(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var climateReadingImplementors = []string{"ClimateReading"}
 
 func (ec *executionContext) _ClimateReading(ctx context.Context, sel ast.SelectionSet, obj *mkg.ClimateValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, climateReadingImplementors)
+	fields := collectFields(ec.OperationContext, sel, climateReadingImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39553,16 +39553,16 @@ func (ec *executionContext) _ClimateReading(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var climateStatisticImplementors = []string{"ClimateStatistic"}
 
 func (ec *executionContext) _ClimateStatistic(ctx context.Context, sel ast.SelectionSet, obj *mkg.ClimateStat) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, climateStatisticImplementors)
+	fields := collectFields(ec.OperationContext, sel, climateStatisticImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39631,16 +39631,16 @@ func (ec *executionContext) _ClimateStatistic(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var climateSummaryImplementors = []string{"ClimateSummary"}
 
 func (ec *executionContext) _ClimateSummary(ctx context.Context, sel ast.SelectionSet, obj *mkg.ClimateSummary) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, climateSummaryImplementors)
+	fields := collectFields(ec.OperationContext, sel, climateSummaryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39684,16 +39684,16 @@ func (ec *executionContext) _ClimateSummary(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var cloudDirectionImplementors = []string{"CloudDirection"}
 
 func (ec *executionContext) _CloudDirection(ctx context.Context, sel ast.SelectionSet, obj *synop.CloudDirection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, cloudDirectionImplementors)
+	fields := collectFields(ec.OperationContext, sel, cloudDirectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39727,16 +39727,16 @@ func (ec *executionContext) _CloudDirection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var cloudDriftImplementors = []string{"CloudDrift"}
 
 func (ec *executionContext) _CloudDrift(ctx context.Context, sel ast.SelectionSet, obj *synop.CloudDrift) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, cloudDriftImplementors)
+	fields := collectFields(ec.OperationContext, sel, cloudDriftImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39770,16 +39770,16 @@ func (ec *executionContext) _CloudDrift(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var cloudLayerImplementors = []string{"CloudLayer"}
 
 func (ec *executionContext) _CloudLayer(ctx context.Context, sel ast.SelectionSet, obj *synop.CloudLayer) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, cloudLayerImplementors)
+	fields := collectFields(ec.OperationContext, sel, cloudLayerImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39823,16 +39823,16 @@ func (ec *executionContext) _CloudLayer(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var cloudTypeImplementors = []string{"CloudType"}
 
 func (ec *executionContext) _CloudType(ctx context.Context, sel ast.SelectionSet, obj *synop.CloudType) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, cloudTypeImplementors)
+	fields := collectFields(ec.OperationContext, sel, cloudTypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39861,16 +39861,16 @@ func (ec *executionContext) _CloudType(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var cloudsImplementors = []string{"Clouds"}
 
 func (ec *executionContext) _Clouds(ctx context.Context, sel ast.SelectionSet, obj *synop.Clouds) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, cloudsImplementors)
+	fields := collectFields(ec.OperationContext, sel, cloudsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39914,16 +39914,16 @@ func (ec *executionContext) _Clouds(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var codedValueImplementors = []string{"CodedValue"}
 
 func (ec *executionContext) _CodedValue(ctx context.Context, sel ast.SelectionSet, obj *synop.Code) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, codedValueImplementors)
+	fields := collectFields(ec.OperationContext, sel, codedValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39952,16 +39952,16 @@ func (ec *executionContext) _CodedValue(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var collectedApiKeyImplementors = []string{"CollectedApiKey"}
 
 func (ec *executionContext) _CollectedApiKey(ctx context.Context, sel ast.SelectionSet, obj *model.CollectedAPIKey) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, collectedApiKeyImplementors)
+	fields := collectFields(ec.OperationContext, sel, collectedApiKeyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39990,16 +39990,16 @@ func (ec *executionContext) _CollectedApiKey(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var compassDirectionImplementors = []string{"CompassDirection"}
 
 func (ec *executionContext) _CompassDirection(ctx context.Context, sel ast.SelectionSet, obj *synop.Direction) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, compassDirectionImplementors)
+	fields := collectFields(ec.OperationContext, sel, compassDirectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40033,16 +40033,16 @@ func (ec *executionContext) _CompassDirection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var compassReadingImplementors = []string{"CompassReading"}
 
 func (ec *executionContext) _CompassReading(ctx context.Context, sel ast.SelectionSet, obj *model.CompassReading) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, compassReadingImplementors)
+	fields := collectFields(ec.OperationContext, sel, compassReadingImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40071,16 +40071,16 @@ func (ec *executionContext) _CompassReading(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var datasetInfoImplementors = []string{"DatasetInfo"}
 
 func (ec *executionContext) _DatasetInfo(ctx context.Context, sel ast.SelectionSet, obj *mkg.DatasetInfo) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, datasetInfoImplementors)
+	fields := collectFields(ec.OperationContext, sel, datasetInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40119,16 +40119,16 @@ func (ec *executionContext) _DatasetInfo(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var datasetRightImplementors = []string{"DatasetRight"}
 
 func (ec *executionContext) _DatasetRight(ctx context.Context, sel ast.SelectionSet, obj *mkg.Right) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, datasetRightImplementors)
+	fields := collectFields(ec.OperationContext, sel, datasetRightImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40172,16 +40172,16 @@ func (ec *executionContext) _DatasetRight(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var decodeProblemImplementors = []string{"DecodeProblem"}
 
 func (ec *executionContext) _DecodeProblem(ctx context.Context, sel ast.SelectionSet, obj *mkg.DecodeProblem) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, decodeProblemImplementors)
+	fields := collectFields(ec.OperationContext, sel, decodeProblemImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40215,16 +40215,16 @@ func (ec *executionContext) _DecodeProblem(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var deletionImplementors = []string{"Deletion"}
 
 func (ec *executionContext) _Deletion(ctx context.Context, sel ast.SelectionSet, obj *model.Deletion) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, deletionImplementors)
+	fields := collectFields(ec.OperationContext, sel, deletionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40253,16 +40253,16 @@ func (ec *executionContext) _Deletion(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var downloadImplementors = []string{"Download"}
 
 func (ec *executionContext) _Download(ctx context.Context, sel ast.SelectionSet, obj *mkg.Download) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, downloadImplementors)
+	fields := collectFields(ec.OperationContext, sel, downloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40306,16 +40306,16 @@ func (ec *executionContext) _Download(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var earthquakeImplementors = []string{"Earthquake", "Node", "_Entity"}
 
 func (ec *executionContext) _Earthquake(ctx context.Context, sel ast.SelectionSet, obj *mkg.Earthquake) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, earthquakeImplementors)
+	fields := collectFields(ec.OperationContext, sel, earthquakeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40439,16 +40439,16 @@ func (ec *executionContext) _Earthquake(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var earthquakeConnectionImplementors = []string{"EarthquakeConnection"}
 
 func (ec *executionContext) _EarthquakeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.EarthquakeConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, earthquakeConnectionImplementors)
+	fields := collectFields(ec.OperationContext, sel, earthquakeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40482,16 +40482,16 @@ func (ec *executionContext) _EarthquakeConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var earthquakeEdgeImplementors = []string{"EarthquakeEdge"}
 
 func (ec *executionContext) _EarthquakeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.EarthquakeEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, earthquakeEdgeImplementors)
+	fields := collectFields(ec.OperationContext, sel, earthquakeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40525,16 +40525,16 @@ func (ec *executionContext) _EarthquakeEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var earthquakeEventImplementors = []string{"EarthquakeEvent"}
 
 func (ec *executionContext) _EarthquakeEvent(ctx context.Context, sel ast.SelectionSet, obj *model.EarthquakeEvent) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, earthquakeEventImplementors)
+	fields := collectFields(ec.OperationContext, sel, earthquakeEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40568,16 +40568,16 @@ func (ec *executionContext) _EarthquakeEvent(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var earthquakeSourceImplementors = []string{"EarthquakeSource"}
 
 func (ec *executionContext) _EarthquakeSource(ctx context.Context, sel ast.SelectionSet, obj *mkg.EarthquakeSource) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, earthquakeSourceImplementors)
+	fields := collectFields(ec.OperationContext, sel, earthquakeSourceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40616,19 +40616,19 @@ func (ec *executionContext) _EarthquakeSource(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var entityImplementors = []string{"Entity"}
 
 func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, entityImplementors)
+	fields := collectFields(ec.OperationContext, sel, entityImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Entity",
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -40673,16 +40673,16 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) g
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var evaporationImplementors = []string{"Evaporation"}
 
 func (ec *executionContext) _Evaporation(ctx context.Context, sel ast.SelectionSet, obj *synop.Evaporation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, evaporationImplementors)
+	fields := collectFields(ec.OperationContext, sel, evaporationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40711,16 +40711,16 @@ func (ec *executionContext) _Evaporation(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var exactTimeImplementors = []string{"ExactTime"}
 
 func (ec *executionContext) _ExactTime(ctx context.Context, sel ast.SelectionSet, obj *synop.ExactTime) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, exactTimeImplementors)
+	fields := collectFields(ec.OperationContext, sel, exactTimeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40749,16 +40749,16 @@ func (ec *executionContext) _ExactTime(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var feedImplementors = []string{"Feed"}
 
 func (ec *executionContext) _Feed(ctx context.Context, sel ast.SelectionSet, obj *mkg.Feed) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, feedImplementors)
+	fields := collectFields(ec.OperationContext, sel, feedImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40832,16 +40832,16 @@ func (ec *executionContext) _Feed(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var feedCountsImplementors = []string{"FeedCounts"}
 
 func (ec *executionContext) _FeedCounts(ctx context.Context, sel ast.SelectionSet, obj *mkg.FeedCounts) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, feedCountsImplementors)
+	fields := collectFields(ec.OperationContext, sel, feedCountsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40880,16 +40880,16 @@ func (ec *executionContext) _FeedCounts(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var feedStateImplementors = []string{"FeedState"}
 
 func (ec *executionContext) _FeedState(ctx context.Context, sel ast.SelectionSet, obj *mkg.FeedState) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, feedStateImplementors)
+	fields := collectFields(ec.OperationContext, sel, feedStateImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40958,16 +40958,16 @@ func (ec *executionContext) _FeedState(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var feltReportImplementors = []string{"FeltReport"}
 
 func (ec *executionContext) _FeltReport(ctx context.Context, sel ast.SelectionSet, obj *mkg.FeltReport) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, feltReportImplementors)
+	fields := collectFields(ec.OperationContext, sel, feltReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41006,16 +41006,16 @@ func (ec *executionContext) _FeltReport(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var formSessionImplementors = []string{"FormSession"}
 
 func (ec *executionContext) _FormSession(ctx context.Context, sel ast.SelectionSet, obj *model.FormSession) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, formSessionImplementors)
+	fields := collectFields(ec.OperationContext, sel, formSessionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41044,16 +41044,16 @@ func (ec *executionContext) _FormSession(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var grantImplementors = []string{"Grant"}
 
 func (ec *executionContext) _Grant(ctx context.Context, sel ast.SelectionSet, obj *mkg.Grant) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, grantImplementors)
+	fields := collectFields(ec.OperationContext, sel, grantImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41097,16 +41097,16 @@ func (ec *executionContext) _Grant(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var groundMotionImplementors = []string{"GroundMotion"}
 
 func (ec *executionContext) _GroundMotion(ctx context.Context, sel ast.SelectionSet, obj *mkg.GroundMotion) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, groundMotionImplementors)
+	fields := collectFields(ec.OperationContext, sel, groundMotionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41220,16 +41220,16 @@ func (ec *executionContext) _GroundMotion(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var isobaricSurfaceImplementors = []string{"IsobaricSurface"}
 
 func (ec *executionContext) _IsobaricSurface(ctx context.Context, sel ast.SelectionSet, obj *synop.Geopotential) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, isobaricSurfaceImplementors)
+	fields := collectFields(ec.OperationContext, sel, isobaricSurfaceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41258,16 +41258,16 @@ func (ec *executionContext) _IsobaricSurface(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var issuedApiKeyImplementors = []string{"IssuedApiKey"}
 
 func (ec *executionContext) _IssuedApiKey(ctx context.Context, sel ast.SelectionSet, obj *model.IssuedAPIKey) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, issuedApiKeyImplementors)
+	fields := collectFields(ec.OperationContext, sel, issuedApiKeyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41296,16 +41296,16 @@ func (ec *executionContext) _IssuedApiKey(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var lightningBatchImplementors = []string{"LightningBatch"}
 
 func (ec *executionContext) _LightningBatch(ctx context.Context, sel ast.SelectionSet, obj *model.LightningBatch) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, lightningBatchImplementors)
+	fields := collectFields(ec.OperationContext, sel, lightningBatchImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41344,16 +41344,16 @@ func (ec *executionContext) _LightningBatch(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var lightningDensityImplementors = []string{"LightningDensity"}
 
 func (ec *executionContext) _LightningDensity(ctx context.Context, sel ast.SelectionSet, obj *model.LightningDensity) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, lightningDensityImplementors)
+	fields := collectFields(ec.OperationContext, sel, lightningDensityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41407,16 +41407,16 @@ func (ec *executionContext) _LightningDensity(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var lightningDensityCellImplementors = []string{"LightningDensityCell"}
 
 func (ec *executionContext) _LightningDensityCell(ctx context.Context, sel ast.SelectionSet, obj *model.LightningDensityCell) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, lightningDensityCellImplementors)
+	fields := collectFields(ec.OperationContext, sel, lightningDensityCellImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41470,16 +41470,16 @@ func (ec *executionContext) _LightningDensityCell(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var lightningStrikeImplementors = []string{"LightningStrike"}
 
 func (ec *executionContext) _LightningStrike(ctx context.Context, sel ast.SelectionSet, obj *mkg.Strike) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, lightningStrikeImplementors)
+	fields := collectFields(ec.OperationContext, sel, lightningStrikeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41543,16 +41543,16 @@ func (ec *executionContext) _LightningStrike(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var lightningStrikeConnectionImplementors = []string{"LightningStrikeConnection"}
 
 func (ec *executionContext) _LightningStrikeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.LightningStrikeConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, lightningStrikeConnectionImplementors)
+	fields := collectFields(ec.OperationContext, sel, lightningStrikeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41581,16 +41581,16 @@ func (ec *executionContext) _LightningStrikeConnection(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var lightningStrikeEdgeImplementors = []string{"LightningStrikeEdge"}
 
 func (ec *executionContext) _LightningStrikeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.LightningStrikeEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, lightningStrikeEdgeImplementors)
+	fields := collectFields(ec.OperationContext, sel, lightningStrikeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41619,16 +41619,16 @@ func (ec *executionContext) _LightningStrikeEdge(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var metreRangeImplementors = []string{"MetreRange"}
 
 func (ec *executionContext) _MetreRange(ctx context.Context, sel ast.SelectionSet, obj *synop.Range) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, metreRangeImplementors)
+	fields := collectFields(ec.OperationContext, sel, metreRangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41657,19 +41657,19 @@ func (ec *executionContext) _MetreRange(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	fields := collectFields(ec.OperationContext, sel, mutationImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Mutation",
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -41938,16 +41938,16 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var nationalSectionImplementors = []string{"NationalSection"}
 
 func (ec *executionContext) _NationalSection(ctx context.Context, sel ast.SelectionSet, obj *synop.RawSection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, nationalSectionImplementors)
+	fields := collectFields(ec.OperationContext, sel, nationalSectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41976,16 +41976,16 @@ func (ec *executionContext) _NationalSection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var observationImplementors = []string{"Observation", "Node", "_Entity"}
 
 func (ec *executionContext) _Observation(ctx context.Context, sel ast.SelectionSet, obj *mkg.Observation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, observationImplementors)
+	fields := collectFields(ec.OperationContext, sel, observationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42054,16 +42054,16 @@ func (ec *executionContext) _Observation(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var observationConnectionImplementors = []string{"ObservationConnection"}
 
 func (ec *executionContext) _ObservationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ObservationConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, observationConnectionImplementors)
+	fields := collectFields(ec.OperationContext, sel, observationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42097,16 +42097,16 @@ func (ec *executionContext) _ObservationConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var observationEdgeImplementors = []string{"ObservationEdge"}
 
 func (ec *executionContext) _ObservationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ObservationEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, observationEdgeImplementors)
+	fields := collectFields(ec.OperationContext, sel, observationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42135,16 +42135,16 @@ func (ec *executionContext) _ObservationEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var observationEventImplementors = []string{"ObservationEvent"}
 
 func (ec *executionContext) _ObservationEvent(ctx context.Context, sel ast.SelectionSet, obj *model.ObservationEvent) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, observationEventImplementors)
+	fields := collectFields(ec.OperationContext, sel, observationEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42178,16 +42178,16 @@ func (ec *executionContext) _ObservationEvent(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+	fields := collectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42226,16 +42226,16 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var precipitationImplementors = []string{"Precipitation"}
 
 func (ec *executionContext) _Precipitation(ctx context.Context, sel ast.SelectionSet, obj *synop.Precipitation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, precipitationImplementors)
+	fields := collectFields(ec.OperationContext, sel, precipitationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42284,16 +42284,16 @@ func (ec *executionContext) _Precipitation(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var pressureTendencyImplementors = []string{"PressureTendency"}
 
 func (ec *executionContext) _PressureTendency(ctx context.Context, sel ast.SelectionSet, obj *synop.PressureTendency) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pressureTendencyImplementors)
+	fields := collectFields(ec.OperationContext, sel, pressureTendencyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42322,19 +42322,19 @@ func (ec *executionContext) _PressureTendency(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, queryImplementors)
+	fields := collectFields(ec.OperationContext, sel, queryImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Query",
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -42648,16 +42648,16 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var radarMomentImplementors = []string{"RadarMoment"}
 
 func (ec *executionContext) _RadarMoment(ctx context.Context, sel ast.SelectionSet, obj *mkg.RadarMoment) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, radarMomentImplementors)
+	fields := collectFields(ec.OperationContext, sel, radarMomentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42691,16 +42691,16 @@ func (ec *executionContext) _RadarMoment(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var radarScanImplementors = []string{"RadarScan", "Node"}
 
 func (ec *executionContext) _RadarScan(ctx context.Context, sel ast.SelectionSet, obj *mkg.RadarScan) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, radarScanImplementors)
+	fields := collectFields(ec.OperationContext, sel, radarScanImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42819,16 +42819,16 @@ func (ec *executionContext) _RadarScan(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var radarScanConnectionImplementors = []string{"RadarScanConnection"}
 
 func (ec *executionContext) _RadarScanConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RadarScanConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, radarScanConnectionImplementors)
+	fields := collectFields(ec.OperationContext, sel, radarScanConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42857,16 +42857,16 @@ func (ec *executionContext) _RadarScanConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var radarScanEdgeImplementors = []string{"RadarScanEdge"}
 
 func (ec *executionContext) _RadarScanEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RadarScanEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, radarScanEdgeImplementors)
+	fields := collectFields(ec.OperationContext, sel, radarScanEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42895,16 +42895,16 @@ func (ec *executionContext) _RadarScanEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var radarSiteImplementors = []string{"RadarSite", "Node"}
 
 func (ec *executionContext) _RadarSite(ctx context.Context, sel ast.SelectionSet, obj *mkg.RadarSite) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, radarSiteImplementors)
+	fields := collectFields(ec.OperationContext, sel, radarSiteImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42973,16 +42973,16 @@ func (ec *executionContext) _RadarSite(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var radarSweepImplementors = []string{"RadarSweep"}
 
 func (ec *executionContext) _RadarSweep(ctx context.Context, sel ast.SelectionSet, obj *mkg.RadarSweep) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, radarSweepImplementors)
+	fields := collectFields(ec.OperationContext, sel, radarSweepImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43036,16 +43036,16 @@ func (ec *executionContext) _RadarSweep(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var radiationImplementors = []string{"Radiation"}
 
 func (ec *executionContext) _Radiation(ctx context.Context, sel ast.SelectionSet, obj *synop.Radiation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, radiationImplementors)
+	fields := collectFields(ec.OperationContext, sel, radiationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43084,16 +43084,16 @@ func (ec *executionContext) _Radiation(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var rateLimitImplementors = []string{"RateLimit"}
 
 func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet, obj *model.RateLimit) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, rateLimitImplementors)
+	fields := collectFields(ec.OperationContext, sel, rateLimitImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43152,16 +43152,16 @@ func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var requestLetterImplementors = []string{"RequestLetter"}
 
 func (ec *executionContext) _RequestLetter(ctx context.Context, sel ast.SelectionSet, obj *model.RequestLetter) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, requestLetterImplementors)
+	fields := collectFields(ec.OperationContext, sel, requestLetterImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43210,16 +43210,16 @@ func (ec *executionContext) _RequestLetter(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var satelliteProductImplementors = []string{"SatelliteProduct", "Node"}
 
 func (ec *executionContext) _SatelliteProduct(ctx context.Context, sel ast.SelectionSet, obj *mkg.SatelliteProduct) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, satelliteProductImplementors)
+	fields := collectFields(ec.OperationContext, sel, satelliteProductImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43323,16 +43323,16 @@ func (ec *executionContext) _SatelliteProduct(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var satelliteProductConnectionImplementors = []string{"SatelliteProductConnection"}
 
 func (ec *executionContext) _SatelliteProductConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SatelliteProductConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, satelliteProductConnectionImplementors)
+	fields := collectFields(ec.OperationContext, sel, satelliteProductConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43361,16 +43361,16 @@ func (ec *executionContext) _SatelliteProductConnection(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var satelliteProductEdgeImplementors = []string{"SatelliteProductEdge"}
 
 func (ec *executionContext) _SatelliteProductEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SatelliteProductEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, satelliteProductEdgeImplementors)
+	fields := collectFields(ec.OperationContext, sel, satelliteProductEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43399,16 +43399,16 @@ func (ec *executionContext) _SatelliteProductEdge(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var serviceFormImplementors = []string{"ServiceForm"}
 
 func (ec *executionContext) _ServiceForm(ctx context.Context, sel ast.SelectionSet, obj *mkg.ServiceForm) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, serviceFormImplementors)
+	fields := collectFields(ec.OperationContext, sel, serviceFormImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43452,16 +43452,16 @@ func (ec *executionContext) _ServiceForm(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var serviceStepImplementors = []string{"ServiceStep"}
 
 func (ec *executionContext) _ServiceStep(ctx context.Context, sel ast.SelectionSet, obj *mkg.ServiceStep) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, serviceStepImplementors)
+	fields := collectFields(ec.OperationContext, sel, serviceStepImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43525,16 +43525,16 @@ func (ec *executionContext) _ServiceStep(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var serviceStepStatsImplementors = []string{"ServiceStepStats"}
 
 func (ec *executionContext) _ServiceStepStats(ctx context.Context, sel ast.SelectionSet, obj *mkg.StepStats) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, serviceStepStatsImplementors)
+	fields := collectFields(ec.OperationContext, sel, serviceStepStatsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43588,16 +43588,16 @@ func (ec *executionContext) _ServiceStepStats(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var shakemapPointImplementors = []string{"ShakemapPoint"}
 
 func (ec *executionContext) _ShakemapPoint(ctx context.Context, sel ast.SelectionSet, obj *mkg.ShakemapPoint) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, shakemapPointImplementors)
+	fields := collectFields(ec.OperationContext, sel, shakemapPointImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43636,16 +43636,16 @@ func (ec *executionContext) _ShakemapPoint(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var snowDepthImplementors = []string{"SnowDepth"}
 
 func (ec *executionContext) _SnowDepth(ctx context.Context, sel ast.SelectionSet, obj *synop.SnowDepth) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, snowDepthImplementors)
+	fields := collectFields(ec.OperationContext, sel, snowDepthImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43674,16 +43674,16 @@ func (ec *executionContext) _SnowDepth(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var staffMemberImplementors = []string{"StaffMember"}
 
 func (ec *executionContext) _StaffMember(ctx context.Context, sel ast.SelectionSet, obj *mkg.Account) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, staffMemberImplementors)
+	fields := collectFields(ec.OperationContext, sel, staffMemberImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43727,16 +43727,16 @@ func (ec *executionContext) _StaffMember(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var stateCountImplementors = []string{"StateCount"}
 
 func (ec *executionContext) _StateCount(ctx context.Context, sel ast.SelectionSet, obj *model.StateCount) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, stateCountImplementors)
+	fields := collectFields(ec.OperationContext, sel, stateCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43765,16 +43765,16 @@ func (ec *executionContext) _StateCount(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var stationImplementors = []string{"Station", "Node", "_Entity"}
 
 func (ec *executionContext) _Station(ctx context.Context, sel ast.SelectionSet, obj *mkg.Station) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, stationImplementors)
+	fields := collectFields(ec.OperationContext, sel, stationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43888,16 +43888,16 @@ func (ec *executionContext) _Station(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var stationConnectionImplementors = []string{"StationConnection"}
 
 func (ec *executionContext) _StationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.StationConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, stationConnectionImplementors)
+	fields := collectFields(ec.OperationContext, sel, stationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43931,16 +43931,16 @@ func (ec *executionContext) _StationConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var stationDistanceImplementors = []string{"StationDistance"}
 
 func (ec *executionContext) _StationDistance(ctx context.Context, sel ast.SelectionSet, obj *mkg.StationDistance) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, stationDistanceImplementors)
+	fields := collectFields(ec.OperationContext, sel, stationDistanceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43969,16 +43969,16 @@ func (ec *executionContext) _StationDistance(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var stationEdgeImplementors = []string{"StationEdge"}
 
 func (ec *executionContext) _StationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.StationEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, stationEdgeImplementors)
+	fields := collectFields(ec.OperationContext, sel, stationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44012,16 +44012,16 @@ func (ec *executionContext) _StationEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var stationEpochImplementors = []string{"StationEpoch"}
 
 func (ec *executionContext) _StationEpoch(ctx context.Context, sel ast.SelectionSet, obj *mkg.StationEpoch) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, stationEpochImplementors)
+	fields := collectFields(ec.OperationContext, sel, stationEpochImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44075,16 +44075,16 @@ func (ec *executionContext) _StationEpoch(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var stationIdentifierImplementors = []string{"StationIdentifier"}
 
 func (ec *executionContext) _StationIdentifier(ctx context.Context, sel ast.SelectionSet, obj *mkg.Identifier) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, stationIdentifierImplementors)
+	fields := collectFields(ec.OperationContext, sel, stationIdentifierImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44113,16 +44113,16 @@ func (ec *executionContext) _StationIdentifier(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var submittedAccessRequestImplementors = []string{"SubmittedAccessRequest"}
 
 func (ec *executionContext) _SubmittedAccessRequest(ctx context.Context, sel ast.SelectionSet, obj *model.SubmittedAccessRequest) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, submittedAccessRequestImplementors)
+	fields := collectFields(ec.OperationContext, sel, submittedAccessRequestImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44151,13 +44151,13 @@ func (ec *executionContext) _SubmittedAccessRequest(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	fields := collectFields(ec.OperationContext, sel, subscriptionImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Subscription",
 	})
@@ -44185,10 +44185,10 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 var sunshineImplementors = []string{"Sunshine"}
 
 func (ec *executionContext) _Sunshine(ctx context.Context, sel ast.SelectionSet, obj *synop.Sunshine) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, sunshineImplementors)
+	fields := collectFields(ec.OperationContext, sel, sunshineImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44217,16 +44217,16 @@ func (ec *executionContext) _Sunshine(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var supplementaryGroupImplementors = []string{"SupplementaryGroup"}
 
 func (ec *executionContext) _SupplementaryGroup(ctx context.Context, sel ast.SelectionSet, obj *synop.Supplementary) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, supplementaryGroupImplementors)
+	fields := collectFields(ec.OperationContext, sel, supplementaryGroupImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44260,16 +44260,16 @@ func (ec *executionContext) _SupplementaryGroup(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var synopDecodedImplementors = []string{"SynopDecoded"}
 
 func (ec *executionContext) _SynopDecoded(ctx context.Context, sel ast.SelectionSet, obj *synop.Decoded) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, synopDecodedImplementors)
+	fields := collectFields(ec.OperationContext, sel, synopDecodedImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44533,16 +44533,16 @@ func (ec *executionContext) _SynopDecoded(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var synopReportImplementors = []string{"SynopReport"}
 
 func (ec *executionContext) _SynopReport(ctx context.Context, sel ast.SelectionSet, obj *mkg.Observation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, synopReportImplementors)
+	fields := collectFields(ec.OperationContext, sel, synopReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44576,16 +44576,16 @@ func (ec *executionContext) _SynopReport(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var temperatureChangeImplementors = []string{"TemperatureChange"}
 
 func (ec *executionContext) _TemperatureChange(ctx context.Context, sel ast.SelectionSet, obj *synop.TemperatureChange) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, temperatureChangeImplementors)
+	fields := collectFields(ec.OperationContext, sel, temperatureChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44614,16 +44614,16 @@ func (ec *executionContext) _TemperatureChange(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var temperatureExtremeImplementors = []string{"TemperatureExtreme"}
 
 func (ec *executionContext) _TemperatureExtreme(ctx context.Context, sel ast.SelectionSet, obj *synop.Extreme) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, temperatureExtremeImplementors)
+	fields := collectFields(ec.OperationContext, sel, temperatureExtremeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44657,16 +44657,16 @@ func (ec *executionContext) _TemperatureExtreme(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var totalCloudImplementors = []string{"TotalCloud"}
 
 func (ec *executionContext) _TotalCloud(ctx context.Context, sel ast.SelectionSet, obj *synop.TotalCloud) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, totalCloudImplementors)
+	fields := collectFields(ec.OperationContext, sel, totalCloudImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44695,16 +44695,16 @@ func (ec *executionContext) _TotalCloud(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var trackedAccessRequestImplementors = []string{"TrackedAccessRequest"}
 
 func (ec *executionContext) _TrackedAccessRequest(ctx context.Context, sel ast.SelectionSet, obj *mkg.Ticket) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, trackedAccessRequestImplementors)
+	fields := collectFields(ec.OperationContext, sel, trackedAccessRequestImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44793,16 +44793,16 @@ func (ec *executionContext) _TrackedAccessRequest(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var trackedAccessRequestChangeImplementors = []string{"TrackedAccessRequestChange"}
 
 func (ec *executionContext) _TrackedAccessRequestChange(ctx context.Context, sel ast.SelectionSet, obj *model.TrackedAccessRequestChange) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, trackedAccessRequestChangeImplementors)
+	fields := collectFields(ec.OperationContext, sel, trackedAccessRequestChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44836,16 +44836,16 @@ func (ec *executionContext) _TrackedAccessRequestChange(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var trustedDocumentImplementors = []string{"TrustedDocument"}
 
 func (ec *executionContext) _TrustedDocument(ctx context.Context, sel ast.SelectionSet, obj *mkg.TrustedDocument) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, trustedDocumentImplementors)
+	fields := collectFields(ec.OperationContext, sel, trustedDocumentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44889,16 +44889,16 @@ func (ec *executionContext) _TrustedDocument(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var usageLineImplementors = []string{"UsageLine"}
 
 func (ec *executionContext) _UsageLine(ctx context.Context, sel ast.SelectionSet, obj *mkg.Usage) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, usageLineImplementors)
+	fields := collectFields(ec.OperationContext, sel, usageLineImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44957,16 +44957,16 @@ func (ec *executionContext) _UsageLine(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var usageLineConnectionImplementors = []string{"UsageLineConnection"}
 
 func (ec *executionContext) _UsageLineConnection(ctx context.Context, sel ast.SelectionSet, obj *model.UsageLineConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, usageLineConnectionImplementors)
+	fields := collectFields(ec.OperationContext, sel, usageLineConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44995,16 +44995,16 @@ func (ec *executionContext) _UsageLineConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var usageLineEdgeImplementors = []string{"UsageLineEdge"}
 
 func (ec *executionContext) _UsageLineEdge(ctx context.Context, sel ast.SelectionSet, obj *model.UsageLineEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, usageLineEdgeImplementors)
+	fields := collectFields(ec.OperationContext, sel, usageLineEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -45033,16 +45033,16 @@ func (ec *executionContext) _UsageLineEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var viewerImplementors = []string{"Viewer"}
 
 func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *mkg.Principal) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
+	fields := collectFields(ec.OperationContext, sel, viewerImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -45091,16 +45091,16 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var viewerAccountImplementors = []string{"ViewerAccount"}
 
 func (ec *executionContext) _ViewerAccount(ctx context.Context, sel ast.SelectionSet, obj *mkg.Account) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, viewerAccountImplementors)
+	fields := collectFields(ec.OperationContext, sel, viewerAccountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -45159,16 +45159,16 @@ func (ec *executionContext) _ViewerAccount(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var weatherCodeImplementors = []string{"WeatherCode"}
 
 func (ec *executionContext) _WeatherCode(ctx context.Context, sel ast.SelectionSet, obj *synop.Weather) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, weatherCodeImplementors)
+	fields := collectFields(ec.OperationContext, sel, weatherCodeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -45202,16 +45202,16 @@ func (ec *executionContext) _WeatherCode(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var webhookImplementors = []string{"Webhook"}
 
 func (ec *executionContext) _Webhook(ctx context.Context, sel ast.SelectionSet, obj *mkg.Webhook) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookImplementors)
+	fields := collectFields(ec.OperationContext, sel, webhookImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -45285,16 +45285,16 @@ func (ec *executionContext) _Webhook(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var webhookDeliveryImplementors = []string{"WebhookDelivery"}
 
 func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.SelectionSet, obj *mkg.WebhookDelivery) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryImplementors)
+	fields := collectFields(ec.OperationContext, sel, webhookDeliveryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -45353,16 +45353,16 @@ func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var webhookWithSecretImplementors = []string{"WebhookWithSecret"}
 
 func (ec *executionContext) _WebhookWithSecret(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookWithSecret) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookWithSecretImplementors)
+	fields := collectFields(ec.OperationContext, sel, webhookWithSecretImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -45391,16 +45391,16 @@ func (ec *executionContext) _WebhookWithSecret(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var windImplementors = []string{"Wind"}
 
 func (ec *executionContext) _Wind(ctx context.Context, sel ast.SelectionSet, obj *synop.Wind) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, windImplementors)
+	fields := collectFields(ec.OperationContext, sel, windImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -45449,16 +45449,16 @@ func (ec *executionContext) _Wind(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var windSpeedGroupImplementors = []string{"WindSpeedGroup"}
 
 func (ec *executionContext) _WindSpeedGroup(ctx context.Context, sel ast.SelectionSet, obj *synop.WindSpeed) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, windSpeedGroupImplementors)
+	fields := collectFields(ec.OperationContext, sel, windSpeedGroupImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -45502,16 +45502,16 @@ func (ec *executionContext) _WindSpeedGroup(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var _ServiceImplementors = []string{"_Service"}
 
 func (ec *executionContext) __Service(ctx context.Context, sel ast.SelectionSet, obj *fedruntime.Service) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, _ServiceImplementors)
+	fields := collectFields(ec.OperationContext, sel, _ServiceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -45535,16 +45535,16 @@ func (ec *executionContext) __Service(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
+	fields := collectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -45588,16 +45588,16 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
 
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
+	fields := collectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -45636,16 +45636,16 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var __FieldImplementors = []string{"__Field"}
 
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
+	fields := collectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -45694,16 +45694,16 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
 
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
+	fields := collectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -45752,16 +45752,16 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var __SchemaImplementors = []string{"__Schema"}
 
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
+	fields := collectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -45810,16 +45810,16 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 var __TypeImplementors = []string{"__Type"}
 
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
+	fields := collectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -45893,7 +45893,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOf(fields, out)
 }
 
 // endregion **************************** object.gotpl ****************************

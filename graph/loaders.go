@@ -20,7 +20,8 @@ import (
 // counted: their events' loads wait dataloaders.Options.Wait.
 
 // countOperation counts a query's or a mutation's goroutines for the
-// loaders, for the duration of its response.
+// loaders, for the duration of its response; it also keeps the
+// operation's cache of collected fields (objects.go) for that time.
 func countOperation(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	oc := graphql.GetOperationContext(ctx)
 	if oc == nil || oc.Operation == nil {
@@ -37,6 +38,7 @@ func countOperation(ctx context.Context, next graphql.ResponseHandler) *graphql.
 	}
 	ctx = dataloaders.Track(ctx, oc, roots)
 	defer dataloaders.Untrack(ctx)
+	defer cacheFields(oc)()
 	return next(ctx)
 }
 
