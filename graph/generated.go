@@ -46788,11 +46788,7 @@ func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) 
 
 func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalFloatContext(v)
-	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
-	}
-	return graphql.WrapContextMarshaler(ctx, res)
+	return marshalFloat(ctx, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {
@@ -48825,8 +48821,7 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 		return graphql.Null
 	}
 	_ = sel
-	res := graphql.MarshalFloatContext(*v)
-	return graphql.WrapContextMarshaler(ctx, res)
+	return marshalFloat(ctx, *v)
 }
 
 func (ec *executionContext) marshalOGroundMotion2ᚕᚖgithubᚗcomᚋbmkgᚋmkggraphᚋmkgᚐGroundMotionᚄ(ctx context.Context, sel ast.SelectionSet, v []*mkg.GroundMotion) graphql.Marshaler {

@@ -1,7 +1,11 @@
 package graph
 
 import (
+	"bytes"
+	"context"
 	"io"
+	"math"
+	"strconv"
 	"sync"
 	"unsafe"
 
@@ -114,4 +118,27 @@ func (o *object) MarshalGQL(w io.Writer) {
 		}
 	}
 	w.Write(closeBrace)
+}
+
+// marshalFloat is a Float for the generated code (see internal/gqlgen):
+// gqlgen's graphql.MarshalFloatContext, without its closure and context
+// wrapper for a finite value. NaN and infinities go to gqlgen, which
+// reports them as the field's error.
+func marshalFloat(ctx context.Context, f float64) graphql.Marshaler {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return graphql.WrapContextMarshaler(ctx, graphql.MarshalFloatContext(f))
+	}
+	return finiteFloat(f)
+}
+
+// finiteFloat writes what fmt's %g writes for it, as gqlgen does: the
+// shortest representation that reads back as the same float64.
+type finiteFloat float64
+
+func (f finiteFloat) MarshalGQL(w io.Writer) {
+	if b, ok := w.(*bytes.Buffer); ok { // the executor's: no buffer of our own to allocate
+		b.Write(strconv.AppendFloat(b.AvailableBuffer(), float64(f), 'g', -1, 64))
+		return
+	}
+	w.Write(strconv.AppendFloat(nil, float64(f), 'g', -1, 64))
 }

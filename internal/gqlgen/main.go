@@ -40,6 +40,11 @@
 //     package's objectOf writes them without (graph/objects.go). Every
 //     object returns its field set with the same `return out`, counted
 //     against the field sets made.
+//   - A Float is marshalled by gqlgen as a closure wrapped with the
+//     context (two allocations) that formats it with fmt; marshalFloat
+//     (graph/objects.go) makes one value that formats it with strconv,
+//     the same digits, and leaves NaN and infinities, which are errors,
+//     to gqlgen.
 //
 // Run from the repository root: go run ./internal/gqlgen
 package main
@@ -80,6 +85,9 @@ var rewrites = []struct{ from, to string }{
 	{"deferred := graphql.NewDeferredGroup(ctx)", "var deferred graphql.DeferredGroup // the schema has no @defer (internal/gqlgen)"},
 	{"graphql.CollectFields(ec.OperationContext, ", "collectFields(ec.OperationContext, "},
 	{"\n\treturn out\n}\n", "\n\treturn objectOf(fields, out)\n}\n"},
+	{"res := graphql.MarshalFloatContext(v)\n\tif res == graphql.Null {\n\t\tgraphql.AddInvalidNullFromMarshaler(ctx, \"Float!\")\n\t}\n\treturn graphql.WrapContextMarshaler(ctx, res)",
+		"return marshalFloat(ctx, v)"},
+	{"res := graphql.MarshalFloatContext(*v)\n\treturn graphql.WrapContextMarshaler(ctx, res)", "return marshalFloat(ctx, *v)"},
 }
 
 // deferredUse finds what the generated code does with an object's group of
