@@ -136,7 +136,7 @@ func TestCollectFieldsCachedForTheOperation(t *testing.T) {
 // operation is the operation context of query over the API's schema.
 func operation(t *testing.T, query string, vars map[string]any) *graphql.OperationContext {
 	t.Helper()
-	doc, errs := gqlparser.LoadQuery(parsedSchema, query)
+	doc, errs := gqlparser.LoadQueryWithRules(parsedSchema, query, ValidationRules(1)())
 	if errs != nil {
 		t.Fatal(errs)
 	}
