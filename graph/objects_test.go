@@ -64,8 +64,11 @@ func TestFiniteFloatWritesWhatGqlgenWrites(t *testing.T) {
 		}
 	}
 	for _, f := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
-		if _, ok := marshalFloat(context.Background(), f).(finiteFloat); ok {
-			t.Errorf("%v is written as a number; gqlgen reports it as an error", f)
+		ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter, graphql.DefaultRecover)
+		var buf bytes.Buffer
+		marshalFloat(ctx, f).MarshalGQL(&buf)
+		if errs := graphql.GetErrors(ctx); buf.String() != "null" || len(errs) != 1 {
+			t.Errorf("%v: wrote %q with errors %v; gqlgen writes null and reports an error", f, buf.String(), errs)
 		}
 	}
 }
@@ -93,6 +96,12 @@ func TestObjectWritesWhatFieldSetWrites(t *testing.T) {
 	objectOf(fields, out).MarshalGQL(&got)
 	if got.String() != want.String() {
 		t.Errorf("wrote %s, FieldSet writes %s", got.String(), want.String())
+	}
+	out.Values[2] = nil // a field without a value (the generated code always sets one) is null
+	var unset bytes.Buffer
+	objectOf(fields, out).MarshalGQL(&unset)
+	if unset.String() != want.String() {
+		t.Errorf("with a field without a value: wrote %s, want %s", unset.String(), want.String())
 	}
 	var empty bytes.Buffer
 	objectOf(nil, graphql.NewFieldSet(nil)).MarshalGQL(&empty)
